@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    # Village roles
+    OPERATOR = "operator", _("Operator desa")
+    SEKDES = "sekdes", _("Sekretaris desa")
+    KADES = "kades", _("Kepala desa")
+    KADER_POSYANDU = "kader_posyandu", _("Kader posyandu")
+    BENDAHARA = "bendahara", _("Bendahara desa")
+    # District role: the camat's office reads aggregates of its villages.
+    CAMAT = "camat", _("Kecamatan")
+    # Regency role: Dispermades reads aggregates, manages villages and users.
+    DISPERMADES = "dispermades", _("Dispermades kabupaten")
+
+
+class ScopeLevel(models.TextChoices):
+    VILLAGE = "village", _("Desa")
+    DISTRICT = "district", _("Kecamatan")
+    REGENCY = "regency", _("Kabupaten")
+
+
+ROLE_LEVEL: dict[str, str] = {
+    Role.OPERATOR: ScopeLevel.VILLAGE,
+    Role.SEKDES: ScopeLevel.VILLAGE,
+    Role.KADES: ScopeLevel.VILLAGE,
+    Role.KADER_POSYANDU: ScopeLevel.VILLAGE,
+    Role.BENDAHARA: ScopeLevel.VILLAGE,
+    Role.CAMAT: ScopeLevel.DISTRICT,
+    Role.DISPERMADES: ScopeLevel.REGENCY,
+}
+
+
+class User(AbstractUser):
+    role = models.CharField(_("peran"), max_length=32, choices=Role.choices, blank=True)
+    village = models.ForeignKey(
+        "regions.Village", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    district_code = models.CharField(_("kode kecamatan"), max_length=8, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="user_village_role_has_village",
+                condition=~models.Q(role__in=["operator", "sekdes", "kades", "kader_posyandu", "bendahara"])
+                | models.Q(village__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="user_camat_has_district",
+                condition=~models.Q(role="camat") | ~models.Q(district_code=""),
+            ),
+        ]
+
+    @property
+    def scope_level(self) -> str:
+        return ROLE_LEVEL.get(self.role, "")
+
+
+class ApiToken(models.Model):
+    """API token; only its SHA-256 is stored (a token is random, so no salt is needed)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

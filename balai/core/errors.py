@@ -1,0 +1,7 @@
+class ApplicationError(Exception):
+    """An operation the domain refuses (not a malformed input: that is ValidationError)."""
+
+    def __init__(self, message: str, *, extra: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra or {}

@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from balai.core.ids import new_public_id
+from balai.core.models import BaseModel
+from balai.people import codes
+
+
+class Household(BaseModel):
+    """Rumah tangga: people living and eating together, which may span several KKs."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("nomor rumah tangga"), max_length=30)
+    head = models.ForeignKey(
+        "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rt = models.ForeignKey("regions.Rt", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["village", "number"], name="household_number_per_village")
+        ]
+
+
+class Family(BaseModel):
+    """Kartu Keluarga (KK)."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    kk_number = models.CharField(_("nomor KK"), max_length=16)
+    head = models.ForeignKey(
+        "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+    rt = models.ForeignKey("regions.Rt", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    issued_on = models.DateField(_("tanggal terbit KK"), null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["village_id", "kk_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "kk_number"], name="family_kk_per_village")
+        ]
+
+    def __str__(self) -> str:
+        return self.kk_number
+
+
+class Resident(BaseModel):
+    """One record of one person: the data every Balai service reads (data tunggal)."""
+
+    Sex = models.IntegerChoices("Sex", [(v.title(), k) for k, v in codes.SEX.items()])
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    family = models.ForeignKey(
+        Family, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    household_relation = models.PositiveSmallIntegerField(
+        _("hubungan dalam rumah tangga"), null=True, blank=True,
+        choices=[(1, _("Kepala Rumah Tangga")), (2, _("Anggota"))],
+    )
+    rt = models.ForeignKey("regions.Rt", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    nik = models.CharField(_("NIK"), max_length=16)
+    name = models.CharField(_("nama"), max_length=100)
+    # Upper-cased, single-spaced copy of the name for search and sorting.
+    name_key = models.CharField(max_length=100, editable=False)
+    sex = models.PositiveSmallIntegerField(_("jenis kelamin"), choices=codes.choices(codes.SEX))
+    birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    religion = models.PositiveSmallIntegerField(_("agama"), choices=codes.choices(codes.RELIGION), null=True, blank=True)
+    education_kk = models.PositiveSmallIntegerField(_("pendidikan dalam KK"), choices=codes.choices(codes.EDUCATION_KK), null=True, blank=True)
+    education_current = models.PositiveSmallIntegerField(_("pendidikan sedang ditempuh"), choices=codes.choices(codes.EDUCATION_CURRENT), null=True, blank=True)
+    occupation = models.PositiveSmallIntegerField(_("pekerjaan"), choices=codes.choices(codes.OCCUPATION), null=True, blank=True)
+    marital_status = models.PositiveSmallIntegerField(_("status perkawinan"), choices=codes.choices(codes.MARITAL_STATUS), null=True, blank=True)
+    family_relation = models.PositiveSmallIntegerField(_("hubungan dalam keluarga"), choices=codes.choices(codes.FAMILY_RELATION), null=True, blank=True)
+    citizenship = models.PositiveSmallIntegerField(_("kewarganegaraan"), choices=codes.choices(codes.CITIZENSHIP), default=1)
+    residence_status = models.PositiveSmallIntegerField(_("status penduduk"), choices=codes.choices(codes.RESIDENCE_STATUS), default=1)
+    father_nik = models.CharField(_("NIK ayah"), max_length=16, blank=True)
+    father_name = models.CharField(_("nama ayah"), max_length=100, blank=True)
+    mother_nik = models.CharField(_("NIK ibu"), max_length=16, blank=True)
+    mother_name = models.CharField(_("nama ibu"), max_length=100, blank=True)
+    blood_type = models.PositiveSmallIntegerField(_("golongan darah"), choices=codes.choices(codes.BLOOD_TYPE), null=True, blank=True)
+    disability = models.PositiveSmallIntegerField(_("cacat"), choices=codes.choices(codes.DISABILITY), null=True, blank=True)
+    kb_method = models.PositiveSmallIntegerField(_("cara KB"), choices=codes.choices(codes.KB_METHOD), null=True, blank=True)
+    pregnant = models.PositiveSmallIntegerField(_("status kehamilan"), choices=codes.choices(codes.PREGNANT), null=True, blank=True)
+    ktp_el = models.PositiveSmallIntegerField(_("KTP elektronik"), choices=codes.choices(codes.KTP_EL), null=True, blank=True)
+    ktp_record_status = models.PositiveSmallIntegerField(_("status rekam e-KTP"), choices=codes.choices(codes.KTP_RECORD_STATUS), null=True, blank=True)
+    birth_certificate_no = models.CharField(_("nomor akta kelahiran"), max_length=100, blank=True)
+    passport_no = models.CharField(_("nomor paspor"), max_length=45, blank=True)
+    passport_expiry = models.DateField(_("tanggal akhir paspor"), null=True, blank=True)
+    kitas_no = models.CharField(_("nomor KITAS/KITAP"), max_length=45, blank=True)
+    marriage_certificate_no = models.CharField(_("akta perkawinan"), max_length=100, blank=True)
+    marriage_date = models.DateField(_("tanggal perkawinan"), null=True, blank=True)
+    divorce_certificate_no = models.CharField(_("akta perceraian"), max_length=100, blank=True)
+    divorce_date = models.DateField(_("tanggal perceraian"), null=True, blank=True)
+    current_address = models.CharField(_("alamat sekarang"), max_length=255, blank=True)
+    ethnicity = models.CharField(_("suku"), max_length=100, blank=True)
+    card_uid = models.CharField(_("ID kartu (tag)"), max_length=17, blank=True)
+    insurance_type = models.PositiveSmallIntegerField(_("asuransi"), choices=codes.choices(codes.INSURANCE), null=True, blank=True)
+    insurance_no = models.CharField(_("nomor asuransi"), max_length=100, blank=True)
+    lat = models.CharField(_("lintang"), max_length=24, blank=True)
+    lng = models.CharField(_("bujur"), max_length=24, blank=True)
+    status = models.PositiveSmallIntegerField(_("status dasar"), choices=codes.choices(codes.STATUS), default=codes.STATUS_ALIVE)
+    # Set when the operator accepted a NIK whose birth date/sex disagree with the record.
+    nik_mismatch_accepted = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name_key", "id"]
+        constraints = [
+            # One NIK is one living person in the whole deployment, across villages.
+            models.UniqueConstraint(
+                fields=["nik"], condition=models.Q(status=1), name="resident_nik_unique_alive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["nik"], name="resident_nik_idx"),
+            # Resident list: one village, current residents, by name, keyset on (name_key, id).
+            models.Index(fields=["village", "status", "name_key", "id"], name="resident_list_idx"),
+            # Regency/district aggregates read only this index (covering).
+            models.Index(fields=["status", "village", "sex", "birth_date"], name="resident_stats_idx"),
+            models.Index(fields=["village", "birth_date", "name_key"], name="resident_dup_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name_key = normalize_name(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def age_on(self, day: dt.date) -> int | None:
+        if self.birth_date is None:
+            return None
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+    @property
+    def is_temporary_nik(self) -> bool:
+        return self.nik.startswith("0")
+
+
+def normalize_name(name: str) -> str:
+    return " ".join(name.upper().split())
+
+
+class LifeEvent(models.Model):
+    """Peristiwa: the event log that moves the registry (ids 1–6 are OpenSID's)."""
+
+    class Kind(models.IntegerChoices):
+        BIRTH = 1, _("Lahir")
+        DEATH = 2, _("Mati")
+        MOVE_OUT = 3, _("Pindah keluar")
+        MISSING = 4, _("Hilang")
+        MOVE_IN = 5, _("Pindah masuk")
+        GONE = 6, _("Pergi")
+        NEW_FAMILY = 7, _("KK baru")
+        FAMILY_SPLIT = 8, _("Pecah KK")
+        REGISTERED = 9, _("Pendataan awal")
+        CORRECTION = 10, _("Perubahan data")
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        Resident, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    family = models.ForeignKey(Family, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    event_date = models.DateField(_("tanggal peristiwa"))
+    details = models.JSONField(default=dict, blank=True)
+    note = models.CharField(_("keterangan"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-event_date", "-id"]
+        indexes = [models.Index(fields=["village", "kind", "event_date"], name="lifeevent_village_idx")]
+
+
+class DuplicateDecision(models.Model):
+    """An operator's answer to a 'possible duplicate' pair, so it is not listed again."""
+
+    class Decision(models.TextChoices):
+        DISMISSED = "dismissed", _("Bukan orang yang sama")
+        MERGED = "merged", _("Digabung")
+
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    first = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_once")
+        ]
+
+
+class ImportJob(models.Model):
+    """A spreadsheet import started from the web UI; progress is polled by the page."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Menunggu")
+        RUNNING = "running", _("Berjalan")
+        APPLIED = "applied", _("Berhasil")
+        REJECTED = "rejected", _("Ditolak")
+        FAILED = "failed", _("Gagal")
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=255)
+    file_path = models.CharField(max_length=500)
+    apply_valid = models.BooleanField(default=False)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,211 @@
+"""Reads of the registry. Every selector takes the village: scoping lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from rapidfuzz import fuzz
+
+from balai.core.models import AuditEvent
+from balai.people import codes
+from balai.people.models import DuplicateDecision, Family, LifeEvent, Resident, normalize_name
+from balai.regions.models import Village
+
+CURRENT = codes.STATUS_ALIVE
+
+
+def resident_qs(*, village: Village) -> QuerySet[Resident]:
+    return Resident.objects.filter(village=village)
+
+
+def family_qs(*, village: Village) -> QuerySet[Family]:
+    return Family.objects.filter(village=village)
+
+
+def resident_get(*, village: Village, public_id: str) -> Resident:
+    """Raises Resident.DoesNotExist for another village's resident, exactly as for none."""
+    return resident_qs(village=village).select_related("family", "rt__dusun", "household").get(
+        public_id=public_id
+    )
+
+
+def family_get(*, village: Village, public_id: str) -> Family:
+    return family_qs(village=village).select_related("rt__dusun", "head").get(public_id=public_id)
+
+
+@dataclass
+class ResidentFilters:
+    q: str = ""
+    dusun_id: int | None = None
+    rt_id: int | None = None
+    sex: int | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    status: int | None = CURRENT
+
+
+def _years_ago(today: dt.date, years: int) -> dt.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def resident_filter(*, village: Village, filters: ResidentFilters, today: dt.date | None = None) -> QuerySet[Resident]:
+    today = today or dt.date.today()
+    qs = resident_qs(village=village)
+    if filters.status is not None:
+        qs = qs.filter(status=filters.status)
+    q = filters.q.strip()
+    if q:
+        digits = "".join(ch for ch in q if ch.isdigit())
+        if digits and len(digits) == len(q.replace(" ", "")):
+            # A number: NIK or KK, exact when complete, prefix otherwise.
+            if len(digits) == 16:
+                qs = qs.filter(Q(nik=digits) | Q(family__kk_number=digits))
+            else:
+                qs = qs.filter(Q(nik__startswith=digits) | Q(family__kk_number__startswith=digits))
+        else:
+            qs = qs.filter(name_key__contains=normalize_name(q))
+    if filters.rt_id:
+        qs = qs.filter(rt_id=filters.rt_id)
+    elif filters.dusun_id:
+        qs = qs.filter(rt__dusun_id=filters.dusun_id)
+    if filters.sex in (1, 2):
+        qs = qs.filter(sex=filters.sex)
+    if filters.age_min is not None:
+        qs = qs.filter(birth_date__lte=_years_ago(today, filters.age_min))
+    if filters.age_max is not None:
+        born_after = _years_ago(today, filters.age_max + 1)
+        qs = qs.filter(birth_date__gt=born_after)
+    return qs
+
+
+@dataclass
+class Page:
+    items: list[Resident]
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+def _cursor(r: Resident) -> str:
+    return f"{r.name_key}\x1f{r.pk}"
+
+
+def _parse_cursor(cursor: str) -> tuple[str, int] | None:
+    try:
+        name, pk = cursor.rsplit("\x1f", 1)
+        return name, int(pk)
+    except ValueError:
+        return None
+
+
+def resident_page(
+    *, village: Village, filters: ResidentFilters, after: str | None = None,
+    before: str | None = None, limit: int = 50,
+) -> Page:
+    """Keyset pagination on (name_key, id): every page costs the same, however deep."""
+    qs = resident_filter(village=village, filters=filters).select_related("rt__dusun", "family")
+    parsed_after = _parse_cursor(after) if after else None
+    parsed_before = _parse_cursor(before) if before else None
+    if parsed_before:
+        name, pk = parsed_before
+        rows = list(
+            qs.filter(Q(name_key__lt=name) | Q(name_key=name, id__lt=pk)).order_by("-name_key", "-id")[: limit + 1]
+        )
+        has_more = len(rows) > limit
+        items = list(reversed(rows[:limit]))
+        return Page(items, _cursor(items[-1]) if items else None, _cursor(items[0]) if has_more and items else None)
+    if parsed_after:
+        name, pk = parsed_after
+        qs = qs.filter(Q(name_key__gt=name) | Q(name_key=name, id__gt=pk))
+    rows = list(qs.order_by("name_key", "id")[: limit + 1])
+    items = rows[:limit]
+    next_cursor = _cursor(items[-1]) if len(rows) > limit else None
+    prev_cursor = _cursor(items[0]) if parsed_after and items else None
+    return Page(items, next_cursor, prev_cursor)
+
+
+def family_members(*, family: Family) -> QuerySet[Resident]:
+    return family.members.order_by("family_relation", "birth_date", "id")
+
+
+def resident_events(*, resident: Resident) -> QuerySet[LifeEvent]:
+    return resident.events.select_related("recorded_by", "village").order_by("-event_date", "-id")
+
+
+def resident_audit_trail(*, resident: Resident, limit: int = 100) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(object_type="resident", object_id=resident.public_id).exclude(
+        action="resident.viewed"
+    ).order_by("-occurred_at", "-id")[:limit]
+
+
+def life_event_list(*, village: Village, kind: int | None = None) -> QuerySet[LifeEvent]:
+    qs = LifeEvent.objects.filter(village=village).select_related("resident", "recorded_by")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-event_date", "-id")
+
+
+@dataclass
+class DuplicatePair:
+    first: Resident
+    second: Resident
+    score: float
+
+
+def possible_duplicates(*, village: Village, threshold: float = 85.0) -> list[DuplicatePair]:
+    """Same birth date, names alike and parents alike (where known), different NIKs."""
+    residents = list(
+        resident_qs(village=village).filter(status=CURRENT, birth_date__isnull=False)
+        .only("id", "public_id", "village_id", "nik", "name", "name_key", "birth_date", "sex",
+              "father_name", "mother_name", "family_id")
+        .order_by("birth_date", "id")
+    )
+    decided = set(
+        DuplicateDecision.objects.filter(village=village).values_list("first_id", "second_id")
+    )
+    by_date: dict[dt.date, list[Resident]] = {}
+    for r in residents:
+        by_date.setdefault(r.birth_date, []).append(r)  # type: ignore[arg-type]
+    pairs: list[DuplicatePair] = []
+    for group in by_date.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if a.nik == b.nik or (a.pk, b.pk) in decided:
+                    continue
+                score = fuzz.token_sort_ratio(a.name_key, b.name_key)
+                if score < threshold:
+                    continue
+                if not _parents_alike(a, b):
+                    continue
+                pairs.append(DuplicatePair(a, b, score))
+    pairs.sort(key=lambda p: -p.score)
+    return pairs
+
+
+def _parents_alike(a: Resident, b: Resident) -> bool:
+    for field in ("mother_name", "father_name"):
+        x, y = normalize_name(getattr(a, field)), normalize_name(getattr(b, field))
+        if x and y and fuzz.token_sort_ratio(x, y) < 80:
+            return False
+    return True
+
+
+def stats_counts(*, villages: QuerySet[Village] | list[Village]) -> dict[str, Any]:
+    """Residents and families per village (current residents only)."""
+    from django.db.models import Count
+
+    village_ids = [v.pk for v in villages]
+    residents = dict(
+        Resident.objects.filter(status=CURRENT, village_id__in=village_ids)
+        .values_list("village_id").annotate(n=Count("id")).values_list("village_id", "n")
+    )
+    families = dict(
+        Family.objects.filter(village_id__in=village_ids, is_active=True)
+        .values_list("village_id").annotate(n=Count("id")).values_list("village_id", "n")
+    )
+    return {"residents": residents, "families": families}

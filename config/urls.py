@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+
+from balai.dashboard.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("akun/", include("balai.accounts.urls")),
+    path("penduduk/", include("balai.people.urls")),
+    path("wilayah/", include("balai.regions.urls")),
+    path("dasbor/", include("balai.dashboard.urls")),
+    path("api/v1/", include("balai.api.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
