@@ -1,4 +1,8 @@
 from django.urls import path
 
+from balai.dashboard import views
+
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+]

@@ -9,3 +9,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.village is not None:
         return redirect("people:resident_list")
     return redirect("dashboard:overview")
+
+
+def overview(request: HttpRequest) -> HttpResponse:  # placeholder until the dashboard lands
+    return HttpResponse(status=501)

@@ -1,4 +1,26 @@
 from django.urls import path
 
+from balai.people import views, views_import
+
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.resident_list, name="resident_list"),
+    path("baru/", views.resident_create, name="resident_create"),
+    path("keluarga/", views.family_list, name="family_list"),
+    path("keluarga/baru/", views.family_create, name="family_create"),
+    path("keluarga/<str:public_id>/", views.family_detail, name="family_detail"),
+    path("keluarga/<str:public_id>/kelahiran/", views.family_birth, name="family_birth"),
+    path("keluarga/<str:public_id>/pecah/", views.family_split, name="family_split"),
+    path("peristiwa/", views.event_list, name="event_list"),
+    path("peristiwa/pindah-masuk/", views.move_in, name="move_in"),
+    path("ganda/", views.duplicate_list, name="duplicate_list"),
+    path("ganda/putuskan/", views.duplicate_decide, name="duplicate_decide"),
+    path("impor/", views_import.import_start, name="import_start"),
+    path("impor/<str:public_id>/", views_import.import_status, name="import_status"),
+    path("impor/<str:public_id>/galat.csv", views_import.import_errors_csv, name="import_errors_csv"),
+    path("ekspor.xlsx", views_import.export_xlsx, name="export_xlsx"),
+    path("<str:public_id>/", views.resident_detail, name="resident_detail"),
+    path("<str:public_id>/ubah/", views.resident_edit, name="resident_edit"),
+    path("<str:public_id>/peristiwa/<str:kind>/", views.resident_event, name="resident_event"),
+    path("<str:public_id>/tempatkan/", views.resident_place, name="resident_place"),
+]
