@@ -54,15 +54,16 @@ def _jsonable(value: dict[str, Any]) -> dict[str, Any]:
 
 
 def _locked_chain(village: Village | None) -> AuditChain:
+    key = village.code if village is not None else "deployment"
     qs = AuditChain.objects.select_for_update()
-    chain = qs.filter(village=village).first()
+    chain = qs.filter(key=key).first()
     if chain is None:
         try:
             with transaction.atomic():
-                AuditChain.objects.create(village=village)
+                AuditChain.objects.create(key=key, village=village)
         except IntegrityError:
             pass  # created concurrently; lock the winner's row below
-        chain = qs.get(village=village)
+        chain = qs.get(key=key)
     return chain
 
 

@@ -20,20 +20,13 @@ class AuditChain(models.Model):
     """Head of one hash chain. One chain per village (NULL = deployment-wide events), so
     appends serialise per village only and a village's audit trail moves with its data."""
 
+    # The village code, or "deployment": unique even where the database treats NULLs as distinct.
+    key = models.CharField(max_length=16, unique=True)
     village = models.OneToOneField(
         "regions.Village", null=True, blank=True, on_delete=models.PROTECT
     )
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["village"],
-                name="auditchain_one_deployment_chain",
-                nulls_distinct=False,
-            )
-        ]
 
 
 class AuditEvent(models.Model):
