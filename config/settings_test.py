@@ -1,12 +1,13 @@
 """Test settings: the real settings plus fast hashing and throwaway media."""
 
 import tempfile
+from pathlib import Path
 
 from config.settings import *  # noqa: F403
 from config.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="balai-test-media-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="balai-test-media-"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

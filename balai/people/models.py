@@ -56,8 +56,6 @@ class Family(BaseModel):
 class Resident(BaseModel):
     """One record of one person: the data every Balai service reads (data tunggal)."""
 
-    Sex = models.IntegerChoices("Sex", [(v.title(), k) for k, v in codes.SEX.items()])
-
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     family = models.ForeignKey(

@@ -260,7 +260,7 @@ def _check_event_date(event_date: dt.date, resident: Resident) -> None:
         raise ValidationError({"event_date": [_("Tanggal peristiwa sebelum tanggal lahir.")]})
 
 
-STATUS_BY_EVENT = {
+STATUS_BY_EVENT: dict[int, int] = {
     LifeEvent.Kind.DEATH: codes.STATUS_DEAD,
     LifeEvent.Kind.MISSING: codes.STATUS_MISSING,
     LifeEvent.Kind.GONE: codes.STATUS_GONE,
