@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "balai.people",
     "balai.dashboard",
     "balai.api",
+    "ninja",  # serves the API docs page's Swagger UI from our static files, not a CDN
 ]
 
 MIDDLEWARE = [
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "balai.core.middleware.AuditSourceMiddleware",
+    "balai.core.middleware.NoStoreMiddleware",
     "balai.accounts.middleware.ScopeMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -188,6 +190,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest spreadsheet an operator may upload for import.
 BALAI_IMPORT_MAX_BYTES = env_int("BALAI_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
+# Background jobs (spreadsheet imports) run in a thread of the web process; tests run them inline.
+BALAI_TASKS_INLINE = env_bool("BALAI_TASKS_INLINE", "False")
 
 LOGGING = {
     "version": 1,
