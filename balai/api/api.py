@@ -1,0 +1,27 @@
+from ninja import NinjaAPI
+
+from balai.api import errors
+from balai.api.auth import TokenAuth
+from balai.api.events import router as events_router
+from balai.api.families import router as families_router
+from balai.api.residents import router as residents_router
+from balai.api.stats import router as stats_router
+
+api = NinjaAPI(
+    title="Balai API",
+    version="1",
+    description=(
+        "Data penduduk satu desa untuk akun desa; jumlah agregat untuk kecamatan dan kabupaten. "
+        "Autentikasi: header `Authorization: Bearer <token>` (token dari `balai create-token USERNAME`). "
+        "NIK tidak pernah ditaruh di URL: cari NIK lewat `POST /residents/search`."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    auth=TokenAuth(),
+)
+errors.install(api)
+api.add_router("/residents", residents_router)
+api.add_router("/families", families_router)
+api.add_router("/events", events_router)
+api.add_router("/stats", stats_router)

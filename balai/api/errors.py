@@ -1,0 +1,156 @@
+"""Every refusal the API can give, as 4xx JSON with the field named where there is one.
+
+Shape: `{"detail": [{"field": "nik", "message": "..."}]}` for field errors (422, and 404 for
+a referenced object that is not in the caller's village); `{"detail": "..."}` otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from balai.core.errors import ApplicationError
+from balai.people.services import NikWarning
+
+
+class NotFound(Exception):
+    """An object named in the request body is not in the caller's village (or nowhere)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def field_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    if not hasattr(exc, "error_dict"):
+        return [{"field": None, "message": m} for m in exc.messages]
+    return [
+        {"field": None if field == NON_FIELD_ERRORS else field, "message": message}
+        for field, messages in exc.message_dict.items()
+        for message in messages
+    ]
+
+
+# Pydantic's messages are English; the common ones are said in Bahasa Indonesia.
+_PYDANTIC_MESSAGES = {
+    "missing": "Wajib diisi.",
+    "string_type": "Harus berupa teks.",
+    "string_too_long": "Paling banyak {max_length} karakter.",
+    "string_too_short": "Paling sedikit {min_length} karakter.",
+    "int_type": "Harus berupa bilangan bulat.",
+    "int_parsing": "Harus berupa bilangan bulat.",
+    "int_from_float": "Harus berupa bilangan bulat.",
+    "bool_type": "Harus true atau false.",
+    "bool_parsing": "Harus true atau false.",
+    "date_type": "Harus tanggal dengan format YYYY-MM-DD.",
+    "date_parsing": "Harus tanggal dengan format YYYY-MM-DD.",
+    "date_from_datetime_parsing": "Harus tanggal dengan format YYYY-MM-DD.",
+    "date_from_datetime_inexact": "Harus tanggal dengan format YYYY-MM-DD.",
+    "literal_error": "Harus salah satu dari: {expected}.",
+    "list_type": "Harus berupa daftar.",
+    "too_short": "Paling sedikit {min_length} isian.",
+    "too_long": "Paling banyak {max_length} isian.",
+    "greater_than_equal": "Paling kecil {ge}.",
+    "less_than_equal": "Paling besar {le}.",
+    "model_attributes_type": "Harus berupa objek JSON.",
+    "dict_type": "Harus berupa objek JSON.",
+    "extra_forbidden": "Isian tidak dikenal.",
+}
+
+# ninja prefixes locations with the parameter source and the body parameter's name.
+_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+def _field_name(loc: tuple[Any, ...] | list[Any], body_param: str = "payload") -> str | None:
+    parts = list(loc)
+    if parts and parts[0] in _SOURCES:
+        parts = parts[1:]
+    if parts and parts[0] == body_param:
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts) or None
+
+
+def pydantic_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    result = []
+    for error in errors:
+        ctx = error.get("ctx") or {}
+        template = _PYDANTIC_MESSAGES.get(error.get("type", ""))
+        try:
+            message = template.format(**ctx) if template else str(error.get("msg", ""))
+        except (KeyError, IndexError):
+            message = str(error.get("msg", ""))
+        result.append({"field": _field_name(error.get("loc", ())), "message": message})
+    return result
+
+
+def install(api: NinjaAPI) -> None:
+    def respond(request: HttpRequest, data: Any, status: int) -> HttpResponse:
+        return api.create_response(request, data, status=status)
+
+    @api.exception_handler(NinjaValidationError)
+    def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        return respond(request, {"detail": pydantic_errors(exc.errors)}, 422)
+
+    @api.exception_handler(ValidationError)
+    def domain_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return respond(request, {"detail": field_errors(exc)}, 422)
+
+    @api.exception_handler(NikWarning)
+    def nik_warning(request: HttpRequest, exc: NikWarning) -> HttpResponse:
+        return respond(
+            request,
+            {
+                "detail": field_errors(exc),
+                "warnings": exc.messages,
+                "hint": _('Periksa datanya; bila sudah benar, kirim ulang dengan "accept_warnings": true.'),
+            },
+            409,
+        )
+
+    @api.exception_handler(ApplicationError)
+    def refused(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+        return respond(request, {"detail": exc.message}, 409)
+
+    @api.exception_handler(NotFound)
+    def referenced_missing(request: HttpRequest, exc: NotFound) -> HttpResponse:
+        return respond(request, {"detail": [{"field": exc.field, "message": exc.message}]}, 404)
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def missing(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
+        return respond(request, {"detail": _("Tidak ditemukan.")}, 404)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return respond(request, {"detail": _("Tidak ditemukan.")}, 404)
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return respond(request, {"detail": _("Akun ini tidak berhak atas data ini.")}, 403)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = respond(
+            request,
+            {
+                "detail": _(
+                    'Token API tidak ada, salah, atau sudah dicabut. Kirim header "Authorization: Bearer <token>".'
+                )
+            },
+            401,
+        )
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        message = str(exc.message)
+        if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+            message = _("Isi permintaan bukan JSON yang sah.")
+        return respond(request, {"detail": message}, exc.status_code)
