@@ -9,6 +9,7 @@ urlpatterns = [
     path("akun/", include("balai.accounts.urls")),
     path("penduduk/", include("balai.people.urls")),
     path("wilayah/", include("balai.regions.urls")),
+    path("perangkat/", include("balai.staff.urls")),
     path("dasbor/", include("balai.dashboard.urls")),
     path("api/v1/", include("balai.api.urls")),
 ]

@@ -5,4 +5,5 @@ from balai.dashboard import views
 app_name = "dashboard"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("desa/<str:code>/", views.village_detail, name="village"),
 ]

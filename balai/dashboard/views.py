@@ -1,6 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
+
+from balai.accounts.decorators import require
+from balai.accounts.models import ScopeLevel
+from balai.dashboard.charts import pyramid
+from balai.dashboard.selectors import AGE_GROUPS, regency_overview_cached, village_breakdown_cached
+from balai.regions.selectors import deployment_regency_code, region_names
 
 
 @login_required
@@ -11,5 +17,42 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("dashboard:overview")
 
 
-def overview(request: HttpRequest) -> HttpResponse:  # placeholder until the dashboard lands
-    return HttpResponse(status=501)
+@require("aggregates.read", village=False)
+def overview(request: HttpRequest) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    if scope.village is not None:
+        return redirect("dashboard:village", code=scope.village.code)
+    data = regency_overview_cached(villages=scope.readable_villages())
+    is_district = scope.level == ScopeLevel.DISTRICT
+    area_code = scope.district_code if is_district else deployment_regency_code()
+    area_name = region_names().get(area_code, area_code)
+    return render(
+        request,
+        "dashboard/overview.html",
+        {
+            "data": data,
+            "pyramid": pyramid(data.counts),
+            "age_groups": [label for label, _lo, _hi in AGE_GROUPS],
+            "is_district": is_district,
+            "area_name": area_name,
+        },
+    )
+
+
+@require("aggregates.read", village=False)
+def village_detail(request: HttpRequest, code: str) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    # Only villages the scope may read: any other code is a 404, as for an unknown one.
+    village = get_object_or_404(scope.readable_villages(), code=code)
+    data = village_breakdown_cached(village=village)
+    return render(
+        request,
+        "dashboard/village.html",
+        {
+            "village": village,
+            "data": data,
+            "pyramid": pyramid(data.counts),
+            "age_groups": [label for label, _lo, _hi in AGE_GROUPS],
+            "show_back": scope.village is None,
+        },
+    )

@@ -70,3 +70,19 @@ def region_villages_of_regency() -> QuerySet[Region]:
     return Region.objects.filter(
         level=Region.Level.VILLAGE, is_current=True, code__startswith=deployment_regency_code() + "."
     )
+
+
+def deployment_villages() -> QuerySet[Village]:
+    """Every village the deployment has served, deactivated ones included (for Dispermades)."""
+    return Village.objects.filter(regency_code=deployment_regency_code()).order_by("code")
+
+
+def regency_village_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The regency's villages from the region list, grouped by district: (district, [(code, name)])."""
+    names = region_names()
+    prefix = deployment_regency_code() + "."
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, name in names.items():
+        if code.startswith(prefix) and code.count(".") == 3:
+            groups.setdefault(code.rsplit(".", 1)[0], []).append((code, name))
+    return [(f"{names.get(d, d)} ({d})", sorted(v)) for d, v in sorted(groups.items())]

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
 import csv
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from balai.core.audit import audit_record
 from balai.regions.models import Dusun, Region, Rt, Village
@@ -85,3 +90,253 @@ def rt_get_or_create(*, village: Village, dusun_name: str, rw: str, rt: str) -> 
     dusun = dusun_get_or_create(village=village, name=dusun_name)
     obj, _created = Rt.objects.get_or_create(village=village, dusun=dusun, rw=rw, rt=rt)
     return obj
+
+
+# --- Villages of the deployment (Dispermades) and each village's profile -------------------
+
+LOGO_MAX_BYTES = 1024 * 1024
+# Formats a letterhead renderer can embed; SVG is left out (it can carry scripts).
+LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
+PROFILE_FIELDS = {"address": 255, "postal_code": 5, "phone": 32, "email": 254, "head_name": 120}
+
+
+@transaction.atomic
+def village_add(*, actor: User | None, code: str) -> Village:
+    """Serve a village of the regency: create it, or reactivate it if it was deactivated."""
+    code = code.strip()
+    existing = Village.objects.filter(code=code).first()
+    if existing is None:
+        return village_create(code=code, actor=actor)
+    if existing.is_active:
+        raise ValidationError(
+            {"code": _("Desa %(name)s (%(code)s) sudah terdaftar.") % {"name": existing.name, "code": code}}
+        )
+    existing.is_active = True
+    existing.save(update_fields=["is_active", "updated_at"])
+    audit_record(
+        actor=actor, village=existing, action="village.reactivated", object_type="village",
+        object_id=existing.code,
+    )
+    return existing
+
+
+@transaction.atomic
+def village_deactivate(*, actor: User | None, village: Village) -> Village:
+    """Stop serving a village: its users lose access, its data stays (and can come back)."""
+    if not village.is_active:
+        return village
+    village.is_active = False
+    village.save(update_fields=["is_active", "updated_at"])
+    audit_record(
+        actor=actor, village=village, action="village.deactivated", object_type="village",
+        object_id=village.code,
+    )
+    return village
+
+
+def _clean_text(value: object) -> str:
+    return " ".join(str(value or "").split())
+
+
+def _validate_logo(logo: UploadedFile) -> str:
+    """Return the file extension for an acceptable logo; raise ValidationError otherwise."""
+    if logo.size is not None and logo.size > LOGO_MAX_BYTES:
+        raise ValidationError({"logo": _("Logo paling besar 1 MB (berkas ini %(kb)d KB).") % {
+            "kb": logo.size // 1024}})
+    try:
+        logo.seek(0)
+        with Image.open(logo) as image:
+            image.verify()
+            fmt = image.format or ""
+    except Exception:  # Pillow raises many kinds of errors for a damaged or foreign file
+        raise ValidationError({"logo": _("Logo harus berupa berkas gambar (PNG, JPEG, GIF atau WebP).")})
+    finally:
+        logo.seek(0)
+    if fmt not in LOGO_FORMATS:
+        raise ValidationError({"logo": _("Logo harus berupa berkas gambar (PNG, JPEG, GIF atau WebP).")})
+    return LOGO_FORMATS[fmt]
+
+
+@transaction.atomic
+def village_profile_update(
+    *, actor: User | None, village: Village, data: dict[str, Any], logo: UploadedFile | None = None,
+    remove_logo: bool = False,
+) -> Village:
+    """Edit the identity printed on letterheads: office address, contacts, head's name, logo."""
+    cleaned: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for name, limit in PROFILE_FIELDS.items():
+        if name not in data:
+            continue
+        value = _clean_text(data[name])
+        if len(value) > limit:
+            errors[name] = _("Paling banyak %(n)d karakter.") % {"n": limit}
+        cleaned[name] = value
+    if cleaned.get("postal_code") and not re.fullmatch(r"\d{5}", cleaned["postal_code"]):
+        errors["postal_code"] = _("Kode pos harus 5 angka.")
+    if cleaned.get("phone") and not re.fullmatch(r"[0-9+()\- ]{5,32}", cleaned["phone"]):
+        errors["phone"] = _("Nomor telepon hanya boleh berisi angka, spasi, +, - dan tanda kurung.")
+    if cleaned.get("email"):
+        cleaned["email"] = cleaned["email"].lower()
+        try:
+            validate_email(cleaned["email"])
+        except ValidationError:
+            errors["email"] = _("Alamat email tidak valid.")
+    extension = ""
+    if logo is not None:
+        try:
+            extension = _validate_logo(logo)
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    changes: dict[str, Any] = {}
+    for name, value in cleaned.items():
+        old = getattr(village, name)
+        if old != value:
+            changes[name] = [old, value]
+            setattr(village, name, value)
+    old_logo = village.logo.name if village.logo else ""
+    if logo is not None:
+        village.logo.save(f"{village.code_digits}.{extension}", logo, save=False)
+        changes["logo"] = [old_logo, village.logo.name]
+    elif remove_logo and old_logo:
+        village.logo = ""  # type: ignore[assignment]
+        changes["logo"] = [old_logo, ""]
+    if not changes:
+        return village
+    village.save()
+    if "logo" in changes and old_logo:
+        # Letters already issued keep their own rendered copy, so the old file can go.
+        transaction.on_commit(lambda: default_storage.delete(old_logo))
+    audit_record(
+        actor=actor, village=village, action="village.profile_updated", object_type="village",
+        object_id=village.code, changes=changes,
+    )
+    return village
+
+
+def _dusun_name(value: object) -> str:
+    # Same spelling rule as the OpenSID importer, so an import finds the dusun made here.
+    name = _clean_text(value).upper()
+    if name.startswith("DUSUN "):
+        name = name[6:].strip()
+    return name
+
+
+def _check_dusun_name(*, village: Village, name: str, exclude_pk: int | None = None) -> None:
+    if not name:
+        raise ValidationError({"name": _("Nama dusun wajib diisi.")})
+    if len(name) > 100:
+        raise ValidationError({"name": _("Nama dusun paling banyak 100 karakter.")})
+    clash = Dusun.objects.filter(village=village, name=name)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"name": _("Dusun %(name)s sudah ada di desa ini.") % {"name": name}})
+
+
+def _check_head_name(value: object) -> str:
+    head = _clean_text(value)
+    if len(head) > 120:
+        raise ValidationError({"head_name": _("Nama kepala paling banyak 120 karakter.")})
+    return head
+
+
+@transaction.atomic
+def dusun_create(*, actor: User | None, village: Village, name: str, head_name: str = "") -> Dusun:
+    clean_name = _dusun_name(name)
+    _check_dusun_name(village=village, name=clean_name)
+    head = _check_head_name(head_name)
+    dusun = Dusun.objects.create(village=village, name=clean_name, head_name=head)
+    audit_record(
+        actor=actor, village=village, action="dusun.created", object_type="dusun", object_id=dusun.pk,
+        changes={"name": clean_name, "head_name": head},
+    )
+    return dusun
+
+
+@transaction.atomic
+def dusun_update(*, actor: User | None, dusun: Dusun, name: str, head_name: str = "") -> Dusun:
+    clean_name = _dusun_name(name)
+    _check_dusun_name(village=dusun.village, name=clean_name, exclude_pk=dusun.pk)
+    head = _check_head_name(head_name)
+    changes = {
+        k: [getattr(dusun, k), v]
+        for k, v in (("name", clean_name), ("head_name", head))
+        if getattr(dusun, k) != v
+    }
+    if not changes:
+        return dusun
+    dusun.name, dusun.head_name = clean_name, head
+    dusun.save()
+    audit_record(
+        actor=actor, village=dusun.village, action="dusun.updated", object_type="dusun",
+        object_id=dusun.pk, changes=changes,
+    )
+    return dusun
+
+
+def _unit_number(field: str, value: object) -> str:
+    text = _clean_text(value)
+    label = field.upper()
+    if not text:
+        raise ValidationError({field: _("Nomor %(unit)s wajib diisi.") % {"unit": label}})
+    if text.isdigit():
+        text = text.zfill(3)
+    if len(text) > 3:
+        raise ValidationError({field: _("Nomor %(unit)s paling banyak 3 karakter.") % {"unit": label}})
+    return text
+
+
+def _check_rt(*, village: Village, dusun: Dusun, rw: str, rt: str, exclude_pk: int | None = None) -> None:
+    if dusun.village_id != village.pk:
+        raise ValidationError({"dusun": _("Dusun bukan milik desa ini.")})
+    clash = Rt.objects.filter(village=village, dusun=dusun, rw=rw, rt=rt)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError(
+            {"rt": _("RT %(rt)s / RW %(rw)s sudah ada di dusun %(dusun)s.") % {
+                "rt": rt, "rw": rw, "dusun": dusun.name}}
+        )
+
+
+@transaction.atomic
+def rt_create(
+    *, actor: User | None, village: Village, dusun: Dusun, rw: str, rt: str, head_name: str = ""
+) -> Rt:
+    rw_no, rt_no = _unit_number("rw", rw), _unit_number("rt", rt)
+    _check_rt(village=village, dusun=dusun, rw=rw_no, rt=rt_no)
+    head = _check_head_name(head_name)
+    unit = Rt.objects.create(village=village, dusun=dusun, rw=rw_no, rt=rt_no, head_name=head)
+    audit_record(
+        actor=actor, village=village, action="rt.created", object_type="rt", object_id=unit.public_id,
+        changes={"dusun": dusun.name, "rw": rw_no, "rt": rt_no, "head_name": head},
+    )
+    return unit
+
+
+@transaction.atomic
+def rt_update(
+    *, actor: User | None, unit: Rt, dusun: Dusun, rw: str, rt: str, head_name: str = ""
+) -> Rt:
+    """Rename an RT/RW or move it to another dusun; its residents and families move with it."""
+    rw_no, rt_no = _unit_number("rw", rw), _unit_number("rt", rt)
+    _check_rt(village=unit.village, dusun=dusun, rw=rw_no, rt=rt_no, exclude_pk=unit.pk)
+    head = _check_head_name(head_name)
+    changes: dict[str, Any] = {}
+    if unit.dusun_id != dusun.pk:
+        changes["dusun"] = [unit.dusun.name, dusun.name]
+    for key, value in (("rw", rw_no), ("rt", rt_no), ("head_name", head)):
+        if getattr(unit, key) != value:
+            changes[key] = [getattr(unit, key), value]
+    if not changes:
+        return unit
+    unit.dusun, unit.rw, unit.rt, unit.head_name = dusun, rw_no, rt_no, head
+    unit.save()
+    audit_record(
+        actor=actor, village=unit.village, action="rt.updated", object_type="rt",
+        object_id=unit.public_id, changes=changes,
+    )
+    return unit

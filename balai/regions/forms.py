@@ -1,0 +1,45 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from balai.regions.models import Dusun, Village
+
+
+class VillageProfileForm(forms.Form):
+    address = forms.CharField(label=_("Alamat kantor desa"), max_length=255, required=False)
+    postal_code = forms.CharField(label=_("Kode pos"), max_length=5, required=False)
+    phone = forms.CharField(label=_("Telepon"), max_length=32, required=False)
+    email = forms.EmailField(
+        label=_("Email"), required=False, error_messages={"invalid": _("Alamat email tidak valid.")}
+    )
+    head_name = forms.CharField(label=_("Nama kepala desa"), max_length=120, required=False)
+    # Type and size are checked by the service (Pillow), so a form-less caller is held to it too.
+    logo = forms.FileField(
+        label=_("Logo untuk kop surat (PNG/JPEG, paling besar 1 MB)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Hapus logo"), required=False)
+
+
+class DusunForm(forms.Form):
+    name = forms.CharField(label=_("Nama dusun"), max_length=100)
+    head_name = forms.CharField(label=_("Kepala dusun"), max_length=120, required=False)
+
+
+class RtForm(forms.Form):
+    dusun = forms.ModelChoiceField(
+        label=_("Dusun"),
+        queryset=Dusun.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Pilih dusun dari daftar.")},
+    )
+    rw = forms.CharField(label=_("RW"), max_length=3)
+    rt = forms.CharField(label=_("RT"), max_length=3)
+    head_name = forms.CharField(label=_("Ketua RT"), max_length=120, required=False)
+
+    def __init__(self, *args: Any, village: Village, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only this village's dusun can be chosen: another village's id is an invalid choice.
+        self.fields["dusun"].queryset = Dusun.objects.filter(village=village).order_by("name")  # type: ignore[attr-defined]

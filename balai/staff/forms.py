@@ -1,0 +1,35 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from balai.staff.models import Official
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OfficialForm(forms.Form):
+    name = forms.CharField(label=_("Nama"), max_length=120)
+    position = forms.CharField(
+        label=_("Jabatan"), max_length=120, help_text=_("Mis. Kepala Desa, Sekretaris Desa, Kaur Keuangan.")
+    )
+    nipd = forms.CharField(label=_("NIPD"), max_length=30, required=False)
+    nip = forms.CharField(label=_("NIP"), max_length=30, required=False, help_text=_("18 angka, bila PNS."))
+    term_start = forms.DateField(label=_("Awal masa jabatan"), required=False, widget=_date_input())
+    term_end = forms.DateField(label=_("Akhir masa jabatan"), required=False, widget=_date_input())
+    signs_letters = forms.BooleanField(label=_("Menandatangani surat"), required=False)
+    signs_as = forms.ChoiceField(
+        label=_("Cara tanda tangan"), choices=Official.SignsAs.choices, required=False
+    )
+    on_behalf_of = forms.CharField(
+        label=_("Atas nama / untuk beliau jabatan"),
+        max_length=120,
+        required=False,
+        help_text=_(
+            "Untuk a.n.: biasanya \u201cKepala Desa\u201d; untuk u.b.: biasanya \u201cSekretaris Desa\u201d."
+        ),
+    )
+    order = forms.IntegerField(
+        label=_("Urutan tampil"), min_value=0, max_value=32767, initial=0, required=False
+    )
+    is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
