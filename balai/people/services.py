@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from balai.core.audit import PendingEvent, audit_record, audit_record_many
 from balai.core.errors import ApplicationError
 from balai.people import codes
-from balai.people.models import DuplicateDecision, Family, LifeEvent, Resident, normalize_name
+from balai.people.models import DuplicateDecision, Family, Household, LifeEvent, Resident, normalize_name
 from balai.people.validation import kk_check, nik_check
 from balai.regions.models import Rt, Village
 
@@ -443,6 +443,63 @@ def family_split(
     family.save(update_fields=["head", "updated_at"])
     audit_record_many(actor=actor, village=village, events=pending)
     return family
+
+
+# --- Households (rumah tangga) ----------------------------------------------------------
+
+
+@transaction.atomic
+def household_create(
+    *, actor: User | None, head: Resident, number: str = "", members: list[Resident] | None = None,
+) -> Household:
+    """A household around its head; by default the head's whole family joins it."""
+    village = head.village
+    _require_alive(head)
+    if not number:
+        last = Household.objects.filter(village=village).count()
+        number = f"{village.code_digits}{last + 1:05d}"
+    elif Household.objects.filter(village=village, number=number).exists():
+        raise ValidationError({"number": [_("Nomor rumah tangga ini sudah dipakai di desa ini.")]})
+    household = Household.objects.create(
+        village=village, number=number, head=head, rt=head.rt,
+        address=head.family.address if head.family else "",
+    )
+    if members is None:
+        members = list(head.family.members.filter(status=codes.STATUS_ALIVE)) if head.family else [head]
+    for member in members:
+        if member.village_id != village.pk:
+            raise ValidationError({"members": [_("Anggota rumah tangga harus dari desa yang sama.")]})
+        member.household = household
+        member.household_relation = 1 if member.pk == head.pk else 2
+    Resident.objects.bulk_update(members, ["household", "household_relation"])
+    audit_record(
+        actor=actor, village=village, action="household.created", object_type="household",
+        object_id=household.public_id,
+        changes={"number": number, "head": head.public_id, "members": [m.public_id for m in members]},
+    )
+    return household
+
+
+@transaction.atomic
+def household_set_members(
+    *, actor: User | None, household: Household, add: list[Resident], remove: list[Resident],
+) -> None:
+    for r in add:
+        if r.village_id != household.village_id:
+            raise ValidationError({"members": [_("Anggota rumah tangga harus dari desa yang sama.")]})
+        r.household, r.household_relation = household, 2
+    for r in remove:
+        if r.household_id != household.pk:
+            raise ValidationError({"members": [_("%(name)s bukan anggota rumah tangga ini.") % {"name": r.name}]})
+        if r.pk == household.head_id:
+            raise ApplicationError(_("Kepala rumah tangga tidak dapat dikeluarkan."))
+        r.household, r.household_relation = None, None
+    Resident.objects.bulk_update(add + remove, ["household", "household_relation"])
+    audit_record(
+        actor=actor, village=household.village, action="household.members_changed",
+        object_type="household", object_id=household.public_id,
+        changes={"added": [r.public_id for r in add], "removed": [r.public_id for r in remove]},
+    )
 
 
 # --- Duplicates -------------------------------------------------------------------------

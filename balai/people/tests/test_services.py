@@ -116,3 +116,18 @@ def test_audit_chain_detects_tampering(operator_a, village_a, resident_a):
     AuditEvent.objects.filter(action="resident.updated").update(changes={"birth_place": ["X", "Y"]})
     _, problems = audit_verify()
     assert [p.message for p in problems] == ["content altered"]
+
+
+def test_household_takes_the_heads_family(operator_a, family_a):
+    head = ResidentFactory(village=family_a.village, family=family_a, family_relation=1)
+    wife = ResidentFactory(village=family_a.village, family=family_a, family_relation=3, sex=2, birth_date=dt.date(1987, 2, 3))
+    household = services.household_create(actor=operator_a, head=head)
+    wife.refresh_from_db()
+    head.refresh_from_db()
+    assert (head.household, head.household_relation) == (household, 1)
+    assert (wife.household, wife.household_relation) == (household, 2)
+    with pytest.raises(Exception, match="tidak dapat dikeluarkan"):
+        services.household_set_members(actor=operator_a, household=household, add=[], remove=[head])
+    services.household_set_members(actor=operator_a, household=household, add=[], remove=[wife])
+    wife.refresh_from_db()
+    assert wife.household is None
