@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from rapidfuzz import fuzz
 
 from balai.core.models import AuditEvent
@@ -105,10 +105,15 @@ def _parse_cursor(cursor: str) -> tuple[str, int] | None:
 
 def resident_page(
     *, village: Village, filters: ResidentFilters, after: str | None = None,
-    before: str | None = None, limit: int = 50,
+    before: str | None = None, limit: int = 50, fields: tuple[str, ...] | None = None,
 ) -> Page:
-    """Keyset pagination on (name_key, id): every page costs the same, however deep."""
+    """Keyset pagination on (name_key, id): every page costs the same, however deep.
+
+    `fields` (as for `.only()`) lets a list load just the columns it shows.
+    """
     qs = resident_filter(village=village, filters=filters).select_related("rt__dusun", "family")
+    if fields:
+        qs = qs.only("id", "name_key", *fields)
     parsed_after = _parse_cursor(after) if after else None
     parsed_before = _parse_cursor(before) if before else None
     if parsed_before:
@@ -209,3 +214,110 @@ def stats_counts(*, villages: QuerySet[Village] | list[Village]) -> dict[str, An
         .values_list("village_id").annotate(n=Count("id")).values_list("village_id", "n")
     )
     return {"residents": residents, "families": families}
+
+
+# --- Web UI pages ------------------------------------------------------------------------
+# The UI pages by public ids rather than the selectors' (name, id) cursors, so no resident's
+# name ends up in URLs, browser history or access logs. Resolving the anchor costs one
+# indexed query.
+
+
+def resident_cursor(*, village: Village, public_id: str) -> str | None:
+    """`resident_page`'s cursor positioned at one resident of the village (None if unknown)."""
+    row = resident_qs(village=village).filter(public_id=public_id).values_list("name_key", "id").first()
+    return f"{row[0]}\x1f{row[1]}" if row else None
+
+
+@dataclass
+class KeysetPage:
+    items: list[Any]
+    next_id: str | None  # public id to pass as `after`
+    prev_id: str | None  # public id to pass as `before`
+
+
+def _keyset_page(
+    qs: QuerySet[Any], *, keys: tuple[str, str], after: Any | None, before: Any | None,
+    limit: int, descending: bool = False,
+) -> KeysetPage:
+    """Page `qs` on two keys (the second unique); `after`/`before` are rows of `qs` or None."""
+    first, second = keys
+    forward_op, back_op = ("lt", "gt") if descending else ("gt", "lt")
+    forward = [f"-{first}", f"-{second}"] if descending else [first, second]
+    backward = [first, second] if descending else [f"-{first}", f"-{second}"]
+
+    def beyond(row: Any, op: str) -> Q:
+        a, b = getattr(row, first), getattr(row, second)
+        return Q(**{f"{first}__{op}": a}) | Q(**{first: a, f"{second}__{op}": b})
+
+    if before is not None:
+        rows = list(qs.filter(beyond(before, back_op)).order_by(*backward)[: limit + 1])
+        items = list(reversed(rows[:limit]))
+        has_prev = len(rows) > limit
+        return KeysetPage(
+            items, items[-1].public_id if items else None, items[0].public_id if has_prev and items else None
+        )
+    if after is not None:
+        qs = qs.filter(beyond(after, forward_op))
+    rows = list(qs.order_by(*forward)[: limit + 1])
+    items = rows[:limit]
+    return KeysetPage(
+        items,
+        items[-1].public_id if len(rows) > limit else None,
+        items[0].public_id if after is not None and items else None,
+    )
+
+
+def family_page(
+    *, village: Village, q: str = "", after: str | None = None, before: str | None = None,
+    limit: int = 50,
+) -> KeysetPage:
+    """Families by KK number; `q` is a KK number (prefix) or part of the head's name.
+
+    Each family gets `member_count` (current residents), counted for the page only.
+    """
+    qs = family_qs(village=village).filter(is_active=True)
+    q = q.strip()
+    if q:
+        digits = "".join(ch for ch in q if ch.isdigit())
+        if digits and len(digits) == len(q.replace(" ", "")):
+            qs = qs.filter(kk_number__startswith=digits)
+        else:
+            qs = qs.filter(head__name_key__contains=normalize_name(q))
+
+    def anchor(public_id: str | None) -> Family | None:
+        if not public_id:
+            return None
+        return family_qs(village=village).filter(public_id=public_id).only("kk_number", "id").first()
+
+    page = _keyset_page(
+        qs.select_related("head", "rt__dusun"), keys=("kk_number", "id"),
+        after=anchor(after), before=anchor(before), limit=limit,
+    )
+    counts = dict(
+        Resident.objects.filter(family_id__in=[f.pk for f in page.items], status=CURRENT)
+        .values_list("family_id").annotate(n=Count("id")).values_list("family_id", "n")
+    )
+    for family in page.items:
+        family.member_count = counts.get(family.pk, 0)  # type: ignore[attr-defined]
+    return page
+
+
+def family_events(*, family: Family, limit: int = 50) -> QuerySet[LifeEvent]:
+    return family.events.select_related("resident", "recorded_by").order_by("-event_date", "-id")[:limit]
+
+
+def life_event_page(
+    *, village: Village, kind: int | None = None, after: str | None = None,
+    before: str | None = None, limit: int = 50,
+) -> KeysetPage:
+    """The village's life events, newest first."""
+
+    def anchor(public_id: str | None) -> LifeEvent | None:
+        if not public_id:
+            return None
+        return LifeEvent.objects.filter(village=village, public_id=public_id).only("event_date", "id").first()
+
+    return _keyset_page(
+        life_event_list(village=village, kind=kind), keys=("event_date", "id"),
+        after=anchor(after), before=anchor(before), limit=limit, descending=True,
+    )
