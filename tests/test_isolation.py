@@ -135,6 +135,8 @@ UI_CHECKS: dict[str, Check] = {
     "people:family_detail": Obj({"public_id": "family"}),
     "people:family_birth": Obj({"public_id": "family"}),
     "people:family_split": Obj({"public_id": "family"}),
+    "people:family_head": Obj({"public_id": "family"}),
+    "people:family_household": Obj({"public_id": "family"}),
     "people:event_list": Listing(),
     "people:move_in": Listing(),
     "people:duplicate_list": Listing(shows_own="twin_name"),

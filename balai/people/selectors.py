@@ -135,7 +135,7 @@ def resident_page(
 
 
 def family_members(*, family: Family) -> QuerySet[Resident]:
-    return family.members.order_by("family_relation", "birth_date", "id")
+    return family.members.select_related("household").order_by("family_relation", "birth_date", "id")
 
 
 def resident_events(*, resident: Resident) -> QuerySet[LifeEvent]:

@@ -333,6 +333,15 @@ def move_out_record(
         fid for fid in families
         if not Resident.objects.filter(family_id=fid, status=codes.STATUS_ALIVE).exclude(pk__in=moving_ids).exists()
     }
+    if destination_village is not None:
+        clash = Family.objects.filter(
+            pk__in=whole_families, kk_number__in=Family.objects.filter(village=destination_village).values("kk_number")
+        ).first()
+        if clash is not None:
+            raise ApplicationError(
+                _("Nomor KK %(kk)s sudah terdaftar di desa tujuan; periksa data di sana dahulu.")
+                % {"kk": clash.kk_number}
+            )
     for r in residents:
         details: dict[str, Any] = {"move_type": move_type, "destination": destination}
         if destination_village is not None:

@@ -589,3 +589,33 @@ def duplicate_decide(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         return _duplicate_page(request, exc.message)
     return redirect("people:duplicate_list")
+
+
+@require("registry.write")
+@require_POST
+def family_head(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Make one member the head of the family (e.g. after the head died or moved out)."""
+    family = _family_or_404(request, public_id)
+    head = _resident_or_404(request, request.POST.get("head", ""))
+    try:
+        services.family_set_head(actor=_actor(request), family=family, head=head)
+        messages.success(request, _("%(name)s kini kepala keluarga.") % {"name": head.name})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("people:family_detail", public_id=family.public_id)
+
+
+@require("registry.write")
+@require_POST
+def family_household(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Register the family's living members as one household (rumah tangga) under its head."""
+    family = _family_or_404(request, public_id)
+    if family.head is None:
+        messages.error(request, _("Tentukan kepala keluarga dahulu."))
+    else:
+        try:
+            household = services.household_create(actor=_actor(request), head=family.head)
+            messages.success(request, _("Rumah tangga %(n)s dibuat.") % {"n": household.number})
+        except (ValidationError, ApplicationError) as exc:
+            messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))  # type: ignore[union-attr]
+    return redirect("people:family_detail", public_id=family.public_id)

@@ -131,3 +131,14 @@ def test_household_takes_the_heads_family(operator_a, family_a):
     services.household_set_members(actor=operator_a, household=household, add=[], remove=[wife])
     wife.refresh_from_db()
     assert wife.household is None
+
+
+def test_transfer_refused_when_the_kk_exists_at_destination(operator_a, resident_a, village_b):
+    from balai.core.errors import ApplicationError
+    from balai.people.tests.factories import FamilyFactory
+
+    FamilyFactory(village=village_b, kk_number=resident_a.family.kk_number)
+    with pytest.raises(ApplicationError, match="sudah terdaftar di desa tujuan"):
+        services.move_out_record(actor=operator_a, residents=[resident_a], event_date=dt.date(2026, 2, 1), destination_village=village_b)
+    resident_a.refresh_from_db()
+    assert resident_a.village_id != village_b.pk

@@ -744,3 +744,23 @@ def test_new_family_headed_by_a_resident_without_one(client_a, village_a, rt_a):
 def test_new_family_head_of_another_village_is_404(client_b, resident_a):
     url = reverse("people:family_create") + f"?kepala={resident_a.public_id}"
     assert client_b.post(url, {"kk_number": ""}).status_code == 404
+
+
+def test_family_head_and_household_from_the_family_page(client_a, family_a):
+    from balai.people.tests.factories import ResidentFactory
+
+    # given a family whose head is not yet set
+    father = ResidentFactory(village=family_a.village, family=family_a, family_relation=2)
+    child = ResidentFactory(village=family_a.village, family=family_a, family_relation=4, birth_date=dt.date(2010, 1, 1))
+    # when the operator makes the father head, then registers the household
+    client_a.post(reverse("people:family_head", args=[family_a.public_id]), {"head": father.public_id})
+    family_a.refresh_from_db()
+    assert family_a.head == father
+    client_a.post(reverse("people:family_household", args=[family_a.public_id]))
+    # then both members belong to one household headed by the father
+    child.refresh_from_db()
+    father.refresh_from_db()
+    assert child.household_id == father.household_id is not None
+    assert father.household_relation == 1 and father.family_relation == 1
+    page = client_a.get(reverse("people:family_detail", args=[family_a.public_id])).content.decode()
+    assert father.household.number in page
