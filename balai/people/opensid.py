@@ -1,0 +1,827 @@
+"""OpenSID's resident spreadsheet (`FormatImporExcel`, sheet "Data Penduduk"): read and check.
+
+Parsing is pure: no database. `parse_file` turns a file into normalised rows plus a list of
+problems (spreadsheet row, column, reason), and is what the benchmark reports as the floor
+of an import. The per-cell work runs a few million times for a large village, so each
+column gets one small converter, and converters of repetitive columns (codes, dates, RT)
+remember their answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import threading
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree import ElementTree
+
+import python_calamine
+from django.utils.translation import gettext as _
+
+from balai.core.masking import mask_number
+from balai.people import codes
+from balai.people.validation import clean_number, kk_check, nik_check
+
+SHEET_NAME = "Data Penduduk"
+CODE_SHEET_NAME = "Kode Data"
+END_MARKER = "###"
+
+# The 43 columns in OpenSID's order (`Impor_model::$daftar_kolom` plus lat/lng) -> our key.
+# Keys are Resident fields, except kk_number/family_address (the family) and dusun/rw/rt.
+COLUMN_KEYS: dict[str, str] = {
+    "alamat": "family_address",
+    "dusun": "dusun",
+    "rw": "rw",
+    "rt": "rt",
+    "nama": "name",
+    "no_kk": "kk_number",
+    "nik": "nik",
+    "sex": "sex",
+    "tempatlahir": "birth_place",
+    "tanggallahir": "birth_date",
+    "agama_id": "religion",
+    "pendidikan_kk_id": "education_kk",
+    "pendidikan_sedang_id": "education_current",
+    "pekerjaan_id": "occupation",
+    "status_kawin": "marital_status",
+    "kk_level": "family_relation",
+    "warganegara_id": "citizenship",
+    "ayah_nik": "father_nik",
+    "nama_ayah": "father_name",
+    "ibu_nik": "mother_nik",
+    "nama_ibu": "mother_name",
+    "golongan_darah_id": "blood_type",
+    "akta_lahir": "birth_certificate_no",
+    "dokumen_pasport": "passport_no",
+    "tanggal_akhir_paspor": "passport_expiry",
+    "dokumen_kitas": "kitas_no",
+    "akta_perkawinan": "marriage_certificate_no",
+    "tanggalperkawinan": "marriage_date",
+    "akta_perceraian": "divorce_certificate_no",
+    "tanggalperceraian": "divorce_date",
+    "cacat_id": "disability",
+    "cara_kb_id": "kb_method",
+    "hamil": "pregnant",
+    "ktp_el": "ktp_el",
+    "status_rekam": "ktp_record_status",
+    "alamat_sekarang": "current_address",
+    "status_dasar": "status",
+    "suku": "ethnicity",
+    "tag_id_card": "card_uid",
+    "id_asuransi": "insurance_type",
+    "no_asuransi": "insurance_no",
+    "lat": "lat",
+    "lng": "lng",
+}
+HEADERS: tuple[str, ...] = tuple(COLUMN_KEYS)
+KEY_COLUMNS: dict[str, str] = {key: column for column, key in COLUMN_KEYS.items()}
+REQUIRED_HEADERS = ("nik", "nama", "no_kk", "sex")
+# Keys that are not Resident fields.
+NON_RESIDENT_KEYS = frozenset({"family_address", "kk_number", "dusun", "rw", "rt"})
+RESIDENT_KEYS: tuple[str, ...] = tuple(k for k in COLUMN_KEYS.values() if k not in NON_RESIDENT_KEYS)
+
+DATE_KEYS = frozenset({"birth_date", "passport_expiry", "marriage_date", "divorce_date"})
+# Value of an empty cell, where it is not "" (text) or None (optional code or date).
+EMPTY_DEFAULTS: dict[str, Any] = {"citizenship": 1, "status": codes.STATUS_ALIVE}
+TEXT_LIMITS: dict[str, int] = {
+    "family_address": 255,
+    "birth_place": 100,
+    "birth_certificate_no": 100,
+    "passport_no": 45,
+    "kitas_no": 45,
+    "marriage_certificate_no": 100,
+    "divorce_certificate_no": 100,
+    "current_address": 255,
+    "ethnicity": 100,
+    "insurance_no": 100,
+}
+NAME_KEYS = ("name", "father_name", "mother_name")
+NAME_MAX = 100
+# Past-only dates; a passport expiry may lie ahead.
+PAST_DATE_KEYS = frozenset({"birth_date", "marriage_date", "divorce_date"})
+EARLIEST_YEAR = 1850
+
+# Beyond this many problems the report stops listing them (a junk file could yield millions).
+MAX_REPORTED = 100_000
+# A package whose parts inflate beyond this is refused before anything reads it (zip bomb).
+MAX_UNCOMPRESSED_BYTES = 4 * 1024**3
+PROGRESS_EVERY = 5000
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read as an OpenSID resident spreadsheet."""
+
+    def __init__(self, message: str, *, row: int | None = None, column: str = "") -> None:
+        super().__init__(message)
+        self.message, self.row, self.column = message, row, column
+
+
+class CellError(Exception):
+    pass
+
+
+# Stands for a cell that failed its check, so no second "required" error is added for it.
+_FAILED = object()
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None  # spreadsheet row (header = 1); None for the file as a whole
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+_COLUMN_ORDER = {name: i for i, name in enumerate(HEADERS)}
+
+
+def problem_order(problem: Problem) -> tuple[int, int]:
+    """Report order: the file first, then by row, then by column in OpenSID's order."""
+    return (problem.row or 0, _COLUMN_ORDER.get(problem.column, len(HEADERS)))
+
+
+@dataclass(slots=True)
+class ParsedRow:
+    row: int
+    values: list[Any]
+    temporary_nik: bool = False
+    nik_warning: bool = False
+
+
+@dataclass
+class ParsedFile:
+    keys: tuple[str, ...] = ()
+    rows: list[ParsedRow] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    # Spreadsheet rows carrying at least one error.
+    bad_rows: set[int] = field(default_factory=set)
+    data_rows: int = 0
+    first_row: int = 0  # spreadsheet rows holding data: first_row..last_row
+    last_row: int = 0
+    sheet: str = ""
+    fatal: bool = False
+    truncated: int = 0
+
+    def index(self, key: str) -> int:
+        return self.keys.index(key)
+
+    def add_error(self, row: int | None, column: str, message: str) -> None:
+        if row is not None:
+            self.bad_rows.add(row)
+        if len(self.errors) < MAX_REPORTED:
+            self.errors.append(Problem(row, column, message))
+        else:
+            self.truncated += 1
+
+
+# --- Cell converters -----------------------------------------------------------------------
+
+
+def _shown(value: object) -> str:
+    """A cell value quoted in a message: short, and without control characters."""
+    text = str(value)
+    text = text if len(text) <= 40 else text[:37] + "..."
+    return text if text.isprintable() else "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def _formula(value: str) -> CellError:
+    return CellError(
+        _("Rumus (formula) tidak diterima sebagai nilai: '%(value)s'.") % {"value": _shown(value)}
+    )
+
+
+def _as_text(value: object) -> str:
+    """A cell as text: whole numbers without '.0', no leading quote, never a formula."""
+    if type(value) is str:
+        text = value.strip()
+        if text[:1] == "=":
+            raise _formula(text)
+        if text[:1] == "'":
+            text = text[1:].strip()
+        return text
+    if type(value) is float:
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, bool):
+        raise CellError(_("Nilai benar/salah (boolean) tidak diterima."))
+    return str(value).strip()
+
+
+class _Memo(dict[Any, Any]):
+    """Converter that remembers: a hit costs one C-level dict lookup per cell."""
+
+    def __init__(self, fn: Callable[[Any], Any], empty: Any, limit: int = 500_000) -> None:
+        super().__init__({"": empty})
+        self.fn, self.limit = fn, limit
+
+    def __missing__(self, value: Any) -> Any:
+        result = self.fn(value)
+        if len(self) < self.limit:
+            self[value] = result
+        return result
+
+
+def _memo(fn: Callable[[Any], Any], empty: Any, limit: int = 500_000) -> Callable[[Any], Any]:
+    return _Memo(fn, empty, limit).__getitem__
+
+
+def _sparse(fn: Callable[[Any], Any], empty: Any) -> Callable[[Any], Any]:
+    """For mostly empty, rarely repeated columns: an empty cell costs a C-level lookup."""
+    return _memo(fn, empty, limit=1)
+
+
+def _id_list(table: dict[int, str]) -> str:
+    ids = sorted(table)
+    spans: list[str] = []
+    start = prev = ids[0]
+    for i in [*ids[1:], None]:
+        if i is not None and i == prev + 1:
+            prev = i
+            continue
+        spans.append(str(start) if start == prev else f"{start}–{prev}")
+        if i is not None:
+            start = prev = i
+    return ", ".join(spans)
+
+
+def _code_converter(column: str, empty: int | None) -> Callable[[Any], Any]:
+    table = codes.COLUMN_TABLES[column]
+    allowed = _id_list(table)
+
+    def convert(value: Any) -> int | None:
+        if type(value) is str:
+            text = value.strip()
+            if text[:1] == "=":
+                raise _formula(text)
+            if text[:1] == "'":
+                text = text[1:].strip()
+            if not text:
+                return empty
+            # "01" is id 1, as OpenSID (and the spreadsheet that showed it) meant.
+            value = int(text) if text.isascii() and text.isdigit() else text
+        elif isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise CellError(
+                _("Kode '%(value)s' tidak dikenal (pilihan: %(ids)s).")
+                % {"value": _shown(value), "ids": allowed}
+            )
+        code = codes.parse_code(column, value)
+        if code is None:
+            if value == "-":
+                return empty
+            raise CellError(
+                _("Kode '%(value)s' tidak dikenal (pilihan: %(ids)s).")
+                % {"value": _shown(_as_text(value)), "ids": allowed}
+            )
+        return code
+
+    return _memo(convert, empty)
+
+
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})" + _TIME)
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
+
+
+def _date_converter(*, past_only: bool, today: dt.date) -> Callable[[Any], Any]:
+    def convert(value: Any) -> dt.date | None:
+        if isinstance(value, dt.datetime):
+            day = value.date()
+        elif isinstance(value, dt.date):
+            day = value
+        elif type(value) is str:
+            text = value.strip().lstrip("'").strip()
+            if text[:1] == "=":
+                raise _formula(text)
+            if not text or text == "-":
+                return None
+            day = _parse_date_text(text)
+        else:
+            raise CellError(
+                _("'%(value)s' bukan tanggal; tulis dd-mm-yyyy atau pakai sel bertipe tanggal.")
+                % {"value": _shown(_as_text(value))}
+            )
+        if day.year < EARLIEST_YEAR:
+            raise CellError(_("Tanggal %(value)s terlalu lampau.") % {"value": day.strftime("%d-%m-%Y")})
+        if past_only and day > today:
+            raise CellError(_("Tanggal %(value)s ada di masa depan.") % {"value": day.strftime("%d-%m-%Y")})
+        return day
+
+    return _memo(convert, None)
+
+
+def _parse_date_text(text: str) -> dt.date:
+    # '/' is read as day/month like '-', never US month/day (OpenSID does the same).
+    m = _DMY.fullmatch(text)
+    if m:
+        d, mo, y = int(m[1]), int(m[2]), int(m[3])
+    else:
+        m = _YMD.fullmatch(text)
+        if not m:
+            raise CellError(
+                _("Tanggal '%(value)s' tidak dapat dibaca; tulis dd-mm-yyyy.") % {"value": _shown(text)}
+            )
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        raise CellError(_("Tanggal '%(value)s' tidak ada di kalender.") % {"value": _shown(text)})
+
+
+def _text_converter(limit: int) -> Callable[[Any], Any]:
+    def convert(value: Any) -> str:
+        if value == "":
+            return ""
+        text = _as_text(value)
+        if text == "-":
+            return ""
+        if len(text) > limit:
+            raise CellError(
+                _("Terlalu panjang (%(n)d karakter, paling banyak %(max)d).") % {"n": len(text), "max": limit}
+            )
+        return text
+
+    return convert
+
+
+_NAME = re.compile(r"(?:[^\W\d_]|[ .,'\-])+")
+
+
+def _name_converter(value: Any) -> str:
+    if type(value) is str:
+        text = " ".join(value.split())
+        if len(text) <= NAME_MAX and text[:1] not in ("=", "'", "-") and _NAME.fullmatch(text):
+            return text
+        if not text:
+            return ""
+    text = " ".join(_as_text(value).split())
+    if text == "-":
+        return ""
+    if not _NAME.fullmatch(text):
+        raise CellError(_("Nama hanya boleh berisi huruf, spasi, titik, koma, tanda petik dan strip."))
+    if len(text) > NAME_MAX:
+        raise CellError(_("Nama terlalu panjang (paling banyak %(max)d karakter).") % {"max": NAME_MAX})
+    return text
+
+
+def _number_text(value: Any) -> str:
+    """NIK/KK digits only: Dukcapil exports carry invisible characters and spaces."""
+    if type(value) is str:
+        if value.isdigit() and value.isascii():
+            return value
+        if value.lstrip()[:1] == "=":
+            raise _formula(value.strip())
+    elif isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise CellError(_("'%(value)s' bukan nomor.") % {"value": _shown(value)})
+    number = clean_number(value)
+    # str.isdigit() also admits digits of other scripts ('²', '٣'): keep 0-9 only.
+    return number if number.isascii() else "".join(ch for ch in number if "0" <= ch <= "9")
+
+
+def _parent_nik_converter(value: Any) -> str:
+    if value == "":
+        return ""
+    number = _number_text(value)
+    if number in ("", "0"):
+        return ""
+    if len(number) != 16:
+        raise CellError(_("NIK harus 16 angka (tertulis %(n)d angka).") % {"n": len(number)})
+    return number
+
+
+def _dusun_converter(value: Any) -> str:
+    text = " ".join(_as_text(value).replace("_", " ").upper().split())
+    if text.startswith("DUSUN "):
+        text = text[6:].strip()
+    if len(text) > 100:
+        raise CellError(_("Nama dusun terlalu panjang (paling banyak 100 karakter)."))
+    return text
+
+
+def _rw_rt_converter(value: Any) -> str:
+    text = _as_text(value)
+    if text.isdigit():
+        text = text.zfill(3)
+    if len(text) > 3:
+        raise CellError(_("RW/RT paling banyak 3 karakter (tertulis '%(value)s').") % {"value": _shown(text)})
+    return text
+
+
+def _bounded_converter(low: int, high: int) -> Callable[[Any], Any]:
+    def convert(value: Any) -> str:
+        if value == "":
+            return ""
+        text = _as_text(value)
+        if text in ("", "-"):
+            return ""
+        if not low <= len(text) <= high:
+            raise CellError(
+                _("Panjang harus %(low)d–%(high)d karakter (tertulis %(n)d).")
+                % {"low": low, "high": high, "n": len(text)}
+            )
+        return text
+
+    return convert
+
+
+def empty_value(key: str) -> Any:
+    if key in EMPTY_DEFAULTS:
+        return EMPTY_DEFAULTS[key]
+    if key in DATE_KEYS or (KEY_COLUMNS[key] in codes.COLUMN_TABLES):
+        return None
+    return ""
+
+
+def converters(today: dt.date) -> dict[str, Callable[[Any], Any]]:
+    """Key -> function of one cell value (empty cells included) -> normalised value."""
+    result: dict[str, Callable[[Any], Any]] = {}
+    for column, key in COLUMN_KEYS.items():
+        if column in codes.COLUMN_TABLES:
+            result[key] = _code_converter(column, empty_value(key))
+        elif key in DATE_KEYS:
+            result[key] = _date_converter(past_only=key in PAST_DATE_KEYS, today=today)
+        elif key in TEXT_LIMITS:
+            conv = _text_converter(TEXT_LIMITS[key])
+            if key in ("birth_place", "ethnicity", "family_address"):
+                result[key] = _memo(conv, "")
+            elif key == "birth_certificate_no":  # filled for most people, never repeated
+                result[key] = conv
+            else:
+                result[key] = _sparse(conv, "")
+        elif key == "name":
+            result[key] = _name_converter
+        elif key in NAME_KEYS:  # parents' names repeat across a family's children
+            result[key] = _memo(_name_converter, "")
+        elif key in ("father_nik", "mother_nik"):
+            result[key] = _memo(_parent_nik_converter, "")
+        elif key == "dusun":
+            result[key] = _memo(_dusun_converter, "")
+        elif key in ("rw", "rt"):
+            result[key] = _memo(_rw_rt_converter, "")
+        elif key == "card_uid":
+            result[key] = _sparse(_bounded_converter(10, 17), "")
+        elif key in ("lat", "lng"):
+            result[key] = _sparse(_bounded_converter(2, 24), "")
+        else:
+            # NIK and KK: a placeholder here (any cheap C function); the row checks
+            # below replace it, looking at sex and birth date too.
+            result[key] = bool
+    return result
+
+
+# --- Reading the workbook ------------------------------------------------------------------
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _sheet_xml_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its XML part inside the xlsx package."""
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[rel.get("Id")] = target
+    paths = {}
+    for sheet in book.iter(f"{ns_main}sheet"):
+        rid = sheet.get(f"{ns_rel}id")
+        if rid in targets:
+            paths[sheet.get("name", "")] = targets[rid]
+    return paths
+
+
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<(?:\w+:)?f[\s>/]')
+
+
+def formula_cells(path: str | os.PathLike[str], sheet: str) -> Iterator[tuple[int, int]]:
+    """(row, column index) of each cell holding a formula: the reader sees only its cached
+    value, which a spreadsheet may not have recomputed, so such cells are refused."""
+    with zipfile.ZipFile(path) as zf:
+        part = _sheet_xml_paths(zf).get(sheet)
+        if part is None or part not in zf.namelist():
+            return
+        overlap = 1024
+        with zf.open(part) as fh:
+            tail = b""
+            while True:
+                chunk = fh.read(8 * 1024 * 1024)
+                buf = tail + chunk
+                last = not chunk
+                limit = len(buf) if last else max(len(buf) - overlap, 0)
+                if b"<f" in buf or b":f" in buf:
+                    for m in _FORMULA_CELL.finditer(buf):
+                        if m.start() >= limit:
+                            break
+                        yield int(m[2]), _column_index(m[1].decode())
+                if last:
+                    return
+                tail = buf[limit:]
+
+
+def _check_package(path: str | os.PathLike[str]) -> None:
+    size = os.path.getsize(path)
+    if size == 0:
+        raise FileError(_("Berkas kosong."))
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    if magic != b"PK\x03\x04":
+        raise FileError(_("Berkas bukan spreadsheet xlsx (format OpenSID); simpan ulang sebagai .xlsx."))
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if "[Content_Types].xml" not in set(zf.namelist()):
+                raise FileError(_("Berkas zip ini bukan spreadsheet xlsx."))
+            if sum(info.file_size for info in zf.infolist()) > MAX_UNCOMPRESSED_BYTES:
+                raise FileError(_("Isi berkas terlalu besar setelah dibuka (lebih dari 4 GB)."))
+    except zipfile.BadZipFile:
+        raise FileError(_("Berkas xlsx rusak dan tidak dapat dibuka."))
+
+
+def open_sheet(
+    path: str | os.PathLike[str], *, on_sheet_chosen: Callable[[str], None] | None = None
+) -> python_calamine.CalamineSheet:
+    """The data sheet: "Data Penduduk" if present, else the first sheet that is not "Kode Data"."""
+    _check_package(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+        if SHEET_NAME in names:
+            name = SHEET_NAME
+        else:
+            candidates = [n for n in names if n.strip().lower() != CODE_SHEET_NAME.lower()]
+            if not candidates:
+                raise FileError(_("Berkas tidak berisi lembar data penduduk."))
+            name = candidates[0]
+        if on_sheet_chosen is not None:
+            on_sheet_chosen(name)
+        return book.get_sheet_by_name(name)
+    except FileError:
+        raise
+    except Exception as exc:  # calamine reports broken packages with several exception types
+        raise FileError(_("Berkas xlsx rusak dan tidak dapat dibaca (%(reason)s).") % {"reason": _shown(exc)})
+
+
+def _header_plan(header: list[Any], parsed: ParsedFile) -> list[tuple[int, str]]:
+    """(cell index, key) of each known column; whole-file errors for bad headers."""
+    plan: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        name = str(cell).strip().lower() if cell != "" else ""
+        if not name:
+            continue
+        if name not in COLUMN_KEYS:
+            parsed.add_error(
+                1,
+                str(cell).strip()[:40],
+                _("Judul kolom '%(name)s' (kolom %(letter)s) tidak dikenal dalam format OpenSID.")
+                % {"name": _shown(str(cell).strip()), "letter": _column_letter(i)},
+            )
+            continue
+        if name in seen:
+            parsed.add_error(1, name, _("Judul kolom '%(name)s' muncul lebih dari sekali.") % {"name": name})
+            continue
+        seen[name] = i
+        plan.append((i, COLUMN_KEYS[name]))
+    for required in REQUIRED_HEADERS:
+        if required not in seen:
+            parsed.add_error(
+                1, required, _("Kolom wajib '%(name)s' tidak ada di baris judul.") % {"name": required}
+            )
+    return plan
+
+
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    today: dt.date | None = None,
+) -> ParsedFile:
+    """Read and check every row. Never raises for bad content: problems are in the result."""
+    parsed = ParsedFile()
+    scans: list[_FormulaScan] = []
+    try:
+        # The formula scan inflates the sheet XML a second time, in a thread: calamine
+        # releases the GIL while it loads the sheet, so both run at once.
+        sheet = open_sheet(path, on_sheet_chosen=lambda name: scans.append(_FormulaScan(path, name)))
+        scan = scans[0]
+        parsed.sheet = sheet.name
+        rows = sheet.iter_rows()
+        header = next(rows, None)
+    except FileError as exc:
+        for started in scans:
+            started.join()
+        parsed.add_error(exc.row, exc.column, exc.message)
+        parsed.fatal = True
+        return parsed
+    if header is None or all(c == "" for c in header):
+        scan.join()
+        parsed.add_error(None, "", _("Berkas tidak berisi baris judul maupun data."))
+        parsed.fatal = True
+        return parsed
+    first_row, first_col = sheet.start or (0, 0)
+    header_row = first_row + 1
+    plan = _header_plan(list(header), parsed)
+    if parsed.errors:
+        scan.join()
+        parsed.fatal = True
+        return parsed
+    parsed.keys = tuple(key for _i, key in plan)
+    _parse_rows(parsed, rows, plan, header_row, sheet.height - 1, progress, today or dt.date.today())
+    _reject_formulas(parsed, scan.join(), plan, first_col)
+    if not parsed.fatal and parsed.data_rows == 0:
+        parsed.add_error(None, "", _("Tidak ada baris data penduduk di bawah baris judul."))
+        parsed.fatal = True
+    parsed.errors.sort(key=problem_order)
+    return parsed
+
+
+class _FormulaScan(threading.Thread):
+    def __init__(self, path: str | os.PathLike[str], sheet: str) -> None:
+        super().__init__(daemon=True)
+        self.path, self.sheet = path, sheet
+        self.cells: list[tuple[int, int]] = []
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.cells = list(formula_cells(self.path, self.sheet))
+        except Exception:
+            # Best effort: calamine reads packages laid out in ways this scan does not
+            # know; a broken package is reported by calamine itself.
+            self.cells = []
+
+    def join(self, timeout: float | None = None) -> list[tuple[int, int]]:  # type: ignore[override]
+        super().join(timeout)
+        return self.cells
+
+
+def _parse_rows(
+    parsed: ParsedFile,
+    rows: Iterator[list[Any]],
+    plan: list[tuple[int, str]],
+    header_row: int,
+    total: int,
+    progress: Callable[[int, int], None] | None,
+    today: dt.date,
+) -> None:
+    convs = converters(today)
+    keys = parsed.keys
+    pairs = [(i, convs[key]) for i, key in plan]
+    width = max(i for i, _k in plan) + 1
+    at = keys.index
+    nik_at, kk_at, name_at, sex_at = at("nik"), at("kk_number"), at("name"), at("sex")
+    birth_at = at("birth_date") if "birth_date" in keys else None
+    relation_at = at("family_relation") if "family_relation" in keys else None
+    nik_cell, kk_cell = plan[nik_at][0], plan[kk_at][0]
+    kk_problems = _Memo(_kk_problem, _kk_problem(""))
+    seen_nik: dict[str, int] = {}
+    heads: dict[str, int] = {}
+    add_error = parsed.add_error
+    out_rows = parsed.rows
+    row_no = header_row
+    parsed.first_row = header_row + 1
+    for cells in rows:
+        row_no += 1
+        if len(cells) < width:
+            cells = list(cells) + [""] * (width - len(cells))
+        if len(cells) > 1 and (
+            cells[1] == END_MARKER or (type(cells[1]) is str and cells[1].strip() == END_MARKER)
+        ):
+            row_no -= 1
+            break
+        if cells[nik_cell] == "" and cells[kk_cell] == "" and all(c == "" for c in cells):
+            continue
+        parsed.data_rows += 1
+        if progress is not None and parsed.data_rows % PROGRESS_EVERY == 0:
+            progress(parsed.data_rows, total)
+        ok = True
+        try:
+            values = [convert(cells[i]) for i, convert in pairs]
+        except CellError:
+            # Rare path: convert cell by cell so that every problem of the row is reported.
+            values = []
+            for i, convert in pairs:
+                try:
+                    values.append(convert(cells[i]))
+                except CellError as exc:
+                    add_error(row_no, KEY_COLUMNS[keys[len(values)]], str(exc))
+                    values.append(_FAILED)
+            ok = False
+        if values[name_at] == "":
+            add_error(row_no, "nama", _("Nama wajib diisi."))
+            ok = False
+        if values[sex_at] is None:
+            add_error(row_no, "sex", _("Jenis kelamin wajib diisi."))
+            ok = False
+        try:
+            kk = _number_text(cells[kk_cell])
+            values[kk_at] = kk
+            problem = kk_problems[kk]
+            if problem:
+                add_error(row_no, "no_kk", problem)
+                ok = False
+        except CellError as exc:
+            add_error(row_no, "no_kk", str(exc))
+            ok = False
+        temporary = False
+        nik_warnings: list[str] = []
+        try:
+            nik = _number_text(cells[nik_cell])
+            values[nik_at] = nik
+            if nik == "0":
+                temporary = True
+            else:
+                birth = values[birth_at] if birth_at is not None else None
+                sex = values[sex_at]
+                check = nik_check(
+                    nik,
+                    birth_date=birth if isinstance(birth, dt.date) else None,
+                    sex=sex if isinstance(sex, int) else None,
+                )
+                if check.errors:
+                    add_error(row_no, "nik", " ".join(check.errors))
+                    ok = False
+                elif nik in seen_nik:
+                    add_error(
+                        row_no,
+                        "nik",
+                        _("NIK %(nik)s sudah ada di baris %(row)d berkas ini.")
+                        % {"nik": mask_number(nik), "row": seen_nik[nik]},
+                    )
+                    ok = False
+                else:
+                    seen_nik[nik] = row_no
+                    nik_warnings = check.warnings
+        except CellError as exc:
+            add_error(row_no, "nik", str(exc))
+            ok = False
+        if ok and relation_at is not None and values[relation_at] == 1:
+            kk = values[kk_at]
+            if kk in heads:
+                add_error(
+                    row_no,
+                    "kk_level",
+                    _("KK %(kk)s sudah punya kepala keluarga di baris %(row)d.")
+                    % {"kk": mask_number(kk), "row": heads[kk]},
+                )
+                ok = False
+            else:
+                heads[kk] = row_no
+        if ok:
+            out_rows.append(ParsedRow(row_no, values, temporary, bool(nik_warnings)))
+            if nik_warnings:
+                parsed.warnings.append(Problem(row_no, "nik", " ".join(nik_warnings)))
+    parsed.last_row = row_no
+    if progress is not None:
+        progress(parsed.data_rows, max(total, parsed.data_rows))
+
+
+def _kk_problem(kk: str) -> str:
+    # One check per family rather than per member.
+    return " ".join(kk_check(kk).errors)
+
+
+def _reject_formulas(
+    parsed: ParsedFile,
+    cells: list[tuple[int, int]],
+    plan: list[tuple[int, str]],
+    first_col: int,
+) -> None:
+    if not cells:
+        return
+    columns = {i + first_col: KEY_COLUMNS[key] for i, key in plan}
+    found: set[int] = set()
+    for row_no, col in cells:
+        column = columns.get(col)
+        # Formulas outside the data (after '###', in unnamed columns) are not read at all.
+        if column is None or not parsed.first_row <= row_no <= parsed.last_row:
+            continue
+        parsed.add_error(row_no, column, _("Sel berisi rumus (formula); isi dengan nilai, bukan rumus."))
+        found.add(row_no)
+    parsed.rows = [r for r in parsed.rows if r.row not in found]
+    parsed.warnings = [w for w in parsed.warnings if w.row not in found]

@@ -1,0 +1,466 @@
+import csv
+import datetime as dt
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from balai.core.models import AuditEvent
+from balai.people import codes
+from balai.people.exports import export_residents
+from balai.people.imports import import_residents
+from balai.people.models import Family, LifeEvent, Resident
+from balai.people.services import RESIDENT_FIELDS
+from balai.people.tests.factories import FamilyFactory, ResidentFactory, RtFactory
+from balai.people.tests.xlsx_helpers import kk, nik, person, write_xlsx
+from balai.regions.models import Dusun, Rt
+
+
+def _family_rows():
+    b1, b2, b3 = dt.date(1975, 4, 10), dt.date(1978, 9, 2), dt.date(2005, 1, 20)
+    return [
+        person(1, nama="SLAMET RIYADI", nik=nik(b1, 1, 1), tanggallahir=b1, kk_level=1, alamat="JL. MAWAR 3"),
+        person(
+            2, nama="SRI LESTARI", sex=2, nik=nik(b2, 2, 2), tanggallahir=b2, kk_level=3, alamat="JL. MAWAR 3"
+        ),
+        person(
+            3,
+            nama="EKO PRASETYO",
+            nik=nik(b3, 1, 3),
+            tanggallahir=b3,
+            kk_level=4,
+            status_kawin=1,
+            dusun="Dusun Krajan",
+            rw="1",
+            rt="2",
+        ),
+        person(
+            4, nama="BUDI", nik="0", tanggallahir="", no_kk=kk(2), kk_level=1, dusun="SIDOREJO", rw="", rt=""
+        ),
+        person(
+            5,
+            nama="WATI",
+            nik="0",
+            sex=2,
+            tanggallahir="",
+            no_kk=kk(2),
+            kk_level=3,
+            dusun="SIDOREJO",
+            rw="",
+            rt="",
+        ),
+    ]
+
+
+def test_import_creates_residents_families_addresses_events_and_one_audit_event(village_a, tmp_path):
+    # given
+    path = write_xlsx(tmp_path / "a.xlsx", _family_rows())
+
+    # when
+    result = import_residents(village=village_a, path=path, actor=None)
+
+    # then
+    assert result.applied, result.errors
+    assert (result.imported, result.updated, result.rejected) == (5, 0, 0)
+    slamet = Resident.objects.get(village=village_a, name="SLAMET RIYADI")
+    family = slamet.family
+    assert family.kk_number == kk(1)
+    assert family.address == "JL. MAWAR 3"
+    assert family.head_id == slamet.pk
+    assert family.members.count() == 3
+    assert (slamet.rt.dusun.name, slamet.rt.rw, slamet.rt.rt) == ("KRAJAN", "001", "002")
+    assert slamet.name_key == "SLAMET RIYADI"
+    assert Rt.objects.filter(village=village_a).count() == 2
+    assert Dusun.objects.filter(village=village_a).count() == 2
+    sidorejo = Rt.objects.get(village=village_a, dusun__name="SIDOREJO")
+    assert (sidorejo.rw, sidorejo.rt) == ("-", "-")
+    temporary = sorted(
+        Resident.objects.filter(village=village_a, nik__startswith="0").values_list("nik", flat=True)
+    )
+    assert temporary == ["0332501200700001", "0332501200700002"]
+    assert LifeEvent.objects.filter(village=village_a, kind=LifeEvent.Kind.REGISTERED).count() == 5
+    event = AuditEvent.objects.get(action="residents.imported")
+    assert event.village_id == village_a.pk
+    assert event.changes["imported"] == 5
+    assert len(event.changes["file_sha256"]) == 64
+    assert sorted(event.changes["created"]) == sorted(Resident.objects.values_list("public_id", flat=True))
+    assert AuditEvent.objects.count() == 1
+
+
+def test_existing_nik_of_the_village_is_updated_with_changes_audited(village_a, tmp_path):
+    # given
+    rt = RtFactory(village=village_a)
+    family = FamilyFactory(village=village_a, rt=rt, kk_number=kk(1))
+    birth = dt.date(1975, 4, 10)
+    resident = ResidentFactory(
+        village=village_a,
+        family=family,
+        rt=rt,
+        nik=nik(birth, 1, 1),
+        birth_date=birth,
+        name="SLAMET",
+        occupation=9,
+        religion=1,
+    )
+    rows = [
+        person(
+            1,
+            nama="SLAMET RIYADI",
+            nik=resident.nik,
+            tanggallahir=birth,
+            pekerjaan_id=88,
+            kk_level=1,
+            dusun=rt.dusun.name,
+            rw=rt.rw,
+            rt=rt.rt,
+            alamat=family.address,
+        )
+    ]
+    path = write_xlsx(tmp_path / "a.xlsx", rows)
+
+    # when
+    result = import_residents(village=village_a, path=path, actor=None)
+
+    # then
+    assert result.applied
+    assert (result.imported, result.updated) == (0, 1)
+    resident.refresh_from_db()
+    assert (resident.name, resident.occupation, resident.name_key) == ("SLAMET RIYADI", 88, "SLAMET RIYADI")
+    assert Resident.objects.count() == 1
+    changes = AuditEvent.objects.get(action="residents.imported").changes["updated_residents"][
+        resident.public_id
+    ]
+    assert changes["name"] == ["SLAMET", "SLAMET RIYADI"]
+    assert changes["occupation"] == [9, 88]
+    assert "religion" not in changes
+
+    # when the same file comes again
+    again = import_residents(village=village_a, path=path, actor=None)
+
+    # then nothing changes
+    assert (again.imported, again.updated, again.unchanged) == (0, 0, 1)
+
+
+def test_nik_living_in_another_village_is_an_error_and_nothing_is_written(village_a, resident_b, tmp_path):
+    # given
+    rows = [person(1), person(2, nik=resident_b.nik, tanggallahir=resident_b.birth_date)]
+    path = write_xlsx(tmp_path / "a.xlsx", rows)
+
+    # when
+    result = import_residents(village=village_a, path=path, actor=None)
+
+    # then
+    assert not result.applied
+    assert result.rejected == 1
+    assert [(e["row"], e["column"]) for e in result.errors] == [(3, "nik")]
+    assert "desa lain" in result.errors[0]["message"]
+    assert resident_b.nik not in result.errors[0]["message"]
+    assert not Resident.objects.filter(village=village_a).exists()
+    assert not Family.objects.filter(village=village_a).exists()
+    assert not AuditEvent.objects.filter(action="residents.imported").exists()
+
+
+def test_all_or_nothing_by_default_and_valid_rows_with_apply_valid(village_a, tmp_path):
+    # given
+    rows = [person(1), person(2, sex=7), person(3), person(4, nik=person(1)["nik"])]
+    path = write_xlsx(tmp_path / "a.xlsx", rows)
+
+    # when
+    strict = import_residents(village=village_a, path=path, actor=None)
+
+    # then
+    assert not strict.applied
+    assert (strict.imported, strict.rejected) == (0, 2)
+    assert [(e["row"], e["column"]) for e in strict.errors] == [(3, "sex"), (5, "nik")]
+    assert Resident.objects.count() == 0
+
+    # when
+    lenient = import_residents(village=village_a, path=path, actor=None, apply_valid=True)
+
+    # then
+    assert lenient.applied
+    assert (lenient.imported, lenient.rejected) == (2, 2)
+    assert len(lenient.errors) == 2
+    assert Resident.objects.filter(village=village_a).count() == 2
+
+
+def test_a_bad_file_writes_nothing(village_a, tmp_path):
+    path = tmp_path / "junk.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 5000)
+
+    result = import_residents(village=village_a, path=path, actor=None)
+
+    assert not result.applied
+    assert result.errors[0]["row"] is None
+    assert Resident.objects.count() == 0
+
+
+def test_nik_mismatch_is_a_warning_and_marks_the_resident(village_a, tmp_path):
+    path = write_xlsx(tmp_path / "a.xlsx", [person(1, tanggallahir="02-02-1950")])
+
+    result = import_residents(village=village_a, path=path, actor=None)
+
+    assert result.applied
+    assert [(w["row"], w["column"]) for w in result.warnings] == [(2, "nik")]
+    assert Resident.objects.get().nik_mismatch_accepted
+
+
+def test_progress_is_reported(village_a, tmp_path):
+    calls = []
+    path = write_xlsx(tmp_path / "a.xlsx", [person(i) for i in range(1, 4)])
+
+    import_residents(village=village_a, path=path, actor=None, progress=lambda d, t: calls.append((d, t)))
+
+    assert calls[-1] == (3, 3)
+
+
+def _full_resident(village, family, rt, serial, **kw):
+    birth = dt.date(1970 + serial, 1 + serial, 1 + serial)
+    sex = kw.pop("sex", 1 + serial % 2)
+    data = {
+        "nik": nik(birth, sex, serial + 1),
+        "name": f"WARGA {'ABCDEFGH'[serial]}",
+        "sex": sex,
+        "birth_place": "BATANG",
+        "birth_date": birth,
+        "religion": 1 + serial % 7,
+        "education_kk": 1 + serial,
+        "education_current": 18 - serial,
+        "occupation": 80 + serial,
+        "marital_status": 1 + serial % 4,
+        "family_relation": 1 + serial,
+        "citizenship": 1 + serial % 3,
+        "residence_status": 1,
+        "father_nik": nik(dt.date(1940, 1, 1), 1, 90 + serial),
+        "father_name": "AYAH",
+        "mother_nik": "",
+        "mother_name": "IBU O'HARA",
+        "blood_type": 1 + serial,
+        "disability": 7,
+        "kb_method": 99,
+        "pregnant": 2,
+        "ktp_el": 1 + serial % 3,
+        "ktp_record_status": 1 + serial,
+        "birth_certificate_no": f"AKTA/{serial}",
+        "passport_no": "X123",
+        "passport_expiry": dt.date(2030, 5, 6),
+        "kitas_no": "K-1",
+        "marriage_certificate_no": "NIKAH 1",
+        "marriage_date": dt.date(1999, 9, 9),
+        "divorce_certificate_no": "",
+        "divorce_date": None,
+        "current_address": "RUMAH BARU",
+        "ethnicity": "JAWA",
+        "card_uid": f"CARD{serial:08d}",
+        "insurance_type": 99,
+        "insurance_no": "BPJS-1",
+        "lat": "-6.91",
+        "lng": "109.7",
+        "status": codes.STATUS_ALIVE,
+    }
+    data.update(kw)
+    return ResidentFactory(village=village, family=family, rt=rt, **data)
+
+
+def _snapshot(village):
+    rows = {}
+    for r in Resident.objects.filter(village=village).select_related("family", "rt__dusun", "family__head"):
+        rows[r.nik] = {
+            **{f: getattr(r, f) for f in RESIDENT_FIELDS},
+            "status": r.status,
+            "nik_mismatch_accepted": r.nik_mismatch_accepted,
+            "kk": r.family.kk_number,
+            "family_address": r.family.address,
+            "head": r.family.head.nik if r.family.head else None,
+            "family_rt": (r.family.rt.dusun.name, r.family.rt.rw, r.family.rt.rt) if r.family.rt else None,
+            "rt": (r.rt.dusun.name, r.rt.rw, r.rt.rt) if r.rt else None,
+        }
+    return rows
+
+
+def test_export_then_import_into_an_empty_village_reproduces_every_field(village_a, village_b, tmp_path):
+    # given: a village with two families, every field filled, a dead resident and a temporary NIK
+    rt1 = RtFactory(
+        village=village_a, dusun=Dusun.objects.create(village=village_a, name="KRAJAN"), rw="001", rt="003"
+    )
+    rt2 = RtFactory(
+        village=village_a, dusun=Dusun.objects.create(village=village_a, name="SIDO MULYO"), rw="-", rt="-"
+    )
+    f1 = FamilyFactory(village=village_a, rt=rt1, kk_number=kk(1), address="JL. MAWAR 3")
+    f2 = FamilyFactory(village=village_a, rt=rt2, kk_number=kk(2), address="")
+    head = _full_resident(village_a, f1, rt1, 0, family_relation=1)
+    _full_resident(village_a, f1, rt1, 1)
+    _full_resident(village_a, f1, rt2, 2, status=codes.STATUS_DEAD, lat="", lng="", card_uid="")
+    temp = _full_resident(village_a, f2, rt2, 3, nik="0332501200700001", family_relation=1)
+    _full_resident(village_a, f2, None, 4, sex=2, pregnant=1, education_current=None, occupation=None)
+    Resident.objects.filter(pk=head.pk).update(nik_mismatch_accepted=False)
+    f1.head, f2.head = head, temp
+    f1.save()
+    f2.save()
+    before = _snapshot(village_a)
+    path = tmp_path / "export.xlsx"
+
+    # when: export A, move A's people out of the way (their NIKs live in A), import into B
+    assert export_residents(village=village_a, path=path) == 5
+    Resident.objects.filter(village=village_a).update(status=codes.STATUS_MOVED)
+    result = import_residents(village=village_b, path=path, actor=None)
+
+    # then
+    assert result.applied, result.errors
+    assert result.imported == 5
+    after = _snapshot(village_b)
+    assert after.keys() == before.keys()
+    for key in before:
+        assert after[key] == before[key], key
+    assert Resident.objects.get(village=village_b, name=temp.name).nik == "0332501200700001"
+
+
+def test_reimporting_an_export_into_the_same_village_changes_nothing(village_a, tmp_path):
+    # given
+    path = write_xlsx(tmp_path / "a.xlsx", _family_rows())
+    import_residents(village=village_a, path=path, actor=None)
+    exported = tmp_path / "export.xlsx"
+    export_residents(village=village_a, path=exported)
+
+    # when
+    result = import_residents(village=village_a, path=exported, actor=None)
+
+    # then
+    assert result.applied
+    assert (result.imported, result.updated, result.unchanged) == (0, 0, 5)
+    assert Resident.objects.filter(village=village_a).count() == 5
+
+
+def test_export_writes_codes_as_ids_dates_as_text_and_no_formulas(village_a, tmp_path):
+    # given
+    import python_calamine
+
+    ResidentFactory(village=village_a, name="=CMD()", birth_date=dt.date(1985, 3, 14), religion=3)
+    path = tmp_path / "e.xlsx"
+
+    # when
+    export_residents(village=village_a, path=path)
+
+    # then
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    assert book.sheet_names == ["Data Penduduk"]
+    header, row = book.get_sheet_by_name("Data Penduduk").to_python()
+    values = dict(zip(header, row, strict=True))
+    assert values["tanggallahir"] == "14-03-1985"
+    assert values["agama_id"] == 3
+    assert values["nama"] == "=CMD()"
+    assert AuditEvent.objects.filter(action="residents.exported", village=village_a).exists()
+
+
+# --- The command ------------------------------------------------------------------------------
+
+
+def test_command_json_summary_and_exit_code_zero(village_a, tmp_path, capsys):
+    path = write_xlsx(tmp_path / "a.xlsx", _family_rows())
+
+    call_command("import_residents", str(path), "--village", village_a.code, "--json")
+
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["applied"] is True
+    assert (summary["imported"], summary["updated"], summary["rejected"], summary["errors"]) == (5, 0, 0, [])
+    assert AuditEvent.objects.get(action="residents.imported").source == "cli"
+
+
+def test_command_rejects_with_exit_one_json_and_error_csv(village_a, tmp_path, capsys):
+    # given
+    path = write_xlsx(tmp_path / "a.xlsx", [person(1), person(2, agama_id=99)])
+    report = tmp_path / "galat.csv"
+
+    # when
+    with pytest.raises(SystemExit) as exit_info:
+        call_command(
+            "import_residents",
+            str(path),
+            "--village",
+            village_a.code_digits,
+            "--json",
+            "--errors",
+            str(report),
+        )
+
+    # then
+    assert exit_info.value.code == 1
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["applied"] is False
+    assert summary["imported"] == 0
+    assert summary["errors"] == [{"row": 3, "column": "agama_id", "message": summary["errors"][0]["message"]}]
+    with report.open(newline="", encoding="utf-8") as fh:
+        lines = list(csv.reader(fh))
+    assert lines[0] == ["row", "column", "message"]
+    assert lines[1][:2] == ["3", "agama_id"]
+    assert Resident.objects.count() == 0
+
+
+def test_command_apply_valid_prints_a_summary(village_a, tmp_path, capsys):
+    path = write_xlsx(tmp_path / "a.xlsx", [person(1), person(2, agama_id=99)])
+
+    call_command("import_residents", str(path), "--village", village_a.code, "--apply-valid")
+
+    out = capsys.readouterr().out
+    assert "Baris 3, kolom agama_id" in out
+    assert "1 penduduk baru" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.xlsx", "--village", "33.25.01.2007"], "tidak ditemukan"),
+        (["FILE", "--village", "99.99"], "tidak ada"),
+    ],
+)
+def test_command_usage_errors_exit_two(village_a, tmp_path, args, message):
+    path = write_xlsx(tmp_path / "a.xlsx", [person(1)])
+    args = [str(path) if a == "FILE" else str(tmp_path / a) if a.endswith(".xlsx") else a for a in args]
+
+    with pytest.raises(CommandError, match=message) as exc_info:
+        call_command("import_residents", *args)
+
+    assert exc_info.value.returncode == 2
+
+
+def test_export_command_writes_the_file(village_a, resident_a, tmp_path, capsys):
+    path = tmp_path / "out.xlsx"
+
+    call_command("export_residents", "--village", village_a.code, "-o", str(path))
+
+    assert path.stat().st_size > 0
+    assert "1 penduduk" in capsys.readouterr().out
+    assert AuditEvent.objects.get(action="residents.exported").source == "cli"
+
+
+def test_many_changed_rows_are_all_updated(village_a, tmp_path):
+    # given: more rows than the small-update path handles (PostgreSQL switches to COPY)
+    rows = [person(i, no_kk=kk(i), kk_level=1) for i in range(1, 151)]
+    import_residents(village=village_a, path=write_xlsx(tmp_path / "a.xlsx", rows), actor=None)
+    changed = [{**row, "pekerjaan_id": 88, "tempatlahir": "PEKALONGAN"} for row in rows]
+
+    # when
+    result = import_residents(village=village_a, path=write_xlsx(tmp_path / "b.xlsx", changed), actor=None)
+
+    # then
+    assert (result.imported, result.updated, result.unchanged) == (0, 150, 0)
+    assert set(Resident.objects.values_list("occupation", "birth_place")) == {(88, "PEKALONGAN")}
+    audit = AuditEvent.objects.filter(action="residents.imported").latest("seq").changes
+    assert all(c["occupation"] == [9, 88] for c in audit["updated_residents"].values())
+
+
+def test_address_units_typed_differently_in_the_ui_are_matched(village_a, tmp_path):
+    # given an RT created by hand as "Krajan", RW "1", RT "2"
+    existing = RtFactory(
+        village=village_a, dusun=Dusun.objects.create(village=village_a, name="Krajan"), rw="1", rt="2"
+    )
+    path = write_xlsx(tmp_path / "a.xlsx", [person(1, dusun="DUSUN KRAJAN", rw="001", rt=2)])
+
+    # when
+    import_residents(village=village_a, path=path, actor=None)
+
+    # then
+    assert Resident.objects.get().rt == existing
+    assert Rt.objects.count() == 1
+    assert Dusun.objects.count() == 1
