@@ -12,12 +12,16 @@ from balai.people.tests.factories import FamilyFactory, ResidentFactory, RtFacto
 
 @pytest.fixture
 def village_a(db):
-    return VillageFactory(code="33.25.01.2007", name="Brokoh", district_code="33.25.01", district_name="Wonotunggal")
+    return VillageFactory(
+        code="33.25.01.2007", name="Brokoh", district_code="33.25.01", district_name="Wonotunggal"
+    )
 
 
 @pytest.fixture
 def village_b(db):
-    return VillageFactory(code="33.25.12.2007", name="Cepagan", district_code="33.25.12", district_name="Warungasem")
+    return VillageFactory(
+        code="33.25.12.2007", name="Cepagan", district_code="33.25.12", district_name="Warungasem"
+    )
 
 
 def _user(username, role, **kw):
@@ -67,7 +71,9 @@ def family_a(village_a, rt_a):
 
 @pytest.fixture
 def resident_a(family_a):
-    return ResidentFactory(village=family_a.village, family=family_a, rt=family_a.rt, name="SITI WAHYUNI", sex=2)
+    return ResidentFactory(
+        village=family_a.village, family=family_a, rt=family_a.rt, name="SITI WAHYUNI", sex=2
+    )
 
 
 @pytest.fixture

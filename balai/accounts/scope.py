@@ -20,9 +20,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "registry.read": frozenset({Role.OPERATOR, Role.SEKDES, Role.KADES}),
     "registry.write": frozenset({Role.OPERATOR, Role.SEKDES}),
     "registry.import": frozenset({Role.OPERATOR, Role.SEKDES}),
-    "aggregates.read": frozenset(
-        {Role.OPERATOR, Role.SEKDES, Role.KADES, Role.CAMAT, Role.DISPERMADES}
-    ),
+    "aggregates.read": frozenset({Role.OPERATOR, Role.SEKDES, Role.KADES, Role.CAMAT, Role.DISPERMADES}),
     "villages.manage": frozenset({Role.DISPERMADES}),
 }
 

@@ -79,9 +79,13 @@ def _check_role_scope(*, role: str, village: Village | None, district_code: str)
         raise ValidationError({"role": _("Pilih peran pengguna.")})
     if level == ScopeLevel.VILLAGE:
         if village is None:
-            errors["village"] = _("Peran %(role)s harus terikat pada satu desa: pilih desanya.") % {"role": label}
+            errors["village"] = _("Peran %(role)s harus terikat pada satu desa: pilih desanya.") % {
+                "role": label
+            }
         elif not village.is_active or village.regency_code != deployment_regency_code():
-            errors["village"] = _("Desa %(name)s tidak (lagi) dilayani deployment ini.") % {"name": village.name}
+            errors["village"] = _("Desa %(name)s tidak (lagi) dilayani deployment ini.") % {
+                "name": village.name
+            }
         if district_code:
             errors["district_code"] = _(
                 "Peran %(role)s tidak memakai kecamatan; kosongkan pilihan kecamatan."
@@ -94,13 +98,14 @@ def _check_role_scope(*, role: str, village: Village | None, district_code: str)
         if not district_code:
             errors["district_code"] = _("Peran %(role)s harus memilih kecamatannya.") % {"role": label}
         elif district_code not in dict(regency_districts()):
-            errors["district_code"] = _(
-                "Kecamatan %(code)s bukan bagian dari kabupaten deployment ini."
-            ) % {"code": district_code}
+            errors["district_code"] = _("Kecamatan %(code)s bukan bagian dari kabupaten deployment ini.") % {
+                "code": district_code
+            }
     else:
         if village is not None:
-            errors["village"] = _("Peran %(role)s berlaku untuk seluruh kabupaten; kosongkan pilihan desa.") % {
-                "role": label}
+            errors["village"] = _(
+                "Peran %(role)s berlaku untuk seluruh kabupaten; kosongkan pilihan desa."
+            ) % {"role": label}
         if district_code:
             errors["district_code"] = _(
                 "Peran %(role)s berlaku untuk seluruh kabupaten; kosongkan pilihan kecamatan."
@@ -120,14 +125,21 @@ def _refuse_system_account(user: User) -> None:
     # Superusers are managed from the command line; letting the web admin reset their
     # password would hand the regency desk more power than its role has.
     if user.is_superuser or user.is_staff:
-        raise ApplicationError(_("Akun %(username)s dikelola lewat baris perintah.") % {
-            "username": user.get_username()})
+        raise ApplicationError(
+            _("Akun %(username)s dikelola lewat baris perintah.") % {"username": user.get_username()}
+        )
 
 
 @transaction.atomic
 def user_create(
-    *, actor: User | None, username: str, full_name: str, role: str, village: Village | None = None,
-    district_code: str = "", password: str = "",
+    *,
+    actor: User | None,
+    username: str,
+    full_name: str,
+    role: str,
+    village: Village | None = None,
+    district_code: str = "",
+    password: str = "",
 ) -> tuple[User, str]:
     """Create a staff account. Returns the user and the generated password ("" if one was given).
 
@@ -169,10 +181,17 @@ def user_create(
     user.set_password(password)
     user.save()
     audit_record(
-        actor=actor, village=None, action="user.created", object_type="user", object_id=user.pk,
+        actor=actor,
+        village=None,
+        action="user.created",
+        object_type="user",
+        object_id=user.pk,
         changes={
-            "username": username, "full_name": full_name, "role": role,
-            "village": village.code if village else "", "district_code": district_code,
+            "username": username,
+            "full_name": full_name,
+            "role": role,
+            "village": village.code if village else "",
+            "district_code": district_code,
             "password": "generated" if generated else "set by admin",
         },
     )
@@ -190,7 +209,11 @@ def user_deactivate(*, actor: User | None, user: User) -> User:
     user.is_active = False
     user.save(update_fields=["is_active"])
     audit_record(
-        actor=actor, village=None, action="user.deactivated", object_type="user", object_id=user.pk,
+        actor=actor,
+        village=None,
+        action="user.deactivated",
+        object_type="user",
+        object_id=user.pk,
         changes={"username": user.get_username()},
     )
     return user
@@ -206,7 +229,11 @@ def user_reactivate(*, actor: User | None, user: User) -> User:
     user.is_active = True
     user.save(update_fields=["is_active"])
     audit_record(
-        actor=actor, village=None, action="user.reactivated", object_type="user", object_id=user.pk,
+        actor=actor,
+        village=None,
+        action="user.reactivated",
+        object_type="user",
+        object_id=user.pk,
         changes={"username": user.get_username()},
     )
     return user
@@ -228,7 +255,11 @@ def user_password_reset(*, actor: User | None, user: User, password: str = "") -
     user.save(update_fields=["password"])
     axes_reset(username=user.get_username())
     audit_record(
-        actor=actor, village=None, action="user.password_reset", object_type="user", object_id=user.pk,
+        actor=actor,
+        village=None,
+        action="user.password_reset",
+        object_type="user",
+        object_id=user.pk,
         changes={"username": user.get_username(), "password": "generated" if generated else "set by admin"},
     )
     return generated

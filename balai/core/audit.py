@@ -153,9 +153,7 @@ def audit_verify() -> tuple[int, list[ChainProblem]]:
                     ChainProblem(chain.pk, chain.village_id, event.seq, "link to previous broken")
                 )
             if event.compute_hash() != event.hash:
-                problems.append(
-                    ChainProblem(chain.pk, chain.village_id, event.seq, "content altered")
-                )
+                problems.append(ChainProblem(chain.pk, chain.village_id, event.seq, "content altered"))
             prev = event.hash
         if expected_seq != chain.last_seq or prev != chain.last_hash:
             problems.append(

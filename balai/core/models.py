@@ -22,9 +22,7 @@ class AuditChain(models.Model):
 
     # The village code, or "deployment": unique even where the database treats NULLs as distinct.
     key = models.CharField(max_length=16, unique=True)
-    village = models.OneToOneField(
-        "regions.Village", null=True, blank=True, on_delete=models.PROTECT
-    )
+    village = models.OneToOneField("regions.Village", null=True, blank=True, on_delete=models.PROTECT)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
@@ -52,9 +50,7 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["chain_id", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["chain", "seq"], name="auditevent_chain_seq_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="auditevent_chain_seq_unique")]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def payload(self) -> dict[str, Any]:

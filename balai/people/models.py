@@ -45,9 +45,7 @@ class Family(BaseModel):
 
     class Meta:
         ordering = ["village_id", "kk_number"]
-        constraints = [
-            models.UniqueConstraint(fields=["village", "kk_number"], name="family_kk_per_village")
-        ]
+        constraints = [models.UniqueConstraint(fields=["village", "kk_number"], name="family_kk_per_village")]
 
     def __str__(self) -> str:
         return self.kk_number
@@ -65,7 +63,9 @@ class Resident(BaseModel):
         Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     household_relation = models.PositiveSmallIntegerField(
-        _("hubungan dalam rumah tangga"), null=True, blank=True,
+        _("hubungan dalam rumah tangga"),
+        null=True,
+        blank=True,
         choices=[(1, _("Kepala Rumah Tangga")), (2, _("Anggota"))],
     )
     rt = models.ForeignKey("regions.Rt", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -77,24 +77,52 @@ class Resident(BaseModel):
     sex = models.PositiveSmallIntegerField(_("jenis kelamin"), choices=codes.choices(codes.SEX))
     birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
-    religion = models.PositiveSmallIntegerField(_("agama"), choices=codes.choices(codes.RELIGION), null=True, blank=True)
-    education_kk = models.PositiveSmallIntegerField(_("pendidikan dalam KK"), choices=codes.choices(codes.EDUCATION_KK), null=True, blank=True)
-    education_current = models.PositiveSmallIntegerField(_("pendidikan sedang ditempuh"), choices=codes.choices(codes.EDUCATION_CURRENT), null=True, blank=True)
-    occupation = models.PositiveSmallIntegerField(_("pekerjaan"), choices=codes.choices(codes.OCCUPATION), null=True, blank=True)
-    marital_status = models.PositiveSmallIntegerField(_("status perkawinan"), choices=codes.choices(codes.MARITAL_STATUS), null=True, blank=True)
-    family_relation = models.PositiveSmallIntegerField(_("hubungan dalam keluarga"), choices=codes.choices(codes.FAMILY_RELATION), null=True, blank=True)
-    citizenship = models.PositiveSmallIntegerField(_("kewarganegaraan"), choices=codes.choices(codes.CITIZENSHIP), default=1)
-    residence_status = models.PositiveSmallIntegerField(_("status penduduk"), choices=codes.choices(codes.RESIDENCE_STATUS), default=1)
+    religion = models.PositiveSmallIntegerField(
+        _("agama"), choices=codes.choices(codes.RELIGION), null=True, blank=True
+    )
+    education_kk = models.PositiveSmallIntegerField(
+        _("pendidikan dalam KK"), choices=codes.choices(codes.EDUCATION_KK), null=True, blank=True
+    )
+    education_current = models.PositiveSmallIntegerField(
+        _("pendidikan sedang ditempuh"), choices=codes.choices(codes.EDUCATION_CURRENT), null=True, blank=True
+    )
+    occupation = models.PositiveSmallIntegerField(
+        _("pekerjaan"), choices=codes.choices(codes.OCCUPATION), null=True, blank=True
+    )
+    marital_status = models.PositiveSmallIntegerField(
+        _("status perkawinan"), choices=codes.choices(codes.MARITAL_STATUS), null=True, blank=True
+    )
+    family_relation = models.PositiveSmallIntegerField(
+        _("hubungan dalam keluarga"), choices=codes.choices(codes.FAMILY_RELATION), null=True, blank=True
+    )
+    citizenship = models.PositiveSmallIntegerField(
+        _("kewarganegaraan"), choices=codes.choices(codes.CITIZENSHIP), default=1
+    )
+    residence_status = models.PositiveSmallIntegerField(
+        _("status penduduk"), choices=codes.choices(codes.RESIDENCE_STATUS), default=1
+    )
     father_nik = models.CharField(_("NIK ayah"), max_length=16, blank=True)
     father_name = models.CharField(_("nama ayah"), max_length=100, blank=True)
     mother_nik = models.CharField(_("NIK ibu"), max_length=16, blank=True)
     mother_name = models.CharField(_("nama ibu"), max_length=100, blank=True)
-    blood_type = models.PositiveSmallIntegerField(_("golongan darah"), choices=codes.choices(codes.BLOOD_TYPE), null=True, blank=True)
-    disability = models.PositiveSmallIntegerField(_("cacat"), choices=codes.choices(codes.DISABILITY), null=True, blank=True)
-    kb_method = models.PositiveSmallIntegerField(_("cara KB"), choices=codes.choices(codes.KB_METHOD), null=True, blank=True)
-    pregnant = models.PositiveSmallIntegerField(_("status kehamilan"), choices=codes.choices(codes.PREGNANT), null=True, blank=True)
-    ktp_el = models.PositiveSmallIntegerField(_("KTP elektronik"), choices=codes.choices(codes.KTP_EL), null=True, blank=True)
-    ktp_record_status = models.PositiveSmallIntegerField(_("status rekam e-KTP"), choices=codes.choices(codes.KTP_RECORD_STATUS), null=True, blank=True)
+    blood_type = models.PositiveSmallIntegerField(
+        _("golongan darah"), choices=codes.choices(codes.BLOOD_TYPE), null=True, blank=True
+    )
+    disability = models.PositiveSmallIntegerField(
+        _("cacat"), choices=codes.choices(codes.DISABILITY), null=True, blank=True
+    )
+    kb_method = models.PositiveSmallIntegerField(
+        _("cara KB"), choices=codes.choices(codes.KB_METHOD), null=True, blank=True
+    )
+    pregnant = models.PositiveSmallIntegerField(
+        _("status kehamilan"), choices=codes.choices(codes.PREGNANT), null=True, blank=True
+    )
+    ktp_el = models.PositiveSmallIntegerField(
+        _("KTP elektronik"), choices=codes.choices(codes.KTP_EL), null=True, blank=True
+    )
+    ktp_record_status = models.PositiveSmallIntegerField(
+        _("status rekam e-KTP"), choices=codes.choices(codes.KTP_RECORD_STATUS), null=True, blank=True
+    )
     birth_certificate_no = models.CharField(_("nomor akta kelahiran"), max_length=100, blank=True)
     passport_no = models.CharField(_("nomor paspor"), max_length=45, blank=True)
     passport_expiry = models.DateField(_("tanggal akhir paspor"), null=True, blank=True)
@@ -106,11 +134,15 @@ class Resident(BaseModel):
     current_address = models.CharField(_("alamat sekarang"), max_length=255, blank=True)
     ethnicity = models.CharField(_("suku"), max_length=100, blank=True)
     card_uid = models.CharField(_("ID kartu (tag)"), max_length=17, blank=True)
-    insurance_type = models.PositiveSmallIntegerField(_("asuransi"), choices=codes.choices(codes.INSURANCE), null=True, blank=True)
+    insurance_type = models.PositiveSmallIntegerField(
+        _("asuransi"), choices=codes.choices(codes.INSURANCE), null=True, blank=True
+    )
     insurance_no = models.CharField(_("nomor asuransi"), max_length=100, blank=True)
     lat = models.CharField(_("lintang"), max_length=24, blank=True)
     lng = models.CharField(_("bujur"), max_length=24, blank=True)
-    status = models.PositiveSmallIntegerField(_("status dasar"), choices=codes.choices(codes.STATUS), default=codes.STATUS_ALIVE)
+    status = models.PositiveSmallIntegerField(
+        _("status dasar"), choices=codes.choices(codes.STATUS), default=codes.STATUS_ALIVE
+    )
     # Set when the operator accepted a NIK whose birth date/sex disagree with the record.
     nik_mismatch_accepted = models.BooleanField(default=False)
 
@@ -199,13 +231,13 @@ class DuplicateDecision(models.Model):
     first = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="+")
     decision = models.CharField(max_length=16, choices=Decision.choices)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_once")]
 
 
 class ImportJob(models.Model):

@@ -27,8 +27,10 @@ def family_qs(*, village: Village) -> QuerySet[Family]:
 
 def resident_get(*, village: Village, public_id: str) -> Resident:
     """Raises Resident.DoesNotExist for another village's resident, exactly as for none."""
-    return resident_qs(village=village).select_related("family", "rt__dusun", "household").get(
-        public_id=public_id
+    return (
+        resident_qs(village=village)
+        .select_related("family", "rt__dusun", "household")
+        .get(public_id=public_id)
     )
 
 
@@ -54,7 +56,9 @@ def _years_ago(today: dt.date, years: int) -> dt.date:
         return today.replace(year=today.year - years, day=28)
 
 
-def resident_filter(*, village: Village, filters: ResidentFilters, today: dt.date | None = None) -> QuerySet[Resident]:
+def resident_filter(
+    *, village: Village, filters: ResidentFilters, today: dt.date | None = None
+) -> QuerySet[Resident]:
     today = today or dt.date.today()
     qs = resident_qs(village=village)
     if filters.status is not None:
@@ -104,8 +108,13 @@ def _parse_cursor(cursor: str) -> tuple[str, int] | None:
 
 
 def resident_page(
-    *, village: Village, filters: ResidentFilters, after: str | None = None,
-    before: str | None = None, limit: int = 50, fields: tuple[str, ...] | None = None,
+    *,
+    village: Village,
+    filters: ResidentFilters,
+    after: str | None = None,
+    before: str | None = None,
+    limit: int = 50,
+    fields: tuple[str, ...] | None = None,
 ) -> Page:
     """Keyset pagination on (name_key, id): every page costs the same, however deep.
 
@@ -119,11 +128,15 @@ def resident_page(
     if parsed_before:
         name, pk = parsed_before
         rows = list(
-            qs.filter(Q(name_key__lt=name) | Q(name_key=name, id__lt=pk)).order_by("-name_key", "-id")[: limit + 1]
+            qs.filter(Q(name_key__lt=name) | Q(name_key=name, id__lt=pk)).order_by("-name_key", "-id")[
+                : limit + 1
+            ]
         )
         has_more = len(rows) > limit
         items = list(reversed(rows[:limit]))
-        return Page(items, _cursor(items[-1]) if items else None, _cursor(items[0]) if has_more and items else None)
+        return Page(
+            items, _cursor(items[-1]) if items else None, _cursor(items[0]) if has_more and items else None
+        )
     if parsed_after:
         name, pk = parsed_after
         qs = qs.filter(Q(name_key__gt=name) | Q(name_key=name, id__gt=pk))
@@ -143,9 +156,11 @@ def resident_events(*, resident: Resident) -> QuerySet[LifeEvent]:
 
 
 def resident_audit_trail(*, resident: Resident, limit: int = 100) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(object_type="resident", object_id=resident.public_id).exclude(
-        action="resident.viewed"
-    ).order_by("-occurred_at", "-id")[:limit]
+    return (
+        AuditEvent.objects.filter(object_type="resident", object_id=resident.public_id)
+        .exclude(action="resident.viewed")
+        .order_by("-occurred_at", "-id")[:limit]
+    )
 
 
 def life_event_list(*, village: Village, kind: int | None = None) -> QuerySet[LifeEvent]:
@@ -165,21 +180,31 @@ class DuplicatePair:
 def possible_duplicates(*, village: Village, threshold: float = 85.0) -> list[DuplicatePair]:
     """Same birth date, names alike and parents alike (where known), different NIKs."""
     residents = list(
-        resident_qs(village=village).filter(status=CURRENT, birth_date__isnull=False)
-        .only("id", "public_id", "village_id", "nik", "name", "name_key", "birth_date", "sex",
-              "father_name", "mother_name", "family_id")
+        resident_qs(village=village)
+        .filter(status=CURRENT, birth_date__isnull=False)
+        .only(
+            "id",
+            "public_id",
+            "village_id",
+            "nik",
+            "name",
+            "name_key",
+            "birth_date",
+            "sex",
+            "father_name",
+            "mother_name",
+            "family_id",
+        )
         .order_by("birth_date", "id")
     )
-    decided = set(
-        DuplicateDecision.objects.filter(village=village).values_list("first_id", "second_id")
-    )
+    decided = set(DuplicateDecision.objects.filter(village=village).values_list("first_id", "second_id"))
     by_date: dict[dt.date, list[Resident]] = {}
     for r in residents:
         by_date.setdefault(r.birth_date, []).append(r)  # type: ignore[arg-type]
     pairs: list[DuplicatePair] = []
     for group in by_date.values():
         for i, a in enumerate(group):
-            for b in group[i + 1:]:
+            for b in group[i + 1 :]:
                 if a.nik == b.nik or (a.pk, b.pk) in decided:
                     continue
                 score = fuzz.token_sort_ratio(a.name_key, b.name_key)
@@ -207,11 +232,15 @@ def stats_counts(*, villages: QuerySet[Village] | list[Village]) -> dict[str, An
     village_ids = [v.pk for v in villages]
     residents = dict(
         Resident.objects.filter(status=CURRENT, village_id__in=village_ids)
-        .values_list("village_id").annotate(n=Count("id")).values_list("village_id", "n")
+        .values_list("village_id")
+        .annotate(n=Count("id"))
+        .values_list("village_id", "n")
     )
     families = dict(
         Family.objects.filter(village_id__in=village_ids, is_active=True)
-        .values_list("village_id").annotate(n=Count("id")).values_list("village_id", "n")
+        .values_list("village_id")
+        .annotate(n=Count("id"))
+        .values_list("village_id", "n")
     )
     return {"residents": residents, "families": families}
 
@@ -236,8 +265,13 @@ class KeysetPage:
 
 
 def _keyset_page(
-    qs: QuerySet[Any], *, keys: tuple[str, str], after: Any | None, before: Any | None,
-    limit: int, descending: bool = False,
+    qs: QuerySet[Any],
+    *,
+    keys: tuple[str, str],
+    after: Any | None,
+    before: Any | None,
+    limit: int,
+    descending: bool = False,
 ) -> KeysetPage:
     """Page `qs` on two keys (the second unique); `after`/`before` are rows of `qs` or None."""
     first, second = keys
@@ -268,7 +302,11 @@ def _keyset_page(
 
 
 def family_page(
-    *, village: Village, q: str = "", after: str | None = None, before: str | None = None,
+    *,
+    village: Village,
+    q: str = "",
+    after: str | None = None,
+    before: str | None = None,
     limit: int = 50,
 ) -> KeysetPage:
     """Families by KK number; `q` is a KK number (prefix) or part of the head's name.
@@ -290,12 +328,17 @@ def family_page(
         return family_qs(village=village).filter(public_id=public_id).only("kk_number", "id").first()
 
     page = _keyset_page(
-        qs.select_related("head", "rt__dusun"), keys=("kk_number", "id"),
-        after=anchor(after), before=anchor(before), limit=limit,
+        qs.select_related("head", "rt__dusun"),
+        keys=("kk_number", "id"),
+        after=anchor(after),
+        before=anchor(before),
+        limit=limit,
     )
     counts = dict(
         Resident.objects.filter(family_id__in=[f.pk for f in page.items], status=CURRENT)
-        .values_list("family_id").annotate(n=Count("id")).values_list("family_id", "n")
+        .values_list("family_id")
+        .annotate(n=Count("id"))
+        .values_list("family_id", "n")
     )
     for family in page.items:
         family.member_count = counts.get(family.pk, 0)  # type: ignore[attr-defined]
@@ -307,8 +350,12 @@ def family_events(*, family: Family, limit: int = 50) -> QuerySet[LifeEvent]:
 
 
 def life_event_page(
-    *, village: Village, kind: int | None = None, after: str | None = None,
-    before: str | None = None, limit: int = 50,
+    *,
+    village: Village,
+    kind: int | None = None,
+    after: str | None = None,
+    before: str | None = None,
+    limit: int = 50,
 ) -> KeysetPage:
     """The village's life events, newest first."""
 
@@ -318,6 +365,10 @@ def life_event_page(
         return LifeEvent.objects.filter(village=village, public_id=public_id).only("event_date", "id").first()
 
     return _keyset_page(
-        life_event_list(village=village, kind=kind), keys=("event_date", "id"),
-        after=anchor(after), before=anchor(before), limit=limit, descending=True,
+        life_event_list(village=village, kind=kind),
+        keys=("event_date", "id"),
+        after=anchor(after),
+        before=anchor(before),
+        limit=limit,
+        descending=True,
     )

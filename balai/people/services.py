@@ -22,13 +22,44 @@ if TYPE_CHECKING:
 
 # Fields an operator may set on a resident (everything but identity keys and links).
 RESIDENT_FIELDS = [
-    "nik", "name", "sex", "birth_place", "birth_date", "religion", "education_kk",
-    "education_current", "occupation", "marital_status", "family_relation", "citizenship",
-    "residence_status", "father_nik", "father_name", "mother_nik", "mother_name", "blood_type",
-    "disability", "kb_method", "pregnant", "ktp_el", "ktp_record_status", "birth_certificate_no",
-    "passport_no", "passport_expiry", "kitas_no", "marriage_certificate_no", "marriage_date",
-    "divorce_certificate_no", "divorce_date", "current_address", "ethnicity", "card_uid",
-    "insurance_type", "insurance_no", "lat", "lng",
+    "nik",
+    "name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "religion",
+    "education_kk",
+    "education_current",
+    "occupation",
+    "marital_status",
+    "family_relation",
+    "citizenship",
+    "residence_status",
+    "father_nik",
+    "father_name",
+    "mother_nik",
+    "mother_name",
+    "blood_type",
+    "disability",
+    "kb_method",
+    "pregnant",
+    "ktp_el",
+    "ktp_record_status",
+    "birth_certificate_no",
+    "passport_no",
+    "passport_expiry",
+    "kitas_no",
+    "marriage_certificate_no",
+    "marriage_date",
+    "divorce_certificate_no",
+    "divorce_date",
+    "current_address",
+    "ethnicity",
+    "card_uid",
+    "insurance_type",
+    "insurance_no",
+    "lat",
+    "lng",
 ]
 
 
@@ -45,7 +76,11 @@ def _value(v: Any) -> Any:
 
 
 def _validate_nik(
-    *, nik: str, birth_date: dt.date | None, sex: int | None, accept_warnings: bool,
+    *,
+    nik: str,
+    birth_date: dt.date | None,
+    sex: int | None,
+    accept_warnings: bool,
     exclude_pk: int | None = None,
 ) -> list[str]:
     check = nik_check(nik, birth_date=birth_date, sex=sex)
@@ -65,17 +100,25 @@ def next_temporary_number(*, village: Village, model: type[Resident] | type[Fami
     """OpenSID's temporary number: '0' + 10-digit village code + 5-digit sequence."""
     prefix = "0" + village.code_digits
     field = "nik" if model is Resident else "kk_number"
-    last = model.objects.filter(village=village, **{f"{field}__startswith": prefix}).aggregate(
-        m=Max(field)
-    )["m"]
+    last = model.objects.filter(village=village, **{f"{field}__startswith": prefix}).aggregate(m=Max(field))[
+        "m"
+    ]
     seq = int(last[-5:]) + 1 if last else 1
     return f"{prefix}{seq:05d}"
 
 
 def _create_resident(
-    *, actor: User | None, village: Village, data: dict[str, Any], family: Family | None,
-    rt: Rt | None, accept_warnings: bool, event_kind: int, event_date: dt.date,
-    event_details: dict[str, Any] | None = None, note: str = "",
+    *,
+    actor: User | None,
+    village: Village,
+    data: dict[str, Any],
+    family: Family | None,
+    rt: Rt | None,
+    accept_warnings: bool,
+    event_kind: int,
+    event_date: dt.date,
+    event_details: dict[str, Any] | None = None,
+    note: str = "",
 ) -> Resident:
     data = {k: v for k, v in data.items() if k in RESIDENT_FIELDS}
     if not data.get("nik"):
@@ -85,7 +128,9 @@ def _create_resident(
     if data.get("sex") not in (1, 2):
         raise ValidationError({"sex": [_("Jenis kelamin wajib dipilih.")]})
     warnings = _validate_nik(
-        nik=data["nik"], birth_date=data.get("birth_date"), sex=data.get("sex"),
+        nik=data["nik"],
+        birth_date=data.get("birth_date"),
+        sex=data.get("sex"),
         accept_warnings=accept_warnings,
     )
     if rt is not None and rt.village_id != village.pk:
@@ -100,11 +145,20 @@ def _create_resident(
     except IntegrityError as exc:
         raise ValidationError({"nik": [_("NIK ini sudah terdaftar sebagai penduduk hidup.")]}) from exc
     LifeEvent.objects.create(
-        village=village, resident=resident, family=family, kind=event_kind, event_date=event_date,
-        details=event_details or {}, note=note, recorded_by=actor,
+        village=village,
+        resident=resident,
+        family=family,
+        kind=event_kind,
+        event_date=event_date,
+        details=event_details or {},
+        note=note,
+        recorded_by=actor,
     )
     audit_record(
-        actor=actor, village=village, action="resident.created", object_type="resident",
+        actor=actor,
+        village=village,
+        action="resident.created",
+        object_type="resident",
         object_id=resident.public_id,
         changes={k: _value(v) for k, v in data.items() if v not in ("", None)}
         | {"event": event_kind, "nik_warnings": warnings},
@@ -114,32 +168,47 @@ def _create_resident(
 
 @transaction.atomic
 def resident_register(
-    *, actor: User | None, village: Village, data: dict[str, Any], family: Family | None = None,
-    rt: Rt | None = None, accept_warnings: bool = False, event_date: dt.date | None = None,
+    *,
+    actor: User | None,
+    village: Village,
+    data: dict[str, Any],
+    family: Family | None = None,
+    rt: Rt | None = None,
+    accept_warnings: bool = False,
+    event_date: dt.date | None = None,
 ) -> Resident:
     """Enter an existing resident (initial data collection, not a life event)."""
     return _create_resident(
-        actor=actor, village=village, data=data, family=family, rt=rt,
-        accept_warnings=accept_warnings, event_kind=LifeEvent.Kind.REGISTERED,
+        actor=actor,
+        village=village,
+        data=data,
+        family=family,
+        rt=rt,
+        accept_warnings=accept_warnings,
+        event_kind=LifeEvent.Kind.REGISTERED,
         event_date=event_date or dt.date.today(),
     )
 
 
 @transaction.atomic
 def resident_update(
-    *, actor: User | None, resident: Resident, data: dict[str, Any], rt: Rt | None = None,
+    *,
+    actor: User | None,
+    resident: Resident,
+    data: dict[str, Any],
+    rt: Rt | None = None,
     accept_warnings: bool = False,
 ) -> Resident:
     data = {k: v for k, v in data.items() if k in RESIDENT_FIELDS}
     new_nik = data.get("nik", resident.nik)
-    nik_relevant = {"nik", "birth_date", "sex"} & {
-        k for k, v in data.items() if getattr(resident, k) != v
-    }
+    nik_relevant = {"nik", "birth_date", "sex"} & {k for k, v in data.items() if getattr(resident, k) != v}
     warnings: list[str] = []
     if nik_relevant and resident.status == codes.STATUS_ALIVE:
         warnings = _validate_nik(
-            nik=new_nik, birth_date=data.get("birth_date", resident.birth_date),
-            sex=data.get("sex", resident.sex), accept_warnings=accept_warnings,
+            nik=new_nik,
+            birth_date=data.get("birth_date", resident.birth_date),
+            sex=data.get("sex", resident.sex),
+            accept_warnings=accept_warnings,
             exclude_pk=resident.pk,
         )
         resident.nik_mismatch_accepted = bool(warnings)
@@ -160,8 +229,12 @@ def resident_update(
         return resident
     resident.save()
     audit_record(
-        actor=actor, village=resident.village, action="resident.updated", object_type="resident",
-        object_id=resident.public_id, changes=changes | ({"nik_warnings": warnings} if warnings else {}),
+        actor=actor,
+        village=resident.village,
+        action="resident.updated",
+        object_type="resident",
+        object_id=resident.public_id,
+        changes=changes | ({"nik_warnings": warnings} if warnings else {}),
     )
     return resident
 
@@ -169,15 +242,24 @@ def resident_update(
 def resident_viewed(*, actor: User | None, resident: Resident, purpose: str = "detail") -> None:
     """Log that staff opened a resident's full record (UU PDP: who read whose data)."""
     audit_record(
-        actor=actor, village=resident.village, action="resident.viewed", object_type="resident",
-        object_id=resident.public_id, changes={"purpose": purpose},
+        actor=actor,
+        village=resident.village,
+        action="resident.viewed",
+        object_type="resident",
+        object_id=resident.public_id,
+        changes={"purpose": purpose},
     )
 
 
 @transaction.atomic
 def family_create(
-    *, actor: User | None, village: Village, kk_number: str = "", rt: Rt | None = None,
-    address: str = "", issued_on: dt.date | None = None,
+    *,
+    actor: User | None,
+    village: Village,
+    kk_number: str = "",
+    rt: Rt | None = None,
+    address: str = "",
+    issued_on: dt.date | None = None,
 ) -> Family:
     if kk_number:
         check = kk_check(kk_number)
@@ -193,8 +275,12 @@ def family_create(
         village=village, kk_number=kk_number, rt=rt, address=address, issued_on=issued_on
     )
     audit_record(
-        actor=actor, village=village, action="family.created", object_type="family",
-        object_id=family.public_id, changes={"kk_number": kk_number, "rt": rt.pk if rt else None},
+        actor=actor,
+        village=village,
+        action="family.created",
+        object_type="family",
+        object_id=family.public_id,
+        changes={"kk_number": kk_number, "rt": rt.pk if rt else None},
     )
     return family
 
@@ -209,8 +295,12 @@ def family_set_head(*, actor: User | None, family: Family, head: Resident) -> No
     if head.family_relation != 1:
         resident_update(actor=actor, resident=head, data={"family_relation": 1})
     audit_record(
-        actor=actor, village=family.village, action="family.head_changed", object_type="family",
-        object_id=family.public_id, changes={"head": [old, head.pk]},
+        actor=actor,
+        village=family.village,
+        action="family.head_changed",
+        object_type="family",
+        object_id=family.public_id,
+        changes={"head": [old, head.pk]},
     )
 
 
@@ -219,7 +309,11 @@ def family_set_head(*, actor: User | None, family: Family, head: Resident) -> No
 
 @transaction.atomic
 def birth_record(
-    *, actor: User | None, family: Family, data: dict[str, Any], details: dict[str, Any] | None = None,
+    *,
+    actor: User | None,
+    family: Family,
+    data: dict[str, Any],
+    details: dict[str, Any] | None = None,
     accept_warnings: bool = False,
 ) -> Resident:
     """A child is born into a family: a new resident, with the parents taken from the family."""
@@ -231,8 +325,14 @@ def birth_record(
     father = next((m for m in members if m.sex == 1 and m.family_relation in (1, 2)), None)
     mother = next((m for m in members if m.sex == 2 and m.family_relation in (1, 3)), None)
     defaults: dict[str, Any] = {
-        "family_relation": 4, "marital_status": 1, "citizenship": 1, "education_kk": 1,
-        "education_current": 1, "occupation": 1, "ktp_el": 1, "ktp_record_status": 1,
+        "family_relation": 4,
+        "marital_status": 1,
+        "citizenship": 1,
+        "education_kk": 1,
+        "education_current": 1,
+        "occupation": 1,
+        "ktp_el": 1,
+        "ktp_record_status": 1,
     }
     if father:
         defaults |= {"father_nik": father.nik, "father_name": father.name, "religion": father.religion}
@@ -240,17 +340,21 @@ def birth_record(
         defaults |= {"mother_nik": mother.nik, "mother_name": mother.name}
         defaults.setdefault("religion", mother.religion)
     return _create_resident(
-        actor=actor, village=family.village, data=defaults | {k: v for k, v in data.items() if v not in ("", None)},
-        family=family, rt=family.rt, accept_warnings=accept_warnings,
-        event_kind=LifeEvent.Kind.BIRTH, event_date=data["birth_date"], event_details=details,
+        actor=actor,
+        village=family.village,
+        data=defaults | {k: v for k, v in data.items() if v not in ("", None)},
+        family=family,
+        rt=family.rt,
+        accept_warnings=accept_warnings,
+        event_kind=LifeEvent.Kind.BIRTH,
+        event_date=data["birth_date"],
+        event_details=details,
     )
 
 
 def _require_alive(resident: Resident) -> None:
     if resident.status != codes.STATUS_ALIVE:
-        raise ApplicationError(
-            _("%(name)s tidak berstatus hidup di desa ini.") % {"name": resident.name}
-        )
+        raise ApplicationError(_("%(name)s tidak berstatus hidup di desa ini.") % {"name": resident.name})
 
 
 def _check_event_date(event_date: dt.date, resident: Resident) -> None:
@@ -269,8 +373,13 @@ STATUS_BY_EVENT: dict[int, int] = {
 
 @transaction.atomic
 def status_event_record(
-    *, actor: User | None, resident: Resident, kind: int, event_date: dt.date,
-    details: dict[str, Any] | None = None, note: str = "",
+    *,
+    actor: User | None,
+    resident: Resident,
+    kind: int,
+    event_date: dt.date,
+    details: dict[str, Any] | None = None,
+    note: str = "",
 ) -> LifeEvent:
     """Death, missing or gone: the resident stays on record with a new status."""
     if kind not in STATUS_BY_EVENT:
@@ -281,31 +390,53 @@ def status_event_record(
     resident.status = STATUS_BY_EVENT[kind]
     resident.save(update_fields=["status", "updated_at"])
     event = LifeEvent.objects.create(
-        village=resident.village, resident=resident, family=resident.family, kind=kind,
-        event_date=event_date, details=details or {}, note=note, recorded_by=actor,
+        village=resident.village,
+        resident=resident,
+        family=resident.family,
+        kind=kind,
+        event_date=event_date,
+        details=details or {},
+        note=note,
+        recorded_by=actor,
     )
     audit_record(
-        actor=actor, village=resident.village, action="resident.status_changed",
-        object_type="resident", object_id=resident.public_id,
+        actor=actor,
+        village=resident.village,
+        action="resident.status_changed",
+        object_type="resident",
+        object_id=resident.public_id,
         changes={"status": [old, resident.status], "event": kind, "event_date": event_date},
     )
     return event
 
 
 def death_record(
-    *, actor: User | None, resident: Resident, event_date: dt.date, details: dict[str, Any] | None = None,
+    *,
+    actor: User | None,
+    resident: Resident,
+    event_date: dt.date,
+    details: dict[str, Any] | None = None,
     note: str = "",
 ) -> LifeEvent:
     return status_event_record(
-        actor=actor, resident=resident, kind=LifeEvent.Kind.DEATH, event_date=event_date,
-        details=details, note=note,
+        actor=actor,
+        resident=resident,
+        kind=LifeEvent.Kind.DEATH,
+        event_date=event_date,
+        details=details,
+        note=note,
     )
 
 
 @transaction.atomic
 def move_out_record(
-    *, actor: User | None, residents: list[Resident], event_date: dt.date,
-    destination_village: Village | None = None, destination: str = "", move_type: int | None = None,
+    *,
+    actor: User | None,
+    residents: list[Resident],
+    event_date: dt.date,
+    destination_village: Village | None = None,
+    destination: str = "",
+    move_type: int | None = None,
     note: str = "",
 ) -> list[LifeEvent]:
     """Residents leave the village.
@@ -330,12 +461,16 @@ def move_out_record(
     families = {r.family_id for r in residents if r.family_id}
     moving_ids = {r.pk for r in residents}
     whole_families = {
-        fid for fid in families
-        if not Resident.objects.filter(family_id=fid, status=codes.STATUS_ALIVE).exclude(pk__in=moving_ids).exists()
+        fid
+        for fid in families
+        if not Resident.objects.filter(family_id=fid, status=codes.STATUS_ALIVE)
+        .exclude(pk__in=moving_ids)
+        .exists()
     }
     if destination_village is not None:
         clash = Family.objects.filter(
-            pk__in=whole_families, kk_number__in=Family.objects.filter(village=destination_village).values("kk_number")
+            pk__in=whole_families,
+            kk_number__in=Family.objects.filter(village=destination_village).values("kk_number"),
         ).first()
         if clash is not None:
             raise ApplicationError(
@@ -346,10 +481,18 @@ def move_out_record(
         details: dict[str, Any] = {"move_type": move_type, "destination": destination}
         if destination_village is not None:
             details |= {"to_village": destination_village.code, "to_village_name": destination_village.name}
-        events.append(LifeEvent.objects.create(
-            village=village, resident=r, family=r.family, kind=LifeEvent.Kind.MOVE_OUT,
-            event_date=event_date, details=details | {"name": r.name}, note=note, recorded_by=actor,
-        ))
+        events.append(
+            LifeEvent.objects.create(
+                village=village,
+                resident=r,
+                family=r.family,
+                kind=LifeEvent.Kind.MOVE_OUT,
+                event_date=event_date,
+                details=details | {"name": r.name},
+                note=note,
+                recorded_by=actor,
+            )
+        )
         if destination_village is None:
             r.status = codes.STATUS_MOVED
             r.save(update_fields=["status", "updated_at"])
@@ -368,16 +511,26 @@ def move_out_record(
             Family.objects.filter(pk=fid).update(village=destination_village, rt=None)
         arrivals = [
             LifeEvent(
-                village=destination_village, resident=r, family=r.family, kind=LifeEvent.Kind.MOVE_IN,
-                event_date=event_date, recorded_by=actor,
+                village=destination_village,
+                resident=r,
+                family=r.family,
+                kind=LifeEvent.Kind.MOVE_IN,
+                event_date=event_date,
+                recorded_by=actor,
                 details={"from_village": village.code, "from_village_name": village.name, "transfer": True},
             )
             for r in residents
         ]
         LifeEvent.objects.bulk_create(arrivals)
         audit_record_many(
-            actor=actor, village=destination_village,
-            events=[PendingEvent("resident.transferred_in", "resident", r.public_id, {"from_village": village.code}) for r in residents],
+            actor=actor,
+            village=destination_village,
+            events=[
+                PendingEvent(
+                    "resident.transferred_in", "resident", r.public_id, {"from_village": village.code}
+                )
+                for r in residents
+            ],
         )
     audit_record_many(actor=actor, village=village, events=pending)
     return events
@@ -385,8 +538,15 @@ def move_out_record(
 
 @transaction.atomic
 def move_in_record(
-    *, actor: User | None, village: Village, data: dict[str, Any], family: Family | None,
-    rt: Rt | None, event_date: dt.date, origin: str, accept_warnings: bool = False,
+    *,
+    actor: User | None,
+    village: Village,
+    data: dict[str, Any],
+    family: Family | None,
+    rt: Rt | None,
+    event_date: dt.date,
+    origin: str,
+    accept_warnings: bool = False,
 ) -> Resident:
     """A person arrives from outside the deployment (a transfer arrives by move_out_record)."""
     if not origin.strip():
@@ -394,8 +554,14 @@ def move_in_record(
     if event_date > dt.date.today():
         raise ValidationError({"event_date": [_("Tanggal peristiwa tidak boleh di masa depan.")]})
     return _create_resident(
-        actor=actor, village=village, data=data, family=family, rt=rt,
-        accept_warnings=accept_warnings, event_kind=LifeEvent.Kind.MOVE_IN, event_date=event_date,
+        actor=actor,
+        village=village,
+        data=data,
+        family=family,
+        rt=rt,
+        accept_warnings=accept_warnings,
+        event_kind=LifeEvent.Kind.MOVE_IN,
+        event_date=event_date,
         event_details={"origin": origin},
     )
 
@@ -411,15 +577,25 @@ def resident_place(*, actor: User | None, resident: Resident, family: Family, re
     resident.rt = family.rt
     resident.save(update_fields=["family", "family_relation", "rt", "updated_at"])
     audit_record(
-        actor=actor, village=resident.village, action="resident.family_changed", object_type="resident",
-        object_id=resident.public_id, changes={"family": [old, family.pk], "family_relation": relation},
+        actor=actor,
+        village=resident.village,
+        action="resident.family_changed",
+        object_type="resident",
+        object_id=resident.public_id,
+        changes={"family": [old, family.pk], "family_relation": relation},
     )
 
 
 @transaction.atomic
 def family_split(
-    *, actor: User | None, residents: list[Resident], head: Resident, kk_number: str = "",
-    rt: Rt | None = None, address: str = "", event_date: dt.date | None = None,
+    *,
+    actor: User | None,
+    residents: list[Resident],
+    head: Resident,
+    kk_number: str = "",
+    rt: Rt | None = None,
+    address: str = "",
+    event_date: dt.date | None = None,
 ) -> Family:
     """New family (KK baru) for residents without one, or a split (pecah KK) from their family."""
     if not residents or head not in residents:
@@ -430,7 +606,11 @@ def family_split(
             raise ApplicationError(_("Semua penduduk harus dari desa yang sama."))
         _require_alive(r)
     family = family_create(
-        actor=actor, village=village, kk_number=kk_number, rt=rt or head.rt, address=address,
+        actor=actor,
+        village=village,
+        kk_number=kk_number,
+        rt=rt or head.rt,
+        address=address,
         issued_on=event_date,
     )
     pending = []
@@ -443,11 +623,19 @@ def family_split(
             r.family_relation = 1
         r.save(update_fields=["family", "rt", "family_relation", "updated_at"])
         LifeEvent.objects.create(
-            village=village, resident=r, family=family, kind=kind,
-            event_date=event_date or dt.date.today(), details={"from_family": old_family},
+            village=village,
+            resident=r,
+            family=family,
+            kind=kind,
+            event_date=event_date or dt.date.today(),
+            details={"from_family": old_family},
             recorded_by=actor,
         )
-        pending.append(PendingEvent("resident.family_changed", "resident", r.public_id, {"family": [old_family, family.pk]}))
+        pending.append(
+            PendingEvent(
+                "resident.family_changed", "resident", r.public_id, {"family": [old_family, family.pk]}
+            )
+        )
     family.head = head
     family.save(update_fields=["head", "updated_at"])
     audit_record_many(actor=actor, village=village, events=pending)
@@ -459,7 +647,11 @@ def family_split(
 
 @transaction.atomic
 def household_create(
-    *, actor: User | None, head: Resident, number: str = "", members: list[Resident] | None = None,
+    *,
+    actor: User | None,
+    head: Resident,
+    number: str = "",
+    members: list[Resident] | None = None,
 ) -> Household:
     """A household around its head; by default the head's whole family joins it."""
     village = head.village
@@ -470,7 +662,10 @@ def household_create(
     elif Household.objects.filter(village=village, number=number).exists():
         raise ValidationError({"number": [_("Nomor rumah tangga ini sudah dipakai di desa ini.")]})
     household = Household.objects.create(
-        village=village, number=number, head=head, rt=head.rt,
+        village=village,
+        number=number,
+        head=head,
+        rt=head.rt,
         address=head.family.address if head.family else "",
     )
     if members is None:
@@ -482,7 +677,10 @@ def household_create(
         member.household_relation = 1 if member.pk == head.pk else 2
     Resident.objects.bulk_update(members, ["household", "household_relation"])
     audit_record(
-        actor=actor, village=village, action="household.created", object_type="household",
+        actor=actor,
+        village=village,
+        action="household.created",
+        object_type="household",
         object_id=household.public_id,
         changes={"number": number, "head": head.public_id, "members": [m.public_id for m in members]},
     )
@@ -491,7 +689,11 @@ def household_create(
 
 @transaction.atomic
 def household_set_members(
-    *, actor: User | None, household: Household, add: list[Resident], remove: list[Resident],
+    *,
+    actor: User | None,
+    household: Household,
+    add: list[Resident],
+    remove: list[Resident],
 ) -> None:
     for r in add:
         if r.village_id != household.village_id:
@@ -499,14 +701,19 @@ def household_set_members(
         r.household, r.household_relation = household, 2
     for r in remove:
         if r.household_id != household.pk:
-            raise ValidationError({"members": [_("%(name)s bukan anggota rumah tangga ini.") % {"name": r.name}]})
+            raise ValidationError(
+                {"members": [_("%(name)s bukan anggota rumah tangga ini.") % {"name": r.name}]}
+            )
         if r.pk == household.head_id:
             raise ApplicationError(_("Kepala rumah tangga tidak dapat dikeluarkan."))
         r.household, r.household_relation = None, None
     Resident.objects.bulk_update(add + remove, ["household", "household_relation"])
     audit_record(
-        actor=actor, village=household.village, action="household.members_changed",
-        object_type="household", object_id=household.public_id,
+        actor=actor,
+        village=household.village,
+        action="household.members_changed",
+        object_type="household",
+        object_id=household.public_id,
         changes={"added": [r.public_id for r in add], "removed": [r.public_id for r in remove]},
     )
 
@@ -524,12 +731,21 @@ def duplicate_dismiss(*, actor: User | None, first: Resident, second: Resident) 
         raise ApplicationError(_("Kedua penduduk harus dari desa yang sama."))
     a, b = _ordered(first, second)
     DuplicateDecision.objects.get_or_create(
-        first=a, second=b,
-        defaults={"village_id": a.village_id, "decision": DuplicateDecision.Decision.DISMISSED, "decided_by": actor},
+        first=a,
+        second=b,
+        defaults={
+            "village_id": a.village_id,
+            "decision": DuplicateDecision.Decision.DISMISSED,
+            "decided_by": actor,
+        },
     )
     audit_record(
-        actor=actor, village=a.village, action="duplicate.dismissed", object_type="resident",
-        object_id=a.public_id, changes={"other": b.public_id},
+        actor=actor,
+        village=a.village,
+        action="duplicate.dismissed",
+        object_type="resident",
+        object_id=a.public_id,
+        changes={"other": b.public_id},
     )
 
 
@@ -551,19 +767,35 @@ def duplicate_merge(*, actor: User | None, keep: Resident, remove: Resident) -> 
         resident_update(actor=actor, resident=keep, data=filled)
     LifeEvent.objects.filter(resident=remove).update(resident=keep)
     LifeEvent.objects.create(
-        village=keep.village, resident=keep, family=keep.family, kind=LifeEvent.Kind.CORRECTION,
-        event_date=dt.date.today(), details={"merged_from": remove.public_id}, recorded_by=actor,
+        village=keep.village,
+        resident=keep,
+        family=keep.family,
+        kind=LifeEvent.Kind.CORRECTION,
+        event_date=dt.date.today(),
+        details={"merged_from": remove.public_id},
+        recorded_by=actor,
     )
     a, b = _ordered(keep, remove)
     DuplicateDecision.objects.update_or_create(
-        first=a, second=b,
-        defaults={"village_id": a.village_id, "decision": DuplicateDecision.Decision.MERGED, "decided_by": actor},
+        first=a,
+        second=b,
+        defaults={
+            "village_id": a.village_id,
+            "decision": DuplicateDecision.Decision.MERGED,
+            "decided_by": actor,
+        },
     )
     audit_record(
-        actor=actor, village=keep.village, action="resident.merged", object_type="resident",
+        actor=actor,
+        village=keep.village,
+        action="resident.merged",
+        object_type="resident",
         object_id=keep.public_id,
-        changes={"removed": remove.public_id, "removed_status": [old_status, codes.STATUS_INVALID],
-                 "filled": {k: _value(v) for k, v in filled.items()}},
+        changes={
+            "removed": remove.public_id,
+            "removed_status": [old_status, codes.STATUS_INVALID],
+            "filled": {k: _value(v) for k, v in filled.items()},
+        },
     )
     return keep
 

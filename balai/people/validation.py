@@ -39,9 +39,7 @@ def _check_shape(number: str, label: str) -> list[str]:
     if not number:
         return [_("%(label)s wajib diisi.") % {"label": label}]
     if len(number) != 16:
-        return [
-            _("%(label)s harus 16 angka (tertulis %(n)d angka).") % {"label": label, "n": len(number)}
-        ]
+        return [_("%(label)s harus 16 angka (tertulis %(n)d angka).") % {"label": label, "n": len(number)}]
     return []
 
 

@@ -70,9 +70,7 @@ class Dusun(BaseModel):
 
     class Meta:
         ordering = ["village_id", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["village", "name"], name="dusun_unique_per_village")
-        ]
+        constraints = [models.UniqueConstraint(fields=["village", "name"], name="dusun_unique_per_village")]
 
     def __str__(self) -> str:
         return self.name
@@ -91,9 +89,7 @@ class Rt(BaseModel):
     class Meta:
         ordering = ["village_id", "dusun__name", "rw", "rt"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["village", "dusun", "rw", "rt"], name="rt_unique_per_village"
-            )
+            models.UniqueConstraint(fields=["village", "dusun", "rw", "rt"], name="rt_unique_per_village")
         ]
 
     def __str__(self) -> str:

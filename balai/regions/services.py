@@ -75,8 +75,12 @@ def village_create(*, code: str, actor: User | None = None, **profile: str) -> V
         **profile,
     )
     audit_record(
-        actor=actor, village=village, action="village.created", object_type="village",
-        object_id=village.code, changes={"name": village.name},
+        actor=actor,
+        village=village,
+        action="village.created",
+        object_type="village",
+        object_id=village.code,
+        changes={"name": village.name},
     )
     return village
 
@@ -114,7 +118,10 @@ def village_add(*, actor: User | None, code: str) -> Village:
     existing.is_active = True
     existing.save(update_fields=["is_active", "updated_at"])
     audit_record(
-        actor=actor, village=existing, action="village.reactivated", object_type="village",
+        actor=actor,
+        village=existing,
+        action="village.reactivated",
+        object_type="village",
         object_id=existing.code,
     )
     return existing
@@ -128,7 +135,10 @@ def village_deactivate(*, actor: User | None, village: Village) -> Village:
     village.is_active = False
     village.save(update_fields=["is_active", "updated_at"])
     audit_record(
-        actor=actor, village=village, action="village.deactivated", object_type="village",
+        actor=actor,
+        village=village,
+        action="village.deactivated",
+        object_type="village",
         object_id=village.code,
     )
     return village
@@ -141,8 +151,9 @@ def _clean_text(value: object) -> str:
 def _validate_logo(logo: UploadedFile) -> str:
     """Return the file extension for an acceptable logo; raise ValidationError otherwise."""
     if logo.size is not None and logo.size > LOGO_MAX_BYTES:
-        raise ValidationError({"logo": _("Logo paling besar 1 MB (berkas ini %(kb)d KB).") % {
-            "kb": logo.size // 1024}})
+        raise ValidationError(
+            {"logo": _("Logo paling besar 1 MB (berkas ini %(kb)d KB).") % {"kb": logo.size // 1024}}
+        )
     try:
         logo.seek(0)
         with Image.open(logo) as image:
@@ -159,7 +170,11 @@ def _validate_logo(logo: UploadedFile) -> str:
 
 @transaction.atomic
 def village_profile_update(
-    *, actor: User | None, village: Village, data: dict[str, Any], logo: UploadedFile | None = None,
+    *,
+    actor: User | None,
+    village: Village,
+    data: dict[str, Any],
+    logo: UploadedFile | None = None,
     remove_logo: bool = False,
 ) -> Village:
     """Edit the identity printed on letterheads: office address, contacts, head's name, logo."""
@@ -210,8 +225,12 @@ def village_profile_update(
         # Letters already issued keep their own rendered copy, so the old file can go.
         transaction.on_commit(lambda: default_storage.delete(old_logo))
     audit_record(
-        actor=actor, village=village, action="village.profile_updated", object_type="village",
-        object_id=village.code, changes=changes,
+        actor=actor,
+        village=village,
+        action="village.profile_updated",
+        object_type="village",
+        object_id=village.code,
+        changes=changes,
     )
     return village
 
@@ -250,7 +269,11 @@ def dusun_create(*, actor: User | None, village: Village, name: str, head_name: 
     head = _check_head_name(head_name)
     dusun = Dusun.objects.create(village=village, name=clean_name, head_name=head)
     audit_record(
-        actor=actor, village=village, action="dusun.created", object_type="dusun", object_id=dusun.pk,
+        actor=actor,
+        village=village,
+        action="dusun.created",
+        object_type="dusun",
+        object_id=dusun.pk,
         changes={"name": clean_name, "head_name": head},
     )
     return dusun
@@ -271,8 +294,12 @@ def dusun_update(*, actor: User | None, dusun: Dusun, name: str, head_name: str 
     dusun.name, dusun.head_name = clean_name, head
     dusun.save()
     audit_record(
-        actor=actor, village=dusun.village, action="dusun.updated", object_type="dusun",
-        object_id=dusun.pk, changes=changes,
+        actor=actor,
+        village=dusun.village,
+        action="dusun.updated",
+        object_type="dusun",
+        object_id=dusun.pk,
+        changes=changes,
     )
     return dusun
 
@@ -297,8 +324,10 @@ def _check_rt(*, village: Village, dusun: Dusun, rw: str, rt: str, exclude_pk: i
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         raise ValidationError(
-            {"rt": _("RT %(rt)s / RW %(rw)s sudah ada di dusun %(dusun)s.") % {
-                "rt": rt, "rw": rw, "dusun": dusun.name}}
+            {
+                "rt": _("RT %(rt)s / RW %(rw)s sudah ada di dusun %(dusun)s.")
+                % {"rt": rt, "rw": rw, "dusun": dusun.name}
+            }
         )
 
 
@@ -311,16 +340,18 @@ def rt_create(
     head = _check_head_name(head_name)
     unit = Rt.objects.create(village=village, dusun=dusun, rw=rw_no, rt=rt_no, head_name=head)
     audit_record(
-        actor=actor, village=village, action="rt.created", object_type="rt", object_id=unit.public_id,
+        actor=actor,
+        village=village,
+        action="rt.created",
+        object_type="rt",
+        object_id=unit.public_id,
         changes={"dusun": dusun.name, "rw": rw_no, "rt": rt_no, "head_name": head},
     )
     return unit
 
 
 @transaction.atomic
-def rt_update(
-    *, actor: User | None, unit: Rt, dusun: Dusun, rw: str, rt: str, head_name: str = ""
-) -> Rt:
+def rt_update(*, actor: User | None, unit: Rt, dusun: Dusun, rw: str, rt: str, head_name: str = "") -> Rt:
     """Rename an RT/RW or move it to another dusun; its residents and families move with it."""
     rw_no, rt_no = _unit_number("rw", rw), _unit_number("rt", rt)
     _check_rt(village=unit.village, dusun=dusun, rw=rw_no, rt=rt_no, exclude_pk=unit.pk)
@@ -336,7 +367,11 @@ def rt_update(
     unit.dusun, unit.rw, unit.rt, unit.head_name = dusun, rw_no, rt_no, head
     unit.save()
     audit_record(
-        actor=actor, village=unit.village, action="rt.updated", object_type="rt",
-        object_id=unit.public_id, changes=changes,
+        actor=actor,
+        village=unit.village,
+        action="rt.updated",
+        object_type="rt",
+        object_id=unit.public_id,
+        changes=changes,
     )
     return unit

@@ -27,8 +27,15 @@ def test_operator_and_regency_walkthrough(page, tmp_path):
     # given Brokoh with one family, an operator, and the regency office
     brokoh = VillageFactory(code="33.25.01.2007", name="Brokoh")
     family = FamilyFactory(village=brokoh, rt=RtFactory(village=brokoh))
-    ResidentFactory(village=brokoh, family=family, rt=family.rt, name="SITI WAHYUNI", sex=2,
-                    family_relation=1, birth_date=dt.date(1990, 7, 1))
+    ResidentFactory(
+        village=brokoh,
+        family=family,
+        rt=family.rt,
+        name="SITI WAHYUNI",
+        sex=2,
+        family_relation=1,
+        birth_date=dt.date(1990, 7, 1),
+    )
     User.objects.create_user("operator.brokoh", password=PASSWORD, role=Role.OPERATOR, village=brokoh)
     User.objects.create_user("dispermades", password=PASSWORD, role=Role.DISPERMADES)
 
@@ -49,13 +56,17 @@ def test_operator_and_regency_walkthrough(page, tmp_path):
     page.get_by_role("button", name=re.compile("Simpan")).click()
     expect(page.get_by_text("BAYU SAPUTRA", exact=False).first).to_be_visible()
     baby = Resident.objects.get(name__iexact="Bayu Saputra")
-    assert baby.family_id == family.pk and baby.mother_name == "SITI WAHYUNI"
+    assert baby.family_id == family.pk
+    assert baby.mother_name == "SITI WAHYUNI"
 
     # and imports an OpenSID spreadsheet of two new residents
-    file = write_xlsx(tmp_path / "penduduk.xlsx", [
-        person(11, no_kk=kk(7), kk_level=1, nama="AHMAD FAUZI"),
-        person(12, no_kk=kk(7), kk_level=3, sex=2, nama="DEWI LESTARI"),
-    ])
+    file = write_xlsx(
+        tmp_path / "penduduk.xlsx",
+        [
+            person(11, no_kk=kk(7), kk_level=1, nama="AHMAD FAUZI"),
+            person(12, no_kk=kk(7), kk_level=3, sex=2, nama="DEWI LESTARI"),
+        ],
+    )
     page.goto("/penduduk/impor/")
     page.set_input_files("input[type=file]", str(file))
     page.get_by_role("button", name="Unggah dan impor").click()

@@ -7,200 +7,775 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Family',
+            name="Family",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('public_id', models.CharField(default=balai.core.ids.new_public_id, editable=False, max_length=16, unique=True)),
-                ('kk_number', models.CharField(max_length=16, verbose_name='nomor KK')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='alamat')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='tanggal terbit KK')),
-                ('is_active', models.BooleanField(default=True)),
-                ('rt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.rt')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=balai.core.ids.new_public_id, editable=False, max_length=16, unique=True
+                    ),
+                ),
+                ("kk_number", models.CharField(max_length=16, verbose_name="nomor KK")),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="alamat")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="tanggal terbit KK")),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "rt",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.rt",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="regions.village"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['village_id', 'kk_number'],
+                "ordering": ["village_id", "kk_number"],
             },
         ),
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('public_id', models.CharField(default=balai.core.ids.new_public_id, editable=False, max_length=16, unique=True)),
-                ('number', models.CharField(max_length=30, verbose_name='nomor rumah tangga')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='alamat')),
-                ('rt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.rt')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=balai.core.ids.new_public_id, editable=False, max_length=16, unique=True
+                    ),
+                ),
+                ("number", models.CharField(max_length=30, verbose_name="nomor rumah tangga")),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="alamat")),
+                (
+                    "rt",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.rt",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="regions.village"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=balai.core.ids.new_public_id, editable=False, max_length=16, unique=True)),
-                ('file_name', models.CharField(max_length=255)),
-                ('file_path', models.CharField(max_length=500)),
-                ('apply_valid', models.BooleanField(default=False)),
-                ('state', models.CharField(choices=[('queued', 'Menunggu'), ('running', 'Berjalan'), ('applied', 'Berhasil'), ('rejected', 'Ditolak'), ('failed', 'Gagal')], default='queued', max_length=16)),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('processed_rows', models.PositiveIntegerField(default=0)),
-                ('result', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=balai.core.ids.new_public_id, editable=False, max_length=16, unique=True
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255)),
+                ("file_path", models.CharField(max_length=500)),
+                ("apply_valid", models.BooleanField(default=False)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Menunggu"),
+                            ("running", "Berjalan"),
+                            ("applied", "Berhasil"),
+                            ("rejected", "Ditolak"),
+                            ("failed", "Gagal"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("processed_rows", models.PositiveIntegerField(default=0)),
+                ("result", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="regions.village"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Resident',
+            name="Resident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('public_id', models.CharField(default=balai.core.ids.new_public_id, editable=False, max_length=16, unique=True)),
-                ('household_relation', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Kepala Rumah Tangga'), (2, 'Anggota')], null=True, verbose_name='hubungan dalam rumah tangga')),
-                ('nik', models.CharField(max_length=16, verbose_name='NIK')),
-                ('name', models.CharField(max_length=100, verbose_name='nama')),
-                ('name_key', models.CharField(editable=False, max_length=100)),
-                ('sex', models.PositiveSmallIntegerField(choices=[(1, 'LAKI-LAKI'), (2, 'PEREMPUAN')], verbose_name='jenis kelamin')),
-                ('birth_place', models.CharField(blank=True, max_length=100, verbose_name='tempat lahir')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='tanggal lahir')),
-                ('religion', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'ISLAM'), (2, 'KRISTEN'), (3, 'KATHOLIK'), (4, 'HINDU'), (5, 'BUDHA'), (6, 'KHONGHUCU'), (7, 'Kepercayaan Terhadap Tuhan YME / Lainnya')], null=True, verbose_name='agama')),
-                ('education_kk', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'TIDAK / BELUM SEKOLAH'), (2, 'BELUM TAMAT SD/SEDERAJAT'), (3, 'TAMAT SD / SEDERAJAT'), (4, 'SLTP/SEDERAJAT'), (5, 'SLTA / SEDERAJAT'), (6, 'DIPLOMA I / II'), (7, 'AKADEMI/ DIPLOMA III/S. MUDA'), (8, 'DIPLOMA IV/ STRATA I'), (9, 'STRATA II'), (10, 'STRATA III')], null=True, verbose_name='pendidikan dalam KK')),
-                ('education_current', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'BELUM MASUK TK/KELOMPOK BERMAIN'), (2, 'SEDANG TK/KELOMPOK BERMAIN'), (3, 'TIDAK PERNAH SEKOLAH'), (4, 'SEDANG SD/SEDERAJAT'), (5, 'TIDAK TAMAT SD/SEDERAJAT'), (6, 'SEDANG SLTP/SEDERAJAT'), (7, 'SEDANG SLTA/SEDERAJAT'), (8, 'SEDANG  D-1/SEDERAJAT'), (9, 'SEDANG D-2/SEDERAJAT'), (10, 'SEDANG D-3/SEDERAJAT'), (11, 'SEDANG  S-1/SEDERAJAT'), (12, 'SEDANG S-2/SEDERAJAT'), (13, 'SEDANG S-3/SEDERAJAT'), (14, 'SEDANG SLB A/SEDERAJAT'), (15, 'SEDANG SLB B/SEDERAJAT'), (16, 'SEDANG SLB C/SEDERAJAT'), (17, 'TIDAK DAPAT MEMBACA DAN MENULIS HURUF LATIN/ARAB'), (18, 'TIDAK SEDANG SEKOLAH')], null=True, verbose_name='pendidikan sedang ditempuh')),
-                ('occupation', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'BELUM/TIDAK BEKERJA'), (2, 'MENGURUS RUMAH TANGGA'), (3, 'PELAJAR/MAHASISWA'), (4, 'PENSIUNAN'), (5, 'PEGAWAI NEGERI SIPIL (PNS)'), (6, 'TENTARA NASIONAL INDONESIA (TNI)'), (7, 'KEPOLISIAN RI (POLRI)'), (8, 'PERDAGANGAN'), (9, 'PETANI/PEKEBUN'), (10, 'PETERNAK'), (11, 'NELAYAN/PERIKANAN'), (12, 'INDUSTRI'), (13, 'KONSTRUKSI'), (14, 'TRANSPORTASI'), (15, 'KARYAWAN SWASTA'), (16, 'KARYAWAN BUMN'), (17, 'KARYAWAN BUMD'), (18, 'KARYAWAN HONORER'), (19, 'BURUH HARIAN LEPAS'), (20, 'BURUH TANI/PERKEBUNAN'), (21, 'BURUH NELAYAN/PERIKANAN'), (22, 'BURUH PETERNAKAN'), (23, 'PEMBANTU RUMAH TANGGA'), (24, 'TUKANG CUKUR'), (25, 'TUKANG LISTRIK'), (26, 'TUKANG BATU'), (27, 'TUKANG KAYU'), (28, 'TUKANG SOL SEPATU'), (29, 'TUKANG LAS/PANDAI BESI'), (30, 'TUKANG JAHIT'), (31, 'TUKANG GIGI'), (32, 'PENATA RIAS'), (33, 'PENATA BUSANA'), (34, 'PENATA RAMBUT'), (35, 'MEKANIK'), (36, 'SENIMAN'), (37, 'TABIB'), (38, 'PARAJI'), (39, 'PERANCANG BUSANA'), (40, 'PENTERJEMAH'), (41, 'IMAM MASJID'), (42, 'PENDETA'), (43, 'PASTOR'), (44, 'WARTAWAN'), (45, 'USTADZ/MUBALIGH'), (46, 'JURU MASAK'), (47, 'PROMOTOR ACARA'), (48, 'ANGGOTA DPR-RI'), (49, 'ANGGOTA DPD'), (50, 'ANGGOTA BPK'), (51, 'PRESIDEN'), (52, 'WAKIL PRESIDEN'), (53, 'ANGGOTA MAHKAMAH KONSTITUSI'), (54, 'ANGGOTA KABINET KEMENTERIAN'), (55, 'DUTA BESAR'), (56, 'GUBERNUR'), (57, 'WAKIL GUBERNUR'), (58, 'BUPATI'), (59, 'WAKIL BUPATI'), (60, 'WALIKOTA'), (61, 'WAKIL WALIKOTA'), (62, 'ANGGOTA DPRD PROP.'), (63, 'ANGGOTA DPRD KAB. KOTA'), (64, 'DOSEN'), (65, 'GURU'), (66, 'PILOT'), (67, 'PENGACARA'), (68, 'NOTARIS'), (69, 'ARSITEK'), (70, 'AKUNTAN'), (71, 'KONSULTAN'), (72, 'DOKTER'), (73, 'BIDAN'), (74, 'PERAWAT'), (75, 'APOTEKER'), (76, 'PSIKIATER/PSIKOLOG'), (77, 'PENYIAR TELEVISI'), (78, 'PENYIAR RADIO'), (79, 'PELAUT'), (80, 'PENELITI'), (81, 'SOPIR'), (82, 'PIALANG'), (83, 'PARANORMAL'), (84, 'PEDAGANG'), (85, 'PERANGKAT DESA'), (86, 'KEPALA DESA'), (87, 'BIARAWATI'), (88, 'WIRASWASTA'), (89, 'LAINNYA')], null=True, verbose_name='pekerjaan')),
-                ('marital_status', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'BELUM KAWIN'), (2, 'KAWIN'), (3, 'CERAI HIDUP'), (4, 'CERAI MATI')], null=True, verbose_name='status perkawinan')),
-                ('family_relation', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'KEPALA KELUARGA'), (2, 'SUAMI'), (3, 'ISTRI'), (4, 'ANAK'), (5, 'MENANTU'), (6, 'CUCU'), (7, 'ORANGTUA'), (8, 'MERTUA'), (9, 'FAMILI LAIN'), (10, 'PEMBANTU'), (11, 'LAINNYA')], null=True, verbose_name='hubungan dalam keluarga')),
-                ('citizenship', models.PositiveSmallIntegerField(choices=[(1, 'WNI'), (2, 'WNA'), (3, 'DUA KEWARGANEGARAAN')], default=1, verbose_name='kewarganegaraan')),
-                ('residence_status', models.PositiveSmallIntegerField(choices=[(1, 'TETAP'), (2, 'TIDAK TETAP')], default=1, verbose_name='status penduduk')),
-                ('father_nik', models.CharField(blank=True, max_length=16, verbose_name='NIK ayah')),
-                ('father_name', models.CharField(blank=True, max_length=100, verbose_name='nama ayah')),
-                ('mother_nik', models.CharField(blank=True, max_length=16, verbose_name='NIK ibu')),
-                ('mother_name', models.CharField(blank=True, max_length=100, verbose_name='nama ibu')),
-                ('blood_type', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'A'), (2, 'B'), (3, 'AB'), (4, 'O'), (5, 'A+'), (6, 'A-'), (7, 'B+'), (8, 'B-'), (9, 'AB+'), (10, 'AB-'), (11, 'O+'), (12, 'O-'), (13, 'TIDAK TAHU')], null=True, verbose_name='golongan darah')),
-                ('disability', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'CACAT FISIK'), (2, 'CACAT NETRA/BUTA'), (3, 'CACAT RUNGU/WICARA'), (4, 'CACAT MENTAL/JIWA'), (5, 'CACAT FISIK DAN MENTAL'), (6, 'CACAT LAINNYA'), (7, 'TIDAK CACAT')], null=True, verbose_name='cacat')),
-                ('kb_method', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Pil'), (2, 'IUD'), (3, 'Suntik'), (4, 'Kondom'), (5, 'Susuk KB'), (6, 'Sterilisasi Wanita'), (7, 'Sterilisasi Pria'), (99, 'Lainnya')], null=True, verbose_name='cara KB')),
-                ('pregnant', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Hamil'), (2, 'Tidak Hamil')], null=True, verbose_name='status kehamilan')),
-                ('ktp_el', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'BELUM'), (2, 'KTP-EL'), (3, 'KIA')], null=True, verbose_name='KTP elektronik')),
-                ('ktp_record_status', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'BELUM WAJIB'), (2, 'BELUM REKAM'), (3, 'SUDAH REKAM'), (4, 'CARD PRINTED'), (5, 'PRINT READY RECORD'), (6, 'CARD SHIPPED'), (7, 'SENT FOR CARD PRINTING'), (8, 'CARD ISSUED')], null=True, verbose_name='status rekam e-KTP')),
-                ('birth_certificate_no', models.CharField(blank=True, max_length=100, verbose_name='nomor akta kelahiran')),
-                ('passport_no', models.CharField(blank=True, max_length=45, verbose_name='nomor paspor')),
-                ('passport_expiry', models.DateField(blank=True, null=True, verbose_name='tanggal akhir paspor')),
-                ('kitas_no', models.CharField(blank=True, max_length=45, verbose_name='nomor KITAS/KITAP')),
-                ('marriage_certificate_no', models.CharField(blank=True, max_length=100, verbose_name='akta perkawinan')),
-                ('marriage_date', models.DateField(blank=True, null=True, verbose_name='tanggal perkawinan')),
-                ('divorce_certificate_no', models.CharField(blank=True, max_length=100, verbose_name='akta perceraian')),
-                ('divorce_date', models.DateField(blank=True, null=True, verbose_name='tanggal perceraian')),
-                ('current_address', models.CharField(blank=True, max_length=255, verbose_name='alamat sekarang')),
-                ('ethnicity', models.CharField(blank=True, max_length=100, verbose_name='suku')),
-                ('card_uid', models.CharField(blank=True, max_length=17, verbose_name='ID kartu (tag)')),
-                ('insurance_type', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Tidak/Belum Punya'), (2, 'BPJS Penerima Bantuan Iuran'), (3, 'BPJS Non Penerima Bantuan Iuran'), (99, 'Asuransi Lainnya')], null=True, verbose_name='asuransi')),
-                ('insurance_no', models.CharField(blank=True, max_length=100, verbose_name='nomor asuransi')),
-                ('lat', models.CharField(blank=True, max_length=24, verbose_name='lintang')),
-                ('lng', models.CharField(blank=True, max_length=24, verbose_name='bujur')),
-                ('status', models.PositiveSmallIntegerField(choices=[(1, 'HIDUP'), (2, 'MATI'), (3, 'PINDAH'), (4, 'HILANG'), (6, 'PERGI'), (9, 'TIDAK VALID')], default=1, verbose_name='status dasar')),
-                ('nik_mismatch_accepted', models.BooleanField(default=False)),
-                ('family', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='people.family')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='people.household')),
-                ('rt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.rt')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=balai.core.ids.new_public_id, editable=False, max_length=16, unique=True
+                    ),
+                ),
+                (
+                    "household_relation",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(1, "Kepala Rumah Tangga"), (2, "Anggota")],
+                        null=True,
+                        verbose_name="hubungan dalam rumah tangga",
+                    ),
+                ),
+                ("nik", models.CharField(max_length=16, verbose_name="NIK")),
+                ("name", models.CharField(max_length=100, verbose_name="nama")),
+                ("name_key", models.CharField(editable=False, max_length=100)),
+                (
+                    "sex",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "LAKI-LAKI"), (2, "PEREMPUAN")], verbose_name="jenis kelamin"
+                    ),
+                ),
+                ("birth_place", models.CharField(blank=True, max_length=100, verbose_name="tempat lahir")),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="tanggal lahir")),
+                (
+                    "religion",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "ISLAM"),
+                            (2, "KRISTEN"),
+                            (3, "KATHOLIK"),
+                            (4, "HINDU"),
+                            (5, "BUDHA"),
+                            (6, "KHONGHUCU"),
+                            (7, "Kepercayaan Terhadap Tuhan YME / Lainnya"),
+                        ],
+                        null=True,
+                        verbose_name="agama",
+                    ),
+                ),
+                (
+                    "education_kk",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "TIDAK / BELUM SEKOLAH"),
+                            (2, "BELUM TAMAT SD/SEDERAJAT"),
+                            (3, "TAMAT SD / SEDERAJAT"),
+                            (4, "SLTP/SEDERAJAT"),
+                            (5, "SLTA / SEDERAJAT"),
+                            (6, "DIPLOMA I / II"),
+                            (7, "AKADEMI/ DIPLOMA III/S. MUDA"),
+                            (8, "DIPLOMA IV/ STRATA I"),
+                            (9, "STRATA II"),
+                            (10, "STRATA III"),
+                        ],
+                        null=True,
+                        verbose_name="pendidikan dalam KK",
+                    ),
+                ),
+                (
+                    "education_current",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "BELUM MASUK TK/KELOMPOK BERMAIN"),
+                            (2, "SEDANG TK/KELOMPOK BERMAIN"),
+                            (3, "TIDAK PERNAH SEKOLAH"),
+                            (4, "SEDANG SD/SEDERAJAT"),
+                            (5, "TIDAK TAMAT SD/SEDERAJAT"),
+                            (6, "SEDANG SLTP/SEDERAJAT"),
+                            (7, "SEDANG SLTA/SEDERAJAT"),
+                            (8, "SEDANG  D-1/SEDERAJAT"),
+                            (9, "SEDANG D-2/SEDERAJAT"),
+                            (10, "SEDANG D-3/SEDERAJAT"),
+                            (11, "SEDANG  S-1/SEDERAJAT"),
+                            (12, "SEDANG S-2/SEDERAJAT"),
+                            (13, "SEDANG S-3/SEDERAJAT"),
+                            (14, "SEDANG SLB A/SEDERAJAT"),
+                            (15, "SEDANG SLB B/SEDERAJAT"),
+                            (16, "SEDANG SLB C/SEDERAJAT"),
+                            (17, "TIDAK DAPAT MEMBACA DAN MENULIS HURUF LATIN/ARAB"),
+                            (18, "TIDAK SEDANG SEKOLAH"),
+                        ],
+                        null=True,
+                        verbose_name="pendidikan sedang ditempuh",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "BELUM/TIDAK BEKERJA"),
+                            (2, "MENGURUS RUMAH TANGGA"),
+                            (3, "PELAJAR/MAHASISWA"),
+                            (4, "PENSIUNAN"),
+                            (5, "PEGAWAI NEGERI SIPIL (PNS)"),
+                            (6, "TENTARA NASIONAL INDONESIA (TNI)"),
+                            (7, "KEPOLISIAN RI (POLRI)"),
+                            (8, "PERDAGANGAN"),
+                            (9, "PETANI/PEKEBUN"),
+                            (10, "PETERNAK"),
+                            (11, "NELAYAN/PERIKANAN"),
+                            (12, "INDUSTRI"),
+                            (13, "KONSTRUKSI"),
+                            (14, "TRANSPORTASI"),
+                            (15, "KARYAWAN SWASTA"),
+                            (16, "KARYAWAN BUMN"),
+                            (17, "KARYAWAN BUMD"),
+                            (18, "KARYAWAN HONORER"),
+                            (19, "BURUH HARIAN LEPAS"),
+                            (20, "BURUH TANI/PERKEBUNAN"),
+                            (21, "BURUH NELAYAN/PERIKANAN"),
+                            (22, "BURUH PETERNAKAN"),
+                            (23, "PEMBANTU RUMAH TANGGA"),
+                            (24, "TUKANG CUKUR"),
+                            (25, "TUKANG LISTRIK"),
+                            (26, "TUKANG BATU"),
+                            (27, "TUKANG KAYU"),
+                            (28, "TUKANG SOL SEPATU"),
+                            (29, "TUKANG LAS/PANDAI BESI"),
+                            (30, "TUKANG JAHIT"),
+                            (31, "TUKANG GIGI"),
+                            (32, "PENATA RIAS"),
+                            (33, "PENATA BUSANA"),
+                            (34, "PENATA RAMBUT"),
+                            (35, "MEKANIK"),
+                            (36, "SENIMAN"),
+                            (37, "TABIB"),
+                            (38, "PARAJI"),
+                            (39, "PERANCANG BUSANA"),
+                            (40, "PENTERJEMAH"),
+                            (41, "IMAM MASJID"),
+                            (42, "PENDETA"),
+                            (43, "PASTOR"),
+                            (44, "WARTAWAN"),
+                            (45, "USTADZ/MUBALIGH"),
+                            (46, "JURU MASAK"),
+                            (47, "PROMOTOR ACARA"),
+                            (48, "ANGGOTA DPR-RI"),
+                            (49, "ANGGOTA DPD"),
+                            (50, "ANGGOTA BPK"),
+                            (51, "PRESIDEN"),
+                            (52, "WAKIL PRESIDEN"),
+                            (53, "ANGGOTA MAHKAMAH KONSTITUSI"),
+                            (54, "ANGGOTA KABINET KEMENTERIAN"),
+                            (55, "DUTA BESAR"),
+                            (56, "GUBERNUR"),
+                            (57, "WAKIL GUBERNUR"),
+                            (58, "BUPATI"),
+                            (59, "WAKIL BUPATI"),
+                            (60, "WALIKOTA"),
+                            (61, "WAKIL WALIKOTA"),
+                            (62, "ANGGOTA DPRD PROP."),
+                            (63, "ANGGOTA DPRD KAB. KOTA"),
+                            (64, "DOSEN"),
+                            (65, "GURU"),
+                            (66, "PILOT"),
+                            (67, "PENGACARA"),
+                            (68, "NOTARIS"),
+                            (69, "ARSITEK"),
+                            (70, "AKUNTAN"),
+                            (71, "KONSULTAN"),
+                            (72, "DOKTER"),
+                            (73, "BIDAN"),
+                            (74, "PERAWAT"),
+                            (75, "APOTEKER"),
+                            (76, "PSIKIATER/PSIKOLOG"),
+                            (77, "PENYIAR TELEVISI"),
+                            (78, "PENYIAR RADIO"),
+                            (79, "PELAUT"),
+                            (80, "PENELITI"),
+                            (81, "SOPIR"),
+                            (82, "PIALANG"),
+                            (83, "PARANORMAL"),
+                            (84, "PEDAGANG"),
+                            (85, "PERANGKAT DESA"),
+                            (86, "KEPALA DESA"),
+                            (87, "BIARAWATI"),
+                            (88, "WIRASWASTA"),
+                            (89, "LAINNYA"),
+                        ],
+                        null=True,
+                        verbose_name="pekerjaan",
+                    ),
+                ),
+                (
+                    "marital_status",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(1, "BELUM KAWIN"), (2, "KAWIN"), (3, "CERAI HIDUP"), (4, "CERAI MATI")],
+                        null=True,
+                        verbose_name="status perkawinan",
+                    ),
+                ),
+                (
+                    "family_relation",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "KEPALA KELUARGA"),
+                            (2, "SUAMI"),
+                            (3, "ISTRI"),
+                            (4, "ANAK"),
+                            (5, "MENANTU"),
+                            (6, "CUCU"),
+                            (7, "ORANGTUA"),
+                            (8, "MERTUA"),
+                            (9, "FAMILI LAIN"),
+                            (10, "PEMBANTU"),
+                            (11, "LAINNYA"),
+                        ],
+                        null=True,
+                        verbose_name="hubungan dalam keluarga",
+                    ),
+                ),
+                (
+                    "citizenship",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "WNI"), (2, "WNA"), (3, "DUA KEWARGANEGARAAN")],
+                        default=1,
+                        verbose_name="kewarganegaraan",
+                    ),
+                ),
+                (
+                    "residence_status",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "TETAP"), (2, "TIDAK TETAP")], default=1, verbose_name="status penduduk"
+                    ),
+                ),
+                ("father_nik", models.CharField(blank=True, max_length=16, verbose_name="NIK ayah")),
+                ("father_name", models.CharField(blank=True, max_length=100, verbose_name="nama ayah")),
+                ("mother_nik", models.CharField(blank=True, max_length=16, verbose_name="NIK ibu")),
+                ("mother_name", models.CharField(blank=True, max_length=100, verbose_name="nama ibu")),
+                (
+                    "blood_type",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "A"),
+                            (2, "B"),
+                            (3, "AB"),
+                            (4, "O"),
+                            (5, "A+"),
+                            (6, "A-"),
+                            (7, "B+"),
+                            (8, "B-"),
+                            (9, "AB+"),
+                            (10, "AB-"),
+                            (11, "O+"),
+                            (12, "O-"),
+                            (13, "TIDAK TAHU"),
+                        ],
+                        null=True,
+                        verbose_name="golongan darah",
+                    ),
+                ),
+                (
+                    "disability",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "CACAT FISIK"),
+                            (2, "CACAT NETRA/BUTA"),
+                            (3, "CACAT RUNGU/WICARA"),
+                            (4, "CACAT MENTAL/JIWA"),
+                            (5, "CACAT FISIK DAN MENTAL"),
+                            (6, "CACAT LAINNYA"),
+                            (7, "TIDAK CACAT"),
+                        ],
+                        null=True,
+                        verbose_name="cacat",
+                    ),
+                ),
+                (
+                    "kb_method",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Pil"),
+                            (2, "IUD"),
+                            (3, "Suntik"),
+                            (4, "Kondom"),
+                            (5, "Susuk KB"),
+                            (6, "Sterilisasi Wanita"),
+                            (7, "Sterilisasi Pria"),
+                            (99, "Lainnya"),
+                        ],
+                        null=True,
+                        verbose_name="cara KB",
+                    ),
+                ),
+                (
+                    "pregnant",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(1, "Hamil"), (2, "Tidak Hamil")],
+                        null=True,
+                        verbose_name="status kehamilan",
+                    ),
+                ),
+                (
+                    "ktp_el",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(1, "BELUM"), (2, "KTP-EL"), (3, "KIA")],
+                        null=True,
+                        verbose_name="KTP elektronik",
+                    ),
+                ),
+                (
+                    "ktp_record_status",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "BELUM WAJIB"),
+                            (2, "BELUM REKAM"),
+                            (3, "SUDAH REKAM"),
+                            (4, "CARD PRINTED"),
+                            (5, "PRINT READY RECORD"),
+                            (6, "CARD SHIPPED"),
+                            (7, "SENT FOR CARD PRINTING"),
+                            (8, "CARD ISSUED"),
+                        ],
+                        null=True,
+                        verbose_name="status rekam e-KTP",
+                    ),
+                ),
+                (
+                    "birth_certificate_no",
+                    models.CharField(blank=True, max_length=100, verbose_name="nomor akta kelahiran"),
+                ),
+                ("passport_no", models.CharField(blank=True, max_length=45, verbose_name="nomor paspor")),
+                (
+                    "passport_expiry",
+                    models.DateField(blank=True, null=True, verbose_name="tanggal akhir paspor"),
+                ),
+                ("kitas_no", models.CharField(blank=True, max_length=45, verbose_name="nomor KITAS/KITAP")),
+                (
+                    "marriage_certificate_no",
+                    models.CharField(blank=True, max_length=100, verbose_name="akta perkawinan"),
+                ),
+                ("marriage_date", models.DateField(blank=True, null=True, verbose_name="tanggal perkawinan")),
+                (
+                    "divorce_certificate_no",
+                    models.CharField(blank=True, max_length=100, verbose_name="akta perceraian"),
+                ),
+                ("divorce_date", models.DateField(blank=True, null=True, verbose_name="tanggal perceraian")),
+                (
+                    "current_address",
+                    models.CharField(blank=True, max_length=255, verbose_name="alamat sekarang"),
+                ),
+                ("ethnicity", models.CharField(blank=True, max_length=100, verbose_name="suku")),
+                ("card_uid", models.CharField(blank=True, max_length=17, verbose_name="ID kartu (tag)")),
+                (
+                    "insurance_type",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Tidak/Belum Punya"),
+                            (2, "BPJS Penerima Bantuan Iuran"),
+                            (3, "BPJS Non Penerima Bantuan Iuran"),
+                            (99, "Asuransi Lainnya"),
+                        ],
+                        null=True,
+                        verbose_name="asuransi",
+                    ),
+                ),
+                ("insurance_no", models.CharField(blank=True, max_length=100, verbose_name="nomor asuransi")),
+                ("lat", models.CharField(blank=True, max_length=24, verbose_name="lintang")),
+                ("lng", models.CharField(blank=True, max_length=24, verbose_name="bujur")),
+                (
+                    "status",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "HIDUP"),
+                            (2, "MATI"),
+                            (3, "PINDAH"),
+                            (4, "HILANG"),
+                            (6, "PERGI"),
+                            (9, "TIDAK VALID"),
+                        ],
+                        default=1,
+                        verbose_name="status dasar",
+                    ),
+                ),
+                ("nik_mismatch_accepted", models.BooleanField(default=False)),
+                (
+                    "family",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="people.family",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="members",
+                        to="people.household",
+                    ),
+                ),
+                (
+                    "rt",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.rt",
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="regions.village"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name_key', 'id'],
+                "ordering": ["name_key", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LifeEvent',
+            name="LifeEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=balai.core.ids.new_public_id, editable=False, max_length=16, unique=True)),
-                ('kind', models.PositiveSmallIntegerField(choices=[(1, 'Lahir'), (2, 'Mati'), (3, 'Pindah keluar'), (4, 'Hilang'), (5, 'Pindah masuk'), (6, 'Pergi'), (7, 'KK baru'), (8, 'Pecah KK'), (9, 'Pendataan awal'), (10, 'Perubahan data')])),
-                ('event_date', models.DateField(verbose_name='tanggal peristiwa')),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='keterangan')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('family', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='people.family')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.village')),
-                ('resident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='people.resident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=balai.core.ids.new_public_id, editable=False, max_length=16, unique=True
+                    ),
+                ),
+                (
+                    "kind",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Lahir"),
+                            (2, "Mati"),
+                            (3, "Pindah keluar"),
+                            (4, "Hilang"),
+                            (5, "Pindah masuk"),
+                            (6, "Pergi"),
+                            (7, "KK baru"),
+                            (8, "Pecah KK"),
+                            (9, "Pendataan awal"),
+                            (10, "Perubahan data"),
+                        ]
+                    ),
+                ),
+                ("event_date", models.DateField(verbose_name="tanggal peristiwa")),
+                ("details", models.JSONField(blank=True, default=dict)),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="keterangan")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "family",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="people.family",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="regions.village"
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="people.resident",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-event_date', '-id'],
+                "ordering": ["-event_date", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='household',
-            name='head',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.resident'),
+            model_name="household",
+            name="head",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="people.resident",
+            ),
         ),
         migrations.AddField(
-            model_name='family',
-            name='head',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.resident'),
+            model_name="family",
+            name="head",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="people.resident",
+            ),
         ),
         migrations.CreateModel(
-            name='DuplicateDecision',
+            name="DuplicateDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('dismissed', 'Bukan orang yang sama'), ('merged', 'Digabung')], max_length=16)),
-                ('decided_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.village')),
-                ('first', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.resident')),
-                ('second', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.resident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("dismissed", "Bukan orang yang sama"), ("merged", "Digabung")],
+                        max_length=16,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="regions.village"
+                    ),
+                ),
+                (
+                    "first",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="people.resident"
+                    ),
+                ),
+                (
+                    "second",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="people.resident"
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='resident',
-            index=models.Index(fields=['nik'], name='resident_nik_idx'),
+            model_name="resident",
+            index=models.Index(fields=["nik"], name="resident_nik_idx"),
         ),
         migrations.AddIndex(
-            model_name='resident',
-            index=models.Index(fields=['village', 'status', 'name_key', 'id'], name='resident_list_idx'),
+            model_name="resident",
+            index=models.Index(fields=["village", "status", "name_key", "id"], name="resident_list_idx"),
         ),
         migrations.AddIndex(
-            model_name='resident',
-            index=models.Index(fields=['status', 'village', 'sex', 'birth_date'], name='resident_stats_idx'),
+            model_name="resident",
+            index=models.Index(fields=["status", "village", "sex", "birth_date"], name="resident_stats_idx"),
         ),
         migrations.AddIndex(
-            model_name='resident',
-            index=models.Index(fields=['village', 'birth_date', 'name_key'], name='resident_dup_idx'),
+            model_name="resident",
+            index=models.Index(fields=["village", "birth_date", "name_key"], name="resident_dup_idx"),
         ),
         migrations.AddConstraint(
-            model_name='resident',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 1)), fields=('nik',), name='resident_nik_unique_alive'),
+            model_name="resident",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", 1)), fields=("nik",), name="resident_nik_unique_alive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='lifeevent',
-            index=models.Index(fields=['village', 'kind', 'event_date'], name='lifeevent_village_idx'),
+            model_name="lifeevent",
+            index=models.Index(fields=["village", "kind", "event_date"], name="lifeevent_village_idx"),
         ),
         migrations.AddConstraint(
-            model_name='household',
-            constraint=models.UniqueConstraint(fields=('village', 'number'), name='household_number_per_village'),
+            model_name="household",
+            constraint=models.UniqueConstraint(
+                fields=("village", "number"), name="household_number_per_village"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='family',
-            constraint=models.UniqueConstraint(fields=('village', 'kk_number'), name='family_kk_per_village'),
+            model_name="family",
+            constraint=models.UniqueConstraint(fields=("village", "kk_number"), name="family_kk_per_village"),
         ),
         migrations.AddConstraint(
-            model_name='duplicatedecision',
-            constraint=models.UniqueConstraint(fields=('first', 'second'), name='duplicate_pair_once'),
+            model_name="duplicatedecision",
+            constraint=models.UniqueConstraint(fields=("first", "second"), name="duplicate_pair_once"),
         ),
     ]

@@ -45,7 +45,9 @@ class RtFactory(factory.django.DjangoModelFactory):
 
 
 def make_nik(village: Village, birth_date: dt.date, sex: int) -> str:
-    return nik_from(region6=village.code_digits[:6], birth_date=birth_date, sex=sex, serial=next(_serial) % 10000 or 1)
+    return nik_from(
+        region6=village.code_digits[:6], birth_date=birth_date, sex=sex, serial=next(_serial) % 10000 or 1
+    )
 
 
 class FamilyFactory(factory.django.DjangoModelFactory):
@@ -54,7 +56,11 @@ class FamilyFactory(factory.django.DjangoModelFactory):
 
     village = factory.SubFactory(VillageFactory)
     rt = factory.LazyAttribute(lambda o: RtFactory(village=o.village))
-    kk_number = factory.LazyAttribute(lambda o: f"{o.village.code_digits[:6]}0101{20 + random.randint(0, 5):02d}{next(_serial) % 10000 or 1:04d}")
+    kk_number = factory.LazyAttribute(
+        lambda o: (
+            f"{o.village.code_digits[:6]}0101{20 + random.randint(0, 5):02d}{next(_serial) % 10000 or 1:04d}"
+        )
+    )
     address = "Jl. Raya Brokoh"
 
 

@@ -21,21 +21,25 @@ def test_register_writes_event_and_audit(operator_a, village_a, family_a):
     assert resident.name_key == "SITI AMINAH"
     assert LifeEvent.objects.filter(resident=resident, kind=LifeEvent.Kind.REGISTERED).exists()
     event = AuditEvent.objects.get(action="resident.created")
-    assert event.actor == operator_a and event.object_id == resident.public_id
+    assert event.actor == operator_a
+    assert event.object_id == resident.public_id
 
 
 def test_nik_mismatch_needs_acceptance(operator_a, village_a):
     data = _data(birth_date=dt.date(1991, 7, 1))
     with pytest.raises(services.NikWarning):
         services.resident_register(actor=operator_a, village=village_a, data=data)
-    resident = services.resident_register(actor=operator_a, village=village_a, data=data, accept_warnings=True)
+    resident = services.resident_register(
+        actor=operator_a, village=village_a, data=data, accept_warnings=True
+    )
     assert resident.nik_mismatch_accepted
 
 
 def test_one_living_nik_across_villages(operator_a, village_a, resident_b):
     with pytest.raises(ValidationError) as exc:
         services.resident_register(
-            actor=operator_a, village=village_a,
+            actor=operator_a,
+            village=village_a,
             data=_data(nik=resident_b.nik, sex=resident_b.sex, birth_date=resident_b.birth_date),
         )
     assert "nik" in exc.value.message_dict
@@ -43,13 +47,17 @@ def test_one_living_nik_across_villages(operator_a, village_a, resident_b):
 
 def test_birth_takes_parents_from_family(operator_a, family_a):
     father = ResidentFactory(village=family_a.village, family=family_a, sex=1, family_relation=1)
-    mother = ResidentFactory(village=family_a.village, family=family_a, sex=2, family_relation=3, birth_date=dt.date(1990, 1, 2))
+    mother = ResidentFactory(
+        village=family_a.village, family=family_a, sex=2, family_relation=3, birth_date=dt.date(1990, 1, 2)
+    )
     child = services.birth_record(
-        actor=operator_a, family=family_a,
+        actor=operator_a,
+        family=family_a,
         data={"name": "Bayu", "sex": 1, "birth_date": dt.date(2026, 11, 1), "birth_place": "BATANG"},
     )
     assert child.nik.startswith("0")  # temporary until Dukcapil issues one
-    assert child.father_nik == father.nik and child.mother_name == mother.name
+    assert child.father_nik == father.nik
+    assert child.mother_name == mother.name
     assert child.family_relation == 4
     assert child.events.get().kind == LifeEvent.Kind.BIRTH
 
@@ -64,9 +72,15 @@ def test_death_sets_status_and_refuses_twice(operator_a, resident_a):
 
 def test_transfer_within_regency_keeps_the_record(operator_a, resident_a, village_b):
     pk, family = resident_a.pk, resident_a.family
-    services.move_out_record(actor=operator_a, residents=[resident_a], event_date=dt.date(2026, 2, 1), destination_village=village_b)
+    services.move_out_record(
+        actor=operator_a,
+        residents=[resident_a],
+        event_date=dt.date(2026, 2, 1),
+        destination_village=village_b,
+    )
     moved = Resident.objects.get(pk=pk)
-    assert moved.village == village_b and moved.status == codes.STATUS_ALIVE
+    assert moved.village == village_b
+    assert moved.status == codes.STATUS_ALIVE
     family.refresh_from_db()
     assert family.village == village_b  # the whole family moved with its only member
     kinds = set(moved.events.values_list("village__code", "kind"))
@@ -74,25 +88,49 @@ def test_transfer_within_regency_keeps_the_record(operator_a, resident_a, villag
 
 
 def test_move_out_elsewhere_sets_status_moved(operator_a, resident_a):
-    services.move_out_record(actor=operator_a, residents=[resident_a], event_date=dt.date(2026, 2, 1), destination="Kota Semarang")
+    services.move_out_record(
+        actor=operator_a, residents=[resident_a], event_date=dt.date(2026, 2, 1), destination="Kota Semarang"
+    )
     resident_a.refresh_from_db()
     assert resident_a.status == codes.STATUS_MOVED
 
 
 def test_family_split(operator_a, family_a):
     head = ResidentFactory(village=family_a.village, family=family_a, family_relation=1)
-    son = ResidentFactory(village=family_a.village, family=family_a, family_relation=4, birth_date=dt.date(1998, 5, 5))
+    son = ResidentFactory(
+        village=family_a.village, family=family_a, family_relation=4, birth_date=dt.date(1998, 5, 5)
+    )
     new = services.family_split(actor=operator_a, residents=[son], head=son, kk_number="3325010505260001")
     son.refresh_from_db()
-    assert son.family == new and son.family_relation == 1 and new.head == son
+    assert son.family == new
+    assert son.family_relation == 1
+    assert new.head == son
     assert head.family_id == family_a.pk
     assert son.events.filter(kind=LifeEvent.Kind.FAMILY_SPLIT).exists()
 
 
 def test_possible_duplicates_fuzzy_on_spelling(operator_a, village_a, family_a):
-    a = ResidentFactory(village=village_a, family=family_a, name="MUHAMMAD RIZKI", mother_name="SITI", birth_date=dt.date(2001, 4, 4))
-    b = ResidentFactory(village=village_a, family=family_a, name="MUHAMAD RIZKY", mother_name="SITI", birth_date=dt.date(2001, 4, 4))
-    ResidentFactory(village=village_a, family=family_a, name="MUHAMMAD RIZKI", mother_name="AMINAH", birth_date=dt.date(2001, 4, 4))
+    a = ResidentFactory(
+        village=village_a,
+        family=family_a,
+        name="MUHAMMAD RIZKI",
+        mother_name="SITI",
+        birth_date=dt.date(2001, 4, 4),
+    )
+    b = ResidentFactory(
+        village=village_a,
+        family=family_a,
+        name="MUHAMAD RIZKY",
+        mother_name="SITI",
+        birth_date=dt.date(2001, 4, 4),
+    )
+    ResidentFactory(
+        village=village_a,
+        family=family_a,
+        name="MUHAMMAD RIZKI",
+        mother_name="AMINAH",
+        birth_date=dt.date(2001, 4, 4),
+    )
     pairs = possible_duplicates(village=village_a)
     assert [(p.first.pk, p.second.pk) for p in pairs] == [(a.pk, b.pk)]
     services.duplicate_dismiss(actor=operator_a, first=b, second=a)
@@ -105,14 +143,16 @@ def test_merge_marks_the_other_invalid(operator_a, village_a, family_a):
     services.duplicate_merge(actor=operator_a, keep=a, remove=b)
     a.refresh_from_db()
     b.refresh_from_db()
-    assert b.status == codes.STATUS_INVALID and a.birth_place == "BATANG"
+    assert b.status == codes.STATUS_INVALID
+    assert a.birth_place == "BATANG"
 
 
 def test_audit_chain_detects_tampering(operator_a, village_a, resident_a):
     services.resident_update(actor=operator_a, resident=resident_a, data={"birth_place": "PEKALONGAN"})
     services.resident_viewed(actor=operator_a, resident=resident_a)
     checked, problems = audit_verify()
-    assert checked >= 2 and problems == []
+    assert checked >= 2
+    assert problems == []
     AuditEvent.objects.filter(action="resident.updated").update(changes={"birth_place": ["X", "Y"]})
     _, problems = audit_verify()
     assert [p.message for p in problems] == ["content altered"]
@@ -120,7 +160,9 @@ def test_audit_chain_detects_tampering(operator_a, village_a, resident_a):
 
 def test_household_takes_the_heads_family(operator_a, family_a):
     head = ResidentFactory(village=family_a.village, family=family_a, family_relation=1)
-    wife = ResidentFactory(village=family_a.village, family=family_a, family_relation=3, sex=2, birth_date=dt.date(1987, 2, 3))
+    wife = ResidentFactory(
+        village=family_a.village, family=family_a, family_relation=3, sex=2, birth_date=dt.date(1987, 2, 3)
+    )
     household = services.household_create(actor=operator_a, head=head)
     wife.refresh_from_db()
     head.refresh_from_db()
@@ -139,6 +181,11 @@ def test_transfer_refused_when_the_kk_exists_at_destination(operator_a, resident
 
     FamilyFactory(village=village_b, kk_number=resident_a.family.kk_number)
     with pytest.raises(ApplicationError, match="sudah terdaftar di desa tujuan"):
-        services.move_out_record(actor=operator_a, residents=[resident_a], event_date=dt.date(2026, 2, 1), destination_village=village_b)
+        services.move_out_record(
+            actor=operator_a,
+            residents=[resident_a],
+            event_date=dt.date(2026, 2, 1),
+            destination_village=village_b,
+        )
     resident_a.refresh_from_db()
     assert resident_a.village_id != village_b.pk

@@ -7,7 +7,8 @@ from balai.people.validation import clean_number, kk_check, nik_check
 
 def test_nik_valid_woman():
     check = nik_check("3325014107900001", birth_date=dt.date(1990, 7, 1), sex=2)
-    assert check.ok and not check.warnings
+    assert check.ok
+    assert not check.warnings
 
 
 @pytest.mark.parametrize(

@@ -751,7 +751,9 @@ def test_family_head_and_household_from_the_family_page(client_a, family_a):
 
     # given a family whose head is not yet set
     father = ResidentFactory(village=family_a.village, family=family_a, family_relation=2)
-    child = ResidentFactory(village=family_a.village, family=family_a, family_relation=4, birth_date=dt.date(2010, 1, 1))
+    child = ResidentFactory(
+        village=family_a.village, family=family_a, family_relation=4, birth_date=dt.date(2010, 1, 1)
+    )
     # when the operator makes the father head, then registers the household
     client_a.post(reverse("people:family_head", args=[family_a.public_id]), {"head": father.public_id})
     family_a.refresh_from_db()
@@ -761,6 +763,7 @@ def test_family_head_and_household_from_the_family_page(client_a, family_a):
     child.refresh_from_db()
     father.refresh_from_db()
     assert child.household_id == father.household_id is not None
-    assert father.household_relation == 1 and father.family_relation == 1
+    assert father.household_relation == 1
+    assert father.family_relation == 1
     page = client_a.get(reverse("people:family_detail", args=[family_a.public_id])).content.decode()
     assert father.household.number in page

@@ -6,86 +6,141 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=13, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=120)),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'Provinsi'), (2, 'Kabupaten/Kota'), (3, 'Kecamatan'), (4, 'Desa/Kelurahan')])),
-                ('parent_code', models.CharField(blank=True, db_index=True, max_length=13)),
-                ('is_current', models.BooleanField(default=True)),
-                ('last_seen', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("code", models.CharField(max_length=13, primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Provinsi"),
+                            (2, "Kabupaten/Kota"),
+                            (3, "Kecamatan"),
+                            (4, "Desa/Kelurahan"),
+                        ]
+                    ),
+                ),
+                ("parent_code", models.CharField(blank=True, db_index=True, max_length=13)),
+                ("is_current", models.BooleanField(default=True)),
+                ("last_seen", models.PositiveSmallIntegerField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Village',
+            name="Village",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.CharField(max_length=13, unique=True, verbose_name='kode desa')),
-                ('name', models.CharField(max_length=120, verbose_name='nama desa')),
-                ('district_code', models.CharField(db_index=True, max_length=8, verbose_name='kode kecamatan')),
-                ('district_name', models.CharField(max_length=120, verbose_name='kecamatan')),
-                ('regency_code', models.CharField(db_index=True, max_length=5, verbose_name='kode kabupaten')),
-                ('regency_name', models.CharField(max_length=120, verbose_name='kabupaten')),
-                ('province_name', models.CharField(max_length=120, verbose_name='provinsi')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='alamat kantor')),
-                ('postal_code', models.CharField(blank=True, max_length=5, verbose_name='kode pos')),
-                ('phone', models.CharField(blank=True, max_length=32, verbose_name='telepon')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('head_name', models.CharField(blank=True, max_length=120, verbose_name='nama kepala desa')),
-                ('logo', models.ImageField(blank=True, upload_to='logos/', verbose_name='logo')),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.CharField(max_length=13, unique=True, verbose_name="kode desa")),
+                ("name", models.CharField(max_length=120, verbose_name="nama desa")),
+                (
+                    "district_code",
+                    models.CharField(db_index=True, max_length=8, verbose_name="kode kecamatan"),
+                ),
+                ("district_name", models.CharField(max_length=120, verbose_name="kecamatan")),
+                (
+                    "regency_code",
+                    models.CharField(db_index=True, max_length=5, verbose_name="kode kabupaten"),
+                ),
+                ("regency_name", models.CharField(max_length=120, verbose_name="kabupaten")),
+                ("province_name", models.CharField(max_length=120, verbose_name="provinsi")),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="alamat kantor")),
+                ("postal_code", models.CharField(blank=True, max_length=5, verbose_name="kode pos")),
+                ("phone", models.CharField(blank=True, max_length=32, verbose_name="telepon")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("head_name", models.CharField(blank=True, max_length=120, verbose_name="nama kepala desa")),
+                ("logo", models.ImageField(blank=True, upload_to="logos/", verbose_name="logo")),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Dusun',
+            name="Dusun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=100, verbose_name='nama dusun')),
-                ('head_name', models.CharField(blank=True, max_length=120, verbose_name='kepala dusun')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dusuns', to='regions.village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=100, verbose_name="nama dusun")),
+                ("head_name", models.CharField(blank=True, max_length=120, verbose_name="kepala dusun")),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dusuns",
+                        to="regions.village",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['village_id', 'name'],
+                "ordering": ["village_id", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Rt',
+            name="Rt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('public_id', models.CharField(default=balai.core.ids.new_public_id, editable=False, max_length=16, unique=True)),
-                ('rw', models.CharField(max_length=3, verbose_name='RW')),
-                ('rt', models.CharField(max_length=3, verbose_name='RT')),
-                ('head_name', models.CharField(blank=True, max_length=120, verbose_name='ketua RT')),
-                ('dusun', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rts', to='regions.dusun')),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rts', to='regions.village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=balai.core.ids.new_public_id, editable=False, max_length=16, unique=True
+                    ),
+                ),
+                ("rw", models.CharField(max_length=3, verbose_name="RW")),
+                ("rt", models.CharField(max_length=3, verbose_name="RT")),
+                ("head_name", models.CharField(blank=True, max_length=120, verbose_name="ketua RT")),
+                (
+                    "dusun",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="rts", to="regions.dusun"
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="rts", to="regions.village"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['village_id', 'dusun__name', 'rw', 'rt'],
-                'constraints': [models.UniqueConstraint(fields=('village', 'dusun', 'rw', 'rt'), name='rt_unique_per_village')],
+                "ordering": ["village_id", "dusun__name", "rw", "rt"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("village", "dusun", "rw", "rt"), name="rt_unique_per_village"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='dusun',
-            constraint=models.UniqueConstraint(fields=('village', 'name'), name='dusun_unique_per_village'),
+            model_name="dusun",
+            constraint=models.UniqueConstraint(fields=("village", "name"), name="dusun_unique_per_village"),
         ),
     ]

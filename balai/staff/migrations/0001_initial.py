@@ -7,40 +7,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
-        ('regions', '0001_initial'),
+        ("people", "0001_initial"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Official',
+            name="Official",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('public_id', models.CharField(default=balai.core.ids.new_public_id, editable=False, max_length=16, unique=True)),
-                ('name', models.CharField(max_length=120, verbose_name='nama')),
-                ('position', models.CharField(max_length=120, verbose_name='jabatan')),
-                ('nipd', models.CharField(blank=True, max_length=30, verbose_name='NIPD')),
-                ('nip', models.CharField(blank=True, max_length=30, verbose_name='NIP')),
-                ('term_start', models.DateField(blank=True, null=True, verbose_name='awal masa jabatan')),
-                ('term_end', models.DateField(blank=True, null=True, verbose_name='akhir masa jabatan')),
-                ('signs_letters', models.BooleanField(default=False, verbose_name='menandatangani surat')),
-                ('signs_as', models.CharField(blank=True, choices=[('', 'Tidak menandatangani'), ('own', 'Atas nama sendiri (kepala desa)'), ('an', 'a.n. (atas nama) kepala desa'), ('ub', 'u.b. (untuk beliau)')], max_length=3, verbose_name='cara tanda tangan')),
-                ('on_behalf_of', models.CharField(blank=True, max_length=120, verbose_name='atas nama jabatan')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('is_active', models.BooleanField(default=True)),
-                ('resident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.resident')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='officials', to='regions.village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=balai.core.ids.new_public_id, editable=False, max_length=16, unique=True
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="nama")),
+                ("position", models.CharField(max_length=120, verbose_name="jabatan")),
+                ("nipd", models.CharField(blank=True, max_length=30, verbose_name="NIPD")),
+                ("nip", models.CharField(blank=True, max_length=30, verbose_name="NIP")),
+                ("term_start", models.DateField(blank=True, null=True, verbose_name="awal masa jabatan")),
+                ("term_end", models.DateField(blank=True, null=True, verbose_name="akhir masa jabatan")),
+                ("signs_letters", models.BooleanField(default=False, verbose_name="menandatangani surat")),
+                (
+                    "signs_as",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Tidak menandatangani"),
+                            ("own", "Atas nama sendiri (kepala desa)"),
+                            ("an", "a.n. (atas nama) kepala desa"),
+                            ("ub", "u.b. (untuk beliau)"),
+                        ],
+                        max_length=3,
+                        verbose_name="cara tanda tangan",
+                    ),
+                ),
+                (
+                    "on_behalf_of",
+                    models.CharField(blank=True, max_length=120, verbose_name="atas nama jabatan"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.resident",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="officials",
+                        to="regions.village",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['village_id', 'order', 'name'],
+                "ordering": ["village_id", "order", "name"],
             },
         ),
     ]
