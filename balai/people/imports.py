@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.core.audit import audit_record, audit_source, current_source
-from balai.core.ids import _ALPHABET
+from balai.core.ids import ALPHABET
 from balai.core.masking import mask_number
 from balai.people import codes, opensid
 from balai.people.models import Family, ImportJob, LifeEvent, Resident
@@ -88,9 +88,9 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
-_ID_TABLE = bytes(_ALPHABET.encode()[b % len(_ALPHABET)] for b in range(256))
+_ID_TABLE = bytes(ALPHABET.encode()[b % len(ALPHABET)] for b in range(256))
 # Bytes past the last whole multiple of the alphabet size are dropped, so ids stay uniform.
-_ID_DROP = bytes(range(256 - 256 % len(_ALPHABET), 256))
+_ID_DROP = bytes(range(256 - 256 % len(ALPHABET), 256))
 
 
 def public_ids(count: int) -> list[str]:
