@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, create_model
@@ -307,7 +308,7 @@ class ResidentItem(Schema):
 
     @staticmethod
     def resolve_age(obj: Resident) -> int | None:
-        return obj.age_on(dt.date.today())
+        return obj.age_on(timezone.localdate())
 
     @staticmethod
     def resolve_family(obj: Resident) -> str | None:

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from balai.people import codes
@@ -342,7 +343,7 @@ class BirthForm(forms.Form):
 
     def clean_birth_date(self) -> dt.date:
         value: dt.date = self.cleaned_data["birth_date"]
-        if value > dt.date.today():
+        if value > timezone.localdate():
             raise ValidationError(_("Tanggal lahir tidak boleh di masa depan."))
         return value
 
@@ -370,7 +371,7 @@ class StatusEventForm(forms.Form):
 
     def clean_event_date(self) -> dt.date:
         value: dt.date = self.cleaned_data["event_date"]
-        if value > dt.date.today():
+        if value > timezone.localdate():
             raise ValidationError(_("Tanggal peristiwa tidak boleh di masa depan."))
         return value
 

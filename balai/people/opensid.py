@@ -20,6 +20,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import python_calamine
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.core.masking import mask_number
@@ -651,7 +652,7 @@ def parse_file(
         parsed.fatal = True
         return parsed
     parsed.keys = tuple(key for _i, key in plan)
-    _parse_rows(parsed, rows, plan, header_row, sheet.height - 1, progress, today or dt.date.today())
+    _parse_rows(parsed, rows, plan, header_row, sheet.height - 1, progress, today or timezone.localdate())
     _reject_formulas(parsed, scan.join(), plan, first_col)
     if not parsed.fatal and parsed.data_rows == 0:
         parsed.add_error(None, "", _("Tidak ada baris data penduduk di bawah baris judul."))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from rapidfuzz import fuzz
 
 from balai.core.models import AuditEvent
@@ -59,7 +60,7 @@ def _years_ago(today: dt.date, years: int) -> dt.date:
 def resident_filter(
     *, village: Village, filters: ResidentFilters, today: dt.date | None = None
 ) -> QuerySet[Resident]:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     qs = resident_qs(village=village)
     if filters.status is not None:
         qs = qs.filter(status=filters.status)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.core.audit import PendingEvent, audit_record, audit_record_many
@@ -186,7 +187,7 @@ def resident_register(
         rt=rt,
         accept_warnings=accept_warnings,
         event_kind=LifeEvent.Kind.REGISTERED,
-        event_date=event_date or dt.date.today(),
+        event_date=event_date or timezone.localdate(),
     )
 
 
@@ -319,7 +320,7 @@ def birth_record(
     """A child is born into a family: a new resident, with the parents taken from the family."""
     if data.get("birth_date") is None:
         raise ValidationError({"birth_date": [_("Tanggal lahir wajib diisi.")]})
-    if data["birth_date"] > dt.date.today():
+    if data["birth_date"] > timezone.localdate():
         raise ValidationError({"birth_date": [_("Tanggal lahir tidak boleh di masa depan.")]})
     members = list(family.members.filter(status=codes.STATUS_ALIVE))
     father = next((m for m in members if m.sex == 1 and m.family_relation in (1, 2)), None)
@@ -358,7 +359,7 @@ def _require_alive(resident: Resident) -> None:
 
 
 def _check_event_date(event_date: dt.date, resident: Resident) -> None:
-    if event_date > dt.date.today():
+    if event_date > timezone.localdate():
         raise ValidationError({"event_date": [_("Tanggal peristiwa tidak boleh di masa depan.")]})
     if resident.birth_date and event_date < resident.birth_date:
         raise ValidationError({"event_date": [_("Tanggal peristiwa sebelum tanggal lahir.")]})
@@ -551,7 +552,7 @@ def move_in_record(
     """A person arrives from outside the deployment (a transfer arrives by move_out_record)."""
     if not origin.strip():
         raise ValidationError({"origin": [_("Alamat asal wajib diisi.")]})
-    if event_date > dt.date.today():
+    if event_date > timezone.localdate():
         raise ValidationError({"event_date": [_("Tanggal peristiwa tidak boleh di masa depan.")]})
     return _create_resident(
         actor=actor,
@@ -627,7 +628,7 @@ def family_split(
             resident=r,
             family=family,
             kind=kind,
-            event_date=event_date or dt.date.today(),
+            event_date=event_date or timezone.localdate(),
             details={"from_family": old_family},
             recorded_by=actor,
         )
@@ -771,7 +772,7 @@ def duplicate_merge(*, actor: User | None, keep: Resident, remove: Resident) -> 
         resident=keep,
         family=keep.family,
         kind=LifeEvent.Kind.CORRECTION,
-        event_date=dt.date.today(),
+        event_date=timezone.localdate(),
         details={"merged_from": remove.public_id},
         recorded_by=actor,
     )

@@ -6,7 +6,6 @@ village's public id gives 404 exactly like a missing one.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -130,7 +130,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
             "residents": page.items,
             "next_id": page.items[-1].public_id if page.next_cursor else None,
             "prev_id": page.items[0].public_id if page.prev_cursor else None,
-            "today": dt.date.today(),
+            "today": timezone.localdate(),
         },
     )
 
@@ -148,7 +148,7 @@ def resident_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "members": members,
             "events": selectors.resident_events(resident=resident),
             "trail": selectors.resident_audit_trail(resident=resident),
-            "today": dt.date.today(),
+            "today": timezone.localdate(),
             "is_alive": resident.status == codes.STATUS_ALIVE,
         },
     )
@@ -398,7 +398,7 @@ def family_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "members": members,
             "has_alive": any(m.status == codes.STATUS_ALIVE for m in members),
             "events": selectors.family_events(family=family),
-            "today": dt.date.today(),
+            "today": timezone.localdate(),
         },
     )
 
