@@ -14,3 +14,6 @@ BALAI_TASKS_INLINE = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+# Threads in tests (live server, concurrency tests) must not keep connections open,
+# or PostgreSQL refuses to drop the test database at the end.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
