@@ -80,9 +80,22 @@ def _render_list(request: HttpRequest, page: str, rows: str, context: dict[str, 
     return response
 
 
+def _params(request: HttpRequest) -> Any:
+    """Search parameters. The search forms POST, so a NIK or KK typed into them never lands
+    in a URL, the browser history or an access log; plain GET links still work."""
+    return request.POST if request.method == "POST" else request.GET
+
+
 def _page_args(request: HttpRequest) -> dict[str, str | None]:
-    after = request.GET.get("after") or None
-    return {"after": after, "before": None if after else request.GET.get("before") or None}
+    params = _params(request)
+    after = params.get("after") or None
+    return {"after": after, "before": None if after else params.get("before") or None}
+
+
+def _carry(request: HttpRequest, keys: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The current filters, re-sent by the pager's forms."""
+    params = _params(request)
+    return [(k, params.get(k)) for k in keys if params.get(k)]
 
 
 @dataclass
@@ -112,7 +125,7 @@ def _save(form: Any, call: Callable[[], Any]) -> Outcome:
 def resident_list(request: HttpRequest) -> HttpResponse:
     village = _village(request)
     # One query gives both filter lists: a dusun without RTs has no residents to filter.
-    filter_form = forms.ResidentFilterForm(request.GET, rts=list(rt_list(village=village)))
+    filter_form = forms.ResidentFilterForm(_params(request), rts=list(rt_list(village=village)))
     args = _page_args(request)
     cursors = {
         key: selectors.resident_cursor(village=village, public_id=value) if value else None
@@ -131,6 +144,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
             "next_id": page.items[-1].public_id if page.next_cursor else None,
             "prev_id": page.items[0].public_id if page.prev_cursor else None,
             "today": timezone.localdate(),
+            "carry": _carry(request, ("q", "dusun", "rt", "sex", "age_min", "age_max", "status")),
         },
     )
 
@@ -379,10 +393,13 @@ def move_in(request: HttpRequest) -> HttpResponse:
 
 @require("registry.read")
 def family_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")[:100]
+    q = _params(request).get("q", "")[:100]
     page = selectors.family_page(village=_village(request), q=q, limit=PAGE_SIZE, **_page_args(request))
     return _render_list(
-        request, "people/family_list.html", "people/_family_rows.html", {"page": page, "q": q}
+        request,
+        "people/family_list.html",
+        "people/_family_rows.html",
+        {"page": page, "q": q, "carry": _carry(request, ("q",))},
     )
 
 

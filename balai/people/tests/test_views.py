@@ -122,11 +122,14 @@ def test_list_keyset_next_and_prev(client_a, village_a, family_a, monkeypatch):
     back = client_a.get(url, {"before": third.context["prev_id"]})
     assert _names(back) == ["CITRA", "DEWI"]
     assert _names(client_a.get(url, {"before": back.context["prev_id"]})) == ["ANI", "BUDI"]
-    # the links keep the filters and carry a public id: no page numbers, no names
-    filtered = client_a.get(url, {"q": "i"})
+    # the pager re-sends the filters and a public id by POST: no page numbers, no names
+    filtered = client_a.post(url, {"q": "i"})
     assert _names(filtered) == ["ANI", "BUDI"]
     html = filtered.content.decode()
-    assert f'href="{url}?q=i&amp;after={filtered.context["next_id"]}"' in html
+    assert '<input type="hidden" name="q" value="i">' in html
+    assert f'<input type="hidden" name="after" value="{filtered.context["next_id"]}">' in html
+    following = client_a.post(url, {"q": "i", "after": filtered.context["next_id"]})
+    assert _names(following) == ["CITRA", "DEWI"]
 
 
 def test_list_htmx_request_returns_only_the_rows(client_a, resident_a):
@@ -138,10 +141,13 @@ def test_list_htmx_request_returns_only_the_rows(client_a, resident_a):
     assert "HX-Request" in response["Vary"]
 
 
-def test_list_page_has_htmx_search(client_a, resident_a):
+def test_list_search_posts_so_a_nik_never_lands_in_a_url(client_a, resident_a):
     html = client_a.get(reverse("people:resident_list")).content.decode()
     assert 'hx-trigger="keyup changed delay:300ms' in html
-    assert 'hx-push-url="true"' in html
+    assert 'hx-post="/penduduk/"' in html
+    assert "hx-push-url" not in html
+    found = client_a.post(reverse("people:resident_list"), {"q": resident_a.nik}, HTTP_HX_REQUEST="true")
+    assert "SITI WAHYUNI" in found.content.decode()
 
 
 def test_list_query_count_does_not_grow_with_rows(client_a, village_a, django_assert_max_num_queries):
