@@ -581,13 +581,14 @@ class ResidentFilterForm(forms.Form):
         choices=[*((str(k), v) for k, v in codes.STATUS.items()), (ALL, _("SEMUA"))],
     )
 
-    def __init__(self, *args: Any, rts: list[Rt], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, rts: list[tuple[int, int, str, str, str]], **kwargs: Any) -> None:
+        """`rts`: (rt id, dusun id, dusun name, rw, rt) of the village, as `rt_choices` gives them."""
         super().__init__(*args, **kwargs)
-        dusuns = {rt.dusun_id: rt.dusun.name for rt in rts}
+        dusuns = {dusun_id: dusun for _pk, dusun_id, dusun, _rw, _rt in rts}
         self.fields["dusun"].choices = [("", "—"), *sorted(dusuns.items(), key=lambda kv: kv[1])]  # type: ignore[attr-defined]
         self.fields["rt"].choices = [  # type: ignore[attr-defined]
             ("", "—"),
-            *((rt.pk, f"{rt.dusun.name} · RW {rt.rw} · RT {rt.rt}") for rt in rts),
+            *((pk, f"{dusun} · RW {rw} · RT {rt}") for pk, _d, dusun, rw, rt in rts),
         ]
 
     def filters(self) -> ResidentFilters:

@@ -91,12 +91,14 @@ def resident_filter(
 
 @dataclass
 class Page:
-    items: list[Resident]
+    items: list[Any]  # Residents, or dicts when the caller asked for `fields`
     next_cursor: str | None
     prev_cursor: str | None
 
 
-def _cursor(r: Resident) -> str:
+def _cursor(r: Resident | dict[str, Any]) -> str:
+    if isinstance(r, dict):
+        return f"{r['name_key']}\x1f{r['id']}"
     return f"{r.name_key}\x1f{r.pk}"
 
 
@@ -119,11 +121,11 @@ def resident_page(
 ) -> Page:
     """Keyset pagination on (name_key, id): every page costs the same, however deep.
 
-    `fields` (as for `.only()`) lets a list load just the columns it shows.
+    With `fields` (as for `.values()`) the items are plain dicts of just those columns:
+    a busy list page then builds no model instances at all.
     """
-    qs = resident_filter(village=village, filters=filters).select_related("rt__dusun", "family")
-    if fields:
-        qs = qs.only("id", "name_key", *fields)
+    qs: Any = resident_filter(village=village, filters=filters)
+    qs = qs.values("id", "name_key", *fields) if fields else qs.select_related("rt__dusun", "family")
     parsed_after = _parse_cursor(after) if after else None
     parsed_before = _parse_cursor(before) if before else None
     if parsed_before:

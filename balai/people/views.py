@@ -6,6 +6,7 @@ village's public id gives 404 exactly like a missing one.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -22,10 +24,11 @@ from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
 from balai.core.errors import ApplicationError
+from balai.core.masking import mask_number
 from balai.people import codes, forms, selectors, services
 from balai.people.models import Family, Resident
 from balai.regions.models import Village
-from balai.regions.selectors import rt_list
+from balai.regions.selectors import rt_choices
 
 if TYPE_CHECKING:
     from balai.accounts.models import User
@@ -44,6 +47,31 @@ LIST_FIELDS = (
     "rt__rt",
     "rt__dusun__name",
 )
+
+
+def _list_rows(items: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
+    """Display-ready rows: formatting in Python costs a fraction of template filters per cell."""
+    url = reverse("people:resident_detail", args=["~id~"])
+    rows = []
+    for r in items:
+        b = r["birth_date"]
+        age = "" if b is None else today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+        alive = r["status"] == codes.STATUS_ALIVE
+        place = f"{r['rt__dusun__name']} · {r['rt__rw']}/{r['rt__rt']}" if r["rt__rw"] is not None else ""
+        rows.append(
+            {
+                "url": url.replace("~id~", r["public_id"]),
+                "name": r["name"],
+                "nik": mask_number(r["nik"]),
+                "kk": mask_number(r["family__kk_number"]),
+                "sex": "L" if r["sex"] == 1 else "P",
+                "age": age,
+                "place": place,
+                "status": codes.STATUS.get(r["status"], ""),
+                "status_class": "ok" if alive else "off",
+            }
+        )
+    return rows
 
 
 def _village(request: HttpRequest) -> Village:
@@ -125,7 +153,7 @@ def _save(form: Any, call: Callable[[], Any]) -> Outcome:
 def resident_list(request: HttpRequest) -> HttpResponse:
     village = _village(request)
     # One query gives both filter lists: a dusun without RTs has no residents to filter.
-    filter_form = forms.ResidentFilterForm(_params(request), rts=list(rt_list(village=village)))
+    filter_form = forms.ResidentFilterForm(_params(request), rts=rt_choices(village=village))
     args = _page_args(request)
     cursors = {
         key: selectors.resident_cursor(village=village, public_id=value) if value else None
@@ -141,9 +169,9 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         {
             "filter_form": filter_form,
             "residents": page.items,
-            "next_id": page.items[-1].public_id if page.next_cursor else None,
-            "prev_id": page.items[0].public_id if page.prev_cursor else None,
-            "today": timezone.localdate(),
+            "rows": _list_rows(page.items, timezone.localdate()),
+            "next_id": page.items[-1]["public_id"] if page.next_cursor else None,
+            "prev_id": page.items[0]["public_id"] if page.prev_cursor else None,
             "carry": _carry(request, ("q", "dusun", "rt", "sex", "age_min", "age_max", "status")),
         },
     )

@@ -57,6 +57,15 @@ def rt_list(*, village: Village) -> QuerySet[Rt]:
     return Rt.objects.filter(village=village).select_related("dusun").order_by("dusun__name", "rw", "rt")
 
 
+def rt_choices(*, village: Village) -> list[tuple[int, int, str, str, str]]:
+    """(rt id, dusun id, dusun name, rw, rt) for filter menus, without building models."""
+    return list(
+        Rt.objects.filter(village=village)
+        .order_by("dusun__name", "rw", "rt")
+        .values_list("pk", "dusun_id", "dusun__name", "rw", "rt")
+    )
+
+
 def regency_districts() -> list[tuple[str, str]]:
     prefix = deployment_regency_code() + "."
     return [

@@ -20,7 +20,7 @@ def _client(user):
 
 
 def _names(response):
-    return [r.name for r in response.context["residents"]]
+    return [r["name"] for r in response.context["residents"]]
 
 
 def _resident_post(**overrides):
@@ -161,7 +161,7 @@ def test_list_query_count_does_not_grow_with_rows(client_a, village_a, django_as
     with django_assert_max_num_queries(5):
         first = client_a.get(url)
     with django_assert_max_num_queries(6):
-        client_a.get(url, {"after": first.context["residents"][10].public_id, "q": "a", "sex": 1})
+        client_a.get(url, {"after": first.context["residents"][10]["public_id"], "q": "a", "sex": 1})
 
 
 # --- Resident detail ---------------------------------------------------------------------
