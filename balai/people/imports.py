@@ -16,7 +16,8 @@ import hashlib
 import logging
 import os
 import secrets
-import threading
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django import db
 from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
@@ -711,7 +711,9 @@ def write_errors_csv(errors: Iterable[dict[str, Any]], fh: Any) -> None:
 
 
 # --- Web import jobs ---------------------------------------------------------------------------
-# A job runs in a daemon thread of the web process: the demo needs no worker or broker.
+# A job runs in its own short-lived process (`balai run-import-job`), started by the web
+# process once the job row is committed: the demo needs no worker or broker, and a
+# 100,000-row file's few hundred MB of parsing never inflate a long-lived web worker.
 # A job whose process dies stays "running"; the status page says how long it has run.
 
 
@@ -758,22 +760,18 @@ def import_job_create(
         import_job_run(job_pk=job.pk, source=source)
         job.refresh_from_db()
     else:
-        transaction.on_commit(
-            lambda: threading.Thread(
-                target=_run_in_thread,
-                kwargs={"job_pk": job.pk, "source": source},
-                name=f"import-{job.public_id}",
-                daemon=True,
-            ).start()
-        )
+        transaction.on_commit(lambda: _start_job_process(job_pk=job.pk, source=source))
     return job
 
 
-def _run_in_thread(*, job_pk: int, source: str) -> None:
-    try:
-        import_job_run(job_pk=job_pk, source=source)
-    finally:
-        db.connections.close_all()
+def _start_job_process(*, job_pk: int, source: str) -> None:
+    subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        [sys.executable, "-m", "balai", "run_import_job", str(job_pk), "--source", source or "web"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+        close_fds=True,
+    )
 
 
 def import_job_run(*, job_pk: int, source: str) -> None:

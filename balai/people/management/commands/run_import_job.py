@@ -1,0 +1,17 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from balai.people.imports import import_job_run
+
+
+class Command(BaseCommand):
+    help = "Run one queued web import job (started by the web process; not for manual use)."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("job", type=int)
+        parser.add_argument("--source", default="web")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        import_job_run(job_pk=options["job"], source=options["source"])
