@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from balai.regions.selectors import nik_region_prefixes
 
@@ -35,7 +36,7 @@ def is_temporary(number: str) -> bool:
     return number.startswith("0")
 
 
-def _check_shape(number: str, label: str) -> list[str]:
+def _check_shape(number: str, label: object) -> list[str]:
     if not number:
         return [_("%(label)s wajib diisi.") % {"label": label}]
     if len(number) != 16:
@@ -43,7 +44,7 @@ def _check_shape(number: str, label: str) -> list[str]:
     return []
 
 
-def _check_region(number: str, label: str) -> list[str]:
+def _check_region(number: str, label: object) -> list[str]:
     if number[:6] not in nik_region_prefixes():
         return [
             _("%(label)s: kode wilayah %(code)s bukan kecamatan yang dikenal.")
@@ -85,11 +86,15 @@ def nik_check(nik: str, *, birth_date: dt.date | None = None, sex: int | None = 
     return result
 
 
+# Lazy: translated only when a message is built, not on each of 100,000 imported rows.
+KK_LABEL = gettext_lazy("Nomor KK")
+
+
 def kk_check(kk: str) -> NumberCheck:
-    result = NumberCheck(errors=_check_shape(kk, _("Nomor KK")))
+    result = NumberCheck(errors=_check_shape(kk, KK_LABEL))
     if result.errors or is_temporary(kk):
         return result
-    result.errors += _check_region(kk, _("Nomor KK"))
+    result.errors += _check_region(kk, KK_LABEL)
     day, month = int(kk[6:8]), int(kk[8:10])
     if not 1 <= day <= 31:
         result.errors.append(_("Nomor KK: tanggal %(day)02d tidak sah (01–31).") % {"day": day})
