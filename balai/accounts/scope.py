@@ -22,6 +22,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "registry.import": frozenset({Role.OPERATOR, Role.SEKDES}),
     "aggregates.read": frozenset({Role.OPERATOR, Role.SEKDES, Role.KADES, Role.CAMAT, Role.DISPERMADES}),
     "villages.manage": frozenset({Role.DISPERMADES}),
+    # Health data is sensitive (UU PDP): individual records for health roles only.
+    "health.read": frozenset({Role.KADER_POSYANDU}),
+    "health.write": frozenset({Role.KADER_POSYANDU}),
 }
 
 
