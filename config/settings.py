@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "balai.accounts",
     "balai.staff",
     "balai.people",
+    "balai.health",
+    "balai.letters",
     "balai.dashboard",
     "balai.api",
     "ninja",  # serves the API docs page's Swagger UI from our static files, not a CDN
@@ -120,7 +122,7 @@ else:
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA busy_timeout=20000;"
                     "PRAGMA cache_size=-65536;"
-                    "PRAGMA mmap_size=1073741824;"
+                    "PRAGMA mmap_size=268435456;"
                     "PRAGMA temp_store=MEMORY;"
                     "PRAGMA foreign_keys=ON;"
                 ),
@@ -199,3 +201,7 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Letters: the public address printed in QR codes, and the secret that encrypts the signing key.
+BALAI_PUBLIC_URL = os.environ.get("BALAI_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+BALAI_SIGNING_SECRET = envsecret("BALAI_SIGNING_SECRET", SECRET_KEY)

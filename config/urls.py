@@ -11,6 +11,8 @@ urlpatterns = [
     path("wilayah/", include("balai.regions.urls")),
     path("perangkat/", include("balai.staff.urls")),
     path("dasbor/", include("balai.dashboard.urls")),
+    path("surat/", include("balai.letters.urls")),
+    path("v/", include("balai.letters.urls_public")),
     path("api/v1/", include("balai.api.urls")),
 ]
 if settings.DEBUG:

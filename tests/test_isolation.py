@@ -38,6 +38,9 @@ from balai.accounts.services import api_token_create
 from balai.api.api import api
 from balai.core.masking import mask_number
 from balai.core.models import AuditEvent
+from balai.letters.models import Letter
+from balai.letters.services import letter_request_create
+from balai.letters.views import ACTIONS as LETTER_ACTIONS
 from balai.people import services
 from balai.people.models import DuplicateDecision, Family, ImportJob, LifeEvent, Resident
 from balai.people.tests.factories import DusunFactory, RtFactory, make_nik
@@ -62,6 +65,7 @@ MISSING = {
     "village_code": "99.99.99.9999",
     "official": "tidakada23456789",
     "user": 987654321,
+    "letter": "tidakada23456789",
 }
 
 
@@ -90,6 +94,8 @@ class Listing:
 @dataclasses.dataclass(frozen=True)
 class Public:
     reason: str
+    # Path parameters for a public page that takes one (e.g. a letter's verification token).
+    kwargs: tuple[tuple[str, str], ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -161,6 +167,20 @@ UI_CHECKS: dict[str, Check] = {
     "api:openapi-json": Public("API schema"),
     "api:openapi-view": Public("API docs page"),
     "api:api-root": Public("API root; no data"),
+    "letters:queue": Listing(),
+    "letters:create": Listing(),
+    "letters:register": Listing(),
+    "letters:register_xlsx": Listing(),
+    "letters:template_list": Listing(),
+    "letters:settings": Listing(),
+    "letters:template_edit": Listing(),
+    "letters:template_preview": Listing(),
+    "letters:detail": Obj({"public_id": "letter"}),
+    "letters:edit": Obj({"public_id": "letter"}),
+    "letters:correct": Obj({"public_id": "letter"}),
+    "letters:pdf": Obj({"public_id": "letter"}),
+    "letters:transition": Obj({"public_id": "letter"}, tuple({"action": a} for a in LETTER_ACTIONS)),
+    "verify:letter": Public("public letter verification by token", (("token", "tidakAdaTokenIni12345678"),)),
 }
 
 API = "/api/v1"
@@ -193,6 +213,17 @@ API_CHECKS: dict[tuple[str, str], Check] = {
     ),
     ("GET", f"{API}/stats/village"): StatsOwn(),
     ("GET", f"{API}/stats/villages"): Listing(),
+    ("GET", f"{API}/letters"): Listing(),
+    ("GET", f"{API}/letters/types"): Listing(),
+    ("POST", f"{API}/letters"): BodyRefs(
+        lambda o: {"type_code": "penduduk", "resident": o.resident, "fields": {"keperluan": "x"}}
+    ),
+    ("GET", f"{API}/letters/{{public_id}}"): Obj({"public_id": "letter"}),
+    ("POST", f"{API}/letters/{{public_id}}/steps"): Obj({"public_id": "letter"}),
+    ("GET", f"{API}/letters/{{public_id}}/pdf"): Obj({"public_id": "letter"}),
+    ("GET", f"{API}/letters/verify/{{token}}"): Public(
+        "public letter verification by token", (("token", "tidakAdaTokenIni12345678"),)
+    ),
 }
 
 
@@ -286,6 +317,7 @@ class VillageData:
     nik: str
     resident_name: str
     twin_name: str
+    letter: str = ""
 
     def id_of(self, kind: str) -> Any:
         return getattr(self, kind)
@@ -305,6 +337,8 @@ class VillageData:
             ImportJob.objects.filter(village=village).values_list("public_id", "file_name").first() or ()
         )
         found += [self.rt, Dusun.objects.get(pk=self.dusun).name]
+        for row in Letter.objects.filter(village=village).values_list("public_id", "number", "token"):
+            found += [x for x in row if x]
         found += [
             o
             for row in Official.objects.filter(village=village).values_list("public_id", "name")
@@ -330,6 +364,11 @@ class VillageData:
             "dusuns": list(Dusun.objects.filter(village=village).order_by("pk").values_list()),
             "village": list(type(village).objects.filter(pk=village.pk).values_list()),
             "officials": list(Official.objects.filter(village=village).order_by("pk").values_list()),
+            "letters": list(
+                Letter.objects.filter(village=village)
+                .order_by("pk")
+                .values_list("pk", "state", "number", "fields", "assigned_to_id", "supersedes_id")
+            ),
             "users": list(
                 User.objects.filter(village=village)
                 .order_by("pk")
@@ -363,7 +402,15 @@ def _populate(*, village, operator, family, resident, tag: str) -> VillageData:
     official = official_create(
         actor=operator, village=village, data={"name": f"SEKRETARIS {tag}", "position": "Sekretaris Desa"}
     )
+    letter = letter_request_create(
+        actor=operator,
+        village=village,
+        type_code="penduduk",
+        subject=resident,
+        fields={"keperluan": f"ISOLASI {tag}"},
+    )
     return VillageData(
+        letter=letter.public_id,
         village=village,
         operator=operator,
         resident=resident.public_id,
@@ -547,7 +594,7 @@ def test_ui_keeps_villages_apart(client, villages, name, viewer, other):
         assert posted.status_code == missing_posted.status_code, f"POST {url}: unlike missing ids"
         assert them.fingerprint() == before, f"POST {url} changed or logged the other village's data"
     elif isinstance(check, Public):
-        got = client.get(reverse(name))
+        got = client.get(reverse(name, kwargs=dict(check.kwargs)))
         assert got.status_code < 500
         assert not _leaks(got, them)
     else:  # pragma: no cover - the table holds only the kinds above for UI patterns
@@ -619,6 +666,12 @@ def test_api_keeps_villages_apart(client, villages, method, path, viewer, other)
         body = got.json()
         assert body["code"] == me.village_code
         assert body["residents"] == Resident.objects.filter(village=me.village, status=1).count()
+    elif isinstance(check, Public):
+        # when
+        got = _call(client, key, method, path.format(**dict(check.kwargs)))
+        # then
+        assert got.status_code < 500
+        assert not _leaks(got, them)
     else:  # pragma: no cover
         pytest.fail(f"{method} {path}: no API check for {type(check).__name__}")
     assert them.fingerprint() == before, f"{method} {path} changed or logged the other village's data"

@@ -6,6 +6,7 @@ from balai.api.events import router as events_router
 from balai.api.families import router as families_router
 from balai.api.residents import router as residents_router
 from balai.api.stats import router as stats_router
+from balai.letters.apis import router as letters_router
 
 api = NinjaAPI(
     title="Balai API",
@@ -25,3 +26,4 @@ api.add_router("/residents", residents_router)
 api.add_router("/families", families_router)
 api.add_router("/events", events_router)
 api.add_router("/stats", stats_router)
+api.add_router("/letters", letters_router)

@@ -1,0 +1,209 @@
+"""What a letter says: the registry, the village profile and the request, as plain data.
+
+`build_content` returns the dict the renderer prints and the signature covers. It is pure
+(no writes) so the same function serves the preview and the issued, frozen letter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from balai.letters.text import UnknownPlaceholder, date_id, fill, rupiah, terbilang
+from balai.letters.types.base import LetterType
+from balai.people import codes
+from balai.people.models import Resident
+from balai.regions.models import Village
+from balai.staff.models import Official
+
+BIODATA_LABELS = {
+    "nama": "Nama",
+    "nik": "NIK",
+    "no_kk": "Nomor KK",
+    "ttl": "Tempat/Tgl. Lahir",
+    "jenis_kelamin": "Jenis Kelamin",
+    "agama": "Agama",
+    "status_perkawinan": "Status Perkawinan",
+    "pekerjaan": "Pekerjaan",
+    "kewarganegaraan": "Kewarganegaraan",
+    "golongan_darah": "Golongan Darah",
+    "hubungan_keluarga": "Hubungan dalam Keluarga",
+    "pendidikan": "Pendidikan Terakhir",
+    "nama_ayah": "Nama Ayah",
+    "nama_ibu": "Nama Ibu",
+    "alamat": "Alamat",
+}
+BIODATA_LINE = "[biodata]"
+PREVIEW_NUMBER = "…/…/…/…/…"
+
+
+def _title(value: str) -> str:
+    return " ".join(w[:1].upper() + w[1:].lower() for w in value.split(" "))
+
+
+def _code(table: dict[int, str], value: int | None) -> str:
+    return _title(table.get(value, "")) if value is not None else "-"
+
+
+def _address(r: Resident) -> str:
+    if r.current_address:
+        return r.current_address
+    parts = []
+    if r.family_id and r.family and r.family.address:
+        parts.append(r.family.address)
+    if r.rt_id and r.rt:
+        parts.append(f"RT {r.rt.rt} RW {r.rt.rw}, Dusun {_title(r.rt.dusun.name)}")
+    return ", ".join(parts) or "-"
+
+
+def resident_values(r: Resident) -> dict[str, str]:
+    birth = date_id(r.birth_date) or "-"
+    return {
+        "nama": r.name,
+        "nik": r.nik,
+        "no_kk": r.family.kk_number if r.family_id and r.family else "-",
+        "tempat_lahir": r.birth_place or "-",
+        "tanggal_lahir": birth,
+        "ttl": f"{_title(r.birth_place)}, {birth}" if r.birth_place else birth,
+        "jenis_kelamin": _code(codes.SEX, r.sex),
+        "agama": _code(codes.RELIGION, r.religion),
+        "status_perkawinan": _code(codes.MARITAL_STATUS, r.marital_status),
+        "pekerjaan": _code(codes.OCCUPATION, r.occupation),
+        "pendidikan": _code(codes.EDUCATION_KK, r.education_kk),
+        "golongan_darah": codes.BLOOD_TYPE.get(r.blood_type, "-") if r.blood_type else "-",
+        "hubungan_keluarga": _code(codes.FAMILY_RELATION, r.family_relation),
+        "kewarganegaraan": codes.CITIZENSHIP.get(r.citizenship, "-"),
+        "alamat": _address(r),
+        "rt": r.rt.rt if r.rt_id and r.rt else "-",
+        "rw": r.rt.rw if r.rt_id and r.rt else "-",
+        "dusun": _title(r.rt.dusun.name) if r.rt_id and r.rt else "-",
+        "nama_ayah": r.father_name or "-",
+        "nama_ibu": r.mother_name or "-",
+    }
+
+
+def _strip_village(position: str, village: Village) -> str:
+    """`Kepala Desa Brokoh` -> `Kepala Desa`: templates add "Desa [Nama_desa]" themselves."""
+    return re.sub(rf"\s+(desa\s+)?{re.escape(village.name)}$", "", position, flags=re.IGNORECASE).strip()
+
+
+def signer_block(official: Official | None, village: Village) -> dict[str, str]:
+    if official is None:
+        return {
+            "on_behalf": "",
+            "position": "Kepala Desa " + village.name,
+            "name": "",
+            "nip": "",
+            "title": "",
+        }
+    position = _strip_village(official.position, village)
+    head = _strip_village(official.on_behalf_of, village) or "Kepala Desa"
+    if official.signs_as == Official.SignsAs.AN:
+        on_behalf = f"a.n. {head} {village.name}"
+    elif official.signs_as == Official.SignsAs.UB:
+        on_behalf = f"a.n. {head} {village.name}\nSekretaris Desa\nu.b."
+    else:
+        on_behalf, head = "", position
+    nip = f"NIP. {official.nip}" if official.nip else (f"NIPD. {official.nipd}" if official.nipd else "")
+    return {
+        "on_behalf": on_behalf,
+        "position": f"{position} {village.name}" if on_behalf == "" else position,
+        "name": official.name.upper(),
+        "nip": nip,
+        "title": head,
+    }
+
+
+def field_values(letter_type: LetterType, fields: dict[str, Any]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for f in letter_type.fields:
+        raw = fields.get(f.name, "")
+        if f.kind == "date" and raw:
+            values[f.name] = date_id(dt.date.fromisoformat(str(raw)))
+        elif f.kind == "money" and raw not in ("", None):
+            amount = int(raw)
+            values[f.name] = rupiah(amount)
+            values[f"{f.name}_terbilang"] = terbilang(amount) + " rupiah"
+        elif f.kind == "number" and raw not in ("", None):
+            values[f.name] = f"{int(raw):,}".replace(",", ".")
+        else:
+            values[f.name] = str(raw) if raw not in (None, "") else "-"
+            if f.kind == "money":
+                values[f"{f.name}_terbilang"] = "-"
+    return values
+
+
+def placeholder_names(letter_type: LetterType) -> set[str]:
+    """Every placeholder a text of this type may use (lower case)."""
+    names = set(BIODATA_LABELS) | set(resident_values(Resident(sex=1)))
+    names |= {"nama_desa", "nama_kecamatan", "nama_kabupaten", "nama_provinsi", "kode_desa"}
+    names |= {"tanggal_surat", "jabatan_penandatangan", "nama_penandatangan", "biodata"}
+    for f in letter_type.fields:
+        names.add(f.name)
+        if f.kind == "money":
+            names.add(f"{f.name}_terbilang")
+    return names
+
+
+def build_content(
+    *,
+    letter_type: LetterType,
+    village: Village,
+    subject: Resident,
+    fields: dict[str, Any],
+    official: Official | None,
+    number: str,
+    issued_on: dt.date,
+    paper: str,
+    paragraphs: tuple[str, ...] | list[str] | None = None,
+) -> dict[str, Any]:
+    signer = signer_block(official, village)
+    values = resident_values(subject) | field_values(letter_type, fields)
+    values |= {
+        "nama_desa": village.name,
+        "nama_kecamatan": village.district_name,
+        "nama_kabupaten": village.regency_name,
+        "nama_provinsi": village.province_name,
+        "kode_desa": village.code,
+        "tanggal_surat": date_id(issued_on),
+        "jabatan_penandatangan": signer["title"],
+        "nama_penandatangan": signer["name"],
+    }
+    body: list[dict[str, Any]] = []
+    texts = list(paragraphs if paragraphs is not None else letter_type.body)
+    if letter_type.closing:
+        texts.append(letter_type.closing)
+    for text in texts:
+        if text.strip() == BIODATA_LINE:
+            rows = [[BIODATA_LABELS[k], values[k]] for k in letter_type.biodata]
+            body.append({"kind": "table", "rows": rows})
+            continue
+        try:
+            body.append({"kind": "text", "text": fill(text, values)})
+        except UnknownPlaceholder as e:
+            raise ValidationError(f"Isian tidak dikenal dalam teks surat: {', '.join(e.names)}.")
+    address = ", ".join(
+        p for p in (village.address, village.postal_code and f"Kode Pos {village.postal_code}") if p
+    )
+    contact = " · ".join(p for p in (village.phone and f"Telp. {village.phone}", village.email) if p)
+    return {
+        "paper": paper,
+        "kop": {
+            "regency": f"Pemerintah {village.regency_name}",
+            "district": f"Kecamatan {village.district_name}",
+            "village": f"{'Kelurahan' if village.is_kelurahan else 'Desa'} {village.name}",
+            "address": " · ".join(p for p in (address, contact) if p),
+        },
+        "title": letter_type.title,
+        "type_code": letter_type.code,
+        "number": number,
+        "body": body,
+        "place_date": f"{village.name}, {date_id(issued_on)}",
+        "signer": signer,
+        "subject_name": subject.name,
+        "issued_on": issued_on.isoformat(),
+        "village_code": village.code,
+    }

@@ -1,0 +1,49 @@
+"""Buku Agenda surat keluar (Permendagri 47/2016) as a spreadsheet."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+import xlsxwriter
+
+from balai.letters.models import Letter
+
+COLUMNS = (
+    ("No. urut", 8),
+    ("Nomor surat", 34),
+    ("Tanggal surat", 14),
+    ("Ditujukan kepada", 30),
+    ("Isi singkat / jenis surat", 34),
+    ("Penanda tangan", 26),
+    ("Keterangan", 18),
+)
+
+
+def register_xlsx(letters: Iterable[Letter], *, title: str) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("Agenda surat keluar")
+    bold = book.add_format({"bold": True, "border": 1, "bg_color": "#EEEEEE", "text_wrap": True})
+    cell = book.add_format({"border": 1, "valign": "top", "text_wrap": True})
+    day = book.add_format({"border": 1, "valign": "top", "num_format": "dd-mm-yyyy"})
+    sheet.write(0, 0, title, book.add_format({"bold": True, "font_size": 13}))
+    for col, (label, width) in enumerate(COLUMNS):
+        sheet.set_column(col, col, width)
+        sheet.write(2, col, label, bold)
+    row = 2
+    for row, letter in enumerate(letters, start=3):
+        keterangan = letter.get_state_display()
+        if letter.supersedes_id:
+            keterangan += f"; koreksi atas {letter.supersedes}"
+        sheet.write_number(row, 0, row - 2, cell)
+        sheet.write_string(row, 1, letter.number, cell)
+        if letter.issued_on:
+            sheet.write_datetime(row, 2, letter.issued_on, day)
+        sheet.write_string(row, 3, letter.subject.name, cell)
+        sheet.write_string(row, 4, letter.type_name, cell)
+        sheet.write_string(row, 5, letter.signer.name if letter.signer else "", cell)
+        sheet.write_string(row, 6, keterangan, cell)
+    sheet.freeze_panes(3, 0)
+    book.close()
+    return out.getvalue()

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from balai.core.ids import new_public_id
+from balai.core.models import BaseModel
+from balai.letters.types import REGISTRY
+
+DEFAULT_NUMBER_FORMAT = "[kode]/[nomor,3]/[kode_desa]/[bulan_romawi]/[tahun]"
+
+
+class LetterSettings(BaseModel):
+    """A village's letter preferences; a village without a row uses the defaults."""
+
+    class Paper(models.TextChoices):
+        F4 = "f4", _("F4 (215×330 mm)")
+        A4 = "a4", _("A4 (210×297 mm)")
+
+    village = models.OneToOneField("regions.Village", on_delete=models.PROTECT, related_name="+")
+    number_format = models.CharField(_("format nomor"), max_length=120, default=DEFAULT_NUMBER_FORMAT)
+    per_type_sequence = models.BooleanField(_("urutan nomor per jenis surat"), default=False)
+    paper = models.CharField(_("ukuran kertas"), max_length=2, choices=Paper.choices, default=Paper.F4)
+
+
+class LetterTemplate(BaseModel):
+    """A village's wording of one letter type. Saving makes a new version; letters record the
+    version they were issued with. The layout (kop, signature, QR) is not editable."""
+
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    type_code = models.CharField(max_length=32)
+    version = models.PositiveIntegerField()
+    paragraphs = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["village_id", "type_code", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "type_code", "version"], name="letter_template_version"
+            )
+        ]
+
+
+class LetterCounter(models.Model):
+    """The last number given in one sequence; locked while a letter is numbered."""
+
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    # "" when the village numbers all types in one sequence.
+    type_code = models.CharField(max_length=32, blank=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year", "type_code"], name="letter_counter_unique")
+        ]
+
+
+class Letter(BaseModel):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        SUBMITTED = "submitted", _("Diajukan")
+        NEEDS_CORRECTION = "needs_correction", _("Perlu perbaikan")
+        VERIFIED = "verified", _("Diverifikasi")
+        SIGNED = "signed", _("Ditandatangani")
+        ISSUED = "issued", _("Terbit")
+        HANDED_OVER = "handed_over", _("Diserahkan")
+        REJECTED = "rejected", _("Ditolak")
+        CANCELLED = "cancelled", _("Dibatalkan")
+        REVOKED = "revoked", _("Dicabut")
+
+    class Channel(models.TextChoices):
+        OPERATOR = "operator", _("Operator")
+        KIOSK = "kiosk", _("Anjungan")
+        API = "api", _("API")
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    type_code = models.CharField(_("jenis surat"), max_length=32)
+    subject = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
+    fields = models.JSONField(default=dict, blank=True)
+    checked_requirements = models.JSONField(default=list, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.OPERATOR)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signer = models.ForeignKey(
+        "staff.Official", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    state_note = models.CharField(_("alasan"), max_length=500, blank=True)
+    # 0: the type's built-in wording; otherwise the village's LetterTemplate.version.
+    template_version = models.PositiveIntegerField(default=0)
+
+    # Set once, when issued; never changed afterwards (revocation only changes `state`).
+    number = models.CharField(_("nomor surat"), max_length=120, blank=True)
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    issued_on = models.DateField(_("tanggal surat"), null=True, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
+    token = models.CharField(max_length=32, null=True, blank=True, unique=True)
+    # Everything printed on the letter, as given to the renderer: the PDF is this, re-rendered.
+    content = models.JSONField(default=dict, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    key_id = models.CharField(max_length=16, blank=True)
+    signature = models.CharField(max_length=128, blank=True)
+    # The QR (SVG) printed on the letter, made once at issue: it never changes afterwards.
+    qr_svg = models.TextField(blank=True)
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    handed_over_to = models.CharField(_("diterima oleh"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "number"], condition=~models.Q(number=""), name="letter_number_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["village", "state", "created_at"], name="letter_queue_idx"),
+            models.Index(fields=["village", "issued_on"], name="letter_register_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or self.public_id
+
+    @property
+    def type_name(self) -> str:
+        letter_type = REGISTRY.get(self.type_code)
+        return letter_type.name if letter_type else self.type_code
+
+
+class SigningKey(models.Model):
+    """A deployment's Ed25519 key. Retired keys keep their public half so old letters verify."""
+
+    key_id = models.CharField(max_length=16, unique=True)
+    public_key = models.CharField(max_length=64)  # raw 32 bytes, hex
+    # AES-GCM(nonce ‖ ciphertext) of the raw private key, under a key derived from
+    # BALAI_SIGNING_SECRET (settings); a database dump alone cannot sign letters.
+    private_key_encrypted = models.BinaryField()
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

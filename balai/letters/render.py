@@ -1,0 +1,72 @@
+"""PDF of a letter: the frozen content of an issued letter, or a preview of a request."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from balai.letters import numbering, pdf
+from balai.letters.content import PREVIEW_NUMBER, build_content
+from balai.letters.models import Letter
+from balai.letters.services import letter_type_of, verify_url
+from balai.letters.templates_text import wording
+from balai.letters.types.base import LetterType
+from balai.people.models import Resident
+from balai.regions.models import Village
+from balai.staff.selectors import signatories
+
+
+def _logo(village: Village) -> bytes | None:
+    if not village.logo:
+        return None
+    try:
+        with village.logo.open("rb") as f:
+            data: bytes = f.read()
+            return data
+    except OSError:
+        return None
+
+
+def letter_pdf(letter: Letter) -> bytes:
+    if letter.token:
+        short = verify_url(letter, with_payload=False).split("://", 1)[-1]
+        content = letter.content | {"verify_url": short}
+        qr = letter.qr_svg or pdf.qr_svg(verify_url(letter))
+        return pdf.render(content, qr=qr, logo=_logo(letter.village))
+    letter_type = letter_type_of(letter)
+    _version, paragraphs = wording(village=letter.village, letter_type=letter_type)
+    content = build_content(
+        paragraphs=paragraphs,
+        letter_type=letter_type,
+        village=letter.village,
+        subject=letter.subject,
+        fields=letter.fields,
+        official=letter.signer,
+        number=PREVIEW_NUMBER,
+        issued_on=timezone.localdate(),
+        paper=numbering.settings_for(letter.village).paper,
+    )
+    return pdf.render(content | {"verify_url": ""}, logo=_logo(letter.village))
+
+
+def template_preview_png(
+    *, letter_type: LetterType, village: Village, subject: Resident, paragraphs: list[str]
+) -> bytes:
+    """The letter with draft wording, on a real resident, as an image (nothing is saved)."""
+    fields = {f.name: f.label for f in letter_type.fields}
+    for f in letter_type.fields:
+        if f.kind == "date":
+            fields[f.name] = timezone.localdate().isoformat()
+        elif f.kind in ("number", "money"):
+            fields[f.name] = "1500000" if f.kind == "money" else "2"
+    content = build_content(
+        letter_type=letter_type,
+        village=village,
+        subject=subject,
+        fields=fields,
+        official=signatories(village=village).first(),
+        number=PREVIEW_NUMBER,
+        issued_on=timezone.localdate(),
+        paper=numbering.settings_for(village).paper,
+        paragraphs=paragraphs,
+    )
+    return pdf.render(content | {"verify_url": ""}, logo=_logo(village), png_ppi=60)

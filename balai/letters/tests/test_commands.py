@@ -1,0 +1,55 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from balai.letters import services
+from balai.letters.services import verify_url
+
+
+def test_verify_letter_accepts_the_qr_url(issued_a, capsys):
+    call_command("verify_letter", verify_url(issued_a))
+    out = capsys.readouterr().out
+    assert "ASLI" in out
+    assert issued_a.number in out
+    assert "S*** W******" in out
+
+
+def test_verify_letter_with_a_keys_file_and_bare_payload(issued_a, capsys, tmp_path):
+    # given: the public keys exported once, e.g. to a bank
+    call_command("letter_keys")
+    keys = tmp_path / "keys.json"
+    keys.write_text(capsys.readouterr().out)
+    # when
+    call_command("verify_letter", services.payload_of(issued_a), keys=str(keys))
+    # then
+    assert "ASLI" in capsys.readouterr().out
+
+
+def test_verify_letter_refuses_tampering(issued_a):
+    url = verify_url(issued_a)
+    at = url.index("?p=") + 10
+    tampered = url[:at] + ("A" if url[at] != "A" else "B") + url[at + 1 :]
+    with pytest.raises(CommandError, match="TIDAK ASLI"):
+        call_command("verify_letter", tampered)
+    other_token = url.replace(issued_a.token, "x" * len(issued_a.token))
+    with pytest.raises(CommandError, match="token"):
+        call_command("verify_letter", other_token)
+    with pytest.raises(CommandError):
+        call_command("verify_letter", "bukan-kode")
+
+
+def test_letter_keys_rotate_keeps_old_keys(issued_a, capsys):
+    call_command("letter_keys", rotate=True)
+    keys = json.loads(capsys.readouterr().out)
+    assert issued_a.key_id in keys
+    assert len(keys) == 2
+
+
+def test_letter_bench_leaves_nothing_behind(resident_a, capsys):
+    from balai.letters.models import Letter
+
+    call_command("letter_bench", n=3)
+    out = capsys.readouterr().out
+    assert "p95" in out
+    assert Letter.objects.count() == 0

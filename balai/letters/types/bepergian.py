@@ -1,0 +1,24 @@
+"""Keterangan Bepergian."""
+
+from balai.letters.types.base import PURPOSE, Field, LetterType
+
+TYPE = LetterType(
+    code="bepergian",
+    name="Keterangan Bepergian",
+    classification="474.6",
+    fields=(
+        Field("tujuan", "Tujuan bepergian"),
+        Field("tanggal_berangkat", "Tanggal berangkat", "date"),
+        Field("lama", "Lama bepergian", required=False),
+        PURPOSE,
+    ),
+    requirements=("Fotokopi KTP",),
+    validity_days=30,
+    kiosk=True,
+    body=(
+        "Yang bertanda tangan di bawah ini [Jabatan_penandatangan] [Nama_desa], Kecamatan [Nama_kecamatan], [Nama_kabupaten], menerangkan bahwa:",
+        "[biodata]",
+        "Orang tersebut di atas adalah warga Desa [Nama_desa] yang akan bepergian ke [tujuan] berangkat pada tanggal [tanggal_berangkat] selama [lama].",
+        "Surat keterangan ini dibuat untuk keperluan: [keperluan].",
+    ),
+)

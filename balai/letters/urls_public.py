@@ -1,0 +1,8 @@
+from django.urls import path
+
+from balai.letters import views
+
+app_name = "verify"
+urlpatterns = [
+    path("<str:token>", views.verify_public, name="letter"),
+]

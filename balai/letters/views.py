@@ -1,0 +1,506 @@
+"""Operator UI of letters, and the public verification page. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from balai.accounts.decorators import require
+from balai.core.audit import audit_record
+from balai.core.errors import ApplicationError
+from balai.letters import numbering, selectors, services
+from balai.letters.content import placeholder_names
+from balai.letters.exports import register_xlsx as register_xlsx_bytes
+from balai.letters.models import Letter, LetterSettings
+from balai.letters.ratelimit import over_limit
+from balai.letters.render import letter_pdf, template_preview_png
+from balai.letters.services import verify_url
+from balai.letters.templates_text import (
+    check_paragraphs,
+    current_template,
+    split_paragraphs,
+    template_save,
+    template_versions,
+    wording,
+)
+from balai.letters.types import REGISTRY, get_type
+from balai.people import codes
+from balai.people.models import Resident
+from balai.people.selectors import resident_get, resident_qs
+from balai.regions.models import Village
+from balai.staff.selectors import signatories
+
+if TYPE_CHECKING:
+    from balai.accounts.models import User
+
+S = Letter.State
+EVENT_LABELS = {
+    "letter.requested": "Diajukan",
+    "letter.updated": "Isian diubah",
+    "letter.submitted": "Diajukan ulang",
+    "letter.assigned": "Ditugaskan",
+    "letter.verified": "Diverifikasi",
+    "letter.returned": "Dikembalikan untuk perbaikan",
+    "letter.rejected": "Ditolak",
+    "letter.cancelled": "Dibatalkan",
+    "letter.signed": "Ditandatangani",
+    "letter.issued": "Diterbitkan",
+    "letter.handed_over": "Diserahkan",
+    "letter.revoked": "Dicabut",
+}
+QUEUE_STATES = [S.SUBMITTED, S.NEEDS_CORRECTION, S.VERIFIED, S.SIGNED, S.ISSUED, S.DRAFT]
+
+
+def _village(request: HttpRequest) -> Village:
+    village: Village = request.scope.village  # type: ignore[attr-defined]
+    return village
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _letter_or_404(request: HttpRequest, public_id: str) -> Letter:
+    try:
+        return selectors.letter_get(village=_village(request), public_id=public_id)
+    except Letter.DoesNotExist:
+        raise Http404
+
+
+def _resident_or_404(request: HttpRequest, public_id: str) -> Resident:
+    try:
+        return resident_get(village=_village(request), public_id=public_id)
+    except Resident.DoesNotExist:
+        raise Http404
+
+
+def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+    return {"__all__": list(exc.messages)}
+
+
+@require("registry.read")
+def queue(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    state = request.GET.get("status", "")
+    if state not in S.values:
+        state = ""
+    letters = selectors.letter_queue(village=village, state=state or None)[:200]
+    counts = selectors.queue_counts(village=village)
+    tabs = [(s, S(s).label, counts[s]) for s in QUEUE_STATES]
+    return render(
+        request,
+        "letters/queue.html",
+        {"letters": letters, "state": state, "tabs": tabs, "types": REGISTRY},
+    )
+
+
+@require("registry.read")
+def create(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    resident_id = request.POST.get("resident") or request.GET.get("penduduk", "")
+    resident = _resident_or_404(request, resident_id) if resident_id else None
+    type_code = request.POST.get("type_code") or request.GET.get("jenis", "")
+    letter_type = get_type(type_code)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST" and resident is not None and letter_type is not None:
+        try:
+            letter = services.letter_request_create(
+                actor=_actor(request),
+                village=village,
+                type_code=letter_type.code,
+                subject=resident,
+                fields=request.POST.dict(),
+                requirements=request.POST.getlist("requirements"),
+            )
+        except ValidationError as e:
+            errors = _errors(e)
+        except ApplicationError as e:
+            errors = {"__all__": [e.message]}
+        else:
+            messages.success(request, f"Permohonan {letter_type.name} untuk {resident.name} dicatat.")
+            return redirect("letters:detail", public_id=letter.public_id)
+    elif request.method == "POST":
+        errors = {"__all__": ["Pilih penduduk dan jenis surat."]}
+    subject_error = letter_type.subject.check(resident) if (letter_type and resident) else ""
+    return render(
+        request,
+        "letters/create.html",
+        {
+            "resident": resident,
+            "letter_type": letter_type,
+            "types": REGISTRY.values(),
+            "values": request.POST if request.method == "POST" else {},
+            "checked": request.POST.getlist("requirements"),
+            "errors": errors,
+            "subject_error": subject_error,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _actions(letter: Letter, user: User) -> list[tuple[str, str, bool]]:
+    """(action, label, needs a reason) the user may take on this letter now."""
+    nexts = services.TRANSITIONS[letter.state]
+    candidates = [
+        ("verify", "Verifikasi", S.VERIFIED, False),
+        ("return", "Kembalikan untuk perbaikan", S.NEEDS_CORRECTION, True),
+        ("sign", "Tandatangani", S.SIGNED, False),
+        ("issue", "Terbitkan (beri nomor)", S.ISSUED, False),
+        ("submit", "Ajukan", S.SUBMITTED, False),
+        ("hand_over", "Serahkan", S.HANDED_OVER, True),
+        ("reject", "Tolak", S.REJECTED, True),
+        ("cancel", "Batalkan", S.CANCELLED, True),
+        ("revoke", "Cabut", S.REVOKED, True),
+    ]
+    return [
+        (a, label, reason) for a, label, to, reason in candidates if to in nexts and services.may(user, a)
+    ]
+
+
+@require("registry.read")
+def detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    letter = _letter_or_404(request, public_id)
+    letter_type = get_type(letter.type_code)
+    user = _actor(request)
+    return render(
+        request,
+        "letters/detail.html",
+        {
+            "letter": letter,
+            "letter_type": letter_type,
+            "actions": _actions(letter, user),
+            "history": [
+                (e, EVENT_LABELS.get(e.action, e.action)) for e in selectors.letter_history(letter=letter)
+            ],
+            "signatories": signatories(village=letter.village) if letter.state == S.VERIFIED else [],
+            "verify_url": verify_url(letter, with_payload=False) if letter.token else "",
+            "can_correct": letter.state in (S.ISSUED, S.HANDED_OVER) and services.may(user, "request"),
+        },
+    )
+
+
+ACTIONS = services.ACTIONS
+
+
+@require("registry.read")
+@require_POST
+def transition(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
+    letter = _letter_or_404(request, public_id)
+    if action not in ACTIONS:
+        raise Http404
+    official = None
+    if action == "sign" and request.POST.get("official"):
+        official = next(
+            (o for o in signatories(village=letter.village) if o.public_id == request.POST["official"]), None
+        )
+        if official is None:
+            raise Http404
+    try:
+        services.letter_act(
+            actor=_actor(request),
+            letter=letter,
+            action=action,
+            reason=request.POST.get("reason", ""),
+            official=official,
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(m for ms in _errors(e).values() for m in ms))
+    except ApplicationError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "Status surat diperbarui.")
+    return redirect("letters:detail", public_id=letter.public_id)
+
+
+@require("registry.read")
+def edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    letter = _letter_or_404(request, public_id)
+    letter_type = services.letter_type_of(letter)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            services.letter_update(
+                actor=_actor(request),
+                letter=letter,
+                fields=request.POST.dict(),
+                requirements=request.POST.getlist("requirements"),
+            )
+        except ValidationError as e:
+            errors = _errors(e)
+        except ApplicationError as e:
+            errors = {"__all__": [e.message]}
+        else:
+            messages.success(request, "Isian surat disimpan.")
+            return redirect("letters:detail", public_id=letter.public_id)
+    return render(
+        request,
+        "letters/create.html",
+        {
+            "letter": letter,
+            "resident": letter.subject,
+            "letter_type": letter_type,
+            "values": request.POST if request.method == "POST" else letter.fields,
+            "checked": request.POST.getlist("requirements")
+            if request.method == "POST"
+            else letter.checked_requirements,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require("registry.read")
+def correct(request: HttpRequest, public_id: str) -> HttpResponse:
+    letter = _letter_or_404(request, public_id)
+    letter_type = services.letter_type_of(letter)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            fix = services.letter_correction_create(
+                actor=_actor(request),
+                letter=letter,
+                fields=request.POST.dict(),
+                reason=request.POST.get("reason", ""),
+                requirements=request.POST.getlist("requirements"),
+            )
+        except ValidationError as e:
+            errors = _errors(e)
+        except ApplicationError as e:
+            errors = {"__all__": [e.message]}
+        else:
+            messages.success(request, "Koreksi dicatat; surat lama tergantikan setelah koreksi terbit.")
+            return redirect("letters:detail", public_id=fix.public_id)
+    return render(
+        request,
+        "letters/create.html",
+        {
+            "letter": letter,
+            "correcting": True,
+            "resident": letter.subject,
+            "letter_type": letter_type,
+            "values": request.POST if request.method == "POST" else letter.fields,
+            "checked": request.POST.getlist("requirements")
+            if request.method == "POST"
+            else letter.checked_requirements,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require("registry.read")
+def pdf(request: HttpRequest, public_id: str) -> HttpResponse:
+    letter = _letter_or_404(request, public_id)
+    try:
+        data = letter_pdf(letter)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("letters:detail", public_id=letter.public_id)
+    name = (letter.number or f"pratinjau-{letter.public_id}").replace("/", "-")
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="surat-{name}.pdf"'
+    return response
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@require("registry.read")
+def register(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    year = _int(request.GET.get("tahun")) or today.year
+    month = _int(request.GET.get("bulan"))
+    type_code = request.GET.get("jenis", "")
+    letters = selectors.letter_register(
+        village=_village(request),
+        year=year,
+        month=month if month in range(1, 13) else None,
+        type_code=type_code,
+    )
+    return render(
+        request,
+        "letters/register.html",
+        {
+            "letters": letters[:1000],
+            "year": year,
+            "month": month,
+            "type_code": type_code,
+            "types": REGISTRY.values(),
+            "years": range(today.year, today.year - 6, -1),
+            "months": [(i, dt.date(2000, i, 1)) for i in range(1, 13)],
+        },
+    )
+
+
+@require("registry.read")
+def register_xlsx(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    year = _int(request.GET.get("tahun")) or timezone.localdate().year
+    month = _int(request.GET.get("bulan"))
+    letters = selectors.letter_register(
+        village=village,
+        year=year,
+        month=month if month in range(1, 13) else None,
+        type_code=request.GET.get("jenis", ""),
+    )
+    data = register_xlsx_bytes(letters, title=f"Buku Agenda Surat Keluar Desa {village.name} Tahun {year}")
+    audit_record(
+        actor=_actor(request),
+        village=village,
+        action="letter.register_exported",
+        object_type="letter_register",
+        object_id=str(year),
+        changes={"month": month, "type": request.GET.get("jenis", "")},
+    )
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="agenda-surat-keluar-{year}.xlsx"'
+    return response
+
+
+@require("registry.read")
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    prefs = numbering.settings_for(village)
+    errors: dict[str, list[str]] = {}
+    values = {
+        "number_format": prefs.number_format,
+        "per_type_sequence": prefs.per_type_sequence,
+        "paper": prefs.paper,
+    }
+    if request.method == "POST":
+        values = {
+            "number_format": request.POST.get("number_format", ""),
+            "per_type_sequence": request.POST.get("per_type_sequence") == "on",
+            "paper": request.POST.get("paper", ""),
+        }
+        try:
+            services.letter_settings_update(
+                actor=_actor(request),
+                village=village,
+                number_format=str(values["number_format"]),
+                per_type_sequence=bool(values["per_type_sequence"]),
+                paper=str(values["paper"]),
+            )
+        except ValidationError as e:
+            errors = _errors(e)
+        except ApplicationError as e:
+            errors = {"__all__": [e.message]}
+        else:
+            messages.success(request, "Pengaturan surat disimpan.")
+            return redirect("letters:settings")
+    example = ""
+    if not errors:
+        example = numbering.format_number(
+            str(values["number_format"]),
+            code="470",
+            sequence=7,
+            village_code=village.code,
+            day=timezone.localdate(),
+        )
+    return render(
+        request,
+        "letters/settings.html",
+        {"values": values, "errors": errors, "example": example, "papers": LetterSettings.Paper.choices},
+        status=400 if errors else 200,
+    )
+
+
+def verify_public(request: HttpRequest, token: str) -> HttpResponse:
+    """No sign-in: anyone holding the letter checks it. Limited per address so tokens cannot
+    be tried in bulk (they are 144 random bits anyway)."""
+    if over_limit(request):
+        return render(request, "letters/verify.html", {"limited": True}, status=429)
+    payload = request.GET.get("p", "")[:2048]
+    verdict = selectors.verify_token(token=token[:64], payload=payload or None)
+    return render(request, "letters/verify.html", {"verdict": verdict, "offline_checked": bool(payload)})
+
+
+@require("registry.read")
+def template_list(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    rows = [(t, current_template(village=village, type_code=t.code)) for t in REGISTRY.values()]
+    return render(request, "letters/template_list.html", {"rows": rows})
+
+
+def _preview_subject(request: HttpRequest, public_id: str) -> Resident | None:
+    if public_id:
+        return _resident_or_404(request, public_id)
+    return resident_qs(village=_village(request)).filter(status=codes.STATUS_ALIVE).first()
+
+
+@require("registry.read")
+def template_edit(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    letter_type = get_type(request.GET.get("jenis", ""))
+    if letter_type is None:
+        return redirect("letters:template_list")
+    errors: dict[str, list[str]] = {}
+    version, paragraphs = wording(village=village, letter_type=letter_type)
+    text = "\n\n".join(paragraphs)
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        try:
+            saved = template_save(
+                actor=_actor(request), village=village, type_code=letter_type.code, text=text
+            )
+        except ValidationError as e:
+            errors = _errors(e)
+        except ApplicationError as e:
+            errors = {"__all__": [e.message]}
+        else:
+            messages.success(request, f"Teks {letter_type.name} disimpan sebagai versi {saved.version}.")
+            return redirect(f"{reverse('letters:template_edit')}?jenis={letter_type.code}")
+    subject = _preview_subject(request, request.GET.get("penduduk", ""))
+    return render(
+        request,
+        "letters/template_edit.html",
+        {
+            "letter_type": letter_type,
+            "version": version,
+            "text": text,
+            "errors": errors,
+            "subject": subject,
+            "versions": template_versions(village=village, type_code=letter_type.code),
+            "placeholders": sorted(placeholder_names(letter_type)),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require("registry.read")
+def template_preview(request: HttpRequest) -> HttpResponse:
+    """htmx: the letter image with the text being typed, on a real resident."""
+    village = _village(request)
+    letter_type = get_type(request.POST.get("jenis") or request.GET.get("jenis", ""))
+    subject = _preview_subject(request, request.POST.get("penduduk") or request.GET.get("penduduk", ""))
+    error, image = "", ""
+    if letter_type is None or subject is None:
+        error = "Pilih jenis surat; desa ini juga perlu minimal satu penduduk untuk pratinjau."
+    else:
+        paragraphs = split_paragraphs(request.POST.get("text", "")) or list(letter_type.body)
+        try:
+            check_paragraphs(letter_type, paragraphs)
+            png = template_preview_png(
+                letter_type=letter_type, village=village, subject=subject, paragraphs=paragraphs
+            )
+            image = base64.b64encode(png).decode()
+        except ValidationError as e:
+            error = " ".join(e.messages)
+    return render(request, "letters/_template_preview.html", {"error": error, "image": image})
