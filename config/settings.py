@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "balai.people",
     "balai.health",
     "balai.letters",
+    "balai.aid",
+    "balai.education",
+    "balai.kiosk",
+    "balai.desk",
     "balai.dashboard",
     "balai.api",
     "ninja",  # serves the API docs page's Swagger UI from our static files, not a CDN

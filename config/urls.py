@@ -13,6 +13,11 @@ urlpatterns = [
     path("dasbor/", include("balai.dashboard.urls")),
     path("surat/", include("balai.letters.urls")),
     path("v/", include("balai.letters.urls_public")),
+    path("kesehatan/", include("balai.health.urls")),
+    path("pendidikan/", include("balai.education.urls")),
+    path("bantuan/", include("balai.aid.urls")),
+    path("layanan/", include("balai.desk.urls")),
+    path("anjungan/", include("balai.kiosk.urls")),
     path("api/v1/", include("balai.api.urls")),
 ]
 if settings.DEBUG:

@@ -14,7 +14,9 @@ have an entry in `UI_CHECKS` / `API_CHECKS` saying how it is checked:
 - `Public`: serves no village data (sign-in page, API schema).
 
 A pattern without an entry fails `test_every_url_pattern_is_checked`: whoever adds a URL
-says here how it keeps villages apart. Every check runs both ways (A looking at B, B at A),
+says here how it keeps villages apart. A module may keep its entries in its own
+`balai/<app>/tests/isolation.py` (see `MODULE_HOOKS` below): it then also creates its
+objects in both villages and says which strings identify them and which rows must not change. Every check runs both ways (A looking at B, B at A),
 and after every request the other village's rows and audit chain must be unchanged.
 """
 
@@ -227,6 +229,44 @@ API_CHECKS: dict[tuple[str, str], Check] = {
 }
 
 
+# --- Modules' own checks -------------------------------------------------------------------
+#
+# `balai/<app>/tests/isolation.py` of any Balai app may define, all optional:
+#   UI_CHECKS, API_CHECKS   entries as above, merged into the tables
+#   MISSING                 kind -> an id that exists nowhere (for Obj params of its kinds)
+#   populate(*, village, operator, family, resident, tag) -> dict[kind, id]
+#                           create its objects in one village; ids are read with `id_of(kind)`
+#                           (API bodies: `lambda o: {"programme": o.id_of("programme")}`)
+#   markers(village) -> list[str]       strings identifying that village's objects of the module
+#   fingerprint(village) -> dict        rows another village's request must not change or log
+#   form_refs(other) -> dict            form fields naming the other village's objects
+#   MISSING_FORM_IDS                    the same fields with missing ids
+# Pages for kiosk devices or residents (not operators) are checked by the module's own tests;
+# here they are `Public` or `Listing(refused=...)` as seen by a signed-in operator.
+
+
+def _module_hooks() -> list[Any]:
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    hooks = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.tests.isolation"
+        if config.name.startswith("balai.") and importlib.util.find_spec(config.name + ".tests"):
+            if importlib.util.find_spec(name) is not None:
+                hooks.append(importlib.import_module(name))
+    return hooks
+
+
+MODULE_HOOKS = _module_hooks()
+for _hook in MODULE_HOOKS:
+    UI_CHECKS.update(getattr(_hook, "UI_CHECKS", {}))
+    API_CHECKS.update(getattr(_hook, "API_CHECKS", {}))
+    MISSING.update(getattr(_hook, "MISSING", {}))
+
+
 # --- Enumeration --------------------------------------------------------------------------
 
 
@@ -281,8 +321,8 @@ def test_every_url_pattern_is_checked():
             continue  # an API operation's route: checked through API_CHECKS
         unknown.append(f"{r.key} ({r.route})")
     assert not unknown, (
-        "URL patterns with no isolation check; add them to UI_CHECKS in tests/test_isolation.py: "
-        + ", ".join(unknown)
+        "URL patterns with no isolation check; add them to UI_CHECKS in tests/test_isolation.py "
+        "or in the module's tests/isolation.py: " + ", ".join(unknown)
     )
     unknown_ops = sorted(operations - set(API_CHECKS))
     assert not unknown_ops, (
@@ -318,8 +358,11 @@ class VillageData:
     resident_name: str
     twin_name: str
     letter: str = ""
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict)  # modules' objects, by kind
 
     def id_of(self, kind: str) -> Any:
+        if kind in self.extra:
+            return self.extra[kind]
         return getattr(self, kind)
 
     def markers(self) -> list[str]:
@@ -344,13 +387,22 @@ class VillageData:
             for row in Official.objects.filter(village=village).values_list("public_id", "name")
             for o in row
         ]
+        for hook in MODULE_HOOKS:
+            if hasattr(hook, "markers"):
+                found += [str(m) for m in hook.markers(village)]
         return [m.lower() for m in found if m]
 
     def fingerprint(self) -> dict[str, Any]:
         """Everything another village's request could wrongly change or log here."""
         village = self.village
         linked = Q(village=village) | Q(family__village=village) | Q(rt__village=village)
-        return {
+        modules = {
+            f"{hook.__name__}:{key}": value
+            for hook in MODULE_HOOKS
+            if hasattr(hook, "fingerprint")
+            for key, value in hook.fingerprint(village).items()
+        }
+        return modules | {
             "residents": list(
                 Resident.objects.filter(linked)
                 .order_by("pk")
@@ -409,7 +461,14 @@ def _populate(*, village, operator, family, resident, tag: str) -> VillageData:
         subject=resident,
         fields={"keperluan": f"ISOLASI {tag}"},
     )
+    extra: dict[str, Any] = {}
+    for hook in MODULE_HOOKS:
+        if hasattr(hook, "populate"):
+            extra |= hook.populate(
+                village=village, operator=operator, family=family, resident=resident, tag=tag
+            )
     return VillageData(
+        extra=extra,
         letter=letter.public_id,
         village=village,
         operator=operator,
@@ -486,7 +545,11 @@ def _refs_form(other: VillageData) -> dict[str, Any]:
             "public_id", flat=True
         )
     )
-    return {
+    modules: dict[str, Any] = {}
+    for hook in MODULE_HOOKS:
+        if hasattr(hook, "form_refs"):
+            modules |= hook.form_refs(other)
+    return modules | {
         "family": other.family,
         "kk_number": family.kk_number,
         "rt": rt.pk,
@@ -520,6 +583,8 @@ _MISSING_FORM_IDS = {
     "job": MISSING["import_job"],
     "public_id": MISSING["resident"],
 }
+for _hook in MODULE_HOOKS:
+    _MISSING_FORM_IDS.update(getattr(_hook, "MISSING_FORM_IDS", {}))
 
 
 def _kwargs(check: Obj, data: VillageData | None, variant: dict[str, str]) -> dict[str, Any]:
@@ -648,7 +713,11 @@ def test_api_keeps_villages_apart(client, villages, method, path, viewer, other)
             assert got.status_code == 404, (
                 f"{method} {path} with the other village's ids gave {got.status_code}"
             )
-            missing_ids = dataclasses.replace(them, **{k: MISSING[k] for k in ("resident", "family", "rt")})
+            missing_ids = dataclasses.replace(
+                them,
+                extra={k: MISSING[k] for k in them.extra},
+                **{k: MISSING[k] for k in ("resident", "family", "rt")},
+            )
             assert got.json() == _call(client, key, method, path, check.body(missing_ids)).json()
         assert not _leaks(got, them)
     elif isinstance(check, Listing):

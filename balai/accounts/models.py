@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     KADES = "kades", _("Kepala desa")
     KADER_POSYANDU = "kader_posyandu", _("Kader posyandu")
     BENDAHARA = "bendahara", _("Bendahara desa")
+    BIDAN = "bidan", _("Bidan desa")
     # District role: the camat's office reads aggregates of its villages.
     CAMAT = "camat", _("Kecamatan")
     # Regency role: Dispermades reads aggregates, manages villages and users.
@@ -32,6 +33,7 @@ ROLE_LEVEL: dict[str, str] = {
     Role.KADES: ScopeLevel.VILLAGE,
     Role.KADER_POSYANDU: ScopeLevel.VILLAGE,
     Role.BENDAHARA: ScopeLevel.VILLAGE,
+    Role.BIDAN: ScopeLevel.VILLAGE,
     Role.CAMAT: ScopeLevel.DISTRICT,
     Role.DISPERMADES: ScopeLevel.REGENCY,
 }
@@ -48,7 +50,9 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 name="user_village_role_has_village",
-                condition=~models.Q(role__in=["operator", "sekdes", "kades", "kader_posyandu", "bendahara"])
+                condition=~models.Q(
+                    role__in=["operator", "sekdes", "kades", "kader_posyandu", "bendahara", "bidan"]
+                )
                 | models.Q(village__isnull=False),
             ),
             models.CheckConstraint(

@@ -23,8 +23,33 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "aggregates.read": frozenset({Role.OPERATOR, Role.SEKDES, Role.KADES, Role.CAMAT, Role.DISPERMADES}),
     "villages.manage": frozenset({Role.DISPERMADES}),
     # Health data is sensitive (UU PDP): individual records for health roles only.
-    "health.read": frozenset({Role.KADER_POSYANDU}),
-    "health.write": frozenset({Role.KADER_POSYANDU}),
+    "health.read": frozenset({Role.KADER_POSYANDU, Role.BIDAN}),
+    "health.write": frozenset({Role.KADER_POSYANDU, Role.BIDAN}),
+    # Pregnancy records and the midwife's follow-up list.
+    "health.maternal": frozenset({Role.BIDAN}),
+    # Health aggregates (prevalence, monthly report counts) without names.
+    "health.aggregates": frozenset(
+        {
+            Role.OPERATOR,
+            Role.SEKDES,
+            Role.KADES,
+            Role.KADER_POSYANDU,
+            Role.BIDAN,
+            Role.CAMAT,
+            Role.DISPERMADES,
+        }
+    ),
+    "education.read": frozenset({Role.OPERATOR, Role.SEKDES, Role.KADES}),
+    "education.write": frozenset({Role.OPERATOR, Role.SEKDES}),
+    # Recipient lists are personal data: the village office only, every view audited.
+    "aid.read": frozenset({Role.OPERATOR, Role.SEKDES, Role.KADES}),
+    "aid.write": frozenset({Role.OPERATOR, Role.SEKDES}),
+    # The head's decree (SK) and changes after it.
+    "aid.decide": frozenset({Role.KADES}),
+    "kiosk.manage": frozenset({Role.OPERATOR, Role.SEKDES}),
+    # Counter queue, complaints, guest book and satisfaction answers.
+    "desk.operate": frozenset({Role.OPERATOR, Role.SEKDES}),
+    "attendance.recap": frozenset({Role.KADES, Role.SEKDES, Role.OPERATOR}),
 }
 
 

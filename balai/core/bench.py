@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import importlib
+import importlib.util
 import json
 import math
 import os
@@ -37,6 +39,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+
+from django.apps import apps
 
 Say = Callable[[str], None]
 
@@ -856,6 +860,32 @@ def _overview_round(*, port: int, prepared: dict[str, Any], times: int) -> dict[
 
 
 PHASES = ("build", "importfile", "import", "latency", "prepare")
+CORE_PART = "core"
+
+
+def module_benches() -> dict[str, str]:
+    """App label -> module of every Balai app (besides core) that has a `bench` module.
+
+    Such a module defines `bench(config, phase_dir, say) -> dict` with a "metrics" list of
+    `Metric`s (plus any raw figures). It runs in its own subprocess on the bench database
+    after the build phase, so it may rely on the demo regency at the configured scale; a
+    database built before the module existed lacks its demo data, so the module prepares
+    (idempotently) whatever it measures on. It may serve the database with `gunicorn()`.
+    """
+    found: dict[str, str] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("balai.") or config.name == "balai.core":
+            continue
+        if importlib.util.find_spec(f"{config.name}.bench") is not None:
+            found[config.label] = f"{config.name}.bench"
+    return found
+
+
+def _run_module(label: str, config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
+    module = importlib.import_module(module_benches()[label])
+    result: dict[str, Any] = module.bench(config, phase_dir, say)
+    result["metrics"] = [asdict(m) if isinstance(m, Metric) else m for m in result.get("metrics", [])]
+    return result
 
 
 def run_phase(name: str, phase_dir: Path, say: Say) -> None:
@@ -868,6 +898,8 @@ def run_phase(name: str, phase_dir: Path, say: Say) -> None:
         "latency": lambda: measure_latency(config, say),
         "prepare": lambda: prepare_throughput(config),
     }
+    for label in module_benches():
+        phases[f"module:{label}"] = lambda label=label: _run_module(label, config, phase_dir, say)  # type: ignore[misc]
     if name not in phases:
         raise BenchError(f"unknown phase {name}")
     with MemorySampler(["self"]) as memory:
@@ -905,7 +937,11 @@ def _spawn_phase(name: str, phase_dir: Path, env: dict[str, str], cwd: Path) -> 
     return result
 
 
-def run(*, config: BenchConfig, workdir: Path, cwd: Path, say: Say) -> dict[str, Any]:
+def run(
+    *, config: BenchConfig, workdir: Path, cwd: Path, say: Say, parts: set[str] | None = None
+) -> dict[str, Any]:
+    """Every part, or only `parts` ("core" and/or module labels); the build always runs
+    (it reuses the database when it is already there)."""
     phase_dir = (workdir / config.key).resolve()
     phase_dir.mkdir(parents=True, exist_ok=True)
     (phase_dir / "config.json").write_text(json.dumps(asdict(config)))
@@ -918,14 +954,26 @@ def run(*, config: BenchConfig, workdir: Path, cwd: Path, say: Say) -> dict[str,
         "cpus": os.cpu_count(),
     }
     started = time.perf_counter()
+    modules = module_benches()
+    unknown = (parts or set()) - {CORE_PART, *modules}
+    if unknown:
+        raise BenchError(
+            f"bagian tidak dikenal: {', '.join(sorted(unknown))} (ada: core, {', '.join(modules)})"
+        )
     report["build"] = _spawn_phase("build", phase_dir, env, cwd)
-    report["import_file"] = _spawn_phase("importfile", phase_dir, env, cwd)
-    report["import"] = _spawn_phase("import", phase_dir, env, cwd)
-    report["latency"] = _spawn_phase("latency", phase_dir, env, cwd)
-    prepared = _spawn_phase("prepare", phase_dir, env, cwd)
-    report["throughput"] = measure_throughput(
-        config=config, prepared=prepared, env=env, phase_dir=phase_dir, cwd=cwd, say=say
-    )
+    if parts is None or CORE_PART in parts:
+        report["import_file"] = _spawn_phase("importfile", phase_dir, env, cwd)
+        report["import"] = _spawn_phase("import", phase_dir, env, cwd)
+        report["latency"] = _spawn_phase("latency", phase_dir, env, cwd)
+        prepared = _spawn_phase("prepare", phase_dir, env, cwd)
+        report["throughput"] = measure_throughput(
+            config=config, prepared=prepared, env=env, phase_dir=phase_dir, cwd=cwd, say=say
+        )
+    report["modules"] = {}
+    for label in modules:
+        if parts is None or label in parts:
+            say(f"Modul {label} ...")
+            report["modules"][label] = _spawn_phase(f"module:{label}", phase_dir, env, cwd)
     report["load_after"] = os.getloadavg()
     report["seconds"] = time.perf_counter() - started
     report["metrics"] = [asdict(m) for m in metrics(report)]
@@ -961,6 +1009,13 @@ def _page_metric(key: str, label: str, stats: dict[str, Any] | None, missing: st
 
 
 def metrics(report: dict[str, Any]) -> list[Metric]:
+    out = _core_metrics(report) if "throughput" in report else []
+    for module in report.get("modules", {}).values():
+        out += [Metric(**m) for m in module.get("metrics", [])]
+    return out
+
+
+def _core_metrics(report: dict[str, Any]) -> list[Metric]:
     out: list[Metric] = []
     build, imp, lat, thr = report["build"], report["import"], report["latency"], report["throughput"]
     if build.get("seconds") and build.get("alive_generated"):

@@ -14,12 +14,15 @@ as the OpenSID importer does (it measured model instances plus `bulk_create` at 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 import random
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -60,6 +63,7 @@ VILLAGE_ACCOUNTS: list[tuple[str, str]] = [
     ("kades", Role.KADES),
     ("kader", Role.KADER_POSYANDU),
     ("bendahara", Role.BENDAHARA),
+    ("bidan", Role.BIDAN),
 ]
 
 # Family size 1–8 (Jawa Tengah averages about 3.5 people per KK).
@@ -956,6 +960,28 @@ def write_officials(*, village: Village, rnd: random.Random, today: dt.date) -> 
 Progress = Callable[[int, int, str, int], None]  # done, total, village name, residents
 
 
+Extension = Callable[..., dict[str, int] | None]
+
+
+def demo_extensions() -> list[tuple[str, Extension]]:
+    """`extend_village(*, village, rnd, today)` of every Balai app that has a `demo` module,
+    in INSTALLED_APPS order: each module adds its own demo data (posyandu sessions, aid
+    programmes, ...) to a freshly generated village, inside the village's transaction, and
+    returns counts for the village's audit event. Kept fast: they run for every bench village.
+    """
+    found: list[tuple[str, Extension]] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("balai.") or config.name == "balai.core":
+            continue
+        module_name = f"{config.name}.demo"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        extend = getattr(importlib.import_module(module_name), "extend_village", None)
+        if extend is not None:
+            found.append((config.label, extend))
+    return found
+
+
 def generate(
     *,
     villages: int,
@@ -998,6 +1024,10 @@ def generate(
             officials = write_officials(village=village, rnd=rnd, today=today)
             if officials:
                 Village.objects.filter(pk=village.pk).update(head_name=officials[0].name)
+            extended = {
+                label: extend(village=village, rnd=random.Random(f"{seed}:{code}:{label}"), today=today)
+                for label, extend in demo_extensions()
+            }
             audit_record(
                 actor=None,
                 village=village,
@@ -1012,6 +1042,7 @@ def generate(
                     "rts": counts.rts,
                     "planted_duplicates": counts.duplicates,
                     "officials": len(officials),
+                    **{label: n for label, n in extended.items() if n},
                 },
             )
         result.villages_created.append(code)

@@ -32,7 +32,12 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=float, help="seconds of load per worker count (default 20)")
         parser.add_argument("--workers", help="gunicorn worker counts to try, e.g. 2,3,4")
         parser.add_argument("--json", help="also write the full results to this file")
-        parser.add_argument("--phase", choices=bench.PHASES, help=argparse.SUPPRESS)
+        parser.add_argument(
+            "--only",
+            help="only these parts, comma-separated: core (the registry figures) and module names, "
+            "e.g. health,aid; the build always runs",
+        )
+        parser.add_argument("--phase", help=argparse.SUPPRESS)
         parser.add_argument("--phase-dir", help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -61,7 +66,13 @@ class Command(BaseCommand):
             raise CommandError("--residents, --import-rows dan --requests harus minimal 1.")
         try:
             report = bench.run(
-                config=config, workdir=Path(options["workdir"]), cwd=Path(settings.BASE_DIR), say=self._say
+                config=config,
+                workdir=Path(options["workdir"]),
+                cwd=Path(settings.BASE_DIR),
+                say=self._say,
+                parts={p.strip() for p in options["only"].split(",") if p.strip()}
+                if options["only"]
+                else None,
             )
         except bench.BenchError as exc:
             raise CommandError(str(exc))
