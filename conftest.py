@@ -50,6 +50,16 @@ def kader_a(village_a):
 
 
 @pytest.fixture
+def bidan_a(village_a):
+    return _user("bidan_a", Role.BIDAN, village=village_a)
+
+
+@pytest.fixture
+def sekdes_a(village_a):
+    return _user("sekdes_a", Role.SEKDES, village=village_a)
+
+
+@pytest.fixture
 def camat_a(village_a):
     return _user("camat_a", Role.CAMAT, district_code=village_a.district_code)
 

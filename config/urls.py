@@ -17,6 +17,8 @@ urlpatterns = [
     path("pendidikan/", include("balai.education.urls")),
     path("bantuan/", include("balai.aid.urls")),
     path("layanan/", include("balai.desk.urls")),
+    # Counter queue, complaints, guest book and attendance as the kiosk shows them.
+    path("anjungan/layanan/", include("balai.desk.urls_kiosk")),
     path("anjungan/", include("balai.kiosk.urls")),
     path("api/v1/", include("balai.api.urls")),
 ]
