@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, path  # noqa: F401
+
+from balai.aid.urls_distribution import urlpatterns as distribution_urlpatterns
 
 app_name = "aid"
 
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [
+    *distribution_urlpatterns,
+]
