@@ -194,8 +194,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest spreadsheet an operator may upload for import.
 BALAI_IMPORT_MAX_BYTES = env_int("BALAI_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
-# Background jobs (spreadsheet imports) run in a thread of the web process; tests run them inline.
+# Background jobs (spreadsheet imports) run in a process of their own; tests run them inline.
 BALAI_TASKS_INLINE = env_bool("BALAI_TASKS_INLINE", "False")
+# An import whose process cannot be inspected (it runs on another app server) and has not
+# finished after this long is reported as failed.
+BALAI_IMPORT_STALE_SECONDS = env_int("BALAI_IMPORT_STALE_SECONDS", 3600)
 
 LOGGING = {
     "version": 1,
@@ -209,3 +212,5 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Letters: the public address printed in QR codes, and the secret that encrypts the signing key.
 BALAI_PUBLIC_URL = os.environ.get("BALAI_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 BALAI_SIGNING_SECRET = envsecret("BALAI_SIGNING_SECRET", SECRET_KEY)
+# Kiosk: secret pepper for residents' PINs and card UIDs, kept outside the database.
+BALAI_KIOSK_PEPPER = envsecret("BALAI_KIOSK_PEPPER", "")

@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -777,7 +778,12 @@ def _start_job_process(*, job_pk: int, source: str) -> None:
 def import_job_run(*, job_pk: int, source: str) -> None:
     job = ImportJob.objects.select_related("village", "created_by").get(pk=job_pk)
     upload = Path(settings.MEDIA_ROOT) / job.file_path
-    ImportJob.objects.filter(pk=job_pk).update(state=ImportJob.State.RUNNING)
+    ImportJob.objects.filter(pk=job_pk).update(
+        state=ImportJob.State.RUNNING,
+        worker_host=socket.gethostname(),
+        worker_pid=os.getpid(),
+        started_at=timezone.now(),
+    )
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -820,6 +826,56 @@ def import_job_run(*, job_pk: int, source: str) -> None:
     finally:
         # The data now lives in the registry (or was refused): keep no copy of the upload.
         upload.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int, job_pk: int) -> bool:
+    """Whether `pid` on this host is still the process running job `job_pk` (not a zombie,
+    not a reused pid)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    if stat.rsplit(")", 1)[-1].split()[0] == "Z":
+        return False
+    return b"run_import_job" in cmdline and str(job_pk).encode() in cmdline
+
+
+def import_jobs_reap(*, village: Village, now: dt.datetime | None = None) -> int:
+    """Mark the village's unfinished jobs whose process is gone as failed; returns how many.
+
+    The import applies in one transaction, so a dead process left nothing half-written: the
+    job only has to say so instead of "running" forever. A process on another app server
+    cannot be inspected from here; such a job is given up after BALAI_IMPORT_STALE_SECONDS.
+    """
+    now = now or timezone.now()
+    stale_after = dt.timedelta(seconds=settings.BALAI_IMPORT_STALE_SECONDS)
+    host = socket.gethostname()
+    dead = []
+    unfinished = ImportJob.objects.filter(
+        village=village, state__in=(ImportJob.State.QUEUED, ImportJob.State.RUNNING)
+    ).only("pk", "state", "worker_host", "worker_pid", "created_at", "started_at")
+    for job in unfinished:
+        if job.state == ImportJob.State.RUNNING and job.worker_host == host and job.worker_pid:
+            if not _process_alive(job.worker_pid, job.pk):
+                dead.append(job.pk)
+        elif now - (job.started_at or job.created_at) > stale_after:
+            dead.append(job.pk)
+    if dead:
+        ImportJob.objects.filter(
+            pk__in=dead, state__in=(ImportJob.State.QUEUED, ImportJob.State.RUNNING)
+        ).update(
+            state=ImportJob.State.FAILED,
+            finished_at=now,
+            result={
+                "message": _(
+                    "Proses impor berhenti sebelum selesai; tidak ada data yang disimpan. Silakan unggah ulang berkasnya."
+                )
+            },
+        )
+        for pk in dead:
+            logger.warning("Import job pk=%s had no live process; marked failed", pk)
+    return len(dead)
 
 
 def import_job_errors_path(job: ImportJob) -> Path | None:

@@ -71,6 +71,7 @@ def _village(request: HttpRequest) -> Village:
 
 
 def _job_or_404(request: HttpRequest, public_id: str) -> ImportJob:
+    imports.import_jobs_reap(village=_village(request))
     try:
         return imports.import_job_get(village=_village(request), public_id=public_id)
     except ImportJob.DoesNotExist:
@@ -105,6 +106,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
         )
         return redirect("people:import_status", public_id=job.public_id)
     status = 400 if request.method == "POST" else 200
+    imports.import_jobs_reap(village=_village(request))
     return render(
         request,
         "people/import_start.html",

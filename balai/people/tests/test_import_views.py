@@ -201,3 +201,92 @@ def test_oversized_request_is_refused_before_reading_it(client_a, settings):
     assert response.status_code == 413
     assert "terlalu besar" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def _running_job(village, operator, **kw):
+    return ImportJob.objects.create(
+        village=village,
+        created_by=operator,
+        file_name="mati.xlsx",
+        file_path="imports/mati.xlsx",
+        state=ImportJob.State.RUNNING,
+        **kw,
+    )
+
+
+def test_job_whose_process_died_is_reported_failed(client_a, village_a, operator_a):
+    # given: a job "running" in a process of this host that no longer exists
+    import socket
+    import subprocess
+    import sys
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    job = _running_job(village_a, operator_a, worker_host=socket.gethostname(), worker_pid=int(gone.stdout))
+
+    # when
+    response = client_a.get(reverse("people:import_status", kwargs={"public_id": job.public_id}))
+
+    # then
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED
+    assert "berhenti sebelum selesai" in response.content.decode()
+
+
+def test_job_whose_process_lives_stays_running(client_a, village_a, operator_a):
+    # given: the process is alive and is running this job (its command line names it)
+    import socket
+    import subprocess
+    import sys
+
+    job = _running_job(village_a, operator_a, worker_host=socket.gethostname())
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(30)", "run_import_job", str(job.pk)]
+    )
+    try:
+        ImportJob.objects.filter(pk=job.pk).update(worker_pid=proc.pid)
+
+        # when
+        client_a.get(reverse("people:import_status", kwargs={"public_id": job.public_id}))
+
+        # then
+        job.refresh_from_db()
+        assert job.state == ImportJob.State.RUNNING
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_job_on_another_host_is_given_up_only_after_the_stale_limit(
+    client_a, village_a, operator_a, settings
+):
+    # given: a job on another app server, started 2 hours ago and 10 minutes ago
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.BALAI_IMPORT_STALE_SECONDS = 3600
+    old = _running_job(
+        village_a,
+        operator_a,
+        worker_host="server-lain",
+        worker_pid=1,
+        started_at=timezone.now() - dt.timedelta(hours=2),
+    )
+    fresh = _running_job(
+        village_a,
+        operator_a,
+        worker_host="server-lain",
+        worker_pid=1,
+        started_at=timezone.now() - dt.timedelta(minutes=10),
+    )
+
+    # when
+    client_a.get(reverse("people:import_start"))
+
+    # then
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.state == ImportJob.State.FAILED
+    assert fresh.state == ImportJob.State.RUNNING
