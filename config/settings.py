@@ -212,5 +212,10 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Letters: the public address printed in QR codes, and the secret that encrypts the signing key.
 BALAI_PUBLIC_URL = os.environ.get("BALAI_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 BALAI_SIGNING_SECRET = envsecret("BALAI_SIGNING_SECRET", SECRET_KEY)
+# Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed, so the public
+# pages' per-address limits see the visitor, not the proxy. Empty: the header is ignored.
+BALAI_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("BALAI_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 # Kiosk: secret pepper for residents' PINs and card UIDs, kept outside the database.
 BALAI_KIOSK_PEPPER = envsecret("BALAI_KIOSK_PEPPER", "")

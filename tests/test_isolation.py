@@ -715,7 +715,7 @@ def test_api_keeps_villages_apart(client, villages, method, path, viewer, other)
             )
             missing_ids = dataclasses.replace(
                 them,
-                extra={k: MISSING[k] for k in them.extra},
+                extra={k: MISSING.get(k, "tidakada23456789") for k in them.extra},
                 **{k: MISSING[k] for k in ("resident", "family", "rt")},
             )
             assert got.json() == _call(client, key, method, path, check.body(missing_ids)).json()

@@ -989,11 +989,13 @@ def generate(
     seed: int,
     progress: Progress | None = None,
     duplicates_per_village: int = 3,
+    extensions: bool = True,
 ) -> GenerateResult:
     """Create the first `villages` demo villages that do not exist yet, with their people.
 
     A village that already exists is left alone, so running the demo again (or with more
-    villages) only adds what is missing.
+    villages) only adds what is missing. `extensions=False` leaves out the modules' demo data
+    (see `demo_extensions`): the registry alone.
     """
     import time
 
@@ -1026,7 +1028,7 @@ def generate(
                 Village.objects.filter(pk=village.pk).update(head_name=officials[0].name)
             extended = {
                 label: extend(village=village, rnd=random.Random(f"{seed}:{code}:{label}"), today=today)
-                for label, extend in demo_extensions()
+                for label, extend in (demo_extensions() if extensions else [])
             }
             audit_record(
                 actor=None,

@@ -70,6 +70,10 @@ class LetterStep(Schema):
     action: str = Field("", description=", ".join(services.ACTIONS))
     reason: str = ""
     official: str = Field("", description="public_id pejabat penanda tangan (langkah sign)")
+    passphrase: str = Field(
+        "",
+        description="Passphrase TTE penanda tangan (langkah sign di desa yang memakai TTE); tidak disimpan",
+    )
 
 
 class LetterListQuery(Schema):
@@ -179,7 +183,12 @@ def letter_step(request: HttpRequest, public_id: str, payload: LetterStep) -> di
         if official is None:
             raise NotFound("official", "Pejabat penanda tangan tidak ditemukan.")
     letter = services.letter_act(
-        actor=actor(request), letter=letter, action=payload.action, reason=payload.reason, official=official
+        actor=actor(request),
+        letter=letter,
+        action=payload.action,
+        reason=payload.reason,
+        official=official,
+        passphrase=payload.passphrase,
     )
     return _out(selectors.letter_get(village=village, public_id=letter.public_id))
 

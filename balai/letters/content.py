@@ -136,11 +136,30 @@ def field_values(letter_type: LetterType, fields: dict[str, Any]) -> dict[str, s
     return values
 
 
+def _fill(text: str, values: dict[str, str]) -> str:
+    try:
+        return fill(text, values)
+    except UnknownPlaceholder as e:
+        raise ValidationError(f"Isian tidak dikenal dalam teks surat: {', '.join(e.names)}.")
+
+
+def _blocks(texts: list[str], values: dict[str, str], biodata: tuple[str, ...]) -> list[dict[str, Any]]:
+    body: list[dict[str, Any]] = []
+    for text in texts:
+        if text.strip() == BIODATA_LINE:
+            body.append({"kind": "table", "rows": [[BIODATA_LABELS[k], values[k]] for k in biodata]})
+        else:
+            body.append({"kind": "text", "text": _fill(text, values)})
+    return body
+
+
 def placeholder_names(letter_type: LetterType) -> set[str]:
     """Every placeholder a text of this type may use (lower case)."""
     names = set(BIODATA_LABELS) | set(resident_values(Resident(sex=1)))
     names |= {"nama_desa", "nama_kecamatan", "nama_kabupaten", "nama_provinsi", "kode_desa"}
     names |= {"tanggal_surat", "jabatan_penandatangan", "nama_penandatangan", "biodata"}
+    if letter_type.derived is not None:
+        names |= set(letter_type.derived(Resident(sex=1)))
     for f in letter_type.fields:
         names.add(f.name)
         if f.kind == "money":
@@ -172,19 +191,24 @@ def build_content(
         "jabatan_penandatangan": signer["title"],
         "nama_penandatangan": signer["name"],
     }
-    body: list[dict[str, Any]] = []
+    if letter_type.derived is not None:
+        values |= letter_type.derived(subject)
     texts = list(paragraphs if paragraphs is not None else letter_type.body)
     if letter_type.closing:
         texts.append(letter_type.closing)
-    for text in texts:
-        if text.strip() == BIODATA_LINE:
-            rows = [[BIODATA_LABELS[k], values[k]] for k in letter_type.biodata]
-            body.append({"kind": "table", "rows": rows})
-            continue
-        try:
-            body.append({"kind": "text", "text": fill(text, values)})
-        except UnknownPlaceholder as e:
-            raise ValidationError(f"Isian tidak dikenal dalam teks surat: {', '.join(e.names)}.")
+    body = _blocks(texts, values, letter_type.biodata)
+    attachments = [
+        {
+            "form_code": a.form_code,
+            "heading": [_fill(line, values) for line in a.heading],
+            "title": a.title,
+            "body": _blocks(list(a.body), values, letter_type.biodata),
+            "place_date": f"{village.name}, {date_id(issued_on)}",
+            "signatures": [{"label": s.label, "name": _fill(s.name, values)} for s in a.signatures],
+        }
+        for a in letter_type.attachments
+        if a.when is None or a.when(subject, issued_on)
+    ]
     address = ", ".join(
         p for p in (village.address, village.postal_code and f"Kode Pos {village.postal_code}") if p
     )
@@ -198,6 +222,8 @@ def build_content(
             "address": " · ".join(p for p in (address, contact) if p),
         },
         "title": letter_type.title,
+        "form_code": letter_type.form_code,
+        "attachments": attachments,
         "type_code": letter_type.code,
         "number": number,
         "body": body,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from balai.core.ids import new_public_id
 from balai.core.models import BaseModel
 from balai.letters.types import REGISTRY
+
+# Unambiguous when read aloud or typed from an SMS: no 0/o, 1/i/l.
+TRACKING_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+TRACKING_LENGTH = 10  # 31^10 ≈ 2^49.5; the status page is rate-limited and shows no personal data
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+
 
 DEFAULT_NUMBER_FORMAT = "[kode]/[nomor,3]/[kode_desa]/[bulan_romawi]/[tahun]"
 
@@ -22,6 +33,12 @@ class LetterSettings(BaseModel):
     number_format = models.CharField(_("format nomor"), max_length=120, default=DEFAULT_NUMBER_FORMAT)
     per_type_sequence = models.BooleanField(_("urutan nomor per jenis surat"), default=False)
     paper = models.CharField(_("ukuran kertas"), max_length=2, choices=Paper.choices, default=Paper.F4)
+    # Type codes residents may request at the kiosk / of those, issued at once without an
+    # operator. None: the defaults from the letter types (see kiosk_policy.py).
+    kiosk_types = models.JSONField(null=True, blank=True)
+    self_service_types = models.JSONField(null=True, blank=True)
+    # Sign with the kepala desa's certified electronic signature (TTE, tte.py) at the sign step.
+    use_tte = models.BooleanField(_("tanda tangan elektronik tersertifikasi (TTE)"), default=False)
 
 
 class LetterTemplate(BaseModel):
@@ -123,12 +140,22 @@ class Letter(BaseModel):
     qr_svg = models.TextField(blank=True)
     handed_over_at = models.DateTimeField(null=True, blank=True)
     handed_over_to = models.CharField(_("diterima oleh"), max_length=200, blank=True)
+    # The resident's status link (SMS/WhatsApp): random, no personal data, not sequential.
+    tracking_code = models.CharField(max_length=12, unique=True, default=new_tracking_code, editable=False)
+    # Kiosk requests: the device's key for this request, so a double tap makes one letter.
+    idempotency_key = models.CharField(max_length=64, blank=True)
+    device_label = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["village", "number"], condition=~models.Q(number=""), name="letter_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["village", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="letter_idempotency_unique",
             ),
         ]
         indexes = [
@@ -138,6 +165,11 @@ class Letter(BaseModel):
 
     def __str__(self) -> str:
         return self.number or self.public_id
+
+    @property
+    def tracking_code_display(self) -> str:
+        code = self.tracking_code.upper()
+        return f"{code[:5]}-{code[5:]}"
 
     @property
     def type_name(self) -> str:
@@ -159,3 +191,85 @@ class SigningKey(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class LetterSignedPdf(models.Model):
+    """The PDF as returned by the certified-signature (TTE) service. A TTE signature covers
+    the exact bytes, so this letter is served from here, not re-rendered."""
+
+    letter = models.OneToOneField(Letter, on_delete=models.PROTECT, related_name="signed_pdf")
+    pdf = models.BinaryField()
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+
+class IncomingLetter(BaseModel):
+    """A letter received by the village (surat masuk), entered in the Buku Agenda with the next
+    agenda number of the year, and passed on to officials by disposition."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("Belum didisposisi")
+        DISPOSED = "disposed", _("Didisposisi")
+        DONE = "done", _("Selesai")
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    agenda_number = models.PositiveIntegerField(_("nomor agenda"))
+    received_on = models.DateField(_("tanggal diterima"))
+    sender = models.CharField(_("pengirim"), max_length=200)
+    letter_number = models.CharField(_("nomor surat"), max_length=120)
+    letter_date = models.DateField(_("tanggal surat"))
+    subject = models.CharField(_("perihal"), max_length=300)
+    summary = models.TextField(_("isi singkat"), blank=True)
+    note = models.CharField(_("keterangan"), max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scan_name = models.CharField(max_length=200, blank=True)
+    scan_type = models.CharField(max_length=40, blank=True)
+    scan_size = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-year", "-agenda_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "year", "agenda_number"], name="incoming_agenda_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["village", "received_on"], name="incoming_register_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.agenda_number}/{self.year} {self.sender}"
+
+
+class IncomingScan(models.Model):
+    """The scanned letter (PDF or image), kept in the database with its row: served only to the
+    village's staff, never as a public media file."""
+
+    incoming = models.OneToOneField(IncomingLetter, on_delete=models.CASCADE, related_name="scan")
+    data = models.BinaryField()
+
+
+class Disposition(BaseModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Belum ditindaklanjuti")
+        IN_PROGRESS = "in_progress", _("Sedang ditindaklanjuti")
+        DONE = "done", _("Selesai")
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    incoming = models.ForeignKey(IncomingLetter, on_delete=models.PROTECT, related_name="dispositions")
+    to_official = models.ForeignKey("staff.Official", on_delete=models.PROTECT, related_name="+")
+    instruction = models.CharField(_("instruksi"), max_length=500)
+    due_on = models.DateField(_("batas waktu"), null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    follow_up = models.CharField(_("tindak lanjut"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["village", "status", "due_on"], name="disposition_open_idx")]

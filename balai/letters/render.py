@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from balai.core.errors import ApplicationError
 from balai.letters import numbering, pdf
 from balai.letters.content import PREVIEW_NUMBER, build_content
-from balai.letters.models import Letter
+from balai.letters.models import Letter, LetterSignedPdf
 from balai.letters.services import letter_type_of, verify_url
 from balai.letters.templates_text import wording
 from balai.letters.types.base import LetterType
@@ -26,8 +27,21 @@ def _logo(village: Village) -> bytes | None:
         return None
 
 
+def issued_letter_pdf(*, village: Village, letter: Letter) -> bytes:
+    """The PDF of an issued letter of this village, as the resident receives it."""
+    if letter.village_id != village.pk:
+        raise Letter.DoesNotExist
+    if letter.state not in (Letter.State.ISSUED, Letter.State.HANDED_OVER) or not letter.token:
+        raise ApplicationError("Surat belum terbit.")
+    return letter_pdf(letter)
+
+
 def letter_pdf(letter: Letter) -> bytes:
     if letter.token:
+        # A certified (TTE) signature covers the exact bytes the service returned.
+        signed = LetterSignedPdf.objects.filter(letter_id=letter.pk).values_list("pdf", flat=True).first()
+        if signed is not None:
+            return bytes(signed)
         short = verify_url(letter, with_payload=False).split("://", 1)[-1]
         content = letter.content | {"verify_url": short}
         qr = letter.qr_svg or pdf.qr_svg(verify_url(letter))

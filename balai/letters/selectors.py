@@ -7,13 +7,25 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from balai.core.masking import mask_name
 from balai.core.models import AuditEvent
 from balai.letters import signing
-from balai.letters.models import Letter
-from balai.letters.types import get_type
+from balai.letters.models import (
+    TRACKING_ALPHABET,
+    TRACKING_LENGTH,
+    Disposition,
+    IncomingLetter,
+    IncomingScan,
+    Letter,
+)
+from balai.letters.numbering import settings_for
+from balai.letters.services import kiosk_policy
+from balai.letters.types import REGISTRY, get_type
+from balai.letters.types.base import REGISTRY_COVERED
+from balai.people.models import Family, Resident
 from balai.regions.models import Village
 
 S = Letter.State
@@ -131,4 +143,176 @@ def verify_token(*, token: str, payload: str | None = None) -> Verdict:
         village=f"{letter.village.name}, Kec. {letter.village.district_name}, {letter.village.regency_name}",
         signer=" ".join(p for p in (signer.get("name", ""), f"({signer.get('position', '')})") if p),
         masked_name=mask_name(letter.content.get("subject_name", "")),
+    )
+
+
+# --- Kiosk and the resident's status link ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KioskField:
+    name: str
+    label: str
+    kind: str
+    required: bool
+    help: str
+    choices: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class KioskLetterType:
+    code: str
+    name: str
+    self_service: bool
+    subject_label: str
+    fields: tuple[KioskField, ...]
+    requirements: tuple[str, ...]  # documents to bring to the office; the registry covers the rest
+    validity_days: int | None
+
+
+def kiosk_letter_types(*, village: Village) -> list[KioskLetterType]:
+    offered, self_service = kiosk_policy(settings_for(village))
+    result = []
+    for code in offered:
+        t = REGISTRY[code]
+        result.append(
+            KioskLetterType(
+                code=code,
+                name=t.name,
+                self_service=code in self_service,
+                subject_label=t.subject.label,
+                fields=tuple(
+                    KioskField(f.name, f.label, f.kind, f.required, f.help, f.choices) for f in t.fields
+                ),
+                requirements=tuple(r for r in t.requirements if r not in REGISTRY_COVERED),
+                validity_days=t.validity_days,
+            )
+        )
+    return result
+
+
+def kiosk_subject_error(*, type_code: str, subject: Resident) -> str:
+    letter_type = get_type(type_code)
+    if letter_type is None:
+        return "Jenis surat tidak dikenal."
+    return letter_type.subject.check(subject)
+
+
+def normalize_tracking_code(code: str) -> str:
+    code = "".join(ch for ch in (code or "").lower() if ch not in " -")
+    if len(code) != TRACKING_LENGTH or any(ch not in TRACKING_ALPHABET for ch in code):
+        return ""
+    return code
+
+
+def letter_by_tracking_code(*, village: Village, code: str) -> Letter:
+    """Raises Letter.DoesNotExist for an unknown code or another village's letter."""
+    return letter_qs(village=village).get(tracking_code=normalize_tracking_code(code) or "-")
+
+
+def letters_of_family(*, village: Village, family: Family) -> QuerySet[Letter]:
+    return letter_qs(village=village).filter(subject__family_id=family.pk).order_by("-created_at", "-id")
+
+
+RESIDENT_STATUS: dict[str, str] = {
+    S.DRAFT: "Sedang disiapkan",
+    S.SUBMITTED: "Menunggu pemeriksaan petugas",
+    S.NEEDS_CORRECTION: "Perlu perbaikan — silakan hubungi kantor desa",
+    S.VERIFIED: "Menunggu tanda tangan",
+    S.SIGNED: "Ditandatangani, segera terbit",
+    S.ISSUED: "Sudah terbit — dapat diambil di kantor desa",
+    S.HANDED_OVER: "Sudah diserahkan",
+    S.REJECTED: "Ditolak — silakan hubungi kantor desa",
+    S.CANCELLED: "Dibatalkan",
+    S.REVOKED: "Dicabut",
+}
+
+
+def kiosk_status_label(letter: Letter) -> str:
+    return RESIDENT_STATUS.get(str(letter.state), letter.get_state_display())
+
+
+@dataclass(frozen=True)
+class TrackingStatus:
+    """What the public status page may show: no name, no number, nothing personal."""
+
+    type_name: str
+    status: str
+    state: str
+    requested_on: dt.date
+    issued_on: dt.date | None
+    valid_until: dt.date | None
+
+
+def tracking_status(*, code: str) -> TrackingStatus | None:
+    """The public lookup by code alone (the resident's link carries no village)."""
+    normalized = normalize_tracking_code(code)
+    if not normalized:
+        return None
+    letter = Letter.objects.filter(tracking_code=normalized).first()
+    if letter is None:
+        return None
+    return TrackingStatus(
+        type_name=letter.type_name,
+        status=kiosk_status_label(letter),
+        state=letter.state,
+        requested_on=timezone.localtime(letter.created_at).date(),
+        issued_on=letter.issued_on,
+        valid_until=letter.valid_until,
+    )
+
+
+# --- Incoming letters -----------------------------------------------------------------------
+
+
+def incoming_qs(*, village: Village) -> QuerySet[IncomingLetter]:
+    return IncomingLetter.objects.filter(village=village)
+
+
+def incoming_get(*, village: Village, public_id: str) -> IncomingLetter:
+    """Raises IncomingLetter.DoesNotExist for another village's letter, exactly as for none."""
+    return incoming_qs(village=village).get(public_id=public_id)
+
+
+def incoming_register(
+    *,
+    village: Village,
+    year: int | None = None,
+    month: int | None = None,
+    status: str = "",
+    query: str = "",
+) -> QuerySet[IncomingLetter]:
+    """Buku Agenda surat masuk: agenda-number order, filtered."""
+    qs = incoming_qs(village=village).prefetch_related("dispositions__to_official")
+    if year:
+        qs = qs.filter(year=year)
+    if month:
+        qs = qs.filter(received_on__month=month)
+    if status in IncomingLetter.Status.values:
+        qs = qs.filter(status=status)
+    if query.strip():
+        q = query.strip()[:100]
+        qs = qs.filter(Q(sender__icontains=q) | Q(subject__icontains=q) | Q(letter_number__icontains=q))
+    return qs.order_by("year", "agenda_number")
+
+
+def incoming_scan(*, village: Village, incoming: IncomingLetter) -> bytes | None:
+    if incoming.village_id != village.pk:
+        raise IncomingLetter.DoesNotExist
+    data = IncomingScan.objects.filter(incoming=incoming).values_list("data", flat=True).first()
+    return bytes(data) if data is not None else None
+
+
+def disposition_get(*, village: Village, public_id: str) -> Disposition:
+    return Disposition.objects.select_related("incoming", "to_official").get(
+        village=village, public_id=public_id
+    )
+
+
+def dispositions_open(*, village: Village) -> QuerySet[Disposition]:
+    return (
+        Disposition.objects.filter(village=village)
+        .exclude(status=Disposition.Status.DONE)
+        .select_related("incoming", "to_official")
+        .order_by("due_on", "created_at")
     )

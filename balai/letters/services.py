@@ -4,22 +4,32 @@ its `LetterType` record (subject rule, fields, requirements, validity)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import functools
+import re
+import threading
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from balai.accounts.models import Role
-from balai.core.audit import audit_record
+from balai.core.audit import audit_record, audit_source
 from balai.core.errors import ApplicationError
 from balai.core.masking import mask_name
-from balai.letters import numbering
+from balai.letters import numbering, tte
 from balai.letters.content import build_content
-from balai.letters.models import Letter, LetterSettings
+from balai.letters.models import (
+    Disposition,
+    IncomingLetter,
+    IncomingScan,
+    Letter,
+    LetterSettings,
+    LetterSignedPdf,
+)
 from balai.letters.pdf import qr_svg
 from balai.letters.signing import (
     LocalSigner,
@@ -30,8 +40,9 @@ from balai.letters.signing import (
     new_token,
 )
 from balai.letters.templates_text import wording
-from balai.letters.types import get_type
-from balai.letters.types.base import LetterType
+from balai.letters.tte import PdfSigner
+from balai.letters.types import REGISTRY, get_type
+from balai.letters.types.base import REGISTRY_COVERED, LetterType
 from balai.people.models import Resident
 from balai.regions.models import Village
 from balai.staff.models import Official
@@ -114,9 +125,13 @@ def _move(letter: Letter, to: str) -> str:
     return before
 
 
-def _locked(letter: Letter) -> Letter:
-    """Re-read the letter under lock: two operators at the counter cannot both move it."""
-    return Letter.objects.select_for_update().select_related("village", "subject").get(pk=letter.pk)
+def _locked(letter: Letter, *, for_content: bool = False) -> Letter:
+    """Re-read the letter under lock: two operators at the counter cannot both move it.
+    `for_content` also joins what the printed letter reads (family, RT, dusun)."""
+    related = ["village", "subject"]
+    if for_content:
+        related += ["subject__family", "subject__rt__dusun", "signer"]
+    return Letter.objects.select_for_update(of=("self",)).select_related(*related).get(pk=letter.pk)
 
 
 def clean_fields(letter_type: LetterType, data: dict[str, Any]) -> dict[str, Any]:
@@ -132,7 +147,9 @@ def clean_fields(letter_type: LetterType, data: dict[str, Any]) -> dict[str, Any
                 errors[f.name] = f"{f.label} wajib diisi."
             cleaned[f.name] = ""
             continue
-        if f.kind == "date":
+        if f.choices and value not in {c for c, _label in f.choices}:
+            errors[f.name] = f"{f.label}: pilihan tidak dikenal."
+        elif f.kind == "date":
             try:
                 value = dt.date.fromisoformat(value).isoformat()
             except ValueError:
@@ -317,6 +334,14 @@ def letter_sign(*, actor: User, letter: Letter, official: Official | None = None
     """Approve with a signatory's authority; the number and PDF come at issue."""
     _require(actor, "sign", letter)
     letter = _locked(letter)
+    if numbering.settings_for(letter.village).use_tte:
+        raise ApplicationError(
+            "Desa ini menandatangani dengan TTE: masukkan passphrase TTE untuk menandatangani."
+        )
+    return _sign(actor, letter, official)
+
+
+def _sign(actor: User, letter: Letter, official: Official | None) -> Letter:
     official = _signer_for(actor, official, letter.village)
     _move(letter, S.SIGNED)
     letter.signer, letter.signed_by, letter.signed_at = official, actor, timezone.now()
@@ -325,17 +350,90 @@ def letter_sign(*, actor: User, letter: Letter, official: Official | None = None
     return letter
 
 
+# SQLite has one writer at a time, and writers waiting for it poll (busy timeout) rather than
+# queue: with many threads of one process issuing at once, some would time out. They queue
+# here first, so a process sends one issuing transaction at a time; PostgreSQL needs no such
+# thing (the counter row lock queues them).
+_SQLITE_ISSUING = threading.Lock()
+
+
+def _one_writer_on_sqlite(func: Callable[..., Letter]) -> Callable[..., Letter]:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Letter:
+        if connection.vendor != "sqlite":
+            return func(*args, **kwargs)
+        with _SQLITE_ISSUING:
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+@_one_writer_on_sqlite
 @transaction.atomic
 def letter_issue(*, actor: User, letter: Letter, signer: Signer | None = None) -> Letter:
     """Number, freeze and sign the letter's content. Numbering happens in this transaction,
     so a failure anywhere here gives the number back."""
     _require(actor, "issue", letter)
-    letter = _locked(letter)
+    letter = _locked(letter, for_content=True)
+    prefs = numbering.settings_for(letter.village)
+    if prefs.use_tte:
+        raise ApplicationError(
+            "Desa ini menandatangani dengan TTE: surat terbit ketika penanda tangan memasukkan passphrase."
+        )
+    return _issue(actor, letter, signer, prefs)
+
+
+@transaction.atomic
+def letter_sign_tte(
+    *,
+    actor: User,
+    letter: Letter,
+    passphrase: str,
+    official: Official | None = None,
+    pdf_signer: PdfSigner | None = None,
+) -> Letter:
+    """Sign with the official's certified electronic signature (TTE): the letter is numbered
+    and rendered, the TTE service signs that PDF, and the signed bytes are kept. Any failure
+    of the service rolls everything back: nothing is signed, numbered or issued. The
+    passphrase goes to the service only; it is never stored or logged."""
+    _require(actor, "sign", letter)
+    letter = _locked(letter, for_content=True)
+    prefs = numbering.settings_for(letter.village)
+    if not prefs.use_tte:
+        raise ApplicationError("Desa ini belum memakai TTE.")
+    if not passphrase:
+        raise ValidationError({"passphrase": "Passphrase TTE wajib diisi."})
+    official_ = _signer_for(actor, official, letter.village)
+    nik = official_.resident.nik if official_.resident_id and official_.resident else ""
+    if not nik:
+        raise ApplicationError(
+            f"NIK {official_.name} belum tercatat (Perangkat desa → hubungkan dengan data penduduk); "
+            "TTE memerlukan NIK penanda tangan."
+        )
+    letter = _sign(actor, letter, official_)
+    letter = _issue(actor, letter, None, prefs)
+    from balai.letters.render import letter_pdf  # render imports this module
+
+    try:
+        signed = (pdf_signer or tte.signer_from_settings()).sign_pdf(
+            letter_pdf(letter), nik=nik, passphrase=passphrase
+        )
+    except tte.TteError as e:
+        raise ApplicationError(f"TTE gagal, surat tidak diterbitkan: {e.message}")
+    LetterSignedPdf.objects.create(letter=letter, pdf=signed)
+    _audit(actor, letter, "tte_signed", signer=official_.public_id, size=len(signed))
+    return letter
+
+
+def _issue(
+    actor: User | None, letter: Letter, signer: Signer | None, prefs: LetterSettings | None = None
+) -> Letter:
+    """The issue step on a letter already locked in the caller's transaction."""
     _move(letter, S.ISSUED)
     letter_type = letter_type_of(letter)
     check_subject(letter_type, letter.subject)
     village = letter.village
-    prefs = numbering.settings_for(village)
+    prefs = prefs or numbering.settings_for(village)
     today = timezone.localdate()
     sequence = numbering.next_sequence(
         village=village, year=today.year, type_code=letter_type.code if prefs.per_type_sequence else ""
@@ -447,11 +545,19 @@ ACTIONS = ("verify", "return", "sign", "issue", "submit", "hand_over", "reject",
 
 
 def letter_act(
-    *, actor: User, letter: Letter, action: str, reason: str = "", official: Official | None = None
+    *,
+    actor: User,
+    letter: Letter,
+    action: str,
+    reason: str = "",
+    official: Official | None = None,
+    passphrase: str = "",
 ) -> Letter:
     """One workflow step by name, for the UI and the API."""
     if action == "verify":
         return letter_verify(actor=actor, letter=letter)
+    if action == "sign" and numbering.settings_for(letter.village).use_tte:
+        return letter_sign_tte(actor=actor, letter=letter, official=official, passphrase=passphrase)
     if action == "sign":
         return letter_sign(actor=actor, letter=letter, official=official)
     if action == "issue":
@@ -473,7 +579,13 @@ def letter_act(
 
 @transaction.atomic
 def letter_settings_update(
-    *, actor: User, village: Village, number_format: str, per_type_sequence: bool, paper: str
+    *,
+    actor: User,
+    village: Village,
+    number_format: str,
+    per_type_sequence: bool,
+    paper: str,
+    use_tte: bool | None = None,
 ) -> LetterSettings:
     if actor.village_id != village.pk or actor.role not in (Role.SEKDES, Role.KADES, Role.OPERATOR):
         raise ApplicationError("Peran Anda tidak boleh mengubah pengaturan surat.")
@@ -484,14 +596,24 @@ def letter_settings_update(
     if paper not in LetterSettings.Paper.values:
         raise ValidationError({"paper": "Ukuran kertas tidak dikenal."})
     prefs, _created = LetterSettings.objects.get_or_create(village=village)
+    use_tte = prefs.use_tte if use_tte is None else use_tte
+    if use_tte != prefs.use_tte and actor.role not in SIGNERS:
+        raise ApplicationError("Hanya kepala desa atau sekretaris desa yang dapat mengubah pemakaian TTE.")
     before = {
         "number_format": prefs.number_format,
         "per_type_sequence": prefs.per_type_sequence,
         "paper": prefs.paper,
+        "use_tte": prefs.use_tte,
     }
     prefs.number_format, prefs.per_type_sequence, prefs.paper = number_format, per_type_sequence, paper
+    prefs.use_tte = use_tte
     prefs.save()
-    after = {"number_format": number_format, "per_type_sequence": per_type_sequence, "paper": paper}
+    after = {
+        "number_format": number_format,
+        "per_type_sequence": per_type_sequence,
+        "paper": paper,
+        "use_tte": use_tte,
+    }
     audit_record(
         actor=actor,
         village=village,
@@ -501,3 +623,382 @@ def letter_settings_update(
         changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
     )
     return prefs
+
+
+# --- Kiosk (anjungan): the resident's own request ------------------------------------------
+
+IDEMPOTENCY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def default_kiosk_types() -> list[str]:
+    return [code for code, t in REGISTRY.items() if t.kiosk]
+
+
+def self_service_possible(letter_type: LetterType) -> bool:
+    """Issuing without an operator needs nothing an operator would check by hand."""
+    return all(r in REGISTRY_COVERED for r in letter_type.requirements)
+
+
+def default_self_service_types() -> list[str]:
+    return [code for code in default_kiosk_types() if self_service_possible(REGISTRY[code])]
+
+
+def kiosk_policy(prefs: LetterSettings) -> tuple[list[str], list[str]]:
+    """(types offered at the kiosk, those of them issued at once), known types only."""
+    offered = prefs.kiosk_types if prefs.kiosk_types is not None else default_kiosk_types()
+    offered = [c for c in REGISTRY if c in set(offered)]
+    chosen = (
+        prefs.self_service_types if prefs.self_service_types is not None else default_self_service_types()
+    )
+    self_service = [c for c in offered if c in set(chosen) and self_service_possible(REGISTRY[c])]
+    return offered, self_service
+
+
+def _auto_signer(village: Village) -> Official | None:
+    """The kepala desa, or else the sekretaris a.n.: who signs a self-service letter."""
+    allowed = list(signatories(village=village, on=timezone.localdate()))
+    for signs_as in (Official.SignsAs.OWN, Official.SignsAs.AN):
+        for official in allowed:
+            if official.signs_as == signs_as:
+                return official
+    return None
+
+
+@_one_writer_on_sqlite
+def letter_kiosk_request(
+    *,
+    village: Village,
+    type_code: str,
+    subject: Resident,
+    fields: dict[str, Any],
+    device_label: str,
+    idempotency_key: str,
+) -> Letter:
+    """A resident's request at the kiosk (no User). Self-service types are verified, signed
+    and issued at once; others go to the operator queue. The same idempotency key returns
+    the same letter, also when two requests race."""
+    if not IDEMPOTENCY_RE.match(idempotency_key or ""):
+        raise ValidationError({"idempotency_key": "Kunci permohonan tidak valid (8–64 huruf/angka)."})
+    device_label = (device_label or "").strip()[:100]
+    existing = _same_request(village, idempotency_key, type_code, subject)
+    if existing is not None:
+        return existing
+    try:
+        with audit_source(f"kiosk:{device_label}"), transaction.atomic():
+            return _kiosk_request(village, type_code, subject, fields, device_label, idempotency_key)
+    except IntegrityError:
+        # Another request with this key committed first (a double tap): answer with it.
+        existing = _same_request(village, idempotency_key, type_code, subject)
+        if existing is None:
+            raise
+        return existing
+
+
+def _same_request(village: Village, key: str, type_code: str, subject: Resident) -> Letter | None:
+    letter = Letter.objects.filter(village=village, idempotency_key=key).first()
+    if letter is not None and (letter.type_code, letter.subject_id) != (type_code, subject.pk):
+        raise ValidationError({"idempotency_key": "Kunci permohonan sudah dipakai untuk permohonan lain."})
+    return letter
+
+
+def _kiosk_request(
+    village: Village,
+    type_code: str,
+    subject: Resident,
+    fields: dict[str, Any],
+    device_label: str,
+    key: str,
+) -> Letter:
+    prefs = numbering.settings_for(village)
+    offered, self_service = kiosk_policy(prefs)
+    letter_type = get_type(type_code)
+    if letter_type is None or type_code not in offered:
+        raise ValidationError({"type_code": "Jenis surat ini tidak dapat diajukan di anjungan desa ini."})
+    if subject.village_id != village.pk:
+        raise ApplicationError("Penduduk bukan warga desa ini.")
+    check_subject(letter_type, subject)
+    cleaned = clean_fields(letter_type, fields)
+    covered = [r for r in letter_type.requirements if r in REGISTRY_COVERED]
+    letter = Letter.objects.create(
+        village=village,
+        type_code=letter_type.code,
+        subject=subject,
+        fields=cleaned,
+        checked_requirements=covered,
+        channel=Letter.Channel.KIOSK,
+        state=S.SUBMITTED,
+        idempotency_key=key,
+        device_label=device_label,
+    )
+    _audit(None, letter, "requested", type=letter_type.code, subject=subject.public_id, device=device_label)
+    official = _auto_signer(village) if type_code in self_service and not prefs.use_tte else None
+    if official is None:
+        return letter  # to the operator queue
+    letter = _locked(letter, for_content=True)
+    missing = [r for r in letter_type.requirements if r not in letter.checked_requirements]
+    if missing:
+        raise ValidationError({"requirements": f"Persyaratan belum diperiksa: {', '.join(missing)}."})
+    _move(letter, S.VERIFIED)
+    _audit(None, letter, "verified", self_service=True)
+    _move(letter, S.SIGNED)
+    letter.signer, letter.signed_at = official, timezone.now()
+    _audit(None, letter, "signed", signer=official.public_id, signs_as=official.signs_as, self_service=True)
+    return _issue(None, letter, None, prefs)
+
+
+@transaction.atomic
+def letter_kiosk_settings_update(
+    *, actor: User, village: Village, kiosk_types: Iterable[str], self_service_types: Iterable[str]
+) -> LetterSettings:
+    """Which types the kiosk offers, and which of those it issues without an operator. Making
+    a type self-service delegates the signatory's signature, so only they may widen it."""
+    if actor.village_id != village.pk or actor.role not in (Role.SEKDES, Role.KADES, Role.OPERATOR):
+        raise ApplicationError("Peran Anda tidak boleh mengubah pengaturan surat.")
+    offered = [c for c in REGISTRY if c in set(kiosk_types)]
+    unknown = sorted(set(kiosk_types) - set(REGISTRY)) + sorted(set(self_service_types) - set(REGISTRY))
+    if unknown:
+        raise ValidationError({"kiosk_types": f"Jenis surat tidak dikenal: {', '.join(unknown)}."})
+    chosen = [c for c in REGISTRY if c in set(self_service_types)]
+    not_offered = [REGISTRY[c].name for c in chosen if c not in offered]
+    if not_offered:
+        raise ValidationError(
+            {
+                "self_service_types": f"Layanan mandiri hanya untuk jenis yang tersedia di anjungan: {', '.join(not_offered)}."
+            }
+        )
+    needs_check = [REGISTRY[c].name for c in chosen if not self_service_possible(REGISTRY[c])]
+    if needs_check:
+        raise ValidationError(
+            {
+                "self_service_types": "Jenis surat yang persyaratannya harus diperiksa petugas tidak dapat "
+                f"diterbitkan mandiri: {', '.join(needs_check)}."
+            }
+        )
+    prefs, _created = LetterSettings.objects.select_for_update().get_or_create(village=village)
+    before_offered, before_self = kiosk_policy(prefs)
+    if set(chosen) - set(before_self) and actor.role not in SIGNERS:
+        raise ApplicationError("Hanya kepala desa atau sekretaris desa yang dapat menambah layanan mandiri.")
+    prefs.kiosk_types, prefs.self_service_types = offered, chosen
+    prefs.save()
+    audit_record(
+        actor=actor,
+        village=village,
+        action="letter_settings.kiosk_updated",
+        object_type="letter_settings",
+        object_id=village.code,
+        changes={"kiosk_types": [before_offered, offered], "self_service_types": [before_self, chosen]},
+    )
+    return prefs
+
+
+# --- Incoming letters (surat masuk) and disposition ----------------------------------------
+
+INCOMING_SEQUENCE = "@masuk"  # its own counter row, apart from the outgoing letters' sequences
+SCAN_MAX_BYTES = getattr(settings, "BALAI_INCOMING_SCAN_MAX_BYTES", 10 * 1024 * 1024)
+# Checked on the bytes, not on the name or the browser's content type.
+SCAN_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+
+
+def scan_type_of(data: bytes) -> str:
+    for magic, content_type in SCAN_SIGNATURES:
+        if data.startswith(magic):
+            return content_type
+    return ""
+
+
+def _incoming_data(data: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    texts = {
+        "sender": ("Pengirim", 200, True),
+        "letter_number": ("Nomor surat", 120, True),
+        "subject": ("Perihal", 300, True),
+        "summary": ("Isi singkat", 2000, False),
+        "note": ("Keterangan", 300, False),
+    }
+    for name, (label, limit, required) in texts.items():
+        value = (
+            " ".join(str(data.get(name) or "").split())
+            if name != "summary"
+            else str(data.get(name) or "").strip()
+        )
+        if required and not value:
+            errors[name] = f"{label} wajib diisi."
+        elif len(value) > limit:
+            errors[name] = f"{label}: paling banyak {limit} karakter."
+        cleaned[name] = value
+    today = timezone.localdate()
+    for name, label in (("letter_date", "Tanggal surat"), ("received_on", "Tanggal diterima")):
+        raw = data.get(name) or (today if name == "received_on" else "")
+        try:
+            day = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+        except ValueError:
+            errors[name] = f"{label} wajib diisi dengan tanggal yang valid (TTTT-BB-HH)."
+            continue
+        if day > today:
+            errors[name] = f"{label} tidak boleh setelah hari ini."
+        cleaned[name] = day
+    if not errors and cleaned["letter_date"] > cleaned["received_on"]:
+        errors["letter_date"] = "Tanggal surat tidak boleh setelah tanggal diterima."
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _scan_check(scan: tuple[str, bytes] | None) -> tuple[str, bytes, str] | None:
+    if scan is None:
+        return None
+    name, data = scan
+    if not data:
+        return None
+    if len(data) > SCAN_MAX_BYTES:
+        raise ValidationError(
+            {
+                "scan": f"Berkas pindaian terlalu besar ({len(data) // 1024} KB); paling besar {SCAN_MAX_BYTES // (1024 * 1024)} MB."
+            }
+        )
+    content_type = scan_type_of(data)
+    if not content_type:
+        raise ValidationError({"scan": "Berkas pindaian harus PDF, PNG atau JPEG."})
+    return (name or "pindaian")[-200:], data, content_type
+
+
+def _incoming_audit(actor: User, incoming: IncomingLetter, action: str, **changes: Any) -> None:
+    audit_record(
+        actor=actor,
+        village=incoming.village,
+        action=f"incoming_letter.{action}",
+        object_type="incoming_letter",
+        object_id=incoming.public_id,
+        changes=changes,
+    )
+
+
+def _require_clerk(actor: User, village_id: int, roles: frozenset[str] = CLERKS) -> None:
+    if actor.role not in roles:
+        raise ApplicationError("Peran Anda tidak boleh melakukan langkah ini.")
+    if actor.village_id != village_id:
+        raise ApplicationError("Surat ini bukan milik desa Anda.")
+
+
+@transaction.atomic
+def incoming_create(
+    *, actor: User, village: Village, data: dict[str, Any], scan: tuple[str, bytes] | None = None
+) -> IncomingLetter:
+    """Record a received letter with the next agenda number of the year of receipt."""
+    _require_clerk(actor, village.pk)
+    cleaned = _incoming_data(data)
+    checked_scan = _scan_check(scan)
+    year = cleaned["received_on"].year
+    number = numbering.next_sequence(village=village, year=year, type_code=INCOMING_SEQUENCE)
+    incoming = IncomingLetter.objects.create(
+        village=village, year=year, agenda_number=number, recorded_by=actor, **cleaned
+    )
+    if checked_scan:
+        incoming.scan_name, data_bytes, incoming.scan_type = checked_scan
+        incoming.scan_size = len(data_bytes)
+        incoming.save(update_fields=["scan_name", "scan_type", "scan_size"])
+        IncomingScan.objects.create(incoming=incoming, data=data_bytes)
+    _incoming_audit(
+        actor,
+        incoming,
+        "recorded",
+        agenda_number=number,
+        sender=incoming.sender,
+        letter_number=incoming.letter_number,
+        scan=incoming.scan_name,
+    )
+    return incoming
+
+
+def _refresh_incoming_status(incoming: IncomingLetter) -> None:
+    states = list(incoming.dispositions.values_list("status", flat=True))
+    if not states:
+        status = IncomingLetter.Status.NEW
+    elif all(s == Disposition.Status.DONE for s in states):
+        status = IncomingLetter.Status.DONE
+    else:
+        status = IncomingLetter.Status.DISPOSED
+    if status != incoming.status:
+        incoming.status = status
+        incoming.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def disposition_create(
+    *,
+    actor: User,
+    incoming: IncomingLetter,
+    to_official: Official,
+    instruction: str,
+    due_on: dt.date | None = None,
+) -> Disposition:
+    """The kepala desa (or sekdes) passes the letter to an official with an instruction."""
+    _require_clerk(actor, incoming.village_id, SIGNERS | CLERKS)
+    if to_official.village_id != incoming.village_id or not to_official.is_active:
+        raise ValidationError({"to_official": "Pejabat tujuan bukan perangkat aktif desa ini."})
+    instruction = " ".join(instruction.split())
+    if not instruction:
+        raise ValidationError({"instruction": "Instruksi disposisi wajib diisi."})
+    if len(instruction) > 500:
+        raise ValidationError({"instruction": "Instruksi paling banyak 500 karakter."})
+    if due_on is not None and due_on < incoming.received_on:
+        raise ValidationError({"due_on": "Batas waktu tidak boleh sebelum tanggal surat diterima."})
+    incoming = IncomingLetter.objects.select_for_update().get(pk=incoming.pk)
+    disposition = Disposition.objects.create(
+        village_id=incoming.village_id,
+        incoming=incoming,
+        to_official=to_official,
+        instruction=instruction,
+        due_on=due_on,
+        created_by=actor,
+    )
+    _refresh_incoming_status(incoming)
+    _incoming_audit(
+        actor,
+        incoming,
+        "disposed",
+        disposition=disposition.public_id,
+        to=to_official.public_id,
+        instruction=instruction,
+        due_on=due_on.isoformat() if due_on else None,
+    )
+    return disposition
+
+
+@transaction.atomic
+def disposition_update(*, actor: User, disposition: Disposition, status: str, follow_up: str) -> Disposition:
+    """Record the follow-up of a disposition: by the official it went to, or the office."""
+    own = disposition.to_official.user_id == actor.pk
+    if not own:
+        _require_clerk(actor, disposition.village_id, SIGNERS | CLERKS)
+    elif actor.village_id != disposition.village_id:
+        raise ApplicationError("Surat ini bukan milik desa Anda.")
+    if status not in Disposition.Status.values:
+        raise ValidationError({"status": "Status tindak lanjut tidak dikenal."})
+    follow_up = " ".join(follow_up.split())
+    if len(follow_up) > 500:
+        raise ValidationError({"follow_up": "Tindak lanjut paling banyak 500 karakter."})
+    if status == Disposition.Status.DONE and not follow_up:
+        raise ValidationError({"follow_up": "Tuliskan tindak lanjutnya sebelum menandai selesai."})
+    disposition = (
+        Disposition.objects.select_for_update().select_related("incoming__village").get(pk=disposition.pk)
+    )
+    before = disposition.status
+    disposition.status, disposition.follow_up = status, follow_up
+    disposition.done_at = timezone.now() if status == Disposition.Status.DONE else None
+    disposition.save()
+    _refresh_incoming_status(disposition.incoming)
+    _incoming_audit(
+        actor,
+        disposition.incoming,
+        "followed_up",
+        disposition=disposition.public_id,
+        status=[before, status],
+        follow_up=follow_up,
+    )
+    return disposition

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import secrets
 import urllib.error
 import urllib.request
@@ -115,3 +116,17 @@ class BsreSigner:
             return str(data.get("error") or data.get("message") or response.status)
         except (ValueError, UnicodeDecodeError, AttributeError):
             return f"HTTP {response.status}"
+
+
+def signer_from_settings() -> BsreSigner:
+    """The deployment's TTE service: settings `BALAI_TTE_URL`, `BALAI_TTE_USERNAME`,
+    `BALAI_TTE_PASSWORD`, or the same names in the environment."""
+    from django.conf import settings
+
+    def value(name: str) -> str:
+        return str(getattr(settings, name, "") or os.environ.get(name, ""))
+
+    url = value("BALAI_TTE_URL")
+    if not url:
+        raise TteError("Layanan TTE belum dikonfigurasi (BALAI_TTE_URL).")
+    return BsreSigner(url, username=value("BALAI_TTE_USERNAME"), password=value("BALAI_TTE_PASSWORD"))

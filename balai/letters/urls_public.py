@@ -4,5 +4,6 @@ from balai.letters import views
 
 app_name = "verify"
 urlpatterns = [
+    path("lacak/<str:code>", views.tracking_public, name="tracking"),
     path("<str:token>", views.verify_public, name="letter"),
 ]

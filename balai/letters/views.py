@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
@@ -186,6 +187,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "signatories": signatories(village=letter.village) if letter.state == S.VERIFIED else [],
             "verify_url": verify_url(letter, with_payload=False) if letter.token else "",
             "can_correct": letter.state in (S.ISSUED, S.HANDED_OVER) and services.may(user, "request"),
+            "use_tte": numbering.settings_for(letter.village).use_tte,
         },
     )
 
@@ -193,6 +195,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
 ACTIONS = services.ACTIONS
 
 
+@sensitive_post_parameters("passphrase")
 @require("registry.read")
 @require_POST
 def transition(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
@@ -213,6 +216,7 @@ def transition(request: HttpRequest, public_id: str, action: str) -> HttpRespons
             action=action,
             reason=request.POST.get("reason", ""),
             official=official,
+            passphrase=request.POST.get("passphrase", ""),
         )
     except ValidationError as e:
         messages.error(request, " ".join(m for ms in _errors(e).values() for m in ms))
@@ -383,12 +387,29 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
         "number_format": prefs.number_format,
         "per_type_sequence": prefs.per_type_sequence,
         "paper": prefs.paper,
+        "use_tte": prefs.use_tte,
     }
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("form") == "kiosk":
+        try:
+            services.letter_kiosk_settings_update(
+                actor=_actor(request),
+                village=village,
+                kiosk_types=request.POST.getlist("kiosk_types"),
+                self_service_types=request.POST.getlist("self_service_types"),
+            )
+        except ValidationError as e:
+            errors = _errors(e)
+        except ApplicationError as e:
+            errors = {"__all__": [e.message]}
+        else:
+            messages.success(request, "Pengaturan anjungan disimpan.")
+            return redirect("letters:settings")
+    elif request.method == "POST":
         values = {
             "number_format": request.POST.get("number_format", ""),
             "per_type_sequence": request.POST.get("per_type_sequence") == "on",
             "paper": request.POST.get("paper", ""),
+            "use_tte": request.POST.get("use_tte") == "on",
         }
         try:
             services.letter_settings_update(
@@ -397,6 +418,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
                 number_format=str(values["number_format"]),
                 per_type_sequence=bool(values["per_type_sequence"]),
                 paper=str(values["paper"]),
+                use_tte=bool(values["use_tte"]),
             )
         except ValidationError as e:
             errors = _errors(e)
@@ -414,10 +436,26 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
             village_code=village.code,
             day=timezone.localdate(),
         )
+    offered, self_service = services.kiosk_policy(prefs)
+    if request.method == "POST" and request.POST.get("form") == "kiosk":
+        offered, self_service = (
+            request.POST.getlist("kiosk_types"),
+            request.POST.getlist("self_service_types"),
+        )
+    kiosk_rows = [
+        (t, t.code in offered, t.code in self_service, services.self_service_possible(t))
+        for t in REGISTRY.values()
+    ]
     return render(
         request,
         "letters/settings.html",
-        {"values": values, "errors": errors, "example": example, "papers": LetterSettings.Paper.choices},
+        {
+            "values": values,
+            "errors": errors,
+            "example": example,
+            "papers": LetterSettings.Paper.choices,
+            "kiosk_rows": kiosk_rows,
+        },
         status=400 if errors else 200,
     )
 
@@ -430,6 +468,15 @@ def verify_public(request: HttpRequest, token: str) -> HttpResponse:
     payload = request.GET.get("p", "")[:2048]
     verdict = selectors.verify_token(token=token[:64], payload=payload or None)
     return render(request, "letters/verify.html", {"verdict": verdict, "offline_checked": bool(payload)})
+
+
+def tracking_public(request: HttpRequest, code: str) -> HttpResponse:
+    """The resident's status link: type, status and dates only. Codes are random (≈49 bits)
+    and tries per address are limited, so codes cannot be walked."""
+    if over_limit(request, "tracking"):
+        return render(request, "letters/tracking.html", {"limited": True}, status=429)
+    status = selectors.tracking_status(code=code[:32])
+    return render(request, "letters/tracking.html", {"status": status}, status=200 if status else 404)
 
 
 @require("registry.read")

@@ -70,5 +70,43 @@ def main(n: int, workers: int) -> None:
     sys.stdout.write(json.dumps({"errors": errors, "sequences": sequences, "distinct": len(set(numbers))}))
 
 
+def issue_existing(operator_username: str, ids: list[int], workers: int) -> None:
+    """One of several processes issuing already signed letters of a shared database at once
+    (PostgreSQL): no migration, no data made here. Prints the errors as JSON."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.db import connections
+
+    from balai.accounts.models import User
+    from balai.letters import services
+    from balai.letters.models import Letter
+
+    operator = User.objects.get(username=operator_username)
+    letters = list(Letter.objects.filter(pk__in=ids))
+    connections.close_all()
+    errors: list[str] = []
+    barrier = threading.Barrier(workers)
+
+    def work(chunk: list[Letter]) -> None:
+        try:
+            barrier.wait(timeout=60)
+            for letter in chunk:
+                services.letter_issue(actor=operator, letter=letter)
+        except Exception as e:  # noqa: BLE001 - reported to the test
+            errors.append(repr(e))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(letters[i::workers],)) for i in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    sys.stdout.write(json.dumps({"errors": errors}))
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]))
+    if sys.argv[1] == "existing":
+        issue_existing(sys.argv[2], [int(x) for x in sys.argv[3].split(",")], int(sys.argv[4]))
+    else:
+        main(int(sys.argv[1]), int(sys.argv[2]))

@@ -102,3 +102,46 @@ def test_concurrent_issues_get_distinct_consecutive_numbers(
     assert sequences == list(range(1, n + 1))
     counter = LetterCounter.objects.get(village=resident_a.village, year=timezone.localdate().year)
     assert counter.last_number == n
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="several processes on one PostgreSQL database")
+@pytest.mark.django_db(transaction=True)
+def test_200_concurrent_issues_from_several_processes_on_postgresql(
+    operator_a, kades_a, kades_official_a, resident_a
+):
+    # given: 200 signed letters, committed so other processes see them
+    n, processes, threads = 200, 4, 10
+    letters = []
+    for _ in range(n):
+        letter = services.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
+        letters.append(services.letter_sign(actor=kades_a, letter=letter))
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = os.environ | {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    ids = [letter.pk for letter in letters]
+    # when: four processes of ten threads issue them at once
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "balai.letters.tests.concurrent_issue",
+                "existing",
+                operator_a.username,
+                ",".join(map(str, ids[i::processes])),
+                str(threads),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for i in range(processes)
+    ]
+    outputs = [p.communicate(timeout=600) for p in procs]
+    # then: 200 distinct consecutive numbers, no error
+    for p, (out, err) in zip(procs, outputs, strict=True):
+        assert p.returncode == 0, err.decode()[-2000:]
+        assert json.loads(out)["errors"] == []
+    rows = list(Letter.objects.filter(pk__in=ids).values_list("sequence", "number"))
+    assert sorted(s for s, _ in rows) == list(range(1, n + 1))
+    assert len({number for _, number in rows}) == n

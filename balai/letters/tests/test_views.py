@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from balai.letters import services
-from balai.letters.models import Letter
+from balai.letters.models import Letter, LetterSettings
 from balai.letters.services import verify_url
 from balai.letters.tests.conftest import DOMISILI_REQS, request_domisili
 
@@ -142,3 +142,49 @@ def test_settings_change_the_number_format_and_name_bad_codes(
     assert good.status_code == 302
     assert re.fullmatch(r"474\.4/0001/\d{4}", letter.number)
     assert letter.content["paper"] == "a4"
+
+
+def test_tracking_page_shows_type_status_and_dates_only(client, operator_a, resident_a):
+    # given
+    letter = request_domisili(operator_a, resident_a)
+    # when
+    got = client.get(f"/v/lacak/{letter.tracking_code_display}")
+    page = got.content.decode()
+    # then
+    assert got.status_code == 200
+    assert "Keterangan Domisili" in page
+    assert "Menunggu pemeriksaan petugas" in page
+    assert "SITI" not in page
+    assert resident_a.nik not in page
+
+
+@pytest.mark.parametrize("code", ["x", "a" * 10, "%00", "abcde-fghjk", "a" * 300])
+def test_tracking_page_unknown_code_is_404(client, db, code):
+    assert client.get(f"/v/lacak/{code}").status_code == 404
+
+
+def test_tracking_page_is_rate_limited(client, operator_a, resident_a):
+    letter = request_domisili(operator_a, resident_a)
+    for _ in range(30):
+        client.get(f"/v/lacak/{letter.tracking_code}")
+    assert client.get(f"/v/lacak/{letter.tracking_code}").status_code == 429
+
+
+def test_kiosk_settings_form_saves_and_names_refused_types(client, kades_a, village_a):
+    # given
+    client.force_login(kades_a)
+    url = reverse("letters:settings")
+    # when
+    bad = client.post(url, {"form": "kiosk", "kiosk_types": ["domisili"], "self_service_types": ["domisili"]})
+    good = client.post(
+        url, {"form": "kiosk", "kiosk_types": ["penduduk", "kuasa"], "self_service_types": ["penduduk"]}
+    )
+    # then
+    assert bad.status_code == 400
+    assert "Keterangan Domisili" in bad.content.decode()
+    assert good.status_code == 302
+    prefs = LetterSettings.objects.get(village=village_a)
+    assert set(prefs.kiosk_types) == {"kuasa", "penduduk"}
+    assert prefs.self_service_types == ["penduduk"]
+    page = client.get(url).content.decode()
+    assert 'name="self_service_types" value="penduduk"' in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,6 +21,8 @@ class Field:
     kind: str = "text"  # text, textarea, date, number (a count), money (rupiah, also [name_terbilang])
     required: bool = True
     help: str = ""
+    # (value, label) pairs; empty: free input.
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,14 +80,81 @@ def _adult(r: Resident) -> str:
     return ""
 
 
+MARRIAGE_MIN_AGE = 19  # UU 16/2019 (perubahan UU 1/1974), both sexes
+
+
+def _may_marry(r: Resident) -> str:
+    if err := _alive(r):
+        return err
+    if r.religion != 1:
+        return (
+            "Formulir nikah KUA (PMA 20/2019) untuk pernikahan secara Islam; pernikahan lainnya "
+            "dicatat di Disdukcapil."
+        )
+    if r.marital_status == 2:
+        return (
+            "Penduduk tercatat berstatus kawin; pernikahan berikutnya memerlukan penetapan "
+            "Pengadilan Agama dan diurus langsung di KUA."
+        )
+    age = r.age_on(timezone.localdate()) if r.birth_date else None
+    if age is None:
+        return "Tanggal lahir penduduk belum tercatat."
+    if age < MARRIAGE_MIN_AGE:
+        return (
+            f"Penduduk belum berumur {MARRIAGE_MIN_AGE} tahun; pernikahan memerlukan dispensasi "
+            "Pengadilan Agama."
+        )
+    return ""
+
+
+def _widowed(r: Resident) -> str:
+    if err := _alive(r):
+        return err
+    if r.marital_status != 4:
+        return "Penduduk tidak tercatat berstatus cerai mati."
+    return ""
+
+
 ALIVE = SubjectRule("penduduk hidup", _alive)
 DEAD = SubjectRule("penduduk yang telah meninggal", _dead)
 HEAD_OF_FAMILY = SubjectRule("kepala keluarga", _head_of_family)
 WOMAN = SubjectRule("penduduk perempuan", _woman)
 UNMARRIED = SubjectRule("penduduk belum kawin", _unmarried)
 ADULT = SubjectRule("penduduk dewasa (17 tahun ke atas atau sudah kawin)", _adult)
+MAY_MARRY = SubjectRule(
+    f"calon pengantin beragama Islam, berumur {MARRIAGE_MIN_AGE} tahun ke atas, belum kawin atau cerai",
+    _may_marry,
+)
+WIDOWED = SubjectRule("penduduk berstatus cerai mati (janda/duda ditinggal mati)", _widowed)
+
+# Requirement documents the registry itself stands for once the resident is identified
+# against it (the kiosk does that): copies of the KK and KTP add nothing to data tunggal.
+REGISTRY_COVERED = frozenset({"Fotokopi KK", "Fotokopi KTP"})
 
 PURPOSE = Field("keperluan", "Keperluan", "textarea")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A signature line on an attached form signed by a person, not by the village."""
+
+    label: str  # e.g. "Pemohon", "Ayah"
+    name: str  # placeholders allowed, e.g. "[NAMA]"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A further page printed with the letter (e.g. the KUA forms N2, N4, N5 with the N1), filled
+    from the same values; signed by the people named, so it carries no village signature."""
+
+    form_code: str  # printed top right, e.g. "Model N2"
+    title: str
+    body: tuple[str, ...]
+    signatures: tuple[Signature, ...]
+    # Printed only when this returns True for the subject on the letter's date.
+    when: Callable[[Resident, dt.date], bool] | None = None
+    # Lines before the title (addressee), with placeholders.
+    heading: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,6 +174,11 @@ class LetterType:
     biodata: tuple[str, ...] = field(
         default=("nama", "nik", "ttl", "jenis_kelamin", "agama", "status_perkawinan", "pekerjaan", "alamat")
     )
+    # Printed top right of the letter when it is a numbered official form, e.g. "Model N1".
+    form_code: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    # Further placeholders computed from the subject (e.g. "bin"/"binti"); keys are lower case.
+    derived: Callable[[Resident], dict[str, str]] | None = None
 
     @property
     def title(self) -> str:

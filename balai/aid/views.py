@@ -1,0 +1,751 @@
+"""Village UI of aid targeting and decision: parse input, call one service or selector, render.
+
+Objects are looked up through selectors with the user's village, so another village's public
+id gives 404 exactly like a missing one. Every page that shows candidates or recipients by
+name records the view in the audit trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from balai.accounts.decorators import require
+from balai.aid import forms, selectors, services, targeting
+from balai.aid.models import Candidate, Programme, Recipient
+from balai.aid.rules import FIELDS, RuleError
+from balai.core.errors import ApplicationError
+from balai.people.models import Family
+from balai.people.selectors import family_get
+from balai.regions.models import Village
+
+if TYPE_CHECKING:
+    from balai.accounts.models import User
+
+PAGE_SIZE = 50
+WHAT_IF_ROWS = 25
+
+
+def _village(request: HttpRequest) -> Village:
+    village: Village = request.scope.village  # type: ignore[attr-defined]
+    return village
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _can(request: HttpRequest, capability: str) -> bool:
+    return bool(request.scope.can(capability))  # type: ignore[attr-defined]
+
+
+def _get_or_404(getter: Callable[..., Any], request: HttpRequest, public_id: str) -> Any:
+    try:
+        return getter(village=_village(request), public_id=public_id)
+    except (Programme.DoesNotExist, Candidate.DoesNotExist, Recipient.DoesNotExist, Family.DoesNotExist):
+        raise Http404
+
+
+def _programme(request: HttpRequest, public_id: str) -> Programme:
+    programme: Programme = _get_or_404(selectors.programme_get, request, public_id)
+    return programme
+
+
+def _page(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("hal", "1")))
+    except ValueError:
+        return 1
+
+
+def _run(form: Any, call: Callable[[], Any]) -> tuple[bool, Any]:
+    """A service call for a valid form; its refusals become form errors."""
+    try:
+        return True, call()
+    except RuleError as exc:
+        for m in exc.messages:
+            form.add_error(None, m)
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
+    return False, None
+
+
+# --- Programmes ---------------------------------------------------------------------------
+
+
+@require("aid.read")
+def home(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    return render(
+        request,
+        "aid/home.html",
+        {
+            "rows": selectors.programme_overview(village=village),
+            "welfare": selectors.welfare_summary(village=village),
+        },
+    )
+
+
+@require("aid.write")
+def programme_create(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    today = timezone.localdate()
+    initial = {
+        "period": str(today.year),
+        "period_start": today.replace(month=1, day=1),
+        "period_end": today.replace(month=12, day=31),
+    }
+    form = forms.ProgrammeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        ok, programme = _run(
+            form,
+            lambda: services.programme_create(actor=_actor(request), village=village, data=form.cleaned_data),
+        )
+        if ok:
+            messages.success(request, _("Program disimpan. Atur syarat dan skor penjaringan."))
+            return redirect("aid:programme_detail", programme.public_id)
+    return render(request, "aid/programme_form.html", {"form": form, "title": _("Program bantuan baru")})
+
+
+@require("aid.write")
+def programme_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    programme = _programme(request, public_id)
+    form = forms.ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        programme.refresh_from_db()  # the ModelForm wrote into the instance while validating
+        ok, _p = _run(
+            form, lambda: services.programme_update(actor=_actor(request), programme=programme, data=data)
+        )
+        if ok:
+            messages.success(request, _("Perubahan program disimpan."))
+            return redirect("aid:programme_detail", programme.public_id)
+    return render(
+        request, "aid/programme_form.html", {"form": form, "programme": programme, "title": _("Ubah program")}
+    )
+
+
+@require("aid.read")
+def programme_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    programme = _programme(request, public_id)
+    village = _village(request)
+    ruleset = targeting.ruleset_for(programme)
+    return render(
+        request,
+        "aid/programme_detail.html",
+        {
+            "programme": programme,
+            "rules": [(r, FIELDS[r.field]) for r in ruleset.rules if r.field in FIELDS],
+            "exclusions": ruleset.exclusions,
+            "candidates": selectors.candidate_counts(village=village, programme=programme),
+            "recipients": selectors.recipient_counts(village=village, programme=programme),
+            "deliberations": selectors.deliberations_for(village=village, programme=programme),
+            "decree": selectors.programme_decree(village=village, programme=programme),
+            "benefit": selectors.benefit_label(programme),
+            "public": selectors.public_recipient_summary(village=village, programme=programme),
+        },
+    )
+
+
+# --- Rules and "what if" -------------------------------------------------------------------
+
+
+def _rule_forms(request: HttpRequest, programme: Programme) -> tuple[Any, Any, list[Programme]]:
+    village = _village(request)
+    others = [p for p in selectors.programmes_for_village(village=village) if p.pk != programme.pk]
+    if request.method == "POST":
+        rule_set = forms.RuleFormSet(request.POST, prefix="aturan")
+        ex_set = forms.ExclusionFormSet(request.POST, prefix="kecuali", form_kwargs={"programmes": others})
+    else:
+        rule_set = forms.RuleFormSet(
+            prefix="aturan",
+            initial=[
+                {
+                    "kind": c.kind,
+                    "field": c.field,
+                    "operator": c.operator,
+                    "value": ", ".join(str(v) for v in c.value) if isinstance(c.value, list) else c.value,
+                    "weight": c.weight or None,
+                    "tier": c.tier or None,
+                    "label": c.label,
+                }
+                for c in selectors.programme_criteria(village=village, programme=programme)
+            ],
+        )
+        ex_set = forms.ExclusionFormSet(
+            prefix="kecuali",
+            form_kwargs={"programmes": others},
+            initial=[
+                {"excluded": e.excluded.public_id, "basis": e.basis, "reason": e.reason}
+                for e in selectors.programme_exclusions(village=village, programme=programme)
+            ],
+        )
+    return rule_set, ex_set, others
+
+
+@require("aid.read")
+def rules(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The rule editor. "Coba" evaluates the rules as typed without saving; "Simpan" saves."""
+    programme = _programme(request, public_id)
+    rule_set, ex_set, _others = _rule_forms(request, programme)
+    errors: list[str] = []
+    what_if: dict[str, Any] | None = None
+    if request.method == "POST":
+        action = request.POST.get("aksi", "coba")
+        if action == "simpan" and not _can(request, "aid.write"):
+            raise PermissionDenied
+        if rule_set.is_valid() and ex_set.is_valid():
+            rows = [r for f in rule_set.forms if (r := f.row()) is not None]
+            excl = [r for f in ex_set.forms if (r := f.row()) is not None]
+            proposed = targeting.ruleset_from_rows(rows, excl)
+            try:
+                if action == "simpan":
+                    services.rules_save(actor=_actor(request), programme=programme, ruleset=proposed)
+                    messages.success(request, _("Aturan penjaringan disimpan."))
+                    return redirect("aid:programme_detail", programme.public_id)
+                evaluation = targeting.evaluate_programme(programme=programme, ruleset=proposed)
+                what_if = _what_if(request, programme, evaluation)
+            except RuleError as exc:
+                errors = exc.messages
+            except ApplicationError as exc:
+                errors = [exc.message]
+        else:
+            errors = [_("Periksa baris aturan yang ditandai.")]
+    return render(
+        request,
+        "aid/rules.html",
+        {
+            "programme": programme,
+            "rule_set": rule_set,
+            "ex_set": ex_set,
+            "errors": errors,
+            "what_if": what_if,
+            "fields": list(FIELDS.values()),
+        },
+    )
+
+
+def _what_if(request: HttpRequest, programme: Programme, evaluation: targeting.Evaluation) -> dict[str, Any]:
+    top = evaluation.order[:WHAT_IF_ROWS]
+    families = {
+        f.pk: f
+        for f in Family.objects.filter(
+            village=programme.village, pk__in=[evaluation.table.ids[i] for i in top]
+        ).select_related("head")
+    }
+    rows = [
+        {"rank": n, "family": families.get(evaluation.table.ids[i]), "explanation": evaluation.explain(i)}
+        for n, i in enumerate(top, start=1)
+    ]
+    services.recipient_list_viewed(
+        actor=_actor(request), programme=programme, what="what_if", count=len(rows)
+    )
+    return {"counts": evaluation.counts(), "rows": rows, "quota": programme.quota}
+
+
+# --- Candidates -----------------------------------------------------------------------------
+
+
+@require("aid.read")
+def candidates(request: HttpRequest, public_id: str) -> HttpResponse:
+    programme = _programme(request, public_id)
+    village = _village(request)
+    if request.method == "POST":
+        if not _can(request, "aid.write"):
+            raise PermissionDenied
+        if request.POST.get("aksi") == "verifikasi":
+            return _verify_selected(request, programme)
+        try:
+            counts = services.candidates_generate(actor=_actor(request), programme=programme)
+            messages.success(
+                request,
+                _(
+                    "Daftar calon dihitung: %(candidates)s calon dari %(families)s keluarga (%(excluded)s dikecualikan)."
+                )
+                % counts,
+            )
+        except RuleError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("aid:candidates", programme.public_id)
+    status = request.GET.get("status", "")
+    if status not in Candidate.Status.values:
+        status = ""
+    qs = selectors.candidate_list(village=village, programme=programme, status=status)
+    page = _page(request)
+    items = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    has_next = len(items) > PAGE_SIZE
+    items = items[:PAGE_SIZE]
+    services.recipient_list_viewed(
+        actor=_actor(request), programme=programme, what="candidates", count=len(items)
+    )
+    return render(
+        request,
+        "aid/candidates.html",
+        {
+            "programme": programme,
+            "candidates": items,
+            "counts": selectors.candidate_counts(village=village, programme=programme),
+            "statuses": Candidate.Status.choices,
+            "status": status,
+            "page": page,
+            "has_next": has_next,
+            "decreed": selectors.programme_decree(village=village, programme=programme) is not None,
+            "verify_form": forms.VerifyForm(
+                initial={
+                    "verified_on": timezone.localdate(),
+                    "verifier_name": _actor(request).get_full_name(),
+                }
+            ),
+        },
+    )
+
+
+def _verify_selected(request: HttpRequest, programme: Programme) -> HttpResponse:
+    """One field visit's result for the ticked candidates (all recorded, or none)."""
+    try:
+        chosen = selectors.candidates_by_public_ids(
+            village=_village(request), programme=programme, public_ids=request.POST.getlist("pilih")
+        )
+    except Candidate.DoesNotExist:
+        raise Http404
+    form = forms.VerifyForm(request.POST)
+    if not chosen:
+        messages.error(request, _("Pilih calon yang diverifikasi."))
+    elif not form.is_valid():
+        messages.error(request, _("Isi hasil, tanggal dan petugas verifikasi."))
+    else:
+        d = form.cleaned_data
+        try:
+            services.candidates_verify(
+                actor=_actor(request),
+                candidates=chosen,
+                result=d["result"],
+                verified_on=d["verified_on"],
+                verifier_name=d["verifier_name"],
+                notes=d["notes"],
+            )
+            messages.success(request, _("Hasil verifikasi %(n)s calon dicatat.") % {"n": len(chosen)})
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return redirect("aid:candidates", programme.public_id)
+
+
+@require("aid.write")
+def nominate(request: HttpRequest, public_id: str) -> HttpResponse:
+    programme = _programme(request, public_id)
+    village = _village(request)
+    form = forms.NominateForm(request.POST or None, village=village)
+    if request.method == "POST" and form.is_valid():
+        assert form.family is not None
+        family = form.family
+        ok, candidate = _run(
+            form,
+            lambda: services.candidate_nominate(
+                village=village,
+                family=family,
+                programme=programme,
+                source=form.cleaned_data["source"],
+                actor=_actor(request),
+                proposer_name=form.cleaned_data["proposer_name"],
+                note=form.cleaned_data["note"],
+            ),
+        )
+        if ok:
+            messages.success(request, _("Usulan masuk daftar calon."))
+            return redirect("aid:candidate_detail", candidate.public_id)
+    return render(
+        request, "aid/simple_form.html", {"form": form, "programme": programme, "title": _("Usulkan calon")}
+    )
+
+
+@require("aid.read")
+def candidate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    candidate: Candidate = _get_or_404(selectors.candidate_get, request, public_id)
+    form = forms.VerifyForm(
+        request.POST or None,
+        initial={"verified_on": timezone.localdate(), "verifier_name": _actor(request).get_full_name()},
+    )
+    if request.method == "POST":
+        if not _can(request, "aid.write"):
+            raise PermissionDenied
+        if form.is_valid():
+            d = form.cleaned_data
+            ok, _v = _run(
+                form,
+                lambda: services.candidate_verify(
+                    actor=_actor(request),
+                    candidate=candidate,
+                    result=d["result"],
+                    verified_on=d["verified_on"],
+                    verifier_name=d["verifier_name"],
+                    notes=d["notes"],
+                ),
+            )
+            if ok:
+                messages.success(request, _("Hasil verifikasi dicatat."))
+                return redirect("aid:candidate_detail", candidate.public_id)
+    services.recipient_list_viewed(
+        actor=_actor(request), programme=candidate.programme, what=f"candidate:{candidate.public_id}", count=1
+    )
+    return render(
+        request,
+        "aid/candidate_detail.html",
+        {
+            "candidate": candidate,
+            "programme": candidate.programme,
+            "verifications": list(candidate.verifications.all()),
+            "form": form,
+            "can_verify": candidate.status in services.OPEN_CANDIDATE,
+        },
+    )
+
+
+# --- Deliberation and decree ----------------------------------------------------------------
+
+
+@require("aid.write")
+def deliberation_create(request: HttpRequest, public_id: str) -> HttpResponse:
+    programme = _programme(request, public_id)
+    village = _village(request)
+    verified = list(
+        selectors.candidate_list(village=village, programme=programme, status=Candidate.Status.VERIFIED)
+    )
+    form = forms.DeliberationForm(
+        request.POST or None, initial={"held_on": timezone.localdate(), "place": _("Balai Desa")}
+    )
+    if request.method == "POST":
+        try:
+            approved = selectors.candidates_by_public_ids(
+                village=village, programme=programme, public_ids=request.POST.getlist("setuju")
+            )
+            declined = selectors.candidates_by_public_ids(
+                village=village, programme=programme, public_ids=request.POST.getlist("tolak")
+            )
+        except Candidate.DoesNotExist:
+            raise Http404
+        if form.is_valid():
+            d = form.cleaned_data
+            ok, _d = _run(
+                form,
+                lambda: services.deliberation_record(
+                    actor=_actor(request),
+                    programme=programme,
+                    held_on=d["held_on"],
+                    place=d["place"],
+                    chair=d["chair"],
+                    minutes=d["minutes"],
+                    attendees=form.attendee_list(),
+                    approved=approved,
+                    declined=declined,
+                ),
+            )
+            if ok:
+                messages.success(request, _("Hasil musyawarah desa dicatat."))
+                return redirect("aid:programme_detail", programme.public_id)
+    services.recipient_list_viewed(
+        actor=_actor(request), programme=programme, what="deliberation", count=len(verified)
+    )
+    chosen = (
+        set(request.POST.getlist("setuju")) if request.method == "POST" else {c.public_id for c in verified}
+    )
+    return render(
+        request,
+        "aid/deliberation_form.html",
+        {"programme": programme, "form": form, "verified": verified, "chosen": chosen},
+    )
+
+
+@require("aid.decide")
+def decree_create(request: HttpRequest, public_id: str) -> HttpResponse:
+    programme = _programme(request, public_id)
+    village = _village(request)
+    deliberations = selectors.deliberations_for(village=village, programme=programme)
+    form = forms.DecreeForm(
+        request.POST or None,
+        deliberations=deliberations,
+        initial={
+            "decided_on": timezone.localdate(),
+            "title": _("Penetapan Keluarga Penerima Manfaat %(name)s") % {"name": programme.name},
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        deliberation = next(x for x in deliberations if x.public_id == d["deliberation"])
+        ok, _decree = _run(
+            form,
+            lambda: services.decree_issue(
+                actor=_actor(request),
+                programme=programme,
+                deliberation=deliberation,
+                number=d["number"],
+                title=d["title"],
+                decided_on=d["decided_on"],
+            ),
+        )
+        if ok:
+            messages.success(request, _("SK ditetapkan; penerima terdaftar."))
+            return redirect("aid:recipients", programme.public_id)
+    approved = selectors.candidate_list(
+        village=village, programme=programme, status=Candidate.Status.APPROVED
+    )
+    services.recipient_list_viewed(
+        actor=_actor(request), programme=programme, what="decree", count=approved.count()
+    )
+    return render(
+        request,
+        "aid/decree_form.html",
+        {"programme": programme, "form": form, "approved": approved, "deliberations": deliberations},
+    )
+
+
+# --- Recipients -----------------------------------------------------------------------------
+
+
+@require("aid.read")
+def recipients(request: HttpRequest, public_id: str) -> HttpResponse:
+    programme = _programme(request, public_id)
+    village = _village(request)
+    status = request.GET.get("status", "")
+    if status not in Recipient.Status.values:
+        status = ""
+    qs = selectors.recipient_list(village=village, programme=programme, status=status)
+    page = _page(request)
+    items = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    has_next = len(items) > PAGE_SIZE
+    items = items[:PAGE_SIZE]
+    services.recipient_list_viewed(
+        actor=_actor(request), programme=programme, what="recipients", count=len(items)
+    )
+    return render(
+        request,
+        "aid/recipients.html",
+        {
+            "programme": programme,
+            "recipients": items,
+            "counts": selectors.recipient_counts(village=village, programme=programme),
+            "statuses": Recipient.Status.choices,
+            "status": status,
+            "page": page,
+            "has_next": has_next,
+            "decree": selectors.programme_decree(village=village, programme=programme),
+        },
+    )
+
+
+@require("aid.read")
+def recipient_add(request: HttpRequest, public_id: str) -> HttpResponse:
+    programme = _programme(request, public_id)
+    village = _village(request)
+    decree = selectors.programme_decree(village=village, programme=programme)
+    if not (_can(request, "aid.decide") if decree else _can(request, "aid.write")):
+        raise PermissionDenied
+    form = forms.RecipientAddForm(request.POST or None, village=village)
+    if request.method == "POST" and form.is_valid():
+        assert form.family is not None
+        family = form.family
+        ok, recipient = _run(
+            form,
+            lambda: services.recipient_enrol(
+                actor=_actor(request),
+                programme=programme,
+                family=family,
+                source=Recipient.Source.MANUAL,
+                external_id=form.cleaned_data["external_id"],
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if ok:
+            messages.success(request, _("Penerima ditambahkan."))
+            return redirect("aid:recipient_detail", recipient.public_id)
+    return render(
+        request,
+        "aid/simple_form.html",
+        {"form": form, "programme": programme, "title": _("Tambah penerima"), "decree": decree},
+    )
+
+
+@require("aid.read")
+def recipient_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    recipient: Recipient = _get_or_404(selectors.recipient_get, request, public_id)
+    village = _village(request)
+    may_change = _can(request, "aid.decide") if recipient.decree_id else _can(request, "aid.write")
+    form = forms.RecipientStatusForm(request.POST or None)
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        if form.is_valid():
+            ok, _r = _run(
+                form,
+                lambda: services.recipient_change_status(
+                    actor=_actor(request),
+                    recipient=recipient,
+                    status=form.cleaned_data["status"],
+                    reason=form.cleaned_data["reason"],
+                ),
+            )
+            if ok:
+                messages.success(request, _("Perubahan status penerima dicatat."))
+                return redirect("aid:recipient_detail", recipient.public_id)
+    services.recipient_list_viewed(
+        actor=_actor(request), programme=recipient.programme, what=f"recipient:{recipient.public_id}", count=1
+    )
+    return render(
+        request,
+        "aid/recipient_detail.html",
+        {
+            "recipient": recipient,
+            "programme": recipient.programme,
+            "changes": selectors.recipient_changes(village=village, recipient=recipient),
+            "form": form,
+            "may_change": may_change,
+        },
+    )
+
+
+# --- Welfare data -------------------------------------------------------------------------
+
+
+@require("aid.read")
+def welfare_home(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    form = forms.FamilyPickForm(request.POST or None, village=village)
+    if request.method == "POST" and form.is_valid():
+        assert form.family is not None
+        return redirect("aid:family_welfare", form.family.public_id)
+    return render(
+        request,
+        "aid/welfare_home.html",
+        {"form": form, "summary": selectors.welfare_summary(village=village)},
+    )
+
+
+def _family(request: HttpRequest, public_id: str) -> Family:
+    family: Family = _get_or_404(family_get, request, public_id)
+    return family
+
+
+@require("aid.read")
+def family_welfare(request: HttpRequest, public_id: str) -> HttpResponse:
+    family = _family(request, public_id)
+    village = _village(request)
+    if request.method == "POST":
+        raise Http404  # read-only page; forms post to their own pages
+    services.family_welfare_viewed(actor=_actor(request), family=family)
+    return render(
+        request,
+        "aid/family_welfare.html",
+        {
+            "family": family,
+            "surveys": selectors.welfare_history(village=village, family=family),
+            "deciles": selectors.decile_history(village=village, family=family),
+            "aid_status": selectors.family_aid_status(village=village, family=family),
+        },
+    )
+
+
+@require("aid.write")
+def survey_create(request: HttpRequest, public_id: str) -> HttpResponse:
+    family = _family(request, public_id)
+    village = _village(request)
+    form = forms.SurveyForm(
+        request.POST or None,
+        initial={"surveyed_on": timezone.localdate(), "enumerator_name": _actor(request).get_full_name()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok, _s = _run(
+            form,
+            lambda: services.welfare_survey_record(
+                actor=_actor(request), village=village, family=family, data=data
+            ),
+        )
+        if ok:
+            messages.success(request, _("Pendataan kesejahteraan disimpan."))
+            return redirect("aid:family_welfare", family.public_id)
+    return render(request, "aid/survey_form.html", {"form": form, "family": family})
+
+
+@require("aid.write")
+def decile_create(request: HttpRequest, public_id: str) -> HttpResponse:
+    family = _family(request, public_id)
+    village = _village(request)
+    form = forms.DecileForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        ok, _d = _run(
+            form,
+            lambda: services.decile_record(
+                actor=_actor(request),
+                village=village,
+                family=family,
+                decile=d["decile"],
+                received_on=d["received_on"],
+                source=d["source"],
+                reference_period=d["reference_period"],
+            ),
+        )
+        if ok:
+            messages.success(request, _("Desil resmi dicatat."))
+            return redirect("aid:family_welfare", family.public_id)
+    return render(
+        request, "aid/simple_form.html", {"form": form, "family": family, "title": _("Catat desil DTSEN")}
+    )
+
+
+@require("aid.write")
+def decile_import(request: HttpRequest) -> HttpResponse:
+    """A DTSEN decile list as received (No. KK + desil): applied whole or refused whole."""
+    village = _village(request)
+    form = forms.DecileImportForm(
+        request.POST or None, request.FILES or None, initial={"received_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = form.rows()
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            d = form.cleaned_data
+            ok, count = _run(
+                form,
+                lambda: services.deciles_import(
+                    actor=_actor(request),
+                    village=village,
+                    rows=rows,
+                    received_on=d["received_on"],
+                    source=d["source"],
+                    reference_period=d["reference_period"],
+                ),
+            )
+            if ok:
+                messages.success(request, _("%(n)s desil DTSEN disimpan.") % {"n": count})
+                return redirect("aid:welfare_home")
+    return render(
+        request, "aid/simple_form.html", {"form": form, "title": _("Impor desil DTSEN"), "multipart": True}
+    )
+
+
+# --- Public transparency ------------------------------------------------------------------
+
+
+def public_programmes(request: HttpRequest, code: str) -> HttpResponse:
+    """What a village chose to publish: counts, or counts and masked names. Never addresses,
+    never NIK/KK, never programmes kept private (the default)."""
+    try:
+        village = Village.objects.get(code=code, is_active=True)
+    except Village.DoesNotExist:
+        raise Http404
+    published = [
+        (p, selectors.public_recipient_summary(village=village, programme=p))
+        for p in selectors.programmes_for_village(village=village).exclude(privacy=Programme.Privacy.PRIVATE)
+    ]
+    return render(request, "aid/public.html", {"village": village, "published": published})

@@ -1,0 +1,478 @@
+"""Back office of the front desk (`/layanan/`): counters, queue, complaints, guest book, IKM, printers.
+
+Objects are looked up through selectors with the user's village, so another village's public
+id answers 404 exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from balai.accounts.decorators import require
+from balai.core.errors import ApplicationError
+from balai.desk import printing, selectors, services
+from balai.desk.models import IKM_ELEMENTS, Complaint, Counter, PrinterConfig, ServiceCategory
+from balai.regions.models import Village
+
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+
+
+def _village(request: HttpRequest) -> Village:
+    village: Village = request.scope.village  # type: ignore[attr-defined]
+    return village
+
+
+def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+def parse_month(value: str | None, today: dt.date) -> tuple[int, int]:
+    """`2026-11` -> (2026, 11); anything else: this month."""
+    try:
+        year, month = (int(x) for x in (value or "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        return today.year, today.month
+    if not 2000 <= year <= 2100:
+        return today.year, today.month
+    return year, month
+
+
+def month_context(year: int, month: int) -> dict[str, Any]:
+    prev = dt.date(year, month, 1) - dt.timedelta(days=1)
+    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+    return {
+        "month_label": f"{MONTHS[month - 1]} {year}",
+        "month_value": f"{year}-{month:02d}",
+        "prev_month": f"{prev.year}-{prev.month:02d}",
+        "next_month": f"{nxt.year}-{nxt.month:02d}",
+    }
+
+
+# --- Home ----------------------------------------------------------------------------------
+
+
+@require("desk.operate")
+def home(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    services.ensure_defaults(village=village)
+    today = timezone.localdate()
+    counters = list(selectors.counter_list(village=village, active_only=True))
+    return render(
+        request,
+        "desk/home.html",
+        {
+            "status": selectors.queue_status(village=village, day=today),
+            "counters": counters,
+            "complaints": selectors.complaint_counts(village=village),
+            "tickets": selectors.tickets_today(village=village, day=today, limit=30),
+            "today": today,
+        },
+    )
+
+
+# --- Categories and counters ---------------------------------------------------------------
+
+
+def _category_data(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "name": request.POST.get("name", ""),
+        "code": request.POST.get("code", ""),
+        "order": request.POST.get("order") or 0,
+        "is_active": request.POST.get("is_active") == "on",
+    }
+
+
+@require("desk.operate")
+def category_list(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            data = _category_data(request) | {"is_active": True}
+            category = services.category_save(actor=request.user, village=village, data=data)  # type: ignore[arg-type]
+        except (ValidationError, ValueError) as exc:
+            errors = (
+                _errors(exc) if isinstance(exc, ValidationError) else {"order": [_("Urutan harus angka.")]}
+            )
+        else:
+            messages.success(request, _("Layanan %(name)s ditambahkan.") % {"name": category.name})
+            return redirect("desk:category_list")
+    return render(
+        request,
+        "desk/category_list.html",
+        {"categories": selectors.category_list(village=village), "errors": errors, "form": request.POST},
+        status=400 if errors else 200,
+    )
+
+
+@require("desk.operate")
+def category_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    village = _village(request)
+    try:
+        category = selectors.category_get(village=village, public_id=public_id)
+    except ServiceCategory.DoesNotExist:
+        raise Http404
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            services.category_save(
+                actor=request.user,  # type: ignore[arg-type]
+                village=village,
+                data=_category_data(request),
+                category=category,
+            )
+        except (ValidationError, ValueError) as exc:
+            errors = (
+                _errors(exc) if isinstance(exc, ValidationError) else {"order": [_("Urutan harus angka.")]}
+            )
+        else:
+            messages.success(request, _("Layanan %(name)s disimpan.") % {"name": category.name})
+            return redirect("desk:category_list")
+    return render(
+        request,
+        "desk/category_edit.html",
+        {"category": category, "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+def _counter_data(request: HttpRequest, village: Village) -> dict[str, Any]:
+    wanted = request.POST.getlist("categories")
+    categories = list(selectors.category_list(village=village).filter(public_id__in=wanted))
+    if len(categories) != len(set(wanted)):
+        raise Http404  # another village's (or no) category: as for a missing one
+    return {
+        "name": request.POST.get("name", ""),
+        "order": request.POST.get("order") or 0,
+        # The add form has no checkbox (a new counter is active); the edit form says it is there.
+        "is_active": request.POST.get("is_active") == "on" or "is_active_present" not in request.POST,
+        "categories": categories,
+    }
+
+
+@require("desk.operate")
+def counter_list(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data = _counter_data(request, village)
+        try:
+            counter = services.counter_save(actor=request.user, village=village, data=data)  # type: ignore[arg-type]
+        except (ValidationError, ValueError) as exc:
+            errors = (
+                _errors(exc) if isinstance(exc, ValidationError) else {"order": [_("Urutan harus angka.")]}
+            )
+        else:
+            messages.success(request, _("%(name)s ditambahkan.") % {"name": counter.name})
+            return redirect("desk:counter_list")
+    return render(
+        request,
+        "desk/counter_list.html",
+        {
+            "counters": selectors.counter_list(village=village),
+            "categories": selectors.category_list(village=village, active_only=True),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _counter(request: HttpRequest, public_id: str) -> Counter:
+    try:
+        return selectors.counter_get(village=_village(request), public_id=public_id)
+    except Counter.DoesNotExist:
+        raise Http404
+
+
+@require("desk.operate")
+def counter_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    village = _village(request)
+    counter = _counter(request, public_id)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data = _counter_data(request, village)
+        try:
+            services.counter_save(actor=request.user, village=village, data=data, counter=counter)  # type: ignore[arg-type]
+        except (ValidationError, ValueError) as exc:
+            errors = (
+                _errors(exc) if isinstance(exc, ValidationError) else {"order": [_("Urutan harus angka.")]}
+            )
+        else:
+            messages.success(request, _("%(name)s disimpan.") % {"name": counter.name})
+            return redirect("desk:counter_list")
+    return render(
+        request,
+        "desk/counter_edit.html",
+        {
+            "counter": counter,
+            "chosen": {c.pk for c in counter.categories.all()},
+            "categories": selectors.category_list(village=village, active_only=True),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+COUNTER_ACTIONS = ("next", "recall", "done", "skip")
+
+
+@require("desk.operate")
+def counter_desk(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The operator's page at one counter: call next, recall, done, skip."""
+    village = _village(request)
+    counter = _counter(request, public_id)
+    today = timezone.localdate()
+    problem = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        actor = request.user
+        try:
+            if action == "next":
+                called = services.ticket_call_next(actor=actor, village=village, counter=counter)  # type: ignore[arg-type]
+                if called is None:
+                    problem = _("Tidak ada antrean yang menunggu.")
+            elif action == "recall":
+                services.ticket_recall(actor=actor, village=village, counter=counter)  # type: ignore[arg-type]
+            elif action in ("done", "skip"):
+                services.ticket_finish(actor=actor, village=village, counter=counter, skip=action == "skip")  # type: ignore[arg-type]
+            else:
+                problem = _("Aksi tidak dikenal.")
+        except ApplicationError as exc:
+            problem = exc.message
+        if not problem and not request.headers.get("HX-Request"):
+            return redirect("desk:counter_desk", public_id=counter.public_id)
+    context = {
+        "counter": counter,
+        "current": services.counter_current(village=village, counter=counter, day=today),
+        "waiting": selectors.counter_waiting(village=village, counter=counter, day=today),
+        "status": selectors.queue_status(village=village, day=today),
+        "problem": problem,
+    }
+    template = "desk/_counter_panel.html" if request.headers.get("HX-Request") else "desk/counter_desk.html"
+    return render(request, template, context, status=400 if problem and request.method == "POST" else 200)
+
+
+# --- Complaints ----------------------------------------------------------------------------
+
+
+@require("desk.operate")
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    state = request.GET.get("status", "")
+    if state not in Complaint.State.values:
+        state = ""
+    return render(
+        request,
+        "desk/complaint_list.html",
+        {
+            "complaints": selectors.complaint_list(village=village, state=state)[:200],
+            "state": state,
+            "states": Complaint.State.choices,
+            "counts": selectors.complaint_counts(village=village),
+        },
+    )
+
+
+@require("desk.operate")
+def complaint_create(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            complaint, _created = services.complaint_submit(
+                actor=request.user,  # type: ignore[arg-type]
+                village=village,
+                data=request.POST.dict(),
+                submit_key=request.POST.get("submit_key", ""),
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(
+                request,
+                _("Pengaduan dicatat dengan nomor %(number)s.") % {"number": complaint.tracking_display},
+            )
+            return redirect("desk:complaint_detail", public_id=complaint.public_id)
+    return render(
+        request,
+        "desk/complaint_form.html",
+        {"errors": errors, "form": request.POST, "kinds": Complaint.Kind.choices, "submit_key": _new_key()},
+        status=400 if errors else 200,
+    )
+
+
+def _new_key() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(16)
+
+
+@require("desk.operate")
+def complaint_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    village = _village(request)
+    try:
+        complaint = selectors.complaint_get(village=village, public_id=public_id)
+    except Complaint.DoesNotExist:
+        raise Http404
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            services.complaint_handle(
+                actor=request.user,  # type: ignore[arg-type]
+                complaint=complaint,
+                state=request.POST.get("state", ""),
+                response=request.POST.get("response", ""),
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Tindak lanjut disimpan."))
+            return redirect("desk:complaint_detail", public_id=complaint.public_id)
+    return render(
+        request,
+        "desk/complaint_detail.html",
+        {"complaint": complaint, "states": Complaint.State.choices, "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+# --- Guest book ----------------------------------------------------------------------------
+
+
+@require("desk.operate")
+def guest_list(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            services.guest_sign(
+                actor=request.user,  # type: ignore[arg-type]
+                village=village,
+                data=request.POST.dict(),
+                submit_key=request.POST.get("submit_key", ""),
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Tamu dicatat."))
+            return redirect("desk:guest_list")
+    year, month = parse_month(request.GET.get("bulan"), today)
+    return render(
+        request,
+        "desk/guest_list.html",
+        {
+            "entries": selectors.guest_list(village=village, year=year, month=month),
+            "errors": errors,
+            "form": request.POST,
+            "submit_key": _new_key(),
+            **month_context(year, month),
+        },
+        status=400 if errors else 200,
+    )
+
+
+# --- IKM -----------------------------------------------------------------------------------
+
+
+@require("desk.operate")
+def ikm_report(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    year, month = parse_month(request.GET.get("bulan"), timezone.localdate())
+    return render(
+        request,
+        "desk/ikm_report.html",
+        {
+            "report": selectors.ikm_report(village=village, year=year, month=month),
+            "questions": {code: question for code, _label, question in IKM_ELEMENTS},
+            **month_context(year, month),
+        },
+    )
+
+
+# --- Printers ------------------------------------------------------------------------------
+
+
+def _devices(village: Village) -> list[Any]:
+    try:
+        from balai.kiosk.selectors import device_list
+    except ImportError:  # pragma: no cover - the kiosk app always ships its selectors
+        return []
+    return list(device_list(village=village))
+
+
+@require("kiosk.manage")
+def printer_list(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    errors: dict[str, list[str]] = {}
+    devices = _devices(village)
+    if request.method == "POST":
+        device_id = request.POST.get("device_id", "")
+        if device_id not in {d.public_id for d in devices}:
+            raise Http404  # not a device of this village: as for a missing one
+        try:
+            services.printer_save(
+                actor=request.user,  # type: ignore[arg-type]
+                village=village,
+                device_id=device_id,
+                data=request.POST.dict(),
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Printer disimpan."))
+            return redirect("desk:printer_list")
+    printers = list(selectors.printer_list(village=village))
+    labels = {d.public_id: d.label for d in devices}
+    return render(
+        request,
+        "desk/printer_list.html",
+        {
+            "printers": [(p, labels.get(p.device_id, p.device_id)) for p in printers],
+            "devices": devices,
+            "kinds": PrinterConfig.Kind.choices,
+            "errors": errors,
+            "form": request.POST,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+@require("kiosk.manage")
+def printer_test(request: HttpRequest, public_id: str) -> HttpResponse:
+    village = _village(request)
+    try:
+        config = selectors.printer_get(village=village, public_id=public_id)
+    except PrinterConfig.DoesNotExist:
+        raise Http404
+    payload = printing.compose(
+        config,
+        [("title", config.header or f"Desa {village.name}"), ("", _("Tes printer")), ("big", "A-000")],
+    )
+    result = printing.send(config, payload)
+    (messages.success if result.ok else messages.error)(request, result.message)
+    return redirect("desk:printer_list")

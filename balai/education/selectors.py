@@ -1,0 +1,630 @@
+"""Reads of the education module; every selector takes the village (or the readable villages).
+
+Children are the registry's living residents whose age on the reference date is in range.
+Their newest enrolment comes with them in one query (a join on the `is_latest` row), so a
+village list is three small queries and the regency counts one grouped query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Case, Count, FilteredRelation, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from balai.core.masking import mask_number
+from balai.education import rules
+from balai.education.models import (
+    AbsenceReport,
+    Enrolment,
+    FollowUp,
+    Level,
+    Scholarship,
+    School,
+    VillageSummary,
+)
+from balai.people import codes
+from balai.people.models import Resident
+from balai.people.selectors import resident_get
+from balai.regions.models import Village
+
+# --- Schools and one child's records ---------------------------------------------------------
+
+
+def school_list(*, village: Village, active_only: bool = False) -> QuerySet[School]:
+    qs = School.objects.filter(village=village)
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def school_get(*, village: Village, public_id: str) -> School:
+    return School.objects.get(village=village, public_id=public_id)
+
+
+def child_get(*, village: Village, public_id: str) -> Resident:
+    """A living resident of the village; another village's id raises DoesNotExist as a missing one."""
+    resident = resident_get(village=village, public_id=public_id)
+    if resident.status != codes.STATUS_ALIVE:
+        raise Resident.DoesNotExist
+    return resident
+
+
+def enrolment_get(*, village: Village, public_id: str) -> Enrolment:
+    return Enrolment.objects.select_related("resident", "school").get(village=village, public_id=public_id)
+
+
+def child_enrolments(*, village: Village, resident: Resident) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(village=village, resident=resident).select_related(
+        "school", "recorded_by"
+    )
+
+
+def child_absences(*, village: Village, resident: Resident) -> QuerySet[AbsenceReport]:
+    return AbsenceReport.objects.filter(village=village, resident=resident)
+
+
+def child_scholarships(*, village: Village, resident: Resident) -> QuerySet[Scholarship]:
+    return Scholarship.objects.filter(village=village, resident=resident)
+
+
+def child_followups(*, village: Village, resident: Resident) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(village=village, resident=resident).select_related("recorded_by")
+
+
+# --- Children of a village, classified -------------------------------------------------------
+
+CHILD_FIELDS = (
+    "pk",
+    "public_id",
+    "name",
+    "nik",
+    "sex",
+    "birth_date",
+    "education_current",
+    "education_kk",
+    "rt__dusun_id",
+    "rt__dusun__name",
+    "rt__rw",
+    "rt__rt",
+    "le__status",
+    "le__level",
+    "le__school_year",
+    "le__grade",
+    "le__repeated",
+    "le__school_id",
+)
+
+
+def _with_latest(qs: QuerySet[Resident]) -> QuerySet[Resident]:
+    return qs.annotate(le=FilteredRelation("enrolments", condition=Q(enrolments__is_latest=True)))
+
+
+def _aged(qs: QuerySet[Resident], day: dt.date, youngest: int, oldest: int) -> QuerySet[Resident]:
+    after, on_or_before = rules.birth_range(day, youngest, oldest)
+    return qs.filter(status=codes.STATUS_ALIVE, birth_date__gt=after, birth_date__lte=on_or_before)
+
+
+def _latest(row: dict[str, Any]) -> rules.Latest | None:
+    if row["le__status"] is None:
+        return None
+    return rules.Latest(
+        status=row["le__status"],
+        level=row["le__level"],
+        school_year=row["le__school_year"],
+        repeated=bool(row["le__repeated"]),
+    )
+
+
+@dataclass
+class Child:
+    pk: int
+    public_id: str
+    name: str
+    nik_masked: str
+    sex: str
+    age: int
+    dusun_id: int | None
+    place: str
+    status: str
+    reason: str
+    risks: list[str]
+    school: str = ""
+    grade: int | None = None
+    school_year: int | None = None
+    registry_education: str = ""
+    pip: str = ""
+    followup: str = ""
+    followup_on: dt.date | None = None
+
+    @property
+    def status_label(self) -> str:
+        return str(rules.Status(self.status).label)
+
+    @property
+    def reason_label(self) -> str:
+        return str(rules.Reason(self.reason).label) if self.reason else ""
+
+    @property
+    def risk_labels(self) -> list[str]:
+        return [str(rules.Risk(r).label) for r in self.risks]
+
+    @property
+    def needs_follow_up(self) -> bool:
+        return self.status == rules.Status.OUT or bool(self.risks)
+
+
+def recent_absences(*, villages: Iterable[int], day: dt.date) -> set[int]:
+    """Residents with a long-absence report in the `ABSENCE_DAYS` before `day`."""
+    since = day - dt.timedelta(days=rules.ABSENCE_DAYS)
+    return set(
+        AbsenceReport.objects.filter(
+            village_id__in=list(villages), reported_on__gt=since, reported_on__lte=day
+        )
+        .order_by()
+        .values_list("resident_id", flat=True)
+        .distinct()
+    )
+
+
+def _children_qs(*, village: Village, day: dt.date, filters: ChildFilters | None) -> QuerySet[Resident]:
+    """Children aged 7–18 on `day` (narrowed by the filters' dusun and ages), by name."""
+    youngest, oldest = rules.SCHOOL_AGE
+    if filters is not None and filters.age_min is not None:
+        youngest = max(youngest, filters.age_min)
+    if filters is not None and filters.age_max is not None:
+        oldest = min(oldest, filters.age_max)
+    qs = _aged(_with_latest(Resident.objects.filter(village=village)), day, youngest, oldest)
+    if filters is not None and filters.dusun is not None:
+        qs = qs.filter(rt__dusun_id=filters.dusun)
+    return qs.order_by("name_key", "pk")
+
+
+def school_age_children(
+    *, village: Village, day: dt.date, filters: ChildFilters | None = None
+) -> list[Child]:
+    """Every living resident aged 7–18 on `day`, with status, reason, risks, PIP and the
+    latest follow-up, ordered by name; narrowed by `filters`."""
+    rows = list(_children_qs(village=village, day=day, filters=filters).values(*CHILD_FIELDS))
+    children = _classified(village=village, day=day, rows=rows)
+    return filter_children(children, filters) if filters is not None else children
+
+
+def school_age_page(
+    *, village: Village, day: dt.date, filters: ChildFilters, offset: int, limit: int
+) -> tuple[list[Child], int]:
+    """One page of `school_age_children` and the total. Without a status or reason filter the
+    database pages (only the page's children are classified); with one, all are classified."""
+    if filters.status or filters.reason:
+        children = school_age_children(village=village, day=day, filters=filters)
+        return children[offset : offset + limit], len(children)
+    qs = _children_qs(village=village, day=day, filters=filters)
+    rows = list(qs[offset : offset + limit].values(*CHILD_FIELDS))
+    return _classified(village=village, day=day, rows=rows), qs.count()
+
+
+def _classified(*, village: Village, day: dt.date, rows: list[dict[str, Any]]) -> list[Child]:
+    school_year = rules.school_year_of(day)
+    schools = dict(School.objects.filter(village=village).values_list("pk", "name"))
+    absent = recent_absences(villages=[village.pk], day=day)
+    pip = dict(
+        Scholarship.objects.filter(village=village, year=day.year).values_list("resident_id", "status")
+    )
+    pip_labels = dict(Scholarship.Status.choices)
+    notes: dict[int, tuple[str, dt.date]] = {}
+    for resident_id, outcome, noted_on in (
+        FollowUp.objects.filter(village=village)
+        .order_by("noted_on", "pk")
+        .values_list("resident_id", "outcome", "noted_on")
+    ):
+        notes[resident_id] = (outcome, noted_on)  # the newest wins
+    outcome_labels = dict(FollowUp.Outcome.choices)
+    children = []
+    for r in rows:
+        latest = _latest(r)
+        status, reason = rules.classify(
+            latest=latest,
+            education_current=r["education_current"],
+            education_kk=r["education_kk"],
+            school_year=school_year,
+        )
+        note = notes.get(r["pk"])
+        children.append(
+            Child(
+                pk=r["pk"],
+                public_id=r["public_id"],
+                name=r["name"],
+                nik_masked=mask_number(r["nik"]),
+                sex="L" if r["sex"] == 1 else "P",
+                age=rules.age_on(r["birth_date"], day),
+                dusun_id=r["rt__dusun_id"],
+                place=f"{r['rt__dusun__name']} · {r['rt__rw']}/{r['rt__rt']}" if r["rt__rw"] else "",
+                status=status,
+                reason=reason,
+                risks=rules.risks(
+                    status=status, latest=latest, absent_reported=r["pk"] in absent, school_year=school_year
+                ),
+                school=schools.get(r["le__school_id"], ""),
+                grade=r["le__grade"],
+                school_year=r["le__school_year"],
+                registry_education=codes.EDUCATION_CURRENT.get(r["education_current"] or 0, ""),
+                pip=str(pip_labels.get(pip.get(r["pk"], ""), "")),
+                followup=str(outcome_labels.get(note[0], "")) if note else "",
+                followup_on=note[1] if note else None,
+            )
+        )
+    return children
+
+
+@dataclass(frozen=True)
+class ChildFilters:
+    dusun: int | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    reason: str = ""  # a Reason, a Risk, or "" for all
+    status: str = ""
+
+
+def filter_children(children: list[Child], f: ChildFilters) -> list[Child]:
+    out = []
+    for c in children:
+        if f.dusun is not None and c.dusun_id != f.dusun:
+            continue
+        if f.age_min is not None and c.age < f.age_min:
+            continue
+        if f.age_max is not None and c.age > f.age_max:
+            continue
+        if f.status and c.status != f.status:
+            continue
+        if f.reason and f.reason != c.reason and f.reason not in c.risks:
+            continue
+        out.append(c)
+    return out
+
+
+def follow_up_list(*, village: Village, day: dt.date, filters: ChildFilters | None = None) -> list[Child]:
+    """Out-of-school (ATS) and at-risk children of the village, ATS first.
+
+    The database first drops the children whose newest enrolment is this year's, active,
+    not a repeat and without a reported absence (most of them), so only the candidates are
+    classified; the rules then decide, as everywhere else.
+    """
+    school_year = rules.school_year_of(day)
+    absent = recent_absences(villages=[village.pk], day=day)
+    candidates = (
+        Q(le__status__isnull=True) & ~Q(education_current__in=rules.REGISTRY_IN_SCHOOL)
+        | Q(le__status__in=["putus", "lulus", "pindah"])
+        | Q(le__school_year__lt=school_year)
+        | Q(le__repeated=True)
+        | Q(pk__in=absent)
+    )
+    # Unordered: the few candidates are sorted below; the database need not sort them.
+    qs = _children_qs(village=village, day=day, filters=filters).filter(candidates).order_by()
+    rows = list(qs.values(*CHILD_FIELDS))
+    children = [c for c in _classified(village=village, day=day, rows=rows) if c.needs_follow_up]
+    if filters is not None:
+        children = filter_children(children, filters)
+    return sorted(children, key=lambda c: (c.status != rules.Status.OUT, c.name))
+
+
+# --- PAUD (3–6) ------------------------------------------------------------------------------
+
+
+@dataclass
+class PaudChild:
+    public_id: str
+    name: str
+    nik_masked: str
+    age: int
+    place: str
+    recorded: bool
+    registry: bool
+    school: str
+
+
+def paud_children(*, village: Village, day: dt.date) -> list[PaudChild]:
+    school_year = rules.school_year_of(day)
+    schools = dict(School.objects.filter(village=village).values_list("pk", "name"))
+    rows = (
+        _aged(_with_latest(Resident.objects.filter(village=village)), day, *rules.PAUD_AGE)
+        .order_by("name_key", "pk")
+        .values(*CHILD_FIELDS)
+    )
+    return [
+        PaudChild(
+            public_id=r["public_id"],
+            name=r["name"],
+            nik_masked=mask_number(r["nik"]),
+            age=rules.age_on(r["birth_date"], day),
+            place=f"{r['rt__dusun__name']} · {r['rt__rw']}/{r['rt__rt']}" if r["rt__rw"] else "",
+            recorded=_paud_recorded(r["le__status"], r["le__school_year"], school_year),
+            registry=r["education_current"] in (2, 4),
+            school=schools.get(r["le__school_id"], ""),
+        )
+        for r in rows
+    ]
+
+
+def _paud_recorded(status: str | None, year: int | None, school_year: int) -> bool:
+    return status in ("aktif", "pindah") and year is not None and year >= school_year
+
+
+# --- Counts ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    """Counts of one village (or a total): no names."""
+
+    children: int = 0
+    by_band: list[dict[str, int]] = field(
+        default_factory=lambda: [defaultdict(int) for _ in rules.AGE_BANDS]  # type: ignore[misc]
+    )
+    reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    risks: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    at_risk: int = 0
+    paud_children: int = 0
+    paud_recorded: int = 0
+    paud_registry: int = 0
+    pip_recipients: int = 0
+
+    def status_total(self, status: str) -> int:
+        return sum(b.get(status, 0) for b in self.by_band)
+
+    @property
+    def out_of_school(self) -> int:
+        return self.status_total(rules.Status.OUT)
+
+    @property
+    def in_school(self) -> int:
+        return self.status_total(rules.Status.IN_SCHOOL) + self.status_total(rules.Status.REGISTRY_ONLY)
+
+    @property
+    def out_rate(self) -> float | None:
+        return 100 * self.out_of_school / self.children if self.children else None
+
+    @property
+    def reason_cells(self) -> list[int]:
+        return [self.reasons.get(v, 0) for v in rules.Reason.values]
+
+    @property
+    def paud_rate(self) -> float | None:
+        return 100 * self.paud_recorded / self.paud_children if self.paud_children else None
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "children": self.children,
+            "by_band": [dict(b) for b in self.by_band],
+            "reasons": dict(self.reasons),
+            "risks": dict(self.risks),
+            "at_risk": self.at_risk,
+            "paud_children": self.paud_children,
+            "paud_recorded": self.paud_recorded,
+            "paud_registry": self.paud_registry,
+            "pip_recipients": self.pip_recipients,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Counts:
+        counts = cls()
+        for key in (
+            "children",
+            "at_risk",
+            "paud_children",
+            "paud_recorded",
+            "paud_registry",
+            "pip_recipients",
+        ):
+            setattr(counts, key, int(data.get(key, 0)))
+        for mine, stored in zip(counts.by_band, data.get("by_band", []), strict=False):
+            mine.update({str(k): int(v) for k, v in stored.items()})
+        counts.reasons.update({str(k): int(v) for k, v in data.get("reasons", {}).items()})
+        counts.risks.update({str(k): int(v) for k, v in data.get("risks", {}).items()})
+        return counts
+
+    def add(self, other: Counts) -> None:
+        self.children += other.children
+        for mine, theirs in zip(self.by_band, other.by_band, strict=True):
+            for k, v in theirs.items():
+                mine[k] += v
+        for k, v in other.reasons.items():
+            self.reasons[k] += v
+        for k, v in other.risks.items():
+            self.risks[k] += v
+        self.at_risk += other.at_risk
+        self.paud_children += other.paud_children
+        self.paud_recorded += other.paud_recorded
+        self.paud_registry += other.paud_registry
+        self.pip_recipients += other.pip_recipients
+
+
+def _band_case(day: dt.date) -> Case:
+    whens = []
+    for i, (_label, lo, hi) in enumerate(rules.AGE_BANDS):
+        after, on_or_before = rules.birth_range(day, lo, hi)
+        whens.append(When(Q(birth_date__gt=after, birth_date__lte=on_or_before), then=Value(i)))
+    return Case(*whens, default=None, output_field=IntegerField())
+
+
+GROUP_FIELDS = (
+    "village_id",
+    "education_current",
+    "education_kk",
+    "le__status",
+    "le__level",
+    "le__school_year",
+    "le__repeated",
+)
+
+
+def counts_by_village(*, villages: Iterable[Village], day: dt.date) -> dict[int, Counts]:
+    """Counts per village id, from grouped rows: the database returns one row per distinct
+    (village, age band, registry codes, newest enrolment's status/level/year) and the rules
+    classify each group once, exactly as they classify one child on the village list."""
+    ids = [v.pk for v in villages]
+    school_year = rules.school_year_of(day)
+    result: dict[int, Counts] = {pk: Counts() for pk in ids}
+    groups = (
+        _aged(_with_latest(Resident.objects.filter(village_id__in=ids)), day, *rules.SCHOOL_AGE)
+        .order_by()
+        .values(*GROUP_FIELDS)
+        .annotate(band=_band_case(day))
+        .values(*GROUP_FIELDS, "band")
+        .annotate(n=Count("*"))
+    )
+    for g in groups:
+        counts = result[g["village_id"]]
+        latest = _latest(g)
+        status, reason = rules.classify(
+            latest=latest,
+            education_current=g["education_current"],
+            education_kk=g["education_kk"],
+            school_year=school_year,
+        )
+        n = g["n"]
+        counts.children += n
+        if g["band"] is not None:
+            counts.by_band[g["band"]][status] += n
+        if reason:
+            counts.reasons[reason] += n
+        for risk in rules.risks(status=status, latest=latest, absent_reported=False, school_year=school_year):
+            counts.risks[risk] += n
+        if rules.risks(status=status, latest=latest, absent_reported=False, school_year=school_year):
+            counts.at_risk += n
+    _add_absences(result, ids=ids, day=day, school_year=school_year)
+    _add_paud(result, ids=ids, day=day, school_year=school_year)
+    for village_id, n in (
+        Scholarship.objects.filter(
+            village_id__in=ids,
+            year=day.year,
+            status__in=[Scholarship.Status.RECIPIENT, Scholarship.Status.DISBURSED],
+        )
+        .order_by()
+        .values("village_id")
+        .annotate(n=Count("*"))
+        .values_list("village_id", "n")
+    ):
+        result[village_id].pip_recipients = n
+    return result
+
+
+def _add_absences(result: dict[int, Counts], *, ids: list[int], day: dt.date, school_year: int) -> None:
+    """Children at risk only through a reported absence: few rows, classified one by one."""
+    absent = recent_absences(villages=ids, day=day)
+    if not absent:
+        return
+    rows = _aged(
+        _with_latest(Resident.objects.filter(pk__in=absent, village_id__in=ids)), day, *rules.SCHOOL_AGE
+    )
+    for r in rows.values(*GROUP_FIELDS):
+        latest = _latest(r)
+        status, _reason = rules.classify(
+            latest=latest,
+            education_current=r["education_current"],
+            education_kk=r["education_kk"],
+            school_year=school_year,
+        )
+        if status != rules.Status.IN_SCHOOL:
+            continue
+        counts = result[r["village_id"]]
+        counts.risks[rules.Risk.ABSENT] += 1
+        if not rules.risks(status=status, latest=latest, absent_reported=False, school_year=school_year):
+            counts.at_risk += 1
+
+
+PAUD_GROUP_FIELDS = ("village_id", "education_current", "le__status", "le__school_year")
+
+
+def _add_paud(result: dict[int, Counts], *, ids: list[int], day: dt.date, school_year: int) -> None:
+    groups = (
+        _aged(_with_latest(Resident.objects.filter(village_id__in=ids)), day, *rules.PAUD_AGE)
+        .order_by()
+        .values(*PAUD_GROUP_FIELDS)
+        .annotate(n=Count("*"))
+    )
+    for g in groups:
+        counts = result[g["village_id"]]
+        counts.paud_children += g["n"]
+        if _paud_recorded(g["le__status"], g["le__school_year"], school_year):
+            counts.paud_recorded += g["n"]
+        if g["education_current"] in (2, 4):
+            counts.paud_registry += g["n"]
+
+
+def village_counts(*, village: Village, day: dt.date) -> Counts:
+    return counts_by_village(villages=[village], day=day)[village.pk]
+
+
+@dataclass
+class RegionalRow:
+    code: str
+    name: str
+    district_name: str
+    counts: Counts
+
+
+@dataclass
+class Regional:
+    day: dt.date
+    rows: list[RegionalRow]
+    total: Counts
+    computed_at: dt.datetime | None = None
+
+
+def regional(*, villages: Iterable[Village], day: dt.date) -> Regional:
+    """Counts per village and in total, from the villages' stored summaries for `day`;
+    villages without one are counted now (in one grouped query) and stored."""
+    village_list = sorted(villages, key=lambda v: v.code)
+    ids = [v.pk for v in village_list]
+    by_id: dict[int, Counts] = {}
+    oldest: dt.datetime | None = None
+    for village_id, data, computed_at in VillageSummary.objects.filter(
+        village_id__in=ids, day=day
+    ).values_list("village_id", "data", "computed_at"):
+        by_id[village_id] = Counts.from_data(data)
+        oldest = computed_at if oldest is None else min(oldest, computed_at)
+    missing = [v for v in village_list if v.pk not in by_id]
+    if missing:
+        fresh = counts_by_village(villages=missing, day=day)
+        now = timezone.now()
+        VillageSummary.objects.bulk_create(
+            [
+                VillageSummary(village_id=pk, day=day, computed_at=now, data=c.as_data())
+                for pk, c in fresh.items()
+            ],
+            ignore_conflicts=True,
+        )
+        by_id.update(fresh)
+        oldest = oldest or now
+    total = Counts()
+    rows = []
+    for v in village_list:
+        rows.append(RegionalRow(v.code, v.name, v.district_name, by_id[v.pk]))
+        total.add(by_id[v.pk])
+    return Regional(day=day, rows=rows, total=total, computed_at=oldest)
+
+
+def summaries_refresh(*, villages: Iterable[Village], day: dt.date) -> int:
+    """Recount and store the summaries of `villages` for `day` (the nightly job)."""
+    village_list = list(villages)
+    VillageSummary.objects.filter(village__in=village_list, day=day).delete()
+    return len(regional(villages=village_list, day=day).rows)
+
+
+def level_choices() -> list[tuple[str, str]]:
+    return [(str(k), str(v)) for k, v in Level.choices]
+
+
+def regional_cached(*, villages: Iterable[Village], day: dt.date) -> Regional:
+    """`regional`, kept for a minute per set of villages and day (one set per scope), like
+    the dashboard's overview: a camat reloading the page does not recount the district."""
+    village_list = list(villages)
+    ids = ",".join(str(v.pk) for v in sorted(village_list, key=lambda v: v.pk))
+    key = f"education:regional:{day.isoformat()}:{hashlib.sha256(ids.encode()).hexdigest()[:32]}"
+    seconds = int(getattr(settings, "BALAI_DASHBOARD_CACHE_SECONDS", 60))
+    return cast(Regional, cache.get_or_set(key, lambda: regional(villages=village_list, day=day), seconds))

@@ -1,0 +1,480 @@
+"""Education pages: parse input, call one selector or service, render.
+
+Children and schools are looked up through selectors with the user's village, so another
+village's id answers 404 exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from balai.accounts.decorators import require
+from balai.accounts.models import ScopeLevel
+from balai.core.errors import ApplicationError
+from balai.education import exports, forms, rules, selectors, services
+from balai.education.models import Enrolment, School
+from balai.people.models import Resident
+from balai.regions.models import Village
+from balai.regions.selectors import deployment_regency_code, region_names
+
+if TYPE_CHECKING:
+    from balai.accounts.models import User
+
+PAGE_SIZE = 100
+
+
+def _village(request: HttpRequest) -> Village:
+    village: Village = request.scope.village  # type: ignore[attr-defined]
+    return village
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _child_or_404(request: HttpRequest, public_id: str) -> Resident:
+    try:
+        return selectors.child_get(village=_village(request), public_id=public_id)
+    except Resident.DoesNotExist:
+        raise Http404
+
+
+def _school_or_404(request: HttpRequest, public_id: str) -> School:
+    try:
+        return selectors.school_get(village=_village(request), public_id=public_id)
+    except School.DoesNotExist:
+        raise Http404
+
+
+def _is_partial(request: HttpRequest) -> bool:
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+
+
+def _apply(form: Any, call: Callable[[], Any]) -> bool:
+    """Run a service for a valid form; its refusals become the form's errors."""
+    try:
+        call()
+        return True
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for name, msgs in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, msgs)
+        else:
+            form.add_error(None, exc.messages)
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
+    return False
+
+
+def _form_errors(form: Any) -> str:
+    return " ".join(
+        f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}".strip(": ")
+        for k, v in form.errors.items()
+    )
+
+
+# --- Village pages ---------------------------------------------------------------------------
+
+
+@require("education.read")
+def home(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    filter_form = forms.ChildFilterForm(request.GET or None, village=village)
+    day = filter_form.day(timezone.localdate())
+    counts = selectors.village_counts(village=village, day=day)
+    bands = [
+        {
+            "label": label,
+            "total": sum(counts.by_band[i].values()),
+            "cells": [counts.by_band[i].get(s, 0) for s in rules.Status.values],
+        }
+        for i, (label, _lo, _hi) in enumerate(rules.AGE_BANDS)
+    ]
+    return render(
+        request,
+        "education/home.html",
+        {
+            "day": day,
+            "school_year": rules.school_year_of(day),
+            "counts": counts,
+            "bands": bands,
+            "statuses": rules.Status.choices,
+            "status_totals": [counts.status_total(s) for s in rules.Status.values],
+            "reasons": [(label, counts.reasons.get(v, 0)) for v, label in rules.Reason.choices],
+            "risks": [(label, counts.risks.get(v, 0)) for v, label in rules.Risk.choices],
+            "schools": selectors.school_list(village=village, active_only=True).count(),
+        },
+    )
+
+
+def _rows(children: list[selectors.Child]) -> list[dict[str, str]]:
+    """Display-ready rows: formatting in Python costs a fraction of template tags per cell."""
+    url = reverse("education:child", args=["~id~"])
+    grade = _("kelas")
+    rows = []
+    for c in children:
+        if c.school:
+            school = (
+                c.school
+                + (f" · {grade} {c.grade}" if c.grade else "")
+                + (f" ({c.school_year})" if c.school_year else "")
+            )
+        else:
+            school = c.registry_education or "—"
+        rows.append(
+            {
+                "url": url.replace("~id~", c.public_id),
+                "name": c.name,
+                "nik": c.nik_masked,
+                "sex": c.sex,
+                "age": str(c.age),
+                "place": c.place,
+                "status": c.status_label,
+                "badge": "off"
+                if c.status == rules.Status.OUT
+                else "warn"
+                if c.risks
+                else "ok"
+                if c.status in (rules.Status.IN_SCHOOL, rules.Status.COMPLETED)
+                else "",
+                "why": "; ".join(x for x in [c.reason_label, *c.risk_labels] if x),
+                "school": school,
+                "school_muted": "" if c.school else "muted",
+                "pip": c.pip or "—",
+                "followup": f"{c.followup} · {c.followup_on:%d-%m-%Y}"
+                if c.followup and c.followup_on
+                else "—",
+            }
+        )
+    return rows
+
+
+def _list_page(request: HttpRequest, *, follow_up: bool) -> HttpResponse:
+    village = _village(request)
+    filter_form = forms.ChildFilterForm(request.GET or None, village=village)
+    day = filter_form.day(timezone.localdate())
+    try:
+        page = max(1, int(request.GET.get("hal", "1")))
+    except ValueError:
+        page = 1
+    start = (page - 1) * PAGE_SIZE
+    if follow_up:
+        children = selectors.follow_up_list(village=village, day=day, filters=filter_form.filters())
+        total = len(children)
+        children = children[start : start + PAGE_SIZE]
+    else:
+        children, total = selectors.school_age_page(
+            village=village, day=day, filters=filter_form.filters(), offset=start, limit=PAGE_SIZE
+        )
+    carry = [(k, v) for k, v in request.GET.items() if k != "hal" and v]
+    context = {
+        "filter_form": filter_form,
+        "rows": _rows(children),
+        "total": total,
+        "page": page,
+        "prev_page": page - 1 if page > 1 else None,
+        "next_page": page + 1 if start + PAGE_SIZE < total else None,
+        "carry": carry,
+        "day": day,
+        "school_year": rules.school_year_of(day),
+        "follow_up": follow_up,
+    }
+    template = "education/_child_rows.html" if _is_partial(request) else "education/child_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require("education.read")
+def children(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, follow_up=False)
+
+
+@require("education.read")
+def follow_up(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, follow_up=True)
+
+
+@require("education.read")
+def follow_up_xlsx(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    filter_form = forms.ChildFilterForm(request.GET or None, village=village)
+    day = filter_form.day(timezone.localdate())
+    rows = selectors.follow_up_list(village=village, day=day, filters=filter_form.filters())
+    data = exports.follow_up_xlsx(
+        rows, title=f"Anak tidak sekolah dan berisiko putus sekolah — Desa {village.name}", day=day
+    )
+    services.follow_up_list_exported(
+        actor=_actor(request), village=village, rows=len(rows), filters=filter_form.as_dict()
+    )
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="ats-{village.code_digits}-{day:%Y%m%d}.xlsx"'
+    return response
+
+
+@require("education.read")
+def paud(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    day = timezone.localdate()
+    items = selectors.paud_children(village=village, day=day)
+    recorded = sum(1 for c in items if c.recorded)
+    return render(
+        request,
+        "education/paud.html",
+        {
+            "children": items,
+            "day": day,
+            "recorded": recorded,
+            "registry": sum(1 for c in items if c.registry),
+            "rate": 100 * recorded / len(items) if items else None,
+        },
+    )
+
+
+# --- One child ---------------------------------------------------------------------------------
+
+
+def _child_page(request: HttpRequest, child: Resident, **forms_given: Any) -> HttpResponse:
+    village = _village(request)
+    today = timezone.localdate()
+    school_year = rules.school_year_of(today)
+    schools = list(selectors.school_list(village=village, active_only=True))
+    enrolments = list(selectors.child_enrolments(village=village, resident=child))
+    latest = next((e for e in enrolments if e.is_latest), None)
+    status, reason = rules.classify(
+        latest=None
+        if latest is None
+        else rules.Latest(latest.status, latest.level, latest.school_year, latest.repeated),
+        education_current=child.education_current,
+        education_kk=child.education_kk,
+        school_year=school_year,
+    )
+    absent = child.pk in selectors.recent_absences(villages=[village.pk], day=today)
+    risks = rules.risks(
+        status=status,
+        latest=None
+        if latest is None
+        else rules.Latest(latest.status, latest.level, latest.school_year, latest.repeated),
+        absent_reported=absent,
+        school_year=school_year,
+    )
+    age = rules.age_on(child.birth_date, today) if child.birth_date else None
+    last = enrolments[0] if enrolments else None
+    context = {
+        "child": child,
+        "age": age,
+        "in_range": age is not None and rules.PAUD_AGE[0] <= age <= rules.SCHOOL_AGE[1],
+        "status_label": rules.Status(status).label,
+        "status": status,
+        "reason_label": rules.Reason(reason).label if reason else "",
+        "risk_labels": [rules.Risk(r).label for r in risks],
+        "enrolments": enrolments,
+        "absences": selectors.child_absences(village=village, resident=child),
+        "scholarships": selectors.child_scholarships(village=village, resident=child),
+        "followups": selectors.child_followups(village=village, resident=child),
+        "school_year": school_year,
+        "enrol_form": forms_given.get("enrol")
+        or forms.EnrolmentForm(
+            schools=schools,
+            initial={
+                "school_year": school_year,
+                "enrolled_year": last.enrolled_year
+                if last and last.school_year < school_year
+                else school_year,
+                "grade": (last.grade + 1) if last and last.status == "aktif" and last.grade < 12 else None,
+                "school": last.school.public_id if last and last.status == "aktif" else "",
+            },
+        ),
+        "absence_form": forms_given.get("absence") or forms.AbsenceForm(initial={"reported_on": today}),
+        "pip_form": forms_given.get("pip") or forms.ScholarshipForm(initial={"year": today.year}),
+        "followup_form": forms_given.get("followup") or forms.FollowUpForm(initial={"noted_on": today}),
+        "status_form": forms.EnrolmentStatusForm(),
+    }
+    return render(request, "education/child_detail.html", context, status=400 if forms_given else 200)
+
+
+@require("education.read")
+def child(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _child_page(request, _child_or_404(request, public_id))
+
+
+@require("education.write")
+@require_POST
+def child_enrol(request: HttpRequest, public_id: str) -> HttpResponse:
+    resident = _child_or_404(request, public_id)
+    village = _village(request)
+    schools = list(selectors.school_list(village=village, active_only=True))
+    form = forms.EnrolmentForm(request.POST, schools=schools)
+    if form.is_valid():
+        d = form.cleaned_data
+        school = next(s for s in schools if s.public_id == d["school"])
+        if _apply(
+            form,
+            lambda: services.enrolment_record(
+                actor=_actor(request),
+                village=village,
+                resident=resident,
+                school=school,
+                school_year=d["school_year"],
+                grade=d["grade"],
+                enrolled_year=d["enrolled_year"],
+                status=d["status"],
+                note=d["note"],
+                today=timezone.localdate(),
+            ),
+        ):
+            messages.success(request, _("Data sekolah anak tersimpan."))
+            return redirect("education:child", public_id=resident.public_id)
+    return _child_page(request, resident, enrol=form)
+
+
+@require("education.write")
+@require_POST
+def enrolment_status(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        enrolment = selectors.enrolment_get(village=_village(request), public_id=public_id)
+    except Enrolment.DoesNotExist:
+        raise Http404
+    form = forms.EnrolmentStatusForm(request.POST)
+    ok = form.is_valid() and _apply(
+        form,
+        lambda: services.enrolment_set_status(
+            actor=_actor(request),
+            enrolment=enrolment,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        ),
+    )
+    if ok:
+        messages.success(request, _("Status sekolah diperbarui."))
+    else:
+        messages.error(request, _("Status tidak disimpan: %(errors)s") % {"errors": _form_errors(form)})
+    return redirect("education:child", public_id=enrolment.resident.public_id)
+
+
+@require("education.write")
+@require_POST
+def child_absence(request: HttpRequest, public_id: str) -> HttpResponse:
+    resident = _child_or_404(request, public_id)
+    form = forms.AbsenceForm(request.POST)
+    if form.is_valid() and _apply(
+        form,
+        lambda: services.absence_report(
+            actor=_actor(request), village=_village(request), resident=resident, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, _("Laporan ketidakhadiran tersimpan."))
+        return redirect("education:child", public_id=resident.public_id)
+    return _child_page(request, resident, absence=form)
+
+
+@require("education.write")
+@require_POST
+def child_pip(request: HttpRequest, public_id: str) -> HttpResponse:
+    resident = _child_or_404(request, public_id)
+    form = forms.ScholarshipForm(request.POST)
+    if form.is_valid() and _apply(
+        form,
+        lambda: services.scholarship_set(
+            actor=_actor(request), village=_village(request), resident=resident, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, _("Status PIP tersimpan."))
+        return redirect("education:child", public_id=resident.public_id)
+    return _child_page(request, resident, pip=form)
+
+
+@require("education.write")
+@require_POST
+def child_followup(request: HttpRequest, public_id: str) -> HttpResponse:
+    resident = _child_or_404(request, public_id)
+    form = forms.FollowUpForm(request.POST)
+    if form.is_valid() and _apply(
+        form,
+        lambda: services.followup_add(
+            actor=_actor(request), village=_village(request), resident=resident, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, _("Catatan tindak lanjut tersimpan."))
+        return redirect("education:child", public_id=resident.public_id)
+    return _child_page(request, resident, followup=form)
+
+
+# --- Schools -------------------------------------------------------------------------------------
+
+
+@require("education.read")
+def schools(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    scope = request.scope  # type: ignore[attr-defined]
+    form = forms.SchoolForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not scope.can("education.write"):
+            raise PermissionDenied
+        if form.is_valid() and _apply(
+            form,
+            lambda: services.school_create(actor=_actor(request), village=village, data=form.cleaned_data),
+        ):
+            messages.success(request, _("Sekolah tersimpan."))
+            return redirect("education:schools")
+        status = 400
+    return render(
+        request,
+        "education/school_list.html",
+        {"schools": selectors.school_list(village=village), "form": form},
+        status=status,
+    )
+
+
+@require("education.write")
+def school_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    school = _school_or_404(request, public_id)
+    if request.method == "POST":
+        form = forms.SchoolForm(request.POST)
+        if form.is_valid() and _apply(
+            form, lambda: services.school_update(actor=_actor(request), school=school, data=form.cleaned_data)
+        ):
+            messages.success(request, _("Sekolah diperbarui."))
+            return redirect("education:schools")
+    else:
+        form = forms.SchoolForm(initial={k: getattr(school, k) for k in services.SCHOOL_FIELDS})
+    return render(request, "education/school_form.html", {"school": school, "form": form})
+
+
+# --- District and regency ------------------------------------------------------------------------
+
+
+@require("aggregates.read", village=False)
+def regional(request: HttpRequest) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    day = timezone.localdate()
+    data = selectors.regional_cached(villages=scope.readable_villages(), day=day)
+    is_district = scope.level == ScopeLevel.DISTRICT
+    area_code = scope.district_code if is_district else deployment_regency_code()
+    return render(
+        request,
+        "education/regional.html",
+        {
+            "data": data,
+            "day": day,
+            "school_year": rules.school_year_of(day),
+            "area_name": region_names().get(area_code, area_code)
+            if scope.village is None
+            else scope.village.name,
+            "reasons": rules.Reason.choices,
+        },
+    )

@@ -1,0 +1,161 @@
+"""Reads of the kiosk app. Every selector takes the village (the device's or the operator's)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from balai.kiosk.models import (
+    Announcement,
+    CorrectionReport,
+    KioskDevice,
+    KioskLetterRequest,
+    KioskVillageSettings,
+    ResidentCredential,
+)
+from balai.people import codes
+from balai.people.models import Family, Resident
+from balai.regions.models import Village
+
+CRED_FIELDS = ("pk", "pin_hash", "pin_disabled", "locked_until", "must_change_pin")
+
+
+def signed_in_resident(*, village: Village, resident_id: int) -> Resident | None:
+    return (
+        Resident.objects.select_related("family", "family__rt")
+        .filter(village=village, pk=resident_id, status=codes.STATUS_ALIVE)
+        .first()
+    )
+
+
+def resident_for_sign_in(
+    *, village: Village, nik: str = "", card_digest: str = ""
+) -> tuple[Resident | None, dict[str, Any] | None]:
+    """The living resident of this village with that NIK or card, and their PIN state."""
+    if card_digest:
+        cred = (
+            ResidentCredential.objects.filter(village=village, card_digest=card_digest)
+            .values(*CRED_FIELDS, "resident_id")
+            .first()
+        )
+        if cred is None:
+            return None, None
+        resident = signed_in_resident(village=village, resident_id=cred["resident_id"])
+        return resident, cred
+    resident = (
+        Resident.objects.select_related("family")
+        .filter(village=village, nik=nik, status=codes.STATUS_ALIVE)
+        .first()
+    )
+    if resident is None:
+        return None, None
+    cred = ResidentCredential.objects.filter(resident=resident).values(*CRED_FIELDS).first()
+    return resident, cred
+
+
+def device_list(*, village: Village) -> QuerySet[KioskDevice]:
+    return KioskDevice.objects.filter(village=village).order_by("label", "pk")
+
+
+def device_get(*, village: Village, public_id: str) -> KioskDevice:
+    return KioskDevice.objects.select_related("village").filter(village=village).get(public_id=public_id)
+
+
+def village_idle_seconds(*, village: Village) -> int:
+    from balai.kiosk.models import DEFAULT_IDLE_SECONDS
+
+    value = (
+        KioskVillageSettings.objects.filter(village=village).values_list("idle_seconds", flat=True).first()
+    )
+    return value or DEFAULT_IDLE_SECONDS
+
+
+def credential_of(*, village: Village, resident: Resident) -> ResidentCredential | None:
+    return ResidentCredential.objects.filter(village=village, resident=resident).first()
+
+
+def announcements_current(
+    *, village: Village, today: dt.date | None = None, limit: int = 5
+) -> list[Announcement]:
+    today = today or timezone.localdate()
+    return list(
+        Announcement.objects.filter(village=village, is_active=True, published_on__lte=today)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .order_by("-published_on", "-pk")[:limit]
+    )
+
+
+def announcement_list(*, village: Village) -> QuerySet[Announcement]:
+    return Announcement.objects.filter(village=village).order_by("-published_on", "-pk")
+
+
+def announcement_get(*, village: Village, public_id: str) -> Announcement:
+    return Announcement.objects.filter(village=village).get(public_id=public_id)
+
+
+def family_members(*, village: Village, family: Family) -> list[Resident]:
+    return list(
+        Resident.objects.filter(village=village, family=family, status=codes.STATUS_ALIVE).order_by(
+            "family_relation", "birth_date", "pk"
+        )
+    )
+
+
+def family_member_get(*, village: Village, family: Family, public_id: str) -> Resident:
+    """A member of the signed-in resident's own family; anyone else is DoesNotExist (404)."""
+    return Resident.objects.filter(village=village, family=family, status=codes.STATUS_ALIVE).get(
+        public_id=public_id
+    )
+
+
+def correction_list(
+    *, village: Village, state: str = CorrectionReport.State.OPEN
+) -> QuerySet[CorrectionReport]:
+    qs = CorrectionReport.objects.filter(village=village).select_related("family", "reporter", "subject")
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("created_at", "pk")
+
+
+def correction_get(*, village: Village, public_id: str) -> CorrectionReport:
+    return (
+        CorrectionReport.objects.select_related("family", "reporter", "subject", "village")
+        .filter(village=village)
+        .get(public_id=public_id)
+    )
+
+
+def corrections_of_family(*, village: Village, family: Family) -> list[CorrectionReport]:
+    return list(CorrectionReport.objects.filter(village=village, family=family).order_by("-created_at")[:10])
+
+
+def letter_requests_of(*, village: Village, resident: Resident, limit: int = 10) -> list[KioskLetterRequest]:
+    return list(
+        KioskLetterRequest.objects.filter(village=village, resident=resident).order_by("-created_at", "-pk")[
+            :limit
+        ]
+    )
+
+
+def letter_request_get(*, village: Village, resident: Resident, public_id: str) -> KioskLetterRequest:
+    return KioskLetterRequest.objects.filter(village=village, resident=resident).get(public_id=public_id)
+
+
+def print_failures(*, village: Village, limit: int = 100) -> list[dict[str, Any]]:
+    rows = (
+        KioskLetterRequest.objects.filter(village=village, print_failed_at__isnull=False)
+        .order_by("-print_failed_at")
+        .values("letter_public_id", "type_code", "print_failed_at", "device__label")[:limit]
+    )
+    return [dict(r) for r in rows]
+
+
+def resident_public_id_by_nik(*, village: Village, nik: str) -> str | None:
+    return (
+        Resident.objects.filter(village=village, nik=nik, status=codes.STATUS_ALIVE)
+        .values_list("public_id", flat=True)
+        .first()
+    )

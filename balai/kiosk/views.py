@@ -1,0 +1,154 @@
+"""Kiosk pages for residents at the touch screen: home, enrolment, sign-in, PIN change, menu.
+
+Every page but enrolment is wrapped in `device_required` / `resident_required`
+(`balai/kiosk/device.py`); objects are looked up through selectors with the device's village
+and, for personal data, the signed-in resident's own family, so anything else is 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from balai.core.errors import ApplicationError
+from balai.kiosk import home as home_data
+from balai.kiosk import pins, services
+from balai.kiosk.device import (
+    SESSION_ACTIVITY,
+    SESSION_DEVICE,
+    SESSION_MUST_CHANGE,
+    SESSION_RESIDENT,
+    _attach,
+    device_required,
+    end_resident_session,
+    resident_required,
+    set_device_cookie,
+)
+
+
+def _device(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return request.kiosk_device  # type: ignore[attr-defined]
+
+
+@device_required
+def home(request: HttpRequest) -> HttpResponse:
+    device = _device(request)
+    context = home_data.home_context(village=device.village)
+    return render(request, "kiosk/home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest) -> HttpResponse:
+    """The kiosk browser trades a one-time code for its device credential (a cookie)."""
+    error = ""
+    already = _attach(request)
+    if request.method == "POST":
+        result = services.device_enrol(code=request.POST.get("code", ""))
+        if result is not None:
+            device, credential = result
+            end_resident_session(request)
+            response: HttpResponse = redirect("kiosk:home")
+            set_device_cookie(response, credential)
+            add_never_cache_headers(response)
+            return response
+        error = _(
+            "Kode pendaftaran salah, sudah dipakai, atau sudah kedaluwarsa. Minta kode baru ke petugas."
+        )
+    response = render(
+        request, "kiosk/enrol.html", {"error": error, "already": already}, status=400 if error else 200
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+def _start_session(request: HttpRequest, result: services.SignInResult) -> HttpResponse:
+    assert result.resident is not None
+    device = _device(request)
+    end_resident_session(request)  # new session id: nothing from before sign-in carries over
+    request.session[SESSION_RESIDENT] = result.resident.pk
+    request.session[SESSION_DEVICE] = device.pk
+    request.session[SESSION_ACTIVITY] = timezone.now().timestamp()
+    if result.must_change_pin:
+        request.session[SESSION_MUST_CHANGE] = True
+        return redirect("kiosk:pin_change")
+    return redirect("kiosk:menu")
+
+
+@device_required
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """NIK + PIN, or card UID + PIN. Only POST carries the NIK: never a URL or log line."""
+    if request.kiosk_resident is not None and request.method == "GET":  # type: ignore[attr-defined]
+        return redirect("kiosk:menu")
+    mode = "card" if request.POST.get("mode", request.GET.get("cara")) == "kartu" else "nik"
+    error, wait = "", 0
+    if request.method == "POST":
+        pin = request.POST.get("pin", "").strip()
+        if mode == "card":
+            uid = request.POST.get("card_uid", "").strip()
+            if not uid:
+                error = _("Tempelkan kartu Anda pada pembaca kartu.")
+            else:
+                result = services.sign_in(device=_device(request), card_uid=uid, pin=pin)
+                error, wait = result.message, result.wait_seconds
+        else:
+            nik = "".join(c for c in request.POST.get("nik", "") if c.isdigit())
+            result = services.sign_in(device=_device(request), nik=nik, pin=pin)
+            error, wait = result.message, result.wait_seconds
+        if not error and result.resident is not None:
+            return _start_session(request, result)
+    context = {"mode": mode, "error": error, "wait": wait}
+    return render(request, "kiosk/sign_in.html", context, status=200 if not error else 400)
+
+
+@require_POST
+@device_required
+def sign_out(request: HttpRequest) -> HttpResponse:
+    end_resident_session(request)
+    if request.POST.get("idle"):
+        messages.info(request, _("Sesi diakhiri karena anjungan tidak disentuh. Data Anda sudah ditutup."))
+    return redirect("kiosk:home")
+
+
+@device_required
+@require_http_methods(["GET", "POST"])
+def pin_change(request: HttpRequest) -> HttpResponse:
+    resident = request.kiosk_resident  # type: ignore[attr-defined]
+    if resident is None:
+        return redirect("kiosk:sign_in")
+    forced = bool(request.session.get(SESSION_MUST_CHANGE))
+    error = ""
+    if request.method == "POST":
+        new, again = request.POST.get("new_pin", ""), request.POST.get("new_pin_again", "")
+        if new != again:
+            error = _("PIN baru dan ulangannya tidak sama.")
+        else:
+            try:
+                services.pin_change(
+                    resident=resident,
+                    device=_device(request),
+                    current=request.POST.get("current_pin", ""),
+                    new=new,
+                )
+            except ApplicationError as exc:
+                error = exc.message
+            else:
+                request.session.pop(SESSION_MUST_CHANGE, None)
+                request.session.cycle_key()
+                messages.success(
+                    request, _("PIN berhasil diganti. Ingat PIN baru Anda dan jangan beri tahu siapa pun.")
+                )
+                return redirect("kiosk:menu")
+    return render(
+        request, "kiosk/pin_change.html", {"forced": forced, "error": error}, status=400 if error else 200
+    )
+
+
+@resident_required
+def menu(request: HttpRequest) -> HttpResponse:
+    return render(request, "kiosk/menu.html", {"pin_rules": pins.PIN_LENGTH})

@@ -1,0 +1,329 @@
+"""Operator pages of the kiosk (`kiosk.manage`): devices and enrolment codes, residents' PINs
+and cards, announcements, correction reports from the kiosk, the village's idle timeout."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from balai.accounts.decorators import require
+from balai.core.audit import audit_record
+from balai.core.errors import ApplicationError
+from balai.core.masking import mask_number
+from balai.kiosk import selectors, services
+from balai.kiosk.forms import AnnouncementForm, DeviceForm
+from balai.kiosk.models import Announcement, CorrectionReport, KioskDevice
+from balai.people import selectors as people_selectors
+from balai.people.models import Resident
+from balai.regions.models import Village
+
+if TYPE_CHECKING:
+    from balai.accounts.models import User
+
+
+def _village(request: HttpRequest) -> Village:
+    return request.scope.village  # type: ignore[attr-defined,no-any-return]
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast("User", request.user)
+
+
+def _device_or_404(request: HttpRequest, public_id: str) -> KioskDevice:
+    try:
+        return selectors.device_get(village=_village(request), public_id=public_id)
+    except KioskDevice.DoesNotExist:
+        raise Http404 from None
+
+
+def _resident_or_404(request: HttpRequest, public_id: str) -> Resident:
+    try:
+        return people_selectors.resident_get(village=_village(request), public_id=public_id)
+    except Resident.DoesNotExist:
+        raise Http404 from None
+
+
+def _show_once(response: HttpResponse) -> HttpResponse:
+    """Pages with a one-time secret (enrolment code, first PIN) are never cached."""
+    add_never_cache_headers(response)
+    return response
+
+
+@require("kiosk.manage")
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    form = DeviceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device, code = services.device_create(
+                actor=_actor(request),
+                village=village,
+                label=form.cleaned_data["label"],
+                idle_seconds=form.cleaned_data["idle_seconds"],
+            )
+        except ApplicationError as exc:
+            form.add_error("label", exc.message)
+        else:
+            return _show_once(
+                render(request, "kiosk/manage/code.html", {"device": device, "code": code, "ttl": 30})
+            )
+    return render(request, "kiosk/manage/home.html", _manage_context(request, form))
+
+
+def _manage_context(request: HttpRequest, form: DeviceForm) -> dict[str, object]:
+    village = _village(request)
+    return {
+        "devices": selectors.device_list(village=village),
+        "form": form,
+        "idle_seconds": selectors.village_idle_seconds(village=village),
+        "open_corrections": selectors.correction_list(village=village).count(),
+        "print_failures": len(selectors.print_failures(village=village, limit=50)),
+    }
+
+
+@require("kiosk.manage")
+@require_POST
+def settings_update(request: HttpRequest) -> HttpResponse:
+    try:
+        seconds = int(request.POST.get("idle_seconds", ""))
+        services.village_settings_update(
+            actor=_actor(request),
+            village=_village(request),
+            idle_seconds=seconds,
+        )
+    except ValueError:
+        messages.error(request, _("Batas diam harus angka (detik)."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Batas diam anjungan disimpan."))
+    return redirect("kiosk:manage")
+
+
+@require("kiosk.manage")
+@require_http_methods(["GET", "POST"])
+def device_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    device = _device_or_404(request, public_id)
+    form = DeviceForm(
+        request.POST or None, initial={"label": device.label, "idle_seconds": device.idle_seconds}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.device_update(
+                actor=_actor(request),
+                device=device,
+                label=form.cleaned_data["label"],
+                idle_seconds=form.cleaned_data["idle_seconds"],
+            )
+        except ApplicationError as exc:
+            form.add_error("idle_seconds", exc.message)
+        else:
+            messages.success(request, _("Anjungan disimpan."))
+            return redirect("kiosk:device_detail", public_id=device.public_id)
+    return render(request, "kiosk/manage/device.html", {"device": device, "form": form})
+
+
+@require("kiosk.manage")
+@require_POST
+def device_action(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
+    device = _device_or_404(request, public_id)
+    actor = _actor(request)
+    if action == "kode":
+        code = services.device_new_code(actor=actor, device=device)
+        return _show_once(
+            render(request, "kiosk/manage/code.html", {"device": device, "code": code, "ttl": 30})
+        )
+    if action == "nonaktifkan":
+        services.device_set_active(actor=actor, device=device, active=False)
+        messages.success(
+            request, _("Anjungan dinonaktifkan: semua halamannya menolak sampai diaktifkan lagi.")
+        )
+    elif action == "aktifkan":
+        services.device_set_active(actor=actor, device=device, active=True)
+        messages.success(request, _("Anjungan diaktifkan."))
+    elif action == "buka-blokir":
+        services.device_unblock(actor=actor, device=device)
+        messages.success(request, _("Blokir masuk di anjungan ini dibuka."))
+    else:
+        raise Http404
+    return redirect("kiosk:device_detail", public_id=device.public_id)
+
+
+# --- Residents' PINs and cards -----------------------------------------------------------
+
+
+@require("kiosk.manage")
+@require_POST
+def resident_find(request: HttpRequest) -> HttpResponse:
+    """Find a resident of the village by NIK (POSTed: never in a URL) to manage kiosk access."""
+    nik = "".join(c for c in request.POST.get("kiosk_nik", "") if c.isdigit())
+    public_id = selectors.resident_public_id_by_nik(village=_village(request), nik=nik) if nik else None
+    if public_id is None:
+        context = _manage_context(request, DeviceForm())
+        context["find_error"] = _("NIK tidak ditemukan di antara penduduk desa ini.")
+        return render(request, "kiosk/manage/home.html", context, status=404)
+    return redirect("kiosk:resident_access", public_id=public_id)
+
+
+@require("kiosk.manage")
+@require_http_methods(["GET", "POST"])
+def resident_access(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A resident's kiosk access: issue/reset the first PIN (slip), register/remove the card."""
+    resident = _resident_or_404(request, public_id)
+    village = _village(request)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        actor = _actor(request)
+        try:
+            if action == "pin":
+                pin = services.pin_issue(actor=actor, resident=resident)
+                return _show_once(
+                    render(
+                        request,
+                        "kiosk/manage/pin_slip.html",
+                        {"resident": resident, "pin": pin, "village": village, "now": timezone.now()},
+                    )
+                )
+            if action == "card":
+                services.card_register(actor=actor, resident=resident, uid=request.POST.get("card_uid", ""))
+                messages.success(
+                    request, _("Kartu terdaftar. Penduduk tetap harus memasukkan PIN saat masuk.")
+                )
+            elif action == "card_remove":
+                services.card_remove(actor=actor, resident=resident)
+                messages.success(request, _("Kartu dihapus."))
+            else:
+                raise Http404
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("kiosk:resident_access", public_id=resident.public_id)
+    cred = selectors.credential_of(village=village, resident=resident)
+    context = {
+        "resident": resident,
+        "nik_masked": mask_number(resident.nik),
+        "cred": cred,
+        "locked": bool(cred and cred.locked_until and cred.locked_until > timezone.now()),
+    }
+    return render(request, "kiosk/manage/resident.html", context)
+
+
+# --- Announcements -------------------------------------------------------------------------
+
+
+@require("kiosk.manage")
+@require_http_methods(["GET", "POST"])
+def announcements(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    form = AnnouncementForm(
+        request.POST or None, initial={"published_on": timezone.localdate(), "is_active": True}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.announcement_save(actor=_actor(request), village=village, data=form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error("expires_on", exc.message)
+        else:
+            messages.success(request, _("Pengumuman disimpan."))
+            return redirect("kiosk:announcements")
+    items = selectors.announcement_list(village=village)
+    return render(request, "kiosk/manage/announcements.html", {"form": form, "items": items})
+
+
+@require("kiosk.manage")
+@require_http_methods(["GET", "POST"])
+def announcement_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    village = _village(request)
+    try:
+        item = selectors.announcement_get(village=village, public_id=public_id)
+    except Announcement.DoesNotExist:
+        raise Http404 from None
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        services.announcement_delete(actor=_actor(request), announcement=item)
+        messages.success(request, _("Pengumuman dihapus."))
+        return redirect("kiosk:announcements")
+    form = AnnouncementForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.announcement_save(
+                actor=_actor(request),
+                village=village,
+                data=form.cleaned_data,
+                announcement=item,
+            )
+        except ApplicationError as exc:
+            form.add_error("expires_on", exc.message)
+        else:
+            messages.success(request, _("Pengumuman disimpan."))
+            return redirect("kiosk:announcements")
+    return render(request, "kiosk/manage/announcement_edit.html", {"form": form, "item": item})
+
+
+# --- Correction reports --------------------------------------------------------------------
+
+
+@require("kiosk.manage")
+def corrections(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    state = request.GET.get("status", CorrectionReport.State.OPEN)
+    if state not in CorrectionReport.State.values and state != "semua":
+        state = CorrectionReport.State.OPEN
+    reports = list(selectors.correction_list(village=village, state="" if state == "semua" else state)[:200])
+    # Reading the queue shows residents' names and what is wrong with their data: audited.
+    audit_record(
+        actor=_actor(request),
+        village=village,
+        action="kiosk.correction_list_view",
+        object_type="correction_report",
+        changes={"state": state, "count": len(reports)},
+    )
+    rows = [
+        {
+            "report": r,
+            "kk_masked": mask_number(r.family.kk_number),
+            "reporter": r.reporter.name,
+            "subject": r.subject.name if r.subject else "",
+        }
+        for r in reports
+    ]
+    return render(
+        request,
+        "kiosk/manage/corrections.html",
+        {"rows": rows, "state": state, "states": CorrectionReport.State.choices},
+    )
+
+
+@require("kiosk.manage")
+@require_POST
+def correction_handle(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        report = selectors.correction_get(village=_village(request), public_id=public_id)
+    except CorrectionReport.DoesNotExist:
+        raise Http404 from None
+    try:
+        services.correction_handle(
+            actor=_actor(request),
+            report=report,
+            state=request.POST.get("state", ""),
+            note=request.POST.get("note", ""),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Laporan perbaikan diperbarui."))
+    return redirect("kiosk:corrections")
+
+
+@require("kiosk.manage")
+def print_failures(request: HttpRequest) -> HttpResponse:
+    """Letters whose printing failed at a kiosk: the operator opens and prints them."""
+    village = _village(request)
+    rows = selectors.print_failures(village=village)
+    return render(request, "kiosk/manage/print_failures.html", {"rows": rows})

@@ -1,0 +1,376 @@
+"""`balai bench --only letters`: rendering, the whole issue flow, sustained issuing on two
+processes, and 200 concurrent issues in one village.
+
+1. Render: an issued letter re-rendered to PDF from its frozen content, with letterhead,
+   logo and QR (p50/p95 over `RENDER_N` letters).
+2. Issue flow: request → verify → sign → issue (numbered, signed, QR) → PDF bytes, each step
+   its own transaction as at the counter (p50/p95 over `FLOW_N` letters).
+3. Sustained: `PROCESSES` processes each run the whole flow back to back for `SECONDS`;
+   letters/s is the total over the wall time.
+4. Numbering: `CONCURRENT` signed letters issued at once by as many threads (SQLite: the
+   bench database); the numbers must be distinct and consecutive, with no error.
+
+Letters are really issued (committed) in the bench database, in the first populated village,
+by bench accounts this module creates idempotently; they stay there like any issued letter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+RENDER_TARGET_MS = 30.0
+FLOW_TARGET_MS = 80.0
+RATE_TARGET = 50.0
+PROCESSES = 2
+CONCURRENT = 200
+OPERATOR = "bench-letters-operator"
+KADES = "bench-letters-kades"
+
+
+def _logo_png(size: int = 160) -> bytes:
+    """A plain round crest as PNG, for villages of the bench database that have no logo."""
+    rows = []
+    c, r2 = size / 2, (size / 2 - 2) ** 2
+    for y in range(size):
+        row = bytearray([0])
+        for x in range(size):
+            inside = (x - c) ** 2 + (y - c) ** 2 <= r2
+            row += bytes((20, 90, 40, 255) if inside else (0, 0, 0, 0))
+        rows.append(bytes(row))
+    raw = zlib.compress(b"".join(rows), 9)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+def _prepare() -> dict[str, Any]:
+    """Bench accounts and a signing kepala desa in the first populated village (idempotent)."""
+    from balai.accounts.models import Role, User
+    from balai.people import codes
+    from balai.people.models import Resident
+    from balai.regions.models import Village
+    from balai.staff.models import Official
+
+    village_id = (
+        Resident.objects.filter(status=codes.STATUS_ALIVE)
+        .order_by("village_id")
+        .values_list("village_id", flat=True)
+        .first()
+    )
+    if village_id is None:
+        raise RuntimeError("the bench database has no residents")
+    village = Village.objects.get(pk=village_id)
+    operator, _ = User.objects.get_or_create(
+        username=OPERATOR, defaults={"role": Role.OPERATOR, "village": village}
+    )
+    kades, _ = User.objects.get_or_create(username=KADES, defaults={"role": Role.KADES, "village": village})
+    for user, role in ((operator, Role.OPERATOR), (kades, Role.KADES)):
+        if (user.village_id, user.role, user.is_active) != (village.pk, role, True):
+            user.village, user.role, user.is_active = village, role, True
+            user.save()
+    Official.objects.get_or_create(
+        village=village,
+        user=kades,
+        defaults={
+            "name": "Bench Kepala Desa",
+            "position": "Kepala Desa",
+            "signs_letters": True,
+            "signs_as": "own",
+        },
+    )
+    residents = list(
+        Resident.objects.filter(village=village, status=codes.STATUS_ALIVE)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:200]
+    )
+    return {"village": village.code, "residents": residents}
+
+
+def _flow_once(operator: Any, kades: Any, resident: Any, logo: bytes | None) -> tuple[float, Any]:
+    from balai.letters import services
+    from balai.letters.render import letter_pdf
+    from balai.letters.types import REGISTRY
+
+    domisili = REGISTRY["domisili"]
+    t0 = time.perf_counter()
+    letter = services.letter_request_create(
+        actor=operator,
+        village=resident.village,
+        type_code=domisili.code,
+        subject=resident,
+        fields={"keperluan": "Uji kecepatan"},
+        requirements=domisili.requirements,
+    )
+    letter = services.letter_verify(actor=operator, letter=letter)
+    letter = services.letter_sign(actor=kades, letter=letter)
+    letter = services.letter_issue(actor=operator, letter=letter)
+    pdf = letter_pdf(letter)
+    assert pdf.startswith(b"%PDF")
+    return time.perf_counter() - t0, letter
+
+
+def _actors(village_code: str) -> tuple[Any, Any, list[Any]]:
+    from balai.accounts.models import User
+    from balai.people import codes
+    from balai.people.models import Resident
+
+    operator = User.objects.get(username=OPERATOR)
+    kades = User.objects.get(username=KADES)
+    residents = list(
+        Resident.objects.filter(village__code=village_code, status=codes.STATUS_ALIVE)
+        .select_related("village", "family", "rt__dusun")
+        .order_by("pk")[:200]
+    )
+    return operator, kades, residents
+
+
+def measure_flow_and_render(village_code: str, n_flow: int, n_render: int) -> dict[str, Any]:
+    from balai.core.bench import percentiles
+    from balai.letters import pdf
+    from balai.letters.services import verify_url
+
+    operator, kades, residents = _actors(village_code)
+    logo = _logo_png()
+    for i in range(3):  # warm-up: compiler, fonts, queries
+        _flow_once(operator, kades, residents[i % len(residents)], logo)
+    flow, letters = [], []
+    cpu_started = time.process_time()
+    for i in range(n_flow):
+        seconds, letter = _flow_once(operator, kades, residents[i % len(residents)], logo)
+        flow.append(seconds * 1000)
+        letters.append(letter)
+    flow_cpu_ms = (time.process_time() - cpu_started) * 1000 / n_flow
+    render, render_cpu = [], []
+    for i in range(n_render):
+        letter = letters[i % len(letters)]
+        short = verify_url(letter, with_payload=False).split("://", 1)[-1]
+        t, c = time.perf_counter(), time.process_time()
+        data = pdf.render(letter.content | {"verify_url": short}, qr=letter.qr_svg, logo=logo)
+        render.append((time.perf_counter() - t) * 1000)
+        render_cpu.append((time.process_time() - c) * 1000)
+        assert data.startswith(b"%PDF")
+    # CPU time of this process alone: what a letter costs whatever else the machine runs.
+    return {
+        "flow_ms": percentiles(flow),
+        "render_ms": percentiles(render),
+        "flow_cpu_ms_mean": flow_cpu_ms,
+        "render_cpu_ms": percentiles(render_cpu),
+    }
+
+
+def worker(village_code: str, seconds: float, start_at: float) -> dict[str, Any]:
+    """One process of the sustained run: the whole flow back to back until the time is up."""
+    operator, kades, residents = _actors(village_code)
+    logo = _logo_png()
+    _flow_once(operator, kades, residents[0], logo)  # warm-up before the common start
+    while time.time() < start_at:
+        time.sleep(0.005)
+    done, errors, i = 0, [], 0
+    started, cpu_started = time.perf_counter(), time.process_time()
+    while time.perf_counter() - started < seconds:
+        try:
+            _flow_once(operator, kades, residents[i % len(residents)], logo)
+            done += 1
+        except Exception as e:  # noqa: BLE001 - counted and reported
+            errors.append(repr(e)[:200])
+        i += 1
+    return {
+        "letters": done,
+        "errors": errors,
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu_started,
+    }
+
+
+def measure_sustained(village_code: str, seconds: float, processes: int = PROCESSES) -> dict[str, Any]:
+    start_at = time.time() + 8.0  # each process sets Django up and warms up first
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "balai.letters.bench",
+                "worker",
+                village_code,
+                str(seconds),
+                str(start_at),
+            ],
+            stdout=subprocess.PIPE,
+            env=dict(os.environ),
+        )
+        for _ in range(processes)
+    ]
+    results = []
+    for p in procs:
+        out, _ = p.communicate(timeout=seconds + 300)
+        if p.returncode != 0:
+            raise RuntimeError(f"letters bench worker failed (exit {p.returncode})")
+        results.append(json.loads(out.decode().strip().splitlines()[-1]))
+    total = sum(r["letters"] for r in results)
+    wall = max(r["seconds"] for r in results)
+    cpu = sum(r["cpu_seconds"] for r in results)
+    return {
+        "cpu_ms_per_letter": cpu * 1000 / total if total else None,
+        # What two free cores would sustain at this CPU cost per letter (SQLite waits excluded).
+        "per_s_two_free_cores": 2 * total / cpu if cpu else None,
+        "processes": processes,
+        "letters": total,
+        "seconds": wall,
+        "per_s": total / wall if wall else 0.0,
+        "errors": [e for r in results for e in r["errors"]][:20],
+    }
+
+
+def measure_concurrent_numbering(village_code: str, n: int = CONCURRENT) -> dict[str, Any]:
+    """`n` signed letters issued at once from `n` threads; numbers distinct and consecutive."""
+    from django.db import connections
+
+    from balai.letters import services
+    from balai.letters.models import Letter
+    from balai.letters.types import REGISTRY
+
+    operator, kades, residents = _actors(village_code)
+    domisili = REGISTRY["domisili"]
+    signed = []
+    for i in range(n):
+        letter = services.letter_request_create(
+            actor=operator,
+            village=residents[0].village,
+            type_code=domisili.code,
+            subject=residents[i % len(residents)],
+            fields={"keperluan": "Uji nomor serentak"},
+            requirements=domisili.requirements,
+        )
+        letter = services.letter_verify(actor=operator, letter=letter)
+        signed.append(services.letter_sign(actor=kades, letter=letter))
+    connections.close_all()
+    barrier = threading.Barrier(n)
+    errors: list[str] = []
+
+    def issue(letter: Letter) -> None:
+        try:
+            barrier.wait(timeout=60)
+            services.letter_issue(actor=operator, letter=letter)
+        except Exception as e:  # noqa: BLE001 - counted and reported
+            errors.append(repr(e)[:200])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=issue, args=(letter,)) for letter in signed]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - started
+    rows = list(
+        Letter.objects.filter(pk__in=[x.pk for x in signed]).values_list("sequence", "number", "state")
+    )
+    sequences = sorted(s for s, _n, _st in rows if s is not None)
+    consecutive = bool(sequences) and sequences == list(range(sequences[0], sequences[0] + len(sequences)))
+    return {
+        "n": n,
+        "issued": sum(1 for *_x, st in rows if st == Letter.State.ISSUED),
+        "distinct_numbers": len({num for _s, num, _st in rows if num}),
+        "consecutive": consecutive,
+        "errors": errors[:20],
+        "seconds": seconds,
+        "database": connections["default"].vendor,
+    }
+
+
+def bench(config: Any, phase_dir: Path, say: Callable[[str], None]) -> dict[str, Any]:
+    from balai.core.bench import Metric
+
+    quick = bool(getattr(config, "quick", False))
+    n_flow, n_render, seconds = (60, 100, 10.0) if quick else (300, 500, 30.0)
+    say("  surat: menyiapkan akun bench dan kepala desa ...")
+    prepared = _prepare()
+    village = prepared["village"]
+    say(f"  surat: render dan alur terbit ({n_flow} surat, desa {village}) ...")
+    timing = measure_flow_and_render(village, n_flow, n_render)
+    say(f"  surat: laju berkelanjutan, {PROCESSES} proses × {seconds:.0f} detik ...")
+    sustained = measure_sustained(village, seconds)
+    say(f"  surat: {CONCURRENT} penerbitan serentak ...")
+    numbering = measure_concurrent_numbering(village)
+    render, flow = timing["render_ms"], timing["flow_ms"]
+    numbering_ok = (
+        not numbering["errors"]
+        and numbering["issued"] == CONCURRENT
+        and numbering["distinct_numbers"] == CONCURRENT
+        and numbering["consecutive"]
+    )
+    metrics = [
+        Metric(
+            "letters.render",
+            "render PDF surat terbit (kop, logo, QR)",
+            f"{render['p50']:.1f} / {render['p95']:.1f} ms (CPU p95 {timing['render_cpu_ms']['p95']:.1f} ms)",
+            f"p95 ≤ {RENDER_TARGET_MS:.0f} ms",
+            render["p95"] <= RENDER_TARGET_MS,
+            render["p95"],
+        ),
+        Metric(
+            "letters.flow",
+            "alur terbit lengkap (permohonan → PDF)",
+            f"{flow['p50']:.1f} / {flow['p95']:.1f} ms (CPU rata-rata {timing['flow_cpu_ms_mean']:.1f} ms)",
+            f"p95 ≤ {FLOW_TARGET_MS:.0f} ms",
+            flow["p95"] <= FLOW_TARGET_MS,
+            flow["p95"],
+        ),
+        Metric(
+            "letters.rate",
+            f"surat terbit per detik ({PROCESSES} proses, {seconds:.0f} s)",
+            f"{sustained['per_s']:.1f}/s"
+            + (f", {len(sustained['errors'])} galat" if sustained["errors"] else "")
+            + (
+                f" (CPU {sustained['cpu_ms_per_letter']:.1f} ms/surat ≈ {sustained['per_s_two_free_cores']:.0f}/s "
+                "pada 2 inti bebas)"
+                if sustained["cpu_ms_per_letter"]
+                else ""
+            ),
+            f"≥ {RATE_TARGET:.0f}/s",
+            sustained["per_s"] >= RATE_TARGET and not sustained["errors"],
+            sustained["per_s"],
+        ),
+        Metric(
+            "letters.concurrent",
+            f"{CONCURRENT} penerbitan serentak ({numbering['database']}, thread)",
+            f"{numbering['distinct_numbers']} nomor berbeda, "
+            + ("berurutan" if numbering["consecutive"] else "TIDAK berurutan")
+            + f", {len(numbering['errors'])} galat",
+            f"{CONCURRENT} nomor berurutan, 0 galat",
+            numbering_ok,
+            float(numbering["distinct_numbers"]),
+        ),
+    ]
+    return {
+        "metrics": metrics,
+        "village": village,
+        "timing": timing,
+        "sustained": sustained,
+        "numbering": numbering,
+        "load": os.getloadavg(),
+    }
+
+
+if __name__ == "__main__":  # a worker process of measure_sustained
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    if sys.argv[1] == "worker":
+        result = worker(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))
+        sys.stdout.write(json.dumps(result) + "\n")

@@ -1,0 +1,217 @@
+"""Staff attendance in the back office: monthly recap for the head (and its XLSX), working
+hours, and each official's kiosk card and PIN."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import xlsxwriter
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from balai.accounts.decorators import require
+from balai.regions.models import Village
+from balai.staff import attendance
+from balai.staff.models import Official
+from balai.staff.selectors import attendance_recap, credential_map, official_get, official_list
+
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+WEEKDAYS = [
+    ("1", "Senin"),
+    ("2", "Selasa"),
+    ("3", "Rabu"),
+    ("4", "Kamis"),
+    ("5", "Jumat"),
+    ("6", "Sabtu"),
+    ("7", "Minggu"),
+]
+
+
+def _village(request: HttpRequest) -> Village:
+    village: Village = request.scope.village  # type: ignore[attr-defined]
+    return village
+
+
+def _month(request: HttpRequest) -> tuple[int, int]:
+    today = timezone.localdate()
+    try:
+        year, month = (int(x) for x in request.GET.get("bulan", "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        return today.year, today.month
+    if not 2000 <= year <= 2100:
+        return today.year, today.month
+    return year, month
+
+
+@require("attendance.recap")
+def attendance_recap_view(request: HttpRequest) -> HttpResponse:
+    year, month = _month(request)
+    recap = attendance_recap(village=_village(request), year=year, month=month)
+    prev = dt.date(year, month, 1) - dt.timedelta(days=1)
+    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+    return render(
+        request,
+        "staff/attendance_recap.html",
+        {
+            "recap": recap,
+            "month_label": f"{MONTHS[month - 1]} {year}",
+            "month_value": f"{year}-{month:02d}",
+            "prev_month": f"{prev.year}-{prev.month:02d}",
+            "next_month": f"{nxt.year}-{nxt.month:02d}",
+            "rules": attendance.settings_for(_village(request)),
+            "can_manage": request.scope.can("registry.write"),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@require("attendance.recap")
+def attendance_recap_xlsx(request: HttpRequest) -> HttpResponse:
+    year, month = _month(request)
+    village = _village(request)
+    recap = attendance_recap(village=village, year=year, month=month)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    sheet = book.add_worksheet(_("Rekap"))
+    sheet.write(
+        0,
+        0,
+        _("Rekap kehadiran perangkat Desa %(name)s, %(month)s")
+        % {
+            "name": village.name,
+            "month": f"{MONTHS[month - 1]} {year}",
+        },
+        bold,
+    )
+    sheet.write(1, 0, _("Hari kerja: %(n)d") % {"n": len(recap.workdays)})
+    header = [
+        _("Nama"),
+        _("Jabatan"),
+        _("Hadir"),
+        _("Terlambat"),
+        _("Pulang awal"),
+        _("Tanpa absen pulang"),
+        _("Tidak hadir"),
+    ]
+    header += [str(d.day) for d in recap.dates]
+    for col, title in enumerate(header):
+        sheet.write(3, col, title, bold)
+    for r, row in enumerate(recap.rows, start=4):
+        values = [
+            row.official.name,
+            row.official.position,
+            row.present,
+            row.late,
+            row.early,
+            row.no_checkout,
+            row.absent,
+        ]
+        for col, value in enumerate(values + row.days):
+            sheet.write(r, col, value)
+    sheet.set_column(0, 1, 24)
+    sheet.set_column(7, 7 + len(recap.dates), 3)
+    sheet.write(
+        len(recap.rows) + 5, 0, _("H = hadir tepat waktu, T = terlambat, - = tidak hadir pada hari kerja")
+    )
+    book.close()
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="kehadiran-{village.code}-{year}-{month:02d}.xlsx"'
+    )
+    return response
+
+
+def _time(value: str, fallback: dt.time) -> dt.time:
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        return fallback
+
+
+@require("registry.write")
+def attendance_settings(request: HttpRequest) -> HttpResponse:
+    village = _village(request)
+    rules = attendance.settings_for(village)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data = {
+            "workdays": "".join(request.POST.getlist("workdays")),
+            "skip_holidays": request.POST.get("skip_holidays") == "on",
+            **{
+                k: _time(request.POST.get(k, ""), getattr(rules, k))
+                for k in ("opens_at", "starts_at", "ends_at", "closes_at")
+            },
+        }
+        try:
+            attendance.settings_update(actor=request.user, village=village, data=data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            messages.success(request, _("Jam kerja disimpan."))
+            return redirect("staff:attendance_settings")
+    creds = credential_map(village=village)
+    officials = [(o, creds.get(o.pk)) for o in official_list(village=village, active_only=True)]
+    return render(
+        request,
+        "staff/attendance_settings.html",
+        {"rules": rules, "weekdays": WEEKDAYS, "errors": errors, "officials": officials},
+        status=400 if errors else 200,
+    )
+
+
+@require("registry.write")
+def official_credential(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Register an official's card and issue a new PIN (shown once)."""
+    village = _village(request)
+    try:
+        official = official_get(village=village, public_id=public_id)
+    except Official.DoesNotExist:
+        raise Http404
+    errors: dict[str, list[str]] = {}
+    new_pin = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "card":
+                attendance.credential_set_card(
+                    actor=request.user,  # type: ignore[arg-type]
+                    official=official,
+                    card_uid=request.POST.get("card_uid", ""),
+                )
+                messages.success(request, _("Kartu disimpan."))
+                return redirect("staff:official_credential", public_id=official.public_id)
+            if action == "pin":
+                new_pin = attendance.credential_issue_pin(actor=request.user, official=official)  # type: ignore[arg-type]
+            else:
+                errors = {"action": [_("Aksi tidak dikenal.")]}
+        except ValidationError as exc:
+            errors = exc.message_dict
+    credential = credential_map(village=village).get(official.pk)
+    response = render(
+        request,
+        "staff/official_credential.html",
+        {"official": official, "credential": credential, "errors": errors, "new_pin": new_pin},
+        status=400 if errors else 200,
+    )
+    return response
