@@ -27,7 +27,6 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -74,50 +73,7 @@ MISSING = {
 # --- How each pattern is checked ----------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class Obj:
-    """Path parameters naming objects: parameter -> kind of object (a key of MISSING)."""
-
-    params: dict[str, str]
-    # Other path parameters that are not objects, one request per variant.
-    variants: tuple[dict[str, str], ...] = ({},)
-    # Besides 404: refusals that do not depend on the object (a page this role may not use).
-    refused: tuple[int, ...] = ()
-
-
-@dataclasses.dataclass(frozen=True)
-class Listing:
-    # A marker of the viewer's own village the page must show (so the check is not vacuous).
-    shows_own: str | None = None
-    follow: bool = True
-    refused: tuple[int, ...] = ()
-
-
-@dataclasses.dataclass(frozen=True)
-class Public:
-    reason: str
-    # Path parameters for a public page that takes one (e.g. a letter's verification token).
-    kwargs: tuple[tuple[str, str], ...] = ()
-
-
-@dataclasses.dataclass(frozen=True)
-class BodyRefs:
-    """API write whose JSON body names objects; `body(other)` builds it for the other village."""
-
-    body: Callable[[Any], dict[str, Any]]
-
-
-@dataclasses.dataclass(frozen=True)
-class FormRefs:
-    """UI POST whose form names objects (no path parameter): answers as for missing ids, 404."""
-
-
-@dataclasses.dataclass(frozen=True)
-class StatsOwn:
-    """Counts of the viewer's own village only."""
-
-
-Check = Obj | Listing | Public | BodyRefs | FormRefs | StatsOwn
+from tests.isolation_checks import API, BodyRefs, Check, FormRefs, Listing, Obj, Public, StatsOwn  # noqa: E402
 
 UI_CHECKS: dict[str, Check] = {
     "home": Listing(),
@@ -184,8 +140,6 @@ UI_CHECKS: dict[str, Check] = {
     "letters:transition": Obj({"public_id": "letter"}, tuple({"action": a} for a in LETTER_ACTIONS)),
     "verify:letter": Public("public letter verification by token", (("token", "tidakAdaTokenIni12345678"),)),
 }
-
-API = "/api/v1"
 
 
 def _person(**kw: Any) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from balai.aid.rules import Rule, RuleSet
 from balai.people.models import Family
 
 try:  # the table's own check kinds
-    from tests.test_isolation import Listing, Obj, Public
+    from tests.isolation_checks import Listing, Obj, Public
 except ImportError:  # pragma: no cover - imported only by tests/test_isolation.py
     raise
 

@@ -22,7 +22,7 @@ from balai.desk.models import (
     Ticket,
 )
 from balai.kiosk import services as kiosk_services
-from tests.test_isolation import Listing, Obj
+from tests.isolation_checks import Listing, Obj
 
 DEVICE_ONLY = Listing(refused=(403,))
 

@@ -11,7 +11,7 @@ from balai.education import rules, services
 from balai.education.models import AbsenceReport, Enrolment, FollowUp, Scholarship, School
 from balai.people.models import Resident
 from balai.people.tests.factories import ResidentFactory
-from tests.test_isolation import API, Listing, Obj
+from tests.isolation_checks import API, Listing, Obj
 
 _CHILD = {"public_id": "edu_child"}
 

@@ -21,7 +21,7 @@ from balai.health.models import (
     Pregnancy,
 )
 from balai.people.tests.factories import ResidentFactory
-from tests.test_isolation import Listing, Obj
+from tests.isolation_checks import Listing, Obj
 
 _DENIED = (403,)
 _POSYANDU = {"public_id": "posyandu"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.test_isolation import Listing
+from tests.isolation_checks import Listing
 
 UI_CHECKS: dict[str, Any] = {
     "health:report_monthly": Listing(),

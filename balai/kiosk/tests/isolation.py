@@ -12,7 +12,7 @@ from typing import Any
 
 from balai.kiosk import services
 from balai.kiosk.models import Announcement, CorrectionReport, KioskDevice, ResidentCredential
-from tests.test_isolation import FormRefs, Listing, Obj, Public
+from tests.isolation_checks import FormRefs, Listing, Obj, Public
 
 KIOSK_DEVICE_ONLY = Listing(refused=(403,))
 

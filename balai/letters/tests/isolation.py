@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from tests.test_isolation import Listing, Obj, Public
+from tests.isolation_checks import Listing, Obj, Public
 
 UI_CHECKS: dict[str, Any] = {
     # The resident's status link: no sign-in, type/status/dates only, random code.

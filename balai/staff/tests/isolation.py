@@ -14,7 +14,7 @@ from django.utils import timezone
 from balai.staff import attendance
 from balai.staff.models import Attendance, AttendanceSettings, Official, OfficialCredential
 from balai.staff.services import official_create
-from tests.test_isolation import Listing, Obj
+from tests.isolation_checks import Listing, Obj
 
 UI_CHECKS = {
     "staff:attendance_recap": Listing(),
