@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from balai.core.models import AuditChain, AuditEvent
@@ -53,21 +53,55 @@ def _jsonable(value: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _locked_chain(village: Village | None) -> AuditChain:
+def _locked_chain(village: Village | None) -> tuple[int, int, str]:
+    """Lock the village's chain row; its id, last sequence number and last hash."""
     key = village.code if village is not None else "deployment"
-    qs = AuditChain.objects.select_for_update()
-    chain = qs.filter(key=key).first()
-    if chain is None:
-        try:
-            with transaction.atomic():
-                AuditChain.objects.create(key=key, village=village)
-        except IntegrityError:
-            pass  # created concurrently; lock the winner's row below
-        chain = qs.get(key=key)
-    return chain
+    q = connection.ops.quote_name
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = (
+        f"SELECT {q('id')}, {q('last_seq')}, {q('last_hash')} FROM {q(AuditChain._meta.db_table)} "
+        f"WHERE {q('key')} = %s{lock}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        row = cursor.fetchone()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    AuditChain.objects.create(key=key, village=village)
+            except IntegrityError:
+                pass  # created concurrently; lock the winner's row below
+            cursor.execute(sql, [key])
+            row = cursor.fetchone()
+    return int(row[0]), int(row[1]), str(row[2])
 
 
-@transaction.atomic
+# Events are written with plain SQL: they are the most frequent write of the system (every
+# change and every read of a record), and the ORM's query building cost ~3 ms of CPU an event
+# here against ~0.5 ms this way. Values still go through each field's own conversion.
+_EVENT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+_BATCH = 500
+
+
+def _insert_events(rows: list[AuditEvent]) -> None:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in _EVENT_FIELDS)
+    one = "(" + ", ".join(["%s"] * len(_EVENT_FIELDS)) + ")"
+    table = quote(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _BATCH):
+            batch = rows[start : start + _BATCH]
+            params = [
+                f.get_db_prep_save(getattr(event, f.attname), connection)
+                for event in batch
+                for f in _EVENT_FIELDS
+            ]
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))}", params)
+
+
+# No savepoint: an audit failure must abort the caller's whole change anyway, and two
+# savepoint statements per event were a tenth of a letter's queries.
+@transaction.atomic(savepoint=False)
 def audit_record_many(
     *,
     actor: User | None,
@@ -75,16 +109,15 @@ def audit_record_many(
     events: Iterable[PendingEvent],
     source: str | None = None,
 ) -> int:
-    chain = _locked_chain(village)
+    chain_id, seq, prev = _locked_chain(village)
     now = timezone.now()
     src = current_source() if source is None else source
     label = actor.get_username() if actor is not None else "system"
     rows = []
-    seq, prev = chain.last_seq, chain.last_hash
     for pending in events:
         seq += 1
         event = AuditEvent(
-            chain=chain,
+            chain_id=chain_id,
             seq=seq,
             village=village,
             occurred_at=now,
@@ -102,8 +135,14 @@ def audit_record_many(
         rows.append(event)
     if not rows:
         return 0
-    AuditEvent.objects.bulk_create(rows, batch_size=2000)
-    AuditChain.objects.filter(pk=chain.pk).update(last_seq=seq, last_hash=prev)
+    _insert_events(rows)
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(AuditChain._meta.db_table)} SET {q('last_seq')} = %s, {q('last_hash')} = %s "
+            f"WHERE {q('id')} = %s",
+            [seq, prev, chain_id],
+        )
     return len(rows)
 
 

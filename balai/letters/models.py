@@ -136,7 +136,8 @@ class Letter(BaseModel):
     content_hash = models.CharField(max_length=64, blank=True)
     key_id = models.CharField(max_length=16, blank=True)
     signature = models.CharField(max_length=128, blank=True)
-    # The QR (SVG) printed on the letter, made once at issue: it never changes afterwards.
+    # The QR (SVG) of letters issued before it was drawn at render time from the signed
+    # payload (the same picture, made outside the issuing transaction); empty for newer ones.
     qr_svg = models.TextField(blank=True)
     handed_over_at = models.DateTimeField(null=True, blank=True)
     handed_over_to = models.CharField(_("diterima oleh"), max_length=200, blank=True)
