@@ -114,11 +114,12 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "balai.core.db.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "balai.sqlite3")),
             "OPTIONS": {
                 # IMMEDIATE: writers take the lock at BEGIN, so concurrent writers wait
-                # (busy timeout) instead of failing with "database is locked" mid-transaction.
+                # instead of failing with "database is locked" mid-transaction; they wait in
+                # turn through balai.core.db.sqlite3's queue rather than SQLite's busy sleeps.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
                 "init_command": (
@@ -219,3 +220,8 @@ BALAI_TRUSTED_PROXIES = [
 ]
 # Kiosk: secret pepper for residents' PINs and card UIDs, kept outside the database.
 BALAI_KIOSK_PEPPER = envsecret("BALAI_KIOSK_PEPPER", "")
+# Older peppers (comma-separated, newest first) still accepted for PINs and cards hashed before a
+# rotation; each is re-hashed under the current pepper at its next sign-in (docs/kiosk.md).
+BALAI_KIOSK_PEPPER_PREVIOUS = [
+    p.strip() for p in envsecret("BALAI_KIOSK_PEPPER_PREVIOUS", "").replace("\n", ",").split(",") if p.strip()
+]

@@ -30,7 +30,6 @@ from balai.letters.models import (
     LetterSettings,
     LetterSignedPdf,
 )
-from balai.letters.pdf import qr_svg
 from balai.letters.signing import (
     LocalSigner,
     Payload,
@@ -125,10 +124,10 @@ def _move(letter: Letter, to: str) -> str:
     return before
 
 
-def _locked(letter: Letter, *, for_content: bool = False) -> Letter:
+def _locked(letter: Letter, *, for_content: bool = False, with_subject: bool = True) -> Letter:
     """Re-read the letter under lock: two operators at the counter cannot both move it.
     `for_content` also joins what the printed letter reads (family, RT, dusun)."""
-    related = ["village", "subject"]
+    related = ["village", "subject"] if with_subject or for_content else ["village"]
     if for_content:
         related += ["subject__family", "subject__rt__dusun", "signer"]
     return Letter.objects.select_for_update(of=("self",)).select_related(*related).get(pk=letter.pk)
@@ -274,7 +273,7 @@ def letter_verify(*, actor: User, letter: Letter) -> Letter:
     if missing:
         raise ValidationError({"requirements": f"Persyaratan belum diperiksa: {', '.join(missing)}."})
     _move(letter, S.VERIFIED)
-    letter.save()
+    letter.save(update_fields=["state", "assigned_to", "updated_at"])
     _audit(actor, letter, "verified")
     return letter
 
@@ -333,7 +332,7 @@ def _signer_for(actor: User, official: Official | None, village: Village) -> Off
 def letter_sign(*, actor: User, letter: Letter, official: Official | None = None) -> Letter:
     """Approve with a signatory's authority; the number and PDF come at issue."""
     _require(actor, "sign", letter)
-    letter = _locked(letter)
+    letter = _locked(letter, with_subject=False)
     if numbering.settings_for(letter.village).use_tte:
         raise ApplicationError(
             "Desa ini menandatangani dengan TTE: masukkan passphrase TTE untuk menandatangani."
@@ -345,7 +344,7 @@ def _sign(actor: User, letter: Letter, official: Official | None) -> Letter:
     official = _signer_for(actor, official, letter.village)
     _move(letter, S.SIGNED)
     letter.signer, letter.signed_by, letter.signed_at = official, actor, timezone.now()
-    letter.save()
+    letter.save(update_fields=["state", "signer", "signed_by", "signed_at", "updated_at"])
     _audit(actor, letter, "signed", signer=official.public_id, signs_as=official.signs_as)
     return letter
 
@@ -478,7 +477,6 @@ def _issue(
         letter.valid_until = today + dt.timedelta(days=letter_type.validity_days)
     letter.token, letter.content, letter.content_hash = token, content, digest
     letter.key_id, letter.signature = signer.key_id, b64e(signature)
-    letter.qr_svg = qr_svg(verify_url(letter))
     letter.save()
     _audit(actor, letter, "issued", number=number, content_hash=digest)
     return letter
