@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from balai.letters.text import UnknownPlaceholder, date_id, fill, rupiah, terbilang
-from balai.letters.types.base import LetterType
+from balai.letters.types.base import LetterType, Table
 from balai.people import codes
 from balai.people.models import Resident
 from balai.regions.models import Village
@@ -37,6 +37,7 @@ BIODATA_LABELS = {
     "alamat": "Alamat",
 }
 BIODATA_LINE = "[biodata]"
+DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 PREVIEW_NUMBER = "…/…/…/…/…"
 
 
@@ -122,7 +123,11 @@ def field_values(letter_type: LetterType, fields: dict[str, Any]) -> dict[str, s
     for f in letter_type.fields:
         raw = fields.get(f.name, "")
         if f.kind == "date" and raw:
-            values[f.name] = date_id(dt.date.fromisoformat(str(raw)))
+            day = dt.date.fromisoformat(str(raw))
+            values[f.name] = date_id(day)
+            values[f"{f.name}_hari"] = DAY_NAMES[day.weekday()]
+        elif f.kind == "date":
+            values[f.name] = values[f"{f.name}_hari"] = "-"
         elif f.kind == "money" and raw not in ("", None):
             amount = int(raw)
             values[f.name] = rupiah(amount)
@@ -143,11 +148,17 @@ def _fill(text: str, values: dict[str, str]) -> str:
         raise ValidationError(f"Isian tidak dikenal dalam teks surat: {', '.join(e.names)}.")
 
 
-def _blocks(texts: list[str], values: dict[str, str], biodata: tuple[str, ...]) -> list[dict[str, Any]]:
+def _blocks(
+    texts: list[str], values: dict[str, str], biodata: tuple[str, ...], tables: tuple[Table, ...] = ()
+) -> list[dict[str, Any]]:
+    forms = {f"[{t.name}]": t for t in tables}
     body: list[dict[str, Any]] = []
     for text in texts:
         if text.strip() == BIODATA_LINE:
             body.append({"kind": "table", "rows": [[BIODATA_LABELS[k], values[k]] for k in biodata]})
+        elif (table := forms.get(text.strip().lower())) is not None:
+            rows = [[_fill(label, values), _fill(value, values)] for label, value in table.rows]
+            body.append({"kind": "table", "form": True, "rows": rows})
         else:
             body.append({"kind": "text", "text": _fill(text, values)})
     return body
@@ -158,10 +169,13 @@ def placeholder_names(letter_type: LetterType) -> set[str]:
     names = set(BIODATA_LABELS) | set(resident_values(Resident(sex=1)))
     names |= {"nama_desa", "nama_kecamatan", "nama_kabupaten", "nama_provinsi", "kode_desa"}
     names |= {"tanggal_surat", "jabatan_penandatangan", "nama_penandatangan", "biodata"}
+    names |= {t.name for t in letter_type.tables}
     if letter_type.derived is not None:
         names |= set(letter_type.derived(Resident(sex=1)))
     for f in letter_type.fields:
         names.add(f.name)
+        if f.kind == "date":
+            names.add(f"{f.name}_hari")
         if f.kind == "money":
             names.add(f"{f.name}_terbilang")
     return names
@@ -196,15 +210,17 @@ def build_content(
     texts = list(paragraphs if paragraphs is not None else letter_type.body)
     if letter_type.closing:
         texts.append(letter_type.closing)
-    body = _blocks(texts, values, letter_type.biodata)
+    body = _blocks(texts, values, letter_type.biodata, letter_type.tables)
     attachments = [
         {
             "form_code": a.form_code,
             "heading": [_fill(line, values) for line in a.heading],
             "title": a.title,
-            "body": _blocks(list(a.body), values, letter_type.biodata),
+            "body": _blocks(list(a.body), values, letter_type.biodata, letter_type.tables),
             "place_date": f"{village.name}, {date_id(issued_on)}",
-            "signatures": [{"label": s.label, "name": _fill(s.name, values)} for s in a.signatures],
+            "signatures": [
+                {"label": _fill(s.label, values), "name": _fill(s.name, values)} for s in a.signatures
+            ],
         }
         for a in letter_type.attachments
         if a.when is None or a.when(subject, issued_on)

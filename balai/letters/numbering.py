@@ -50,8 +50,9 @@ def format_number(fmt: str, *, code: str, sequence: int, village_code: str, day:
     return TOKEN.sub(one, fmt or DEFAULT_NUMBER_FORMAT)
 
 
-def next_sequence(*, village: Village, year: int, type_code: str) -> int:
-    """Take the next number of a sequence. Must run inside the issuing transaction."""
+def next_sequence(*, village: Village, year: int, type_code: str, count: int = 1) -> int:
+    """Take the next number of a sequence (or the next `count` numbers at once, e.g. for
+    the demo's letters; returns the last). Must run inside the issuing transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_sequence must run inside the issuing transaction")
     qs = LetterCounter.objects.select_for_update()
@@ -63,6 +64,6 @@ def next_sequence(*, village: Village, year: int, type_code: str) -> int:
         except IntegrityError:
             pass  # created concurrently: lock the winner's row below
         counter = qs.get(village=village, year=year, type_code=type_code)
-    counter.last_number += 1
+    counter.last_number += count
     LetterCounter.objects.filter(pk=counter.pk).update(last_number=counter.last_number)
     return counter.last_number

@@ -143,6 +143,16 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class Table:
+    """Numbered lines of an official form, printed where a paragraph is exactly `[name]`;
+    labels and values may hold placeholders. The lines are the form's, not the village's:
+    a village rewording the text can move the table but not change its lines."""
+
+    name: str  # lower case, e.g. "data_ayah"
+    rows: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Attachment:
     """A further page printed with the letter (e.g. the KUA forms N2, N4, N5 with the N1), filled
     from the same values; signed by the people named, so it carries no village signature."""
@@ -179,6 +189,7 @@ class LetterType:
     attachments: tuple[Attachment, ...] = ()
     # Further placeholders computed from the subject (e.g. "bin"/"binti"); keys are lower case.
     derived: Callable[[Resident], dict[str, str]] | None = None
+    tables: tuple[Table, ...] = ()
 
     @property
     def title(self) -> str:
