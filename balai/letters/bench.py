@@ -6,7 +6,10 @@ processes, and 200 concurrent issues in one village.
 2. Issue flow: request → verify → sign → issue (numbered, signed, QR) → PDF bytes, each step
    its own transaction as at the counter (p50/p95 over `FLOW_N` letters).
 3. Sustained: `PROCESSES` processes each run the whole flow back to back for `SECONDS`;
-   letters/s is the total over the wall time.
+   letters/s is the total over the wall time. With `BALAI_BENCH_POSTGRES_URL` set to a
+   PostgreSQL database made by `balai demo`, the same run there as well: SQLite lets one
+   writer in at a time, so on it the rate is capped by the time a letter's transactions
+   hold the write lock, not by the cores.
 4. Numbering: `CONCURRENT` signed letters issued at once by as many threads (SQLite: the
    bench database); the numbers must be distinct and consecutive, with no error.
 
@@ -196,7 +199,12 @@ def worker(village_code: str, seconds: float, start_at: float) -> dict[str, Any]
     }
 
 
-def measure_sustained(village_code: str, seconds: float, processes: int = PROCESSES) -> dict[str, Any]:
+def measure_sustained(
+    village_code: str, seconds: float, processes: int = PROCESSES, database_url: str = ""
+) -> dict[str, Any]:
+    env = dict(os.environ)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     start_at = time.time() + 8.0  # each process sets Django up and warms up first
     procs = [
         subprocess.Popen(
@@ -210,7 +218,7 @@ def measure_sustained(village_code: str, seconds: float, processes: int = PROCES
                 str(start_at),
             ],
             stdout=subprocess.PIPE,
-            env=dict(os.environ),
+            env=env,
         )
         for _ in range(processes)
     ]
@@ -233,6 +241,20 @@ def measure_sustained(village_code: str, seconds: float, processes: int = PROCES
         "per_s": total / wall if wall else 0.0,
         "errors": [e for r in results for e in r["errors"]][:20],
     }
+
+
+def measure_sustained_postgres(database_url: str, seconds: float) -> dict[str, Any]:
+    """The sustained run against a PostgreSQL database made by `balai demo` (production's
+    database, where writers of one village do not wait for each other as on SQLite)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "balai.letters.bench", "prepare"],
+        env=dict(os.environ) | {"DATABASE_URL": database_url},
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    village = out.stdout.decode().strip().splitlines()[-1]
+    return measure_sustained(village, seconds, database_url=database_url)
 
 
 def measure_concurrent_numbering(village_code: str, n: int = CONCURRENT) -> dict[str, Any]:
@@ -305,6 +327,11 @@ def bench(config: Any, phase_dir: Path, say: Callable[[str], None]) -> dict[str,
     timing = measure_flow_and_render(village, n_flow, n_render)
     say(f"  surat: laju berkelanjutan, {PROCESSES} proses × {seconds:.0f} detik ...")
     sustained = measure_sustained(village, seconds)
+    postgres_url = os.environ.get("BALAI_BENCH_POSTGRES_URL", "")
+    on_postgres = None
+    if postgres_url:
+        say(f"  surat: laju berkelanjutan di PostgreSQL, {PROCESSES} proses × {seconds:.0f} detik ...")
+        on_postgres = measure_sustained_postgres(postgres_url, seconds)
     say(f"  surat: {CONCURRENT} penerbitan serentak ...")
     numbering = measure_concurrent_numbering(village)
     render, flow = timing["render_ms"], timing["flow_ms"]
@@ -346,6 +373,22 @@ def bench(config: Any, phase_dir: Path, say: Callable[[str], None]) -> dict[str,
             sustained["per_s"] >= RATE_TARGET and not sustained["errors"],
             sustained["per_s"],
         ),
+        *(
+            [
+                Metric(
+                    "letters.rate_postgres",
+                    f"surat terbit per detik di PostgreSQL ({PROCESSES} proses, {seconds:.0f} s)",
+                    f"{on_postgres['per_s']:.1f}/s"
+                    + (f", {len(on_postgres['errors'])} galat" if on_postgres["errors"] else "")
+                    + f" (CPU klien {on_postgres['cpu_ms_per_letter'] or 0:.1f} ms/surat)",
+                    f"≥ {RATE_TARGET:.0f}/s",
+                    on_postgres["per_s"] >= RATE_TARGET and not on_postgres["errors"],
+                    on_postgres["per_s"],
+                )
+            ]
+            if on_postgres
+            else []
+        ),
         Metric(
             "letters.concurrent",
             f"{CONCURRENT} penerbitan serentak ({numbering['database']}, thread)",
@@ -362,6 +405,7 @@ def bench(config: Any, phase_dir: Path, say: Callable[[str], None]) -> dict[str,
         "village": village,
         "timing": timing,
         "sustained": sustained,
+        "sustained_postgres": on_postgres,
         "numbering": numbering,
         "load": os.getloadavg(),
     }
@@ -372,6 +416,8 @@ if __name__ == "__main__":  # a worker process of measure_sustained
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
-    if sys.argv[1] == "worker":
+    if sys.argv[1] == "prepare":
+        sys.stdout.write(_prepare()["village"] + "\n")
+    elif sys.argv[1] == "worker":
         result = worker(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))
         sys.stdout.write(json.dumps(result) + "\n")
