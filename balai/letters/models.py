@@ -162,6 +162,8 @@ class Letter(BaseModel):
         indexes = [
             models.Index(fields=["village", "state", "created_at"], name="letter_queue_idx"),
             models.Index(fields=["village", "issued_on"], name="letter_register_idx"),
+            # A family's letters at the kiosk: found through its members, newest first.
+            models.Index(fields=["subject", "village", "created_at"], name="letter_subject_idx"),
         ]
 
     def __str__(self) -> str:
