@@ -262,6 +262,20 @@ def benefit_label(programme: Programme) -> str:
     return text
 
 
+# What `family_aid_status` reads of a programme (its name and `benefit_label`).
+_STATUS_PROGRAMME_FIELDS = tuple(
+    f"programme__{name}"
+    for name in (
+        "name",
+        "public_id",
+        "benefit_kind",
+        "benefit_in_kind",
+        "benefit_amount",
+        "benefit_frequency",
+    )
+)
+
+
 def family_aid_status(
     *, village: Village, family: Family, today: dt.date | None = None
 ) -> list[FamilyAidStatus]:
@@ -273,35 +287,36 @@ def family_aid_status(
     member_or_family = Q(family=family) | Q(resident__family=family)
     result: list[FamilyAidStatus] = []
     recipients = list(
-        Recipient.objects.filter(
-            member_or_family, village=village, status=Recipient.Status.ACTIVE
-        ).select_related("programme")
+        Recipient.objects.filter(member_or_family, village=village, status=Recipient.Status.ACTIVE)
+        .select_related("programme")
+        .only("programme_id", "period", *_STATUS_PROGRAMME_FIELDS)
     )
     upcoming: dict[int, tuple[dt.date, int]] = {}
-    for r_id, planned, amount, cycle_amount in (
-        Entitlement.objects.filter(
-            village=village,
-            recipient__in=[r.pk for r in recipients],
-            status=Entitlement.Status.PENDING,
-            cycle__status=DistributionCycle.Status.APPROVED,
-            cycle__planned_on__gte=today,
-        )
-        .order_by("cycle__planned_on")
-        .values_list("recipient_id", "cycle__planned_on", "amount", "cycle__amount")
-    ):
-        upcoming.setdefault(r_id, (planned, amount or cycle_amount))
     cycles: dict[tuple[int, str], tuple[dt.date, int]] = {}
-    for prog_id, period, planned, amount in (
-        DistributionCycle.objects.filter(
-            village=village,
-            programme__in={r.programme_id for r in recipients},
-            status=DistributionCycle.Status.APPROVED,
-            planned_on__gte=today,
-        )
-        .order_by("planned_on")
-        .values_list("programme_id", "period", "planned_on", "amount")
-    ):
-        cycles.setdefault((prog_id, period), (planned, amount))
+    if recipients:  # most families receive nothing: no distribution to look up
+        for r_id, planned, amount, cycle_amount in (
+            Entitlement.objects.filter(
+                village=village,
+                recipient__in=[r.pk for r in recipients],
+                status=Entitlement.Status.PENDING,
+                cycle__status=DistributionCycle.Status.APPROVED,
+                cycle__planned_on__gte=today,
+            )
+            .order_by("cycle__planned_on")
+            .values_list("recipient_id", "cycle__planned_on", "amount", "cycle__amount")
+        ):
+            upcoming.setdefault(r_id, (planned, amount or cycle_amount))
+        for prog_id, period, planned, amount in (
+            DistributionCycle.objects.filter(
+                village=village,
+                programme__in={r.programme_id for r in recipients},
+                status=DistributionCycle.Status.APPROVED,
+                planned_on__gte=today,
+            )
+            .order_by("planned_on")
+            .values_list("programme_id", "period", "planned_on", "amount")
+        ):
+            cycles.setdefault((prog_id, period), (planned, amount))
     for r in recipients:
         nxt = upcoming.get(r.pk) or cycles.get((r.programme_id, r.period))
         result.append(
@@ -325,9 +340,11 @@ def family_aid_status(
     # A family sees what it (or its RT/RW) applied for, and the deliberation's approval; a
     # place on the rule-generated list alone is not announced before the musyawarah.
     seen = Q(status=Candidate.Status.APPROVED) | ~Q(source=Candidate.Source.RULES)
-    for c in Candidate.objects.filter(
-        member_or_family, seen, village=village, status__in=open_states
-    ).select_related("programme"):
+    for c in (
+        Candidate.objects.filter(member_or_family, seen, village=village, status__in=open_states)
+        .select_related("programme")
+        .only("programme_id", "period", "status", *_STATUS_PROGRAMME_FIELDS)
+    ):
         proposed = c.status == Candidate.Status.PROPOSED
         result.append(
             FamilyAidStatus(

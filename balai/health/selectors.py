@@ -330,6 +330,8 @@ _ROW_FIELDS = (
 
 def _rows_by_child(*, village: Village, child_ids: list[int]) -> dict[int, list[MeasurementRow]]:
     out: dict[int, list[MeasurementRow]] = defaultdict(list)
+    if not child_ids:
+        return out
     rows = (
         ChildMeasurement.objects.filter(village=village, child_id__in=child_ids)
         .order_by("child_id", "measured_on", "id")
@@ -360,17 +362,18 @@ def children_growth_of_family(*, village: Village, family: Family) -> list[Child
         return []
     today = timezone.localdate()
     earliest = today - dt.timedelta(days=UNDER5_MAX_DAYS)
-    children = list(
-        Resident.objects.filter(
-            village=village,
-            family=family,
-            status=codes.STATUS_ALIVE,
-            birth_date__gt=earliest,
-            birth_date__lte=today,
-        )
+    # Looked up by family alone (a handful of rows) and filtered here: with village and status
+    # in the query, SQLite without statistics walks the village's (status, village) index.
+    children = [
+        (pk, public_id, name, sex, born)
+        for pk, public_id, name, sex, born, village_id, status in Resident.objects.filter(family_id=family.pk)
         .order_by("birth_date", "id")
-        .values_list("pk", "public_id", "name", "sex", "birth_date")
-    )
+        .values_list("pk", "public_id", "name", "sex", "birth_date", "village_id", "status")
+        if village_id == village.pk
+        and status == codes.STATUS_ALIVE
+        and born is not None
+        and earliest < born <= today
+    ]
     rows = _rows_by_child(village=village, child_ids=[c[0] for c in children])
     return [
         ChildGrowth(public_id, name, sex, birth_date, rows.get(pk, []))

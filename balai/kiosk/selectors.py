@@ -23,12 +23,24 @@ from balai.regions.models import Village
 CRED_FIELDS = ("pk", "pin_hash", "pin_disabled", "locked_until", "must_change_pin")
 
 
+# What the kiosk, its desk pages and the letters' subject rules read of the signed-in resident.
+# The rest of the (wide) row stays in the database; reading it anyway costs one more query.
+SIGNED_IN_FIELDS = (
+    "id", "public_id", "village_id", "family_id", "household_id", "rt_id", "nik", "name", "sex",
+    "birth_place", "birth_date", "religion", "marital_status", "family_relation", "status",
+)  # fmt: skip
+
+
 def signed_in_resident(*, village: Village, resident_id: int) -> Resident | None:
-    return (
-        Resident.objects.select_related("family", "family__rt")
+    """Read on every signed-in kiosk request: those columns and the family's row, nothing more
+    (the family page reads the RT itself)."""
+    rows = (
+        Resident.objects.select_related("family")
+        .only(*SIGNED_IN_FIELDS, "family")
         .filter(village=village, pk=resident_id, status=codes.STATUS_ALIVE)
-        .first()
+        .order_by()[:1]
     )
+    return next(iter(rows), None)
 
 
 def resident_for_sign_in(
@@ -96,12 +108,44 @@ def announcement_get(*, village: Village, public_id: str) -> Announcement:
     return Announcement.objects.filter(village=village).get(public_id=public_id)
 
 
+MEMBER_ORDER = ("family_relation", "birth_date", "pk")
+
+
 def family_members(*, village: Village, family: Family) -> list[Resident]:
-    return list(
-        Resident.objects.filter(village=village, family=family, status=codes.STATUS_ALIVE).order_by(
-            "family_relation", "birth_date", "pk"
-        )
+    """The family's living members in this village. Looked up by family alone (a handful of
+    rows, dead and moved members included) and kept only if they are this village's and alive:
+    SQLite without statistics would otherwise scan the village's (status, village) index."""
+    members = Resident.objects.filter(family_id=family.pk).order_by(*MEMBER_ORDER)
+    return [m for m in members if m.village_id == village.pk and m.status == codes.STATUS_ALIVE]
+
+
+MEMBER_CARD_FIELDS = (
+    "pk",
+    "public_id",
+    "name",
+    "nik",
+    "family_relation",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "village_id",
+    "status",
+)
+
+
+def family_card(*, village: Village, family: Family) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The family card at the kiosk in one query: the family's RT/RW (or None) and
+    `family_members` as dicts of the few columns the card shows."""
+    rows = list(
+        Resident.objects.filter(family_id=family.pk)
+        .order_by(*MEMBER_ORDER)
+        .values(*MEMBER_CARD_FIELDS, "family__rt__rt", "family__rt__rw")
     )
+    rt = None
+    if rows and rows[0]["family__rt__rt"] is not None:
+        rt = {"rt": rows[0]["family__rt__rt"], "rw": rows[0]["family__rt__rw"]}
+    members = [r for r in rows if r["village_id"] == village.pk and r["status"] == codes.STATUS_ALIVE]
+    return rt, members
 
 
 def family_member_get(*, village: Village, family: Family, public_id: str) -> Resident:
@@ -129,7 +173,11 @@ def correction_get(*, village: Village, public_id: str) -> CorrectionReport:
 
 
 def corrections_of_family(*, village: Village, family: Family) -> list[CorrectionReport]:
-    return list(CorrectionReport.objects.filter(village=village, family=family).order_by("-created_at")[:10])
+    return list(
+        CorrectionReport.objects.filter(village=village, family=family)
+        .only("created_at", "state", "handling_note")
+        .order_by("-created_at")[:10]
+    )
 
 
 def letter_requests_of(*, village: Village, resident: Resident, limit: int = 10) -> list[KioskLetterRequest]:

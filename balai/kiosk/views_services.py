@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -38,8 +39,8 @@ def _new_token() -> str:
     return secrets.token_hex(16)
 
 
-def _age(resident: Resident, today: Any) -> int | str:
-    b = resident.birth_date
+def _age(birth_date: Any, today: Any) -> int | str:
+    b = birth_date
     if b is None:
         return ""
     return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
@@ -71,22 +72,26 @@ def family(request: HttpRequest) -> HttpResponse:
     if fam is None:
         return render(request, "kiosk/family.html", {"family": None})
     today = timezone.localdate()
+    rt, rows = selectors.family_card(village=device.village, family=fam)
     members = [
         {
-            "public_id": m.public_id,
-            "name": m.name,
-            "nik": mask_number(m.nik),
-            "relation": codes.FAMILY_RELATION.get(m.family_relation, "") if m.family_relation else "",
-            "sex": codes.SEX.get(m.sex, ""),
-            "birth": f"{m.birth_place}, {m.birth_date:%d-%m-%Y}" if m.birth_date else m.birth_place,
-            "age": _age(m, today),
-            "is_self": m.pk == resident.pk,
+            "public_id": m["public_id"],
+            "name": m["name"],
+            "nik": mask_number(m["nik"]),
+            "relation": codes.FAMILY_RELATION.get(m["family_relation"], "") if m["family_relation"] else "",
+            "sex": codes.SEX.get(m["sex"], ""),
+            "birth": f"{m['birth_place']}, {m['birth_date']:%d-%m-%Y}"
+            if m["birth_date"]
+            else m["birth_place"],
+            "age": _age(m["birth_date"], today),
+            "is_self": m["pk"] == resident.pk,
         }
-        for m in selectors.family_members(village=device.village, family=fam)
+        for m in rows
     ]
     _audit_view(request, action="kiosk.family_view", object_type="family", object_id=fam.public_id)
     context = {
         "family": fam,
+        "rt": rt,
         "kk": mask_number(fam.kk_number),
         "members": members,
         "reports": selectors.corrections_of_family(village=device.village, family=fam),
@@ -155,9 +160,13 @@ def _letters_api() -> Any:
 def letters(request: HttpRequest) -> HttpResponse:
     device, resident = _ctx(request)
     api = _letters_api()
+    # Links are reversed here rather than with {% url %} in the loops: the tag costs several
+    # times more per row.
     types = []
     for t in api.kiosk_letter_types(village=device.village):
-        types.append({"type": t, "problem": api.kiosk_subject_error(type_code=t.code, subject=resident)})
+        problem = api.kiosk_subject_error(type_code=t.code, subject=resident)
+        url = "" if problem else reverse("kiosk:letter_request", args=[t.code])
+        types.append({"type": t, "problem": problem, "url": url})
     mine = []
     if resident.family is not None:
         recent = (
@@ -165,12 +174,19 @@ def letters(request: HttpRequest) -> HttpResponse:
             .select_related(None)
             .only("public_id", "type_code", "state", "created_at", "subject_id")[:10]
         )
+        # The label depends on the state alone, and working it out is not cheap (the choices'
+        # display names are translated each time): once per state, not once per letter.
+        labels: dict[str, str] = {}
         for letter in recent:
+            status = labels.get(letter.state)
+            if status is None:
+                status = labels[letter.state] = api.kiosk_status_label(letter)
             mine.append(
                 {
                     "public_id": letter.public_id,
+                    "url": reverse("kiosk:letter_result", args=[letter.public_id]),
                     "type_name": getattr(letter, "type_name", "") or letter.type_code,
-                    "status": api.kiosk_status_label(letter),
+                    "status": status,
                     "created": letter.created_at,
                     "for_self": letter.subject_id == resident.pk,
                 }
@@ -240,16 +256,23 @@ def letter_request(request: HttpRequest, type_code: str) -> HttpResponse:
     return render(request, "kiosk/letter_request.html", context, status=400 if errors else 200)
 
 
-def _own_letter(request: HttpRequest, public_id: str) -> Any:
+# What the result page shows of a letter: not its content, signature, QR image or people.
+RESULT_FIELDS = (
+    "public_id", "type_code", "state", "number", "issued_on", "valid_until", "tracking_code", "created_at",
+)  # fmt: skip
+
+
+def _own_letter(request: HttpRequest, public_id: str, only: tuple[str, ...] = ()) -> Any:
     device, resident = _ctx(request)
     api = _letters_api()
     if resident.family is None:
         raise Http404
-    letter = (
-        api.letters_of_family(village=device.village, family=resident.family)
-        .filter(public_id=public_id)
-        .first()
+    letters = api.letters_of_family(village=device.village, family=resident.family).filter(
+        public_id=public_id
     )
+    if only:
+        letters = letters.select_related(None).only(*only)
+    letter = letters.first()
     if letter is None:
         raise Http404
     return letter
@@ -260,7 +283,7 @@ ISSUED_STATES = ("issued", "handed_over")
 
 @resident_required
 def letter_result(request: HttpRequest, public_id: str) -> HttpResponse:
-    letter = _own_letter(request, public_id)
+    letter = _own_letter(request, public_id, only=RESULT_FIELDS)
     api = _letters_api()
     context = {
         "letter": letter,
@@ -357,21 +380,13 @@ def track(request: HttpRequest) -> HttpResponse:
 # --- Aid and growth --------------------------------------------------------------------------
 
 
-def _pick(item: Any, *names: str) -> Any:
-    for name in names:
-        value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
-        if value not in (None, ""):
-            return value
-    return None
-
-
 def _aid_row(item: Any) -> dict[str, Any]:
-    """One programme of the aid module's answer, whatever its exact attribute names."""
-    programme = _pick(item, "programme_name", "programme", "name")
+    """One programme of `balai.aid.selectors.family_aid_status` (a FamilyAidStatus)."""
     return {
-        "programme": getattr(programme, "name", programme) or "",
-        "status": _pick(item, "status_label", "status") or "",
-        "next_distribution": _pick(item, "next_distribution", "next_distribution_on", "next_date"),
+        "programme": item.programme_name,
+        "status": item.state_label,
+        "benefit": item.benefit_label,
+        "next_distribution": item.next_distribution,
     }
 
 

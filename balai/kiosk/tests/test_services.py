@@ -227,12 +227,26 @@ def test_aid_page_uses_family_aid_status(resident_client_a, family_a, monkeypatc
 
     def family_aid_status(*, village, family):
         seen["args"] = (village, family)
-        return [{"programme_name": "PKH", "status_label": "Penerima aktif", "next_distribution": None}]
+        from balai.aid.selectors import FamilyAidStatus
+
+        return [
+            FamilyAidStatus(
+                programme_name="PKH",
+                programme_public_id="p1",
+                period="2026",
+                state="recipient",
+                state_label="Penerima aktif",
+                benefit_label="Rp750.000 per triwulan",
+                next_distribution=None,
+                next_amount=None,
+            )
+        ]
 
     monkeypatch.setattr(home, "optional_function", lambda module, name: family_aid_status)
     body = resident_client_a.get("/anjungan/saya/bantuan/").content.decode()
     assert "PKH" in body
     assert "Penerima aktif" in body
+    assert "Rp750.000 per triwulan" in body
     assert seen["args"][1] == family_a
 
 
