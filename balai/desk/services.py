@@ -1,4 +1,5 @@
-"""Writes of the front desk: queue, complaints, guest book, IKM answers, printer settings.
+"""Writes of the front desk: queue, complaints, guest book, IKM answers, printer settings, and
+officials' sign-in for attendance at the kiosk (behind the kiosk's per-device spraying guard).
 
 Double taps at the kiosk: every kiosk form carries a random `submit_key`; the same key twice
 gives back the first row (a unique constraint per village makes this hold under races too).
@@ -30,10 +31,16 @@ from balai.desk.models import (
     Ticket,
     TicketSequence,
 )
+from balai.kiosk import pins
+from balai.kiosk import services as kiosk_services
 from balai.regions.models import Village
+from balai.staff import attendance
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from balai.accounts.models import User
+    from balai.kiosk.models import KioskDevice
     from balai.people.models import Resident
 
 M = TypeVar("M", bound=models.Model)
@@ -577,3 +584,47 @@ def printer_save(
         changes=values | {"device": device_id},
     )
     return config
+
+
+# --- Officials' sign-in for attendance at the kiosk ----------------------------------------
+
+
+def attendance_identify(
+    *,
+    request: HttpRequest,
+    device: KioskDevice,
+    mode: str,
+    card_uid: str = "",
+    pin: str = "",
+    username: str = "",
+    password: str = "",
+) -> attendance.Identified:
+    """Who is checking in: card + PIN (`mode="kartu"`) or username + password (`"sandi"`).
+
+    The official's own lockout is the staff module's (and django-axes' for passwords); on top,
+    the device's spraying guard of the residents' sign-in (`balai.kiosk.services`) counts each
+    failed attempt by a keyed digest of the card or username tried. Many distinct ones on one
+    device throttle it, then block sign-in there (residents' and officials') until an
+    operator lifts the block; refused attempts check no secret. Attempts missing the PIN or
+    password are not counted: nothing was guessed.
+    """
+    refusal = kiosk_services.device_sign_in_refusal(device=device)
+    if refusal:
+        raise ApplicationError(refusal)
+    village: Village = device.village
+    try:
+        if mode == "sandi":
+            username = username.strip()
+            subject = (
+                pins.keyed_digest("official-username", username.casefold()) if username and password else ""
+            )
+            return attendance.identify_by_password(
+                request=request, village=village, username=username, password=password
+            )
+        uid = pins.normalise_card_uid(card_uid)
+        subject = pins.keyed_digest("official-card", uid) if uid and pin else ""
+        return attendance.identify_by_card(village=village, card_uid=card_uid, pin=pin)
+    except ApplicationError:
+        if subject:
+            kiosk_services.device_sign_in_failed(device=device, subject=subject)
+        raise

@@ -320,17 +320,15 @@ def attendance_check(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
-            if mode == "sandi":
-                who = attendance.identify_by_password(
-                    request=request,
-                    village=village,
-                    username=request.POST.get("username", "").strip(),
-                    password=request.POST.get("password", ""),
-                )
-            else:
-                who = attendance.identify_by_card(
-                    village=village, card_uid=request.POST.get("card", ""), pin=request.POST.get("pin", "")
-                )
+            who = services.attendance_identify(
+                request=request,
+                device=_device(request),
+                mode=mode,
+                card_uid=request.POST.get("card", ""),
+                pin=request.POST.get("pin", ""),
+                username=request.POST.get("username", ""),
+                password=request.POST.get("password", ""),
+            )
             result = attendance.attendance_check(
                 official=who.official, action=action, method=who.method, device_id=_device(request).public_id
             )

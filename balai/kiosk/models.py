@@ -62,7 +62,8 @@ class KioskDevice(BaseModel):
 
 
 class SignInFailure(models.Model):
-    """One failed sign-in on a device, keyed by a hash of the NIK (or card) tried.
+    """One failed sign-in on a device, keyed by a hash of the NIK (or card) tried, or of the
+    official's card or username at the attendance page.
 
     Counting distinct NIKs per device over a window catches one PIN tried across many NIKs.
     """

@@ -223,7 +223,11 @@ def card_register(*, actor: User, resident: Resident, uid: str) -> None:
     if not 4 <= len(uid) <= 32:
         raise ApplicationError(_("ID kartu tidak terbaca; tempelkan kartu sekali lagi."))
     digest = pins.card_digest(uid)
-    taken = ResidentCredential.objects.filter(card_digest=digest).exclude(resident=resident).exists()
+    taken = (
+        ResidentCredential.objects.filter(card_digest__in=pins.card_digests(uid))
+        .exclude(resident=resident)
+        .exists()
+    )
     if taken:
         raise ApplicationError(_("Kartu ini sudah terdaftar untuk penduduk lain."))
     cred = _credential_for_update(resident)
@@ -299,6 +303,20 @@ def _record_device_failure(device: KioskDevice, subject: str, now: dt.datetime) 
             KioskDevice.objects.filter(pk=device.pk).update(sign_in_throttled_until=now + SPRAY_THROTTLE_FOR)
 
 
+def device_sign_in_refusal(*, device: KioskDevice) -> str:
+    """Why sign-in on this device is refused now by the spraying guard, or empty. Shared with
+    the other secrets typed at the kiosk (officials' card + PIN and username + password)."""
+    refusal = _device_refusal(device, timezone.now())
+    return refusal.message if refusal is not None else ""
+
+
+def device_sign_in_failed(*, device: KioskDevice, subject: str) -> None:
+    """Count a failed sign-in on the device against `subject`, a keyed digest of what was
+    tried (`pins.keyed_digest`), never the value itself: enough distinct subjects throttle,
+    then block, the device for residents and officials alike."""
+    _record_device_failure(device, subject, timezone.now())
+
+
 def _lock_message(cred_state: dict[str, Any], now: dt.datetime) -> SignInResult | None:
     if cred_state["pin_disabled"]:
         return SignInResult(
@@ -331,7 +349,11 @@ def sign_in(*, device: KioskDevice, pin: str, nik: str = "", card_uid: str = "")
         return refusal
     if card_uid:
         subject = pins.card_digest(card_uid)
-        resident, cred_state = resident_for_sign_in(village=device.village, card_digest=subject)
+        # Current pepper first; a card registered before a pepper rotation is re-keyed below.
+        for digest in pins.card_digests(card_uid):
+            resident, cred_state = resident_for_sign_in(village=device.village, card_digest=digest)
+            if cred_state is not None:
+                break
     else:
         if not pins.NIK_RE.match(nik):
             return SignInResult(message=_("NIK harus 16 angka."))
@@ -346,7 +368,8 @@ def sign_in(*, device: KioskDevice, pin: str, nik: str = "", card_uid: str = "")
     locked = _lock_message(cred_state, now)
     if locked is not None:
         return locked
-    ok = pins.verify_pin(cred_state["pin_hash"], pin)
+    # A PIN hashed under an old pepper (or older argon2 costs) is re-hashed here, outside the lock.
+    ok, new_hash = pins.check_pin(cred_state["pin_hash"], pin)
     with transaction.atomic():
         cred = ResidentCredential.objects.select_for_update().get(pk=cred_state["pk"])
         locked = _lock_message({"pin_disabled": cred.pin_disabled, "locked_until": cred.locked_until}, now)
@@ -356,10 +379,24 @@ def sign_in(*, device: KioskDevice, pin: str, nik: str = "", card_uid: str = "")
             cred.failed_count = 0
             cred.locked_until = None
             cred.last_sign_in_at = now
-            cred.save(update_fields=["failed_count", "locked_until", "last_sign_in_at", "updated_at"])
+            fields = ["failed_count", "locked_until", "last_sign_in_at", "updated_at"]
+            signed: dict[str, Any] = {"device": device.public_id, "card": bool(card_uid)}
+            if new_hash and cred.pin_hash == cred_state["pin_hash"]:
+                cred.pin_hash = new_hash
+                fields.append("pin_hash")
+                signed["pin_rehashed"] = True
+            if (
+                card_uid
+                and cred.card_digest != subject
+                and not ResidentCredential.objects.filter(card_digest=subject).exists()
+            ):
+                cred.card_digest = subject
+                fields.append("card_digest")
+                signed["card_rekeyed"] = True
+            cred.save(update_fields=fields)
             audit_record(
                 actor=None, village=device.village, action="kiosk.sign_in", object_type="resident",
-                object_id=resident.public_id, changes={"device": device.public_id, "card": bool(card_uid)},
+                object_id=resident.public_id, changes=signed,
             )  # fmt: skip
             return SignInResult(resident=resident, must_change_pin=cred.must_change_pin)
         ResidentCredential.objects.filter(pk=cred.pk).update(failed_count=F("failed_count") + 1)

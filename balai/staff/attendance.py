@@ -87,7 +87,7 @@ def credential_set_card(*, actor: User | None, official: Official, card_uid: str
         raise ValidationError({"card_uid": _("UID kartu harus 4–32 huruf/angka.")})
     digest = pins.card_digest(uid) if uid else ""
     if digest and (
-        OfficialCredential.objects.filter(village=official.village, card_digest=digest)
+        OfficialCredential.objects.filter(village=official.village, card_digest__in=pins.card_digests(uid))
         .exclude(official=official)
         .exists()
     ):
@@ -143,7 +143,7 @@ def identify_by_card(
         raise ApplicationError(_("Masukkan PIN Anda."))
     credential = (
         OfficialCredential.objects.select_related("official")
-        .filter(village=village, card_digest=pins.card_digest(uid), official__is_active=True)
+        .filter(village=village, card_digest__in=pins.card_digests(uid), official__is_active=True)
         .first()
     )
     if credential is None:
@@ -158,10 +158,23 @@ def identify_by_card(
         )
     if not credential.pin_hash:
         raise ApplicationError(_("PIN belum dibuat. Minta operator membuatkan PIN."))
-    if not pins.verify_pin(credential.pin_hash, pin):
+    ok, new_hash = pins.check_pin(credential.pin_hash, pin)
+    if not ok:
         raise ApplicationError(_fail(credential.pk, now))
+    updates: dict[str, Any] = {}
     if credential.failed_pins or credential.locked_until:
-        OfficialCredential.objects.filter(pk=credential.pk).update(failed_pins=0, locked_until=None)
+        updates.update(failed_pins=0, locked_until=None)
+    # After a pepper rotation (balai.kiosk.pins): re-hash the PIN, re-key the card.
+    if new_hash:
+        updates["pin_hash"] = new_hash
+    digest = pins.card_digest(uid)
+    if (
+        credential.card_digest != digest
+        and not OfficialCredential.objects.filter(village=village, card_digest=digest).exists()
+    ):
+        updates["card_digest"] = digest
+    if updates:
+        OfficialCredential.objects.filter(pk=credential.pk).update(**updates)
     return Identified(official=credential.official, method=Attendance.Method.CARD_PIN)
 
 

@@ -9,10 +9,13 @@ $BALAI_SCREENSHOTS when set (docs/screenshots/)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import subprocess
 
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import expect
 
 from balai.accounts.models import Role, User
@@ -197,6 +200,10 @@ def test_enrol_sign_in_change_pin_and_receive_domisili(page, browser, live_serve
     letter = Letter.objects.get(subject=siti, type_code="domisili")
     expect(kiosk.locator(".k-ticket-code")).to_have_text(letter.tracking_code_display)
     assert siti.name not in kiosk.locator("#k-ticket").inner_text()
+    # and the ticket's QR, as the screen shows it, opens the public status page
+    shot = Image.open(io.BytesIO(kiosk.locator(".k-ticket-qr svg").screenshot()))
+    status_url = f"{settings.BALAI_PUBLIC_URL}/v/lacak/{letter.tracking_code}"
+    assert [code.text for code in zxingcpp.read_barcodes(shot)] == [status_url]
     _both(kiosk, "kiosk-letter-ticket")
 
     # and the office verifies, signs and issues it

@@ -53,7 +53,11 @@ def test_pin_from_the_birth_date_in_the_nik_is_refused(village_a):
 
 def test_pin_hash_is_argon2_with_pepper(settings):
     stored = pins.hash_pin(GOOD_PIN)
-    assert stored.startswith("$argon2id$")
+    pepper_id, _sep, encoded = stored.partition(":")
+    assert pepper_id == pins.current_pepper_id()
+    assert len(pepper_id) == 8
+    assert "test-pepper" not in stored
+    assert encoded.startswith("$argon2id$")
     assert GOOD_PIN not in stored
     assert pins.verify_pin(stored, GOOD_PIN)
     settings.BALAI_KIOSK_PEPPER = "another-pepper"
