@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import typst
-import zxingcpp
 from django.conf import settings
+
+from balai.core.qr import qr_path
 
 TYPST_DIR = Path(__file__).parent / "typst"
 _compiler: typst.Compiler | None = None
@@ -27,26 +28,10 @@ _lock = threading.Lock()
 _EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
-# zxing-cpp (C++) encodes the verification QR in ~2 ms a letter; segno, pure Python, took
-# ~10 ms even with its mask search turned off, the largest single cost of issuing a letter.
-# zxing-cpp's image holds 0 for a dark module and 255 for a light one.
-_DARK_LIGHT = bytes(ord("D") if i == 0 else ord("L") for i in range(256))
-
-
 def qr_svg(text: str) -> str:
-    """The QR (error correction M) as a compact SVG: one path; each row starts at its left
-    edge and draws a 1-unit stroke over every run of dark modules (`h<n>`), moving over the
-    light ones (`m<n> 0`). Tests decode issued letters' QR codes."""
-    code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    image = memoryview(code.to_image(scale=1, add_quiet_zones=False))  # type: ignore[arg-type]
-    size, width = image.shape or (0, 0)
-    modules = image.tobytes().translate(_DARK_LIGHT)
-    rows = b"\n".join(modules[y * width : (y + 1) * width] for y in range(size))
-    # Runs become path commands by plain replacement, longest first, so a shorter pattern
-    # never splits a longer run: C-level passes instead of a Python step per run (~1 ms less).
-    for n in range(width, 0, -1):
-        rows = rows.replace(b"D" * n, b"h%d" % n).replace(b"L" * n, b"m%d 0" % n)
-    path = "".join(f"M0 {y}.5{row.decode()}" for y, row in enumerate(rows.split(b"\n")))
+    """The verification QR as a compact SVG (see balai.core.qr). Tests decode issued letters'
+    QR codes."""
+    size, path = qr_path(text)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
         f'width="{size}" height="{size}"><path stroke="#000" d="{path}"/></svg>'
