@@ -156,16 +156,21 @@ def _letters_api() -> Any:
     return letters_kiosk
 
 
+_SLOT = "slot0placeholder"
+
+
 @resident_required
 def letters(request: HttpRequest) -> HttpResponse:
     device, resident = _ctx(request)
     api = _letters_api()
-    # Links are reversed here rather than with {% url %} in the loops: the tag costs several
-    # times more per row.
+    # Links are reversed once, with a placeholder, rather than once per row ({% url %} or
+    # reverse() in the loops was a tenth of the page's cost).
+    request_url = reverse("kiosk:letter_request", args=[_SLOT]).replace(_SLOT, "{}")
+    result_url = reverse("kiosk:letter_result", args=[_SLOT]).replace(_SLOT, "{}")
     types = []
     for t in api.kiosk_letter_types(village=device.village):
         problem = api.kiosk_subject_error(type_code=t.code, subject=resident)
-        url = "" if problem else reverse("kiosk:letter_request", args=[t.code])
+        url = "" if problem else request_url.format(t.code)
         types.append({"type": t, "problem": problem, "url": url})
     mine = []
     if resident.family is not None:
@@ -184,7 +189,7 @@ def letters(request: HttpRequest) -> HttpResponse:
             mine.append(
                 {
                     "public_id": letter.public_id,
-                    "url": reverse("kiosk:letter_result", args=[letter.public_id]),
+                    "url": result_url.format(letter.public_id),
                     "type_name": getattr(letter, "type_name", "") or letter.type_code,
                     "status": status,
                     "created": letter.created_at,
