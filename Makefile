@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 # Used for the second test run when a PostgreSQL server is reachable.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help setup demo run test test-sqlite test-postgres test-postgres-if-reachable lint typecheck check bench clean
+.PHONY: help setup demo run test test-sqlite test-postgres lint typecheck check bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -48,12 +48,7 @@ test-postgres: setup  ## the suite on PostgreSQL (TEST_DATABASE_URL), without br
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest --ignore=tests/e2e \
 		--deselect balai/core/tests/test_bench.py::test_bench_run_produces_every_metric
 
-# The two suites run side by side, one per core (each is a single process); their output is
-# shown whole as each finishes.
-test: lint typecheck check  ## everything CI runs; PostgreSQL too when reachable
-	@$(MAKE) --no-print-directory -j2 --output-sync=recurse test-sqlite test-postgres-if-reachable
-
-test-postgres-if-reachable: setup
+test: lint typecheck check test-sqlite  ## everything CI runs; PostgreSQL too when reachable
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-postgres; \
 	else \
