@@ -4,6 +4,12 @@ village_a (Brokoh) and village_b (Cepagan) are two villages of the demo regency;
 operator_a may see A only; regency_viewer and camat_a see aggregates only.
 """
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from balai.accounts.models import Role, User
@@ -100,3 +106,35 @@ def resident_b(family_b):
 def client_a(client, operator_a):
     client.force_login(operator_a)
     return client
+
+
+def _production_sqlite_env(path: Path) -> dict[str, str]:
+    env = os.environ | {
+        "SQLITE_PATH": str(path),
+        "BALAI_VAR_DIR": str(path.parent),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory) -> Path:
+    """A SQLite file with every migration applied, made once a session (migrating takes ~15 s)."""
+    path = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
+    subprocess.run(
+        [sys.executable, "-m", "balai", "migrate", "--verbosity=0"],
+        env=_production_sqlite_env(path),
+        check=True,
+        timeout=300,
+    )
+    return path
+
+
+@pytest.fixture
+def sqlite_file_env(tmp_path, migrated_sqlite_file) -> dict[str, str]:
+    """Environment for a subprocess on its own SQLite file, configured as in production (WAL,
+    IMMEDIATE transactions, the writer queue), already migrated."""
+    target = tmp_path / "db.sqlite3"
+    shutil.copyfile(migrated_sqlite_file, target)
+    return _production_sqlite_env(target)

@@ -1,6 +1,5 @@
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -251,11 +250,9 @@ def test_display_shows_no_personal_data(kiosk_a, village_a, surat_a, resident_a,
     assert resident_a.nik not in text
 
 
-def test_concurrent_tickets_and_calls_on_a_sqlite_file(tmp_path):
+def test_concurrent_tickets_and_calls_on_a_sqlite_file(sqlite_file_env):
     # given: a fresh SQLite file database, configured as in production (WAL, IMMEDIATE)
-    env = os.environ | {"SQLITE_PATH": str(tmp_path / "db.sqlite3"), "BALAI_VAR_DIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env = sqlite_file_env
     # when: six kiosks take 30 tickets at once, then four counters call them all at once
     done = subprocess.run(
         [sys.executable, "-m", "balai.desk.tests.concurrent_queue", "30", "6", "4"],

@@ -1,7 +1,6 @@
 """The kiosk interface: a resident's own request, self-service issue, idempotency, tracking."""
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -143,11 +142,9 @@ def test_malformed_key_is_refused(resident_a, key):
         ask(resident_a, key=key)
 
 
-def test_concurrent_double_taps_on_a_sqlite_file_make_one_letter_each(tmp_path):
+def test_concurrent_double_taps_on_a_sqlite_file_make_one_letter_each(sqlite_file_env):
     # given: a SQLite file configured as in production (WAL, IMMEDIATE transactions)
-    env = os.environ | {"SQLITE_PATH": str(tmp_path / "db.sqlite3"), "BALAI_VAR_DIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env = sqlite_file_env
     # when: six threads send the same 10 keys at once
     done = subprocess.run(
         [sys.executable, "-m", "balai.letters.tests.concurrent_kiosk", "10", "6"],

@@ -39,11 +39,9 @@ def test_next_sequence_refuses_to_run_outside_a_transaction(village_a):
         numbering.next_sequence(village=village_a, year=2026, type_code="")
 
 
-def test_concurrent_issues_on_a_sqlite_file_get_distinct_consecutive_numbers(tmp_path):
+def test_concurrent_issues_on_a_sqlite_file_get_distinct_consecutive_numbers(sqlite_file_env):
     # given: a fresh SQLite file database, configured as in production (WAL, IMMEDIATE)
-    env = os.environ | {"SQLITE_PATH": str(tmp_path / "db.sqlite3"), "BALAI_VAR_DIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env = sqlite_file_env
     n = 40
     # when: eight threads issue 40 signed letters at once
     done = subprocess.run(
