@@ -1,8 +1,9 @@
 """Letter numbers: one locked counter row per sequence, inside the issuing transaction.
 
-The counter row is locked with SELECT … FOR UPDATE (PostgreSQL); SQLite takes the database
-write lock at BEGIN (the settings' IMMEDIATE transactions), so two issuers never read the
-same `last_number`, and a failed issue rolls its increment back: numbers stay gapless.
+The counter row is incremented by one UPDATE … RETURNING, which locks it until commit
+(PostgreSQL); SQLite takes the database write lock at BEGIN (the settings' IMMEDIATE
+transactions), so two issuers never get the same `last_number`, and a failed issue rolls
+its increment back: numbers stay gapless.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from balai.letters.models import DEFAULT_NUMBER_FORMAT, LetterCounter, LetterSettings
 from balai.letters.text import ROMAN_MONTHS
@@ -55,15 +56,24 @@ def next_sequence(*, village: Village, year: int, type_code: str, count: int = 1
     the demo's letters; returns the last). Must run inside the issuing transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_sequence must run inside the issuing transaction")
-    qs = LetterCounter.objects.select_for_update()
-    counter = qs.filter(village=village, year=year, type_code=type_code).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                LetterCounter.objects.create(village=village, year=year, type_code=type_code)
-        except IntegrityError:
-            pass  # created concurrently: lock the winner's row below
-        counter = qs.get(village=village, year=year, type_code=type_code)
-    counter.last_number += count
-    LetterCounter.objects.filter(pk=counter.pk).update(last_number=counter.last_number)
-    return counter.last_number
+    # One statement: the UPDATE locks the row (PostgreSQL queues the next issuer on it) and
+    # RETURNING gives the number taken (SQLite 3.35+, PostgreSQL).
+    q = connection.ops.quote_name
+    sql = (
+        f"UPDATE {q(LetterCounter._meta.db_table)} SET {q('last_number')} = {q('last_number')} + %s "
+        f"WHERE {q('village_id')} = %s AND {q('year')} = %s AND {q('type_code')} = %s "
+        f"RETURNING {q('last_number')}"
+    )
+    params: list[int | str] = [count, village.pk, year, type_code]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    LetterCounter.objects.create(village=village, year=year, type_code=type_code)
+            except IntegrityError:
+                pass  # created concurrently: the UPDATE below waits for the winner's row
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    return int(row[0])

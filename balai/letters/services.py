@@ -3,11 +3,13 @@ its `LetterType` record (subject rule, fields, requirements, validity)."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
-import functools
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -133,6 +135,54 @@ def _locked(letter: Letter, *, for_content: bool = False, with_subject: bool = T
     return Letter.objects.select_for_update(of=("self",)).select_related(*related).get(pk=letter.pk)
 
 
+def _unchanged(letter: Letter) -> bool:
+    """Lock the letter's row and say whether it is still as `letter` was read.
+
+    The counter steps check the letter and prepare what they write before their transaction,
+    on the letter as the caller read it, so that the write lock (SQLite has one for the whole
+    database) is held only for the writes. This narrow read then shows those checks still
+    hold; when another request changed the letter meanwhile, the step re-reads it all under
+    the lock and checks again."""
+    if letter.pk is None or letter.updated_at is None:
+        return False
+    current = (
+        Letter.objects.select_for_update().filter(pk=letter.pk).values_list("updated_at", flat=True).first()
+    )
+    return current == letter.updated_at
+
+
+def _prepared(check: Callable[[], Any]) -> Any:
+    """The result of a step's checks run before its transaction, or None if they fail: the
+    caller's letter may be stale, so a failure is only reported after the step has re-read
+    the letter under the lock and checked again."""
+    try:
+        result = check()
+    except (ApplicationError, ValidationError):
+        return None
+    return True if result is None else result
+
+
+def _can_move(letter: Letter, to: str) -> None:
+    """`_move`'s check alone, for the checks made before the transaction."""
+    _move(copy.copy(letter), to)
+
+
+# SQLite has one writer at a time, and writers waiting for it poll (busy timeout) rather than
+# queue: with many threads of one process issuing at once, some would time out. They queue
+# here first, so a process sends one issuing transaction at a time; PostgreSQL needs no such
+# thing (the counter row lock queues them).
+_SQLITE_ISSUING = threading.Lock()
+
+
+@contextmanager
+def _issuing_turn() -> Iterator[None]:
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with _SQLITE_ISSUING:
+        yield
+
+
 def clean_fields(letter_type: LetterType, data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
@@ -172,7 +222,6 @@ def check_subject(letter_type: LetterType, subject: Resident) -> None:
         )
 
 
-@transaction.atomic
 def letter_request_create(
     *,
     actor: User,
@@ -195,20 +244,21 @@ def letter_request_create(
     check_subject(letter_type, subject)
     cleaned = clean_fields(letter_type, fields)
     checked = [r for r in letter_type.requirements if r in set(requirements)]
-    letter = Letter.objects.create(
-        village=village,
-        type_code=letter_type.code,
-        subject=subject,
-        fields=cleaned,
-        checked_requirements=checked,
-        channel=channel,
-        created_by=actor,
-        assigned_to=actor if channel == Letter.Channel.OPERATOR else None,
-        state=S.SUBMITTED if submit else S.DRAFT,
-        supersedes=supersedes,
-        state_note=reason,
-    )
-    _audit(actor, letter, "requested", type=letter_type.code, subject=subject.public_id, reason=reason)
+    with transaction.atomic():
+        letter = Letter.objects.create(
+            village=village,
+            type_code=letter_type.code,
+            subject=subject,
+            fields=cleaned,
+            checked_requirements=checked,
+            channel=channel,
+            created_by=actor,
+            assigned_to=actor if channel == Letter.Channel.OPERATOR else None,
+            state=S.SUBMITTED if submit else S.DRAFT,
+            supersedes=supersedes,
+            state_note=reason,
+        )
+        _audit(actor, letter, "requested", type=letter_type.code, subject=subject.public_id, reason=reason)
     return letter
 
 
@@ -261,20 +311,30 @@ def _claim(actor: User, letter: Letter) -> None:
         raise ApplicationError("Surat ini sedang ditangani petugas lain.")
 
 
-@transaction.atomic
-def letter_verify(*, actor: User, letter: Letter) -> Letter:
-    _require(actor, "verify", letter)
-    letter = _locked(letter)
-    _claim(actor, letter)
+def _verify_checks(actor: User, letter: Letter) -> None:
+    _claim(actor, copy.copy(letter))
+    _can_move(letter, S.VERIFIED)
     letter_type = letter_type_of(letter)
     check_subject(letter_type, letter.subject)
     clean_fields(letter_type, letter.fields)
     missing = [r for r in letter_type.requirements if r not in letter.checked_requirements]
     if missing:
         raise ValidationError({"requirements": f"Persyaratan belum diperiksa: {', '.join(missing)}."})
-    _move(letter, S.VERIFIED)
-    letter.save(update_fields=["state", "assigned_to", "updated_at"])
-    _audit(actor, letter, "verified")
+
+
+def letter_verify(*, actor: User, letter: Letter) -> Letter:
+    _require(actor, "verify", letter)
+    prepared = _prepared(lambda: _verify_checks(actor, letter))
+    with transaction.atomic():
+        if prepared and _unchanged(letter):
+            letter = copy.copy(letter)
+        else:
+            letter = _locked(letter)
+            _verify_checks(actor, letter)
+        _claim(actor, letter)
+        _move(letter, S.VERIFIED)
+        letter.save(update_fields=["state", "assigned_to", "updated_at"])
+        _audit(actor, letter, "verified")
     return letter
 
 
@@ -328,20 +388,25 @@ def _signer_for(actor: User, official: Official | None, village: Village) -> Off
     return official
 
 
-@transaction.atomic
 def letter_sign(*, actor: User, letter: Letter, official: Official | None = None) -> Letter:
     """Approve with a signatory's authority; the number and PDF come at issue."""
     _require(actor, "sign", letter)
-    letter = _locked(letter, with_subject=False)
     if numbering.settings_for(letter.village).use_tte:
         raise ApplicationError(
             "Desa ini menandatangani dengan TTE: masukkan passphrase TTE untuk menandatangani."
         )
-    return _sign(actor, letter, official)
+    signer = _signer_for(actor, official, letter.village)
+    prepared = _prepared(lambda: _can_move(letter, S.SIGNED))
+    with transaction.atomic():
+        if prepared and _unchanged(letter):
+            letter = copy.copy(letter)
+        else:
+            letter = _locked(letter, with_subject=False)
+        return _sign(actor, letter, signer)
 
 
-def _sign(actor: User, letter: Letter, official: Official | None) -> Letter:
-    official = _signer_for(actor, official, letter.village)
+def _sign(actor: User, letter: Letter, official: Official) -> Letter:
+    """Sign for `official`, already checked by `_signer_for`."""
     _move(letter, S.SIGNED)
     letter.signer, letter.signed_by, letter.signed_at = official, actor, timezone.now()
     letter.save(update_fields=["state", "signer", "signed_by", "signed_at", "updated_at"])
@@ -349,37 +414,26 @@ def _sign(actor: User, letter: Letter, official: Official | None) -> Letter:
     return letter
 
 
-# SQLite has one writer at a time, and writers waiting for it poll (busy timeout) rather than
-# queue: with many threads of one process issuing at once, some would time out. They queue
-# here first, so a process sends one issuing transaction at a time; PostgreSQL needs no such
-# thing (the counter row lock queues them).
-_SQLITE_ISSUING = threading.Lock()
-
-
-def _one_writer_on_sqlite(func: Callable[..., Letter]) -> Callable[..., Letter]:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Letter:
-        if connection.vendor != "sqlite":
-            return func(*args, **kwargs)
-        with _SQLITE_ISSUING:
-            return func(*args, **kwargs)
-
-    return wrapper
-
-
-@_one_writer_on_sqlite
-@transaction.atomic
 def letter_issue(*, actor: User, letter: Letter, signer: Signer | None = None) -> Letter:
-    """Number, freeze and sign the letter's content. Numbering happens in this transaction,
-    so a failure anywhere here gives the number back."""
+    """Number, freeze and sign the letter's content. Numbering happens in the issuing
+    transaction, so a failure anywhere there gives the number back. The content is built
+    before it, and rebuilt inside only if the letter changed meanwhile."""
     _require(actor, "issue", letter)
-    letter = _locked(letter, for_content=True)
     prefs = numbering.settings_for(letter.village)
     if prefs.use_tte:
         raise ApplicationError(
             "Desa ini menandatangani dengan TTE: surat terbit ketika penanda tangan memasukkan passphrase."
         )
-    return _issue(actor, letter, signer, prefs)
+    signer = signer or LocalSigner()
+    today = timezone.localdate()
+    draft = _prepared(lambda: _draft(letter, prefs, today))
+    with _issuing_turn(), transaction.atomic():
+        if draft is not None and _unchanged(letter):
+            letter = copy.copy(letter)
+        else:
+            letter = _locked(letter, for_content=True)
+            draft = _draft(letter, prefs, today)
+        return _issue(actor, letter, signer, prefs, draft)
 
 
 @transaction.atomic
@@ -410,7 +464,7 @@ def letter_sign_tte(
             "TTE memerlukan NIK penanda tangan."
         )
     letter = _sign(actor, letter, official_)
-    letter = _issue(actor, letter, None, prefs)
+    letter = _issue(actor, letter, None, prefs, _draft(letter, prefs, timezone.localdate()))
     from balai.letters.render import letter_pdf  # render imports this module
 
     try:
@@ -424,16 +478,64 @@ def letter_sign_tte(
     return letter
 
 
-def _issue(
-    actor: User | None, letter: Letter, signer: Signer | None, prefs: LetterSettings | None = None
-) -> Letter:
-    """The issue step on a letter already locked in the caller's transaction."""
-    _move(letter, S.ISSUED)
+@dataclasses.dataclass(frozen=True)
+class _Draft:
+    """What an issued letter prints, but for its number: built before the issuing transaction."""
+
+    letter_type: LetterType
+    issued_on: dt.date
+    template_version: int
+    content: dict[str, Any]
+
+
+def _draft(letter: Letter, prefs: LetterSettings, today: dt.date) -> _Draft:
+    _can_move(letter, S.ISSUED)
     letter_type = letter_type_of(letter)
     check_subject(letter_type, letter.subject)
-    village = letter.village
-    prefs = prefs or numbering.settings_for(village)
-    today = timezone.localdate()
+    version, paragraphs = wording(village=letter.village, letter_type=letter_type)
+    content = build_content(
+        letter_type=letter_type,
+        village=letter.village,
+        subject=letter.subject,
+        fields=letter.fields,
+        official=letter.signer,
+        number="",
+        issued_on=today,
+        paper=prefs.paper,
+        paragraphs=paragraphs,
+    )
+    return _Draft(letter_type, today, version, content)
+
+
+# The kiosk signs and issues in one go, so the signature's columns are saved here too.
+ISSUE_FIELDS = [
+    "state",
+    "signer",
+    "signed_by",
+    "signed_at",
+    "template_version",
+    "number",
+    "sequence",
+    "year",
+    "issued_on",
+    "issued_at",
+    "valid_until",
+    "token",
+    "content",
+    "content_hash",
+    "key_id",
+    "signature",
+    "updated_at",
+]
+
+
+def _issue(
+    actor: User | None, letter: Letter, signer: Signer | None, prefs: LetterSettings, draft: _Draft
+) -> Letter:
+    """The issue step on a letter already locked in the caller's transaction: number the
+    draft, sign it, freeze it."""
+    _move(letter, S.ISSUED)
+    letter_type, today, village = draft.letter_type, draft.issued_on, letter.village
     sequence = numbering.next_sequence(
         village=village, year=today.year, type_code=letter_type.code if prefs.per_type_sequence else ""
     )
@@ -444,19 +546,8 @@ def _issue(
         village_code=village.code,
         day=today,
     )
-    version, paragraphs = wording(village=village, letter_type=letter_type)
-    content = build_content(
-        letter_type=letter_type,
-        village=village,
-        subject=letter.subject,
-        fields=letter.fields,
-        official=letter.signer,
-        number=number,
-        issued_on=today,
-        paper=prefs.paper,
-        paragraphs=paragraphs,
-    )
-    letter.template_version = version
+    content = draft.content | {"number": number}
+    letter.template_version = draft.template_version
     token = new_token()
     digest = content_hash(content)
     signer = signer or LocalSigner()
@@ -477,7 +568,7 @@ def _issue(
         letter.valid_until = today + dt.timedelta(days=letter_type.validity_days)
     letter.token, letter.content, letter.content_hash = token, content, digest
     letter.key_id, letter.signature = signer.key_id, b64e(signature)
-    letter.save()
+    letter.save(update_fields=ISSUE_FIELDS)
     _audit(actor, letter, "issued", number=number, content_hash=digest)
     return letter
 
@@ -662,7 +753,6 @@ def _auto_signer(village: Village) -> Official | None:
     return None
 
 
-@_one_writer_on_sqlite
 def letter_kiosk_request(
     *,
     village: Village,
@@ -682,7 +772,7 @@ def letter_kiosk_request(
     if existing is not None:
         return existing
     try:
-        with audit_source(f"kiosk:{device_label}"), transaction.atomic():
+        with audit_source(f"kiosk:{device_label}"), _issuing_turn(), transaction.atomic():
             return _kiosk_request(village, type_code, subject, fields, device_label, idempotency_key)
     except IntegrityError:
         # Another request with this key committed first (a double tap): answer with it.
@@ -741,7 +831,7 @@ def _kiosk_request(
     _move(letter, S.SIGNED)
     letter.signer, letter.signed_at = official, timezone.now()
     _audit(None, letter, "signed", signer=official.public_id, signs_as=official.signs_as, self_service=True)
-    return _issue(None, letter, None, prefs)
+    return _issue(None, letter, None, prefs, _draft(letter, prefs, timezone.localdate()))
 
 
 @transaction.atomic
