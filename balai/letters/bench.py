@@ -161,7 +161,7 @@ def measure_flow_and_render(village_code: str, n_flow: int, n_render: int) -> di
         letter = letters[i % len(letters)]
         short = verify_url(letter, with_payload=False).split("://", 1)[-1]
         t, c = time.perf_counter(), time.process_time()
-        qr = letter.qr_svg or pdf.qr_svg(verify_url(letter))  # as render.letter_pdf does
+        qr = letter.qr_svg or pdf.qr_png(verify_url(letter))  # as render.letter_pdf does
         data = pdf.render(letter.content | {"verify_url": short}, qr=qr, logo=logo)
         render.append((time.perf_counter() - t) * 1000)
         render_cpu.append((time.process_time() - c) * 1000)

@@ -20,6 +20,7 @@ import typst
 from django.conf import settings
 
 from balai.core.qr import qr_path
+from balai.core.qr import qr_png as qr_png
 
 TYPST_DIR = Path(__file__).parent / "typst"
 _compiler: typst.Compiler | None = None
@@ -29,8 +30,8 @@ _EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def qr_svg(text: str) -> str:
-    """The verification QR as a compact SVG (see balai.core.qr). Tests decode issued letters'
-    QR codes."""
+    """The verification QR as a compact SVG (see balai.core.qr), as letters issued before
+    the PNG keep it (`Letter.qr_svg`). New letters print `qr_png`."""
     size, path = qr_path(text)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
@@ -81,16 +82,19 @@ def _logo_file(root: Path, logo: bytes) -> str:
 def render(
     content: dict[str, Any],
     *,
-    qr: str | None = None,
+    qr: str | bytes | None = None,
     logo: bytes | None = None,
     png_ppi: float | None = None,
 ) -> bytes:
     """PDF (or, with `png_ppi`, a PNG of the first page for previews). `qr` is the QR code as
-    SVG text (see `qr_svg`); `logo` PNG or JPEG bytes."""
+    PNG bytes (`qr_png`) or SVG text (`qr_svg`); `logo` PNG or JPEG bytes."""
     global _compiler
     data = dict(content)
-    data.pop("logo_path", None)  # only ever set here, from the village's own logo
-    if qr:
+    for key in ("logo_path", "qr", "qr_png"):  # only ever set here
+        data.pop(key, None)
+    if isinstance(qr, bytes):
+        data["qr_png"] = list(qr)
+    elif qr:
         data["qr"] = qr
     with _lock:
         root = _root()

@@ -44,7 +44,7 @@ def letter_pdf(letter: Letter) -> bytes:
             return bytes(signed)
         short = verify_url(letter, with_payload=False).split("://", 1)[-1]
         content = letter.content | {"verify_url": short}
-        qr = letter.qr_svg or pdf.qr_svg(verify_url(letter))
+        qr = letter.qr_svg or pdf.qr_png(verify_url(letter))
         return pdf.render(content, qr=qr, logo=_logo(letter.village))
     letter_type = letter_type_of(letter)
     _version, paragraphs = wording(village=letter.village, letter_type=letter_type)

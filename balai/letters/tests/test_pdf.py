@@ -2,6 +2,7 @@
 
 import subprocess
 
+import pytest
 import zxingcpp
 from PIL import Image
 
@@ -35,10 +36,11 @@ def test_content_cannot_name_a_logo_file(issued_a):
     assert _images(got) == []
 
 
-def test_fixed_mask_qr_decodes_to_the_verify_url(issued_a, tmp_path):
+@pytest.mark.parametrize("draw", [pdf.qr_png, pdf.qr_svg], ids=["png", "svg of older letters"])
+def test_qr_decodes_to_the_verify_url(issued_a, tmp_path, draw):
     # given
     url = verify_url(issued_a)
-    page = pdf.render(issued_a.content | {"verify_url": ""}, qr=pdf.qr_svg(url), png_ppi=200)
+    page = pdf.render(issued_a.content | {"verify_url": ""}, qr=draw(url), png_ppi=200)
     (tmp_path / "p.png").write_bytes(page)
     # when
     found = zxingcpp.read_barcodes(Image.open(tmp_path / "p.png"))
