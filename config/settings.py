@@ -111,12 +111,6 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Parameters bound on the server, statements prepared (balai/core/db/postgresql);
-        # `?server_side_binding=false` in DATABASE_URL turns it off (e.g. behind PgBouncer
-        # in transaction mode, which cannot keep prepared statements).
-        DATABASES["default"]["ENGINE"] = "balai.core.db.postgresql"
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("server_side_binding", True)
 else:
     DATABASES = {
         "default": {
