@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -31,13 +32,14 @@ from rapidfuzz import fuzz
 
 from balai.accounts.models import Role, User
 from balai.core.audit import audit_record
+from balai.core.crest import demo_crest_png
 from balai.core.ids import ALPHABET
 from balai.people import codes
 from balai.people.models import Family, Household, LifeEvent, Resident, normalize_name
 from balai.people.validation import nik_from
 from balai.regions.models import Dusun, Region, Rt, Village
 from balai.regions.selectors import deployment_regency_code, region_names
-from balai.regions.services import regions_load, village_create
+from balai.regions.services import regions_load, village_create, village_profile_update
 from balai.staff.models import Official
 
 # DOMAIN.md §2 names seven pilot villages of Kabupaten Batang. The eighth is a stand-in chosen
@@ -1007,6 +1009,7 @@ def generate(
     numbers = NumberBook()
     today = timezone.localdate()
     result = GenerateResult()
+    crest = demo_crest_png()
     for n, (code, size) in enumerate(zip(codes_wanted, sizes, strict=True), start=1):
         if code in existing:
             result.villages_skipped.append(code)
@@ -1021,6 +1024,10 @@ def generate(
                 actor=None,
                 address=f"Jl. Raya {region_names()[code]} No. {rnd.randint(1, 99)}",
                 postal_code=f"512{rnd.randint(10, 99)}",
+            )
+            # Through the profile service, as an operator uploading the regency's lambang would.
+            village = village_profile_update(
+                actor=None, village=village, data={}, logo=ContentFile(crest, name="lambang.png")
             )
             counts = write_village(village=village, plan=plan)
             officials = write_officials(village=village, rnd=rnd, today=today)

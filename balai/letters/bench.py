@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import json
 import os
-import struct
 import subprocess
 import sys
 import threading
 import time
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from balai.core.crest import demo_crest_png
 
 RENDER_TARGET_MS = 30.0
 FLOW_TARGET_MS = 80.0
@@ -38,25 +38,6 @@ PROCESSES = 2
 CONCURRENT = 200
 OPERATOR = "bench-letters-operator"
 KADES = "bench-letters-kades"
-
-
-def _logo_png(size: int = 160) -> bytes:
-    """A plain round crest as PNG, for villages of the bench database that have no logo."""
-    rows = []
-    c, r2 = size / 2, (size / 2 - 2) ** 2
-    for y in range(size):
-        row = bytearray([0])
-        for x in range(size):
-            inside = (x - c) ** 2 + (y - c) ** 2 <= r2
-            row += bytes((20, 90, 40, 255) if inside else (0, 0, 0, 0))
-        rows.append(bytes(row))
-    raw = zlib.compress(b"".join(rows), 9)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
 def _prepare() -> dict[str, Any]:
@@ -146,7 +127,7 @@ def measure_flow_and_render(village_code: str, n_flow: int, n_render: int) -> di
     from balai.letters.services import verify_url
 
     operator, kades, residents = _actors(village_code)
-    logo = _logo_png()
+    logo = demo_crest_png()
     for i in range(3):  # warm-up: compiler, fonts, queries
         _flow_once(operator, kades, residents[i % len(residents)], logo)
     flow, letters = [], []
@@ -178,7 +159,7 @@ def measure_flow_and_render(village_code: str, n_flow: int, n_render: int) -> di
 def worker(village_code: str, seconds: float, start_at: float) -> dict[str, Any]:
     """One process of the sustained run: the whole flow back to back until the time is up."""
     operator, kades, residents = _actors(village_code)
-    logo = _logo_png()
+    logo = demo_crest_png()
     _flow_once(operator, kades, residents[0], logo)  # warm-up before the common start
     while time.time() < start_at:
         time.sleep(0.005)

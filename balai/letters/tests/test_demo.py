@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import subprocess
 
 import pytest
 from django.test import Client
@@ -14,8 +15,11 @@ from balai.accounts.models import User
 from balai.core import demo as core_demo
 from balai.core.audit import audit_verify
 from balai.core.models import AuditEvent
-from balai.letters import demo, services
+from balai.letters import demo, render, services
 from balai.letters.models import Disposition, IncomingLetter
+from balai.letters.tests.conftest import issue_domisili
+from balai.people import codes
+from balai.people.models import Resident
 from balai.regions.models import Village
 from balai.staff.models import Official
 
@@ -141,3 +145,22 @@ def test_demo_village_operator_sees_the_incoming_letters(db):
     open_one = Disposition.objects.filter(village=brokoh).exclude(status=Disposition.Status.DONE).first()
     if open_one is not None:
         assert open_one.instruction in page
+
+
+def test_demo_villages_print_a_crest_on_their_letterhead(db):
+    # given: the real demo, one village with its accounts
+    core_demo.generate(villages=1, residents_per_village=60, seed=7)
+    core_demo.ensure_accounts()
+    brokoh = Village.objects.get(code=core_demo.PILOT_CODES[0])
+    resident = Resident.objects.filter(village=brokoh, status=codes.STATUS_ALIVE).first()
+    operator = User.objects.get(username="operator.brokoh")
+    kades = User.objects.get(username="kades.brokoh")
+    # when
+    letter = issue_domisili(operator, kades, resident)
+    page = render.issued_letter_pdf(village=brokoh, letter=letter)
+    # then: the crest came through the profile service (audited) and is printed
+    assert brokoh.logo.name.endswith(".png")
+    assert AuditEvent.objects.filter(village=brokoh, action="village.profile_updated").exists()
+    images = subprocess.run(["pdfimages", "-list", "-"], input=page, capture_output=True, check=True)
+    kinds = [line.split()[2] for line in images.stdout.decode().splitlines()[2:]]
+    assert kinds.count("image") == 2  # the crest and the QR

@@ -6,8 +6,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from balai.core.crest import demo_crest_png
 from balai.letters import pdf
-from balai.letters.bench import _logo_png
 from balai.letters.services import verify_url
 
 
@@ -20,7 +20,7 @@ def _images(data: bytes) -> list[str]:
 
 def test_logo_is_printed_from_a_file_named_by_its_content(issued_a):
     # given
-    logo = _logo_png()
+    logo = demo_crest_png()
     # when
     with_logo = pdf.render(issued_a.content | {"verify_url": ""}, qr=issued_a.qr_svg, logo=logo)
     without = pdf.render(issued_a.content | {"verify_url": ""}, qr=issued_a.qr_svg)
