@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from balai.core.errors import ApplicationError
-from balai.letters import numbering, pdf
+from balai.letters import logos, numbering, pdf
 from balai.letters.content import PREVIEW_NUMBER, build_content
 from balai.letters.models import Letter, LetterSignedPdf
 from balai.letters.services import letter_type_of, verify_url
@@ -14,17 +14,6 @@ from balai.letters.types.base import LetterType
 from balai.people.models import Resident
 from balai.regions.models import Village
 from balai.staff.selectors import signatories
-
-
-def _logo(village: Village) -> bytes | None:
-    if not village.logo:
-        return None
-    try:
-        with village.logo.open("rb") as f:
-            data: bytes = f.read()
-            return data
-    except OSError:
-        return None
 
 
 def issued_letter_pdf(*, village: Village, letter: Letter) -> bytes:
@@ -45,7 +34,7 @@ def letter_pdf(letter: Letter) -> bytes:
         short = verify_url(letter, with_payload=False).split("://", 1)[-1]
         content = letter.content | {"verify_url": short}
         qr = letter.qr_svg or pdf.qr_png(verify_url(letter))
-        return pdf.render(content, qr=qr, logo=_logo(letter.village))
+        return pdf.render(content, qr=qr, logo=logos.issued_logo(letter.village, letter.content))
     letter_type = letter_type_of(letter)
     _version, paragraphs = wording(village=letter.village, letter_type=letter_type)
     content = build_content(
@@ -59,7 +48,7 @@ def letter_pdf(letter: Letter) -> bytes:
         issued_on=timezone.localdate(),
         paper=numbering.settings_for(letter.village).paper,
     )
-    return pdf.render(content | {"verify_url": ""}, logo=_logo(letter.village))
+    return pdf.render(content | {"verify_url": ""}, logo=logos.current_logo(letter.village))
 
 
 def template_preview_png(
@@ -83,4 +72,4 @@ def template_preview_png(
         paper=numbering.settings_for(village).paper,
         paragraphs=paragraphs,
     )
-    return pdf.render(content | {"verify_url": ""}, logo=_logo(village), png_ppi=60)
+    return pdf.render(content | {"verify_url": ""}, logo=logos.current_logo(village), png_ppi=60)

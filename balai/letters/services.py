@@ -22,7 +22,7 @@ from balai.accounts.models import Role
 from balai.core.audit import audit_record, audit_source
 from balai.core.errors import ApplicationError
 from balai.core.masking import mask_name
-from balai.letters import numbering, tte
+from balai.letters import logos, numbering, tte
 from balai.letters.content import build_content
 from balai.letters.models import (
     Disposition,
@@ -504,6 +504,7 @@ def _draft(letter: Letter, prefs: LetterSettings, today: dt.date) -> _Draft:
         paper=prefs.paper,
         paragraphs=paragraphs,
     )
+    content[logos.CONTENT_KEY] = logos.freeze_logo(letter.village)
     return _Draft(letter_type, today, version, content)
 
 

@@ -222,7 +222,7 @@ def village_profile_update(
         return village
     village.save()
     if "logo" in changes and old_logo:
-        # Letters already issued keep their own rendered copy, so the old file can go.
+        # Issued letters print the copy kept when they were issued (balai.letters.logos), so the old file can go.
         transaction.on_commit(lambda: default_storage.delete(old_logo))
     audit_record(
         actor=actor,

@@ -46,3 +46,65 @@ def test_qr_decodes_to_the_verify_url(issued_a, tmp_path, draw):
     found = zxingcpp.read_barcodes(Image.open(tmp_path / "p.png"))
     # then
     assert [f.text for f in found] == [url]
+
+
+def _logo_upload(colour):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 40), colour).save(out, format="PNG")
+    return SimpleUploadedFile("logo.png", out.getvalue(), content_type="image/png")
+
+
+def _logo_pixels(page: bytes) -> list[bytes]:
+    # the embedded images' raw bytes, so two logos of different colours tell apart
+    out = subprocess.run(["pdfimages", "-list", "-"], input=page, capture_output=True, check=True)
+    return [line.split()[3:5] for line in out.stdout.decode().splitlines()[2:] if "image" in line]
+
+
+def test_issued_letter_keeps_the_logo_it_was_issued_with(operator_a, kades_a, kades_official_a, resident_a):
+    # given: a letter issued under a red logo
+    from balai.letters import render
+    from balai.letters.tests.conftest import issue_domisili
+    from balai.regions.services import village_profile_update
+
+    village = resident_a.village
+    village_profile_update(actor=operator_a, village=village, data={}, logo=_logo_upload("red"))
+    letter = issue_domisili(operator_a, kades_a, resident_a)
+    before = render.issued_letter_pdf(village=village, letter=letter)
+    # when: the village uploads a new logo (the red file is deleted), then removes it
+    village_profile_update(actor=operator_a, village=village, data={}, logo=_logo_upload("blue"))
+    after_change = render.issued_letter_pdf(village=village, letter=letter)
+    village_profile_update(actor=operator_a, village=village, data={}, remove_logo=True)
+    after_removal = render.issued_letter_pdf(village=village, letter=letter)
+    # then: the issued letter prints the same bytes each time, the logo under its signed hash
+    assert letter.content["logo_sha256"]
+    assert before == after_change == after_removal
+    assert len(_logo_pixels(before)) == 2  # logo and QR
+
+
+def test_letter_issued_without_logo_stays_without(operator_a, kades_a, kades_official_a, resident_a):
+    from balai.letters import render
+    from balai.letters.tests.conftest import issue_domisili
+    from balai.regions.services import village_profile_update
+
+    village = resident_a.village
+    letter = issue_domisili(operator_a, kades_a, resident_a)
+    before = render.issued_letter_pdf(village=village, letter=letter)
+    village_profile_update(actor=operator_a, village=village, data={}, logo=_logo_upload("green"))
+    assert render.issued_letter_pdf(village=village, letter=letter) == before
+    assert letter.content["logo_sha256"] == ""
+
+
+def test_letter_issued_before_logos_were_kept_prints_the_current_logo(issued_a):
+    from balai.letters import render
+    from balai.regions.services import village_profile_update
+
+    content = dict(issued_a.content)
+    del content["logo_sha256"]
+    issued_a.content = content
+    village_profile_update(actor=None, village=issued_a.village, data={}, logo=_logo_upload("green"))
+    page = render.issued_letter_pdf(village=issued_a.village, letter=issued_a)
+    assert len(_logo_pixels(page)) == 2
