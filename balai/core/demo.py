@@ -267,6 +267,15 @@ _SPELLINGS = [
 ]
 
 
+def _street(name: str) -> str:
+    """Faker's street names carry their own "Jl."/"Jalan"/"Gg."/"Gang": write them as an
+    address line does ("JL. ASTANA ANYAR", "GG. PASTEUR")."""
+    for long, short in (("JALAN ", "JL. "), ("GANG ", "GG. ")):
+        if name.startswith(long):
+            return short + name[len(long) :]
+    return name if name.startswith(("JL. ", "GG. ")) else f"JL. {name}"
+
+
 def misspell(name: str, rnd: random.Random) -> str:
     """A spelling of `name` an operator might type for the same person (old spelling, typo)."""
     candidates = []
@@ -586,7 +595,7 @@ class VillagePlanner:
                 FamilyPlan(
                     kk_number=self.numbers.kk(self.region6, issued),
                     issued_on=issued,
-                    address=f"JL. {rnd.choice(streets)} NO. {rnd.randint(1, 120)}",
+                    address=f"{_street(rnd.choice(streets))} NO. {rnd.randint(1, 120)}",
                     unit=unit,
                     members=members,
                     insurance=_pick(rnd, INSURANCE),
