@@ -1,6 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from balai.accounts.models import User
+from balai.regions.models import Village
 from balai.staff.models import Official
 
 
@@ -33,3 +37,19 @@ class OfficialForm(forms.Form):
         label=_("Urutan tampil"), min_value=0, max_value=32767, initial=0, required=False
     )
     is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
+    user = forms.ModelChoiceField(
+        label=_("Akun pengguna"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_(
+            "Akun yang dipakai pejabat ini untuk masuk. Surat hanya dapat ditandatangani dari akun "
+            "pejabat itu sendiri."
+        ),
+    )
+
+    def __init__(self, *args: Any, village: Village, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(village=village, is_active=True).order_by("username")
+        field.label_from_instance = lambda u: f"{u.get_username()} ({u.get_role_display()})"

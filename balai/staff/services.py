@@ -28,12 +28,13 @@ OFFICIAL_FIELDS = [
     "on_behalf_of",
     "order",
     "is_active",
+    "user",
 ]
 _TEXT_LIMITS = {"name": 120, "position": 120, "nipd": 30, "on_behalf_of": 120}
 SIGNS_AS_VALUES = {value for value, _label in Official.SignsAs.choices}
 
 
-def _clean(data: dict[str, Any], current: Official | None) -> dict[str, Any]:
+def _clean(data: dict[str, Any], current: Official | None, village: Village) -> dict[str, Any]:
     """Normalise and check one official's fields; a missing key keeps the current value."""
 
     def get(name: str, default: Any) -> Any:
@@ -90,6 +91,16 @@ def _clean(data: dict[str, Any], current: Official | None) -> dict[str, Any]:
             "Isi jabatan yang diwakili, mis. \u201cKepala Desa\u201d (a.n.) atau \u201cSekretaris Desa\u201d (u.b.)."
         )
     out["signs_as"] = signs_as
+    user = get("user", None)
+    if user is not None:
+        taken = Official.objects.filter(village=village, user=user, is_active=True)
+        if current is not None:
+            taken = taken.exclude(pk=current.pk)
+        if not user.is_active or user.village_id != village.pk:
+            errors["user"] = _("Akun ini bukan akun aktif desa ini.")
+        elif out["is_active"] and (other := taken.first()) is not None:
+            errors["user"] = _("Akun ini sudah terhubung dengan %(name)s.") % {"name": other.name}
+    out["user"] = user
     if errors:
         raise ValidationError(errors)
     return out
@@ -118,12 +129,14 @@ def _check_single_head(*, village: Village, values: dict[str, Any], exclude_pk: 
 
 
 def _jsonable(value: Any) -> Any:
+    if hasattr(value, "get_username"):  # the linked account, audited by its username
+        return value.get_username()
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
 @transaction.atomic
 def official_create(*, actor: User | None, village: Village, data: dict[str, Any]) -> Official:
-    values = _clean({k: v for k, v in data.items() if k in OFFICIAL_FIELDS}, None)
+    values = _clean({k: v for k, v in data.items() if k in OFFICIAL_FIELDS}, None, village)
     _check_single_head(village=village, values=values, exclude_pk=None)
     official = Official.objects.create(village=village, **values)
     audit_record(
@@ -139,7 +152,7 @@ def official_create(*, actor: User | None, village: Village, data: dict[str, Any
 
 @transaction.atomic
 def official_update(*, actor: User | None, official: Official, data: dict[str, Any]) -> Official:
-    values = _clean({k: v for k, v in data.items() if k in OFFICIAL_FIELDS}, official)
+    values = _clean({k: v for k, v in data.items() if k in OFFICIAL_FIELDS}, official, official.village)
     _check_single_head(village=official.village, values=values, exclude_pk=official.pk)
     changes: dict[str, Any] = {}
     for key, value in values.items():

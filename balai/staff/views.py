@@ -51,7 +51,7 @@ def official_list_view(request: HttpRequest) -> HttpResponse:
 
 @require("registry.write")
 def official_create(request: HttpRequest) -> HttpResponse:
-    form = OfficialForm(request.POST or None)
+    form = OfficialForm(request.POST or None, village=_village(request))
     if request.method == "POST" and form.is_valid():
         try:
             official = services.official_create(
@@ -72,7 +72,7 @@ def official_create(request: HttpRequest) -> HttpResponse:
 def official_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     official = _official(request, public_id)
     initial = {name: getattr(official, name) for name in services.OFFICIAL_FIELDS}
-    form = OfficialForm(request.POST or None, initial=initial)
+    form = OfficialForm(request.POST or None, initial=initial, village=official.village)
     if request.method == "POST" and form.is_valid():
         try:
             services.official_update(actor=request.user, official=official, data=form.cleaned_data)  # type: ignore[arg-type]

@@ -93,3 +93,20 @@ def test_kader_may_not_manage_officials(client, kader_a, url):
     client.force_login(kader_a)
 
     assert client.get(url).status_code == 403
+
+
+def test_operator_links_an_official_to_the_signing_account(client_a, village_a, kades_a, operator_b):
+    # given: the kepala desa's record without an account
+    official = OfficialFactory(village=village_a, name="Suparman", position="Kepala Desa")
+    edit = reverse("staff:official_edit", args=[official.public_id])
+    form = {"name": "Suparman", "position": "Kepala Desa", "signs_letters": "on", "signs_as": "own"}
+    form |= {"order": "1", "is_active": "on"}
+    # when: another village's account is offered (forged POST), then the right one
+    foreign = client_a.post(edit, form | {"user": operator_b.pk})
+    linked = client_a.post(edit, form | {"user": kades_a.pk})
+    # then
+    assert foreign.status_code == 400
+    assert linked.status_code == 302
+    official.refresh_from_db()
+    assert official.user == kades_a
+    assert operator_b.username not in client_a.get(edit).content.decode()
