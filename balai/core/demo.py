@@ -955,7 +955,8 @@ def write_officials(*, village: Village, rnd: random.Random, today: dt.date) -> 
             on_behalf_of=on_behalf,
             term_start=term_start if i == 0 else None,
             term_end=term_start.replace(year=term_start.year + 8) if i == 0 and not lurah else None,
-            nipd="" if lurah else f"{village.code_digits[-4:]}{i + 1:02d}{term_start.year}",
+            # The kepala desa is elected, not perangkat desa: no NIPD under the name.
+            nipd="" if lurah or i == 0 else f"{village.code_digits[-4:]}{i + 1:02d}{term_start.year}",
         )
         for i, ((pk, name), (position, signs, signs_as, on_behalf)) in enumerate(
             zip(people, roles, strict=False)
