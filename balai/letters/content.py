@@ -8,11 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Set
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from balai.letters.text import UnknownPlaceholder, date_id, fill, rupiah, terbilang
+from balai.letters.text import (
+    UnknownPlaceholder,
+    date_id,
+    fill,
+    placeholder_problem,
+    placeholder_problems,
+    rupiah,
+    terbilang,
+)
 from balai.letters.types.base import LetterType, Table
 from balai.people import codes
 from balai.people.models import Resident
@@ -41,8 +50,49 @@ DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 PREVIEW_NUMBER = "…/…/…/…/…"
 
 
+# Kept upper case where recorded so: the registry's labels (OpenSID's code tables) and
+# addresses spell these in capitals, and "Pns" or "Sd" would misprint them.
+ABBREVIATIONS = frozenset(
+    {
+        *("PNS", "ASN", "PPPK", "TNI", "POLRI", "RI", "BUMN", "BUMD", "DPR", "DPRD", "DPD", "BPK"),
+        *("MPR", "TK", "SD", "SMP", "SMA", "SMK", "SMU", "SLTP", "SLTA", "SLB", "PAUD"),
+        *("D1", "D2", "D3", "D4", "S1", "S2", "S3", "RT", "RW", "KK", "NIK", "KTP", "KIA"),
+        *("WNI", "WNA", "YME", "DKI", "DIY", "NTB", "NTT"),
+    }
+)
+# Kata tugas stay small inside a label (PUEBI): "Membaca dan Menulis", "terhadap Tuhan".
+MINOR_WORDS = frozenset(
+    {"dan", "atau", "di", "ke", "dari", "yang", "untuk", "dengan", "terhadap", "pada", "dalam", "oleh"}
+)
+_ROMAN = re.compile(r"(?=[IVX]+$)X{0,3}(IX|IV|V?I{0,3})")
+_SEPARATORS = re.compile(r"([\s/()\-.,]+)")
+
+
+def _title_word(word: str, before: str, after: str, first: bool) -> str:
+    if word.isupper() and (word in ABBREVIATIONS or _ROMAN.fullmatch(word)):
+        return word
+    # A capitalised word alone in brackets is an abbreviation glossed: "Sipil (PNS)".
+    if word.isupper() and word.isalpha() and before.endswith("(") and after.startswith(")"):
+        return word
+    if before == "-" or (not first and word.lower() in MINOR_WORDS):
+        return word.lower()  # the second half of a kata ulang: "Laki-laki"
+    return word[:1].upper() + word[1:].lower()
+
+
 def _title(value: str) -> str:
-    return " ".join(w[:1].upper() + w[1:].lower() for w in value.split(" "))
+    """A recorded label or name as printed: `PEGAWAI NEGERI SIPIL (PNS)` -> `Pegawai Negeri
+    Sipil (PNS)`, `TAMAT SD / SEDERAJAT` -> `Tamat SD / Sederajat`, `PETANI/PEKEBUN` ->
+    `Petani/Pekebun`, `DIPLOMA IV/ STRATA I` -> `Diploma IV/ Strata I`."""
+    parts = _SEPARATORS.split(" ".join(value.split()))
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:  # re.split puts the separators at odd indexes
+            out.append(part)
+            continue
+        before = parts[i - 1] if i else ""
+        after = parts[i + 1] if i + 1 < len(parts) else ""
+        out.append(_title_word(part, before, after, first=i == 0))
+    return "".join(out)
 
 
 def _code(table: dict[int, str], value: int | None) -> str:
@@ -141,31 +191,52 @@ def field_values(letter_type: LetterType, fields: dict[str, Any]) -> dict[str, s
     return values
 
 
-def _fill(text: str, values: dict[str, str]) -> str:
+def _fill(text: str, values: dict[str, str], blocks: Set[str] = frozenset()) -> str:
     try:
         return fill(text, values)
     except UnknownPlaceholder as e:
-        raise ValidationError(f"Isian tidak dikenal dalam teks surat: {', '.join(e.names)}.")
+        # Worded like the editor's refusal (paragraph_problems), which this must never outrun.
+        problems = (placeholder_problem(name, set(values), blocks) for name in e.names)
+        raise ValidationError(f"Teks surat: {' '.join(problems)}")
+
+
+def _block_names(tables: tuple[Table, ...]) -> set[str]:
+    return {BIODATA_LINE.strip("[]")} | {t.name for t in tables}
 
 
 def _blocks(
     texts: list[str], values: dict[str, str], biodata: tuple[str, ...], tables: tuple[Table, ...] = ()
 ) -> list[dict[str, Any]]:
     forms = {f"[{t.name}]": t for t in tables}
+    blocks = _block_names(tables)
     body: list[dict[str, Any]] = []
     for text in texts:
         if text.strip() == BIODATA_LINE:
             body.append({"kind": "table", "rows": [[BIODATA_LABELS[k], values[k]] for k in biodata]})
+        # Any case: wording saved before the editor asked for lower case still prints.
         elif (table := forms.get(text.strip().lower())) is not None:
             rows = [[_fill(label, values), _fill(value, values)] for label, value in table.rows]
             body.append({"kind": "table", "form": True, "rows": rows})
         else:
-            body.append({"kind": "text", "text": _fill(text, values)})
+            body.append({"kind": "text", "text": _fill(text, values, blocks)})
     return body
 
 
+def paragraph_problems(letter_type: LetterType, paragraph: str) -> list[str]:
+    """Why one paragraph of this type's text would not print as written ([] when it would).
+
+    The editor's check, for saving and for the live preview: everything `build_content`
+    refuses (an unknown placeholder, `[biodata]` or a table not alone in its paragraph),
+    plus what it would print literally (`[nama desa]`, `{nama}`, a lone bracket).
+    """
+    blocks = _block_names(letter_type.tables)
+    if paragraph.strip() in {f"[{name}]" for name in blocks}:
+        return []
+    return placeholder_problems(paragraph, placeholder_names(letter_type) - blocks, blocks)
+
+
 def placeholder_names(letter_type: LetterType) -> set[str]:
-    """Every placeholder a text of this type may use (lower case)."""
+    """Every placeholder a text of this type may use (lower case), blocks included."""
     names = set(BIODATA_LABELS) | set(resident_values(Resident(sex=1)))
     names |= {"nama_desa", "nama_kecamatan", "nama_kabupaten", "nama_provinsi", "kode_desa"}
     names |= {"tanggal_surat", "jabatan_penandatangan", "nama_penandatangan", "biodata"}
@@ -244,6 +315,10 @@ def build_content(
         "number": number,
         "body": body,
         "place_date": f"{village.name}, {date_id(issued_on)}",
+        "signatures": [
+            {"label": _fill(s.label, values), "name": _fill(s.name, values), "stamp": s.stamp}
+            for s in letter_type.signatures
+        ],
         "signer": signer,
         "subject_name": subject.name,
         "issued_on": issued_on.isoformat(),

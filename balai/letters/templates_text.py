@@ -10,9 +10,8 @@ from django.db.models import Max
 
 from balai.core.audit import audit_record
 from balai.core.errors import ApplicationError
-from balai.letters.content import placeholder_names
+from balai.letters.content import paragraph_problems
 from balai.letters.models import LetterTemplate
-from balai.letters.text import unknown_placeholders
 from balai.letters.types import get_type
 from balai.letters.types.base import LetterType
 from balai.regions.models import Village
@@ -51,15 +50,17 @@ def check_paragraphs(letter_type: LetterType, paragraphs: list[str]) -> None:
         raise ValidationError({"text": "Teks surat tidak boleh kosong."})
     if len(paragraphs) > MAX_PARAGRAPHS:
         raise ValidationError({"text": f"Paling banyak {MAX_PARAGRAPHS} paragraf."})
+    problems: list[str] = []
     for i, p in enumerate(paragraphs, start=1):
         if len(p) > MAX_PARAGRAPH_CHARS:
             raise ValidationError(
                 {"text": f"Paragraf {i} terlalu panjang (paling banyak {MAX_PARAGRAPH_CHARS})."}
             )
-        unknown = unknown_placeholders(p, placeholder_names(letter_type))
-        if unknown:
-            names = ", ".join(f"[{u}]" for u in unknown)
-            raise ValidationError({"text": f"Paragraf {i}: isian tidak dikenal {names}."})
+        # The same check the letter's rendering makes, and stricter: what is saved here is
+        # what every letter of the type is issued with.
+        problems += [f"Paragraf {i}: {problem}" for problem in paragraph_problems(letter_type, p)]
+    if problems:
+        raise ValidationError({"text": problems})
 
 
 @transaction.atomic
