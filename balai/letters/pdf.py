@@ -85,13 +85,16 @@ def render(
     qr: str | bytes | None = None,
     logo: bytes | None = None,
     png_ppi: float | None = None,
+    stamp: str = "",
 ) -> bytes:
     """PDF (or, with `png_ppi`, a PNG of the first page for previews). `qr` is the QR code as
     PNG bytes (`qr_png`) or SVG text (`qr_svg`); `logo` PNG or JPEG bytes."""
     global _compiler
     data = dict(content)
-    for key in ("logo_path", "qr", "qr_png"):  # only ever set here
+    for key in ("logo_path", "qr", "qr_png", "stamp"):  # only ever set here
         data.pop(key, None)
+    if stamp:
+        data["stamp"] = stamp
     if isinstance(qr, bytes):
         data["qr_png"] = list(qr)
     elif qr:

@@ -8,12 +8,20 @@ from balai.core.errors import ApplicationError
 from balai.letters import logos, numbering, pdf
 from balai.letters.content import PREVIEW_NUMBER, build_content
 from balai.letters.models import Letter, LetterSignedPdf
+from balai.letters.selectors import replaced_by
 from balai.letters.services import letter_type_of, verify_url
 from balai.letters.templates_text import wording
 from balai.letters.types.base import LetterType
 from balai.people.models import Resident
 from balai.regions.models import Village
 from balai.staff.selectors import signatories
+
+
+def _stamp(letter: Letter) -> str:
+    if letter.state == Letter.State.REVOKED:
+        return "DICABUT"
+    replacement = replaced_by(letter)
+    return f"DIGANTIKAN {replacement.number}" if replacement is not None else ""
 
 
 def issued_letter_pdf(*, village: Village, letter: Letter) -> bytes:
@@ -34,7 +42,8 @@ def letter_pdf(letter: Letter) -> bytes:
         short = verify_url(letter, with_payload=False).split("://", 1)[-1]
         content = letter.content | {"verify_url": short}
         qr = letter.qr_svg or pdf.qr_png(verify_url(letter))
-        return pdf.render(content, qr=qr, logo=logos.issued_logo(letter.village, letter.content))
+        logo = logos.issued_logo(letter.village, letter.content)
+        return pdf.render(content, qr=qr, logo=logo, stamp=_stamp(letter))
     letter_type = letter_type_of(letter)
     _version, paragraphs = wording(village=letter.village, letter_type=letter_type)
     content = build_content(
@@ -72,4 +81,4 @@ def template_preview_png(
         paper=numbering.settings_for(village).paper,
         paragraphs=paragraphs,
     )
-    return pdf.render(content | {"verify_url": ""}, logo=logos.current_logo(village), png_ppi=60)
+    return pdf.render(content | {"verify_url": ""}, logo=logos.current_logo(village), png_ppi=96)

@@ -108,3 +108,28 @@ def test_letter_issued_before_logos_were_kept_prints_the_current_logo(issued_a):
     village_profile_update(actor=None, village=issued_a.village, data={}, logo=_logo_upload("green"))
     page = render.issued_letter_pdf(village=issued_a.village, letter=issued_a)
     assert len(_logo_pixels(page)) == 2
+
+
+def test_revoked_or_replaced_letter_prints_its_status_on_every_page(issued_a, operator_a, kades_a):
+    from balai.letters import render, services
+
+    def text(page: bytes) -> str:
+        return subprocess.run(
+            ["pdftotext", "-raw", "-", "-"], input=page, capture_output=True, check=True
+        ).stdout.decode()
+
+    assert "DICABUT" not in text(render.letter_pdf(issued_a))
+    fix = services.letter_correction_create(
+        actor=operator_a,
+        letter=issued_a,
+        fields={"keperluan": "Beasiswa"},
+        reason="Keperluan salah",
+        requirements=issued_a.checked_requirements,
+    )
+    fix = services.letter_verify(actor=operator_a, letter=fix)
+    fix = services.letter_issue(actor=operator_a, letter=services.letter_sign(actor=kades_a, letter=fix))
+    assert "DIGANTIKAN" in text(render.letter_pdf(issued_a))
+    revoked = services.letter_revoke(actor=kades_a, letter=fix, reason="Salah orang")
+    assert "DICABUT" in text(render.letter_pdf(revoked))
+    # the frozen content, its hash and the signature are untouched by the stamp
+    assert "stamp" not in revoked.content

@@ -18,11 +18,15 @@ class Field:
 
     name: str
     label: str
-    kind: str = "text"  # text, textarea, date, number (a count), money (rupiah, also [name_terbilang])
+    # text, textarea, date, number (a count), money (rupiah, also [name_terbilang]), nik (16
+    # digits), year
+    kind: str = "text"
     required: bool = True
     help: str = ""
     # (value, label) pairs; empty: free input.
     choices: tuple[tuple[str, str], ...] = ()
+    # A date of something that has happened (a death, a loss, a birth): not after today.
+    past: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ class Signature:
 
     label: str  # e.g. "Pemohon", "Ayah"
     name: str  # placeholders allowed, e.g. "[NAMA]"
+    stamp: bool = False  # room for a meterai beside the signature (e.g. who gives a kuasa)
 
 
 @dataclass(frozen=True)
@@ -189,7 +194,13 @@ class LetterType:
     attachments: tuple[Attachment, ...] = ()
     # Further placeholders computed from the subject (e.g. "bin"/"binti"); keys are lower case.
     derived: Callable[[Resident], dict[str, str]] | None = None
+    # Checks the request's fields against the registry (e.g. the recorded date of death);
+    # returns {field: message} for what disagrees.
+    check_fields: Callable[[Resident, dict[str, str]], dict[str, str]] | None = None
     tables: tuple[Table, ...] = ()
+    # People who sign the letter itself, printed in a row above the village's "Mengetahui,"
+    # block (e.g. both sides of a surat kuasa).
+    signatures: tuple[Signature, ...] = ()
 
     @property
     def title(self) -> str:

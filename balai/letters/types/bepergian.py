@@ -1,6 +1,6 @@
 """Keterangan Bepergian."""
 
-from balai.letters.types.base import PURPOSE, Field, LetterType
+from balai.letters.types.base import PURPOSE, Field, LetterType, Table
 
 TYPE = LetterType(
     code="bepergian",
@@ -15,10 +15,22 @@ TYPE = LetterType(
     requirements=("Fotokopi KTP",),
     validity_days=30,
     kiosk=True,
+    # Lines, not a sentence: the optional length left empty prints "-" after its label.
+    tables=(
+        Table(
+            "keterangan_bepergian",
+            (
+                ("Tujuan", "[tujuan]"),
+                ("Tanggal berangkat", "[tanggal_berangkat_hari], [tanggal_berangkat]"),
+                ("Lama bepergian", "[lama]"),
+            ),
+        ),
+    ),
     body=(
         "Yang bertanda tangan di bawah ini [Jabatan_penandatangan] [Nama_desa], Kecamatan [Nama_kecamatan], [Nama_kabupaten], menerangkan bahwa:",
         "[biodata]",
-        "Orang tersebut di atas adalah warga Desa [Nama_desa] yang akan bepergian ke [tujuan] berangkat pada tanggal [tanggal_berangkat] selama [lama].",
+        "Orang tersebut di atas adalah warga Desa [Nama_desa] yang akan bepergian dengan keterangan sebagai berikut:",
+        "[keterangan_bepergian]",
         "Surat keterangan ini dibuat untuk keperluan: [keperluan].",
     ),
 )

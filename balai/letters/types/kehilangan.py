@@ -8,7 +8,7 @@ TYPE = LetterType(
     classification="331.1",
     fields=(
         Field("barang", "Barang/dokumen yang hilang"),
-        Field("tanggal_hilang", "Tanggal hilang", "date"),
+        Field("tanggal_hilang", "Tanggal hilang", "date", past=True),
         Field("tempat_hilang", "Tempat/perkiraan lokasi hilang"),
         PURPOSE,
     ),
@@ -25,4 +25,5 @@ TYPE = LetterType(
         "Orang tersebut di atas melaporkan telah kehilangan [barang] pada tanggal [tanggal_hilang] di sekitar [tempat_hilang].",
         "Surat pengantar ini diberikan untuk melapor kepada kepolisian guna keperluan: [keperluan].",
     ),
+    closing="Demikian surat pengantar ini dibuat untuk dapat dipergunakan sebagaimana mestinya.",
 )

@@ -9,8 +9,12 @@ TYPE = LetterType(
     subject=WOMAN,
     fields=(
         Field("nama_bayi", "Nama anak"),
-        Field("jenis_kelamin_bayi", "Jenis kelamin anak"),
-        Field("tanggal_lahir_bayi", "Tanggal lahir anak", "date"),
+        Field(
+            "jenis_kelamin_bayi",
+            "Jenis kelamin anak",
+            choices=(("laki-laki", "Laki-laki"), ("perempuan", "Perempuan")),
+        ),
+        Field("tanggal_lahir_bayi", "Tanggal lahir anak", "date", past=True),
         Field("tempat_lahir_bayi", "Tempat lahir (rumah/bidan/rumah sakit)"),
         Field("anak_ke", "Anak ke-", "number"),
         Field("nama_ayah_bayi", "Nama ayah"),

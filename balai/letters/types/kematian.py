@@ -1,6 +1,25 @@
 """Keterangan Kematian."""
 
+from balai.letters.text import date_id
 from balai.letters.types.base import DEAD, Field, LetterType
+from balai.people.models import LifeEvent, Resident
+
+
+def _as_recorded(subject: Resident, fields: dict[str, str]) -> dict[str, str]:
+    """The date of death must be the one the registry recorded (data tunggal): a letter that
+    disagrees with the death event would be a second truth."""
+    event = (
+        LifeEvent.objects.filter(village_id=subject.village_id, resident=subject, kind=LifeEvent.Kind.DEATH)
+        .order_by("-event_date", "-id")
+        .first()
+    )
+    if event is None or fields.get("tanggal_meninggal") in (None, "", event.event_date.isoformat()):
+        return {}
+    return {
+        "tanggal_meninggal": "Tanggal meninggal berbeda dengan yang tercatat pada data penduduk "
+        f"({date_id(event.event_date)}); samakan, atau perbaiki peristiwa kematiannya lebih dahulu."
+    }
+
 
 TYPE = LetterType(
     code="kematian",
@@ -8,7 +27,7 @@ TYPE = LetterType(
     classification="474.3",
     subject=DEAD,
     fields=(
-        Field("tanggal_meninggal", "Tanggal meninggal", "date"),
+        Field("tanggal_meninggal", "Tanggal meninggal", "date", past=True),
         Field("tempat_meninggal", "Tempat meninggal"),
         Field("sebab", "Sebab kematian"),
         Field("pelapor", "Nama pelapor"),
@@ -19,10 +38,12 @@ TYPE = LetterType(
         "KTP almarhum/almarhumah",
     ),
     validity_days=None,
+    check_fields=_as_recorded,
     body=(
         "Yang bertanda tangan di bawah ini [Jabatan_penandatangan] [Nama_desa], Kecamatan [Nama_kecamatan], [Nama_kabupaten], menerangkan bahwa:",
         "[biodata]",
-        "Telah meninggal dunia pada tanggal [tanggal_meninggal] di [tempat_meninggal] disebabkan karena [sebab].",
+        "Telah meninggal dunia pada hari [tanggal_meninggal_hari], tanggal [tanggal_meninggal] di [tempat_meninggal] "
+        "karena [sebab].",
         "Surat keterangan ini dibuat berdasarkan laporan dari [pelapor].",
     ),
 )

@@ -21,7 +21,7 @@ TYPE = LetterType(
     fields=(
         Field("nama_pasangan", "Nama suami/istri yang meninggal"),
         Field("bin_binti_pasangan", "Bin/binti (nama ayah) almarhum/almarhumah", required=False),
-        Field("nik_pasangan", "NIK almarhum/almarhumah", required=False),
+        Field("nik_pasangan", "NIK almarhum/almarhumah", "nik", required=False),
         Field("ttl_pasangan", "Tempat/tanggal lahir almarhum/almarhumah", required=False),
         Field(
             "kewarganegaraan_pasangan",
@@ -32,7 +32,7 @@ TYPE = LetterType(
         Field("agama_pasangan", "Agama almarhum/almarhumah", required=False),
         Field("pekerjaan_pasangan", "Pekerjaan almarhum/almarhumah", required=False),
         Field("alamat_pasangan", "Alamat terakhir almarhum/almarhumah"),
-        Field("tanggal_meninggal", "Tanggal meninggal", "date"),
+        Field("tanggal_meninggal", "Tanggal meninggal", "date", past=True),
         Field("tempat_meninggal", "Tempat meninggal"),
     ),
     tables=(

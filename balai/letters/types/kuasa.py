@@ -1,6 +1,7 @@
-"""Kuasa."""
+"""Kuasa: signed by who gives and who receives the power (with a meterai on the giver's
+side); the village head signs "Mengetahui"."""
 
-from balai.letters.types.base import ADULT, Field, LetterType
+from balai.letters.types.base import ADULT, Field, LetterType, Signature, Table
 
 TYPE = LetterType(
     code="kuasa",
@@ -9,7 +10,7 @@ TYPE = LetterType(
     subject=ADULT,
     fields=(
         Field("penerima_kuasa", "Nama penerima kuasa"),
-        Field("nik_penerima_kuasa", "NIK penerima kuasa"),
+        Field("nik_penerima_kuasa", "NIK penerima kuasa", "nik"),
         Field("alamat_penerima_kuasa", "Alamat penerima kuasa"),
         Field("urusan", "Urusan yang dikuasakan", "textarea"),
     ),
@@ -18,11 +19,27 @@ TYPE = LetterType(
         "Fotokopi KTP penerima kuasa",
     ),
     validity_days=30,
+    tables=(
+        Table(
+            "data_penerima_kuasa",
+            (
+                ("Nama", "[PENERIMA_KUASA]"),
+                ("NIK", "[nik_penerima_kuasa]"),
+                ("Alamat", "[alamat_penerima_kuasa]"),
+            ),
+        ),
+    ),
     body=(
         "Yang bertanda tangan di bawah ini:",
         "[biodata]",
-        "dengan ini memberikan kuasa kepada [penerima_kuasa], NIK [nik_penerima_kuasa], beralamat di [alamat_penerima_kuasa], untuk [urusan].",
-        "Surat kuasa ini diketahui oleh [Jabatan_penandatangan] [Nama_desa] dan dibuat untuk dipergunakan sebagaimana mestinya.",
+        "selanjutnya disebut Pemberi Kuasa, dengan ini memberikan kuasa kepada:",
+        "[data_penerima_kuasa]",
+        "selanjutnya disebut Penerima Kuasa, untuk [urusan].",
     ),
-    closing="",
+    closing="Demikian surat kuasa ini dibuat untuk dipergunakan sebagaimana mestinya.",
+    biodata=("nama", "nik", "ttl", "pekerjaan", "alamat"),
+    signatures=(
+        Signature("Yang menerima kuasa,", "[PENERIMA_KUASA]"),
+        Signature("Yang memberi kuasa,", "[NAMA]", stamp=True),
+    ),
 )

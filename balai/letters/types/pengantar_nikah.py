@@ -292,7 +292,7 @@ TYPE = LetterType(
     subject=MAY_MARRY,
     fields=(
         Field("nama_calon_pasangan", "Nama calon pasangan"),
-        Field("nik_calon_pasangan", "NIK calon pasangan", required=False),
+        Field("nik_calon_pasangan", "NIK calon pasangan", "nik", required=False),
         Field(
             "ayah_calon_pasangan",
             "Nama ayah calon pasangan",

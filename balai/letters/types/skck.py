@@ -22,4 +22,5 @@ TYPE = LetterType(
         "Orang tersebut di atas benar-benar warga Desa [Nama_desa] dan sepanjang pengetahuan kami berkelakuan baik, tidak pernah tersangkut perkara pidana maupun terlibat penyalahgunaan narkoba.",
         "Surat pengantar ini diberikan untuk mengurus Surat Keterangan Catatan Kepolisian (SKCK) guna keperluan: [keperluan].",
     ),
+    closing="Demikian surat pengantar ini dibuat untuk dapat dipergunakan sebagaimana mestinya.",
 )

@@ -9,7 +9,7 @@ TYPE = LetterType(
     fields=(
         Field("nama_usaha", "Nama/jenis usaha"),
         Field("alamat_usaha", "Alamat usaha"),
-        Field("sejak", "Berdiri sejak (tahun)", required=False),
+        Field("sejak", "Berdiri sejak (tahun)", "year"),
         PURPOSE,
     ),
     requirements=(
@@ -20,7 +20,7 @@ TYPE = LetterType(
     body=(
         "Yang bertanda tangan di bawah ini [Jabatan_penandatangan] [Nama_desa], Kecamatan [Nama_kecamatan], [Nama_kabupaten], menerangkan bahwa:",
         "[biodata]",
-        "Orang tersebut di atas benar-benar warga Desa [Nama_desa] yang mempunyai usaha [nama_usaha] yang berlokasi di [alamat_usaha].",
+        "Orang tersebut di atas benar-benar warga Desa [Nama_desa] yang mempunyai usaha [nama_usaha] yang berlokasi di [alamat_usaha] sejak tahun [sejak].",
         "Surat keterangan ini dibuat untuk keperluan: [keperluan].",
     ),
 )
