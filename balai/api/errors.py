@@ -11,11 +11,12 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from balai.core.errors import ApplicationError
+from balai.letters.services import NotAllowed
 from balai.people.services import NikWarning
 
 
@@ -26,6 +27,36 @@ class NotFound(Exception):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class FieldError(Schema):
+    field: str | None
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str | list[FieldError]
+
+
+_ERROR_DESCRIPTIONS = {
+    401: "Token API tidak ada, salah, atau sudah dicabut.",
+    403: "Akun atau perannya tidak berhak atas data atau langkah ini.",
+    404: "Tidak ditemukan di desa pengguna (juga untuk data desa lain).",
+    409: "Ditolak oleh aturan alur (mis. langkah tidak sesuai keadaan surat).",
+    422: "Isian tidak sah; `detail` menyebut isiannya.",
+    429: "Terlalu banyak permintaan dari alamat ini.",
+}
+
+
+def error_responses(*codes: int) -> dict[int, type[ErrorOut]]:
+    """The `{"detail": ...}` error responses an operation can give, for its OpenAPI entry."""
+    assert set(codes) <= set(_ERROR_DESCRIPTIONS), codes
+    return dict.fromkeys(codes, ErrorOut)
+
+
+def error_descriptions(*codes: int) -> dict[str, Any]:
+    """`openapi_extra` naming what each error response means (ninja writes "Unauthorized" …)."""
+    return {"responses": {code: {"description": _ERROR_DESCRIPTIONS[code]} for code in codes}}
 
 
 def field_errors(exc: ValidationError) -> list[dict[str, Any]]:
@@ -117,6 +148,11 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ApplicationError)
     def refused(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
         return respond(request, {"detail": exc.message}, 409)
+
+    # ninja picks the handler of the nearest class in the exception's MRO.
+    @api.exception_handler(NotAllowed)
+    def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+        return respond(request, {"detail": exc.message}, 403)
 
     @api.exception_handler(NotFound)
     def referenced_missing(request: HttpRequest, exc: NotFound) -> HttpResponse:

@@ -3,25 +3,49 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal, get_args
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from balai.api.auth import actor, village_for
-from balai.api.errors import NotFound
-from balai.core.masking import mask_name
+from balai.api.errors import NotFound, error_descriptions, error_responses
+from balai.core.masking import mask_name, mask_number
 from balai.letters import selectors, services
 from balai.letters.models import Letter
 from balai.letters.ratelimit import over_limit
 from balai.letters.render import letter_pdf
-from balai.letters.types import REGISTRY
+from balai.letters.types import REGISTRY, get_type
 from balai.people.models import Resident
 from balai.people.selectors import resident_get
 from balai.staff.selectors import signatories
 
 router = Router(tags=["letters"])
+
+State = Literal[
+    "draft",
+    "submitted",
+    "needs_correction",
+    "verified",
+    "signed",
+    "issued",
+    "handed_over",
+    "rejected",
+    "cancelled",
+    "revoked",
+]
+assert set(get_args(State)) == set(Letter.State.values), "State out of step with Letter.State"
+Action = Literal[
+    "verify", "return", "sign", "issue", "submit", "hand_over", "reject", "cancel", "revoke", "take_over"
+]
+assert get_args(Action) == services.ACTIONS, "Action out of step with services.ACTIONS"
+VerdictStatus = Literal["valid", "expired", "revoked", "superseded", "not_genuine"]
+
+
+def _doc(*codes: int) -> dict[str, Any]:
+    return {"openapi_extra": error_descriptions(*codes)}
 
 
 class FieldOut(Schema):
@@ -48,8 +72,8 @@ class LetterOut(Schema):
     type_name: str
     subject: str = Field(description="public_id penduduk")
     subject_name: str = Field(description="nama disamarkan")
-    state: str
-    fields: dict[str, Any]
+    state: State
+    fields: dict[str, Any] = Field(description="isian surat; NIK pihak lain disamarkan")
     requirements: list[str]
     number: str
     issued_on: dt.date | None
@@ -67,8 +91,16 @@ class LetterCreate(Schema):
 
 
 class LetterStep(Schema):
-    action: str = Field("", description=", ".join(services.ACTIONS))
-    reason: str = ""
+    # Required, but checked after the letter is found: another village's letter is a 404
+    # whatever the body says.
+    action: Action | None = Field(None, description="Langkah (wajib)")
+    reason: str = Field(
+        "",
+        description=(
+            "Alasan, wajib untuk return, reject, cancel, revoke dan take_over; untuk hand_over: "
+            "nama orang yang menerima surat (wajib); langkah lain mengabaikannya"
+        ),
+    )
     official: str = Field("", description="public_id pejabat penanda tangan (langkah sign)")
     passphrase: str = Field(
         "",
@@ -77,8 +109,24 @@ class LetterStep(Schema):
 
 
 class LetterListQuery(Schema):
-    state: str | None = None
+    state: State | None = None
     limit: int = Field(50, ge=1, le=200)
+
+
+def _masked_fields(letter: Letter) -> dict[str, Any]:
+    # Masked in every response, the detail too: a staff client gets the numbers in full, as
+    # printed, from GET /{id}/pdf (what the verify step checks against the papers), while
+    # JSON is what integrations log and cache, and the residents API gives a full NIK only
+    # through its audited detail. A type no longer known: fields named nik* are masked.
+    letter_type = get_type(letter.type_code)
+    if letter_type is not None:
+        niks = {f.name for f in letter_type.fields if f.kind == "nik"}
+    else:
+        niks = {name for name in letter.fields if name.startswith("nik")}
+    return {
+        name: mask_number(value) if name in niks and isinstance(value, str) else value
+        for name, value in letter.fields.items()
+    }
 
 
 def _out(letter: Letter) -> dict[str, Any]:
@@ -89,7 +137,7 @@ def _out(letter: Letter) -> dict[str, Any]:
         "subject": letter.subject.public_id,
         "subject_name": mask_name(letter.subject.name),
         "state": letter.state,
-        "fields": letter.fields,
+        "fields": _masked_fields(letter),
         "requirements": letter.checked_requirements,
         "number": letter.number,
         "issued_on": letter.issued_on,
@@ -100,7 +148,12 @@ def _out(letter: Letter) -> dict[str, Any]:
     }
 
 
-@router.get("/types", response=list[LetterTypeOut], summary="Jenis surat yang tersedia")
+@router.get(
+    "/types",
+    response={200: list[LetterTypeOut], **error_responses(401, 403)},
+    summary="Jenis surat yang tersedia",
+    **_doc(401, 403),
+)
 def letter_types(request: HttpRequest) -> list[dict[str, Any]]:
     village_for(request, "registry.read")
     return [
@@ -119,7 +172,13 @@ def letter_types(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 class VerdictOut(Schema):
-    status: str = Field(description="valid, revoked, superseded atau not_genuine")
+    status: VerdictStatus = Field(
+        description=(
+            "valid; expired (asli, tetapi lewat valid_until); revoked (dicabut); superseded "
+            "(diganti surat koreksi); not_genuine (tidak asli, tanpa data lain). Dicabut dan "
+            "digantikan didahulukan dari expired."
+        )
+    )
     number: str
     type_name: str
     issued_on: dt.date | None
@@ -132,8 +191,9 @@ class VerdictOut(Schema):
 @router.get(
     "/verify/{token}",
     auth=None,
-    response={200: VerdictOut, 429: dict[str, str]},
+    response={200: VerdictOut, **error_responses(429)},
     summary="Periksa keaslian surat dari token QR (publik, tanpa token API; dibatasi per alamat)",
+    **_doc(429),
 )
 def letter_verify_public(request: HttpRequest, token: str, p: str = "") -> Any:
     if over_limit(request):
@@ -141,14 +201,24 @@ def letter_verify_public(request: HttpRequest, token: str, p: str = "") -> Any:
     return selectors.verify_token(token=token[:64], payload=p[:2048] or None)
 
 
-@router.get("", response=list[LetterOut], summary="Surat desa ini, terbaru dahulu")
+@router.get(
+    "",
+    response={200: list[LetterOut], **error_responses(401, 403, 422)},
+    summary="Surat desa ini, terbaru dahulu",
+    **_doc(401, 403, 422),
+)
 def letter_list(request: HttpRequest, query: Query[LetterListQuery]) -> list[dict[str, Any]]:
     village = village_for(request, "registry.read")
     letters = selectors.letter_queue(village=village, state=query.state)[: query.limit]
     return [_out(letter) for letter in letters]
 
 
-@router.post("", response={201: LetterOut}, summary="Ajukan permohonan surat untuk penduduk")
+@router.post(
+    "",
+    response={201: LetterOut, **error_responses(401, 403, 404, 409, 422)},
+    summary="Ajukan permohonan surat untuk penduduk",
+    **_doc(401, 403, 404, 409, 422),
+)
 def letter_create(request: HttpRequest, payload: LetterCreate) -> Status[dict[str, Any]]:
     village = village_for(request, "registry.read")
     try:
@@ -167,33 +237,66 @@ def letter_create(request: HttpRequest, payload: LetterCreate) -> Status[dict[st
     return Status(201, _out(letter))
 
 
-@router.get("/{public_id}", response=LetterOut, summary="Satu surat")
+@router.get(
+    "/{public_id}",
+    response={200: LetterOut, **error_responses(401, 403, 404)},
+    summary="Satu surat",
+    **_doc(401, 403, 404),
+)
 def letter_detail(request: HttpRequest, public_id: str) -> dict[str, Any]:
     village = village_for(request, "registry.read")
     return _out(selectors.letter_get(village=village, public_id=public_id))
 
 
-@router.post("/{public_id}/steps", response=LetterOut, summary="Langkah alur surat (verify, sign, issue, …)")
+@router.post(
+    "/{public_id}/steps",
+    response={200: LetterOut, **error_responses(401, 403, 404, 409, 422)},
+    summary="Langkah alur surat (verify, sign, issue, …)",
+    **_doc(401, 403, 404, 409, 422),
+)
 def letter_step(request: HttpRequest, public_id: str, payload: LetterStep) -> dict[str, Any]:
     village = village_for(request, "registry.read")
     letter = selectors.letter_get(village=village, public_id=public_id)
+    if payload.action is None:
+        raise ValidationError({"action": f"Wajib diisi; pilih salah satu: {', '.join(services.ACTIONS)}."})
     official = None
     if payload.official:
         official = next((o for o in signatories(village=village) if o.public_id == payload.official), None)
         if official is None:
             raise NotFound("official", "Pejabat penanda tangan tidak ditemukan.")
-    letter = services.letter_act(
-        actor=actor(request),
-        letter=letter,
-        action=payload.action,
-        reason=payload.reason,
-        official=official,
-        passphrase=payload.passphrase,
-    )
+    try:
+        letter = services.letter_act(
+            actor=actor(request),
+            letter=letter,
+            action=payload.action,
+            reason=payload.reason,
+            official=official,
+            passphrase=payload.passphrase,
+        )
+    except ValidationError as e:
+        # hand_over's receiver is the service's `received_by`, sent here as `reason`.
+        if hasattr(e, "error_dict") and "received_by" in e.error_dict:
+            raise ValidationError({"reason": e.error_dict["received_by"]})
+        raise
     return _out(selectors.letter_get(village=village, public_id=letter.public_id))
 
 
-@router.get("/{public_id}/pdf", summary="PDF surat (pratinjau bila belum terbit)")
+_PDF = {
+    "responses": {
+        200: {
+            "description": "PDF surat",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get(
+    "/{public_id}/pdf",
+    response=error_responses(401, 403, 404, 409),
+    summary="PDF surat (pratinjau bila belum terbit)",
+    openapi_extra={"responses": _PDF["responses"] | error_descriptions(401, 403, 404, 409)["responses"]},
+)
 def letter_pdf_get(request: HttpRequest, public_id: str) -> HttpResponse:
     village = village_for(request, "registry.read")
     letter = selectors.letter_get(village=village, public_id=public_id)

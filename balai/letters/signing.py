@@ -19,6 +19,7 @@ import binascii
 import hashlib
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -43,8 +44,19 @@ def b64e(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
 def _b64d(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Strict base64url without padding: the lenient decoder drops characters outside the
+    alphabet (and ignores the unused bits of the last one), so an altered text would still
+    decode to the signed bytes. Only the one canonical encoding of the bytes is accepted."""
+    if not _B64URL.fullmatch(text):
+        raise binascii.Error("not base64url")
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if b64e(data) != text:
+        raise binascii.Error("not canonical")
+    return data
 
 
 def content_hash(content: dict[str, Any]) -> str:

@@ -1,4 +1,5 @@
 import json
+from urllib.parse import quote
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -53,3 +54,62 @@ def test_letter_bench_leaves_nothing_behind(resident_a, capsys):
     out = capsys.readouterr().out
     assert "p95" in out
     assert Letter.objects.count() == 0
+
+
+def test_verify_letter_refuses_payload_text_the_lenient_decoder_accepted(issued_a):
+    from balai.letters.tests.test_signing import _variants
+
+    for variant in _variants(services.payload_of(issued_a)):
+        with pytest.raises(CommandError, match="TIDAK ASLI"):
+            call_command("verify_letter", variant)
+        url = verify_url(issued_a, with_payload=False) + "?p=" + quote(variant, safe="")
+        with pytest.raises(CommandError, match="TIDAK ASLI"):
+            call_command("verify_letter", url)
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ('{"id": 5}', "'id'"),
+        ('{"id": "zz"}', "'id'"),
+        ('{"id": "abcd"}', "'id'"),
+        ("[1, 2]", "objek JSON"),
+        ("{}", "objek JSON"),
+        ("bukan json", "bukan JSON"),
+        (b"\xff\xfe", "bukan JSON"),
+    ],
+)
+def test_verify_letter_bad_keys_file_is_a_clear_error_with_exit_code_2(issued_a, tmp_path, content, says):
+    keys = tmp_path / "keys.json"
+    if isinstance(content, bytes):
+        keys.write_bytes(content)
+    else:
+        keys.write_text(content)
+    with pytest.raises(CommandError, match="Berkas kunci") as error:
+        call_command("verify_letter", services.payload_of(issued_a), keys=str(keys))
+    assert says in str(error.value)
+    assert error.value.returncode == 2
+
+
+def test_verify_letter_missing_keys_file_exits_2(issued_a, tmp_path):
+    with pytest.raises(CommandError, match="Berkas kunci tidak dapat dibuka") as error:
+        call_command("verify_letter", services.payload_of(issued_a), keys=str(tmp_path / "tidak-ada.json"))
+    assert error.value.returncode == 2
+
+
+def test_verify_letter_bad_keys_file_from_the_shell_prints_no_traceback(issued_a, tmp_path):
+    import subprocess
+    import sys
+
+    keys = tmp_path / "keys.json"
+    keys.write_text('{"id": 5}')
+    # The keys file is read before anything else, so the bogus payload is never reached.
+    done = subprocess.run(
+        [sys.executable, "manage.py", "verify_letter", "a.b", "--keys", str(keys)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "Berkas kunci" in done.stderr

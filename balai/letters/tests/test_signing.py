@@ -1,3 +1,4 @@
+import binascii
 import re
 import subprocess
 
@@ -148,3 +149,40 @@ def test_preview_has_no_qr_and_says_so(operator_a, resident_a):
     ).stdout.decode()
     assert "BELUM SAH" in text
     assert "Melamar pekerjaan" in text
+
+
+def _variants(payload: str) -> list[str]:
+    """Texts the lenient decoder read as the same bytes: characters outside the alphabet,
+    padding, and a last character differing only in unused bits."""
+    body, sig = payload.split(".")
+    unused = {"A": "B", "Q": "R", "g": "h", "w": "x"}  # sig is 86 chars: 4 bits unused at the end
+    return [
+        f"{body[:10]}*{body[10:]}.{sig}",
+        f"{body}==.{sig}",
+        f"{body}.{sig}==",
+        f"{body}.{sig[:20]}*{sig[20:]}",
+        f"{body}.{sig[:20]}\n{sig[20:]}",
+        f"{body[:5]}+{body[6:]}.{sig}".replace("+", "-" if body[5] != "-" else "_"),
+        f"{body}.{sig[:-1]}{unused.get(sig[-1], sig[-1])}",
+    ]
+
+
+def test_altered_payload_text_is_not_genuine_even_when_it_decodes_to_the_same_bytes(issued_a):
+    payload = services.payload_of(issued_a)
+    assert signing.payload_verify(payload, signing.public_keys()).token == issued_a.token
+    for variant in _variants(payload):
+        assert variant != payload
+        with pytest.raises(signing.NotGenuine):
+            signing.payload_verify(variant, signing.public_keys())
+        assert selectors.verify_token(token=issued_a.token, payload=variant).status == "not_genuine"
+
+
+@pytest.mark.parametrize("text", ["", "QQ", "QUJD", "YWJj", "_-_-"])
+def test_strict_decoding_round_trips(text):
+    assert signing.b64e(signing._b64d(text)) == text
+
+
+@pytest.mark.parametrize("text", ["QQ==", "QR", "Q", "a b", "YW*Jj", "YWJj\n", "ä"])
+def test_strict_decoding_refuses_other_spellings(text):
+    with pytest.raises(binascii.Error):
+        signing._b64d(text)
