@@ -91,7 +91,7 @@ def demo_crest_png(width: int = 200) -> bytes:
         points = [(cx - w * 0.16 + i * w * 0.008, y0 + h * 0.012 * math.sin(i / 4)) for i in range(41)]
         draw.line(points, fill=WHITE, width=int(w * 0.014))
 
-    small = image.resize((width, round(width * 1.15)), Image.LANCZOS)
+    small = image.resize((width, round(width * 1.15)), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     small.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -1037,7 +1037,10 @@ def generate(
             )
             # Through the profile service, as an operator uploading the regency's lambang would.
             village = village_profile_update(
-                actor=None, village=village, data={}, logo=ContentFile(crest, name="lambang.png")
+                actor=None,
+                village=village,
+                data={},
+                logo=SimpleUploadedFile("lambang.png", crest, content_type="image/png"),
             )
             counts = write_village(village=village, plan=plan)
             officials = write_officials(village=village, rnd=rnd, today=today)

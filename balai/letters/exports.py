@@ -36,6 +36,8 @@ def register_xlsx(letters: Iterable[Letter], *, title: str) -> bytes:
         keterangan = letter.get_state_display()
         if letter.supersedes_id:
             keterangan += f"; koreksi atas {letter.supersedes}"
+        if replaced := getattr(letter, "replaced_by_number", None):
+            keterangan += f"; digantikan oleh {replaced}"
         sheet.write_number(row, 0, row - 2, cell)
         sheet.write_string(row, 1, letter.number, cell)
         if letter.issued_on:

@@ -116,8 +116,10 @@ class Letter(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     signed_at = models.DateTimeField(null=True, blank=True)
-    supersedes = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    # A correction names the letter it replaces. Several may: a correction that was cancelled
+    # or rejected leaves room for another (selectors.replaced_by says which one replaced it).
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
     )
     state_note = models.CharField(_("alasan"), max_length=500, blank=True)
     # 0: the type's built-in wording; otherwise the village's LetterTemplate.version.

@@ -70,6 +70,8 @@ def outgoing_register_rows(
         note = letter.get_state_display()
         if letter.supersedes_id:
             note += f"; koreksi atas {letter.supersedes}"
+        if replaced := getattr(letter, "replaced_by_number", None):
+            note += f"; digantikan oleh {replaced}"
         rows.append(
             [
                 str(n),

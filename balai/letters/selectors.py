@@ -7,9 +7,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from balai.accounts.models import Role, User
 from balai.core.masking import mask_name
 from balai.core.models import AuditEvent
 from balai.letters import signing
@@ -22,19 +23,49 @@ from balai.letters.models import (
     Letter,
 )
 from balai.letters.numbering import settings_for
-from balai.letters.services import kiosk_policy
+from balai.letters.services import kiosk_policy, may
 from balai.letters.types import REGISTRY, get_type
 from balai.letters.types.base import REGISTRY_COVERED
+from balai.people import codes
 from balai.people.models import Family, Resident
 from balai.regions.models import Village
+from balai.staff.models import Official
+from balai.staff.selectors import signatories
 
 S = Letter.State
 ISSUED_STATES = (S.ISSUED, S.HANDED_OVER, S.REVOKED)
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
 
 
+def _replacements() -> QuerySet[Letter]:
+    # Issued at some time: a correction revoked later still ended the old letter's validity,
+    # so revoking it does not bring the old letter back.
+    return Letter.objects.filter(issued_at__isnull=False).order_by("issued_at", "id")
+
+
+def replaced_by(letter: Letter) -> Letter | None:
+    """The correction that replaced this letter, or None."""
+    return _replacements().filter(village_id=letter.village_id, supersedes=letter).first()
+
+
+def pending_correction(letter: Letter) -> Letter | None:
+    """A correction of this letter under way (not issued, cancelled or rejected), or None."""
+    return (
+        Letter.objects.filter(village_id=letter.village_id, supersedes=letter, issued_at__isnull=True)
+        .exclude(state__in=(S.CANCELLED, S.REJECTED))
+        .first()
+    )
+
+
 def letter_qs(*, village: Village) -> QuerySet[Letter]:
-    return Letter.objects.filter(village=village).select_related("subject", "assigned_to", "signer")
+    """The village's letters; each carries `replaced_by_number`, the number of the correction
+    that replaced it (None when none did)."""
+    replacement = _replacements().filter(supersedes=OuterRef("pk")).values("number")[:1]
+    return (
+        Letter.objects.filter(village=village)
+        .select_related("subject", "assigned_to", "signer", "supersedes")
+        .annotate(replaced_by_number=Subquery(replacement))
+    )
 
 
 def letter_get(*, village: Village, public_id: str) -> Letter:
@@ -42,18 +73,69 @@ def letter_get(*, village: Village, public_id: str) -> Letter:
     return letter_qs(village=village).get(public_id=public_id)
 
 
-def letter_queue(*, village: Village, state: str | None = None) -> QuerySet[Letter]:
+# Work queues besides the per-state tabs ("status" values that are not a state).
+QUEUE_MINE = "saya"
+QUEUE_TO_SIGN = "ttd"
+# Open letters: on someone's desk until issued (or refused).
+WORK_STATES = (S.DRAFT, S.SUBMITTED, S.NEEDS_CORRECTION, S.VERIFIED, S.SIGNED)
+
+
+def _mine(user: User) -> Q:
+    # An operator's tasks: open letters they handle, and open ones nobody has taken yet
+    # (a new request from the kiosk), so the default tab never hides new work.
+    return Q(state__in=WORK_STATES) & (Q(assigned_to=user) | Q(assigned_to__isnull=True))
+
+
+def letter_queue(*, village: Village, state: str | None = None, user: User | None = None) -> QuerySet[Letter]:
+    """The village's letters of one queue: a state, QUEUE_TO_SIGN (verified), QUEUE_MINE
+    (the user's work, see `_mine`) or all (None)."""
     qs = letter_qs(village=village)
-    if state:
+    if state == QUEUE_MINE and user is not None:
+        qs = qs.filter(_mine(user))
+    elif state == QUEUE_TO_SIGN:
+        qs = qs.filter(state=S.VERIFIED)
+    elif state:
         qs = qs.filter(state=state)
     return qs.order_by("-updated_at", "-id")
 
 
-def queue_counts(*, village: Village) -> dict[str, int]:
-    counts = dict.fromkeys(S.values, 0)
-    for row in Letter.objects.filter(village=village).values_list("state", flat=True).iterator():
-        counts[row] += 1
+def queue_counts(*, village: Village, user: User | None = None) -> dict[str, int]:
+    """Letters per state, and under QUEUE_MINE the user's work: one grouped query."""
+    counts = dict.fromkeys([*S.values, QUEUE_MINE], 0)
+    mine = _mine(user) if user is not None else Q(pk__in=[])
+    rows = (
+        Letter.objects.filter(village=village)
+        .annotate(is_mine=Case(When(mine, then=Value(True)), default=Value(False)))
+        .values("state", "is_mine")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["state"]] += row["n"]
+        if row["is_mine"]:
+            counts[QUEUE_MINE] += row["n"]
+    counts[QUEUE_TO_SIGN] = counts[S.VERIFIED]
     return counts
+
+
+def sign_as_choices(*, village: Village, user: User) -> list[Official]:
+    """The officials `user` may sign as today, as services._signer_for allows: only their
+    own records, and for the sekretaris desa only a.n./u.b. ones."""
+    if not may(user, "sign") or user.village_id != village.pk:
+        return []
+    own = signatories(village=village, on=timezone.localdate()).filter(user=user)
+    if user.role == Role.SEKDES:
+        own = own.exclude(signs_as=Official.SignsAs.OWN)
+    return list(own)
+
+
+def preview_residents(*, village: Village, query: str, limit: int = 10) -> list[Resident]:
+    """Living residents of the village whose name contains `query` (for a template preview)."""
+    key = " ".join(query.split()).upper()[:100]
+    if len(key) < 2:
+        return []
+    qs = Resident.objects.filter(village=village, status=codes.STATUS_ALIVE, name_key__contains=key)
+    return list(qs.order_by("name_key", "pk")[:limit])
 
 
 def letter_register(
@@ -100,7 +182,9 @@ NOT_GENUINE = Verdict("not_genuine")
 
 
 def verify_token(*, token: str, payload: str | None = None) -> Verdict:
-    """The public verdict for a QR's token (and signed payload, when the URL carries one).
+    """The public verdict for a QR's token (and signed payload, when the URL carries one):
+    valid, revoked, superseded, expired (past `valid_until`; revoked and superseded take
+    precedence) or not_genuine.
 
     An unknown token, a payload that does not verify, or one that names another letter all
     answer the same "not genuine", without any data."""
@@ -128,8 +212,10 @@ def verify_token(*, token: str, payload: str | None = None) -> Verdict:
         return NOT_GENUINE  # the stored letter was altered after issue
     if letter.state == S.REVOKED:
         status = "revoked"
-    elif Letter.objects.filter(supersedes=letter, state__in=(S.ISSUED, S.HANDED_OVER)).exists():
+    elif replaced_by(letter) is not None:
         status = "superseded"
+    elif letter.valid_until is not None and letter.valid_until < timezone.localdate():
+        status = "expired"  # genuine, but valid only up to and including valid_until
     else:
         status = "valid"
     letter_type = get_type(letter.type_code)

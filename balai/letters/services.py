@@ -43,7 +43,7 @@ from balai.letters.signing import (
 from balai.letters.templates_text import wording
 from balai.letters.tte import PdfSigner
 from balai.letters.types import REGISTRY, get_type
-from balai.letters.types.base import REGISTRY_COVERED, LetterType
+from balai.letters.types.base import REGISTRY_COVERED, Field, LetterType
 from balai.people.models import Resident
 from balai.regions.models import Village
 from balai.staff.models import Official
@@ -90,9 +90,13 @@ def may(user: User | None, action: str) -> bool:
     return user is not None and user.role in ACTION_ROLES.get(action, frozenset())
 
 
+class NotAllowed(ApplicationError):
+    """The actor's role may not take this step (the API answers 403; the UI shows the message)."""
+
+
 def _require(actor: User, action: str, letter: Letter | None = None, village: Village | None = None) -> None:
     if not may(actor, action):
-        raise ApplicationError("Peran Anda tidak boleh melakukan langkah ini.")
+        raise NotAllowed("Peran Anda tidak boleh melakukan langkah ini.")
     target = letter.village_id if letter is not None else (village.pk if village else None)
     if actor.village_id != target:
         raise ApplicationError("Surat ini bukan milik desa Anda.")
@@ -183,9 +187,67 @@ def _issuing_turn() -> Iterator[None]:
         yield
 
 
-def clean_fields(letter_type: LetterType, data: dict[str, Any]) -> dict[str, Any]:
+AMOUNT_ID = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+")  # 1.500.000 or 1500000
+AMOUNT_EN = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")  # 1,500,000
+
+
+def _amount(value: str, *, money: bool) -> str | None:
+    """Digits of a count or an amount as people write it ("Rp 1.500.000,00", "1.500.000,-",
+    "1,500,000"); None when it is not one. Decimals must be zero: a letter states whole rupiah."""
+    text = value.replace(" ", "")
+    if money:
+        text = text.removeprefix("Rp").removeprefix("RP").removeprefix("rp").removesuffix(",-")
+    whole, cents = text, ""
+    if "," in text and not AMOUNT_EN.fullmatch(text):
+        whole, _, cents = text.rpartition(",")
+        if not (money and re.fullmatch(r"0{1,2}", cents)):
+            return None
+    if AMOUNT_ID.fullmatch(whole) or (money and AMOUNT_EN.fullmatch(whole)):
+        return str(int(whole.replace(".", "").replace(",", "")))
+    return None
+
+
+def _field_error(f: Field, value: str, today: dt.date) -> tuple[str, str]:
+    """The cleaned value, and an error message naming the field ("" when fine)."""
+    if f.choices and value not in {c for c, _label in f.choices}:
+        names = ", ".join(label for _c, label in f.choices)
+        return value, f"{f.label}: pilih salah satu dari {names}."
+    if f.kind == "date":
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            return value, f"{f.label}: tanggal tidak valid (format TTTT-BB-HH)."
+        if f.past and day > today:
+            return value, f"{f.label}: tidak boleh sesudah hari ini."
+        if day.year < 1900 or day.year > today.year + 5:
+            return value, f"{f.label}: tahun {day.year} tidak masuk akal."
+        return day.isoformat(), ""
+    if f.kind in ("number", "money"):
+        digits = _amount(value, money=f.kind == "money")
+        if digits is None:
+            if f.kind == "money":
+                return value, f"{f.label}: tulis jumlah rupiah tanpa sen, mis. 1.500.000."
+            return value, f"{f.label}: harus berupa angka bulat, mis. 3."
+        return digits, ""
+    if f.kind == "nik":
+        digits = value.replace(" ", "").replace(".", "")
+        if not re.fullmatch(r"[0-9]{16}", digits):
+            return value, f"{f.label}: NIK harus 16 angka."
+        return digits, ""
+    if f.kind == "year":
+        if not (re.fullmatch(r"[0-9]{4}", value) and 1900 <= int(value) <= today.year):
+            return value, f"{f.label}: tulis tahun empat angka, tidak sesudah {today.year}."
+    return value, ""
+
+
+def clean_fields(
+    letter_type: LetterType, data: dict[str, Any], subject: Resident | None = None
+) -> dict[str, Any]:
+    """The request's fields, checked and normalised; with the subject, also checked against
+    the registry (the type's `check_fields`). Errors name the field, in Bahasa Indonesia."""
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
+    today = timezone.localdate()
     for f in letter_type.fields:
         value = str(data.get(f.name) or "").strip()
         if len(value) > 1000:
@@ -196,19 +258,12 @@ def clean_fields(letter_type: LetterType, data: dict[str, Any]) -> dict[str, Any
                 errors[f.name] = f"{f.label} wajib diisi."
             cleaned[f.name] = ""
             continue
-        if f.choices and value not in {c for c, _label in f.choices}:
-            errors[f.name] = f"{f.label}: pilihan tidak dikenal."
-        elif f.kind == "date":
-            try:
-                value = dt.date.fromisoformat(value).isoformat()
-            except ValueError:
-                errors[f.name] = f"{f.label}: tanggal tidak valid (format TTTT-BB-HH)."
-        elif f.kind in ("number", "money"):
-            digits = value.replace(".", "").replace(",", "").replace("Rp", "").strip()
-            if not digits.isdigit():
-                errors[f.name] = f"{f.label}: harus berupa angka."
-            value = digits
+        value, error = _field_error(f, value, today)
+        if error:
+            errors[f.name] = error
         cleaned[f.name] = value
+    if not errors and subject is not None and letter_type.check_fields is not None:
+        errors = letter_type.check_fields(subject, cleaned)
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -242,7 +297,7 @@ def letter_request_create(
     if subject.village_id != village.pk:
         raise ApplicationError("Penduduk bukan warga desa ini.")
     check_subject(letter_type, subject)
-    cleaned = clean_fields(letter_type, fields)
+    cleaned = clean_fields(letter_type, fields, subject)
     checked = [r for r in letter_type.requirements if r in set(requirements)]
     with transaction.atomic():
         letter = Letter.objects.create(
@@ -271,8 +326,9 @@ def letter_update(
     letter = _locked(letter)
     if letter.state not in (S.DRAFT, S.SUBMITTED, S.NEEDS_CORRECTION):
         raise ApplicationError("Isian surat hanya dapat diubah sebelum diverifikasi.")
+    _claim(actor, letter)
     letter_type = letter_type_of(letter)
-    letter.fields = clean_fields(letter_type, fields)
+    letter.fields = clean_fields(letter_type, fields, letter.subject)
     letter.checked_requirements = [r for r in letter_type.requirements if r in set(requirements)]
     if letter.state == S.NEEDS_CORRECTION:
         _move(letter, S.SUBMITTED)
@@ -304,11 +360,40 @@ def letter_assign(*, actor: User, letter: Letter, assignee: User) -> Letter:
 
 
 def _claim(actor: User, letter: Letter) -> None:
-    """A request is handled by one operator: the first to act takes it."""
+    """A request is handled by one operator: the first to act takes it. The sekretaris desa
+    supervises and may act on any; another operator takes it over first (`letter_take_over`)."""
     if letter.assigned_to_id is None:
         letter.assigned_to = actor
-    elif letter.assigned_to_id != actor.pk and actor.role == Role.OPERATOR:
-        raise ApplicationError("Surat ini sedang ditangani petugas lain.")
+    else:
+        _check_handler(actor, letter)
+
+
+def _check_handler(actor: User, letter: Letter) -> None:
+    if letter.assigned_to_id not in (None, actor.pk) and actor.role == Role.OPERATOR:
+        raise ApplicationError(
+            "Surat ini sedang ditangani petugas lain; ambil alih dengan menyebut alasannya bila perlu."
+        )
+
+
+OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.NEEDS_CORRECTION, S.VERIFIED, S.SIGNED)
+
+
+@transaction.atomic
+def letter_take_over(*, actor: User, letter: Letter, reason: str) -> Letter:
+    """Another clerk takes over a request (its handler is away): audited with the reason."""
+    _require(actor, "assign", letter)
+    if not reason.strip():
+        raise ValidationError({"reason": "Alasan mengambil alih wajib diisi."})
+    letter = _locked(letter)
+    if letter.state not in OPEN_STATES:
+        raise ApplicationError("Hanya surat yang masih diproses yang dapat diambil alih.")
+    before = letter.assigned_to.get_username() if letter.assigned_to else ""
+    if letter.assigned_to_id == actor.pk:
+        return letter
+    letter.assigned_to = actor
+    letter.save(update_fields=["assigned_to", "updated_at"])
+    _audit(actor, letter, "taken_over", previous=before, reason=reason.strip()[:500])
+    return letter
 
 
 def _verify_checks(actor: User, letter: Letter) -> None:
@@ -316,7 +401,7 @@ def _verify_checks(actor: User, letter: Letter) -> None:
     _can_move(letter, S.VERIFIED)
     letter_type = letter_type_of(letter)
     check_subject(letter_type, letter.subject)
-    clean_fields(letter_type, letter.fields)
+    clean_fields(letter_type, letter.fields, letter.subject)
     missing = [r for r in letter_type.requirements if r not in letter.checked_requirements]
     if missing:
         raise ValidationError({"requirements": f"Persyaratan belum diperiksa: {', '.join(missing)}."})
@@ -343,7 +428,7 @@ def _with_reason(actor: User, letter: Letter, *, action: str, to: str, reason: s
     if not reason.strip():
         raise ValidationError({"reason": "Alasan wajib diisi."})
     letter = _locked(letter)
-    if action in ("return", "reject") and actor.role == Role.OPERATOR:
+    if action in ("return", "reject", "cancel") and actor.role == Role.OPERATOR:
         _claim(actor, letter)
     _move(letter, to)
     letter.state_note = reason.strip()[:500]
@@ -375,13 +460,19 @@ def letter_revoke(*, actor: User, letter: Letter, reason: str) -> Letter:
 
 
 def _signer_for(actor: User, official: Official | None, village: Village) -> Official:
+    """The official the actor signs as: only their own record. A letter names its signer on
+    the public verification page, so nobody may put another official's name on it, not even
+    one without an account."""
     allowed = list(signatories(village=village, on=timezone.localdate()))
+    own = [o for o in allowed if o.user_id == actor.pk]
     if official is None:
-        own = [o for o in allowed if o.user_id == actor.pk]
         official = own[0] if own else None
-    if official is None or official.pk not in {o.pk for o in allowed}:
-        raise ApplicationError("Tidak ada pejabat penanda tangan yang berwenang untuk Anda hari ini.")
-    if official.user_id is not None and official.user_id != actor.pk:
+    if official is None:
+        raise ApplicationError(
+            "Akun Anda belum terhubung dengan pejabat penanda tangan yang berwenang hari ini "
+            "(Perangkat desa → pilih pejabat → akun pengguna)."
+        )
+    if official.pk not in {o.pk for o in own}:
         raise ApplicationError("Surat hanya dapat ditandatangani oleh pejabat itu sendiri.")
     if actor.role == Role.SEKDES and official.signs_as == Official.SignsAs.OWN:
         raise ApplicationError("Sekretaris desa menandatangani atas nama (a.n.) kepala desa.")
@@ -419,19 +510,19 @@ def letter_issue(*, actor: User, letter: Letter, signer: Signer | None = None) -
     transaction, so a failure anywhere there gives the number back. The content is built
     before it, and rebuilt inside only if the letter changed meanwhile."""
     _require(actor, "issue", letter)
+    # With TTE the sign step issues too (`letter_sign_tte`), so a signed letter waiting here
+    # was signed before the village switched TTE on: it is issued as it was approved.
     prefs = numbering.settings_for(letter.village)
-    if prefs.use_tte:
-        raise ApplicationError(
-            "Desa ini menandatangani dengan TTE: surat terbit ketika penanda tangan memasukkan passphrase."
-        )
     signer = signer or LocalSigner()
     today = timezone.localdate()
+    _check_handler(actor, letter)
     draft = _prepared(lambda: _draft(letter, prefs, today))
     with _issuing_turn(), transaction.atomic():
         if draft is not None and _unchanged(letter):
             letter = copy.copy(letter)
         else:
             letter = _locked(letter, for_content=True)
+            _check_handler(actor, letter)
             draft = _draft(letter, prefs, today)
         return _issue(actor, letter, signer, prefs, draft)
 
@@ -537,15 +628,8 @@ def _issue(
     draft, sign it, freeze it."""
     _move(letter, S.ISSUED)
     letter_type, today, village = draft.letter_type, draft.issued_on, letter.village
-    sequence = numbering.next_sequence(
-        village=village, year=today.year, type_code=letter_type.code if prefs.per_type_sequence else ""
-    )
-    number = numbering.format_number(
-        prefs.number_format,
-        code=letter_type.classification,
-        sequence=sequence,
-        village_code=village.code,
-        day=today,
+    sequence, number = numbering.letter_number(
+        village=village, prefs=prefs, classification=letter_type.classification, day=today
     )
     content = draft.content | {"number": number}
     letter.template_version = draft.template_version
@@ -613,10 +697,21 @@ def letter_correction_create(
     *, actor: User, letter: Letter, fields: dict[str, Any], reason: str, requirements: Iterable[str] = ()
 ) -> Letter:
     """A corrected letter is a new request that supersedes the issued one once it is issued."""
+    letter = _locked(letter)  # two corrections asked at once: the second sees the first
     if letter.state not in (S.ISSUED, S.HANDED_OVER):
         raise ApplicationError("Hanya surat yang sudah terbit yang dapat dikoreksi.")
-    if Letter.objects.filter(supersedes=letter).exists():
-        raise ApplicationError("Surat ini sudah memiliki koreksi.")
+    corrections = Letter.objects.filter(village_id=letter.village_id, supersedes=letter)
+    replaced = corrections.filter(issued_at__isnull=False).first()
+    if replaced is not None:
+        raise ApplicationError(
+            f"Surat ini sudah digantikan oleh surat {replaced.number}; buat permintaan baru bila perlu."
+        )
+    # A cancelled or rejected correction leaves room for another; one under way does not.
+    pending = corrections.exclude(state__in=(S.CANCELLED, S.REJECTED)).first()
+    if pending is not None:
+        raise ApplicationError(
+            f"Koreksi surat ini sudah diajukan dan sedang diproses ({pending.get_state_display()})."
+        )
     if not reason.strip():
         raise ValidationError({"reason": "Alasan koreksi wajib diisi."})
     return letter_request_create(
@@ -631,7 +726,18 @@ def letter_correction_create(
     )
 
 
-ACTIONS = ("verify", "return", "sign", "issue", "submit", "hand_over", "reject", "cancel", "revoke")
+ACTIONS = (
+    "verify",
+    "return",
+    "sign",
+    "issue",
+    "submit",
+    "hand_over",
+    "reject",
+    "cancel",
+    "revoke",
+    "take_over",
+)
 
 
 def letter_act(
@@ -661,6 +767,7 @@ def letter_act(
         "reject": letter_reject,
         "cancel": letter_cancel,
         "revoke": letter_revoke,
+        "take_over": letter_take_over,
     }
     if action not in with_reason:
         raise ValidationError({"action": f"Langkah tidak dikenal; pilih salah satu: {', '.join(ACTIONS)}."})
@@ -680,12 +787,12 @@ def letter_settings_update(
     if actor.village_id != village.pk or actor.role not in (Role.SEKDES, Role.KADES, Role.OPERATOR):
         raise ApplicationError("Peran Anda tidak boleh mengubah pengaturan surat.")
     number_format = " ".join(number_format.split())
-    numbering.check_format(number_format)
+    numbering.check_format(number_format, per_type_sequence=per_type_sequence)
     if len(number_format) > 120:
         raise ValidationError({"number_format": "Format nomor paling banyak 120 karakter."})
     if paper not in LetterSettings.Paper.values:
         raise ValidationError({"paper": "Ukuran kertas tidak dikenal."})
-    prefs, _created = LetterSettings.objects.get_or_create(village=village)
+    prefs, _created = LetterSettings.objects.select_for_update().get_or_create(village=village)
     use_tte = prefs.use_tte if use_tte is None else use_tte
     if use_tte != prefs.use_tte and actor.role not in SIGNERS:
         raise ApplicationError("Hanya kepala desa atau sekretaris desa yang dapat mengubah pemakaian TTE.")
@@ -698,6 +805,11 @@ def letter_settings_update(
     prefs.number_format, prefs.per_type_sequence, prefs.paper = number_format, per_type_sequence, paper
     prefs.use_tte = use_tte
     prefs.save()
+    if per_type_sequence != before["per_type_sequence"]:
+        # The other mode's letters took numbers the new mode's counters never counted.
+        numbering.counters_catch_up(
+            village=village, year=timezone.localdate().year, per_type_sequence=per_type_sequence
+        )
     after = {
         "number_format": number_format,
         "per_type_sequence": per_type_sequence,
@@ -806,7 +918,7 @@ def _kiosk_request(
     if subject.village_id != village.pk:
         raise ApplicationError("Penduduk bukan warga desa ini.")
     check_subject(letter_type, subject)
-    cleaned = clean_fields(letter_type, fields)
+    cleaned = clean_fields(letter_type, fields, subject)
     covered = [r for r in letter_type.requirements if r in REGISTRY_COVERED]
     letter = Letter.objects.create(
         village=village,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -33,7 +35,9 @@ from balai.letters.templates_text import (
     template_versions,
     wording,
 )
+from balai.letters.text import date_id, rupiah
 from balai.letters.types import REGISTRY, get_type
+from balai.letters.types.base import Field, LetterType
 from balai.people import codes
 from balai.people.models import Resident
 from balai.people.selectors import resident_get, resident_qs
@@ -58,7 +62,22 @@ EVENT_LABELS = {
     "letter.handed_over": "Diserahkan",
     "letter.revoked": "Dicabut",
 }
-QUEUE_STATES = [S.SUBMITTED, S.NEEDS_CORRECTION, S.VERIFIED, S.SIGNED, S.ISSUED, S.DRAFT]
+QUEUE_STATES = [
+    S.SUBMITTED,
+    S.NEEDS_CORRECTION,
+    S.VERIFIED,
+    S.SIGNED,
+    S.ISSUED,
+    S.HANDED_OVER,
+    S.REJECTED,
+    S.CANCELLED,
+    S.REVOKED,
+    S.DRAFT,
+]
+QUEUE_ALL = "semua"
+# Steps the service refuses to an operator on a letter another operator handles
+# (services._claim / _check_handler).
+HANDLER_ACTIONS = frozenset({"verify", "return", "reject", "cancel", "issue"})
 
 
 def _village(request: HttpRequest) -> Village:
@@ -84,6 +103,22 @@ def _resident_or_404(request: HttpRequest, public_id: str) -> Resident:
         raise Http404
 
 
+def _not_allowed(request: HttpRequest, title: str, message: str) -> HttpResponse:
+    """A read-only notice for a step the user's role may not take (403)."""
+    return render(request, "letters/not_allowed.html", {"title": title, "message": message}, status=403)
+
+
+def _handler_name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _handled_by_other(letter: Letter, user: User) -> bool:
+    """Mirrors services._check_handler: another operator handles it (the sekdes may act)."""
+    return letter.assigned_to_id not in (None, user.pk) and user.role == "operator"
+
+
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
         return {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
@@ -93,22 +128,106 @@ def _errors(exc: ValidationError) -> dict[str, list[str]]:
 @require("registry.read")
 def queue(request: HttpRequest) -> HttpResponse:
     village = _village(request)
-    state = request.GET.get("status", "")
-    if state not in S.values:
-        state = ""
-    letters = selectors.letter_queue(village=village, state=state or None)[:200]
-    counts = selectors.queue_counts(village=village)
-    tabs = [(s, S(s).label, counts[s]) for s in QUEUE_STATES]
+    user = _actor(request)
+    signs, clerk = services.may(user, "sign"), services.may(user, "verify")
+    work: list[tuple[str, str]] = []
+    if signs:
+        work.append((selectors.QUEUE_TO_SIGN, gettext("Menunggu tanda tangan")))
+    if clerk:
+        work.append((selectors.QUEUE_MINE, gettext("Tugas saya")))
+    default = work[0][0] if work else QUEUE_ALL
+    if user.role == "operator":
+        default = selectors.QUEUE_MINE
+    state = request.GET.get("status") or default
+    if state not in {QUEUE_ALL, *S.values, *(code for code, _label in work)}:
+        state = default
+    letters = selectors.letter_queue(village=village, state=None if state == QUEUE_ALL else state, user=user)[
+        :200
+    ]
+    counts = selectors.queue_counts(village=village, user=user)
+    # For signers "Menunggu tanda tangan" is the verified tab.
+    states = [s for s in QUEUE_STATES if not (signs and s == S.VERIFIED)]
+    tabs = [(code, label, counts[code]) for code, label in work]
+    tabs += [(str(s), str(S(s).label), counts[s]) for s in states]
     return render(
         request,
         "letters/queue.html",
-        {"letters": letters, "state": state, "tabs": tabs, "types": REGISTRY},
+        {
+            "letters": letters,
+            "state": state,
+            "all": QUEUE_ALL,
+            "tabs": tabs,
+            "types": REGISTRY,
+            "may_request": services.may(user, "request"),
+            "mine": state == selectors.QUEUE_MINE,
+        },
     )
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One extra field of a letter type as the form shows it."""
+
+    field: Field
+    value: str
+    errors: list[str]
+
+    @property
+    def widget(self) -> str:
+        if self.field.choices:
+            return "select"
+        if self.field.kind in ("textarea", "date"):
+            return self.field.kind
+        if self.field.kind in ("number", "year"):
+            return "number"
+        if self.field.kind in ("money", "nik"):
+            return "numeric"  # digits with separators ("1.500.000"): a text box, numeric keypad
+        return "text"
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """The type's choices, plus a stored value no longer among them (kept, not lost)."""
+        known = list(self.field.choices)
+        if self.value and self.value not in {c for c, _label in known}:
+            known.append((self.value, self.value))
+        return known
+
+
+def _form_fields(letter_type: LetterType, values: Any, errors: dict[str, list[str]]) -> list[FormField]:
+    return [
+        FormField(field=f, value=str(values.get(f.name, "") or ""), errors=errors.get(f.name, []))
+        for f in letter_type.fields
+    ]
+
+
+def _field_display(f: Field, value: Any) -> str:
+    """A stored field value as people read it: choice labels, dates in words, rupiah."""
+    text = str(value if value is not None else "")
+    if not text:
+        return ""
+    if f.choices:
+        return dict(f.choices).get(text, text)
+    try:
+        if f.kind == "date":
+            return date_id(dt.date.fromisoformat(text))
+        if f.kind == "money":
+            return rupiah(int(text))
+    except ValueError:
+        pass
+    return text
 
 
 @require("registry.read")
 def create(request: HttpRequest) -> HttpResponse:
     village = _village(request)
+    if not services.may(_actor(request), "request"):
+        return _not_allowed(
+            request,
+            gettext("Buat surat"),
+            gettext(
+                "Permohonan surat dicatat oleh operator atau sekretaris desa; peran Anda hanya dapat melihatnya."
+            ),
+        )
     resident_id = request.POST.get("resident") or request.GET.get("penduduk", "")
     resident = _resident_or_404(request, resident_id) if resident_id else None
     type_code = request.POST.get("type_code") or request.GET.get("jenis", "")
@@ -141,7 +260,7 @@ def create(request: HttpRequest) -> HttpResponse:
             "resident": resident,
             "letter_type": letter_type,
             "types": REGISTRY.values(),
-            "values": request.POST if request.method == "POST" else {},
+            "form_fields": _form_fields(letter_type, request.POST, errors) if letter_type else [],
             "checked": request.POST.getlist("requirements"),
             "errors": errors,
             "subject_error": subject_error,
@@ -150,8 +269,9 @@ def create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _actions(letter: Letter, user: User) -> list[tuple[str, str, bool]]:
-    """(action, label, needs a reason) the user may take on this letter now."""
+def _actions(letter: Letter, user: User) -> list[tuple[str, str, bool, str]]:
+    """(action, label, needs a reason, why it is disabled or "") the user's role may take on
+    this letter now; steps another operator's letter refuses come disabled, with the reason."""
     nexts = services.TRANSITIONS[letter.state]
     candidates = [
         ("verify", "Verifikasi", S.VERIFIED, False),
@@ -164,8 +284,15 @@ def _actions(letter: Letter, user: User) -> list[tuple[str, str, bool]]:
         ("cancel", "Batalkan", S.CANCELLED, True),
         ("revoke", "Cabut", S.REVOKED, True),
     ]
+    blocked = ""
+    if _handled_by_other(letter, user):
+        blocked = gettext("Surat ini sedang ditangani oleh %(name)s.") % {
+            "name": _handler_name(letter.assigned_to)
+        }
     return [
-        (a, label, reason) for a, label, to, reason in candidates if to in nexts and services.may(user, a)
+        (a, label, reason, blocked if a in HANDLER_ACTIONS else "")
+        for a, label, to, reason in candidates
+        if to in nexts and services.may(user, a)
     ]
 
 
@@ -174,19 +301,45 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     letter = _letter_or_404(request, public_id)
     letter_type = get_type(letter.type_code)
     user = _actor(request)
+    other = _handled_by_other(letter, user)
+    signing = letter.state == S.VERIFIED and services.may(user, "sign")
+    issued = letter.state in (S.ISSUED, S.HANDED_OVER, S.REVOKED)
+    replacement = selectors.replaced_by(letter) if issued else None
+    pending = selectors.pending_correction(letter) if issued and replacement is None else None
     return render(
         request,
         "letters/detail.html",
         {
             "letter": letter,
             "letter_type": letter_type,
+            "field_rows": [
+                (f.label, _field_display(f, letter.fields.get(f.name))) for f in letter_type.fields
+            ]
+            if letter_type
+            else [],
+            "handler": _handler_name(letter.assigned_to),
+            "handled_by_other": other,
             "actions": _actions(letter, user),
             "history": [
                 (e, EVENT_LABELS.get(e.action, e.action)) for e in selectors.letter_history(letter=letter)
             ],
-            "signatories": signatories(village=letter.village) if letter.state == S.VERIFIED else [],
+            "sign_choices": selectors.sign_as_choices(village=letter.village, user=user) if signing else [],
             "verify_url": verify_url(letter, with_payload=False) if letter.token else "",
-            "can_correct": letter.state in (S.ISSUED, S.HANDED_OVER) and services.may(user, "request"),
+            "can_edit": letter.state in (S.DRAFT, S.SUBMITTED, S.NEEDS_CORRECTION)
+            and services.may(user, "submit")
+            and not other,
+            "replacement": replacement,
+            "pending_correction": pending,
+            "can_correct": letter.state in (S.ISSUED, S.HANDED_OVER)
+            and services.may(user, "request")
+            and replacement is None
+            and pending is None,
+            # Taking over another operator's letter: the lead's `letter_take_over` service,
+            # reached through letter_act while "take_over" is one of services.ACTIONS.
+            "can_take_over": other
+            and letter.state in services.OPEN_STATES
+            and "take_over" in services.ACTIONS
+            and services.may(user, "assign"),
             "use_tte": numbering.settings_for(letter.village).use_tte,
         },
     )
@@ -231,6 +384,14 @@ def transition(request: HttpRequest, public_id: str, action: str) -> HttpRespons
 def edit(request: HttpRequest, public_id: str) -> HttpResponse:
     letter = _letter_or_404(request, public_id)
     letter_type = services.letter_type_of(letter)
+    if not services.may(_actor(request), "submit"):
+        return _not_allowed(
+            request,
+            gettext("Ubah isian surat"),
+            gettext(
+                "Isian surat diubah oleh operator atau sekretaris desa; peran Anda hanya dapat melihatnya."
+            ),
+        )
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
@@ -254,7 +415,9 @@ def edit(request: HttpRequest, public_id: str) -> HttpResponse:
             "letter": letter,
             "resident": letter.subject,
             "letter_type": letter_type,
-            "values": request.POST if request.method == "POST" else letter.fields,
+            "form_fields": _form_fields(
+                letter_type, request.POST if request.method == "POST" else letter.fields, errors
+            ),
             "checked": request.POST.getlist("requirements")
             if request.method == "POST"
             else letter.checked_requirements,
@@ -268,6 +431,14 @@ def edit(request: HttpRequest, public_id: str) -> HttpResponse:
 def correct(request: HttpRequest, public_id: str) -> HttpResponse:
     letter = _letter_or_404(request, public_id)
     letter_type = services.letter_type_of(letter)
+    if not services.may(_actor(request), "request"):
+        return _not_allowed(
+            request,
+            gettext("Koreksi surat"),
+            gettext(
+                "Koreksi surat dicatat oleh operator atau sekretaris desa; peran Anda hanya dapat melihatnya."
+            ),
+        )
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
@@ -293,7 +464,9 @@ def correct(request: HttpRequest, public_id: str) -> HttpResponse:
             "correcting": True,
             "resident": letter.subject,
             "letter_type": letter_type,
-            "values": request.POST if request.method == "POST" else letter.fields,
+            "form_fields": _form_fields(
+                letter_type, request.POST if request.method == "POST" else letter.fields, errors
+            ),
             "checked": request.POST.getlist("requirements")
             if request.method == "POST"
             else letter.checked_requirements,
@@ -498,9 +671,20 @@ def template_edit(request: HttpRequest) -> HttpResponse:
     letter_type = get_type(request.GET.get("jenis", ""))
     if letter_type is None:
         return redirect("letters:template_list")
+    # templates_text.template_save lets the clerks (operator, sekdes) reword a letter.
+    may_save = services.may(_actor(request), "request")
+    if request.method == "POST" and not may_save:
+        return _not_allowed(
+            request,
+            gettext("Teks surat"),
+            gettext(
+                "Teks surat diubah oleh operator atau sekretaris desa; peran Anda hanya dapat melihatnya."
+            ),
+        )
     errors: dict[str, list[str]] = {}
     version, paragraphs = wording(village=village, letter_type=letter_type)
     text = "\n\n".join(paragraphs)
+    subject = _preview_subject(request, request.GET.get("penduduk", ""))
     if request.method == "POST":
         text = request.POST.get("text", "")
         try:
@@ -513,8 +697,9 @@ def template_edit(request: HttpRequest) -> HttpResponse:
             errors = {"__all__": [e.message]}
         else:
             messages.success(request, f"Teks {letter_type.name} disimpan sebagai versi {saved.version}.")
-            return redirect(f"{reverse('letters:template_edit')}?jenis={letter_type.code}")
-    subject = _preview_subject(request, request.GET.get("penduduk", ""))
+            chosen = f"&penduduk={subject.public_id}" if request.GET.get("penduduk") and subject else ""
+            return redirect(f"{reverse('letters:template_edit')}?jenis={letter_type.code}{chosen}")
+    query = request.GET.get("cari", "").strip()[:100]
     return render(
         request,
         "letters/template_edit.html",
@@ -524,6 +709,9 @@ def template_edit(request: HttpRequest) -> HttpResponse:
             "text": text,
             "errors": errors,
             "subject": subject,
+            "may_save": may_save,
+            "query": query,
+            "found": selectors.preview_residents(village=village, query=query) if query else [],
             "versions": template_versions(village=village, type_code=letter_type.code),
             "placeholders": sorted(placeholder_names(letter_type)),
         },

@@ -12,6 +12,11 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class _AccountChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_username()} ({obj.get_role_display()})"
+
+
 class OfficialForm(forms.Form):
     name = forms.CharField(label=_("Nama"), max_length=120)
     position = forms.CharField(
@@ -37,7 +42,7 @@ class OfficialForm(forms.Form):
         label=_("Urutan tampil"), min_value=0, max_value=32767, initial=0, required=False
     )
     is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
-    user = forms.ModelChoiceField(
+    user = _AccountChoice(
         label=_("Akun pengguna"),
         queryset=User.objects.none(),
         required=False,
@@ -52,4 +57,3 @@ class OfficialForm(forms.Form):
         field = self.fields["user"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = User.objects.filter(village=village, is_active=True).order_by("username")
-        field.label_from_instance = lambda u: f"{u.get_username()} ({u.get_role_display()})"

@@ -243,3 +243,177 @@ def test_every_registered_type_can_be_previewed(resident_a, village_a):
         pages = 1 + len(content["attachments"])
         assert re.search(rb"/Type\s*/Pages\b[^>]*/Count %d\b" % pages, pdf), f"{letter_type.code}: page count"
     assert len(REGISTRY) >= 10
+
+
+def test_nobody_signs_in_the_name_of_an_official_without_an_account(
+    operator_a, kades_a, kades_official_a, resident_a
+):
+    # given: a Kasi who signs u.b. but has no account of their own
+    from balai.staff.models import Official
+
+    kasi = Official.objects.create(
+        village=resident_a.village,
+        name="Jamalia",
+        position="Kasi Pemerintahan",
+        signs_letters=True,
+        signs_as=Official.SignsAs.UB,
+        on_behalf_of="Kepala Desa",
+    )
+    letter = services.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
+    # when / then: the kepala desa cannot put the Kasi's name on the letter
+    with pytest.raises(ApplicationError, match="pejabat itu sendiri"):
+        services.letter_sign(actor=kades_a, letter=letter, official=kasi)
+    assert services.letter_sign(actor=kades_a, letter=letter).signer == kades_official_a
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("Rp 1.500.000,00", "1500000"),
+        ("1.500.000,-", "1500000"),
+        ("1500000", "1500000"),
+        ("1,500,000", "1500000"),
+        ("Rp1.500.000", "1500000"),
+    ],
+)
+def test_amounts_are_read_as_people_write_them(written, stored):
+    from balai.letters.types import get_type
+
+    cleaned = services.clean_fields(
+        get_type("penghasilan_ortu"), {"nama_anak": "Ani", "penghasilan": written, "keperluan": "Beasiswa"}
+    )
+    assert cleaned["penghasilan"] == stored
+
+
+@pytest.mark.parametrize("written", ["1.500.000,50", "²", "satu juta", "1.50.000", "１０００"])
+def test_bad_amounts_are_refused_naming_the_field(written):
+    from balai.letters.types import get_type
+
+    with pytest.raises(ValidationError) as e:
+        services.clean_fields(
+            get_type("penghasilan_ortu"),
+            {"nama_anak": "Ani", "penghasilan": written, "keperluan": "Beasiswa"},
+        )
+    assert "Penghasilan" in e.value.message_dict["penghasilan"][0]
+
+
+def test_nik_year_and_past_dates_are_checked():
+    from balai.letters.types import get_type
+
+    future = (timezone.localdate() + timezone.timedelta(days=3)).isoformat()
+    with pytest.raises(ValidationError) as e:
+        services.clean_fields(
+            get_type("kuasa"),
+            {
+                "penerima_kuasa": "A",
+                "nik_penerima_kuasa": "12ab",
+                "alamat_penerima_kuasa": "x",
+                "urusan": "y",
+            },
+        )
+    assert "16 angka" in e.value.message_dict["nik_penerima_kuasa"][0]
+    with pytest.raises(ValidationError) as e:
+        services.clean_fields(
+            get_type("usaha"), {"nama_usaha": "A", "alamat_usaha": "B", "sejak": "kemarin", "keperluan": "C"}
+        )
+    assert "tahun" in e.value.message_dict["sejak"][0]
+    with pytest.raises(ValidationError) as e:
+        services.clean_fields(
+            get_type("kehilangan"), {"barang": "KTP", "tanggal_hilang": future, "tempat_hilang": "Pasar"}
+        )
+    assert "sesudah hari ini" in e.value.message_dict["tanggal_hilang"][0]
+
+
+def test_date_of_death_must_be_the_recorded_one(operator_a, resident_a):
+    import datetime as dt
+
+    from balai.people.services import death_record
+
+    death_record(actor=operator_a, resident=resident_a, event_date=dt.date(2026, 11, 20))
+    resident_a.refresh_from_db()
+    fields = {"tempat_meninggal": "Rumah", "sebab": "Sakit", "pelapor": "Budi"}
+    with pytest.raises(ValidationError) as e:
+        services.letter_request_create(
+            actor=operator_a,
+            village=resident_a.village,
+            type_code="kematian",
+            subject=resident_a,
+            fields=fields | {"tanggal_meninggal": "2026-11-19"},
+        )
+    assert "20 November 2026" in e.value.message_dict["tanggal_meninggal"][0]
+    letter = services.letter_request_create(
+        actor=operator_a,
+        village=resident_a.village,
+        type_code="kematian",
+        subject=resident_a,
+        fields=fields | {"tanggal_meninggal": "2026-11-20"},
+    )
+    assert letter.fields["tanggal_meninggal"] == "2026-11-20"
+
+
+def _correct(operator, letter, keperluan="Beasiswa"):
+    return services.letter_correction_create(
+        actor=operator,
+        letter=letter,
+        fields={"keperluan": keperluan},
+        reason="Keperluan salah",
+        requirements=letter.checked_requirements,
+    )
+
+
+def test_a_cancelled_correction_leaves_room_for_another(issued_a, operator_a, kades_a):
+    # given: a correction under way, then cancelled
+    first = _correct(operator_a, issued_a)
+    with pytest.raises(ApplicationError, match="sedang diproses"):
+        _correct(operator_a, issued_a)
+    services.letter_cancel(actor=operator_a, letter=first, reason="Salah ketik")
+    # when
+    second = _correct(operator_a, issued_a, "Melamar kerja")
+    # then
+    assert second.supersedes == issued_a
+
+
+def test_revoking_the_correction_does_not_bring_the_old_letter_back(issued_a, operator_a, kades_a):
+    from balai.letters import selectors
+
+    # given: the correction issued, then revoked
+    fix = _correct(operator_a, issued_a)
+    fix = services.letter_verify(actor=operator_a, letter=fix)
+    fix = services.letter_sign(actor=kades_a, letter=fix)
+    fix = services.letter_issue(actor=operator_a, letter=fix)
+    services.letter_revoke(actor=kades_a, letter=fix, reason="Dicabut")
+    # then: the old letter stays replaced, in the register and on the public page
+    assert selectors.verify_token(token=issued_a.token).status == "superseded"
+    old = selectors.letter_get(village=issued_a.village, public_id=issued_a.public_id)
+    assert old.replaced_by_number == fix.number
+    with pytest.raises(ApplicationError, match=f"digantikan oleh surat {re.escape(fix.number)}"):
+        _correct(operator_a, issued_a)
+    rows = selectors.letter_register(village=issued_a.village)
+    from balai.letters.registers import outgoing_register_rows
+
+    table = outgoing_register_rows(village=issued_a.village, letters=rows, year=issued_a.year, month=None)
+    assert any(f"digantikan oleh {fix.number}" in " ".join(r) for r in table["rows"])
+
+
+def test_another_operator_takes_over_before_acting(operator_a, resident_a):
+    from balai.accounts.models import Role, User
+
+    # given: a request handled by operator_a
+    other = User.objects.create_user("operator2", role=Role.OPERATOR, village=resident_a.village)
+    letter = request_domisili(operator_a, resident_a)
+    # then: the other operator can neither change, cancel nor verify it
+    with pytest.raises(ApplicationError, match="ditangani petugas lain"):
+        services.letter_update(actor=other, letter=letter, fields={"keperluan": "X"})
+    with pytest.raises(ApplicationError, match="ditangani petugas lain"):
+        services.letter_cancel(actor=other, letter=letter, reason="x")
+    with pytest.raises(ValidationError):
+        services.letter_take_over(actor=other, letter=letter, reason=" ")
+    # when: they take it over with a reason
+    letter = services.letter_act(actor=other, letter=letter, action="take_over", reason="Pak Budi cuti")
+    # then: they handle it now, and the take-over is audited with its reason
+    assert letter.assigned_to == other
+    verified = services.letter_verify(actor=other, letter=letter)
+    assert verified.state == S.VERIFIED
+    event = AuditEvent.objects.get(action="letter.taken_over")
+    assert event.changes["previous"] == operator_a.username
+    assert event.changes["reason"] == "Pak Budi cuti"
