@@ -253,6 +253,9 @@ def create(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         errors = {"__all__": ["Pilih penduduk dan jenis surat."]}
     subject_error = letter_type.subject.check(resident) if (letter_type and resident) else ""
+    values: Any = request.POST
+    if request.method != "POST" and letter_type and resident and letter_type.initial and not subject_error:
+        values = letter_type.initial(resident)
     return render(
         request,
         "letters/create.html",
@@ -260,7 +263,7 @@ def create(request: HttpRequest) -> HttpResponse:
             "resident": resident,
             "letter_type": letter_type,
             "types": REGISTRY.values(),
-            "form_fields": _form_fields(letter_type, request.POST, errors) if letter_type else [],
+            "form_fields": _form_fields(letter_type, values, errors) if letter_type else [],
             "checked": request.POST.getlist("requirements"),
             "errors": errors,
             "subject_error": subject_error,

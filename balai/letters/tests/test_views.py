@@ -455,3 +455,22 @@ def test_replaced_letter_says_so_in_the_office(client_a, operator_a, kades_a, is
     assert fix.number in page
     queue = client_a.get(reverse("letters:queue"), {"status": "semua"}).content.decode()
     assert f"Digantikan oleh {fix.number}" in queue
+
+
+def test_death_letter_form_starts_with_the_recorded_death(client_a, operator_a, resident_a):
+    import datetime as dt
+
+    from balai.people.services import death_record
+
+    death_record(
+        actor=operator_a,
+        resident=resident_a,
+        event_date=dt.date(2026, 11, 20),
+        details={"place": "RSUD Batang", "cause": 1},
+    )
+    page = client_a.get(
+        reverse("letters:create"), {"jenis": "kematian", "penduduk": resident_a.public_id}
+    ).content.decode()
+    assert 'value="2026-11-20"' in page
+    assert 'value="RSUD Batang"' in page
+    assert "Sakit biasa/tua" in page

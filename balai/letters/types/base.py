@@ -197,6 +197,8 @@ class LetterType:
     # Checks the request's fields against the registry (e.g. the recorded date of death);
     # returns {field: message} for what disagrees.
     check_fields: Callable[[Resident, dict[str, str]], dict[str, str]] | None = None
+    # Values the request form starts with, from the registry (e.g. the recorded death).
+    initial: Callable[[Resident], dict[str, str]] | None = None
     tables: tuple[Table, ...] = ()
     # People who sign the letter itself, printed in a row above the village's "Mengetahui,"
     # block (e.g. both sides of a surat kuasa).
