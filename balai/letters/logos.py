@@ -29,7 +29,9 @@ def current_logo(village: Village) -> bytes | None:
     if not village.logo:
         return None
     try:
-        with village.logo.open("rb") as f:
+        # A new file object each time: `village.logo.open()` keeps its file on the shared
+        # FieldFile, and threads issuing for the same village closed each other's.
+        with village.logo.storage.open(village.logo.name, "rb") as f:
             data: bytes = f.read()
             return data
     except OSError:

@@ -133,3 +133,19 @@ def test_revoked_or_replaced_letter_prints_its_status_on_every_page(issued_a, op
     assert "DICABUT" in text(render.letter_pdf(revoked))
     # the frozen content, its hash and the signature are untouched by the stamp
     assert "stamp" not in revoked.content
+
+
+def test_threads_read_the_same_villages_logo_at_once(operator_a, village_a):
+    # threads issuing for one village share its Village object; the logo must not be one
+    # shared open file that one thread closes under another
+    from concurrent.futures import ThreadPoolExecutor
+
+    from balai.letters import logos
+    from balai.regions.services import village_profile_update
+
+    village = village_profile_update(actor=operator_a, village=village_a, data={}, logo=_logo_upload("red"))
+    expected = logos.current_logo(village)
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        got = list(pool.map(lambda _: logos.current_logo(village), range(400)))
+    assert expected is not None
+    assert got == [expected] * 400
