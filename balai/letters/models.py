@@ -162,7 +162,9 @@ class Letter(BaseModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["village", "state", "created_at"], name="letter_queue_idx"),
+            # Queues list a state newest-changed first (selectors.letter_queue).
+            models.Index(fields=["village", "state", "updated_at"], name="letter_queue_idx"),
+            models.Index(fields=["village", "updated_at"], name="letter_recent_idx"),  # "Semua"
             models.Index(fields=["village", "issued_on"], name="letter_register_idx"),
             # A family's letters at the kiosk: found through its members, newest first.
             models.Index(fields=["subject", "village", "created_at"], name="letter_subject_idx"),

@@ -44,14 +44,16 @@ def _replacements() -> QuerySet[Letter]:
 
 
 def replaced_by(letter: Letter) -> Letter | None:
-    """The correction that replaced this letter, or None."""
-    return _replacements().filter(village_id=letter.village_id, supersedes=letter).first()
+    """The correction that replaced this letter, or None. No village filter: a correction is
+    always of the same village (letter_correction_create), and with one SQLite walks the
+    village's index over all its letters (4.5 ms at 10,000 letters) instead of supersedes_id's."""
+    return _replacements().filter(supersedes=letter).first()
 
 
 def pending_correction(letter: Letter) -> Letter | None:
     """A correction of this letter under way (not issued, cancelled or rejected), or None."""
     return (
-        Letter.objects.filter(village_id=letter.village_id, supersedes=letter, issued_at__isnull=True)
+        Letter.objects.filter(supersedes=letter, issued_at__isnull=True)  # same village, see replaced_by
         .exclude(state__in=(S.CANCELLED, S.REJECTED))
         .first()
     )

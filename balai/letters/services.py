@@ -700,7 +700,7 @@ def letter_correction_create(
     letter = _locked(letter)  # two corrections asked at once: the second sees the first
     if letter.state not in (S.ISSUED, S.HANDED_OVER):
         raise ApplicationError("Hanya surat yang sudah terbit yang dapat dikoreksi.")
-    corrections = Letter.objects.filter(village_id=letter.village_id, supersedes=letter)
+    corrections = Letter.objects.filter(supersedes=letter)  # same village by construction
     replaced = corrections.filter(issued_at__isnull=False).first()
     if replaced is not None:
         raise ApplicationError(
