@@ -277,7 +277,11 @@ def build_content(
         "nama_penandatangan": signer["name"],
     }
     if letter_type.derived is not None:
-        values |= letter_type.derived(subject)
+        for key, value in letter_type.derived(subject).items():
+            # The registry's value wins; where it has none ("-"), what the desk typed for it.
+            if value == "-" and str(fields.get(key) or "").strip():
+                continue
+            values[key] = value
     texts = list(paragraphs if paragraphs is not None else letter_type.body)
     if letter_type.closing:
         texts.append(letter_type.closing)

@@ -357,3 +357,42 @@ def test_each_nikah_form_keeps_to_one_page(operator_a, kades_a, kades_official_a
     pages, _text = _pdf_text(letter_pdf(letter))
     # then: N1, N2, N4, N5
     assert pages == 4
+
+
+def test_a_parent_who_is_not_a_resident_is_typed_at_the_desk(
+    operator_a, kades_a, kades_official_a, village_a
+):
+    # given: the father is a resident, the mother lives elsewhere
+    father = ResidentFactory(village=village_a, name="KASMURI", sex=1, birth_place="BATANG")
+    bride = ResidentFactory(
+        village=village_a,
+        name="SITI AMINAH",
+        sex=2,
+        marital_status=1,
+        religion=1,
+        birth_date=_born(20),
+        father_name="KASMURI",
+        father_nik=father.nik,
+        mother_name="SUMIYATI",
+    )
+    typed = {
+        "ttl_ayah": "Kendal, 1 Januari 1960",  # ignored: the registry has the father
+        "nik_ibu": "3324014101700001",
+        "ttl_ibu": "Kendal, 1 Januari 1970",
+        "kewarganegaraan_ibu": "WNI",
+        "agama_ibu": "Islam",
+        "pekerjaan_ibu": "Pedagang",
+        "alamat_ibu": "Desa Sojomerto, Kendal",
+        "binti_ibu": "Karto",
+    }
+    # when
+    letter = _issue(operator_a, kades_a, bride, "pengantar_nikah", NIKAH_FIELDS | typed)
+    # then: the mother's lines as typed, the father's from his record
+    _subject, ayah, ibu = _form_tables(letter.content["body"])
+    assert _row(ayah, "Tempat dan Tanggal Lahir") == "Batang, 14 Maret 1985"
+    assert _row(ibu, "Nomor Induk Kependudukan (NIK)") == "3324014101700001"
+    assert _row(ibu, "Tempat dan Tanggal Lahir") == "Kendal, 1 Januari 1970"
+    assert _row(ibu, "Pekerjaan") == "Pedagang"
+    assert _row(ibu, "Alamat") == "Desa Sojomerto, Kendal"
+    izin_ibu = _form_tables(_attachment(letter, "Model N5")["body"])[1]
+    assert _row(izin_ibu, "2. Binti") == "Karto"

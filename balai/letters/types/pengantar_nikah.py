@@ -55,6 +55,33 @@ def _parents(r: Resident) -> dict[str, str]:
     return values
 
 
+def _parent_fields(role: str, who: str) -> tuple[Field, ...]:
+    """The N1/N5 lines of a parent who is not a resident of the village, typed at the desk; a
+    parent found in the registry prints from there instead (`content.build_content`)."""
+    bin_key = "bin" if role == "ayah" else "binti"
+    return (
+        Field(
+            f"nik_{role}",
+            f"{who}: NIK",
+            "nik",
+            required=False,
+            help=f"Isi data {who.lower()} hanya bila bukan warga desa ini; bila warga, "
+            "data penduduk yang dicetak.",
+        ),
+        Field(f"{bin_key}_{role}", f"{who}: {bin_key} (nama ayahnya)", required=False),
+        Field(f"ttl_{role}", f"{who}: tempat/tanggal lahir", required=False),
+        Field(
+            f"kewarganegaraan_{role}",
+            f"{who}: kewarganegaraan",
+            required=False,
+            choices=(("WNI", "WNI"), ("WNA", "WNA")),
+        ),
+        Field(f"agama_{role}", f"{who}: agama", required=False),
+        Field(f"pekerjaan_{role}", f"{who}: pekerjaan", required=False),
+        Field(f"alamat_{role}", f"{who}: alamat", required=False),
+    )
+
+
 def _derived(r: Resident) -> dict[str, str]:
     male = r.sex != 2
     status = _STATUS[1 if male else 2].get(r.marital_status, "-")
@@ -319,6 +346,8 @@ TYPE = LetterType(
         Field("jam_nikah", "Jam akad nikah", required=False, help="Misalnya 09.00 WIB."),
         Field("tempat_akad", "Tempat akad nikah"),
         Field("mas_kawin", "Maskawin", required=False, help="Misalnya seperangkat alat salat."),
+        *_parent_fields("ayah", "Ayah"),
+        *_parent_fields("ibu", "Ibu"),
     ),
     requirements=(
         "Surat pengantar RT/RW",
