@@ -183,6 +183,13 @@ class Verdict:
 NOT_GENUINE = Verdict("not_genuine")
 
 
+def _signer_line(signer: dict[str, str]) -> str:
+    """"NAME (position, a.n. Kepala Desa X u.b.)": who signed and on whose authority."""
+    behalf = " ".join(signer.get("on_behalf", "").split())
+    detail = ", ".join(p for p in (signer.get("position", ""), behalf) if p)
+    return " ".join(p for p in (signer.get("name", ""), f"({detail})" if detail else "") if p)
+
+
 def verify_token(*, token: str, payload: str | None = None) -> Verdict:
     """The public verdict for a QR's token (and signed payload, when the URL carries one):
     valid, revoked, superseded, expired (past `valid_until`; revoked and superseded take
@@ -229,7 +236,7 @@ def verify_token(*, token: str, payload: str | None = None) -> Verdict:
         issued_on=letter.issued_on,
         valid_until=letter.valid_until,
         village=f"{letter.village.name}, Kec. {letter.village.district_name}, {letter.village.regency_name}",
-        signer=" ".join(p for p in (signer.get("name", ""), f"({signer.get('position', '')})") if p),
+        signer=_signer_line(signer),
         masked_name=mask_name(letter.content.get("subject_name", "")),
     )
 

@@ -186,3 +186,14 @@ def test_strict_decoding_round_trips(text):
 def test_strict_decoding_refuses_other_spellings(text):
     with pytest.raises(binascii.Error):
         signing._b64d(text)
+
+
+def test_public_page_names_the_authority_a_sekdes_signed_under(
+    operator_a, sekdes_a, sekdes_official_a, resident_a
+):
+    from balai.letters import selectors
+    from balai.letters.tests.conftest import issue_domisili
+
+    letter = issue_domisili(operator_a, sekdes_a, resident_a)
+    verdict = selectors.verify_token(token=letter.token)
+    assert verdict.signer == f"{sekdes_official_a.name.upper()} (Sekretaris Desa, a.n. Kepala Desa Brokoh)"
