@@ -21,7 +21,7 @@ def _stamp(letter: Letter) -> str:
     if letter.state == Letter.State.REVOKED:
         return "DICABUT"
     replacement = replaced_by(letter)
-    return f"DIGANTIKAN {replacement.number}" if replacement is not None else ""
+    return "DIGANTIKAN" if replacement is not None else ""  # the number would wrap over the QR
 
 
 def issued_letter_pdf(*, village: Village, letter: Letter) -> bytes:

@@ -184,7 +184,7 @@ NOT_GENUINE = Verdict("not_genuine")
 
 
 def _signer_line(signer: dict[str, str]) -> str:
-    """"NAME (position, a.n. Kepala Desa X u.b.)": who signed and on whose authority."""
+    """ "NAME (position, a.n. Kepala Desa X u.b.)": who signed and on whose authority."""
     behalf = " ".join(signer.get("on_behalf", "").split())
     detail = ", ".join(p for p in (signer.get("position", ""), behalf) if p)
     return " ".join(p for p in (signer.get("name", ""), f"({detail})" if detail else "") if p)

@@ -685,6 +685,11 @@ def letter_hand_over(*, actor: User, letter: Letter, received_by: str) -> Letter
     if not received_by.strip():
         raise ValidationError({"received_by": "Nama penerima wajib diisi."})
     letter = _locked(letter)
+    replaced = Letter.objects.filter(supersedes=letter, issued_at__isnull=False).first()
+    if replaced is not None:  # a void letter must not be recorded as given to the resident
+        raise ApplicationError(
+            f"Surat ini sudah digantikan oleh surat {replaced.number}; serahkan surat itu."
+        )
     _move(letter, S.HANDED_OVER)
     letter.handed_over_at, letter.handed_over_to = timezone.now(), received_by.strip()[:200]
     letter.save()

@@ -388,6 +388,8 @@ def test_revoking_the_correction_does_not_bring_the_old_letter_back(issued_a, op
     assert old.replaced_by_number == fix.number
     with pytest.raises(ApplicationError, match=f"digantikan oleh surat {re.escape(fix.number)}"):
         _correct(operator_a, issued_a)
+    with pytest.raises(ApplicationError, match="digantikan"):
+        services.letter_hand_over(actor=operator_a, letter=issued_a, received_by="Siti")
     rows = selectors.letter_register(village=issued_a.village)
     from balai.letters.registers import outgoing_register_rows
 
