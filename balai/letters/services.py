@@ -684,8 +684,10 @@ def letter_hand_over(*, actor: User, letter: Letter, received_by: str) -> Letter
     _require(actor, "hand_over", letter)
     if not received_by.strip():
         raise ValidationError({"received_by": "Nama penerima wajib diisi."})
+    from balai.letters.selectors import replaced_by  # selectors imports this module
+
     letter = _locked(letter)
-    replaced = Letter.objects.filter(supersedes=letter, issued_at__isnull=False).first()
+    replaced = replaced_by(letter)
     if replaced is not None:  # a void letter must not be recorded as given to the resident
         raise ApplicationError(
             f"Surat ini sudah digantikan oleh surat {replaced.number}; serahkan surat itu."
@@ -705,14 +707,15 @@ def letter_correction_create(
     letter = _locked(letter)  # two corrections asked at once: the second sees the first
     if letter.state not in (S.ISSUED, S.HANDED_OVER):
         raise ApplicationError("Hanya surat yang sudah terbit yang dapat dikoreksi.")
-    corrections = Letter.objects.filter(supersedes=letter)  # same village by construction
-    replaced = corrections.filter(issued_at__isnull=False).first()
+    from balai.letters.selectors import pending_correction, replaced_by  # selectors imports this module
+
+    replaced = replaced_by(letter)
     if replaced is not None:
         raise ApplicationError(
             f"Surat ini sudah digantikan oleh surat {replaced.number}; buat permintaan baru bila perlu."
         )
     # A cancelled or rejected correction leaves room for another; one under way does not.
-    pending = corrections.exclude(state__in=(S.CANCELLED, S.REJECTED)).first()
+    pending = pending_correction(letter)
     if pending is not None:
         raise ApplicationError(
             f"Koreksi surat ini sudah diajukan dan sedang diproses ({pending.get_state_display()})."

@@ -59,6 +59,16 @@ def issue_domisili(operator, kades, resident, **fields):
     return services.letter_issue(actor=operator, letter=letter)
 
 
+def correct_domisili(operator, letter, keperluan="Beasiswa"):
+    return services.letter_correction_create(
+        actor=operator,
+        letter=letter,
+        fields={"keperluan": keperluan},
+        reason="Keperluan salah",
+        requirements=letter.checked_requirements,
+    )
+
+
 @pytest.fixture
 def issued_a(operator_a, kades_a, kades_official_a, resident_a):
     return issue_domisili(operator_a, kades_a, resident_a)

@@ -119,14 +119,9 @@ def test_revoked_or_replaced_letter_prints_its_status_on_every_page(issued_a, op
         ).stdout.decode()
 
     assert "DICABUT" not in text(render.letter_pdf(issued_a))
-    fix = services.letter_correction_create(
-        actor=operator_a,
-        letter=issued_a,
-        fields={"keperluan": "Beasiswa"},
-        reason="Keperluan salah",
-        requirements=issued_a.checked_requirements,
-    )
-    fix = services.letter_verify(actor=operator_a, letter=fix)
+    from balai.letters.tests.conftest import correct_domisili
+
+    fix = services.letter_verify(actor=operator_a, letter=correct_domisili(operator_a, issued_a))
     fix = services.letter_issue(actor=operator_a, letter=services.letter_sign(actor=kades_a, letter=fix))
     assert "DIGANTIKAN" in text(render.letter_pdf(issued_a))
     revoked = services.letter_revoke(actor=kades_a, letter=fix, reason="Salah orang")

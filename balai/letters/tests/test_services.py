@@ -8,7 +8,7 @@ from balai.core.errors import ApplicationError
 from balai.core.models import AuditEvent
 from balai.letters import services
 from balai.letters.models import Letter, LetterSettings
-from balai.letters.tests.conftest import issue_domisili, request_domisili
+from balai.letters.tests.conftest import correct_domisili, issue_domisili, request_domisili
 from balai.letters.text import ROMAN_MONTHS
 from balai.people import codes
 from balai.people.tests.factories import ResidentFactory
@@ -351,24 +351,14 @@ def test_date_of_death_must_be_the_recorded_one(operator_a, resident_a):
     assert letter.fields["tanggal_meninggal"] == "2026-11-20"
 
 
-def _correct(operator, letter, keperluan="Beasiswa"):
-    return services.letter_correction_create(
-        actor=operator,
-        letter=letter,
-        fields={"keperluan": keperluan},
-        reason="Keperluan salah",
-        requirements=letter.checked_requirements,
-    )
-
-
 def test_a_cancelled_correction_leaves_room_for_another(issued_a, operator_a, kades_a):
     # given: a correction under way, then cancelled
-    first = _correct(operator_a, issued_a)
+    first = correct_domisili(operator_a, issued_a)
     with pytest.raises(ApplicationError, match="sedang diproses"):
-        _correct(operator_a, issued_a)
+        correct_domisili(operator_a, issued_a)
     services.letter_cancel(actor=operator_a, letter=first, reason="Salah ketik")
     # when
-    second = _correct(operator_a, issued_a, "Melamar kerja")
+    second = correct_domisili(operator_a, issued_a, "Melamar kerja")
     # then
     assert second.supersedes == issued_a
 
@@ -377,7 +367,7 @@ def test_revoking_the_correction_does_not_bring_the_old_letter_back(issued_a, op
     from balai.letters import selectors
 
     # given: the correction issued, then revoked
-    fix = _correct(operator_a, issued_a)
+    fix = correct_domisili(operator_a, issued_a)
     fix = services.letter_verify(actor=operator_a, letter=fix)
     fix = services.letter_sign(actor=kades_a, letter=fix)
     fix = services.letter_issue(actor=operator_a, letter=fix)
@@ -387,7 +377,7 @@ def test_revoking_the_correction_does_not_bring_the_old_letter_back(issued_a, op
     old = selectors.letter_get(village=issued_a.village, public_id=issued_a.public_id)
     assert old.replaced_by_number == fix.number
     with pytest.raises(ApplicationError, match=f"digantikan oleh surat {re.escape(fix.number)}"):
-        _correct(operator_a, issued_a)
+        correct_domisili(operator_a, issued_a)
     with pytest.raises(ApplicationError, match="digantikan"):
         services.letter_hand_over(actor=operator_a, letter=issued_a, received_by="Siti")
     rows = selectors.letter_register(village=issued_a.village)
