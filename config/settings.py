@@ -195,6 +195,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest spreadsheet an operator may upload for import.
 BALAI_IMPORT_MAX_BYTES = env_int("BALAI_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
+# What an uploaded spreadsheet may hold before it is read, and what the child process that
+# parses it may use (balai/core/spreadsheets.py, `Limits`, lists every key).
+BALAI_SPREADSHEET_LIMITS = {
+    "rows": env_int("BALAI_SPREADSHEET_MAX_ROWS", 200_000),
+    "columns": env_int("BALAI_SPREADSHEET_MAX_COLUMNS", 100),
+    "cells": env_int("BALAI_SPREADSHEET_MAX_CELLS", 10_000_000),
+    "memory_bytes": env_int("BALAI_SPREADSHEET_MEMORY_BYTES", 2 * 1024**3),
+    "seconds": env_int("BALAI_SPREADSHEET_SECONDS", 300),
+}
 # Background jobs (spreadsheet imports) run in a process of their own; tests run them inline.
 BALAI_TASKS_INLINE = env_bool("BALAI_TASKS_INLINE", "False")
 # An import whose process cannot be inspected (it runs on another app server) and has not
