@@ -12,18 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import threading
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from xml.etree import ElementTree
 
-import python_calamine
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from balai.core import spreadsheets
 from balai.core.masking import mask_number
+from balai.core.spreadsheets import column_letter
 from balai.people import codes
 from balai.people.validation import clean_number, kk_check, nik_check
 
@@ -108,8 +106,6 @@ EARLIEST_YEAR = 1850
 
 # Beyond this many problems the report stops listing them (a junk file could yield millions).
 MAX_REPORTED = 100_000
-# A package whose parts inflate beyond this is refused before anything reads it (zip bomb).
-MAX_UNCOMPRESSED_BYTES = 4 * 1024**3
 PROGRESS_EVERY = 5000
 
 
@@ -482,109 +478,14 @@ def converters(today: dt.date) -> dict[str, Callable[[Any], Any]]:
 # --- Reading the workbook ------------------------------------------------------------------
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def _column_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def _sheet_xml_paths(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> its XML part inside the xlsx package."""
-    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {}
-    for rel in rels:
-        target = rel.get("Target", "")
-        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        targets[rel.get("Id")] = target
-    paths = {}
-    for sheet in book.iter(f"{ns_main}sheet"):
-        rid = sheet.get(f"{ns_rel}id")
-        if rid in targets:
-            paths[sheet.get("name", "")] = targets[rid]
-    return paths
-
-
-_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*<(?:\w+:)?f[\s>/]')
-
-
-def formula_cells(path: str | os.PathLike[str], sheet: str) -> Iterator[tuple[int, int]]:
-    """(row, column index) of each cell holding a formula: the reader sees only its cached
-    value, which a spreadsheet may not have recomputed, so such cells are refused."""
-    with zipfile.ZipFile(path) as zf:
-        part = _sheet_xml_paths(zf).get(sheet)
-        if part is None or part not in zf.namelist():
-            return
-        overlap = 1024
-        with zf.open(part) as fh:
-            tail = b""
-            while True:
-                chunk = fh.read(8 * 1024 * 1024)
-                buf = tail + chunk
-                last = not chunk
-                limit = len(buf) if last else max(len(buf) - overlap, 0)
-                if b"<f" in buf or b":f" in buf:
-                    for m in _FORMULA_CELL.finditer(buf):
-                        if m.start() >= limit:
-                            break
-                        yield int(m[2]), _column_index(m[1].decode())
-                if last:
-                    return
-                tail = buf[limit:]
-
-
-def _check_package(path: str | os.PathLike[str]) -> None:
-    size = os.path.getsize(path)
-    if size == 0:
-        raise FileError(_("Berkas kosong."))
-    with open(path, "rb") as fh:
-        magic = fh.read(4)
-    if magic != b"PK\x03\x04":
-        raise FileError(_("Berkas bukan spreadsheet xlsx (format OpenSID); simpan ulang sebagai .xlsx."))
-    try:
-        with zipfile.ZipFile(path) as zf:
-            if "[Content_Types].xml" not in set(zf.namelist()):
-                raise FileError(_("Berkas zip ini bukan spreadsheet xlsx."))
-            if sum(info.file_size for info in zf.infolist()) > MAX_UNCOMPRESSED_BYTES:
-                raise FileError(_("Isi berkas terlalu besar setelah dibuka (lebih dari 4 GB)."))
-    except zipfile.BadZipFile:
-        raise FileError(_("Berkas xlsx rusak dan tidak dapat dibuka."))
-
-
-def open_sheet(
-    path: str | os.PathLike[str], *, on_sheet_chosen: Callable[[str], None] | None = None
-) -> python_calamine.CalamineSheet:
+def _data_sheet(names: list[str]) -> str:
     """The data sheet: "Data Penduduk" if present, else the first sheet that is not "Kode Data"."""
-    _check_package(path)
-    try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        names = list(book.sheet_names)
-        if SHEET_NAME in names:
-            name = SHEET_NAME
-        else:
-            candidates = [n for n in names if n.strip().lower() != CODE_SHEET_NAME.lower()]
-            if not candidates:
-                raise FileError(_("Berkas tidak berisi lembar data penduduk."))
-            name = candidates[0]
-        if on_sheet_chosen is not None:
-            on_sheet_chosen(name)
-        return book.get_sheet_by_name(name)
-    except FileError:
-        raise
-    except Exception as exc:  # calamine reports broken packages with several exception types
-        raise FileError(_("Berkas xlsx rusak dan tidak dapat dibaca (%(reason)s).") % {"reason": _shown(exc)})
+    if SHEET_NAME in names:
+        return SHEET_NAME
+    candidates = [n for n in names if n.strip().lower() != CODE_SHEET_NAME.lower()]
+    if not candidates:
+        raise FileError(_("Berkas tidak berisi lembar data penduduk."))
+    return candidates[0]
 
 
 def _header_plan(header: list[Any], parsed: ParsedFile) -> list[tuple[int, str]]:
@@ -600,7 +501,7 @@ def _header_plan(header: list[Any], parsed: ParsedFile) -> list[tuple[int, str]]
                 1,
                 str(cell).strip()[:40],
                 _("Judul kolom '%(name)s' (kolom %(letter)s) tidak dikenal dalam format OpenSID.")
-                % {"name": _shown(str(cell).strip()), "letter": _column_letter(i)},
+                % {"name": _shown(str(cell).strip()), "letter": column_letter(i)},
             )
             continue
         if name in seen:
@@ -622,63 +523,51 @@ def parse_file(
     progress: Callable[[int, int], None] | None = None,
     today: dt.date | None = None,
 ) -> ParsedFile:
-    """Read and check every row. Never raises for bad content: problems are in the result."""
+    """Read and check every row. Never raises for bad content: problems are in the result.
+
+    The file is read by `core.spreadsheets` (limits checked first, then parsed in a child
+    process); a file over a limit is one whole-file error.
+    """
     parsed = ParsedFile()
-    scans: list[_FormulaScan] = []
     try:
-        # The formula scan inflates the sheet XML a second time, in a thread: calamine
-        # releases the GIL while it loads the sheet, so both run at once.
-        sheet = open_sheet(path, on_sheet_chosen=lambda name: scans.append(_FormulaScan(path, name)))
-        scan = scans[0]
-        parsed.sheet = sheet.name
-        rows = sheet.iter_rows()
-        header = next(rows, None)
-    except FileError as exc:
-        for started in scans:
-            started.join()
-        parsed.add_error(exc.row, exc.column, exc.message)
-        parsed.fatal = True
-        return parsed
-    if header is None or all(c == "" for c in header):
-        scan.join()
-        parsed.add_error(None, "", _("Berkas tidak berisi baris judul maupun data."))
-        parsed.fatal = True
-        return parsed
-    first_row, first_col = sheet.start or (0, 0)
-    header_row = first_row + 1
-    plan = _header_plan(list(header), parsed)
-    if parsed.errors:
-        scan.join()
-        parsed.fatal = True
-        return parsed
-    parsed.keys = tuple(key for _i, key in plan)
-    _parse_rows(parsed, rows, plan, header_row, sheet.height - 1, progress, today or timezone.localdate())
-    _reject_formulas(parsed, scan.join(), plan, first_col)
-    if not parsed.fatal and parsed.data_rows == 0:
-        parsed.add_error(None, "", _("Tidak ada baris data penduduk di bawah baris judul."))
-        parsed.fatal = True
+        with spreadsheets.open_workbook(path) as book:
+            parsed.sheet = _data_sheet(book.sheet_names)
+            formulas = book.sheet(parsed.sheet).formula_cells
+            with book.rows(parsed.sheet) as sheet:
+                _parse_sheet(parsed, sheet, formulas, progress, today or timezone.localdate())
+    except (FileError, spreadsheets.Refused) as exc:
+        refused = ParsedFile(sheet=parsed.sheet)
+        row, column = (exc.row, exc.column) if isinstance(exc, FileError) else (None, "")
+        refused.add_error(row, column, exc.message)
+        refused.fatal = True
+        return refused
     parsed.errors.sort(key=problem_order)
     return parsed
 
 
-class _FormulaScan(threading.Thread):
-    def __init__(self, path: str | os.PathLike[str], sheet: str) -> None:
-        super().__init__(daemon=True)
-        self.path, self.sheet = path, sheet
-        self.cells: list[tuple[int, int]] = []
-        self.start()
-
-    def run(self) -> None:
-        try:
-            self.cells = list(formula_cells(self.path, self.sheet))
-        except Exception:
-            # Best effort: calamine reads packages laid out in ways this scan does not
-            # know; a broken package is reported by calamine itself.
-            self.cells = []
-
-    def join(self, timeout: float | None = None) -> list[tuple[int, int]]:  # type: ignore[override]
-        super().join(timeout)
-        return self.cells
+def _parse_sheet(
+    parsed: ParsedFile,
+    sheet: spreadsheets.Rows,
+    formulas: list[tuple[int, int]],
+    progress: Callable[[int, int], None] | None,
+    today: dt.date,
+) -> None:
+    rows = iter(sheet)
+    header = next(rows, None)
+    if header is None or all(c == "" for c in header):
+        raise FileError(_("Berkas tidak berisi baris judul maupun data."))
+    first_row, first_col = sheet.start
+    header_row = first_row + 1
+    plan = _header_plan(list(header), parsed)
+    if parsed.errors:
+        parsed.fatal = True
+        return
+    parsed.keys = tuple(key for _i, key in plan)
+    _parse_rows(parsed, rows, plan, header_row, sheet.height - 1, progress, today)
+    _reject_formulas(parsed, formulas, plan, first_col)
+    if not parsed.fatal and parsed.data_rows == 0:
+        parsed.add_error(None, "", _("Tidak ada baris data penduduk di bawah baris judul."))
+        parsed.fatal = True
 
 
 def _parse_rows(

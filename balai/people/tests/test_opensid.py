@@ -368,6 +368,32 @@ def test_sheet_data_penduduk_is_preferred_and_kode_data_skipped(tmp_path):
     assert len(parsed.rows) == 1
 
 
+def test_a_sheet_that_starts_below_row_1_is_read_from_its_header(tmp_path):
+    # given: two blank rows and a blank column before the header (a title removed, say)
+    import xlsxwriter
+
+    path = tmp_path / "a.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    sheet = book.add_worksheet("Data Penduduk")
+    rows = [
+        list(opensid.HEADERS),
+        [person(1).get(h, "") for h in opensid.HEADERS],
+        [person(2, agama_id=99).get(h, "") for h in opensid.HEADERS],
+    ]
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            if value != "":
+                sheet.write(2 + r, 1 + c, value)
+    book.close()
+
+    # when
+    parsed = opensid.parse_file(path)
+
+    # then: row numbers are the sheet's own
+    assert [r.row for r in parsed.rows] == [4]
+    assert [(e.row, e.column) for e in parsed.errors] == [(5, "agama_id")]
+
+
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [
