@@ -815,14 +815,17 @@ def import_job_run(*, job_pk: int, source: str) -> None:
             total_rows=result.total_rows,
             finished_at=timezone.now(),
         )
-    except Exception:
-        # The job id only: never row contents (NIKs) in a log line.
+    except BaseException as exc:
+        # The job id only: never row contents (NIKs) in a log line. MemoryError, and the
+        # SystemExit that `run_import_job` makes of SIGTERM, end here too.
         logger.exception("Import job %s failed", job.public_id)
         ImportJob.objects.filter(pk=job_pk).update(
             state=ImportJob.State.FAILED,
             finished_at=timezone.now(),
             result={"message": _("Impor gagal karena kesalahan sistem; tidak ada data yang disimpan.")},
         )
+        if not isinstance(exc, Exception):
+            raise
     finally:
         # The data now lives in the registry (or was refused): keep no copy of the upload.
         upload.unlink(missing_ok=True)
@@ -854,13 +857,20 @@ def import_jobs_reap(*, village: Village, now: dt.datetime | None = None) -> int
     dead = []
     unfinished = ImportJob.objects.filter(
         village=village, state__in=(ImportJob.State.QUEUED, ImportJob.State.RUNNING)
-    ).only("pk", "state", "worker_host", "worker_pid", "created_at", "started_at")
+    ).only("pk", "state", "worker_host", "worker_pid", "created_at", "started_at", "file_path")
+    uploads = []
     for job in unfinished:
         if job.state == ImportJob.State.RUNNING and job.worker_host == host and job.worker_pid:
             if not _process_alive(job.worker_pid, job.pk):
                 dead.append(job.pk)
+                uploads.append(job.file_path)
         elif now - (job.started_at or job.created_at) > stale_after:
             dead.append(job.pk)
+            uploads.append(job.file_path)
+    for name in uploads:
+        # A process killed (out of memory, say) never reached its own clean-up.
+        if name:
+            (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)
     if dead:
         ImportJob.objects.filter(
             pk__in=dead, state__in=(ImportJob.State.QUEUED, ImportJob.State.RUNNING)

@@ -1,8 +1,15 @@
+import signal
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from balai.people.imports import import_job_run
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    # A stopped job still marks itself failed and removes its upload (import_job_run).
+    sys.exit(128 + signum)
 
 
 class Command(BaseCommand):
@@ -14,4 +21,5 @@ class Command(BaseCommand):
         parser.add_argument("--source", default="web")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         import_job_run(job_pk=options["job"], source=options["source"])
