@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from balai.aid.models import Candidate, Programme, ProgrammeExclusion, Recipient, Verification, WelfareSurvey
 from balai.aid.rules import FIELDS, OPERATOR_WORDS, Kind
 from balai.aid.services import PROGRAMME_FIELDS, SURVEY_FIELDS, Attendee
+from balai.core import spreadsheets
 from balai.people.models import Family
 from balai.people.selectors import family_qs
 from balai.regions.models import Village
@@ -307,23 +308,11 @@ def _text(cell: Any) -> str:
 
 
 def _read_table(data: bytes) -> list[list[Any]]:
-    import csv
-    import io
-
-    if data[:2] == b"PK":
-        import python_calamine
-
-        try:
-            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-            return [list(r) for r in book.get_sheet_by_index(0).to_python()]
-        except Exception as exc:  # the reader's own error types vary by format
-            raise ValidationError(_("Berkas XLSX tidak dapat dibaca.")) from exc
+    """The first sheet of an xlsx, or a CSV file, read by `core.spreadsheets`."""
+    if not data:
+        return []
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError(_("Berkas CSV harus berenkode UTF-8.")) from exc
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-    except csv.Error:  # one column, or nothing to tell the delimiter by
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+        with spreadsheets.open_workbook(data, csv=True) as book:
+            return book.table(book.sheet_names[0]) if book.sheet_names else []
+    except spreadsheets.Refused as exc:
+        raise ValidationError(exc.message) from exc

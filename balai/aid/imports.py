@@ -15,12 +15,11 @@ reported and skipped, so a list can be imported again after an update.
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import python_calamine
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -28,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.aid.models import Programme, ProgrammeExclusion, Recipient, RecipientImport, RecipientImportRow
+from balai.core import spreadsheets
 from balai.core.audit import PendingEvent, audit_record, audit_record_many
 from balai.core.masking import mask_number
 from balai.people import codes
@@ -131,7 +131,10 @@ def _number(value: Any) -> str:
     return "".join(ch for ch in digits if "0" <= ch <= "9")
 
 
-def _open(data: bytes) -> python_calamine.CalamineWorkbook:
+@contextmanager
+def _open(data: bytes) -> Iterator[spreadsheets.Workbook]:
+    """The uploaded workbook, read by `core.spreadsheets` (limits first, then a child
+    process); any refusal becomes an ImportFileError with the reader's message."""
     if not data:
         raise ImportFileError(_("Berkas kosong."))
     if len(data) > MAX_BYTES:
@@ -139,37 +142,33 @@ def _open(data: bytes) -> python_calamine.CalamineWorkbook:
     if data[:4] != b"PK\x03\x04":
         raise ImportFileError(_("Berkas bukan spreadsheet .xlsx; simpan ulang sebagai .xlsx."))
     try:
-        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception:  # calamine raises several types for broken packages
-        raise ImportFileError(_("Berkas .xlsx rusak dan tidak dapat dibaca."))
+        with spreadsheets.open_workbook(data) as book:
+            yield book
+    except spreadsheets.Refused as exc:
+        raise ImportFileError(exc.message)
 
 
-def _sheet_rows(book: python_calamine.CalamineWorkbook, name: str) -> list[list[Any]]:
-    try:
-        return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception:
-        raise ImportFileError(_("Lembar '%(name)s' tidak dapat dibaca.") % {"name": name})
-
-
-def _sheet_named(book: python_calamine.CalamineWorkbook, wanted: str) -> str | None:
-    for name in book.sheet_names:
-        if name.strip().lower() == wanted.lower():
-            return str(name)
-    return None
+def _sheet_rows(book: spreadsheets.Workbook, name: str, *, max_rows: int | None = None) -> list[list[Any]]:
+    # From A1: the row numbers in messages are the sheet's own.
+    return book.table(name, from_a1=True, max_rows=max_rows)
 
 
 def parse_opensid(data: bytes) -> ParsedList:
-    book = _open(data)
-    peserta = _sheet_named(book, "Peserta")
+    with _open(data) as book:
+        return _parse_opensid(book)
+
+
+def _parse_opensid(book: spreadsheets.Workbook) -> ParsedList:
+    peserta = book.sheet_named("Peserta")
     if peserta is None:
         raise ImportFileError(
             _('Lembar "Peserta" tidak ada; format bantuan OpenSID berisi lembar "Program" dan "Peserta".')
         )
     target: str | None = None
     name = ""
-    program = _sheet_named(book, "Program")
+    program = book.sheet_named("Program")
     if program is not None:
-        for i, row in enumerate(_sheet_rows(book, program)[: len(PROGRAM_LABELS)]):
+        for i, row in enumerate(_sheet_rows(book, program, max_rows=len(PROGRAM_LABELS))):
             label = _text(row[0]) if row else ""
             value = _text(row[1]) if len(row) > 1 else ""
             if label == END_MARKER:
@@ -221,8 +220,12 @@ def parse_opensid(data: bytes) -> ParsedList:
 
 
 def parse_nik_list(data: bytes) -> ParsedList:
-    book = _open(data)
-    names = list(book.sheet_names)
+    with _open(data) as book:
+        return _parse_nik_list(book)
+
+
+def _parse_nik_list(book: spreadsheets.Workbook) -> ParsedList:
+    names = book.sheet_names
     if not names:
         raise ImportFileError(_("Berkas tidak berisi lembar data."))
     table = _sheet_rows(book, str(names[0]))
