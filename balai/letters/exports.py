@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import xlsxwriter
+from django.utils.translation import gettext as _
 
+from balai.core import xlsx
 from balai.letters.models import IncomingLetter, Letter
+from balai.letters.text import MONTHS
+from balai.letters.types import REGISTRY
+
+if TYPE_CHECKING:
+    from balai.regions.models import Village
 
 COLUMNS = (
     ("No. urut", 8),
@@ -20,14 +26,30 @@ COLUMNS = (
 )
 
 
-def register_xlsx(letters: Iterable[Letter], *, title: str) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet("Agenda surat keluar")
-    bold = book.add_format({"bold": True, "border": 1, "bg_color": "#EEEEEE", "text_wrap": True})
-    cell = book.add_format({"border": 1, "valign": "top", "text_wrap": True})
-    day = book.add_format({"border": 1, "valign": "top", "num_format": "dd-mm-yyyy"})
-    sheet.write(0, 0, title, book.add_format({"bold": True, "font_size": 13}))
+def register_filters(
+    *, year: int, month: int | None, type_code: str = "", status: str = "", query: str = ""
+) -> list[tuple[str, str]]:
+    """The filters of a register export, as the file's notes show them."""
+    shown = [(_("Tahun"), str(year)), (_("Bulan"), MONTHS[month - 1] if month else _("semua"))]
+    if type_code:
+        letter_type = REGISTRY.get(type_code)
+        shown.append((_("Jenis surat"), letter_type.name if letter_type else type_code))
+    if status:
+        shown.append((_("Status"), str(dict(IncomingLetter.Status.choices).get(status, status))))
+    if query:
+        shown.append((_("Pencarian"), query))
+    return shown
+
+
+def register_xlsx(
+    letters: Iterable[Letter], *, title: str, village: Village | None = None, filters: xlsx.Filters = ()
+) -> bytes:
+    book = xlsx.Workbook(title=title, village=village, filters=filters)
+    sheet = book.add_sheet("Agenda surat keluar")
+    bold = book.style(bold=True, border=1, bg_color="#EEEEEE", text_wrap=True)
+    cell = book.style(border=1, valign="top", text_wrap=True)
+    day = book.style(border=1, valign="top", num_format="dd-mm-yyyy")
+    sheet.write(0, 0, title, book.style(bold=True, font_size=13))
     for col, (label, width) in enumerate(COLUMNS):
         sheet.set_column(col, col, width)
         sheet.write(2, col, label, bold)
@@ -38,17 +60,16 @@ def register_xlsx(letters: Iterable[Letter], *, title: str) -> bytes:
             keterangan += f"; koreksi atas {letter.supersedes}"
         if replaced := getattr(letter, "replaced_by_number", None):
             keterangan += f"; digantikan oleh {replaced}"
-        sheet.write_number(row, 0, row - 2, cell)
-        sheet.write_string(row, 1, letter.number, cell)
+        sheet.write(row, 0, row - 2, cell)
+        sheet.write(row, 1, letter.number, cell)
         if letter.issued_on:
-            sheet.write_datetime(row, 2, letter.issued_on, day)
-        sheet.write_string(row, 3, letter.subject.name, cell)
-        sheet.write_string(row, 4, letter.type_name, cell)
-        sheet.write_string(row, 5, letter.signer.name if letter.signer else "", cell)
-        sheet.write_string(row, 6, keterangan, cell)
+            sheet.write(row, 2, letter.issued_on, day)
+        sheet.write(row, 3, letter.subject.name, cell)
+        sheet.write(row, 4, letter.type_name, cell)
+        sheet.write(row, 5, letter.signer.name if letter.signer else "", cell)
+        sheet.write(row, 6, keterangan, cell)
     sheet.freeze_panes(3, 0)
-    book.close()
-    return out.getvalue()
+    return book.close()
 
 
 INCOMING_COLUMNS = (
@@ -72,29 +93,27 @@ def disposition_text(incoming: IncomingLetter) -> str:
     )
 
 
-def incoming_xlsx(rows: Iterable[IncomingLetter], *, title: str) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet("Agenda surat masuk")
-    bold = book.add_format({"bold": True, "border": 1, "bg_color": "#EEEEEE", "text_wrap": True})
-    cell = book.add_format({"border": 1, "valign": "top", "text_wrap": True})
-    day = book.add_format({"border": 1, "valign": "top", "num_format": "dd-mm-yyyy"})
-    sheet.write(0, 0, title, book.add_format({"bold": True, "font_size": 13}))
+def incoming_xlsx(
+    rows: Iterable[IncomingLetter], *, title: str, village: Village | None = None, filters: xlsx.Filters = ()
+) -> bytes:
+    book = xlsx.Workbook(title=title, village=village, filters=filters)
+    sheet = book.add_sheet("Agenda surat masuk")
+    bold = book.style(bold=True, border=1, bg_color="#EEEEEE", text_wrap=True)
+    cell = book.style(border=1, valign="top", text_wrap=True)
+    day = book.style(border=1, valign="top", num_format="dd-mm-yyyy")
+    sheet.write(0, 0, title, book.style(bold=True, font_size=13))
     for col, (label, width) in enumerate(INCOMING_COLUMNS):
         sheet.set_column(col, col, width)
         sheet.write(2, col, label, bold)
     for row, incoming in enumerate(rows, start=3):
-        sheet.write_string(row, 0, f"{incoming.agenda_number}/{incoming.year}", cell)
-        sheet.write_datetime(row, 1, incoming.received_on, day)
-        sheet.write_string(row, 2, incoming.letter_number, cell)
-        sheet.write_datetime(row, 3, incoming.letter_date, day)
-        sheet.write_string(row, 4, incoming.sender, cell)
+        sheet.write(row, 0, f"{incoming.agenda_number}/{incoming.year}", cell)
+        sheet.write(row, 1, incoming.received_on, day)
+        sheet.write(row, 2, incoming.letter_number, cell)
+        sheet.write(row, 3, incoming.letter_date, day)
+        sheet.write(row, 4, incoming.sender, cell)
         summary = incoming.subject + (f"\n{incoming.summary}" if incoming.summary else "")
-        sheet.write_string(row, 5, summary, cell)
-        sheet.write_string(row, 6, disposition_text(incoming), cell)
-        sheet.write_string(
-            row, 7, " · ".join(p for p in (incoming.get_status_display(), incoming.note) if p), cell
-        )
+        sheet.write(row, 5, summary, cell)
+        sheet.write(row, 6, disposition_text(incoming), cell)
+        sheet.write(row, 7, " · ".join(p for p in (incoming.get_status_display(), incoming.note) if p), cell)
     sheet.freeze_panes(3, 0)
-    book.close()
-    return out.getvalue()
+    return book.close()

@@ -18,10 +18,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
+from balai.core import xlsx
 from balai.core.audit import audit_record
 from balai.core.errors import ApplicationError
 from balai.letters import numbering, selectors, services
 from balai.letters.content import placeholder_names
+from balai.letters.exports import register_filters
 from balai.letters.exports import register_xlsx as register_xlsx_bytes
 from balai.letters.models import Letter, LetterSettings
 from balai.letters.ratelimit import over_limit
@@ -538,7 +540,14 @@ def register_xlsx(request: HttpRequest) -> HttpResponse:
         month=month if month in range(1, 13) else None,
         type_code=request.GET.get("jenis", ""),
     )
-    data = register_xlsx_bytes(letters, title=f"Buku Agenda Surat Keluar Desa {village.name} Tahun {year}")
+    data = register_xlsx_bytes(
+        letters,
+        title=f"Buku Agenda Surat Keluar Desa {village.name} Tahun {year}",
+        village=village,
+        filters=register_filters(
+            year=year, month=month if month in range(1, 13) else None, type_code=request.GET.get("jenis", "")
+        ),
+    )
     audit_record(
         actor=_actor(request),
         village=village,
@@ -547,9 +556,7 @@ def register_xlsx(request: HttpRequest) -> HttpResponse:
         object_id=str(year),
         changes={"month": month, "type": request.GET.get("jenis", "")},
     )
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(data, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="agenda-surat-keluar-{year}.xlsx"'
     return response
 

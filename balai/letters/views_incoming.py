@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
+from balai.core import xlsx
 from balai.core.audit import audit_record
 from balai.core.errors import ApplicationError
 from balai.letters import selectors, services
 from balai.letters.exports import incoming_xlsx as incoming_xlsx_bytes
+from balai.letters.exports import register_filters
 from balai.letters.models import Disposition, IncomingLetter
 from balai.letters.pdf import render_register
 from balai.letters.registers import incoming_register_rows, outgoing_register_rows
@@ -257,11 +259,14 @@ def incoming_xlsx(request: HttpRequest) -> HttpResponse:
     village = _village(request)
     f = _filters(request)
     rows = selectors.incoming_register(village=village, **f)
-    data = incoming_xlsx_bytes(rows, title=f"Buku Agenda Surat Masuk Desa {village.name} Tahun {f['year']}")
-    _export_audit(request, "incoming_letter", f["year"], {"format": "xlsx", **f})
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    data = incoming_xlsx_bytes(
+        rows,
+        title=f"Buku Agenda Surat Masuk Desa {village.name} Tahun {f['year']}",
+        village=village,
+        filters=register_filters(**f),
     )
+    _export_audit(request, "incoming_letter", f["year"], {"format": "xlsx", **f})
+    response = HttpResponse(data, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="agenda-surat-masuk-{f["year"]}.xlsx"'
     return response
 
