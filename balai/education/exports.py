@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import xlsxwriter
-
+from balai.core import xlsx
 from balai.education.selectors import Child
+
+if TYPE_CHECKING:
+    from balai.regions.models import Village
 
 COLUMNS = (
     ("No.", 6),
@@ -28,14 +30,20 @@ COLUMNS = (
 )
 
 
-def follow_up_xlsx(children: Iterable[Child], *, title: str, day: dt.date) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet("Tindak lanjut")
-    bold = book.add_format({"bold": True, "border": 1, "bg_color": "#EEEEEE", "text_wrap": True})
-    cell = book.add_format({"border": 1, "valign": "top", "text_wrap": True})
-    date = book.add_format({"border": 1, "valign": "top", "num_format": "dd-mm-yyyy"})
-    sheet.write(0, 0, title, book.add_format({"bold": True, "font_size": 13}))
+def follow_up_xlsx(
+    children: Iterable[Child],
+    *,
+    title: str,
+    day: dt.date,
+    village: Village | None = None,
+    filters: xlsx.Filters = (),
+) -> bytes:
+    book = xlsx.Workbook(title=title, village=village, filters=filters)
+    sheet = book.add_sheet("Tindak lanjut")
+    bold = book.style(bold=True, border=1, bg_color="#EEEEEE", text_wrap=True)
+    cell = book.style(border=1, valign="top", text_wrap=True)
+    date = book.style(border=1, valign="top", num_format="dd-mm-yyyy")
+    sheet.write(0, 0, title, book.style(bold=True, font_size=13))
     sheet.write(1, 0, f"Umur dihitung pada {day:%d-%m-%Y}")
     for col, (label, width) in enumerate(COLUMNS):
         sheet.set_column(col, col, width)
@@ -58,12 +66,7 @@ def follow_up_xlsx(children: Iterable[Child], *, title: str, day: dt.date) -> by
             c.pip,
             c.followup,
         ]
-        for col, value in enumerate(values):
-            sheet.write(row, col, value, cell)
-        if c.followup_on:
-            sheet.write_datetime(row, len(values), dt.datetime.combine(c.followup_on, dt.time()), date)
-        else:
-            sheet.write_blank(row, len(values), None, cell)
+        sheet.write_row(row, 0, values, cell)
+        sheet.write(row, len(values), c.followup_on, date if c.followup_on else cell)
     sheet.freeze_panes(4, 0)
-    book.close()
-    return out.getvalue()
+    return book.close()

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
 from balai.accounts.models import ScopeLevel
+from balai.core import xlsx
 from balai.core.errors import ApplicationError
 from balai.education import exports, forms, rules, selectors, services
 from balai.education.models import Enrolment, School
@@ -213,14 +214,16 @@ def follow_up_xlsx(request: HttpRequest) -> HttpResponse:
     day = filter_form.day(timezone.localdate())
     rows = selectors.follow_up_list(village=village, day=day, filters=filter_form.filters())
     data = exports.follow_up_xlsx(
-        rows, title=f"Anak tidak sekolah dan berisiko putus sekolah — Desa {village.name}", day=day
+        rows,
+        title=f"Anak tidak sekolah dan berisiko putus sekolah — Desa {village.name}",
+        day=day,
+        village=village,
+        filters=xlsx.form_filters(filter_form),
     )
     services.follow_up_list_exported(
         actor=_actor(request), village=village, rows=len(rows), filters=filter_form.as_dict()
     )
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(data, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="ats-{village.code_digits}-{day:%Y%m%d}.xlsx"'
     return response
 
