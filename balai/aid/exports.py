@@ -3,15 +3,14 @@
 The recipient XLSX is OpenSID's aid format (sheets "Program" and "Peserta", the same columns
 the import reads, extra columns after them), so a list goes back into OpenSID or into Balai
 unchanged. PDFs are Typst (`typst/report.typ`), data passed as JSON; NIK/KK are masked in
-PDFs unless the caller asks for full numbers (only roles that handle the data may). Every
-cell is written as a string: a name like "=HYPERLINK(...)" never becomes a formula.
+PDFs unless the caller asks for full numbers (only roles that handle the data may). The
+XLSX files are written by `core.xlsx`: a name like "=HYPERLINK(...)" stays text.
 Exports are personal data leaving the system: each one is audited by the caller's service.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import threading
 from collections.abc import Iterable, Sequence
@@ -20,12 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typst
-import xlsxwriter
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from balai.aid.distribution import CycleSummary, unit_label
 from balai.aid.imports import OPENSID_HEADERS, PROGRAM_LABELS
 from balai.aid.models import DistributionCycle, Entitlement, Programme, Recipient
+from balai.core import xlsx
 from balai.core.masking import mask_number
 from balai.regions.models import Village
 
@@ -36,7 +36,7 @@ TYPST_DIR = Path(__file__).parent / "typst"
 _compiler: typst.Compiler | None = None
 _lock = threading.Lock()
 _EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = xlsx.CONTENT_TYPE
 SASARAN_CODE = {"person": 1, "family": 2, "household": 3, "group": 4}
 
 
@@ -117,10 +117,13 @@ def recipient_lines(programme: Programme, recipients: Iterable[Recipient]) -> li
 
 
 def recipients_xlsx(programme: Programme, lines: Sequence[RecipientLine]) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
-    bold = book.add_format({"bold": True, "bg_color": "#FFFF00"})
-    sheet = book.add_worksheet("Program")
+    book = xlsx.Workbook(
+        title=f"Daftar penerima {programme.name} {programme.period} (format bantuan OpenSID)",
+        village=programme.village,
+        filters=[(_("Program"), f"{programme.name} ({programme.code}, {programme.period})")],
+    )
+    bold = book.style(bold=True, bg_color="#FFFF00")
+    sheet = book.add_sheet("Program")
     values = [
         programme.public_id,
         programme.name,
@@ -131,13 +134,12 @@ def recipients_xlsx(programme: Programme, lines: Sequence[RecipientLine]) -> byt
         programme.period_end.isoformat(),
     ]
     for i, (label, value) in enumerate(zip(PROGRAM_LABELS, values, strict=True)):
-        sheet.write_string(i, 0, label)
-        sheet.write_string(i, 1, value)
+        sheet.write(i, 0, label)
+        sheet.write(i, 1, value)
     sheet.set_column(0, 1, 28)
-    sheet = book.add_worksheet("Peserta")
+    sheet = book.add_sheet("Peserta")
     headers = [*OPENSID_HEADERS, "Status", "Sumber", "Tanggal mulai"]
-    for c, h in enumerate(headers):
-        sheet.write_string(0, c, h, bold)
+    sheet.write_row(0, 0, headers, bold)
     widths = (20, 16, 20, 30, 16, 14, 36, 12, 20, 14)
     for c, w in enumerate(widths):
         sheet.set_column(c, c, w)
@@ -156,10 +158,9 @@ def recipients_xlsx(programme: Programme, lines: Sequence[RecipientLine]) -> byt
         )
         for c, value in enumerate(row):
             if value:
-                sheet.write_string(r, c, value)
+                sheet.write(r, c, value)  # every value here is text (dates as OpenSID writes them)
     sheet.freeze_panes(1, 0)
-    book.close()
-    return out.getvalue()
+    return book.close()
 
 
 CYCLE_HEADERS = (
@@ -225,38 +226,41 @@ def entitlement_lines(entitlements: Iterable[Entitlement]) -> list[EntitlementLi
 
 
 def cycle_xlsx(cycle: DistributionCycle, lines: Sequence[EntitlementLine], summary: CycleSummary) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
-    sheet = book.add_worksheet("Penyaluran")
-    bold = book.add_format({"bold": True, "border": 1, "bg_color": "#EEEEEE", "text_wrap": True})
-    cell = book.add_format({"border": 1, "valign": "top", "text_wrap": True})
-    money = book.add_format({"border": 1, "valign": "top", "num_format": "#,##0"})
     title = f"{cycle.programme.name} {cycle.period} — {cycle.label}"
-    sheet.write_string(0, 0, title, book.add_format({"bold": True, "font_size": 13}))
-    sheet.write_string(
+    book = xlsx.Workbook(
+        title=_("Laporan penyaluran %(title)s") % {"title": title},
+        village=cycle.programme.village,
+        filters=[
+            (_("Program"), f"{cycle.programme.name} ({cycle.programme.code}, {cycle.period})"),
+            (_("Tahap"), cycle.label),
+        ],
+    )
+    sheet = book.add_sheet("Penyaluran")
+    bold = book.style(bold=True, border=1, bg_color="#EEEEEE", text_wrap=True)
+    cell = book.style(border=1, valign="top", text_wrap=True)
+    money = book.style(border=1, valign="top", num_format="#,##0")
+    sheet.write(0, 0, title, book.style(bold=True, font_size=13))
+    sheet.write(
         1,
         0,
         f"Masa manfaat {_day(cycle.covers_start)} s.d. {_day(cycle.covers_end)}; status {cycle.get_status_display()}",
     )
     for c, (label, width) in enumerate(CYCLE_HEADERS):
         sheet.set_column(c, c, width)
-        sheet.write_string(3, c, label, bold)
+        sheet.write(3, c, label, bold)
     r = 3
     for r, line in enumerate(lines, start=4):
-        sheet.write_number(r, 0, r - 3, cell)
-        sheet.write_string(r, 1, line.name, cell)
-        sheet.write_string(r, 2, line.nik, cell)
-        sheet.write_string(r, 3, line.kk, cell)
-        sheet.write_string(r, 4, line.address, cell)
-        sheet.write_number(r, 5, line.amount, money)
-        sheet.write_string(r, 6, line.status, cell)
-        sheet.write_string(r, 7, _day(line.distributed_on), cell)
-        if line.paid is not None:
-            sheet.write_number(r, 8, line.paid, money)
-        else:
-            sheet.write_blank(r, 8, None, cell)
-        sheet.write_string(r, 9, line.received_by, cell)
-        sheet.write_string(r, 10, line.proof, cell)
+        sheet.write(r, 0, r - 3, cell)
+        sheet.write(r, 1, line.name, cell)
+        sheet.write(r, 2, line.nik, cell)
+        sheet.write(r, 3, line.kk, cell)
+        sheet.write(r, 4, line.address, cell)
+        sheet.write(r, 5, line.amount, money)
+        sheet.write(r, 6, line.status, cell)
+        sheet.write(r, 7, _day(line.distributed_on), cell)
+        sheet.write(r, 8, line.paid, money if line.paid is not None else cell)
+        sheet.write(r, 9, line.received_by, cell)
+        sheet.write(r, 10, line.proof, cell)
     r += 2
     for label, value in (
         ("Jumlah hak", summary.entitlements),
@@ -265,12 +269,11 @@ def cycle_xlsx(cycle: DistributionCycle, lines: Sequence[EntitlementLine], summa
         ("Nilai hak (Rp)", summary.amount_due),
         ("Nilai tersalur (Rp)", summary.amount_paid),
     ):
-        sheet.write_string(r, 1, label, bold)
-        sheet.write_number(r, 2, value, money)
+        sheet.write(r, 1, label, bold)
+        sheet.write(r, 2, value, money)
         r += 1
     sheet.freeze_panes(4, 0)
-    book.close()
-    return out.getvalue()
+    return book.close()
 
 
 # --- PDF -------------------------------------------------------------------------------------
