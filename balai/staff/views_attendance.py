@@ -4,9 +4,7 @@ hours, and each official's kiosk card and PIN."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import xlsxwriter
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.accounts.decorators import require
+from balai.core import xlsx
 from balai.regions.models import Village
-from balai.staff import attendance
+from balai.staff import attendance, exports
 from balai.staff.models import Official
 from balai.staff.selectors import attendance_recap, credential_map, official_get, official_list
 
@@ -88,54 +87,10 @@ def attendance_recap_xlsx(request: HttpRequest) -> HttpResponse:
     year, month = _month(request)
     village = _village(request)
     recap = attendance_recap(village=village, year=year, month=month)
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    bold = book.add_format({"bold": True})
-    sheet = book.add_worksheet(_("Rekap"))
-    sheet.write(
-        0,
-        0,
-        _("Rekap kehadiran perangkat Desa %(name)s, %(month)s")
-        % {
-            "name": village.name,
-            "month": f"{MONTHS[month - 1]} {year}",
-        },
-        bold,
+    data = exports.attendance_recap_xlsx(
+        recap=recap, village=village, month_label=f"{MONTHS[month - 1]} {year}"
     )
-    sheet.write(1, 0, _("Hari kerja: %(n)d") % {"n": len(recap.workdays)})
-    header = [
-        _("Nama"),
-        _("Jabatan"),
-        _("Hadir"),
-        _("Terlambat"),
-        _("Pulang awal"),
-        _("Tanpa absen pulang"),
-        _("Tidak hadir"),
-    ]
-    header += [str(d.day) for d in recap.dates]
-    for col, title in enumerate(header):
-        sheet.write(3, col, title, bold)
-    for r, row in enumerate(recap.rows, start=4):
-        values = [
-            row.official.name,
-            row.official.position,
-            row.present,
-            row.late,
-            row.early,
-            row.no_checkout,
-            row.absent,
-        ]
-        for col, value in enumerate(values + row.days):
-            sheet.write(r, col, value)
-    sheet.set_column(0, 1, 24)
-    sheet.set_column(7, 7 + len(recap.dates), 3)
-    sheet.write(
-        len(recap.rows) + 5, 0, _("H = hadir tepat waktu, T = terlambat, - = tidak hadir pada hari kerja")
-    )
-    book.close()
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(data, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = (
         f'attachment; filename="kehadiran-{village.code}-{year}-{month:02d}.xlsx"'
     )
