@@ -9,12 +9,12 @@ Personal data: health roles only, and the caller audits every export.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
-import xlsxwriter
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 
+from balai.core import xlsx
 from balai.health.classify import LABELS
 from balai.health.models import ChildMeasurement, PosyanduArea
 from balai.health.reports import Month, months_between
@@ -162,27 +162,30 @@ def eppgbm_rows(*, village: Village, month: Month) -> list[list[Any]]:
 
 
 def eppgbm_xlsx(*, village: Village, month: Month) -> tuple[bytes, int]:
-    """The workbook and its number of children."""
+    """The workbook and its number of children. The upload format is the sheet "Data
+    Balita" alone; the export's notes (data per, month) are on the sheet after it."""
     rows = eppgbm_rows(village=village, month=month)
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet("Data Balita")
-    bold = book.add_format({"bold": True})
-    day = book.add_format({"num_format": "dd/mm/yyyy"})
-    text = book.add_format({"num_format": "@"})
+    book = xlsx.Workbook(
+        title=_("Data balita untuk e-PPGBM, bulan %(month)s") % {"month": month},
+        village=village,
+        filters=[(_("Bulan pengukuran"), str(month))],
+    )
+    sheet = book.add_sheet("Data Balita")
+    bold = book.style(bold=True)
+    day = book.style(num_format="dd/mm/yyyy")
+    text = book.style(num_format="@")
     sheet.write_row(0, 0, COLUMNS, bold)
     for r, values in enumerate(rows, start=1):
         for c, value in enumerate(values):
             if value is None:
                 continue
             if isinstance(value, dt.date):
-                sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), day)
+                sheet.write(r, c, value, day)
             elif c in (0, 7):  # NIKs stay text: 16 digits would lose their tail as a number
-                sheet.write_string(r, c, str(value), text)
+                sheet.write(r, c, str(value), text)
             else:
                 sheet.write(r, c, value)
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, 28)
-    book.close()
-    return out.getvalue(), len(rows)
+    return book.close(), len(rows)

@@ -5,13 +5,10 @@ map, the district/regency overview, and the e-PPGBM export. Thin: counts come fr
 from __future__ import annotations
 
 import hashlib
-import io
 import math
-import re
 from collections.abc import Sequence
 from typing import Any
 
-import xlsxwriter
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from balai.accounts.decorators import require
 from balai.accounts.models import ScopeLevel
+from balai.core import xlsx
 from balai.core.audit import audit_record
 from balai.health import reports
 from balai.health.eppgbm import eppgbm_xlsx
@@ -30,7 +28,7 @@ from balai.health.reports import BANDS, METRICS, Month, Prevalence, TrendPoint, 
 from balai.regions.models import Village
 from balai.regions.selectors import deployment_regency_code, region_names
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = xlsx.CONTENT_TYPE
 METRIC_WORDS = {
     "S": gettext_lazy("S — balita di wilayah (0–59 bulan)"),
     "K": gettext_lazy("K — punya KMS (catatan pertumbuhan)"),
@@ -213,18 +211,15 @@ def report_monthly(request: HttpRequest) -> HttpResponse:
 
 
 def monthly_xlsx_bytes(report: reports.MonthlyReport) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    bold = book.add_format({"bold": True})
-    pct = book.add_format({"num_format": "0.0"})
-    summary = book.add_worksheet(_("Rekap posyandu"))
-    summary.write(
-        0,
-        0,
-        _("Laporan bulanan posyandu (SKDN) Desa %(village)s — %(month)s")
-        % {"village": report.village.name, "month": report.month},
-        bold,
-    )
+    title = _("Laporan bulanan posyandu (SKDN) Desa %(village)s — %(month)s") % {
+        "village": report.village.name,
+        "month": report.month,
+    }
+    book = xlsx.Workbook(title=title, village=report.village, filters=[(_("Bulan"), str(report.month))])
+    bold = book.style(bold=True)
+    pct = book.style(num_format="0.0")
+    summary = book.add_sheet(_("Rekap posyandu"))
+    summary.write(0, 0, title, bold)
     head = [_("Posyandu"), *METRICS, "D/S (%)", "N/D (%)"]
     summary.write_row(2, 0, head, bold)
     rows = [*report.posyandus, report.total]
@@ -236,12 +231,12 @@ def monthly_xlsx_bytes(report: reports.MonthlyReport) -> bytes:
         summary.write_row(r, 1, [row.n(m) for m in METRICS])
         for c, value in ((len(METRICS) + 1, row.d_s), (len(METRICS) + 2, row.n_d)):
             if value is not None:
-                summary.write_number(r, c, value, pct)
+                summary.write(r, c, value, pct)
     summary.set_column(0, 0, 26)
     for index, row in enumerate(rows):
         title = _("Desa") if row is report.total else (row.name or _("Tanpa posyandu"))
-        # Excel refuses []:*?/\ in sheet names and more than 31 characters.
-        sheet = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", "-", f"{index + 1} {title}")[:31])
+        # add_sheet makes the name valid: Excel refuses []:*?/\ and more than 31 characters.
+        sheet = book.add_sheet(f"{index + 1} {title}")
         sheet.write(
             0,
             0,
@@ -251,7 +246,7 @@ def monthly_xlsx_bytes(report: reports.MonthlyReport) -> bytes:
         )
         sheet.write(1, 0, "", bold)
         for b, (band, _lo, _hi) in enumerate(BANDS):
-            sheet.merge_range(1, 1 + 2 * b, 1, 2 + 2 * b, _("%(band)s bulan") % {"band": band}, bold)
+            sheet.merge(1, 1 + 2 * b, 1, 2 + 2 * b, _("%(band)s bulan") % {"band": band}, bold)
             sheet.write_row(2, 1 + 2 * b, ["L", "P"], bold)
         total_col = 1 + 2 * len(BANDS)
         sheet.write_row(2, total_col, ["L", "P", "Jumlah"], bold)
@@ -259,8 +254,7 @@ def monthly_xlsx_bytes(report: reports.MonthlyReport) -> bytes:
             sheet.write(r, 0, str(line["metric"]), bold)
             sheet.write_row(r, 1, list(line["cells"]))  # type: ignore[call-overload]
             sheet.write_row(r, total_col, [line["male"], line["female"], line["total"]])
-    book.close()
-    return out.getvalue()
+    return book.close()
 
 
 @require("health.aggregates")

@@ -73,7 +73,8 @@ def test_monthly_xlsx_has_the_summary_and_breakdown(client, operator_a, measured
     assert summary[3][0] == "Posyandu Melati"
     assert summary[3][3] == 3  # D
     assert summary[-1][0] == "Jumlah desa"
-    assert len(book.sheet_names) == 3  # summary, the posyandu, the village
+    # summary, the posyandu, the village, the export's notes
+    assert book.sheet_names == ["Rekap posyandu", "1 Posyandu Melati", "2 Desa", "Keterangan"]
 
 
 def test_stunting_page_shows_the_tile_map_per_dusun(client, operator_a, measured):
@@ -148,7 +149,8 @@ def test_xlsx_survives_a_posyandu_name_excel_refuses_for_a_sheet(client, operato
     response = get(client, operator_a, "health:report_monthly_xlsx", bulan="2026-04")
 
     names = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).sheet_names
-    assert len(names) == 4
+    assert len(names) == 5
+    assert names[-1] == "Keterangan"
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
 
 
