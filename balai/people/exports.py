@@ -1,8 +1,9 @@
 """Write a village's residents in OpenSID's import format, so the file goes back in unchanged.
 
 Codes are written as numeric ids, dates as `dd-mm-yyyy` text and every other value as a
-string cell (`write_string`), so a value such as "=HYPERLINK(...)" can never turn into a
-formula in the operator's spreadsheet program.
+string cell (through `core.xlsx`), so a value such as "=HYPERLINK(...)" can never turn into
+a formula in the operator's spreadsheet program. The export's notes are a sheet after
+"Data Penduduk", which the import does not read.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import random
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-import xlsxwriter
+from django.utils.translation import gettext as _
 
+from balai.core import xlsx
 from balai.core.audit import audit_record
 from balai.people import codes, opensid
 from balai.people.models import Resident
@@ -38,7 +40,9 @@ def _lookups() -> list[str]:
     return [_SOURCES.get(key, key) for key in opensid.COLUMN_KEYS.values()]
 
 
-def _write_rows(path: str | os.PathLike[str], rows: Iterable[tuple[Any, ...]]) -> int:
+def _write_rows(
+    path: str | os.PathLike[str], rows: Iterable[tuple[Any, ...]], *, village: Village | None = None
+) -> int:
     kinds = []
     for column, key in opensid.COLUMN_KEYS.items():
         if column in codes.COLUMN_TABLES:
@@ -47,27 +51,26 @@ def _write_rows(path: str | os.PathLike[str], rows: Iterable[tuple[Any, ...]]) -
             kinds.append("d")
         else:
             kinds.append("s")
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
-    try:
-        sheet = book.add_worksheet(opensid.SHEET_NAME)
-        bold = book.add_format({"bold": True})
-        for c, header in enumerate(opensid.HEADERS):
-            sheet.write_string(0, c, header, bold)
-        write_string, write_number = sheet.write_string, sheet.write_number
-        count = 0
+    title = _("Penduduk desa, format impor OpenSID (lembar %(sheet)s)") % {"sheet": opensid.SHEET_NAME}
+    filters = [(_("Penduduk"), _("semua status (hidup, mati, pindah, hilang, pergi)"))]
+    count = 0
+    with xlsx.Workbook(
+        title=title, village=village, filters=filters, path=path, constant_memory=True
+    ) as book:
+        sheet = book.add_sheet(opensid.SHEET_NAME)
+        sheet.write_row(0, 0, opensid.HEADERS, book.style(bold=True))
+        write = sheet.write
         for r, values in enumerate(rows, start=1):
             for c, (kind, value) in enumerate(zip(kinds, values, strict=True)):
                 if value is None or value == "":
                     continue
                 if kind == "n":
-                    write_number(r, c, value)
+                    write(r, c, value)
                 elif kind == "d":
-                    write_string(r, c, value.strftime("%d-%m-%Y"))
+                    write(r, c, value.strftime("%d-%m-%Y"))
                 else:
-                    write_string(r, c, str(value))
+                    write(r, c, str(value))
             count = r
-    finally:
-        book.close()
     return count
 
 
@@ -82,7 +85,7 @@ def export_residents(*, village: Village, path: str | os.PathLike[str], actor: U
         .values_list(*_lookups())
         .iterator(chunk_size=5000)
     )
-    count = _write_rows(path, rows)
+    count = _write_rows(path, rows, village=village)
     audit_record(
         actor=actor,
         village=village,

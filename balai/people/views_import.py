@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from balai.accounts.decorators import require
+from balai.core import xlsx
 from balai.people import imports
 from balai.people.exports import export_residents
 from balai.people.models import ImportJob
@@ -178,5 +179,5 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
         handle,
         as_attachment=True,
         filename=f"penduduk-{village.code_digits}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=xlsx.CONTENT_TYPE,
     )

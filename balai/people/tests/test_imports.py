@@ -344,7 +344,7 @@ def test_export_writes_codes_as_ids_dates_as_text_and_no_formulas(village_a, tmp
 
     # then
     book = python_calamine.CalamineWorkbook.from_path(str(path))
-    assert book.sheet_names == ["Data Penduduk"]
+    assert book.sheet_names == ["Data Penduduk", "Keterangan"]  # the notes come after the data
     header, row = book.get_sheet_by_name("Data Penduduk").to_python()
     values = dict(zip(header, row, strict=True))
     assert values["tanggallahir"] == "14-03-1985"
