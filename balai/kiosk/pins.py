@@ -25,9 +25,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from django.conf import settings
 
+from balai.core.digits import ascii_digits
+
 PIN_LENGTH = 6
-PIN_RE = re.compile(r"^\d{6}$")
-NIK_RE = re.compile(r"^\d{16}$")
+# ASCII digits only (`\d` also matches Arabic-Indic and other digits): input goes through
+# core.digits.ascii_digits first.
+PIN_RE = re.compile(r"^[0-9]{6}$")
+NIK_RE = re.compile(r"^[0-9]{16}$")
 
 
 def _dev_pepper() -> bytes:
@@ -109,6 +113,7 @@ def _peppered(pin: str, pepper: bytes | None = None) -> str:
 
 def hash_pin(pin: str) -> str:
     """`<pepper id>:<argon2id hash>` under the current pepper."""
+    pin = ascii_digits(pin)
     pepper = _pepper()
     return f"{pepper_id(pepper)}:{hasher().hash(_peppered(pin, pepper))}"
 
@@ -130,6 +135,7 @@ def check_pin(stored: str, pin: str) -> tuple[bool, str]:
     tagged with its pepper id (no second argon2 run)."""
     if not stored:
         return False, ""
+    pin = ascii_digits(pin)
     pid = stored_pepper_id(stored)
     encoded = _argon2_part(stored)
     # A hash naming its pepper is checked once, under that pepper; an unnamed (pre-rotation)
@@ -191,6 +197,7 @@ def pin_problem(pin: str, *, nik: str = "", birth_date: dt.date | None = None) -
     """Why this PIN may not be used, in Indonesian; empty if it may."""
     from django.utils.translation import gettext as _
 
+    pin = ascii_digits(pin)
     if not PIN_RE.match(pin):
         return _("PIN harus 6 angka.")
     if len(set(pin)) == 1:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.core.audit import audit_record
+from balai.core.digits import ascii_digits, only_digits
 from balai.core.errors import ApplicationError
 from balai.kiosk import pins
 from balai.kiosk.device import credential_digest
@@ -53,7 +54,7 @@ def _new_enrol_code() -> str:
 
 
 def _clean_code(code: str) -> str:
-    return "".join(c for c in code if c.isdigit())
+    return only_digits(code)
 
 
 # --- Devices --------------------------------------------------------------------------------
@@ -343,6 +344,7 @@ def sign_in(*, device: KioskDevice, pin: str, nik: str = "", card_uid: str = "")
     """
     from balai.kiosk.selectors import resident_for_sign_in
 
+    nik, pin = ascii_digits(nik), ascii_digits(pin)
     now = timezone.now()
     refusal = _device_refusal(device, now)
     if refusal is not None:
@@ -428,6 +430,7 @@ def sign_in(*, device: KioskDevice, pin: str, nik: str = "", card_uid: str = "")
 @transaction.atomic
 def pin_change(*, resident: Resident, device: KioskDevice, current: str, new: str) -> None:
     """The resident replaces their PIN (required after the operator's first PIN)."""
+    current, new = ascii_digits(current), ascii_digits(new)
     cred = _credential_for_update(resident)
     if not pins.verify_pin(cred.pin_hash, current):
         raise ApplicationError(_("PIN lama salah."))

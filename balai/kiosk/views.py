@@ -15,6 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from balai.core.digits import only_digits
 from balai.core.errors import ApplicationError
 from balai.kiosk import home as home_data
 from balai.kiosk import pins, services
@@ -97,7 +98,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 result = services.sign_in(device=_device(request), card_uid=uid, pin=pin)
                 error, wait = result.message, result.wait_seconds
         else:
-            nik = "".join(c for c in request.POST.get("nik", "") if c.isdigit())
+            nik = only_digits(request.POST.get("nik", ""))
             result = services.sign_in(device=_device(request), nik=nik, pin=pin)
             error, wait = result.message, result.wait_seconds
         if not error and result.resident is not None:

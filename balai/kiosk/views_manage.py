@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from balai.accounts.decorators import require
 from balai.core.audit import audit_record
+from balai.core.digits import only_digits
 from balai.core.errors import ApplicationError
 from balai.core.masking import mask_number
 from balai.kiosk import selectors, services
@@ -164,7 +165,7 @@ def device_action(request: HttpRequest, public_id: str, action: str) -> HttpResp
 @require_POST
 def resident_find(request: HttpRequest) -> HttpResponse:
     """Find a resident of the village by NIK (POSTed: never in a URL) to manage kiosk access."""
-    nik = "".join(c for c in request.POST.get("kiosk_nik", "") if c.isdigit())
+    nik = only_digits(request.POST.get("kiosk_nik", ""))
     public_id = selectors.resident_public_id_by_nik(village=_village(request), nik=nik) if nik else None
     if public_id is None:
         context = _manage_context(request, DeviceForm())
