@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from balai.core.digits import ascii_digits
 from balai.people import codes
 from balai.people.models import Family, LifeEvent, Resident
 from balai.people.selectors import ResidentFilters, family_qs
@@ -65,10 +66,10 @@ class NumberField(forms.CharField):
     """NIK / KK number as typed: spaces, dots and dashes dropped, anything else refused."""
 
     def to_python(self, value: Any) -> str:
-        text = super().to_python(value) or ""
+        text = ascii_digits(super().to_python(value) or "")
         for ch in " .-\u00a0\u200b":
             text = text.replace(ch, "")
-        if text and not text.isdigit():
+        if text and not (text.isascii() and text.isdigit()):
             raise ValidationError(_("Hanya boleh berisi angka."), code="digits")
         return text
 

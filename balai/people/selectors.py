@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from rapidfuzz import fuzz
 
+from balai.core.digits import only_digits
 from balai.core.models import AuditEvent
 from balai.people import codes
 from balai.people.models import DuplicateDecision, Family, LifeEvent, Resident, normalize_name
@@ -66,7 +67,7 @@ def resident_filter(
         qs = qs.filter(status=filters.status)
     q = filters.q.strip()
     if q:
-        digits = "".join(ch for ch in q if ch.isdigit())
+        digits = only_digits(q)
         if digits and len(digits) == len(q.replace(" ", "")):
             # A number: NIK or KK, exact when complete, prefix otherwise.
             if len(digits) == 16:
@@ -319,7 +320,7 @@ def family_page(
     qs = family_qs(village=village).filter(is_active=True)
     q = q.strip()
     if q:
-        digits = "".join(ch for ch in q if ch.isdigit())
+        digits = only_digits(q)
         if digits and len(digits) == len(q.replace(" ", "")):
             qs = qs.filter(kk_number__startswith=digits)
         else:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from balai.core.digits import only_digits
 from balai.regions.selectors import nik_region_prefixes
 
 
@@ -26,10 +27,11 @@ class NumberCheck:
 
 
 def clean_number(value: object) -> str:
-    """Strip everything but digits (Dukcapil exports carry invisible characters)."""
+    """The number's ASCII digits: digits of other scripts turned into ASCII, everything
+    else dropped (Dukcapil exports carry invisible characters)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return "".join(ch for ch in str(value or "") if ch.isdigit())
+    return only_digits(value or "")
 
 
 def is_temporary(number: str) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from balai.core.audit import audit_source
+from balai.core.digits import only_digits
 from balai.people.imports import ImportResult, import_residents, write_errors_csv
 from balai.regions.models import Village
 from balai.regions.selectors import village_list
@@ -17,7 +18,7 @@ SHOWN_ERRORS = 50
 
 def village_by_code(code: str) -> Village:
     """`33.25.01.2007` or `3325012007`; usage error (exit 2) when it is not an active village."""
-    digits = "".join(ch for ch in code if ch.isdigit())
+    digits = only_digits(code)
     dotted = f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}" if len(digits) == 10 else code
     village = village_list().filter(code=dotted).first()
     if village is None:
