@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from balai.accounts.models import Role
 from balai.core.audit import audit_record, audit_source
+from balai.core.digits import ascii_digits
 from balai.core.errors import ApplicationError
 from balai.core.masking import mask_name
 from balai.letters import logos, numbering, tte
@@ -209,6 +210,8 @@ def _amount(value: str, *, money: bool) -> str | None:
 
 def _field_error(f: Field, value: str, today: dt.date) -> tuple[str, str]:
     """The cleaned value, and an error message naming the field ("" when fine)."""
+    if f.kind in ("nik", "number", "money", "year"):
+        value = ascii_digits(value)
     if f.choices and value not in {c for c, _label in f.choices}:
         names = ", ".join(label for _c, label in f.choices)
         return value, f"{f.label}: pilih salah satu dari {names}."

@@ -274,6 +274,7 @@ def test_nobody_signs_in_the_name_of_an_official_without_an_account(
         ("1500000", "1500000"),
         ("1,500,000", "1500000"),
         ("Rp1.500.000", "1500000"),
+        ("１０００", "1000"),  # full-width digits are digits (issue 16: any script, as ASCII)
     ],
 )
 def test_amounts_are_read_as_people_write_them(written, stored):
@@ -285,7 +286,7 @@ def test_amounts_are_read_as_people_write_them(written, stored):
     assert cleaned["penghasilan"] == stored
 
 
-@pytest.mark.parametrize("written", ["1.500.000,50", "²", "satu juta", "1.50.000", "１０００"])
+@pytest.mark.parametrize("written", ["1.500.000,50", "²", "satu juta", "1.50.000"])
 def test_bad_amounts_are_refused_naming_the_field(written):
     from balai.letters.types import get_type
 
