@@ -18,6 +18,7 @@ from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, create_model
 from pydantic_core import PydanticCustomError
 
+from balai.core.digits import ascii_digits
 from balai.core.masking import mask_number
 from balai.people import codes
 from balai.people.models import Family, LifeEvent, Resident
@@ -41,7 +42,9 @@ Text255 = Annotated[str, StringConstraints(max_length=255), AfterValidator(_clea
 
 
 def _digits(value: str) -> str:
-    # isascii: "²" and "٣" are digits to str.isdigit() but not to the NIK checks.
+    # Digits of other scripts ("٣") become ASCII; what is a digit only to str.isdigit()
+    # ("²") is refused.
+    value = ascii_digits(value)
     if value and not (value.isascii() and value.isdigit()):
         raise PydanticCustomError("digits", "Hanya angka 0–9.")
     return value
