@@ -14,6 +14,7 @@ from balai.aid.models import Candidate, Programme, ProgrammeExclusion, Recipient
 from balai.aid.rules import FIELDS, OPERATOR_WORDS, Kind
 from balai.aid.services import PROGRAMME_FIELDS, SURVEY_FIELDS, Attendee
 from balai.core import spreadsheets
+from balai.core.digits import ascii_digits
 from balai.people.models import Family
 from balai.people.selectors import family_qs
 from balai.regions.models import Village
@@ -179,7 +180,7 @@ class FamilyPickForm(forms.Form):
         self.family: Family | None = None
 
     def clean_kk_number(self) -> str:
-        kk = self.cleaned_data["kk_number"].strip()
+        kk = ascii_digits(self.cleaned_data["kk_number"]).strip()
         self.family = family_by_kk(self.village, kk)
         if self.family is None:
             raise ValidationError(_("Nomor KK tidak ditemukan di desa ini."))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.core.audit import audit_record
+from balai.core.digits import ascii_digits
 from balai.core.errors import ApplicationError
 from balai.core.ids import ALPHABET
 from balai.desk.models import (
@@ -447,7 +448,7 @@ def guest_sign(
     submit_key: str = "",
     now: dt.datetime | None = None,
 ) -> tuple[GuestEntry, bool]:
-    phone = "".join(c for c in str(data.get("phone") or "") if c.isdigit() or c == "+")
+    phone = "".join(c for c in ascii_digits(str(data.get("phone") or "")) if "0" <= c <= "9" or c == "+")
     if phone and not 8 <= len(phone.lstrip("+")) <= 15:
         raise ValidationError({"phone": _("Nomor telepon 8–15 angka.")})
     values = {

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from balai.core.digits import DigitsField
 from balai.education import rules
 from balai.education.models import Enrolment, FollowUp, Level, Scholarship, School, npsn_validator
 from balai.education.selectors import ChildFilters
@@ -14,7 +15,7 @@ from balai.regions.models import Dusun, Village
 
 class SchoolForm(forms.Form):
     name = forms.CharField(label=_("Nama sekolah"), max_length=150)
-    npsn = forms.CharField(
+    npsn = DigitsField(
         label=_("NPSN"),
         max_length=8,
         min_length=1,

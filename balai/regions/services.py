@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from balai.core.audit import audit_record
+from balai.core.digits import ascii_digits
 from balai.regions.models import Dusun, Region, Rt, Village
 from balai.regions.selectors import DATA_DIR, _read_codes, deployment_regency_code, region_names
 
@@ -187,7 +188,10 @@ def village_profile_update(
         if len(value) > limit:
             errors[name] = _("Paling banyak %(n)d karakter.") % {"n": limit}
         cleaned[name] = value
-    if cleaned.get("postal_code") and not re.fullmatch(r"\d{5}", cleaned["postal_code"]):
+    for name in ("postal_code", "phone"):
+        if cleaned.get(name):
+            cleaned[name] = ascii_digits(cleaned[name])
+    if cleaned.get("postal_code") and not re.fullmatch(r"[0-9]{5}", cleaned["postal_code"]):
         errors["postal_code"] = _("Kode pos harus 5 angka.")
     if cleaned.get("phone") and not re.fullmatch(r"[0-9+()\- ]{5,32}", cleaned["phone"]):
         errors["phone"] = _("Nomor telepon hanya boleh berisi angka, spasi, +, - dan tanda kurung.")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from balai.core.audit import audit_record
+from balai.core.digits import ascii_digits
 from balai.regions.models import Village
 from balai.staff.models import Official
 
@@ -53,8 +54,8 @@ def _clean(data: dict[str, Any], current: Official | None, village: Village) -> 
     if not out["position"]:
         errors["position"] = _("Jabatan wajib diisi.")
     # A PNS NIP is 18 digits; people often type it grouped with spaces (8 6 1 3).
-    nip = "".join(str(get("nip", "") or "").split())
-    if nip and not (nip.isdigit() and len(nip) == 18):
+    nip = ascii_digits("".join(str(get("nip", "") or "").split()))
+    if nip and not (nip.isascii() and nip.isdigit() and len(nip) == 18):
         errors["nip"] = _("NIP harus 18 angka.")
     out["nip"] = nip
     start, end = get("term_start", None), get("term_end", None)
