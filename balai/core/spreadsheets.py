@@ -52,7 +52,7 @@ from xml.etree import ElementTree
 
 @dataclasses.dataclass(frozen=True)
 class Limits:
-    rows: int = 200_000  # highest row number of a sheet
+    rows: int = 200_000  # rows of data, below one header row
     columns: int = 100  # highest column of a sheet (100 = CV)
     cells: int = 10_000_000  # rows x columns of a sheet's used range: what a reader allocates
     shared_strings: int = 2_000_000
@@ -121,7 +121,8 @@ def _messages() -> dict[str, str]:
         "shared_strings": _(
             "Berkas berisi %(n)s teks bersama (shared strings); paling banyak %(max)s. Berkas ditolak."
         ),
-        "rows": _("%(where)s berisi baris ke-%(n)s; paling banyak %(max)s baris.") + fix,
+        "rows": _("%(where)s berisi baris ke-%(n)s; paling banyak %(max)s baris data di bawah baris judul.")
+        + fix,
         "columns": _("%(where)s berisi kolom %(letter)s (kolom ke-%(n)s); paling banyak %(max)s kolom.")
         + fix,
         "cells": _(
@@ -452,7 +453,7 @@ class _SheetScan:
             raise refusal(
                 "columns", name, where=where, letter=column_letter(columns - 1), n=columns, max=limit.columns
             )
-        if rows > limit.rows:
+        if rows > limit.rows + 1:
             raise refusal("rows", name, where=where, n=rows, max=limit.rows)
         if rows * columns > limit.cells:
             raise refusal(
@@ -657,7 +658,7 @@ class Rows:
             "max_rows": max_rows,
             "memory_bytes": self.limit.memory_bytes,
             "seconds": self.limit.seconds,
-            "rows": self.limit.rows,
+            "rows": self.limit.rows + 1,  # the highest row number: data and a header
             "columns": self.limit.columns,
             "cells": self.limit.cells,
         }
@@ -810,7 +811,7 @@ def _child_xlsx(request: dict[str, Any], out: IO[bytes]) -> None:
         ("cells", height * width, request["cells"]),
     ):
         if value > limit:
-            params = {"n": value, "max": limit}
+            params = {"n": value, "max": limit - 1 if code == "rows" else limit}
             if code == "columns":
                 params["letter"] = column_letter(value - 1)
             if code == "cells":
@@ -871,7 +872,7 @@ def _child_csv(request: dict[str, Any], out: IO[bytes]) -> None:
             rows.append(row)
             width = max(width, len(row))
             if len(rows) > request["rows"]:
-                _send(out, b"E", {"code": "rows", "params": {"n": len(rows), "max": request["rows"]}})
+                _send(out, b"E", {"code": "rows", "params": {"n": len(rows), "max": request["rows"] - 1}})
                 return
             if width > request["columns"]:
                 params = {"n": width, "max": request["columns"], "letter": column_letter(width - 1)}
