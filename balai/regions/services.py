@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageOps
 
 from balai.core.audit import audit_record
 from balai.core.digits import ascii_digits
@@ -100,6 +102,8 @@ def rt_get_or_create(*, village: Village, dusun_name: str, rw: str, rt: str) -> 
 # --- Villages of the deployment (Dispermades) and each village's profile -------------------
 
 LOGO_MAX_BYTES = 1024 * 1024
+# A 1 MB PNG can hold an image of hundreds of megapixels; a logo needs far fewer.
+LOGO_MAX_PIXELS = 5000 * 5000
 # Formats a letterhead renderer can embed; SVG is left out (it can carry scripts).
 LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
 PROFILE_FIELDS = {"address": 255, "postal_code": 5, "phone": 32, "email": 254, "head_name": 120}
@@ -149,24 +153,47 @@ def _clean_text(value: object) -> str:
     return " ".join(str(value or "").split())
 
 
-def _validate_logo(logo: UploadedFile) -> str:
-    """Return the file extension for an acceptable logo; raise ValidationError otherwise."""
+def _reencoded_logo(logo: UploadedFile) -> tuple[bytes, str]:
+    """The logo drawn again into a new file, and its extension; ValidationError otherwise.
+
+    Only the pixels are kept: a photo's EXIF (GPS position, camera), text chunks and
+    colour profiles are not copied. JPEG stays JPEG; PNG, GIF and WebP become PNG (the
+    first frame of an animation), transparency kept.
+    """
+    not_an_image = ValidationError({"logo": _("Logo harus berupa berkas gambar (PNG, JPEG, GIF atau WebP).")})
     if logo.size is not None and logo.size > LOGO_MAX_BYTES:
         raise ValidationError(
             {"logo": _("Logo paling besar 1 MB (berkas ini %(kb)d KB).") % {"kb": logo.size // 1024}}
         )
     try:
         logo.seek(0)
-        with Image.open(logo) as image:
-            image.verify()
-            fmt = image.format or ""
+        data = logo.read(LOGO_MAX_BYTES + 1)
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+            fmt = probe.format or ""
+            width, height = probe.size
+        if fmt not in LOGO_FORMATS:
+            raise not_an_image
+        if width * height > LOGO_MAX_PIXELS:
+            raise ValidationError(
+                {"logo": _("Logo terlalu besar ukurannya (paling banyak 5000 × 5000 piksel).")}
+            )
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image) or image
+            out = io.BytesIO()
+            if fmt == "JPEG":
+                upright.convert("RGB").save(out, format="JPEG", quality=92)
+                return out.getvalue(), "jpg"
+            has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+            upright.convert("RGBA" if has_alpha else "RGB").save(out, format="PNG", optimize=True)
+            return out.getvalue(), "png"
+    except ValidationError:
+        raise
     except Exception:  # Pillow raises many kinds of errors for a damaged or foreign file
-        raise ValidationError({"logo": _("Logo harus berupa berkas gambar (PNG, JPEG, GIF atau WebP).")})
+        raise not_an_image
     finally:
         logo.seek(0)
-    if fmt not in LOGO_FORMATS:
-        raise ValidationError({"logo": _("Logo harus berupa berkas gambar (PNG, JPEG, GIF atau WebP).")})
-    return LOGO_FORMATS[fmt]
 
 
 @transaction.atomic
@@ -201,10 +228,10 @@ def village_profile_update(
             validate_email(cleaned["email"])
         except ValidationError:
             errors["email"] = _("Alamat email tidak valid.")
-    extension = ""
+    extension, logo_data = "", b""
     if logo is not None:
         try:
-            extension = _validate_logo(logo)
+            logo_data, extension = _reencoded_logo(logo)
         except ValidationError as exc:
             errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if errors:
@@ -217,7 +244,7 @@ def village_profile_update(
             setattr(village, name, value)
     old_logo = village.logo.name if village.logo else ""
     if logo is not None:
-        village.logo.save(f"{village.code_digits}.{extension}", logo, save=False)
+        village.logo.save(f"{village.code_digits}.{extension}", ContentFile(logo_data), save=False)
         changes["logo"] = [old_logo, village.logo.name]
     elif remove_logo and old_logo:
         village.logo = ""  # type: ignore[assignment]

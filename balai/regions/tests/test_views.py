@@ -131,3 +131,45 @@ def test_operator_renames_rt(client_a, village_a):
     assert response.status_code == 302
     unit.refresh_from_db()
     assert (unit.rw, unit.rt, unit.head_name) == ("007", "008", "PAK RT")
+
+
+def _with_gps(fmt: str) -> bytes:
+    """An image carrying EXIF with a GPS position (and a comment) as phone cameras write it."""
+    from PIL import PngImagePlugin
+
+    exif = Image.Exif()
+    exif[0x010F] = "KameraHP"  # Make
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "S", 2: (6.0, 55.0, 12.5), 3: "E", 4: (109.0, 52.0, 30.0)})
+    buffer = io.BytesIO()
+    image = Image.new("RGB", (40, 40), (0, 90, 0))
+    if fmt == "PNG":
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Comment", "rumah kepala desa")
+        image.save(buffer, format="PNG", exif=exif, pnginfo=info)
+    else:
+        image.save(buffer, format=fmt, exif=exif)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("JPEG", "logo.jpg"), ("PNG", "logo.png"), ("WEBP", "logo.webp")])
+def test_logo_is_stored_re_encoded_without_its_metadata(client_a, village_a, fmt, name):
+    # given: a logo whose EXIF says where the photo was taken
+    data = _with_gps(fmt)
+    assert Image.open(io.BytesIO(data)).getexif().get_ifd(0x8825)
+
+    # when
+    response = client_a.post(
+        EDIT, {"logo": SimpleUploadedFile(name, data, content_type="image/" + fmt.lower())}
+    )
+
+    # then: the stored file is a fresh image with no EXIF, GPS or text chunks left
+    assert response.status_code == 302
+    village_a.refresh_from_db()
+    stored = village_a.logo.read()
+    image = Image.open(io.BytesIO(stored))
+    assert not image.getexif()
+    assert "exif" not in image.info
+    assert "Comment" not in image.info
+    assert b"KameraHP" not in stored
+    assert image.size == (40, 40)
