@@ -35,4 +35,4 @@ class DigitsField(forms.CharField):
     the field's validators run."""
 
     def to_python(self, value: Any) -> str:
-        return ascii_digits(super().to_python(value))
+        return ascii_digits(super().to_python(value) or "")
