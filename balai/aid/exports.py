@@ -236,18 +236,15 @@ def cycle_xlsx(cycle: DistributionCycle, lines: Sequence[EntitlementLine], summa
         ],
     )
     sheet = book.add_sheet("Penyaluran")
-    bold = book.style(bold=True, border=1, bg_color="#EEEEEE", text_wrap=True)
-    cell = book.style(border=1, valign="top", text_wrap=True)
-    money = book.style(border=1, valign="top", num_format="#,##0")
-    sheet.write(0, 0, title, book.style(bold=True, font_size=13))
+    styles = book.table_styles()
+    bold, cell, money = styles.head, styles.cell, styles.money
+    sheet.write(0, 0, title, styles.title)
     sheet.write(
         1,
         0,
         f"Masa manfaat {_day(cycle.covers_start)} s.d. {_day(cycle.covers_end)}; status {cycle.get_status_display()}",
     )
-    for c, (label, width) in enumerate(CYCLE_HEADERS):
-        sheet.set_column(c, c, width)
-        sheet.write(3, c, label, bold)
+    sheet.write_header(3, CYCLE_HEADERS, bold)
     r = 3
     for r, line in enumerate(lines, start=4):
         sheet.write(r, 0, r - 3, cell)

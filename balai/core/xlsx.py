@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import xlsxwriter
 from django.utils import timezone
@@ -55,6 +55,14 @@ class Style:
 
     def __init__(self, props: dict[str, Any]) -> None:
         self.props = tuple(sorted(props.items()))
+
+
+class TableStyles(NamedTuple):
+    title: Style
+    head: Style
+    cell: Style
+    date: Style
+    money: Style
 
 
 class Workbook:
@@ -108,6 +116,17 @@ class Workbook:
         made = self._book.add_format(props) if props else None
         self._formats[key] = made
         return made
+
+    def table_styles(self) -> TableStyles:
+        """The register look of the village office's lists: a large bold title, grey bold
+        column heads and bordered, top-aligned cells."""
+        return TableStyles(
+            title=self.style(bold=True, font_size=13),
+            head=self.style(bold=True, border=1, bg_color="#EEEEEE", text_wrap=True),
+            cell=self.style(border=1, valign="top", text_wrap=True),
+            date=self.style(border=1, valign="top", num_format=DATE_FORMAT),
+            money=self.style(border=1, valign="top", num_format="#,##0"),
+        )
 
     def add_sheet(self, name: str) -> Sheet:
         """A sheet; the name is made valid for Excel (no []:*?/\\, at most 31 characters,
@@ -213,6 +232,14 @@ class Sheet:
     ) -> None:
         self._ws.merge_range(first_row, first_col, last_row, last_col, "", self._book.format(style))
         self.write(first_row, first_col, value, style)
+
+    def write_header(
+        self, row: int, columns: Sequence[tuple[str, float]], style: Style | None = None
+    ) -> None:
+        """Column heads from column A, each with its width: (label, width) pairs."""
+        for col, (label, width) in enumerate(columns):
+            self.set_column(col, col, width)
+            self.write(row, col, label, style)
 
     def set_column(self, first: int, last: int, width: float) -> None:
         self._ws.set_column(first, last, width)

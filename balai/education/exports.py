@@ -40,14 +40,11 @@ def follow_up_xlsx(
 ) -> bytes:
     book = xlsx.Workbook(title=title, village=village, filters=filters)
     sheet = book.add_sheet("Tindak lanjut")
-    bold = book.style(bold=True, border=1, bg_color="#EEEEEE", text_wrap=True)
-    cell = book.style(border=1, valign="top", text_wrap=True)
-    date = book.style(border=1, valign="top", num_format="dd-mm-yyyy")
-    sheet.write(0, 0, title, book.style(bold=True, font_size=13))
+    styles = book.table_styles()
+    cell, date = styles.cell, styles.date
+    sheet.write(0, 0, title, styles.title)
     sheet.write(1, 0, f"Umur dihitung pada {day:%d-%m-%Y}")
-    for col, (label, width) in enumerate(COLUMNS):
-        sheet.set_column(col, col, width)
-        sheet.write(3, col, label, bold)
+    sheet.write_header(3, COLUMNS, styles.head)
     for n, c in enumerate(children, start=1):
         row = n + 3
         why = "; ".join([c.reason_label, *c.risk_labels]) if c.reason_label else "; ".join(c.risk_labels)

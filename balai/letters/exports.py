@@ -41,18 +41,30 @@ def register_filters(
     return shown
 
 
+def _register_book(
+    *,
+    title: str,
+    village: Village | None,
+    filters: xlsx.Filters,
+    sheet_name: str,
+    columns: tuple[tuple[str, int], ...],
+) -> tuple[xlsx.Workbook, xlsx.Sheet, xlsx.TableStyles]:
+    """A register's workbook: its title on top, the column heads on row 3."""
+    book = xlsx.Workbook(title=title, village=village, filters=filters)
+    sheet = book.add_sheet(sheet_name)
+    styles = book.table_styles()
+    sheet.write(0, 0, title, styles.title)
+    sheet.write_header(2, columns, styles.head)
+    return book, sheet, styles
+
+
 def register_xlsx(
     letters: Iterable[Letter], *, title: str, village: Village | None = None, filters: xlsx.Filters = ()
 ) -> bytes:
-    book = xlsx.Workbook(title=title, village=village, filters=filters)
-    sheet = book.add_sheet("Agenda surat keluar")
-    bold = book.style(bold=True, border=1, bg_color="#EEEEEE", text_wrap=True)
-    cell = book.style(border=1, valign="top", text_wrap=True)
-    day = book.style(border=1, valign="top", num_format="dd-mm-yyyy")
-    sheet.write(0, 0, title, book.style(bold=True, font_size=13))
-    for col, (label, width) in enumerate(COLUMNS):
-        sheet.set_column(col, col, width)
-        sheet.write(2, col, label, bold)
+    book, sheet, styles = _register_book(
+        title=title, village=village, filters=filters, sheet_name="Agenda surat keluar", columns=COLUMNS
+    )
+    cell, day = styles.cell, styles.date
     row = 2
     for row, letter in enumerate(letters, start=3):
         keterangan = letter.get_state_display()
@@ -96,15 +108,14 @@ def disposition_text(incoming: IncomingLetter) -> str:
 def incoming_xlsx(
     rows: Iterable[IncomingLetter], *, title: str, village: Village | None = None, filters: xlsx.Filters = ()
 ) -> bytes:
-    book = xlsx.Workbook(title=title, village=village, filters=filters)
-    sheet = book.add_sheet("Agenda surat masuk")
-    bold = book.style(bold=True, border=1, bg_color="#EEEEEE", text_wrap=True)
-    cell = book.style(border=1, valign="top", text_wrap=True)
-    day = book.style(border=1, valign="top", num_format="dd-mm-yyyy")
-    sheet.write(0, 0, title, book.style(bold=True, font_size=13))
-    for col, (label, width) in enumerate(INCOMING_COLUMNS):
-        sheet.set_column(col, col, width)
-        sheet.write(2, col, label, bold)
+    book, sheet, styles = _register_book(
+        title=title,
+        village=village,
+        filters=filters,
+        sheet_name="Agenda surat masuk",
+        columns=INCOMING_COLUMNS,
+    )
+    cell, day = styles.cell, styles.date
     for row, incoming in enumerate(rows, start=3):
         sheet.write(row, 0, f"{incoming.agenda_number}/{incoming.year}", cell)
         sheet.write(row, 1, incoming.received_on, day)
