@@ -3,7 +3,8 @@
 A 1.9 KB xlsx with a value at A1 and one at XFD1048576 made the aid recipient import, the
 DTSEN decile import and the resident import ask for 512 GB and abort the process; the web
 worker died with every request it held, and the resident import's job left its upload on
-disk. Each attack below goes through the real entry point and must be refused with a
+disk (balai/people/tests/test_import_views.py checks that a dead job's upload is removed).
+Each attack below goes through the real entry point and must be refused with a
 message naming the limit, without the test process (which is the worker here: the web
 views and, with BALAI_TASKS_INLINE, the import job run in it) growing.
 """
@@ -138,38 +139,6 @@ def test_resident_import_command_refuses(village_a, tmp_path, capsys, attack):
     _assert_refused(json.dumps(summary, ensure_ascii=False), attack)
     assert not Resident.objects.exists()
     _assert_small_growth(before)
-
-
-def test_dead_job_process_leaves_no_upload(client_a, village_a, operator_a, settings):
-    # given: a job "running" in a process of this host that no longer exists, its upload on disk
-    import socket
-    import subprocess
-    import sys
-
-    upload = Path(settings.MEDIA_ROOT) / "imports" / "mati.xlsx"
-    upload.parent.mkdir(parents=True, exist_ok=True)
-    upload.write_bytes(_file("corner-cells"))
-    gone = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
-    )
-    job = ImportJob.objects.create(
-        village=village_a,
-        created_by=operator_a,
-        file_name="mati.xlsx",
-        file_path="imports/mati.xlsx",
-        state=ImportJob.State.RUNNING,
-        worker_host=socket.gethostname(),
-        worker_pid=int(gone.stdout),
-    )
-
-    # when
-    response = client_a.get(reverse("people:import_status", kwargs={"public_id": job.public_id}))
-
-    # then
-    job.refresh_from_db()
-    assert job.state == ImportJob.State.FAILED
-    assert "berhenti sebelum selesai" in response.content.decode()
-    assert not upload.exists()
 
 
 def test_job_that_runs_out_of_memory_fails_with_a_message_and_keeps_no_upload(

@@ -214,12 +214,17 @@ def _running_job(village, operator, **kw):
     )
 
 
-def test_job_whose_process_died_is_reported_failed(client_a, village_a, operator_a):
-    # given: a job "running" in a process of this host that no longer exists
+def test_job_whose_process_died_is_reported_failed_and_its_upload_removed(
+    client_a, village_a, operator_a, settings
+):
+    # given: a job "running" in a process of this host that no longer exists, its upload on disk
     import socket
     import subprocess
     import sys
 
+    upload = settings.MEDIA_ROOT / "imports" / "mati.xlsx"
+    upload.parent.mkdir(parents=True, exist_ok=True)
+    upload.write_bytes(b"PK")
     gone = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
     )
@@ -232,6 +237,7 @@ def test_job_whose_process_died_is_reported_failed(client_a, village_a, operator
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED
     assert "berhenti sebelum selesai" in response.content.decode()
+    assert not upload.exists()  # a killed process never ran its own clean-up
 
 
 def test_job_whose_process_lives_stays_running(client_a, village_a, operator_a):
