@@ -390,13 +390,13 @@ _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
 
 
 class _SheetScan:
-    """One pass over a worksheet's XML: rows, columns, cells and formulas, checked against the
+    """One pass over a worksheet's XML: its extent and formula cells, checked against the
     limits chunk by chunk, so an oversized sheet is refused at its first chunk.
 
-    The fast path counts tags with bytes.count and finds the highest column with a regex of
-    "a column after the highest so far", recompiled only when that grows. It needs each row
-    and cell tag to begin with its r attribute, as Excel, LibreOffice, openpyxl and
-    xlsxwriter write them; a chunk where the counts disagree is read tag by tag instead.
+    The fast path reads the row numbers with one regex and, in cell tags, looks only for
+    what matters: a tag that does not begin with its r attribute, or a column after the
+    highest so far (a regex recompiled only when that grows). Excel, LibreOffice, openpyxl
+    and xlsxwriter write r first; a chunk where a tag lacks it is read tag by tag instead.
     """
 
     _TAG = re.compile(rb"<(?:\w+:)?(row|c|f)\b([^>]*)>")
