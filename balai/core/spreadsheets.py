@@ -615,6 +615,7 @@ def open_workbook(
     return book
 
 
+_PROJECT_ROOT = Path(__file__).resolve().parents[2]
 _FRAME = struct.Struct(">cI")
 _ROWS_PER_FRAME = 2000
 
@@ -669,6 +670,8 @@ class Rows:
             stderr=subprocess.DEVNULL,
             close_fds=True,
             env=_child_env(),
+            # `-m` finds the balai package from here, however the server was started.
+            cwd=_PROJECT_ROOT,
         )
         self._timer = threading.Timer(self.limit.seconds, self._time_out)
         self._timer.daemon = True
