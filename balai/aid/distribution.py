@@ -29,9 +29,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from balai.accounts.scope import scope_for
 from balai.aid.models import Distribution, DistributionCycle, Entitlement, Programme, Recipient
-from balai.core.audit import audit_record
+from balai.audit.models import AuditEvent
+from balai.audit.services import audit_record
 from balai.core.masking import mask_number
-from balai.core.models import AuditEvent
 from balai.people.models import Resident
 from balai.regions.models import Village
 

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.aid.models import Programme, ProgrammeExclusion, Recipient, RecipientImport, RecipientImportRow
-from balai.core.audit import PendingEvent, audit_record, audit_record_many
+from balai.audit.services import PendingEvent, audit_record, audit_record_many
 from balai.core.masking import mask_number
 from balai.people import codes
 from balai.people.models import Family, Household, Resident

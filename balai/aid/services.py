@@ -31,7 +31,7 @@ from balai.aid.models import (
     WelfareSurvey,
 )
 from balai.aid.rules import RuleSet
-from balai.core.audit import PendingEvent, audit_record, audit_record_many
+from balai.audit.services import PendingEvent, audit_record, audit_record_many
 from balai.core.errors import ApplicationError
 from balai.core.masking import mask_number
 from balai.people.models import Family, Household, Resident

@@ -286,7 +286,7 @@ def build_scale(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any
 
 # Rows that survive emptying a village: accounts, the audit trail (append-only) and the
 # village's officials; their links to residents are cleared instead.
-_CLEAR_KEEP = {"accounts.user", "core.auditevent", "core.auditchain", "staff.official"}
+_CLEAR_KEEP = {"accounts.user", "audit.auditevent", "audit.auditchain", "staff.official"}
 
 
 def _clear_plan() -> tuple[list[Any], list[tuple[Any, str]], list[tuple[Any, str, Any]]]:
@@ -343,7 +343,7 @@ def village_clear(*, village_code: str) -> int:
     """
     from django.db import connection, transaction
 
-    from balai.core.audit import audit_record
+    from balai.audit.services import audit_record
     from balai.people.models import Family, Household, Resident
     from balai.regions.models import Village
 
@@ -397,7 +397,7 @@ def make_import_file(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str
         from balai.people import exports
     except ImportError as exc:
         return {"missing": f"{exc}"}
-    from balai.core.audit import audit_record
+    from balai.audit.services import audit_record
     from balai.core.demo import populate_village
     from balai.regions.models import Village
 

@@ -31,7 +31,7 @@ from faker import Faker
 from rapidfuzz import fuzz
 
 from balai.accounts.models import Role, User
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.core.crest import demo_crest_png
 from balai.core.ids import ALPHABET
 from balai.people import codes

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from balai.core.audit import PendingEvent, audit_record_many
+from balai.audit.services import PendingEvent, audit_record_many
 from balai.letters import numbering
 from balai.letters.models import Disposition, IncomingLetter
 from balai.letters.services import INCOMING_SEQUENCE

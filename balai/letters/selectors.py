@@ -11,8 +11,8 @@ from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from balai.accounts.models import Role, User
+from balai.audit.models import AuditEvent
 from balai.core.masking import mask_name
-from balai.core.models import AuditEvent
 from balai.letters import signing
 from balai.letters.models import (
     TRACKING_ALPHABET,

@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from balai.accounts.models import Role
-from balai.core.audit import audit_record, audit_source
+from balai.audit.services import audit_record, audit_source
 from balai.core.errors import ApplicationError
 from balai.core.masking import mask_name
 from balai.letters import logos, numbering, tte

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
 from balai.letters import selectors, services
 from balai.letters.exports import incoming_xlsx as incoming_xlsx_bytes

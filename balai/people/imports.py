@@ -31,7 +31,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balai.core.audit import audit_record, audit_source, current_source
+from balai.audit.services import audit_record, audit_source, current_source
 from balai.core.ids import ALPHABET
 from balai.core.masking import mask_number
 from balai.people import codes, opensid

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balai.core.audit import PendingEvent, audit_record, audit_record_many
+from balai.audit.services import PendingEvent, audit_record, audit_record_many
 from balai.core.errors import ApplicationError
 from balai.people import codes
 from balai.people.models import DuplicateDecision, Family, Household, LifeEvent, Resident, normalize_name

@@ -12,12 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.regions.models import Dusun, Region, Rt, Village
 from balai.regions.selectors import DATA_DIR, _read_codes, deployment_regency_code, region_names
 
 if TYPE_CHECKING:
-    from balai.accounts.models import User
+    # The user model lives in accounts, a layer above; actors are only handed to the audit trail.
+    from django.contrib.auth.base_user import AbstractBaseUser as User
 
 
 def _level(code: str) -> int:

@@ -17,7 +17,7 @@ from balai.aid.tests.distribution_fixtures import (  # noqa: F401
     signature_png,
     two_recipients,
 )
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 
 C = DistributionCycle.Status
 JAN, MAR = dt.date(2026, 1, 1), dt.date(2026, 3, 31)

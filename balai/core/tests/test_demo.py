@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from balai.accounts.models import User
+from balai.audit.models import AuditEvent
 from balai.core import demo
-from balai.core.models import AuditEvent
 from balai.people import codes
 from balai.people.models import Family, Household, Resident
 from balai.people.selectors import possible_duplicates

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 from balai.desk import selectors, services
 from balai.desk.models import Complaint, GuestEntry, SatisfactionResponse
 from balai.desk.services import new_tracking_number, normalize_tracking

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 from balai.kiosk.models import Announcement, KioskDevice
 from balai.staff.services import official_create
 

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from balai.audit.models import AuditEvent
 from balai.core.masking import mask_number
-from balai.core.models import AuditEvent
 from balai.kiosk.models import CorrectionReport, KioskLetterRequest
 from balai.kiosk.tests.conftest import office_issues
 from balai.letters.models import Letter

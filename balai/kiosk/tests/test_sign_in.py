@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 from balai.kiosk import pins, services
 from balai.kiosk.models import KioskDevice, ResidentCredential
 from balai.kiosk.tests.conftest import GOOD_PIN, OTHER_PIN, device_client, enrol, give_pin, sign_in

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from balai.accounts.models import User
+from balai.audit.models import AuditEvent
+from balai.audit.services import audit_verify
 from balai.core import demo as core_demo
-from balai.core.audit import audit_verify
-from balai.core.models import AuditEvent
 from balai.letters import demo, render, services
 from balai.letters.models import Disposition, IncomingLetter
 from balai.letters.tests.conftest import issue_domisili

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from balai.audit.models import AuditEvent
 from balai.core.errors import ApplicationError
-from balai.core.models import AuditEvent
 from balai.letters import selectors, services
 from balai.letters.models import Disposition, IncomingLetter
 from balai.staff.models import Official

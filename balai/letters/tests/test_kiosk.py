@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from balai.accounts.models import Role, User
+from balai.audit.models import AuditEvent
 from balai.core.errors import ApplicationError
-from balai.core.models import AuditEvent
 from balai.letters import kiosk, services
 from balai.letters.models import Letter, LetterSettings
 from balai.letters.selectors import tracking_status

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from balai.audit.models import AuditEvent
 from balai.core.errors import ApplicationError
-from balai.core.models import AuditEvent
 from balai.letters import services
 from balai.letters.models import Letter, LetterSettings
 from balai.letters.tests.conftest import correct_domisili, issue_domisili, request_domisili

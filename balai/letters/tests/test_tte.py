@@ -65,7 +65,7 @@ def verified_a(operator_a, resident_a):
 
 
 def test_kades_signs_with_passphrase_and_the_letter_is_issued(tte_village, kades_a, verified_a, resident_a):
-    from balai.core.models import AuditEvent
+    from balai.audit.models import AuditEvent
     from balai.letters import services
     from balai.letters.models import Letter, LetterSignedPdf
     from balai.letters.render import letter_pdf

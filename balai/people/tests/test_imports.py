@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 from balai.people import codes
 from balai.people.exports import export_residents
 from balai.people.imports import import_residents

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from balai.audit.models import AuditEvent
 from balai.core.errors import ApplicationError
-from balai.core.models import AuditEvent
 from balai.staff import attendance
 from balai.staff.models import Attendance, AttendanceSettings, OfficialCredential
 from balai.staff.selectors import attendance_recap, officials_on_duty

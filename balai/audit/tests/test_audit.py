@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from balai.core.audit import audit_record
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
+from balai.audit.services import audit_record
 
 
 def test_audit_events_are_append_only(operator_a, village_a):

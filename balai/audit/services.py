@@ -12,16 +12,26 @@ import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from balai.core.models import AuditChain, AuditEvent
+from balai.audit.models import AuditChain, AuditEvent
 
 if TYPE_CHECKING:
-    from balai.accounts.models import User
-    from balai.regions.models import Village
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+
+class VillageLike(Protocol):
+    """What the trail needs of a village (`balai.regions.models.Village`, a layer above)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def code(self) -> str: ...
+
 
 _source: contextvars.ContextVar[str] = contextvars.ContextVar("audit_source", default="")
 
@@ -53,7 +63,7 @@ def _jsonable(value: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _locked_chain(village: Village | None) -> tuple[int, int, str]:
+def _locked_chain(village: VillageLike | None) -> tuple[int, int, str]:
     """Lock the village's chain row; its id, last sequence number and last hash."""
     key = village.code if village is not None else "deployment"
     q = connection.ops.quote_name
@@ -68,7 +78,7 @@ def _locked_chain(village: Village | None) -> tuple[int, int, str]:
         if row is None:
             try:
                 with transaction.atomic():
-                    AuditChain.objects.create(key=key, village=village)
+                    AuditChain.objects.create(key=key, village_id=village.pk if village is not None else None)
             except IntegrityError:
                 pass  # created concurrently; lock the winner's row below
             cursor.execute(sql, [key])
@@ -104,8 +114,8 @@ def _insert_events(rows: list[AuditEvent]) -> None:
 @transaction.atomic(savepoint=False)
 def audit_record_many(
     *,
-    actor: User | None,
-    village: Village | None,
+    actor: AbstractBaseUser | None,
+    village: VillageLike | None,
     events: Iterable[PendingEvent],
     source: str | None = None,
 ) -> int:
@@ -113,15 +123,18 @@ def audit_record_many(
     now = timezone.now()
     src = current_source() if source is None else source
     label = actor.get_username() if actor is not None else "system"
+    # By id: the trail sits below the apps that own villages and users.
+    village_id = village.pk if village is not None else None
+    actor_id = actor.pk if actor is not None else None
     rows = []
     for pending in events:
         seq += 1
         event = AuditEvent(
             chain_id=chain_id,
             seq=seq,
-            village=village,
+            village_id=village_id,
             occurred_at=now,
-            actor=actor,
+            actor_id=actor_id,
             actor_label=label,
             action=pending.action,
             object_type=pending.object_type,
@@ -148,8 +161,8 @@ def audit_record_many(
 
 def audit_record(
     *,
-    actor: User | None,
-    village: Village | None,
+    actor: AbstractBaseUser | None,
+    village: VillageLike | None,
     action: str,
     object_type: str = "",
     object_id: object = "",
