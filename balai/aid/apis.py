@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from balai.accounts.api_auth import actor, scope_of, village_for
 from balai.aid import coverage, targeting
 from balai.aid import distribution as dist
 from balai.aid import selectors as aid_selectors
@@ -32,8 +33,7 @@ from balai.aid.models import (
     Recipient,
 )
 from balai.aid.rules import RuleError
-from balai.api.auth import actor, scope_of, village_for
-from balai.api.errors import NotFound
+from balai.core.api_errors import NotFound
 from balai.core.masking import mask_number
 from balai.people.models import Family, Resident
 from balai.people.selectors import resident_get

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
-from balai.api.auth import village_for
+from balai.accounts.api_auth import village_for
 from balai.desk import selectors
 from balai.desk.models import Complaint
 from balai.staff.selectors import officials_on_duty

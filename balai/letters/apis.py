@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from balai.api.auth import actor, village_for
-from balai.api.errors import NotFound, error_descriptions, error_responses
+from balai.accounts.api_auth import actor, village_for
+from balai.core.api_errors import NotFound, error_descriptions, error_responses
 from balai.core.masking import mask_name, mask_number
 from balai.letters import selectors, services
 from balai.letters.models import Letter
