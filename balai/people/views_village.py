@@ -1,4 +1,7 @@
-"""Village profile: identity for letterheads, dusun and RW/RT units (village staff only)."""
+"""Village profile: identity for letterheads, dusun and RW/RT units (village staff only).
+
+The pages of `balai.regions` data, here because they need the signed-in user's scope (accounts,
+a layer above regions). URL names stay in the `regions` namespace."""
 
 from __future__ import annotations
 

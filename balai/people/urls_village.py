@@ -1,6 +1,6 @@
 from django.urls import path
 
-from balai.regions import views
+from balai.people import views_village as views
 
 app_name = "regions"
 urlpatterns = [
