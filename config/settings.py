@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "balai.letters",
     "balai.aid",
     "balai.education",
+    "balai.devices",
     "balai.kiosk",
     "balai.desk",
     "balai.dashboard",

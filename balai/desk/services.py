@@ -31,8 +31,8 @@ from balai.desk.models import (
     Ticket,
     TicketSequence,
 )
-from balai.kiosk import pins
-from balai.kiosk import services as kiosk_services
+from balai.devices import pins
+from balai.devices import services as device_services
 from balai.regions.models import Village
 from balai.staff import attendance
 
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from balai.accounts.models import User
-    from balai.kiosk.models import KioskDevice
+    from balai.devices.models import KioskDevice
     from balai.people.models import Resident
 
 M = TypeVar("M", bound=models.Model)
@@ -608,7 +608,7 @@ def attendance_identify(
     operator lifts the block; refused attempts check no secret. Attempts missing the PIN or
     password are not counted: nothing was guessed.
     """
-    refusal = kiosk_services.device_sign_in_refusal(device=device)
+    refusal = device_services.device_sign_in_refusal(device=device)
     if refusal:
         raise ApplicationError(refusal)
     village: Village = device.village
@@ -626,5 +626,5 @@ def attendance_identify(
         return attendance.identify_by_card(village=village, card_uid=card_uid, pin=pin)
     except ApplicationError:
         if subject:
-            kiosk_services.device_sign_in_failed(device=device, subject=subject)
+            device_services.device_sign_in_failed(device=device, subject=subject)
         raise

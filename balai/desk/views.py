@@ -418,7 +418,7 @@ def ikm_report(request: HttpRequest) -> HttpResponse:
 
 def _devices(village: Village) -> list[Any]:
     try:
-        from balai.kiosk.selectors import device_list
+        from balai.devices.selectors import device_list
     except ImportError:  # pragma: no cover - the kiosk app always ships its selectors
         return []
     return list(device_list(village=village))

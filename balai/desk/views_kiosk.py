@@ -27,7 +27,7 @@ from balai.core.errors import ApplicationError
 from balai.desk import printing, selectors, services
 from balai.desk.models import IKM_ELEMENTS, Complaint, ServiceCategory, Ticket
 from balai.desk.speech import call_sentence
-from balai.kiosk.device import current_device, device_required
+from balai.devices.device import current_device, device_required
 from balai.regions.models import Village
 from balai.staff import attendance
 

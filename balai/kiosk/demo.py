@@ -11,7 +11,8 @@ import datetime as dt
 import random
 
 from balai.core.ids import new_public_id
-from balai.kiosk.models import Announcement, KioskDevice
+from balai.devices.models import KioskDevice
+from balai.kiosk.models import Announcement
 from balai.regions.models import Village
 
 ANNOUNCEMENTS = [

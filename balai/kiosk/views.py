@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from balai.core.errors import ApplicationError
-from balai.kiosk import home as home_data
-from balai.kiosk import pins, services
-from balai.kiosk.device import (
+from balai.devices import pins, services
+from balai.devices.device import (
     SESSION_ACTIVITY,
     SESSION_DEVICE,
     SESSION_MUST_CHANGE,
@@ -29,6 +28,7 @@ from balai.kiosk.device import (
     resident_required,
     set_device_cookie,
 )
+from balai.kiosk import home as home_data
 
 
 def _device(request: HttpRequest):  # type: ignore[no-untyped-def]

@@ -17,9 +17,12 @@ from balai.accounts.decorators import require
 from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
 from balai.core.masking import mask_number
+from balai.devices import selectors as device_selectors
+from balai.devices import services as device_services
+from balai.devices.models import KioskDevice
 from balai.kiosk import selectors, services
 from balai.kiosk.forms import AnnouncementForm, DeviceForm
-from balai.kiosk.models import Announcement, CorrectionReport, KioskDevice
+from balai.kiosk.models import Announcement, CorrectionReport
 from balai.people import selectors as people_selectors
 from balai.people.models import Resident
 from balai.regions.models import Village
@@ -38,7 +41,7 @@ def _actor(request: HttpRequest) -> User:
 
 def _device_or_404(request: HttpRequest, public_id: str) -> KioskDevice:
     try:
-        return selectors.device_get(village=_village(request), public_id=public_id)
+        return device_selectors.device_get(village=_village(request), public_id=public_id)
     except KioskDevice.DoesNotExist:
         raise Http404 from None
 
@@ -63,7 +66,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     form = DeviceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            device, code = services.device_create(
+            device, code = device_services.device_create(
                 actor=_actor(request),
                 village=village,
                 label=form.cleaned_data["label"],
@@ -81,9 +84,9 @@ def manage(request: HttpRequest) -> HttpResponse:
 def _manage_context(request: HttpRequest, form: DeviceForm) -> dict[str, object]:
     village = _village(request)
     return {
-        "devices": selectors.device_list(village=village),
+        "devices": device_selectors.device_list(village=village),
         "form": form,
-        "idle_seconds": selectors.village_idle_seconds(village=village),
+        "idle_seconds": device_selectors.village_idle_seconds(village=village),
         "open_corrections": selectors.correction_list(village=village).count(),
         "print_failures": len(selectors.print_failures(village=village, limit=50)),
     }
@@ -94,7 +97,7 @@ def _manage_context(request: HttpRequest, form: DeviceForm) -> dict[str, object]
 def settings_update(request: HttpRequest) -> HttpResponse:
     try:
         seconds = int(request.POST.get("idle_seconds", ""))
-        services.village_settings_update(
+        device_services.village_settings_update(
             actor=_actor(request),
             village=_village(request),
             idle_seconds=seconds,
@@ -117,7 +120,7 @@ def device_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.device_update(
+            device_services.device_update(
                 actor=_actor(request),
                 device=device,
                 label=form.cleaned_data["label"],
@@ -137,20 +140,20 @@ def device_action(request: HttpRequest, public_id: str, action: str) -> HttpResp
     device = _device_or_404(request, public_id)
     actor = _actor(request)
     if action == "kode":
-        code = services.device_new_code(actor=actor, device=device)
+        code = device_services.device_new_code(actor=actor, device=device)
         return _show_once(
             render(request, "kiosk/manage/code.html", {"device": device, "code": code, "ttl": 30})
         )
     if action == "nonaktifkan":
-        services.device_set_active(actor=actor, device=device, active=False)
+        device_services.device_set_active(actor=actor, device=device, active=False)
         messages.success(
             request, _("Anjungan dinonaktifkan: semua halamannya menolak sampai diaktifkan lagi.")
         )
     elif action == "aktifkan":
-        services.device_set_active(actor=actor, device=device, active=True)
+        device_services.device_set_active(actor=actor, device=device, active=True)
         messages.success(request, _("Anjungan diaktifkan."))
     elif action == "buka-blokir":
-        services.device_unblock(actor=actor, device=device)
+        device_services.device_unblock(actor=actor, device=device)
         messages.success(request, _("Blokir masuk di anjungan ini dibuka."))
     else:
         raise Http404
@@ -184,7 +187,7 @@ def resident_access(request: HttpRequest, public_id: str) -> HttpResponse:
         actor = _actor(request)
         try:
             if action == "pin":
-                pin = services.pin_issue(actor=actor, resident=resident)
+                pin = device_services.pin_issue(actor=actor, resident=resident)
                 return _show_once(
                     render(
                         request,
@@ -193,19 +196,21 @@ def resident_access(request: HttpRequest, public_id: str) -> HttpResponse:
                     )
                 )
             if action == "card":
-                services.card_register(actor=actor, resident=resident, uid=request.POST.get("card_uid", ""))
+                device_services.card_register(
+                    actor=actor, resident=resident, uid=request.POST.get("card_uid", "")
+                )
                 messages.success(
                     request, _("Kartu terdaftar. Penduduk tetap harus memasukkan PIN saat masuk.")
                 )
             elif action == "card_remove":
-                services.card_remove(actor=actor, resident=resident)
+                device_services.card_remove(actor=actor, resident=resident)
                 messages.success(request, _("Kartu dihapus."))
             else:
                 raise Http404
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect("kiosk:resident_access", public_id=resident.public_id)
-    cred = selectors.credential_of(village=village, resident=resident)
+    cred = device_selectors.credential_of(village=village, resident=resident)
     context = {
         "resident": resident,
         "nik_masked": mask_number(resident.nik),

@@ -23,9 +23,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
 from balai.core.masking import mask_number
+from balai.devices.device import device_required, resident_required
 from balai.kiosk import home as optional
 from balai.kiosk import selectors, services
-from balai.kiosk.device import device_required, resident_required
 from balai.kiosk.models import KioskLetterRequest
 from balai.people import codes
 from balai.people.models import Resident

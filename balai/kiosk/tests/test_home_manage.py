@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from balai.audit.models import AuditEvent
-from balai.kiosk.models import Announcement, KioskDevice
+from balai.devices.models import KioskDevice
+from balai.kiosk.models import Announcement
 from balai.staff.services import official_create
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from balai.kiosk.device import SESSION_RESIDENT
+from balai.devices.device import SESSION_RESIDENT
 from balai.kiosk.models import CorrectionReport
 from balai.kiosk.tests.conftest import give_pin, office_issues, sign_in
 from balai.letters.models import Letter

@@ -34,7 +34,7 @@ def sekdes(village_a):
 
 @pytest.fixture
 def carded(sekdes, operator_a):
-    from balai.kiosk import pins
+    from balai.devices import pins
 
     attendance.credential_set_card(actor=operator_a, official=sekdes, card_uid="04A1B2C3")
     OfficialCredential.objects.filter(official=sekdes).update(pin_hash=pins.hash_pin(PIN))

@@ -1,6 +1,6 @@
 """The kiosk frame: which device is asking, and which resident is signed in on it.
 
-Every kiosk page (this app's and the desk helper's `desk_kiosk` pages) is wrapped in
+Every kiosk page (the kiosk app's and the desk's `desk_kiosk` pages) is wrapped in
 `device_required` or `resident_required`:
 
 - `device_required` reads the device credential cookie, finds an enrolled, active device and
@@ -28,7 +28,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from balai.kiosk.models import DEFAULT_IDLE_SECONDS, KioskDevice, KioskVillageSettings
+from balai.devices.models import DEFAULT_IDLE_SECONDS, KioskDevice, KioskVillageSettings
 
 if TYPE_CHECKING:
     from balai.people.models import Resident
@@ -135,7 +135,7 @@ def end_resident_session(request: HttpRequest) -> None:
 
 
 def _signed_in_resident(request: HttpRequest, device: KioskDevice) -> Resident | None:
-    from balai.kiosk.selectors import signed_in_resident
+    from balai.devices.selectors import signed_in_resident
 
     session = request.session
     resident_id = session.get(SESSION_RESIDENT)
