@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "balai.dashboard",
     "balai.api",
     "ninja",  # serves the API docs page's Swagger UI from our static files, not a CDN
+    "balai.devtools",  # `balai demo` and `balai bench`: above every app, so last
 ]
 
 MIDDLEWARE = [

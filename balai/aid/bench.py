@@ -114,11 +114,16 @@ def _timed(fn: Callable[[], Any], runs: int) -> tuple[dict[str, float], Any]:
     return {"first": samples[0], "p50": statistics.median(samples), "max": max(samples), "runs": runs}, value
 
 
+# Where this app's figures come among the apps' in `balai bench` (lowest first; see
+# balai.devtools.bench.module_benches).
+BENCH_ORDER = 30
+
+
 def bench(config: Any, phase_dir: Path, say: Callable[[str], None]) -> dict[str, Any]:
     from django.db.models import Count
 
     from balai.aid import services, targeting
-    from balai.core.bench import Metric
+    from balai.devtools.bench import Metric
     from balai.people.models import Family
     from balai.regions.models import Village
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from balai.core.bench import BenchConfig, Metric, Say, bench_env, gunicorn, percentiles
+from balai.devtools.bench import BenchConfig, Metric, Say, bench_env, gunicorn, percentiles
 
 PAGE_TARGET_MS = 25.0
 FLOW_TARGET_MS = 400.0
@@ -53,9 +53,9 @@ def _prepare(config: BenchConfig, say: Say) -> dict[str, Any]:
     from django.db import transaction
 
     from balai.accounts.models import Role, User
-    from balai.core.demo import PILOT_CODES
     from balai.devices import pins, services
     from balai.devices.models import KioskDevice, ResidentCredential
+    from balai.devtools.demo import PILOT_CODES
     from balai.letters.kiosk import kiosk_letter_types, kiosk_subject_error
     from balai.people import codes
     from balai.people.models import Resident
@@ -363,6 +363,11 @@ def _load(port: int, people: list[dict[str, Any]], credentials: list[str], secon
 
 
 # --- Entry point ---------------------------------------------------------------------------------
+
+
+# Where this app's figures come among the apps' in `balai bench` (lowest first; see
+# balai.devtools.bench.module_benches).
+BENCH_ORDER = 50
 
 
 def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:

@@ -27,6 +27,11 @@ ANNOUNCEMENTS = [
 ]
 
 
+# Where this app's demo data comes among the apps' in `balai demo` (lowest first; see
+# balai.devtools.demo.demo_extensions): the order is part of what the demo produces.
+DEMO_ORDER = 50
+
+
 def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> dict[str, int]:
     KioskDevice.objects.bulk_create(
         [KioskDevice(village=village, label="Anjungan balai desa", public_id=new_public_id())]

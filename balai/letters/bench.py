@@ -122,7 +122,7 @@ def _actors(village_code: str) -> tuple[Any, Any, list[Any]]:
 
 
 def measure_flow_and_render(village_code: str, n_flow: int, n_render: int) -> dict[str, Any]:
-    from balai.core.bench import percentiles
+    from balai.devtools.bench import percentiles
     from balai.letters import pdf
     from balai.letters.services import verify_url
 
@@ -296,8 +296,13 @@ def measure_concurrent_numbering(village_code: str, n: int = CONCURRENT) -> dict
     }
 
 
+# Where this app's figures come among the apps' in `balai bench` (lowest first; see
+# balai.devtools.bench.module_benches).
+BENCH_ORDER = 20
+
+
 def bench(config: Any, phase_dir: Path, say: Callable[[str], None]) -> dict[str, Any]:
-    from balai.core.bench import Metric
+    from balai.devtools.bench import Metric
 
     quick = bool(getattr(config, "quick", False))
     n_flow, n_render, seconds = (60, 100, 10.0) if quick else (300, 500, 30.0)

@@ -1,4 +1,4 @@
-"""Demo data of the letters module for one freshly generated village (see core.demo.demo_extensions).
+"""Demo data of the letters module for one freshly generated village (see balai.devtools.demo.demo_extensions).
 
 Per village: 10–20 incoming letters (surat masuk) received over the last five months from the
 offices a village hears from (kecamatan, Dinas Kesehatan, Dispermades, Puskesmas, Polsek, BPD,
@@ -251,6 +251,11 @@ def _recipients(village: Village) -> dict[str, Official]:
             by_role.setdefault("kaur", official)
     fallback = by_role.get("sekdes") or officials[-1]
     return {role: by_role.get(role, fallback) for role in ("sekdes", "kasi", "kaur")}
+
+
+# Where this app's demo data comes among the apps' in `balai demo` (lowest first; see
+# balai.devtools.demo.demo_extensions): the order is part of what the demo produces.
+DEMO_ORDER = 20
 
 
 def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> dict[str, int]:

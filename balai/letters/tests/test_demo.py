@@ -14,7 +14,7 @@ from django.utils import timezone
 from balai.accounts.models import User
 from balai.audit.models import AuditEvent
 from balai.audit.services import audit_verify
-from balai.core import demo as core_demo
+from balai.devtools import demo as core_demo
 from balai.letters import demo, render, services
 from balai.letters.models import Disposition, IncomingLetter
 from balai.letters.tests.conftest import issue_domisili

@@ -14,26 +14,26 @@ as the OpenSID importer does (it measured model instances plus `bulk_create` at 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import importlib.util
 import random
-import secrets
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.utils import timezone
-from faker import Faker
+from django.utils.module_loading import autodiscover_modules
 from rapidfuzz import fuzz
 
 from balai.accounts.models import Role, User
 from balai.audit.services import audit_record
 from balai.core.crest import demo_crest_png
-from balai.core.ids import ALPHABET
+from balai.core.ids import public_ids
 from balai.people import codes
 from balai.people.models import Family, Household, LifeEvent, Resident, normalize_name
 from balai.people.validation import nik_from
@@ -124,6 +124,16 @@ class GenerateResult:
 # --- Setup -----------------------------------------------------------------------------------
 
 
+FAKER_MISSING = (
+    "Data demo memerlukan paket pengembangan faker, yang tidak dipasang pada instalasi produksi: "
+    "jalankan `make setup` (atau `uv sync`) lalu ulangi."
+)
+
+
+def faker_installed() -> bool:
+    return importlib.util.find_spec("faker") is not None
+
+
 def ensure_database(*, verbosity: int = 0) -> None:
     """Migrate, and load the region codes unless they are there already."""
     call_command("migrate", interactive=False, verbosity=verbosity)
@@ -208,20 +218,6 @@ class NumberBook:
         return f"{key}{serial:04d}"
 
 
-def public_ids(count: int) -> list[str]:
-    """`count` unguessable ids like `core.ids.new_public_id`, from one call to the OS."""
-    alphabet = ALPHABET.encode()
-    usable = 256 - 256 % len(alphabet)  # drop the bytes that would bias the draw
-    ids: list[str] = []
-    while len(ids) < count:
-        raw = bytes(
-            alphabet[b % len(alphabet)] for b in secrets.token_bytes((count - len(ids)) * 18) if b < usable
-        )
-        text = raw.decode()
-        ids += [text[i : i + 16] for i in range(0, len(text) - 15, 16)][: count - len(ids)]
-    return ids
-
-
 # --- Names -----------------------------------------------------------------------------------
 
 
@@ -229,6 +225,9 @@ class NamePools:
     """Given names by sex and family-style names, drawn once from Faker's id_ID lists."""
 
     def __init__(self, seed: int) -> None:
+        # Imported here: faker is a development dependency, absent from production installs.
+        from faker import Faker
+
         fake = Faker("id_ID")
         fake.seed_instance(seed)
 
@@ -976,22 +975,24 @@ Extension = Callable[..., dict[str, int] | None]
 
 
 def demo_extensions() -> list[tuple[str, Extension]]:
-    """`extend_village(*, village, rnd, today)` of every Balai app that has a `demo` module,
-    in INSTALLED_APPS order: each module adds its own demo data (posyandu sessions, aid
-    programmes, ...) to a freshly generated village, inside the village's transaction, and
-    returns counts for the village's audit event. Kept fast: they run for every bench village.
+    """`extend_village(*, village, rnd, today)` of every Balai app whose `demo` module has one,
+    found with `autodiscover_modules` and run in the order of the module's `DEMO_ORDER` (lowest
+    first): each adds its own demo data (posyandu sessions, aid programmes, ...) to a freshly
+    generated village, inside the village's transaction, and returns counts for the village's
+    audit event. Kept fast: they run for every bench village.
     """
-    found: list[tuple[str, Extension]] = []
+    autodiscover_modules("demo")
+    found: list[tuple[int, str, Extension]] = []
     for config in apps.get_app_configs():
-        if not config.name.startswith("balai.") or config.name == "balai.core":
+        module = sys.modules.get(f"{config.name}.demo")
+        extend = getattr(module, "extend_village", None)
+        if extend is None:
             continue
-        module_name = f"{config.name}.demo"
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        extend = getattr(importlib.import_module(module_name), "extend_village", None)
-        if extend is not None:
-            found.append((config.label, extend))
-    return found
+        order = getattr(module, "DEMO_ORDER", None)
+        if not isinstance(order, int):
+            raise ImproperlyConfigured(f"{config.name}.demo: extend_village needs an integer DEMO_ORDER.")
+        found.append((order, config.label, extend))
+    return [(label, extend) for _order, label, extend in sorted(found, key=lambda f: (f[0], f[1]))]
 
 
 def generate(

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from balai.accounts.models import User
 from balai.audit.models import AuditEvent
-from balai.core import demo
+from balai.devtools import demo
 from balai.people import codes
 from balai.people.models import Family, Household, Resident
 from balai.people.selectors import possible_duplicates

@@ -5,7 +5,7 @@ from django.db import connection
 from django.urls import NoReverseMatch, reverse
 
 from balai.accounts.models import Role
-from balai.core import demo
+from balai.devtools import demo
 
 
 class Command(BaseCommand):
@@ -38,6 +38,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not demo.faker_installed():
+            raise CommandError(demo.FAKER_MISSING)
         if options["villages"] < 1 or options["residents_per_village"] < 1:
             raise CommandError("--villages dan --residents-per-village harus minimal 1.")
         if options["reset"]:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from balai.core import bench, demo
+from balai.devtools import bench, demo
 from balai.people.models import Resident
 from balai.regions.models import Village
 from balai.regions.services import village_create

@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import importlib
-import importlib.util
 import json
 import math
 import os
@@ -41,6 +40,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import autodiscover_modules
 
 Say = Callable[[str], None]
 
@@ -218,7 +219,7 @@ def stopwatch() -> Iterator[list[float]]:
 
 
 def _codes(config: BenchConfig) -> tuple[list[str], str]:
-    from balai.core.demo import demo_village_codes
+    from balai.devtools.demo import demo_village_codes
 
     codes = demo_village_codes(config.villages)
     return codes[:-1], codes[-1]
@@ -228,7 +229,7 @@ def build_scale(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any
     """The demo regency at `config`'s scale; the last village stays empty for the import."""
     from django.core.management import call_command
 
-    from balai.core import demo
+    from balai.devtools import demo
     from balai.people.models import Resident
     from balai.regions.models import Village
     from balai.regions.services import village_create
@@ -398,7 +399,7 @@ def make_import_file(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str
     except ImportError as exc:
         return {"missing": f"{exc}"}
     from balai.audit.services import audit_record
-    from balai.core.demo import populate_village
+    from balai.devtools.demo import populate_village
     from balai.regions.models import Village
 
     path = import_file_path(config, phase_dir)
@@ -522,7 +523,7 @@ def measure_latency(config: BenchConfig, say: Say) -> dict[str, Any]:
     from django.utils import timezone
 
     from balai.accounts.models import User
-    from balai.core.demo import PILOT_CODES
+    from balai.devtools.demo import PILOT_CODES
     from balai.regions.models import Village
 
     rnd = random.Random(config.seed)
@@ -617,7 +618,7 @@ def prepare_throughput(config: BenchConfig) -> dict[str, Any]:
     from django.utils import timezone
 
     from balai.accounts.models import User
-    from balai.core.demo import DEMO_PASSWORD, PILOT_CODES
+    from balai.devtools.demo import DEMO_PASSWORD, PILOT_CODES
 
     populated, _import_code = _codes(config)
     ordered = [c for c in PILOT_CODES if c in populated] + [c for c in populated if c not in PILOT_CODES]
@@ -933,21 +934,26 @@ CORE_PART = "core"
 
 
 def module_benches() -> dict[str, str]:
-    """App label -> module of every Balai app (besides core) that has a `bench` module.
+    """App label -> module of every Balai app whose `bench` module defines `bench`, found with
+    `autodiscover_modules` and in the order of the module's `BENCH_ORDER` (lowest first).
 
-    Such a module defines `bench(config, phase_dir, say) -> dict` with a "metrics" list of
-    `Metric`s (plus any raw figures). It runs in its own subprocess on the bench database
-    after the build phase, so it may rely on the demo regency at the configured scale; a
-    database built before the module existed lacks its demo data, so the module prepares
-    (idempotently) whatever it measures on. It may serve the database with `gunicorn()`.
+    `bench(config, phase_dir, say) -> dict` returns a "metrics" list of `Metric`s (plus any raw
+    figures). It runs in its own subprocess on the bench database after the build phase, so it
+    may rely on the demo regency at the configured scale; a database built before the module
+    existed lacks its demo data, so the module prepares (idempotently) whatever it measures on.
+    It may serve the database with `gunicorn()`.
     """
-    found: dict[str, str] = {}
+    autodiscover_modules("bench")
+    found: list[tuple[int, str, str]] = []
     for config in apps.get_app_configs():
-        if not config.name.startswith("balai.") or config.name == "balai.core":
+        name = f"{config.name}.bench"
+        if not callable(getattr(sys.modules.get(name), "bench", None)):
             continue
-        if importlib.util.find_spec(f"{config.name}.bench") is not None:
-            found[config.label] = f"{config.name}.bench"
-    return found
+        order = getattr(sys.modules[name], "BENCH_ORDER", None)
+        if not isinstance(order, int):
+            raise ImproperlyConfigured(f"{name}: bench needs an integer BENCH_ORDER.")
+        found.append((order, config.label, name))
+    return {label: name for _order, label, name in sorted(found, key=lambda f: (f[0], f[1]))}
 
 
 def _run_module(label: str, config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from balai.core import bench
+from balai.devtools import bench, demo
 
 
 class Command(BaseCommand):
@@ -44,6 +44,8 @@ class Command(BaseCommand):
         if options["phase"]:
             bench.run_phase(options["phase"], Path(options["phase_dir"]), self._say)
             return
+        if not demo.faker_installed():
+            raise CommandError(demo.FAKER_MISSING)
         overrides = {
             key: options[key]
             for key in ("residents", "villages", "import_rows", "requests", "duration")
