@@ -28,9 +28,10 @@ demo: setup  ## build the demo regency on SQLite and serve it on http://127.0.0.
 run: setup  ## serve the existing database
 	DEBUG=1 $(BIN)/balai runserver 127.0.0.1:8000
 
-lint: setup  ## ruff lint + format check
+lint: setup  ## ruff lint + format check + the import layers (.importlinter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: setup  ## mypy
 	$(BIN)/mypy balai config
