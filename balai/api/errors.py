@@ -16,7 +16,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from balai.core.errors import ApplicationError
-from balai.letters.services import NotAllowed
+from balai.letters.policy import NotAllowed
 from balai.people.services import NikWarning
 
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from balai.letters import content
 from balai.letters.content import paragraph_problems
-from balai.letters.templates_text import check_paragraphs, split_paragraphs, template_save
+from balai.letters.services.settings import template_save
+from balai.letters.templates_text import check_paragraphs, split_paragraphs
 from balai.letters.tests.conftest import issue_domisili
 from balai.letters.types import REGISTRY
 from balai.people import codes
