@@ -41,7 +41,7 @@ from balai.api.api import api
 from balai.audit.models import AuditEvent
 from balai.core.masking import mask_number
 from balai.letters.models import Letter
-from balai.letters.services import letter_request_create
+from balai.letters.services.workflow import letter_request_create
 from balai.letters.views import ACTIONS as LETTER_ACTIONS
 from balai.people import services
 from balai.people.models import DuplicateDecision, Family, ImportJob, LifeEvent, Resident

@@ -14,7 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from balai.core.api_errors import NotFound, field_errors, pydantic_errors
 from balai.core.errors import ApplicationError
-from balai.letters.services import NotAllowed
+from balai.letters.policy import NotAllowed
 from balai.people.services import NikWarning
 
 

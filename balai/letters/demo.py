@@ -6,9 +6,9 @@ schools …). Most were passed on by disposition to the sekretaris, a kasi or th
 an instruction and a due date; the older ones are done, the recent ones open or not yet passed on.
 Everything is invented.
 
-Agenda numbers come from the same counter as `services.incoming_create` (so the next letter
-the operator records continues the numbers) and every row gets the audit events the services
-write, as "system". The services themselves need a signed-in clerk of the village, and the demo
+Agenda numbers come from the same counter as `services.incoming.incoming_create` (so the next
+letter the operator records continues the numbers) and every row gets the audit events the
+services write, as "system". The services themselves need a signed-in clerk of the village, and the demo
 accounts do not exist yet when this runs (bench villages have none), so rows go in with
 bulk_create: this runs for every bench village too.
 """
@@ -25,7 +25,7 @@ from django.utils import timezone
 from balai.audit.services import PendingEvent, audit_record_many
 from balai.letters import numbering
 from balai.letters.models import Disposition, IncomingLetter
-from balai.letters.services import INCOMING_SEQUENCE
+from balai.letters.services.incoming import INCOMING_SEQUENCE
 from balai.regions.models import Village
 from balai.staff.models import Official
 

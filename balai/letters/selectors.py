@@ -23,7 +23,7 @@ from balai.letters.models import (
     Letter,
 )
 from balai.letters.numbering import settings_for
-from balai.letters.services import kiosk_policy, may
+from balai.letters.policy import kiosk_policy, may
 from balai.letters.types import REGISTRY, get_type
 from balai.letters.types.base import REGISTRY_COVERED
 from balai.people import codes
@@ -121,7 +121,7 @@ def queue_counts(*, village: Village, user: User | None = None) -> dict[str, int
 
 
 def sign_as_choices(*, village: Village, user: User) -> list[Official]:
-    """The officials `user` may sign as today, as services._signer_for allows: only their
+    """The officials `user` may sign as today, as services.workflow._signer_for allows: only their
     own records, and for the sekretaris desa only a.n./u.b. ones."""
     if not may(user, "sign") or user.village_id != village.pk:
         return []

@@ -20,18 +20,24 @@ from django.views.decorators.http import require_POST
 from balai.accounts.decorators import require
 from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
-from balai.letters import numbering, selectors, services
+from balai.letters import numbering, policy, selectors
 from balai.letters.content import placeholder_names
 from balai.letters.exports import register_xlsx as register_xlsx_bytes
+from balai.letters.fields import letter_type_of
 from balai.letters.models import Letter, LetterSettings
 from balai.letters.ratelimit import over_limit
 from balai.letters.render import letter_pdf, template_preview_png
-from balai.letters.services import verify_url
+from balai.letters.services import workflow
+from balai.letters.services.settings import (
+    letter_kiosk_settings_update,
+    letter_settings_update,
+    template_save,
+)
+from balai.letters.signing import verify_url
 from balai.letters.templates_text import (
     check_paragraphs,
     current_template,
     split_paragraphs,
-    template_save,
     template_versions,
     wording,
 )
@@ -76,7 +82,7 @@ QUEUE_STATES = [
 ]
 QUEUE_ALL = "semua"
 # Steps the service refuses to an operator on a letter another operator handles
-# (services._claim / _check_handler).
+# (workflow._claim / _check_handler).
 HANDLER_ACTIONS = frozenset({"verify", "return", "reject", "cancel", "issue"})
 
 
@@ -115,7 +121,7 @@ def _handler_name(user: User | None) -> str:
 
 
 def _handled_by_other(letter: Letter, user: User) -> bool:
-    """Mirrors services._check_handler: another operator handles it (the sekdes may act)."""
+    """Mirrors workflow._check_handler: another operator handles it (the sekdes may act)."""
     return letter.assigned_to_id not in (None, user.pk) and user.role == "operator"
 
 
@@ -129,7 +135,7 @@ def _errors(exc: ValidationError) -> dict[str, list[str]]:
 def queue(request: HttpRequest) -> HttpResponse:
     village = _village(request)
     user = _actor(request)
-    signs, clerk = services.may(user, "sign"), services.may(user, "verify")
+    signs, clerk = policy.may(user, "sign"), policy.may(user, "verify")
     work: list[tuple[str, str]] = []
     if signs:
         work.append((selectors.QUEUE_TO_SIGN, gettext("Menunggu tanda tangan")))
@@ -158,7 +164,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "all": QUEUE_ALL,
             "tabs": tabs,
             "types": REGISTRY,
-            "may_request": services.may(user, "request"),
+            "may_request": policy.may(user, "request"),
             "mine": state == selectors.QUEUE_MINE,
         },
     )
@@ -220,7 +226,7 @@ def _field_display(f: Field, value: Any) -> str:
 @require("registry.read")
 def create(request: HttpRequest) -> HttpResponse:
     village = _village(request)
-    if not services.may(_actor(request), "request"):
+    if not policy.may(_actor(request), "request"):
         return _not_allowed(
             request,
             gettext("Buat surat"),
@@ -235,7 +241,7 @@ def create(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST" and resident is not None and letter_type is not None:
         try:
-            letter = services.letter_request_create(
+            letter = workflow.letter_request_create(
                 actor=_actor(request),
                 village=village,
                 type_code=letter_type.code,
@@ -275,7 +281,7 @@ def create(request: HttpRequest) -> HttpResponse:
 def _actions(letter: Letter, user: User) -> list[tuple[str, str, bool, str]]:
     """(action, label, needs a reason, why it is disabled or "") the user's role may take on
     this letter now; steps another operator's letter refuses come disabled, with the reason."""
-    nexts = services.TRANSITIONS[letter.state]
+    nexts = policy.TRANSITIONS[letter.state]
     candidates = [
         ("verify", "Verifikasi", S.VERIFIED, False),
         ("return", "Kembalikan untuk perbaikan", S.NEEDS_CORRECTION, True),
@@ -295,7 +301,7 @@ def _actions(letter: Letter, user: User) -> list[tuple[str, str, bool, str]]:
     return [
         (a, label, reason, blocked if a in HANDLER_ACTIONS else "")
         for a, label, to, reason in candidates
-        if to in nexts and services.may(user, a)
+        if to in nexts and policy.may(user, a)
     ]
 
 
@@ -305,7 +311,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     letter_type = get_type(letter.type_code)
     user = _actor(request)
     other = _handled_by_other(letter, user)
-    signing = letter.state == S.VERIFIED and services.may(user, "sign")
+    signing = letter.state == S.VERIFIED and policy.may(user, "sign")
     issued = letter.state in (S.ISSUED, S.HANDED_OVER, S.REVOKED)
     replacement = selectors.replaced_by(letter) if issued else None
     pending = selectors.pending_correction(letter) if issued and replacement is None else None
@@ -329,26 +335,26 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "sign_choices": selectors.sign_as_choices(village=letter.village, user=user) if signing else [],
             "verify_url": verify_url(letter, with_payload=False) if letter.token else "",
             "can_edit": letter.state in (S.DRAFT, S.SUBMITTED, S.NEEDS_CORRECTION)
-            and services.may(user, "submit")
+            and policy.may(user, "submit")
             and not other,
             "replacement": replacement,
             "pending_correction": pending,
             "can_correct": letter.state in (S.ISSUED, S.HANDED_OVER)
-            and services.may(user, "request")
+            and policy.may(user, "request")
             and replacement is None
             and pending is None,
             # Taking over another operator's letter: the lead's `letter_take_over` service,
-            # reached through letter_act while "take_over" is one of services.ACTIONS.
+            # reached through letter_act while "take_over" is one of workflow.ACTIONS.
             "can_take_over": other
-            and letter.state in services.OPEN_STATES
-            and "take_over" in services.ACTIONS
-            and services.may(user, "assign"),
+            and letter.state in policy.OPEN_STATES
+            and "take_over" in workflow.ACTIONS
+            and policy.may(user, "assign"),
             "use_tte": numbering.settings_for(letter.village).use_tte,
         },
     )
 
 
-ACTIONS = services.ACTIONS
+ACTIONS = workflow.ACTIONS
 
 
 @sensitive_post_parameters("passphrase")
@@ -366,7 +372,7 @@ def transition(request: HttpRequest, public_id: str, action: str) -> HttpRespons
         if official is None:
             raise Http404
     try:
-        services.letter_act(
+        workflow.letter_act(
             actor=_actor(request),
             letter=letter,
             action=action,
@@ -386,8 +392,8 @@ def transition(request: HttpRequest, public_id: str, action: str) -> HttpRespons
 @require("registry.read")
 def edit(request: HttpRequest, public_id: str) -> HttpResponse:
     letter = _letter_or_404(request, public_id)
-    letter_type = services.letter_type_of(letter)
-    if not services.may(_actor(request), "submit"):
+    letter_type = letter_type_of(letter)
+    if not policy.may(_actor(request), "submit"):
         return _not_allowed(
             request,
             gettext("Ubah isian surat"),
@@ -398,7 +404,7 @@ def edit(request: HttpRequest, public_id: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            services.letter_update(
+            workflow.letter_update(
                 actor=_actor(request),
                 letter=letter,
                 fields=request.POST.dict(),
@@ -433,8 +439,8 @@ def edit(request: HttpRequest, public_id: str) -> HttpResponse:
 @require("registry.read")
 def correct(request: HttpRequest, public_id: str) -> HttpResponse:
     letter = _letter_or_404(request, public_id)
-    letter_type = services.letter_type_of(letter)
-    if not services.may(_actor(request), "request"):
+    letter_type = letter_type_of(letter)
+    if not policy.may(_actor(request), "request"):
         return _not_allowed(
             request,
             gettext("Koreksi surat"),
@@ -445,7 +451,7 @@ def correct(request: HttpRequest, public_id: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            fix = services.letter_correction_create(
+            fix = workflow.letter_correction_create(
                 actor=_actor(request),
                 letter=letter,
                 fields=request.POST.dict(),
@@ -567,7 +573,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST" and request.POST.get("form") == "kiosk":
         try:
-            services.letter_kiosk_settings_update(
+            letter_kiosk_settings_update(
                 actor=_actor(request),
                 village=village,
                 kiosk_types=request.POST.getlist("kiosk_types"),
@@ -588,7 +594,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
             "use_tte": request.POST.get("use_tte") == "on",
         }
         try:
-            services.letter_settings_update(
+            letter_settings_update(
                 actor=_actor(request),
                 village=village,
                 number_format=str(values["number_format"]),
@@ -612,14 +618,14 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
             village_code=village.code,
             day=timezone.localdate(),
         )
-    offered, self_service = services.kiosk_policy(prefs)
+    offered, self_service = policy.kiosk_policy(prefs)
     if request.method == "POST" and request.POST.get("form") == "kiosk":
         offered, self_service = (
             request.POST.getlist("kiosk_types"),
             request.POST.getlist("self_service_types"),
         )
     kiosk_rows = [
-        (t, t.code in offered, t.code in self_service, services.self_service_possible(t))
+        (t, t.code in offered, t.code in self_service, policy.self_service_possible(t))
         for t in REGISTRY.values()
     ]
     return render(
@@ -674,8 +680,8 @@ def template_edit(request: HttpRequest) -> HttpResponse:
     letter_type = get_type(request.GET.get("jenis", ""))
     if letter_type is None:
         return redirect("letters:template_list")
-    # templates_text.template_save lets the clerks (operator, sekdes) reword a letter.
-    may_save = services.may(_actor(request), "request")
+    # services.settings.template_save lets the clerks (operator, sekdes) reword a letter.
+    may_save = policy.may(_actor(request), "request")
     if request.method == "POST" and not may_save:
         return _not_allowed(
             request,

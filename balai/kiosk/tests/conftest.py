@@ -102,8 +102,8 @@ def head_official_a(village_a, kades_a):
 
 def office_issues(letter, *, operator, kades):
     """The office handles a kiosk request: requirements checked, verified, signed, issued."""
-    from balai.letters import services as letters
-    from balai.letters.services import letter_type_of
+    from balai.letters.fields import letter_type_of
+    from balai.letters.services import workflow as letters
 
     letter = letters.letter_update(
         actor=operator, letter=letter, fields=letter.fields, requirements=letter_type_of(letter).requirements
