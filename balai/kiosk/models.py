@@ -13,8 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from balai.core.ids import new_public_id
-from balai.core.models import BaseModel
+from balai.core.models import BaseModel, PublicIdModel, VillageScopedModel
 
 DEFAULT_IDLE_SECONDS = 60
 
@@ -29,9 +28,7 @@ class KioskVillageSettings(BaseModel):
         verbose_name = _("pengaturan anjungan desa")
 
 
-class KioskDevice(BaseModel):
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+class KioskDevice(PublicIdModel, VillageScopedModel, BaseModel):
     label = models.CharField(_("nama anjungan"), max_length=80)
     # Empty: follow the village's setting.
     idle_seconds = models.PositiveSmallIntegerField(_("batas diam (detik)"), null=True, blank=True)
@@ -76,11 +73,10 @@ class SignInFailure(models.Model):
         indexes = [models.Index(fields=["device", "at"], name="kiosk_failure_device_at")]
 
 
-class ResidentCredential(BaseModel):
+class ResidentCredential(VillageScopedModel, BaseModel):
     """A resident's kiosk PIN and card. Failure counters live here so they hold for every
     device, worker and restart; they are changed with row locks only."""
 
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     resident = models.OneToOneField("people.Resident", on_delete=models.CASCADE, related_name="+")
     pin_hash = models.CharField(max_length=255, blank=True)
     must_change_pin = models.BooleanField(default=True)
@@ -102,9 +98,7 @@ class ResidentCredential(BaseModel):
         ]
 
 
-class Announcement(BaseModel):
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+class Announcement(PublicIdModel, VillageScopedModel, BaseModel):
     title = models.CharField(_("judul"), max_length=160)
     body = models.TextField(_("isi"), max_length=4000)
     published_on = models.DateField(_("tanggal tayang"))
@@ -120,7 +114,7 @@ class Announcement(BaseModel):
         indexes = [models.Index(fields=["village", "published_on"], name="kiosk_announcement_vdate")]
 
 
-class CorrectionReport(BaseModel):
+class CorrectionReport(PublicIdModel, VillageScopedModel, BaseModel):
     """A resident's report that their family card data is wrong; an operator handles it."""
 
     class State(models.TextChoices):
@@ -128,8 +122,6 @@ class CorrectionReport(BaseModel):
         DONE = "done", _("sudah diperbaiki")
         REJECTED = "rejected", _("ditolak")
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     family = models.ForeignKey("people.Family", on_delete=models.PROTECT, related_name="+")
     reporter = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
     # The family member the report is about (empty: the card as a whole).
@@ -151,12 +143,10 @@ class CorrectionReport(BaseModel):
         indexes = [models.Index(fields=["village", "state", "created_at"], name="kiosk_correction_vstate")]
 
 
-class KioskLetterRequest(BaseModel):
+class KioskLetterRequest(PublicIdModel, VillageScopedModel, BaseModel):
     """A letter asked for at the kiosk (the letter itself lives in the letters app): which
     device, and whether printing failed there so an operator prints it."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
     device = models.ForeignKey(KioskDevice, null=True, on_delete=models.SET_NULL, related_name="+")
     # The form's one-time token, also the letters app's idempotency key: one tap, one letter.
