@@ -34,6 +34,7 @@ from balai.aid.rules import RuleSet
 from balai.core.audit import PendingEvent, audit_record, audit_record_many
 from balai.core.errors import ApplicationError
 from balai.core.masking import mask_number
+from balai.core.services import audit_value, model_update
 from balai.people.models import Family, Household, Resident
 from balai.regions.models import Village
 
@@ -43,14 +44,6 @@ if TYPE_CHECKING:
 
 class AidError(ApplicationError):
     """Refused: the message says why, in Indonesian; nothing was saved."""
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
 
 
 def _first_upper(text: str) -> str:
@@ -110,7 +103,7 @@ def programme_create(*, actor: User | None, village: Village, data: dict[str, An
         action="aid.programme_created",
         object_type="aid_programme",
         object_id=programme.public_id,
-        changes={k: _jsonable(data[k]) for k in PROGRAMME_FIELDS if k in data},
+        changes={k: audit_value(data[k]) for k in PROGRAMME_FIELDS if k in data},
     )
     return programme
 
@@ -118,20 +111,15 @@ def programme_create(*, actor: User | None, village: Village, data: dict[str, An
 @transaction.atomic
 def programme_update(*, actor: User | None, programme: Programme, data: dict[str, Any]) -> Programme:
     _programme_clean(programme.village, data, programme)
-    changes = {}
-    for key in PROGRAMME_FIELDS:
-        if key in data and getattr(programme, key) != data[key]:
-            changes[key] = [_jsonable(getattr(programme, key)), _jsonable(data[key])]
-            setattr(programme, key, data[key])
+    changes = model_update(instance=programme, fields=PROGRAMME_FIELDS, data=data)
     if changes:
-        programme.save()
         audit_record(
             actor=actor,
             village=programme.village,
             action="aid.programme_updated",
             object_type="aid_programme",
             object_id=programme.public_id,
-            changes=changes,
+            changes=changes.for_audit(),
         )
     return programme
 
@@ -262,7 +250,7 @@ def welfare_survey_record(
         action="aid.welfare_surveyed",
         object_type="aid_welfare_survey",
         object_id=survey.public_id,
-        changes={"family": family.public_id} | {k: _jsonable(data[k]) for k in SURVEY_FIELDS if k in data},
+        changes={"family": family.public_id} | {k: audit_value(data[k]) for k in SURVEY_FIELDS if k in data},
     )
     return survey
 
