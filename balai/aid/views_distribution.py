@@ -28,11 +28,11 @@ from django.views.decorators.http import require_POST
 from balai.accounts.decorators import require
 from balai.accounts.models import ScopeLevel
 from balai.aid import coverage, exports, imports
-from balai.aid import distribution as dist
 from balai.aid import selectors as aid_selectors
 from balai.aid import services as aid_services
 from balai.aid.models import Distribution, DistributionCycle, Entitlement, Programme, RecipientImport
-from balai.core.errors import ApplicationError
+from balai.aid.services import distribution as dist
+from balai.core.errors import ApplicationError, NotAllowed
 from balai.core.masking import mask_number
 from balai.people.models import Resident
 from balai.people.selectors import resident_get
@@ -67,7 +67,7 @@ def _programme(request: HttpRequest, public_id: str) -> Programme:
 
 def _cycle(request: HttpRequest, public_id: str) -> DistributionCycle:
     try:
-        return dist.cycle_get(village=_village(request), public_id=public_id)
+        return aid_selectors.cycle_get(village=_village(request), public_id=public_id)
     except DistributionCycle.DoesNotExist:
         raise Http404
 
@@ -141,7 +141,7 @@ def cycles(request: HttpRequest, public_id: str) -> HttpResponse:
         T + "cycles.html",
         {
             "programme": programme,
-            "cycles": dist.cycles_of(village=village, programme=programme),
+            "cycles": aid_selectors.cycles_of(village=village, programme=programme),
             "form": form,
             "can_write": _can(request, "aid.write"),
         },
@@ -153,7 +153,7 @@ def cycles(request: HttpRequest, public_id: str) -> HttpResponse:
 def cycle_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     cycle = _cycle(request, public_id)
     village = _village(request)
-    entitlements = dist.entitlements_of(village=village, cycle=cycle)
+    entitlements = aid_selectors.entitlements_of(village=village, cycle=cycle)
     aid_services.recipient_list_viewed(
         actor=_actor(request),
         programme=cycle.programme,
@@ -169,8 +169,8 @@ def cycle_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "cycle": cycle,
             "programme": cycle.programme,
             "entitlements": entitlements,
-            "summary": dist.cycle_summary(village=village, cycle=cycle),
-            "history": dist.cycle_history(village=village, cycle=cycle),
+            "summary": aid_selectors.cycle_summary(village=village, cycle=cycle),
+            "history": aid_selectors.cycle_history(village=village, cycle=cycle),
             "actions": actions,
             "can_write": _can(request, "aid.write"),
             "can_decide": _can(request, "aid.decide"),
@@ -207,6 +207,8 @@ def cycle_transition(request: HttpRequest, public_id: str, action: str) -> HttpR
         )
     except dist.DistributionError as exc:
         _flash_errors(request, exc)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
     else:
         messages.success(request, _("Status tahap sekarang: %(s)s.") % {"s": cycle.get_status_display()})
     return redirect("aid:cycle_detail", public_id=cycle.public_id)
@@ -220,8 +222,8 @@ def _full_numbers(request: HttpRequest) -> bool:
 def _cycle_report(request: HttpRequest, public_id: str, fmt: str) -> HttpResponse:
     cycle = _cycle(request, public_id)
     village = _village(request)
-    lines = exports.entitlement_lines(dist.entitlements_of(village=village, cycle=cycle))
-    summary = dist.cycle_summary(village=village, cycle=cycle)
+    lines = exports.entitlement_lines(aid_selectors.entitlements_of(village=village, cycle=cycle))
+    summary = aid_selectors.cycle_summary(village=village, cycle=cycle)
     full = fmt == "xlsx" or _full_numbers(request)
     aid_services.recipient_list_viewed(
         actor=_actor(request),
@@ -291,7 +293,7 @@ def signature_bytes(value: str) -> bytes:
 
 def _entitlement(request: HttpRequest, public_id: str) -> Entitlement:
     try:
-        return dist.entitlement_get(village=_village(request), public_id=public_id)
+        return aid_selectors.entitlement_get(village=_village(request), public_id=public_id)
     except Entitlement.DoesNotExist:
         raise Http404
 
@@ -351,7 +353,7 @@ def distribution_record(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Penyaluran kepada %(name)s tercatat.") % {"name": dist.unit_label(ent.recipient)},
+                _("Penyaluran kepada %(name)s tercatat.") % {"name": aid_selectors.unit_label(ent.recipient)},
             )
             return redirect(
                 reverse("aid:cycle_detail", kwargs={"public_id": ent.cycle.public_id}) + f"#hak-{d.pk}"
@@ -362,7 +364,7 @@ def distribution_record(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "ent": ent,
             "cycle": ent.cycle,
-            "label": dist.unit_label(ent.recipient),
+            "label": aid_selectors.unit_label(ent.recipient),
             "form": form,
             "proof_error": proof_error,
             "max_photo": dist.PROOF_MAX_BYTES,
@@ -374,7 +376,7 @@ def distribution_record(request: HttpRequest, public_id: str) -> HttpResponse:
 @require("aid.read")
 def distribution_proof(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
-        d = dist.distribution_get(village=_village(request), public_id=public_id)
+        d = aid_selectors.distribution_get(village=_village(request), public_id=public_id)
     except Distribution.DoesNotExist:
         raise Http404
     if not d.proof.name or not default_storage.exists(d.proof.name):
@@ -390,7 +392,7 @@ def distribution_proof(request: HttpRequest, public_id: str) -> HttpResponse:
 @require("aid.read")
 def undistributed(request: HttpRequest) -> HttpResponse:
     village = _village(request)
-    rows = dist.undistributed(village=village)
+    rows = aid_selectors.undistributed(village=village)
     dist.list_viewed(
         actor=_actor(request),
         village=village,
@@ -401,7 +403,7 @@ def undistributed(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         T + "undistributed.html",
-        {"rows": rows, "total": sum(e.amount for e in rows), "label": dist.unit_label},
+        {"rows": rows, "total": sum(e.amount for e in rows), "label": aid_selectors.unit_label},
     )
 
 

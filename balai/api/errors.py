@@ -13,8 +13,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from balai.core.api_errors import NotFound, field_errors, pydantic_errors
-from balai.core.errors import ApplicationError
-from balai.letters.policy import NotAllowed
+from balai.core.errors import ApplicationError, NotAllowed
+from balai.letters.policy import NotAllowed as LetterNotAllowed
 from balai.people.services import NikWarning
 
 
@@ -48,7 +48,8 @@ def install(api: NinjaAPI) -> None:
 
     # ninja picks the handler of the nearest class in the exception's MRO.
     @api.exception_handler(NotAllowed)
-    def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+    @api.exception_handler(LetterNotAllowed)
+    def not_allowed(request: HttpRequest, exc: NotAllowed | LetterNotAllowed) -> HttpResponse:
         return respond(request, {"detail": exc.message}, 403)
 
     @api.exception_handler(NotFound)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
 from balai.core.ids import ALPHABET
+from balai.core.services import model_update
 from balai.desk.models import (
     IKM_FIELDS,
     Complaint,
@@ -412,25 +413,20 @@ def complaint_handle(*, actor: User, complaint: Complaint, state: str, response:
     if state == Complaint.State.ANSWERED and not response:
         raise ValidationError({"response": _("Tulis tanggapan sebelum menandai sudah dijawab.")})
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    changes: dict[str, Any] = {}
-    if complaint.state != state:
-        changes["state"] = [complaint.state, state]
-        complaint.state = state
+    handled: dict[str, Any] = {"handled_by": actor}
     if complaint.response != response:
-        changes["response"] = [complaint.response, response]
-        complaint.response = response
-        complaint.responded_at = timezone.now() if response else None
+        handled["responded_at"] = timezone.now() if response else None
+    values = {"state": state, "response": response}
+    changes = model_update(instance=complaint, fields=list(values), data=values, also=handled)
     if not changes:
         return complaint
-    complaint.handled_by = actor
-    complaint.save()
     audit_record(
         actor=actor,
         village=complaint.village,
         action="complaint.handled",
         object_type="complaint",
         object_id=complaint.public_id,
-        changes=changes,
+        changes=changes.for_audit(),
     )
     return complaint
 

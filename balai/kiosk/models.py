@@ -7,13 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from balai.core.ids import new_public_id
-from balai.core.models import BaseModel
+from balai.core.models import BaseModel, PublicIdModel, VillageScopedModel
 
 
-class Announcement(BaseModel):
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+class Announcement(PublicIdModel, VillageScopedModel, BaseModel):
     title = models.CharField(_("judul"), max_length=160)
     body = models.TextField(_("isi"), max_length=4000)
     published_on = models.DateField(_("tanggal tayang"))
@@ -29,7 +26,7 @@ class Announcement(BaseModel):
         indexes = [models.Index(fields=["village", "published_on"], name="kiosk_announcement_vdate")]
 
 
-class CorrectionReport(BaseModel):
+class CorrectionReport(PublicIdModel, VillageScopedModel, BaseModel):
     """A resident's report that their family card data is wrong; an operator handles it."""
 
     class State(models.TextChoices):
@@ -37,8 +34,6 @@ class CorrectionReport(BaseModel):
         DONE = "done", _("sudah diperbaiki")
         REJECTED = "rejected", _("ditolak")
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     family = models.ForeignKey("people.Family", on_delete=models.PROTECT, related_name="+")
     reporter = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
     # The family member the report is about (empty: the card as a whole).
@@ -60,12 +55,10 @@ class CorrectionReport(BaseModel):
         indexes = [models.Index(fields=["village", "state", "created_at"], name="kiosk_correction_vstate")]
 
 
-class KioskLetterRequest(BaseModel):
+class KioskLetterRequest(PublicIdModel, VillageScopedModel, BaseModel):
     """A letter asked for at the kiosk (the letter itself lives in the letters app): which
     device, and whether printing failed there so an operator prints it."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
     device = models.ForeignKey("devices.KioskDevice", null=True, on_delete=models.SET_NULL, related_name="+")
     # The form's one-time token, also the letters app's idempotency key: one tap, one letter.

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
+from balai.core.services import model_update
 from balai.devices import pins
 from balai.regions.models import Village
 from balai.staff.models import Attendance, AttendanceSettings, Official, OfficialCredential
@@ -246,22 +247,19 @@ def settings_update(*, actor: User | None, village: Village, data: dict[str, Any
         raise ValidationError(
             {"closes_at": _("Urutan jam harus: absen dibuka ≤ jam masuk ≤ jam pulang ≤ absen ditutup.")}
         )
-    before = {
-        k: str(getattr(rules, k)) for k in ("workdays", "opens_at", "starts_at", "ends_at", "closes_at")
-    } | {"skip_holidays": rules.skip_holidays}
-    rules.workdays = workdays
-    for k, v in times.items():
-        setattr(rules, k, v)
-    rules.skip_holidays = bool(data.get("skip_holidays", rules.skip_holidays))
-    rules.save()
-    after = {k: str(getattr(rules, k)) for k in ("workdays", *times)} | {"skip_holidays": rules.skip_holidays}
+    values = {
+        "workdays": workdays,
+        **times,
+        "skip_holidays": bool(data.get("skip_holidays", rules.skip_holidays)),
+    }
+    changes = model_update(instance=rules, fields=list(values), data=values)
     audit_record(
         actor=actor,
         village=village,
         action="attendance.settings_updated",
         object_type="village",
         object_id=village.code,
-        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        changes=changes.for_audit(),
     )
     return rules
 

@@ -1,5 +1,6 @@
-"""Distribution of aid: cycles (tahap) per programme, entitlements per recipient per cycle,
-distribution records with proof, and the undistributed report.
+"""Writes of aid distribution: cycles (tahap) per programme, entitlements per recipient per
+cycle, distribution records with proof. The reads (cycles, entitlements, the undistributed
+report) are in `balai.aid.selectors`.
 
 State machine of a cycle (preconditions enforced here, never only in the UI):
 draft → approved → distributed → closed, and draft/approved → cancelled. Entitlements are
@@ -17,21 +18,20 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from balai.accounts.scope import scope_for
 from balai.aid.models import Distribution, DistributionCycle, Entitlement, Programme, Recipient
-from balai.audit.models import AuditEvent
+from balai.aid.selectors import unit_label
 from balai.audit.services import audit_record
-from balai.core.masking import mask_number
+from balai.core.errors import NotAllowed
 from balai.people.models import Resident
 from balai.regions.models import Village
 
@@ -72,9 +72,6 @@ class DistributionError(ValidationError):
     """A refused distribution step; the Indonesian message names the reason. Nothing saved."""
 
 
-# --- Helpers ---------------------------------------------------------------------------------
-
-
 def months_covered(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
@@ -94,140 +91,8 @@ def benefit_units(programme: Programme, start: dt.date, end: dt.date) -> int:
     return max(1, math.ceil(months / per))
 
 
-def unit_label(recipient: Recipient) -> str:
-    """The recipient as people know it: the person, the family head, the household head, the group."""
-    if recipient.resident_id is not None and recipient.resident is not None:
-        return recipient.resident.name
-    if recipient.family_id is not None and recipient.family is not None:
-        head = recipient.family.head
-        return (
-            head.name
-            if head is not None
-            else _("KK %(kk)s") % {"kk": mask_number(recipient.family.kk_number)}
-        )
-    if recipient.household_id is not None and recipient.household is not None:
-        head = recipient.household.head
-        return head.name if head is not None else _("Rumah tangga %(n)s") % {"n": recipient.household.number}
-    return recipient.group_name
-
-
 def _can(actor: User, capability: str) -> bool:
     return scope_for(actor).can(capability)
-
-
-# --- Selectors -------------------------------------------------------------------------------
-
-
-def cycle_qs(*, village: Village) -> QuerySet[DistributionCycle]:
-    return DistributionCycle.objects.filter(village=village).select_related("programme", "approved_by")
-
-
-def cycle_get(*, village: Village, public_id: str) -> DistributionCycle:
-    """Raises DistributionCycle.DoesNotExist for another village's cycle, exactly as for none."""
-    return cycle_qs(village=village).get(public_id=public_id)
-
-
-def cycles_of(*, village: Village, programme: Programme) -> list[DistributionCycle]:
-    return list(
-        cycle_qs(village=village)
-        .filter(programme=programme)
-        .annotate(
-            n_total=Count("entitlements", filter=~Q(entitlements__status=E.CANCELLED)),
-            n_done=Count("entitlements", filter=Q(entitlements__status=E.DISTRIBUTED)),
-        )
-        .order_by("period", "number")
-    )
-
-
-def entitlement_qs(*, village: Village) -> QuerySet[Entitlement]:
-    return Entitlement.objects.filter(village=village).select_related(
-        "cycle__programme",
-        "recipient__family__head",
-        "recipient__family__rt",
-        "recipient__resident__family",
-        "recipient__resident__rt",
-        "recipient__household__head",
-        "distribution",
-    )
-
-
-def entitlement_get(*, village: Village, public_id: str) -> Entitlement:
-    return entitlement_qs(village=village).get(public_id=public_id)
-
-
-def entitlements_of(*, village: Village, cycle: DistributionCycle) -> list[Entitlement]:
-    return list(entitlement_qs(village=village).filter(cycle=cycle).order_by("id"))
-
-
-def distribution_get(*, village: Village, public_id: str) -> Distribution:
-    return (
-        Distribution.objects.filter(village=village)
-        .select_related("entitlement__cycle__programme", "entitlement__recipient", "recorded_by")
-        .get(public_id=public_id)
-    )
-
-
-HISTORY_LABELS = {
-    "aid.cycle.created": _lazy("Dibuat"),
-    "aid.cycle.entitlements_generated": _lazy("Daftar hak disusun ulang"),
-    "aid.cycle.approved": _lazy("Disetujui"),
-    "aid.cycle.distributed": _lazy("Ditandai tersalurkan"),
-    "aid.cycle.closed": _lazy("Ditutup"),
-    "aid.cycle.cancelled": _lazy("Dibatalkan"),
-}
-
-
-def cycle_history(*, village: Village, cycle: DistributionCycle) -> list[dict[str, Any]]:
-    """Who did what to the cycle and when, from the audit trail."""
-    events = AuditEvent.objects.filter(village=village, object_type="aid.cycle", object_id=cycle.public_id)
-    return [
-        {
-            "at": e.occurred_at,
-            "who": e.actor_label,
-            "what": HISTORY_LABELS.get(e.action, e.action),
-            "reason": (e.changes or {}).get("reason", ""),
-        }
-        for e in events.order_by("seq")
-    ]
-
-
-@dataclass
-class CycleSummary:
-    entitlements: int
-    distributed: int
-    pending: int
-    amount_due: int
-    amount_paid: int
-
-
-def cycle_summary(*, village: Village, cycle: DistributionCycle) -> CycleSummary:
-    ents = Entitlement.objects.filter(village=village, cycle=cycle).exclude(status=E.CANCELLED)
-    agg = ents.aggregate(
-        n=Count("id"),
-        done=Count("id", filter=Q(status=E.DISTRIBUTED)),
-        due=Sum("amount"),
-    )
-    paid = Distribution.objects.filter(village=village, entitlement__cycle=cycle).aggregate(s=Sum("amount"))[
-        "s"
-    ]
-    return CycleSummary(
-        entitlements=agg["n"] or 0,
-        distributed=agg["done"] or 0,
-        pending=(agg["n"] or 0) - (agg["done"] or 0),
-        amount_due=agg["due"] or 0,
-        amount_paid=paid or 0,
-    )
-
-
-def undistributed(*, village: Village, programme: Programme | None = None) -> list[Entitlement]:
-    """Entitlements still pending in cycles that were approved (and possibly since closed):
-    money or goods that should have reached someone and did not."""
-    qs = entitlement_qs(village=village).filter(
-        status=E.PENDING, cycle__status__in=[C.APPROVED, C.DISTRIBUTED, C.CLOSED]
-    )
-    if programme is not None:
-        qs = qs.filter(cycle__programme=programme)
-    return list(qs.order_by("cycle__planned_on", "cycle_id", "id"))
 
 
 # --- Cycle services --------------------------------------------------------------------------
@@ -406,7 +271,11 @@ def cycle_transition(
     # Approval commits village money: the head's decision (aid.decide), not the clerk's.
     needed = "aid.decide" if target == C.APPROVED else "aid.write"
     if not _can(actor, needed):
-        raise PermissionDenied
+        raise NotAllowed(
+            _("Persetujuan tahap adalah keputusan Kepala Desa.")
+            if target == C.APPROVED
+            else _("Peran Anda tidak boleh mengubah status tahap.")
+        )
     reason = reason.strip()
     changes: dict[str, Any] = {"status": [cycle.status, target]}
     now = timezone.now()
