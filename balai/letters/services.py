@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from balai.accounts.models import Role
+from balai.accounts.scope import user_can
 from balai.core.audit import audit_record, audit_source
 from balai.core.errors import ApplicationError
 from balai.core.masking import mask_name
@@ -68,26 +68,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.REVOKED: frozenset(),
 }
 
-CLERKS = frozenset({Role.OPERATOR, Role.SEKDES})
-SIGNERS = frozenset({Role.KADES, Role.SEKDES})
-# Who may take each step.
-ACTION_ROLES: dict[str, frozenset[str]] = {
-    "request": CLERKS,
-    "submit": CLERKS,
-    "verify": CLERKS,
-    "return": CLERKS | SIGNERS,
-    "reject": CLERKS | SIGNERS,
-    "cancel": CLERKS,
-    "sign": SIGNERS,
-    "issue": CLERKS | SIGNERS,
-    "hand_over": CLERKS,
-    "revoke": SIGNERS,
-    "assign": CLERKS,
-}
-
-
 def may(user: User | None, action: str) -> bool:
-    return user is not None and user.role in ACTION_ROLES.get(action, frozenset())
+    """The user's role may take this step (`letters.<action>` in the scope module's table)."""
+    return user_can(user, f"letters.{action}")
 
 
 class NotAllowed(ApplicationError):
@@ -350,7 +333,7 @@ def letter_submit(*, actor: User, letter: Letter) -> Letter:
 @transaction.atomic
 def letter_assign(*, actor: User, letter: Letter, assignee: User) -> Letter:
     _require(actor, "assign", letter)
-    if assignee.village_id != letter.village_id or assignee.role not in CLERKS or not assignee.is_active:
+    if assignee.village_id != letter.village_id or not user_can(assignee, "letters.handle") or not assignee.is_active:
         raise ApplicationError("Petugas tidak dapat menangani surat desa ini.")
     letter = _locked(letter)
     letter.assigned_to = assignee
@@ -369,7 +352,7 @@ def _claim(actor: User, letter: Letter) -> None:
 
 
 def _check_handler(actor: User, letter: Letter) -> None:
-    if letter.assigned_to_id not in (None, actor.pk) and actor.role == Role.OPERATOR:
+    if letter.assigned_to_id not in (None, actor.pk) and user_can(actor, "letters.claim"):
         raise ApplicationError(
             "Surat ini sedang ditangani petugas lain; ambil alih dengan menyebut alasannya bila perlu."
         )
@@ -428,7 +411,7 @@ def _with_reason(actor: User, letter: Letter, *, action: str, to: str, reason: s
     if not reason.strip():
         raise ValidationError({"reason": "Alasan wajib diisi."})
     letter = _locked(letter)
-    if action in ("return", "reject", "cancel") and actor.role == Role.OPERATOR:
+    if action in ("return", "reject", "cancel") and user_can(actor, "letters.claim"):
         _claim(actor, letter)
     _move(letter, to)
     letter.state_note = reason.strip()[:500]
@@ -474,7 +457,7 @@ def _signer_for(actor: User, official: Official | None, village: Village) -> Off
         )
     if official.pk not in {o.pk for o in own}:
         raise ApplicationError("Surat hanya dapat ditandatangani oleh pejabat itu sendiri.")
-    if actor.role == Role.SEKDES and official.signs_as == Official.SignsAs.OWN:
+    if official.signs_as == Official.SignsAs.OWN and not user_can(actor, "letters.sign_own"):
         raise ApplicationError("Sekretaris desa menandatangani atas nama (a.n.) kepala desa.")
     return official
 
@@ -792,7 +775,7 @@ def letter_settings_update(
     paper: str,
     use_tte: bool | None = None,
 ) -> LetterSettings:
-    if actor.village_id != village.pk or actor.role not in (Role.SEKDES, Role.KADES, Role.OPERATOR):
+    if actor.village_id != village.pk or not user_can(actor, "letters.settings"):
         raise ApplicationError("Peran Anda tidak boleh mengubah pengaturan surat.")
     number_format = " ".join(number_format.split())
     numbering.check_format(number_format, per_type_sequence=per_type_sequence)
@@ -802,7 +785,7 @@ def letter_settings_update(
         raise ValidationError({"paper": "Ukuran kertas tidak dikenal."})
     prefs, _created = LetterSettings.objects.select_for_update().get_or_create(village=village)
     use_tte = prefs.use_tte if use_tte is None else use_tte
-    if use_tte != prefs.use_tte and actor.role not in SIGNERS:
+    if use_tte != prefs.use_tte and not user_can(actor, "letters.delegate"):
         raise ApplicationError("Hanya kepala desa atau sekretaris desa yang dapat mengubah pemakaian TTE.")
     before = {
         "number_format": prefs.number_format,
@@ -961,7 +944,7 @@ def letter_kiosk_settings_update(
 ) -> LetterSettings:
     """Which types the kiosk offers, and which of those it issues without an operator. Making
     a type self-service delegates the signatory's signature, so only they may widen it."""
-    if actor.village_id != village.pk or actor.role not in (Role.SEKDES, Role.KADES, Role.OPERATOR):
+    if actor.village_id != village.pk or not user_can(actor, "letters.settings"):
         raise ApplicationError("Peran Anda tidak boleh mengubah pengaturan surat.")
     offered = [c for c in REGISTRY if c in set(kiosk_types)]
     unknown = sorted(set(kiosk_types) - set(REGISTRY)) + sorted(set(self_service_types) - set(REGISTRY))
@@ -985,7 +968,7 @@ def letter_kiosk_settings_update(
         )
     prefs, _created = LetterSettings.objects.select_for_update().get_or_create(village=village)
     before_offered, before_self = kiosk_policy(prefs)
-    if set(chosen) - set(before_self) and actor.role not in SIGNERS:
+    if set(chosen) - set(before_self) and not user_can(actor, "letters.delegate"):
         raise ApplicationError("Hanya kepala desa atau sekretaris desa yang dapat menambah layanan mandiri.")
     prefs.kiosk_types, prefs.self_service_types = offered, chosen
     prefs.save()
@@ -1087,8 +1070,8 @@ def _incoming_audit(actor: User, incoming: IncomingLetter, action: str, **change
     )
 
 
-def _require_clerk(actor: User, village_id: int, roles: frozenset[str] = CLERKS) -> None:
-    if actor.role not in roles:
+def _require_clerk(actor: User, village_id: int, capability: str = "letters.incoming") -> None:
+    if not user_can(actor, capability):
         raise ApplicationError("Peran Anda tidak boleh melakukan langkah ini.")
     if actor.village_id != village_id:
         raise ApplicationError("Surat ini bukan milik desa Anda.")
@@ -1147,7 +1130,7 @@ def disposition_create(
     due_on: dt.date | None = None,
 ) -> Disposition:
     """The kepala desa (or sekdes) passes the letter to an official with an instruction."""
-    _require_clerk(actor, incoming.village_id, SIGNERS | CLERKS)
+    _require_clerk(actor, incoming.village_id, "letters.dispose")
     if to_official.village_id != incoming.village_id or not to_official.is_active:
         raise ValidationError({"to_official": "Pejabat tujuan bukan perangkat aktif desa ini."})
     instruction = " ".join(instruction.split())
@@ -1184,7 +1167,7 @@ def disposition_update(*, actor: User, disposition: Disposition, status: str, fo
     """Record the follow-up of a disposition: by the official it went to, or the office."""
     own = disposition.to_official.user_id == actor.pk
     if not own:
-        _require_clerk(actor, disposition.village_id, SIGNERS | CLERKS)
+        _require_clerk(actor, disposition.village_id, "letters.dispose")
     elif actor.village_id != disposition.village_id:
         raise ApplicationError("Surat ini bukan milik desa Anda.")
     if status not in Disposition.Status.values:

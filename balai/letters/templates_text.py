@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from balai.accounts.scope import user_can
 from balai.core.audit import audit_record
 from balai.core.errors import ApplicationError
 from balai.letters.content import paragraph_problems
@@ -65,7 +66,7 @@ def check_paragraphs(letter_type: LetterType, paragraphs: list[str]) -> None:
 
 @transaction.atomic
 def template_save(*, actor: User, village: Village, type_code: str, text: str) -> LetterTemplate:
-    if actor.village_id != village.pk or actor.role not in ("operator", "sekdes"):
+    if actor.village_id != village.pk or not user_can(actor, "letters.template"):
         raise ApplicationError("Peran Anda tidak boleh mengubah teks surat.")
     letter_type = get_type(type_code)
     if letter_type is None:
