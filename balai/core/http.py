@@ -1,14 +1,14 @@
 """What every view does the same way: show a service's refusal, and page a list.
 
-    form = SchoolForm(request.POST)
-    if form.is_valid():
-        with ServiceCall(form) as call:
-            school = services.school_create(actor=request.user, village=request.village, ...)
-        if call.ok:
-            return redirect("education:school", school.public_id)
-    return render(request, "education/school_form.html", {"form": form}, status=400)
+form = SchoolForm(request.POST)
+if form.is_valid():
+    with ServiceCall(form) as call:
+        school = services.school_create(actor=request.user, village=request.village, ...)
+    if call.ok:
+        return redirect("education:school", school.public_id)
+return render(request, "education/school_form.html", {"form": form}, status=400)
 
-    page = paginate(request, selectors.recipient_list(...), 50)   # a django Page
+page = paginate(request, selectors.recipient_list(...), 50)   # a django Page
 """
 
 from __future__ import annotations
