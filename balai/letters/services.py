@@ -68,6 +68,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.REVOKED: frozenset(),
 }
 
+
 def may(user: User | None, action: str) -> bool:
     """The user's role may take this step (`letters.<action>` in the scope module's table)."""
     return user_can(user, f"letters.{action}")
@@ -333,7 +334,11 @@ def letter_submit(*, actor: User, letter: Letter) -> Letter:
 @transaction.atomic
 def letter_assign(*, actor: User, letter: Letter, assignee: User) -> Letter:
     _require(actor, "assign", letter)
-    if assignee.village_id != letter.village_id or not user_can(assignee, "letters.handle") or not assignee.is_active:
+    if (
+        assignee.village_id != letter.village_id
+        or not user_can(assignee, "letters.handle")
+        or not assignee.is_active
+    ):
         raise ApplicationError("Petugas tidak dapat menangani surat desa ini.")
     letter = _locked(letter)
     letter.assigned_to = assignee
