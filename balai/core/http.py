@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
 
-from django.contrib import messages
+from django.contrib import messages as django_messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -41,7 +41,7 @@ class ServiceCall:
     a bug and propagates.
 
     After the block: `ok`, `refusal` (the exception), `errors` (field -> messages, as the
-    service named them), `warnings`, `text()`.
+    service named them), `messages` (all of them), `text()` (in one line), `warnings`.
     """
 
     def __init__(
@@ -87,16 +87,21 @@ class ServiceCall:
         if self.form is not None:
             self.show_on(self.form)
         if self.request is not None:
-            messages.error(self.request, self.text())
+            django_messages.error(self.request, self.text())
         return True
 
     @property
     def ok(self) -> bool:
         return self.refusal is None
 
+    @property
+    def messages(self) -> list[str]:
+        """Every message of the refusal, fields' and the rest."""
+        return [m for found in self.errors.values() for m in found]
+
     def text(self, sep: str = " ") -> str:
         """Every message of the refusal, in one line."""
-        return sep.join(m for ms in self.errors.values() for m in ms)
+        return sep.join(self.messages)
 
     def show_on(self, form: BaseForm) -> None:
         """Put the errors on `form`: next to the fields it has, the rest on top."""
