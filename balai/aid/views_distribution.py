@@ -34,7 +34,6 @@ from balai.aid import selectors as aid_selectors
 from balai.aid import services as aid_services
 from balai.aid.models import Distribution, DistributionCycle, Entitlement, Programme, RecipientImport
 from balai.core.http import ServiceCall
-from balai.core.masking import mask_number
 from balai.people.models import Resident
 from balai.people.selectors import resident_get
 from balai.regions.selectors import deployment_regency_code, region_names
@@ -462,10 +461,6 @@ def import_preview(request: VillageRequest, public_id: str) -> HttpResponse:
         what=f"pratinjau impor {batch.public_id}",
         count=len(rows),
     )
-    for r in rows:
-        # Masked on screen: the full numbers are in the operator's own file.
-        r.nik_masked = mask_number(r.nik)  # type: ignore[attr-defined]
-        r.kk_masked = mask_number(r.kk_number)  # type: ignore[attr-defined]
     only = request.GET.get("tampil")
     shown = imports.problem_rows_of(rows) if only == "masalah" else rows
     counts: dict[str, int] = {}
