@@ -295,10 +295,10 @@ def letter_pdf(request: ResidentRequest, public_id: str) -> HttpResponse:
     device, resident = request.kiosk_device, request.kiosk_resident
     letter = _own_letter(request, public_id)
     api = _letters_api()
-    try:
+    with ServiceCall() as call:
         data = api.letter_pdf_bytes(village=device.village, letter=letter)
-    except ApplicationError:
-        raise Http404 from None
+    if not call.ok:
+        raise Http404
     audit_record(
         actor=None, village=device.village, action="kiosk.letter_pdf", object_type="letter",
         object_id=letter.public_id, changes={"resident": resident.public_id, "device": device.public_id},
