@@ -6,11 +6,12 @@ village's id answers 404 exactly like a missing one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -325,52 +326,65 @@ def enrolment_status(request: VillageRequest, public_id: str) -> HttpResponse:
     return redirect("education:child", public_id=enrolment.resident.public_id)
 
 
+def _child_record(
+    request: VillageRequest,
+    public_id: str,
+    *,
+    form_class: type[Form],
+    record: Callable[..., object],
+    saved: str,
+    slot: str,
+) -> HttpResponse:
+    """One of the child page's small forms (absence, PIP, follow-up): `record` is the service,
+    called with the form's fields; a refusal shows the page again with the form in `slot`."""
+    resident = _child_or_404(request, public_id)
+    form = form_class(request.POST)
+    if form.is_valid():
+        with ServiceCall(form) as call:
+            record(actor=request.user, village=request.village, resident=resident, **form.cleaned_data)
+        if call.ok:
+            messages.success(request, saved)
+            return redirect("education:child", public_id=resident.public_id)
+    return _child_page(request, resident, **{slot: form})
+
+
 @require("education.write")
 @require_POST
 def child_absence(request: VillageRequest, public_id: str) -> HttpResponse:
-    resident = _child_or_404(request, public_id)
-    form = forms.AbsenceForm(request.POST)
-    if form.is_valid():
-        with ServiceCall(form) as call:
-            services.absence_report(
-                actor=request.user, village=request.village, resident=resident, **form.cleaned_data
-            )
-        if call.ok:
-            messages.success(request, _("Laporan ketidakhadiran tersimpan."))
-            return redirect("education:child", public_id=resident.public_id)
-    return _child_page(request, resident, absence=form)
+    return _child_record(
+        request,
+        public_id,
+        form_class=forms.AbsenceForm,
+        record=services.absence_report,
+        saved=_("Laporan ketidakhadiran tersimpan."),
+        slot="absence",
+    )
 
 
 @require("education.write")
 @require_POST
 def child_pip(request: VillageRequest, public_id: str) -> HttpResponse:
-    resident = _child_or_404(request, public_id)
-    form = forms.ScholarshipForm(request.POST)
-    if form.is_valid():
-        with ServiceCall(form) as call:
-            services.scholarship_set(
-                actor=request.user, village=request.village, resident=resident, **form.cleaned_data
-            )
-        if call.ok:
-            messages.success(request, _("Status PIP tersimpan."))
-            return redirect("education:child", public_id=resident.public_id)
-    return _child_page(request, resident, pip=form)
+    return _child_record(
+        request,
+        public_id,
+        form_class=forms.ScholarshipForm,
+        record=services.scholarship_set,
+        saved=_("Status PIP tersimpan."),
+        slot="pip",
+    )
 
 
 @require("education.write")
 @require_POST
 def child_followup(request: VillageRequest, public_id: str) -> HttpResponse:
-    resident = _child_or_404(request, public_id)
-    form = forms.FollowUpForm(request.POST)
-    if form.is_valid():
-        with ServiceCall(form) as call:
-            services.followup_add(
-                actor=request.user, village=request.village, resident=resident, **form.cleaned_data
-            )
-        if call.ok:
-            messages.success(request, _("Catatan tindak lanjut tersimpan."))
-            return redirect("education:child", public_id=resident.public_id)
-    return _child_page(request, resident, followup=form)
+    return _child_record(
+        request,
+        public_id,
+        form_class=forms.FollowUpForm,
+        record=services.followup_add,
+        saved=_("Catatan tindak lanjut tersimpan."),
+        slot="followup",
+    )
 
 
 # --- Schools -------------------------------------------------------------------------------------
