@@ -360,6 +360,32 @@ def transition(request: VillageRequest, public_id: str, action: str) -> HttpResp
     return redirect("letters:detail", public_id=letter.public_id)
 
 
+def _fields_page(
+    request: VillageRequest,
+    letter: Letter,
+    letter_type: LetterType,
+    errors: dict[str, list[str]],
+    *,
+    correcting: bool = False,
+) -> HttpResponse:
+    """An existing letter's fields, to edit or to correct: as posted, or as stored."""
+    posted = request.method == "POST"
+    return render(
+        request,
+        "letters/create.html",
+        {
+            "letter": letter,
+            "correcting": correcting,
+            "resident": letter.subject,
+            "letter_type": letter_type,
+            "form_fields": _form_fields(letter_type, request.POST if posted else letter.fields, errors),
+            "checked": request.POST.getlist("requirements") if posted else letter.checked_requirements,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
 @require("registry.read")
 def edit(request: VillageRequest, public_id: str) -> HttpResponse:
     letter = _letter_or_404(request, public_id)
@@ -385,23 +411,7 @@ def edit(request: VillageRequest, public_id: str) -> HttpResponse:
         if call.ok:
             messages.success(request, "Isian surat disimpan.")
             return redirect("letters:detail", public_id=letter.public_id)
-    return render(
-        request,
-        "letters/create.html",
-        {
-            "letter": letter,
-            "resident": letter.subject,
-            "letter_type": letter_type,
-            "form_fields": _form_fields(
-                letter_type, request.POST if request.method == "POST" else letter.fields, errors
-            ),
-            "checked": request.POST.getlist("requirements")
-            if request.method == "POST"
-            else letter.checked_requirements,
-            "errors": errors,
-        },
-        status=400 if errors else 200,
-    )
+    return _fields_page(request, letter, letter_type, errors)
 
 
 @require("registry.read")
@@ -430,24 +440,7 @@ def correct(request: VillageRequest, public_id: str) -> HttpResponse:
         if call.ok:
             messages.success(request, "Koreksi dicatat; surat lama tergantikan setelah koreksi terbit.")
             return redirect("letters:detail", public_id=fix.public_id)
-    return render(
-        request,
-        "letters/create.html",
-        {
-            "letter": letter,
-            "correcting": True,
-            "resident": letter.subject,
-            "letter_type": letter_type,
-            "form_fields": _form_fields(
-                letter_type, request.POST if request.method == "POST" else letter.fields, errors
-            ),
-            "checked": request.POST.getlist("requirements")
-            if request.method == "POST"
-            else letter.checked_requirements,
-            "errors": errors,
-        },
-        status=400 if errors else 200,
-    )
+    return _fields_page(request, letter, letter_type, errors, correcting=True)
 
 
 @require("registry.read")
