@@ -13,11 +13,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
@@ -327,64 +330,37 @@ def enrolment_status(request: VillageRequest, public_id: str) -> HttpResponse:
 
 
 def _child_record(
-    request: VillageRequest,
-    public_id: str,
-    *,
-    form_class: type[Form],
-    record: Callable[..., object],
-    saved: str,
-    slot: str,
-) -> HttpResponse:
-    """One of the child page's small forms (absence, PIP, follow-up): `record` is the service,
-    called with the form's fields; a refusal shows the page again with the form in `slot`."""
-    resident = _child_or_404(request, public_id)
-    form = form_class(request.POST)
-    if form.is_valid():
-        with ServiceCall(form) as call:
-            record(actor=request.user, village=request.village, resident=resident, **form.cleaned_data)
-        if call.ok:
-            messages.success(request, saved)
-            return redirect("education:child", public_id=resident.public_id)
-    return _child_page(request, resident, **{slot: form})
+    form_class: type[Form], record: Callable[..., object], saved: Promise, slot: str
+) -> Callable[..., HttpResponseBase]:
+    """A view for one of the child page's small forms (absence, PIP, follow-up): `record` is
+    the service, called with the form's fields; a refusal shows the page again with the form
+    in `slot`."""
+
+    @require("education.write")
+    @require_POST
+    def view(request: VillageRequest, public_id: str) -> HttpResponse:
+        resident = _child_or_404(request, public_id)
+        form = form_class(request.POST)
+        if form.is_valid():
+            with ServiceCall(form) as call:
+                record(actor=request.user, village=request.village, resident=resident, **form.cleaned_data)
+            if call.ok:
+                messages.success(request, str(saved))
+                return redirect("education:child", public_id=resident.public_id)
+        return _child_page(request, resident, **{slot: form})
+
+    return view
 
 
-@require("education.write")
-@require_POST
-def child_absence(request: VillageRequest, public_id: str) -> HttpResponse:
-    return _child_record(
-        request,
-        public_id,
-        form_class=forms.AbsenceForm,
-        record=services.absence_report,
-        saved=_("Laporan ketidakhadiran tersimpan."),
-        slot="absence",
-    )
-
-
-@require("education.write")
-@require_POST
-def child_pip(request: VillageRequest, public_id: str) -> HttpResponse:
-    return _child_record(
-        request,
-        public_id,
-        form_class=forms.ScholarshipForm,
-        record=services.scholarship_set,
-        saved=_("Status PIP tersimpan."),
-        slot="pip",
-    )
-
-
-@require("education.write")
-@require_POST
-def child_followup(request: VillageRequest, public_id: str) -> HttpResponse:
-    return _child_record(
-        request,
-        public_id,
-        form_class=forms.FollowUpForm,
-        record=services.followup_add,
-        saved=_("Catatan tindak lanjut tersimpan."),
-        slot="followup",
-    )
+child_absence = _child_record(
+    forms.AbsenceForm, services.absence_report, _lazy("Laporan ketidakhadiran tersimpan."), "absence"
+)
+child_pip = _child_record(
+    forms.ScholarshipForm, services.scholarship_set, _lazy("Status PIP tersimpan."), "pip"
+)
+child_followup = _child_record(
+    forms.FollowUpForm, services.followup_add, _lazy("Catatan tindak lanjut tersimpan."), "followup"
+)
 
 
 # --- Schools -------------------------------------------------------------------------------------
