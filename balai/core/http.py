@@ -1,5 +1,6 @@
 """What every view does the same way: show a service's refusal, and page a list.
 
+```python
 form = SchoolForm(request.POST)
 if form.is_valid():
     with ServiceCall(form) as call:
@@ -8,7 +9,8 @@ if form.is_valid():
         return redirect("education:school", school.public_id)
 return render(request, "education/school_form.html", {"form": form}, status=400)
 
-page = paginate(request, selectors.recipient_list(...), 50)   # a django Page
+page = paginate(request, selectors.recipient_list(...), 50)  # a Django Page
+```
 """
 
 from __future__ import annotations
