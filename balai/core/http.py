@@ -122,6 +122,12 @@ def _messages_of(exc: Exception) -> list[str]:
     return [str(m) for m in found] if found else [str(exc)]
 
 
+def is_htmx(request: HttpRequest) -> bool:
+    """An htmx request for part of a page; restoring history after a cache miss wants the
+    whole page."""
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+
+
 def page_number(value: str | None, last: int) -> int:
     """`?hal=` as a page from 1 to `last`: anything not a whole number is the first page, a
     number past the end (however large) the last."""

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest, VillageRequest
 from balai.accounts.models import ScopeLevel
-from balai.core.http import ServiceCall, paginate
+from balai.core.http import ServiceCall, is_htmx, paginate
 from balai.education import exports, forms, rules, selectors, services
 from balai.education.models import Enrolment, School
 from balai.people.models import Resident
@@ -47,10 +47,6 @@ def _school_or_404(request: VillageRequest, public_id: str) -> School:
         return selectors.school_get(village=request.village, public_id=public_id)
     except School.DoesNotExist:
         raise Http404
-
-
-def _is_partial(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
 def _form_errors(form: Any) -> str:
@@ -156,7 +152,7 @@ def _list_page(request: VillageRequest, *, follow_up: bool) -> HttpResponse:
         "school_year": rules.school_year_of(day),
         "follow_up": follow_up,
     }
-    template = "education/_child_rows.html" if _is_partial(request) else "education/child_list.html"
+    template = "education/_child_rows.html" if is_htmx(request) else "education/child_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response

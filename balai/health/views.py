@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from balai.accounts.decorators import require
 from balai.accounts.http import VillageRequest
 from balai.core.audit import audit_record
 from balai.core.errors import ApplicationError
-from balai.core.http import ServiceCall
+from balai.core.http import ServiceCall, is_htmx
 from balai.core.masking import mask_number
 from balai.health import charts, forms, immunization, pdf, selectors, services
 from balai.health.classify import LABELS
@@ -60,10 +60,6 @@ INDEX_NAMES = (("wfa", "BB/U"), ("lhfa", "PB/U"), ("wflh", "BB/PB"))
 TREND_LABELS = dict(ChildMeasurement.Trend.choices)
 _BREASTFEEDING_VALUE = {True: "ya", False: "tidak", None: ""}
 CATCH_UP_FOLD_MONTHS = 1
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
 def _get(model: type[Model], getter: Any, **kwargs: Any) -> Any:
@@ -358,7 +354,7 @@ def session_row(request: VillageRequest, public_id: str, child_id: str) -> HttpR
             status = 400
         else:
             row = selectors.sheet_row(village=village, session=session, child=child)
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 messages.success(request, _("Pengukuran %(name)s tersimpan.") % {"name": child.name})
                 return redirect(
                     reverse("health:session_sheet", args=[session.public_id]) + f"#r-{child.public_id}"
@@ -367,7 +363,7 @@ def session_row(request: VillageRequest, public_id: str, child_id: str) -> HttpR
     else:
         status = 400
     context = _row_context(row, session, form, implausible=implausible, refused=refused)
-    if _is_htmx(request):
+    if is_htmx(request):
         # htmx swaps only 2xx answers; the row itself says what went wrong.
         response = render(request, "health/_sheet_row.html", context)
         response["X-Balai-Row-Status"] = str(status)
@@ -406,7 +402,7 @@ def session_attendance(request: VillageRequest, public_id: str, resident_id: str
         "can_write": True,
         "show_due": False,
     }
-    if not _is_htmx(request):
+    if not is_htmx(request):
         if error:
             messages.error(request, error)
         return redirect("health:session_sheet", public_id=session.public_id)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
 from balai.accounts.http import VillageRequest
-from balai.core.http import ServiceCall
+from balai.core.http import ServiceCall, is_htmx
 from balai.core.masking import mask_number
 from balai.people import codes, forms, selectors, services
 from balai.people.models import Family, Resident
@@ -82,13 +82,8 @@ def _family_or_404(request: VillageRequest, public_id: str) -> Family:
         raise Http404
 
 
-def _is_partial(request: HttpRequest) -> bool:
-    # htmx restoring history after a cache miss wants the whole page.
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
-
-
 def _render_list(request: HttpRequest, page: str, rows: str, context: dict[str, Any]) -> HttpResponse:
-    response = render(request, rows if _is_partial(request) else page, context)
+    response = render(request, rows if is_htmx(request) else page, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
