@@ -47,7 +47,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Counter queue, complaints, guest book and satisfaction answers.
     "desk.operate": CLERKS,
     "attendance.recap": VILLAGE_OFFICE,
-    # Letters: one capability per workflow step (`letters.services.letter_act` and the API
+    # Letters: one capability per workflow step (`letters.services.workflow.letter_act` and the API
     # refuse a step to a role without it; the pages show only the steps a role may take).
     "letters.request": CLERKS,
     "letters.submit": CLERKS,

@@ -23,9 +23,9 @@ import typst
 import xlsxwriter
 from django.utils import timezone
 
-from balai.aid.distribution import CycleSummary, unit_label
 from balai.aid.imports import OPENSID_HEADERS, PROGRAM_LABELS
 from balai.aid.models import DistributionCycle, Entitlement, Programme, Recipient
+from balai.aid.selectors import CycleSummary, unit_label
 from balai.core.masking import mask_number
 from balai.regions.models import Village
 

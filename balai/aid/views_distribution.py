@@ -29,10 +29,10 @@ from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest, VillageRequest
 from balai.accounts.models import ScopeLevel
 from balai.aid import coverage, exports, imports
-from balai.aid import distribution as dist
 from balai.aid import selectors as aid_selectors
 from balai.aid import services as aid_services
 from balai.aid.models import Distribution, DistributionCycle, Entitlement, Programme, RecipientImport
+from balai.aid.services import distribution as dist
 from balai.core.http import ServiceCall
 from balai.people.models import Resident
 from balai.people.selectors import resident_get
@@ -50,7 +50,7 @@ def _programme(request: VillageRequest, public_id: str) -> Programme:
 
 def _cycle(request: VillageRequest, public_id: str) -> DistributionCycle:
     try:
-        return dist.cycle_get(village=request.village, public_id=public_id)
+        return aid_selectors.cycle_get(village=request.village, public_id=public_id)
     except DistributionCycle.DoesNotExist:
         raise Http404
 
@@ -106,7 +106,7 @@ def cycles(request: VillageRequest, public_id: str) -> HttpResponse:
         T + "cycles.html",
         {
             "programme": programme,
-            "cycles": dist.cycles_of(village=village, programme=programme),
+            "cycles": aid_selectors.cycles_of(village=village, programme=programme),
             "form": form,
             "can_write": request.scope.can("aid.write"),
         },
@@ -118,7 +118,7 @@ def cycles(request: VillageRequest, public_id: str) -> HttpResponse:
 def cycle_detail(request: VillageRequest, public_id: str) -> HttpResponse:
     cycle = _cycle(request, public_id)
     village = request.village
-    entitlements = dist.entitlements_of(village=village, cycle=cycle)
+    entitlements = aid_selectors.entitlements_of(village=village, cycle=cycle)
     aid_services.recipient_list_viewed(
         actor=request.user,
         programme=cycle.programme,
@@ -134,8 +134,8 @@ def cycle_detail(request: VillageRequest, public_id: str) -> HttpResponse:
             "cycle": cycle,
             "programme": cycle.programme,
             "entitlements": entitlements,
-            "summary": dist.cycle_summary(village=village, cycle=cycle),
-            "history": dist.cycle_history(village=village, cycle=cycle),
+            "summary": aid_selectors.cycle_summary(village=village, cycle=cycle),
+            "history": aid_selectors.cycle_history(village=village, cycle=cycle),
             "actions": actions,
             "can_write": request.scope.can("aid.write"),
             "can_decide": request.scope.can("aid.decide"),
@@ -181,8 +181,8 @@ def _full_numbers(request: VillageRequest) -> bool:
 def _cycle_report(request: VillageRequest, public_id: str, fmt: str) -> HttpResponse:
     cycle = _cycle(request, public_id)
     village = request.village
-    lines = exports.entitlement_lines(dist.entitlements_of(village=village, cycle=cycle))
-    summary = dist.cycle_summary(village=village, cycle=cycle)
+    lines = exports.entitlement_lines(aid_selectors.entitlements_of(village=village, cycle=cycle))
+    summary = aid_selectors.cycle_summary(village=village, cycle=cycle)
     full = fmt == "xlsx" or _full_numbers(request)
     aid_services.recipient_list_viewed(
         actor=request.user,
@@ -252,7 +252,7 @@ def signature_bytes(value: str) -> bytes:
 
 def _entitlement(request: VillageRequest, public_id: str) -> Entitlement:
     try:
-        return dist.entitlement_get(village=request.village, public_id=public_id)
+        return aid_selectors.entitlement_get(village=request.village, public_id=public_id)
     except Entitlement.DoesNotExist:
         raise Http404
 
@@ -305,7 +305,7 @@ def distribution_record(request: VillageRequest, public_id: str) -> HttpResponse
         if call.ok:
             messages.success(
                 request,
-                _("Penyaluran kepada %(name)s tercatat.") % {"name": dist.unit_label(ent.recipient)},
+                _("Penyaluran kepada %(name)s tercatat.") % {"name": aid_selectors.unit_label(ent.recipient)},
             )
             return redirect(
                 reverse("aid:cycle_detail", kwargs={"public_id": ent.cycle.public_id}) + f"#hak-{d.pk}"
@@ -316,7 +316,7 @@ def distribution_record(request: VillageRequest, public_id: str) -> HttpResponse
         {
             "ent": ent,
             "cycle": ent.cycle,
-            "label": dist.unit_label(ent.recipient),
+            "label": aid_selectors.unit_label(ent.recipient),
             "form": form,
             "proof_error": proof_error,
             "max_photo": dist.PROOF_MAX_BYTES,
@@ -328,7 +328,7 @@ def distribution_record(request: VillageRequest, public_id: str) -> HttpResponse
 @require("aid.read")
 def distribution_proof(request: VillageRequest, public_id: str) -> FileResponse:
     try:
-        d = dist.distribution_get(village=request.village, public_id=public_id)
+        d = aid_selectors.distribution_get(village=request.village, public_id=public_id)
     except Distribution.DoesNotExist:
         raise Http404
     if not d.proof.name or not default_storage.exists(d.proof.name):
@@ -344,7 +344,7 @@ def distribution_proof(request: VillageRequest, public_id: str) -> FileResponse:
 @require("aid.read")
 def undistributed(request: VillageRequest) -> HttpResponse:
     village = request.village
-    rows = dist.undistributed(village=village)
+    rows = aid_selectors.undistributed(village=village)
     dist.list_viewed(
         actor=request.user,
         village=village,
@@ -355,7 +355,7 @@ def undistributed(request: VillageRequest) -> HttpResponse:
     return render(
         request,
         T + "undistributed.html",
-        {"rows": rows, "total": sum(e.amount for e in rows), "label": dist.unit_label},
+        {"rows": rows, "total": sum(e.amount for e in rows), "label": aid_selectors.unit_label},
     )
 
 

@@ -20,13 +20,13 @@ from types import TracebackType
 from typing import Any
 
 from django.contrib import messages as django_messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest
 
-from balai.core.errors import ApplicationError
+from balai.core.errors import ApplicationError, NotAllowed
 
 PAGE_PARAM = "hal"
 
@@ -39,8 +39,9 @@ class ServiceCall:
     `field`. Exception types in `also` are refusals too (their `messages`, or their text).
     Refusals in `warn` are ones the user may confirm and send again (a NIK that disagrees with
     the birth date): their messages go to `warnings`, not to the form. With `request`, the
-    refusal is also flashed as one message, for views that redirect. Any other exception is
-    a bug and propagates.
+    refusal is also flashed as one message, for views that redirect. `NotAllowed` (the role may
+    not take this step) is no refusal to show but a 403: it leaves as `PermissionDenied`. Any
+    other exception is a bug and propagates.
 
     After the block: `ok`, `refusal` (the exception), `errors` (field -> messages, as the
     service named them), `messages` (all of them), `text()` (in one line), `warnings`.
@@ -72,6 +73,8 @@ class ServiceCall:
     ) -> bool:
         if not isinstance(exc, Exception):
             return False
+        if isinstance(exc, NotAllowed):
+            raise PermissionDenied(exc.message) from exc
         if isinstance(exc, self.warn):
             self.refusal = exc
             self.warnings = _messages_of(exc)

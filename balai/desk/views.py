@@ -6,7 +6,6 @@ id answers 404 exactly like a missing one.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -18,49 +17,11 @@ from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
 from balai.accounts.http import VillageRequest
+from balai.core.dates import Month
 from balai.core.http import ServiceCall
 from balai.desk import printing, selectors, services
 from balai.desk.models import IKM_ELEMENTS, Complaint, Counter, PrinterConfig, ServiceCategory
 from balai.regions.models import Village
-
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-
-
-def parse_month(value: str | None, today: dt.date) -> tuple[int, int]:
-    """`2026-11` -> (2026, 11); anything else: this month."""
-    try:
-        year, month = (int(x) for x in (value or "").split("-"))
-        dt.date(year, month, 1)
-    except ValueError:
-        return today.year, today.month
-    if not 2000 <= year <= 2100:
-        return today.year, today.month
-    return year, month
-
-
-def month_context(year: int, month: int) -> dict[str, Any]:
-    prev = dt.date(year, month, 1) - dt.timedelta(days=1)
-    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-    return {
-        "month_label": f"{MONTHS[month - 1]} {year}",
-        "month_value": f"{year}-{month:02d}",
-        "prev_month": f"{prev.year}-{prev.month:02d}",
-        "next_month": f"{nxt.year}-{nxt.month:02d}",
-    }
-
 
 # --- Home ----------------------------------------------------------------------------------
 
@@ -355,16 +316,16 @@ def guest_list(request: VillageRequest) -> HttpResponse:
         if call.ok:
             messages.success(request, _("Tamu dicatat."))
             return redirect("desk:guest_list")
-    year, month = parse_month(request.GET.get("bulan"), today)
+    shown = Month.parse(request.GET.get("bulan")) or Month.of(today)
     return render(
         request,
         "desk/guest_list.html",
         {
-            "entries": selectors.guest_list(village=village, year=year, month=month),
+            "entries": selectors.guest_list(village=village, year=shown.year, month=shown.month),
             "errors": errors,
             "form": request.POST,
             "submit_key": _new_key(),
-            **month_context(year, month),
+            **shown.nav(),
         },
         status=400 if errors else 200,
     )
@@ -376,14 +337,14 @@ def guest_list(request: VillageRequest) -> HttpResponse:
 @require("desk.operate")
 def ikm_report(request: VillageRequest) -> HttpResponse:
     village = request.village
-    year, month = parse_month(request.GET.get("bulan"), timezone.localdate())
+    shown = Month.parse(request.GET.get("bulan")) or Month.of(timezone.localdate())
     return render(
         request,
         "desk/ikm_report.html",
         {
-            "report": selectors.ikm_report(village=village, year=year, month=month),
+            "report": selectors.ikm_report(village=village, year=shown.year, month=shown.month),
             "questions": {code: question for code, _label, question in IKM_ELEMENTS},
-            **month_context(year, month),
+            **shown.nav(),
         },
     )
 
@@ -393,7 +354,7 @@ def ikm_report(request: VillageRequest) -> HttpResponse:
 
 def _devices(village: Village) -> list[Any]:
     try:
-        from balai.kiosk.selectors import device_list
+        from balai.devices.selectors import device_list
     except ImportError:  # pragma: no cover - the kiosk app always ships its selectors
         return []
     return list(device_list(village=village))

@@ -27,8 +27,8 @@ from balai.core.http import ServiceCall
 from balai.desk import printing, selectors, services
 from balai.desk.models import IKM_ELEMENTS, Complaint, ServiceCategory, Ticket
 from balai.desk.speech import call_sentence
-from balai.kiosk.device import current_device, device_required
-from balai.kiosk.http import DeviceRequest
+from balai.devices.device import current_device, device_required
+from balai.devices.http import DeviceRequest
 from balai.regions.models import Village
 from balai.staff import attendance
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
 from balai.accounts.http import VillageRequest
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
 from balai.core.http import ServiceCall, is_htmx
 from balai.core.masking import mask_number

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest, VillageRequest
 from balai.accounts.models import ScopeLevel
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.health import reports
 from balai.health.eppgbm import eppgbm_xlsx
 from balai.health.reports import BANDS, METRICS, Month, Prevalence, TrendPoint, suppressed

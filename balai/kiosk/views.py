@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from balai.core.http import ServiceCall
-from balai.kiosk import home as home_data
-from balai.kiosk import pins, services
-from balai.kiosk.device import (
+from balai.devices import pins, services
+from balai.devices.device import (
     SESSION_ACTIVITY,
     SESSION_DEVICE,
     SESSION_MUST_CHANGE,
@@ -29,7 +28,8 @@ from balai.kiosk.device import (
     resident_required,
     set_device_cookie,
 )
-from balai.kiosk.http import DeviceRequest, ResidentRequest
+from balai.devices.http import DeviceRequest, ResidentRequest
+from balai.kiosk import home as home_data
 
 
 @device_required

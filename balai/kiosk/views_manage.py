@@ -13,19 +13,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from balai.accounts.decorators import require
 from balai.accounts.http import VillageRequest
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.core.http import ServiceCall
 from balai.core.masking import mask_number
+from balai.devices import selectors as device_selectors
+from balai.devices import services as device_services
+from balai.devices.models import KioskDevice
 from balai.kiosk import selectors, services
 from balai.kiosk.forms import AnnouncementForm, DeviceForm
-from balai.kiosk.models import Announcement, CorrectionReport, KioskDevice
+from balai.kiosk.models import Announcement, CorrectionReport
 from balai.people import selectors as people_selectors
 from balai.people.models import Resident
 
 
 def _device_or_404(request: VillageRequest, public_id: str) -> KioskDevice:
     try:
-        return selectors.device_get(village=request.village, public_id=public_id)
+        return device_selectors.device_get(village=request.village, public_id=public_id)
     except KioskDevice.DoesNotExist:
         raise Http404 from None
 
@@ -50,7 +53,7 @@ def manage(request: VillageRequest) -> HttpResponse:
     form = DeviceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with ServiceCall(form, field="label") as call:
-            device, code = services.device_create(
+            device, code = device_services.device_create(
                 actor=request.user,
                 village=village,
                 label=form.cleaned_data["label"],
@@ -66,9 +69,9 @@ def manage(request: VillageRequest) -> HttpResponse:
 def _manage_context(request: VillageRequest, form: DeviceForm) -> dict[str, object]:
     village = request.village
     return {
-        "devices": selectors.device_list(village=village),
+        "devices": device_selectors.device_list(village=village),
         "form": form,
-        "idle_seconds": selectors.village_idle_seconds(village=village),
+        "idle_seconds": device_selectors.village_idle_seconds(village=village),
         "open_corrections": selectors.correction_list(village=village).count(),
         "print_failures": len(selectors.print_failures(village=village, limit=50)),
     }
@@ -83,7 +86,9 @@ def settings_update(request: VillageRequest) -> HttpResponse:
         messages.error(request, _("Batas diam harus angka (detik)."))
         return redirect("kiosk:manage")
     with ServiceCall(request=request) as call:
-        services.village_settings_update(actor=request.user, village=request.village, idle_seconds=seconds)
+        device_services.village_settings_update(
+            actor=request.user, village=request.village, idle_seconds=seconds
+        )
     if call.ok:
         messages.success(request, _("Batas diam anjungan disimpan."))
     return redirect("kiosk:manage")
@@ -98,7 +103,7 @@ def device_detail(request: VillageRequest, public_id: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         with ServiceCall(form, field="idle_seconds") as call:
-            services.device_update(
+            device_services.device_update(
                 actor=request.user,
                 device=device,
                 label=form.cleaned_data["label"],
@@ -116,20 +121,20 @@ def device_action(request: VillageRequest, public_id: str, action: str) -> HttpR
     device = _device_or_404(request, public_id)
     actor = request.user
     if action == "kode":
-        code = services.device_new_code(actor=actor, device=device)
+        code = device_services.device_new_code(actor=actor, device=device)
         return _show_once(
             render(request, "kiosk/manage/code.html", {"device": device, "code": code, "ttl": 30})
         )
     if action == "nonaktifkan":
-        services.device_set_active(actor=actor, device=device, active=False)
+        device_services.device_set_active(actor=actor, device=device, active=False)
         messages.success(
             request, _("Anjungan dinonaktifkan: semua halamannya menolak sampai diaktifkan lagi.")
         )
     elif action == "aktifkan":
-        services.device_set_active(actor=actor, device=device, active=True)
+        device_services.device_set_active(actor=actor, device=device, active=True)
         messages.success(request, _("Anjungan diaktifkan."))
     elif action == "buka-blokir":
-        services.device_unblock(actor=actor, device=device)
+        device_services.device_unblock(actor=actor, device=device)
         messages.success(request, _("Blokir masuk di anjungan ini dibuka."))
     else:
         raise Http404
@@ -163,7 +168,7 @@ def resident_access(request: VillageRequest, public_id: str) -> HttpResponse:
         actor = request.user
         with ServiceCall(request=request):
             if action == "pin":
-                pin = services.pin_issue(actor=actor, resident=resident)
+                pin = device_services.pin_issue(actor=actor, resident=resident)
                 return _show_once(
                     render(
                         request,
@@ -172,17 +177,19 @@ def resident_access(request: VillageRequest, public_id: str) -> HttpResponse:
                     )
                 )
             if action == "card":
-                services.card_register(actor=actor, resident=resident, uid=request.POST.get("card_uid", ""))
+                device_services.card_register(
+                    actor=actor, resident=resident, uid=request.POST.get("card_uid", "")
+                )
                 messages.success(
                     request, _("Kartu terdaftar. Penduduk tetap harus memasukkan PIN saat masuk.")
                 )
             elif action == "card_remove":
-                services.card_remove(actor=actor, resident=resident)
+                device_services.card_remove(actor=actor, resident=resident)
                 messages.success(request, _("Kartu dihapus."))
             else:
                 raise Http404
         return redirect("kiosk:resident_access", public_id=resident.public_id)
-    cred = selectors.credential_of(village=village, resident=resident)
+    cred = device_selectors.credential_of(village=village, resident=resident)
     context = {
         "resident": resident,
         "nik_masked": mask_number(resident.nik),

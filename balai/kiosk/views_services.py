@@ -20,14 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
 from balai.core.http import ServiceCall
 from balai.core.masking import mask_number
+from balai.devices.device import device_required, resident_required
+from balai.devices.http import DeviceRequest, ResidentRequest
 from balai.kiosk import home as optional
 from balai.kiosk import selectors, services
-from balai.kiosk.device import device_required, resident_required
-from balai.kiosk.http import DeviceRequest, ResidentRequest
 from balai.kiosk.models import KioskLetterRequest
 from balai.people import codes
 from balai.people.models import Resident

@@ -19,20 +19,26 @@ from django.views.decorators.http import require_POST
 from balai.accounts.decorators import require
 from balai.accounts.http import VillageRequest
 from balai.accounts.scope import user_can
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.core.http import ServiceCall
-from balai.letters import numbering, selectors, services
+from balai.letters import numbering, policy, selectors
 from balai.letters.content import placeholder_names
 from balai.letters.exports import register_xlsx as register_xlsx_bytes
+from balai.letters.fields import letter_type_of
 from balai.letters.models import Letter, LetterSettings
 from balai.letters.ratelimit import over_limit
 from balai.letters.render import letter_pdf, template_preview_png
-from balai.letters.services import verify_url
+from balai.letters.services import workflow
+from balai.letters.services.settings import (
+    letter_kiosk_settings_update,
+    letter_settings_update,
+    template_save,
+)
+from balai.letters.signing import verify_url
 from balai.letters.templates_text import (
     check_paragraphs,
     current_template,
     split_paragraphs,
-    template_save,
     template_versions,
     wording,
 )
@@ -76,7 +82,7 @@ QUEUE_STATES = [
 ]
 QUEUE_ALL = "semua"
 # Steps the service refuses to an operator on a letter another operator handles
-# (services._claim / _check_handler).
+# (workflow._claim / _check_handler).
 HANDLER_ACTIONS = frozenset({"verify", "return", "reject", "cancel", "issue"})
 
 
@@ -106,7 +112,7 @@ def _handler_name(user: User | None) -> str:
 
 
 def _handled_by_other(letter: Letter, user: User) -> bool:
-    """Mirrors services._check_handler: another operator handles it (the sekdes may act)."""
+    """Mirrors workflow._check_handler: another operator handles it (the sekdes may act)."""
     return letter.assigned_to_id not in (None, user.pk) and user_can(user, "letters.claim")
 
 
@@ -219,7 +225,7 @@ def create(request: VillageRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST" and resident is not None and letter_type is not None:
         with ServiceCall() as call:
-            letter = services.letter_request_create(
+            letter = workflow.letter_request_create(
                 actor=request.user,
                 village=village,
                 type_code=letter_type.code,
@@ -256,7 +262,7 @@ def create(request: VillageRequest) -> HttpResponse:
 def _actions(letter: Letter, user: User) -> list[tuple[str, str, bool, str]]:
     """(action, label, needs a reason, why it is disabled or "") the user's role may take on
     this letter now; steps another operator's letter refuses come disabled, with the reason."""
-    nexts = services.TRANSITIONS[letter.state]
+    nexts = policy.TRANSITIONS[letter.state]
     candidates = [
         ("verify", "Verifikasi", S.VERIFIED, False),
         ("return", "Kembalikan untuk perbaikan", S.NEEDS_CORRECTION, True),
@@ -319,17 +325,17 @@ def detail(request: VillageRequest, public_id: str) -> HttpResponse:
             and replacement is None
             and pending is None,
             # Taking over another operator's letter: the lead's `letter_take_over` service,
-            # reached through letter_act while "take_over" is one of services.ACTIONS.
+            # reached through letter_act while "take_over" is one of workflow.ACTIONS.
             "can_take_over": other
-            and letter.state in services.OPEN_STATES
-            and "take_over" in services.ACTIONS
+            and letter.state in policy.OPEN_STATES
+            and "take_over" in workflow.ACTIONS
             and scope.can("letters.assign"),
             "use_tte": numbering.settings_for(letter.village).use_tte,
         },
     )
 
 
-ACTIONS = services.ACTIONS
+ACTIONS = workflow.ACTIONS
 
 
 @sensitive_post_parameters("passphrase")
@@ -347,7 +353,7 @@ def transition(request: VillageRequest, public_id: str, action: str) -> HttpResp
         if official is None:
             raise Http404
     with ServiceCall(request=request) as call:
-        services.letter_act(
+        workflow.letter_act(
             actor=request.user,
             letter=letter,
             action=action,
@@ -389,7 +395,7 @@ def _fields_page(
 @require("registry.read")
 def edit(request: VillageRequest, public_id: str) -> HttpResponse:
     letter = _letter_or_404(request, public_id)
-    letter_type = services.letter_type_of(letter)
+    letter_type = letter_type_of(letter)
     if not request.scope.can("letters.submit"):
         return _not_allowed(
             request,
@@ -401,7 +407,7 @@ def edit(request: VillageRequest, public_id: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         with ServiceCall() as call:
-            services.letter_update(
+            workflow.letter_update(
                 actor=request.user,
                 letter=letter,
                 fields=request.POST.dict(),
@@ -417,7 +423,7 @@ def edit(request: VillageRequest, public_id: str) -> HttpResponse:
 @require("registry.read")
 def correct(request: VillageRequest, public_id: str) -> HttpResponse:
     letter = _letter_or_404(request, public_id)
-    letter_type = services.letter_type_of(letter)
+    letter_type = letter_type_of(letter)
     if not request.scope.can("letters.request"):
         return _not_allowed(
             request,
@@ -429,7 +435,7 @@ def correct(request: VillageRequest, public_id: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         with ServiceCall() as call:
-            fix = services.letter_correction_create(
+            fix = workflow.letter_correction_create(
                 actor=request.user,
                 letter=letter,
                 fields=request.POST.dict(),
@@ -530,7 +536,7 @@ def settings_edit(request: VillageRequest) -> HttpResponse:
     }
     if request.method == "POST" and request.POST.get("form") == "kiosk":
         with ServiceCall() as call:
-            services.letter_kiosk_settings_update(
+            letter_kiosk_settings_update(
                 actor=request.user,
                 village=village,
                 kiosk_types=request.POST.getlist("kiosk_types"),
@@ -548,7 +554,7 @@ def settings_edit(request: VillageRequest) -> HttpResponse:
             "use_tte": request.POST.get("use_tte") == "on",
         }
         with ServiceCall() as call:
-            services.letter_settings_update(
+            letter_settings_update(
                 actor=request.user,
                 village=village,
                 number_format=str(values["number_format"]),
@@ -569,14 +575,14 @@ def settings_edit(request: VillageRequest) -> HttpResponse:
             village_code=village.code,
             day=timezone.localdate(),
         )
-    offered, self_service = services.kiosk_policy(prefs)
+    offered, self_service = policy.kiosk_policy(prefs)
     if request.method == "POST" and request.POST.get("form") == "kiosk":
         offered, self_service = (
             request.POST.getlist("kiosk_types"),
             request.POST.getlist("self_service_types"),
         )
     kiosk_rows = [
-        (t, t.code in offered, t.code in self_service, services.self_service_possible(t))
+        (t, t.code in offered, t.code in self_service, policy.self_service_possible(t))
         for t in REGISTRY.values()
     ]
     return render(

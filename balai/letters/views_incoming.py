@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
 from balai.accounts.http import VillageRequest
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.core.http import ServiceCall
-from balai.letters import selectors, services
+from balai.letters import selectors
 from balai.letters.exports import incoming_xlsx as incoming_xlsx_bytes
 from balai.letters.models import Disposition, IncomingLetter
 from balai.letters.pdf import render_register
 from balai.letters.registers import incoming_register_rows, outgoing_register_rows
+from balai.letters.services import incoming as incoming_services
 from balai.letters.types import REGISTRY
 from balai.staff.models import Official
 from balai.staff.selectors import official_get, official_list
@@ -84,13 +85,13 @@ def incoming_create(request: VillageRequest) -> HttpResponse:
         upload = request.FILES.get("scan")
         scan = None
         if upload is not None:
-            if upload.size and upload.size > services.SCAN_MAX_BYTES:
+            if upload.size and upload.size > incoming_services.SCAN_MAX_BYTES:
                 errors = {"scan": ["Berkas pindaian terlalu besar; paling besar 10 MB."]}
             else:
                 scan = (upload.name or "pindaian", upload.read())
         if not errors:
             with ServiceCall() as call:
-                incoming = services.incoming_create(
+                incoming = incoming_services.incoming_create(
                     actor=request.user, village=request.village, data=request.POST.dict(), scan=scan
                 )
             errors = call.errors
@@ -102,7 +103,7 @@ def incoming_create(request: VillageRequest) -> HttpResponse:
     return render(
         request,
         "letters/incoming_form.html",
-        {"values": values, "errors": errors, "max_mb": services.SCAN_MAX_BYTES // (1024 * 1024)},
+        {"values": values, "errors": errors, "max_mb": incoming_services.SCAN_MAX_BYTES // (1024 * 1024)},
         status=400 if errors else 200,
     )
 
@@ -166,7 +167,7 @@ def incoming_dispose(request: VillageRequest, public_id: str) -> HttpResponse:
             due_on = dt.date.fromisoformat(due) if due else None
         except ValueError:
             raise ValidationError({"due_on": "Batas waktu: tanggal tidak valid (TTTT-BB-HH)."})
-        services.disposition_create(
+        incoming_services.disposition_create(
             actor=request.user,
             incoming=incoming,
             to_official=official,
@@ -198,7 +199,7 @@ def disposition_follow_up(request: VillageRequest, public_id: str) -> HttpRespon
     except Disposition.DoesNotExist:
         raise Http404
     with ServiceCall(request=request) as call:
-        services.disposition_update(
+        incoming_services.disposition_update(
             actor=request.user,
             disposition=disposition,
             status=request.POST.get("status", ""),

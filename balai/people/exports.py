@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.people import codes, opensid
 from balai.people.models import Resident
 from balai.people.validation import nik_from

@@ -15,25 +15,12 @@ from django.utils.translation import gettext as _
 
 from balai.accounts.decorators import require
 from balai.accounts.http import VillageRequest
+from balai.core.dates import Month
 from balai.core.http import ServiceCall
 from balai.staff import attendance
 from balai.staff.models import Official
 from balai.staff.selectors import attendance_recap, credential_map, official_get, official_list
 
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 WEEKDAYS = [
     ("1", "Senin"),
     ("2", "Selasa"),
@@ -46,32 +33,20 @@ WEEKDAYS = [
 
 
 def _month(request: HttpRequest) -> tuple[int, int]:
-    today = timezone.localdate()
-    try:
-        year, month = (int(x) for x in request.GET.get("bulan", "").split("-"))
-        dt.date(year, month, 1)
-    except ValueError:
-        return today.year, today.month
-    if not 2000 <= year <= 2100:
-        return today.year, today.month
-    return year, month
+    shown = Month.parse(request.GET.get("bulan")) or Month.of(timezone.localdate())
+    return shown.year, shown.month
 
 
 @require("attendance.recap")
 def attendance_recap_view(request: VillageRequest) -> HttpResponse:
     year, month = _month(request)
     recap = attendance_recap(village=request.village, year=year, month=month)
-    prev = dt.date(year, month, 1) - dt.timedelta(days=1)
-    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
     return render(
         request,
         "staff/attendance_recap.html",
         {
             "recap": recap,
-            "month_label": f"{MONTHS[month - 1]} {year}",
-            "month_value": f"{year}-{month:02d}",
-            "prev_month": f"{prev.year}-{prev.month:02d}",
-            "next_month": f"{nxt.year}-{nxt.month:02d}",
+            **Month(year, month).nav(),
             "rules": attendance.settings_for(request.village),
             "can_manage": request.scope.can("registry.write"),
         },
@@ -93,7 +68,7 @@ def attendance_recap_xlsx(request: VillageRequest) -> HttpResponse:
         _("Rekap kehadiran perangkat Desa %(name)s, %(month)s")
         % {
             "name": village.name,
-            "month": f"{MONTHS[month - 1]} {year}",
+            "month": Month(year, month).label,
         },
         bold,
     )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from balai.aid import services
 from balai.aid.models import Candidate, Criterion, Decree, OfficialDecile, Programme, Recipient, WelfareSurvey
 from balai.aid.tests.targeting_fixtures import blt_rules, decile, family, programme, survey
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 
 
 @pytest.fixture

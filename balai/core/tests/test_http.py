@@ -7,11 +7,11 @@ from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.test import RequestFactory
 
-from balai.core.errors import ApplicationError
+from balai.core.errors import ApplicationError, NotAllowed
 from balai.core.http import ServiceCall, page_number, paginate
 
 
@@ -104,6 +104,15 @@ def test_with_a_request_the_refusal_is_flashed_once() -> None:
     with ServiceCall(request=request):
         raise ValidationError({"a": ["Satu."], "b": ["Dua."]})
     assert [str(m) for m in get_messages(request)] == ["Satu. Dua."]
+
+
+def test_a_step_the_role_may_not_take_is_a_403_not_a_message() -> None:
+    request = _request_with_messages()
+    form = _valid_form()
+    with pytest.raises(PermissionDenied, match="Hanya kepala desa."), ServiceCall(form, request=request):
+        raise NotAllowed("Hanya kepala desa.")
+    assert form.is_valid()
+    assert list(get_messages(request)) == []
 
 
 def test_anything_else_is_a_bug_and_propagates() -> None:

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 from balai.education.models import Enrolment, FollowUp, School
 
 
