@@ -7,14 +7,16 @@ write, and the docs page's "try it out" works with the Authorize button instead.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
+from balai.accounts.http import RegionalRequest, ScopedRequest, scope_of
 from balai.accounts.models import ApiToken, User
-from balai.accounts.scope import Scope, scope_for
+from balai.accounts.scope import scope_for
 from balai.regions.models import Village
 
 # last_used_at is informational; writing it on every request would serialise readers on SQLite.
@@ -38,13 +40,8 @@ class TokenAuth(HttpBearer):
         user = api_token.user
         # ScopeMiddleware derived a scope from the (anonymous) session; the token decides here.
         request.user = user
-        request.scope = scope_for(user)  # type: ignore[attr-defined]
+        cast(ScopedRequest, request).scope = scope_for(user)
         return user
-
-
-def scope_of(request: HttpRequest) -> Scope:
-    scope: Scope = request.scope  # type: ignore[attr-defined]
-    return scope
 
 
 def village_for(request: HttpRequest, capability: str) -> Village:
@@ -59,5 +56,5 @@ def village_for(request: HttpRequest, capability: str) -> Village:
 
 
 def actor(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    return user
+    """The token's user (`TokenAuth` lets no operation run without one)."""
+    return cast(RegionalRequest, request).user

@@ -19,7 +19,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from balai.accounts.api_auth import actor, scope_of, village_for
+from balai.accounts.api_auth import actor, village_for
+from balai.accounts.http import scope_of
 from balai.aid import coverage, targeting
 from balai.aid import selectors as aid_selectors
 from balai.aid import services as aid_services

@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db.models.expressions import RawSQL
@@ -28,6 +28,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from balai.devices.http import DeviceRequest
 from balai.devices.models import DEFAULT_IDLE_SECONDS, KioskDevice, KioskVillageSettings
 
 if TYPE_CHECKING:
@@ -171,9 +172,10 @@ def _attach(request: HttpRequest) -> KioskDevice | None:
         # Operators see when a kiosk was last used; one write per device every few minutes.
         KioskDevice.objects.filter(pk=device.pk).update(last_seen_at=now)
     device._idle = idle_seconds(device)  # type: ignore[attr-defined]
-    request.kiosk_idle_seconds = device._idle  # type: ignore[attr-defined]
-    request.kiosk_device = device  # type: ignore[attr-defined]
-    request.kiosk_resident = _signed_in_resident(request, device)  # type: ignore[attr-defined]
+    attached = cast(DeviceRequest, request)
+    attached.kiosk_idle_seconds = device._idle  # type: ignore[attr-defined]
+    attached.kiosk_device = device
+    attached.kiosk_resident = _signed_in_resident(request, device)
     return device
 
 
@@ -195,7 +197,7 @@ def resident_required(view: View) -> View:
         if _attach(request) is None:
             return refuse(request)
         response: HttpResponse
-        if request.kiosk_resident is None:  # type: ignore[attr-defined]
+        if cast(DeviceRequest, request).kiosk_resident is None:
             response = redirect("kiosk:sign_in")
         elif request.session.get(SESSION_MUST_CHANGE):
             response = redirect("kiosk:pin_change")

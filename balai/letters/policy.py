@@ -1,12 +1,13 @@
-"""What the letter workflow allows: the steps between states, which role may take each step,
-and which letter types the kiosk offers and issues without an operator. Tables and small
-functions only; the services enforce them, the views and selectors ask them."""
+"""What the letter workflow allows: the steps between states, which role may take each step
+(asked of the project's one role table, `balai.accounts.scope.CAPABILITIES`), and which letter
+types the kiosk offers and issues without an operator. Tables and small functions only; the
+services enforce them, the views and selectors ask them."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from balai.accounts.models import Role
+from balai.accounts.scope import user_can
 from balai.core.errors import ApplicationError
 from balai.letters.models import Letter, LetterSettings
 from balai.letters.types import REGISTRY
@@ -34,26 +35,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # Still on someone's desk: such a request can be taken over by another clerk.
 OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.NEEDS_CORRECTION, S.VERIFIED, S.SIGNED)
 
-CLERKS = frozenset({Role.OPERATOR, Role.SEKDES})
-SIGNERS = frozenset({Role.KADES, Role.SEKDES})
-# Who may take each step.
-ACTION_ROLES: dict[str, frozenset[str]] = {
-    "request": CLERKS,
-    "submit": CLERKS,
-    "verify": CLERKS,
-    "return": CLERKS | SIGNERS,
-    "reject": CLERKS | SIGNERS,
-    "cancel": CLERKS,
-    "sign": SIGNERS,
-    "issue": CLERKS | SIGNERS,
-    "hand_over": CLERKS,
-    "revoke": SIGNERS,
-    "assign": CLERKS,
-}
-
 
 def may(user: User | None, action: str) -> bool:
-    return user is not None and user.role in ACTION_ROLES.get(action, frozenset())
+    """The user's role may take this step (`letters.<action>` in the scope module's table)."""
+    return user_can(user, f"letters.{action}")
 
 
 class NotAllowed(ApplicationError):

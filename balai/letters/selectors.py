@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from balai.accounts.models import Role, User
+from balai.accounts.models import User
+from balai.accounts.scope import user_can
 from balai.audit.models import AuditEvent
 from balai.core.masking import mask_name
 from balai.letters import signing
@@ -126,7 +127,7 @@ def sign_as_choices(*, village: Village, user: User) -> list[Official]:
     if not may(user, "sign") or user.village_id != village.pk:
         return []
     own = signatories(village=village, on=timezone.localdate()).filter(user=user)
-    if user.role == Role.SEKDES:
+    if not user_can(user, "letters.sign_own"):
         own = own.exclude(signs_as=Official.SignsAs.OWN)
     return list(own)
 

@@ -5,28 +5,18 @@ a layer above regions). URL names stay in the `regions` namespace."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from balai.accounts.decorators import require
+from balai.accounts.http import VillageRequest
+from balai.core.http import ServiceCall
 from balai.regions import services
 from balai.regions.forms import DusunForm, RtForm, VillageProfileForm
 from balai.regions.models import Dusun, Rt, Village
 from balai.regions.selectors import dusun_list, rt_list
-
-
-def _show_errors(form: forms.Form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
-def _village(request: HttpRequest) -> Village:
-    village: Village = request.scope.village  # type: ignore[attr-defined]
-    return village
 
 
 def _dusun(village: Village, pk: int) -> Dusun:
@@ -44,11 +34,11 @@ def _rt(village: Village, public_id: str) -> Rt:
 
 
 @require("registry.read")
-def profile(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def profile(request: VillageRequest) -> HttpResponse:
+    village = request.village
     village.refresh_from_db()
     dusuns = list(dusun_list(village=village))
-    can_write = request.scope.can("registry.write")  # type: ignore[attr-defined]
+    can_write = request.scope.can("registry.write")
     return render(
         request,
         "regions/profile.html",
@@ -64,24 +54,22 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @require("registry.write")
-def profile_edit(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def profile_edit(request: VillageRequest) -> HttpResponse:
+    village = request.village
     village.refresh_from_db()
     initial = {name: getattr(village, name) for name in services.PROFILE_FIELDS}
     form = VillageProfileForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k in services.PROFILE_FIELDS}
-        try:
+        with ServiceCall(form) as call:
             services.village_profile_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 village=village,
                 data=data,
                 logo=form.cleaned_data["logo"] or None,
                 remove_logo=form.cleaned_data["remove_logo"],
             )
-        except ValidationError as exc:
-            _show_errors(form, exc)
-        else:
+        if call.ok:
             messages.success(request, _("Profil desa disimpan."))
             return redirect("regions:profile")
     status = 400 if request.method == "POST" else 200
@@ -89,15 +77,13 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 
 @require("registry.write")
-def dusun_create(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def dusun_create(request: VillageRequest) -> HttpResponse:
+    village = request.village
     form = DusunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            dusun = services.dusun_create(actor=request.user, village=village, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            _show_errors(form, exc)
-        else:
+        with ServiceCall(form) as call:
+            dusun = services.dusun_create(actor=request.user, village=village, **form.cleaned_data)
+        if call.ok:
             messages.success(request, _("Dusun %(name)s ditambahkan.") % {"name": dusun.name})
             return redirect("regions:profile")
     status = 400 if request.method == "POST" else 200
@@ -105,16 +91,14 @@ def dusun_create(request: HttpRequest) -> HttpResponse:
 
 
 @require("registry.write")
-def dusun_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    village = _village(request)
+def dusun_edit(request: VillageRequest, pk: int) -> HttpResponse:
+    village = request.village
     dusun = _dusun(village, pk)
     form = DusunForm(request.POST or None, initial={"name": dusun.name, "head_name": dusun.head_name})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.dusun_update(actor=request.user, dusun=dusun, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            _show_errors(form, exc)
-        else:
+        with ServiceCall(form) as call:
+            services.dusun_update(actor=request.user, dusun=dusun, **form.cleaned_data)
+        if call.ok:
             messages.success(request, _("Dusun %(name)s disimpan.") % {"name": dusun.name})
             return redirect("regions:profile")
     status = 400 if request.method == "POST" else 200
@@ -122,15 +106,13 @@ def dusun_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require("registry.write")
-def rt_create(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def rt_create(request: VillageRequest) -> HttpResponse:
+    village = request.village
     form = RtForm(request.POST or None, village=village)
     if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.rt_create(actor=request.user, village=village, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            _show_errors(form, exc)
-        else:
+        with ServiceCall(form) as call:
+            unit = services.rt_create(actor=request.user, village=village, **form.cleaned_data)
+        if call.ok:
             messages.success(
                 request, _("RT %(rt)s / RW %(rw)s ditambahkan.") % {"rt": unit.rt, "rw": unit.rw}
             )
@@ -140,8 +122,8 @@ def rt_create(request: HttpRequest) -> HttpResponse:
 
 
 @require("registry.write")
-def rt_edit(request: HttpRequest, public_id: str) -> HttpResponse:
-    village = _village(request)
+def rt_edit(request: VillageRequest, public_id: str) -> HttpResponse:
+    village = request.village
     unit = _rt(village, public_id)
     form = RtForm(
         request.POST or None,
@@ -149,11 +131,9 @@ def rt_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         initial={"dusun": unit.dusun_id, "rw": unit.rw, "rt": unit.rt, "head_name": unit.head_name},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.rt_update(actor=request.user, unit=unit, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            _show_errors(form, exc)
-        else:
+        with ServiceCall(form) as call:
+            services.rt_update(actor=request.user, unit=unit, **form.cleaned_data)
+        if call.ok:
             messages.success(request, _("RT %(rt)s / RW %(rw)s disimpan.") % {"rt": unit.rt, "rw": unit.rw})
             return redirect("regions:profile")
     status = 400 if request.method == "POST" else 200

@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from balai.accounts.scope import user_can
 from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
 from balai.letters import numbering
 from balai.letters.models import Disposition, IncomingLetter, IncomingScan
-from balai.letters.policy import CLERKS, SIGNERS
 from balai.regions.models import Village
 from balai.staff.models import Official
 
@@ -107,8 +107,8 @@ def _incoming_audit(actor: User, incoming: IncomingLetter, action: str, **change
     )
 
 
-def _require_clerk(actor: User, village_id: int, roles: frozenset[str] = CLERKS) -> None:
-    if actor.role not in roles:
+def _require_clerk(actor: User, village_id: int, capability: str = "letters.incoming") -> None:
+    if not user_can(actor, capability):
         raise ApplicationError("Peran Anda tidak boleh melakukan langkah ini.")
     if actor.village_id != village_id:
         raise ApplicationError("Surat ini bukan milik desa Anda.")
@@ -167,7 +167,7 @@ def disposition_create(
     due_on: dt.date | None = None,
 ) -> Disposition:
     """The kepala desa (or sekdes) passes the letter to an official with an instruction."""
-    _require_clerk(actor, incoming.village_id, SIGNERS | CLERKS)
+    _require_clerk(actor, incoming.village_id, "letters.dispose")
     if to_official.village_id != incoming.village_id or not to_official.is_active:
         raise ValidationError({"to_official": "Pejabat tujuan bukan perangkat aktif desa ini."})
     instruction = " ".join(instruction.split())
@@ -204,7 +204,7 @@ def disposition_update(*, actor: User, disposition: Disposition, status: str, fo
     """Record the follow-up of a disposition: by the official it went to, or the office."""
     own = disposition.to_official.user_id == actor.pk
     if not own:
-        _require_clerk(actor, disposition.village_id, SIGNERS | CLERKS)
+        _require_clerk(actor, disposition.village_id, "letters.dispose")
     elif actor.village_id != disposition.village_id:
         raise ApplicationError("Surat ini bukan milik desa Anda.")
     if status not in Disposition.Status.values:

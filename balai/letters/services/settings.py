@@ -11,12 +11,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from balai.accounts.models import Role
+from balai.accounts.scope import user_can
 from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
 from balai.letters import numbering
 from balai.letters.models import LetterSettings, LetterTemplate
-from balai.letters.policy import SIGNERS, kiosk_policy, self_service_possible
+from balai.letters.policy import kiosk_policy, self_service_possible
 from balai.letters.templates_text import check_paragraphs, split_paragraphs
 from balai.letters.types import REGISTRY, get_type
 from balai.regions.models import Village
@@ -35,7 +35,7 @@ def letter_settings_update(
     paper: str,
     use_tte: bool | None = None,
 ) -> LetterSettings:
-    if actor.village_id != village.pk or actor.role not in (Role.SEKDES, Role.KADES, Role.OPERATOR):
+    if actor.village_id != village.pk or not user_can(actor, "letters.settings"):
         raise ApplicationError("Peran Anda tidak boleh mengubah pengaturan surat.")
     number_format = " ".join(number_format.split())
     numbering.check_format(number_format, per_type_sequence=per_type_sequence)
@@ -45,7 +45,7 @@ def letter_settings_update(
         raise ValidationError({"paper": "Ukuran kertas tidak dikenal."})
     prefs, _created = LetterSettings.objects.select_for_update().get_or_create(village=village)
     use_tte = prefs.use_tte if use_tte is None else use_tte
-    if use_tte != prefs.use_tte and actor.role not in SIGNERS:
+    if use_tte != prefs.use_tte and not user_can(actor, "letters.delegate"):
         raise ApplicationError("Hanya kepala desa atau sekretaris desa yang dapat mengubah pemakaian TTE.")
     before = {
         "number_format": prefs.number_format,
@@ -84,7 +84,7 @@ def letter_kiosk_settings_update(
 ) -> LetterSettings:
     """Which types the kiosk offers, and which of those it issues without an operator. Making
     a type self-service delegates the signatory's signature, so only they may widen it."""
-    if actor.village_id != village.pk or actor.role not in (Role.SEKDES, Role.KADES, Role.OPERATOR):
+    if actor.village_id != village.pk or not user_can(actor, "letters.settings"):
         raise ApplicationError("Peran Anda tidak boleh mengubah pengaturan surat.")
     offered = [c for c in REGISTRY if c in set(kiosk_types)]
     unknown = sorted(set(kiosk_types) - set(REGISTRY)) + sorted(set(self_service_types) - set(REGISTRY))
@@ -108,7 +108,7 @@ def letter_kiosk_settings_update(
         )
     prefs, _created = LetterSettings.objects.select_for_update().get_or_create(village=village)
     before_offered, before_self = kiosk_policy(prefs)
-    if set(chosen) - set(before_self) and actor.role not in SIGNERS:
+    if set(chosen) - set(before_self) and not user_can(actor, "letters.delegate"):
         raise ApplicationError("Hanya kepala desa atau sekretaris desa yang dapat menambah layanan mandiri.")
     prefs.kiosk_types, prefs.self_service_types = offered, chosen
     prefs.save()
@@ -125,7 +125,7 @@ def letter_kiosk_settings_update(
 
 @transaction.atomic
 def template_save(*, actor: User, village: Village, type_code: str, text: str) -> LetterTemplate:
-    if actor.village_id != village.pk or actor.role not in ("operator", "sekdes"):
+    if actor.village_id != village.pk or not user_can(actor, "letters.template"):
         raise ApplicationError("Peran Anda tidak boleh mengubah teks surat.")
     letter_type = get_type(type_code)
     if letter_type is None:

@@ -17,14 +17,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from balai.accounts.models import Role
+from balai.accounts.scope import user_can
 from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
 from balai.letters import logos, numbering, tte
 from balai.letters.content import build_content
 from balai.letters.fields import check_subject, clean_fields, letter_type_of
 from balai.letters.models import Letter, LetterSettings, LetterSignedPdf
-from balai.letters.policy import CLERKS, OPEN_STATES, TRANSITIONS, NotAllowed, may
+from balai.letters.policy import OPEN_STATES, TRANSITIONS, NotAllowed, may
 from balai.letters.render import letter_pdf
 from balai.letters.selectors import pending_correction, replaced_by
 from balai.letters.signing import LocalSigner, Signer, b64e, content_hash, letter_payload, new_token
@@ -202,7 +202,11 @@ def letter_submit(*, actor: User, letter: Letter) -> Letter:
 @transaction.atomic
 def letter_assign(*, actor: User, letter: Letter, assignee: User) -> Letter:
     _require(actor, "assign", letter)
-    if assignee.village_id != letter.village_id or assignee.role not in CLERKS or not assignee.is_active:
+    if (
+        assignee.village_id != letter.village_id
+        or not user_can(assignee, "letters.handle")
+        or not assignee.is_active
+    ):
         raise ApplicationError("Petugas tidak dapat menangani surat desa ini.")
     letter = _locked(letter)
     letter.assigned_to = assignee
@@ -221,7 +225,7 @@ def _claim(actor: User, letter: Letter) -> None:
 
 
 def _check_handler(actor: User, letter: Letter) -> None:
-    if letter.assigned_to_id not in (None, actor.pk) and actor.role == Role.OPERATOR:
+    if letter.assigned_to_id not in (None, actor.pk) and user_can(actor, "letters.claim"):
         raise ApplicationError(
             "Surat ini sedang ditangani petugas lain; ambil alih dengan menyebut alasannya bila perlu."
         )
@@ -277,7 +281,7 @@ def _with_reason(actor: User, letter: Letter, *, action: str, to: str, reason: s
     if not reason.strip():
         raise ValidationError({"reason": "Alasan wajib diisi."})
     letter = _locked(letter)
-    if action in ("return", "reject", "cancel") and actor.role == Role.OPERATOR:
+    if action in ("return", "reject", "cancel") and user_can(actor, "letters.claim"):
         _claim(actor, letter)
     _move(letter, to)
     letter.state_note = reason.strip()[:500]
@@ -323,7 +327,7 @@ def _signer_for(actor: User, official: Official | None, village: Village) -> Off
         )
     if official.pk not in {o.pk for o in own}:
         raise ApplicationError("Surat hanya dapat ditandatangani oleh pejabat itu sendiri.")
-    if actor.role == Role.SEKDES and official.signs_as == Official.SignsAs.OWN:
+    if official.signs_as == Official.SignsAs.OWN and not user_can(actor, "letters.sign_own"):
         raise ApplicationError("Sekretaris desa menandatangani atas nama (a.n.) kepala desa.")
     return official
 
