@@ -28,9 +28,10 @@ demo: setup  ## build the demo regency on SQLite and serve it on http://127.0.0.
 run: setup  ## serve the existing database
 	DEBUG=1 $(BIN)/balai runserver 127.0.0.1:8000
 
-lint: setup  ## ruff lint + format check
+lint: setup  ## ruff lint + format check + the import layers (.importlinter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: setup  ## mypy
 	$(BIN)/mypy balai config
@@ -46,7 +47,7 @@ test-sqlite: setup  ## the whole suite on SQLite
 # run once, in test-sqlite: on PostgreSQL they would repeat the same work, not test the database.
 test-postgres: setup  ## the suite on PostgreSQL (TEST_DATABASE_URL), without browser and bench-pipeline tests
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest --ignore=tests/e2e \
-		--deselect balai/core/tests/test_bench.py::test_bench_run_produces_every_metric
+		--deselect balai/devtools/tests/test_bench.py::test_bench_run_produces_every_metric
 
 test: lint typecheck check test-sqlite  ## everything CI runs; PostgreSQL too when reachable
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)', connect_timeout=3).close()" 2>/dev/null; then \

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "balai.core",
+    "balai.audit",
     "balai.regions",
     "balai.accounts",
     "balai.staff",
@@ -52,11 +53,13 @@ INSTALLED_APPS = [
     "balai.letters",
     "balai.aid",
     "balai.education",
+    "balai.devices",
     "balai.kiosk",
     "balai.desk",
     "balai.dashboard",
     "balai.api",
     "ninja",  # serves the API docs page's Swagger UI from our static files, not a CDN
+    "balai.devtools",  # `balai demo` and `balai bench`: above every app, so last
 ]
 
 MIDDLEWARE = [
@@ -68,7 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "balai.core.middleware.AuditSourceMiddleware",
+    "balai.audit.middleware.AuditSourceMiddleware",
     "balai.core.middleware.NoStoreMiddleware",
     "balai.accounts.middleware.ScopeMiddleware",
     "axes.middleware.AxesMiddleware",

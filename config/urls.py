@@ -8,7 +8,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("akun/", include("balai.accounts.urls")),
     path("penduduk/", include("balai.people.urls")),
-    path("wilayah/", include("balai.regions.urls")),
+    path("wilayah/", include("balai.people.urls_village")),
     path("perangkat/", include("balai.staff.urls")),
     path("dasbor/", include("balai.dashboard.urls")),
     path("surat/", include("balai.letters.urls")),

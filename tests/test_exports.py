@@ -212,7 +212,7 @@ def _recipients(w: dict[str, Any]) -> tuple[Any, str]:
 
 
 def _cycle(w: dict[str, Any]) -> tuple[Any, str]:
-    from balai.aid import distribution
+    from balai.aid.services import distribution
 
     programme = _programme(w)
     cycle = distribution.cycle_create(

@@ -145,12 +145,12 @@ def test_job_that_runs_out_of_memory_fails_with_a_message_and_keeps_no_upload(
     client_a, village_a, settings, monkeypatch
 ):
     # given: the import raises MemoryError half-way
-    from balai.people import imports
+    from balai.people.imports import jobs
 
     def exhausted(**kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(imports, "import_residents", exhausted)
+    monkeypatch.setattr(jobs, "import_residents", exhausted)
     upload = SimpleUploadedFile("penduduk.xlsx", _file("corner-cells"), content_type=XLSX)
 
     # when

@@ -38,10 +38,10 @@ from python_calamine import CalamineWorkbook
 from balai.accounts.models import Role, User
 from balai.accounts.services import api_token_create
 from balai.api.api import api
+from balai.audit.models import AuditEvent
 from balai.core.masking import mask_number
-from balai.core.models import AuditEvent
 from balai.letters.models import Letter
-from balai.letters.services import letter_request_create
+from balai.letters.services.workflow import letter_request_create
 from balai.letters.views import ACTIONS as LETTER_ACTIONS
 from balai.people import services
 from balai.people.models import DuplicateDecision, Family, ImportJob, LifeEvent, Resident

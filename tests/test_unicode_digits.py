@@ -12,8 +12,8 @@ import json
 
 import pytest
 
-from balai.kiosk import pins, services
-from balai.kiosk.models import ResidentCredential
+from balai.devices import pins, services
+from balai.devices.models import ResidentCredential
 from balai.kiosk.tests.conftest import GOOD_PIN, device_client, enrol, give_pin
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -122,7 +122,7 @@ def test_search_by_nik_in_arabic_indic_digits(client_a, resident_a):
 
 
 def test_letter_nik_field_in_devanagari_digits_is_stored_as_ascii(resident_a):
-    from balai.letters.services import clean_fields
+    from balai.letters.fields import clean_fields
     from balai.letters.types import REGISTRY
 
     letter_type = REGISTRY["kuasa"]

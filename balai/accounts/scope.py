@@ -16,11 +16,18 @@ from balai.accounts.models import Role, ScopeLevel, User
 from balai.regions.models import Village
 from balai.regions.selectors import village_list
 
+# Every role and capability decision of the project: views (`require`, `Scope.can`), the API
+# and the services that refuse a step all ask this table; nothing else names a role.
+# balai/accounts/tests/test_capabilities.py spells it out, so a change to who may do what shows in review.
+VILLAGE_OFFICE = frozenset({Role.OPERATOR, Role.SEKDES, Role.KADES})
+CLERKS = frozenset({Role.OPERATOR, Role.SEKDES})
+SIGNERS = frozenset({Role.KADES, Role.SEKDES})
+
 CAPABILITIES: dict[str, frozenset[str]] = {
-    "registry.read": frozenset({Role.OPERATOR, Role.SEKDES, Role.KADES}),
-    "registry.write": frozenset({Role.OPERATOR, Role.SEKDES}),
-    "registry.import": frozenset({Role.OPERATOR, Role.SEKDES}),
-    "aggregates.read": frozenset({Role.OPERATOR, Role.SEKDES, Role.KADES, Role.CAMAT, Role.DISPERMADES}),
+    "registry.read": VILLAGE_OFFICE,
+    "registry.write": CLERKS,
+    "registry.import": CLERKS,
+    "aggregates.read": VILLAGE_OFFICE | {Role.CAMAT, Role.DISPERMADES},
     "villages.manage": frozenset({Role.DISPERMADES}),
     # Health data is sensitive (UU PDP): individual records for health roles only.
     "health.read": frozenset({Role.KADER_POSYANDU, Role.BIDAN}),
@@ -28,29 +35,58 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Pregnancy records and the midwife's follow-up list.
     "health.maternal": frozenset({Role.BIDAN}),
     # Health aggregates (prevalence, monthly report counts) without names.
-    "health.aggregates": frozenset(
-        {
-            Role.OPERATOR,
-            Role.SEKDES,
-            Role.KADES,
-            Role.KADER_POSYANDU,
-            Role.BIDAN,
-            Role.CAMAT,
-            Role.DISPERMADES,
-        }
-    ),
-    "education.read": frozenset({Role.OPERATOR, Role.SEKDES, Role.KADES}),
-    "education.write": frozenset({Role.OPERATOR, Role.SEKDES}),
+    "health.aggregates": VILLAGE_OFFICE | {Role.KADER_POSYANDU, Role.BIDAN, Role.CAMAT, Role.DISPERMADES},
+    "education.read": VILLAGE_OFFICE,
+    "education.write": CLERKS,
     # Recipient lists are personal data: the village office only, every view audited.
-    "aid.read": frozenset({Role.OPERATOR, Role.SEKDES, Role.KADES}),
-    "aid.write": frozenset({Role.OPERATOR, Role.SEKDES}),
+    "aid.read": VILLAGE_OFFICE,
+    "aid.write": CLERKS,
     # The head's decree (SK) and changes after it.
     "aid.decide": frozenset({Role.KADES}),
-    "kiosk.manage": frozenset({Role.OPERATOR, Role.SEKDES}),
+    "kiosk.manage": CLERKS,
     # Counter queue, complaints, guest book and satisfaction answers.
-    "desk.operate": frozenset({Role.OPERATOR, Role.SEKDES}),
-    "attendance.recap": frozenset({Role.KADES, Role.SEKDES, Role.OPERATOR}),
+    "desk.operate": CLERKS,
+    "attendance.recap": VILLAGE_OFFICE,
+    # Letters: one capability per workflow step (`letters.services.workflow.letter_act` and the API
+    # refuse a step to a role without it; the pages show only the steps a role may take).
+    "letters.request": CLERKS,
+    "letters.submit": CLERKS,
+    "letters.verify": CLERKS,
+    "letters.return": CLERKS | SIGNERS,
+    "letters.reject": CLERKS | SIGNERS,
+    "letters.cancel": CLERKS,
+    "letters.sign": SIGNERS,
+    "letters.issue": CLERKS | SIGNERS,
+    "letters.hand_over": CLERKS,
+    "letters.revoke": SIGNERS,
+    "letters.assign": CLERKS,
+    # Who a request can be assigned to.
+    "letters.handle": CLERKS,
+    # An operator's step claims the request (one operator handles it; another must take it
+    # over); the sekretaris desa supervises and acts on any.
+    "letters.claim": frozenset({Role.OPERATOR}),
+    # Signing in one's own name; the sekretaris desa signs a.n. (on behalf of) the head.
+    "letters.sign_own": frozenset({Role.KADES}),
+    # Numbering, paper and which types the kiosk offers.
+    "letters.settings": VILLAGE_OFFICE,
+    # What delegates the signatory's signature: certified signing (TTE) on or off, and a type
+    # the kiosk issues without an operator (self-service).
+    "letters.delegate": SIGNERS,
+    # Rewording a type's letter text.
+    "letters.template": CLERKS,
+    # Recording incoming letters; disposing them and following dispositions up.
+    "letters.incoming": CLERKS,
+    "letters.dispose": CLERKS | SIGNERS,
 }
+
+
+def role_can(role: str, capability: str) -> bool:
+    return role in CAPABILITIES.get(capability, frozenset())
+
+
+def user_can(user: User | None, capability: str) -> bool:
+    """For services, which get an actor rather than a scope: the actor's role may."""
+    return user is not None and role_can(user.role, capability)
 
 
 @dataclass(frozen=True)
@@ -62,7 +98,7 @@ class Scope:
     district_code: str
 
     def can(self, capability: str) -> bool:
-        return self.role in CAPABILITIES.get(capability, frozenset())
+        return role_can(self.role, capability)
 
     def readable_villages(self) -> QuerySet[Village]:
         if self.level == ScopeLevel.REGENCY:

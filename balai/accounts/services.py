@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from balai.accounts.models import ROLE_LEVEL, ApiToken, Role, ScopeLevel, User
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
 from balai.regions.models import Village
 from balai.regions.selectors import deployment_regency_code, regency_districts

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -15,19 +12,16 @@ from django.views.decorators.http import require_POST
 from balai.accounts import services
 from balai.accounts.decorators import require
 from balai.accounts.forms_admin import PasswordResetForm, UserCreateForm, VillageAddForm
+from balai.accounts.http import RegionalRequest
 from balai.accounts.models import Role, User
 from balai.accounts.selectors import user_get, user_list
 from balai.core.errors import ApplicationError
+from balai.core.http import ServiceCall, paginate
 from balai.regions import services as region_services
 from balai.regions.models import Village
 from balai.regions.selectors import deployment_villages, village_list
 
 MANAGE = "villages.manage"
-
-
-def _show_errors(form: Form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _user(pk: int) -> User:
@@ -47,16 +41,14 @@ def _password_page(request: HttpRequest, user: User, password: str, created: boo
 
 
 @require(MANAGE, village=False)
-def village_admin(request: HttpRequest) -> HttpResponse:
+def village_admin(request: RegionalRequest) -> HttpResponse:
     villages = list(deployment_villages())
     served = {v.code for v in villages if v.is_active}
     form = VillageAddForm(request.POST or None, served=served)
     if request.method == "POST" and form.is_valid():
-        try:
-            village = region_services.village_add(actor=request.user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
-        except ValidationError as exc:
-            _show_errors(form, exc)
-        else:
+        with ServiceCall(form) as call:
+            village = region_services.village_add(actor=request.user, code=form.cleaned_data["code"])
+        if call.ok:
             messages.success(request, _("Desa %(name)s kini dilayani.") % {"name": village.name})
             return redirect("accounts:village_admin")
     status = 400 if request.method == "POST" else 200
@@ -67,12 +59,12 @@ def village_admin(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require(MANAGE, village=False)
-def village_admin_deactivate(request: HttpRequest, code: str) -> HttpResponse:
+def village_admin_deactivate(request: RegionalRequest, code: str) -> HttpResponse:
     try:
         village = deployment_villages().get(code=code)
     except Village.DoesNotExist:
         raise Http404
-    region_services.village_deactivate(actor=request.user, village=village)  # type: ignore[arg-type]
+    region_services.village_deactivate(actor=request.user, village=village)
     messages.success(
         request,
         _("Desa %(name)s dinonaktifkan; penggunanya tidak dapat masuk lagi.") % {"name": village.name},
@@ -81,25 +73,25 @@ def village_admin_deactivate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require(MANAGE, village=False)
-def user_admin_list(request: HttpRequest) -> HttpResponse:
+def user_admin_list(request: RegionalRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     role = request.GET.get("peran", "")
     users = user_list(q=q, role=role if role in Role.values else "")
-    page = Paginator(users, 50).get_page(request.GET.get("hal"))
+    page = paginate(request, users, 50)
     return render(
         request, "accounts/admin_users.html", {"page": page, "q": q, "role": role, "roles": Role.choices}
     )
 
 
 @require(MANAGE, village=False)
-def user_admin_create(request: HttpRequest) -> HttpResponse:
+def user_admin_create(request: RegionalRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         village = village_list().filter(code=data["village"]).first() if data["village"] else None
-        try:
+        with ServiceCall(form) as call:
             user, generated = services.user_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 username=data["username"],
                 full_name=data["full_name"],
                 role=data["role"],
@@ -107,9 +99,7 @@ def user_admin_create(request: HttpRequest) -> HttpResponse:
                 district_code=data["district_code"],
                 password=data["password"],
             )
-        except ValidationError as exc:
-            _show_errors(form, exc)
-        else:
+        if call.ok:
             if generated:
                 return _password_page(request, user, generated, created=True)
             messages.success(request, _("Akun %(username)s dibuat.") % {"username": user.username})
@@ -119,7 +109,7 @@ def user_admin_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(MANAGE, village=False)
-def user_admin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_admin_detail(request: RegionalRequest, pk: int) -> HttpResponse:
     account = _user(pk)
     return render(
         request,
@@ -130,50 +120,42 @@ def user_admin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require(MANAGE, village=False)
-def user_admin_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def user_admin_deactivate(request: RegionalRequest, pk: int) -> HttpResponse:
     account = _user(pk)
-    try:
-        services.user_deactivate(actor=request.user, user=account)  # type: ignore[arg-type]
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
+    with ServiceCall(request=request) as call:
+        services.user_deactivate(actor=request.user, user=account)
+    if call.ok:
         messages.success(request, _("Akun %(username)s dinonaktifkan.") % {"username": account.username})
     return redirect("accounts:user_admin_detail", pk=account.pk)
 
 
 @require_POST
 @require(MANAGE, village=False)
-def user_admin_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def user_admin_reactivate(request: RegionalRequest, pk: int) -> HttpResponse:
     account = _user(pk)
-    try:
-        services.user_reactivate(actor=request.user, user=account)  # type: ignore[arg-type]
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    with ServiceCall(request=request) as call:
+        services.user_reactivate(actor=request.user, user=account)
+    if call.ok:
         messages.success(request, _("Akun %(username)s diaktifkan kembali.") % {"username": account.username})
     return redirect("accounts:user_admin_detail", pk=account.pk)
 
 
 @require_POST
 @require(MANAGE, village=False)
-def user_admin_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_admin_password(request: RegionalRequest, pk: int) -> HttpResponse:
     account = _user(pk)
     form = PasswordResetForm(request.POST)
     if form.is_valid():
-        try:
+        with ServiceCall(form) as call:
             generated = services.user_password_reset(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 user=account,
                 password=form.cleaned_data["password"],
             )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
+        if isinstance(call.refusal, ApplicationError):
+            messages.error(request, call.text())
             return redirect("accounts:user_admin_detail", pk=account.pk)
-        except ValidationError as exc:
-            _show_errors(form, exc)
-        else:
+        if call.ok:
             if generated:
                 return _password_page(request, account, generated, created=False)
             messages.success(request, _("Kata sandi %(username)s diganti.") % {"username": account.username})

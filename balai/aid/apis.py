@@ -19,8 +19,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from balai.accounts.api_auth import actor, village_for
+from balai.accounts.http import scope_of
 from balai.aid import coverage, targeting
-from balai.aid import distribution as dist
 from balai.aid import selectors as aid_selectors
 from balai.aid import services as aid_services
 from balai.aid.models import (
@@ -32,8 +33,8 @@ from balai.aid.models import (
     Recipient,
 )
 from balai.aid.rules import RuleError
-from balai.api.auth import actor, scope_of, village_for
-from balai.api.errors import NotFound
+from balai.aid.services import distribution as dist
+from balai.core.api_errors import NotFound
 from balai.core.masking import mask_number
 from balai.people.models import Family, Resident
 from balai.people.selectors import resident_get
@@ -268,7 +269,7 @@ def _programme_out(p: Programme, active: int) -> dict[str, Any]:
 
 
 def _cycle_out(village: Village, c: DistributionCycle) -> dict[str, Any]:
-    s = dist.cycle_summary(village=village, cycle=c)
+    s = aid_selectors.cycle_summary(village=village, cycle=c)
     return {
         "public_id": c.public_id,
         "programme": c.programme.public_id,
@@ -448,7 +449,7 @@ def recipient_list(request: HttpRequest, public_id: str, status: str = "") -> li
 def cycle_list(request: HttpRequest, public_id: str) -> list[dict[str, Any]]:
     village = village_for(request, "aid.read")
     programme = _programme(village, public_id)
-    return [_cycle_out(village, c) for c in dist.cycles_of(village=village, programme=programme)]
+    return [_cycle_out(village, c) for c in aid_selectors.cycles_of(village=village, programme=programme)]
 
 
 @router.post(
@@ -470,13 +471,15 @@ def cycle_create(request: HttpRequest, public_id: str, payload: CycleIn) -> Stat
         label=payload.label,
         amount=payload.amount,
     )
-    return Status(201, _cycle_out(village, dist.cycle_get(village=village, public_id=cycle.public_id)))
+    return Status(
+        201, _cycle_out(village, aid_selectors.cycle_get(village=village, public_id=cycle.public_id))
+    )
 
 
 @router.get("/cycles/{public_id}", response=CycleOut, summary="Satu tahap penyaluran")
 def cycle_detail(request: HttpRequest, public_id: str) -> dict[str, Any]:
     village = village_for(request, "aid.read")
-    return _cycle_out(village, dist.cycle_get(village=village, public_id=public_id))
+    return _cycle_out(village, aid_selectors.cycle_get(village=village, public_id=public_id))
 
 
 @router.post(
@@ -484,9 +487,9 @@ def cycle_detail(request: HttpRequest, public_id: str) -> dict[str, Any]:
 )
 def cycle_generate(request: HttpRequest, public_id: str) -> dict[str, Any]:
     village = village_for(request, "aid.write")
-    cycle = dist.cycle_get(village=village, public_id=public_id)
+    cycle = aid_selectors.cycle_get(village=village, public_id=public_id)
     dist.cycle_generate(actor=actor(request), cycle=cycle)
-    return _cycle_out(village, dist.cycle_get(village=village, public_id=public_id))
+    return _cycle_out(village, aid_selectors.cycle_get(village=village, public_id=public_id))
 
 
 @router.post(
@@ -496,9 +499,9 @@ def cycle_generate(request: HttpRequest, public_id: str) -> dict[str, Any]:
 )
 def cycle_step(request: HttpRequest, public_id: str, payload: CycleStep) -> dict[str, Any]:
     village = village_for(request, "aid.read")
-    cycle = dist.cycle_get(village=village, public_id=public_id)
+    cycle = aid_selectors.cycle_get(village=village, public_id=public_id)
     dist.cycle_transition(actor=actor(request), cycle=cycle, action=payload.action, reason=payload.reason)
-    return _cycle_out(village, dist.cycle_get(village=village, public_id=public_id))
+    return _cycle_out(village, aid_selectors.cycle_get(village=village, public_id=public_id))
 
 
 @router.get(
@@ -506,8 +509,8 @@ def cycle_step(request: HttpRequest, public_id: str, payload: CycleStep) -> dict
 )
 def entitlement_list(request: HttpRequest, public_id: str) -> list[dict[str, Any]]:
     village = village_for(request, "aid.read")
-    cycle = dist.cycle_get(village=village, public_id=public_id)
-    rows = dist.entitlements_of(village=village, cycle=cycle)
+    cycle = aid_selectors.cycle_get(village=village, public_id=public_id)
+    rows = aid_selectors.entitlements_of(village=village, cycle=cycle)
     aid_services.recipient_list_viewed(
         actor=actor(request),
         programme=cycle.programme,
@@ -526,7 +529,7 @@ def distribution_create(
     request: HttpRequest, public_id: str, payload: DistributionIn
 ) -> Status[dict[str, Any]]:
     village = village_for(request, "aid.write")
-    ent = dist.entitlement_get(village=village, public_id=public_id)
+    ent = aid_selectors.entitlement_get(village=village, public_id=public_id)
     _required(
         distributed_on=payload.distributed_on,
         received_by=payload.received_by,
@@ -569,7 +572,7 @@ def distribution_create(
 )
 def distribution_list(request: HttpRequest, public_id: str) -> list[dict[str, Any]]:
     village = village_for(request, "aid.read")
-    cycle = dist.cycle_get(village=village, public_id=public_id)
+    cycle = aid_selectors.cycle_get(village=village, public_id=public_id)
     rows = list(
         Distribution.objects.filter(village=village, entitlement__cycle=cycle)
         .select_related("recorded_by")

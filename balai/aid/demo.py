@@ -1,4 +1,4 @@
-"""Demo data of the aid module for one freshly generated village (see core.demo.demo_extensions).
+"""Demo data of the aid module for one freshly generated village (see balai.devtools.demo.demo_extensions).
 
 Per village: DTSEN deciles as received for most families, a household welfare survey for about
 half of them (loosely consistent with the decile), PKH and BPNT/Sembako 2026 as central
@@ -30,7 +30,7 @@ from balai.aid.models import (
     Recipient,
     WelfareSurvey,
 )
-from balai.core.demo import public_ids
+from balai.core.ids import public_ids
 from balai.people.models import Family
 from balai.regions.models import Village
 
@@ -174,6 +174,11 @@ def _programme(village: Village, year: int, **kw: Any) -> Programme:
         status=Programme.Status.ACTIVE,
         **kw,
     )
+
+
+# Where this app's demo data comes among the apps' in `balai demo` (lowest first; see
+# balai.devtools.demo.demo_extensions): the order is part of what the demo produces.
+DEMO_ORDER = 30
 
 
 def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> dict[str, int]:

@@ -22,9 +22,9 @@ import typst
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balai.aid.distribution import CycleSummary, unit_label
 from balai.aid.imports import OPENSID_HEADERS, PROGRAM_LABELS
 from balai.aid.models import DistributionCycle, Entitlement, Programme, Recipient
+from balai.aid.selectors import CycleSummary, unit_label
 from balai.core import xlsx
 from balai.core.masking import mask_number
 from balai.regions.models import Village

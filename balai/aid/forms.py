@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from balai.aid.models import Candidate, Programme, ProgrammeExclusion, Recipient, Verification, WelfareSurvey
 from balai.aid.rules import FIELDS, OPERATOR_WORDS, Kind
-from balai.aid.services import PROGRAMME_FIELDS, SURVEY_FIELDS, Attendee
+from balai.aid.services.decision import Attendee
+from balai.aid.services.programmes import PROGRAMME_FIELDS
+from balai.aid.services.welfare import SURVEY_FIELDS
 from balai.core import spreadsheets
 from balai.core.digits import ascii_digits
 from balai.people.models import Family
@@ -278,7 +280,7 @@ class DecileImportForm(forms.Form):
 
     def rows(self) -> list[Any]:
         """The file's rows as DecileRow, or ValidationError naming what is wrong with it."""
-        from balai.aid.services import DecileRow
+        from balai.aid.services.welfare import DecileRow
 
         data = self.cleaned_data["file"].read()
         table = _read_table(data)

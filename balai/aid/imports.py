@@ -27,8 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.aid.models import Programme, ProgrammeExclusion, Recipient, RecipientImport, RecipientImportRow
+from balai.audit.services import PendingEvent, audit_record, audit_record_many
 from balai.core import spreadsheets
-from balai.core.audit import PendingEvent, audit_record, audit_record_many
 from balai.core.masking import mask_number
 from balai.people import codes
 from balai.people.models import Family, Household, Resident
@@ -468,7 +468,7 @@ def _already(programme: Programme, verdicts: list[Verdict]) -> set[tuple[str, An
 
 def classify(*, programme: Programme, parsed: ParsedList) -> list[Verdict]:
     """One verdict per row, in file order."""
-    from balai.aid import services as aid_services
+    from balai.aid.services.recipients import enrolment_problems
 
     unit = programme.target_unit
     reg = _Registry(
@@ -503,7 +503,7 @@ def classify(*, programme: Programme, parsed: ParsedList) -> list[Verdict]:
             }
     # Cross-programme exclusions (double aid), with aid-targeting's rules and wording.
     families = [v.family_id for v in verdicts if v.match == M.MATCHED and v.family_id is not None]
-    problems = aid_services.enrolment_problems(programme=programme, family_ids=families, check_enrolled=False)
+    problems = enrolment_problems(programme=programme, family_ids=families, check_enrolled=False)
     for v in verdicts:
         if v.match == M.MATCHED and v.family_id in problems:
             v.match, v.message = M.CONFLICT, _("Keluarga ini %(reason)s") % {"reason": problems[v.family_id]}
@@ -657,7 +657,8 @@ def import_apply(*, actor: User, batch: RecipientImport, apply_matched: bool = F
 
 @transaction.atomic
 def _apply(*, actor: User, batch: RecipientImport, apply_matched: bool) -> ApplyResult:
-    from balai.aid import services as aid_services
+    from balai.aid.services.common import AidError
+    from balai.aid.services.recipients import recipient_insert
 
     batch = (
         RecipientImport.objects.select_for_update(of=("self",)).select_related("programme").get(pk=batch.pk)
@@ -719,7 +720,7 @@ def _apply(*, actor: User, batch: RecipientImport, apply_matched: bool) -> Apply
             # rules (double enrolment, exclusions both ways): per-row re-checks and per-row audit
             # locks cost ~18 ms a row, so the rows go straight to the enrolment writer and the
             # audit trail gets them in one append.
-            recipient = aid_services._enrol(
+            recipient = recipient_insert(
                 actor=actor,
                 programme=programme,
                 family=family,
@@ -733,7 +734,7 @@ def _apply(*, actor: User, batch: RecipientImport, apply_matched: bool) -> Apply
                 external_id=sheet_row.external_id.strip(),
                 audit=False,
             )
-        except aid_services.AidError as exc:
+        except AidError as exc:
             if not apply_matched:
                 raise ImportRejected(
                     [

@@ -12,22 +12,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from balai.core.ids import new_public_id
-from balai.core.models import BaseModel
-
-
-def _public_id() -> models.CharField:
-    return models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-
-
-def _village() -> models.ForeignKey:
-    return models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
-
+from balai.core.models import BaseModel, PublicIdModel, VillageScopedModel
 
 # --- 1. Programmes ---------------------------------------------------------------------------
 
 
-class Programme(BaseModel):
+class Programme(PublicIdModel, VillageScopedModel, BaseModel):
     class Source(models.TextChoices):
         CENTRAL = "pusat", _("Pemerintah pusat")
         PROVINCE = "provinsi", _("Provinsi")
@@ -64,8 +54,6 @@ class Programme(BaseModel):
         ACTIVE = "active", _("Berjalan")
         CLOSED = "closed", _("Selesai")
 
-    public_id = _public_id()
-    village = _village()
     name = models.CharField(_("nama program"), max_length=150)
     code = models.SlugField(_("kode"), max_length=40, help_text=_("Kode singkat, mis. blt-dd, pkh, bpnt."))
     source = models.CharField(_("sumber"), max_length=16, choices=Source.choices)
@@ -113,7 +101,7 @@ class Programme(BaseModel):
 # --- 2. Welfare data -------------------------------------------------------------------------
 
 
-class WelfareSurvey(BaseModel):
+class WelfareSurvey(PublicIdModel, VillageScopedModel, BaseModel):
     """One household welfare survey visit. History is kept: a new survey never overwrites the
     previous one; `is_latest` marks the current row per household (or per family when the
     family has no household) so targeting reads one row per unit."""
@@ -192,8 +180,6 @@ class WelfareSurvey(BaseModel):
         AID = "aid", _("Bantuan")
         NONE = "none", _("Tidak ada")
 
-    public_id = _public_id()
-    village = _village()
     household = models.ForeignKey(
         "people.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -256,12 +242,10 @@ class WelfareSurvey(BaseModel):
         indexes = [models.Index(fields=["village", "is_latest"], name="aid_survey_village_latest")]
 
 
-class OfficialDecile(BaseModel):
+class OfficialDecile(PublicIdModel, VillageScopedModel, BaseModel):
     """DTSEN desil (1–10) exactly as received from the national data (BPS / Dinsos), never
     computed by Balai. One row per receipt; `is_latest` marks the current one per family."""
 
-    public_id = _public_id()
-    village = _village()
     family = models.ForeignKey("people.Family", on_delete=models.PROTECT, related_name="+")
     decile = models.PositiveSmallIntegerField(_("desil"))
     received_on = models.DateField(_("tanggal diterima"))
@@ -284,7 +268,7 @@ class OfficialDecile(BaseModel):
 # --- 3. Targeting rules (in data) ------------------------------------------------------------
 
 
-class Criterion(BaseModel):
+class Criterion(PublicIdModel, VillageScopedModel, BaseModel):
     """One rule of a programme: `field operator value` over a targeting field (see
     balai/aid/rules.py FIELDS). Eligibility rules must all pass; priority rules put passing
     candidates in an earlier tier; score indicators add their weight when they pass."""
@@ -306,8 +290,6 @@ class Criterion(BaseModel):
         IS_TRUE = "true", _("ya")
         IS_FALSE = "false", _("tidak")
 
-    public_id = _public_id()
-    village = _village()
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="criteria")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     field = models.CharField(_("data"), max_length=40)
@@ -324,7 +306,7 @@ class Criterion(BaseModel):
         indexes = [models.Index(fields=["village", "programme"], name="aid_criterion_programme")]
 
 
-class ProgrammeExclusion(BaseModel):
+class ProgrammeExclusion(PublicIdModel, VillageScopedModel, BaseModel):
     """Cross-programme exclusion: a unit of `programme` may not also be in `excluded`
     (e.g. BLT Dana Desa excludes PKH recipients). Basis `eligible` excludes units that pass
     the other programme's rules, which is how circular rule sets can arise (refused)."""
@@ -333,8 +315,6 @@ class ProgrammeExclusion(BaseModel):
         RECIPIENT = "recipient", _("penerima aktif program itu")
         ELIGIBLE = "eligible", _("memenuhi syarat program itu")
 
-    public_id = _public_id()
-    village = _village()
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="exclusions")
     excluded = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="excluded_by")
     basis = models.CharField(max_length=16, choices=Basis.choices, default=Basis.RECIPIENT)
@@ -352,7 +332,7 @@ class ProgrammeExclusion(BaseModel):
 # --- 4. Decision -----------------------------------------------------------------------------
 
 
-class Candidate(BaseModel):
+class Candidate(PublicIdModel, VillageScopedModel, BaseModel):
     """A unit on a programme's candidate list, with where it came from and why it ranks where it
     does (`explanation` is the evaluation snapshot: every rule passed/failed, score parts)."""
 
@@ -373,8 +353,6 @@ class Candidate(BaseModel):
         DECREED = "decreed", _("Ditetapkan SK")
         WITHDRAWN = "withdrawn", _("Ditarik")
 
-    public_id = _public_id()
-    village = _village()
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="candidates")
     period = models.CharField(max_length=20)
     family = models.ForeignKey(
@@ -427,7 +405,7 @@ class Candidate(BaseModel):
         ]
 
 
-class Verification(BaseModel):
+class Verification(PublicIdModel, VillageScopedModel, BaseModel):
     """Field verification of one candidate (a candidate may be re-verified; history kept)."""
 
     class Result(models.TextChoices):
@@ -436,8 +414,6 @@ class Verification(BaseModel):
         MOVED = "moved", _("Pindah/tidak ditemukan")
         DECEASED = "deceased", _("Meninggal")
 
-    public_id = _public_id()
-    village = _village()
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="verifications")
     result = models.CharField(_("hasil"), max_length=16, choices=Result.choices)
     verified_on = models.DateField(_("tanggal verifikasi"))
@@ -451,11 +427,9 @@ class Verification(BaseModel):
         ordering = ["candidate_id", "-verified_on", "-id"]
 
 
-class Deliberation(BaseModel):
+class Deliberation(PublicIdModel, VillageScopedModel, BaseModel):
     """Musyawarah desa (or musdesus) deciding a programme's candidate list."""
 
-    public_id = _public_id()
-    village = _village()
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="deliberations")
     period = models.CharField(max_length=20)
     held_on = models.DateField(_("tanggal musyawarah"))
@@ -471,9 +445,7 @@ class Deliberation(BaseModel):
         ordering = ["village_id", "-held_on"]
 
 
-class DeliberationAttendee(models.Model):
-    public_id = _public_id()
-    village = _village()
+class DeliberationAttendee(PublicIdModel, VillageScopedModel):
     deliberation = models.ForeignKey(Deliberation, on_delete=models.CASCADE, related_name="attendees")
     name = models.CharField(_("nama"), max_length=100)
     position = models.CharField(_("unsur/jabatan"), max_length=100, blank=True)
@@ -485,11 +457,9 @@ class DeliberationAttendee(models.Model):
         ordering = ["deliberation_id", "id"]
 
 
-class Decree(BaseModel):
+class Decree(PublicIdModel, VillageScopedModel, BaseModel):
     """Keputusan Kepala Desa (SK) setting a programme's recipients for a period."""
 
-    public_id = _public_id()
-    village = _village()
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="decrees")
     period = models.CharField(max_length=20)
     deliberation = models.ForeignKey(
@@ -506,7 +476,7 @@ class Decree(BaseModel):
         constraints = [models.UniqueConstraint(fields=["village", "number"], name="aid_decree_number")]
 
 
-class Recipient(BaseModel):
+class Recipient(PublicIdModel, VillageScopedModel, BaseModel):
     """Penerima (KPM). The unique constraints below make double enrolment in the same programme
     and period impossible whatever the code path; status changes keep the row."""
 
@@ -521,8 +491,6 @@ class Recipient(BaseModel):
         REMOVED = "removed", _("Dikeluarkan")
         GRADUATED = "graduated", _("Graduasi")
 
-    public_id = _public_id()
-    village = _village()
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="recipients")
     period = models.CharField(max_length=20)
     family = models.ForeignKey(
@@ -587,12 +555,10 @@ class Recipient(BaseModel):
         ]
 
 
-class RecipientChange(models.Model):
+class RecipientChange(PublicIdModel, VillageScopedModel):
     """Visible history of a recipient after the decree (status, amount); every row also goes
     to the audit trail. A reason is mandatory."""
 
-    public_id = _public_id()
-    village = _village()
     recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="changes")
     changed_at = models.DateTimeField(auto_now_add=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -608,7 +574,7 @@ class RecipientChange(models.Model):
 # --- 6. Distribution (built out by the distribution part of the module) ---------------------
 
 
-class DistributionCycle(BaseModel):
+class DistributionCycle(PublicIdModel, VillageScopedModel, BaseModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Konsep")
         APPROVED = "approved", _("Disetujui")
@@ -616,8 +582,6 @@ class DistributionCycle(BaseModel):
         CLOSED = "closed", _("Ditutup")
         CANCELLED = "cancelled", _("Dibatalkan")
 
-    public_id = _public_id()
-    village = _village()
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cycles")
     period = models.CharField(max_length=20)
     number = models.PositiveSmallIntegerField(_("tahap ke"))
@@ -644,14 +608,12 @@ class DistributionCycle(BaseModel):
         indexes = [models.Index(fields=["village", "status", "planned_on"], name="aid_cycle_upcoming")]
 
 
-class Entitlement(BaseModel):
+class Entitlement(PublicIdModel, VillageScopedModel, BaseModel):
     class Status(models.TextChoices):
         PENDING = "pending", _("Belum disalurkan")
         DISTRIBUTED = "distributed", _("Sudah disalurkan")
         CANCELLED = "cancelled", _("Dibatalkan")
 
-    public_id = _public_id()
-    village = _village()
     cycle = models.ForeignKey(DistributionCycle, on_delete=models.CASCADE, related_name="entitlements")
     recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="entitlements")
     amount = models.PositiveBigIntegerField(_("nilai (Rp)"), default=0)
@@ -664,7 +626,7 @@ class Entitlement(BaseModel):
         indexes = [models.Index(fields=["village", "status"], name="aid_entitlement_status")]
 
 
-class Distribution(BaseModel):
+class Distribution(PublicIdModel, VillageScopedModel, BaseModel):
     class ReceivedBy(models.TextChoices):
         RECIPIENT = "recipient", _("Penerima sendiri")
         PROXY = "proxy", _("Diwakilkan")
@@ -673,8 +635,6 @@ class Distribution(BaseModel):
         SIGNATURE = "signature", _("Tanda tangan")
         PHOTO = "photo", _("Foto")
 
-    public_id = _public_id()
-    village = _village()
     entitlement = models.OneToOneField(Entitlement, on_delete=models.PROTECT, related_name="distribution")
     distributed_on = models.DateField(_("tanggal penyaluran"))
     amount = models.PositiveBigIntegerField(_("nilai diterima (Rp)"), default=0)
@@ -702,7 +662,7 @@ class Distribution(BaseModel):
 # --- 7. Import -------------------------------------------------------------------------------
 
 
-class RecipientImport(BaseModel):
+class RecipientImport(PublicIdModel, VillageScopedModel, BaseModel):
     class Format(models.TextChoices):
         OPENSID = "opensid", _("Format bantuan OpenSID")
         NIK_LIST = "nik_list", _("Daftar NIK/No. KK")
@@ -712,8 +672,6 @@ class RecipientImport(BaseModel):
         APPLIED = "applied", _("Diterapkan")
         DISCARDED = "discarded", _("Dibatalkan")
 
-    public_id = _public_id()
-    village = _village()
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="imports")
     file_name = models.CharField(max_length=255)
     format = models.CharField(max_length=16, choices=Format.choices)
@@ -728,7 +686,7 @@ class RecipientImport(BaseModel):
         ordering = ["village_id", "-created_at"]
 
 
-class RecipientImportRow(models.Model):
+class RecipientImportRow(PublicIdModel, VillageScopedModel):
     class Match(models.TextChoices):
         MATCHED = "matched", _("Cocok")
         UNMATCHED = "unmatched", _("NIK/KK tidak ditemukan")
@@ -738,8 +696,6 @@ class RecipientImportRow(models.Model):
         CONFLICT = "conflict", _("Bertentangan dengan program lain")
         INVALID = "invalid", _("Data tidak sah")
 
-    public_id = _public_id()
-    village = _village()
     batch = models.ForeignKey(RecipientImport, on_delete=models.CASCADE, related_name="rows")
     row_number = models.PositiveIntegerField()
     raw = models.JSONField(default=dict)

@@ -8,15 +8,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from balai.aid.models import (
     Candidate,
     Criterion,
     Decree,
     Deliberation,
+    Distribution,
     DistributionCycle,
     Entitlement,
     OfficialDecile,
@@ -26,7 +28,8 @@ from balai.aid.models import (
     RecipientChange,
     WelfareSurvey,
 )
-from balai.core.masking import mask_name
+from balai.audit.models import AuditEvent
+from balai.core.masking import mask_name, mask_number
 from balai.people.models import Family
 from balai.regions.models import Village
 
@@ -189,7 +192,7 @@ def enrolment_blockers(
 ) -> dict[int, str]:
     """Family id → Indonesian reason it cannot be enrolled (already enrolled this period, or an
     exclusion rule in either direction). For import previews; set-wise."""
-    from balai.aid.services import enrolment_problems
+    from balai.aid.services.recipients import enrolment_problems
 
     if programme.village_id != village.pk:
         raise Programme.DoesNotExist
@@ -371,3 +374,142 @@ def nominable_programmes(*, village: Village) -> QuerySet[Programme]:
         .exclude(pk__in=decreed)
         .order_by("name")
     )
+
+
+# --- Distribution ----------------------------------------------------------------------------
+
+
+def unit_label(recipient: Recipient) -> str:
+    """The recipient as people know it: the person, the family head, the household head, the group."""
+    if recipient.resident_id is not None and recipient.resident is not None:
+        return recipient.resident.name
+    if recipient.family_id is not None and recipient.family is not None:
+        head = recipient.family.head
+        return (
+            head.name
+            if head is not None
+            else _("KK %(kk)s") % {"kk": mask_number(recipient.family.kk_number)}
+        )
+    if recipient.household_id is not None and recipient.household is not None:
+        head = recipient.household.head
+        return head.name if head is not None else _("Rumah tangga %(n)s") % {"n": recipient.household.number}
+    return recipient.group_name
+
+
+def cycle_qs(*, village: Village) -> QuerySet[DistributionCycle]:
+    return DistributionCycle.objects.filter(village=village).select_related("programme", "approved_by")
+
+
+def cycle_get(*, village: Village, public_id: str) -> DistributionCycle:
+    """Raises DistributionCycle.DoesNotExist for another village's cycle, exactly as for none."""
+    return cycle_qs(village=village).get(public_id=public_id)
+
+
+def cycles_of(*, village: Village, programme: Programme) -> list[DistributionCycle]:
+    return list(
+        cycle_qs(village=village)
+        .filter(programme=programme)
+        .annotate(
+            n_total=Count("entitlements", filter=~Q(entitlements__status=Entitlement.Status.CANCELLED)),
+            n_done=Count("entitlements", filter=Q(entitlements__status=Entitlement.Status.DISTRIBUTED)),
+        )
+        .order_by("period", "number")
+    )
+
+
+def entitlement_qs(*, village: Village) -> QuerySet[Entitlement]:
+    return Entitlement.objects.filter(village=village).select_related(
+        "cycle__programme",
+        "recipient__family__head",
+        "recipient__family__rt",
+        "recipient__resident__family",
+        "recipient__resident__rt",
+        "recipient__household__head",
+        "distribution",
+    )
+
+
+def entitlement_get(*, village: Village, public_id: str) -> Entitlement:
+    return entitlement_qs(village=village).get(public_id=public_id)
+
+
+def entitlements_of(*, village: Village, cycle: DistributionCycle) -> list[Entitlement]:
+    return list(entitlement_qs(village=village).filter(cycle=cycle).order_by("id"))
+
+
+def distribution_get(*, village: Village, public_id: str) -> Distribution:
+    return (
+        Distribution.objects.filter(village=village)
+        .select_related("entitlement__cycle__programme", "entitlement__recipient", "recorded_by")
+        .get(public_id=public_id)
+    )
+
+
+HISTORY_LABELS = {
+    "aid.cycle.created": _lazy("Dibuat"),
+    "aid.cycle.entitlements_generated": _lazy("Daftar hak disusun ulang"),
+    "aid.cycle.approved": _lazy("Disetujui"),
+    "aid.cycle.distributed": _lazy("Ditandai tersalurkan"),
+    "aid.cycle.closed": _lazy("Ditutup"),
+    "aid.cycle.cancelled": _lazy("Dibatalkan"),
+}
+
+
+def cycle_history(*, village: Village, cycle: DistributionCycle) -> list[dict[str, Any]]:
+    """Who did what to the cycle and when, from the audit trail."""
+    events = AuditEvent.objects.filter(village=village, object_type="aid.cycle", object_id=cycle.public_id)
+    return [
+        {
+            "at": e.occurred_at,
+            "who": e.actor_label,
+            "what": HISTORY_LABELS.get(e.action, e.action),
+            "reason": (e.changes or {}).get("reason", ""),
+        }
+        for e in events.order_by("seq")
+    ]
+
+
+@dataclass
+class CycleSummary:
+    entitlements: int
+    distributed: int
+    pending: int
+    amount_due: int
+    amount_paid: int
+
+
+def cycle_summary(*, village: Village, cycle: DistributionCycle) -> CycleSummary:
+    ents = Entitlement.objects.filter(village=village, cycle=cycle).exclude(
+        status=Entitlement.Status.CANCELLED
+    )
+    agg = ents.aggregate(
+        n=Count("id"),
+        done=Count("id", filter=Q(status=Entitlement.Status.DISTRIBUTED)),
+        due=Sum("amount"),
+    )
+    paid = Distribution.objects.filter(village=village, entitlement__cycle=cycle).aggregate(s=Sum("amount"))[
+        "s"
+    ]
+    return CycleSummary(
+        entitlements=agg["n"] or 0,
+        distributed=agg["done"] or 0,
+        pending=(agg["n"] or 0) - (agg["done"] or 0),
+        amount_due=agg["due"] or 0,
+        amount_paid=paid or 0,
+    )
+
+
+def undistributed(*, village: Village, programme: Programme | None = None) -> list[Entitlement]:
+    """Entitlements still pending in cycles that were approved (and possibly since closed):
+    money or goods that should have reached someone and did not."""
+    qs = entitlement_qs(village=village).filter(
+        status=Entitlement.Status.PENDING,
+        cycle__status__in=[
+            DistributionCycle.Status.APPROVED,
+            DistributionCycle.Status.DISTRIBUTED,
+            DistributionCycle.Status.CLOSED,
+        ],
+    )
+    if programme is not None:
+        qs = qs.filter(cycle__programme=programme)
+    return list(qs.order_by("cycle__planned_on", "cycle_id", "id"))

@@ -8,7 +8,7 @@ name records the view in the audit trail.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,71 +18,39 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.accounts.decorators import require
+from balai.accounts.http import VillageRequest
 from balai.aid import forms, selectors, services, targeting
 from balai.aid.models import Candidate, Programme, Recipient
 from balai.aid.rules import FIELDS, RuleError
-from balai.core.errors import ApplicationError
+from balai.core.http import ServiceCall, paginate
 from balai.people.models import Family
 from balai.people.selectors import family_get
 from balai.regions.models import Village
 
-if TYPE_CHECKING:
-    from balai.accounts.models import User
-
 PAGE_SIZE = 50
 WHAT_IF_ROWS = 25
+# Rules that cannot be saved or evaluated are refused like a service's refusal.
+RULE_ERRORS = (RuleError,)
 
 
-def _village(request: HttpRequest) -> Village:
-    village: Village = request.scope.village  # type: ignore[attr-defined]
-    return village
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _can(request: HttpRequest, capability: str) -> bool:
-    return bool(request.scope.can(capability))  # type: ignore[attr-defined]
-
-
-def _get_or_404(getter: Callable[..., Any], request: HttpRequest, public_id: str) -> Any:
+def _get_or_404(getter: Callable[..., Any], request: VillageRequest, public_id: str) -> Any:
     try:
-        return getter(village=_village(request), public_id=public_id)
+        return getter(village=request.village, public_id=public_id)
     except (Programme.DoesNotExist, Candidate.DoesNotExist, Recipient.DoesNotExist, Family.DoesNotExist):
         raise Http404
 
 
-def _programme(request: HttpRequest, public_id: str) -> Programme:
+def _programme(request: VillageRequest, public_id: str) -> Programme:
     programme: Programme = _get_or_404(selectors.programme_get, request, public_id)
     return programme
-
-
-def _page(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("hal", "1")))
-    except ValueError:
-        return 1
-
-
-def _run(form: Any, call: Callable[[], Any]) -> tuple[bool, Any]:
-    """A service call for a valid form; its refusals become form errors."""
-    try:
-        return True, call()
-    except RuleError as exc:
-        for m in exc.messages:
-            form.add_error(None, m)
-    except ApplicationError as exc:
-        form.add_error(None, exc.message)
-    return False, None
 
 
 # --- Programmes ---------------------------------------------------------------------------
 
 
 @require("aid.read")
-def home(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def home(request: VillageRequest) -> HttpResponse:
+    village = request.village
     return render(
         request,
         "aid/home.html",
@@ -94,8 +62,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require("aid.write")
-def programme_create(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def programme_create(request: VillageRequest) -> HttpResponse:
+    village = request.village
     today = timezone.localdate()
     initial = {
         "period": str(today.year),
@@ -104,27 +72,24 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     }
     form = forms.ProgrammeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        ok, programme = _run(
-            form,
-            lambda: services.programme_create(actor=_actor(request), village=village, data=form.cleaned_data),
-        )
-        if ok:
+        with ServiceCall(form, also=RULE_ERRORS) as call:
+            programme = services.programme_create(actor=request.user, village=village, data=form.cleaned_data)
+        if call.ok:
             messages.success(request, _("Program disimpan. Atur syarat dan skor penjaringan."))
             return redirect("aid:programme_detail", programme.public_id)
     return render(request, "aid/programme_form.html", {"form": form, "title": _("Program bantuan baru")})
 
 
 @require("aid.write")
-def programme_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+def programme_edit(request: VillageRequest, public_id: str) -> HttpResponse:
     programme = _programme(request, public_id)
     form = forms.ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         programme.refresh_from_db()  # the ModelForm wrote into the instance while validating
-        ok, _p = _run(
-            form, lambda: services.programme_update(actor=_actor(request), programme=programme, data=data)
-        )
-        if ok:
+        with ServiceCall(form, also=RULE_ERRORS) as call:
+            services.programme_update(actor=request.user, programme=programme, data=data)
+        if call.ok:
             messages.success(request, _("Perubahan program disimpan."))
             return redirect("aid:programme_detail", programme.public_id)
     return render(
@@ -133,9 +98,9 @@ def programme_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("aid.read")
-def programme_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def programme_detail(request: VillageRequest, public_id: str) -> HttpResponse:
     programme = _programme(request, public_id)
-    village = _village(request)
+    village = request.village
     ruleset = targeting.ruleset_for(programme)
     return render(
         request,
@@ -157,8 +122,8 @@ def programme_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 # --- Rules and "what if" -------------------------------------------------------------------
 
 
-def _rule_forms(request: HttpRequest, programme: Programme) -> tuple[Any, Any, list[Programme]]:
-    village = _village(request)
+def _rule_forms(request: VillageRequest, programme: Programme) -> tuple[Any, Any, list[Programme]]:
+    village = request.village
     others = [p for p in selectors.programmes_for_village(village=village) if p.pk != programme.pk]
     if request.method == "POST":
         rule_set = forms.RuleFormSet(request.POST, prefix="aturan")
@@ -191,7 +156,7 @@ def _rule_forms(request: HttpRequest, programme: Programme) -> tuple[Any, Any, l
 
 
 @require("aid.read")
-def rules(request: HttpRequest, public_id: str) -> HttpResponse:
+def rules(request: VillageRequest, public_id: str) -> HttpResponse:
     """The rule editor. "Coba" evaluates the rules as typed without saving; "Simpan" saves."""
     programme = _programme(request, public_id)
     rule_set, ex_set, _others = _rule_forms(request, programme)
@@ -199,23 +164,20 @@ def rules(request: HttpRequest, public_id: str) -> HttpResponse:
     what_if: dict[str, Any] | None = None
     if request.method == "POST":
         action = request.POST.get("aksi", "coba")
-        if action == "simpan" and not _can(request, "aid.write"):
+        if action == "simpan" and not request.scope.can("aid.write"):
             raise PermissionDenied
         if rule_set.is_valid() and ex_set.is_valid():
             rows = [r for f in rule_set.forms if (r := f.row()) is not None]
             excl = [r for f in ex_set.forms if (r := f.row()) is not None]
             proposed = targeting.ruleset_from_rows(rows, excl)
-            try:
+            with ServiceCall(also=RULE_ERRORS) as call:
                 if action == "simpan":
-                    services.rules_save(actor=_actor(request), programme=programme, ruleset=proposed)
+                    services.rules_save(actor=request.user, programme=programme, ruleset=proposed)
                     messages.success(request, _("Aturan penjaringan disimpan."))
                     return redirect("aid:programme_detail", programme.public_id)
                 evaluation = targeting.evaluate_programme(programme=programme, ruleset=proposed)
                 what_if = _what_if(request, programme, evaluation)
-            except RuleError as exc:
-                errors = exc.messages
-            except ApplicationError as exc:
-                errors = [exc.message]
+            errors = call.messages
         else:
             errors = [_("Periksa baris aturan yang ditandai.")]
     return render(
@@ -232,7 +194,9 @@ def rules(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-def _what_if(request: HttpRequest, programme: Programme, evaluation: targeting.Evaluation) -> dict[str, Any]:
+def _what_if(
+    request: VillageRequest, programme: Programme, evaluation: targeting.Evaluation
+) -> dict[str, Any]:
     top = evaluation.order[:WHAT_IF_ROWS]
     families = {
         f.pk: f
@@ -244,9 +208,7 @@ def _what_if(request: HttpRequest, programme: Programme, evaluation: targeting.E
         {"rank": n, "family": families.get(evaluation.table.ids[i]), "explanation": evaluation.explain(i)}
         for n, i in enumerate(top, start=1)
     ]
-    services.recipient_list_viewed(
-        actor=_actor(request), programme=programme, what="what_if", count=len(rows)
-    )
+    services.recipient_list_viewed(actor=request.user, programme=programme, what="what_if", count=len(rows))
     return {"counts": evaluation.counts(), "rows": rows, "quota": programme.quota}
 
 
@@ -254,16 +216,17 @@ def _what_if(request: HttpRequest, programme: Programme, evaluation: targeting.E
 
 
 @require("aid.read")
-def candidates(request: HttpRequest, public_id: str) -> HttpResponse:
+def candidates(request: VillageRequest, public_id: str) -> HttpResponse:
     programme = _programme(request, public_id)
-    village = _village(request)
+    village = request.village
     if request.method == "POST":
-        if not _can(request, "aid.write"):
+        if not request.scope.can("aid.write"):
             raise PermissionDenied
         if request.POST.get("aksi") == "verifikasi":
             return _verify_selected(request, programme)
-        try:
-            counts = services.candidates_generate(actor=_actor(request), programme=programme)
+        with ServiceCall(also=RULE_ERRORS) as call:
+            counts = services.candidates_generate(actor=request.user, programme=programme)
+        if call.ok:
             messages.success(
                 request,
                 _(
@@ -271,49 +234,44 @@ def candidates(request: HttpRequest, public_id: str) -> HttpResponse:
                 )
                 % counts,
             )
-        except RuleError as exc:
-            messages.error(request, "; ".join(exc.messages))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
+        else:
+            messages.error(request, call.text("; "))
         return redirect("aid:candidates", programme.public_id)
     status = request.GET.get("status", "")
     if status not in Candidate.Status.values:
         status = ""
-    qs = selectors.candidate_list(village=village, programme=programme, status=status)
-    page = _page(request)
-    items = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-    has_next = len(items) > PAGE_SIZE
-    items = items[:PAGE_SIZE]
+    page = paginate(
+        request, selectors.candidate_list(village=village, programme=programme, status=status), PAGE_SIZE
+    )
     services.recipient_list_viewed(
-        actor=_actor(request), programme=programme, what="candidates", count=len(items)
+        actor=request.user, programme=programme, what="candidates", count=len(page)
     )
     return render(
         request,
         "aid/candidates.html",
         {
             "programme": programme,
-            "candidates": items,
+            "candidates": page,
             "counts": selectors.candidate_counts(village=village, programme=programme),
             "statuses": Candidate.Status.choices,
             "status": status,
             "page": page,
-            "has_next": has_next,
             "decreed": selectors.programme_decree(village=village, programme=programme) is not None,
             "verify_form": forms.VerifyForm(
                 initial={
                     "verified_on": timezone.localdate(),
-                    "verifier_name": _actor(request).get_full_name(),
+                    "verifier_name": request.user.get_full_name(),
                 }
             ),
         },
     )
 
 
-def _verify_selected(request: HttpRequest, programme: Programme) -> HttpResponse:
+def _verify_selected(request: VillageRequest, programme: Programme) -> HttpResponse:
     """One field visit's result for the ticked candidates (all recorded, or none)."""
     try:
         chosen = selectors.candidates_by_public_ids(
-            village=_village(request), programme=programme, public_ids=request.POST.getlist("pilih")
+            village=request.village, programme=programme, public_ids=request.POST.getlist("pilih")
         )
     except Candidate.DoesNotExist:
         raise Http404
@@ -324,42 +282,39 @@ def _verify_selected(request: HttpRequest, programme: Programme) -> HttpResponse
         messages.error(request, _("Isi hasil, tanggal dan petugas verifikasi."))
     else:
         d = form.cleaned_data
-        try:
+        with ServiceCall(request=request) as call:
             services.candidates_verify(
-                actor=_actor(request),
+                actor=request.user,
                 candidates=chosen,
                 result=d["result"],
                 verified_on=d["verified_on"],
                 verifier_name=d["verifier_name"],
                 notes=d["notes"],
             )
+        if call.ok:
             messages.success(request, _("Hasil verifikasi %(n)s calon dicatat.") % {"n": len(chosen)})
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
     return redirect("aid:candidates", programme.public_id)
 
 
 @require("aid.write")
-def nominate(request: HttpRequest, public_id: str) -> HttpResponse:
+def nominate(request: VillageRequest, public_id: str) -> HttpResponse:
     programme = _programme(request, public_id)
-    village = _village(request)
+    village = request.village
     form = forms.NominateForm(request.POST or None, village=village)
     if request.method == "POST" and form.is_valid():
         assert form.family is not None
         family = form.family
-        ok, candidate = _run(
-            form,
-            lambda: services.candidate_nominate(
+        with ServiceCall(form, also=RULE_ERRORS) as call:
+            candidate = services.candidate_nominate(
                 village=village,
                 family=family,
                 programme=programme,
                 source=form.cleaned_data["source"],
-                actor=_actor(request),
+                actor=request.user,
                 proposer_name=form.cleaned_data["proposer_name"],
                 note=form.cleaned_data["note"],
-            ),
-        )
-        if ok:
+            )
+        if call.ok:
             messages.success(request, _("Usulan masuk daftar calon."))
             return redirect("aid:candidate_detail", candidate.public_id)
     return render(
@@ -368,33 +323,31 @@ def nominate(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("aid.read")
-def candidate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def candidate_detail(request: VillageRequest, public_id: str) -> HttpResponse:
     candidate: Candidate = _get_or_404(selectors.candidate_get, request, public_id)
     form = forms.VerifyForm(
         request.POST or None,
-        initial={"verified_on": timezone.localdate(), "verifier_name": _actor(request).get_full_name()},
+        initial={"verified_on": timezone.localdate(), "verifier_name": request.user.get_full_name()},
     )
     if request.method == "POST":
-        if not _can(request, "aid.write"):
+        if not request.scope.can("aid.write"):
             raise PermissionDenied
         if form.is_valid():
             d = form.cleaned_data
-            ok, _v = _run(
-                form,
-                lambda: services.candidate_verify(
-                    actor=_actor(request),
+            with ServiceCall(form, also=RULE_ERRORS) as call:
+                services.candidate_verify(
+                    actor=request.user,
                     candidate=candidate,
                     result=d["result"],
                     verified_on=d["verified_on"],
                     verifier_name=d["verifier_name"],
                     notes=d["notes"],
-                ),
-            )
-            if ok:
+                )
+            if call.ok:
                 messages.success(request, _("Hasil verifikasi dicatat."))
                 return redirect("aid:candidate_detail", candidate.public_id)
     services.recipient_list_viewed(
-        actor=_actor(request), programme=candidate.programme, what=f"candidate:{candidate.public_id}", count=1
+        actor=request.user, programme=candidate.programme, what=f"candidate:{candidate.public_id}", count=1
     )
     return render(
         request,
@@ -413,9 +366,9 @@ def candidate_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("aid.write")
-def deliberation_create(request: HttpRequest, public_id: str) -> HttpResponse:
+def deliberation_create(request: VillageRequest, public_id: str) -> HttpResponse:
     programme = _programme(request, public_id)
-    village = _village(request)
+    village = request.village
     verified = list(
         selectors.candidate_list(village=village, programme=programme, status=Candidate.Status.VERIFIED)
     )
@@ -434,10 +387,9 @@ def deliberation_create(request: HttpRequest, public_id: str) -> HttpResponse:
             raise Http404
         if form.is_valid():
             d = form.cleaned_data
-            ok, _d = _run(
-                form,
-                lambda: services.deliberation_record(
-                    actor=_actor(request),
+            with ServiceCall(form, also=RULE_ERRORS) as call:
+                services.deliberation_record(
+                    actor=request.user,
                     programme=programme,
                     held_on=d["held_on"],
                     place=d["place"],
@@ -446,13 +398,12 @@ def deliberation_create(request: HttpRequest, public_id: str) -> HttpResponse:
                     attendees=form.attendee_list(),
                     approved=approved,
                     declined=declined,
-                ),
-            )
-            if ok:
+                )
+            if call.ok:
                 messages.success(request, _("Hasil musyawarah desa dicatat."))
                 return redirect("aid:programme_detail", programme.public_id)
     services.recipient_list_viewed(
-        actor=_actor(request), programme=programme, what="deliberation", count=len(verified)
+        actor=request.user, programme=programme, what="deliberation", count=len(verified)
     )
     chosen = (
         set(request.POST.getlist("setuju")) if request.method == "POST" else {c.public_id for c in verified}
@@ -465,9 +416,9 @@ def deliberation_create(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("aid.decide")
-def decree_create(request: HttpRequest, public_id: str) -> HttpResponse:
+def decree_create(request: VillageRequest, public_id: str) -> HttpResponse:
     programme = _programme(request, public_id)
-    village = _village(request)
+    village = request.village
     deliberations = selectors.deliberations_for(village=village, programme=programme)
     form = forms.DecreeForm(
         request.POST or None,
@@ -480,25 +431,23 @@ def decree_create(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         deliberation = next(x for x in deliberations if x.public_id == d["deliberation"])
-        ok, _decree = _run(
-            form,
-            lambda: services.decree_issue(
-                actor=_actor(request),
+        with ServiceCall(form, also=RULE_ERRORS) as call:
+            services.decree_issue(
+                actor=request.user,
                 programme=programme,
                 deliberation=deliberation,
                 number=d["number"],
                 title=d["title"],
                 decided_on=d["decided_on"],
-            ),
-        )
-        if ok:
+            )
+        if call.ok:
             messages.success(request, _("SK ditetapkan; penerima terdaftar."))
             return redirect("aid:recipients", programme.public_id)
     approved = selectors.candidate_list(
         village=village, programme=programme, status=Candidate.Status.APPROVED
     )
     services.recipient_list_viewed(
-        actor=_actor(request), programme=programme, what="decree", count=approved.count()
+        actor=request.user, programme=programme, what="decree", count=approved.count()
     )
     return render(
         request,
@@ -511,59 +460,54 @@ def decree_create(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("aid.read")
-def recipients(request: HttpRequest, public_id: str) -> HttpResponse:
+def recipients(request: VillageRequest, public_id: str) -> HttpResponse:
     programme = _programme(request, public_id)
-    village = _village(request)
+    village = request.village
     status = request.GET.get("status", "")
     if status not in Recipient.Status.values:
         status = ""
-    qs = selectors.recipient_list(village=village, programme=programme, status=status)
-    page = _page(request)
-    items = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-    has_next = len(items) > PAGE_SIZE
-    items = items[:PAGE_SIZE]
+    page = paginate(
+        request, selectors.recipient_list(village=village, programme=programme, status=status), PAGE_SIZE
+    )
     services.recipient_list_viewed(
-        actor=_actor(request), programme=programme, what="recipients", count=len(items)
+        actor=request.user, programme=programme, what="recipients", count=len(page)
     )
     return render(
         request,
         "aid/recipients.html",
         {
             "programme": programme,
-            "recipients": items,
+            "recipients": page,
             "counts": selectors.recipient_counts(village=village, programme=programme),
             "statuses": Recipient.Status.choices,
             "status": status,
             "page": page,
-            "has_next": has_next,
             "decree": selectors.programme_decree(village=village, programme=programme),
         },
     )
 
 
 @require("aid.read")
-def recipient_add(request: HttpRequest, public_id: str) -> HttpResponse:
+def recipient_add(request: VillageRequest, public_id: str) -> HttpResponse:
     programme = _programme(request, public_id)
-    village = _village(request)
+    village = request.village
     decree = selectors.programme_decree(village=village, programme=programme)
-    if not (_can(request, "aid.decide") if decree else _can(request, "aid.write")):
+    if not (request.scope.can("aid.decide") if decree else request.scope.can("aid.write")):
         raise PermissionDenied
     form = forms.RecipientAddForm(request.POST or None, village=village)
     if request.method == "POST" and form.is_valid():
         assert form.family is not None
         family = form.family
-        ok, recipient = _run(
-            form,
-            lambda: services.recipient_enrol(
-                actor=_actor(request),
+        with ServiceCall(form, also=RULE_ERRORS) as call:
+            recipient = services.recipient_enrol(
+                actor=request.user,
                 programme=programme,
                 family=family,
                 source=Recipient.Source.MANUAL,
                 external_id=form.cleaned_data["external_id"],
                 reason=form.cleaned_data["reason"],
-            ),
-        )
-        if ok:
+            )
+        if call.ok:
             messages.success(request, _("Penerima ditambahkan."))
             return redirect("aid:recipient_detail", recipient.public_id)
     return render(
@@ -574,29 +518,27 @@ def recipient_add(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("aid.read")
-def recipient_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def recipient_detail(request: VillageRequest, public_id: str) -> HttpResponse:
     recipient: Recipient = _get_or_404(selectors.recipient_get, request, public_id)
-    village = _village(request)
-    may_change = _can(request, "aid.decide") if recipient.decree_id else _can(request, "aid.write")
+    village = request.village
+    may_change = request.scope.can("aid.decide") if recipient.decree_id else request.scope.can("aid.write")
     form = forms.RecipientStatusForm(request.POST or None)
     if request.method == "POST":
         if not may_change:
             raise PermissionDenied
         if form.is_valid():
-            ok, _r = _run(
-                form,
-                lambda: services.recipient_change_status(
-                    actor=_actor(request),
+            with ServiceCall(form, also=RULE_ERRORS) as call:
+                services.recipient_change_status(
+                    actor=request.user,
                     recipient=recipient,
                     status=form.cleaned_data["status"],
                     reason=form.cleaned_data["reason"],
-                ),
-            )
-            if ok:
+                )
+            if call.ok:
                 messages.success(request, _("Perubahan status penerima dicatat."))
                 return redirect("aid:recipient_detail", recipient.public_id)
     services.recipient_list_viewed(
-        actor=_actor(request), programme=recipient.programme, what=f"recipient:{recipient.public_id}", count=1
+        actor=request.user, programme=recipient.programme, what=f"recipient:{recipient.public_id}", count=1
     )
     return render(
         request,
@@ -615,8 +557,8 @@ def recipient_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("aid.read")
-def welfare_home(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def welfare_home(request: VillageRequest) -> HttpResponse:
+    village = request.village
     form = forms.FamilyPickForm(request.POST or None, village=village)
     if request.method == "POST" and form.is_valid():
         assert form.family is not None
@@ -628,18 +570,18 @@ def welfare_home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _family(request: HttpRequest, public_id: str) -> Family:
+def _family(request: VillageRequest, public_id: str) -> Family:
     family: Family = _get_or_404(family_get, request, public_id)
     return family
 
 
 @require("aid.read")
-def family_welfare(request: HttpRequest, public_id: str) -> HttpResponse:
+def family_welfare(request: VillageRequest, public_id: str) -> HttpResponse:
     family = _family(request, public_id)
-    village = _village(request)
+    village = request.village
     if request.method == "POST":
         raise Http404  # read-only page; forms post to their own pages
-    services.family_welfare_viewed(actor=_actor(request), family=family)
+    services.family_welfare_viewed(actor=request.user, family=family)
     return render(
         request,
         "aid/family_welfare.html",
@@ -653,47 +595,41 @@ def family_welfare(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("aid.write")
-def survey_create(request: HttpRequest, public_id: str) -> HttpResponse:
+def survey_create(request: VillageRequest, public_id: str) -> HttpResponse:
     family = _family(request, public_id)
-    village = _village(request)
+    village = request.village
     form = forms.SurveyForm(
         request.POST or None,
-        initial={"surveyed_on": timezone.localdate(), "enumerator_name": _actor(request).get_full_name()},
+        initial={"surveyed_on": timezone.localdate(), "enumerator_name": request.user.get_full_name()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        ok, _s = _run(
-            form,
-            lambda: services.welfare_survey_record(
-                actor=_actor(request), village=village, family=family, data=data
-            ),
-        )
-        if ok:
+        with ServiceCall(form, also=RULE_ERRORS) as call:
+            services.welfare_survey_record(actor=request.user, village=village, family=family, data=data)
+        if call.ok:
             messages.success(request, _("Pendataan kesejahteraan disimpan."))
             return redirect("aid:family_welfare", family.public_id)
     return render(request, "aid/survey_form.html", {"form": form, "family": family})
 
 
 @require("aid.write")
-def decile_create(request: HttpRequest, public_id: str) -> HttpResponse:
+def decile_create(request: VillageRequest, public_id: str) -> HttpResponse:
     family = _family(request, public_id)
-    village = _village(request)
+    village = request.village
     form = forms.DecileForm(request.POST or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        ok, _d = _run(
-            form,
-            lambda: services.decile_record(
-                actor=_actor(request),
+        with ServiceCall(form, also=RULE_ERRORS) as call:
+            services.decile_record(
+                actor=request.user,
                 village=village,
                 family=family,
                 decile=d["decile"],
                 received_on=d["received_on"],
                 source=d["source"],
                 reference_period=d["reference_period"],
-            ),
-        )
-        if ok:
+            )
+        if call.ok:
             messages.success(request, _("Desil resmi dicatat."))
             return redirect("aid:family_welfare", family.public_id)
     return render(
@@ -702,9 +638,9 @@ def decile_create(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("aid.write")
-def decile_import(request: HttpRequest) -> HttpResponse:
+def decile_import(request: VillageRequest) -> HttpResponse:
     """A DTSEN decile list as received (No. KK + desil): applied whole or refused whole."""
-    village = _village(request)
+    village = request.village
     form = forms.DecileImportForm(
         request.POST or None, request.FILES or None, initial={"received_on": timezone.localdate()}
     )
@@ -715,18 +651,16 @@ def decile_import(request: HttpRequest) -> HttpResponse:
             form.add_error("file", exc)
         else:
             d = form.cleaned_data
-            ok, count = _run(
-                form,
-                lambda: services.deciles_import(
-                    actor=_actor(request),
+            with ServiceCall(form, also=RULE_ERRORS) as call:
+                count = services.deciles_import(
+                    actor=request.user,
                     village=village,
                     rows=rows,
                     received_on=d["received_on"],
                     source=d["source"],
                     reference_period=d["reference_period"],
-                ),
-            )
-            if ok:
+                )
+            if call.ok:
                 messages.success(request, _("%(n)s desil DTSEN disimpan.") % {"n": count})
                 return redirect("aid:welfare_home")
     return render(

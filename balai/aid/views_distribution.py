@@ -11,13 +11,13 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,62 +26,33 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
+from balai.accounts.http import RegionalRequest, VillageRequest
 from balai.accounts.models import ScopeLevel
 from balai.aid import coverage, exports, imports
-from balai.aid import distribution as dist
 from balai.aid import selectors as aid_selectors
 from balai.aid import services as aid_services
 from balai.aid.models import Distribution, DistributionCycle, Entitlement, Programme, RecipientImport
-from balai.core.errors import ApplicationError
-from balai.core.masking import mask_number
+from balai.aid.services import distribution as dist
+from balai.core.http import ServiceCall
 from balai.people.models import Resident
 from balai.people.selectors import resident_get
-from balai.regions.models import Village
 from balai.regions.selectors import deployment_regency_code, region_names
-
-if TYPE_CHECKING:
-    from balai.accounts.models import User
 
 T = "aid/distribution/"
 
 
-def _village(request: HttpRequest) -> Village:
-    village: Village = request.scope.village  # type: ignore[attr-defined]
-    return village
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _can(request: HttpRequest, capability: str) -> bool:
-    return bool(request.scope.can(capability))  # type: ignore[attr-defined]
-
-
-def _programme(request: HttpRequest, public_id: str) -> Programme:
+def _programme(request: VillageRequest, public_id: str) -> Programme:
     try:
-        return aid_selectors.programme_get(village=_village(request), public_id=public_id)
+        return aid_selectors.programme_get(village=request.village, public_id=public_id)
     except Programme.DoesNotExist:
         raise Http404
 
 
-def _cycle(request: HttpRequest, public_id: str) -> DistributionCycle:
+def _cycle(request: VillageRequest, public_id: str) -> DistributionCycle:
     try:
-        return dist.cycle_get(village=_village(request), public_id=public_id)
+        return aid_selectors.cycle_get(village=request.village, public_id=public_id)
     except DistributionCycle.DoesNotExist:
         raise Http404
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [str(m) for messages_ in exc.message_dict.values() for m in messages_]
-    return [str(m) for m in exc.messages]
-
-
-def _flash_errors(request: HttpRequest, exc: ValidationError | ApplicationError) -> None:
-    lines = [exc.message] if isinstance(exc, ApplicationError) else _errors(exc)
-    for line in lines:
-        messages.error(request, line)
 
 
 def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -115,23 +86,17 @@ class CycleForm(forms.Form):
 
 
 @require("aid.read")
-def cycles(request: HttpRequest, public_id: str) -> HttpResponse:
+def cycles(request: VillageRequest, public_id: str) -> HttpResponse:
     programme = _programme(request, public_id)
-    village = _village(request)
+    village = request.village
     form = CycleForm(request.POST or None)
     if request.method == "POST":
-        if not _can(request, "aid.write"):
+        if not request.scope.can("aid.write"):
             raise PermissionDenied
         if form.is_valid():
-            try:
-                cycle = dist.cycle_create(actor=_actor(request), programme=programme, **form.cleaned_data)
-            except dist.DistributionError as exc:
-                for field, errs in (exc.message_dict if hasattr(exc, "error_dict") else {}).items():
-                    for e in errs:
-                        form.add_error(field if field in form.fields else None, e)
-                if not hasattr(exc, "error_dict"):
-                    form.add_error(None, exc.messages[0])
-            else:
+            with ServiceCall(form) as call:
+                cycle = dist.cycle_create(actor=request.user, programme=programme, **form.cleaned_data)
+            if call.ok:
                 messages.success(
                     request, _("Tahap %(label)s dibuat sebagai konsep.") % {"label": cycle.label}
                 )
@@ -141,21 +106,21 @@ def cycles(request: HttpRequest, public_id: str) -> HttpResponse:
         T + "cycles.html",
         {
             "programme": programme,
-            "cycles": dist.cycles_of(village=village, programme=programme),
+            "cycles": aid_selectors.cycles_of(village=village, programme=programme),
             "form": form,
-            "can_write": _can(request, "aid.write"),
+            "can_write": request.scope.can("aid.write"),
         },
         status=400 if request.method == "POST" else 200,
     )
 
 
 @require("aid.read")
-def cycle_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def cycle_detail(request: VillageRequest, public_id: str) -> HttpResponse:
     cycle = _cycle(request, public_id)
-    village = _village(request)
-    entitlements = dist.entitlements_of(village=village, cycle=cycle)
+    village = request.village
+    entitlements = aid_selectors.entitlements_of(village=village, cycle=cycle)
     aid_services.recipient_list_viewed(
-        actor=_actor(request),
+        actor=request.user,
         programme=cycle.programme,
         what=f"tahap {cycle.public_id}",
         count=len(entitlements),
@@ -169,11 +134,11 @@ def cycle_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "cycle": cycle,
             "programme": cycle.programme,
             "entitlements": entitlements,
-            "summary": dist.cycle_summary(village=village, cycle=cycle),
-            "history": dist.cycle_history(village=village, cycle=cycle),
+            "summary": aid_selectors.cycle_summary(village=village, cycle=cycle),
+            "history": aid_selectors.cycle_history(village=village, cycle=cycle),
             "actions": actions,
-            "can_write": _can(request, "aid.write"),
-            "can_decide": _can(request, "aid.decide"),
+            "can_write": request.scope.can("aid.write"),
+            "can_decide": request.scope.can("aid.decide"),
             "recording": cycle.status in dist.RECORDING_STATUSES,
         },
     )
@@ -181,13 +146,11 @@ def cycle_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require("aid.write")
 @require_POST
-def cycle_generate(request: HttpRequest, public_id: str) -> HttpResponse:
+def cycle_generate(request: VillageRequest, public_id: str) -> HttpResponse:
     cycle = _cycle(request, public_id)
-    try:
-        counts = dist.cycle_generate(actor=_actor(request), cycle=cycle)
-    except dist.DistributionError as exc:
-        _flash_errors(request, exc)
-    else:
+    with ServiceCall(request=request) as call:
+        counts = dist.cycle_generate(actor=request.user, cycle=cycle)
+    if call.ok:
         messages.success(
             request,
             _("Daftar hak disusun: %(total)d penerima (%(added)d baru, %(removed)d dikeluarkan).") % counts,
@@ -197,34 +160,32 @@ def cycle_generate(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require("aid.read")
 @require_POST
-def cycle_transition(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
+def cycle_transition(request: VillageRequest, public_id: str, action: str) -> HttpResponse:
     cycle = _cycle(request, public_id)
     if action not in dist.ACTIONS:
         raise Http404
-    try:
+    with ServiceCall(request=request) as call:
         cycle = dist.cycle_transition(
-            actor=_actor(request), cycle=cycle, action=action, reason=request.POST.get("reason", "")
+            actor=request.user, cycle=cycle, action=action, reason=request.POST.get("reason", "")
         )
-    except dist.DistributionError as exc:
-        _flash_errors(request, exc)
-    else:
+    if call.ok:
         messages.success(request, _("Status tahap sekarang: %(s)s.") % {"s": cycle.get_status_display()})
     return redirect("aid:cycle_detail", public_id=cycle.public_id)
 
 
-def _full_numbers(request: HttpRequest) -> bool:
+def _full_numbers(request: VillageRequest) -> bool:
     # Full NIK only for the roles that handle the data, and only when asked for.
-    return request.GET.get("nik") == "lengkap" and _can(request, "aid.write")
+    return request.GET.get("nik") == "lengkap" and request.scope.can("aid.write")
 
 
-def _cycle_report(request: HttpRequest, public_id: str, fmt: str) -> HttpResponse:
+def _cycle_report(request: VillageRequest, public_id: str, fmt: str) -> HttpResponse:
     cycle = _cycle(request, public_id)
-    village = _village(request)
-    lines = exports.entitlement_lines(dist.entitlements_of(village=village, cycle=cycle))
-    summary = dist.cycle_summary(village=village, cycle=cycle)
+    village = request.village
+    lines = exports.entitlement_lines(aid_selectors.entitlements_of(village=village, cycle=cycle))
+    summary = aid_selectors.cycle_summary(village=village, cycle=cycle)
     full = fmt == "xlsx" or _full_numbers(request)
     aid_services.recipient_list_viewed(
-        actor=_actor(request),
+        actor=request.user,
         programme=cycle.programme,
         what=f"ekspor {fmt} tahap {cycle.public_id}" + (" NIK lengkap" if full else ""),
         count=len(lines),
@@ -232,17 +193,17 @@ def _cycle_report(request: HttpRequest, public_id: str, fmt: str) -> HttpRespons
     name = f"penyaluran-{cycle.programme.code}-{cycle.period}-tahap-{cycle.number}"
     if fmt == "xlsx":
         return _attachment(exports.cycle_xlsx(cycle, lines, summary), name + ".xlsx", exports.XLSX)
-    pdf = exports.cycle_pdf(cycle, lines, summary, actor=_actor(request), full_numbers=full)
+    pdf = exports.cycle_pdf(cycle, lines, summary, actor=request.user, full_numbers=full)
     return _attachment(pdf, name + ".pdf", "application/pdf")
 
 
 @require("aid.write")
-def cycle_report_xlsx(request: HttpRequest, public_id: str) -> HttpResponse:
+def cycle_report_xlsx(request: VillageRequest, public_id: str) -> HttpResponse:
     return _cycle_report(request, public_id, "xlsx")
 
 
 @require("aid.read")
-def cycle_report_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
+def cycle_report_pdf(request: VillageRequest, public_id: str) -> HttpResponse:
     return _cycle_report(request, public_id, "pdf")
 
 
@@ -289,17 +250,17 @@ def signature_bytes(value: str) -> bytes:
         raise dist.DistributionError({"proof": [_("Data tanda tangan rusak; ulangi tanda tangan.")]})
 
 
-def _entitlement(request: HttpRequest, public_id: str) -> Entitlement:
+def _entitlement(request: VillageRequest, public_id: str) -> Entitlement:
     try:
-        return dist.entitlement_get(village=_village(request), public_id=public_id)
+        return aid_selectors.entitlement_get(village=request.village, public_id=public_id)
     except Entitlement.DoesNotExist:
         raise Http404
 
 
 @require("aid.write")
-def distribution_record(request: HttpRequest, public_id: str) -> HttpResponse:
+def distribution_record(request: VillageRequest, public_id: str) -> HttpResponse:
     ent = _entitlement(request, public_id)
-    village = _village(request)
+    village = request.village
     initial = {
         "distributed_on": timezone.localdate(),
         "received_by": "recipient",
@@ -310,7 +271,7 @@ def distribution_record(request: HttpRequest, public_id: str) -> HttpResponse:
     proof_error = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with ServiceCall() as call:
             proxy = None
             if data["proxy_resident"]:
                 try:
@@ -327,7 +288,7 @@ def distribution_record(request: HttpRequest, public_id: str) -> HttpResponse:
             else:
                 proof = dist.proof_from_signature(signature_bytes(data["signature"]))
             d = dist.distribution_record(
-                actor=_actor(request),
+                actor=request.user,
                 entitlement=ent,
                 distributed_on=data["distributed_on"],
                 received_by=data["received_by"],
@@ -338,20 +299,13 @@ def distribution_record(request: HttpRequest, public_id: str) -> HttpResponse:
                 proof=proof,
                 notes=data["notes"],
             )
-        except dist.DistributionError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.message_dict.items():
-                    for e in errs:
-                        if field == "proof":
-                            proof_error = e
-                        else:
-                            form.add_error(field if field in form.fields else None, e)
-            else:
-                form.add_error(None, exc.messages[0])
-        else:
+        # The proof (signature or photo) has its own place on the page, next to the canvas.
+        proof_error = " ".join(call.errors.pop("proof", []))
+        call.show_on(form)
+        if call.ok:
             messages.success(
                 request,
-                _("Penyaluran kepada %(name)s tercatat.") % {"name": dist.unit_label(ent.recipient)},
+                _("Penyaluran kepada %(name)s tercatat.") % {"name": aid_selectors.unit_label(ent.recipient)},
             )
             return redirect(
                 reverse("aid:cycle_detail", kwargs={"public_id": ent.cycle.public_id}) + f"#hak-{d.pk}"
@@ -362,7 +316,7 @@ def distribution_record(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "ent": ent,
             "cycle": ent.cycle,
-            "label": dist.unit_label(ent.recipient),
+            "label": aid_selectors.unit_label(ent.recipient),
             "form": form,
             "proof_error": proof_error,
             "max_photo": dist.PROOF_MAX_BYTES,
@@ -372,27 +326,27 @@ def distribution_record(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("aid.read")
-def distribution_proof(request: HttpRequest, public_id: str) -> HttpResponse:
+def distribution_proof(request: VillageRequest, public_id: str) -> FileResponse:
     try:
-        d = dist.distribution_get(village=_village(request), public_id=public_id)
+        d = aid_selectors.distribution_get(village=request.village, public_id=public_id)
     except Distribution.DoesNotExist:
         raise Http404
     if not d.proof.name or not default_storage.exists(d.proof.name):
         raise Http404
-    dist.proof_viewed(actor=_actor(request), distribution=d)
+    dist.proof_viewed(actor=request.user, distribution=d)
     content_type = "image/png" if d.proof.name.endswith(".png") else "image/jpeg"
     response = FileResponse(default_storage.open(d.proof.name, "rb"), content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
-    return response  # type: ignore[return-value]
+    return response
 
 
 @require("aid.read")
-def undistributed(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
-    rows = dist.undistributed(village=village)
+def undistributed(request: VillageRequest) -> HttpResponse:
+    village = request.village
+    rows = aid_selectors.undistributed(village=village)
     dist.list_viewed(
-        actor=_actor(request),
+        actor=request.user,
         village=village,
         what="hak belum tersalur",
         object_id=village.code,
@@ -401,26 +355,26 @@ def undistributed(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         T + "undistributed.html",
-        {"rows": rows, "total": sum(e.amount for e in rows), "label": dist.unit_label},
+        {"rows": rows, "total": sum(e.amount for e in rows), "label": aid_selectors.unit_label},
     )
 
 
 # --- Recipient list exports ------------------------------------------------------------------
 
 
-def _recipients_for_export(request: HttpRequest, programme: Programme) -> list[exports.RecipientLine]:
-    recipients = aid_selectors.recipient_list(village=_village(request), programme=programme).select_related(
+def _recipients_for_export(request: VillageRequest, programme: Programme) -> list[exports.RecipientLine]:
+    recipients = aid_selectors.recipient_list(village=request.village, programme=programme).select_related(
         "resident__rt__dusun", "family__rt__dusun", "family__head__rt__dusun", "household__head__rt__dusun"
     )
     return exports.recipient_lines(programme, recipients)
 
 
 @require("aid.write")
-def recipients_xlsx(request: HttpRequest, public_id: str) -> HttpResponse:
+def recipients_xlsx(request: VillageRequest, public_id: str) -> HttpResponse:
     programme = _programme(request, public_id)
     lines = _recipients_for_export(request, programme)
     aid_services.recipient_list_viewed(
-        actor=_actor(request), programme=programme, what="ekspor xlsx NIK lengkap", count=len(lines)
+        actor=request.user, programme=programme, what="ekspor xlsx NIK lengkap", count=len(lines)
     )
     return _attachment(
         exports.recipients_xlsx(programme, lines),
@@ -430,17 +384,17 @@ def recipients_xlsx(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("aid.read")
-def recipients_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
+def recipients_pdf(request: VillageRequest, public_id: str) -> HttpResponse:
     programme = _programme(request, public_id)
     lines = _recipients_for_export(request, programme)
     full = _full_numbers(request)
     aid_services.recipient_list_viewed(
-        actor=_actor(request),
+        actor=request.user,
         programme=programme,
         what="ekspor pdf" + (" NIK lengkap" if full else ""),
         count=len(lines),
     )
-    pdf = exports.recipients_pdf(programme, lines, actor=_actor(request), full_numbers=full)
+    pdf = exports.recipients_pdf(programme, lines, actor=request.user, full_numbers=full)
     return _attachment(pdf, f"penerima-{programme.code}-{programme.period}.pdf", "application/pdf")
 
 
@@ -463,33 +417,32 @@ class ImportForm(forms.Form):
         return upload
 
 
-def _import(request: HttpRequest, public_id: str) -> RecipientImport:
+def _import(request: VillageRequest, public_id: str) -> RecipientImport:
     try:
-        return imports.import_get(village=_village(request), public_id=public_id)
+        return imports.import_get(village=request.village, public_id=public_id)
     except RecipientImport.DoesNotExist:
         raise Http404
 
 
 @require("aid.write")
-def import_start(request: HttpRequest, public_id: str) -> HttpResponse:
+def import_start(request: VillageRequest, public_id: str) -> HttpResponse:
     programme = _programme(request, public_id)
     form = ImportForm(request.POST or None, request.FILES or None, initial={"format": "opensid"})
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
+        with ServiceCall() as call:
             batch = imports.import_preview(
-                actor=_actor(request),
+                actor=request.user,
                 programme=programme,
                 data=upload.read(),
                 fmt=form.cleaned_data["format"],
                 file_name=str(upload.name),
             )
-        except imports.ImportFileError as exc:
-            for line in exc.messages:
-                form.add_error("file", line)
+        if not call.ok:
+            form.add_error("file", call.messages)  # the file as a whole cannot be read
         else:
             return redirect("aid:import_preview", public_id=batch.public_id)
-    batches = imports.import_qs(village=_village(request)).filter(programme=programme)[:10]
+    batches = imports.import_qs(village=request.village).filter(programme=programme)[:10]
     return render(
         request,
         T + "import_start.html",
@@ -499,19 +452,15 @@ def import_start(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("aid.write")
-def import_preview(request: HttpRequest, public_id: str) -> HttpResponse:
+def import_preview(request: VillageRequest, public_id: str) -> HttpResponse:
     batch = _import(request, public_id)
-    rows = imports.import_rows(village=_village(request), batch=batch)
+    rows = imports.import_rows(village=request.village, batch=batch)
     aid_services.recipient_list_viewed(
-        actor=_actor(request),
+        actor=request.user,
         programme=batch.programme,
         what=f"pratinjau impor {batch.public_id}",
         count=len(rows),
     )
-    for r in rows:
-        # Masked on screen: the full numbers are in the operator's own file.
-        r.nik_masked = mask_number(r.nik)  # type: ignore[attr-defined]
-        r.kk_masked = mask_number(r.kk_number)  # type: ignore[attr-defined]
     only = request.GET.get("tampil")
     shown = imports.problem_rows_of(rows) if only == "masalah" else rows
     counts: dict[str, int] = {}
@@ -535,14 +484,13 @@ def import_preview(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require("aid.write")
 @require_POST
-def import_apply(request: HttpRequest, public_id: str) -> HttpResponse:
+def import_apply(request: VillageRequest, public_id: str) -> HttpResponse:
     batch = _import(request, public_id)
-    try:
+    with ServiceCall(request=request) as call:
         result = imports.import_apply(
-            actor=_actor(request), batch=batch, apply_matched=request.POST.get("apply_matched") == "1"
+            actor=request.user, batch=batch, apply_matched=request.POST.get("apply_matched") == "1"
         )
-    except (imports.ImportRejected, imports.ImportFileError) as exc:
-        _flash_errors(request, exc)
+    if not call.ok:
         return redirect("aid:import_preview", public_id=batch.public_id)
     messages.success(
         request,
@@ -556,23 +504,21 @@ def import_apply(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require("aid.write")
 @require_POST
-def import_discard(request: HttpRequest, public_id: str) -> HttpResponse:
+def import_discard(request: VillageRequest, public_id: str) -> HttpResponse:
     batch = _import(request, public_id)
-    try:
-        imports.import_discard(actor=_actor(request), batch=batch)
-    except imports.ImportRejected as exc:
-        _flash_errors(request, exc)
-    else:
+    with ServiceCall(request=request) as call:
+        imports.import_discard(actor=request.user, batch=batch)
+    if call.ok:
         messages.success(request, _("Impor dibatalkan; tidak ada penerima yang ditambahkan."))
     return redirect("aid:import_start", public_id=batch.programme.public_id)
 
 
 @require("aid.read")
-def conflicts(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def conflicts(request: VillageRequest) -> HttpResponse:
+    village = request.village
     rows, current = imports.conflicts_report(village=village)
     dist.list_viewed(
-        actor=_actor(request),
+        actor=request.user,
         village=village,
         what="laporan konflik impor",
         object_id=village.code,
@@ -585,8 +531,8 @@ def conflicts(request: HttpRequest) -> HttpResponse:
 
 
 @require("aid.read")
-def coverage_view(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def coverage_view(request: VillageRequest) -> HttpResponse:
+    village = request.village
     return render(
         request,
         T + "coverage.html",
@@ -600,8 +546,8 @@ def coverage_view(request: HttpRequest) -> HttpResponse:
 
 
 @require("aid.read")
-def targeting_errors(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def targeting_errors(request: VillageRequest) -> HttpResponse:
+    village = request.village
     kind = "inklusi" if request.GET.get("jenis") == "inklusi" else "eksklusi"
     programme = None
     if request.GET.get("program"):
@@ -611,7 +557,7 @@ def targeting_errors(request: HttpRequest) -> HttpResponse:
     else:
         lines = coverage.exclusion_errors(village=village, programme=programme)
     dist.list_viewed(
-        actor=_actor(request),
+        actor=request.user,
         village=village,
         what=f"salah sasaran {kind}",
         object_id=programme.public_id if programme else village.code,
@@ -632,11 +578,11 @@ def targeting_errors(request: HttpRequest) -> HttpResponse:
 
 
 @require("aggregates.read", village=False)
-def regional(request: HttpRequest) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def regional(request: RegionalRequest) -> HttpResponse:
+    scope = request.scope
     if scope.village is not None:
         # A village account sees its own village's page, with names where its role allows.
-        return redirect("aid:coverage") if _can(request, "aid.read") else redirect("home")
+        return redirect("aid:coverage") if scope.can("aid.read") else redirect("home")
     rows = coverage.regional_coverage(villages=scope.readable_villages())
     is_district = scope.level == ScopeLevel.DISTRICT
     area_code = scope.district_code if is_district else deployment_regency_code()

@@ -1,7 +1,7 @@
 from ninja import NinjaAPI
 
+from balai.accounts.api_auth import TokenAuth
 from balai.api import errors
-from balai.api.auth import TokenAuth
 from balai.api.events import router as events_router
 from balai.api.families import router as families_router
 from balai.api.residents import router as residents_router

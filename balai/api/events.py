@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from balai.api.auth import actor, village_for
+from balai.accounts.api_auth import actor, village_for
 from balai.api.residents import bad_cursor, family_ref, resident_ref, rt_ref
 from balai.api.schemas import (
     STATUS_EVENT_KINDS,

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from balai.api.auth import actor, village_for
+from balai.accounts.api_auth import actor, village_for
 from balai.api.residents import bad_cursor, rt_ref
 from balai.api.schemas import FamilyCreate, FamilyOut, FamilyPage
 from balai.people import services

@@ -8,8 +8,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from balai.api.auth import actor, village_for
-from balai.api.errors import NotFound
+from balai.accounts.api_auth import actor, village_for
 from balai.api.schemas import (
     ResidentCreate,
     ResidentOut,
@@ -21,6 +20,7 @@ from balai.api.schemas import (
     Text100,
     resident_data,
 )
+from balai.core.api_errors import NotFound
 from balai.people import codes, services
 from balai.people.models import Family, Resident
 from balai.people.selectors import ResidentFilters, family_get, resident_cursor, resident_get, resident_page

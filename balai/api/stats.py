@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router
 
-from balai.api.auth import scope_of, village_for
+from balai.accounts.api_auth import village_for
+from balai.accounts.http import scope_of
 from balai.api.schemas import VillagesStatsOut, VillageStatsOut
 from balai.dashboard.selectors import BAND_LABELS, Counts, regency_overview, village_breakdown
 

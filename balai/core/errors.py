@@ -5,3 +5,7 @@ class ApplicationError(Exception):
         super().__init__(message)
         self.message = message
         self.extra = extra or {}
+
+
+class NotAllowed(ApplicationError):
+    """The actor's role may not take this step: the API answers 403, a page 403 too."""

@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-import hashlib
-import json
-from typing import Any
-
-from django.conf import settings
 from django.db import models
+
+from balai.core.ids import new_public_id
 
 
 class BaseModel(models.Model):
@@ -16,65 +13,23 @@ class BaseModel(models.Model):
         abstract = True
 
 
-class AuditChain(models.Model):
-    """Head of one hash chain. One chain per village (NULL = deployment-wide events), so
-    appends serialise per village only and a village's audit trail moves with its data."""
+class PublicIdModel(models.Model):
+    """A random, unguessable id for URLs and the API; the integer key never leaves the server."""
 
-    # The village code, or "deployment": unique even where the database treats NULLs as distinct.
-    key = models.CharField(max_length=16, unique=True)
-    village = models.OneToOneField("regions.Village", null=True, blank=True, on_delete=models.PROTECT)
-    last_seq = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
-
-
-class AuditEvent(models.Model):
-    """Append-only audit trail; each event's hash covers the previous event's hash."""
-
-    chain = models.ForeignKey(AuditChain, on_delete=models.PROTECT, related_name="events")
-    seq = models.BigIntegerField()
-    village = models.ForeignKey(
-        "regions.Village", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    occurred_at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_label = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=64)
-    object_type = models.CharField(max_length=64, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    source = models.CharField(max_length=64, blank=True, help_text="IP address or 'cli'/'api'")
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
 
     class Meta:
-        ordering = ["chain_id", "seq"]
-        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="auditevent_chain_seq_unique")]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        abstract = True
 
-    def payload(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "village": self.village_id,
-            "occurred_at": self.occurred_at.isoformat(),
-            "actor": self.actor_id,
-            "actor_label": self.actor_label,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "changes": self.changes,
-            "source": self.source,
-        }
 
-    def compute_hash(self) -> str:
-        body = json.dumps(self.payload(), sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256((self.prev_hash + body).encode()).hexdigest()
+class VillageScopedModel(models.Model):
+    """A row owned by one village: the partitioning key every selector filters on.
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError("Audit events are append-only.")
-        super().save(*args, **kwargs)
+    `related_name="+"`: a village's rows are reached through selectors that take the
+    village, never as `village.<model>_set`.
+    """
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("Audit events are append-only.")
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True

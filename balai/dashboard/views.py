@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from balai.accounts.decorators import require
+from balai.accounts.http import RegionalRequest, ScopedRequest
 from balai.accounts.models import ScopeLevel
 from balai.dashboard.charts import pyramid
 from balai.dashboard.selectors import AGE_GROUPS, regency_overview_cached, village_breakdown_cached
@@ -10,16 +11,16 @@ from balai.regions.selectors import deployment_regency_code, region_names
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def home(request: ScopedRequest) -> HttpResponse:
+    scope = request.scope
     if scope.village is not None:
         return redirect("people:resident_list")
     return redirect("dashboard:overview")
 
 
 @require("aggregates.read", village=False)
-def overview(request: HttpRequest) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def overview(request: RegionalRequest) -> HttpResponse:
+    scope = request.scope
     if scope.village is not None:
         return redirect("dashboard:village", code=scope.village.code)
     data = regency_overview_cached(villages=scope.readable_villages())
@@ -40,8 +41,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @require("aggregates.read", village=False)
-def village_detail(request: HttpRequest, code: str) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def village_detail(request: RegionalRequest, code: str) -> HttpResponse:
+    scope = request.scope
     # Only villages the scope may read: any other code is a 404, as for an unknown one.
     village = get_object_or_404(scope.readable_villages(), code=code)
     data = village_breakdown_cached(village=village)

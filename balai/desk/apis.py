@@ -13,7 +13,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
-from balai.api.auth import village_for
+from balai.accounts.api_auth import village_for
+from balai.core.dates import Month
 from balai.desk import selectors
 from balai.desk.models import Complaint
 from balai.staff.selectors import officials_on_duty
@@ -129,13 +130,11 @@ def complaint_get(request: HttpRequest, public_id: str) -> dict[str, Any]:
 
 @router.get("/ikm", response=IkmOut, summary="IKM sebulan (Permenpan-RB 14/2017); bulan=YYYY-MM")
 def ikm(request: HttpRequest, bulan: str = "") -> dict[str, Any]:
-    from balai.desk.views import parse_month
-
     village = village_for(request, "desk.operate")
-    year, month = parse_month(bulan, timezone.localdate())
-    report = selectors.ikm_report(village=village, year=year, month=month)
+    shown = Month.parse(bulan) or Month.of(timezone.localdate())
+    report = selectors.ikm_report(village=village, year=shown.year, month=shown.month)
     return {
-        "month": f"{year}-{month:02d}",
+        "month": str(shown),
         "respondents": report.respondents,
         "index": report.index,
         "grade": report.grade,

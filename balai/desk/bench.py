@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from balai.core.bench import BenchConfig, Metric, Say, percentiles
+from balai.devtools.bench import BenchConfig, Metric, Say, percentiles
 
 KIOSK_TARGET_MS = 25.0
 STAFF_TARGET_MS = 50.0
@@ -25,12 +25,12 @@ LABEL = "BENCH layanan"
 
 def _prepare(say: Say) -> dict[str, Any]:
     from balai.accounts.models import Role, User
-    from balai.core.demo import PILOT_CODES
     from balai.desk import services
     from balai.desk.models import Counter as DeskCounter
     from balai.desk.models import ServiceCategory
-    from balai.kiosk import services as kiosk_services
-    from balai.kiosk.models import KioskDevice
+    from balai.devices import services as device_services
+    from balai.devices.models import KioskDevice
+    from balai.devtools.demo import PILOT_CODES
     from balai.regions.models import Village
 
     village = Village.objects.filter(code__in=PILOT_CODES).order_by("code").first() or Village.objects.first()
@@ -46,10 +46,10 @@ def _prepare(say: Say) -> dict[str, Any]:
         raise RuntimeError("no service category or counter")
     device = KioskDevice.objects.filter(village=village, label=LABEL).first()
     if device is None:
-        device, code = kiosk_services.device_create(actor=operator, village=village, label=LABEL)
+        device, code = device_services.device_create(actor=operator, village=village, label=LABEL)
     else:
-        code = kiosk_services.device_new_code(actor=operator, device=device)
-    enrolled = kiosk_services.device_enrol(code=code)
+        code = device_services.device_new_code(actor=operator, device=device)
+    enrolled = device_services.device_enrol(code=code)
     if enrolled is None:
         raise RuntimeError("could not enrol the bench kiosk")
     say(f"layanan: anjungan dan loket siap di {village.name}")
@@ -92,6 +92,11 @@ def _pages(
     return result
 
 
+# Where this app's figures come among the apps' in `balai bench` (lowest first; see
+# balai.devtools.bench.module_benches).
+BENCH_ORDER = 60
+
+
 def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
@@ -100,7 +105,7 @@ def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
 
     from balai.desk import services
     from balai.desk.models import Ticket
-    from balai.kiosk.device import COOKIE_NAME
+    from balai.devices.device import COOKIE_NAME
 
     prepared = _prepare(say)
     village, category, counter = prepared["village"], prepared["category"], prepared["counter"]

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from django.utils import timezone
 
-from balai.core.demo import public_ids
+from balai.core.ids import public_ids
 from balai.desk.models import (
     IKM_FIELDS,
     Complaint,
@@ -62,6 +62,11 @@ def _id_source() -> Iterator[str]:
 
 def _aware(day: dt.date, hour: int, minute: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+# Where this app's demo data comes among the apps' in `balai demo` (lowest first; see
+# balai.devtools.demo.demo_extensions): the order is part of what the demo produces.
+DEMO_ORDER = 60
 
 
 def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> dict[str, int]:

@@ -13,15 +13,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from balai.core.ids import new_public_id
-from balai.core.models import BaseModel
+from balai.core.models import BaseModel, PublicIdModel, VillageScopedModel
 
 
-class ServiceCategory(BaseModel):
+class ServiceCategory(PublicIdModel, VillageScopedModel, BaseModel):
     """A counter service residents queue for (Surat, Kependudukan, Pengaduan…); operator-editable."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("nama layanan"), max_length=60)
     # The ticket prefix: A-001, B-001…
     code = models.CharField(_("kode"), max_length=2)
@@ -38,11 +35,9 @@ class ServiceCategory(BaseModel):
         return f"{self.code} {self.name}"
 
 
-class Counter(BaseModel):
+class Counter(PublicIdModel, VillageScopedModel, BaseModel):
     """A service counter (loket). Serves the categories chosen, or all when none are."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("nama loket"), max_length=40)
     categories = models.ManyToManyField(ServiceCategory, blank=True, related_name="counters")
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
@@ -55,10 +50,9 @@ class Counter(BaseModel):
         return self.name
 
 
-class TicketSequence(models.Model):
+class TicketSequence(VillageScopedModel):
     """Last number given per category and day; the row is locked while a number is taken."""
 
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     category = models.ForeignKey(ServiceCategory, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     last_number = models.PositiveIntegerField(default=0)
@@ -69,15 +63,13 @@ class TicketSequence(models.Model):
         ]
 
 
-class Ticket(models.Model):
+class Ticket(PublicIdModel, VillageScopedModel):
     class State(models.TextChoices):
         WAITING = "waiting", _("Menunggu")
         CALLED = "called", _("Dipanggil")
         DONE = "done", _("Selesai")
         SKIPPED = "skipped", _("Dilewati")
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     category = models.ForeignKey(ServiceCategory, on_delete=models.PROTECT, related_name="tickets")
     day = models.DateField()
     number = models.PositiveIntegerField()
@@ -114,10 +106,9 @@ class Ticket(models.Model):
         return self.label
 
 
-class QueueCall(models.Model):
+class QueueCall(VillageScopedModel):
     """One announcement on the calling display (a call or a recall); the display polls these."""
 
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="call_log")
     counter = models.ForeignKey(Counter, null=True, on_delete=models.SET_NULL, related_name="+")
     # Copied so the display needs no joins and keeps what was said even if names change later.
@@ -131,7 +122,7 @@ class QueueCall(models.Model):
         indexes = [models.Index(fields=["village", "called_at"], name="desk_call_village_time")]
 
 
-class Complaint(BaseModel):
+class Complaint(PublicIdModel, VillageScopedModel, BaseModel):
     class Kind(models.TextChoices):
         COMPLAINT = "pengaduan", _("Pengaduan")
         SUGGESTION = "saran", _("Saran")
@@ -147,8 +138,6 @@ class Complaint(BaseModel):
         KIOSK = "kiosk", _("Anjungan")
         OPERATOR = "operator", _("Petugas")
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     # Given to the resident; random, carries no personal data (see services.new_tracking_number).
     tracking_number = models.CharField(max_length=12, unique=True)
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices, default=Kind.COMPLAINT)
@@ -186,11 +175,9 @@ class Complaint(BaseModel):
         return f"{n[:5]}-{n[5:]}"
 
 
-class GuestEntry(BaseModel):
+class GuestEntry(PublicIdModel, VillageScopedModel, BaseModel):
     """Buku tamu: a visitor to the village office."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("nama"), max_length=120)
     origin = models.CharField(_("asal / instansi"), max_length=120)
     purpose = models.CharField(_("keperluan"), max_length=250)
@@ -227,11 +214,9 @@ IKM_ELEMENTS: list[tuple[str, Any, Any]] = [
 IKM_FIELDS = [code for code, _label, _question in IKM_ELEMENTS]
 
 
-class SatisfactionResponse(models.Model):
+class SatisfactionResponse(PublicIdModel, VillageScopedModel):
     """One respondent's IKM answers, each 1 (tidak baik) to 4 (sangat baik)."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     service = models.CharField(_("layanan"), max_length=60, blank=True)
     created_at = models.DateTimeField()
     u1 = models.PositiveSmallIntegerField()
@@ -264,7 +249,7 @@ class SatisfactionResponse(models.Model):
         indexes = [models.Index(fields=["village", "created_at"], name="desk_ikm_village_time")]
 
 
-class PrinterConfig(BaseModel):
+class PrinterConfig(PublicIdModel, VillageScopedModel, BaseModel):
     """The ESC/POS receipt printer of one kiosk device (keyed by the device's public id)."""
 
     class Kind(models.TextChoices):
@@ -272,8 +257,6 @@ class PrinterConfig(BaseModel):
         USB = "usb", _("USB (berkas perangkat, mis. /dev/usb/lp0)")
         NONE = "none", _("Tidak ada printer")
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     device_id = models.CharField(_("ID perangkat anjungan"), max_length=16)
     kind = models.CharField(_("jenis sambungan"), max_length=8, choices=Kind.choices, default=Kind.NETWORK)
     host = models.CharField(_("alamat IP / host"), max_length=100, blank=True)

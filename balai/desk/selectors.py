@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from balai.core.dates import Month
 from balai.desk.models import (
     IKM_ELEMENTS,
     IKM_FIELDS,
@@ -192,11 +193,10 @@ def complaint_counts(*, village: Village) -> dict[str, int]:
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
-    first = dt.date(year, month, 1)
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    shown = Month(year, month)
     return (
-        timezone.make_aware(dt.datetime.combine(first, dt.time.min)),
-        timezone.make_aware(dt.datetime.combine(following, dt.time.min)),
+        timezone.make_aware(dt.datetime.combine(shown.first, dt.time.min)),
+        timezone.make_aware(dt.datetime.combine(shown.after, dt.time.min)),
     )
 
 

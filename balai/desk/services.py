@@ -16,10 +16,11 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.core.digits import ascii_digits
 from balai.core.errors import ApplicationError
 from balai.core.ids import ALPHABET
+from balai.core.services import model_update
 from balai.desk.models import (
     IKM_FIELDS,
     Complaint,
@@ -32,8 +33,8 @@ from balai.desk.models import (
     Ticket,
     TicketSequence,
 )
-from balai.kiosk import pins
-from balai.kiosk import services as kiosk_services
+from balai.devices import pins
+from balai.devices import services as device_services
 from balai.regions.models import Village
 from balai.staff import attendance
 
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from balai.accounts.models import User
-    from balai.kiosk.models import KioskDevice
+    from balai.devices.models import KioskDevice
     from balai.people.models import Resident
 
 M = TypeVar("M", bound=models.Model)
@@ -413,25 +414,20 @@ def complaint_handle(*, actor: User, complaint: Complaint, state: str, response:
     if state == Complaint.State.ANSWERED and not response:
         raise ValidationError({"response": _("Tulis tanggapan sebelum menandai sudah dijawab.")})
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    changes: dict[str, Any] = {}
-    if complaint.state != state:
-        changes["state"] = [complaint.state, state]
-        complaint.state = state
+    handled: dict[str, Any] = {"handled_by": actor}
     if complaint.response != response:
-        changes["response"] = [complaint.response, response]
-        complaint.response = response
-        complaint.responded_at = timezone.now() if response else None
+        handled["responded_at"] = timezone.now() if response else None
+    values = {"state": state, "response": response}
+    changes = model_update(instance=complaint, fields=list(values), data=values, also=handled)
     if not changes:
         return complaint
-    complaint.handled_by = actor
-    complaint.save()
     audit_record(
         actor=actor,
         village=complaint.village,
         action="complaint.handled",
         object_type="complaint",
         object_id=complaint.public_id,
-        changes=changes,
+        changes=changes.for_audit(),
     )
     return complaint
 
@@ -609,7 +605,7 @@ def attendance_identify(
     operator lifts the block; refused attempts check no secret. Attempts missing the PIN or
     password are not counted: nothing was guessed.
     """
-    refusal = kiosk_services.device_sign_in_refusal(device=device)
+    refusal = device_services.device_sign_in_refusal(device=device)
     if refusal:
         raise ApplicationError(refusal)
     village: Village = device.village
@@ -627,5 +623,5 @@ def attendance_identify(
         return attendance.identify_by_card(village=village, card_uid=card_uid, pin=pin)
     except ApplicationError:
         if subject:
-            kiosk_services.device_sign_in_failed(device=device, subject=subject)
+            device_services.device_sign_in_failed(device=device, subject=subject)
         raise

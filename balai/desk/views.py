@@ -6,11 +6,9 @@ id answers 404 exactly like a missing one.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,65 +16,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
-from balai.core.errors import ApplicationError
+from balai.accounts.http import VillageRequest
+from balai.core.dates import Month
+from balai.core.http import ServiceCall
 from balai.desk import printing, selectors, services
 from balai.desk.models import IKM_ELEMENTS, Complaint, Counter, PrinterConfig, ServiceCategory
 from balai.regions.models import Village
-
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-
-
-def _village(request: HttpRequest) -> Village:
-    village: Village = request.scope.village  # type: ignore[attr-defined]
-    return village
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-
-
-def parse_month(value: str | None, today: dt.date) -> tuple[int, int]:
-    """`2026-11` -> (2026, 11); anything else: this month."""
-    try:
-        year, month = (int(x) for x in (value or "").split("-"))
-        dt.date(year, month, 1)
-    except ValueError:
-        return today.year, today.month
-    if not 2000 <= year <= 2100:
-        return today.year, today.month
-    return year, month
-
-
-def month_context(year: int, month: int) -> dict[str, Any]:
-    prev = dt.date(year, month, 1) - dt.timedelta(days=1)
-    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-    return {
-        "month_label": f"{MONTHS[month - 1]} {year}",
-        "month_value": f"{year}-{month:02d}",
-        "prev_month": f"{prev.year}-{prev.month:02d}",
-        "next_month": f"{nxt.year}-{nxt.month:02d}",
-    }
-
 
 # --- Home ----------------------------------------------------------------------------------
 
 
 @require("desk.operate")
-def home(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def home(request: VillageRequest) -> HttpResponse:
+    village = request.village
     services.ensure_defaults(village=village)
     today = timezone.localdate()
     counters = list(selectors.counter_list(village=village, active_only=True))
@@ -106,18 +58,15 @@ def _category_data(request: HttpRequest) -> dict[str, Any]:
 
 
 @require("desk.operate")
-def category_list(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def category_list(request: VillageRequest) -> HttpResponse:
+    village = request.village
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
+        with ServiceCall() as call:
             data = _category_data(request) | {"is_active": True}
-            category = services.category_save(actor=request.user, village=village, data=data)  # type: ignore[arg-type]
-        except (ValidationError, ValueError) as exc:
-            errors = (
-                _errors(exc) if isinstance(exc, ValidationError) else {"order": [_("Urutan harus angka.")]}
-            )
-        else:
+            category = services.category_save(actor=request.user, village=village, data=data)
+        errors = call.errors
+        if call.ok:
             messages.success(request, _("Layanan %(name)s ditambahkan.") % {"name": category.name})
             return redirect("desk:category_list")
     return render(
@@ -129,26 +78,23 @@ def category_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("desk.operate")
-def category_edit(request: HttpRequest, public_id: str) -> HttpResponse:
-    village = _village(request)
+def category_edit(request: VillageRequest, public_id: str) -> HttpResponse:
+    village = request.village
     try:
         category = selectors.category_get(village=village, public_id=public_id)
     except ServiceCategory.DoesNotExist:
         raise Http404
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
+        with ServiceCall() as call:
             services.category_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 village=village,
                 data=_category_data(request),
                 category=category,
             )
-        except (ValidationError, ValueError) as exc:
-            errors = (
-                _errors(exc) if isinstance(exc, ValidationError) else {"order": [_("Urutan harus angka.")]}
-            )
-        else:
+        errors = call.errors
+        if call.ok:
             messages.success(request, _("Layanan %(name)s disimpan.") % {"name": category.name})
             return redirect("desk:category_list")
     return render(
@@ -174,18 +120,15 @@ def _counter_data(request: HttpRequest, village: Village) -> dict[str, Any]:
 
 
 @require("desk.operate")
-def counter_list(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def counter_list(request: VillageRequest) -> HttpResponse:
+    village = request.village
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         data = _counter_data(request, village)
-        try:
-            counter = services.counter_save(actor=request.user, village=village, data=data)  # type: ignore[arg-type]
-        except (ValidationError, ValueError) as exc:
-            errors = (
-                _errors(exc) if isinstance(exc, ValidationError) else {"order": [_("Urutan harus angka.")]}
-            )
-        else:
+        with ServiceCall() as call:
+            counter = services.counter_save(actor=request.user, village=village, data=data)
+        errors = call.errors
+        if call.ok:
             messages.success(request, _("%(name)s ditambahkan.") % {"name": counter.name})
             return redirect("desk:counter_list")
     return render(
@@ -200,27 +143,24 @@ def counter_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _counter(request: HttpRequest, public_id: str) -> Counter:
+def _counter(request: VillageRequest, public_id: str) -> Counter:
     try:
-        return selectors.counter_get(village=_village(request), public_id=public_id)
+        return selectors.counter_get(village=request.village, public_id=public_id)
     except Counter.DoesNotExist:
         raise Http404
 
 
 @require("desk.operate")
-def counter_edit(request: HttpRequest, public_id: str) -> HttpResponse:
-    village = _village(request)
+def counter_edit(request: VillageRequest, public_id: str) -> HttpResponse:
+    village = request.village
     counter = _counter(request, public_id)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         data = _counter_data(request, village)
-        try:
-            services.counter_save(actor=request.user, village=village, data=data, counter=counter)  # type: ignore[arg-type]
-        except (ValidationError, ValueError) as exc:
-            errors = (
-                _errors(exc) if isinstance(exc, ValidationError) else {"order": [_("Urutan harus angka.")]}
-            )
-        else:
+        with ServiceCall() as call:
+            services.counter_save(actor=request.user, village=village, data=data, counter=counter)
+        errors = call.errors
+        if call.ok:
             messages.success(request, _("%(name)s disimpan.") % {"name": counter.name})
             return redirect("desk:counter_list")
     return render(
@@ -240,28 +180,27 @@ COUNTER_ACTIONS = ("next", "recall", "done", "skip")
 
 
 @require("desk.operate")
-def counter_desk(request: HttpRequest, public_id: str) -> HttpResponse:
+def counter_desk(request: VillageRequest, public_id: str) -> HttpResponse:
     """The operator's page at one counter: call next, recall, done, skip."""
-    village = _village(request)
+    village = request.village
     counter = _counter(request, public_id)
     today = timezone.localdate()
     problem = ""
     if request.method == "POST":
         action = request.POST.get("action", "")
         actor = request.user
-        try:
+        with ServiceCall() as call:
             if action == "next":
-                called = services.ticket_call_next(actor=actor, village=village, counter=counter)  # type: ignore[arg-type]
+                called = services.ticket_call_next(actor=actor, village=village, counter=counter)
                 if called is None:
                     problem = _("Tidak ada antrean yang menunggu.")
             elif action == "recall":
-                services.ticket_recall(actor=actor, village=village, counter=counter)  # type: ignore[arg-type]
+                services.ticket_recall(actor=actor, village=village, counter=counter)
             elif action in ("done", "skip"):
-                services.ticket_finish(actor=actor, village=village, counter=counter, skip=action == "skip")  # type: ignore[arg-type]
+                services.ticket_finish(actor=actor, village=village, counter=counter, skip=action == "skip")
             else:
                 problem = _("Aksi tidak dikenal.")
-        except ApplicationError as exc:
-            problem = exc.message
+        problem = problem or call.text()
         if not problem and not request.headers.get("HX-Request"):
             return redirect("desk:counter_desk", public_id=counter.public_id)
     context = {
@@ -279,8 +218,8 @@ def counter_desk(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("desk.operate")
-def complaint_list(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def complaint_list(request: VillageRequest) -> HttpResponse:
+    village = request.village
     state = request.GET.get("status", "")
     if state not in Complaint.State.values:
         state = ""
@@ -297,20 +236,19 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("desk.operate")
-def complaint_create(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def complaint_create(request: VillageRequest) -> HttpResponse:
+    village = request.village
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
+        with ServiceCall() as call:
             complaint, _created = services.complaint_submit(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 village=village,
                 data=request.POST.dict(),
                 submit_key=request.POST.get("submit_key", ""),
             )
-        except ValidationError as exc:
-            errors = _errors(exc)
-        else:
+        errors = call.errors
+        if call.ok:
             messages.success(
                 request,
                 _("Pengaduan dicatat dengan nomor %(number)s.") % {"number": complaint.tracking_display},
@@ -331,24 +269,23 @@ def _new_key() -> str:
 
 
 @require("desk.operate")
-def complaint_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    village = _village(request)
+def complaint_detail(request: VillageRequest, public_id: str) -> HttpResponse:
+    village = request.village
     try:
         complaint = selectors.complaint_get(village=village, public_id=public_id)
     except Complaint.DoesNotExist:
         raise Http404
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
+        with ServiceCall() as call:
             services.complaint_handle(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 complaint=complaint,
                 state=request.POST.get("state", ""),
                 response=request.POST.get("response", ""),
             )
-        except ValidationError as exc:
-            errors = _errors(exc)
-        else:
+        errors = call.errors
+        if call.ok:
             messages.success(request, _("Tindak lanjut disimpan."))
             return redirect("desk:complaint_detail", public_id=complaint.public_id)
     return render(
@@ -363,33 +300,32 @@ def complaint_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("desk.operate")
-def guest_list(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def guest_list(request: VillageRequest) -> HttpResponse:
+    village = request.village
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
+        with ServiceCall() as call:
             services.guest_sign(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 village=village,
                 data=request.POST.dict(),
                 submit_key=request.POST.get("submit_key", ""),
             )
-        except ValidationError as exc:
-            errors = _errors(exc)
-        else:
+        errors = call.errors
+        if call.ok:
             messages.success(request, _("Tamu dicatat."))
             return redirect("desk:guest_list")
-    year, month = parse_month(request.GET.get("bulan"), today)
+    shown = Month.parse(request.GET.get("bulan")) or Month.of(today)
     return render(
         request,
         "desk/guest_list.html",
         {
-            "entries": selectors.guest_list(village=village, year=year, month=month),
+            "entries": selectors.guest_list(village=village, year=shown.year, month=shown.month),
             "errors": errors,
             "form": request.POST,
             "submit_key": _new_key(),
-            **month_context(year, month),
+            **shown.nav(),
         },
         status=400 if errors else 200,
     )
@@ -399,16 +335,16 @@ def guest_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("desk.operate")
-def ikm_report(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
-    year, month = parse_month(request.GET.get("bulan"), timezone.localdate())
+def ikm_report(request: VillageRequest) -> HttpResponse:
+    village = request.village
+    shown = Month.parse(request.GET.get("bulan")) or Month.of(timezone.localdate())
     return render(
         request,
         "desk/ikm_report.html",
         {
-            "report": selectors.ikm_report(village=village, year=year, month=month),
+            "report": selectors.ikm_report(village=village, year=shown.year, month=shown.month),
             "questions": {code: question for code, _label, question in IKM_ELEMENTS},
-            **month_context(year, month),
+            **shown.nav(),
         },
     )
 
@@ -418,31 +354,30 @@ def ikm_report(request: HttpRequest) -> HttpResponse:
 
 def _devices(village: Village) -> list[Any]:
     try:
-        from balai.kiosk.selectors import device_list
+        from balai.devices.selectors import device_list
     except ImportError:  # pragma: no cover - the kiosk app always ships its selectors
         return []
     return list(device_list(village=village))
 
 
 @require("kiosk.manage")
-def printer_list(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def printer_list(request: VillageRequest) -> HttpResponse:
+    village = request.village
     errors: dict[str, list[str]] = {}
     devices = _devices(village)
     if request.method == "POST":
         device_id = request.POST.get("device_id", "")
         if device_id not in {d.public_id for d in devices}:
             raise Http404  # not a device of this village: as for a missing one
-        try:
+        with ServiceCall() as call:
             services.printer_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 village=village,
                 device_id=device_id,
                 data=request.POST.dict(),
             )
-        except ValidationError as exc:
-            errors = _errors(exc)
-        else:
+        errors = call.errors
+        if call.ok:
             messages.success(request, _("Printer disimpan."))
             return redirect("desk:printer_list")
     printers = list(selectors.printer_list(village=village))
@@ -463,8 +398,8 @@ def printer_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require("kiosk.manage")
-def printer_test(request: HttpRequest, public_id: str) -> HttpResponse:
-    village = _village(request)
+def printer_test(request: VillageRequest, public_id: str) -> HttpResponse:
+    village = request.village
     try:
         config = selectors.printer_get(village=village, public_id=public_id)
     except PrinterConfig.DoesNotExist:

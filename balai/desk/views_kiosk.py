@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from balai.core.errors import ApplicationError
+from balai.core.http import ServiceCall
 from balai.desk import printing, selectors, services
 from balai.desk.models import IKM_ELEMENTS, Complaint, ServiceCategory, Ticket
 from balai.desk.speech import call_sentence
-from balai.kiosk.device import current_device, device_required
+from balai.devices.device import current_device, device_required
+from balai.devices.http import DeviceRequest
 from balai.regions.models import Village
 from balai.staff import attendance
 
@@ -40,26 +41,13 @@ PRINT_MESSAGES = {
 }
 
 
-def _device(request: HttpRequest) -> Any:
-    return request.kiosk_device  # type: ignore[attr-defined]
-
-
-def _village(request: HttpRequest) -> Village:
-    village: Village = _device(request).village
-    return village
-
-
 def _key() -> str:
     return secrets.token_urlsafe(16)
 
 
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-
-
-def _print(request: HttpRequest, make_blocks: Callable[[Any], list[tuple[str, str]]]) -> str:
+def _print(request: DeviceRequest, make_blocks: Callable[[Any], list[tuple[str, str]]]) -> str:
     """Print on the device's receipt printer: "ok", "gagal" (failed) or "tidak" (no printer)."""
-    device = _device(request)
+    device = request.kiosk_device
     config = selectors.printer_for_device(village=device.village, device_id=device.public_id)
     if config is None or config.kind == config.Kind.NONE:
         return "tidak"
@@ -68,7 +56,7 @@ def _print(request: HttpRequest, make_blocks: Callable[[Any], list[tuple[str, st
 
 
 @device_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: DeviceRequest) -> HttpResponse:
     return render(request, "desk/kiosk/home.html")
 
 
@@ -76,24 +64,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @device_required
-def ticket_take(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def ticket_take(request: DeviceRequest) -> HttpResponse:
+    village = request.kiosk_device.village
     problem = ""
     if request.method == "POST":
         try:
             category = selectors.category_get(village=village, public_id=request.POST.get("category", ""))
         except ServiceCategory.DoesNotExist:
             raise Http404
-        try:
+        with ServiceCall() as call:
             ticket, created = services.ticket_take(
                 village=village,
                 category=category,
-                device_id=_device(request).public_id,
+                device_id=request.kiosk_device.public_id,
                 submit_key=request.POST.get("submit_key", ""),
             )
-        except ApplicationError as exc:
-            problem = exc.message
-        else:
+        problem = call.text()
+        if call.ok:
             printed = "tidak"
             if created:
                 ahead = selectors.ticket_position(ticket=ticket)
@@ -114,15 +101,15 @@ def ticket_take(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _ticket(request: HttpRequest, public_id: str) -> Ticket:
+def _ticket(request: DeviceRequest, public_id: str) -> Ticket:
     try:
-        return selectors.ticket_get(village=_village(request), public_id=public_id)
+        return selectors.ticket_get(village=request.kiosk_device.village, public_id=public_id)
     except Ticket.DoesNotExist:
         raise Http404
 
 
 @device_required
-def ticket_show(request: HttpRequest, public_id: str) -> HttpResponse:
+def ticket_show(request: DeviceRequest, public_id: str) -> HttpResponse:
     ticket = _ticket(request, public_id)
     printed = request.GET.get("cetak", "")
     return render(
@@ -139,9 +126,9 @@ def ticket_show(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @device_required
-def ticket_print(request: HttpRequest, public_id: str) -> HttpResponse:
+def ticket_print(request: DeviceRequest, public_id: str) -> HttpResponse:
     ticket = _ticket(request, public_id)
-    village = _village(request)
+    village = request.kiosk_device.village
     ahead = selectors.ticket_position(ticket=ticket)
     printed = _print(request, lambda config: printing.ticket_blocks(config, ticket, village.name, ahead))
     return redirect(reverse("desk_kiosk:ticket_show", args=[ticket.public_id]) + f"?cetak={printed}")
@@ -151,23 +138,22 @@ def ticket_print(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @device_required
-def complaint_create(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
-    resident = getattr(request, "kiosk_resident", None)
+def complaint_create(request: DeviceRequest) -> HttpResponse:
+    village = request.kiosk_device.village
+    resident = request.kiosk_resident
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
+        with ServiceCall() as call:
             complaint, created = services.complaint_submit(
                 actor=None,
                 village=village,
                 data=request.POST.dict(),
                 resident=resident,
-                device_id=_device(request).public_id,
+                device_id=request.kiosk_device.public_id,
                 submit_key=request.POST.get("submit_key", ""),
             )
-        except (ValidationError, ApplicationError) as exc:
-            errors = _errors(exc) if isinstance(exc, ValidationError) else {"__all__": [exc.message]}
-        else:
+        errors = call.errors
+        if call.ok:
             printed = (
                 _print(request, lambda config: printing.complaint_blocks(config, complaint, village.name))
                 if created
@@ -193,14 +179,14 @@ def complaint_create(request: HttpRequest) -> HttpResponse:
 
 
 @device_required
-def complaint_status(request: HttpRequest) -> HttpResponse:
+def complaint_status(request: DeviceRequest) -> HttpResponse:
     """Status and response by tracking number (POSTed: the number stays out of URLs and logs)."""
     complaint = None
     searched = False
     if request.method == "POST":
         searched = True
         complaint = selectors.complaint_by_tracking(
-            village=_village(request), number=request.POST.get("number", "")
+            village=request.kiosk_device.village, number=request.POST.get("number", "")
         )
     return render(
         request,
@@ -214,21 +200,20 @@ def complaint_status(request: HttpRequest) -> HttpResponse:
 
 
 @device_required
-def guestbook(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def guestbook(request: DeviceRequest) -> HttpResponse:
+    village = request.kiosk_device.village
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
+        with ServiceCall() as call:
             entry, created = services.guest_sign(
                 actor=None,
                 village=village,
                 data=request.POST.dict(),
-                device_id=_device(request).public_id,
+                device_id=request.kiosk_device.public_id,
                 submit_key=request.POST.get("submit_key", ""),
             )
-        except ValidationError as exc:
-            errors = _errors(exc)
-        else:
+        errors = call.errors
+        if call.ok:
             printed = (
                 _print(request, lambda config: printing.guest_blocks(config, entry, village.name))
                 if created
@@ -264,22 +249,21 @@ SCALE = [(1, _lazy("Tidak baik")), (2, _lazy("Kurang baik")), (3, _lazy("Baik"))
 
 
 @device_required
-def ikm(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def ikm(request: DeviceRequest) -> HttpResponse:
+    village = request.kiosk_device.village
     service = (request.POST.get("layanan") or request.GET.get("layanan") or "")[:60]
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
+        with ServiceCall() as call:
             services.ikm_submit(
                 village=village,
                 answers=request.POST.dict(),
                 service=service,
-                device_id=_device(request).public_id,
+                device_id=request.kiosk_device.public_id,
                 submit_key=request.POST.get("submit_key", ""),
             )
-        except ValidationError as exc:
-            errors = _errors(exc)
-        else:
+        errors = call.errors
+        if call.ok:
             return render(
                 request,
                 "desk/kiosk/done.html",
@@ -313,16 +297,16 @@ def ikm(request: HttpRequest) -> HttpResponse:
 
 
 @device_required
-def attendance_check(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def attendance_check(request: DeviceRequest) -> HttpResponse:
+    village = request.kiosk_device.village
     problem = ""
     mode = request.POST.get("mode") or request.GET.get("cara") or "kartu"
     if request.method == "POST":
         action = request.POST.get("action", "")
-        try:
+        with ServiceCall() as call:
             who = services.attendance_identify(
                 request=request,
-                device=_device(request),
+                device=request.kiosk_device,
                 mode=mode,
                 card_uid=request.POST.get("card", ""),
                 pin=request.POST.get("pin", ""),
@@ -330,11 +314,13 @@ def attendance_check(request: HttpRequest) -> HttpResponse:
                 password=request.POST.get("password", ""),
             )
             result = attendance.attendance_check(
-                official=who.official, action=action, method=who.method, device_id=_device(request).public_id
+                official=who.official,
+                action=action,
+                method=who.method,
+                device_id=request.kiosk_device.public_id,
             )
-        except ApplicationError as exc:
-            problem = exc.message
-        else:
+        problem = call.text()
+        if call.ok:
             at = result.attendance.check_in_at if result.action == "in" else result.attendance.check_out_at
             lines = [
                 (_("Absen masuk") if result.action == "in" else _("Absen pulang"))

@@ -16,7 +16,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from balai.api.auth import scope_of, village_for
+from balai.accounts.api_auth import village_for
+from balai.accounts.http import scope_of
 from balai.education import rules, selectors
 
 router = Router(tags=["education"])

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from balai.core.bench import BenchConfig, Metric, Say, percentiles
+from balai.devtools.bench import BenchConfig, Metric, Say, percentiles
 
 PAGE_TARGET_MS = 50.0
 REGIONAL_TARGET_MS = 1000.0
@@ -79,6 +79,11 @@ def _page_metric(key: str, label: str, stats: dict[str, Any], target_ms: float) 
     )
 
 
+# Where this app's figures come among the apps' in `balai bench` (lowest first; see
+# balai.devtools.bench.module_benches).
+BENCH_ORDER = 40
+
+
 def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
     from django.core.cache import cache
     from django.test import Client
@@ -86,7 +91,7 @@ def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
     from django.utils import timezone
 
     from balai.accounts.models import User
-    from balai.core.demo import PILOT_CODES
+    from balai.devtools.demo import PILOT_CODES
     from balai.education import selectors
     from balai.education.models import VillageSummary
     from balai.people.models import Resident

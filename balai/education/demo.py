@@ -15,7 +15,7 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
-from balai.core.demo import public_ids
+from balai.core.ids import public_ids
 from balai.education import rules
 from balai.education.models import AbsenceReport, Enrolment, FollowUp, Scholarship, School
 from balai.people.models import Family, Resident
@@ -62,6 +62,11 @@ def _grade(level: str, age: int) -> int:
 
 def _level_of_grade(grade: int) -> str:
     return "sd" if grade <= 6 else "smp" if grade <= 9 else "sma"
+
+
+# Where this app's demo data comes among the apps' in `balai demo` (lowest first; see
+# balai.devtools.demo.demo_extensions): the order is part of what the demo produces.
+DEMO_ORDER = 40
 
 
 def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> dict[str, int]:

@@ -11,8 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from balai.core.ids import new_public_id
-from balai.core.models import BaseModel
+from balai.core.models import BaseModel, PublicIdModel, VillageScopedModel
 
 npsn_validator = RegexValidator(
     r"^\d{8}$", _("NPSN harus 8 angka (Nomor Pokok Sekolah Nasional), contoh 20325123.")
@@ -35,15 +34,13 @@ GRADES: dict[str, range] = {
 }
 
 
-class School(BaseModel):
+class School(PublicIdModel, VillageScopedModel, BaseModel):
     """A school the village's children attend (it may stand in another village)."""
 
     class Status(models.TextChoices):
         PUBLIC = "negeri", _("Negeri")
         PRIVATE = "swasta", _("Swasta")
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("nama sekolah"), max_length=150)
     npsn = models.CharField(_("NPSN"), max_length=8, validators=[npsn_validator])
     level = models.CharField(_("jenjang"), max_length=4, choices=Level.choices)
@@ -59,7 +56,7 @@ class School(BaseModel):
         return self.name
 
 
-class Enrolment(BaseModel):
+class Enrolment(PublicIdModel, VillageScopedModel, BaseModel):
     """One child at one school in one school year; rows are never deleted (history)."""
 
     class Status(models.TextChoices):
@@ -68,8 +65,6 @@ class Enrolment(BaseModel):
         MOVED = "pindah", _("Pindah sekolah")
         DROPPED = "putus", _("Putus sekolah")
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="enrolments")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrolments")
     # Copied from the school so the aggregates group without a join.
@@ -106,11 +101,9 @@ class Enrolment(BaseModel):
         return f"{self.school_year}/{self.school_year + 1}"
 
 
-class AbsenceReport(BaseModel):
+class AbsenceReport(PublicIdModel, VillageScopedModel, BaseModel):
     """A long absence reported by a school, a cadre or a parent."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
     reported_on = models.DateField(_("tanggal laporan"))
     reporter = models.CharField(_("pelapor (sekolah/kader)"), max_length=120)
@@ -125,7 +118,7 @@ class AbsenceReport(BaseModel):
         indexes = [models.Index(fields=["village", "reported_on"], name="absence_village_idx")]
 
 
-class Scholarship(BaseModel):
+class Scholarship(PublicIdModel, VillageScopedModel, BaseModel):
     """PIP (Program Indonesia Pintar, card KIP) status of a child for one calendar year.
 
     Recorded here on its own; should the aid module later run a PIP programme, the two join
@@ -138,8 +131,6 @@ class Scholarship(BaseModel):
         DISBURSED = "cair", _("Sudah cair")
         NOT_ELIGIBLE = "tidak", _("Tidak layak / ditolak")
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("tahun"))
     status = models.CharField(_("status PIP"), max_length=8, choices=Status.choices)
@@ -155,7 +146,7 @@ class Scholarship(BaseModel):
         indexes = [models.Index(fields=["village", "year"], name="scholarship_village_idx")]
 
 
-class FollowUp(BaseModel):
+class FollowUp(PublicIdModel, VillageScopedModel, BaseModel):
     """A note of the village's follow-up of an out-of-school or at-risk child."""
 
     class Outcome(models.TextChoices):
@@ -168,8 +159,6 @@ class FollowUp(BaseModel):
         MOVED = "pindah", _("Pindah domisili")
         OTHER = "lainnya", _("Lainnya")
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
     noted_on = models.DateField(_("tanggal"))
     outcome = models.CharField(_("hasil"), max_length=12, choices=Outcome.choices)

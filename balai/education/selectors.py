@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, cast, overload
 
 from django.conf import settings
 from django.core.cache import cache
@@ -195,17 +195,54 @@ def school_age_children(
     return filter_children(children, filters) if filters is not None else children
 
 
+class SchoolAgeChildren(Sequence[Child]):
+    """`school_age_children` as a pager reads it: its length, then one slice. Without a status
+    or reason filter the database counts and pages (only the page's children are classified);
+    with one, every child is classified, once."""
+
+    def __init__(self, *, village: Village, day: dt.date, filters: ChildFilters) -> None:
+        self.village, self.day, self.filters = village, day, filters
+        self._everyone: list[Child] | None = None
+        self._count: int | None = None
+
+    def _all_classified(self) -> list[Child] | None:
+        if not (self.filters.status or self.filters.reason):
+            return None
+        if self._everyone is None:
+            self._everyone = school_age_children(village=self.village, day=self.day, filters=self.filters)
+        return self._everyone
+
+    def _qs(self) -> QuerySet[Resident]:
+        return _children_qs(village=self.village, day=self.day, filters=self.filters)
+
+    def __len__(self) -> int:
+        everyone = self._all_classified()
+        if everyone is not None:
+            return len(everyone)
+        if self._count is None:
+            self._count = self._qs().count()
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Child: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Child]: ...
+    def __getitem__(self, index: int | slice) -> Child | list[Child]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        everyone = self._all_classified()
+        if everyone is not None:
+            return everyone[index]
+        rows = list(self._qs()[index].values(*CHILD_FIELDS))
+        return _classified(village=self.village, day=self.day, rows=rows)
+
+
 def school_age_page(
     *, village: Village, day: dt.date, filters: ChildFilters, offset: int, limit: int
 ) -> tuple[list[Child], int]:
-    """One page of `school_age_children` and the total. Without a status or reason filter the
-    database pages (only the page's children are classified); with one, all are classified."""
-    if filters.status or filters.reason:
-        children = school_age_children(village=village, day=day, filters=filters)
-        return children[offset : offset + limit], len(children)
-    qs = _children_qs(village=village, day=day, filters=filters)
-    rows = list(qs[offset : offset + limit].values(*CHILD_FIELDS))
-    return _classified(village=village, day=day, rows=rows), qs.count()
+    """One page of `school_age_children` and the total."""
+    children = SchoolAgeChildren(village=village, day=day, filters=filters)
+    return children[offset : offset + limit], len(children)
 
 
 def _classified(*, village: Village, day: dt.date, rows: list[dict[str, Any]]) -> list[Child]:

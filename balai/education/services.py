@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
+from balai.core.services import model_update
 from balai.education import rules
 from balai.education.models import (
     GRADES,
@@ -90,10 +91,7 @@ def school_update(*, actor: User | None, school: School, data: dict[str, Any]) -
         raise ValidationError(
             {"level": [_("Jenjang tidak dapat diubah: sudah ada siswa tercatat di sekolah ini.")]}
         )
-    changes = {k: [getattr(school, k), v] for k, v in clean.items() if getattr(school, k) != v}
-    for k, v in clean.items():
-        setattr(school, k, v)
-    school.save()
+    changes = model_update(instance=school, fields=list(clean), data=clean)
     if changes:
         audit_record(
             actor=actor,
@@ -101,7 +99,7 @@ def school_update(*, actor: User | None, school: School, data: dict[str, Any]) -
             action="education.school_updated",
             object_type="school",
             object_id=school.public_id,
-            changes=changes,
+            changes=changes.for_audit(),
         )
     return school
 

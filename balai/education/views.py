@@ -6,76 +6,48 @@ village's id answers 404 exactly like a missing one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.forms import Form
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
+from balai.accounts.http import RegionalRequest, VillageRequest
 from balai.accounts.models import ScopeLevel
 from balai.core import xlsx
-from balai.core.errors import ApplicationError
+from balai.core.http import ServiceCall, is_htmx, paginate
 from balai.education import exports, forms, rules, selectors, services
 from balai.education.models import Enrolment, School
 from balai.people.models import Resident
-from balai.regions.models import Village
 from balai.regions.selectors import deployment_regency_code, region_names
-
-if TYPE_CHECKING:
-    from balai.accounts.models import User
 
 PAGE_SIZE = 100
 
 
-def _village(request: HttpRequest) -> Village:
-    village: Village = request.scope.village  # type: ignore[attr-defined]
-    return village
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _child_or_404(request: HttpRequest, public_id: str) -> Resident:
+def _child_or_404(request: VillageRequest, public_id: str) -> Resident:
     try:
-        return selectors.child_get(village=_village(request), public_id=public_id)
+        return selectors.child_get(village=request.village, public_id=public_id)
     except Resident.DoesNotExist:
         raise Http404
 
 
-def _school_or_404(request: HttpRequest, public_id: str) -> School:
+def _school_or_404(request: VillageRequest, public_id: str) -> School:
     try:
-        return selectors.school_get(village=_village(request), public_id=public_id)
+        return selectors.school_get(village=request.village, public_id=public_id)
     except School.DoesNotExist:
         raise Http404
-
-
-def _is_partial(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
-
-
-def _apply(form: Any, call: Callable[[], Any]) -> bool:
-    """Run a service for a valid form; its refusals become the form's errors."""
-    try:
-        call()
-        return True
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for name, msgs in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, msgs)
-        else:
-            form.add_error(None, exc.messages)
-    except ApplicationError as exc:
-        form.add_error(None, exc.message)
-    return False
 
 
 def _form_errors(form: Any) -> str:
@@ -89,8 +61,8 @@ def _form_errors(form: Any) -> str:
 
 
 @require("education.read")
-def home(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def home(request: VillageRequest) -> HttpResponse:
+    village = request.village
     filter_form = forms.ChildFilterForm(request.GET or None, village=village)
     day = filter_form.day(timezone.localdate())
     counts = selectors.village_counts(village=village, day=day)
@@ -161,55 +133,45 @@ def _rows(children: list[selectors.Child]) -> list[dict[str, str]]:
     return rows
 
 
-def _list_page(request: HttpRequest, *, follow_up: bool) -> HttpResponse:
-    village = _village(request)
+def _list_page(request: VillageRequest, *, follow_up: bool) -> HttpResponse:
+    village = request.village
     filter_form = forms.ChildFilterForm(request.GET or None, village=village)
     day = filter_form.day(timezone.localdate())
-    try:
-        page = max(1, int(request.GET.get("hal", "1")))
-    except ValueError:
-        page = 1
-    start = (page - 1) * PAGE_SIZE
+    children: Sequence[selectors.Child]
     if follow_up:
         children = selectors.follow_up_list(village=village, day=day, filters=filter_form.filters())
-        total = len(children)
-        children = children[start : start + PAGE_SIZE]
     else:
-        children, total = selectors.school_age_page(
-            village=village, day=day, filters=filter_form.filters(), offset=start, limit=PAGE_SIZE
-        )
+        children = selectors.SchoolAgeChildren(village=village, day=day, filters=filter_form.filters())
+    page = paginate(request, children, PAGE_SIZE)
     carry = [(k, v) for k, v in request.GET.items() if k != "hal" and v]
     context = {
         "filter_form": filter_form,
-        "rows": _rows(children),
-        "total": total,
+        "rows": _rows(list(page)),
         "page": page,
-        "prev_page": page - 1 if page > 1 else None,
-        "next_page": page + 1 if start + PAGE_SIZE < total else None,
         "carry": carry,
         "day": day,
         "school_year": rules.school_year_of(day),
         "follow_up": follow_up,
     }
-    template = "education/_child_rows.html" if _is_partial(request) else "education/child_list.html"
+    template = "education/_child_rows.html" if is_htmx(request) else "education/child_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
 
 @require("education.read")
-def children(request: HttpRequest) -> HttpResponse:
+def children(request: VillageRequest) -> HttpResponse:
     return _list_page(request, follow_up=False)
 
 
 @require("education.read")
-def follow_up(request: HttpRequest) -> HttpResponse:
+def follow_up(request: VillageRequest) -> HttpResponse:
     return _list_page(request, follow_up=True)
 
 
 @require("education.read")
-def follow_up_xlsx(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def follow_up_xlsx(request: VillageRequest) -> HttpResponse:
+    village = request.village
     filter_form = forms.ChildFilterForm(request.GET or None, village=village)
     day = filter_form.day(timezone.localdate())
     rows = selectors.follow_up_list(village=village, day=day, filters=filter_form.filters())
@@ -221,7 +183,7 @@ def follow_up_xlsx(request: HttpRequest) -> HttpResponse:
         filters=xlsx.form_filters(filter_form),
     )
     services.follow_up_list_exported(
-        actor=_actor(request), village=village, rows=len(rows), filters=filter_form.as_dict()
+        actor=request.user, village=village, rows=len(rows), filters=filter_form.as_dict()
     )
     response = HttpResponse(data, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="ats-{village.code_digits}-{day:%Y%m%d}.xlsx"'
@@ -229,8 +191,8 @@ def follow_up_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @require("education.read")
-def paud(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def paud(request: VillageRequest) -> HttpResponse:
+    village = request.village
     day = timezone.localdate()
     items = selectors.paud_children(village=village, day=day)
     recorded = sum(1 for c in items if c.recorded)
@@ -250,8 +212,8 @@ def paud(request: HttpRequest) -> HttpResponse:
 # --- One child ---------------------------------------------------------------------------------
 
 
-def _child_page(request: HttpRequest, child: Resident, **forms_given: Any) -> HttpResponse:
-    village = _village(request)
+def _child_page(request: VillageRequest, child: Resident, **forms_given: Any) -> HttpResponse:
+    village = request.village
     today = timezone.localdate()
     school_year = rules.school_year_of(today)
     schools = list(selectors.school_list(village=village, active_only=True))
@@ -310,24 +272,23 @@ def _child_page(request: HttpRequest, child: Resident, **forms_given: Any) -> Ht
 
 
 @require("education.read")
-def child(request: HttpRequest, public_id: str) -> HttpResponse:
+def child(request: VillageRequest, public_id: str) -> HttpResponse:
     return _child_page(request, _child_or_404(request, public_id))
 
 
 @require("education.write")
 @require_POST
-def child_enrol(request: HttpRequest, public_id: str) -> HttpResponse:
+def child_enrol(request: VillageRequest, public_id: str) -> HttpResponse:
     resident = _child_or_404(request, public_id)
-    village = _village(request)
+    village = request.village
     schools = list(selectors.school_list(village=village, active_only=True))
     form = forms.EnrolmentForm(request.POST, schools=schools)
     if form.is_valid():
         d = form.cleaned_data
         school = next(s for s in schools if s.public_id == d["school"])
-        if _apply(
-            form,
-            lambda: services.enrolment_record(
-                actor=_actor(request),
+        with ServiceCall(form) as call:
+            services.enrolment_record(
+                actor=request.user,
                 village=village,
                 resident=resident,
                 school=school,
@@ -337,8 +298,8 @@ def child_enrol(request: HttpRequest, public_id: str) -> HttpResponse:
                 status=d["status"],
                 note=d["note"],
                 today=timezone.localdate(),
-            ),
-        ):
+            )
+        if call.ok:
             messages.success(request, _("Data sekolah anak tersimpan."))
             return redirect("education:child", public_id=resident.public_id)
     return _child_page(request, resident, enrol=form)
@@ -346,94 +307,78 @@ def child_enrol(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require("education.write")
 @require_POST
-def enrolment_status(request: HttpRequest, public_id: str) -> HttpResponse:
+def enrolment_status(request: VillageRequest, public_id: str) -> HttpResponse:
     try:
-        enrolment = selectors.enrolment_get(village=_village(request), public_id=public_id)
+        enrolment = selectors.enrolment_get(village=request.village, public_id=public_id)
     except Enrolment.DoesNotExist:
         raise Http404
     form = forms.EnrolmentStatusForm(request.POST)
-    ok = form.is_valid() and _apply(
-        form,
-        lambda: services.enrolment_set_status(
-            actor=_actor(request),
-            enrolment=enrolment,
-            status=form.cleaned_data["status"],
-            note=form.cleaned_data["note"],
-        ),
-    )
-    if ok:
+    if form.is_valid():
+        with ServiceCall(form):
+            services.enrolment_set_status(
+                actor=request.user,
+                enrolment=enrolment,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+    if not form.errors:  # neither the form nor the service refused
         messages.success(request, _("Status sekolah diperbarui."))
     else:
         messages.error(request, _("Status tidak disimpan: %(errors)s") % {"errors": _form_errors(form)})
     return redirect("education:child", public_id=enrolment.resident.public_id)
 
 
-@require("education.write")
-@require_POST
-def child_absence(request: HttpRequest, public_id: str) -> HttpResponse:
-    resident = _child_or_404(request, public_id)
-    form = forms.AbsenceForm(request.POST)
-    if form.is_valid() and _apply(
-        form,
-        lambda: services.absence_report(
-            actor=_actor(request), village=_village(request), resident=resident, **form.cleaned_data
-        ),
-    ):
-        messages.success(request, _("Laporan ketidakhadiran tersimpan."))
-        return redirect("education:child", public_id=resident.public_id)
-    return _child_page(request, resident, absence=form)
+def _child_record(
+    form_class: type[Form], record: Callable[..., object], saved: Promise, slot: str
+) -> Callable[..., HttpResponseBase]:
+    """A view for one of the child page's small forms (absence, PIP, follow-up): `record` is
+    the service, called with the form's fields; a refusal shows the page again with the form
+    in `slot`."""
+
+    @require("education.write")
+    @require_POST
+    def view(request: VillageRequest, public_id: str) -> HttpResponse:
+        resident = _child_or_404(request, public_id)
+        form = form_class(request.POST)
+        if form.is_valid():
+            with ServiceCall(form) as call:
+                record(actor=request.user, village=request.village, resident=resident, **form.cleaned_data)
+            if call.ok:
+                messages.success(request, str(saved))
+                return redirect("education:child", public_id=resident.public_id)
+        return _child_page(request, resident, **{slot: form})
+
+    return view
 
 
-@require("education.write")
-@require_POST
-def child_pip(request: HttpRequest, public_id: str) -> HttpResponse:
-    resident = _child_or_404(request, public_id)
-    form = forms.ScholarshipForm(request.POST)
-    if form.is_valid() and _apply(
-        form,
-        lambda: services.scholarship_set(
-            actor=_actor(request), village=_village(request), resident=resident, **form.cleaned_data
-        ),
-    ):
-        messages.success(request, _("Status PIP tersimpan."))
-        return redirect("education:child", public_id=resident.public_id)
-    return _child_page(request, resident, pip=form)
-
-
-@require("education.write")
-@require_POST
-def child_followup(request: HttpRequest, public_id: str) -> HttpResponse:
-    resident = _child_or_404(request, public_id)
-    form = forms.FollowUpForm(request.POST)
-    if form.is_valid() and _apply(
-        form,
-        lambda: services.followup_add(
-            actor=_actor(request), village=_village(request), resident=resident, **form.cleaned_data
-        ),
-    ):
-        messages.success(request, _("Catatan tindak lanjut tersimpan."))
-        return redirect("education:child", public_id=resident.public_id)
-    return _child_page(request, resident, followup=form)
+child_absence = _child_record(
+    forms.AbsenceForm, services.absence_report, _lazy("Laporan ketidakhadiran tersimpan."), "absence"
+)
+child_pip = _child_record(
+    forms.ScholarshipForm, services.scholarship_set, _lazy("Status PIP tersimpan."), "pip"
+)
+child_followup = _child_record(
+    forms.FollowUpForm, services.followup_add, _lazy("Catatan tindak lanjut tersimpan."), "followup"
+)
 
 
 # --- Schools -------------------------------------------------------------------------------------
 
 
 @require("education.read")
-def schools(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
-    scope = request.scope  # type: ignore[attr-defined]
+def schools(request: VillageRequest) -> HttpResponse:
+    village = request.village
     form = forms.SchoolForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if not scope.can("education.write"):
+        if not request.scope.can("education.write"):
             raise PermissionDenied
-        if form.is_valid() and _apply(
-            form,
-            lambda: services.school_create(actor=_actor(request), village=village, data=form.cleaned_data),
-        ):
-            messages.success(request, _("Sekolah tersimpan."))
-            return redirect("education:schools")
+        if form.is_valid():
+            with ServiceCall(form) as call:
+                services.school_create(actor=request.user, village=village, data=form.cleaned_data)
+            if call.ok:
+                messages.success(request, _("Sekolah tersimpan."))
+                return redirect("education:schools")
         status = 400
     return render(
         request,
@@ -444,15 +389,16 @@ def schools(request: HttpRequest) -> HttpResponse:
 
 
 @require("education.write")
-def school_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+def school_edit(request: VillageRequest, public_id: str) -> HttpResponse:
     school = _school_or_404(request, public_id)
     if request.method == "POST":
         form = forms.SchoolForm(request.POST)
-        if form.is_valid() and _apply(
-            form, lambda: services.school_update(actor=_actor(request), school=school, data=form.cleaned_data)
-        ):
-            messages.success(request, _("Sekolah diperbarui."))
-            return redirect("education:schools")
+        if form.is_valid():
+            with ServiceCall(form) as call:
+                services.school_update(actor=request.user, school=school, data=form.cleaned_data)
+            if call.ok:
+                messages.success(request, _("Sekolah diperbarui."))
+                return redirect("education:schools")
     else:
         form = forms.SchoolForm(initial={k: getattr(school, k) for k in services.SCHOOL_FIELDS})
     return render(request, "education/school_form.html", {"school": school, "form": form})
@@ -462,8 +408,8 @@ def school_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("aggregates.read", village=False)
-def regional(request: HttpRequest) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def regional(request: RegionalRequest) -> HttpResponse:
+    scope = request.scope
     day = timezone.localdate()
     data = selectors.regional_cached(villages=scope.readable_villages(), day=day)
     is_district = scope.level == ScopeLevel.DISTRICT

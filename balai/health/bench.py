@@ -116,7 +116,7 @@ def chart_child() -> Any:
     from django.db.models import Count
     from django.utils import timezone
 
-    from balai.core.demo import public_ids
+    from balai.core.ids import public_ids
     from balai.health.classify import classify
     from balai.health.models import ChildMeasurement
     from balai.health.who import growth_z
@@ -182,8 +182,13 @@ def chart_child() -> Any:
     return child
 
 
+# Where this app's figures come among the apps' in `balai bench` (lowest first; see
+# balai.devtools.bench.module_benches).
+BENCH_ORDER = 10
+
+
 def bench(config: Any, phase_dir: Path, say: Callable[[str], None]) -> dict[str, Any]:
-    from balai.core.bench import Metric
+    from balai.devtools.bench import Metric
     from balai.health import charts, reports, selectors
     from balai.health.views_reports import regional_rows
     from balai.people.models import Resident

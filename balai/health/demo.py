@@ -1,4 +1,4 @@
-"""Demo data of the health module for a freshly generated village (see core.demo.demo_extensions).
+"""Demo data of the health module for a freshly generated village (see balai.devtools.demo.demo_extensions).
 
 One posyandu per dusun, twelve monthly sessions, and a measurement per session for every
 child 0–59 months of the registry who came: growth drawn from each child's own WHO z-score
@@ -21,7 +21,7 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
-from balai.core.demo import public_ids
+from balai.core.ids import public_ids
 from balai.health.classify import classify
 from balai.health.models import AntenatalVisit, ChildMeasurement, Posyandu, PosyanduSession, Pregnancy
 from balai.health.services import naegele_due_date, visit_flags, weight_trend
@@ -148,6 +148,11 @@ class _Child:
         index = min(max(round((lenhei - low) * 10), 0), round((high - low) * 10))
         weight = _inverse(rows[index], self.whz)
         return lenhei, weight
+
+
+# Where this app's demo data comes among the apps' in `balai demo` (lowest first; see
+# balai.devtools.demo.demo_extensions): the order is part of what the demo produces.
+DEMO_ORDER = 10
 
 
 def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> dict[str, int]:

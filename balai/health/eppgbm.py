@@ -15,9 +15,10 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from balai.core import xlsx
+from balai.core.dates import Month, add_months
 from balai.health.classify import LABELS
 from balai.health.models import ChildMeasurement, PosyanduArea
-from balai.health.reports import Month, months_between
+from balai.health.reports import months_between
 from balai.health.services import weight_trend
 from balai.regions.models import Village
 
@@ -64,10 +65,7 @@ VITAMIN_A_WORDS = {"biru": "Biru", "merah": "Merah"}
 def age_text(birth: dt.date, day: dt.date) -> str:
     """ "1 Tahun - 3 Bulan - 5 Hari", as e-PPGBM writes the age at measurement."""
     months = months_between(birth, day)
-    anchor_year, anchor_month = divmod(birth.year * 12 + birth.month - 1 + months, 12)
-    anchor_month += 1
-    last = (dt.date(anchor_year + (anchor_month == 12), anchor_month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    anchor = dt.date(anchor_year, anchor_month, min(birth.day, last))
+    anchor = add_months(birth, months)
     return f"{months // 12} Tahun - {months % 12} Bulan - {(day - anchor).days} Hari"
 
 

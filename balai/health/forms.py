@@ -10,11 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from balai.health import immunization, selectors
 from balai.health.models import Attendance, ChildMeasurement, Posyandu, Pregnancy
-from balai.people.forms import DateInput, add_service_errors
+from balai.people.forms import DateInput
 from balai.regions.models import Dusun, Rt, Village
 from balai.regions.selectors import rt_list
-
-__all__ = ["add_service_errors"]
 
 
 class RtChoiceField(forms.ModelMultipleChoiceField):

@@ -6,15 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from balai.core.ids import new_public_id
-from balai.core.models import BaseModel
+from balai.core.models import BaseModel, PublicIdModel, VillageScopedModel
 
 
-class Posyandu(BaseModel):
+class Posyandu(PublicIdModel, VillageScopedModel, BaseModel):
     """A posyandu unit of a village (usually one per dusun or RW)."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("nama posyandu"), max_length=100)
     dusun = models.CharField(_("dusun"), max_length=100, blank=True)
     schedule = models.CharField(_("jadwal"), max_length=100, blank=True)
@@ -37,10 +34,9 @@ class Posyandu(BaseModel):
         return self.name
 
 
-class PosyanduArea(models.Model):
+class PosyanduArea(VillageScopedModel):
     """An RT served by a posyandu."""
 
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     posyandu = models.ForeignKey(Posyandu, on_delete=models.CASCADE, related_name="+")
     rt = models.ForeignKey("regions.Rt", on_delete=models.CASCADE, related_name="+")
 
@@ -48,10 +44,9 @@ class PosyanduArea(models.Model):
         constraints = [models.UniqueConstraint(fields=["posyandu", "rt"], name="posyanduarea_once")]
 
 
-class PosyanduCadre(models.Model):
+class PosyanduCadre(VillageScopedModel):
     """A cadre (user with the kader role of the village) serving a posyandu."""
 
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     posyandu = models.ForeignKey(Posyandu, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
@@ -59,11 +54,9 @@ class PosyanduCadre(models.Model):
         constraints = [models.UniqueConstraint(fields=["posyandu", "user"], name="posyanducadre_once")]
 
 
-class PosyanduSession(BaseModel):
+class PosyanduSession(PublicIdModel, VillageScopedModel, BaseModel):
     """One monthly opening day (hari buka) of a posyandu."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     posyandu = models.ForeignKey(Posyandu, on_delete=models.PROTECT, related_name="sessions")
     held_on = models.DateField(_("tanggal"))
 
@@ -76,7 +69,7 @@ class PosyanduSession(BaseModel):
         ]
 
 
-class Attendance(models.Model):
+class Attendance(VillageScopedModel):
     """A target who came to a session: a child (also implied by a measurement), a pregnant
     woman or an elderly resident (integrated primary care, ILP)."""
 
@@ -85,7 +78,6 @@ class Attendance(models.Model):
         PREGNANT = "pregnant", _("Ibu hamil")
         ELDERLY = "elderly", _("Lansia")
 
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     session = models.ForeignKey(PosyanduSession, on_delete=models.PROTECT, related_name="attendance")
     resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
     target = models.CharField(max_length=10, choices=Target.choices)
@@ -101,7 +93,7 @@ class Attendance(models.Model):
         indexes = [models.Index(fields=["village", "session"], name="attendance_session_idx")]
 
 
-class ChildMeasurement(BaseModel):
+class ChildMeasurement(PublicIdModel, VillageScopedModel, BaseModel):
     """One weighing/measuring of a child, with the WHO z-scores and Permenkes categories
     computed when it was recorded (z rounded to 2 decimals, as WHO reports them)."""
 
@@ -122,8 +114,6 @@ class ChildMeasurement(BaseModel):
         NOT_WEIGHED_LAST_MONTH = "O", _("Tidak ditimbang bulan lalu")
         NEW = "B", _("Baru pertama kali ditimbang")
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     child = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
     session = models.ForeignKey(
         PosyanduSession, null=True, blank=True, on_delete=models.PROTECT, related_name="measurements"
@@ -191,7 +181,7 @@ class ChildMeasurement(BaseModel):
         ]
 
 
-class Pregnancy(BaseModel):
+class Pregnancy(PublicIdModel, VillageScopedModel, BaseModel):
     """A pregnancy of a resident woman, followed by the village midwife (bidan)."""
 
     class Outcome(models.TextChoices):
@@ -201,8 +191,6 @@ class Pregnancy(BaseModel):
         MISCARRIAGE = "keguguran", _("Keguguran")
         MOVED = "pindah", _("Pindah/tidak diikuti lagi")
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     mother = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
     lmp_date = models.DateField(_("HPHT (hari pertama haid terakhir)"))
     due_date = models.DateField(_("taksiran persalinan"))
@@ -227,11 +215,9 @@ class Pregnancy(BaseModel):
         ]
 
 
-class AntenatalVisit(BaseModel):
+class AntenatalVisit(PublicIdModel, VillageScopedModel, BaseModel):
     """A pregnancy check (kunjungan K1…K6)."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     pregnancy = models.ForeignKey(Pregnancy, on_delete=models.PROTECT, related_name="visits")
     session = models.ForeignKey(
         PosyanduSession, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, FloatField, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 
+from balai.core.dates import Month, add_months
 from balai.health.models import ChildMeasurement, Posyandu, PosyanduArea
 from balai.health.services import weight_trend
 from balai.people import codes
@@ -52,71 +53,12 @@ NO_POSYANDU = ""
 # --- Months --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, order=True)
-class Month:
-    year: int
-    month: int
-
-    @classmethod
-    def of(cls, day: dt.date) -> Month:
-        return cls(day.year, day.month)
-
-    @classmethod
-    def parse(cls, text: str | None) -> Month | None:
-        """`2026-10` -> Month(2026, 10); None for anything else."""
-        if not text:
-            return None
-        try:
-            year, month = (int(part) for part in text.split("-", 1))
-        except ValueError:
-            return None
-        if not (2000 <= year <= 2100 and 1 <= month <= 12):
-            return None
-        return cls(year, month)
-
-    @property
-    def first(self) -> dt.date:
-        return dt.date(self.year, self.month, 1)
-
-    @property
-    def after(self) -> dt.date:
-        return self.next().first
-
-    @property
-    def last(self) -> dt.date:
-        return self.after - dt.timedelta(days=1)
-
-    def next(self) -> Month:
-        return Month(self.year + (self.month == 12), self.month % 12 + 1)
-
-    def previous(self) -> Month:
-        return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
-
-    def back(self, count: int) -> list[Month]:
-        """The `count` months ending with this one, oldest first."""
-        months = [self]
-        while len(months) < count:
-            months.append(months[-1].previous())
-        return months[::-1]
-
-    def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-
 def months_between(birth: dt.date, day: dt.date) -> int:
     """Completed months of age on `day`."""
     months = (day.year - birth.year) * 12 + day.month - birth.month
     if day.day < birth.day:
         months -= 1
     return months
-
-
-def _minus_months(day: dt.date, count: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 - count
-    year, month = divmod(index, 12)
-    month += 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
 
 
 def band_of(age_months: int) -> str | None:
@@ -273,7 +215,7 @@ def _areas(village_ids: list[int]) -> _Areas:
 def _skdn_rows(*, village_ids: list[int], month: Month) -> dict[int, dict[int | str, Skdn]]:
     """village id -> posyandu id (or NO_POSYANDU) -> Skdn of that month."""
     last = month.last
-    oldest = _minus_months(last, 60)  # born after this: at most 59 completed months on `last`
+    oldest = add_months(last, -60)  # born after this: at most 59 completed months on `last`
     areas = _areas(village_ids)
     names = areas.names
     result: dict[int, dict[int | str, Skdn]] = defaultdict(dict)

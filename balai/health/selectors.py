@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from balai.accounts.models import Role, User
+from balai.core.dates import Month
 from balai.health import immunization
 from balai.health.classify import LABELS, is_stunted
 from balai.health.models import (
@@ -237,8 +238,8 @@ class StuntingRow:
 def stunting_by_dusun(*, village: Village, year: int, month: int) -> list[StuntingRow]:
     """Stunting counts per dusun for one month: each child counted once, by the last
     measurement of the month. Aggregates only: no individual data leaves this function."""
-    first = dt.date(year, month, 1)
-    after = dt.date(year + (month == 12), month % 12 + 1, 1)
+    shown = Month(year, month)
+    first, after = shown.first, shown.after
     rows = (
         ChildMeasurement.objects.filter(
             village=village, measured_on__gte=first, measured_on__lt=after, z_lhfa__isnull=False

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
+from balai.core.dates import Month, add_months
 from balai.core.errors import ApplicationError
 from balai.health import immunization
 from balai.health.classify import classify
@@ -59,7 +60,14 @@ _LIMITS = {
 }
 
 
-def _decimal(name: str, value: object, errors: dict[str, str]) -> Decimal | None:
+def _decimal(
+    name: str,
+    value: object,
+    errors: dict[str, str],
+    limits: dict[str, tuple[Decimal, Decimal, int]] = _LIMITS,
+) -> Decimal | None:
+    """A measurement typed with a comma or a point, within `limits[name]` (low, high, decimal
+    places); a problem goes into `errors` under `name` and gives None."""
     if value is None or value == "":
         return None
     try:
@@ -67,7 +75,7 @@ def _decimal(name: str, value: object, errors: dict[str, str]) -> Decimal | None
     except InvalidOperation:
         errors[name] = _("Harus berupa angka.")
         return None
-    low, high, places = _LIMITS[name]
+    low, high, places = limits[name]
     if not number.is_finite() or not low <= number <= high:
         errors[name] = _("Di luar rentang %(low)s–%(high)s.") % {"low": low, "high": high}
         return None
@@ -124,7 +132,7 @@ def _previous_weighing(
 
 def _refresh_next_trend(*, village: Village, child: Resident, after: dt.date) -> None:
     """A weighing entered late (or corrected) changes the N/T of the next month's weighing."""
-    first_next = dt.date(after.year + (after.month == 12), after.month % 12 + 1, 1)
+    first_next = Month.of(after).after
     following = (
         ChildMeasurement.objects.filter(
             village=village, child=child, measured_on__gte=first_next, weight_kg__isnull=False
@@ -568,27 +576,7 @@ VISIT_FLAG_LABELS = {
 def naegele_due_date(lmp: dt.date) -> dt.date:
     """Naegele's rule as Indonesian midwives apply it: HPHT day + 7, month − 3, year + 1
     (the day is added first, so it may carry into the next month)."""
-    day = lmp + dt.timedelta(days=7)
-    month = day.month + 9
-    year = day.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
-
-
-def _anc_decimal(name: str, value: object, errors: dict[str, str]) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation:
-        errors[name] = _("Harus berupa angka.")
-        return None
-    low, high, places = _ANC_LIMITS[name]
-    if not number.is_finite() or not low <= number <= high:
-        errors[name] = _("Di luar rentang %(low)s–%(high)s.") % {"low": low, "high": high}
-        return None
-    return number.quantize(Decimal(1).scaleb(-places))
+    return add_months(lmp + dt.timedelta(days=7), 9)
 
 
 @transaction.atomic
@@ -683,9 +671,9 @@ def antenatal_visit_record(
     if session is not None and session.village_id != village.pk:
         raise ApplicationError(_("Sesi posyandu ini bukan milik desa ini."))
     errors: dict[str, str] = {}
-    weight = _anc_decimal("weight_kg", weight_kg, errors)
-    muac = _anc_decimal("muac_cm", muac_cm, errors)
-    hb = _anc_decimal("hb_g_dl", hb_g_dl, errors)
+    weight = _decimal("weight_kg", weight_kg, errors, _ANC_LIMITS)
+    muac = _decimal("muac_cm", muac_cm, errors, _ANC_LIMITS)
+    hb = _decimal("hb_g_dl", hb_g_dl, errors, _ANC_LIMITS)
     if visited_on > timezone.localdate():
         errors["visited_on"] = _("Tanggal kunjungan di masa depan.")
     elif visited_on < pregnancy.lmp_date:

@@ -8,12 +8,11 @@ the user's village, so another village's public id gives 404 exactly like a miss
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
-from balai.core.audit import audit_record
+from balai.accounts.http import VillageRequest
+from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
+from balai.core.http import ServiceCall, is_htmx
 from balai.core.masking import mask_number
 from balai.health import charts, forms, immunization, pdf, selectors, services
 from balai.health.classify import LABELS
@@ -37,10 +38,6 @@ from balai.health.models import (
 )
 from balai.people import codes
 from balai.people.models import Resident
-from balai.regions.models import Village
-
-if TYPE_CHECKING:
-    from balai.accounts.models import User
 
 # Colour of a Permenkes category on screen: ok (normal), warn (act), bad (refer).
 TONE = {
@@ -63,23 +60,6 @@ INDEX_NAMES = (("wfa", "BB/U"), ("lhfa", "PB/U"), ("wflh", "BB/PB"))
 TREND_LABELS = dict(ChildMeasurement.Trend.choices)
 _BREASTFEEDING_VALUE = {True: "ya", False: "tidak", None: ""}
 CATCH_UP_FOLD_MONTHS = 1
-
-
-def _village(request: HttpRequest) -> Village:
-    village: Village = request.scope.village  # type: ignore[attr-defined]
-    return village
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _can(request: HttpRequest, capability: str) -> bool:
-    return bool(request.scope.can(capability))  # type: ignore[attr-defined]
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
 def _get(model: type[Model], getter: Any, **kwargs: Any) -> Any:
@@ -112,9 +92,9 @@ def status_of(m: ChildMeasurement | selectors.MeasurementRow | None) -> list[dic
 
 
 @require("health.aggregates")
-def home(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
-    context: dict[str, Any] = {"individual": _can(request, "health.read")}
+def home(request: VillageRequest) -> HttpResponse:
+    village = request.village
+    context: dict[str, Any] = {"individual": request.scope.can("health.read")}
     if context["individual"]:
         posyandu = list(selectors.posyandu_all(village=village))
         latest = {
@@ -128,7 +108,7 @@ def home(request: HttpRequest) -> HttpResponse:
             for kind, label in selectors.ALERT_KINDS.items()
         ]
         context["today"] = timezone.localdate()
-        if _can(request, "health.maternal"):
+        if request.scope.can("health.maternal"):
             context["pregnancies"] = selectors.pregnancy_list(village=village).count()
     return render(request, "health/home.html", context)
 
@@ -136,22 +116,20 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- Posyandu -----------------------------------------------------------------------------
 
 
-def _posyandu_or_404(request: HttpRequest, public_id: str) -> Posyandu:
-    posyandu: Posyandu = _get(
-        Posyandu, selectors.posyandu_get, village=_village(request), public_id=public_id
-    )
+def _posyandu_or_404(request: VillageRequest, public_id: str) -> Posyandu:
+    posyandu: Posyandu = _get(Posyandu, selectors.posyandu_get, village=request.village, public_id=public_id)
     return posyandu
 
 
 @require("health.write")
-def posyandu_create(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def posyandu_create(request: VillageRequest) -> HttpResponse:
+    village = request.village
     form = forms.PosyanduForm(request.POST or None, village=village)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with ServiceCall(form) as call:
             posyandu = services.posyandu_create(
-                actor=_actor(request),
+                actor=request.user,
                 village=village,
                 name=d["name"],
                 dusun=d["dusun"],
@@ -159,9 +137,7 @@ def posyandu_create(request: HttpRequest) -> HttpResponse:
                 rts=list(d["rts"]),
                 cadres=list(d["cadres"]),
             )
-        except ValidationError as exc:
-            forms.add_service_errors(form, exc)
-        else:
+        if call.ok:
             messages.success(request, _("Posyandu %(name)s telah dibuat.") % {"name": posyandu.name})
             return redirect("health:posyandu_detail", public_id=posyandu.public_id)
     return render(
@@ -173,8 +149,8 @@ def posyandu_create(request: HttpRequest) -> HttpResponse:
 
 
 @require("health.write")
-def posyandu_edit(request: HttpRequest, public_id: str) -> HttpResponse:
-    village = _village(request)
+def posyandu_edit(request: VillageRequest, public_id: str) -> HttpResponse:
+    village = request.village
     posyandu = _posyandu_or_404(request, public_id)
     initial = {
         "name": posyandu.name,
@@ -187,9 +163,9 @@ def posyandu_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     form = forms.PosyanduForm(request.POST or None, village=village, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
+        with ServiceCall(form) as call:
             services.posyandu_update(
-                actor=_actor(request),
+                actor=request.user,
                 posyandu=posyandu,
                 name=d["name"],
                 dusun=d["dusun"],
@@ -198,9 +174,7 @@ def posyandu_edit(request: HttpRequest, public_id: str) -> HttpResponse:
                 cadres=list(d["cadres"]),
                 is_active=d["is_active"],
             )
-        except ValidationError as exc:
-            forms.add_service_errors(form, exc)
-        else:
+        if call.ok:
             messages.success(request, _("Posyandu telah diperbarui."))
             return redirect("health:posyandu_detail", public_id=posyandu.public_id)
     return render(
@@ -212,8 +186,8 @@ def posyandu_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("health.read")
-def posyandu_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    village = _village(request)
+def posyandu_detail(request: VillageRequest, public_id: str) -> HttpResponse:
+    village = request.village
     posyandu = _posyandu_or_404(request, public_id)
     today = timezone.localdate()
     return render(
@@ -226,22 +200,22 @@ def posyandu_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "sessions": selectors.session_list(village=village, posyandu=posyandu)[:24],
             "expected": selectors.expected_children(village=village, posyandu=posyandu, on=today).count(),
             "open_form": forms.SessionOpenForm(),
-            "can_write": _can(request, "health.write"),
+            "can_write": request.scope.can("health.write"),
         },
     )
 
 
 @require("health.write")
 @require_POST
-def session_open(request: HttpRequest, public_id: str) -> HttpResponse:
-    village = _village(request)
+def session_open(request: VillageRequest, public_id: str) -> HttpResponse:
+    village = request.village
     posyandu = _posyandu_or_404(request, public_id)
     form = forms.SessionOpenForm(request.POST)
     if not form.is_valid() or form.cleaned_data["held_on"] > timezone.localdate():
         messages.error(request, _("Tanggal hari buka tidak sah atau di masa depan."))
         return redirect("health:posyandu_detail", public_id=posyandu.public_id)
     session = services.session_open(
-        actor=_actor(request), village=village, posyandu=posyandu, held_on=form.cleaned_data["held_on"]
+        actor=request.user, village=village, posyandu=posyandu, held_on=form.cleaned_data["held_on"]
     )
     return redirect("health:session_sheet", public_id=session.public_id)
 
@@ -249,9 +223,9 @@ def session_open(request: HttpRequest, public_id: str) -> HttpResponse:
 # --- Session sheet ------------------------------------------------------------------------
 
 
-def _session_or_404(request: HttpRequest, public_id: str) -> PosyanduSession:
+def _session_or_404(request: VillageRequest, public_id: str) -> PosyanduSession:
     session: PosyanduSession = _get(
-        PosyanduSession, selectors.session_get, village=_village(request), public_id=public_id
+        PosyanduSession, selectors.session_get, village=request.village, public_id=public_id
     )
     return session
 
@@ -317,10 +291,10 @@ def _row_context(
 
 
 @require("health.read")
-def session_sheet(request: HttpRequest, public_id: str) -> HttpResponse:
-    village = _village(request)
+def session_sheet(request: VillageRequest, public_id: str) -> HttpResponse:
+    village = request.village
     session = _session_or_404(request, public_id)
-    can_write = _can(request, "health.write")
+    can_write = request.scope.can("health.write")
     rows = selectors.sheet_rows(village=village, session=session)
     return render(
         request,
@@ -333,15 +307,15 @@ def session_sheet(request: HttpRequest, public_id: str) -> HttpResponse:
             "counts": selectors.session_counts(village=village, session=session),
             "can_write": can_write,
             # Due dates are pregnancy records (bidan); a kader marks attendance by name only.
-            "show_due": _can(request, "health.maternal"),
+            "show_due": request.scope.can("health.maternal"),
         },
     )
 
 
 @require("health.write")
-def session_row(request: HttpRequest, public_id: str, child_id: str) -> HttpResponse:
+def session_row(request: VillageRequest, public_id: str, child_id: str) -> HttpResponse:
     """One child's row: GET renders it, POST saves it (htmx swaps the row in place)."""
-    village = _village(request)
+    village = request.village
     session = _session_or_404(request, public_id)
     child: Resident = _get(Resident, selectors.resident_of_village, village=village, public_id=child_id)
     row = selectors.sheet_row(village=village, session=session, child=child)
@@ -352,9 +326,9 @@ def session_row(request: HttpRequest, public_id: str, child_id: str) -> HttpResp
     status = 200
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with ServiceCall() as call:
             services.measurement_record(
-                actor=_actor(request),
+                actor=request.user,
                 village=village,
                 child=child,
                 session=session,
@@ -370,19 +344,17 @@ def session_row(request: HttpRequest, public_id: str, child_id: str) -> HttpResp
                 immunizations=d["immunizations"],
                 confirm_implausible=d["confirm"],
             )
-        except ValidationError as exc:
-            if getattr(exc, "code", None) == "implausible":
-                implausible = exc.messages[0]
-                status = 409
-            else:
-                forms.add_service_errors(form, exc)
-                status = 400
-        except ApplicationError as exc:
-            refused = exc.message
-            status = 409
+        if getattr(call.refusal, "code", None) == "implausible":
+            # A value outside what is plausible: saved only when the cadre confirms it.
+            implausible, status = call.messages[0], 409
+        elif isinstance(call.refusal, ApplicationError):
+            refused, status = call.text(), 409
+        elif not call.ok:
+            call.show_on(form)
+            status = 400
         else:
             row = selectors.sheet_row(village=village, session=session, child=child)
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 messages.success(request, _("Pengukuran %(name)s tersimpan.") % {"name": child.name})
                 return redirect(
                     reverse("health:session_sheet", args=[session.public_id]) + f"#r-{child.public_id}"
@@ -391,7 +363,7 @@ def session_row(request: HttpRequest, public_id: str, child_id: str) -> HttpResp
     else:
         status = 400
     context = _row_context(row, session, form, implausible=implausible, refused=refused)
-    if _is_htmx(request):
+    if is_htmx(request):
         # htmx swaps only 2xx answers; the row itself says what went wrong.
         response = render(request, "health/_sheet_row.html", context)
         response["X-Balai-Row-Status"] = str(status)
@@ -403,23 +375,22 @@ def session_row(request: HttpRequest, public_id: str, child_id: str) -> HttpResp
 
 @require("health.write")
 @require_POST
-def session_attendance(request: HttpRequest, public_id: str, resident_id: str) -> HttpResponse:
-    village = _village(request)
+def session_attendance(request: VillageRequest, public_id: str, resident_id: str) -> HttpResponse:
+    village = request.village
     session = _session_or_404(request, public_id)
     resident: Resident = _get(Resident, selectors.resident_of_village, village=village, public_id=resident_id)
     form = forms.AttendanceForm(request.POST)
     error = ""
     if form.is_valid():
-        try:
+        with ServiceCall() as call:
             services.attendance_set(
-                actor=_actor(request),
+                actor=request.user,
                 session=session,
                 resident=resident,
                 target=form.cleaned_data["target"],
                 present=form.cleaned_data["present"],
             )
-        except (ValidationError, ApplicationError) as exc:
-            error = exc.message if isinstance(exc, ApplicationError) else "; ".join(exc.messages)
+        error = call.text("; ")
     else:
         error = _("Isian kehadiran tidak sah.")
     present = Attendance.objects.filter(village=village, session=session, resident=resident).exists()
@@ -431,7 +402,7 @@ def session_attendance(request: HttpRequest, public_id: str, resident_id: str) -
         "can_write": True,
         "show_due": False,
     }
-    if not _is_htmx(request):
+    if not is_htmx(request):
         if error:
             messages.error(request, error)
         return redirect("health:session_sheet", public_id=session.public_id)
@@ -441,9 +412,9 @@ def session_attendance(request: HttpRequest, public_id: str, resident_id: str) -
 # --- Child page, chart, PDF ---------------------------------------------------------------
 
 
-def _child_or_404(request: HttpRequest, public_id: str) -> Resident:
+def _child_or_404(request: VillageRequest, public_id: str) -> Resident:
     child: Resident = _get(
-        Resident, selectors.resident_of_village, village=_village(request), public_id=public_id
+        Resident, selectors.resident_of_village, village=request.village, public_id=public_id
     )
     if child.birth_date is None:
         raise Http404
@@ -466,12 +437,12 @@ def _measurement_rows(growth: selectors.ChildGrowth) -> list[dict[str, Any]]:
 
 
 @require("health.read")
-def child_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    village = _village(request)
+def child_detail(request: VillageRequest, public_id: str) -> HttpResponse:
+    village = request.village
     child = _child_or_404(request, public_id)
     growth = selectors.child_growth(village=village, child=child)
     audit_record(
-        actor=_actor(request),
+        actor=request.user,
         village=village,
         action="child_growth.viewed",
         object_type="resident",
@@ -502,8 +473,8 @@ def child_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("health.read")
-def child_chart_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
-    village = _village(request)
+def child_chart_pdf(request: VillageRequest, public_id: str) -> HttpResponse:
+    village = request.village
     child = _child_or_404(request, public_id)
     growth = selectors.child_growth(village=village, child=child)
     svgs = charts.growth_charts(growth)
@@ -541,7 +512,7 @@ def child_chart_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
         ),
     }
     audit_record(
-        actor=_actor(request),
+        actor=request.user,
         village=village,
         action="child_growth.printed",
         object_type="resident",
@@ -556,8 +527,8 @@ def child_chart_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("health.read")
-def alerts(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def alerts(request: VillageRequest) -> HttpResponse:
+    village = request.village
     form = forms.AlertFilterForm(request.GET or None, village=village)
     kinds: set[str] | None = None
     posyandu = None
@@ -569,7 +540,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
     found = selectors.growth_alerts(village=village, kinds=kinds, posyandu=posyandu, dusun=dusun)
     # A list of named children with their health status: who looked is kept.
     audit_record(
-        actor=_actor(request),
+        actor=request.user,
         village=village,
         action="health_alerts.viewed",
         object_type="health_alerts",
@@ -588,16 +559,16 @@ def alerts(request: HttpRequest) -> HttpResponse:
 # --- Mothers ------------------------------------------------------------------------------
 
 
-def _pregnancy_or_404(request: HttpRequest, public_id: str) -> Pregnancy:
+def _pregnancy_or_404(request: VillageRequest, public_id: str) -> Pregnancy:
     pregnancy: Pregnancy = _get(
-        Pregnancy, selectors.pregnancy_get, village=_village(request), public_id=public_id
+        Pregnancy, selectors.pregnancy_get, village=request.village, public_id=public_id
     )
     return pregnancy
 
 
 @require("health.maternal")
-def pregnancy_list(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def pregnancy_list(request: VillageRequest) -> HttpResponse:
+    village = request.village
     ongoing = request.GET.get("selesai") != "1"
     items = list(selectors.pregnancy_list(village=village, ongoing=ongoing)[:500])
     visits: dict[int, list[Any]] = {}
@@ -619,8 +590,8 @@ def pregnancy_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("health.maternal")
-def pregnancy_create(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def pregnancy_create(request: VillageRequest) -> HttpResponse:
+    village = request.village
     q = request.GET.get("q", "")
     mother_id = request.POST.get("mother") or request.GET.get("ibu") or ""
     mother: Resident | None = None
@@ -629,20 +600,16 @@ def pregnancy_create(request: HttpRequest) -> HttpResponse:
     form = forms.PregnancyForm(request.POST or None, initial={"mother": mother_id})
     if request.method == "POST" and form.is_valid() and mother is not None:
         d = form.cleaned_data
-        try:
+        with ServiceCall(form) as call:
             pregnancy = services.pregnancy_register(
-                actor=_actor(request),
+                actor=request.user,
                 village=village,
                 mother=mother,
                 lmp_date=d["lmp_date"],
                 gravida=d["gravida"],
                 risk_note=d["risk_note"],
             )
-        except ValidationError as exc:
-            forms.add_service_errors(form, exc)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if call.ok:
             messages.success(request, _("Kehamilan %(name)s tercatat.") % {"name": mother.name})
             return redirect("health:pregnancy_detail", public_id=pregnancy.public_id)
     return render(
@@ -659,7 +626,7 @@ def pregnancy_create(request: HttpRequest) -> HttpResponse:
 
 
 def _pregnancy_page(
-    request: HttpRequest,
+    request: VillageRequest,
     pregnancy: Pregnancy,
     *,
     visit_form: forms.AntenatalVisitForm | None = None,
@@ -667,7 +634,7 @@ def _pregnancy_page(
     link_error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    village = _village(request)
+    village = request.village
     visits = list(selectors.pregnancy_visits(village=village, pregnancy=pregnancy))
     return render(
         request,
@@ -694,11 +661,11 @@ def _pregnancy_page(
 
 
 @require("health.maternal")
-def pregnancy_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def pregnancy_detail(request: VillageRequest, public_id: str) -> HttpResponse:
     pregnancy = _pregnancy_or_404(request, public_id)
     audit_record(
-        actor=_actor(request),
-        village=_village(request),
+        actor=request.user,
+        village=request.village,
         action="pregnancy.viewed",
         object_type="pregnancy",
         object_id=pregnancy.public_id,
@@ -708,14 +675,14 @@ def pregnancy_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require("health.maternal")
 @require_POST
-def pregnancy_visit(request: HttpRequest, public_id: str) -> HttpResponse:
+def pregnancy_visit(request: VillageRequest, public_id: str) -> HttpResponse:
     pregnancy = _pregnancy_or_404(request, public_id)
     form = forms.AntenatalVisitForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with ServiceCall(form) as call:
             visit = services.antenatal_visit_record(
-                actor=_actor(request),
+                actor=request.user,
                 pregnancy=pregnancy,
                 visited_on=d["visited_on"],
                 weight_kg=d["weight_kg"],
@@ -726,11 +693,7 @@ def pregnancy_visit(request: HttpRequest, public_id: str) -> HttpResponse:
                 bp_diastolic=d["bp_diastolic"],
                 note=d["note"],
             )
-        except ValidationError as exc:
-            forms.add_service_errors(form, exc)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if call.ok:
             messages.success(request, _("Kunjungan K%(n)s tercatat.") % {"n": visit.number})
             return redirect("health:pregnancy_detail", public_id=pregnancy.public_id)
     return _pregnancy_page(request, pregnancy, visit_form=form, status=400)
@@ -738,20 +701,18 @@ def pregnancy_visit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require("health.maternal")
 @require_POST
-def pregnancy_outcome(request: HttpRequest, public_id: str) -> HttpResponse:
+def pregnancy_outcome(request: VillageRequest, public_id: str) -> HttpResponse:
     pregnancy = _pregnancy_or_404(request, public_id)
     form = forms.PregnancyOutcomeForm(request.POST)
     if form.is_valid():
-        try:
+        with ServiceCall(form) as call:
             services.pregnancy_close(
-                actor=_actor(request),
+                actor=request.user,
                 pregnancy=pregnancy,
                 outcome=form.cleaned_data["outcome"],
                 outcome_date=form.cleaned_data["outcome_date"],
             )
-        except ValidationError as exc:
-            forms.add_service_errors(form, exc)
-        else:
+        if call.ok:
             messages.success(request, _("Hasil kehamilan tercatat."))
             return redirect("health:pregnancy_detail", public_id=pregnancy.public_id)
     return _pregnancy_page(request, pregnancy, outcome_form=form, status=400)
@@ -759,8 +720,8 @@ def pregnancy_outcome(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require("health.maternal")
 @require_POST
-def pregnancy_link_birth(request: HttpRequest, public_id: str) -> HttpResponse:
-    village = _village(request)
+def pregnancy_link_birth(request: VillageRequest, public_id: str) -> HttpResponse:
+    village = request.village
     pregnancy = _pregnancy_or_404(request, public_id)
     form = forms.LinkBirthForm(request.POST)
     if not form.is_valid():
@@ -768,11 +729,10 @@ def pregnancy_link_birth(request: HttpRequest, public_id: str) -> HttpResponse:
     baby: Resident = _get(
         Resident, selectors.resident_of_village, village=village, public_id=form.cleaned_data["baby"]
     )
-    try:
-        services.pregnancy_link_birth(actor=_actor(request), pregnancy=pregnancy, baby=baby)
-    except ValidationError as exc:
-        return _pregnancy_page(request, pregnancy, link_error="; ".join(exc.messages), status=400)
-    except ApplicationError as exc:
-        return _pregnancy_page(request, pregnancy, link_error=exc.message, status=409)
+    with ServiceCall() as call:
+        services.pregnancy_link_birth(actor=request.user, pregnancy=pregnancy, baby=baby)
+    if not call.ok:
+        status = 409 if isinstance(call.refusal, ApplicationError) else 400
+        return _pregnancy_page(request, pregnancy, link_error=call.text("; "), status=status)
     messages.success(request, _("Kelahiran %(name)s ditautkan.") % {"name": baby.name})
     return redirect("health:pregnancy_detail", public_id=pregnancy.public_id)

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from balai.accounts.decorators import require
+from balai.accounts.http import RegionalRequest, VillageRequest
 from balai.accounts.models import ScopeLevel
+from balai.audit.services import audit_record
 from balai.core import xlsx
-from balai.core.audit import audit_record
 from balai.health import reports
 from balai.health.eppgbm import eppgbm_xlsx
 from balai.health.reports import BANDS, METRICS, Month, Prevalence, TrendPoint, suppressed
@@ -48,10 +49,6 @@ LEVELS: tuple[tuple[float, str, str], ...] = (
 )
 NO_DATA_COLOUR = "#d9d9d9"
 REGIONAL_CACHE_SECONDS = 600
-
-
-def _scope(request: HttpRequest) -> Any:
-    return request.scope  # type: ignore[attr-defined]
 
 
 def _month(request: HttpRequest, villages: Any) -> Month:
@@ -191,9 +188,8 @@ def trend_svg(points: Sequence[TrendPoint]) -> SafeString:
 
 
 @require("health.aggregates")
-def report_monthly(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
-    village: Village = scope.village
+def report_monthly(request: VillageRequest) -> HttpResponse:
+    village = request.village
     month = _month(request, [village])
     report = reports.monthly_report(village=village, month=month)
     return render(
@@ -205,7 +201,7 @@ def report_monthly(request: HttpRequest) -> HttpResponse:
             "months": Month.of(timezone.localdate()).back(12)[::-1],
             "bands": [name for name, _lo, _hi in BANDS],
             "metric_words": METRIC_WORDS,
-            "can_export_names": scope.can("health.read"),
+            "can_export_names": request.scope.can("health.read"),
         },
     )
 
@@ -258,8 +254,8 @@ def monthly_xlsx_bytes(report: reports.MonthlyReport) -> bytes:
 
 
 @require("health.aggregates")
-def report_monthly_xlsx(request: HttpRequest) -> HttpResponse:
-    village: Village = _scope(request).village
+def report_monthly_xlsx(request: VillageRequest) -> HttpResponse:
+    village = request.village
     month = _month(request, [village])
     report = reports.monthly_report(village=village, month=month)
     response = HttpResponse(monthly_xlsx_bytes(report), content_type=XLSX)
@@ -268,8 +264,8 @@ def report_monthly_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @require("health.aggregates")
-def stunting(request: HttpRequest) -> HttpResponse:
-    village: Village = _scope(request).village
+def stunting(request: VillageRequest) -> HttpResponse:
+    village = request.village
     month = _month(request, [village])
     by_dusun = reports.prevalence_by(villages=[village], month=month, by="dusun")
     trends = reports.prevalence_trend(villages=[village], month=month, by="dusun")
@@ -316,8 +312,8 @@ def _show_pct(part: int, whole: int, hide: bool) -> str:
 
 
 @require("health.aggregates", village=False)
-def regional(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+def regional(request: RegionalRequest) -> HttpResponse:
+    scope = request.scope
     if scope.village is not None:
         return redirect("health:stunting")
     villages = list(scope.readable_villages())
@@ -407,13 +403,13 @@ def _row(name: str, s: reports.Skdn, p: Prevalence, hide: bool) -> dict[str, str
 
 
 @require("health.read")
-def eppgbm_export(request: HttpRequest) -> HttpResponse:
+def eppgbm_export(request: VillageRequest) -> HttpResponse:
     """By-name-by-address file for e-PPGBM: personal data, health roles only, audited."""
-    village: Village = _scope(request).village
+    village = request.village
     month = _month(request, [village])
     data, count = eppgbm_xlsx(village=village, month=month)
     audit_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         village=village,
         action="health.eppgbm_exported",
         object_type="eppgbm_export",

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from balai.core.bench import BenchConfig, Metric, Say, bench_env, gunicorn, percentiles
+from balai.devtools.bench import BenchConfig, Metric, Say, bench_env, gunicorn, percentiles
 
 PAGE_TARGET_MS = 25.0
 FLOW_TARGET_MS = 400.0
@@ -41,7 +41,7 @@ LABEL = "BENCH anjungan"
 
 
 def _pin_for(resident: Any) -> str:
-    from balai.kiosk import pins
+    from balai.devices import pins
 
     for pin in (BENCH_PIN, "715264", "350917"):
         if not pins.pin_problem(pin, nik=resident.nik, birth_date=resident.birth_date):
@@ -53,9 +53,9 @@ def _prepare(config: BenchConfig, say: Say) -> dict[str, Any]:
     from django.db import transaction
 
     from balai.accounts.models import Role, User
-    from balai.core.demo import PILOT_CODES
-    from balai.kiosk import pins, services
-    from balai.kiosk.models import KioskDevice, ResidentCredential
+    from balai.devices import pins, services
+    from balai.devices.models import KioskDevice, ResidentCredential
+    from balai.devtools.demo import PILOT_CODES
     from balai.letters.kiosk import kiosk_letter_types, kiosk_subject_error
     from balai.people import codes
     from balai.people.models import Resident
@@ -163,7 +163,7 @@ def _past_requests(village: Any, person: dict[str, Any], count: int) -> int:
 def _client(credential: str) -> Any:
     from django.test import Client
 
-    from balai.kiosk.device import COOKIE_NAME
+    from balai.devices.device import COOKIE_NAME
 
     client = Client(raise_request_exception=False)
     client.cookies[COOKIE_NAME] = credential
@@ -233,7 +233,7 @@ def _flow_in_process(client: Any, person: dict[str, Any]) -> dict[str, float]:
 
 
 def _pin_check_ms(person: dict[str, Any], runs: int = 20) -> dict[str, Any]:
-    from balai.kiosk import pins
+    from balai.devices import pins
 
     stored = pins.hash_pin(person["pin"])
     samples, cpu = [], []
@@ -254,7 +254,7 @@ class _Http:
     """One kiosk's browser: a keep-alive connection and a cookie jar."""
 
     def __init__(self, port: int, credential: str) -> None:
-        from balai.kiosk.device import COOKIE_NAME
+        from balai.devices.device import COOKIE_NAME
 
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -363,6 +363,11 @@ def _load(port: int, people: list[dict[str, Any]], credentials: list[str], secon
 
 
 # --- Entry point ---------------------------------------------------------------------------------
+
+
+# Where this app's figures come among the apps' in `balai bench` (lowest first; see
+# balai.devtools.bench.module_benches).
+BENCH_ORDER = 50
 
 
 def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:

@@ -11,7 +11,8 @@ import datetime as dt
 import random
 
 from balai.core.ids import new_public_id
-from balai.kiosk.models import Announcement, KioskDevice
+from balai.devices.models import KioskDevice
+from balai.kiosk.models import Announcement
 from balai.regions.models import Village
 
 ANNOUNCEMENTS = [
@@ -24,6 +25,11 @@ ANNOUNCEMENTS = [
     ("Pembayaran PBB", "Pembayaran PBB tahun ini dapat dilakukan di kantor desa setiap hari kerja."),
     ("Musyawarah desa", "Musyawarah desa membahas RKP Desa di balai desa, Kamis pukul 19.30."),
 ]
+
+
+# Where this app's demo data comes among the apps' in `balai demo` (lowest first; see
+# balai.devtools.demo.demo_extensions): the order is part of what the demo produces.
+DEMO_ORDER = 50
 
 
 def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> dict[str, int]:

@@ -1,110 +1,16 @@
-"""Kiosk (anjungan mandiri): enrolled devices, residents' PINs and cards, and what residents
-leave at the kiosk (correction reports, letter requests), plus the village's announcements.
-
-Secrets are never stored as given: device credentials and enrolment codes as SHA-256 (they
-are long random strings), PINs as argon2 over a peppered HMAC, card UIDs and NIKs seen by
-the spraying guard as keyed HMACs (the key, `BALAI_KIOSK_PEPPER`, lives outside the database).
-"""
+"""Kiosk (anjungan mandiri): what residents leave at the kiosk (correction reports, letter
+requests) and the village's announcements. The devices, PINs and cards: `balai.devices`."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from balai.core.ids import new_public_id
-from balai.core.models import BaseModel
-
-DEFAULT_IDLE_SECONDS = 60
+from balai.core.models import BaseModel, PublicIdModel, VillageScopedModel
 
 
-class KioskVillageSettings(BaseModel):
-    """Per-village defaults for its kiosks; a device may override the idle timeout."""
-
-    village = models.OneToOneField("regions.Village", on_delete=models.PROTECT, related_name="+")
-    idle_seconds = models.PositiveSmallIntegerField(_("batas diam (detik)"), default=DEFAULT_IDLE_SECONDS)
-
-    class Meta:
-        verbose_name = _("pengaturan anjungan desa")
-
-
-class KioskDevice(BaseModel):
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
-    label = models.CharField(_("nama anjungan"), max_length=80)
-    # Empty: follow the village's setting.
-    idle_seconds = models.PositiveSmallIntegerField(_("batas diam (detik)"), null=True, blank=True)
-    enrol_code_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    enrol_code_expires_at = models.DateTimeField(null=True, blank=True)
-    credential_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    enrolled_at = models.DateTimeField(null=True, blank=True)
-    last_seen_at = models.DateTimeField(null=True, blank=True)
-    is_active = models.BooleanField(_("aktif"), default=True)
-    # PIN-spraying guard: sign-in refused until then, or until an operator lifts the block.
-    sign_in_throttled_until = models.DateTimeField(null=True, blank=True)
-    sign_in_blocked = models.BooleanField(default=False)
-    # Empty for demo data.
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("anjungan")
-        ordering = ["label", "pk"]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def is_enrolled(self) -> bool:
-        return bool(self.credential_hash)
-
-
-class SignInFailure(models.Model):
-    """One failed sign-in on a device, keyed by a hash of the NIK (or card) tried, or of the
-    official's card or username at the attendance page.
-
-    Counting distinct NIKs per device over a window catches one PIN tried across many NIKs.
-    """
-
-    device = models.ForeignKey(KioskDevice, on_delete=models.CASCADE, related_name="+")
-    subject_digest = models.CharField(max_length=64)
-    at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["device", "at"], name="kiosk_failure_device_at")]
-
-
-class ResidentCredential(BaseModel):
-    """A resident's kiosk PIN and card. Failure counters live here so they hold for every
-    device, worker and restart; they are changed with row locks only."""
-
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
-    resident = models.OneToOneField("people.Resident", on_delete=models.CASCADE, related_name="+")
-    pin_hash = models.CharField(max_length=255, blank=True)
-    must_change_pin = models.BooleanField(default=True)
-    pin_set_at = models.DateTimeField(null=True, blank=True)
-    pin_set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    failed_count = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
-    pin_disabled = models.BooleanField(default=False)
-    card_digest = models.CharField(max_length=64, blank=True)
-    last_sign_in_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["card_digest"], condition=~Q(card_digest=""), name="kiosk_card_digest_unique"
-            )
-        ]
-
-
-class Announcement(BaseModel):
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+class Announcement(PublicIdModel, VillageScopedModel, BaseModel):
     title = models.CharField(_("judul"), max_length=160)
     body = models.TextField(_("isi"), max_length=4000)
     published_on = models.DateField(_("tanggal tayang"))
@@ -120,7 +26,7 @@ class Announcement(BaseModel):
         indexes = [models.Index(fields=["village", "published_on"], name="kiosk_announcement_vdate")]
 
 
-class CorrectionReport(BaseModel):
+class CorrectionReport(PublicIdModel, VillageScopedModel, BaseModel):
     """A resident's report that their family card data is wrong; an operator handles it."""
 
     class State(models.TextChoices):
@@ -128,8 +34,6 @@ class CorrectionReport(BaseModel):
         DONE = "done", _("sudah diperbaiki")
         REJECTED = "rejected", _("ditolak")
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     family = models.ForeignKey("people.Family", on_delete=models.PROTECT, related_name="+")
     reporter = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
     # The family member the report is about (empty: the card as a whole).
@@ -138,7 +42,7 @@ class CorrectionReport(BaseModel):
     )
     text = models.TextField(_("yang perlu diperbaiki"), max_length=2000)
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
-    device = models.ForeignKey(KioskDevice, null=True, on_delete=models.SET_NULL, related_name="+")
+    device = models.ForeignKey("devices.KioskDevice", null=True, on_delete=models.SET_NULL, related_name="+")
     # The form's one-time token: a second tap (or a resend after a lost connection) finds this row.
     submit_token = models.CharField(max_length=32, unique=True)
     handled_by = models.ForeignKey(
@@ -151,14 +55,12 @@ class CorrectionReport(BaseModel):
         indexes = [models.Index(fields=["village", "state", "created_at"], name="kiosk_correction_vstate")]
 
 
-class KioskLetterRequest(BaseModel):
+class KioskLetterRequest(PublicIdModel, VillageScopedModel, BaseModel):
     """A letter asked for at the kiosk (the letter itself lives in the letters app): which
     device, and whether printing failed there so an operator prints it."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
-    device = models.ForeignKey(KioskDevice, null=True, on_delete=models.SET_NULL, related_name="+")
+    device = models.ForeignKey("devices.KioskDevice", null=True, on_delete=models.SET_NULL, related_name="+")
     # The form's one-time token, also the letters app's idempotency key: one tap, one letter.
     submit_token = models.CharField(max_length=64, unique=True)
     letter_public_id = models.CharField(max_length=16, db_index=True)

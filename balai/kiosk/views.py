@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from balai.core.digits import only_digits
-from balai.core.errors import ApplicationError
-from balai.kiosk import home as home_data
-from balai.kiosk import pins, services
-from balai.kiosk.device import (
+from balai.core.http import ServiceCall
+from balai.devices import pins, services
+from balai.devices.device import (
     SESSION_ACTIVITY,
     SESSION_DEVICE,
     SESSION_MUST_CHANGE,
@@ -30,15 +29,13 @@ from balai.kiosk.device import (
     resident_required,
     set_device_cookie,
 )
-
-
-def _device(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return request.kiosk_device  # type: ignore[attr-defined]
+from balai.devices.http import DeviceRequest, ResidentRequest
+from balai.kiosk import home as home_data
 
 
 @device_required
-def home(request: HttpRequest) -> HttpResponse:
-    device = _device(request)
+def home(request: DeviceRequest) -> HttpResponse:
+    device = request.kiosk_device
     context = home_data.home_context(village=device.village)
     return render(request, "kiosk/home.html", context)
 
@@ -67,9 +64,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _start_session(request: HttpRequest, result: services.SignInResult) -> HttpResponse:
+def _start_session(request: DeviceRequest, result: services.SignInResult) -> HttpResponse:
     assert result.resident is not None
-    device = _device(request)
+    device = request.kiosk_device
     end_resident_session(request)  # new session id: nothing from before sign-in carries over
     request.session[SESSION_RESIDENT] = result.resident.pk
     request.session[SESSION_DEVICE] = device.pk
@@ -82,9 +79,9 @@ def _start_session(request: HttpRequest, result: services.SignInResult) -> HttpR
 
 @device_required
 @require_http_methods(["GET", "POST"])
-def sign_in(request: HttpRequest) -> HttpResponse:
+def sign_in(request: DeviceRequest) -> HttpResponse:
     """NIK + PIN, or card UID + PIN. Only POST carries the NIK: never a URL or log line."""
-    if request.kiosk_resident is not None and request.method == "GET":  # type: ignore[attr-defined]
+    if request.kiosk_resident is not None and request.method == "GET":
         return redirect("kiosk:menu")
     mode = "card" if request.POST.get("mode", request.GET.get("cara")) == "kartu" else "nik"
     error, wait = "", 0
@@ -95,11 +92,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if not uid:
                 error = _("Tempelkan kartu Anda pada pembaca kartu.")
             else:
-                result = services.sign_in(device=_device(request), card_uid=uid, pin=pin)
+                result = services.sign_in(device=request.kiosk_device, card_uid=uid, pin=pin)
                 error, wait = result.message, result.wait_seconds
         else:
             nik = only_digits(request.POST.get("nik", ""))
-            result = services.sign_in(device=_device(request), nik=nik, pin=pin)
+            result = services.sign_in(device=request.kiosk_device, nik=nik, pin=pin)
             error, wait = result.message, result.wait_seconds
         if not error and result.resident is not None:
             return _start_session(request, result)
@@ -109,7 +106,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @device_required
-def sign_out(request: HttpRequest) -> HttpResponse:
+def sign_out(request: DeviceRequest) -> HttpResponse:
     end_resident_session(request)
     if request.POST.get("idle"):
         messages.info(request, _("Sesi diakhiri karena anjungan tidak disentuh. Data Anda sudah ditutup."))
@@ -118,8 +115,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @device_required
 @require_http_methods(["GET", "POST"])
-def pin_change(request: HttpRequest) -> HttpResponse:
-    resident = request.kiosk_resident  # type: ignore[attr-defined]
+def pin_change(request: DeviceRequest) -> HttpResponse:
+    resident = request.kiosk_resident
     if resident is None:
         return redirect("kiosk:sign_in")
     forced = bool(request.session.get(SESSION_MUST_CHANGE))
@@ -129,16 +126,15 @@ def pin_change(request: HttpRequest) -> HttpResponse:
         if new != again:
             error = _("PIN baru dan ulangannya tidak sama.")
         else:
-            try:
+            with ServiceCall() as call:
                 services.pin_change(
                     resident=resident,
-                    device=_device(request),
+                    device=request.kiosk_device,
                     current=request.POST.get("current_pin", ""),
                     new=new,
                 )
-            except ApplicationError as exc:
-                error = exc.message
-            else:
+            error = call.text()
+            if call.ok:
                 request.session.pop(SESSION_MUST_CHANGE, None)
                 request.session.cycle_key()
                 messages.success(
@@ -151,5 +147,5 @@ def pin_change(request: HttpRequest) -> HttpResponse:
 
 
 @resident_required
-def menu(request: HttpRequest) -> HttpResponse:
+def menu(request: ResidentRequest) -> HttpResponse:
     return render(request, "kiosk/menu.html", {"pin_rules": pins.PIN_LENGTH})

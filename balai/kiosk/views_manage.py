@@ -3,10 +3,8 @@ and cards, announcements, correction reports from the kiosk, the village's idle 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -14,39 +12,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from balai.accounts.decorators import require
-from balai.core.audit import audit_record
+from balai.accounts.http import VillageRequest
+from balai.audit.services import audit_record
 from balai.core.digits import only_digits
-from balai.core.errors import ApplicationError
+from balai.core.http import ServiceCall
 from balai.core.masking import mask_number
+from balai.devices import selectors as device_selectors
+from balai.devices import services as device_services
+from balai.devices.models import KioskDevice
 from balai.kiosk import selectors, services
 from balai.kiosk.forms import AnnouncementForm, DeviceForm
-from balai.kiosk.models import Announcement, CorrectionReport, KioskDevice
+from balai.kiosk.models import Announcement, CorrectionReport
 from balai.people import selectors as people_selectors
 from balai.people.models import Resident
-from balai.regions.models import Village
-
-if TYPE_CHECKING:
-    from balai.accounts.models import User
 
 
-def _village(request: HttpRequest) -> Village:
-    return request.scope.village  # type: ignore[attr-defined,no-any-return]
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast("User", request.user)
-
-
-def _device_or_404(request: HttpRequest, public_id: str) -> KioskDevice:
+def _device_or_404(request: VillageRequest, public_id: str) -> KioskDevice:
     try:
-        return selectors.device_get(village=_village(request), public_id=public_id)
+        return device_selectors.device_get(village=request.village, public_id=public_id)
     except KioskDevice.DoesNotExist:
         raise Http404 from None
 
 
-def _resident_or_404(request: HttpRequest, public_id: str) -> Resident:
+def _resident_or_404(request: VillageRequest, public_id: str) -> Resident:
     try:
-        return people_selectors.resident_get(village=_village(request), public_id=public_id)
+        return people_selectors.resident_get(village=request.village, public_id=public_id)
     except Resident.DoesNotExist:
         raise Http404 from None
 
@@ -59,32 +49,30 @@ def _show_once(response: HttpResponse) -> HttpResponse:
 
 @require("kiosk.manage")
 @require_http_methods(["GET", "POST"])
-def manage(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def manage(request: VillageRequest) -> HttpResponse:
+    village = request.village
     form = DeviceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            device, code = services.device_create(
-                actor=_actor(request),
+        with ServiceCall(form, field="label") as call:
+            device, code = device_services.device_create(
+                actor=request.user,
                 village=village,
                 label=form.cleaned_data["label"],
                 idle_seconds=form.cleaned_data["idle_seconds"],
             )
-        except ApplicationError as exc:
-            form.add_error("label", exc.message)
-        else:
+        if call.ok:
             return _show_once(
                 render(request, "kiosk/manage/code.html", {"device": device, "code": code, "ttl": 30})
             )
     return render(request, "kiosk/manage/home.html", _manage_context(request, form))
 
 
-def _manage_context(request: HttpRequest, form: DeviceForm) -> dict[str, object]:
-    village = _village(request)
+def _manage_context(request: VillageRequest, form: DeviceForm) -> dict[str, object]:
+    village = request.village
     return {
-        "devices": selectors.device_list(village=village),
+        "devices": device_selectors.device_list(village=village),
         "form": form,
-        "idle_seconds": selectors.village_idle_seconds(village=village),
+        "idle_seconds": device_selectors.village_idle_seconds(village=village),
         "open_corrections": selectors.correction_list(village=village).count(),
         "print_failures": len(selectors.print_failures(village=village, limit=50)),
     }
@@ -92,41 +80,37 @@ def _manage_context(request: HttpRequest, form: DeviceForm) -> dict[str, object]
 
 @require("kiosk.manage")
 @require_POST
-def settings_update(request: HttpRequest) -> HttpResponse:
+def settings_update(request: VillageRequest) -> HttpResponse:
     try:
         seconds = int(request.POST.get("idle_seconds", ""))
-        services.village_settings_update(
-            actor=_actor(request),
-            village=_village(request),
-            idle_seconds=seconds,
-        )
     except ValueError:
         messages.error(request, _("Batas diam harus angka (detik)."))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
+        return redirect("kiosk:manage")
+    with ServiceCall(request=request) as call:
+        device_services.village_settings_update(
+            actor=request.user, village=request.village, idle_seconds=seconds
+        )
+    if call.ok:
         messages.success(request, _("Batas diam anjungan disimpan."))
     return redirect("kiosk:manage")
 
 
 @require("kiosk.manage")
 @require_http_methods(["GET", "POST"])
-def device_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def device_detail(request: VillageRequest, public_id: str) -> HttpResponse:
     device = _device_or_404(request, public_id)
     form = DeviceForm(
         request.POST or None, initial={"label": device.label, "idle_seconds": device.idle_seconds}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.device_update(
-                actor=_actor(request),
+        with ServiceCall(form, field="idle_seconds") as call:
+            device_services.device_update(
+                actor=request.user,
                 device=device,
                 label=form.cleaned_data["label"],
                 idle_seconds=form.cleaned_data["idle_seconds"],
             )
-        except ApplicationError as exc:
-            form.add_error("idle_seconds", exc.message)
-        else:
+        if call.ok:
             messages.success(request, _("Anjungan disimpan."))
             return redirect("kiosk:device_detail", public_id=device.public_id)
     return render(request, "kiosk/manage/device.html", {"device": device, "form": form})
@@ -134,24 +118,24 @@ def device_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require("kiosk.manage")
 @require_POST
-def device_action(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
+def device_action(request: VillageRequest, public_id: str, action: str) -> HttpResponse:
     device = _device_or_404(request, public_id)
-    actor = _actor(request)
+    actor = request.user
     if action == "kode":
-        code = services.device_new_code(actor=actor, device=device)
+        code = device_services.device_new_code(actor=actor, device=device)
         return _show_once(
             render(request, "kiosk/manage/code.html", {"device": device, "code": code, "ttl": 30})
         )
     if action == "nonaktifkan":
-        services.device_set_active(actor=actor, device=device, active=False)
+        device_services.device_set_active(actor=actor, device=device, active=False)
         messages.success(
             request, _("Anjungan dinonaktifkan: semua halamannya menolak sampai diaktifkan lagi.")
         )
     elif action == "aktifkan":
-        services.device_set_active(actor=actor, device=device, active=True)
+        device_services.device_set_active(actor=actor, device=device, active=True)
         messages.success(request, _("Anjungan diaktifkan."))
     elif action == "buka-blokir":
-        services.device_unblock(actor=actor, device=device)
+        device_services.device_unblock(actor=actor, device=device)
         messages.success(request, _("Blokir masuk di anjungan ini dibuka."))
     else:
         raise Http404
@@ -163,10 +147,10 @@ def device_action(request: HttpRequest, public_id: str, action: str) -> HttpResp
 
 @require("kiosk.manage")
 @require_POST
-def resident_find(request: HttpRequest) -> HttpResponse:
+def resident_find(request: VillageRequest) -> HttpResponse:
     """Find a resident of the village by NIK (POSTed: never in a URL) to manage kiosk access."""
     nik = only_digits(request.POST.get("kiosk_nik", ""))
-    public_id = selectors.resident_public_id_by_nik(village=_village(request), nik=nik) if nik else None
+    public_id = selectors.resident_public_id_by_nik(village=request.village, nik=nik) if nik else None
     if public_id is None:
         context = _manage_context(request, DeviceForm())
         context["find_error"] = _("NIK tidak ditemukan di antara penduduk desa ini.")
@@ -176,16 +160,16 @@ def resident_find(request: HttpRequest) -> HttpResponse:
 
 @require("kiosk.manage")
 @require_http_methods(["GET", "POST"])
-def resident_access(request: HttpRequest, public_id: str) -> HttpResponse:
+def resident_access(request: VillageRequest, public_id: str) -> HttpResponse:
     """A resident's kiosk access: issue/reset the first PIN (slip), register/remove the card."""
     resident = _resident_or_404(request, public_id)
-    village = _village(request)
+    village = request.village
     if request.method == "POST":
         action = request.POST.get("action", "")
-        actor = _actor(request)
-        try:
+        actor = request.user
+        with ServiceCall(request=request):
             if action == "pin":
-                pin = services.pin_issue(actor=actor, resident=resident)
+                pin = device_services.pin_issue(actor=actor, resident=resident)
                 return _show_once(
                     render(
                         request,
@@ -194,19 +178,19 @@ def resident_access(request: HttpRequest, public_id: str) -> HttpResponse:
                     )
                 )
             if action == "card":
-                services.card_register(actor=actor, resident=resident, uid=request.POST.get("card_uid", ""))
+                device_services.card_register(
+                    actor=actor, resident=resident, uid=request.POST.get("card_uid", "")
+                )
                 messages.success(
                     request, _("Kartu terdaftar. Penduduk tetap harus memasukkan PIN saat masuk.")
                 )
             elif action == "card_remove":
-                services.card_remove(actor=actor, resident=resident)
+                device_services.card_remove(actor=actor, resident=resident)
                 messages.success(request, _("Kartu dihapus."))
             else:
                 raise Http404
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
         return redirect("kiosk:resident_access", public_id=resident.public_id)
-    cred = selectors.credential_of(village=village, resident=resident)
+    cred = device_selectors.credential_of(village=village, resident=resident)
     context = {
         "resident": resident,
         "nik_masked": mask_number(resident.nik),
@@ -221,17 +205,15 @@ def resident_access(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require("kiosk.manage")
 @require_http_methods(["GET", "POST"])
-def announcements(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def announcements(request: VillageRequest) -> HttpResponse:
+    village = request.village
     form = AnnouncementForm(
         request.POST or None, initial={"published_on": timezone.localdate(), "is_active": True}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.announcement_save(actor=_actor(request), village=village, data=form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error("expires_on", exc.message)
-        else:
+        with ServiceCall(form, field="expires_on") as call:
+            services.announcement_save(actor=request.user, village=village, data=form.cleaned_data)
+        if call.ok:
             messages.success(request, _("Pengumuman disimpan."))
             return redirect("kiosk:announcements")
     items = selectors.announcement_list(village=village)
@@ -240,28 +222,26 @@ def announcements(request: HttpRequest) -> HttpResponse:
 
 @require("kiosk.manage")
 @require_http_methods(["GET", "POST"])
-def announcement_edit(request: HttpRequest, public_id: str) -> HttpResponse:
-    village = _village(request)
+def announcement_edit(request: VillageRequest, public_id: str) -> HttpResponse:
+    village = request.village
     try:
         item = selectors.announcement_get(village=village, public_id=public_id)
     except Announcement.DoesNotExist:
         raise Http404 from None
     if request.method == "POST" and request.POST.get("action") == "delete":
-        services.announcement_delete(actor=_actor(request), announcement=item)
+        services.announcement_delete(actor=request.user, announcement=item)
         messages.success(request, _("Pengumuman dihapus."))
         return redirect("kiosk:announcements")
     form = AnnouncementForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
-        try:
+        with ServiceCall(form, field="expires_on") as call:
             services.announcement_save(
-                actor=_actor(request),
+                actor=request.user,
                 village=village,
                 data=form.cleaned_data,
                 announcement=item,
             )
-        except ApplicationError as exc:
-            form.add_error("expires_on", exc.message)
-        else:
+        if call.ok:
             messages.success(request, _("Pengumuman disimpan."))
             return redirect("kiosk:announcements")
     return render(request, "kiosk/manage/announcement_edit.html", {"form": form, "item": item})
@@ -271,15 +251,15 @@ def announcement_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("kiosk.manage")
-def corrections(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def corrections(request: VillageRequest) -> HttpResponse:
+    village = request.village
     state = request.GET.get("status", CorrectionReport.State.OPEN)
     if state not in CorrectionReport.State.values and state != "semua":
         state = CorrectionReport.State.OPEN
     reports = list(selectors.correction_list(village=village, state="" if state == "semua" else state)[:200])
     # Reading the queue shows residents' names and what is wrong with their data: audited.
     audit_record(
-        actor=_actor(request),
+        actor=request.user,
         village=village,
         action="kiosk.correction_list_view",
         object_type="correction_report",
@@ -303,28 +283,26 @@ def corrections(request: HttpRequest) -> HttpResponse:
 
 @require("kiosk.manage")
 @require_POST
-def correction_handle(request: HttpRequest, public_id: str) -> HttpResponse:
+def correction_handle(request: VillageRequest, public_id: str) -> HttpResponse:
     try:
-        report = selectors.correction_get(village=_village(request), public_id=public_id)
+        report = selectors.correction_get(village=request.village, public_id=public_id)
     except CorrectionReport.DoesNotExist:
         raise Http404 from None
-    try:
+    with ServiceCall(request=request) as call:
         services.correction_handle(
-            actor=_actor(request),
+            actor=request.user,
             report=report,
             state=request.POST.get("state", ""),
             note=request.POST.get("note", ""),
         )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
+    if call.ok:
         messages.success(request, _("Laporan perbaikan diperbarui."))
     return redirect("kiosk:corrections")
 
 
 @require("kiosk.manage")
-def print_failures(request: HttpRequest) -> HttpResponse:
+def print_failures(request: VillageRequest) -> HttpResponse:
     """Letters whose printing failed at a kiosk: the operator opens and prints them."""
-    village = _village(request)
+    village = request.village
     rows = selectors.print_failures(village=village)
     return render(request, "kiosk/manage/print_failures.html", {"rows": rows})

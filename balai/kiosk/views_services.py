@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,19 +20,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
+from balai.core.http import ServiceCall
 from balai.core.masking import mask_number
+from balai.devices.device import device_required, resident_required
+from balai.devices.http import DeviceRequest, ResidentRequest
 from balai.kiosk import home as optional
 from balai.kiosk import selectors, services
-from balai.kiosk.device import device_required, resident_required
 from balai.kiosk.models import KioskLetterRequest
 from balai.people import codes
 from balai.people.models import Resident
-
-
-def _ctx(request: HttpRequest) -> tuple[Any, Resident]:
-    return request.kiosk_device, request.kiosk_resident  # type: ignore[attr-defined]
 
 
 def _new_token() -> str:
@@ -47,10 +45,10 @@ def _age(birth_date: Any, today: Any) -> int | str:
 
 
 def _audit_view(
-    request: HttpRequest, *, action: str, object_type: str, object_id: str, **changes: str
+    request: ResidentRequest, *, action: str, object_type: str, object_id: str, **changes: str
 ) -> None:
     """Audit a resident's view of personal data once per sign-in session (not per refresh)."""
-    device, resident = _ctx(request)
+    device, resident = request.kiosk_device, request.kiosk_resident
     key = f"kiosk_audited:{action}:{object_id}:{changes.get('child', '')}"
     if request.session.get(key):
         return
@@ -66,8 +64,8 @@ def _audit_view(
 
 
 @resident_required
-def family(request: HttpRequest) -> HttpResponse:
-    device, resident = _ctx(request)
+def family(request: ResidentRequest) -> HttpResponse:
+    device, resident = request.kiosk_device, request.kiosk_resident
     fam = resident.family
     if fam is None:
         return render(request, "kiosk/family.html", {"family": None})
@@ -101,8 +99,8 @@ def family(request: HttpRequest) -> HttpResponse:
 
 @resident_required
 @require_http_methods(["GET", "POST"])
-def correction(request: HttpRequest) -> HttpResponse:
-    device, resident = _ctx(request)
+def correction(request: ResidentRequest) -> HttpResponse:
+    device, resident = request.kiosk_device, request.kiosk_resident
     fam = resident.family
     if fam is None:
         raise Http404
@@ -118,7 +116,7 @@ def correction(request: HttpRequest) -> HttpResponse:
                 )
             except Resident.DoesNotExist:
                 raise Http404 from None
-        try:
+        with ServiceCall() as call:
             report = services.correction_report(
                 resident=resident,
                 device=device,
@@ -127,9 +125,8 @@ def correction(request: HttpRequest) -> HttpResponse:
                 text=request.POST.get("text", ""),
                 submit_token=request.POST.get("token", "")[:32] or _new_token(),
             )
-        except ApplicationError as exc:
-            error = exc.message
-        else:
+        error = call.text()
+        if call.ok:
             messages.success(
                 request,
                 _("Laporan perbaikan terkirim (nomor %(n)s). Petugas desa akan memeriksanya.")
@@ -160,8 +157,8 @@ _SLOT = "slot0placeholder"
 
 
 @resident_required
-def letters(request: HttpRequest) -> HttpResponse:
-    device, resident = _ctx(request)
+def letters(request: ResidentRequest) -> HttpResponse:
+    device, resident = request.kiosk_device, request.kiosk_resident
     api = _letters_api()
     # Links are reversed once, with a placeholder, rather than once per row ({% url %} or
     # reverse() in the loops was a tenth of the page's cost).
@@ -208,15 +205,15 @@ def _kiosk_type(api: Any, village: Any, type_code: str) -> Any:
 
 @resident_required
 @require_http_methods(["GET", "POST"])
-def letter_request(request: HttpRequest, type_code: str) -> HttpResponse:
-    device, resident = _ctx(request)
+def letter_request(request: ResidentRequest, type_code: str) -> HttpResponse:
+    device, resident = request.kiosk_device, request.kiosk_resident
     api = _letters_api()
     letter_type = _kiosk_type(api, device.village, type_code)
     errors: dict[str, str] = {}
     values = {f.name: request.POST.get(f.name, "") for f in letter_type.fields}
     token = request.POST.get("token", "") or _new_token()
     if request.method == "POST":
-        try:
+        with ServiceCall() as call:
             letter = api.letter_kiosk_request(
                 village=device.village,
                 type_code=letter_type.code,
@@ -225,16 +222,8 @@ def letter_request(request: HttpRequest, type_code: str) -> HttpResponse:
                 device_label=device.label,
                 idempotency_key=token[:64],
             )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                errors = {
-                    k: " ".join(str(m) for e in v for m in e.messages) for k, v in exc.error_dict.items()
-                }
-            else:
-                errors = {"__all__": " ".join(exc.messages)}
-        except ApplicationError as exc:
-            errors = {"__all__": exc.message}
-        else:
+        errors = {name: " ".join(found) for name, found in call.errors.items()}
+        if call.ok:
             KioskLetterRequest.objects.get_or_create(
                 submit_token=token[:64],
                 defaults={
@@ -267,8 +256,8 @@ RESULT_FIELDS = (
 )  # fmt: skip
 
 
-def _own_letter(request: HttpRequest, public_id: str, only: tuple[str, ...] = ()) -> Any:
-    device, resident = _ctx(request)
+def _own_letter(request: ResidentRequest, public_id: str, only: tuple[str, ...] = ()) -> Any:
+    device, resident = request.kiosk_device, request.kiosk_resident
     api = _letters_api()
     if resident.family is None:
         raise Http404
@@ -287,7 +276,7 @@ ISSUED_STATES = ("issued", "handed_over")
 
 
 @resident_required
-def letter_result(request: HttpRequest, public_id: str) -> HttpResponse:
+def letter_result(request: ResidentRequest, public_id: str) -> HttpResponse:
     letter = _own_letter(request, public_id, only=RESULT_FIELDS)
     api = _letters_api()
     context = {
@@ -302,14 +291,14 @@ def letter_result(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @xframe_options_sameorigin  # shown in the letter page's frame, for its Print button
 @resident_required
-def letter_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
-    device, resident = _ctx(request)
+def letter_pdf(request: ResidentRequest, public_id: str) -> HttpResponse:
+    device, resident = request.kiosk_device, request.kiosk_resident
     letter = _own_letter(request, public_id)
     api = _letters_api()
-    try:
+    with ServiceCall() as call:
         data = api.letter_pdf_bytes(village=device.village, letter=letter)
-    except ApplicationError:
-        raise Http404 from None
+    if not call.ok:
+        raise Http404
     audit_record(
         actor=None, village=device.village, action="kiosk.letter_pdf", object_type="letter",
         object_id=letter.public_id, changes={"resident": resident.public_id, "device": device.public_id},
@@ -321,9 +310,9 @@ def letter_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @resident_required
 @require_POST
-def letter_print_failed(request: HttpRequest, public_id: str) -> HttpResponse:
+def letter_print_failed(request: ResidentRequest, public_id: str) -> HttpResponse:
     """The resident reports the printer failed: the operator sees it and prints the letter."""
-    device, resident = _ctx(request)
+    device, resident = request.kiosk_device, request.kiosk_resident
     letter = _own_letter(request, public_id)
     updated = KioskLetterRequest.objects.filter(
         village=device.village, letter_public_id=letter.public_id, print_failed_at__isnull=True
@@ -356,9 +345,9 @@ def letter_print_failed(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @device_required
 @require_http_methods(["GET", "POST"])
-def track(request: HttpRequest) -> HttpResponse:
+def track(request: DeviceRequest) -> HttpResponse:
     """Letter status by tracking code, without sign-in: type and status only."""
-    device = request.kiosk_device  # type: ignore[attr-defined]
+    device = request.kiosk_device
     api = _letters_api()
     result: dict[str, Any] | None = None
     error = ""
@@ -396,8 +385,8 @@ def _aid_row(item: Any) -> dict[str, Any]:
 
 
 @resident_required
-def aid(request: HttpRequest) -> HttpResponse:
-    device, resident = _ctx(request)
+def aid(request: ResidentRequest) -> HttpResponse:
+    device, resident = request.kiosk_device, request.kiosk_resident
     fn = optional.optional_function("balai.aid.selectors", "family_aid_status")
     items: list[Any] = []
     available = fn is not None
@@ -418,8 +407,8 @@ def _growth_api() -> tuple[Any, Any] | None:
 
 
 @resident_required
-def growth(request: HttpRequest) -> HttpResponse:
-    device, resident = _ctx(request)
+def growth(request: ResidentRequest) -> HttpResponse:
+    device, resident = request.kiosk_device, request.kiosk_resident
     api = _growth_api()
     children: list[Any] = []
     if api is not None and resident.family is not None:
@@ -434,8 +423,8 @@ def growth(request: HttpRequest) -> HttpResponse:
 
 
 @resident_required
-def growth_child(request: HttpRequest, public_id: str) -> HttpResponse:
-    device, resident = _ctx(request)
+def growth_child(request: ResidentRequest, public_id: str) -> HttpResponse:
+    device, resident = request.kiosk_device, request.kiosk_resident
     api = _growth_api()
     if api is None or resident.family is None:
         raise Http404

@@ -10,13 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from balai.api.auth import actor, village_for
-from balai.api.errors import NotFound, error_descriptions, error_responses
+from balai.accounts.api_auth import actor, village_for
+from balai.core.api_errors import NotFound, error_descriptions, error_responses
 from balai.core.masking import mask_name, mask_number
-from balai.letters import selectors, services
+from balai.letters import selectors
 from balai.letters.models import Letter
 from balai.letters.ratelimit import over_limit
 from balai.letters.render import letter_pdf
+from balai.letters.services import workflow
+from balai.letters.signing import verify_url
 from balai.letters.types import REGISTRY, get_type
 from balai.people.models import Resident
 from balai.people.selectors import resident_get
@@ -40,7 +42,7 @@ assert set(get_args(State)) == set(Letter.State.values), "State out of step with
 Action = Literal[
     "verify", "return", "sign", "issue", "submit", "hand_over", "reject", "cancel", "revoke", "take_over"
 ]
-assert get_args(Action) == services.ACTIONS, "Action out of step with services.ACTIONS"
+assert get_args(Action) == workflow.ACTIONS, "Action out of step with workflow.ACTIONS"
 VerdictStatus = Literal["valid", "expired", "revoked", "superseded", "not_genuine"]
 
 
@@ -142,7 +144,7 @@ def _out(letter: Letter) -> dict[str, Any]:
         "number": letter.number,
         "issued_on": letter.issued_on,
         "valid_until": letter.valid_until,
-        "verify_url": services.verify_url(letter) if letter.token else "",
+        "verify_url": verify_url(letter) if letter.token else "",
         "assigned_to": letter.assigned_to.get_username() if letter.assigned_to else None,
         "supersedes": letter.supersedes.public_id if letter.supersedes else None,
     }
@@ -225,7 +227,7 @@ def letter_create(request: HttpRequest, payload: LetterCreate) -> Status[dict[st
         resident = resident_get(village=village, public_id=payload.resident)
     except Resident.DoesNotExist:
         raise NotFound("resident", "Penduduk tidak ditemukan.")
-    letter = services.letter_request_create(
+    letter = workflow.letter_request_create(
         actor=actor(request),
         village=village,
         type_code=payload.type_code,
@@ -258,14 +260,14 @@ def letter_step(request: HttpRequest, public_id: str, payload: LetterStep) -> di
     village = village_for(request, "registry.read")
     letter = selectors.letter_get(village=village, public_id=public_id)
     if payload.action is None:
-        raise ValidationError({"action": f"Wajib diisi; pilih salah satu: {', '.join(services.ACTIONS)}."})
+        raise ValidationError({"action": f"Wajib diisi; pilih salah satu: {', '.join(workflow.ACTIONS)}."})
     official = None
     if payload.official:
         official = next((o for o in signatories(village=village) if o.public_id == payload.official), None)
         if official is None:
             raise NotFound("official", "Pejabat penanda tangan tidak ditemukan.")
     try:
-        letter = services.letter_act(
+        letter = workflow.letter_act(
             actor=actor(request),
             letter=letter,
             action=payload.action,

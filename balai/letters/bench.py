@@ -84,13 +84,13 @@ def _prepare() -> dict[str, Any]:
 
 
 def _flow_once(operator: Any, kades: Any, resident: Any, logo: bytes | None) -> tuple[float, Any]:
-    from balai.letters import services
     from balai.letters.render import letter_pdf
+    from balai.letters.services import workflow
     from balai.letters.types import REGISTRY
 
     domisili = REGISTRY["domisili"]
     t0 = time.perf_counter()
-    letter = services.letter_request_create(
+    letter = workflow.letter_request_create(
         actor=operator,
         village=resident.village,
         type_code=domisili.code,
@@ -98,9 +98,9 @@ def _flow_once(operator: Any, kades: Any, resident: Any, logo: bytes | None) -> 
         fields={"keperluan": "Uji kecepatan"},
         requirements=domisili.requirements,
     )
-    letter = services.letter_verify(actor=operator, letter=letter)
-    letter = services.letter_sign(actor=kades, letter=letter)
-    letter = services.letter_issue(actor=operator, letter=letter)
+    letter = workflow.letter_verify(actor=operator, letter=letter)
+    letter = workflow.letter_sign(actor=kades, letter=letter)
+    letter = workflow.letter_issue(actor=operator, letter=letter)
     pdf = letter_pdf(letter)
     assert pdf.startswith(b"%PDF")
     return time.perf_counter() - t0, letter
@@ -122,9 +122,9 @@ def _actors(village_code: str) -> tuple[Any, Any, list[Any]]:
 
 
 def measure_flow_and_render(village_code: str, n_flow: int, n_render: int) -> dict[str, Any]:
-    from balai.core.bench import percentiles
+    from balai.devtools.bench import percentiles
     from balai.letters import pdf
-    from balai.letters.services import verify_url
+    from balai.letters.signing import verify_url
 
     operator, kades, residents = _actors(village_code)
     logo = demo_crest_png()
@@ -242,15 +242,15 @@ def measure_concurrent_numbering(village_code: str, n: int = CONCURRENT) -> dict
     """`n` signed letters issued at once from `n` threads; numbers distinct and consecutive."""
     from django.db import connections
 
-    from balai.letters import services
     from balai.letters.models import Letter
+    from balai.letters.services import workflow
     from balai.letters.types import REGISTRY
 
     operator, kades, residents = _actors(village_code)
     domisili = REGISTRY["domisili"]
     signed = []
     for i in range(n):
-        letter = services.letter_request_create(
+        letter = workflow.letter_request_create(
             actor=operator,
             village=residents[0].village,
             type_code=domisili.code,
@@ -258,8 +258,8 @@ def measure_concurrent_numbering(village_code: str, n: int = CONCURRENT) -> dict
             fields={"keperluan": "Uji nomor serentak"},
             requirements=domisili.requirements,
         )
-        letter = services.letter_verify(actor=operator, letter=letter)
-        signed.append(services.letter_sign(actor=kades, letter=letter))
+        letter = workflow.letter_verify(actor=operator, letter=letter)
+        signed.append(workflow.letter_sign(actor=kades, letter=letter))
     connections.close_all()
     barrier = threading.Barrier(n)
     errors: list[str] = []
@@ -267,7 +267,7 @@ def measure_concurrent_numbering(village_code: str, n: int = CONCURRENT) -> dict
     def issue(letter: Letter) -> None:
         try:
             barrier.wait(timeout=60)
-            services.letter_issue(actor=operator, letter=letter)
+            workflow.letter_issue(actor=operator, letter=letter)
         except Exception as e:  # noqa: BLE001 - counted and reported
             errors.append(repr(e)[:200])
         finally:
@@ -296,8 +296,13 @@ def measure_concurrent_numbering(village_code: str, n: int = CONCURRENT) -> dict
     }
 
 
+# Where this app's figures come among the apps' in `balai bench` (lowest first; see
+# balai.devtools.bench.module_benches).
+BENCH_ORDER = 20
+
+
 def bench(config: Any, phase_dir: Path, say: Callable[[str], None]) -> dict[str, Any]:
-    from balai.core.bench import Metric
+    from balai.devtools.bench import Metric
 
     quick = bool(getattr(config, "quick", False))
     n_flow, n_render, seconds = (60, 100, 10.0) if quick else (300, 500, 30.0)

@@ -1,4 +1,4 @@
-"""Demo data of the letters module for one freshly generated village (see core.demo.demo_extensions).
+"""Demo data of the letters module for one freshly generated village (see balai.devtools.demo.demo_extensions).
 
 Per village: 10–20 incoming letters (surat masuk) received over the last five months from the
 offices a village hears from (kecamatan, Dinas Kesehatan, Dispermades, Puskesmas, Polsek, BPD,
@@ -6,9 +6,9 @@ schools …). Most were passed on by disposition to the sekretaris, a kasi or th
 an instruction and a due date; the older ones are done, the recent ones open or not yet passed on.
 Everything is invented.
 
-Agenda numbers come from the same counter as `services.incoming_create` (so the next letter
-the operator records continues the numbers) and every row gets the audit events the services
-write, as "system". The services themselves need a signed-in clerk of the village, and the demo
+Agenda numbers come from the same counter as `services.incoming.incoming_create` (so the next
+letter the operator records continues the numbers) and every row gets the audit events the
+services write, as "system". The services themselves need a signed-in clerk of the village, and the demo
 accounts do not exist yet when this runs (bench villages have none), so rows go in with
 bulk_create: this runs for every bench village too.
 """
@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from balai.core.audit import PendingEvent, audit_record_many
+from balai.audit.services import PendingEvent, audit_record_many
 from balai.letters import numbering
 from balai.letters.models import Disposition, IncomingLetter
-from balai.letters.services import INCOMING_SEQUENCE
+from balai.letters.services.incoming import INCOMING_SEQUENCE
 from balai.regions.models import Village
 from balai.staff.models import Official
 
@@ -251,6 +251,11 @@ def _recipients(village: Village) -> dict[str, Official]:
             by_role.setdefault("kaur", official)
     fallback = by_role.get("sekdes") or officials[-1]
     return {role: by_role.get(role, fallback) for role in ("sekdes", "kasi", "kaur")}
+
+
+# Where this app's demo data comes among the apps' in `balai demo` (lowest first; see
+# balai.devtools.demo.demo_extensions): the order is part of what the demo produces.
+DEMO_ORDER = 20
 
 
 def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> dict[str, int]:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from balai.core import xlsx
+from balai.core.dates import MONTHS
 from balai.letters.models import IncomingLetter, Letter
-from balai.letters.text import MONTHS
 from balai.letters.types import REGISTRY
 
 if TYPE_CHECKING:

@@ -1,5 +1,5 @@
 """What the kiosk (anjungan) uses from letters: one import place, documented in
-/work/notes/letters-kiosk-api.md. The functions live in services, selectors and render."""
+/work/notes/letters-kiosk-api.md. The functions live in services.kiosk, selectors and render."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from balai.letters.selectors import (
     letter_by_tracking_code,
     letters_of_family,
 )
-from balai.letters.services import letter_kiosk_request
+from balai.letters.services.kiosk import letter_kiosk_request
 
 
 def tracking_url(letter: Letter) -> str:

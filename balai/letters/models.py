@@ -34,7 +34,7 @@ class LetterSettings(BaseModel):
     per_type_sequence = models.BooleanField(_("urutan nomor per jenis surat"), default=False)
     paper = models.CharField(_("ukuran kertas"), max_length=2, choices=Paper.choices, default=Paper.F4)
     # Type codes residents may request at the kiosk / of those, issued at once without an
-    # operator. None: the defaults from the letter types (see kiosk_policy.py).
+    # operator. None: the defaults from the letter types (see policy.kiosk_policy).
     kiosk_types = models.JSONField(null=True, blank=True)
     self_service_types = models.JSONField(null=True, blank=True)
     # Sign with the kepala desa's certified electronic signature (TTE, tte.py) at the sign step.

@@ -8,17 +8,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from balai.core.dates import MONTHS
 from balai.letters.exports import disposition_text
 from balai.letters.models import IncomingLetter, Letter
 from balai.letters.text import date_id
 from balai.regions.models import Village
 from balai.staff.models import Official
 from balai.staff.selectors import signatories
-
-MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)  # fmt: skip
 
 OUTGOING_COLUMNS = (
     ("No. urut", 12),

@@ -7,9 +7,10 @@ from django.utils import timezone
 from balai.core.errors import ApplicationError
 from balai.letters import logos, numbering, pdf
 from balai.letters.content import PREVIEW_NUMBER, build_content
+from balai.letters.fields import letter_type_of
 from balai.letters.models import Letter, LetterSignedPdf
 from balai.letters.selectors import replaced_by
-from balai.letters.services import letter_type_of, verify_url
+from balai.letters.signing import verify_url
 from balai.letters.templates_text import wording
 from balai.letters.types.base import LetterType
 from balai.people.models import Resident

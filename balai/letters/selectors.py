@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from balai.accounts.models import Role, User
+from balai.accounts.models import User
+from balai.accounts.scope import user_can
+from balai.audit.models import AuditEvent
 from balai.core.masking import mask_name
-from balai.core.models import AuditEvent
 from balai.letters import signing
 from balai.letters.models import (
     TRACKING_ALPHABET,
@@ -23,7 +24,7 @@ from balai.letters.models import (
     Letter,
 )
 from balai.letters.numbering import settings_for
-from balai.letters.services import kiosk_policy, may
+from balai.letters.policy import kiosk_policy, may
 from balai.letters.types import REGISTRY, get_type
 from balai.letters.types.base import REGISTRY_COVERED
 from balai.people import codes
@@ -121,12 +122,12 @@ def queue_counts(*, village: Village, user: User | None = None) -> dict[str, int
 
 
 def sign_as_choices(*, village: Village, user: User) -> list[Official]:
-    """The officials `user` may sign as today, as services._signer_for allows: only their
+    """The officials `user` may sign as today, as services.workflow._signer_for allows: only their
     own records, and for the sekretaris desa only a.n./u.b. ones."""
     if not may(user, "sign") or user.village_id != village.pk:
         return []
     own = signatories(village=village, on=timezone.localdate()).filter(user=user)
-    if user.role == Role.SEKDES:
+    if not user_can(user, "letters.sign_own"):
         own = own.exclude(signs_as=Official.SignsAs.OWN)
     return list(own)
 

@@ -10,6 +10,9 @@ and the signature is Ed25519 over `body`'s bytes by the key `key_id`. Anyone hol
 deployment's public keys (`balai letter-keys` prints them) can check a letter offline;
 `balai verify-letter` does so. The token inside the signed body ties the payload to one letter,
 so a payload copied onto another letter's URL is reported as not genuine.
+
+The QR encodes `verify_url(letter)`: the public page `BALAI_PUBLIC_URL/v/<token>` plus the
+payload.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import re
 import secrets
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
+from urllib.parse import quote
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -34,7 +38,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from balai.letters.models import SigningKey
+from balai.core.masking import mask_name
+from balai.letters.models import Letter, SigningKey
 
 VERSION = "B1"
 MAX_PAYLOAD = 1024
@@ -143,6 +148,30 @@ class Payload:
         return json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def letter_payload(
+    *,
+    key_id: str,
+    token: str,
+    number: str,
+    type_code: str,
+    issued_on: str,
+    village_code: str,
+    subject_name: str,
+    content_hash: str,
+) -> Payload:
+    """What a letter's QR states about it: the subject's name only masked."""
+    return Payload(
+        key_id=key_id,
+        token=token,
+        number=number,
+        type_code=type_code,
+        issued_on=issued_on,
+        village_code=village_code,
+        masked_name=mask_name(subject_name),
+        content_hash=content_hash,
+    )
+
+
 def with_key(payload: Payload, key_id: str) -> Payload:
     return replace(payload, key_id=key_id)
 
@@ -189,3 +218,27 @@ def payload_verify(text: str, public_keys: dict[str, bytes]) -> Payload:
 
 def public_keys() -> dict[str, bytes]:
     return {k: bytes.fromhex(v) for k, v in SigningKey.objects.values_list("key_id", "public_key")}
+
+
+# --- what the QR of an issued letter says ----------------------------------------------------
+
+
+def payload_of(letter: Letter) -> str:
+    """The QR payload of an issued letter, from what was frozen and signed at issue."""
+    payload = letter_payload(
+        key_id=letter.key_id,
+        token=letter.token or "",
+        number=letter.number,
+        type_code=letter.type_code,
+        issued_on=letter.issued_on.isoformat() if letter.issued_on else "",
+        village_code=letter.content.get("village_code", ""),
+        subject_name=letter.content.get("subject_name", ""),
+        content_hash=letter.content_hash,
+    )
+    return f"{b64e(payload.body())}.{letter.signature}"
+
+
+def verify_url(letter: Letter, *, with_payload: bool = True) -> str:
+    """The address the QR encodes: the public page, plus the signed payload for offline checks."""
+    url = f"{settings.BALAI_PUBLIC_URL}/v/{letter.token}"
+    return f"{url}?p={quote(payload_of(letter), safe='.')}" if with_payload else url

@@ -1,23 +1,14 @@
-"""Village wording of letter types: versioned paragraphs with placeholders."""
+"""Village wording of letter types: versioned paragraphs with placeholders. Reads and checks;
+saving a new version is `services.settings.template_save`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
 
-from balai.core.audit import audit_record
-from balai.core.errors import ApplicationError
 from balai.letters.content import paragraph_problems
 from balai.letters.models import LetterTemplate
-from balai.letters.types import get_type
 from balai.letters.types.base import LetterType
 from balai.regions.models import Village
-
-if TYPE_CHECKING:
-    from balai.accounts.models import User
 
 MAX_PARAGRAPHS = 20
 MAX_PARAGRAPH_CHARS = 2000
@@ -61,33 +52,3 @@ def check_paragraphs(letter_type: LetterType, paragraphs: list[str]) -> None:
         problems += [f"Paragraf {i}: {problem}" for problem in paragraph_problems(letter_type, p)]
     if problems:
         raise ValidationError({"text": problems})
-
-
-@transaction.atomic
-def template_save(*, actor: User, village: Village, type_code: str, text: str) -> LetterTemplate:
-    if actor.village_id != village.pk or actor.role not in ("operator", "sekdes"):
-        raise ApplicationError("Peran Anda tidak boleh mengubah teks surat.")
-    letter_type = get_type(type_code)
-    if letter_type is None:
-        raise ValidationError({"type_code": "Jenis surat tidak dikenal."})
-    paragraphs = split_paragraphs(text)
-    check_paragraphs(letter_type, paragraphs)
-    # Serialise versions of one village's templates on the village row's audit chain lock.
-    last = (
-        LetterTemplate.objects.select_for_update()
-        .filter(village=village, type_code=type_code)
-        .aggregate(v=Max("version"))["v"]
-        or 0
-    )
-    template = LetterTemplate.objects.create(
-        village=village, type_code=type_code, version=last + 1, paragraphs=paragraphs, created_by=actor
-    )
-    audit_record(
-        actor=actor,
-        village=village,
-        action="letter_template.saved",
-        object_type="letter_template",
-        object_id=f"{type_code}:{template.version}",
-        changes={"paragraphs": paragraphs},
-    )
-    return template

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 from collections.abc import Set
 
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+# Re-exported: the letter modules take Indonesian dates from here with the other text helpers.
+from balai.core.dates import date_id as date_id
+
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
-
-
-def date_id(day: dt.date | None) -> str:
-    """`2026-11-27` -> `27 November 2026`."""
-    if day is None:
-        return ""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 _UNITS = (

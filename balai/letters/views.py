@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,22 +17,30 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
+from balai.accounts.http import VillageRequest
+from balai.accounts.scope import user_can
+from balai.audit.services import audit_record
 from balai.core import xlsx
-from balai.core.audit import audit_record
-from balai.core.errors import ApplicationError
-from balai.letters import numbering, selectors, services
+from balai.core.http import ServiceCall
+from balai.letters import numbering, policy, selectors
 from balai.letters.content import placeholder_names
 from balai.letters.exports import register_filters
 from balai.letters.exports import register_xlsx as register_xlsx_bytes
+from balai.letters.fields import letter_type_of
 from balai.letters.models import Letter, LetterSettings
 from balai.letters.ratelimit import over_limit
 from balai.letters.render import letter_pdf, template_preview_png
-from balai.letters.services import verify_url
+from balai.letters.services import workflow
+from balai.letters.services.settings import (
+    letter_kiosk_settings_update,
+    letter_settings_update,
+    template_save,
+)
+from balai.letters.signing import verify_url
 from balai.letters.templates_text import (
     check_paragraphs,
     current_template,
     split_paragraphs,
-    template_save,
     template_versions,
     wording,
 )
@@ -43,7 +50,6 @@ from balai.letters.types.base import Field, LetterType
 from balai.people import codes
 from balai.people.models import Resident
 from balai.people.selectors import resident_get, resident_qs
-from balai.regions.models import Village
 from balai.staff.selectors import signatories
 
 if TYPE_CHECKING:
@@ -78,29 +84,20 @@ QUEUE_STATES = [
 ]
 QUEUE_ALL = "semua"
 # Steps the service refuses to an operator on a letter another operator handles
-# (services._claim / _check_handler).
+# (workflow._claim / _check_handler).
 HANDLER_ACTIONS = frozenset({"verify", "return", "reject", "cancel", "issue"})
 
 
-def _village(request: HttpRequest) -> Village:
-    village: Village = request.scope.village  # type: ignore[attr-defined]
-    return village
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _letter_or_404(request: HttpRequest, public_id: str) -> Letter:
+def _letter_or_404(request: VillageRequest, public_id: str) -> Letter:
     try:
-        return selectors.letter_get(village=_village(request), public_id=public_id)
+        return selectors.letter_get(village=request.village, public_id=public_id)
     except Letter.DoesNotExist:
         raise Http404
 
 
-def _resident_or_404(request: HttpRequest, public_id: str) -> Resident:
+def _resident_or_404(request: VillageRequest, public_id: str) -> Resident:
     try:
-        return resident_get(village=_village(request), public_id=public_id)
+        return resident_get(village=request.village, public_id=public_id)
     except Resident.DoesNotExist:
         raise Http404
 
@@ -117,28 +114,21 @@ def _handler_name(user: User | None) -> str:
 
 
 def _handled_by_other(letter: Letter, user: User) -> bool:
-    """Mirrors services._check_handler: another operator handles it (the sekdes may act)."""
-    return letter.assigned_to_id not in (None, user.pk) and user.role == "operator"
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-    return {"__all__": list(exc.messages)}
+    """Mirrors workflow._check_handler: another operator handles it (the sekdes may act)."""
+    return letter.assigned_to_id not in (None, user.pk) and user_can(user, "letters.claim")
 
 
 @require("registry.read")
-def queue(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
-    user = _actor(request)
-    signs, clerk = services.may(user, "sign"), services.may(user, "verify")
+def queue(request: VillageRequest) -> HttpResponse:
+    village, user, scope = request.village, request.user, request.scope
+    signs, clerk = scope.can("letters.sign"), scope.can("letters.verify")
     work: list[tuple[str, str]] = []
     if signs:
         work.append((selectors.QUEUE_TO_SIGN, gettext("Menunggu tanda tangan")))
     if clerk:
         work.append((selectors.QUEUE_MINE, gettext("Tugas saya")))
     default = work[0][0] if work else QUEUE_ALL
-    if user.role == "operator":
+    if scope.can("letters.claim"):
         default = selectors.QUEUE_MINE
     state = request.GET.get("status") or default
     if state not in {QUEUE_ALL, *S.values, *(code for code, _label in work)}:
@@ -160,7 +150,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "all": QUEUE_ALL,
             "tabs": tabs,
             "types": REGISTRY,
-            "may_request": services.may(user, "request"),
+            "may_request": scope.can("letters.request"),
             "mine": state == selectors.QUEUE_MINE,
         },
     )
@@ -220,9 +210,9 @@ def _field_display(f: Field, value: Any) -> str:
 
 
 @require("registry.read")
-def create(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
-    if not services.may(_actor(request), "request"):
+def create(request: VillageRequest) -> HttpResponse:
+    village = request.village
+    if not request.scope.can("letters.request"):
         return _not_allowed(
             request,
             gettext("Buat surat"),
@@ -236,20 +226,17 @@ def create(request: HttpRequest) -> HttpResponse:
     letter_type = get_type(type_code)
     errors: dict[str, list[str]] = {}
     if request.method == "POST" and resident is not None and letter_type is not None:
-        try:
-            letter = services.letter_request_create(
-                actor=_actor(request),
+        with ServiceCall() as call:
+            letter = workflow.letter_request_create(
+                actor=request.user,
                 village=village,
                 type_code=letter_type.code,
                 subject=resident,
                 fields=request.POST.dict(),
                 requirements=request.POST.getlist("requirements"),
             )
-        except ValidationError as e:
-            errors = _errors(e)
-        except ApplicationError as e:
-            errors = {"__all__": [e.message]}
-        else:
+        errors = call.errors
+        if call.ok:
             messages.success(request, f"Permohonan {letter_type.name} untuk {resident.name} dicatat.")
             return redirect("letters:detail", public_id=letter.public_id)
     elif request.method == "POST":
@@ -277,7 +264,7 @@ def create(request: HttpRequest) -> HttpResponse:
 def _actions(letter: Letter, user: User) -> list[tuple[str, str, bool, str]]:
     """(action, label, needs a reason, why it is disabled or "") the user's role may take on
     this letter now; steps another operator's letter refuses come disabled, with the reason."""
-    nexts = services.TRANSITIONS[letter.state]
+    nexts = policy.TRANSITIONS[letter.state]
     candidates = [
         ("verify", "Verifikasi", S.VERIFIED, False),
         ("return", "Kembalikan untuk perbaikan", S.NEEDS_CORRECTION, True),
@@ -297,17 +284,17 @@ def _actions(letter: Letter, user: User) -> list[tuple[str, str, bool, str]]:
     return [
         (a, label, reason, blocked if a in HANDLER_ACTIONS else "")
         for a, label, to, reason in candidates
-        if to in nexts and services.may(user, a)
+        if to in nexts and user_can(user, f"letters.{a}")
     ]
 
 
 @require("registry.read")
-def detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def detail(request: VillageRequest, public_id: str) -> HttpResponse:
     letter = _letter_or_404(request, public_id)
     letter_type = get_type(letter.type_code)
-    user = _actor(request)
+    user, scope = request.user, request.scope
     other = _handled_by_other(letter, user)
-    signing = letter.state == S.VERIFIED and services.may(user, "sign")
+    signing = letter.state == S.VERIFIED and scope.can("letters.sign")
     issued = letter.state in (S.ISSUED, S.HANDED_OVER, S.REVOKED)
     replacement = selectors.replaced_by(letter) if issued else None
     pending = selectors.pending_correction(letter) if issued and replacement is None else None
@@ -331,32 +318,32 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "sign_choices": selectors.sign_as_choices(village=letter.village, user=user) if signing else [],
             "verify_url": verify_url(letter, with_payload=False) if letter.token else "",
             "can_edit": letter.state in (S.DRAFT, S.SUBMITTED, S.NEEDS_CORRECTION)
-            and services.may(user, "submit")
+            and scope.can("letters.submit")
             and not other,
             "replacement": replacement,
             "pending_correction": pending,
             "can_correct": letter.state in (S.ISSUED, S.HANDED_OVER)
-            and services.may(user, "request")
+            and scope.can("letters.request")
             and replacement is None
             and pending is None,
             # Taking over another operator's letter: the lead's `letter_take_over` service,
-            # reached through letter_act while "take_over" is one of services.ACTIONS.
+            # reached through letter_act while "take_over" is one of workflow.ACTIONS.
             "can_take_over": other
-            and letter.state in services.OPEN_STATES
-            and "take_over" in services.ACTIONS
-            and services.may(user, "assign"),
+            and letter.state in policy.OPEN_STATES
+            and "take_over" in workflow.ACTIONS
+            and scope.can("letters.assign"),
             "use_tte": numbering.settings_for(letter.village).use_tte,
         },
     )
 
 
-ACTIONS = services.ACTIONS
+ACTIONS = workflow.ACTIONS
 
 
 @sensitive_post_parameters("passphrase")
 @require("registry.read")
 @require_POST
-def transition(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
+def transition(request: VillageRequest, public_id: str, action: str) -> HttpResponse:
     letter = _letter_or_404(request, public_id)
     if action not in ACTIONS:
         raise Http404
@@ -367,29 +354,51 @@ def transition(request: HttpRequest, public_id: str, action: str) -> HttpRespons
         )
         if official is None:
             raise Http404
-    try:
-        services.letter_act(
-            actor=_actor(request),
+    with ServiceCall(request=request) as call:
+        workflow.letter_act(
+            actor=request.user,
             letter=letter,
             action=action,
             reason=request.POST.get("reason", ""),
             official=official,
             passphrase=request.POST.get("passphrase", ""),
         )
-    except ValidationError as e:
-        messages.error(request, " ".join(m for ms in _errors(e).values() for m in ms))
-    except ApplicationError as e:
-        messages.error(request, e.message)
-    else:
+    if call.ok:
         messages.success(request, "Status surat diperbarui.")
     return redirect("letters:detail", public_id=letter.public_id)
 
 
+def _fields_page(
+    request: VillageRequest,
+    letter: Letter,
+    letter_type: LetterType,
+    errors: dict[str, list[str]],
+    *,
+    correcting: bool = False,
+) -> HttpResponse:
+    """An existing letter's fields, to edit or to correct: as posted, or as stored."""
+    posted = request.method == "POST"
+    return render(
+        request,
+        "letters/create.html",
+        {
+            "letter": letter,
+            "correcting": correcting,
+            "resident": letter.subject,
+            "letter_type": letter_type,
+            "form_fields": _form_fields(letter_type, request.POST if posted else letter.fields, errors),
+            "checked": request.POST.getlist("requirements") if posted else letter.checked_requirements,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
 @require("registry.read")
-def edit(request: HttpRequest, public_id: str) -> HttpResponse:
+def edit(request: VillageRequest, public_id: str) -> HttpResponse:
     letter = _letter_or_404(request, public_id)
-    letter_type = services.letter_type_of(letter)
-    if not services.may(_actor(request), "submit"):
+    letter_type = letter_type_of(letter)
+    if not request.scope.can("letters.submit"):
         return _not_allowed(
             request,
             gettext("Ubah isian surat"),
@@ -399,44 +408,25 @@ def edit(request: HttpRequest, public_id: str) -> HttpResponse:
         )
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
-            services.letter_update(
-                actor=_actor(request),
+        with ServiceCall() as call:
+            workflow.letter_update(
+                actor=request.user,
                 letter=letter,
                 fields=request.POST.dict(),
                 requirements=request.POST.getlist("requirements"),
             )
-        except ValidationError as e:
-            errors = _errors(e)
-        except ApplicationError as e:
-            errors = {"__all__": [e.message]}
-        else:
+        errors = call.errors
+        if call.ok:
             messages.success(request, "Isian surat disimpan.")
             return redirect("letters:detail", public_id=letter.public_id)
-    return render(
-        request,
-        "letters/create.html",
-        {
-            "letter": letter,
-            "resident": letter.subject,
-            "letter_type": letter_type,
-            "form_fields": _form_fields(
-                letter_type, request.POST if request.method == "POST" else letter.fields, errors
-            ),
-            "checked": request.POST.getlist("requirements")
-            if request.method == "POST"
-            else letter.checked_requirements,
-            "errors": errors,
-        },
-        status=400 if errors else 200,
-    )
+    return _fields_page(request, letter, letter_type, errors)
 
 
 @require("registry.read")
-def correct(request: HttpRequest, public_id: str) -> HttpResponse:
+def correct(request: VillageRequest, public_id: str) -> HttpResponse:
     letter = _letter_or_404(request, public_id)
-    letter_type = services.letter_type_of(letter)
-    if not services.may(_actor(request), "request"):
+    letter_type = letter_type_of(letter)
+    if not request.scope.can("letters.request"):
         return _not_allowed(
             request,
             gettext("Koreksi surat"),
@@ -446,48 +436,27 @@ def correct(request: HttpRequest, public_id: str) -> HttpResponse:
         )
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
-            fix = services.letter_correction_create(
-                actor=_actor(request),
+        with ServiceCall() as call:
+            fix = workflow.letter_correction_create(
+                actor=request.user,
                 letter=letter,
                 fields=request.POST.dict(),
                 reason=request.POST.get("reason", ""),
                 requirements=request.POST.getlist("requirements"),
             )
-        except ValidationError as e:
-            errors = _errors(e)
-        except ApplicationError as e:
-            errors = {"__all__": [e.message]}
-        else:
+        errors = call.errors
+        if call.ok:
             messages.success(request, "Koreksi dicatat; surat lama tergantikan setelah koreksi terbit.")
             return redirect("letters:detail", public_id=fix.public_id)
-    return render(
-        request,
-        "letters/create.html",
-        {
-            "letter": letter,
-            "correcting": True,
-            "resident": letter.subject,
-            "letter_type": letter_type,
-            "form_fields": _form_fields(
-                letter_type, request.POST if request.method == "POST" else letter.fields, errors
-            ),
-            "checked": request.POST.getlist("requirements")
-            if request.method == "POST"
-            else letter.checked_requirements,
-            "errors": errors,
-        },
-        status=400 if errors else 200,
-    )
+    return _fields_page(request, letter, letter_type, errors, correcting=True)
 
 
 @require("registry.read")
-def pdf(request: HttpRequest, public_id: str) -> HttpResponse:
+def pdf(request: VillageRequest, public_id: str) -> HttpResponse:
     letter = _letter_or_404(request, public_id)
-    try:
+    with ServiceCall(request=request) as call:
         data = letter_pdf(letter)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
+    if not call.ok:
         return redirect("letters:detail", public_id=letter.public_id)
     name = (letter.number or f"pratinjau-{letter.public_id}").replace("/", "-")
     response = HttpResponse(data, content_type="application/pdf")
@@ -503,13 +472,13 @@ def _int(value: str | None) -> int | None:
 
 
 @require("registry.read")
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: VillageRequest) -> HttpResponse:
     today = timezone.localdate()
     year = _int(request.GET.get("tahun")) or today.year
     month = _int(request.GET.get("bulan"))
     type_code = request.GET.get("jenis", "")
     letters = selectors.letter_register(
-        village=_village(request),
+        village=request.village,
         year=year,
         month=month if month in range(1, 13) else None,
         type_code=type_code,
@@ -530,8 +499,8 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @require("registry.read")
-def register_xlsx(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def register_xlsx(request: VillageRequest) -> HttpResponse:
+    village = request.village
     year = _int(request.GET.get("tahun")) or timezone.localdate().year
     month = _int(request.GET.get("bulan"))
     letters = selectors.letter_register(
@@ -549,7 +518,7 @@ def register_xlsx(request: HttpRequest) -> HttpResponse:
         ),
     )
     audit_record(
-        actor=_actor(request),
+        actor=request.user,
         village=village,
         action="letter.register_exported",
         object_type="letter_register",
@@ -562,8 +531,8 @@ def register_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @require("registry.read")
-def settings_edit(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def settings_edit(request: VillageRequest) -> HttpResponse:
+    village = request.village
     prefs = numbering.settings_for(village)
     errors: dict[str, list[str]] = {}
     values = {
@@ -573,18 +542,15 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
         "use_tte": prefs.use_tte,
     }
     if request.method == "POST" and request.POST.get("form") == "kiosk":
-        try:
-            services.letter_kiosk_settings_update(
-                actor=_actor(request),
+        with ServiceCall() as call:
+            letter_kiosk_settings_update(
+                actor=request.user,
                 village=village,
                 kiosk_types=request.POST.getlist("kiosk_types"),
                 self_service_types=request.POST.getlist("self_service_types"),
             )
-        except ValidationError as e:
-            errors = _errors(e)
-        except ApplicationError as e:
-            errors = {"__all__": [e.message]}
-        else:
+        errors = call.errors
+        if call.ok:
             messages.success(request, "Pengaturan anjungan disimpan.")
             return redirect("letters:settings")
     elif request.method == "POST":
@@ -594,20 +560,17 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
             "paper": request.POST.get("paper", ""),
             "use_tte": request.POST.get("use_tte") == "on",
         }
-        try:
-            services.letter_settings_update(
-                actor=_actor(request),
+        with ServiceCall() as call:
+            letter_settings_update(
+                actor=request.user,
                 village=village,
                 number_format=str(values["number_format"]),
                 per_type_sequence=bool(values["per_type_sequence"]),
                 paper=str(values["paper"]),
                 use_tte=bool(values["use_tte"]),
             )
-        except ValidationError as e:
-            errors = _errors(e)
-        except ApplicationError as e:
-            errors = {"__all__": [e.message]}
-        else:
+        errors = call.errors
+        if call.ok:
             messages.success(request, "Pengaturan surat disimpan.")
             return redirect("letters:settings")
     example = ""
@@ -619,14 +582,14 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
             village_code=village.code,
             day=timezone.localdate(),
         )
-    offered, self_service = services.kiosk_policy(prefs)
+    offered, self_service = policy.kiosk_policy(prefs)
     if request.method == "POST" and request.POST.get("form") == "kiosk":
         offered, self_service = (
             request.POST.getlist("kiosk_types"),
             request.POST.getlist("self_service_types"),
         )
     kiosk_rows = [
-        (t, t.code in offered, t.code in self_service, services.self_service_possible(t))
+        (t, t.code in offered, t.code in self_service, policy.self_service_possible(t))
         for t in REGISTRY.values()
     ]
     return render(
@@ -663,26 +626,25 @@ def tracking_public(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require("registry.read")
-def template_list(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def template_list(request: VillageRequest) -> HttpResponse:
+    village = request.village
     rows = [(t, current_template(village=village, type_code=t.code)) for t in REGISTRY.values()]
     return render(request, "letters/template_list.html", {"rows": rows})
 
 
-def _preview_subject(request: HttpRequest, public_id: str) -> Resident | None:
+def _preview_subject(request: VillageRequest, public_id: str) -> Resident | None:
     if public_id:
         return _resident_or_404(request, public_id)
-    return resident_qs(village=_village(request)).filter(status=codes.STATUS_ALIVE).first()
+    return resident_qs(village=request.village).filter(status=codes.STATUS_ALIVE).first()
 
 
 @require("registry.read")
-def template_edit(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def template_edit(request: VillageRequest) -> HttpResponse:
+    village = request.village
     letter_type = get_type(request.GET.get("jenis", ""))
     if letter_type is None:
         return redirect("letters:template_list")
-    # templates_text.template_save lets the clerks (operator, sekdes) reword a letter.
-    may_save = services.may(_actor(request), "request")
+    may_save = request.scope.can("letters.template")
     if request.method == "POST" and not may_save:
         return _not_allowed(
             request,
@@ -697,15 +659,10 @@ def template_edit(request: HttpRequest) -> HttpResponse:
     subject = _preview_subject(request, request.GET.get("penduduk", ""))
     if request.method == "POST":
         text = request.POST.get("text", "")
-        try:
-            saved = template_save(
-                actor=_actor(request), village=village, type_code=letter_type.code, text=text
-            )
-        except ValidationError as e:
-            errors = _errors(e)
-        except ApplicationError as e:
-            errors = {"__all__": [e.message]}
-        else:
+        with ServiceCall() as call:
+            saved = template_save(actor=request.user, village=village, type_code=letter_type.code, text=text)
+        errors = call.errors
+        if call.ok:
             messages.success(request, f"Teks {letter_type.name} disimpan sebagai versi {saved.version}.")
             chosen = f"&penduduk={subject.public_id}" if request.GET.get("penduduk") and subject else ""
             return redirect(f"{reverse('letters:template_edit')}?jenis={letter_type.code}{chosen}")
@@ -730,9 +687,9 @@ def template_edit(request: HttpRequest) -> HttpResponse:
 
 
 @require("registry.read")
-def template_preview(request: HttpRequest) -> HttpResponse:
+def template_preview(request: VillageRequest) -> HttpResponse:
     """htmx: the letter image with the text being typed, on a real resident."""
-    village = _village(request)
+    village = request.village
     letter_type = get_type(request.POST.get("jenis") or request.GET.get("jenis", ""))
     subject = _preview_subject(request, request.POST.get("penduduk") or request.GET.get("penduduk", ""))
     error, image = "", ""
@@ -740,12 +697,11 @@ def template_preview(request: HttpRequest) -> HttpResponse:
         error = "Pilih jenis surat; desa ini juga perlu minimal satu penduduk untuk pratinjau."
     else:
         paragraphs = split_paragraphs(request.POST.get("text", "")) or list(letter_type.body)
-        try:
+        with ServiceCall() as call:
             check_paragraphs(letter_type, paragraphs)
             png = template_preview_png(
                 letter_type=letter_type, village=village, subject=subject, paragraphs=paragraphs
             )
             image = base64.b64encode(png).decode()
-        except ValidationError as e:
-            error = " ".join(e.messages)
+        error = call.text()
     return render(request, "letters/_template_preview.html", {"error": error, "image": image})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, TypedDict
+from typing import TypedDict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,31 +13,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
+from balai.accounts.http import VillageRequest
+from balai.audit.services import audit_record
 from balai.core import xlsx
-from balai.core.audit import audit_record
-from balai.core.errors import ApplicationError
-from balai.letters import selectors, services
+from balai.core.http import ServiceCall
+from balai.letters import selectors
 from balai.letters.exports import incoming_xlsx as incoming_xlsx_bytes
 from balai.letters.exports import register_filters
 from balai.letters.models import Disposition, IncomingLetter
 from balai.letters.pdf import render_register
 from balai.letters.registers import incoming_register_rows, outgoing_register_rows
+from balai.letters.services import incoming as incoming_services
 from balai.letters.types import REGISTRY
-from balai.regions.models import Village
 from balai.staff.models import Official
 from balai.staff.selectors import official_get, official_list
-
-if TYPE_CHECKING:
-    from balai.accounts.models import User
-
-
-def _village(request: HttpRequest) -> Village:
-    village: Village = request.scope.village  # type: ignore[attr-defined]
-    return village
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _int(value: str | None) -> int | None:
@@ -47,15 +36,9 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-    return {"__all__": list(exc.messages)}
-
-
-def _incoming_or_404(request: HttpRequest, public_id: str) -> IncomingLetter:
+def _incoming_or_404(request: VillageRequest, public_id: str) -> IncomingLetter:
     try:
-        return selectors.incoming_get(village=_village(request), public_id=public_id)
+        return selectors.incoming_get(village=request.village, public_id=public_id)
     except IncomingLetter.DoesNotExist:
         raise Http404
 
@@ -78,10 +61,10 @@ def _filters(request: HttpRequest) -> Filters:
 
 
 @require("registry.read")
-def incoming_list(request: HttpRequest) -> HttpResponse:
+def incoming_list(request: VillageRequest) -> HttpResponse:
     today = timezone.localdate()
     f = _filters(request)
-    rows = selectors.incoming_register(village=_village(request), **f)
+    rows = selectors.incoming_register(village=request.village, **f)
     return render(
         request,
         "letters/incoming_list.html",
@@ -91,33 +74,30 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
             "statuses": IncomingLetter.Status.choices,
             "years": range(today.year, today.year - 6, -1),
             "months": [(i, dt.date(2000, i, 1)) for i in range(1, 13)],
-            "open_dispositions": selectors.dispositions_open(village=_village(request))[:50],
+            "open_dispositions": selectors.dispositions_open(village=request.village)[:50],
         },
     )
 
 
 @require("registry.read")
-def incoming_create(request: HttpRequest) -> HttpResponse:
+def incoming_create(request: VillageRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     values = request.POST if request.method == "POST" else {"received_on": timezone.localdate().isoformat()}
     if request.method == "POST":
         upload = request.FILES.get("scan")
         scan = None
         if upload is not None:
-            if upload.size and upload.size > services.SCAN_MAX_BYTES:
+            if upload.size and upload.size > incoming_services.SCAN_MAX_BYTES:
                 errors = {"scan": ["Berkas pindaian terlalu besar; paling besar 10 MB."]}
             else:
                 scan = (upload.name or "pindaian", upload.read())
         if not errors:
-            try:
-                incoming = services.incoming_create(
-                    actor=_actor(request), village=_village(request), data=request.POST.dict(), scan=scan
+            with ServiceCall() as call:
+                incoming = incoming_services.incoming_create(
+                    actor=request.user, village=request.village, data=request.POST.dict(), scan=scan
                 )
-            except ValidationError as e:
-                errors = _errors(e)
-            except ApplicationError as e:
-                errors = {"__all__": [e.message]}
-            else:
+            errors = call.errors
+            if call.ok:
                 messages.success(
                     request, f"Surat masuk dicatat dengan nomor agenda {incoming.agenda_number}."
                 )
@@ -125,15 +105,15 @@ def incoming_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "letters/incoming_form.html",
-        {"values": values, "errors": errors, "max_mb": services.SCAN_MAX_BYTES // (1024 * 1024)},
+        {"values": values, "errors": errors, "max_mb": incoming_services.SCAN_MAX_BYTES // (1024 * 1024)},
         status=400 if errors else 200,
     )
 
 
 @require("registry.read")
-def incoming_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def incoming_detail(request: VillageRequest, public_id: str) -> HttpResponse:
     incoming = _incoming_or_404(request, public_id)
-    village = _village(request)
+    village = request.village
     return render(
         request,
         "letters/incoming_detail.html",
@@ -148,13 +128,13 @@ def incoming_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("registry.read")
-def incoming_scan(request: HttpRequest, public_id: str) -> HttpResponse:
+def incoming_scan(request: VillageRequest, public_id: str) -> HttpResponse:
     incoming = _incoming_or_404(request, public_id)
-    data = selectors.incoming_scan(village=_village(request), incoming=incoming)
+    data = selectors.incoming_scan(village=request.village, incoming=incoming)
     if data is None:
         raise Http404
     audit_record(
-        actor=_actor(request),
+        actor=request.user,
         village=incoming.village,
         action="incoming_letter.scan_viewed",
         object_type="incoming_letter",
@@ -174,33 +154,28 @@ def incoming_scan(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require("registry.read")
 @require_POST
-def incoming_dispose(request: HttpRequest, public_id: str) -> HttpResponse:
+def incoming_dispose(request: VillageRequest, public_id: str) -> HttpResponse:
     incoming = _incoming_or_404(request, public_id)
-    village = _village(request)
+    village = request.village
     try:
         official = official_get(village=village, public_id=request.POST.get("to_official", ""))
     except Official.DoesNotExist:
         official = None
     due = request.POST.get("due_on", "")
-    try:
+    with ServiceCall() as call:
         if official is None:
             raise ValidationError({"to_official": "Pilih pejabat tujuan disposisi."})
         try:
             due_on = dt.date.fromisoformat(due) if due else None
         except ValueError:
             raise ValidationError({"due_on": "Batas waktu: tanggal tidak valid (TTTT-BB-HH)."})
-        services.disposition_create(
-            actor=_actor(request),
+        incoming_services.disposition_create(
+            actor=request.user,
             incoming=incoming,
             to_official=official,
             instruction=request.POST.get("instruction", ""),
             due_on=due_on,
         )
-    except ValidationError as e:
-        errors = _errors(e)
-    except ApplicationError as e:
-        errors = {"__all__": [e.message]}
-    else:
         messages.success(request, f"Disposisi kepada {official.name} dicatat.")
         return redirect("letters:incoming_detail", public_id=incoming.public_id)
     return render(
@@ -211,7 +186,7 @@ def incoming_dispose(request: HttpRequest, public_id: str) -> HttpResponse:
             "dispositions": incoming.dispositions.select_related("to_official"),
             "officials": official_list(village=village, active_only=True),
             "statuses": Disposition.Status.choices,
-            "errors": errors,
+            "errors": call.errors,
             "values": request.POST,
         },
         status=400,
@@ -220,33 +195,27 @@ def incoming_dispose(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require("registry.read")
 @require_POST
-def disposition_follow_up(request: HttpRequest, public_id: str) -> HttpResponse:
+def disposition_follow_up(request: VillageRequest, public_id: str) -> HttpResponse:
     try:
-        disposition = selectors.disposition_get(village=_village(request), public_id=public_id)
+        disposition = selectors.disposition_get(village=request.village, public_id=public_id)
     except Disposition.DoesNotExist:
         raise Http404
-    try:
-        services.disposition_update(
-            actor=_actor(request),
+    with ServiceCall(request=request) as call:
+        incoming_services.disposition_update(
+            actor=request.user,
             disposition=disposition,
             status=request.POST.get("status", ""),
             follow_up=request.POST.get("follow_up", ""),
         )
-    except ValidationError as e:
-        for msgs in _errors(e).values():
-            for m in msgs:
-                messages.error(request, m)
-    except ApplicationError as e:
-        messages.error(request, e.message)
-    else:
+    if call.ok:
         messages.success(request, "Tindak lanjut disposisi dicatat.")
     return redirect("letters:incoming_detail", public_id=disposition.incoming.public_id)
 
 
-def _export_audit(request: HttpRequest, what: str, year: int, details: dict[str, object]) -> None:
+def _export_audit(request: VillageRequest, what: str, year: int, details: dict[str, object]) -> None:
     audit_record(
-        actor=_actor(request),
-        village=_village(request),
+        actor=request.user,
+        village=request.village,
         action=f"{what}.register_exported",
         object_type=f"{what}_register",
         object_id=str(year),
@@ -255,8 +224,8 @@ def _export_audit(request: HttpRequest, what: str, year: int, details: dict[str,
 
 
 @require("registry.read")
-def incoming_xlsx(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def incoming_xlsx(request: VillageRequest) -> HttpResponse:
+    village = request.village
     f = _filters(request)
     rows = selectors.incoming_register(village=village, **f)
     data = incoming_xlsx_bytes(
@@ -272,8 +241,8 @@ def incoming_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @require("registry.read")
-def incoming_pdf(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def incoming_pdf(request: VillageRequest) -> HttpResponse:
+    village = request.village
     f = _filters(request)
     rows = selectors.incoming_register(village=village, **f)
     data = render_register(
@@ -286,8 +255,8 @@ def incoming_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @require("registry.read")
-def register_pdf(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def register_pdf(request: VillageRequest) -> HttpResponse:
+    village = request.village
     year = _int(request.GET.get("tahun")) or timezone.localdate().year
     month = _int(request.GET.get("bulan"))
     month = month if month in range(1, 13) else None
@@ -303,7 +272,7 @@ def register_pdf(request: HttpRequest) -> HttpResponse:
         )
     )
     audit_record(
-        actor=_actor(request),
+        actor=request.user,
         village=village,
         action="letter.register_exported",
         object_type="letter_register",

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from balai.audit.services import audit_record
 from balai.core import xlsx
-from balai.core.audit import audit_record
 from balai.people import codes, opensid
 from balai.people.models import Resident
 from balai.people.validation import nik_from

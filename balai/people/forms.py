@@ -98,15 +98,6 @@ def _model_field(name: str, **kwargs: Any) -> forms.Field:
     return formfield
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError next to the fields it names (the rest on top)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, messages in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
-
-
 class VillageForm(forms.Form):
     """A form whose choices come from one village."""
 

@@ -1,21 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from balai.core.ids import new_public_id
-from balai.core.models import BaseModel
+from balai.core.models import BaseModel, PublicIdModel, VillageScopedModel
 from balai.people import codes
 
 
-class Household(BaseModel):
+class Household(PublicIdModel, VillageScopedModel, BaseModel):
     """Rumah tangga: people living and eating together, which may span several KKs."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     number = models.CharField(_("nomor rumah tangga"), max_length=30)
     head = models.ForeignKey(
         "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -29,11 +27,9 @@ class Household(BaseModel):
         ]
 
 
-class Family(BaseModel):
+class Family(PublicIdModel, VillageScopedModel, BaseModel):
     """Kartu Keluarga (KK)."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     kk_number = models.CharField(_("nomor KK"), max_length=16)
     head = models.ForeignKey(
         "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -51,11 +47,9 @@ class Family(BaseModel):
         return self.kk_number
 
 
-class Resident(BaseModel):
+class Resident(PublicIdModel, VillageScopedModel, BaseModel):
     """One record of one person: the data every Balai service reads (data tunggal)."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     family = models.ForeignKey(
         Family, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
@@ -166,9 +160,12 @@ class Resident(BaseModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_key = normalize_name(self.name)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = [*update_fields, "name_key"]
+        super().save(*args, **kwargs)
 
     def age_on(self, day: dt.date) -> int | None:
         if self.birth_date is None:
@@ -185,7 +182,7 @@ def normalize_name(name: str) -> str:
     return " ".join(name.upper().split())
 
 
-class LifeEvent(models.Model):
+class LifeEvent(PublicIdModel, VillageScopedModel):
     """Peristiwa: the event log that moves the registry (ids 1–6 are OpenSID's)."""
 
     class Kind(models.IntegerChoices):
@@ -200,8 +197,6 @@ class LifeEvent(models.Model):
         REGISTERED = 9, _("Pendataan awal")
         CORRECTION = 10, _("Perubahan data")
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     resident = models.ForeignKey(
         Resident, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
@@ -220,14 +215,13 @@ class LifeEvent(models.Model):
         indexes = [models.Index(fields=["village", "kind", "event_date"], name="lifeevent_village_idx")]
 
 
-class DuplicateDecision(models.Model):
+class DuplicateDecision(VillageScopedModel):
     """An operator's answer to a 'possible duplicate' pair, so it is not listed again."""
 
     class Decision(models.TextChoices):
         DISMISSED = "dismissed", _("Bukan orang yang sama")
         MERGED = "merged", _("Digabung")
 
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     first = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="+")
     decision = models.CharField(max_length=16, choices=Decision.choices)
@@ -240,7 +234,7 @@ class DuplicateDecision(models.Model):
         constraints = [models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_once")]
 
 
-class ImportJob(models.Model):
+class ImportJob(PublicIdModel, VillageScopedModel):
     """A spreadsheet import started from the web UI; progress is polled by the page."""
 
     class State(models.TextChoices):
@@ -250,8 +244,6 @@ class ImportJob(models.Model):
         REJECTED = "rejected", _("Ditolak")
         FAILED = "failed", _("Gagal")
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(max_length=255)
     file_path = models.CharField(max_length=500)

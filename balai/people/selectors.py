@@ -10,8 +10,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from rapidfuzz import fuzz
 
+from balai.audit.models import AuditEvent
 from balai.core.digits import only_digits
-from balai.core.models import AuditEvent
 from balai.people import codes
 from balai.people.models import DuplicateDecision, Family, LifeEvent, Resident, normalize_name
 from balai.regions.models import Village

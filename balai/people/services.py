@@ -11,8 +11,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balai.core.audit import PendingEvent, audit_record, audit_record_many
+from balai.audit.services import PendingEvent, audit_record, audit_record_many
 from balai.core.errors import ApplicationError
+from balai.core.services import audit_value, model_update
 from balai.people import codes
 from balai.people.models import DuplicateDecision, Family, Household, LifeEvent, Resident, normalize_name
 from balai.people.validation import kk_check, nik_check
@@ -66,14 +67,6 @@ RESIDENT_FIELDS = [
 
 class NikWarning(ValidationError):
     """The NIK is well-formed but disagrees with birth date or sex; the operator may accept."""
-
-
-def _value(v: Any) -> Any:
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, (Rt, Family)):
-        return v.pk
-    return v
 
 
 def _validate_nik(
@@ -161,7 +154,7 @@ def _create_resident(
         action="resident.created",
         object_type="resident",
         object_id=resident.public_id,
-        changes={k: _value(v) for k, v in data.items() if v not in ("", None)}
+        changes={k: audit_value(v) for k, v in data.items() if v not in ("", None)}
         | {"event": event_kind, "nik_warnings": warnings},
     )
     return resident
@@ -204,6 +197,7 @@ def resident_update(
     new_nik = data.get("nik", resident.nik)
     nik_relevant = {"nik", "birth_date", "sex"} & {k for k, v in data.items() if getattr(resident, k) != v}
     warnings: list[str] = []
+    checked: dict[str, Any] = {}
     if nik_relevant and resident.status == codes.STATUS_ALIVE:
         warnings = _validate_nik(
             nik=new_nik,
@@ -212,30 +206,23 @@ def resident_update(
             accept_warnings=accept_warnings,
             exclude_pk=resident.pk,
         )
-        resident.nik_mismatch_accepted = bool(warnings)
+        checked["nik_mismatch_accepted"] = bool(warnings)
     if "name" in data and not str(data["name"]).strip():
         raise ValidationError({"name": [_("Nama wajib diisi.")]})
-    changes: dict[str, Any] = {}
-    for key, value in data.items():
-        old = getattr(resident, key)
-        if old != value:
-            changes[key] = [_value(old), _value(value)]
-            setattr(resident, key, value)
     if rt is not None and rt.pk != resident.rt_id:
         if rt.village_id != resident.village_id:
             raise ValidationError({"rt": [_("RT bukan milik desa ini.")]})
-        changes["rt"] = [resident.rt_id, rt.pk]
-        resident.rt = rt
+        data["rt"] = rt
+    changes = model_update(instance=resident, fields=[*RESIDENT_FIELDS, "rt"], data=data, also=checked)
     if not changes:
         return resident
-    resident.save()
     audit_record(
         actor=actor,
         village=resident.village,
         action="resident.updated",
         object_type="resident",
         object_id=resident.public_id,
-        changes=changes | ({"nik_warnings": warnings} if warnings else {}),
+        changes=changes.for_audit() | ({"nik_warnings": warnings} if warnings else {}),
     )
     return resident
 
@@ -795,7 +782,7 @@ def duplicate_merge(*, actor: User | None, keep: Resident, remove: Resident) -> 
         changes={
             "removed": remove.public_id,
             "removed_status": [old_status, codes.STATUS_INVALID],
-            "filled": {k: _value(v) for k, v in filled.items()},
+            "filled": {k: audit_value(v) for k, v in filled.items()},
         },
     )
     return keep

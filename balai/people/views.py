@@ -7,12 +7,9 @@ village's public id gives 404 exactly like a missing one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,15 +20,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
-from balai.core.errors import ApplicationError
+from balai.accounts.http import VillageRequest
+from balai.core.http import ServiceCall, is_htmx
 from balai.core.masking import mask_number
 from balai.people import codes, forms, selectors, services
 from balai.people.models import Family, Resident
-from balai.regions.models import Village
 from balai.regions.selectors import rt_choices
-
-if TYPE_CHECKING:
-    from balai.accounts.models import User
 
 PAGE_SIZE = 50
 # Columns the resident list shows: loading ~60 columns for 50 rows was most of the query's cost.
@@ -74,36 +68,22 @@ def _list_rows(items: list[dict[str, Any]], today: dt.date) -> list[dict[str, An
     return rows
 
 
-def _village(request: HttpRequest) -> Village:
-    village: Village = request.scope.village  # type: ignore[attr-defined]
-    return village
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _resident_or_404(request: HttpRequest, public_id: str) -> Resident:
+def _resident_or_404(request: VillageRequest, public_id: str) -> Resident:
     try:
-        return selectors.resident_get(village=_village(request), public_id=public_id)
+        return selectors.resident_get(village=request.village, public_id=public_id)
     except Resident.DoesNotExist:
         raise Http404
 
 
-def _family_or_404(request: HttpRequest, public_id: str) -> Family:
+def _family_or_404(request: VillageRequest, public_id: str) -> Family:
     try:
-        return selectors.family_get(village=_village(request), public_id=public_id)
+        return selectors.family_get(village=request.village, public_id=public_id)
     except Family.DoesNotExist:
         raise Http404
 
 
-def _is_partial(request: HttpRequest) -> bool:
-    # htmx restoring history after a cache miss wants the whole page.
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
-
-
 def _render_list(request: HttpRequest, page: str, rows: str, context: dict[str, Any]) -> HttpResponse:
-    response = render(request, rows if _is_partial(request) else page, context)
+    response = render(request, rows if is_htmx(request) else page, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -126,32 +106,17 @@ def _carry(request: HttpRequest, keys: tuple[str, ...]) -> list[tuple[str, str]]
     return [(k, params.get(k)) for k in keys if params.get(k)]
 
 
-@dataclass
-class Outcome:
-    ok: bool
-    value: Any = None
-    warnings: list[str] = field(default_factory=list)
-
-
-def _save(form: Any, call: Callable[[], Any]) -> Outcome:
-    """Run a service call for a valid form; its refusals become form errors or NIK warnings."""
-    try:
-        return Outcome(True, call())
-    except services.NikWarning as exc:
-        return Outcome(False, warnings=exc.messages)
-    except ValidationError as exc:
-        forms.add_service_errors(form, exc)
-    except ApplicationError as exc:
-        form.add_error(None, exc.message)
-    return Outcome(False)
+# A NIK that disagrees with the birth date or sex: the form comes back with the warning and
+# an "accept" box, not with an error.
+NIK_WARNING = (services.NikWarning,)
 
 
 # --- Residents ---------------------------------------------------------------------------
 
 
 @require("registry.read")
-def resident_list(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def resident_list(request: VillageRequest) -> HttpResponse:
+    village = request.village
     # One query gives both filter lists: a dusun without RTs has no residents to filter.
     filter_form = forms.ResidentFilterForm(_params(request), rts=rt_choices(village=village))
     args = _page_args(request)
@@ -178,9 +143,9 @@ def resident_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("registry.read")
-def resident_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def resident_detail(request: VillageRequest, public_id: str) -> HttpResponse:
     resident = _resident_or_404(request, public_id)
-    services.resident_viewed(actor=_actor(request), resident=resident)
+    services.resident_viewed(actor=request.user, resident=resident)
     members = list(selectors.family_members(family=resident.family)) if resident.family else []
     return render(
         request,
@@ -197,77 +162,73 @@ def resident_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _resident_form_page(
-    request: HttpRequest, form: forms.ResidentForm, out: Outcome, **ctx: Any
+    request: HttpRequest, form: forms.ResidentForm, warnings: list[str], **ctx: Any
 ) -> HttpResponse:
     return render(
         request,
         "people/resident_form.html",
-        {"form": form, "warnings": out.warnings, **ctx},
+        {"form": form, "warnings": warnings, **ctx},
         status=400 if form.errors else 200,
     )
 
 
 @require("registry.write")
-def resident_create(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
-    out = Outcome(False)
+def resident_create(request: VillageRequest) -> HttpResponse:
+    village = request.village
+    warnings: list[str] = []
     if request.method == "POST":
         form = forms.ResidentForm(request.POST, village=village)
         if form.is_valid():
             d = form.cleaned_data
-            out = _save(
-                form,
-                lambda: services.resident_register(
-                    actor=_actor(request),
+            with ServiceCall(form, warn=NIK_WARNING) as call:
+                resident = services.resident_register(
+                    actor=request.user,
                     village=village,
                     data=form.resident_data(),
                     family=d.get("family"),
                     rt=d["rt"],
                     accept_warnings=d["accept_warnings"],
-                ),
-            )
-            if out.ok:
-                messages.success(
-                    request, _("Penduduk %(name)s telah ditambahkan.") % {"name": out.value.name}
                 )
-                return redirect("people:resident_detail", public_id=out.value.public_id)
+            warnings = call.warnings
+            if call.ok:
+                messages.success(request, _("Penduduk %(name)s telah ditambahkan.") % {"name": resident.name})
+                return redirect("people:resident_detail", public_id=resident.public_id)
     else:
         initial: dict[str, Any] = {}
         if request.GET.get("keluarga"):
             family = _family_or_404(request, request.GET["keluarga"])
             initial = {"kk_number": family.kk_number, "rt": family.rt.public_id if family.rt else None}
         form = forms.ResidentForm(village=village, initial=initial)
-    return _resident_form_page(request, form, out, title=_("Tambah penduduk"))
+    return _resident_form_page(request, form, warnings, title=_("Tambah penduduk"))
 
 
 @require("registry.write")
-def resident_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+def resident_edit(request: VillageRequest, public_id: str) -> HttpResponse:
     resident = _resident_or_404(request, public_id)
-    out = Outcome(False)
+    warnings: list[str] = []
     if request.method == "POST":
         form = forms.ResidentForm(request.POST, village=resident.village, resident=resident)
         if form.is_valid():
             d = form.cleaned_data
-            out = _save(
-                form,
-                lambda: services.resident_update(
-                    actor=_actor(request),
+            with ServiceCall(form, warn=NIK_WARNING) as call:
+                resident = services.resident_update(
+                    actor=request.user,
                     resident=resident,
                     data=form.resident_data(),
                     rt=d["rt"],
                     accept_warnings=d["accept_warnings"],
-                ),
-            )
-            if out.ok:
-                messages.success(request, _("Data %(name)s telah disimpan.") % {"name": out.value.name})
+                )
+            warnings = call.warnings
+            if call.ok:
+                messages.success(request, _("Data %(name)s telah disimpan.") % {"name": resident.name})
                 return redirect("people:resident_detail", public_id=resident.public_id)
     else:
         # The edit form shows the whole record: opening it is a read of personal data.
-        services.resident_viewed(actor=_actor(request), resident=resident, purpose="edit")
+        services.resident_viewed(actor=request.user, resident=resident, purpose="edit")
         form = forms.ResidentForm(
             village=resident.village, resident=resident, initial=forms.ResidentForm.initial_from(resident)
         )
-    return _resident_form_page(request, form, out, title=_("Ubah data penduduk"), resident=resident)
+    return _resident_form_page(request, form, warnings, title=_("Ubah data penduduk"), resident=resident)
 
 
 EVENT_TITLES = {
@@ -279,7 +240,7 @@ EVENT_TITLES = {
 
 
 @require("registry.write")
-def resident_event(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
+def resident_event(request: VillageRequest, public_id: str, kind: str) -> HttpResponse:
     if kind not in forms.RESIDENT_EVENT_KINDS:
         raise Http404
     resident = _resident_or_404(request, public_id)
@@ -300,31 +261,27 @@ def resident_event(request: HttpRequest, public_id: str, kind: str) -> HttpRespo
         d = form.cleaned_data
         if isinstance(form, forms.MoveOutForm):
             movers = [resident, *form.moving_companions()]
-            out = _save(
-                form,
-                lambda: services.move_out_record(
-                    actor=_actor(request),
+            with ServiceCall(form) as call:
+                services.move_out_record(
+                    actor=request.user,
                     residents=movers,
                     event_date=d["event_date"],
                     destination_village=d["destination_village"],
                     destination=d["destination"],
                     move_type=d["move_type"],
                     note=d["note"],
-                ),
-            )
+                )
         else:
-            out = _save(
-                form,
-                lambda: services.status_event_record(
-                    actor=_actor(request),
+            with ServiceCall(form) as call:
+                services.status_event_record(
+                    actor=request.user,
                     resident=resident,
                     kind=forms.RESIDENT_EVENT_KINDS[kind],
                     event_date=d["event_date"],
                     details=form.details(),
                     note=d["note"],
-                ),
-            )
-        if out.ok:
+                )
+        if call.ok:
             if d.get("destination_village") is not None:
                 messages.success(
                     request,
@@ -348,22 +305,20 @@ def resident_event(request: HttpRequest, public_id: str, kind: str) -> HttpRespo
 
 
 @require("registry.write")
-def resident_place(request: HttpRequest, public_id: str) -> HttpResponse:
+def resident_place(request: VillageRequest, public_id: str) -> HttpResponse:
     resident = _resident_or_404(request, public_id)
     if request.method == "POST":
         form = forms.PlaceForm(request.POST, village=resident.village)
         if form.is_valid():
             d = form.cleaned_data
-            out = _save(
-                form,
-                lambda: services.resident_place(
-                    actor=_actor(request),
+            with ServiceCall(form) as call:
+                services.resident_place(
+                    actor=request.user,
                     resident=resident,
                     family=d["family"],
                     relation=d["relation"],
-                ),
-            )
-            if out.ok:
+                )
+            if call.ok:
                 messages.success(
                     request,
                     _("%(name)s telah dimasukkan ke KK %(kk)s.")
@@ -388,17 +343,16 @@ def resident_place(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("registry.write")
-def move_in(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
-    out = Outcome(False)
+def move_in(request: VillageRequest) -> HttpResponse:
+    village = request.village
+    warnings: list[str] = []
     if request.method == "POST":
         form = forms.MoveInForm(request.POST, village=village)
         if form.is_valid():
             d = form.cleaned_data
-            out = _save(
-                form,
-                lambda: services.move_in_record(
-                    actor=_actor(request),
+            with ServiceCall(form, warn=NIK_WARNING) as call:
+                resident = services.move_in_record(
+                    actor=request.user,
                     village=village,
                     data=form.resident_data(),
                     family=d.get("family"),
@@ -406,23 +360,23 @@ def move_in(request: HttpRequest) -> HttpResponse:
                     event_date=d["event_date"],
                     origin=d["origin"],
                     accept_warnings=d["accept_warnings"],
-                ),
-            )
-            if out.ok:
-                messages.success(request, _("Kedatangan %(name)s telah dicatat.") % {"name": out.value.name})
-                return redirect("people:resident_detail", public_id=out.value.public_id)
+                )
+            warnings = call.warnings
+            if call.ok:
+                messages.success(request, _("Kedatangan %(name)s telah dicatat.") % {"name": resident.name})
+                return redirect("people:resident_detail", public_id=resident.public_id)
     else:
         form = forms.MoveInForm(village=village)
-    return _resident_form_page(request, form, out, title=_("Catat pindah masuk"))
+    return _resident_form_page(request, form, warnings, title=_("Catat pindah masuk"))
 
 
 # --- Families ----------------------------------------------------------------------------
 
 
 @require("registry.read")
-def family_list(request: HttpRequest) -> HttpResponse:
+def family_list(request: VillageRequest) -> HttpResponse:
     q = _params(request).get("q", "")[:100]
-    page = selectors.family_page(village=_village(request), q=q, limit=PAGE_SIZE, **_page_args(request))
+    page = selectors.family_page(village=request.village, q=q, limit=PAGE_SIZE, **_page_args(request))
     return _render_list(
         request,
         "people/family_list.html",
@@ -432,7 +386,7 @@ def family_list(request: HttpRequest) -> HttpResponse:
 
 
 @require("registry.read")
-def family_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def family_detail(request: VillageRequest, public_id: str) -> HttpResponse:
     family = _family_or_404(request, public_id)
     members = list(selectors.family_members(family=family))
     return render(
@@ -449,42 +403,38 @@ def family_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("registry.write")
-def family_create(request: HttpRequest) -> HttpResponse:
+def family_create(request: VillageRequest) -> HttpResponse:
     """A new KK: empty, or headed by `?kepala=<resident>` (a KK baru / pecah KK life event)."""
-    village = _village(request)
+    village = request.village
     head = _resident_or_404(request, request.GET["kepala"]) if request.GET.get("kepala") else None
     if request.method == "POST":
         form = forms.FamilyForm(request.POST, village=village)
         if form.is_valid():
             d = form.cleaned_data
             if head is not None:
-                out = _save(
-                    form,
-                    lambda: services.family_split(
-                        actor=_actor(request),
+                with ServiceCall(form) as call:
+                    family = services.family_split(
+                        actor=request.user,
                         residents=[head],
                         head=head,
                         kk_number=d["kk_number"],
                         rt=d["rt"],
                         address=d["address"],
                         event_date=d["issued_on"],
-                    ),
-                )
+                    )
             else:
-                out = _save(
-                    form,
-                    lambda: services.family_create(
-                        actor=_actor(request),
+                with ServiceCall(form) as call:
+                    family = services.family_create(
+                        actor=request.user,
                         village=village,
                         kk_number=d["kk_number"],
                         rt=d["rt"],
                         address=d["address"],
                         issued_on=d["issued_on"],
-                    ),
-                )
-            if out.ok:
-                messages.success(request, _("KK %(kk)s telah dibuat.") % {"kk": out.value.kk_number})
-                return redirect("people:family_detail", public_id=out.value.public_id)
+                    )
+            if call.ok:
+                messages.success(request, _("KK %(kk)s telah dibuat.") % {"kk": family.kk_number})
+                return redirect("people:family_detail", public_id=family.public_id)
     else:
         initial = {"rt": head.rt.public_id} if head is not None and head.rt else {}
         form = forms.FamilyForm(village=village, initial=initial)
@@ -497,25 +447,24 @@ def family_create(request: HttpRequest) -> HttpResponse:
 
 
 @require("registry.write")
-def family_birth(request: HttpRequest, public_id: str) -> HttpResponse:
+def family_birth(request: VillageRequest, public_id: str) -> HttpResponse:
     family = _family_or_404(request, public_id)
-    out = Outcome(False)
+    warnings: list[str] = []
     if request.method == "POST":
         form = forms.BirthForm(request.POST)
         if form.is_valid():
-            out = _save(
-                form,
-                lambda: services.birth_record(
-                    actor=_actor(request),
+            with ServiceCall(form, warn=NIK_WARNING) as call:
+                resident = services.birth_record(
+                    actor=request.user,
                     family=family,
                     data=form.resident_data(),
                     details=form.details(),
                     accept_warnings=form.cleaned_data["accept_warnings"],
-                ),
-            )
-            if out.ok:
-                messages.success(request, _("Kelahiran %(name)s telah dicatat.") % {"name": out.value.name})
-                return redirect("people:resident_detail", public_id=out.value.public_id)
+                )
+            warnings = call.warnings
+            if call.ok:
+                messages.success(request, _("Kelahiran %(name)s telah dicatat.") % {"name": resident.name})
+                return redirect("people:resident_detail", public_id=resident.public_id)
     else:
         form = forms.BirthForm()
     return render(
@@ -525,35 +474,33 @@ def family_birth(request: HttpRequest, public_id: str) -> HttpResponse:
             "form": form,
             "family": family,
             "title": _("Catat kelahiran"),
-            "warnings": out.warnings,
+            "warnings": warnings,
         },
         status=400 if form.errors else 200,
     )
 
 
 @require("registry.write")
-def family_split(request: HttpRequest, public_id: str) -> HttpResponse:
+def family_split(request: VillageRequest, public_id: str) -> HttpResponse:
     family = _family_or_404(request, public_id)
     members = selectors.family_members(family=family).filter(status=codes.STATUS_ALIVE)
     if request.method == "POST":
         form = forms.FamilySplitForm(request.POST, village=family.village, members=members)
         if form.is_valid():
             d = form.cleaned_data
-            out = _save(
-                form,
-                lambda: services.family_split(
-                    actor=_actor(request),
+            with ServiceCall(form) as call:
+                new_family = services.family_split(
+                    actor=request.user,
                     residents=list(d["members"]),
                     head=d["head"],
                     kk_number=d["kk_number"],
                     rt=d["rt"],
                     address=d["address"],
                     event_date=d["event_date"],
-                ),
-            )
-            if out.ok:
-                messages.success(request, _("KK baru %(kk)s telah dibuat.") % {"kk": out.value.kk_number})
-                return redirect("people:family_detail", public_id=out.value.public_id)
+                )
+            if call.ok:
+                messages.success(request, _("KK baru %(kk)s telah dibuat.") % {"kk": new_family.kk_number})
+                return redirect("people:family_detail", public_id=new_family.public_id)
     else:
         form = forms.FamilySplitForm(
             village=family.village,
@@ -579,8 +526,8 @@ def family_split(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("registry.read")
-def event_list(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def event_list(request: VillageRequest) -> HttpResponse:
+    village = request.village
     filter_form = forms.EventFilterForm(request.GET)
     kind = filter_form.cleaned_data.get("kind") if filter_form.is_valid() else None
     page = selectors.life_event_page(village=village, kind=kind, limit=PAGE_SIZE, **_page_args(request))
@@ -595,8 +542,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _duplicate_page(request: HttpRequest, error: str = "") -> HttpResponse:
-    pairs = selectors.possible_duplicates(village=_village(request))
+def _duplicate_page(request: VillageRequest, error: str = "") -> HttpResponse:
+    pairs = selectors.possible_duplicates(village=request.village)
     return render(
         request,
         "people/duplicate_list.html",
@@ -610,57 +557,57 @@ def _duplicate_page(request: HttpRequest, error: str = "") -> HttpResponse:
 
 
 @require("registry.read")
-def duplicate_list(request: HttpRequest) -> HttpResponse:
+def duplicate_list(request: VillageRequest) -> HttpResponse:
     return _duplicate_page(request)
 
 
 @require("registry.write")
 @require_POST
-def duplicate_decide(request: HttpRequest) -> HttpResponse:
+def duplicate_decide(request: VillageRequest) -> HttpResponse:
     form = forms.DuplicateDecisionForm(request.POST)
     if not form.is_valid():
         return _duplicate_page(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     d = form.cleaned_data
     first = _resident_or_404(request, d["first"])
     second = _resident_or_404(request, d["second"])
-    try:
+    keep, remove = (first, second) if d["keep"] == "first" else (second, first)
+    with ServiceCall() as call:
         if d["action"] == form.MERGE:
-            keep, remove = (first, second) if d["keep"] == "first" else (second, first)
-            services.duplicate_merge(actor=_actor(request), keep=keep, remove=remove)
-            messages.success(request, _("Data digabung ke %(name)s.") % {"name": keep.name})
+            services.duplicate_merge(actor=request.user, keep=keep, remove=remove)
         else:
-            services.duplicate_dismiss(actor=_actor(request), first=first, second=second)
-            messages.success(request, _("Pasangan ditandai bukan orang yang sama."))
-    except ApplicationError as exc:
-        return _duplicate_page(request, exc.message)
+            services.duplicate_dismiss(actor=request.user, first=first, second=second)
+    if not call.ok:
+        return _duplicate_page(request, call.text())
+    if d["action"] == form.MERGE:
+        messages.success(request, _("Data digabung ke %(name)s.") % {"name": keep.name})
+    else:
+        messages.success(request, _("Pasangan ditandai bukan orang yang sama."))
     return redirect("people:duplicate_list")
 
 
 @require("registry.write")
 @require_POST
-def family_head(request: HttpRequest, public_id: str) -> HttpResponse:
+def family_head(request: VillageRequest, public_id: str) -> HttpResponse:
     """Make one member the head of the family (e.g. after the head died or moved out)."""
     family = _family_or_404(request, public_id)
     head = _resident_or_404(request, request.POST.get("head", ""))
-    try:
-        services.family_set_head(actor=_actor(request), family=family, head=head)
+    with ServiceCall(request=request) as call:
+        services.family_set_head(actor=request.user, family=family, head=head)
+    if call.ok:
         messages.success(request, _("%(name)s kini kepala keluarga.") % {"name": head.name})
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("people:family_detail", public_id=family.public_id)
 
 
 @require("registry.write")
 @require_POST
-def family_household(request: HttpRequest, public_id: str) -> HttpResponse:
+def family_household(request: VillageRequest, public_id: str) -> HttpResponse:
     """Register the family's living members as one household (rumah tangga) under its head."""
     family = _family_or_404(request, public_id)
     if family.head is None:
         messages.error(request, _("Tentukan kepala keluarga dahulu."))
     else:
-        try:
-            household = services.household_create(actor=_actor(request), head=family.head)
+        with ServiceCall(request=request) as call:
+            household = services.household_create(actor=request.user, head=family.head)
+        if call.ok:
             messages.success(request, _("Rumah tangga %(n)s dibuat.") % {"n": household.number})
-        except (ValidationError, ApplicationError) as exc:
-            messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))  # type: ignore[union-attr]
     return redirect("people:family_detail", public_id=family.public_id)

@@ -10,26 +10,23 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from balai.accounts.decorators import require
+from balai.accounts.http import VillageRequest
 from balai.core import xlsx
 from balai.people import imports
 from balai.people.exports import export_residents
 from balai.people.models import ImportJob
-
-if TYPE_CHECKING:
-    from balai.accounts.models import User
-    from balai.regions.models import Village
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm")
 
@@ -66,21 +63,16 @@ class ImportForm(forms.Form):
         return upload
 
 
-def _village(request: HttpRequest) -> Village:
-    village: Village = request.scope.village  # type: ignore[attr-defined]
-    return village
-
-
-def _job_or_404(request: HttpRequest, public_id: str) -> ImportJob:
-    imports.import_jobs_reap(village=_village(request))
+def _job_or_404(request: VillageRequest, public_id: str) -> ImportJob:
+    imports.import_jobs_reap(village=request.village)
     try:
-        return imports.import_job_get(village=_village(request), public_id=public_id)
+        return imports.import_job_get(village=request.village, public_id=public_id)
     except ImportJob.DoesNotExist:
         raise Http404
 
 
 @require("registry.import")
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: VillageRequest) -> HttpResponse:
     limit = settings.BALAI_IMPORT_MAX_BYTES
     if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > limit + 64 * 1024:
         # Refuse before Django reads (and spools to disk) an oversized body.
@@ -90,7 +82,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
             "people/import_start.html",
             {
                 "form": ImportForm(),
-                "jobs": imports.import_job_list(village=_village(request)),
+                "jobs": imports.import_job_list(village=request.village),
                 "max_bytes": limit,
                 "too_large": message,
             },
@@ -98,22 +90,21 @@ def import_start(request: HttpRequest) -> HttpResponse:
         )
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        actor: User = request.user  # type: ignore[assignment]
         job = imports.import_job_create(
-            village=_village(request),
-            actor=actor,
+            village=request.village,
+            actor=request.user,
             upload=form.cleaned_data["file"],
             apply_valid=form.cleaned_data["apply_valid"],
         )
         return redirect("people:import_status", public_id=job.public_id)
     status = 400 if request.method == "POST" else 200
-    imports.import_jobs_reap(village=_village(request))
+    imports.import_jobs_reap(village=request.village)
     return render(
         request,
         "people/import_start.html",
         {
             "form": form,
-            "jobs": imports.import_job_list(village=_village(request)),
+            "jobs": imports.import_job_list(village=request.village),
             "max_bytes": limit,
         },
         status=status,
@@ -138,7 +129,7 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
 
 
 @require("registry.import")
-def import_status(request: HttpRequest, public_id: str) -> HttpResponse:
+def import_status(request: VillageRequest, public_id: str) -> HttpResponse:
     job = _job_or_404(request, public_id)
     context = _job_context(job)
     if request.headers.get("HX-Request") == "true":
@@ -147,15 +138,12 @@ def import_status(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("registry.import")
-def import_errors_csv(request: HttpRequest, public_id: str) -> HttpResponse:
+def import_errors_csv(request: VillageRequest, public_id: str) -> HttpResponse | FileResponse:
     job = _job_or_404(request, public_id)
     filename = f"galat-impor-{job.public_id}.csv"
     path = imports.import_job_errors_path(job)
     if path is not None:
-        # `require` is typed for HttpResponse; a FileResponse streams.
-        return FileResponse(  # type: ignore[return-value]
-            path.open("rb"), as_attachment=True, filename=filename, content_type="text/csv"
-        )
+        return FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type="text/csv")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     imports.write_errors_csv((job.result or {}).get("errors", []), response)
@@ -163,19 +151,18 @@ def import_errors_csv(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require("registry.read")
-def export_xlsx(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
-    actor: User = request.user  # type: ignore[assignment]
+def export_xlsx(request: VillageRequest) -> FileResponse:
+    village = request.village
     fd, name = tempfile.mkstemp(suffix=".xlsx", prefix="ekspor-")
     os.close(fd)
     path = Path(name)
     try:
-        export_residents(village=village, path=path, actor=actor)
+        export_residents(village=village, path=path, actor=request.user)
         handle = path.open("rb")
     finally:
         # Unlinked while open: the response still streams it and no copy stays on disk.
         path.unlink(missing_ok=True)
-    return FileResponse(  # type: ignore[return-value]
+    return FileResponse(
         handle,
         as_attachment=True,
         filename=f"penduduk-{village.code_digits}.xlsx",

@@ -3,8 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from balai.core.ids import new_public_id
-from balai.core.models import BaseModel
+from balai.core.models import BaseModel, PublicIdModel
 
 
 class Region(models.Model):
@@ -76,10 +75,9 @@ class Dusun(BaseModel):
         return self.name
 
 
-class Rt(BaseModel):
+class Rt(PublicIdModel, BaseModel):
     """An RT within an RW within a dusun: the address unit every resident points at."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="rts")
     dusun = models.ForeignKey(Dusun, on_delete=models.PROTECT, related_name="rts")
     rw = models.CharField(_("RW"), max_length=3)

@@ -14,13 +14,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.core.digits import ascii_digits
+from balai.core.services import model_update
 from balai.regions.models import Dusun, Region, Rt, Village
 from balai.regions.selectors import DATA_DIR, _read_codes, deployment_regency_code, region_names
 
 if TYPE_CHECKING:
-    from balai.accounts.models import User
+    # The user model lives in accounts, a layer above; actors are only handed to the audit trail.
+    from django.contrib.auth.base_user import AbstractBaseUser as User
 
 
 def _level(code: str) -> int:
@@ -236,22 +238,15 @@ def village_profile_update(
             errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
-    changes: dict[str, Any] = {}
-    for name, value in cleaned.items():
-        old = getattr(village, name)
-        if old != value:
-            changes[name] = [old, value]
-            setattr(village, name, value)
+    data = dict(cleaned)
     old_logo = village.logo.name if village.logo else ""
     if logo is not None:
-        village.logo.save(f"{village.code_digits}.{extension}", ContentFile(logo_data), save=False)
-        changes["logo"] = [old_logo, village.logo.name]
-    elif remove_logo and old_logo:
-        village.logo = ""  # type: ignore[assignment]
-        changes["logo"] = [old_logo, ""]
+        data["logo"] = _logo_store(village, ContentFile(logo_data), extension)
+    elif remove_logo:
+        data["logo"] = ""
+    changes = model_update(instance=village, fields=[*cleaned, "logo"], data=data)
     if not changes:
         return village
-    village.save()
     if "logo" in changes and old_logo:
         # Issued letters print the copy kept when they were issued (balai.letters.logos), so the old file can go.
         transaction.on_commit(lambda: default_storage.delete(old_logo))
@@ -261,9 +256,16 @@ def village_profile_update(
         action="village.profile_updated",
         object_type="village",
         object_id=village.code,
-        changes=changes,
+        changes=changes.for_audit(),
     )
     return village
+
+
+def _logo_store(village: Village, content: ContentFile[bytes], extension: str) -> str:
+    """Write the (re-encoded) logo under the village's code; the stored file's name."""
+    field = village.logo.field
+    name = field.generate_filename(village, f"{village.code_digits}.{extension}")
+    return field.storage.save(name, content, max_length=field.max_length)
 
 
 def _dusun_name(value: object) -> str:
@@ -315,22 +317,17 @@ def dusun_update(*, actor: User | None, dusun: Dusun, name: str, head_name: str 
     clean_name = _dusun_name(name)
     _check_dusun_name(village=dusun.village, name=clean_name, exclude_pk=dusun.pk)
     head = _check_head_name(head_name)
-    changes = {
-        k: [getattr(dusun, k), v]
-        for k, v in (("name", clean_name), ("head_name", head))
-        if getattr(dusun, k) != v
-    }
+    values = {"name": clean_name, "head_name": head}
+    changes = model_update(instance=dusun, fields=list(values), data=values)
     if not changes:
         return dusun
-    dusun.name, dusun.head_name = clean_name, head
-    dusun.save()
     audit_record(
         actor=actor,
         village=dusun.village,
         action="dusun.updated",
         object_type="dusun",
         object_id=dusun.pk,
-        changes=changes,
+        changes=changes.for_audit(),
     )
     return dusun
 
@@ -387,22 +384,17 @@ def rt_update(*, actor: User | None, unit: Rt, dusun: Dusun, rw: str, rt: str, h
     rw_no, rt_no = _unit_number("rw", rw), _unit_number("rt", rt)
     _check_rt(village=unit.village, dusun=dusun, rw=rw_no, rt=rt_no, exclude_pk=unit.pk)
     head = _check_head_name(head_name)
-    changes: dict[str, Any] = {}
-    if unit.dusun_id != dusun.pk:
-        changes["dusun"] = [unit.dusun.name, dusun.name]
-    for key, value in (("rw", rw_no), ("rt", rt_no), ("head_name", head)):
-        if getattr(unit, key) != value:
-            changes[key] = [getattr(unit, key), value]
+    values = {"dusun": dusun, "rw": rw_no, "rt": rt_no, "head_name": head}
+    changes = model_update(instance=unit, fields=list(values), data=values)
     if not changes:
         return unit
-    unit.dusun, unit.rw, unit.rt, unit.head_name = dusun, rw_no, rt_no, head
-    unit.save()
     audit_record(
         actor=actor,
         village=unit.village,
         action="rt.updated",
         object_type="rt",
         object_id=unit.public_id,
-        changes=changes,
+        # The dusun by its name, as people know it.
+        changes=changes.for_audit(lambda v: v.name if isinstance(v, Dusun) else v),
     )
     return unit

@@ -3,7 +3,7 @@
 Officials prove who they are with a card tap **plus** their own PIN, or with the username and
 password of their linked Balai account. A card UID is readable and clonable, so it only says
 whose PIN to check. PINs are hashed with argon2 over an HMAC with a pepper kept outside the
-database (`balai.kiosk.pins`, the same as residents' PINs); wrong PINs lock the official with a growing delay
+database (`balai.devices.pins`, the same as residents' PINs); wrong PINs lock the official with a growing delay
 and, at ten, disable the PIN until an operator issues a new one. Counters live in the database,
 so they hold across workers, devices and restarts.
 """
@@ -22,9 +22,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
-from balai.kiosk import pins
+from balai.core.services import model_update
+from balai.devices import pins
 from balai.regions.models import Village
 from balai.staff.models import Attendance, AttendanceSettings, Official, OfficialCredential
 
@@ -36,7 +37,7 @@ DISABLE_AFTER = 10
 PIN_LENGTH = 6
 
 
-# --- PINs and cards (hashing and pepper shared with residents' PINs: balai.kiosk.pins) -----
+# --- PINs and cards (hashing and pepper shared with residents' PINs: balai.devices.pins) -----
 
 
 def pin_is_weak(pin: str, birth_date: dt.date | None = None) -> bool:
@@ -164,7 +165,7 @@ def identify_by_card(
     updates: dict[str, Any] = {}
     if credential.failed_pins or credential.locked_until:
         updates.update(failed_pins=0, locked_until=None)
-    # After a pepper rotation (balai.kiosk.pins): re-hash the PIN, re-key the card.
+    # After a pepper rotation (balai.devices.pins): re-hash the PIN, re-key the card.
     if new_hash:
         updates["pin_hash"] = new_hash
     digest = pins.card_digest(uid)
@@ -246,22 +247,19 @@ def settings_update(*, actor: User | None, village: Village, data: dict[str, Any
         raise ValidationError(
             {"closes_at": _("Urutan jam harus: absen dibuka ≤ jam masuk ≤ jam pulang ≤ absen ditutup.")}
         )
-    before = {
-        k: str(getattr(rules, k)) for k in ("workdays", "opens_at", "starts_at", "ends_at", "closes_at")
-    } | {"skip_holidays": rules.skip_holidays}
-    rules.workdays = workdays
-    for k, v in times.items():
-        setattr(rules, k, v)
-    rules.skip_holidays = bool(data.get("skip_holidays", rules.skip_holidays))
-    rules.save()
-    after = {k: str(getattr(rules, k)) for k in ("workdays", *times)} | {"skip_holidays": rules.skip_holidays}
+    values = {
+        "workdays": workdays,
+        **times,
+        "skip_holidays": bool(data.get("skip_holidays", rules.skip_holidays)),
+    }
+    changes = model_update(instance=rules, fields=list(values), data=values)
     audit_record(
         actor=actor,
         village=village,
         action="attendance.settings_updated",
         object_type="village",
         object_id=village.code,
-        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        changes=changes.for_audit(),
     )
     return rules
 

@@ -3,11 +3,10 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from balai.core.ids import new_public_id
-from balai.core.models import BaseModel
+from balai.core.models import BaseModel, PublicIdModel, VillageScopedModel
 
 
-class Official(BaseModel):
+class Official(PublicIdModel, BaseModel):
     """A village official (perangkat desa) and whether and how they sign letters."""
 
     class SignsAs(models.TextChoices):
@@ -16,7 +15,6 @@ class Official(BaseModel):
         AN = "an", _("a.n. (atas nama) kepala desa")
         UB = "ub", _("u.b. (untuk beliau)")
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="officials")
     resident = models.ForeignKey(
         "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -57,11 +55,10 @@ class AttendanceSettings(models.Model):
     skip_holidays = models.BooleanField(_("libur nasional tidak dihitung hari kerja"), default=True)
 
 
-class OfficialCredential(models.Model):
+class OfficialCredential(VillageScopedModel):
     """How an official proves who they are at the kiosk: card UID (digest) + PIN (argon2, peppered)."""
 
     official = models.OneToOneField(Official, on_delete=models.CASCADE, related_name="credential")
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     # HMAC of the card UID: looked up exactly, never shown; the UID alone proves nothing.
     card_digest = models.CharField(max_length=64, blank=True)
     pin_hash = models.CharField(max_length=200, blank=True)
@@ -80,15 +77,13 @@ class OfficialCredential(models.Model):
         ]
 
 
-class Attendance(models.Model):
+class Attendance(PublicIdModel, VillageScopedModel):
     """One official's working day: first check-in and last check-out."""
 
     class Method(models.TextChoices):
         CARD_PIN = "card_pin", _("Kartu + PIN")
         PASSWORD = "password", _("Nama pengguna + kata sandi")
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="attendance")
     day = models.DateField()
     check_in_at = models.DateTimeField()

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from balai.core.dates import Month
 from balai.regions.models import Village
 from balai.staff.models import Attendance, Official, OfficialCredential
 
@@ -109,8 +110,8 @@ def attendance_recap(*, village: Village, year: int, month: int, today: dt.date 
     from balai.staff.attendance import holidays_between, is_workday, settings_for
 
     today = today or timezone.localdate()
-    first = dt.date(year, month, 1)
-    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    shown = Month(year, month)
+    first, last = shown.first, shown.last
     rules = settings_for(village)
     holidays = holidays_between(first, last)
     dates = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]

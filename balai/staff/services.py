@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from balai.core.audit import audit_record
+from balai.audit.services import audit_record
 from balai.core.digits import ascii_digits
+from balai.core.services import model_update
 from balai.regions.models import Village
 from balai.staff.models import Official
 
@@ -155,22 +156,16 @@ def official_create(*, actor: User | None, village: Village, data: dict[str, Any
 def official_update(*, actor: User | None, official: Official, data: dict[str, Any]) -> Official:
     values = _clean({k: v for k, v in data.items() if k in OFFICIAL_FIELDS}, official, official.village)
     _check_single_head(village=official.village, values=values, exclude_pk=official.pk)
-    changes: dict[str, Any] = {}
-    for key, value in values.items():
-        old = getattr(official, key)
-        if old != value:
-            changes[key] = [_jsonable(old), _jsonable(value)]
-            setattr(official, key, value)
+    changes = model_update(instance=official, fields=list(values), data=values)
     if not changes:
         return official
-    official.save()
     audit_record(
         actor=actor,
         village=official.village,
         action="official.updated",
         object_type="official",
         object_id=official.public_id,
-        changes=changes,
+        changes=changes.for_audit(_jsonable),
     )
     return official
 

@@ -6,33 +6,20 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.accounts.decorators import require
+from balai.accounts.http import VillageRequest
 from balai.core import xlsx
-from balai.regions.models import Village
+from balai.core.dates import Month
+from balai.core.http import ServiceCall
 from balai.staff import attendance, exports
 from balai.staff.models import Official
 from balai.staff.selectors import attendance_recap, credential_map, official_get, official_list
 
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 WEEKDAYS = [
     ("1", "Senin"),
     ("2", "Selasa"),
@@ -44,52 +31,33 @@ WEEKDAYS = [
 ]
 
 
-def _village(request: HttpRequest) -> Village:
-    village: Village = request.scope.village  # type: ignore[attr-defined]
-    return village
-
-
 def _month(request: HttpRequest) -> tuple[int, int]:
-    today = timezone.localdate()
-    try:
-        year, month = (int(x) for x in request.GET.get("bulan", "").split("-"))
-        dt.date(year, month, 1)
-    except ValueError:
-        return today.year, today.month
-    if not 2000 <= year <= 2100:
-        return today.year, today.month
-    return year, month
+    shown = Month.parse(request.GET.get("bulan")) or Month.of(timezone.localdate())
+    return shown.year, shown.month
 
 
 @require("attendance.recap")
-def attendance_recap_view(request: HttpRequest) -> HttpResponse:
+def attendance_recap_view(request: VillageRequest) -> HttpResponse:
     year, month = _month(request)
-    recap = attendance_recap(village=_village(request), year=year, month=month)
-    prev = dt.date(year, month, 1) - dt.timedelta(days=1)
-    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+    recap = attendance_recap(village=request.village, year=year, month=month)
     return render(
         request,
         "staff/attendance_recap.html",
         {
             "recap": recap,
-            "month_label": f"{MONTHS[month - 1]} {year}",
-            "month_value": f"{year}-{month:02d}",
-            "prev_month": f"{prev.year}-{prev.month:02d}",
-            "next_month": f"{nxt.year}-{nxt.month:02d}",
-            "rules": attendance.settings_for(_village(request)),
-            "can_manage": request.scope.can("registry.write"),  # type: ignore[attr-defined]
+            **Month(year, month).nav(),
+            "rules": attendance.settings_for(request.village),
+            "can_manage": request.scope.can("registry.write"),
         },
     )
 
 
 @require("attendance.recap")
-def attendance_recap_xlsx(request: HttpRequest) -> HttpResponse:
+def attendance_recap_xlsx(request: VillageRequest) -> HttpResponse:
     year, month = _month(request)
-    village = _village(request)
+    village = request.village
     recap = attendance_recap(village=village, year=year, month=month)
-    data = exports.attendance_recap_xlsx(
-        recap=recap, village=village, month_label=f"{MONTHS[month - 1]} {year}"
-    )
+    data = exports.attendance_recap_xlsx(recap=recap, village=village, month_label=Month(year, month).label)
     response = HttpResponse(data, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = (
         f'attachment; filename="kehadiran-{village.code}-{year}-{month:02d}.xlsx"'
@@ -105,8 +73,8 @@ def _time(value: str, fallback: dt.time) -> dt.time:
 
 
 @require("registry.write")
-def attendance_settings(request: HttpRequest) -> HttpResponse:
-    village = _village(request)
+def attendance_settings(request: VillageRequest) -> HttpResponse:
+    village = request.village
     rules = attendance.settings_for(village)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -118,11 +86,10 @@ def attendance_settings(request: HttpRequest) -> HttpResponse:
                 for k in ("opens_at", "starts_at", "ends_at", "closes_at")
             },
         }
-        try:
-            attendance.settings_update(actor=request.user, village=village, data=data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            errors = exc.message_dict
-        else:
+        with ServiceCall() as call:
+            attendance.settings_update(actor=request.user, village=village, data=data)
+        errors = call.errors
+        if call.ok:
             messages.success(request, _("Jam kerja disimpan."))
             return redirect("staff:attendance_settings")
     creds = credential_map(village=village)
@@ -136,9 +103,9 @@ def attendance_settings(request: HttpRequest) -> HttpResponse:
 
 
 @require("registry.write")
-def official_credential(request: HttpRequest, public_id: str) -> HttpResponse:
+def official_credential(request: VillageRequest, public_id: str) -> HttpResponse:
     """Register an official's card and issue a new PIN (shown once)."""
-    village = _village(request)
+    village = request.village
     try:
         official = official_get(village=village, public_id=public_id)
     except Official.DoesNotExist:
@@ -147,21 +114,20 @@ def official_credential(request: HttpRequest, public_id: str) -> HttpResponse:
     new_pin = ""
     if request.method == "POST":
         action = request.POST.get("action", "")
-        try:
+        with ServiceCall() as call:
             if action == "card":
                 attendance.credential_set_card(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     official=official,
                     card_uid=request.POST.get("card_uid", ""),
                 )
                 messages.success(request, _("Kartu disimpan."))
                 return redirect("staff:official_credential", public_id=official.public_id)
             if action == "pin":
-                new_pin = attendance.credential_issue_pin(actor=request.user, official=official)  # type: ignore[arg-type]
+                new_pin = attendance.credential_issue_pin(actor=request.user, official=official)
             else:
                 errors = {"action": [_("Aksi tidak dikenal.")]}
-        except ValidationError as exc:
-            errors = exc.message_dict
+        errors = errors or call.errors
     credential = credential_map(village=village).get(official.pk)
     response = render(
         request,

@@ -19,9 +19,10 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from balai.accounts.models import Role, User
+from balai.devices import services as device_services
+from balai.devices.device import COOKIE_NAME
+from balai.devices.models import KioskDevice, ResidentCredential
 from balai.kiosk import services
-from balai.kiosk.device import COOKIE_NAME
-from balai.kiosk.models import KioskDevice, ResidentCredential
 from balai.kiosk.tests.conftest import office_issues
 from balai.letters.models import Letter
 from balai.people.tests.factories import FamilyFactory, ResidentFactory, RtFactory, VillageFactory
@@ -113,20 +114,20 @@ def _tap_digits(page, digits):
 
 
 def _enrolled(brokoh, idle_seconds=None):
-    device, code = services.device_create(
+    device, code = device_services.device_create(
         actor=brokoh["operator"], village=brokoh["village"], label="Anjungan lobi"
     )
-    device, credential = services.device_enrol(code=code)
+    device, credential = device_services.device_enrol(code=code)
     if idle_seconds:
         KioskDevice.objects.filter(pk=device.pk).update(idle_seconds=idle_seconds)
     return credential
 
 
 def _with_pin(brokoh, pin=NEW_PIN):
-    from balai.kiosk import pins
+    from balai.devices import pins
 
     siti = brokoh["siti"]
-    services.pin_issue(actor=brokoh["operator"], resident=siti)
+    device_services.pin_issue(actor=brokoh["operator"], resident=siti)
     ResidentCredential.objects.filter(resident=siti).update(
         pin_hash=pins.hash_pin(pin), must_change_pin=False
     )

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from balai.accounts import services
 from balai.accounts.models import Role, User
 from balai.accounts.scope import scope_for
+from balai.audit.models import AuditEvent
 from balai.core.errors import ApplicationError
-from balai.core.models import AuditEvent
 
 
 def test_user_create_generates_a_password_once(regency_viewer, village_a):

@@ -143,3 +143,10 @@ def test_nav_shows_admin_links_to_dispermades_only(regency_viewer, operator_a, v
     assert f'href="{reverse("regions:profile")}"' in operator_page
     assert f'href="{reverse("staff:official_list")}"' in operator_page
     assert f'href="{reverse("regions:profile")}"' not in admin_page
+
+
+@pytest.mark.parametrize("hal", ["99999999999999999999999", "abc", "-3", "0", "2"])
+def test_user_list_gives_a_page_for_any_page_number(admin_client, operator_a, hal):
+    response = admin_client.get(USERS, {"hal": hal})
+    assert response.status_code == 200
+    assert operator_a.username in response.content.decode()

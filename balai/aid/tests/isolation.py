@@ -189,8 +189,8 @@ def _distribution_populate(
 ) -> dict[str, Any]:
     from django.utils import timezone
 
-    from balai.aid import distribution as dist
     from balai.aid.models import DistributionCycle, Entitlement, RecipientImport, RecipientImportRow
+    from balai.aid.services import distribution as dist
     from balai.aid.tests.distribution_fixtures import make_family, signature_png
 
     programme = Programme.objects.create(

@@ -14,7 +14,7 @@ from balai.aid.tests.distribution_fixtures import (  # noqa: F401
     signature_png,
     two_recipients,
 )
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 
 API = "/api/v1/aid"
 

@@ -13,7 +13,7 @@ from balai.aid.models import Candidate, DistributionCycle, Entitlement, Recipien
 from balai.aid.rules import Exclusion, Rule, RuleSet
 from balai.aid.services import AidError, Attendee
 from balai.aid.tests.targeting_fixtures import blt_rules, decile, family, programme
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 
 PEOPLE = [
     Attendee("H. MARZUKI", "Ketua BPD"),

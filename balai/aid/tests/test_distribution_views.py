@@ -16,7 +16,7 @@ from balai.aid.tests.distribution_fixtures import (  # noqa: F401
     two_recipients,
 )
 from balai.aid.tests.test_imports import _row, opensid_file
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 
 
 @pytest.fixture

@@ -3,9 +3,10 @@ import subprocess
 
 from django.utils import timezone
 
-from balai.aid import distribution as dist
 from balai.aid import exports, imports
+from balai.aid import selectors as aid_selectors
 from balai.aid.models import Entitlement, Programme, Recipient
+from balai.aid.services import distribution as dist
 from balai.aid.tests.distribution_fixtures import (  # noqa: F401
     blt_a,
     enrol,
@@ -72,9 +73,9 @@ def test_cycle_report_xlsx_and_pdf(operator_a, kades_a, blt_a, two_recipients):
         proxy_relation="anak",
         proof=dist.proof_from_signature(signature_png()),
     )
-    ents = dist.entitlements_of(village=blt_a.village, cycle=cycle)
+    ents = aid_selectors.entitlements_of(village=blt_a.village, cycle=cycle)
     lines = exports.entitlement_lines(ents)
-    summary = dist.cycle_summary(village=blt_a.village, cycle=cycle)
+    summary = aid_selectors.cycle_summary(village=blt_a.village, cycle=cycle)
     import io
 
     from python_calamine import CalamineWorkbook

@@ -7,7 +7,7 @@ import xlsxwriter
 from balai.aid import imports
 from balai.aid.models import Programme, ProgrammeExclusion, Recipient, RecipientImport
 from balai.aid.tests.distribution_fixtures import blt_a, enrol, make_family, make_programme  # noqa: F401
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 
 M = imports.M
 

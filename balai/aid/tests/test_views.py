@@ -11,7 +11,7 @@ from django.urls import reverse
 from balai.aid import services
 from balai.aid.models import Candidate, Criterion, Decree, OfficialDecile, Programme, Recipient, WelfareSurvey
 from balai.aid.tests.targeting_fixtures import blt_rules, decile, family, programme, survey
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 
 
 @pytest.fixture
@@ -368,3 +368,19 @@ def test_verifying_another_village_candidate_from_the_list_is_404(client_a, blt,
     assert r.status_code == 404
     other.refresh_from_db()
     assert other.status == "proposed"
+
+
+@pytest.mark.parametrize("hal", ["99999999999999999999999", "abc", "-3", "0", "2"])
+def test_candidate_and_recipient_lists_give_a_page_for_any_page_number(client_a, blt, hal):
+    # given three candidates and one recipient: one page of each
+    client_a.post(reverse("aid:candidates", args=[blt.public_id]))
+    services.recipient_enrol(
+        actor=None, programme=blt, source=Recipient.Source.MANUAL, family=family(blt.village)
+    )
+    # when the page number is past the end, not a number, or below one
+    candidates = client_a.get(reverse("aid:candidates", args=[blt.public_id]), {"hal": hal})
+    recipients = client_a.get(reverse("aid:recipients", args=[blt.public_id]), {"hal": hal})
+    # then the first (and last) page, never an error
+    assert candidates.status_code == recipients.status_code == 200
+    assert "WARGA 0" in candidates.content.decode()
+    assert "KEPALA" in recipients.content.decode()

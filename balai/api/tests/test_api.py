@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 
 from balai.accounts.models import ApiToken
 from balai.accounts.services import api_token_create, api_token_revoke
+from balai.audit.models import AuditEvent
 from balai.core.masking import mask_number
-from balai.core.models import AuditEvent
 from balai.people import codes
 from balai.people.models import LifeEvent, Resident
 from balai.people.tests.factories import ResidentFactory

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from balai.desk.models import Counter, ServiceCategory
-from balai.kiosk import services as kiosk_services
-from balai.kiosk.device import COOKIE_NAME
+from balai.devices import services as device_services
+from balai.devices.device import COOKIE_NAME
 
 OFFICIAL_PIN = "583920"
 
@@ -22,8 +22,8 @@ def _cheap_argon2(settings):
 
 
 def enrol(actor, village, label="Anjungan balai desa"):
-    device, code = kiosk_services.device_create(actor=actor, village=village, label=label)
-    return kiosk_services.device_enrol(code=code)
+    device, code = device_services.device_create(actor=actor, village=village, label=label)
+    return device_services.device_enrol(code=code)
 
 
 def device_client(credential: str) -> Client:

@@ -21,7 +21,7 @@ from balai.desk.models import (
     ServiceCategory,
     Ticket,
 )
-from balai.kiosk import services as kiosk_services
+from balai.devices import services as device_services
 from tests.isolation_checks import Listing, Obj
 
 DEVICE_ONLY = Listing(refused=(403,))
@@ -95,7 +95,9 @@ def populate(*, village, operator, family, resident, tag: str) -> dict[str, Any]
         data={"name": f"TAMU {tag}", "origin": f"ASAL {tag}", "purpose": f"KEPERLUAN {tag}"},
     )
     services.ikm_submit(village=village, answers={f"u{n}": 3 for n in range(1, 10)}, service=f"LAYANAN {tag}")
-    device, _code = kiosk_services.device_create(actor=operator, village=village, label=f"KIOS LAYANAN {tag}")
+    device, _code = device_services.device_create(
+        actor=operator, village=village, label=f"KIOS LAYANAN {tag}"
+    )
     printer = services.printer_save(
         actor=operator,
         village=village,

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from balai.kiosk import pins
+from balai.devices import pins
 from balai.staff import attendance
 from balai.staff.models import Attendance, OfficialCredential
 from balai.staff.tests.factories import OfficialFactory

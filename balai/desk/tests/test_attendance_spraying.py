@@ -10,9 +10,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from balai.kiosk import pins
-from balai.kiosk import services as kiosk_services
-from balai.kiosk.models import KioskDevice, SignInFailure
+from balai.devices import pins
+from balai.devices import services as device_services
+from balai.devices.models import KioskDevice, SignInFailure
 from balai.staff import attendance
 from balai.staff.models import Attendance, OfficialCredential
 from balai.staff.tests.factories import OfficialFactory
@@ -47,17 +47,17 @@ def test_many_cards_with_wrong_pins_throttle_then_block_the_device(device_a, sek
     device, credential = device_a
     with time_machine.travel(MORNING, tick=False) as clock:
         # given: distinct cards failing on one device, each attempt from a fresh worker
-        for n in range(kiosk_services.SPRAY_THROTTLE_AT):
+        for n in range(device_services.SPRAY_THROTTLE_AT):
             assert _try_card(device_client(credential), _card(n)).status_code == 400
         # when: one more card within the throttle
         throttled = _try_card(device_client(credential), _card(99))
         # then: refused with a wait, without checking the PIN, in Indonesian
         assert throttled.status_code == 400
         assert "Terlalu banyak percobaan. Tunggu" in throttled.content.decode()
-        assert SignInFailure.objects.filter(device=device).count() == kiosk_services.SPRAY_THROTTLE_AT
+        assert SignInFailure.objects.filter(device=device).count() == device_services.SPRAY_THROTTLE_AT
         # when: the attacker waits out each throttle and keeps going
-        for n in range(kiosk_services.SPRAY_THROTTLE_AT, kiosk_services.SPRAY_BLOCK_AT):
-            clock.shift(kiosk_services.SPRAY_THROTTLE_FOR.total_seconds() + 1)
+        for n in range(device_services.SPRAY_THROTTLE_AT, device_services.SPRAY_BLOCK_AT):
+            clock.shift(device_services.SPRAY_THROTTLE_FOR.total_seconds() + 1)
             _try_card(device_client(credential), _card(n))
         # then: sign-in on this device is blocked, even for the right card and PIN
         assert KioskDevice.objects.get(pk=device.pk).sign_in_blocked
@@ -79,7 +79,7 @@ def test_operator_lifts_the_block(device_a, sekdes_a, operator_a):
     KioskDevice.objects.filter(pk=device.pk).update(sign_in_blocked=True)
     with time_machine.travel(MORNING, tick=False):
         assert _try_card(device_client(credential), "04A1B2C3", OFFICIAL_PIN).status_code == 400
-        kiosk_services.device_unblock(actor=operator_a, device=device)
+        device_services.device_unblock(actor=operator_a, device=device)
         assert _try_card(device_client(credential), "04A1B2C3", OFFICIAL_PIN).status_code == 200
     assert Attendance.objects.get().official == sekdes_a
 
@@ -88,7 +88,7 @@ def test_many_usernames_with_wrong_passwords_throttle_the_device(device_a, villa
     device, credential = device_a
     OfficialFactory(village=village_a, user=kades_a, name="SUTRISNO")
     with time_machine.travel(MORNING, tick=False):
-        for n in range(kiosk_services.SPRAY_THROTTLE_AT):
+        for n in range(device_services.SPRAY_THROTTLE_AT):
             form = {"mode": "sandi", "username": f"tebakan{n}", "password": "salah-sekali", "action": "in"}
             assert device_client(credential).post(URL, form).status_code == 400
         # the right username and password now wait too: the device is throttled
@@ -103,7 +103,7 @@ def test_many_usernames_with_wrong_passwords_throttle_the_device(device_a, villa
 def test_one_official_retyping_is_not_spraying(device_a, sekdes_a):
     device, credential = device_a
     with time_machine.travel(MORNING, tick=False):
-        for _ in range(kiosk_services.SPRAY_THROTTLE_AT):
+        for _ in range(device_services.SPRAY_THROTTLE_AT):
             _try_card(device_client(credential), "04A1B2C3")
     state = KioskDevice.objects.get(pk=device.pk)
     assert state.sign_in_throttled_until is None
@@ -114,18 +114,18 @@ def test_one_official_retyping_is_not_spraying(device_a, sekdes_a):
 def test_attempts_without_a_pin_are_not_counted(device_a, sekdes_a):
     device, credential = device_a
     with time_machine.travel(MORNING, tick=False):
-        for n in range(kiosk_services.SPRAY_BLOCK_AT):
+        for n in range(device_services.SPRAY_BLOCK_AT):
             _try_card(device_client(credential), _card(n), pin="")
     assert not SignInFailure.objects.filter(device=device).exists()
 
 
 def test_spraying_on_one_device_leaves_another_alone(device_a, operator_a, village_a, sekdes_a):
     device, credential = device_a
-    _other, other_credential = kiosk_services.device_enrol(
-        code=kiosk_services.device_create(actor=operator_a, village=village_a, label="Anjungan 2")[1]
+    _other, other_credential = device_services.device_enrol(
+        code=device_services.device_create(actor=operator_a, village=village_a, label="Anjungan 2")[1]
     )
     with time_machine.travel(MORNING, tick=False):
-        for n in range(kiosk_services.SPRAY_THROTTLE_AT):
+        for n in range(device_services.SPRAY_THROTTLE_AT):
             _try_card(device_client(credential), _card(n))
         response = _try_card(device_client(other_credential), "04A1B2C3", OFFICIAL_PIN)
     assert response.status_code == 200

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from balai.kiosk.device import COOKIE_NAME
+from balai.devices.device import COOKIE_NAME
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

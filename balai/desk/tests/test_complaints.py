@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 from balai.desk import selectors, services
 from balai.desk.models import Complaint, GuestEntry, SatisfactionResponse
 from balai.desk.services import new_tracking_number, normalize_tracking
@@ -77,11 +77,11 @@ def test_kiosk_complaint_gets_a_tracking_number(kiosk_a, village_a):
 
 def test_kiosk_complaint_of_a_signed_in_resident_is_linked_to_them(kiosk_a, resident_a, operator_a):
     # given: the resident signed in on the kiosk with NIK + PIN
-    from balai.kiosk import pins
-    from balai.kiosk import services as kiosk_services
-    from balai.kiosk.models import ResidentCredential
+    from balai.devices import pins
+    from balai.devices import services as device_services
+    from balai.devices.models import ResidentCredential
 
-    kiosk_services.pin_issue(actor=operator_a, resident=resident_a)
+    device_services.pin_issue(actor=operator_a, resident=resident_a)
     ResidentCredential.objects.filter(resident=resident_a).update(
         pin_hash=pins.hash_pin("483920"), must_change_pin=False
     )

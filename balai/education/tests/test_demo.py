@@ -2,7 +2,7 @@ import random
 
 from django.utils import timezone
 
-from balai.core.demo import populate_village
+from balai.devtools.demo import populate_village
 from balai.education import rules, selectors
 from balai.education.demo import extend_village
 from balai.education.models import Enrolment, School

@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from balai.audit.models import AuditEvent
 from balai.core.errors import ApplicationError
-from balai.core.models import AuditEvent
 from balai.education import services
 from balai.education.models import Enrolment, School
 from balai.people.models import Resident

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 from balai.education.models import Enrolment, FollowUp, School
 
 
@@ -154,3 +154,30 @@ def test_api_lists_follow_up_and_aggregates(client, operator_a, regency_viewer, 
     rows = client.get("/api/v1/education/villages", **auth).json()
     assert sum(r["out_of_school"] for r in rows) == 1
     assert "ANAK PUTUS" not in str(rows)
+
+
+@pytest.mark.parametrize("hal", ["99999999999999999999999", "abc", "-3", "0", "2"])
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [("education:children", {}), ("education:children", {"status": "ats"}), ("education:follow_up", {})],
+)
+def test_child_lists_give_a_page_for_any_page_number(client_a, ats_child, name, query, hal):
+    # when the page number is past the end, not a number, or below one
+    response = client_a.get(reverse(name), {**query, "hal": hal})
+    # then the one page there is, never an error
+    assert response.status_code == 200
+    assert "ANAK PUTUS SEKOLAH" in response.content.decode()
+
+
+def test_child_list_pages_and_links_to_the_next_page(client_a, make_child, monkeypatch):
+    # given more children than fit on a page
+    monkeypatch.setattr("balai.education.views.PAGE_SIZE", 2)
+    for n in range(3):
+        make_child(f"ANAK {n}", age=10)
+    # when / then
+    first = client_a.get(reverse("education:children")).content.decode()
+    assert "hal=2" in first
+    assert "3 anak" in first
+    last = client_a.get(reverse("education:children"), {"hal": "99"}).content.decode()
+    assert "hal=1" in last
+    assert "hal=3" not in last

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 from balai.health.eppgbm import COLUMNS, age_text, eppgbm_rows
 from balai.health.models import Posyandu, PosyanduSession
 from balai.health.reports import Month

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from balai.audit.models import AuditEvent
 from balai.core.errors import ApplicationError
-from balai.core.models import AuditEvent
 from balai.health import selectors, services
 from balai.health.models import Pregnancy
 from balai.people.tests.factories import FamilyFactory, ResidentFactory

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from balai.accounts.scope import scope_for
+from balai.audit.models import AuditEvent
 from balai.core.errors import ApplicationError
-from balai.core.models import AuditEvent
 from balai.health.models import ChildMeasurement, Posyandu
 from balai.health.selectors import child_measurements, posyandu_get, stunting_by_dusun
 from balai.health.services import measurement_record, posyandu_create, session_open

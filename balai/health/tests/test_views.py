@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 from balai.health import services
 from balai.health.models import Attendance, ChildMeasurement, Pregnancy
 from balai.health.tests.conftest import make_child

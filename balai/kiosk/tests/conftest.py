@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from balai.kiosk import services
-from balai.kiosk.device import COOKIE_NAME
-from balai.kiosk.models import ResidentCredential
+from balai.devices import services
+from balai.devices.device import COOKIE_NAME
+from balai.devices.models import ResidentCredential
 
 # A PIN the rules accept for the fixture residents (not their birth date, not a pattern).
 GOOD_PIN = "483920"
@@ -37,7 +37,7 @@ def device_client(credential: str) -> Client:
 
 def give_pin(resident, actor, pin=GOOD_PIN, must_change=False):
     services.pin_issue(actor=actor, resident=resident)
-    from balai.kiosk import pins
+    from balai.devices import pins
 
     ResidentCredential.objects.filter(resident=resident).update(
         pin_hash=pins.hash_pin(pin), must_change_pin=must_change
@@ -102,8 +102,8 @@ def head_official_a(village_a, kades_a):
 
 def office_issues(letter, *, operator, kades):
     """The office handles a kiosk request: requirements checked, verified, signed, issued."""
-    from balai.letters import services as letters
-    from balai.letters.services import letter_type_of
+    from balai.letters.fields import letter_type_of
+    from balai.letters.services import workflow as letters
 
     letter = letters.letter_update(
         actor=operator, letter=letter, fields=letter.fields, requirements=letter_type_of(letter).requirements

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from balai.devices import services as device_services
+from balai.devices.models import KioskDevice, ResidentCredential
 from balai.kiosk import services
-from balai.kiosk.models import Announcement, CorrectionReport, KioskDevice, ResidentCredential
+from balai.kiosk.models import Announcement, CorrectionReport
 from tests.isolation_checks import FormRefs, Listing, Obj, Public
 
 KIOSK_DEVICE_ONLY = Listing(refused=(403,))
@@ -66,9 +68,9 @@ def form_refs(other) -> dict[str, Any]:
 
 
 def populate(*, village, operator, family, resident, tag: str) -> dict[str, Any]:
-    device, _code = services.device_create(actor=operator, village=village, label=f"ANJUNGAN {tag}")
-    services.pin_issue(actor=operator, resident=resident)
-    services.card_register(actor=operator, resident=resident, uid=f"04A1{tag[:6]}")
+    device, _code = device_services.device_create(actor=operator, village=village, label=f"ANJUNGAN {tag}")
+    device_services.pin_issue(actor=operator, resident=resident)
+    device_services.card_register(actor=operator, resident=resident, uid=f"04A1{tag[:6]}")
     announcement = services.announcement_save(
         actor=operator,
         village=village,

@@ -3,8 +3,9 @@ import random
 import pytest
 from django.utils import timezone
 
+from balai.devices.models import KioskDevice
 from balai.kiosk.demo import extend_village
-from balai.kiosk.models import Announcement, KioskDevice
+from balai.kiosk.models import Announcement
 from balai.kiosk.selectors import announcements_current
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from balai.kiosk import services
-from balai.kiosk.device import ACTIVITY_STEP, COOKIE_NAME, SESSION_ACTIVITY, credential_digest
-from balai.kiosk.models import KioskDevice, KioskVillageSettings
+from balai.devices import services
+from balai.devices.device import ACTIVITY_STEP, COOKIE_NAME, SESSION_ACTIVITY, credential_digest
+from balai.devices.models import KioskDevice, KioskVillageSettings
 from balai.kiosk.tests.conftest import device_client, sign_in
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from balai.core.models import AuditEvent
-from balai.kiosk.models import Announcement, KioskDevice
+from balai.audit.models import AuditEvent
+from balai.devices.models import KioskDevice
+from balai.kiosk.models import Announcement
 from balai.staff.services import official_create
 
 pytestmark = pytest.mark.django_db

@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from balai.kiosk.device import SESSION_RESIDENT
+from balai.devices.device import SESSION_RESIDENT
 from balai.kiosk.models import CorrectionReport
 from balai.kiosk.tests.conftest import give_pin, office_issues, sign_in
 from balai.letters.models import Letter
-from balai.letters.services import letter_request_create
+from balai.letters.services.workflow import letter_request_create
 from balai.people.tests.factories import ResidentFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from balai.kiosk import pins, services
-from balai.kiosk.models import ResidentCredential
+from balai.devices import pins, services
+from balai.devices.models import ResidentCredential
 from balai.kiosk.tests.conftest import GOOD_PIN, OTHER_PIN, give_pin
 from balai.staff import attendance
 from balai.staff.models import OfficialCredential

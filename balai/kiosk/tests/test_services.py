@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from balai.audit.models import AuditEvent
 from balai.core.masking import mask_number
-from balai.core.models import AuditEvent
 from balai.kiosk.models import CorrectionReport, KioskLetterRequest
 from balai.kiosk.tests.conftest import office_issues
 from balai.letters.models import Letter
@@ -179,7 +179,7 @@ def test_tracking_code_lookup_at_the_kiosk(kiosk_client_a, resident_client_a, re
 
 
 def test_other_familys_letter_is_404(resident_client_a, village_a, operator_a):
-    from balai.letters.services import letter_request_create
+    from balai.letters.services.workflow import letter_request_create
 
     stranger = ResidentFactory(village=village_a, family=FamilyFactory(village=village_a))
     letter = letter_request_create(

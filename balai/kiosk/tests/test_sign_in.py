@@ -13,9 +13,9 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from balai.core.models import AuditEvent
-from balai.kiosk import pins, services
-from balai.kiosk.models import KioskDevice, ResidentCredential
+from balai.audit.models import AuditEvent
+from balai.devices import pins, services
+from balai.devices.models import KioskDevice, ResidentCredential
 from balai.kiosk.tests.conftest import GOOD_PIN, OTHER_PIN, device_client, enrol, give_pin, sign_in
 from balai.people.tests.factories import ResidentFactory, make_nik
 
@@ -353,7 +353,7 @@ def test_same_resident_retyping_is_not_spraying(kiosk_device_a, resident_a, oper
 
 
 def test_sign_in_failures_hold_no_nik(kiosk_device_a, resident_a, operator_a):
-    from balai.kiosk.models import SignInFailure
+    from balai.devices.models import SignInFailure
 
     device, _ = kiosk_device_a
     give_pin(resident_a, operator_a)

@@ -21,8 +21,8 @@ def main(n: int, workers: int) -> None:
 
     call_command("migrate", verbosity=0)
     from balai.accounts.models import Role, User
-    from balai.letters import services
     from balai.letters.models import Letter
+    from balai.letters.services import workflow
     from balai.letters.tests.conftest import DOMISILI_REQS
     from balai.people.tests.factories import ResidentFactory, VillageFactory
     from balai.staff.models import Official
@@ -36,7 +36,7 @@ def main(n: int, workers: int) -> None:
     resident = ResidentFactory(village=village)
     letters = []
     for _ in range(n):
-        letter = services.letter_request_create(
+        letter = workflow.letter_request_create(
             actor=operator,
             village=village,
             type_code="domisili",
@@ -44,8 +44,8 @@ def main(n: int, workers: int) -> None:
             fields={"keperluan": "x"},
             requirements=DOMISILI_REQS,
         )
-        letter = services.letter_verify(actor=operator, letter=letter)
-        letters.append(services.letter_sign(actor=kades, letter=letter))
+        letter = workflow.letter_verify(actor=operator, letter=letter)
+        letters.append(workflow.letter_sign(actor=kades, letter=letter))
     connections.close_all()
     errors: list[str] = []
     barrier = threading.Barrier(workers)
@@ -54,7 +54,7 @@ def main(n: int, workers: int) -> None:
         try:
             barrier.wait(timeout=30)
             for letter in chunk:
-                services.letter_issue(actor=operator, letter=letter)
+                workflow.letter_issue(actor=operator, letter=letter)
         except Exception as e:  # noqa: BLE001 - reported to the test
             errors.append(repr(e))
         finally:
@@ -78,8 +78,8 @@ def issue_existing(operator_username: str, ids: list[int], workers: int) -> None
     from django.db import connections
 
     from balai.accounts.models import User
-    from balai.letters import services
     from balai.letters.models import Letter
+    from balai.letters.services import workflow
 
     operator = User.objects.get(username=operator_username)
     letters = list(Letter.objects.filter(pk__in=ids))
@@ -91,7 +91,7 @@ def issue_existing(operator_username: str, ids: list[int], workers: int) -> None
         try:
             barrier.wait(timeout=60)
             for letter in chunk:
-                services.letter_issue(actor=operator, letter=letter)
+                workflow.letter_issue(actor=operator, letter=letter)
         except Exception as e:  # noqa: BLE001 - reported to the test
             errors.append(repr(e))
         finally:

@@ -1,7 +1,7 @@
 import pytest
 
 from balai.accounts.models import Role, User
-from balai.letters import services
+from balai.letters.services import workflow
 from balai.letters.types import REGISTRY
 from balai.staff.models import Official
 
@@ -42,7 +42,7 @@ def sekdes_official_a(village_a, sekdes_a):
 
 
 def request_domisili(actor, resident, **fields):
-    return services.letter_request_create(
+    return workflow.letter_request_create(
         actor=actor,
         village=resident.village,
         type_code="domisili",
@@ -54,13 +54,13 @@ def request_domisili(actor, resident, **fields):
 
 def issue_domisili(operator, kades, resident, **fields):
     letter = request_domisili(operator, resident, **fields)
-    letter = services.letter_verify(actor=operator, letter=letter)
-    letter = services.letter_sign(actor=kades, letter=letter)
-    return services.letter_issue(actor=operator, letter=letter)
+    letter = workflow.letter_verify(actor=operator, letter=letter)
+    letter = workflow.letter_sign(actor=kades, letter=letter)
+    return workflow.letter_issue(actor=operator, letter=letter)
 
 
 def correct_domisili(operator, letter, keperluan="Beasiswa"):
-    return services.letter_correction_create(
+    return workflow.letter_correction_create(
         actor=operator,
         letter=letter,
         fields={"keperluan": keperluan},

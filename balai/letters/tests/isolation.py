@@ -28,11 +28,11 @@ MISSING = {"incoming": "tidakada23456789", "disposition": "tidakada23456789"}
 
 
 def populate(*, village: Any, operator: Any, family: Any, resident: Any, tag: str) -> dict[str, Any]:
-    from balai.letters import services
+    from balai.letters.services import incoming as incoming_services
     from balai.staff.models import Official
 
     today = timezone.localdate()
-    incoming = services.incoming_create(
+    incoming = incoming_services.incoming_create(
         actor=operator,
         village=village,
         data={

@@ -7,8 +7,10 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from balai.accounts.services import api_token_create
-from balai.letters import services
+from balai.letters import signing
 from balai.letters.models import Letter
+from balai.letters.services import workflow
+from balai.letters.signing import verify_url
 from balai.letters.tests.conftest import DOMISILI_REQS
 from balai.letters.types import REGISTRY
 
@@ -85,10 +87,10 @@ def test_types_are_listed(client, operator_a):
 def test_verify_through_the_api_needs_no_token(client, issued_a):
     from django.core.cache import cache
 
-    from balai.letters import services
+    from balai.letters import signing
 
     cache.clear()
-    good = client.get(f"{API}/verify/{issued_a.token}", {"p": services.payload_of(issued_a)})
+    good = client.get(f"{API}/verify/{issued_a.token}", {"p": signing.payload_of(issued_a)})
     bad = client.get(f"{API}/verify/{issued_a.token[:-2]}xx")
     assert good.status_code == 200
     assert good.json()["status"] == "valid"
@@ -107,7 +109,7 @@ def _at(day: dt.date) -> time_machine.travel:
 def test_expired_letter_is_genuine_but_says_its_validity_ended(client, issued_a):
     # given a letter valid up to and including 1 October 2026
     Letter.objects.filter(pk=issued_a.pk).update(valid_until=dt.date(2026, 10, 1))
-    payload = services.payload_of(issued_a)
+    payload = signing.payload_of(issued_a)
     cache.clear()
     # when
     with _at(dt.date(2026, 10, 1)):
@@ -126,16 +128,16 @@ def test_expired_letter_is_genuine_but_says_its_validity_ended(client, issued_a)
 
 def test_revoked_and_superseded_take_precedence_over_expired(client, issued_a, operator_a, kades_a):
     # given an expired letter that has a correction, and the correction itself revoked
-    fix = services.letter_correction_create(
+    fix = workflow.letter_correction_create(
         actor=operator_a,
         letter=issued_a,
         fields={"keperluan": "Bank"},
         reason="salah",
         requirements=issued_a.checked_requirements,
     )
-    fix = services.letter_verify(actor=operator_a, letter=fix)
-    fix = services.letter_issue(actor=operator_a, letter=services.letter_sign(actor=kades_a, letter=fix))
-    services.letter_revoke(actor=kades_a, letter=fix, reason="dicabut")
+    fix = workflow.letter_verify(actor=operator_a, letter=fix)
+    fix = workflow.letter_issue(actor=operator_a, letter=workflow.letter_sign(actor=kades_a, letter=fix))
+    workflow.letter_revoke(actor=kades_a, letter=fix, reason="dicabut")
     Letter.objects.filter(pk__in=[issued_a.pk, fix.pk]).update(valid_until=dt.date(2026, 10, 1))
     cache.clear()
     # when
@@ -149,8 +151,8 @@ def test_revoked_and_superseded_take_precedence_over_expired(client, issued_a, o
 
 def test_a_repeated_p_is_read_alike_by_the_page_the_api_and_the_cli(client, issued_a):
     # given: the last p is the one read (Django's QueryDict.get), everywhere
-    good = services.payload_of(issued_a)
-    base = services.verify_url(issued_a, with_payload=False)
+    good = signing.payload_of(issued_a)
+    base = verify_url(issued_a, with_payload=False)
     good_last, bad_last = f"?p=xx.yy&p={good}", f"?p={good}&p=xx.yy"
     cache.clear()
     path = f"/v/{issued_a.token}"
@@ -340,7 +342,7 @@ def test_openapi_documents_letters_errors_pdf_and_enums(client, db):
         "not_genuine",
     }
     action = schemas["LetterStep"]["properties"]["action"]
-    assert [set(a["enum"]) for a in action["anyOf"] if "enum" in a] == [set(services.ACTIONS)]
+    assert [set(a["enum"]) for a in action["anyOf"] if "enum" in a] == [set(workflow.ACTIONS)]
     assert "hand_over" in schemas["LetterStep"]["properties"]["reason"]["description"]
     assert "menerima surat" in schemas["LetterStep"]["properties"]["reason"]["description"]
     state = next(p for p in paths[API]["get"]["parameters"] if p["name"] == "state")

@@ -4,8 +4,8 @@ from urllib.parse import quote
 import pytest
 from django.core.management import CommandError, call_command
 
-from balai.letters import services
-from balai.letters.services import verify_url
+from balai.letters import signing
+from balai.letters.signing import verify_url
 
 
 def test_verify_letter_accepts_the_qr_url(issued_a, capsys):
@@ -22,7 +22,7 @@ def test_verify_letter_with_a_keys_file_and_bare_payload(issued_a, capsys, tmp_p
     keys = tmp_path / "keys.json"
     keys.write_text(capsys.readouterr().out)
     # when
-    call_command("verify_letter", services.payload_of(issued_a), keys=str(keys))
+    call_command("verify_letter", signing.payload_of(issued_a), keys=str(keys))
     # then
     assert "ASLI" in capsys.readouterr().out
 
@@ -59,7 +59,7 @@ def test_letter_bench_leaves_nothing_behind(resident_a, capsys):
 def test_verify_letter_refuses_payload_text_the_lenient_decoder_accepted(issued_a):
     from balai.letters.tests.test_signing import _variants
 
-    for variant in _variants(services.payload_of(issued_a)):
+    for variant in _variants(signing.payload_of(issued_a)):
         with pytest.raises(CommandError, match="TIDAK ASLI"):
             call_command("verify_letter", variant)
         url = verify_url(issued_a, with_payload=False) + "?p=" + quote(variant, safe="")
@@ -86,14 +86,14 @@ def test_verify_letter_bad_keys_file_is_a_clear_error_with_exit_code_2(issued_a,
     else:
         keys.write_text(content)
     with pytest.raises(CommandError, match="Berkas kunci") as error:
-        call_command("verify_letter", services.payload_of(issued_a), keys=str(keys))
+        call_command("verify_letter", signing.payload_of(issued_a), keys=str(keys))
     assert says in str(error.value)
     assert error.value.returncode == 2
 
 
 def test_verify_letter_missing_keys_file_exits_2(issued_a, tmp_path):
     with pytest.raises(CommandError, match="Berkas kunci tidak dapat dibuka") as error:
-        call_command("verify_letter", services.payload_of(issued_a), keys=str(tmp_path / "tidak-ada.json"))
+        call_command("verify_letter", signing.payload_of(issued_a), keys=str(tmp_path / "tidak-ada.json"))
     assert error.value.returncode == 2
 
 

@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from balai.accounts.models import User
-from balai.core import demo as core_demo
-from balai.core.audit import audit_verify
-from balai.core.models import AuditEvent
-from balai.letters import demo, render, services
+from balai.audit.models import AuditEvent
+from balai.audit.services import audit_verify
+from balai.devtools import demo as core_demo
+from balai.letters import demo, render
 from balai.letters.models import Disposition, IncomingLetter
+from balai.letters.services import incoming as incoming_services
 from balai.letters.tests.conftest import issue_domisili
 from balai.people import codes
 from balai.people.models import Resident
@@ -92,7 +93,7 @@ def test_demo_agenda_numbers_continue_and_are_audited(village_a, officials_a, op
     assert audit_verify()[1] == []
     # when: the operator records the next letter of this year
     today = timezone.localdate()
-    incoming = services.incoming_create(
+    incoming = incoming_services.incoming_create(
         actor=operator_a,
         village=village_a,
         data={

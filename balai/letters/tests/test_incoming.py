@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from balai.audit.models import AuditEvent
 from balai.core.errors import ApplicationError
-from balai.core.models import AuditEvent
-from balai.letters import selectors, services
+from balai.letters import selectors
 from balai.letters.models import Disposition, IncomingLetter
+from balai.letters.services import incoming as incoming_services
 from balai.staff.models import Official
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -42,10 +43,12 @@ def kasi_a(village_a, operator_a):
 
 def test_record_with_scan_numbers_and_audits(operator_a, village_a):
     # when
-    first = services.incoming_create(
+    first = incoming_services.incoming_create(
         actor=operator_a, village=village_a, data=_data(), scan=("surat.pdf", PDF)
     )
-    second = services.incoming_create(actor=operator_a, village=village_a, data=_data(sender="Puskesmas"))
+    second = incoming_services.incoming_create(
+        actor=operator_a, village=village_a, data=_data(sender="Puskesmas")
+    )
     # then
     assert (first.agenda_number, second.agenda_number) == (1, 2)
     assert first.scan_type == "application/pdf"
@@ -60,7 +63,7 @@ def test_outgoing_numbers_are_not_taken_by_incoming(
 ):
     from balai.letters.tests.conftest import issue_domisili
 
-    services.incoming_create(actor=operator_a, village=village_a, data=_data())
+    incoming_services.incoming_create(actor=operator_a, village=village_a, data=_data())
     letter = issue_domisili(operator_a, kades_a, resident_a)
     assert letter.sequence == 1
 
@@ -78,29 +81,31 @@ def test_outgoing_numbers_are_not_taken_by_incoming(
 )
 def test_bad_input_is_named_and_nothing_is_saved(operator_a, village_a, kw, scan, field):
     with pytest.raises(ValidationError) as e:
-        services.incoming_create(actor=operator_a, village=village_a, data=_data(**kw), scan=scan)
+        incoming_services.incoming_create(actor=operator_a, village=village_a, data=_data(**kw), scan=scan)
     assert field in e.value.message_dict
     assert not IncomingLetter.objects.exists()
 
 
 def test_scan_too_large_is_refused(operator_a, village_a, monkeypatch):
-    monkeypatch.setattr(services, "SCAN_MAX_BYTES", 100)
+    monkeypatch.setattr(incoming_services, "SCAN_MAX_BYTES", 100)
     with pytest.raises(ValidationError) as e:
-        services.incoming_create(actor=operator_a, village=village_a, data=_data(), scan=("s.png", PNG * 10))
+        incoming_services.incoming_create(
+            actor=operator_a, village=village_a, data=_data(), scan=("s.png", PNG * 10)
+        )
     assert "terlalu besar" in e.value.message_dict["scan"][0]
 
 
 def test_other_village_and_role_cannot_record(operator_b, kader_a, village_a):
     for actor in (operator_b, kader_a):
         with pytest.raises(ApplicationError):
-            services.incoming_create(actor=actor, village=village_a, data=_data())
+            incoming_services.incoming_create(actor=actor, village=village_a, data=_data())
 
 
 def test_disposition_and_follow_up_change_status(operator_a, kades_a, village_a, kasi_a):
     # given
-    incoming = services.incoming_create(actor=operator_a, village=village_a, data=_data())
+    incoming = incoming_services.incoming_create(actor=operator_a, village=village_a, data=_data())
     # when
-    d = services.disposition_create(
+    d = incoming_services.disposition_create(
         actor=kades_a,
         incoming=incoming,
         to_official=kasi_a,
@@ -110,8 +115,10 @@ def test_disposition_and_follow_up_change_status(operator_a, kades_a, village_a,
     incoming.refresh_from_db()
     assert incoming.status == IncomingLetter.Status.DISPOSED
     with pytest.raises(ValidationError):
-        services.disposition_update(actor=operator_a, disposition=d, status="done", follow_up="")
-    services.disposition_update(actor=operator_a, disposition=d, status="done", follow_up="Sudah hadir")
+        incoming_services.disposition_update(actor=operator_a, disposition=d, status="done", follow_up="")
+    incoming_services.disposition_update(
+        actor=operator_a, disposition=d, status="done", follow_up="Sudah hadir"
+    )
     # then
     incoming.refresh_from_db()
     d.refresh_from_db()
@@ -122,16 +129,20 @@ def test_disposition_and_follow_up_change_status(operator_a, kades_a, village_a,
 
 
 def test_disposition_to_other_village_official_is_refused(operator_a, kades_a, village_a, village_b):
-    incoming = services.incoming_create(actor=operator_a, village=village_a, data=_data())
+    incoming = incoming_services.incoming_create(actor=operator_a, village=village_a, data=_data())
     stranger = Official.objects.create(village=village_b, name="X", position="Kasi")
     with pytest.raises(ValidationError):
-        services.disposition_create(actor=kades_a, incoming=incoming, to_official=stranger, instruction="x")
+        incoming_services.disposition_create(
+            actor=kades_a, incoming=incoming, to_official=stranger, instruction="x"
+        )
     assert not Disposition.objects.exists()
 
 
 def test_register_filters(operator_a, village_a):
-    services.incoming_create(actor=operator_a, village=village_a, data=_data(sender="Camat"))
-    services.incoming_create(actor=operator_a, village=village_a, data=_data(sender="Puskesmas Brokoh"))
+    incoming_services.incoming_create(actor=operator_a, village=village_a, data=_data(sender="Camat"))
+    incoming_services.incoming_create(
+        actor=operator_a, village=village_a, data=_data(sender="Puskesmas Brokoh")
+    )
     rows = selectors.incoming_register(village=village_a, year=timezone.localdate().year, query="puskes")
     assert [r.sender for r in rows] == ["Puskesmas Brokoh"]
     assert selectors.incoming_register(village=village_a, status="done").count() == 0
@@ -191,7 +202,7 @@ def test_outgoing_register_pdf_is_landscape_with_the_letters(client_a, issued_a)
 
 
 def test_incoming_of_other_village_is_404(client, operator_b, operator_a, village_a):
-    incoming = services.incoming_create(
+    incoming = incoming_services.incoming_create(
         actor=operator_a, village=village_a, data=_data(), scan=("s.pdf", PDF)
     )
     client.force_login(operator_b)

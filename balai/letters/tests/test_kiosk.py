@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from balai.accounts.models import Role, User
+from balai.audit.models import AuditEvent
 from balai.core.errors import ApplicationError
-from balai.core.models import AuditEvent
-from balai.letters import kiosk, services
+from balai.letters import kiosk
 from balai.letters.models import Letter, LetterSettings
 from balai.letters.selectors import tracking_status
+from balai.letters.services import kiosk as kiosk_services
+from balai.letters.services.settings import letter_kiosk_settings_update
 from balai.people import codes
 from balai.people.tests.factories import ResidentFactory
 from balai.staff.models import Official
@@ -202,14 +204,14 @@ def test_concurrent_double_tap_makes_one_letter_on_postgresql(village_a, kades_a
 def test_key_race_after_precheck_returns_the_winner(kades_official_a, resident_a, monkeypatch):
     # given: the winner's row appears between the pre-check and the insert
     winner = ask(resident_a, key="tap-race-0002")
-    real = services._same_request
+    real = kiosk_services._same_request
     calls = {"n": 0}
 
     def first_misses(*args, **kwargs):
         calls["n"] += 1
         return None if calls["n"] == 1 else real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_same_request", first_misses)
+    monkeypatch.setattr(kiosk_services, "_same_request", first_misses)
     # when
     again = ask(resident_a, key="tap-race-0002")
     # then
@@ -263,7 +265,7 @@ def test_kiosk_types_default_and_fields(village_a):
 
 def test_kiosk_settings_update_is_audited_and_applied(village_a, kades_a, kades_official_a, resident_a):
     # when
-    services.letter_kiosk_settings_update(
+    letter_kiosk_settings_update(
         actor=kades_a, village=village_a, kiosk_types=["penduduk", "kuasa"], self_service_types=[]
     )
     # then
@@ -277,19 +279,19 @@ def test_kiosk_settings_update_is_audited_and_applied(village_a, kades_a, kades_
 
 def test_operator_cannot_widen_self_service(village_a, operator_a):
     # given
-    services.letter_kiosk_settings_update(
+    letter_kiosk_settings_update(
         actor=operator_a, village=village_a, kiosk_types=["penduduk"], self_service_types=[]
     )
     # when / then
     with pytest.raises(ApplicationError):
-        services.letter_kiosk_settings_update(
+        letter_kiosk_settings_update(
             actor=operator_a, village=village_a, kiosk_types=["penduduk"], self_service_types=["penduduk"]
         )
 
 
 def test_type_needing_documents_cannot_be_self_service(village_a, kades_a):
     with pytest.raises(ValidationError) as e:
-        services.letter_kiosk_settings_update(
+        letter_kiosk_settings_update(
             actor=kades_a, village=village_a, kiosk_types=["domisili"], self_service_types=["domisili"]
         )
     assert "Keterangan Domisili" in e.value.message_dict["self_service_types"][0]
@@ -304,7 +306,7 @@ def test_tte_village_sends_self_service_to_the_queue(village_a, kades_official_a
 
 def test_other_village_user_cannot_change_settings(village_a, operator_b):
     with pytest.raises(ApplicationError):
-        services.letter_kiosk_settings_update(
+        letter_kiosk_settings_update(
             actor=operator_b, village=village_a, kiosk_types=[], self_service_types=[]
         )
 
@@ -314,6 +316,4 @@ def test_kader_cannot_change_settings(village_a):
         username="k1", password="x-12345678", role=Role.KADER_POSYANDU, village=village_a
     )
     with pytest.raises(ApplicationError):
-        services.letter_kiosk_settings_update(
-            actor=kader, village=village_a, kiosk_types=[], self_service_types=[]
-        )
+        letter_kiosk_settings_update(actor=kader, village=village_a, kiosk_types=[], self_service_types=[])

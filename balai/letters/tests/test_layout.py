@@ -8,9 +8,9 @@ import subprocess
 import pytest
 from django.utils import timezone
 
-from balai.letters import services
 from balai.letters.models import LetterSettings
 from balai.letters.render import letter_pdf
+from balai.letters.services import workflow
 from balai.letters.types import REGISTRY
 from balai.people.tests.factories import ResidentFactory
 
@@ -42,7 +42,7 @@ def _page_of(pages: list[str], text: str) -> int:
 
 
 def _issue(operator, signer, resident, type_code, fields):
-    letter = services.letter_request_create(
+    letter = workflow.letter_request_create(
         actor=operator,
         village=resident.village,
         type_code=type_code,
@@ -50,9 +50,9 @@ def _issue(operator, signer, resident, type_code, fields):
         fields=fields,
         requirements=REGISTRY[type_code].requirements,
     )
-    letter = services.letter_verify(actor=operator, letter=letter)
-    letter = services.letter_sign(actor=signer, letter=letter)
-    return services.letter_issue(actor=operator, letter=letter)
+    letter = workflow.letter_verify(actor=operator, letter=letter)
+    letter = workflow.letter_sign(actor=signer, letter=letter)
+    return workflow.letter_issue(actor=operator, letter=letter)
 
 
 def _born(years: int) -> dt.date:

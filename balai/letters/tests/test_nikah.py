@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from balai.letters import services
 from balai.letters.render import letter_pdf
+from balai.letters.services import workflow
 from balai.letters.types import REGISTRY
 from balai.people.tests.factories import ResidentFactory
 
@@ -29,7 +29,7 @@ def _born(years: int) -> dt.date:
 
 
 def _issue(operator, kades, resident, type_code, fields):
-    letter = services.letter_request_create(
+    letter = workflow.letter_request_create(
         actor=operator,
         village=resident.village,
         type_code=type_code,
@@ -37,9 +37,9 @@ def _issue(operator, kades, resident, type_code, fields):
         fields=fields,
         requirements=REGISTRY[type_code].requirements,
     )
-    letter = services.letter_verify(actor=operator, letter=letter)
-    letter = services.letter_sign(actor=kades, letter=letter)
-    return services.letter_issue(actor=operator, letter=letter)
+    letter = workflow.letter_verify(actor=operator, letter=letter)
+    letter = workflow.letter_sign(actor=kades, letter=letter)
+    return workflow.letter_issue(actor=operator, letter=letter)
 
 
 # The numbered lines of Kepdirjen Bimas Islam 473/2020's forms, as OpenSID prints them.
@@ -174,7 +174,7 @@ def test_who_may_not_get_a_pengantar_nikah(operator_a, village_a, kw, message):
     )
     # when / then
     with pytest.raises(ValidationError) as e:
-        services.letter_request_create(
+        workflow.letter_request_create(
             actor=operator_a,
             village=village_a,
             type_code="pengantar_nikah",
@@ -187,7 +187,7 @@ def test_who_may_not_get_a_pengantar_nikah(operator_a, village_a, kw, message):
 def test_missing_nikah_fields_are_named(operator_a, village_a):
     person = ResidentFactory(village=village_a, marital_status=1, religion=1, birth_date=_born(25))
     with pytest.raises(ValidationError) as e:
-        services.letter_request_create(
+        workflow.letter_request_create(
             actor=operator_a,
             village=village_a,
             type_code="pengantar_nikah",
@@ -224,7 +224,7 @@ def test_n6_for_a_widow(operator_a, kades_a, kades_official_a, village_a):
     assert [label for label, _ in survivor] == N6_PERSON
     assert _row(survivor, "3. Nomor Induk Kependudukan") == widow.nik
     with pytest.raises(ValidationError):
-        services.letter_request_create(
+        workflow.letter_request_create(
             actor=operator_a, village=village_a, type_code="kematian_pasangan", subject=married, fields=fields
         )
 

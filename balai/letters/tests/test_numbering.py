@@ -8,8 +8,10 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from balai.letters import numbering, services
+from balai.letters import numbering
 from balai.letters.models import Letter, LetterCounter
+from balai.letters.services import workflow
+from balai.letters.services.settings import letter_settings_update
 from balai.letters.tests.conftest import request_domisili
 
 
@@ -69,8 +71,8 @@ def test_concurrent_issues_get_distinct_consecutive_numbers(
     n = 30
     letters = []
     for _ in range(n):
-        letter = services.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
-        letters.append(services.letter_sign(actor=kades_a, letter=letter))
+        letter = workflow.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
+        letters.append(workflow.letter_sign(actor=kades_a, letter=letter))
     errors: list[BaseException] = []
     start = threading.Barrier(min(n, 8))
 
@@ -81,7 +83,7 @@ def test_concurrent_issues_get_distinct_consecutive_numbers(
             except threading.BrokenBarrierError:
                 pass
             for letter in chunk:
-                services.letter_issue(actor=operator_a, letter=letter)
+                workflow.letter_issue(actor=operator_a, letter=letter)
         except BaseException as e:  # noqa: BLE001 - collected and asserted below
             errors.append(e)
         finally:
@@ -111,8 +113,8 @@ def test_200_concurrent_issues_from_several_processes_on_postgresql(
     n, processes, threads = 200, 4, 10
     letters = []
     for _ in range(n):
-        letter = services.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
-        letters.append(services.letter_sign(actor=kades_a, letter=letter))
+        letter = workflow.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
+        letters.append(workflow.letter_sign(actor=kades_a, letter=letter))
     db = connection.settings_dict
     url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = os.environ | {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings"}
@@ -161,7 +163,7 @@ def _issue(operator, kades, resident, type_code):
 
     letter_type = REGISTRY[type_code]
     wanted = {f.name for f in letter_type.fields} | {"keperluan"}
-    letter = services.letter_request_create(
+    letter = workflow.letter_request_create(
         actor=operator,
         village=resident.village,
         type_code=type_code,
@@ -169,13 +171,13 @@ def _issue(operator, kades, resident, type_code):
         fields={k: v for k, v in ALL_TYPES_OK.items() if k in wanted},
         requirements=list(letter_type.requirements),
     )
-    letter = services.letter_verify(actor=operator, letter=letter)
-    letter = services.letter_sign(actor=kades, letter=letter)
-    return services.letter_issue(actor=operator, letter=letter)
+    letter = workflow.letter_verify(actor=operator, letter=letter)
+    letter = workflow.letter_sign(actor=kades, letter=letter)
+    return workflow.letter_issue(actor=operator, letter=letter)
 
 
 def _switch(actor, per_type_sequence, number_format=numbering.DEFAULT_NUMBER_FORMAT):
-    services.letter_settings_update(
+    letter_settings_update(
         actor=actor,
         village=actor.village,
         number_format=number_format,

@@ -8,7 +8,7 @@ from PIL import Image
 
 from balai.core.crest import demo_crest_png
 from balai.letters import pdf
-from balai.letters.services import verify_url
+from balai.letters.signing import verify_url
 
 
 def _images(data: bytes) -> list[str]:
@@ -111,7 +111,8 @@ def test_letter_issued_before_logos_were_kept_prints_the_current_logo(issued_a):
 
 
 def test_revoked_or_replaced_letter_prints_its_status_on_every_page(issued_a, operator_a, kades_a):
-    from balai.letters import render, services
+    from balai.letters import render
+    from balai.letters.services import workflow
 
     def text(page: bytes) -> str:
         return subprocess.run(
@@ -121,10 +122,10 @@ def test_revoked_or_replaced_letter_prints_its_status_on_every_page(issued_a, op
     assert "DICABUT" not in text(render.letter_pdf(issued_a))
     from balai.letters.tests.conftest import correct_domisili
 
-    fix = services.letter_verify(actor=operator_a, letter=correct_domisili(operator_a, issued_a))
-    fix = services.letter_issue(actor=operator_a, letter=services.letter_sign(actor=kades_a, letter=fix))
+    fix = workflow.letter_verify(actor=operator_a, letter=correct_domisili(operator_a, issued_a))
+    fix = workflow.letter_issue(actor=operator_a, letter=workflow.letter_sign(actor=kades_a, letter=fix))
     assert "DIGANTIKAN" in text(render.letter_pdf(issued_a))
-    revoked = services.letter_revoke(actor=kades_a, letter=fix, reason="Salah orang")
+    revoked = workflow.letter_revoke(actor=kades_a, letter=fix, reason="Salah orang")
     assert "DICABUT" in text(render.letter_pdf(revoked))
     # the frozen content, its hash and the signature are untouched by the stamp
     assert "stamp" not in revoked.content

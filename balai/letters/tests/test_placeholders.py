@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from balai.letters import content
+from balai.letters import biodata
 from balai.letters.content import paragraph_problems
-from balai.letters.templates_text import check_paragraphs, split_paragraphs, template_save
+from balai.letters.services.settings import template_save
+from balai.letters.templates_text import check_paragraphs, split_paragraphs
 from balai.letters.tests.conftest import issue_domisili
 from balai.letters.types import REGISTRY
 from balai.people import codes
@@ -196,7 +197,7 @@ PRINTED = {
 
 @pytest.mark.parametrize(("recorded", "printed"), PRINTED.items())
 def test_code_labels_keep_abbreviations_and_roman_numerals(recorded, printed):
-    assert content._title(recorded) == printed
+    assert biodata._title(recorded) == printed
 
 
 @pytest.mark.parametrize(
@@ -213,20 +214,20 @@ def test_code_labels_keep_abbreviations_and_roman_numerals(recorded, printed):
 )
 def test_every_code_label_prints_right(table):
     for recorded in table.values():
-        printed = content._title(recorded)
+        printed = biodata._title(recorded)
         # only the case changes (and doubled spaces)
         assert printed.upper() == " ".join(recorded.split()).upper()
         # the second half of a kata ulang stays small: "Laki-laki"
         for word in re.findall(r"(?<![-A-Za-z0-9])[A-Za-z0-9]+", printed):
             if word.upper() in ABBREVIATIONS | ROMAN or re.fullmatch(r"[DS]\d", word):
                 assert word.isupper() or word.isdigit(), (recorded, printed)
-            elif len(word) > 1 and word.lower() not in content.MINOR_WORDS:
+            elif len(word) > 1 and word.lower() not in biodata.MINOR_WORDS:
                 assert word == word.capitalize(), (recorded, printed)
 
 
 def test_the_letter_prints_the_occupation_with_its_abbreviation(resident_a):
     resident_a.occupation, resident_a.education_kk = 5, 3
-    values = content.resident_values(resident_a)
+    values = biodata.resident_values(resident_a)
     assert (values["pekerjaan"], values["pendidikan"]) == (
         "Pegawai Negeri Sipil (PNS)",
         "Tamat SD / Sederajat",

@@ -4,10 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from balai.audit.models import AuditEvent
 from balai.core.errors import ApplicationError
-from balai.core.models import AuditEvent
-from balai.letters import services
+from balai.letters.fields import clean_fields
 from balai.letters.models import Letter, LetterSettings
+from balai.letters.services import workflow
 from balai.letters.tests.conftest import correct_domisili, issue_domisili, request_domisili
 from balai.letters.text import ROMAN_MONTHS
 from balai.people import codes
@@ -47,7 +48,7 @@ def test_per_type_sequence_and_custom_format(operator_a, kades_a, kades_official
         village=village_a, per_type_sequence=True, number_format="[kode]/[nomor,4]/[tahun]"
     )
     issue_domisili(operator_a, kades_a, resident_a)
-    other = services.letter_request_create(
+    other = workflow.letter_request_create(
         actor=operator_a,
         village=village_a,
         type_code="penduduk",
@@ -55,10 +56,10 @@ def test_per_type_sequence_and_custom_format(operator_a, kades_a, kades_official
         fields={"keperluan": "Bank"},
         requirements=["Fotokopi KK"],
     )
-    other = services.letter_verify(actor=operator_a, letter=other)
-    other = services.letter_sign(actor=kades_a, letter=other)
+    other = workflow.letter_verify(actor=operator_a, letter=other)
+    other = workflow.letter_sign(actor=kades_a, letter=other)
     # when
-    other = services.letter_issue(actor=operator_a, letter=other)
+    other = workflow.letter_issue(actor=operator_a, letter=other)
     # then
     assert other.number == f"474/0001/{timezone.localdate().year}"
 
@@ -73,15 +74,15 @@ def test_sekdes_signs_on_behalf_of_the_head(operator_a, sekdes_a, sekdes_officia
 
 
 def test_operator_cannot_sign(operator_a, kades_official_a, resident_a):
-    letter = services.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
+    letter = workflow.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
     with pytest.raises(ApplicationError):
-        services.letter_sign(actor=operator_a, letter=letter)
+        workflow.letter_sign(actor=operator_a, letter=letter)
 
 
 def test_kades_without_signing_authority_cannot_sign(operator_a, kades_a, resident_a):
-    letter = services.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
+    letter = workflow.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
     with pytest.raises(ApplicationError, match="penanda tangan"):
-        services.letter_sign(actor=kades_a, letter=letter)
+        workflow.letter_sign(actor=kades_a, letter=letter)
 
 
 def test_missing_field_is_named(operator_a, resident_a):
@@ -97,7 +98,7 @@ def test_subject_must_fit_the_type(operator_a, resident_a, village_a):
     resident_a.save()
     # when / then
     with pytest.raises(ValidationError, match="kepala keluarga"):
-        services.letter_request_create(
+        workflow.letter_request_create(
             actor=operator_a,
             village=village_a,
             type_code="sktm",
@@ -113,7 +114,7 @@ def test_dead_resident_gets_no_domisili_but_a_death_letter(operator_a, resident_
     # when / then
     with pytest.raises(ValidationError, match="tidak berstatus hidup"):
         request_domisili(operator_a, resident_a)
-    letter = services.letter_request_create(
+    letter = workflow.letter_request_create(
         actor=operator_a,
         village=village_a,
         type_code="kematian",
@@ -129,7 +130,7 @@ def test_dead_resident_gets_no_domisili_but_a_death_letter(operator_a, resident_
 
 
 def test_unchecked_requirements_block_verification(operator_a, resident_a, village_a):
-    letter = services.letter_request_create(
+    letter = workflow.letter_request_create(
         actor=operator_a,
         village=village_a,
         type_code="domisili",
@@ -137,13 +138,13 @@ def test_unchecked_requirements_block_verification(operator_a, resident_a, villa
         fields={"keperluan": "x"},
     )
     with pytest.raises(ValidationError, match="Persyaratan"):
-        services.letter_verify(actor=operator_a, letter=letter)
+        workflow.letter_verify(actor=operator_a, letter=letter)
 
 
 def test_another_village_operator_is_refused(operator_b, resident_a, operator_a):
     letter = request_domisili(operator_a, resident_a)
     with pytest.raises(ApplicationError):
-        services.letter_verify(actor=operator_b, letter=letter)
+        workflow.letter_verify(actor=operator_b, letter=letter)
     with pytest.raises(ApplicationError):
         request_domisili(operator_b, resident_a)
 
@@ -158,18 +159,18 @@ def test_request_is_handled_by_one_operator(operator_a, resident_a, village_a):
     letter = request_domisili(operator_a, resident_a)
     # when / then
     with pytest.raises(ApplicationError, match="petugas lain"):
-        services.letter_verify(actor=other, letter=letter)
-    services.letter_assign(actor=operator_a, letter=letter, assignee=other)
-    assert services.letter_verify(actor=other, letter=letter).state == S.VERIFIED
+        workflow.letter_verify(actor=other, letter=letter)
+    workflow.letter_assign(actor=operator_a, letter=letter, assignee=other)
+    assert workflow.letter_verify(actor=other, letter=letter).state == S.VERIFIED
 
 
 def test_return_needs_reason_and_resubmits_on_update(operator_a, resident_a):
     letter = request_domisili(operator_a, resident_a)
     with pytest.raises(ValidationError):
-        services.letter_return(actor=operator_a, letter=letter, reason=" ")
-    letter = services.letter_return(actor=operator_a, letter=letter, reason="Alamat salah")
+        workflow.letter_return(actor=operator_a, letter=letter, reason=" ")
+    letter = workflow.letter_return(actor=operator_a, letter=letter, reason="Alamat salah")
     assert letter.state == S.NEEDS_CORRECTION
-    letter = services.letter_update(
+    letter = workflow.letter_update(
         actor=operator_a,
         letter=letter,
         fields={"keperluan": "Bank"},
@@ -180,32 +181,32 @@ def test_return_needs_reason_and_resubmits_on_update(operator_a, resident_a):
 
 def test_issued_letter_cannot_be_cancelled_only_revoked(issued_a, operator_a, kades_a):
     with pytest.raises(ApplicationError):
-        services.letter_cancel(actor=operator_a, letter=issued_a, reason="salah")
-    revoked = services.letter_revoke(actor=kades_a, letter=issued_a, reason="Data keliru")
+        workflow.letter_cancel(actor=operator_a, letter=issued_a, reason="salah")
+    revoked = workflow.letter_revoke(actor=kades_a, letter=issued_a, reason="Data keliru")
     assert revoked.state == S.REVOKED
 
 
 def test_correction_supersedes_the_issued_letter(issued_a, operator_a, kades_a):
     # when
-    fix = services.letter_correction_create(
+    fix = workflow.letter_correction_create(
         actor=operator_a,
         letter=issued_a,
         fields={"keperluan": "Beasiswa"},
         reason="Keperluan salah",
         requirements=issued_a.checked_requirements,
     )
-    fix = services.letter_verify(actor=operator_a, letter=fix)
-    fix = services.letter_sign(actor=kades_a, letter=fix)
-    fix = services.letter_issue(actor=operator_a, letter=fix)
+    fix = workflow.letter_verify(actor=operator_a, letter=fix)
+    fix = workflow.letter_sign(actor=kades_a, letter=fix)
+    fix = workflow.letter_issue(actor=operator_a, letter=fix)
     # then
     assert fix.supersedes == issued_a
     assert fix.number != issued_a.number
     with pytest.raises(ApplicationError):
-        services.letter_correction_create(actor=operator_a, letter=issued_a, fields={}, reason="lagi")
+        workflow.letter_correction_create(actor=operator_a, letter=issued_a, fields={}, reason="lagi")
 
 
 def test_hand_over_records_who_received(issued_a, operator_a):
-    letter = services.letter_hand_over(
+    letter = workflow.letter_hand_over(
         actor=operator_a, letter=issued_a, received_by="Siti Wahyuni (sendiri)"
     )
     assert letter.state == S.HANDED_OVER
@@ -259,11 +260,11 @@ def test_nobody_signs_in_the_name_of_an_official_without_an_account(
         signs_as=Official.SignsAs.UB,
         on_behalf_of="Kepala Desa",
     )
-    letter = services.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
+    letter = workflow.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
     # when / then: the kepala desa cannot put the Kasi's name on the letter
     with pytest.raises(ApplicationError, match="pejabat itu sendiri"):
-        services.letter_sign(actor=kades_a, letter=letter, official=kasi)
-    assert services.letter_sign(actor=kades_a, letter=letter).signer == kades_official_a
+        workflow.letter_sign(actor=kades_a, letter=letter, official=kasi)
+    assert workflow.letter_sign(actor=kades_a, letter=letter).signer == kades_official_a
 
 
 @pytest.mark.parametrize(
@@ -280,7 +281,7 @@ def test_nobody_signs_in_the_name_of_an_official_without_an_account(
 def test_amounts_are_read_as_people_write_them(written, stored):
     from balai.letters.types import get_type
 
-    cleaned = services.clean_fields(
+    cleaned = clean_fields(
         get_type("penghasilan_ortu"), {"nama_anak": "Ani", "penghasilan": written, "keperluan": "Beasiswa"}
     )
     assert cleaned["penghasilan"] == stored
@@ -291,7 +292,7 @@ def test_bad_amounts_are_refused_naming_the_field(written):
     from balai.letters.types import get_type
 
     with pytest.raises(ValidationError) as e:
-        services.clean_fields(
+        clean_fields(
             get_type("penghasilan_ortu"),
             {"nama_anak": "Ani", "penghasilan": written, "keperluan": "Beasiswa"},
         )
@@ -303,7 +304,7 @@ def test_nik_year_and_past_dates_are_checked():
 
     future = (timezone.localdate() + timezone.timedelta(days=3)).isoformat()
     with pytest.raises(ValidationError) as e:
-        services.clean_fields(
+        clean_fields(
             get_type("kuasa"),
             {
                 "penerima_kuasa": "A",
@@ -314,12 +315,12 @@ def test_nik_year_and_past_dates_are_checked():
         )
     assert "16 angka" in e.value.message_dict["nik_penerima_kuasa"][0]
     with pytest.raises(ValidationError) as e:
-        services.clean_fields(
+        clean_fields(
             get_type("usaha"), {"nama_usaha": "A", "alamat_usaha": "B", "sejak": "kemarin", "keperluan": "C"}
         )
     assert "tahun" in e.value.message_dict["sejak"][0]
     with pytest.raises(ValidationError) as e:
-        services.clean_fields(
+        clean_fields(
             get_type("kehilangan"), {"barang": "KTP", "tanggal_hilang": future, "tempat_hilang": "Pasar"}
         )
     assert "sesudah hari ini" in e.value.message_dict["tanggal_hilang"][0]
@@ -334,7 +335,7 @@ def test_date_of_death_must_be_the_recorded_one(operator_a, resident_a):
     resident_a.refresh_from_db()
     fields = {"tempat_meninggal": "Rumah", "sebab": "Sakit", "pelapor": "Budi"}
     with pytest.raises(ValidationError) as e:
-        services.letter_request_create(
+        workflow.letter_request_create(
             actor=operator_a,
             village=resident_a.village,
             type_code="kematian",
@@ -342,7 +343,7 @@ def test_date_of_death_must_be_the_recorded_one(operator_a, resident_a):
             fields=fields | {"tanggal_meninggal": "2026-11-19"},
         )
     assert "20 November 2026" in e.value.message_dict["tanggal_meninggal"][0]
-    letter = services.letter_request_create(
+    letter = workflow.letter_request_create(
         actor=operator_a,
         village=resident_a.village,
         type_code="kematian",
@@ -357,7 +358,7 @@ def test_a_cancelled_correction_leaves_room_for_another(issued_a, operator_a, ka
     first = correct_domisili(operator_a, issued_a)
     with pytest.raises(ApplicationError, match="sedang diproses"):
         correct_domisili(operator_a, issued_a)
-    services.letter_cancel(actor=operator_a, letter=first, reason="Salah ketik")
+    workflow.letter_cancel(actor=operator_a, letter=first, reason="Salah ketik")
     # when
     second = correct_domisili(operator_a, issued_a, "Melamar kerja")
     # then
@@ -369,10 +370,10 @@ def test_revoking_the_correction_does_not_bring_the_old_letter_back(issued_a, op
 
     # given: the correction issued, then revoked
     fix = correct_domisili(operator_a, issued_a)
-    fix = services.letter_verify(actor=operator_a, letter=fix)
-    fix = services.letter_sign(actor=kades_a, letter=fix)
-    fix = services.letter_issue(actor=operator_a, letter=fix)
-    services.letter_revoke(actor=kades_a, letter=fix, reason="Dicabut")
+    fix = workflow.letter_verify(actor=operator_a, letter=fix)
+    fix = workflow.letter_sign(actor=kades_a, letter=fix)
+    fix = workflow.letter_issue(actor=operator_a, letter=fix)
+    workflow.letter_revoke(actor=kades_a, letter=fix, reason="Dicabut")
     # then: the old letter stays replaced, in the register and on the public page
     assert selectors.verify_token(token=issued_a.token).status == "superseded"
     old = selectors.letter_get(village=issued_a.village, public_id=issued_a.public_id)
@@ -380,7 +381,7 @@ def test_revoking_the_correction_does_not_bring_the_old_letter_back(issued_a, op
     with pytest.raises(ApplicationError, match=f"digantikan oleh surat {re.escape(fix.number)}"):
         correct_domisili(operator_a, issued_a)
     with pytest.raises(ApplicationError, match="digantikan"):
-        services.letter_hand_over(actor=operator_a, letter=issued_a, received_by="Siti")
+        workflow.letter_hand_over(actor=operator_a, letter=issued_a, received_by="Siti")
     rows = selectors.letter_register(village=issued_a.village)
     from balai.letters.registers import outgoing_register_rows
 
@@ -396,16 +397,16 @@ def test_another_operator_takes_over_before_acting(operator_a, resident_a):
     letter = request_domisili(operator_a, resident_a)
     # then: the other operator can neither change, cancel nor verify it
     with pytest.raises(ApplicationError, match="ditangani petugas lain"):
-        services.letter_update(actor=other, letter=letter, fields={"keperluan": "X"})
+        workflow.letter_update(actor=other, letter=letter, fields={"keperluan": "X"})
     with pytest.raises(ApplicationError, match="ditangani petugas lain"):
-        services.letter_cancel(actor=other, letter=letter, reason="x")
+        workflow.letter_cancel(actor=other, letter=letter, reason="x")
     with pytest.raises(ValidationError):
-        services.letter_take_over(actor=other, letter=letter, reason=" ")
+        workflow.letter_take_over(actor=other, letter=letter, reason=" ")
     # when: they take it over with a reason
-    letter = services.letter_act(actor=other, letter=letter, action="take_over", reason="Pak Budi cuti")
+    letter = workflow.letter_act(actor=other, letter=letter, action="take_over", reason="Pak Budi cuti")
     # then: they handle it now, and the take-over is audited with its reason
     assert letter.assigned_to == other
-    verified = services.letter_verify(actor=other, letter=letter)
+    verified = workflow.letter_verify(actor=other, letter=letter)
     assert verified.state == S.VERIFIED
     event = AuditEvent.objects.get(action="letter.taken_over")
     assert event.changes["previous"] == operator_a.username

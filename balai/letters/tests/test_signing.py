@@ -6,10 +6,11 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from balai.letters import selectors, services, signing
+from balai.letters import selectors, signing
 from balai.letters.models import SigningKey
 from balai.letters.render import letter_pdf
-from balai.letters.services import verify_url
+from balai.letters.services import workflow
+from balai.letters.signing import verify_url
 
 
 def _tamper(text: str, at: int) -> str:
@@ -18,7 +19,7 @@ def _tamper(text: str, at: int) -> str:
 
 def test_issued_letter_verifies_as_valid(issued_a):
     # when
-    verdict = selectors.verify_token(token=issued_a.token, payload=services.payload_of(issued_a))
+    verdict = selectors.verify_token(token=issued_a.token, payload=signing.payload_of(issued_a))
     # then
     assert verdict.status == "valid"
     assert verdict.number == issued_a.number
@@ -27,7 +28,7 @@ def test_issued_letter_verifies_as_valid(issued_a):
 
 
 def test_altered_token_or_payload_is_not_genuine(issued_a):
-    payload = services.payload_of(issued_a)
+    payload = signing.payload_of(issued_a)
     assert selectors.verify_token(token=_tamper(issued_a.token, 3)).status == "not_genuine"
     for at in (5, 40, len(payload) - 3):
         assert (
@@ -41,7 +42,7 @@ def test_payload_of_another_letter_is_not_genuine(issued_a, operator_a, kades_a,
     from balai.letters.tests.conftest import issue_domisili
 
     other = issue_domisili(operator_a, kades_a, resident_a)
-    verdict = selectors.verify_token(token=issued_a.token, payload=services.payload_of(other))
+    verdict = selectors.verify_token(token=issued_a.token, payload=signing.payload_of(other))
     assert verdict.status == "not_genuine"
 
 
@@ -53,7 +54,7 @@ def test_changed_stored_content_is_not_genuine(issued_a):
 
 def test_revoked_and_superseded_are_reported(issued_a, operator_a, kades_a):
     # given a correction of the issued letter
-    fix = services.letter_correction_create(
+    fix = workflow.letter_correction_create(
         actor=operator_a,
         letter=issued_a,
         fields={"keperluan": "Bank"},
@@ -61,11 +62,11 @@ def test_revoked_and_superseded_are_reported(issued_a, operator_a, kades_a):
         requirements=issued_a.checked_requirements,
     )
     assert selectors.verify_token(token=issued_a.token).status == "valid"  # until the fix is issued
-    fix = services.letter_verify(actor=operator_a, letter=fix)
-    fix = services.letter_issue(actor=operator_a, letter=services.letter_sign(actor=kades_a, letter=fix))
+    fix = workflow.letter_verify(actor=operator_a, letter=fix)
+    fix = workflow.letter_issue(actor=operator_a, letter=workflow.letter_sign(actor=kades_a, letter=fix))
     # then
     assert selectors.verify_token(token=issued_a.token).status == "superseded"
-    services.letter_revoke(actor=kades_a, letter=fix, reason="dicabut")
+    workflow.letter_revoke(actor=kades_a, letter=fix, reason="dicabut")
     assert selectors.verify_token(token=fix.token).status == "revoked"
 
 
@@ -81,7 +82,7 @@ def test_rotated_keys_still_verify_old_letters(issued_a, operator_a, kades_a, re
     assert newer.key_id != old_key
     assert SigningKey.objects.get(key_id=old_key).is_active is False
     assert (
-        selectors.verify_token(token=issued_a.token, payload=services.payload_of(issued_a)).status == "valid"
+        selectors.verify_token(token=issued_a.token, payload=signing.payload_of(issued_a)).status == "valid"
     )
 
 
@@ -168,7 +169,7 @@ def _variants(payload: str) -> list[str]:
 
 
 def test_altered_payload_text_is_not_genuine_even_when_it_decodes_to_the_same_bytes(issued_a):
-    payload = services.payload_of(issued_a)
+    payload = signing.payload_of(issued_a)
     assert signing.payload_verify(payload, signing.public_keys()).token == issued_a.token
     for variant in _variants(payload):
         assert variant != payload

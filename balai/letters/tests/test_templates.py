@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from balai.core.errors import ApplicationError
-from balai.letters.templates_text import template_save, wording
+from balai.letters.services.settings import template_save
+from balai.letters.templates_text import wording
 from balai.letters.tests.conftest import issue_domisili
 from balai.letters.types import REGISTRY
 

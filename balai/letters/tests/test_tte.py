@@ -58,23 +58,23 @@ def tte_village(village_a, kades_official_a, resident_a):
 
 @pytest.fixture
 def verified_a(operator_a, resident_a):
-    from balai.letters import services
+    from balai.letters.services import workflow
     from balai.letters.tests.conftest import request_domisili
 
-    return services.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
+    return workflow.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
 
 
 def test_kades_signs_with_passphrase_and_the_letter_is_issued(tte_village, kades_a, verified_a, resident_a):
-    from balai.core.models import AuditEvent
-    from balai.letters import services
+    from balai.audit.models import AuditEvent
     from balai.letters.models import Letter, LetterSignedPdf
     from balai.letters.render import letter_pdf
+    from balai.letters.services import workflow
 
     # given
     service = FakeBsre(passphrase="rahasia-kades")
     signer = BsreSigner("https://tte.example", transport=service)
     # when
-    letter = services.letter_sign_tte(
+    letter = workflow.letter_sign_tte(
         actor=kades_a, letter=verified_a, passphrase="rahasia-kades", pdf_signer=signer
     )
     # then
@@ -90,14 +90,14 @@ def test_kades_signs_with_passphrase_and_the_letter_is_issued(tte_village, kades
 
 def test_service_error_is_clear_and_nothing_is_issued(tte_village, kades_a, verified_a):
     from balai.core.errors import ApplicationError
-    from balai.letters import services
     from balai.letters.models import Letter, LetterCounter, LetterSignedPdf
+    from balai.letters.services import workflow
 
     # given
     signer = BsreSigner("https://tte.example", transport=FakeBsre(passphrase="benar"))
     # when
     with pytest.raises(ApplicationError, match="TTE gagal, surat tidak diterbitkan: .*Passphrase anda salah"):
-        services.letter_sign_tte(actor=kades_a, letter=verified_a, passphrase="salah", pdf_signer=signer)
+        workflow.letter_sign_tte(actor=kades_a, letter=verified_a, passphrase="salah", pdf_signer=signer)
     # then
     verified_a.refresh_from_db()
     assert verified_a.state == Letter.State.VERIFIED
@@ -108,13 +108,13 @@ def test_service_error_is_clear_and_nothing_is_issued(tte_village, kades_a, veri
 
 def test_unreachable_service_is_reported(tte_village, kades_a, verified_a):
     from balai.core.errors import ApplicationError
-    from balai.letters import services
+    from balai.letters.services import workflow
 
     def down(request):
         raise TteError("Layanan TTE tidak dapat dihubungi: timed out")
 
     with pytest.raises(ApplicationError, match="tidak dapat dihubungi"):
-        services.letter_sign_tte(
+        workflow.letter_sign_tte(
             actor=kades_a,
             letter=verified_a,
             passphrase="x",
@@ -124,20 +124,20 @@ def test_unreachable_service_is_reported(tte_village, kades_a, verified_a):
 
 def test_plain_sign_and_issue_are_refused_when_tte_is_on(tte_village, kades_a, operator_a, verified_a):
     from balai.core.errors import ApplicationError
-    from balai.letters import services
+    from balai.letters.services import workflow
 
     with pytest.raises(ApplicationError, match="passphrase"):
-        services.letter_sign(actor=kades_a, letter=verified_a)
+        workflow.letter_sign(actor=kades_a, letter=verified_a)
 
 
 def test_official_without_nik_cannot_use_tte(village_a, kades_a, kades_official_a, verified_a):
     from balai.core.errors import ApplicationError
-    from balai.letters import services
     from balai.letters.models import LetterSettings
+    from balai.letters.services import workflow
 
     LetterSettings.objects.create(village=village_a, use_tte=True)
     with pytest.raises(ApplicationError, match="NIK"):
-        services.letter_sign_tte(
+        workflow.letter_sign_tte(
             actor=kades_a,
             letter=verified_a,
             passphrase="x",
@@ -147,12 +147,12 @@ def test_official_without_nik_cannot_use_tte(village_a, kades_a, kades_official_
 
 def test_not_configured_service_says_so(tte_village, kades_a, verified_a, settings, monkeypatch):
     from balai.core.errors import ApplicationError
-    from balai.letters import services
+    from balai.letters.services import workflow
 
     settings.BALAI_TTE_URL = ""
     monkeypatch.delenv("BALAI_TTE_URL", raising=False)
     with pytest.raises(ApplicationError, match="BALAI_TTE_URL"):
-        services.letter_sign_tte(actor=kades_a, letter=verified_a, passphrase="x")
+        workflow.letter_sign_tte(actor=kades_a, letter=verified_a, passphrase="x")
 
 
 def test_browser_sign_with_passphrase_uses_the_configured_service(
@@ -191,8 +191,8 @@ def test_browser_sign_with_passphrase_uses_the_configured_service(
 
 def test_only_signatories_switch_tte(village_a, operator_a, kades_a):
     from balai.core.errors import ApplicationError
-    from balai.letters import services
     from balai.letters.models import DEFAULT_NUMBER_FORMAT, LetterSettings
+    from balai.letters.services.settings import letter_settings_update
 
     kw = {
         "village": village_a,
@@ -201,6 +201,6 @@ def test_only_signatories_switch_tte(village_a, operator_a, kades_a):
         "paper": "f4",
     }
     with pytest.raises(ApplicationError):
-        services.letter_settings_update(actor=operator_a, use_tte=True, **kw)
-    services.letter_settings_update(actor=kades_a, use_tte=True, **kw)
+        letter_settings_update(actor=operator_a, use_tte=True, **kw)
+    letter_settings_update(actor=kades_a, use_tte=True, **kw)
     assert LetterSettings.objects.get(village=village_a).use_tte

@@ -4,9 +4,10 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from balai.letters import selectors, services
+from balai.letters import selectors
 from balai.letters.models import Letter, LetterSettings
-from balai.letters.services import verify_url
+from balai.letters.services import workflow
+from balai.letters.signing import verify_url
 from balai.letters.tests.conftest import DOMISILI_REQS, request_domisili
 
 S = Letter.State
@@ -62,7 +63,7 @@ def test_form_errors_are_named_and_nothing_is_created(client_a, resident_a):
 
 
 def test_operator_sees_no_sign_button_and_cannot_sign(client_a, operator_a, kades_official_a, resident_a):
-    letter = services.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
+    letter = workflow.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
     page = client_a.get(reverse("letters:detail", args=[letter.public_id])).content.decode()
     assert "/langkah/sign/" not in page
     client_a.post(reverse("letters:transition", args=[letter.public_id, "sign"]))
@@ -219,7 +220,7 @@ def test_sign_as_offers_only_the_users_own_official_and_sekdes_signs_by_default(
         signs_as=Official.SignsAs.UB,
         on_behalf_of="Kepala Desa",
     )
-    letter = services.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
+    letter = workflow.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
     url = reverse("letters:detail", args=[letter.public_id])
     # when
     client.force_login(kades_a)
@@ -244,7 +245,7 @@ def test_sign_as_offers_only_the_users_own_official_and_sekdes_signs_by_default(
 def test_signer_without_an_official_sees_the_sign_button_disabled_with_the_reason(
     client, operator_a, sekdes_a, kades_official_a, resident_a
 ):
-    letter = services.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
+    letter = workflow.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
     client.force_login(sekdes_a)
     page = client.get(reverse("letters:detail", args=[letter.public_id])).content.decode()
     assert "belum terhubung dengan pejabat penanda tangan" in page
@@ -259,8 +260,8 @@ def test_queues_follow_the_role(
     other = _other_operator(village_a)
     mine = request_domisili(operator_a, resident_a)
     theirs = request_domisili(other, resident_a)
-    to_sign = services.letter_verify(actor=other, letter=request_domisili(other, resident_a))
-    cancelled = services.letter_cancel(
+    to_sign = workflow.letter_verify(actor=other, letter=request_domisili(other, resident_a))
+    cancelled = workflow.letter_cancel(
         actor=operator_a, letter=request_domisili(operator_a, resident_a), reason="x"
     )
     # when
@@ -377,7 +378,7 @@ def test_create_form_renders_choices_dates_numbers_and_help(client_a, resident_a
 
 
 def test_edit_and_correction_forms_keep_the_widgets_and_values(client_a, operator_a, resident_a, issued_a):
-    letter = services.letter_request_create(
+    letter = workflow.letter_request_create(
         actor=operator_a,
         village=resident_a.village,
         type_code="bepergian",
@@ -393,7 +394,7 @@ def test_edit_and_correction_forms_keep_the_widgets_and_values(client_a, operato
 
 
 def test_detail_shows_dates_in_words(client_a, operator_a, resident_a):
-    letter = services.letter_request_create(
+    letter = workflow.letter_request_create(
         actor=operator_a,
         village=resident_a.village,
         type_code="bepergian",
@@ -436,7 +437,7 @@ def test_template_preview_resident_is_searched_by_name_in_the_village_only(
 def test_replaced_letter_says_so_in_the_office(client_a, operator_a, kades_a, issued_a):
     detail = reverse("letters:detail", args=[issued_a.public_id])
     # given: a correction under way
-    fix = services.letter_correction_create(
+    fix = workflow.letter_correction_create(
         actor=operator_a,
         letter=issued_a,
         fields={"keperluan": "Beasiswa"},
@@ -447,8 +448,8 @@ def test_replaced_letter_says_so_in_the_office(client_a, operator_a, kades_a, is
     assert "Koreksi diproses" in page
     assert reverse("letters:correct", args=[issued_a.public_id]) not in page
     # when: it is issued
-    fix = services.letter_verify(actor=operator_a, letter=fix)
-    fix = services.letter_issue(actor=operator_a, letter=services.letter_sign(actor=kades_a, letter=fix))
+    fix = workflow.letter_verify(actor=operator_a, letter=fix)
+    fix = workflow.letter_issue(actor=operator_a, letter=workflow.letter_sign(actor=kades_a, letter=fix))
     # then: the old letter's page and the queue say it was replaced, and by which letter
     page = client_a.get(detail).content.decode()
     assert "Digantikan oleh" in page

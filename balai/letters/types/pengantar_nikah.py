@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from balai.letters.biodata import resident_values
 from balai.letters.types.base import MAY_MARRY, Attachment, Field, LetterType, Signature, Table
 from balai.people.models import Resident
 
@@ -35,8 +36,6 @@ def _parents(r: Resident) -> dict[str, str]:
     found: dict[str, Resident] = {}
     niks = [n for n in recorded.values() if n]
     if r.pk is not None and r.village_id and niks:
-        from balai.letters.content import resident_values  # content imports the types
-
         for parent in Resident.objects.filter(village_id=r.village_id, nik__in=niks).select_related(
             "family", "rt__dusun"
         ):

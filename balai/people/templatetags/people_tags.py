@@ -17,8 +17,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from balai.audit.models import AuditEvent
 from balai.core.masking import mask_number
-from balai.core.models import AuditEvent
 from balai.people import codes, forms
 from balai.people.models import LifeEvent, Resident
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 from balai.people.models import ImportJob, Resident
 from balai.people.tests.xlsx_helpers import person, write_xlsx
 

@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 from balai.people import codes
 from balai.people.exports import export_residents
-from balai.people.imports import import_residents
+from balai.people.imports.residents import import_residents
 from balai.people.models import Family, LifeEvent, Resident
 from balai.people.services import RESIDENT_FIELDS
 from balai.people.tests.factories import FamilyFactory, ResidentFactory, RtFactory

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from balai.core.audit import audit_verify
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
+from balai.audit.services import audit_verify
 from balai.people import codes, services
 from balai.people.models import LifeEvent, Resident
 from balai.people.selectors import possible_duplicates

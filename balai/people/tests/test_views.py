@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from balai.audit.models import AuditEvent
 from balai.core.masking import mask_number
-from balai.core.models import AuditEvent
 from balai.people import codes, views
 from balai.people.models import DuplicateDecision, Family, LifeEvent, Resident
 from balai.people.tests.factories import FamilyFactory, ResidentFactory, RtFactory

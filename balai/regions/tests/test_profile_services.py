@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from balai.accounts.scope import scope_for
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 from balai.people.tests.factories import DusunFactory
 from balai.regions import services
 from balai.regions.models import Rt, Village

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from balai.audit.models import AuditEvent
 from balai.core.errors import ApplicationError
-from balai.core.models import AuditEvent
 from balai.staff import attendance
 from balai.staff.models import Attendance, AttendanceSettings, OfficialCredential
 from balai.staff.selectors import attendance_recap, officials_on_duty
@@ -34,7 +34,7 @@ def sekdes(village_a):
 
 @pytest.fixture
 def carded(sekdes, operator_a):
-    from balai.kiosk import pins
+    from balai.devices import pins
 
     attendance.credential_set_card(actor=operator_a, official=sekdes, card_uid="04A1B2C3")
     OfficialCredential.objects.filter(official=sekdes).update(pin_hash=pins.hash_pin(PIN))

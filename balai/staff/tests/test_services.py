@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from balai.core.models import AuditEvent
+from balai.audit.models import AuditEvent
 from balai.staff import services
 from balai.staff.models import Official
 from balai.staff.selectors import official_get, official_list, signatories

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from balai.accounts.models import User
 from balai.accounts.services import api_token_create
-from balai.core.audit import audit_source
+from balai.audit.services import audit_source
 from balai.core.errors import ApplicationError
 
 

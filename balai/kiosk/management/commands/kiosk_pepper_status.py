@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, Model
 from django.db.models.functions import Substr
 
-from balai.kiosk import pins
-from balai.kiosk.models import ResidentCredential
+from balai.devices import pins
+from balai.devices.models import ResidentCredential
 from balai.staff.models import OfficialCredential
 
 LEGACY = ""  # hashes from before rotation existed: no pepper id

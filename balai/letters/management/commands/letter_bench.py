@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from balai.accounts.models import Role, User
-from balai.letters import services
 from balai.letters.render import letter_pdf
+from balai.letters.services import workflow
 from balai.letters.types import REGISTRY
 from balai.people import codes
 from balai.people.models import Resident
@@ -66,7 +66,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         for i in range(n):
             t0 = time.perf_counter()
-            letter = services.letter_request_create(
+            letter = workflow.letter_request_create(
                 actor=operator,
                 village=village,
                 type_code=domisili.code,
@@ -74,9 +74,9 @@ class Command(BaseCommand):
                 fields={"keperluan": "Uji kecepatan"},
                 requirements=domisili.requirements,
             )
-            letter = services.letter_verify(actor=operator, letter=letter)
-            letter = services.letter_sign(actor=kades, letter=letter)
-            letter = services.letter_issue(actor=operator, letter=letter)
+            letter = workflow.letter_verify(actor=operator, letter=letter)
+            letter = workflow.letter_sign(actor=kades, letter=letter)
+            letter = workflow.letter_issue(actor=operator, letter=letter)
             t1 = time.perf_counter()
             letter_pdf(letter)
             t2 = time.perf_counter()

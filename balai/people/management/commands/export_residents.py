@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from balai.core.audit import audit_source
+from balai.audit.services import audit_source
 from balai.people.exports import export_residents
 from balai.people.management.commands.import_residents import village_by_code
 

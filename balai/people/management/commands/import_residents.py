@@ -7,9 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from balai.core.audit import audit_source
+from balai.audit.services import audit_source
 from balai.core.digits import only_digits
-from balai.people.imports import ImportResult, import_residents, write_errors_csv
+from balai.people.imports.report import write_errors_csv
+from balai.people.imports.residents import ImportResult, import_residents
 from balai.regions.models import Village
 from balai.regions.selectors import village_list
 

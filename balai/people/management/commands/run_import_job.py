@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from balai.people.imports import import_job_run
+from balai.people.imports.jobs import import_job_run
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

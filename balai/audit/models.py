@@ -1,0 +1,79 @@
+"""The audit trail's tables. They keep their first names (core_auditchain, core_auditevent):
+the models moved here from `balai.core` without touching the database."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditChain(models.Model):
+    """Head of one hash chain. One chain per village (NULL = deployment-wide events), so
+    appends serialise per village only and a village's audit trail moves with its data."""
+
+    # The village code, or "deployment": unique even where the database treats NULLs as distinct.
+    key = models.CharField(max_length=16, unique=True)
+    village = models.OneToOneField("regions.Village", null=True, blank=True, on_delete=models.PROTECT)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        db_table = "core_auditchain"
+
+
+class AuditEvent(models.Model):
+    """Append-only audit trail; each event's hash covers the previous event's hash."""
+
+    chain = models.ForeignKey(AuditChain, on_delete=models.PROTECT, related_name="events")
+    seq = models.BigIntegerField()
+    village = models.ForeignKey(
+        "regions.Village", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    occurred_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    source = models.CharField(max_length=64, blank=True, help_text="IP address or 'cli'/'api'")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        db_table = "core_auditevent"
+        ordering = ["chain_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="auditevent_chain_seq_unique")]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "village": self.village_id,
+            "occurred_at": self.occurred_at.isoformat(),
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "changes": self.changes,
+            "source": self.source,
+        }
+
+    def compute_hash(self) -> str:
+        body = json.dumps(self.payload(), sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256((self.prev_hash + body).encode()).hexdigest()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("Audit events are append-only.")

@@ -1,0 +1,214 @@
+"""Audit trail: append-only events chained by SHA-256, one chain per village.
+
+Services call `audit_record` (or `audit_record_many` for bulk work) explicitly; nothing
+here is triggered by signals. The request's source address reaches services through a
+context variable set by `AuditSourceMiddleware`, so service signatures stay small.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from balai.audit.models import AuditChain, AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+
+class VillageLike(Protocol):
+    """What the trail needs of a village (`balai.regions.models.Village`, a layer above)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def code(self) -> str: ...
+
+
+_source: contextvars.ContextVar[str] = contextvars.ContextVar("audit_source", default="")
+
+
+def current_source() -> str:
+    return _source.get()
+
+
+@contextmanager
+def audit_source(source: str) -> Iterator[None]:
+    token = _source.set(source)
+    try:
+        yield
+    finally:
+        _source.reset(token)
+
+
+@dataclass
+class PendingEvent:
+    action: str
+    object_type: str = ""
+    object_id: str = ""
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+def _jsonable(value: dict[str, Any]) -> dict[str, Any]:
+    # Dates and decimals become strings now, so the stored JSON hashes the same on re-read.
+    result: dict[str, Any] = json.loads(json.dumps(value, default=str))
+    return result
+
+
+def _locked_chain(village: VillageLike | None) -> tuple[int, int, str]:
+    """Lock the village's chain row; its id, last sequence number and last hash."""
+    key = village.code if village is not None else "deployment"
+    q = connection.ops.quote_name
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = (
+        f"SELECT {q('id')}, {q('last_seq')}, {q('last_hash')} FROM {q(AuditChain._meta.db_table)} "
+        f"WHERE {q('key')} = %s{lock}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        row = cursor.fetchone()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    AuditChain.objects.create(key=key, village_id=village.pk if village is not None else None)
+            except IntegrityError:
+                pass  # created concurrently; lock the winner's row below
+            cursor.execute(sql, [key])
+            row = cursor.fetchone()
+    return int(row[0]), int(row[1]), str(row[2])
+
+
+# Events are written with plain SQL: they are the most frequent write of the system (every
+# change and every read of a record), and the ORM's query building cost ~3 ms of CPU an event
+# here against ~0.5 ms this way. Values still go through each field's own conversion.
+_EVENT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+_BATCH = 500
+
+
+def _insert_events(rows: list[AuditEvent]) -> None:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in _EVENT_FIELDS)
+    one = "(" + ", ".join(["%s"] * len(_EVENT_FIELDS)) + ")"
+    table = quote(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _BATCH):
+            batch = rows[start : start + _BATCH]
+            params = [
+                f.get_db_prep_save(getattr(event, f.attname), connection)
+                for event in batch
+                for f in _EVENT_FIELDS
+            ]
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))}", params)
+
+
+# No savepoint: an audit failure must abort the caller's whole change anyway, and two
+# savepoint statements per event were a tenth of a letter's queries.
+@transaction.atomic(savepoint=False)
+def audit_record_many(
+    *,
+    actor: AbstractBaseUser | None,
+    village: VillageLike | None,
+    events: Iterable[PendingEvent],
+    source: str | None = None,
+) -> int:
+    chain_id, seq, prev = _locked_chain(village)
+    now = timezone.now()
+    src = current_source() if source is None else source
+    label = actor.get_username() if actor is not None else "system"
+    # By id: the trail sits below the apps that own villages and users.
+    village_id = village.pk if village is not None else None
+    actor_id = actor.pk if actor is not None else None
+    rows = []
+    for pending in events:
+        seq += 1
+        event = AuditEvent(
+            chain_id=chain_id,
+            seq=seq,
+            village_id=village_id,
+            occurred_at=now,
+            actor_id=actor_id,
+            actor_label=label,
+            action=pending.action,
+            object_type=pending.object_type,
+            object_id=str(pending.object_id),
+            changes=_jsonable(pending.changes),
+            source=src,
+            prev_hash=prev,
+        )
+        event.hash = event.compute_hash()
+        prev = event.hash
+        rows.append(event)
+    if not rows:
+        return 0
+    _insert_events(rows)
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(AuditChain._meta.db_table)} SET {q('last_seq')} = %s, {q('last_hash')} = %s "
+            f"WHERE {q('id')} = %s",
+            [seq, prev, chain_id],
+        )
+    return len(rows)
+
+
+def audit_record(
+    *,
+    actor: AbstractBaseUser | None,
+    village: VillageLike | None,
+    action: str,
+    object_type: str = "",
+    object_id: object = "",
+    changes: dict[str, Any] | None = None,
+    source: str | None = None,
+) -> None:
+    audit_record_many(
+        actor=actor,
+        village=village,
+        source=source,
+        events=[PendingEvent(action, object_type, str(object_id), changes or {})],
+    )
+
+
+@dataclass
+class ChainProblem:
+    chain_id: int
+    village_id: int | None
+    seq: int
+    message: str
+
+
+def audit_verify() -> tuple[int, list[ChainProblem]]:
+    """Recompute every chain; report broken links, altered events and gaps."""
+    problems: list[ChainProblem] = []
+    checked = 0
+    for chain in AuditChain.objects.order_by("pk"):
+        prev, expected_seq = "0" * 64, 0
+        events = AuditEvent.objects.filter(chain=chain).order_by("seq").iterator(chunk_size=5000)
+        for event in events:
+            checked += 1
+            expected_seq += 1
+            if event.seq != expected_seq:
+                problems.append(
+                    ChainProblem(chain.pk, chain.village_id, event.seq, f"missing seq {expected_seq}")
+                )
+                expected_seq = event.seq
+            if event.prev_hash != prev:
+                problems.append(
+                    ChainProblem(chain.pk, chain.village_id, event.seq, "link to previous broken")
+                )
+            if event.compute_hash() != event.hash:
+                problems.append(ChainProblem(chain.pk, chain.village_id, event.seq, "content altered"))
+            prev = event.hash
+        if expected_seq != chain.last_seq or prev != chain.last_hash:
+            problems.append(
+                ChainProblem(chain.pk, chain.village_id, chain.last_seq, "chain truncated at head")
+            )
+    return checked, problems

@@ -1,0 +1,54 @@
+"""Ids known before the INSERT: public ids drawn in bulk and primary keys reserved from the
+database's sequence (PostgreSQL) or from `max(id)` and `sqlite_sequence` (SQLite)."""
+
+from __future__ import annotations
+
+import os
+
+from django.db import connection, models
+
+from balai.core.ids import ALPHABET
+
+_ID_TABLE = bytes(ALPHABET.encode()[b % len(ALPHABET)] for b in range(256))
+# Bytes past the last whole multiple of the alphabet size are dropped, so ids stay uniform.
+_ID_DROP = bytes(range(256 - 256 % len(ALPHABET), 256))
+
+
+def public_ids(count: int) -> list[str]:
+    """`count` ids like `core.ids.new_public_id`, drawn from os.urandom in one go.
+
+    Sorted: rows inserted in the order of a unique index's key touch its pages in order,
+    which made inserting 100,000 rows markedly faster than random order.
+    """
+    ids: list[str] = []
+    while len(ids) < count:
+        need = count - len(ids)
+        pool = os.urandom(need * 18).translate(_ID_TABLE, _ID_DROP).decode()
+        ids += [pool[i : i + 16] for i in range(0, len(pool) - 15, 16)][:need]
+    ids.sort()
+    return ids
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """Primary keys for `count` new rows, known before the INSERT: rows can then point at
+    each other (family head, member's family, event's resident) without reading ids back."""
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+        if connection.vendor == "sqlite":
+            # The import holds SQLite's write lock (transaction_mode IMMEDIATE): no other
+            # writer can take these ids. If one did, the INSERT fails on the primary key and
+            # the whole import is rolled back and reported.
+            cursor.execute(f"SELECT max(id) FROM {connection.ops.quote_name(table)}")
+            (top,) = cursor.fetchone()
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            seq = cursor.fetchone()
+            start = max(top or 0, seq[0] if seq else 0) + 1
+            return list(range(start, start + count))
+    raise NotImplementedError(f"Resident import does not support {connection.vendor}.")
