@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import xlsxwriter
 from django.utils import timezone
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     from django import forms
     from xlsxwriter.format import Format
     from xlsxwriter.worksheet import Worksheet
-
-    from balai.regions.models import Village
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOTES_SHEET = "Keterangan"
@@ -46,6 +44,16 @@ DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 Filters = Sequence[tuple[str, str]]
+
+
+class Village(Protocol):
+    """What the notes sheet names: a `regions.Village` (core is the layer below regions)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def code(self) -> str: ...
 
 
 class Style:
