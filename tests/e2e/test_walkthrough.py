@@ -42,7 +42,11 @@ def test_operator_and_regency_walkthrough(page, tmp_path):
     # when the operator signs in and searches by name (htmx updates the table as they type)
     _sign_in(page, "operator.brokoh")
     expect(page).to_have_url(re.compile(r"/penduduk/$"))
-    page.fill("#id_q", "wahyu")
+    # Leaving the field sends the search; wait for htmx's answer before clicking, since a click
+    # whose mouse-down lands on the old row and mouse-up on the swapped-in one is no click.
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/penduduk/")):
+        page.fill("#id_q", "wahyu")
+        page.locator("#id_q").blur()
     page.get_by_role("link", name="SITI WAHYUNI").click()
     expect(page.locator("h1")).to_contain_text("SITI WAHYUNI")
     page.screenshot(path=str(tmp_path / "resident.png"), full_page=True)

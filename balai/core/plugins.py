@@ -1,0 +1,79 @@
+"""Plug-in points that domain apps fill without the app below knowing them.
+
+A domain app offers a kiosk tile, a section of the village's public page or a reaction to a
+life event by defining a module with an agreed name; the interface that shows them (the kiosk
+home, the public portal, the life-event recorder) collects them with `collect`. This keeps
+every arrow pointing down: the kiosk never imports finance, finance never imports the kiosk.
+
+    <app>/kiosk_tiles.py   TILES = [KioskTile(...)]
+    <app>/public.py        PUBLIC_SECTIONS = [PublicSection(...)]
+    <app>/life_events.py   LIFE_EVENT_HANDLERS = {"death": handler, "move_out": handler, ...}
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+
+
+@dataclass(frozen=True)
+class KioskTile:
+    """A button on the kiosk home screen. `url_name` is reversed without arguments."""
+
+    key: str
+    label: str
+    url_name: str
+    description: str = ""
+    order: int = 100
+    # True when the screen asks the resident to sign in (PIN/card) first.
+    needs_sign_in: bool = False
+
+
+@dataclass(frozen=True)
+class PublicSection:
+    """A section of a village's public page, `desa/<village_code>/<key>/`.
+
+    `url_name` is reversed with `village_code`; `summary(village)` returns a short line for the
+    village's front page (or None to hide the section there)."""
+
+    key: str
+    title: str
+    url_name: str
+    order: int = 100
+    summary: Callable[[Any], str | None] | None = None
+
+
+@cache
+def _modules(module_name: str) -> tuple[Any, ...]:
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("balai."):
+            continue
+        name = f"{config.name}.{module_name}"
+        if importlib.util.find_spec(name) is None:
+            continue
+        found.append(importlib.import_module(name))
+    return tuple(found)
+
+
+def collect(module_name: str, attr: str) -> list[Any]:
+    """Every app's `<app>.<module_name>.<attr>` list, concatenated in INSTALLED_APPS order."""
+    items: list[Any] = []
+    for module in _modules(module_name):
+        items.extend(getattr(module, attr, ()) or ())
+    return items
+
+
+def collect_handlers(module_name: str, attr: str) -> dict[str, list[Callable[..., Any]]]:
+    """Every app's `<attr>` dict merged into one mapping of key → handlers (INSTALLED_APPS order)."""
+    merged: dict[str, list[Callable[..., Any]]] = {}
+    for module in _modules(module_name):
+        for key, handler in (getattr(module, attr, None) or {}).items():
+            merged.setdefault(key, []).append(handler)
+    return merged
