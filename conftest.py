@@ -116,8 +116,14 @@ def _production_sqlite_env(path: Path) -> dict[str, str]:
         "SQLITE_PATH": str(path),
         "BALAI_VAR_DIR": str(path.parent),
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        # Production settings (DEBUG off) refuse development secrets: these are the test's own.
+        "SECRET_KEY": "balai-test-secret-key-not-for-production-0123456789abcdef",
+        "BALAI_SIGNING_SECRET": "balai-test-signing-secret",
+        "BALAI_KIOSK_PEPPER": "balai-test-kiosk-pepper",
+        "BALAI_PUBLIC_URL": "https://balai.test",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DEBUG", None)
     return env
 
 
