@@ -15,6 +15,7 @@ from balai.audit.services import PendingEvent, audit_record, audit_record_many
 from balai.core.errors import ApplicationError
 from balai.core.services import audit_value, model_update
 from balai.people import codes
+from balai.people.consequences import life_event_dispatch
 from balai.people.models import DuplicateDecision, Family, Household, LifeEvent, Resident, normalize_name
 from balai.people.validation import kk_check, nik_check
 from balai.regions.models import Rt, Village
@@ -138,7 +139,7 @@ def _create_resident(
             resident.save()
     except IntegrityError as exc:
         raise ValidationError({"nik": [_("NIK ini sudah terdaftar sebagai penduduk hidup.")]}) from exc
-    LifeEvent.objects.create(
+    event = LifeEvent.objects.create(
         village=village,
         resident=resident,
         family=family,
@@ -157,6 +158,7 @@ def _create_resident(
         changes={k: audit_value(v) for k, v in data.items() if v not in ("", None)}
         | {"event": event_kind, "nik_warnings": warnings},
     )
+    life_event_dispatch(event=event, actor=actor)
     return resident
 
 
@@ -395,6 +397,7 @@ def status_event_record(
         object_id=resident.public_id,
         changes={"status": [old, resident.status], "event": kind, "event_date": event_date},
     )
+    life_event_dispatch(event=event, actor=actor)
     return event
 
 
@@ -521,6 +524,8 @@ def move_out_record(
             ],
         )
     audit_record_many(actor=actor, village=village, events=pending)
+    for event in events:
+        life_event_dispatch(event=event, actor=actor)
     return events
 
 
@@ -602,6 +607,7 @@ def family_split(
         issued_on=event_date,
     )
     pending = []
+    split_events: list[LifeEvent] = []
     for r in residents:
         old_family = r.family_id
         kind = LifeEvent.Kind.FAMILY_SPLIT if old_family else LifeEvent.Kind.NEW_FAMILY
@@ -610,14 +616,16 @@ def family_split(
         if r.pk == head.pk:
             r.family_relation = 1
         r.save(update_fields=["family", "rt", "family_relation", "updated_at"])
-        LifeEvent.objects.create(
-            village=village,
-            resident=r,
-            family=family,
-            kind=kind,
-            event_date=event_date or timezone.localdate(),
-            details={"from_family": old_family},
-            recorded_by=actor,
+        split_events.append(
+            LifeEvent.objects.create(
+                village=village,
+                resident=r,
+                family=family,
+                kind=kind,
+                event_date=event_date or timezone.localdate(),
+                details={"from_family": old_family},
+                recorded_by=actor,
+            )
         )
         pending.append(
             PendingEvent(
@@ -627,6 +635,8 @@ def family_split(
     family.head = head
     family.save(update_fields=["head", "updated_at"])
     audit_record_many(actor=actor, village=village, events=pending)
+    for event in split_events:
+        life_event_dispatch(event=event, actor=actor)
     return family
 
 
