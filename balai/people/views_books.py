@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,10 +103,20 @@ def _xlsx_response(
     return FileResponse(handle, as_attachment=True, filename=f"{name}.xlsx", content_type=xlsx.CONTENT_TYPE)
 
 
+def _format(request: HttpRequest) -> str | None:
+    fmt = request.GET.get("format")
+    return fmt if fmt in ("xlsx", "pdf") else None
+
+
 @require("registry.read")
-def book_export(request: VillageRequest, slug: str, fmt: str) -> HttpResponse:
+def book_download(request: VillageRequest) -> HttpResponse:
+    """`?buku=induk&format=pdf&bulan=2026-11`; without a format, back to the books page."""
+    fmt = _format(request)
+    if fmt is None:
+        return redirect("people:books")
+    slug = request.GET.get("buku", "")
     book = books.BOOKS.get(slug)
-    if book is None or fmt not in ("xlsx", "pdf"):
+    if book is None:
         raise Http404
     village, month = request.village, _month(request)
     title = f"{book.code} {book.title}"
@@ -145,9 +155,10 @@ def _report_rows(report: books.MonthlyReport) -> list[list[Any]]:
 
 
 @require("registry.read")
-def monthly_report_export(request: VillageRequest, fmt: str) -> HttpResponse:
-    if fmt not in ("xlsx", "pdf"):
-        raise Http404
+def monthly_report_download(request: VillageRequest) -> HttpResponse:
+    fmt = _format(request)
+    if fmt is None:
+        return redirect("people:books")
     village, month = request.village, _month(request)
     report = books.monthly_report(village_ids=[village.pk], year=month.year, month=month.month)
     title = _("Laporan Bulanan Kependudukan")

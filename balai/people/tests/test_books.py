@@ -94,31 +94,31 @@ def test_books_rows(moving_village):
 
 @pytest.mark.parametrize("slug", list(books.BOOKS))
 def test_each_book_opens_as_pdf_and_xlsx(client_a, moving_village, slug):
-    url = reverse("people:book_export", args=[slug, "xlsx"]) + f"?bulan={LAST}"
+    url = reverse("people:book_download") + f"?buku={slug}&format=xlsx&bulan={LAST}"
     response = client_a.get(url)
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     assert books.BOOKS[slug].title in sheet["A1"].value
-    response = client_a.get(reverse("people:book_export", args=[slug, "pdf"]) + f"?bulan={LAST}")
+    response = client_a.get(reverse("people:book_download") + f"?buku={slug}&format=pdf&bulan={LAST}")
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
 
 
 def test_monthly_report_exports_and_page(client_a, moving_village):
-    response = client_a.get(reverse("people:monthly_report", args=["xlsx"]) + f"?bulan={LAST}")
+    response = client_a.get(reverse("people:monthly_report") + f"?format=xlsx&bulan={LAST}")
     rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0].values)
     values = {r[0]: r[3] for r in rows[4:] if r[0]}
     assert values["Penduduk awal bulan"] == 10
     assert values["Penduduk akhir bulan"] == 9
-    assert client_a.get(reverse("people:monthly_report", args=["pdf"])).content.startswith(b"%PDF")
+    assert client_a.get(reverse("people:monthly_report") + "?format=pdf").content.startswith(b"%PDF")
     page = client_a.get(reverse("people:books") + f"?bulan={LAST}")
     assert page.status_code == 200
     assert "Awal + lahir" in page.content.decode()
 
 
 def test_unknown_book_or_bad_month(client_a, moving_village):
-    assert client_a.get(reverse("people:book_export", args=["nope", "pdf"])).status_code == 404
-    assert client_a.get(reverse("people:book_export", args=["induk", "doc"])).status_code == 404
+    assert client_a.get(reverse("people:book_download") + "?buku=nope&format=pdf").status_code == 404
+    assert client_a.get(reverse("people:book_download") + "?buku=induk&format=doc").status_code == 302
     assert client_a.get(reverse("people:books") + "?bulan=2999-99").status_code == 200
 
 
@@ -150,3 +150,11 @@ def test_quality_counts_problems(village_a):
     assert q.over_100 == 1
     assert q.families_without_head == 1
     assert 0 < q.score < 100
+
+
+def test_a_book_never_shows_another_village(client_a, moving_village, resident_b):
+    url = reverse("people:book_download") + f"?buku=ktp-kk&format=xlsx&bulan={THIS}"
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(client_a.get(url).streaming_content)))
+    texts = {str(c) for row in book.worksheets[0].values for c in row if c}
+    assert resident_b.name not in texts
+    assert resident_b.nik not in texts
