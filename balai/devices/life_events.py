@@ -47,7 +47,7 @@ def on_leaving(*, event: LifeEvent, actor: User | None) -> list[str]:
 
 def undo_leaving(*, event: LifeEvent, actor: User | None) -> list[str]:
     data = (event.details or {}).get("undo", {}).get(LABEL)
-    if not data:
+    if not data or event.resident_id is None:
         return []
     cred = ResidentCredential.objects.select_for_update().filter(resident_id=event.resident_id).first()
     if cred is None:

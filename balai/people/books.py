@@ -28,8 +28,13 @@ from balai.people.models import Family, LifeEvent, Resident
 from balai.regions.models import Village
 
 K = LifeEvent.Kind
-ENTRY = {K.BIRTH: "births", K.MOVE_IN: "arrivals"}
-EXIT = {K.DEATH: "deaths", K.MOVE_OUT: "departures", K.MISSING: "departures", K.GONE: "departures"}
+ENTRY: dict[int, str] = {K.BIRTH: "births", K.MOVE_IN: "arrivals"}
+EXIT: dict[int, str] = {
+    K.DEATH: "deaths",
+    K.MOVE_OUT: "departures",
+    K.MISSING: "departures",
+    K.GONE: "departures",
+}
 MOVEMENT_KINDS = [*ENTRY, *EXIT]
 SEXES = (1, 2)
 
@@ -123,9 +128,9 @@ def monthly_reports(
     first, last = month_bounds(year, month)
     resident_group = group.removeprefix("resident__")
     reports: dict[Any, MonthlyReport] = defaultdict(lambda: MonthlyReport(year, month))
-    for (key, sex), n in _alive_by(village_ids, resident_group).items():
-        reports[key].lines["end"].add(sex, n)
-        reports[key].lines["start"].add(sex, n)
+    for (key, alive_sex), count in _alive_by(village_ids, resident_group).items():
+        reports[key].lines["end"].add(alive_sex, count)
+        reports[key].lines["start"].add(alive_sex, count)
 
     def grouped(qs: QuerySet[LifeEvent]) -> Iterator[tuple[Any, int, int | None, int]]:
         for row in qs.order_by().values(group, "kind", "resident__sex").annotate(n=Count("*")):
@@ -390,17 +395,17 @@ def book_rows(*, book: Book, village: Village, year: int, month: int) -> Iterato
             .order_by("event_date", "id")
         )
         for n, e in enumerate(events.iterator(chunk_size=1000), start=1):
-            r = e.resident
+            res = e.resident
             d = e.details or {}
             day = e.event_date.strftime("%d-%m-%Y")
             origin = d.get("origin") or d.get("from_village_name") or ""
             destination = d.get("to_village_name") or d.get("destination") or ""
             yield [
                 n,
-                r.name if r else d.get("name", ""),
-                _born({"birth_place": r.birth_place, "birth_date": r.birth_date}) if r else "",
-                ("L" if r.sex == 1 else "P") if r else "",
-                _label(codes.CITIZENSHIP, r.citizenship) if r else "",
+                res.name if res else d.get("name", ""),
+                _born({"birth_place": res.birth_place, "birth_date": res.birth_date}) if res else "",
+                ("L" if res.sex == 1 else "P") if res else "",
+                _label(codes.CITIZENSHIP, res.citizenship) if res else "",
                 origin if e.kind == K.MOVE_IN else "",
                 day if e.kind == K.MOVE_IN else "",
                 day if e.kind == K.BIRTH else "",

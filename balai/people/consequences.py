@@ -198,7 +198,7 @@ def life_event_cancel(*, actor: User | None, event: LifeEvent, reason: str) -> L
         )
     if event.kind not in CANCELLABLE or event.resident is None:
         raise ApplicationError(_("Peristiwa jenis ini tidak dapat dibatalkan."))
-    resident = Resident.objects.select_for_update().get(pk=event.resident_id)
+    resident = Resident.objects.select_for_update().get(pk=event.resident.pk)
     if resident.status != CANCELLABLE[event.kind] or resident.village_id != event.village_id:
         raise ApplicationError(
             _("Status %(name)s sudah berubah sejak peristiwa ini; batalkan peristiwa yang lebih baru dahulu.")

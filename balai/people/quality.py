@@ -95,8 +95,8 @@ def _measure(village_ids: list[int]) -> dict[int, Quality]:
     today = timezone.localdate()
     stale_before = timezone.now() - dt.timedelta(days=365 * STALE_YEARS)
     aggregates: dict[str, Any] = {"n": Count("id")}
-    for name, _label, q in COMPLETENESS_FIELDS:
-        aggregates[f"empty_{name}"] = Count("id", filter=q)
+    for name, _label, condition in COMPLETENESS_FIELDS:
+        aggregates[f"empty_{name}"] = Count("id", filter=condition)
     aggregates |= {
         "temporary_nik": Count("id", filter=Q(nik__startswith="0")),
         "nik_mismatch": Count("id", filter=Q(nik_mismatch_accepted=True)),

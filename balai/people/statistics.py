@@ -29,7 +29,7 @@ AGE_BANDS = 16  # 0–4 … 70–74, 75+
 class Category:
     key: str
     label: Any
-    field: str
+    column: str
     labels: dict[int, str] = field(default_factory=dict)
 
 
@@ -93,7 +93,7 @@ def _age_band(today: dt.date) -> Case:
 def category_table(*, village_ids: list[int], category: Category) -> CategoryTable:
     living = Resident.objects.filter(status=codes.STATUS_ALIVE, village_id__in=village_ids).order_by()
     counts: dict[Any, list[int]] = {}
-    if category.field == "age":
+    if category.column == "age":
         today = timezone.localdate()
         qs = (
             living.filter(birth_date__isnull=False)
@@ -116,16 +116,19 @@ def category_table(*, village_ids: list[int], category: Category) -> CategoryTab
         }
         order: list[Any] = list(range(AGE_BANDS))
     else:
-        for row in living.values(category.field, "sex").annotate(n=Count("*")):
-            counts.setdefault(row[category.field], [0, 0])[0 if row["sex"] == 1 else 1] += row["n"]
+        for row in living.values(category.column, "sex").annotate(n=Count("*")):
+            counts.setdefault(row[category.column], [0, 0])[0 if row["sex"] == 1 else 1] += row["n"]
         labels = dict(category.labels)
         order = list(labels)
-    rows = [(labels[k], *counts.get(k, [0, 0])) for k in order]
+    rows: list[tuple[Any, int, int]] = []
+    for k in order:
+        male, female = counts.get(k, [0, 0])
+        rows.append((labels[k], male, female))
     others = [k for k in counts if k not in labels and k is not None]
     if others:
         rows.append((_("Kode lain"), sum(counts[k][0] for k in others), sum(counts[k][1] for k in others)))
     if None in counts:
-        rows.append((_("Belum diisi"), *counts[None]))
+        rows.append((_("Belum diisi"), counts[None][0], counts[None][1]))
     return CategoryTable(category, [(str(label), m, f) for label, m, f in rows])
 
 

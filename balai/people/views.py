@@ -24,7 +24,7 @@ from balai.accounts.http import VillageRequest
 from balai.core.http import ServiceCall, is_htmx
 from balai.core.masking import mask_number
 from balai.people import codes, forms, selectors, services
-from balai.people.models import Family, Resident
+from balai.people.models import Family, LifeEvent, Resident
 from balai.regions.selectors import rt_choices
 
 PAGE_SIZE = 50
@@ -246,6 +246,7 @@ def resident_event(request: VillageRequest, public_id: str, kind: str) -> HttpRe
     resident = _resident_or_404(request, public_id)
     data = request.POST if request.method == "POST" else None
     form: forms.StatusEventForm
+    recorded: LifeEvent | list[LifeEvent] = []
     if kind == "pindah":
         companions = [
             m

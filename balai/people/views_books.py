@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -109,7 +110,7 @@ def _format(request: HttpRequest) -> str | None:
 
 
 @require("registry.read")
-def book_download(request: VillageRequest) -> HttpResponse:
+def book_download(request: VillageRequest) -> HttpResponseBase:
     """`?buku=induk&format=pdf&bulan=2026-11`; without a format, back to the books page."""
     fmt = _format(request)
     if fmt is None:
@@ -155,7 +156,7 @@ def _report_rows(report: books.MonthlyReport) -> list[list[Any]]:
 
 
 @require("registry.read")
-def monthly_report_download(request: VillageRequest) -> HttpResponse:
+def monthly_report_download(request: VillageRequest) -> HttpResponseBase:
     fmt = _format(request)
     if fmt is None:
         return redirect("people:books")
