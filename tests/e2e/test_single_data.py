@@ -41,6 +41,7 @@ def _shot(page, tmp_path, name):
 
 
 def test_operator_records_a_death_sees_the_review_queue_and_cancels_it(page, tmp_path):
+    page.set_default_timeout(60_000)  # the shared machine is loaded; nothing here waits on purpose
     today = timezone.localdate()
     brokoh = VillageFactory(code="33.25.01.2007", name="Brokoh")
     family = FamilyFactory(village=brokoh, rt=RtFactory(village=brokoh))
@@ -112,10 +113,12 @@ def test_operator_records_a_death_sees_the_review_queue_and_cancels_it(page, tmp
     expect(consequences).to_contain_text("kewenangan tanda tangan dicabut")
     _shot(page, tmp_path, "single-event")
 
-    # and the review queue holds the decisions, counted on the operator's home page
-    page.goto("/penduduk/")
-    expect(page.locator("#review-count")).to_contain_text("perlu ditinjau")
-    page.locator("#review-count a").click()
+    # and the review queue holds the decisions, counted on the operator's home page (Beranda)
+    page.goto("/")
+    task = page.get_by_role("link", name="Perlu ditinjau akibat peristiwa kependudukan")
+    expect(task).to_be_visible()
+    _shot(page, tmp_path, "single-home")
+    task.click()
     queue = page.locator("#review-queue")
     expect(queue).to_contain_text("Kaur Umum")
     expect(queue).to_contain_text("kematian ibu")

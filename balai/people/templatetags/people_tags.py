@@ -207,10 +207,3 @@ def options(field: BoundField) -> str:
         ((value, selected if str(value) == current else "", label) for value, label in choices),
     )
 
-
-@register.simple_tag
-def review_open_count(village: Any) -> int:
-    """Open "Perlu ditinjau" items of the operator's village (an indexed count)."""
-    from balai.people.selectors import review_open_count as count
-
-    return count(village=village) if village is not None else 0
