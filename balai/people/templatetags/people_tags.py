@@ -206,4 +206,3 @@ def options(field: BoundField) -> str:
         '<option value="{}"{}>{}</option>',
         ((value, selected if str(value) == current else "", label) for value, label in choices),
     )
-
