@@ -272,3 +272,23 @@ def test_transfer_moves_pregnancy_and_proposes_aid_in_new_village(operator_a, vi
     assert candidate.status == Candidate.Status.PROPOSED
     assert ReviewItem.objects.filter(village=village_b, module="aid").exists()
     assert DistributionCycle.objects.count() == 0
+
+
+def test_birth_mother_must_be_a_living_woman_and_unusual_age_is_a_warning(operator_a, village_a, resident_b):
+    family = FamilyFactory(village=village_a)
+    man = ResidentFactory(village=village_a, family=family, rt=family.rt, sex=1)
+    data = {"name": "BAYI", "sex": 1, "birth_date": TODAY}
+    with pytest.raises(ValidationError, match="perempuan"):
+        services.birth_record(actor=operator_a, family=family, data=data, mother=man)
+    with pytest.raises(ValidationError, match="perempuan"):
+        services.birth_record(actor=operator_a, family=family, data=data, mother=resident_b)
+    young = ResidentFactory(
+        village=village_a, family=family, rt=family.rt, sex=2, birth_date=TODAY.replace(year=TODAY.year - 14)
+    )
+    with pytest.raises(services.NikWarning):
+        services.birth_record(actor=operator_a, family=family, data=data, mother=young)
+    assert not LifeEvent.objects.filter(kind=LifeEvent.Kind.BIRTH).exists()
+    baby = services.birth_record(
+        actor=operator_a, family=family, data=data, mother=young, accept_warnings=True
+    )
+    assert baby.mother_nik == young.nik

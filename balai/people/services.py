@@ -305,15 +305,29 @@ def birth_record(
     data: dict[str, Any],
     details: dict[str, Any] | None = None,
     accept_warnings: bool = False,
+    mother: Resident | None = None,
 ) -> Resident:
-    """A child is born into a family: a new resident, with the parents taken from the family."""
+    """A child is born into a family: a new resident, with the parents taken from the family.
+
+    `mother`, when named, must be a living woman of this village's registry; an unusual age
+    at the birth (under 15 or over 50) is a warning the operator confirms (`accept_warnings`)."""
     if data.get("birth_date") is None:
         raise ValidationError({"birth_date": [_("Tanggal lahir wajib diisi.")]})
     if data["birth_date"] > timezone.localdate():
         raise ValidationError({"birth_date": [_("Tanggal lahir tidak boleh di masa depan.")]})
     members = list(family.members.filter(status=codes.STATUS_ALIVE))
     father = next((m for m in members if m.sex == 1 and m.family_relation in (1, 2)), None)
-    mother = next((m for m in members if m.sex == 2 and m.family_relation in (1, 3)), None)
+    if mother is not None:
+        if mother.village_id != family.village_id or mother.status != codes.STATUS_ALIVE or mother.sex != 2:
+            raise ValidationError({"mother": [_("Ibu harus perempuan yang tercatat hidup di desa ini.")]})
+        age = mother.age_on(data["birth_date"])
+        if age is not None and not 15 <= age <= 50 and not accept_warnings:
+            raise NikWarning(
+                {"mother": [_("Umur ibu saat melahirkan %(age)d tahun; periksa kembali.") % {"age": age}]},
+                code="mother_age",
+            )
+    else:
+        mother = next((m for m in members if m.sex == 2 and m.family_relation in (1, 3)), None)
     defaults: dict[str, Any] = {
         "family_relation": 4,
         "marital_status": 1,

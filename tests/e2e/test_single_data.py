@@ -127,7 +127,7 @@ def test_operator_records_a_death_sees_the_review_queue_and_cancels_it(page, tmp
     assert recipient.status == Recipient.Status.SUSPENDED
 
     # when the operator finds it was a mistake and cancels the event with a reason
-    page.get_by_role("link", name="Mati").first.click()
+    page.get_by_role("link", name="Mati", exact=True).first.click()
     page.fill("#id_reason", "Salah pilih penduduk")
     page.get_by_role("button", name="Batalkan peristiwa").click()
     expect(page.locator(".notice.warning")).to_contain_text("Salah pilih penduduk")
