@@ -186,7 +186,7 @@ def life_event_cancel(*, actor: User | None, event: LifeEvent, reason: str) -> L
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError({"reason": [_("Alasan pembatalan wajib diisi.")]})
-    event = LifeEvent.objects.select_for_update().select_related("resident").get(pk=event.pk)
+    event = LifeEvent.objects.select_for_update(of=("self",)).select_related("resident").get(pk=event.pk)
     if event.cancelled_at is not None:
         raise ApplicationError(_("Peristiwa ini sudah dibatalkan."))
     key = event_key(event)
