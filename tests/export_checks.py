@@ -18,4 +18,5 @@ XLSX_EXPORTS: dict[str, str] = {
     "staff:attendance_recap_xlsx": "monthly attendance of the village officials",
     "aid:recipients_xlsx": "a programme's recipients, OpenSID's aid format",
     "aid:cycle_xlsx": "a distribution cycle's report",
+    "people:book_download": "the registry's books B1–B5 (?buku=…&format=xlsx), Permendagri 47/2016",
 }

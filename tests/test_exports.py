@@ -227,7 +227,12 @@ def _cycle(w: dict[str, Any]) -> tuple[Any, str]:
     return w["operator"], reverse("aid:cycle_xlsx", args=[cycle.public_id])
 
 
+def _book(w: dict[str, Any]) -> tuple[Any, str]:
+    return w["operator"], reverse("people:book_download") + "?buku=induk&format=xlsx"
+
+
 CASES: dict[str, Callable[[dict[str, Any]], tuple[Any, str]]] = {
+    "people:book_download": _book,
     "people:export_xlsx": _residents,
     "letters:register_xlsx": _outgoing,
     "letters:incoming_xlsx": _incoming,
