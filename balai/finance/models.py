@@ -94,6 +94,8 @@ class Activity(PublicIdModel, VillageScopedModel, BaseModel):
     location = models.CharField(_("lokasi"), max_length=160, blank=True)
     output = models.CharField(_("keluaran"), max_length=200, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.BALAI)
+    # Siskeudes Kd_Keg of an imported activity: a re-import updates the same row.
+    external_key = models.CharField(max_length=80, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -128,6 +130,9 @@ class BudgetLine(PublicIdModel, VillageScopedModel, BaseModel):
     amount = models.BigIntegerField(_("anggaran"))
     revised_amount = models.BigIntegerField(_("anggaran setelah perubahan"), null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.BALAI)
+    # Siskeudes Ta_RABRinci key of an imported line (Kd_Keg, Kd_Rincian, Kd_SubRinci, No_Urut,
+    # SumberDana): a re-import updates the line in place, so SPPs raised on it in Balai survive.
+    external_key = models.CharField(max_length=120, blank=True)
 
     class Meta:
         ordering = ["account_code", "id"]
