@@ -171,11 +171,12 @@ def line_revise(request: VillageRequest, public_id: str) -> HttpResponse:
 
 @require("finance.read")
 @require_POST
-def budget_step(request: VillageRequest, step: str) -> HttpResponse:
+def budget_step(request: VillageRequest) -> HttpResponse:
     """set (kades), revision start (clerk/treasurer), revision set (kades): each service asks
     the actor's capability, so a role without it gets 403."""
     budget = _budget(request)
     assert budget is not None
+    step = request.POST.get("langkah", "")
     with ServiceCall(request=request):
         if step == "tetapkan":
             form = forms.SetForm(request.POST)
@@ -214,7 +215,7 @@ def budget_step(request: VillageRequest, step: str) -> HttpResponse:
             else:
                 _form_error(request, cform)
         else:
-            raise Http404
+            messages.error(request, _("Langkah tidak dikenal."))
     return _back("finance:apbdes" if step != "kunci" else "finance:home", budget)
 
 
@@ -359,7 +360,7 @@ def receipt(request: VillageRequest) -> HttpResponse:
             )
         if call.ok:
             messages.success(request, _("Penerimaan dibukukan."))
-            return _back("finance:book", budget, "bku")
+            return _back("finance:book", budget)
     return render(
         request,
         "finance/receipt.html",
@@ -383,7 +384,7 @@ def transfer(request: VillageRequest) -> HttpResponse:
             messages.success(request, _("Mutasi kas dibukukan."))
     else:
         _form_error(request, form)
-    return _back("finance:book", budget, "bku")
+    return _back("finance:book", budget)
 
 
 @require("finance.read")
@@ -401,16 +402,20 @@ def entry_reverse(request: VillageRequest, public_id: str) -> HttpResponse:
             )
     else:
         _form_error(request, form)
-    return _back("finance:book", entry.budget, "bku")
+    return _back("finance:book", entry.budget)
 
 
 # --- Books and reports ------------------------------------------------------------------------------
 
 
+def _book_name(request: VillageRequest) -> str:
+    book = request.GET.get("buku", "bku")
+    return book if book in BOOK_TITLES else "bku"
+
+
 @require("finance.read")
-def book(request: VillageRequest, book: str) -> HttpResponse:
-    if book not in BOOK_TITLES:
-        raise Http404
+def book(request: VillageRequest) -> HttpResponse:
+    book = _book_name(request)
     budget = _budget(request)
     assert budget is not None
     raw = request.GET.get("hal", "1")
@@ -430,9 +435,8 @@ def book(request: VillageRequest, book: str) -> HttpResponse:
 
 
 @require("finance.read")
-def book_xlsx(request: VillageRequest, book: str) -> HttpResponse:
-    if book not in BOOK_TITLES:
-        raise Http404
+def book_xlsx(request: VillageRequest) -> HttpResponse:
+    book = _book_name(request)
     budget = _budget(request)
     assert budget is not None
     data = exports.book_xlsx(
