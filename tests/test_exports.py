@@ -236,13 +236,26 @@ def _finance(w: dict[str, Any]) -> Any:
     budget = fin.budget_create(actor=None, village=w["village"], year=2026)
     Account.objects.filter(year=2026, code="4.2.1.01").update(name=HOSTILE)
     line = fin.budget_line_create(
-        actor=None, village=w["village"], budget=budget, account_code="4.2.1.01", funding_source="DDS",
-        description=HOSTILE, unit_price=1_000_000,
+        actor=None,
+        village=w["village"],
+        budget=budget,
+        account_code="4.2.1.01",
+        funding_source="DDS",
+        description=HOSTILE,
+        unit_price=1_000_000,
     )
-    fin.budget_set(actor=None, village=w["village"], budget=budget, perdes_number="1", perdes_date=dt.date(2026, 1, 2))
+    fin.budget_set(
+        actor=None, village=w["village"], budget=budget, perdes_number="1", perdes_date=dt.date(2026, 1, 2)
+    )
     fin.receipt_record(
-        actor=None, village=w["village"], budget=budget, line=line, number="1", date=dt.date(2026, 1, 5),
-        amount=500_000, description=HOSTILE,
+        actor=None,
+        village=w["village"],
+        budget=budget,
+        line=line,
+        number="1",
+        date=dt.date(2026, 1, 5),
+        amount=500_000,
+        description=HOSTILE,
     )
     return budget
 
