@@ -14,6 +14,9 @@ from balai.regions.selectors import deployment_regency_code, region_names
 def home(request: ScopedRequest) -> HttpResponse:
     scope = request.scope
     if scope.village is not None:
+        # The treasurer keeps the books and reads no registry: her landing page is finance.
+        if not scope.can("registry.read") and scope.can("finance.read"):
+            return redirect("finance:home")
         return redirect("people:resident_list")
     return redirect("dashboard:overview")
 

@@ -19,6 +19,7 @@ from balai.finance.models import Budget, BudgetLine, Entry, Medium, Source
 from balai.regions.models import Village
 
 DEMO_ORDER = 70
+UNSPENT = "Jasa konsultan pengawas"
 
 # (code, name, executor, [(account, source, description, volume, unit, unit price)])
 ACTIVITIES: list[tuple[str, str, str, list[tuple[str, str, str, int, str, int]]]] = [
@@ -51,6 +52,7 @@ ACTIVITIES: list[tuple[str, str, str, list[tuple[str, str, str, int, str, int]]]
             ("5.2.1.07", "DDS", "Material batu, pasir, semen", 120, "m3", 450_000),
             ("5.2.2.04", "DDS", "Upah tukang dan pekerja", 300, "HOK", 110_000),
             ("5.2.2.03", "DDS", "Jasa konsultan perencana", 1, "paket", 15_000_000),
+            ("5.2.2.03", "DDS", "Jasa konsultan pengawas", 1, "paket", 10_000_000),
         ],
     ),
     (
@@ -278,6 +280,8 @@ def _ledger(
         medium=Medium.CASH,
     )
     for line in spending:
+        if line.description == UNSPENT:
+            continue  # the walkthrough's LS payment with PPh 23
         monthly = line.unit in ("OB", "bulan", "KPM-bulan") or line.account_code.startswith("5.1")
         if monthly:
             parts = [(dt.date(year, m, 25), line.amount // 12) for m in range(1, 13)]

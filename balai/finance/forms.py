@@ -27,9 +27,8 @@ def _money(label: str, required: bool = True) -> forms.CharField:
 
 def _line_label(line: BudgetLine) -> str:
     where = f"{line.activity.code} · " if line.activity_id and line.activity else ""
-    return f"{where}{line.account_code} {line.description} ({line.funding_source}) — Rp{line.in_force:,}".replace(
-        ",", "."
-    )
+    amount = f"{line.in_force:,}".replace(",", ".")
+    return f"{where}{line.account_code} {line.description} ({line.funding_source}) — Rp{amount}"
 
 
 class LineChoice(forms.ModelChoiceField):
