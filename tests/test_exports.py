@@ -279,7 +279,12 @@ def _finance_regional(w: dict[str, Any]) -> tuple[Any, str]:
     return viewer, reverse("finance:regional_xlsx") + "?tahun=2026"
 
 
+def _book(w: dict[str, Any]) -> tuple[Any, str]:
+    return w["operator"], reverse("people:book_download") + "?buku=induk&format=xlsx"
+
+
 CASES: dict[str, Callable[[dict[str, Any]], tuple[Any, str]]] = {
+    "people:book_download": _book,
     "people:export_xlsx": _residents,
     "letters:register_xlsx": _outgoing,
     "letters:incoming_xlsx": _incoming,
