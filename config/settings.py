@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "balai.devices",
     "balai.kiosk",
     "balai.desk",
+    "balai.finance",
     "balai.dashboard",
     "balai.api",
     "ninja",  # serves the API docs page's Swagger UI from our static files, not a CDN

@@ -17,9 +17,14 @@ urlpatterns = [
     path("pendidikan/", include("balai.education.urls")),
     path("bantuan/", include("balai.aid.urls")),
     path("layanan/", include("balai.desk.urls")),
+    path("keuangan/", include("balai.finance.urls")),
     # Counter queue, complaints, guest book and attendance as the kiosk shows them.
     path("anjungan/layanan/", include("balai.desk.urls_kiosk")),
+    # The APBDes as the kiosk shows it.
+    path("anjungan/keuangan/", include("balai.finance.urls_kiosk")),
     path("anjungan/", include("balai.kiosk.urls")),
+    # The village's public finance page (no sign-in): desa/<village_code>/keuangan/.
+    path("desa/<str:village_code>/keuangan/", include("balai.finance.urls_public")),
     path("api/v1/", include("balai.api.urls")),
 ]
 if settings.DEBUG:

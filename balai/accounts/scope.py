@@ -77,6 +77,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Recording incoming letters; disposing them and following dispositions up.
     "letters.incoming": CLERKS,
     "letters.dispose": CLERKS | SIGNERS,
+    # Village finance (keuangan desa). The treasurer (Kaur Keuangan/bendahara) keeps the books;
+    # an SPP is raised by the activity's executor (entered by a clerk or the treasurer), verified
+    # by the sekdes and approved by the kades before the treasurer pays it.
+    "finance.read": VILLAGE_OFFICE | {Role.BENDAHARA},
+    "finance.budget": CLERKS | {Role.BENDAHARA},
+    "finance.budget_set": frozenset({Role.KADES}),
+    "finance.spp_raise": CLERKS | {Role.BENDAHARA},
+    "finance.spp_verify": frozenset({Role.SEKDES}),
+    "finance.spp_approve": frozenset({Role.KADES}),
+    "finance.pay": frozenset({Role.BENDAHARA}),
+    "finance.import": frozenset({Role.OPERATOR, Role.BENDAHARA}),
 }
 
 
