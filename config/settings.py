@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "balai.devices",
     "balai.kiosk",
     "balai.desk",
+    "balai.economy",
     "balai.dashboard",
     "balai.api",
     "ninja",  # serves the API docs page's Swagger UI from our static files, not a CDN
