@@ -17,8 +17,13 @@ urlpatterns = [
     path("pendidikan/", include("balai.education.urls")),
     path("bantuan/", include("balai.aid.urls")),
     path("layanan/", include("balai.desk.urls")),
+    path("ekonomi/", include("balai.economy.urls")),
+    # A village's public UMKM directory, potential and prices (no sign-in).
+    path("desa/<str:village_code>/", include("balai.economy.urls_public")),
     # Counter queue, complaints, guest book and attendance as the kiosk shows them.
     path("anjungan/layanan/", include("balai.desk.urls_kiosk")),
+    # The residents' businesses (UMKM) as the kiosk shows them.
+    path("anjungan/usaha/", include("balai.economy.urls_kiosk")),
     path("anjungan/", include("balai.kiosk.urls")),
     path("api/v1/", include("balai.api.urls")),
 ]

@@ -836,3 +836,15 @@ def lines_from_rows(rows: Iterable[dict[str, Any]]) -> list[tuple[str, int, int,
     if errors:
         raise ValidationError({"lines": errors})
     return lines
+
+
+def business_viewed(*, actor: Any, business: Business) -> None:
+    """A staff view of a business names its owner (a resident): logged like any record read."""
+    audit_record(
+        actor=actor,
+        village=business.village,
+        action="economy.business_viewed",
+        object_type="business",
+        object_id=business.public_id,
+        changes={"owner": business.owner.public_id},
+    )
