@@ -243,10 +243,15 @@ def _post(
     errors: dict[str, list[str]] = {}
     if not description:
         errors["description"] = [_("Uraian jurnal wajib diisi.")]
-    if not closing and bumdes.closed_through is not None and date <= bumdes.closed_through:
+    # Read under the row lock: the caller's copy may predate a closing, and the lock also
+    # keeps two posters from taking the same entry number.
+    closed_through = (
+        Bumdes.objects.select_for_update().values_list("closed_through", flat=True).get(pk=bumdes.pk)
+    )
+    if not closing and closed_through is not None and date <= closed_through:
         errors["date"] = [
             _("Periode sudah ditutup sampai %(d)s; jurnal hanya boleh bertanggal sesudahnya.")
-            % {"d": bumdes.closed_through.strftime("%d-%m-%Y")}
+            % {"d": closed_through.strftime("%d-%m-%Y")}
         ]
     problems = rules.entry_problems((ln[0], int(ln[1]), int(ln[2])) for ln in lines)
     if problems:
@@ -285,8 +290,6 @@ def _post(
                     ]
                 }
             )
-    # Numbers are sequential per BUMDes; the row lock keeps two posters from taking the same one.
-    Bumdes.objects.select_for_update().filter(pk=bumdes.pk).first()
     number = (JournalEntry.objects.filter(bumdes=bumdes).aggregate(n=Max("number"))["n"] or 0) + 1
     entry = JournalEntry.objects.create(
         village=bumdes.village,
@@ -490,6 +493,7 @@ def profit_distribute(
 ) -> ProfitDistribution:
     """Pay the village its share of a closed year's profit: retained earnings out of cash, and
     the same amount as village revenue PADes 4.1.1."""
+    bumdes = Bumdes.objects.select_for_update().get(pk=bumdes.pk)
     if bumdes.closed_through is None or bumdes.closed_through < dt.date(year, 12, 31):
         raise ApplicationError(
             _("Tahun buku %(y)s belum ditutup; tutup buku Desember %(y)s dulu sebelum membagi laba.")
