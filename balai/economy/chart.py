@@ -36,9 +36,6 @@ CHART: list[tuple[str, str, str, bool, bool]] = [
 CASH = "1-101"
 VILLAGE_CAPITAL = "3-101"
 RETAINED = "3-201"
-# Account codes whose movements are investing (fixed assets) or financing (equity, village share).
-INVESTING_PREFIX = "1-2"
-FINANCING_PREFIXES = ("3-", "2-102")
 
 # Codes of the village's APBDes these flows land on (Permendagri 20/2018).
 APBDES_CAPITAL_PARTICIPATION = "6.2.2"

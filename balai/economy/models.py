@@ -144,9 +144,14 @@ class JournalEntry(PublicIdModel, VillageScopedModel, BaseModel):
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set at posting so the cash-flow statement is one grouped query: the entry's net movement
+    # of cash and bank, and the activity it belongs to (by the other accounts it touches).
+    cash_change = models.BigIntegerField(default=0, editable=False)
+    flow = models.CharField(max_length=10, default="operasi", editable=False)
 
     class Meta:
         ordering = ["date", "number"]
+        indexes = [models.Index(fields=["unit", "date"], name="jentry_unit_date_idx")]
         constraints = [models.UniqueConstraint(fields=["bumdes", "number"], name="entry_number_per_bumdes")]
 
 

@@ -43,6 +43,21 @@ def entry_problems(lines: Iterable[tuple[str, int, int]]) -> list[str]:
     return problems
 
 
+INVESTING_PREFIX = "1-2"
+FINANCING_PREFIXES = ("3-", "2-102")
+
+
+def flow_of(other_codes: Iterable[str]) -> str:
+    """The cash-flow activity of an entry, by the non-cash accounts it touches: fixed assets →
+    investing; equity or the village's profit share → financing; anything else → operating."""
+    codes = list(other_codes)
+    if any(c.startswith(INVESTING_PREFIX) for c in codes):
+        return "investasi"
+    if any(c.startswith(FINANCING_PREFIXES) for c in codes):
+        return "pendanaan"
+    return "operasi"
+
+
 @dataclass
 class Statements:
     """Trial balance rows and the statements computed from the same balances."""

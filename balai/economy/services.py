@@ -300,6 +300,8 @@ def _post(
         description=description,
         kind=kind,
         posted_by=actor,
+        cash_change=sum(int(ln[1]) - int(ln[2]) for ln in lines if accounts[ln[0]].is_cash),
+        flow=rules.flow_of([ln[0] for ln in lines if not accounts[ln[0]].is_cash]),
     )
     JournalLine.objects.bulk_create(
         JournalLine(
