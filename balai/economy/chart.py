@@ -37,9 +37,10 @@ CASH = "1-101"
 VILLAGE_CAPITAL = "3-101"
 RETAINED = "3-201"
 
-# Codes of the village's APBDes these flows land on (Permendagri 20/2018).
-APBDES_CAPITAL_PARTICIPATION = "6.2.2"
-APBDES_PADES_BUMDES = "4.1.1"
+# The village's APBDes lines these flows land on (Permendagri 20/2018: 6.2.2 Penyertaan Modal
+# Desa, 4.1.1 Hasil Usaha Desa; leaf .01 = to/from the BUMDes, as the finance module's chart).
+APBDES_CAPITAL_PARTICIPATION = "6.2.2.01"
+APBDES_PADES_BUMDES = "4.1.1.01"
 
 SECTORS: dict[str, str] = {
     "A": _("Pertanian, kehutanan dan perikanan"),

@@ -189,8 +189,10 @@ class CapitalParticipation(PublicIdModel, VillageScopedModel, BaseModel):
     fiscal_year = models.PositiveSmallIntegerField(_("tahun anggaran APBDes"))
     decree = models.CharField(_("dasar (Perdes APBDes)"), max_length=120, blank=True)
     entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="+")
-    # What the finance module answered when the realisation was recorded there ("" = not linked).
+    # What the finance module answered when the realisation was recorded there ("" = not linked),
+    # or why it refused (see finance_link).
     finance_ref = models.CharField(max_length=64, blank=True)
+    finance_note = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -207,6 +209,7 @@ class ProfitDistribution(PublicIdModel, VillageScopedModel, BaseModel):
     village_share = models.BigIntegerField(_("bagian desa (PADes)"))
     entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="+")
     finance_ref = models.CharField(max_length=64, blank=True)
+    finance_note = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["-year", "-id"]

@@ -109,7 +109,7 @@ def statements(accounts: Iterable[AccountInfo], sums: Mapping[str, tuple[int, in
     out = Statements()
     for acct in sorted(accounts, key=lambda a: a.code):
         debit, credit = sums.get(acct.code, (0, 0))
-        if debit == 0 and credit == 0:
+        if debit == credit:  # nothing, or closed to zero
             continue
         net = debit - credit
         out.trial.append((acct, max(net, 0), max(-net, 0)))

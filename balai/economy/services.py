@@ -376,12 +376,13 @@ def capital_participation_record(
         lines=[(chart.CASH, amount, 0), (chart.VILLAGE_CAPITAL, 0, amount)],
         kind=JournalEntry.Kind.CAPITAL,
     )
-    ref = finance_link.record_village_realisation(
+    ref, note = finance_link.record_village_realisation(
         actor=actor,
         village=bumdes.village,
         code=chart.APBDES_CAPITAL_PARTICIPATION,
         amount=amount,
         date=date,
+        number=f"BUMDES-{entry.number}",
         description=_("Penyertaan modal desa ke %(b)s (%(u)s)") % {"b": bumdes.name, "u": unit.name},
     )
     capital = CapitalParticipation.objects.create(
@@ -394,6 +395,7 @@ def capital_participation_record(
         decree=" ".join(decree.split())[:120],
         entry=entry,
         finance_ref=ref,
+        finance_note=note,
     )
     _audit(
         actor,
@@ -520,12 +522,13 @@ def profit_distribute(
         lines=[(chart.RETAINED, share, 0), (chart.CASH, 0, share)],
         kind=JournalEntry.Kind.DISTRIBUTION,
     )
-    ref = finance_link.record_village_realisation(
+    ref, note = finance_link.record_village_realisation(
         actor=actor,
         village=bumdes.village,
         code=chart.APBDES_PADES_BUMDES,
         amount=share,
         date=date,
+        number=f"BUMDES-{entry.number}",
         description=_("Bagi hasil BUMDes %(b)s unit %(u)s tahun %(y)s")
         % {"b": bumdes.name, "u": unit.name, "y": year},
     )
@@ -539,6 +542,7 @@ def profit_distribute(
         village_share=share,
         entry=entry,
         finance_ref=ref,
+        finance_note=note,
     )
     _audit(
         actor,
