@@ -154,7 +154,8 @@ def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
         return result
     village = next((v for c in PILOT_CODES for v in villages if v.code == c), villages[0])
     unit = _big_unit(village, say)
-    year = JournalLine.objects.filter(unit=unit).order_by("-date").values_list("date", flat=True).first().year
+    newest = JournalLine.objects.filter(unit=unit).order_by("-date").values_list("date", flat=True).first()
+    year = newest.year if newest else dt.date.today().year
     n = config.requests + config.warmup
     result["village"] = village.name
     result["unit_lines"] = JournalLine.objects.filter(unit=unit).count()

@@ -4,6 +4,7 @@ whose weekly market prices the village records."""
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # (code, name, type, is_cash, is_contra)
@@ -42,7 +43,7 @@ RETAINED = "3-201"
 APBDES_CAPITAL_PARTICIPATION = "6.2.2.01"
 APBDES_PADES_BUMDES = "4.1.1.01"
 
-SECTORS: dict[str, str] = {
+SECTORS: dict[str, Promise] = {
     "A": _("Pertanian, kehutanan dan perikanan"),
     "B": _("Pertambangan dan penggalian"),
     "C": _("Industri pengolahan"),
@@ -57,7 +58,7 @@ SECTORS: dict[str, str] = {
     "S": _("Jasa lainnya (salon, penjahit, bengkel kecil)"),
 }
 
-COMMODITIES: dict[str, tuple[str, str]] = {
+COMMODITIES: dict[str, tuple[Promise, str]] = {
     "beras": (_("Beras medium"), "kg"),
     "gula": (_("Gula pasir"), "kg"),
     "minyak": (_("Minyak goreng curah"), "liter"),

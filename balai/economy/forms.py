@@ -55,7 +55,9 @@ class ManagerForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[BusinessUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", "—"), *((u.public_id, u.name) for u in units)]
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *((u.public_id, u.name) for u in units)]
 
 
 class CapitalForm(forms.Form):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -22,14 +22,14 @@ def _potential_summary(village: Any) -> str | None:
 PUBLIC_SECTIONS = [
     PublicSection(
         key="usaha",
-        title=_lazy("Usaha warga (UMKM)"),
+        title=cast(str, _lazy("Usaha warga (UMKM)")),
         url_name="economy_public:businesses",
         order=80,
         summary=_businesses_summary,
     ),
     PublicSection(
         key="potensi",
-        title=_lazy("Potensi desa dan harga pasar"),
+        title=cast(str, _lazy("Potensi desa dan harga pasar")),
         url_name="economy_public:potential",
         order=81,
         summary=_potential_summary,

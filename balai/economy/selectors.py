@@ -261,7 +261,7 @@ def public_businesses(*, village: Village, query: str = "", sector: str = "") ->
     for p in Product.objects.filter(business_id__in=[b["pk"] for b in businesses]).values(
         "business_id", "public_id", "name", "price", "unit", "photo"
     ):
-        products[p["business_id"]].append(p)
+        products[p["business_id"]].append(dict(p))
     out = []
     for b in businesses:
         prods = sorted(products[b["pk"]], key=lambda p: p["name"])

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -514,7 +515,7 @@ def product_delete(request: VillageRequest, public_id: str) -> HttpResponse:
 
 
 @require("economy.read")
-def product_photo(request: VillageRequest, public_id: str) -> HttpResponse:
+def product_photo(request: VillageRequest, public_id: str) -> HttpResponseBase:
     product = _or_404(selectors.product_get, village=request.village, public_id=public_id)
     if not product.photo:
         raise Http404
@@ -647,7 +648,7 @@ def regional(request: RegionalRequest) -> HttpResponse:
         }
         for v in villages
     ]
-    totals = [sum(r["cells"][i] for r in rows) for i in range(len(sectors))]
+    totals = [sum(counts.get(v.pk, {}).get(s, 0) for v in villages) for s in sectors]
     return render(
         request,
         "economy/regional.html",

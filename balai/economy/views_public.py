@@ -5,6 +5,7 @@ NIK or home address; the phone only with the owner's consent."""
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
@@ -57,7 +58,7 @@ def business(request: HttpRequest, village_code: str, public_id: str) -> HttpRes
     return render(request, "economy/public/business.html", {"village": village, "b": found})
 
 
-def photo(request: HttpRequest, village_code: str, public_id: str) -> HttpResponse:
+def photo(request: HttpRequest, village_code: str, public_id: str) -> HttpResponseBase:
     village = _village(village_code)
     try:
         name = selectors.public_photo(village=village, public_id=public_id)
