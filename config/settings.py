@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "balai.kiosk",
     "balai.desk",
     "balai.finance",
+    "balai.economy",
     "balai.dashboard",
     "balai.api",
     "ninja",  # serves the API docs page's Swagger UI from our static files, not a CDN

@@ -22,6 +22,11 @@ urlpatterns = [
     path("anjungan/layanan/", include("balai.desk.urls_kiosk")),
     # The APBDes as the kiosk shows it.
     path("anjungan/keuangan/", include("balai.finance.urls_kiosk")),
+    path("ekonomi/", include("balai.economy.urls")),
+    # A village's public UMKM directory, potential and prices (no sign-in).
+    path("desa/<str:village_code>/", include("balai.economy.urls_public")),
+    # The residents' businesses (UMKM) as the kiosk shows them.
+    path("anjungan/usaha/", include("balai.economy.urls_kiosk")),
     path("anjungan/", include("balai.kiosk.urls")),
     # The village's public finance page (no sign-in): desa/<village_code>/keuangan/.
     path("desa/<str:village_code>/keuangan/", include("balai.finance.urls_public")),

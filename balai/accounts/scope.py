@@ -47,6 +47,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Counter queue, complaints, guest book and satisfaction answers.
     "desk.operate": CLERKS,
     "attendance.recap": VILLAGE_OFFICE,
+    # Village economy: BUMDes books, UMKM, potential and prices. Closing a period and sharing
+    # out the profit are the office's decisions, not the operator's alone.
+    "economy.read": VILLAGE_OFFICE,
+    "economy.write": CLERKS,
+    "economy.close": SIGNERS,
     # Letters: one capability per workflow step (`letters.services.workflow.letter_act` and the API
     # refuse a step to a role without it; the pages show only the steps a role may take).
     "letters.request": CLERKS,

@@ -12,6 +12,9 @@ aid.read               x       x      x         .            .       .     .    
 aid.write              x       x      .         .            .       .     .        .
 attendance.recap       x       x      x         .            .       .     .        .
 desk.operate           x       x      .         .            .       .     .        .
+economy.close          .       x      x         .            .       .     .        .
+economy.read           x       x      x         .            .       .     .        .
+economy.write          x       x      .         .            .       .     .        .
 education.read         x       x      x         .            .       .     .        .
 education.write        x       x      .         .            .       .     .        .
 finance.budget         x       x      .         .            x       .     .        .
