@@ -26,6 +26,7 @@ def attendance_recap_xlsx(*, recap: Recap, village: Village, month_label: str) -
         _("Terlambat"),
         _("Pulang awal"),
         _("Tanpa absen pulang"),
+        _("Berhalangan"),
         _("Tidak hadir"),
     ]
     header += [str(d.day) for d in recap.dates]
@@ -38,12 +39,16 @@ def attendance_recap_xlsx(*, recap: Recap, village: Village, month_label: str) -
             row.late,
             row.early,
             row.no_checkout,
+            row.excused,
             row.absent,
         ]
         sheet.write_row(r, 0, values + row.days)
     sheet.set_column(0, 1, 24)
-    sheet.set_column(7, 7 + len(recap.dates), 3)
+    sheet.set_column(8, 8 + len(recap.dates), 3)
     sheet.write(
-        len(recap.rows) + 5, 0, _("H = hadir tepat waktu, T = terlambat, - = tidak hadir pada hari kerja")
+        len(recap.rows) + 5, 0, _(
+            "H = hadir tepat waktu, T = terlambat, - = tidak hadir pada hari kerja; "
+            "C = cuti, I = izin, S = sakit, D = dinas luar (disetujui)"
+        )
     )
     return book.close()
