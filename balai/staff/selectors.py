@@ -365,3 +365,118 @@ def leave_get(*, village: Village, public_id: str) -> Leave:
 
 def official_for_user(*, village: Village, user) -> Official | None:
     return Official.objects.filter(village=village, user=user, is_active=True).first()
+
+
+def head_leave_requests(*, villages: QuerySet[Village]) -> QuerySet[Leave]:
+    """Leave of the kepala desa of `villages` (the camat's to decide), open ones first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    heads = Q(official__signs_letters=True, official__signs_as=Official.SignsAs.OWN) | Q(
+        official__profile__post__kind=Position.Kind.HEAD
+    )
+    return (
+        Leave.objects.filter(village__in=villages)
+        .filter(heads)
+        .select_related("official", "village")
+        .annotate(
+            open=Case(
+                When(status=Leave.Status.REQUESTED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("open", "-start", "pk")
+        .distinct()
+    )
+
+
+@dataclass
+class VillageStaffing:
+    code: str
+    name: str
+    district_name: str
+    positions: int = 0
+    filled: int = 0
+    acting: int = 0
+    officials: int = 0
+    ending: list[TermWarning] | None = None
+    present_days: int = 0
+    expected_days: int = 0
+
+    @property
+    def vacant(self) -> int:
+        return self.positions - self.filled
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return round(100 * self.present_days / self.expected_days, 1) if self.expected_days else None
+
+
+def staffing_regional(*, villages: QuerySet[Village], today: dt.date) -> list[VillageStaffing]:
+    """Per village: posts filled/vacant, Plt./Pj., terms ending within `rules.WARN_DAYS`, and this
+    month's attendance rate (days present over active officials × working days so far).
+    A handful of grouped queries whatever the number of villages."""
+    from django.db.models import Count
+
+    from balai.staff import rules
+    from balai.staff.attendance import holidays_between, is_workday
+    from balai.staff.models import AttendanceSettings, BpdMember
+
+    rows = {
+        v.pk: VillageStaffing(v.code, v.name, v.district_name, ending=[])
+        for v in villages.only("pk", "code", "name", "district_name").order_by("code")
+    }
+    ids = list(rows)
+    for vid, n in (
+        Position.objects.filter(village_id__in=ids, is_active=True)
+        .values_list("village_id")
+        .annotate(n=Count("pk"))
+    ):
+        rows[vid].positions = n
+    filled = OfficialProfile.objects.filter(
+        village_id__in=ids, official__is_active=True, post__is_active=True
+    )
+    for vid, n in filled.values_list("village_id").annotate(n=Count("post_id", distinct=True)):
+        rows[vid].filled = n
+    acting = OfficialProfile.objects.filter(village_id__in=ids, official__is_active=True).exclude(acting="")
+    for vid, n in acting.values_list("village_id").annotate(n=Count("pk")):
+        rows[vid].acting = n
+    for vid, n in (
+        Official.objects.filter(village_id__in=ids, is_active=True)
+        .values_list("village_id")
+        .annotate(n=Count("pk"))
+    ):
+        rows[vid].officials = n
+    horizon = today + dt.timedelta(days=rules.WARN_DAYS)
+    for o in Official.objects.filter(village_id__in=ids, is_active=True, term_end__lte=horizon).order_by(
+        "term_end"
+    ):
+        assert o.term_end is not None
+        label = rules.HEAD_TERM.label if o.signs_as == Official.SignsAs.OWN else rules.PERANGKAT_AGE.label
+        rows[o.village_id].ending.append(  # type: ignore[union-attr]
+            TermWarning(o.public_id, o.name, o.position, o.term_end, str(label), (o.term_end - today).days)
+        )
+    for m in BpdMember.objects.filter(
+        village_id__in=ids, is_active=True, term_end__gte=today, term_end__lte=horizon
+    ).order_by("term_end"):
+        rows[m.village_id].ending.append(  # type: ignore[union-attr]
+            TermWarning(
+                m.public_id, m.name, "BPD", m.term_end, str(rules.BPD_TERM.label), (m.term_end - today).days
+            )
+        )
+    # Attendance this month up to today.
+    first = today.replace(day=1)
+    holidays = holidays_between(first, today)
+    settings = {s.village_id: s for s in AttendanceSettings.objects.filter(village_id__in=ids)}
+    default = AttendanceSettings()
+    days = [first + dt.timedelta(days=n) for n in range((today - first).days + 1)]
+    for vid, n in (
+        Attendance.objects.filter(village_id__in=ids, day__gte=first, day__lte=today)
+        .values_list("village_id")
+        .annotate(n=Count("pk"))
+    ):
+        rows[vid].present_days = n
+    for vid, row in rows.items():
+        rule = settings.get(vid, default)
+        row.expected_days = row.officials * sum(is_workday(rule, d, holidays) for d in days)
+    return list(rows.values())
