@@ -333,7 +333,7 @@ def term_warnings(*, village: Village, today: dt.date | None = None) -> list[Ter
         TermWarning(
             m.public_id,
             m.name,
-            f"BPD ({m.get_role_display()})",
+            f"BPD, {m.get_role_display().lower()}",
             m.term_end,
             str(rules.BPD_TERM.label),
             (m.term_end - today).days,
