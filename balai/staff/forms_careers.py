@@ -34,7 +34,9 @@ class DecreeForm(forms.Form):
 
     def __init__(self, *args: Any, positions: list[Position], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["position"].choices = [("", "—")] + [(p.public_id, p.title) for p in positions]
+        field = self.fields["position"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—")] + [(p.public_id, p.title) for p in positions]
 
 
 class ProfileForm(forms.Form):
@@ -67,7 +69,9 @@ class LeaveForm(forms.Form):
 
     def __init__(self, *args: Any, officials: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["official"].choices = [(o.public_id, f"{o.name} — {o.position}") for o in officials]
+        field = self.fields["official"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(o.public_id, f"{o.name} — {o.position}") for o in officials]
 
 
 class BpdMemberForm(forms.Form):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,7 @@ WARN_DAYS = 183
 @dataclass(frozen=True)
 class TermRule:
     key: str
-    label: str
+    label: Any  # a lazy translation
     basis: str
     years: int = 0  # a fixed term from the start (kepala desa, BPD)
     age: int = 0  # or office until this age (perangkat desa)

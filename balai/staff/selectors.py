@@ -68,7 +68,7 @@ class DutyStatus:
 
 
 # The recap's letter for a day of approved leave of each kind.
-LEAVE_DAY_CODES = {
+LEAVE_DAY_CODES: dict[str, str] = {
     Leave.Kind.ANNUAL: "C",
     Leave.Kind.PERMISSION: "I",
     Leave.Kind.SICK: "S",
