@@ -55,6 +55,8 @@ UI_CHECKS = {
     "staff:head_leave_decide": Obj({"public_id": "leave"}, refused=(403,)),
     "staff:regional": Listing(refused=(403,)),
     "staff:regional_xlsx": Listing(refused=(403,)),
+    # Service performance per official (lives in the dashboard: it reads letters and desk).
+    "dashboard:staff_performance": Listing(),
 }
 API_CHECKS: dict[tuple[str, str], Any] = {
     ("GET", f"{API}/staff/officials"): Listing(),
