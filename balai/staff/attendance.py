@@ -335,3 +335,81 @@ def attendance_check(
         late=action == "in" and local.time() > rules.starts_at,
         early=action == "out" and local.time() < rules.ends_at,
     )
+
+
+# --- Corrections by the operator ---------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_correct(
+    *,
+    actor: User | None,
+    official: Official,
+    day: dt.date,
+    check_in: dt.time | None,
+    check_out: dt.time | None,
+    reason: str,
+) -> Attendance | None:
+    """Set (or, with no times, remove) an official's attendance on `day`, with the reason; audited
+    with the old and new times. Days after today cannot be corrected."""
+    reason = " ".join(str(reason or "").split())
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = _("Alasan koreksi wajib diisi.")
+    elif len(reason) > 300:
+        errors["reason"] = _("Paling banyak %(n)d karakter.") % {"n": 300}
+    if day > timezone.localdate():
+        errors["day"] = _("Kehadiran hari yang belum tiba tidak dapat dikoreksi.")
+    if check_out is not None and check_in is None:
+        errors["check_in"] = _("Isi jam masuk bila jam pulang diisi.")
+    if check_in is not None and check_out is not None and check_out <= check_in:
+        errors["check_out"] = _("Jam pulang harus setelah jam masuk.")
+    if errors:
+        raise ValidationError(errors)
+    row = Attendance.objects.select_for_update().filter(official=official, day=day).first()
+
+    def at(t: dt.time | None) -> dt.datetime | None:
+        return timezone.make_aware(dt.datetime.combine(day, t)) if t is not None else None
+
+    def hhmm(value: dt.datetime | None) -> str:
+        return timezone.localtime(value).strftime("%H:%M") if value else ""
+
+    before = (hhmm(row.check_in_at), hhmm(row.check_out_at)) if row else ("", "")
+    if check_in is None:
+        if row is not None:
+            row.delete()
+        row = None
+    elif row is None:
+        row = Attendance.objects.create(
+            village=official.village,
+            official=official,
+            day=day,
+            check_in_at=at(check_in),
+            check_in_method=Attendance.Method.CORRECTION,
+            check_out_at=at(check_out),
+            check_out_method=Attendance.Method.CORRECTION if check_out else "",
+            corrected_by=actor,
+            correction_reason=reason,
+        )
+    else:
+        row.check_in_at = at(check_in)  # type: ignore[assignment]
+        row.check_in_method = Attendance.Method.CORRECTION
+        row.check_out_at = at(check_out)
+        row.check_out_method = Attendance.Method.CORRECTION if check_out else ""
+        row.corrected_by, row.correction_reason = actor, reason
+        row.save()
+    after = (hhmm(row.check_in_at), hhmm(row.check_out_at)) if row else ("", "")
+    audit_record(
+        actor=actor,
+        village=official.village,
+        action="attendance.corrected",
+        object_type="official",
+        object_id=official.public_id,
+        changes={
+            "day": day.isoformat(),
+            "in": [before[0], after[0]],
+            "out": [before[1], after[1]],
+            "reason": reason,
+        },
+    )
+    return row

@@ -99,3 +99,25 @@ class PositionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis jabatan"), choices=Position.Kind.choices)
     title = forms.CharField(label=_("Nama jabatan"), max_length=120)
     order = forms.IntegerField(label=_("Urutan"), min_value=0, max_value=32767, required=False)
+
+
+class CorrectionForm(forms.Form):
+    official = forms.ChoiceField(label=_("Perangkat"))
+    day = forms.DateField(label=_("Tanggal"), widget=_date_input())
+    check_in = forms.TimeField(
+        label=_("Jam masuk"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    check_out = forms.TimeField(
+        label=_("Jam pulang"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    reason = forms.CharField(
+        label=_("Alasan koreksi"),
+        max_length=300,
+        help_text=_("Mis. anjungan mati, lupa absen pulang. Dicatat di jejak audit."),
+    )
+
+    def __init__(self, *args: Any, officials: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["official"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(o.public_id, f"{o.name} — {o.position}") for o in officials]

@@ -83,6 +83,7 @@ class Attendance(PublicIdModel, VillageScopedModel):
     class Method(models.TextChoices):
         CARD_PIN = "card_pin", _("Kartu + PIN")
         PASSWORD = "password", _("Nama pengguna + kata sandi")
+        CORRECTION = "koreksi", _("Koreksi operator")
 
     official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="attendance")
     day = models.DateField()
@@ -92,6 +93,11 @@ class Attendance(PublicIdModel, VillageScopedModel):
     check_out_at = models.DateTimeField(null=True, blank=True)
     check_out_method = models.CharField(max_length=8, choices=Method.choices, blank=True)
     check_out_device = models.CharField(max_length=16, blank=True)
+    # A correction by the operator (a broken kiosk, a forgotten check-out) says why and by whom.
+    corrected_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    correction_reason = models.CharField(_("alasan koreksi"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["village_id", "day", "official_id"]

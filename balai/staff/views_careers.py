@@ -367,3 +367,43 @@ def regional_xlsx(request: RegionalRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="kepegawaian-desa-{today:%Y-%m-%d}.xlsx"'
     return response
+
+
+# --- Attendance corrections --------------------------------------------------------------------
+
+
+@require("staff.write")
+def attendance_correction(request: VillageRequest) -> HttpResponse:
+    from balai.staff import attendance
+    from balai.staff.forms_careers import CorrectionForm
+    from balai.staff.models import Attendance
+
+    village = request.village
+    officials = list(selectors.official_list(village=village, active_only=True))
+    form = CorrectionForm(request.POST or None, officials=officials)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        official = _official(request, data["official"])
+        with ServiceCall(form) as call:
+            attendance.attendance_correct(
+                actor=request.user,
+                official=official,
+                day=data["day"],
+                check_in=data["check_in"],
+                check_out=data["check_out"],
+                reason=data["reason"],
+            )
+        if call.ok:
+            messages.success(request, _("Kehadiran %(name)s dikoreksi.") % {"name": official.name})
+            return redirect(f"{request.path}")
+    recent = (
+        Attendance.objects.filter(village=village, corrected_by__isnull=False)
+        .select_related("official", "corrected_by")
+        .order_by("-day", "-pk")[:30]
+    )
+    return render(
+        request,
+        "staff/attendance_correction.html",
+        {"form": form, "recent": recent},
+        status=400 if form.errors else 200,
+    )

@@ -35,6 +35,7 @@ UI_CHECKS = {
     "staff:attendance_settings": Listing(),
     "staff:official_credential": Obj({"public_id": "official"}),
     # Careers, books, leave, BPD.
+    "staff:attendance_correction": Listing(),
     "staff:org_chart": Listing(),
     "staff:positions": Listing(),
     "staff:buku_aparat": Listing(),

@@ -295,3 +295,32 @@ def test_terms_ending_within_six_months_are_warned(village_a, operator_a):
     )
     names = [w.name for w in term_warnings(village=village_a, today=today)]
     assert names == ["SOON", "BPD SOON"]
+
+
+def test_operator_corrects_attendance_with_a_reason_and_it_is_audited(village_a, operator_a):
+    from balai.staff import attendance
+
+    official = OfficialFactory(village=village_a)
+    day = dt.date(2026, 11, 2)
+    with pytest.raises(ValidationError):
+        attendance.attendance_correct(
+            actor=operator_a, official=official, day=day, check_in=dt.time(8), check_out=None, reason=""
+        )
+    row = attendance.attendance_correct(
+        actor=operator_a,
+        official=official,
+        day=day,
+        check_in=dt.time(7, 45),
+        check_out=dt.time(15, 5),
+        reason="Anjungan mati",
+    )
+    assert row is not None
+    assert (row.check_in_method, row.correction_reason, row.corrected_by) == (
+        "koreksi",
+        "Anjungan mati",
+        operator_a,
+    )
+    event = AuditEvent.objects.get(action="attendance.corrected")
+    assert event.changes["in"] == ["", "07:45"]
+    recap = attendance_recap(village=village_a, year=2026, month=11, today=dt.date(2026, 11, 30))
+    assert next(r for r in recap.rows if r.official == official).days[1] == "H"
