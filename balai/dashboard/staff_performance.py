@@ -60,13 +60,14 @@ def staff_performance(*, village: Village, month: Month) -> list[Performance]:
         village=village, issued_at__gte=start, issued_at__lt=end
     ).values_list("created_by_id", "assigned_to_id", "created_at", "issued_at"):
         who = assigned_to or created_by
-        if who in by_user:
+        if who in by_user and issued is not None:
             handled[who].append((issued - created).total_seconds() / 3600)
     signed: dict[int, list[float]] = defaultdict(list)
     for who, created, at in Letter.objects.filter(
         village=village, signed_by__in=users, signed_at__gte=start, signed_at__lt=end
     ).values_list("signed_by_id", "created_at", "signed_at"):
-        signed[who].append((at - created).total_seconds() / 3600)
+        if at is not None:
+            signed[who].append((at - created).total_seconds() / 3600)
     served: dict[int, list[float]] = defaultdict(list)
     for who, called, finished in Ticket.objects.filter(
         village=village,
@@ -84,7 +85,8 @@ def staff_performance(*, village: Village, month: Month) -> list[Performance]:
         responded_at__gte=start,
         responded_at__lt=end,
     ).values_list("handled_by_id", "created_at", "responded_at"):
-        answered[who].append((responded - created).total_seconds() / 86400)
+        if responded is not None:
+            answered[who].append((responded - created).total_seconds() / 86400)
     for user_id, row in by_user.items():
         row.letters_handled, row.letters_median_h = len(handled[user_id]), _median(handled[user_id])
         row.letters_signed, row.signing_median_h = len(signed[user_id]), _median(signed[user_id])

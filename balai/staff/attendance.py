@@ -375,7 +375,8 @@ def attendance_correct(
         return timezone.localtime(value).strftime("%H:%M") if value else ""
 
     before = (hhmm(row.check_in_at), hhmm(row.check_out_at)) if row else ("", "")
-    if check_in is None:
+    start = at(check_in)
+    if start is None:
         if row is not None:
             row.delete()
         row = None
@@ -384,7 +385,7 @@ def attendance_correct(
             village=official.village,
             official=official,
             day=day,
-            check_in_at=at(check_in),
+            check_in_at=start,
             check_in_method=Attendance.Method.CORRECTION,
             check_out_at=at(check_out),
             check_out_method=Attendance.Method.CORRECTION if check_out else "",
@@ -392,7 +393,7 @@ def attendance_correct(
             correction_reason=reason,
         )
     else:
-        row.check_in_at = at(check_in)  # type: ignore[assignment]
+        row.check_in_at = start
         row.check_in_method = Attendance.Method.CORRECTION
         row.check_out_at = at(check_out)
         row.check_out_method = Attendance.Method.CORRECTION if check_out else ""
