@@ -407,3 +407,137 @@ def attendance_correction(request: VillageRequest) -> HttpResponse:
         {"form": form, "recent": recent},
         status=400 if form.errors else 200,
     )
+
+
+# --- PDFs (Typst) ------------------------------------------------------------------------------
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _heading(village) -> str:  # type: ignore[no-untyped-def]
+    return _("PEMERINTAH DESA %(name)s") % {"name": village.name.upper()}
+
+
+def _d(day) -> str:  # type: ignore[no-untyped-def]
+    return day.strftime("%d-%m-%Y") if day else ""
+
+
+@require("staff.leave")
+def leave_sppd_pdf(request: VillageRequest, public_id: str) -> HttpResponse:
+    from balai.staff import pdf
+
+    item = _leave(request, public_id)
+    if item.kind != Leave.Kind.TRAVEL or item.status != Leave.Status.APPROVED:
+        raise Http404
+    village = request.village
+    head = selectors.signatories(village=village).filter(signs_as=Official.SignsAs.OWN).first()
+    data = pdf.render(
+        heading=_heading(village),
+        title=_("SURAT PERINTAH PERJALANAN DINAS (SPPD)"),
+        subtitle=_("Nomor: %(n)s") % {"n": item.number},
+        facts=[
+            (
+                _("Pejabat yang memberi perintah"),
+                f"{head.position} — {head.name}" if head else _("Kepala Desa"),
+            ),
+            (_("Nama yang diperintah"), item.official.name),
+            (_("Jabatan"), item.official.position),
+            (_("Maksud perjalanan dinas"), item.reason),
+            (_("Alat angkut"), item.transport or "—"),
+            (_("Tempat berangkat"), village.name),
+            (_("Tempat tujuan"), item.destination),
+            (_("Lama perjalanan"), f"{_d(item.start)} – {_d(item.end)} ({item.days} {_('hari kerja')})"),
+        ],
+        signature=(
+            f"{village.name}, {_d(item.decided_at.date() if item.decided_at else None)}",
+            head.position if head else _("Kepala Desa"),
+            head.name if head else "",
+        ),
+    )
+    return _pdf_response(data, f"sppd-{item.public_id}.pdf")
+
+
+@require("staff.read")
+def buku_aparat_pdf(request: VillageRequest) -> HttpResponse:
+    from balai.staff import pdf
+
+    village = request.village
+    rows = []
+    for n, r in enumerate(selectors.buku_aparat(village=village), start=1):
+        p = r.profile
+        rows.append(
+            [
+                str(n),
+                r.official.name,
+                r.official.nipd,
+                r.official.nip,
+                ("L" if p.sex == 1 else "P" if p.sex == 2 else "") if p else "",
+                ", ".join(x for x in ((p.birth_place if p else ""), _d(p.birth_date if p else None)) if x),
+                p.religion if p else "",
+                p.rank if p else "",
+                r.official.position,
+                p.education if p else "",
+                f"{r.appointment.number}, {_d(r.appointment.date)}" if r.appointment else "",
+                f"{r.dismissal.number}, {_d(r.dismissal.date)}" if r.dismissal else "",
+                "" if r.official.is_active else _("Tidak menjabat"),
+            ]
+        )
+    data = pdf.render(
+        heading=_heading(village),
+        title=_("BUKU APARAT PEMERINTAH DESA"),
+        subtitle=_("Model A4, Permendagri 47/2016"),
+        columns=[
+            _("No"),
+            _("Nama"),
+            _("NIAP"),
+            _("NIP"),
+            _("L/P"),
+            _("Tempat, tgl lahir"),
+            _("Agama"),
+            _("Pangkat/gol."),
+            _("Jabatan"),
+            _("Pendidikan"),
+            _("No. & tgl SK pengangkatan"),
+            _("No. & tgl SK pemberhentian"),
+            _("Ket."),
+        ],
+        rows=rows,
+        landscape=True,
+        table_size=7.5,
+    )
+    return _pdf_response(data, f"buku-aparat-{village.code}.pdf")
+
+
+@require("staff.read")
+def org_chart_pdf(request: VillageRequest) -> HttpResponse:
+    from balai.staff import pdf
+
+    village = request.village
+    chart = selectors.org_chart(village=village)
+    rows = [
+        [
+            box.position.get_kind_display(),
+            box.position.title,
+            box.holder.name if box.holder else _("Lowong"),
+            f"{box.acting_label}: {box.acting.name}" if box.acting else "",
+        ]
+        for box in chart.boxes
+    ]
+    members = bpd.bpd_members(village=village, on=timezone.localdate())
+    rows += [
+        [_("BPD"), m.get_role_display(), m.name, f"{_d(m.term_start)} – {_d(m.term_end)}"] for m in members
+    ]
+    data = pdf.render(
+        heading=_heading(village),
+        title=_("SUSUNAN ORGANISASI DAN TATA KERJA PEMERINTAH DESA"),
+        subtitle=_("%(n)d jabatan, %(v)d lowong, per %(d)s")
+        % {"n": len(chart.boxes), "v": chart.vacant, "d": _d(timezone.localdate())},
+        columns=[_("Kelompok"), _("Jabatan"), _("Pejabat"), _("Keterangan")],
+        rows=rows,
+        table_size=9.5,
+    )
+    return _pdf_response(data, f"susunan-organisasi-{village.code}.pdf")

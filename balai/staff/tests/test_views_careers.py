@@ -133,3 +133,20 @@ def test_camat_decides_the_heads_leave(village_a, kades_a, camat_a):
     )
     item.refresh_from_db()
     assert item.status == Leave.Status.APPROVED
+
+
+def test_pdfs_of_the_chart_the_book_and_an_approved_sppd(setup, operator_a, kades_a, village_a):
+    item = leave.leave_request(
+        actor=operator_a,
+        village=village_a,
+        official=setup,
+        data={"kind": "dinas", "start": "2026-11-02", "reason": "Rakor", "destination": "Batang"},
+    )
+    sppd = reverse("staff:leave_sppd_pdf", args=[item.public_id])
+    c = _client(kades_a)
+    assert c.get(sppd).status_code == 404  # not approved yet
+    leave.leave_decide(actor=kades_a, leave=item, approve=True)
+    for url in [sppd, reverse("staff:org_chart_pdf"), reverse("staff:buku_aparat_pdf")]:
+        response = c.get(url)
+        assert response.status_code == 200, url
+        assert response.content.startswith(b"%PDF")
