@@ -37,12 +37,13 @@ def is_head(official: Official) -> bool:
 
 
 def workdays_between(village: Village, start: dt.date, end: dt.date) -> int:
-    from balai.staff.attendance import holidays_between, is_workday, settings_for
+    from balai.staff.attendance import is_workday, settings_for, village_calendar
 
     settings = settings_for(village)
-    holidays = holidays_between(start, end)
+    holidays, extra = village_calendar(village, start, end)
     return sum(
-        is_workday(settings, start + dt.timedelta(days=n), holidays) for n in range((end - start).days + 1)
+        is_workday(settings, start + dt.timedelta(days=n), holidays, extra)
+        for n in range((end - start).days + 1)
     )
 
 

@@ -295,3 +295,22 @@ class BpdMember(PublicIdModel, VillageScopedModel, BaseModel):
 
     class Meta:
         ordering = ["village_id", "-term_start", "role", "name"]
+
+
+class CalendarDay(VillageScopedModel):
+    """A village's own calendar beside the national holidays: an extra day off (libur desa,
+    cuti bersama) or a working day on a weekend/holiday (hari kerja pengganti)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "libur", _("Libur")
+        WORKDAY = "kerja", _("Hari kerja")
+
+    day = models.DateField(_("tanggal"))
+    kind = models.CharField(_("jenis"), max_length=5, choices=Kind.choices)
+    name = models.CharField(_("keterangan"), max_length=120)
+
+    class Meta:
+        ordering = ["village_id", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "day"], name="staff_calendar_village_day_unique")
+        ]

@@ -126,15 +126,15 @@ class Recap:
 
 def attendance_recap(*, village: Village, year: int, month: int, today: dt.date | None = None) -> Recap:
     """Monthly attendance of the village's officials; days after `today` are not counted absent."""
-    from balai.staff.attendance import holidays_between, is_workday, settings_for
+    from balai.staff.attendance import is_workday, settings_for, village_calendar
 
     today = today or timezone.localdate()
     shown = Month(year, month)
     first, last = shown.first, shown.last
     rules = settings_for(village)
-    holidays = holidays_between(first, last)
+    holidays, extra = village_calendar(village, first, last)
     dates = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-    workdays = [d for d in dates if is_workday(rules, d, holidays)]
+    workdays = [d for d in dates if is_workday(rules, d, holidays, extra)]
     records: dict[int, dict[dt.date, Attendance]] = {}
     for record in Attendance.objects.filter(village=village, day__gte=first, day__lte=last):
         records.setdefault(record.official_id, {})[record.day] = record

@@ -36,6 +36,7 @@ urlpatterns = [
     # Attendance (kehadiran): recap for the head, working hours, kiosk card + PIN per official.
     path("kehadiran/", views_attendance.attendance_recap_view, name="attendance_recap"),
     path("kehadiran/xlsx/", views_attendance.attendance_recap_xlsx, name="attendance_recap_xlsx"),
+    path("kehadiran/kalender/", views_careers.attendance_calendar, name="attendance_calendar"),
     path("kehadiran/koreksi/", views_careers.attendance_correction, name="attendance_correction"),
     path("kehadiran/jam-kerja/", views_attendance.attendance_settings, name="attendance_settings"),
     path("<str:public_id>/kartu-pin/", views_attendance.official_credential, name="official_credential"),

@@ -3,6 +3,8 @@ the Buku Aparat (A4) and Buku Keputusan (A2), leave and travel, the BPD, terms e
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -541,3 +543,51 @@ def org_chart_pdf(request: VillageRequest) -> HttpResponse:
         table_size=9.5,
     )
     return _pdf_response(data, f"susunan-organisasi-{village.code}.pdf")
+
+
+@require("staff.write")
+def attendance_calendar(request: VillageRequest) -> HttpResponse:
+    """The village's own days off and make-up working days: typed one by one or imported."""
+    from balai.staff import attendance
+    from balai.staff.models import CalendarDay
+
+    village = request.village
+    errors: list[str] = []
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        with ServiceCall() as call:
+            if action == "import":
+                upload = request.FILES.get("file")
+                if upload is None:
+                    errors = [_("Pilih berkas XLSX atau CSV.")]
+                elif upload.size and upload.size > 2 * 1024 * 1024:
+                    errors = [_("Berkas paling besar 2 MB.")]
+                else:
+                    n = attendance.calendar_import(actor=request.user, village=village, data=upload.read())
+                    messages.success(request, _("%(n)d tanggal disimpan.") % {"n": n})
+            elif action == "remove":
+                try:
+                    day = dt.date.fromisoformat(request.POST.get("day", ""))
+                except ValueError:
+                    raise Http404
+                attendance.calendar_day_remove(actor=request.user, village=village, day=day)
+                messages.success(request, _("Tanggal dihapus."))
+            else:
+                attendance.calendar_days_set(
+                    actor=request.user,
+                    village=village,
+                    rows=[(request.POST.get("day"), request.POST.get("kind"), request.POST.get("name"))],
+                )
+                messages.success(request, _("Tanggal disimpan."))
+        errors = errors or call.messages
+        if not errors:
+            return redirect("staff:attendance_calendar")
+    days = CalendarDay.objects.filter(village=village, day__year__gte=timezone.localdate().year - 1).order_by(
+        "day"
+    )
+    return render(
+        request,
+        "staff/attendance_calendar.html",
+        {"days": days, "errors": errors, "kinds": CalendarDay.Kind.choices},
+        status=400 if errors else 200,
+    )

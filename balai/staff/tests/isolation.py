@@ -36,6 +36,7 @@ UI_CHECKS = {
     "staff:official_credential": Obj({"public_id": "official"}),
     # Careers, books, leave, BPD.
     "staff:attendance_correction": Listing(),
+    "staff:attendance_calendar": Listing(),
     "staff:org_chart": Listing(),
     "staff:positions": Listing(),
     "staff:buku_aparat": Listing(),

@@ -324,3 +324,19 @@ def test_operator_corrects_attendance_with_a_reason_and_it_is_audited(village_a,
     assert event.changes["in"] == ["", "07:45"]
     recap = attendance_recap(village=village_a, year=2026, month=11, today=dt.date(2026, 11, 30))
     assert next(r for r in recap.rows if r.official == official).days[1] == "H"
+
+
+def test_village_calendar_changes_workdays_and_imports_all_or_nothing(village_a, operator_a):
+    from balai.staff import attendance
+    from balai.staff.models import CalendarDay
+
+    csv = b"Tanggal,Jenis,Keterangan\n03-11-2026,libur,Sedekah bumi\n2026-11-07,kerja,Kerja bakti kantor\n"
+    assert attendance.calendar_import(actor=operator_a, village=village_a, data=csv) == 2
+    recap = attendance_recap(village=village_a, year=2026, month=11, today=dt.date(2026, 11, 30))
+    assert dt.date(2026, 11, 3) not in recap.workdays
+    assert dt.date(2026, 11, 7) in recap.workdays  # a Saturday made a working day
+    bad = b"Tanggal,Jenis,Keterangan\n2026-11-10,libur,Ok\n31-02-2026,libur,X\n"
+    with pytest.raises(ValidationError) as err:
+        attendance.calendar_import(actor=operator_a, village=village_a, data=bad)
+    assert "Baris 2" in str(err.value)
+    assert CalendarDay.objects.filter(village=village_a).count() == 2
