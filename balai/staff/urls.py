@@ -14,6 +14,7 @@ urlpatterns = [
     path("buku-aparat/pdf/", views_careers.buku_aparat_pdf, name="buku_aparat_pdf"),
     path("buku-aparat/xlsx/", views_careers.buku_aparat_xlsx, name="buku_aparat_xlsx"),
     path("buku-keputusan/", views_careers.buku_keputusan, name="buku_keputusan"),
+    path("buku-keputusan/pdf/", views_careers.buku_keputusan_pdf, name="buku_keputusan_pdf"),
     path("buku-keputusan/xlsx/", views_careers.buku_keputusan_xlsx, name="buku_keputusan_xlsx"),
     path("sk/<str:public_id>/pindaian/", views_careers.decree_scan, name="decree_scan"),
     path("cuti/", views_careers.leave_list, name="leave_list"),

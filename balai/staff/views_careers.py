@@ -591,3 +591,37 @@ def attendance_calendar(request: VillageRequest) -> HttpResponse:
         {"days": days, "errors": errors, "kinds": CalendarDay.Kind.choices},
         status=400 if errors else 200,
     )
+
+
+@require("staff.read")
+def buku_keputusan_pdf(request: VillageRequest) -> HttpResponse:
+    from balai.staff import pdf
+
+    village, year = request.village, _year(request)
+    rows = [
+        [
+            str(n),
+            f"{d.number}, {_d(d.date)}",
+            d.subject,
+            f"{d.get_kind_display()} {d.official.name} — {d.position_title}",
+            d.signer,
+            d.note,
+        ]
+        for n, d in enumerate(selectors.decree_list(village=village, year=year), start=1)
+    ]
+    data = pdf.render(
+        heading=_heading(village),
+        title=_("BUKU KEPUTUSAN KEPALA DESA"),
+        subtitle=_("Model A2, Permendagri 47/2016 — tahun %(year)d") % {"year": year},
+        columns=[
+            _("No"),
+            _("Nomor dan tanggal"),
+            _("Tentang"),
+            _("Uraian singkat"),
+            _("Penanda tangan"),
+            _("Ket."),
+        ],
+        rows=rows,
+        landscape=True,
+    )
+    return _pdf_response(data, f"buku-keputusan-{village.code}-{year}.pdf")

@@ -53,6 +53,7 @@ UI_CHECKS = {
     "staff:leave_sppd_pdf": Obj({"public_id": "leave"}),
     "staff:org_chart_pdf": Listing(),
     "staff:buku_aparat_pdf": Listing(),
+    "staff:buku_keputusan_pdf": Listing(),
     "staff:bpd_list": Listing(),
     "staff:bpd_edit": Obj({"public_id": "bpd_member"}),
     # The district's and regency's pages: an operator is refused whatever the object.

@@ -146,7 +146,8 @@ def test_pdfs_of_the_chart_the_book_and_an_approved_sppd(setup, operator_a, kade
     c = _client(kades_a)
     assert c.get(sppd).status_code == 404  # not approved yet
     leave.leave_decide(actor=kades_a, leave=item, approve=True)
-    for url in [sppd, reverse("staff:org_chart_pdf"), reverse("staff:buku_aparat_pdf")]:
+    pdfs = [reverse(f"staff:{n}") for n in ("org_chart_pdf", "buku_aparat_pdf", "buku_keputusan_pdf")]
+    for url in [sppd, *pdfs]:
         response = c.get(url)
         assert response.status_code == 200, url
         assert response.content.startswith(b"%PDF")
