@@ -52,6 +52,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "economy.read": VILLAGE_OFFICE,
     "economy.write": CLERKS,
     "economy.close": SIGNERS,
+    # Staffing: the officials' records, decrees, positions and the BPD; the head reads them.
+    "staff.read": VILLAGE_OFFICE,
+    "staff.write": CLERKS,
+    # Leave and travel: anyone of the office files (an official their own, a clerk for anyone);
+    # the kepala desa decides, and the camat decides the kepala desa's own.
+    "staff.leave": VILLAGE_OFFICE,
+    "staff.approve": frozenset({Role.KADES}),
+    "staff.head_leave": frozenset({Role.CAMAT}),
     # Letters: one capability per workflow step (`letters.services.workflow.letter_act` and the API
     # refuse a step to a role without it; the pages show only the steps a role may take).
     "letters.request": CLERKS,

@@ -52,6 +52,11 @@ letters.verify         x       x      .         .            .       .     .    
 registry.import        x       x      .         .            .       .     .        .
 registry.read          x       x      x         .            .       .     .        .
 registry.write         x       x      .         .            .       .     .        .
+staff.approve          .       .      x         .            .       .     .        .
+staff.head_leave       .       .      .         .            .       .     x        .
+staff.leave            x       x      x         .            .       .     .        .
+staff.read             x       x      x         .            .       .     .        .
+staff.write            x       x      .         .            .       .     .        .
 villages.manage        .       .      .         .            .       .     .        x
 """
 
