@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "balai.kiosk",
     "balai.desk",
     "balai.dashboard",
+    "balai.regency",
+    "balai.portal",
     "balai.api",
     "ninja",  # serves the API docs page's Swagger UI from our static files, not a CDN
     "balai.devtools",  # `balai demo` and `balai bench`: above every app, so last

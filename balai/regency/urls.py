@@ -1,0 +1,15 @@
+from django.urls import path
+
+from balai.regency import views
+
+app_name = "regency"
+urlpatterns = [
+    path("", views.figures, name="figures"),
+    path("angka.xlsx", views.figures_xlsx, name="figures_xlsx"),
+    path("angka.csv", views.figures_csv, name="figures_csv"),
+    path("snapshot/", views.snapshot_take, name="snapshot_take"),
+    path("kesegaran/", views.freshness, name="freshness"),
+    path("ringkasan-mingguan/", views.digest, name="digest"),
+    path("peluncuran/", views.rollout, name="rollout"),
+    path("peluncuran/aktifkan/", views.activate, name="activate"),
+]
