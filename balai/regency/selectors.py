@@ -18,7 +18,7 @@ from balai.aid.models import DistributionCycle
 from balai.core.dates import Month
 from balai.devices.models import KioskDevice
 from balai.health.models import Posyandu, PosyanduSession
-from balai.letters.models import Letter
+from balai.letters.models import IncomingLetter, Letter
 from balai.people.models import ImportJob, LifeEvent, Resident
 from balai.regency import figures as F
 from balai.regency.models import VillageSnapshot
@@ -208,6 +208,9 @@ def rollout(*, district_code: str = "") -> Rollout:
                 .order_by("issued_at")
                 .values("issued_at")[:1]
             ),
+            first_incoming_at=Subquery(
+                IncomingLetter.objects.filter(village=OuterRef("pk")).order_by("pk").values("created_at")[:1]
+            ),
             first_kiosk_at=Subquery(
                 KioskDevice.objects.filter(village=OuterRef("pk"), enrolled_at__isnull=False)
                 .order_by("enrolled_at")
@@ -233,6 +236,10 @@ def rollout(*, district_code: str = "") -> Rollout:
             )
             continue
         v: Any = village
+        # Live: the village's letter book runs in Balai, outgoing letters issued here or the
+        # incoming ones recorded here (whichever came first).
+        letter_days = [d for d in (v.first_letter_at, v.first_incoming_at) if d is not None]
+        first_letter = min(letter_days) if letter_days else None
         reached: dict[str, dt.datetime | None] = {"preparing": village.created_at}
         prepared = {
             _("Akun operator"): village.pk in operators,
@@ -245,10 +252,10 @@ def rollout(*, district_code: str = "") -> Rollout:
         if not missing:
             stage = 2
             reached["data_loaded"] = v.first_resident_at
-            missing = [] if v.first_letter_at else [_("Surat pertama terbit di Balai")]
-            if v.first_letter_at:
+            missing = [] if first_letter else [_("Surat pertama terbit (atau surat masuk dicatat) di Balai")]
+            if first_letter:
                 stage = 3
-                reached["live"] = v.first_letter_at
+                reached["live"] = first_letter
                 missing = [] if v.first_kiosk_at else [_("Anjungan terpasang dan terdaftar")]
                 if v.first_kiosk_at:
                     stage = 4

@@ -58,7 +58,7 @@ def test_rollout_stage_is_computed_from_data(village_a, operator_a, resident_a):
     brokoh = {r.code: r for r in selectors.rollout(district_code="33.25.01").rows}["33.25.01.2007"]
     # then the data is loaded and the next step is the first letter
     assert brokoh.stage_key == "data_loaded"
-    assert brokoh.missing == ["Surat pertama terbit di Balai"]
+    assert brokoh.missing == ["Surat pertama terbit (atau surat masuk dicatat) di Balai"]
 
 
 def test_dispermades_switches_a_batch_on_with_printed_credentials(client, regency_viewer):
