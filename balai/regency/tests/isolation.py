@@ -16,3 +16,12 @@ UI_CHECKS = {
     "regency:rollout": REFUSED,
     "regency:activate": REFUSED,
 }
+
+API = "/api/v1/regency"
+# District and regency tokens only: a village operator's token is refused (403).
+API_CHECKS = {
+    ("GET", f"{API}/figures"): Listing(refused=(403,)),
+    ("GET", f"{API}/figures/variables"): Listing(refused=(403,)),
+    ("GET", f"{API}/freshness"): Listing(refused=(403,)),
+    ("GET", f"{API}/rollout"): Listing(refused=(403,)),
+}

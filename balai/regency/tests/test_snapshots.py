@@ -140,3 +140,17 @@ def test_trend_sums_months(peopled):
     from balai.regions.models import Village
 
     assert selectors.trend(villages=Village.objects.all(), key="residents") == [(month, 5)]
+
+
+def test_api_figures_for_camat_token_only_own_district(client, peopled, camat_a):
+    from balai.accounts.services import api_token_create
+
+    snapshot_take(actor=None, month=Month.of(timezone.localdate()))
+    key = api_token_create(actor=camat_a, user=camat_a, name="t")
+    key = key[1] if isinstance(key, tuple) else key
+    got = client.get("/api/v1/regency/figures", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert got.status_code == 200
+    names = [v["name"] for v in got.json()["villages"]]
+    assert names == ["Brokoh"]
+    assert client.get("/api/v1/regency/rollout", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    assert client.get("/api/v1/regency/freshness", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
