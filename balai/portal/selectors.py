@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -45,12 +46,16 @@ def post_get(*, village: Village, public_id: str) -> Post:
     return posts(village=village).get(public_id=public_id)
 
 
+# The operator's own list and a complaint's status page come right after a write (a redirect):
+# they read the primary, as a replica may not have the new row yet (see core.db.replica).
+
+
 def staff_posts(*, village: Village) -> QuerySet[Post]:
-    return Post.objects.filter(village=village).order_by("-published_on", "-pk")
+    return Post.objects.db_manager(DEFAULT_DB_ALIAS).filter(village=village).order_by("-published_on", "-pk")
 
 
 def staff_post_get(*, village: Village, public_id: str) -> Post:
-    return Post.objects.get(village=village, public_id=public_id)
+    return Post.objects.db_manager(DEFAULT_DB_ALIAS).get(village=village, public_id=public_id)
 
 
 @dataclass
@@ -92,7 +97,9 @@ def sections(*, village: Village) -> list[SectionLine]:
 
 def complaint_track(*, village: Village, number: str) -> Complaint:
     """A complaint by its tracking number (as printed, with or without the dash), in this village."""
-    return Complaint.objects.get(village=village, tracking_number=normalize_tracking(number))
+    return Complaint.objects.db_manager(DEFAULT_DB_ALIAS).get(
+        village=village, tracking_number=normalize_tracking(number)
+    )
 
 
 def profile(*, village: Village) -> dict[str, Any]:
