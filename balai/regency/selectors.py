@@ -459,3 +459,49 @@ def weekly_digest(*, villages: QuerySet[Village], today: dt.date | None = None) 
 def _pks_for(rows: Iterable[FreshRow], villages: QuerySet[Village]) -> list[int]:
     pk_of = dict(villages.values_list("code", "pk"))
     return [pk_of[r.code] for r in rows]
+
+
+def trends(
+    *, villages: QuerySet[Village], keys: list[str], months: int = 24
+) -> list[tuple[Month, list[Any]]]:
+    """Several figures summed over `villages` per frozen month, newest first (one query)."""
+    by_month: dict[dt.date, list[dict[str, int]]] = {}
+    for month, figs in (
+        VillageSnapshot.objects.filter(village__in=villages)
+        .order_by("-month")
+        .values_list("month", "figures")
+    ):
+        by_month.setdefault(month, []).append(figs)
+    rows = []
+    for month in sorted(by_month, reverse=True)[:months]:
+        total = F.add_up(by_month[month])
+        rows.append((Month.of(month), [F.value(total, k) for k in keys]))
+    return rows
+
+
+@dataclass
+class Ranked:
+    code: str
+    name: str
+    district_name: str
+    value: float | int
+    share: float  # of the largest value, for the bar
+
+
+def compare(*, table: RegencyTable, key: str) -> tuple[list[Ranked], float | None]:
+    """Villages ranked by one indicator (highest first), and the median over them."""
+    rows = []
+    for d in table.districts:
+        for v in d.villages:
+            value = v.value(key)
+            if value is not None:
+                rows.append((v, d.name, value))
+    rows.sort(key=lambda r: -r[2])
+    top = max((r[2] for r in rows), default=0) or 1
+    ranked = [Ranked(v.code, v.name, name, value, 100 * value / top) for v, name, value in rows]
+    values = sorted(r.value for r in ranked)
+    if not values:
+        return ranked, None
+    mid = len(values) // 2
+    median = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+    return ranked, median

@@ -8,6 +8,7 @@ urlpatterns = [
     path("angka.xlsx", views.figures_xlsx, name="figures_xlsx"),
     path("angka.csv", views.figures_csv, name="figures_csv"),
     path("snapshot/", views.snapshot_take, name="snapshot_take"),
+    path("banding/", views.compare, name="compare"),
     path("kesegaran/", views.freshness, name="freshness"),
     path("ringkasan-mingguan/", views.digest, name="digest"),
     path("peluncuran/", views.rollout, name="rollout"),

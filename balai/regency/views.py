@@ -78,6 +78,45 @@ def figures(request: RegionalRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
             "can_manage": request.scope.can("regency.manage"),
             "current_month": Month.of(timezone.localdate()),
+            "trend_keys": [F.BY_KEY[k] for k in TREND_KEYS],
+            "trends": selectors.trends(
+                villages=villages.filter(district_code=district) if district else villages, keys=TREND_KEYS
+            ),
+        },
+    )
+
+
+TREND_KEYS = ["residents", "families", "births", "deaths", "letters_issued", "stunting_rate"]
+
+
+@require("regency.read", village=False)
+def compare(request: RegionalRequest) -> HttpResponse:
+    villages = request.scope.readable_villages()
+    months = selectors.snapshot_months(villages=villages)
+    month = _month(request, months)
+    district, districts = _district_filter(request)
+    key = request.GET.get("indikator", "residents")
+    if key not in F.BY_KEY:
+        messages.error(request, _("Indikator tidak dikenal."))
+        key = "residents"
+    ranked, median = [], None
+    if month is not None:
+        table = selectors.regency_table(villages=villages, month=month, district_code=district)
+        ranked, median = selectors.compare(table=table, key=key)
+    _code, area = _area(request)
+    return render(
+        request,
+        "regency/compare.html",
+        {
+            "ranked": ranked,
+            "median": median,
+            "figure": F.BY_KEY[key],
+            "figures": F.FIGURES,
+            "months": months,
+            "month": month,
+            "districts": districts,
+            "district": district,
+            "area": area,
         },
     )
 

@@ -28,3 +28,11 @@ API_CHECKS = {
     ("GET", f"{API}/freshness"): REGIONAL_ONLY,
     ("GET", f"{API}/rollout"): REGIONAL_ONLY,
 }
+
+UI_CHECKS |= {
+    # Open data: aggregates only, for anyone (the suppression is tested in test_opendata.py).
+    "regency_opendata:index": Public("open data index; aggregates only"),
+    "regency_opendata:month_csv": Public("open data CSV; aggregates only", (("month", "2001-01"),)),
+    "regency_opendata:ckan_action": Public("CKAN action API; aggregates only", (("action", "package_show"),)),
+}
+UI_CHECKS["regency:compare"] = REFUSED

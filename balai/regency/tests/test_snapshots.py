@@ -154,3 +154,17 @@ def test_api_figures_for_camat_token_only_own_district(client, peopled, camat_a)
     assert names == ["Brokoh"]
     assert client.get("/api/v1/regency/rollout", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
     assert client.get("/api/v1/regency/freshness", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+
+
+def test_compare_ranks_with_median_and_trend_shows_months(client, peopled, regency_viewer):
+    month = Month.of(timezone.localdate())
+    snapshot_take(actor=None, month=month)
+    client.force_login(regency_viewer)
+    page = client.get(reverse("regency:compare") + "?indikator=residents")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.index("Brokoh") < html.index("Cepagan")  # 4 residents before 1
+    assert 'id="median">2,5<' in html
+    assert client.get(reverse("regency:compare") + "?indikator=xx").status_code == 200
+    figures = client.get(reverse("regency:figures")).content.decode()
+    assert 'id="trend"' in figures and month.label in figures
