@@ -16,6 +16,7 @@ from balai.accounts.decorators import require
 from balai.accounts.http import VillageRequest
 from balai.core.http import ServiceCall
 from balai.desk.models import Complaint
+from balai.letters.selectors import normalize_tracking_code
 from balai.portal import selectors, services
 from balai.portal.forms import ComplaintForm, PostForm, TrackForm, new_challenge
 from balai.portal.models import Post
@@ -150,6 +151,23 @@ def complaint_track(request: HttpRequest, village_code: str) -> HttpResponse:
                 "portal:complaint_status", village_code=village.code, number=found.tracking_number
             )
     return render(request, "portal/track.html", {"village": village, "form": form})
+
+
+@cache_control(no_store=True)
+def letter_track(request: HttpRequest, village_code: str) -> HttpResponse:
+    """The letters module's status page, reached from the village's page by the code on the
+    resident's receipt (the code carries no personal data)."""
+    village = _village(village_code)
+    code = normalize_tracking_code(request.GET.get("kode", ""))
+    if code:
+        return redirect("verify:tracking", code=code)
+    error = _("Kode pelacakan surat tidak dikenal; periksa kembali.") if request.GET.get("kode") else ""
+    return render(
+        request,
+        "portal/letter_track.html",
+        {"village": village, "error": error},
+        status=400 if error else 200,
+    )
 
 
 # --- The operator's posts -------------------------------------------------------------------

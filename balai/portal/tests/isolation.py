@@ -52,3 +52,8 @@ def fingerprint(village) -> dict[str, Any]:
             .values_list("pk", "title", "body", "is_published")
         )
     }
+
+
+UI_CHECKS["portal:letter_track"] = Public(
+    "letter tracking form; redirects to the letters' status page", NO_VILLAGE
+)
