@@ -12,9 +12,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # A dev-only package: the annotation is a string at runtime (`from __future__ import annotations`).
+    from django_stubs_ext import StrOrPromise
 
 from balai.aid.models import Recipient
 from balai.core.dates import Month
@@ -30,8 +35,8 @@ MALE, FEMALE = 1, 2
 @dataclass(frozen=True)
 class Figure:
     key: str
-    label: str
-    group: str
+    label: StrOrPromise
+    group: StrOrPromise
     # "sum": villages add up; "rate": a percentage computed from two summed figures.
     kind: str = "sum"
     of: tuple[str, str] | None = None  # (numerator, denominator) of a rate

@@ -99,7 +99,8 @@ def compare(request: RegionalRequest) -> HttpResponse:
     if key not in F.BY_KEY:
         messages.error(request, _("Indikator tidak dikenal."))
         key = "residents"
-    ranked, median = [], None
+    ranked: list[selectors.Ranked] = []
+    median: float | None = None
     if month is not None:
         table = selectors.regency_table(villages=villages, month=month, district_code=district)
         ranked, median = selectors.compare(table=table, key=key)
