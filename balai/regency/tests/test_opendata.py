@@ -30,7 +30,8 @@ def frozen(village_a, family_a):
 def test_ckan_package_show_lists_monthly_resources(client, frozen):
     got = client.get("/kabupaten/data-terbuka/api/3/action/package_show?id=angka-desa-bulanan")
     body = got.json()
-    assert got.status_code == 200 and body["success"]
+    assert got.status_code == 200
+    assert body["success"]
     assert body["result"]["resources"][0]["id"] == f"angka-desa-bulanan-{frozen}"
     assert any(e["key"] == "ms_var" for e in body["result"]["extras"])
     assert "public" in got["Cache-Control"]
@@ -55,7 +56,8 @@ def test_datastore_search_suppresses_small_cells_and_names_no_one(client, frozen
 def test_unknown_month_and_action_are_clear_404s(client, frozen):
     assert client.get("/kabupaten/data-terbuka/angka-2001-01.csv").status_code == 404
     got = client.get("/kabupaten/data-terbuka/api/3/action/hapus_semua")
-    assert got.status_code == 404 and not got.json()["success"]
+    assert got.status_code == 404
+    assert not got.json()["success"]
     bad = client.get(
         f"/kabupaten/data-terbuka/api/3/action/datastore_search?resource_id=angka-desa-bulanan-{frozen}&limit=x"
     )
@@ -64,5 +66,6 @@ def test_unknown_month_and_action_are_clear_404s(client, frozen):
 
 def test_csv_download_is_public(client, frozen):
     got = client.get(f"/kabupaten/data-terbuka/angka-{frozen}.csv")
-    assert got.status_code == 200 and "Brokoh" in got.content.decode()
+    assert got.status_code == 200
+    assert "Brokoh" in got.content.decode()
     assert client.get("/kabupaten/data-terbuka/").status_code == 200
