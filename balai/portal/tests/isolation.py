@@ -2,7 +2,7 @@
 
 The public pages are for anyone and name the village in the path: checked here as `Public`
 with a village code that exists nowhere; what they may show (no resident's name, NIK or KK)
-is tested in `test_portal.py` and `test_public_pages.py` on every public URL."""
+is tested in `test_portal.py` and `tests/test_public_pages.py` on every public URL."""
 
 from __future__ import annotations
 
