@@ -5,3 +5,8 @@ class RegencyConfig(AppConfig):
     name = "balai.regency"
     label = "regency"
     verbose_name = "Kabupaten"
+
+    def ready(self) -> None:
+        from balai.regency import figures
+
+        figures.load_plugins()

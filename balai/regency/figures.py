@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
@@ -186,6 +186,7 @@ def count_figures(*, village_ids: Iterable[int], month: Month, on: dt.date) -> d
     for r in measured:
         result[r["village_id"]]["children_measured"] = r["children"]
         result[r["village_id"]]["stunted"] = r["stunted"]
+    _plugin_counts(result, ids, month)
     return result
 
 
@@ -208,3 +209,38 @@ def add_up(rows: Iterable[dict[str, int]]) -> dict[str, int]:
         for key, n in row.items():
             total[key] += n
     return dict(total)
+
+
+# --- Other domains' headline figures ---------------------------------------------------------
+#
+# A domain adds figures to the monthly snapshot without regency importing it (arrows point
+# down): `<app>/snapshot_figures.py` defines
+#
+#     SNAPSHOT_FIGURES = [("apbdes_total", "APBDes (Rp)", "Keuangan", count)]
+#
+# where `count(*, village_ids: list[int], month: Month) -> dict[int, int]` answers every village
+# at once (one grouped query), like the counts above. Months frozen before a figure existed
+# simply lack its key, and the pages show "–" there.
+
+PLUGIN_COUNTS: dict[str, Any] = {}
+
+
+def load_plugins() -> None:
+    """Called once from `RegencyConfig.ready`: add the collected figures to the tables."""
+    from balai.core.plugins import collect
+
+    for key, label, group, count in collect("snapshot_figures", "SNAPSHOT_FIGURES"):
+        if key in BY_KEY:
+            continue
+        figure = Figure(key, label, group)
+        FIGURES.append(figure)
+        BY_KEY[key] = figure
+        COUNTED.append(key)
+        PLUGIN_COUNTS[key] = count
+
+
+def _plugin_counts(result: dict[int, dict[str, int]], ids: list[int], month: Month) -> None:
+    for key, count in PLUGIN_COUNTS.items():
+        for village_id, n in count(village_ids=ids, month=month).items():
+            if village_id in result:
+                result[village_id][key] = int(n)
