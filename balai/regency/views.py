@@ -18,7 +18,7 @@ from balai.accounts.models import ScopeLevel
 from balai.core.dates import Month
 from balai.core.http import ServiceCall
 from balai.core.xlsx import CONTENT_TYPE
-from balai.regency import exports, selectors, services
+from balai.regency import exports, pdf, selectors, services
 from balai.regency import figures as F
 from balai.regency.forms import ActivateForm
 from balai.regions.selectors import deployment_regency_code, region_names
@@ -155,6 +155,56 @@ def figures_csv(request: RegionalRequest) -> HttpResponse:
         return redirect("regency:figures")
     response = HttpResponse(exports.table_csv(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="angka-desa-{table.month}.csv"'
+    return response
+
+
+PDF_KEYS = [
+    "residents",
+    "male",
+    "female",
+    "families",
+    "births",
+    "deaths",
+    "moves_in",
+    "moves_out",
+    "letters_issued",
+    "aid_recipients",
+    "stunting_rate",
+]
+
+
+@require("regency.read", village=False)
+def figures_pdf(request: RegionalRequest) -> HttpResponse:
+    table, area, filters = _export_table(request)
+    if table is None:
+        messages.error(request, _("Belum ada snapshot untuk diunduh."))
+        return redirect("regency:figures")
+    response = HttpResponse(
+        pdf.table_pdf(table, area=area, filters=filters, keys=PDF_KEYS), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="angka-desa-{table.month}.pdf"'
+    return response
+
+
+@require("regency.read", village=False)
+def report_pdf(request: RegionalRequest) -> HttpResponse:
+    """The monthly report for the Bupati (or the camat's for their district)."""
+    table, area, _filters = _export_table(request)
+    if table is None:
+        messages.error(request, _("Belum ada snapshot untuk laporan."))
+        return redirect("regency:figures")
+    villages = request.scope.readable_villages()
+    previous = selectors.regency_table(villages=villages, month=table.month.previous())
+    district_scope, _area_name = _area(request)
+    body = pdf.bupati_report(
+        table=table,
+        previous=previous if any(r.figures for r in previous.rows) else None,
+        area=area,
+        board=selectors.freshness(villages=villages),
+        rollout=selectors.rollout(district_code=district_scope),
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="laporan-bulanan-{table.month}.pdf"'
     return response
 
 

@@ -36,3 +36,5 @@ UI_CHECKS |= {
     "regency_opendata:ckan_action": Public("CKAN action API; aggregates only", (("action", "package_show"),)),
 }
 UI_CHECKS["regency:compare"] = REFUSED
+UI_CHECKS["regency:figures_pdf"] = REFUSED
+UI_CHECKS["regency:report_pdf"] = REFUSED

@@ -169,3 +169,14 @@ def test_compare_ranks_with_median_and_trend_shows_months(client, peopled, regen
     figures = client.get(reverse("regency:figures")).content.decode()
     assert 'id="trend"' in figures
     assert month.label in figures
+
+
+def test_pdf_table_and_bupati_report(client, peopled, regency_viewer):
+    snapshot_take(actor=None, month=Month.of(timezone.localdate()))
+    client.force_login(regency_viewer)
+    table = client.get(reverse("regency:figures_pdf"))
+    assert table.status_code == 200
+    assert table.content.startswith(b"%PDF")
+    report = client.get(reverse("regency:report_pdf"))
+    assert report.status_code == 200
+    assert report.content.startswith(b"%PDF")
