@@ -17,3 +17,20 @@ class ActivateForm(forms.Form):
         field.error_messages["invalid_choice"] = _(
             "Desa %(value)s tidak dapat diaktifkan (tidak dikenal atau sudah aktif)."
         )
+
+
+class OpenSidImportForm(forms.Form):
+    file = forms.FileField(label=_("Berkas penduduk OpenSID (.xlsx)"))
+    apply_valid = forms.BooleanField(
+        label=_("Simpan baris yang benar walaupun ada baris yang salah"), required=False
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if not str(upload.name).lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Berkas harus .xlsx (format impor penduduk OpenSID)."))
+        from django.conf import settings
+
+        if upload.size > settings.BALAI_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("Berkas terlalu besar."))
+        return upload

@@ -144,6 +144,8 @@ class RolloutRow:
     stage: int  # index into STAGES
     reached: dict[str, dt.datetime | None]  # stage key -> when it was reached
     missing: list[str]  # what the next stage still needs
+    # Every step of the rollout, done or not: (what, done).
+    checklist: list[tuple[str, bool]] = field(default_factory=list)
 
     @property
     def stage_key(self) -> str:
@@ -260,7 +262,15 @@ def rollout(*, district_code: str = "") -> Rollout:
                 if v.first_kiosk_at:
                     stage = 4
                     reached["kiosk_live"] = v.first_kiosk_at
-        rows.append(RolloutRow(code, name, d_code, d_name, stage, reached, [str(m) for m in missing]))
+        checklist = [(str(_("Desa diaktifkan dengan akun pertamanya")), True)]
+        checklist += [(str(label), ok) for label, ok in prepared.items()]
+        checklist += [
+            (str(_("Surat pertama terbit (atau surat masuk dicatat) di Balai")), first_letter is not None),
+            (str(_("Anjungan terpasang dan terdaftar")), v.first_kiosk_at is not None),
+        ]
+        rows.append(
+            RolloutRow(code, name, d_code, d_name, stage, reached, [str(m) for m in missing], checklist)
+        )
     return Rollout(rows)
 
 
@@ -505,3 +515,9 @@ def compare(*, table: RegencyTable, key: str) -> tuple[list[Ranked], float | Non
     mid = len(values) // 2
     median = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
     return ranked, median
+
+
+def village_imports(*, village: Village) -> list[ImportJob]:
+    return list(
+        ImportJob.objects.filter(village=village).select_related("created_by").order_by("-created_at")[:10]
+    )

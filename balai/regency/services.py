@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -205,3 +206,13 @@ def _require_password_change(user: User) -> None:
     if hasattr(user, "must_change_password"):
         user.must_change_password = True
         user.save(update_fields=["must_change_password"])
+
+
+def village_registry_import(*, actor: User, village: Village, upload: Any, apply_valid: bool) -> Any:
+    """Dispermades loads a village's OpenSID registry during rollout, through the registry's own
+    import (same checks, same all-or-nothing, audited as the Dispermades user)."""
+    from balai.people.imports.jobs import import_job_create
+
+    if not village.is_active:
+        raise ValidationError({"file": _("Aktifkan desa dulu sebelum mengimpor datanya.")})
+    return import_job_create(village=village, actor=actor, upload=upload, apply_valid=apply_valid)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("ringkasan-mingguan/", views.digest, name="digest"),
     path("peluncuran/", views.rollout, name="rollout"),
     path("peluncuran/aktifkan/", views.activate, name="activate"),
+    path("peluncuran/<str:code>/", views.rollout_village, name="rollout_village"),
 ]

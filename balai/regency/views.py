@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from balai.core.http import ServiceCall
 from balai.core.xlsx import CONTENT_TYPE
 from balai.regency import exports, pdf, selectors, services
 from balai.regency import figures as F
-from balai.regency.forms import ActivateForm
+from balai.regency.forms import ActivateForm, OpenSidImportForm
 from balai.regions.selectors import deployment_regency_code, region_names
 
 
@@ -276,6 +277,45 @@ def rollout(request: RegionalRequest) -> HttpResponse:
             "area": area,
             "can_manage": request.scope.can("regency.manage"),
         },
+    )
+
+
+@require("regency.read", village=False)
+def rollout_village(request: RegionalRequest, code: str) -> HttpResponse:
+    """One village's checklist, the dates it reached each stage, its registry imports, and
+    (Dispermades) an OpenSID file to import for it."""
+    district_scope, _area_name = _area(request)
+    row = next((r for r in selectors.rollout(district_code=district_scope).rows if r.code == code), None)
+    if row is None:  # another district's village, or no village of the regency: as missing
+        raise Http404
+    village = request.scope.readable_villages().filter(code=code).first()
+    can_import = request.scope.can("regency.manage") and village is not None
+    form = OpenSidImportForm(request.POST or None, request.FILES or None) if can_import else None
+    if request.method == "POST":
+        if not can_import or form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            assert village is not None
+            services.village_registry_import(
+                actor=request.user,
+                village=village,
+                upload=form.cleaned_data["file"],
+                apply_valid=form.cleaned_data["apply_valid"],
+            )
+            messages.success(
+                request, _("Berkas diterima; impor berjalan. Muat ulang halaman ini untuk melihat hasilnya.")
+            )
+            return redirect("regency:rollout_village", code=code)
+    return render(
+        request,
+        "regency/rollout_village.html",
+        {
+            "row": row,
+            "stages": selectors.STAGES,
+            "jobs": selectors.village_imports(village=village) if village is not None else [],
+            "form": form,
+        },
+        status=400 if form is not None and form.errors else 200,
     )
 
 

@@ -2,7 +2,7 @@
 district and regency offices, so a village operator is refused (403) whatever the page. How a
 camat is kept to their own district is tested in `test_snapshots.py` and `test_board.py`."""
 
-from tests.isolation_checks import Listing, Public
+from tests.isolation_checks import Listing, Obj, Public
 
 REFUSED = Listing(refused=(403,))
 
@@ -38,3 +38,4 @@ UI_CHECKS |= {
 UI_CHECKS["regency:compare"] = REFUSED
 UI_CHECKS["regency:figures_pdf"] = REFUSED
 UI_CHECKS["regency:report_pdf"] = REFUSED
+UI_CHECKS["regency:rollout_village"] = Obj({"code": "village_code"}, refused=(403,))

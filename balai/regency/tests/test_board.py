@@ -87,3 +87,49 @@ def test_digest_lists_villages_needing_attention(client, village_a, regency_view
     page = client.get(reverse("regency:digest"))
     assert page.status_code == 200
     assert "Brokoh" in page.content.decode()
+
+
+def test_rollout_village_checklist_and_import(
+    client, village_a, village_b, regency_viewer, camat_a, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from balai.people.models import ImportJob
+
+    client.force_login(camat_a)
+    page = client.get(reverse("regency:rollout_village", args=[village_a.code]))
+    assert page.status_code == 200
+    assert "Akun operator" in page.content.decode()
+    assert b"Unggah" not in page.content  # the camat reads, Dispermades imports
+    # another district's village answers as a missing one
+    assert client.get(reverse("regency:rollout_village", args=[village_b.code])).status_code == 404
+    assert client.get(reverse("regency:rollout_village", args=["99.99.99.9999"])).status_code == 404
+    # Dispermades: a file that is not xlsx is refused by name, nothing queued
+    client.force_login(regency_viewer)
+    bad = client.post(
+        reverse("regency:rollout_village", args=[village_a.code]),
+        {"file": SimpleUploadedFile("penduduk.csv", b"a,b")},
+    )
+    assert bad.status_code == 400
+    assert "harus .xlsx" in bad.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_dispermades_imports_a_villages_opensid_file(client, village_a, regency_viewer, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from balai.people.models import ImportJob, Resident
+    from balai.people.tests.xlsx_helpers import kk, person, write_xlsx
+
+    settings.BALAI_TASKS_INLINE = True
+    file = write_xlsx(tmp_path / "penduduk.xlsx", [person(11, no_kk=kk(7), kk_level=1, nama="AHMAD FAUZI")])
+    client.force_login(regency_viewer)
+    got = client.post(
+        reverse("regency:rollout_village", args=[village_a.code]),
+        {"file": SimpleUploadedFile("penduduk.xlsx", file.read_bytes())},
+    )
+    assert got.status_code == 302
+    job = ImportJob.objects.get(village=village_a)
+    assert job.created_by == regency_viewer
+    assert job.state == ImportJob.State.APPLIED
+    assert Resident.objects.filter(village=village_a, name="AHMAD FAUZI").exists()
