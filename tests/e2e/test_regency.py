@@ -106,7 +106,7 @@ def test_regency_walkthrough(page, tmp_path):
     page.select_option("select[name=bulan]", str(march))
     page.get_by_role("button", name="Tampilkan").click()
     expect(page.locator("#as-of")).to_contain_text(f"Angka {march.label}")
-    expect(page.locator("table.list")).to_contain_text("Cepagan")
+    expect(page.locator("#figures")).to_contain_text("Cepagan")
     _shot(page, tmp_path, "regency-figures-march")
 
     # and downloads the XLSX of that table
@@ -129,8 +129,8 @@ def test_regency_walkthrough(page, tmp_path):
     # then the camat sees only their district
     _sign_in(page, "camat.wonotunggal")
     page.goto("/kabupaten/")
-    expect(page.locator("table.list")).to_contain_text("Brokoh")
-    expect(page.locator("table.list")).not_to_contain_text("Cepagan")
+    expect(page.locator("#figures")).to_contain_text("Brokoh")
+    expect(page.locator("#figures")).not_to_contain_text("Cepagan")
     page.goto("/kabupaten/kesegaran/")
     expect(page.locator("#freshness")).to_contain_text("Wonotunggal")
     expect(page.locator("#freshness")).not_to_contain_text("Cepagan")
