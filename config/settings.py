@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "balai.finance",
     "balai.economy",
     "balai.dashboard",
+    "balai.regency",
+    "balai.portal",
     "balai.api",
     "ninja",  # serves the API docs page's Swagger UI from our static files, not a CDN
     "balai.devtools",  # `balai demo` and `balai bench`: above every app, so last

@@ -11,6 +11,11 @@ urlpatterns = [
     path("wilayah/", include("balai.people.urls_village")),
     path("perangkat/", include("balai.staff.urls")),
     path("dasbor/", include("balai.dashboard.urls")),
+    # Open data (no sign-in) before the signed-in regency pages.
+    path("kabupaten/data-terbuka/", include("balai.regency.urls_opendata")),
+    path("kabupaten/", include("balai.regency.urls")),
+    # The public face of each village: no sign-in.
+    path("desa/", include("balai.portal.urls")),
     path("surat/", include("balai.letters.urls")),
     path("v/", include("balai.letters.urls_public")),
     path("kesehatan/", include("balai.health.urls")),

@@ -29,6 +29,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "registry.import": CLERKS,
     "aggregates.read": VILLAGE_OFFICE | {Role.CAMAT, Role.DISPERMADES},
     "villages.manage": frozenset({Role.DISPERMADES}),
+    # Regency pages (snapshots, freshness, rollout, exports): district and regency offices.
+    "regency.read": frozenset({Role.CAMAT, Role.DISPERMADES}),
+    # Switching villages on with their first accounts, taking a snapshot on demand.
+    "regency.manage": frozenset({Role.DISPERMADES}),
+    # The village's public page: its news and announcements.
+    "portal.write": CLERKS,
     # Health data is sensitive (UU PDP): individual records for health roles only.
     "health.read": frozenset({Role.KADER_POSYANDU, Role.BIDAN}),
     "health.write": frozenset({Role.KADER_POSYANDU, Role.BIDAN}),

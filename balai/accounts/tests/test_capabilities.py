@@ -49,6 +49,9 @@ letters.sign_own       .       .      x         .            .       .     .    
 letters.submit         x       x      .         .            .       .     .        .
 letters.template       x       x      .         .            .       .     .        .
 letters.verify         x       x      .         .            .       .     .        .
+portal.write           x       x      .         .            .       .     .        .
+regency.manage         .       .      .         .            .       .     .        x
+regency.read           .       .      .         .            .       .     x        x
 registry.import        x       x      .         .            .       .     .        .
 registry.read          x       x      x         .            .       .     .        .
 registry.write         x       x      .         .            .       .     .        .
