@@ -26,6 +26,8 @@ urlpatterns = [
     path("saya/bantuan/", views_services.aid, name="aid"),
     path("saya/anak/", views_services.growth, name="growth"),
     path("saya/anak/<str:public_id>/", views_services.growth_child, name="growth_child"),
+    path("saya/sekolah/", views_services.school, name="school"),
+    path("saya/kehamilan/", views_services.pregnancy, name="pregnancy"),
     path("status/", views_services.track, name="track"),
     # Operators (kiosk.manage).
     path("kelola/", views_manage.manage, name="manage"),

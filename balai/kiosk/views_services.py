@@ -442,3 +442,38 @@ def growth_child(request: ResidentRequest, public_id: str) -> HttpResponse:
         child=public_id,
     )
     return render(request, "kiosk/growth_child.html", {"child": child, "charts": charts})
+
+
+# --- Schooling and pregnancy -------------------------------------------------------------------
+
+
+@resident_required
+def school(request: ResidentRequest) -> HttpResponse:
+    """The family's children: school, class, enrolment status and PIP (KIP number masked)."""
+    device, resident = request.kiosk_device, request.kiosk_resident
+    fn = optional.optional_function("balai.education.selectors", "family_schooling")
+    children: list[Any] = []
+    if fn is not None and resident.family is not None:
+        children = fn(village=device.village, family=resident.family)
+        _audit_view(
+            request, action="kiosk.school_view", object_type="family", object_id=resident.family.public_id
+        )
+    return render(request, "kiosk/school.html", {"children": children, "available": fn is not None})
+
+
+@resident_required
+def pregnancy(request: ResidentRequest) -> HttpResponse:
+    """A pregnant mother of the family: her visits, the next one due and the warnings the
+    midwife's page shows (the KIA book's wording), nothing more."""
+    device, resident = request.kiosk_device, request.kiosk_resident
+    fn = optional.optional_function("balai.health.selectors", "family_pregnancies")
+    pregnancies: list[Any] = []
+    if fn is not None and resident.family is not None:
+        pregnancies = fn(village=device.village, family=resident.family)
+        _audit_view(
+            request,
+            action="health.kiosk_pregnancy_viewed",
+            object_type="family",
+            object_id=resident.family.public_id,
+        )
+    return render(request, "kiosk/pregnancy.html", {"pregnancies": pregnancies, "available": fn is not None})

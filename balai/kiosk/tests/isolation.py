@@ -37,6 +37,8 @@ UI_CHECKS = {
     "kiosk:growth": KIOSK_DEVICE_ONLY,
     "kiosk:growth_child": Obj({"public_id": "resident"}, refused=(403,)),
     "kiosk:track": KIOSK_DEVICE_ONLY,
+    "kiosk:school": KIOSK_DEVICE_ONLY,
+    "kiosk:pregnancy": KIOSK_DEVICE_ONLY,
     # Operator pages (kiosk.manage).
     "kiosk:manage": Listing(),
     "kiosk:settings": Listing(refused=(405,)),
