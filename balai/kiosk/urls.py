@@ -1,6 +1,6 @@
 from django.urls import path
 
-from balai.kiosk import views, views_manage, views_services
+from balai.kiosk import views, views_manage, views_outbox, views_services
 
 app_name = "kiosk"
 
@@ -29,6 +29,7 @@ urlpatterns = [
     path("saya/sekolah/", views_services.school, name="school"),
     path("saya/kehamilan/", views_services.pregnancy, name="pregnancy"),
     path("status/", views_services.track, name="track"),
+    path("kotak-keluar/", views_outbox.outbox_receive, name="outbox_receive"),
     # Operators (kiosk.manage).
     path("kelola/", views_manage.manage, name="manage"),
     path("kelola/pengaturan/", views_manage.settings_update, name="settings"),

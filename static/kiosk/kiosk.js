@@ -218,6 +218,18 @@
         }).catch(function () {
           busy = false;
           buttons.forEach(function (b) { b.disabled = false; b.removeAttribute("aria-busy"); });
+          var outbox = window.balaiOutbox;
+          if (outbox && form.hasAttribute("data-outbox")) {
+            // Kept on the device and sent when the link returns; the resident gets a ticket.
+            outbox.setOnline(false);
+            outbox.keep(form).then(function (code) {
+              if (code) {
+                form.reset();
+                outbox.showTicket(code, form.getAttribute("data-outbox"));
+              } else if (offline) { offline.hidden = false; }
+            });
+            return;
+          }
           if (offline) { offline.hidden = false; }
         });
       });

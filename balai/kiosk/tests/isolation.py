@@ -39,6 +39,7 @@ UI_CHECKS = {
     "kiosk:track": KIOSK_DEVICE_ONLY,
     "kiosk:school": KIOSK_DEVICE_ONLY,
     "kiosk:pregnancy": KIOSK_DEVICE_ONLY,
+    "kiosk:outbox_receive": Listing(refused=(403, 405)),
     # Operator pages (kiosk.manage).
     "kiosk:manage": Listing(),
     "kiosk:settings": Listing(refused=(405,)),
