@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "balai.core.middleware.NoStoreMiddleware",
     "balai.accounts.middleware.ScopeMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: it runs the view itself when the view's reads may go to the replica.
+    "balai.core.db.replica.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -137,6 +139,16 @@ else:
             },
         }
     }
+
+# Regency dashboards, reports, exports and open data read from a replica when one is set
+# (balai/core/db/replica.py); writes and reads inside a transaction stay on the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["balai.core.db.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
