@@ -268,7 +268,21 @@
     });
   }
 
+  function bindFills(root) {
+    // "Keperluan" buttons: one tap puts the common purpose in the field (still editable).
+    root.querySelectorAll("[data-fill]").forEach(function (btn) {
+      btn.addEventListener("click", function () {
+        var field = document.getElementById(btn.getAttribute("data-fill"));
+        if (!field) { return; }
+        field.value = btn.getAttribute("data-value");
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+        hideKeyboard();
+      });
+    });
+  }
+
   function bind(root) {
+    bindFills(root);
     bindCardReaders(root);
     bindForms(root);
     bindPrinting(root);
