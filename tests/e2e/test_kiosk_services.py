@@ -174,3 +174,66 @@ def test_network_cut_request_waits_in_the_outbox_and_arrives_once(browser, live_
     kiosk.locator("[data-ticket-close]").click()
     expect(kiosk.locator("h1")).to_contain_text("Selamat datang")
     context.close()
+
+
+def test_self_served_letter_approved_by_the_rt_on_a_phone(browser, live_server, family):
+    from balai.accounts.models import Role, User
+    from balai.letters.models import RtHead
+    from balai.letters.services.settings import letter_kiosk_settings_update
+    from tests.e2e.test_kiosk import PASSWORD, SHOTS
+
+    siti, village = family["siti"], family["village"]
+    # given a village that self-serves the Keterangan Domisili with the RT's digital pengantar
+    letter_kiosk_settings_update(
+        actor=family["kades"], village=village, kiosk_types=["penduduk", "domisili"],
+        self_service_types=["penduduk", "domisili"],
+    )  # fmt: skip
+    ketua = User.objects.create_user("rt01.brokoh", password=PASSWORD, role=Role.KETUA_RT, village=village)
+    RtHead.objects.create(village=village, user=ketua, rt=siti.rt)
+    context, kiosk = _kiosk(browser, live_server, _enrolled(family))
+    _with_pin(family)
+    kiosk.goto("/anjungan/masuk/")
+    _sign_in(kiosk, siti)
+    expect(kiosk.locator("h1")).to_contain_text("Halo")
+
+    # when Siti asks for it, choosing the purpose with one tap
+    kiosk.locator('[data-tile="letters"]').click()
+    kiosk.get_by_role("link", name="Keterangan Domisili").click()
+    expect(kiosk.locator("#k-needs-rt")).to_contain_text("ketua RT")
+    kiosk.get_by_role("button", name="Mendaftar sekolah").click()
+    expect(kiosk.locator("#id_keperluan")).to_have_value("Mendaftar sekolah")
+    _both(kiosk, "kiosk-letter-rt-request")
+    kiosk.get_by_role("button", name="Kirim permintaan").click()
+    expect(kiosk.locator("h1")).to_contain_text("Permintaan surat terkirim")
+    letter = Letter.objects.get(subject=siti, type_code="domisili")
+    assert letter.state == "submitted"
+
+    # then her ketua RT sees it on his phone and approves it
+    phone_ctx = browser.new_context(
+        base_url=live_server.url, locale="id-ID", viewport={"width": 390, "height": 844}
+    )
+    phone = phone_ctx.new_page()
+    phone.set_default_timeout(15000)
+    phone.goto("/akun/masuk/?next=/rt/")
+    phone.fill("#id_username", "rt01.brokoh")
+    phone.fill("#id_password", PASSWORD)
+    phone.get_by_role("button", name="Masuk").click()
+    card = phone.locator("[data-pengantar]", has_text="SITI WAHYUNI")
+    expect(card).to_contain_text("Keterangan Domisili")
+    expect(card).to_contain_text("Mendaftar sekolah")
+    assert siti.nik not in phone.content()
+    if SHOTS:
+        phone.screenshot(path=f"{SHOTS}/kiosk-rt-phone-portrait.png", full_page=True)
+    card.get_by_role("button", name="Setujui pengantar").click()
+    expect(phone.locator("main")).to_contain_text("disetujui")
+    phone_ctx.close()
+
+    # and the letter is issued at once: Siti prints it at the kiosk
+    letter.refresh_from_db()
+    assert letter.state == "issued"
+    kiosk.get_by_role("link", name="Menu saya").click()
+    kiosk.locator('[data-tile="letters"]').click()
+    kiosk.locator(".k-row-link", has_text="Keterangan Domisili").click()
+    expect(kiosk.locator("h1")).to_contain_text("Surat Anda sudah terbit")
+    _both(kiosk, "kiosk-letter-rt-issued")
+    context.close()
