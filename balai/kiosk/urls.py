@@ -30,6 +30,7 @@ urlpatterns = [
     path("saya/kehamilan/", views_services.pregnancy, name="pregnancy"),
     path("status/", views_services.track, name="track"),
     path("kotak-keluar/", views_outbox.outbox_receive, name="outbox_receive"),
+    path("panggil-petugas/", views.help_call, name="help_call"),
     # Operators (kiosk.manage).
     path("kelola/", views_manage.manage, name="manage"),
     path("kelola/pengaturan/", views_manage.settings_update, name="settings"),
@@ -42,4 +43,5 @@ urlpatterns = [
     path("kelola/perbaikan/", views_manage.corrections, name="corrections"),
     path("kelola/perbaikan/<str:public_id>/", views_manage.correction_handle, name="correction_handle"),
     path("kelola/surat-gagal-cetak/", views_manage.print_failures, name="print_failures"),
+    path("kelola/panggilan/", views_manage.help_calls, name="help_calls"),
 ]

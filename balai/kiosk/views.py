@@ -36,6 +36,8 @@ from balai.devices.http import DeviceRequest, ResidentRequest
 from balai.kiosk import home as home_data
 from balai.kiosk import tiles as kiosk_tiles
 
+SESSION_TOUR = "kiosk_tour"
+
 
 @device_required
 def home(request: DeviceRequest) -> HttpResponse:
@@ -155,7 +157,9 @@ def pin_change(request: DeviceRequest) -> HttpResponse:
                 )
             error = call.text()
             if call.ok:
-                request.session.pop(SESSION_MUST_CHANGE, None)
+                if request.session.pop(SESSION_MUST_CHANGE, None):
+                    # A first-time user: the 3-step tour opens on the menu, once.
+                    request.session[SESSION_TOUR] = True
                 request.session.cycle_key()
                 messages.success(
                     request, _("PIN berhasil diganti. Ingat PIN baru Anda dan jangan beri tahu siapa pun.")
@@ -168,6 +172,21 @@ def pin_change(request: DeviceRequest) -> HttpResponse:
 
 @resident_required
 def menu(request: ResidentRequest) -> HttpResponse:
-    return render(
-        request, "kiosk/menu.html", {"pin_rules": pins.PIN_LENGTH, "tiles": kiosk_tiles.menu_tiles()}
-    )
+    context = {
+        "pin_rules": pins.PIN_LENGTH,
+        "tiles": kiosk_tiles.menu_tiles(),
+        "show_tour": request.session.pop(SESSION_TOUR, False),
+    }
+    return render(request, "kiosk/menu.html", context)
+
+
+@require_POST
+@device_required
+def help_call(request: DeviceRequest) -> HttpResponse:
+    """ "Panggil petugas": the office sees the call on its home page and the kiosk page."""
+    from balai.kiosk import services as kiosk_services
+
+    screen = safe_next(request.POST.get("screen", "")) or reverse("kiosk:home")
+    kiosk_services.help_call(device=request.kiosk_device, screen=screen)
+    messages.info(request, _("Petugas desa sudah dipanggil dan segera datang ke anjungan. Mohon tunggu."))
+    return redirect(screen)

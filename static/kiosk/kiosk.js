@@ -33,6 +33,8 @@
   function endSession() {
     if (timedOut) { return; }
     timedOut = true;
+    // The next resident starts with the default guidance (large text, voice off).
+    try { window.sessionStorage.clear(); } catch (err) { /* private mode */ }
     var form = document.getElementById("k-signout");
     if (signedIn && form) {
       var flag = document.createElement("input");
