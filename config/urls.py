@@ -18,6 +18,8 @@ urlpatterns = [
     path("desa/", include("balai.portal.urls")),
     path("surat/", include("balai.letters.urls")),
     path("v/", include("balai.letters.urls_public")),
+    # The ketua RT's phone page: digital pengantar for kiosk letters (issue 23).
+    path("rt/", include("balai.letters.urls_rt")),
     path("kesehatan/", include("balai.health.urls")),
     path("pendidikan/", include("balai.education.urls")),
     path("bantuan/", include("balai.aid.urls")),

@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     KADER_POSYANDU = "kader_posyandu", _("Kader posyandu")
     BENDAHARA = "bendahara", _("Bendahara desa")
     BIDAN = "bidan", _("Bidan desa")
+    # Approves the digital pengantar of residents of their own RT (issue 23), nothing else.
+    KETUA_RT = "ketua_rt", _("Ketua RT")
     # District role: the camat's office reads aggregates of its villages.
     CAMAT = "camat", _("Kecamatan")
     # Regency role: Dispermades reads aggregates, manages villages and users.
@@ -34,6 +36,7 @@ ROLE_LEVEL: dict[str, str] = {
     Role.KADER_POSYANDU: ScopeLevel.VILLAGE,
     Role.BENDAHARA: ScopeLevel.VILLAGE,
     Role.BIDAN: ScopeLevel.VILLAGE,
+    Role.KETUA_RT: ScopeLevel.VILLAGE,
     Role.CAMAT: ScopeLevel.DISTRICT,
     Role.DISPERMADES: ScopeLevel.REGENCY,
 }
@@ -51,7 +54,15 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="user_village_role_has_village",
                 condition=~models.Q(
-                    role__in=["operator", "sekdes", "kades", "kader_posyandu", "bendahara", "bidan"]
+                    role__in=[
+                        "operator",
+                        "sekdes",
+                        "kades",
+                        "kader_posyandu",
+                        "bendahara",
+                        "bidan",
+                        "ketua_rt",
+                    ]
                 )
                 | models.Q(village__isnull=False),
             ),

@@ -78,6 +78,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "letters.issue": CLERKS | SIGNERS,
     "letters.hand_over": CLERKS,
     "letters.revoke": SIGNERS,
+    "letters.rt_approve": frozenset({Role.KETUA_RT}),
     "letters.assign": CLERKS,
     # Who a request can be assigned to.
     "letters.handle": CLERKS,
