@@ -9,7 +9,6 @@ from config.settings import DATABASES
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="balai-test-media-"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-AXES_ENABLED = True
 BALAI_TASKS_INLINE = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["NAME"] = ":memory:"

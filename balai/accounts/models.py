@@ -80,3 +80,35 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class SignInThrottle(models.Model):
+    """Failed web sign-ins of one account, or from one client address (`accounts.throttle`).
+
+    Keys are SHA-256 digests of the lower-cased username or of the address. Rows are changed
+    under a row lock, in the database so every worker and app server sees the same count."""
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "account"
+        ADDRESS = "address"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    key = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    next_allowed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="accounts_throttle_unique")]
+
+
+class SignInFailure(models.Model):
+    """One failed web sign-in: which account (digest) from which address (digest), so the
+    number of distinct accounts tried from one address can be capped."""
+
+    address_key = models.CharField(max_length=64)
+    account_key = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["address_key", "at"], name="accounts_failure_address_at")]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import secrets
 
-from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from balai.accounts import throttle
 from balai.accounts.models import ROLE_LEVEL, ApiToken, Role, ScopeLevel, User
 from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
@@ -253,7 +253,7 @@ def user_password_reset(*, actor: User | None, user: User, password: str = "") -
         password = generated = password_generate()
     user.set_password(password)
     user.save(update_fields=["password"])
-    axes_reset(username=user.get_username())
+    throttle.reset_account(username=user.get_username())
     audit_record(
         actor=actor,
         village=None,

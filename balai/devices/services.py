@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -257,7 +258,7 @@ def _generic_failure() -> SignInResult:
     return SignInResult(message=_("NIK/kartu atau PIN salah."))
 
 
-def _refusal_for(state: dict[str, Any], now: dt.datetime) -> SignInResult | None:
+def _refusal_for(state: Mapping[str, Any], now: dt.datetime) -> SignInResult | None:
     if state["sign_in_blocked"]:
         return SignInResult(
             message=_(

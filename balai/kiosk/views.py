@@ -7,6 +7,8 @@ and, for personal data, the signed-in resident's own family, so anything else is
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +17,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from balai.core import ratelimit
 from balai.core.digits import only_digits
 from balai.core.http import ServiceCall
 from balai.devices import pins, services
@@ -32,6 +35,10 @@ from balai.devices.device import (
 from balai.devices.http import DeviceRequest, ResidentRequest
 from balai.kiosk import home as home_data
 
+ENROL_BUCKET = "kiosk-enrol"
+ENROL_PER_ADDRESS = 10
+ENROL_WINDOW = dt.timedelta(minutes=30)
+
 
 @device_required
 def home(request: DeviceRequest) -> HttpResponse:
@@ -45,6 +52,15 @@ def enrol(request: HttpRequest) -> HttpResponse:
     """The kiosk browser trades a one-time code for its device credential (a cookie)."""
     error = ""
     already = _attach(request)
+    if request.method == "POST" and ratelimit.hit(
+        ENROL_BUCKET, ratelimit.client_ip(request), limit=ENROL_PER_ADDRESS, window=ENROL_WINDOW
+    ):
+        # Issue 16: 200 guesses at 151/s were accepted. A code has 10 digits and lives 30
+        # minutes; ten tries per address in that time leave nothing to guess.
+        error = _("Terlalu banyak percobaan kode pendaftaran dari alamat ini. Coba lagi nanti.")
+        refused = render(request, "kiosk/enrol.html", {"error": error, "already": already}, status=429)
+        add_never_cache_headers(refused)
+        return refused
     if request.method == "POST":
         result = services.device_enrol(code=request.POST.get("code", ""))
         if result is not None:

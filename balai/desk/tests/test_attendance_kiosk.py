@@ -93,7 +93,7 @@ def test_attendance_outside_working_hours_is_refused(kiosk_a, sekdes_a_official)
 def test_repeated_wrong_passwords_lock_the_account_at_the_kiosk(kiosk_a, village_a, kades_a, settings):
     OfficialFactory(village=village_a, user=kades_a, name="SUTRISNO")
     form = {"mode": "sandi", "username": "kades_a", "password": "salah-sekali", "action": "in"}
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(attendance.PASSWORD_FAILURE_LIMIT):
         kiosk_a.post(reverse("desk_kiosk:attendance"), form)
     locked = kiosk_a.post(reverse("desk_kiosk:attendance"), form | {"password": "rahasia-demo-123"})
     assert locked.status_code in (400, 403, 429)
