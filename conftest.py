@@ -4,10 +4,13 @@ village_a (Brokoh) and village_b (Cepagan) are two villages of the demo regency;
 operator_a may see A only; regency_viewer and camat_a see aggregates only.
 """
 
+import fcntl
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -113,21 +116,57 @@ def _production_sqlite_env(path: Path) -> dict[str, str]:
         "SQLITE_PATH": str(path),
         "BALAI_VAR_DIR": str(path.parent),
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        # Production settings (DEBUG off) refuse development secrets: these are the test's own.
+        "SECRET_KEY": "balai-test-secret-key-not-for-production-0123456789abcdef",
+        "BALAI_SIGNING_SECRET": "balai-test-signing-secret",
+        "BALAI_KIOSK_PEPPER": "balai-test-kiosk-pepper",
+        "BALAI_PUBLIC_URL": "https://balai.test",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DEBUG", None)
     return env
 
 
+def _migrations_fingerprint() -> str:
+    """Hash of every migration file and of Django's version: a cached migrated database is
+    reused only while the schema it was built from is unchanged."""
+    import django
+
+    digest = hashlib.sha256(django.get_version().encode())
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.glob("balai/*/migrations/*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @pytest.fixture(scope="session")
-def migrated_sqlite_file(tmp_path_factory) -> Path:
-    """A SQLite file with every migration applied, made once a session (migrating takes ~15 s)."""
-    path = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
-    subprocess.run(
-        [sys.executable, "-m", "balai", "migrate", "--verbosity=0"],
-        env=_production_sqlite_env(path),
-        check=True,
-        timeout=300,
-    )
+def migrated_sqlite_file() -> Path:
+    """A SQLite file with every migration applied, copied by the tests that need their own file.
+
+    Migrating takes ~15 s (a minute on a loaded machine), so it is done once per schema for
+    every test process of the machine: xdist workers and the SQLite and PostgreSQL suites
+    running side by side wait on one lock and then share the file, which nobody writes to
+    after it is complete (tests copy it).
+    """
+    cache = Path(tempfile.gettempdir()) / f"balai-test-migrated-{os.getuid()}"
+    cache.mkdir(mode=0o700, exist_ok=True)
+    path = cache / f"{_migrations_fingerprint()}.sqlite3"
+    with open(cache / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            building = cache / f"building-{os.getpid()}.sqlite3"
+            subprocess.run(
+                [sys.executable, "-m", "balai", "migrate", "--verbosity=0"],
+                env=_production_sqlite_env(building),
+                check=True,
+                timeout=600,
+            )
+            # Only a complete file gets the final name; WAL content is already checkpointed
+            # when the last connection closes.
+            building.rename(path)
+            for leftover in cache.glob(f"building-{os.getpid()}.sqlite3*"):
+                leftover.unlink()
     return path
 
 
@@ -138,3 +177,13 @@ def sqlite_file_env(tmp_path, migrated_sqlite_file) -> dict[str, str]:
     target = tmp_path / "db.sqlite3"
     shutil.copyfile(migrated_sqlite_file, target)
     return _production_sqlite_env(target)
+
+
+def pytest_collection_modifyitems(config, items):
+    # A test on its own SQLite file (a subprocess configured as in production) tests the same
+    # thing whatever the test database is: `make test-postgres` leaves these out by marker.
+    for item in items:
+        if "sqlite_file_env" in getattr(item, "fixturenames", ()) or "migrated_sqlite_file" in getattr(
+            item, "fixturenames", ()
+        ):
+            item.add_marker(pytest.mark.own_sqlite)

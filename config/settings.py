@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,16 +20,33 @@ def envsecret(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off", "")
+
+
 def env_bool(name: str, default: str = "False") -> bool:
-    return os.environ.get(name, default).lower() in ("1", "true", "yes", "on")
+    """NAME as a boolean; a value that is no known word is an error, not a quiet False
+    (`DEBUG=ture` or `SECURE_COOKIES=y` must not pass unnoticed)."""
+    value = os.environ.get(name, default).strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={os.environ.get(name)!r} is not a boolean: use one of {', '.join(TRUE_WORDS)} "
+        f"or {', '.join(w for w in FALSE_WORDS if w)}."
+    )
 
 
 def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+# DEBUG off is production: balai/core/checks.py then refuses to start on a development secret,
+# an unset one or a non-https BALAI_PUBLIC_URL (ids balai.E001-E004).
 DEBUG = env_bool("DEBUG", "False")
-SECRET_KEY = envsecret("SECRET_KEY", "balai-dev-only-insecure-key-change-me-in-production")
+DEV_SECRET_KEY = "balai-dev-only-insecure-key-change-me-in-production"
+SECRET_KEY = envsecret("SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -72,7 +90,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "balai.audit.middleware.AuditSourceMiddleware",
     "balai.core.middleware.NoStoreMiddleware",
+    "balai.core.middleware.SecurityHeadersMiddleware",
     "balai.accounts.middleware.ScopeMiddleware",
+    # Last: it runs the view itself when the view's reads may go to the replica.
+    "balai.core.db.replica.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -109,32 +130,56 @@ if not DEBUG:
 VAR_DIR = Path(os.environ.get("BALAI_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+
+def sqlite_database(name: str) -> dict[str, object]:
+    """The project's SQLite engine (balai.core.db.sqlite3) as production runs it."""
+    return {
+        "ENGINE": "balai.core.db.sqlite3",
+        "NAME": name,
+        "OPTIONS": {
+            # IMMEDIATE: writers take the lock at BEGIN, so concurrent writers wait
+            # instead of failing with "database is locked" mid-transaction; they wait in
+            # turn through balai.core.db.sqlite3's queue rather than SQLite's busy sleeps.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA busy_timeout=20000;"
+                "PRAGMA cache_size=-65536;"
+                "PRAGMA mmap_size=268435456;"
+                "PRAGMA temp_store=MEMORY;"
+                "PRAGMA foreign_keys=ON;"
+            ),
+        },
+    }
+
+
+def database_from_url(url: str) -> dict[str, object]:
+    """DATABASE_URL as Django settings. `sqlite:///path` gets the project's SQLite engine
+    (writer queue, WAL, IMMEDIATE transactions), not Django's plain one, which gave
+    "database is locked" errors under concurrent writes."""
+    if url.split(":", 1)[0].lower() in ("sqlite", "sqlite3"):
+        name = str(dj_database_url.parse(url)["NAME"])
+        return sqlite_database(name or ":memory:")
+    return dict(dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)))
+
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    DATABASES = {"default": database_from_url(DATABASE_URL)}
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "balai.core.db.sqlite3",
-            "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "balai.sqlite3")),
-            "OPTIONS": {
-                # IMMEDIATE: writers take the lock at BEGIN, so concurrent writers wait
-                # instead of failing with "database is locked" mid-transaction; they wait in
-                # turn through balai.core.db.sqlite3's queue rather than SQLite's busy sleeps.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA busy_timeout=20000;"
-                    "PRAGMA cache_size=-65536;"
-                    "PRAGMA mmap_size=268435456;"
-                    "PRAGMA temp_store=MEMORY;"
-                    "PRAGMA foreign_keys=ON;"
-                ),
-            },
-        }
-    }
+    DATABASES = {"default": sqlite_database(os.environ.get("SQLITE_PATH", str(VAR_DIR / "balai.sqlite3")))}
+
+# Regency dashboards, reports, exports and open data read from a replica when one is set
+# (balai/core/db/replica.py); writes and reads inside a transaction stay on the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["balai.core.db.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -159,11 +204,34 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", "False")
+# Production (DEBUG off) is served over HTTPS: cookies only travel encrypted, and browsers
+# are told to use nothing else for a year (HSTS is sent only on requests Django sees as
+# HTTPS: behind a TLS proxy set BALAI_BEHIND_HTTPS_PROXY=1 so X-Forwarded-Proto is believed).
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", "False" if DEBUG else "True")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "False")
+SECURE_HSTS_PRELOAD = False
+if env_bool("BALAI_BEHIND_HTTPS_PROXY", "False"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Sent on every response by balai.core.middleware.SecurityHeadersMiddleware. Script only
+# from our static files (no inline <script>, no on...= handlers: a test checks the
+# templates); inline style attributes remain allowed (charts, swatches). Images also from
+# data:/blob: (QR previews, the signature canvas, photo previews).
+BALAI_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; media-src 'self' data: blob:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+BALAI_PERMISSIONS_POLICY = (
+    "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), interest-cohort=()"
+)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia")]
@@ -214,15 +282,17 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 
 # Letters: the public address printed in QR codes, and the secret that encrypts the signing key.
-BALAI_PUBLIC_URL = os.environ.get("BALAI_PUBLIC_URL", "http://localhost:8000").rstrip("/")
-BALAI_SIGNING_SECRET = envsecret("BALAI_SIGNING_SECRET", SECRET_KEY)
+# In development (DEBUG on) the signing secret and the kiosk pepper default to values derived
+# from SECRET_KEY; in production they must be set, each its own secret (balai.E002/E003).
+BALAI_PUBLIC_URL = os.environ.get("BALAI_PUBLIC_URL", "http://localhost:8000" if DEBUG else "").rstrip("/")
+BALAI_SIGNING_SECRET = envsecret("BALAI_SIGNING_SECRET", SECRET_KEY if DEBUG else "")
 # Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed, so the public
 # pages' per-address limits see the visitor, not the proxy. Empty: the header is ignored.
 BALAI_TRUSTED_PROXIES = [
     p.strip() for p in os.environ.get("BALAI_TRUSTED_PROXIES", "").split(",") if p.strip()
 ]
 # Kiosk: secret pepper for residents' PINs and card UIDs, kept outside the database.
-BALAI_KIOSK_PEPPER = envsecret("BALAI_KIOSK_PEPPER", "")
+BALAI_KIOSK_PEPPER = envsecret("BALAI_KIOSK_PEPPER", "")  # unset with DEBUG on: derived from SECRET_KEY
 # Older peppers (comma-separated, newest first) still accepted for PINs and cards hashed before a
 # rotation; each is re-hashed under the current pepper at its next sign-in (docs/kiosk.md).
 BALAI_KIOSK_PEPPER_PREVIOUS = [

@@ -10,6 +10,15 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="balai-test-media-"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 BALAI_TASKS_INLINE = True
+# DEBUG is off in tests, as in production, so the production checks (balai/core/checks.py)
+# apply: tests get their own secrets. Cookies stay non-Secure because the test client and
+# the browser tests' live server speak plain http.
+SECRET_KEY = "balai-test-secret-key-not-for-production-0123456789abcdef"
+BALAI_SIGNING_SECRET = "balai-test-signing-secret"
+BALAI_KIOSK_PEPPER = "balai-test-kiosk-pepper"
+BALAI_PUBLIC_URL = "https://balai.test"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}

@@ -39,7 +39,7 @@ from balai.accounts.models import Role, User
 from balai.accounts.services import api_token_create
 from balai.api.api import api
 from balai.audit.models import AuditEvent
-from balai.core.masking import mask_number
+from balai.core.masking import mask_number, mask_tail
 from balai.letters.models import Letter
 from balai.letters.services.workflow import letter_request_create
 from balai.letters.views import ACTIONS as LETTER_ACTIONS
@@ -342,9 +342,9 @@ class VillageData:
         families = Family.objects.filter(village=village)
         found: list[str] = []
         for r in residents:
-            found += [r.name, r.nik, mask_number(r.nik), r.public_id]
+            found += [r.name, r.nik, mask_number(r.nik), mask_tail(r.nik), r.public_id]
         for f in families:
-            found += [f.kk_number, mask_number(f.kk_number), f.public_id]
+            found += [f.kk_number, mask_number(f.kk_number), mask_tail(f.kk_number), f.public_id]
         found += list(LifeEvent.objects.filter(village=village).values_list("public_id", flat=True))
         found += list(
             ImportJob.objects.filter(village=village).values_list("public_id", "file_name").first() or ()

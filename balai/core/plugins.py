@@ -8,6 +8,7 @@ every arrow pointing down: the kiosk never imports finance, finance never import
     <app>/kiosk_tiles.py   TILES = [KioskTile(...)]
     <app>/public.py        PUBLIC_SECTIONS = [PublicSection(...)]
     <app>/life_events.py   LIFE_EVENT_HANDLERS = {"death": handler, "move_out": handler, ...}
+    <app>/office_tasks.py  TASKS = [fn(*, scope, user) -> list[HomeTask]]  (the office home)
 """
 
 from __future__ import annotations
@@ -47,6 +48,21 @@ class PublicSection:
     url_name: str
     order: int = 100
     summary: Callable[[Any], str | None] | None = None
+
+
+@dataclass(frozen=True)
+class HomeTask:
+    """Work waiting for someone in the office, shown on their home page (Beranda).
+
+    A provider returns only what the user's role may act on, with the count of waiting items;
+    the home hides tasks with nothing waiting."""
+
+    label: str
+    count: int
+    url: str
+    module: str = ""
+    # Shown when the count is the number of overdue items rather than merely waiting ones.
+    urgent: bool = False
 
 
 @cache

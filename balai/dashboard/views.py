@@ -1,21 +1,41 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest, ScopedRequest
 from balai.accounts.models import ScopeLevel
 from balai.dashboard.charts import pyramid
+from balai.dashboard.home import home_tasks, shortcuts, village_headline
 from balai.dashboard.selectors import AGE_GROUPS, regency_overview_cached, village_breakdown_cached
 from balai.regions.selectors import deployment_regency_code, region_names
 
 
 @login_required
 def home(request: ScopedRequest) -> HttpResponse:
+    """Beranda: every role lands here on a page it may open; the district and the regency's
+    home is the overview of their villages."""
     scope = request.scope
-    if scope.village is not None:
-        return redirect("people:resident_list")
-    return redirect("dashboard:overview")
+    if scope.village is None:
+        return redirect("dashboard:overview")
+    tasks = home_tasks(scope=scope, user=request.user)
+    headline = (
+        village_headline(village=scope.village, today=timezone.localdate())
+        if scope.can("aggregates.read") or scope.can("registry.read")
+        else None
+    )
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "village": scope.village,
+            "waiting": [t for t in tasks if t.count],
+            "idle": [t for t in tasks if not t.count],
+            "headline": headline,
+            "shortcuts": shortcuts(scope=scope),
+        },
+    )
 
 
 @require("aggregates.read", village=False)

@@ -259,9 +259,15 @@ def counter_current(*, village: Village, counter: Counter, day: dt.date) -> Tick
 
 
 def ticket_call_next(
-    *, actor: User | None, village: Village, counter: Counter, now: dt.datetime | None = None
+    *,
+    actor: User | None,
+    village: Village,
+    counter: Counter,
+    now: dt.datetime | None = None,
+    outcome: str = "done",
 ) -> Ticket | None:
-    """Finish the counter's current ticket and call the oldest waiting one it serves.
+    """Finish the counter's current ticket (`outcome` "done" = served, "skip" = did not come)
+    and call the oldest waiting one it serves.
 
     Two operators pressing at once never get the same ticket: the claim is a conditional
     UPDATE (state still `waiting`), and whoever loses moves on to the next ticket.
@@ -271,9 +277,12 @@ def ticket_call_next(
     now = now or timezone.now()
     day = timezone.localdate(now)
     served = list(counter.categories.values_list("pk", flat=True))
+    if outcome not in ("done", "skip"):
+        raise ApplicationError(_("Pilih dulu: nomor yang sedang dilayani selesai atau tidak datang."))
+    finished_state = Ticket.State.SKIPPED if outcome == "skip" else Ticket.State.DONE
     with transaction.atomic():
         Ticket.objects.filter(village=village, counter=counter, day=day, state=Ticket.State.CALLED).update(
-            state=Ticket.State.DONE, finished_at=now
+            state=finished_state, finished_at=now
         )
         waiting = Ticket.objects.filter(
             village=village, day=day, state=Ticket.State.WAITING, category__is_active=True
@@ -319,6 +328,49 @@ def ticket_finish(
         state = Ticket.State.SKIPPED if skip else Ticket.State.DONE
         Ticket.objects.filter(pk=ticket.pk, state=Ticket.State.CALLED).update(state=state, finished_at=now)
         ticket.state = state
+    return ticket
+
+
+UNDO_SECONDS = 60
+
+
+def ticket_last_finished(
+    *, village: Village, counter: Counter, now: dt.datetime | None = None
+) -> Ticket | None:
+    """The ticket this counter finished in the last minute, which "Batalkan" can still reopen."""
+    now = now or timezone.now()
+    return (
+        Ticket.objects.filter(
+            village=village,
+            counter=counter,
+            day=timezone.localdate(now),
+            state__in=[Ticket.State.DONE, Ticket.State.SKIPPED],
+            finished_at__gte=now - dt.timedelta(seconds=UNDO_SECONDS),
+        )
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def ticket_undo_finish(
+    *, actor: User | None, village: Village, counter: Counter, now: dt.datetime | None = None
+) -> Ticket:
+    """Reopen the ticket finished by mistake in the last minute; a ticket called by the same
+    press goes back to the head of the queue, uncalled."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ticket = ticket_last_finished(village=village, counter=counter, now=now)
+        if ticket is None:
+            raise ApplicationError(_("Tidak ada nomor yang dapat dibatalkan (batasnya satu menit)."))
+        Ticket.objects.filter(
+            village=village,
+            counter=counter,
+            day=ticket.day,
+            state=Ticket.State.CALLED,
+            called_at__gte=ticket.finished_at,
+        ).update(state=Ticket.State.WAITING, counter=None, called_at=None, called_by=None, calls=0)
+        Ticket.objects.filter(pk=ticket.pk).update(state=Ticket.State.CALLED, finished_at=None)
+        ticket.state, ticket.finished_at = Ticket.State.CALLED, None
     return ticket
 
 

@@ -190,10 +190,21 @@ def counter_desk(request: VillageRequest, public_id: str) -> HttpResponse:
         action = request.POST.get("action", "")
         actor = request.user
         with ServiceCall() as call:
-            if action == "next":
-                called = services.ticket_call_next(actor=actor, village=village, counter=counter)
+            current = services.counter_current(village=village, counter=counter, day=today)
+            if action == "next" and current is not None:
+                # Calling the next number used to close the current one as served without asking.
+                problem = _("Tandai dulu nomor %(label)s: selesai dilayani atau tidak datang.") % {
+                    "label": current.label
+                }
+            elif action in ("next", "done_next", "skip_next"):
+                outcome = "skip" if action == "skip_next" else "done"
+                called = services.ticket_call_next(
+                    actor=actor, village=village, counter=counter, outcome=outcome
+                )
                 if called is None:
                     problem = _("Tidak ada antrean yang menunggu.")
+            elif action == "undo":
+                services.ticket_undo_finish(actor=actor, village=village, counter=counter)
             elif action == "recall":
                 services.ticket_recall(actor=actor, village=village, counter=counter)
             elif action in ("done", "skip"):
@@ -209,6 +220,7 @@ def counter_desk(request: VillageRequest, public_id: str) -> HttpResponse:
         "waiting": selectors.counter_waiting(village=village, counter=counter, day=today),
         "status": selectors.queue_status(village=village, day=today),
         "problem": problem,
+        "undoable": services.ticket_last_finished(village=village, counter=counter),
     }
     template = "desk/_counter_panel.html" if request.headers.get("HX-Request") else "desk/counter_desk.html"
     return render(request, template, context, status=400 if problem and request.method == "POST" else 200)

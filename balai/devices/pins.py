@@ -24,6 +24,7 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from balai.core.digits import ascii_digits
 
@@ -35,13 +36,18 @@ NIK_RE = re.compile(r"^[0-9]{16}$")
 
 
 def _dev_pepper() -> bytes:
-    # Development fallback: derived from SECRET_KEY, still never stored in the database.
+    # Development fallback (DEBUG on only): derived from SECRET_KEY, never stored in the database.
     return hmac.new(settings.SECRET_KEY.encode(), b"balai-kiosk-pepper", hashlib.sha256).digest()
 
 
 def _pepper() -> bytes:
     pepper = getattr(settings, "BALAI_KIOSK_PEPPER", "")
-    return pepper.encode() if pepper else _dev_pepper()
+    if pepper:
+        return pepper.encode()
+    if settings.DEBUG:
+        return _dev_pepper()
+    # Production without a pepper is refused at start (balai.E003); never hash with SECRET_KEY.
+    raise ImproperlyConfigured("BALAI_KIOSK_PEPPER is not set (required with DEBUG off).")
 
 
 def _previous_peppers() -> list[bytes]:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from balai.accounts.decorators import require
 from balai.accounts.http import VillageRequest
 from balai.core.http import ServiceCall, is_htmx
-from balai.core.masking import mask_number
+from balai.core.masking import mask_tail
 from balai.people import codes, forms, selectors, services
 from balai.people.models import Family, Resident
 from balai.regions.selectors import rt_choices
@@ -56,8 +56,9 @@ def _list_rows(items: list[dict[str, Any]], today: dt.date) -> list[dict[str, An
             {
                 "url": url.replace("~id~", r["public_id"]),
                 "name": r["name"],
-                "nik": mask_number(r["nik"]),
-                "kk": mask_number(r["family__kk_number"]),
+                "nik": mask_tail(r["nik"]),
+                "kk": mask_tail(r["family__kk_number"]),
+                "birth": "" if b is None else b.strftime("%d-%m-%Y"),
                 "sex": "L" if r["sex"] == 1 else "P",
                 "age": age,
                 "place": place,

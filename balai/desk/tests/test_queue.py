@@ -333,3 +333,43 @@ def test_operator_manages_categories_and_counters(client_a, village_a):
     made.refresh_from_db()
     assert not made.is_active
     assert list(made.categories.all()) == []
+
+
+def test_next_asks_what_happened_to_the_current_ticket_and_undo_reopens_it(
+    client_a, village_a, surat_a, loket1_a
+):
+    # given A-001 being served and A-002 waiting
+    services.ticket_take(village=village_a, category=surat_a)
+    services.ticket_take(village=village_a, category=surat_a)
+    url = reverse("desk:counter_desk", args=[loket1_a.public_id])
+    client_a.post(url, {"action": "next"})
+
+    # when the operator presses plain "next" again (a double click)
+    double = client_a.post(url, {"action": "next"})
+
+    # then nothing is closed: they are asked whether A-001 was served
+    assert double.status_code == 400
+    assert "Tandai dulu nomor A-001" in double.content.decode()
+    assert Ticket.objects.get(number=1).state == Ticket.State.CALLED
+
+    # when they mark A-001 as not having come and call the next one
+    client_a.post(url, {"action": "skip_next"})
+    assert Ticket.objects.get(number=1).state == Ticket.State.SKIPPED
+    assert Ticket.objects.get(number=2).state == Ticket.State.CALLED
+    assert "Batalkan" in client_a.get(url).content.decode()
+
+    # and then undo it within the minute
+    client_a.post(url, {"action": "undo"})
+
+    # then A-001 is being served again and A-002 waits at the head of the queue, uncalled
+    assert Ticket.objects.get(number=1).state == Ticket.State.CALLED
+    a002 = Ticket.objects.get(number=2)
+    assert (a002.state, a002.counter_id, a002.calls) == (Ticket.State.WAITING, None, 0)
+
+
+def test_undo_is_refused_after_a_minute(village_a, surat_a, loket1_a, operator_a):
+    services.ticket_take(village=village_a, category=surat_a, now=at(8))
+    services.ticket_call_next(actor=operator_a, village=village_a, counter=loket1_a, now=at(9))
+    services.ticket_finish(actor=operator_a, village=village_a, counter=loket1_a, skip=False, now=at(9, 1))
+    with pytest.raises(ApplicationError):
+        services.ticket_undo_finish(actor=operator_a, village=village_a, counter=loket1_a, now=at(9, 3))

@@ -19,10 +19,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from balai.audit.services import audit_record
+from balai.core.db.statistics import refresh_statistics
 from balai.core.masking import mask_number
 from balai.people import opensid
 from balai.people.imports.batch import ResidentBatch
 from balai.people.imports.context import preload
+from balai.people.models import Family, Resident
 from balai.regions.models import Village
 
 if TYPE_CHECKING:
@@ -119,6 +121,10 @@ def _rejected(parsed: opensid.ParsedFile, errors: list[opensid.Problem]) -> Impo
     )
 
 
+# A village's first import multiplies its tables; the planner should know before the first search.
+STATISTICS_AFTER_ROWS = 1000
+
+
 def _apply(
     *,
     village: Village,
@@ -156,6 +162,9 @@ def _apply(
 
     batch = ResidentBatch(village=village, keys=parsed.keys, rows=good, ctx=ctx, actor=actor)
     batch.write()
+    if len(good) >= STATISTICS_AFTER_ROWS:
+        tables = [Resident._meta.db_table, Family._meta.db_table]
+        transaction.on_commit(lambda: refresh_statistics(tables=tables))
     audit_record(
         actor=actor,
         village=village,

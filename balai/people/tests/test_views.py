@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from balai.audit.models import AuditEvent
-from balai.core.masking import mask_number
+from balai.core.masking import mask_number, mask_tail
 from balai.people import codes, views
 from balai.people.models import DuplicateDecision, Family, LifeEvent, Resident
 from balai.people.tests.factories import FamilyFactory, ResidentFactory, RtFactory
@@ -59,7 +59,10 @@ def test_list_searches_by_name_nik_and_kk(client_a, village_a, resident_a):
 def test_list_masks_nik_and_kk(client_a, resident_a):
     response = client_a.get(reverse("people:resident_list"))
     html = response.content.decode()
-    assert mask_number(resident_a.nik) in html
+    # the end of the number tells people apart; the region and birth date stay hidden
+    assert mask_tail(resident_a.nik) in html
+    assert resident_a.nik[:12] not in html
+    assert resident_a.birth_date.strftime("%d-%m-%Y") in html
     assert resident_a.nik not in html
     assert resident_a.family.kk_number not in html
 

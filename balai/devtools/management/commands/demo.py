@@ -5,6 +5,7 @@ from django.db import connection
 from django.urls import NoReverseMatch, reverse
 
 from balai.accounts.models import Role
+from balai.core.db.statistics import refresh_statistics
 from balai.devtools import demo
 
 
@@ -66,6 +67,8 @@ class Command(BaseCommand):
                 f"{len(result.villages_created)} desa dibuat: {result.residents} penduduk, "
                 f"{result.families} KK dalam {result.seconds:.1f} detik ({rate:,.0f} penduduk/detik)."
             )
+        if result.villages_created:
+            refresh_statistics()
         if result.villages_skipped:
             self.stdout.write(f"{len(result.villages_skipped)} desa demo sudah ada dan dibiarkan apa adanya.")
         logins = demo.ensure_accounts()

@@ -1,0 +1,104 @@
+"""Every demo role's first screen and every page its menu offers, at a village laptop's
+1366×768 and a phone's 390×844: no page-level sideways scroll, no English error page, and no
+serious or critical accessibility finding (axe-core) — issue 21, items 1, 2, 7 and 10.
+
+Screenshots of each role's home go to $BALAI_SCREENSHOTS when set (docs/screenshots/)."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from balai.devtools import demo
+from balai.people.models import Family, Resident
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = os.environ.get("BALAI_SCREENSHOTS", "")
+LAPTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+ROLES = ["operator", "sekdes", "kades", "kader", "bidan", "bendahara"]
+# Findings that block a user of assistive technology; "moderate"/"minor" are reported, not fatal.
+BLOCKING = {"serious", "critical"}
+ENGLISH_ERRORS = ("Forbidden", "Not Found", "Server Error", "CSRF verification failed")
+
+axe = Axe()
+
+
+def _sign_in(page, username):
+    page.goto("/akun/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_load_state()
+
+
+def _overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def _menu_pages(page) -> list[str]:
+    hrefs = page.eval_on_selector_all("header nav a[href]", "els => els.map(e => e.getAttribute('href'))")
+    return sorted({h for h in hrefs if h and h.startswith("/") and not h.startswith("/akun/")})
+
+
+def _check(page, path: str, problems: list[str]) -> None:
+    page.set_viewport_size(LAPTOP)
+    response = page.goto(path)
+    status = response.status if response else 0
+    text = page.locator("body").inner_text()
+    if status >= 400 or any(word in text for word in ENGLISH_ERRORS):
+        problems.append(f"{path}: status {status}")
+        return
+    if (extra := _overflow(page)) > 1:
+        problems.append(f"{path} @1366: page scrolls sideways by {extra}px")
+    result = axe.run(page)
+    for violation in result.response["violations"]:
+        if violation.get("impact") in BLOCKING:
+            targets = [n["target"] for n in violation["nodes"][:3]]
+            problems.append(f"{path}: axe {violation['impact']} {violation['id']} {targets}")
+    page.set_viewport_size(PHONE)
+    if (extra := _overflow(page)) > 1:
+        problems.append(f"{path} @390: page scrolls sideways by {extra}px")
+
+
+def test_every_role_lands_on_a_home_and_every_menu_page_fits_and_passes_axe(page):
+    # given the demo village with its accounts
+    demo.generate(villages=1, residents_per_village=60, seed=7)
+    demo.ensure_accounts()
+    village_code = demo.PILOT_CODES[0]
+    resident = Resident.objects.filter(village__code=village_code, status=1).first()
+    family = Family.objects.filter(village__code=village_code, is_active=True).first()
+    problems: list[str] = []
+
+    for prefix in ROLES:
+        # when each role signs in
+        _sign_in(page, f"{prefix}.brokoh")
+
+        # then it lands on its home
+        assert urlparse(page.url).path == "/", f"{prefix} landed on {page.url}"
+        assert page.locator("h1").inner_text() == "Beranda"
+        if SHOTS:
+            for name, size in (("laptop", LAPTOP), ("phone", PHONE)):
+                page.set_viewport_size(size)
+                page.screenshot(path=os.path.join(SHOTS, f"office-home-{prefix}-{name}.png"), full_page=True)
+
+        # and the home and every page of its menu fit both screens and pass the audit
+        pages = ["/", *_menu_pages(page)]
+        if prefix == "operator":
+            pages += [f"/penduduk/{resident.public_id}/", f"/penduduk/keluarga/{family.public_id}/"]
+        for path in pages:
+            _check(page, path, problems)
+        page.set_viewport_size(LAPTOP)
+        page.goto("/")
+        page.get_by_role("button", name="Keluar").click()
+
+    for username in ("dispermades",):
+        _sign_in(page, username)
+        for path in ["/dasbor/", *_menu_pages(page)]:
+            _check(page, path, problems)
+
+    assert problems == [], "\n".join(problems)
