@@ -4,7 +4,7 @@ code), enrolment of an authenticator, self-service password change, and API toke
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -106,7 +106,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         if found is None:
             return redirect("accounts:login")
         user = found
-    assert isinstance(user, User)
+    user = cast(User, user)
     secret = request.session.get(SETUP) or two_factor.new_secret()
     request.session[SETUP] = secret
     error = ""
