@@ -25,3 +25,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # Threads in tests (live server, concurrency tests) must not keep connections open,
 # or PostgreSQL refuses to drop the test database at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The audit anchors' key and file (balai/audit/anchors.py): never the developer's var/ ones.
+BALAI_AUDIT_KEY_FILE = str(Path(tempfile.mkdtemp(prefix="balai-test-keys-")) / "audit-ed25519.pem")
+BALAI_AUDIT_ANCHOR_FILE = str(Path(tempfile.mkdtemp(prefix="balai-test-anchors-")) / "audit-anchors.jsonl")
