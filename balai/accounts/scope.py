@@ -47,6 +47,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Counter queue, complaints, guest book and satisfaction answers.
     "desk.operate": CLERKS,
     "attendance.recap": VILLAGE_OFFICE,
+    # Village economy: BUMDes books, UMKM, potential and prices. Closing a period and sharing
+    # out the profit are the office's decisions, not the operator's alone.
+    "economy.read": VILLAGE_OFFICE,
+    "economy.write": CLERKS,
+    "economy.close": SIGNERS,
     # Letters: one capability per workflow step (`letters.services.workflow.letter_act` and the API
     # refuse a step to a role without it; the pages show only the steps a role may take).
     "letters.request": CLERKS,
@@ -77,6 +82,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Recording incoming letters; disposing them and following dispositions up.
     "letters.incoming": CLERKS,
     "letters.dispose": CLERKS | SIGNERS,
+    # Village finance (keuangan desa). The treasurer (Kaur Keuangan/bendahara) keeps the books;
+    # an SPP is raised by the activity's executor (entered by a clerk or the treasurer), verified
+    # by the sekdes and approved by the kades before the treasurer pays it.
+    "finance.read": VILLAGE_OFFICE | {Role.BENDAHARA},
+    "finance.budget": CLERKS | {Role.BENDAHARA},
+    "finance.budget_set": frozenset({Role.KADES}),
+    "finance.spp_raise": CLERKS | {Role.BENDAHARA},
+    "finance.spp_verify": frozenset({Role.SEKDES}),
+    "finance.spp_approve": frozenset({Role.KADES}),
+    "finance.pay": frozenset({Role.BENDAHARA}),
+    "finance.import": frozenset({Role.OPERATOR, Role.BENDAHARA}),
 }
 
 

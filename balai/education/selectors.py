@@ -540,6 +540,8 @@ def counts_by_village(*, villages: Iterable[Village], day: dt.date) -> dict[int,
             village_id__in=ids,
             year=day.year,
             status__in=[Scholarship.Status.RECIPIENT, Scholarship.Status.DISBURSED],
+            # Regency PIP counts are of living children (data tunggal).
+            resident__status=codes.STATUS_ALIVE,
         )
         .order_by()
         .values("village_id")

@@ -432,9 +432,10 @@ def test_transfer_to_another_village(client_a, client_b, resident_a, village_b):
     response = client_a.post(
         url, {"target": "desa", "destination_village": village_b.code, "event_date": TODAY.isoformat()}
     )
-    # then: same record, now in Cepagan
+    # then: same record, now in Cepagan; the operator sees the event's consequences
     assert response.status_code == 302
-    assert response["Location"] == reverse("people:resident_list")
+    assert response["Location"].startswith("/penduduk/peristiwa/")
+    assert client_a.get(response["Location"]).status_code == 200
     detail = reverse("people:resident_detail", args=[resident_a.public_id])
     assert client_b.get(detail).status_code == 200
     assert client_a.get(detail).status_code == 404
