@@ -153,6 +153,7 @@ UI_CHECKS: dict[str, Check] = {
     "letters:edit": Obj({"public_id": "letter"}),
     "letters:correct": Obj({"public_id": "letter"}),
     "letters:pdf": Obj({"public_id": "letter"}),
+    "letters:sign_confirm": Obj({"public_id": "letter"}),
     "letters:transition": Obj({"public_id": "letter"}, tuple({"action": a} for a in LETTER_ACTIONS)),
     "verify:letter": Public("public letter verification by token", (("token", "tidakAdaTokenIni12345678"),)),
 }

@@ -24,6 +24,7 @@ urlpatterns = [
     path("templat/ubah/", views.template_edit, name="template_edit"),
     path("templat/pratinjau/", views.template_preview, name="template_preview"),
     path("<str:public_id>/", views.detail, name="detail"),
+    path("<str:public_id>/tandatangan/", views.sign_confirm, name="sign_confirm"),
     path("<str:public_id>/ubah/", views.edit, name="edit"),
     path("<str:public_id>/koreksi/", views.correct, name="correct"),
     path("<str:public_id>/pdf/", views.pdf, name="pdf"),

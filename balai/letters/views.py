@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -317,7 +317,10 @@ def detail(request: VillageRequest, public_id: str) -> HttpResponse:
             else [],
             "handler": _handler_name(letter.assigned_to),
             "handled_by_other": other,
-            "actions": _actions(letter, user),
+            "actions": [(*a, REASON_LABELS.get(a[0], "")) for a in _actions(letter, user) if a[0] in FORWARD],
+            "other_actions": [
+                (*a, REASON_LABELS.get(a[0], "")) for a in _actions(letter, user) if a[0] not in FORWARD
+            ],
             "history": [
                 (e, EVENT_LABELS.get(e.action, e.action)) for e in selectors.letter_history(letter=letter)
             ],
@@ -370,8 +373,71 @@ def transition(request: VillageRequest, public_id: str, action: str) -> HttpResp
             passphrase=request.POST.get("passphrase", ""),
         )
     if call.ok:
-        messages.success(request, "Status surat diperbarui.")
+        messages.success(request, NEXT_STEP.get(action, gettext("Status surat diperbarui.")))
     return redirect("letters:detail", public_id=letter.public_id)
+
+
+# After each step, what happens next and who does it (issue 21: nothing said what comes next).
+NEXT_STEP = {
+    "submit": gettext_lazy(
+        "Permohonan diajukan. Berikutnya: operator memeriksa persyaratan dan memverifikasinya."
+    ),
+    "verify": gettext_lazy(
+        "Surat diverifikasi. Berikutnya: kepala desa (atau sekretaris a.n.) menandatanganinya."
+    ),
+    "return": gettext_lazy(
+        "Surat dikembalikan untuk perbaikan. Berikutnya: operator memperbaiki isian lalu mengajukannya lagi."
+    ),
+    "sign": gettext_lazy(
+        "Surat ditandatangani. Berikutnya: operator menerbitkannya (memberi nomor) lalu menyerahkannya."
+    ),
+    "issue": gettext_lazy(
+        "Surat terbit dengan nomornya. Berikutnya: cetak dan serahkan kepada pemohon, lalu catat penerimanya."
+    ),
+    "hand_over": gettext_lazy("Penyerahan dicatat. Surat selesai."),
+    "reject": gettext_lazy("Permohonan ditolak. Pemohon dapat melihat alasannya."),
+    "cancel": gettext_lazy("Surat dibatalkan."),
+    "revoke": gettext_lazy("Surat dicabut. Pemeriksaan kode QR-nya kini menyatakan surat tidak berlaku."),
+}
+# The reason asked for by each step, named as the person writing it thinks of it.
+REASON_LABELS = {
+    "return": gettext_lazy("Apa yang perlu diperbaiki"),
+    "reject": gettext_lazy("Alasan penolakan"),
+    "cancel": gettext_lazy("Alasan pembatalan"),
+    "revoke": gettext_lazy("Alasan pencabutan"),
+    "hand_over": gettext_lazy("Diterima oleh"),
+}
+# The steps that move a letter forward come first; the ones that stop or send it back are
+# folded under "Langkah lain", away from the primary button.
+FORWARD = ("verify", "sign", "issue", "submit", "hand_over")
+
+
+@require("registry.read")
+def sign_confirm(request: VillageRequest, public_id: str) -> HttpResponse:
+    """The letter as it will be signed, with the signing form: no signature in one click."""
+    letter = _letter_or_404(request, public_id)
+    if letter.state != S.VERIFIED or not request.scope.can("letters.sign"):
+        return _not_allowed(
+            request,
+            gettext("Tandatangani surat"),
+            gettext("Surat ini tidak menunggu tanda tangan Anda."),
+        )
+    letter_type = get_type(letter.type_code)
+    return render(
+        request,
+        "letters/sign_confirm.html",
+        {
+            "letter": letter,
+            "letter_type": letter_type,
+            "field_rows": [
+                (f.label, _field_display(f, letter.fields.get(f.name))) for f in letter_type.fields
+            ]
+            if letter_type
+            else [],
+            "sign_choices": selectors.sign_as_choices(village=letter.village, user=request.user),
+            "use_tte": numbering.settings_for(letter.village).use_tte,
+        },
+    )
 
 
 def _fields_page(
@@ -467,6 +533,9 @@ def pdf(request: VillageRequest, public_id: str) -> HttpResponse:
     name = (letter.number or f"pratinjau-{letter.public_id}").replace("/", "-")
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="surat-{name}.pdf"'
+    # The signing page shows this preview in a frame of its own origin (nowhere else).
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 

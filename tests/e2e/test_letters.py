@@ -77,6 +77,9 @@ def test_operator_issues_domisili_and_anyone_verifies_it(page, live_server, sett
     # and the head of village signs, and the operator issues it
     _sign_in(page, "kades.brokoh")
     page.goto(f"/surat/{letter.public_id}/")
+    # signing shows the letter first, then asks once more
+    page.get_by_role("link", name="Periksa lalu tandatangani").click()
+    expect(page.locator("h1")).to_contain_text("Periksa sebelum menandatangani")
     page.get_by_role("button", name="Tandatangani").click()
     expect(page.locator("h1")).to_contain_text("Ditandatangani")
     _sign_in(page, "operator.brokoh")

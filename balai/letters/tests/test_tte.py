@@ -176,7 +176,7 @@ def test_browser_sign_with_passphrase_uses_the_configured_service(
     monkeypatch.setattr(tte, "signer_from_settings", with_fake)
     client.force_login(kades_a)
     url = reverse("letters:transition", args=[verified_a.public_id, "sign"])
-    page = client.get(reverse("letters:detail", args=[verified_a.public_id])).content.decode()
+    page = client.get(reverse("letters:sign_confirm", args=[verified_a.public_id])).content.decode()
     # when
     wrong = client.post(url, {"passphrase": "salah"}, follow=True)
     right = client.post(url, {"passphrase": "rahasia"})

@@ -223,7 +223,8 @@ def test_sign_as_offers_only_the_users_own_official_and_sekdes_signs_by_default(
         on_behalf_of="Kepala Desa",
     )
     letter = workflow.letter_verify(actor=operator_a, letter=request_domisili(operator_a, resident_a))
-    url = reverse("letters:detail", args=[letter.public_id])
+    # the signing page: the letter first, then the form (issue 21: no signature in one click)
+    url = reverse("letters:sign_confirm", args=[letter.public_id])
     # when
     client.force_login(kades_a)
     kades_page = client.get(url).content.decode()
@@ -251,8 +252,11 @@ def test_signer_without_an_official_sees_the_sign_button_disabled_with_the_reaso
     client.force_login(sekdes_a)
     page = client.get(reverse("letters:detail", args=[letter.public_id])).content.decode()
     assert "belum terhubung dengan pejabat penanda tangan" in page
-    assert re.search(r'<button type="submit" class="primary" disabled[^>]*>Tandatangani', page)
+    assert "Periksa lalu tandatangani" not in page
     assert kades_official_a.public_id not in page
+    confirm = client.get(reverse("letters:sign_confirm", args=[letter.public_id])).content.decode()
+    assert re.search(r'<button type="submit" class="primary" disabled[^>]*>Tandatangani', confirm)
+    assert kades_official_a.public_id not in confirm
 
 
 def test_queues_follow_the_role(
