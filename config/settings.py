@@ -5,6 +5,7 @@ SQLite in ./var/ unless DATABASE_URL points elsewhere (PostgreSQL in production)
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -157,7 +158,7 @@ def sqlite_database(name: str) -> dict[str, object]:
     }
 
 
-def database_from_url(url: str) -> dict[str, object]:
+def database_from_url(url: str) -> dict[str, Any]:
     """DATABASE_URL as Django settings. `sqlite:///path` gets the project's SQLite engine
     (writer queue, WAL, IMMEDIATE transactions), not Django's plain one, which gave
     "database is locked" errors under concurrent writes."""
@@ -177,10 +178,7 @@ else:
 # (balai/core/db/replica.py); writes and reads inside a transaction stay on the primary.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
-    )
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = {**database_from_url(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = ["balai.core.db.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
