@@ -157,17 +157,19 @@ def migrated_sqlite_file() -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.exists():
             building = cache / f"building-{os.getpid()}.sqlite3"
-            subprocess.run(
-                [sys.executable, "-m", "balai", "migrate", "--verbosity=0"],
-                env=_production_sqlite_env(building),
-                check=True,
-                timeout=600,
-            )
-            # Only a complete file gets the final name; WAL content is already checkpointed
-            # when the last connection closes.
-            building.rename(path)
-            for leftover in cache.glob(f"building-{os.getpid()}.sqlite3*"):
-                leftover.unlink()
+            try:
+                subprocess.run(
+                    [sys.executable, "-m", "balai", "migrate", "--verbosity=0"],
+                    env=_production_sqlite_env(building),
+                    check=True,
+                    timeout=600,
+                )
+                # Only a complete file gets the final name; WAL content is already
+                # checkpointed when the last connection closes.
+                building.rename(path)
+            finally:
+                for leftover in cache.glob(f"building-{os.getpid()}.sqlite3*"):
+                    leftover.unlink()
     return path
 
 
