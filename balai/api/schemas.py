@@ -409,7 +409,7 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj: LifeEvent) -> str:
-        return str(obj.get_kind_display())  # type: ignore[attr-defined]
+        return str(obj.get_kind_display())
 
     @staticmethod
     def resolve_resident(obj: LifeEvent) -> Resident | None:

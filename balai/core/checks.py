@@ -49,8 +49,9 @@ def production_secrets(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
                 "BALAI_SIGNING_SECRET is unset, a default or equal to SECRET_KEY: it encrypts the keys "
                 "that sign letters and must be a secret of its own.",
                 hint="Set BALAI_SIGNING_SECRET (or BALAI_SIGNING_SECRET_FILE) to its own random value. "
-                "Changing it later makes the stored signing keys unreadable: rotate with "
-                "`balai letter-keys --rotate` after setting it.",
+                "An installation that signed with the old fallback keeps its keys readable by moving "
+                "the old SECRET_KEY value to BALAI_SIGNING_SECRET and giving SECRET_KEY a new one; "
+                "otherwise make a new key with `balai letter-keys --rotate`.",
                 id="balai.E002",
             )
         )

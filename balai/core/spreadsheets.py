@@ -689,7 +689,7 @@ class Rows:
         meta = self._next_frame()
         if meta is None:
             raise self._failure()
-        self.start, self.height, self.width = tuple(meta["start"]), meta["height"], meta["width"]  # type: ignore[assignment]
+        self.start, self.height, self.width = tuple(meta["start"]), meta["height"], meta["width"]
 
     def _time_out(self) -> None:
         self._timed_out.set()

@@ -399,9 +399,7 @@ class Counts:
     """Counts of one village (or a total): no names."""
 
     children: int = 0
-    by_band: list[dict[str, int]] = field(
-        default_factory=lambda: [defaultdict(int) for _ in rules.AGE_BANDS]  # type: ignore[misc]
-    )
+    by_band: list[dict[str, int]] = field(default_factory=lambda: [defaultdict(int) for _ in rules.AGE_BANDS])
     reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     risks: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     at_risk: int = 0

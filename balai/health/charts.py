@@ -84,7 +84,7 @@ def _days(start: int, end: int) -> list[int]:
 @cache
 def _curves(indicator: str, sex: int, max_day: int) -> dict[int, list[list[tuple[int, float]]]]:
     """SD curves as (day, value) per segment, for ages up to `max_day`."""
-    rows = table(INDICATORS[indicator]["table"])[sex]  # type: ignore[index]
+    rows = table(INDICATORS[indicator]["table"])[sex]
     out: dict[int, list[list[tuple[int, float]]]] = {k: [] for k in SD_LINES}
     for start, end in _segments(indicator):
         if start > max_day:

@@ -119,7 +119,7 @@ class VillageForm(forms.Form):
         return family
 
 
-class RtChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class RtChoiceField(forms.ModelChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Dusun / RW / RT"))
@@ -130,7 +130,7 @@ class RtChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.dusun.name} · RW {obj.rw} · RT {obj.rt}"
 
 
-class VillageChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class VillageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} — {obj.district_name}"
 

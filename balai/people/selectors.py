@@ -345,7 +345,7 @@ def family_page(
         .values_list("family_id", "n")
     )
     for family in page.items:
-        family.member_count = counts.get(family.pk, 0)  # type: ignore[attr-defined]
+        family.member_count = counts.get(family.pk, 0)
     return page
 
 

@@ -130,7 +130,7 @@ def _update_rows(model: type[models.Model], objs: Sequence[models.Model], fields
     meta = model._meta
     concrete: list[Any] = [meta.get_field(f) for f in fields]
     quote = connection.ops.quote_name
-    pk_column: str = meta.pk.column  # type: ignore[union-attr]
+    pk_column: str = meta.pk.column
     sql = "UPDATE {} SET {} WHERE {} = %s".format(
         quote(meta.db_table),
         ", ".join(f"{quote(f.column)} = %s" for f in concrete),
