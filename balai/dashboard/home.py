@@ -111,6 +111,7 @@ SHORTCUTS: tuple[tuple[str, str, Any], ...] = (
     ("aid.read", "aid:home", _("Bantuan")),
     ("education.read", "education:home", _("Pendidikan")),
     ("desk.operate", "desk:home", _("Layanan")),
+    ("finance.read", "finance:home", _("Keuangan")),
     ("attendance.recap", "staff:attendance_recap", _("Kehadiran perangkat")),
 )
 
