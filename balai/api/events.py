@@ -123,16 +123,18 @@ def move_in_create(request: HttpRequest, payload: MoveInIn) -> Status[Resident]:
 
 
 class CancelIn(Schema):
-    reason: str
+    # Optional in the schema so that another village's id answers 404 before any body check;
+    # an empty reason is refused by the service (400, field "reason").
+    reason: str = ""
 
 
 @router.post(
     "/{public_id}/cancel", response=EventOut, summary="Batalkan peristiwa yang salah dicatat (dengan alasan)"
 )
-def event_cancel(request: HttpRequest, public_id: str, payload: CancelIn) -> LifeEvent:
+def event_cancel(request: HttpRequest, public_id: str, payload: CancelIn | None = None) -> LifeEvent:
     village = village_for(request, "registry.write")
     event = life_event_list(village=village).get(public_id=public_id)
-    return life_event_cancel(actor=actor(request), event=event, reason=payload.reason)
+    return life_event_cancel(actor=actor(request), event=event, reason=payload.reason if payload else "")
 
 
 # Last: Django tries routes in order, and "births" etc. would match {public_id}.
