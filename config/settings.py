@@ -4,8 +4,8 @@ SQLite in ./var/ unless DATABASE_URL points elsewhere (PostgreSQL in production)
 """
 
 import os
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
