@@ -199,6 +199,41 @@ def _attendance(w: dict[str, Any]) -> tuple[Any, str]:
     return w["kades"], reverse("staff:attendance_recap_xlsx")
 
 
+def _hostile_official(w: dict[str, Any]) -> Any:
+    from balai.staff import careers
+    from balai.staff.models import Official, Position
+
+    official = Official.objects.create(village=w["village"], name=HOSTILE, position=HOSTILE, order=1)
+    post = Position.objects.create(village=w["village"], kind="kasi", title=HOSTILE)
+    careers.decree_record(
+        actor=w["operator"],
+        village=w["village"],
+        official=official,
+        data={"kind": "angkat", "number": HOSTILE, "date": "2025-01-06", "signer": HOSTILE, "position": post},
+    )
+    return official
+
+
+def _buku_aparat(w: dict[str, Any]) -> tuple[Any, str]:
+    _hostile_official(w)
+    return w["kades"], reverse("staff:buku_aparat_xlsx")
+
+
+def _buku_keputusan(w: dict[str, Any]) -> tuple[Any, str]:
+    _hostile_official(w)
+    return w["kades"], reverse("staff:buku_keputusan_xlsx") + "?tahun=2025"
+
+
+def _staffing_regional(w: dict[str, Any]) -> tuple[Any, str]:
+    from balai.accounts.models import Role, User
+
+    official = _hostile_official(w)
+    official.term_end = timezone.localdate() + dt.timedelta(days=30)
+    official.save()
+    viewer = User.objects.create_user("dispermades.export", role=Role.DISPERMADES)
+    return viewer, reverse("staff:regional_xlsx")
+
+
 def _programme(w: dict[str, Any]) -> Any:
     from balai.aid.tests.distribution_fixtures import enrol, make_programme
 
@@ -292,6 +327,9 @@ CASES: dict[str, Callable[[dict[str, Any]], tuple[Any, str]]] = {
     "health:report_monthly_xlsx": _monthly,
     "health:eppgbm_export": _eppgbm,
     "staff:attendance_recap_xlsx": _attendance,
+    "staff:buku_aparat_xlsx": _buku_aparat,
+    "staff:buku_keputusan_xlsx": _buku_keputusan,
+    "staff:regional_xlsx": _staffing_regional,
     "aid:recipients_xlsx": _recipients,
     "aid:cycle_xlsx": _cycle,
     "finance:book_xlsx": _finance_book,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -239,6 +240,17 @@ def resident_viewed(*, actor: User | None, resident: Resident, purpose: str = "d
         object_id=resident.public_id,
         changes={"purpose": purpose},
     )
+
+
+def residents_listed(*, actor: User | None, village: Village, public_ids: Iterable[str], purpose: str) -> int:
+    """Log that staff saw these residents in a list, a search or a family page (UU PDP: a
+    resident can ask who read their record). One event per resident, on the resident's id,
+    so "who read my record" is one indexed look-up; one chain lock for the whole page."""
+    events = [
+        PendingEvent("resident.viewed", "resident", public_id, {"purpose": purpose})
+        for public_id in dict.fromkeys(public_ids)
+    ]
+    return audit_record_many(actor=actor, village=village, events=events) if events else 0
 
 
 @transaction.atomic

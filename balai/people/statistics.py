@@ -133,7 +133,7 @@ def category_table(*, village_ids: list[int], category: Category) -> CategoryTab
 
 
 def category_table_cached(*, village_ids: list[int], category: Category) -> CategoryTable:
-    digest = hashlib.sha1(",".join(map(str, sorted(village_ids))).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(",".join(map(str, sorted(village_ids))).encode()).hexdigest()[:16]
     key = f"people:stats:{category.key}:{digest}:{timezone.localdate()}"
     table = cache.get(key)
     if table is None:

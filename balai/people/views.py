@@ -128,6 +128,12 @@ def resident_list(request: VillageRequest) -> HttpResponse:
     page = selectors.resident_page(
         village=village, filters=filter_form.filters(), limit=PAGE_SIZE, fields=LIST_FIELDS, **cursors
     )
+    services.residents_listed(
+        actor=request.user,
+        village=village,
+        public_ids=[item["public_id"] for item in page.items],
+        purpose="search" if request.method == "POST" or request.GET.get("q") else "list",
+    )
     return _render_list(
         request,
         "people/resident_list.html",
@@ -393,6 +399,13 @@ def family_list(request: VillageRequest) -> HttpResponse:
 def family_detail(request: VillageRequest, public_id: str) -> HttpResponse:
     family = _family_or_404(request, public_id)
     members = list(selectors.family_members(family=family))
+    # The page shows the KK number and each member's record: a read of each (issue 16).
+    services.residents_listed(
+        actor=request.user,
+        village=request.village,
+        public_ids=[m.public_id for m in members],
+        purpose="family",
+    )
     return render(
         request,
         "people/family_detail.html",
