@@ -15,6 +15,8 @@ urlpatterns = [
     path("kabupaten/data-terbuka/", include("balai.regency.urls_opendata")),
     path("kabupaten/", include("balai.regency.urls")),
     # The public face of each village: no sign-in.
+    # The village's public finance page (no sign-in): desa/<village_code>/keuangan/.
+    path("desa/<str:village_code>/keuangan/", include("balai.finance.urls_public")),
     path("desa/", include("balai.portal.urls")),
     path("surat/", include("balai.letters.urls")),
     path("v/", include("balai.letters.urls_public")),
@@ -35,8 +37,6 @@ urlpatterns = [
     # The residents' businesses (UMKM) as the kiosk shows them.
     path("anjungan/usaha/", include("balai.economy.urls_kiosk")),
     path("anjungan/", include("balai.kiosk.urls")),
-    # The village's public finance page (no sign-in): desa/<village_code>/keuangan/.
-    path("desa/<str:village_code>/keuangan/", include("balai.finance.urls_public")),
     path("api/v1/", include("balai.api.urls")),
 ]
 if settings.DEBUG:

@@ -15,6 +15,8 @@ A regency may add or rename accounts for a year (`Account` rows); this module on
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 # (code, name). Codes are written without a trailing dot ("4.2.1.01"); Siskeudes writes
@@ -181,7 +183,7 @@ SUB_BIDANG: dict[str, str] = {
 }
 
 # Siskeudes Ref_Sumber, in its order.
-FUNDING_SOURCES: list[tuple[str, str]] = [
+FUNDING_SOURCES: list[tuple[str, Any]] = [
     ("PAD", _("Pendapatan Asli Desa")),
     ("ADD", _("Alokasi Dana Desa")),
     ("DDS", _("Dana Desa")),

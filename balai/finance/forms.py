@@ -19,7 +19,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-def _money(label: str, required: bool = True) -> forms.CharField:
+def _money(label: Any, required: bool = True) -> forms.CharField:
     return forms.CharField(
         label=label, required=required, max_length=24, widget=forms.TextInput(attrs={"inputmode": "numeric"})
     )

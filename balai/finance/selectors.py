@@ -205,7 +205,7 @@ def book_page(*, budget: Budget, book: str, page: int = 1, per_page: int = 100) 
         "description",
         "source",
     )[(page - 1) * per_page : page * per_page]
-    rows = list(rows_qs)
+    rows: list[dict[str, Any]] = [dict(r) for r in rows_qs]
     balance = opening
     if rows and page > 1:
         first = rows[0]

@@ -434,12 +434,12 @@ def build_plan(
     activities: dict[str, PlanActivity] = {}
     for _n, r in mine("Ta_Kegiatan"):
         key = (r.get("kd_keg") or "").strip()
-        code = _activity_code(key, kd_desa)
-        if code:
+        act_code = _activity_code(key, kd_desa)
+        if act_code:
             activities[key] = PlanActivity(
                 key,
-                code,
-                _text(r.get("nama_kegiatan", ""), 255) or code,
+                act_code,
+                _text(r.get("nama_kegiatan", ""), 255) or act_code,
                 _text(r.get("nm_pptkd", ""), 120),
                 _text(r.get("lokasi", ""), 160),
             )
@@ -793,9 +793,9 @@ def apply_plan(plan: ImportPlan, *, village: Village, actor: User | None, filena
     rows = []
     for e in plan.entries:
         act = act_for.get(e.activity_key) if e.activity_key else None
-        act_id = act.pk if act else None
-        line_id = line_for.get((act_id, e.account_code, e.funding_source)) or line_for_account.get(
-            (act_id, e.account_code)
+        entry_act = act.pk if act else None
+        line_id = line_for.get((entry_act, e.account_code, e.funding_source)) or line_for_account.get(
+            (entry_act, e.account_code)
         )
         if e.amount <= 0:
             continue
