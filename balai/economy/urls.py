@@ -12,6 +12,7 @@ urlpatterns = [
     path("bumdes/pengurus/<str:public_id>/berhenti/", views.manager_end, name="manager_end"),
     path("bumdes/konsolidasi/", views.consolidated, name="consolidated"),
     path("bumdes/tutup-buku/", views.period_close, name="period_close"),
+    path("bumdes/laporan-tahunan.pdf", views.annual_report, name="annual_report"),
     path("bumdes/unit/<str:public_id>/", views.unit, name="unit"),
     path("bumdes/unit/<str:public_id>/buku-besar/", views.ledger, name="ledger"),
     path("bumdes/unit/<str:public_id>/jurnal/", views.entry_create, name="entry_create"),

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest, VillageRequest
 from balai.core.http import ServiceCall, paginate
-from balai.economy import chart, forms, selectors, services
+from balai.economy import chart, forms, pdf, selectors, services
 from balai.economy.models import (
     Account,
     Bumdes,
@@ -234,6 +234,16 @@ def _books_page(request: VillageRequest, the_unit: BusinessUnit | None) -> HttpR
             else [],
         },
     )
+
+
+@require("economy.read")
+def annual_report(request: VillageRequest) -> HttpResponse:
+    bumdes = _bumdes_or_404(request)
+    year = _year(request)
+    data = pdf.annual_report(village=request.village, bumdes=bumdes, year=year)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="laporan-tahunan-bumdes-{year}.pdf"'
+    return response
 
 
 @require("economy.read")

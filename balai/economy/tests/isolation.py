@@ -39,6 +39,7 @@ UI_CHECKS: dict[str, Any] = {
     "economy:manager_create": Listing(),
     "economy:manager_end": Obj({"public_id": "eco_manager"}),
     "economy:consolidated": Listing(),
+    "economy:annual_report": Listing(),
     # Closing and profit sharing are the secretary's and the head's: an operator gets 403.
     "economy:period_close": Listing(refused=(403, 405)),
     "economy:unit": Obj(_UNIT),

@@ -128,3 +128,10 @@ def test_regional_page_counts_by_sector(client, regency_viewer, shop_a):
     page = client.get(reverse("economy:regional"))
     assert page.status_code == 200
     assert "Brokoh" in page.content.decode()
+
+
+def test_annual_report_is_a_pdf(client_a, bumdes_a, funded_water_a):
+    page = client_a.get(reverse("economy:annual_report") + "?tahun=2025")
+    assert page.status_code == 200
+    assert page["Content-Type"] == "application/pdf"
+    assert page.content.startswith(b"%PDF")
