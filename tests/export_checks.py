@@ -21,4 +21,8 @@ XLSX_EXPORTS: dict[str, str] = {
     "staff:regional_xlsx": "staffing per village for the district/regency",
     "aid:recipients_xlsx": "a programme's recipients, OpenSID's aid format",
     "aid:cycle_xlsx": "a distribution cycle's report",
+    "finance:book_xlsx": "a village finance book (Buku Kas Umum, bank, tax) with running balances",
+    "finance:lra_xlsx": "the budget realisation report (LRA)",
+    "finance:regional_xlsx": "APBDes realisation per village for the district/regency",
+    "people:book_download": "the registry's books B1–B5 (?buku=…&format=xlsx), Permendagri 47/2016",
 }

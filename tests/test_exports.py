@@ -262,7 +262,64 @@ def _cycle(w: dict[str, Any]) -> tuple[Any, str]:
     return w["operator"], reverse("aid:cycle_xlsx", args=[cycle.public_id])
 
 
+def _finance(w: dict[str, Any]) -> Any:
+    import datetime as dt
+
+    from balai.finance import services as fin
+    from balai.finance.models import Account
+
+    budget = fin.budget_create(actor=None, village=w["village"], year=2026)
+    Account.objects.filter(year=2026, code="4.2.1.01").update(name=HOSTILE)
+    line = fin.budget_line_create(
+        actor=None,
+        village=w["village"],
+        budget=budget,
+        account_code="4.2.1.01",
+        funding_source="DDS",
+        description=HOSTILE,
+        unit_price=1_000_000,
+    )
+    fin.budget_set(
+        actor=None, village=w["village"], budget=budget, perdes_number="1", perdes_date=dt.date(2026, 1, 2)
+    )
+    fin.receipt_record(
+        actor=None,
+        village=w["village"],
+        budget=budget,
+        line=line,
+        number="1",
+        date=dt.date(2026, 1, 5),
+        amount=500_000,
+        description=HOSTILE,
+    )
+    return budget
+
+
+def _finance_book(w: dict[str, Any]) -> tuple[Any, str]:
+    _finance(w)
+    return w["operator"], reverse("finance:book_xlsx") + "?buku=bku&tahun=2026"
+
+
+def _finance_lra(w: dict[str, Any]) -> tuple[Any, str]:
+    _finance(w)
+    return w["operator"], reverse("finance:lra_xlsx") + "?tahun=2026"
+
+
+def _finance_regional(w: dict[str, Any]) -> tuple[Any, str]:
+    from balai.accounts.models import Role, User
+
+    _finance(w)
+    type(w["village"]).objects.filter(pk=w["village"].pk).update(name=HOSTILE)
+    viewer = User.objects.create_user(username="dinas_x", password="rahasia-demo-123", role=Role.DISPERMADES)
+    return viewer, reverse("finance:regional_xlsx") + "?tahun=2026"
+
+
+def _book(w: dict[str, Any]) -> tuple[Any, str]:
+    return w["operator"], reverse("people:book_download") + "?buku=induk&format=xlsx"
+
+
 CASES: dict[str, Callable[[dict[str, Any]], tuple[Any, str]]] = {
+    "people:book_download": _book,
     "people:export_xlsx": _residents,
     "letters:register_xlsx": _outgoing,
     "letters:incoming_xlsx": _incoming,
@@ -275,6 +332,9 @@ CASES: dict[str, Callable[[dict[str, Any]], tuple[Any, str]]] = {
     "staff:regional_xlsx": _staffing_regional,
     "aid:recipients_xlsx": _recipients,
     "aid:cycle_xlsx": _cycle,
+    "finance:book_xlsx": _finance_book,
+    "finance:lra_xlsx": _finance_lra,
+    "finance:regional_xlsx": _finance_regional,
 }
 
 

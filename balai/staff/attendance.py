@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.audit.services import audit_record
+from balai.core import ratelimit
 from balai.core.errors import ApplicationError
 from balai.core.services import model_update
 from balai.devices import pins
@@ -32,6 +33,10 @@ from balai.staff.models import Attendance, AttendanceSettings, Official, Officia
 if TYPE_CHECKING:
     from balai.accounts.models import User
 
+# Username + password at the attendance kiosk: its own counter, apart from the web sign-in's.
+PASSWORD_BUCKET = "attendance-password"
+PASSWORD_FAILURE_LIMIT = 5
+PASSWORD_WINDOW = dt.timedelta(minutes=30)
 LOCK_AFTER = 5
 DISABLE_AFTER = 10
 PIN_LENGTH = 6
@@ -182,18 +187,27 @@ def identify_by_card(
 def identify_by_password(
     *, request: HttpRequest, village: Village, username: str, password: str
 ) -> Identified:
-    """Username + password of the official's linked account (django-axes locks repeated failures)."""
+    """Username + password of the official's linked account.
+
+    The kiosk keeps its own counter per account (`PASSWORD_FAILURE_LIMIT` tries per
+    `PASSWORD_WINDOW`), separate from the web sign-in's (`balai.accounts.throttle`): five wrong
+    tries at the attendance kiosk must not lock the sekdes out of the web (issue 16). The try
+    is counted before the password is checked (a row lock in `core.ratelimit.hit`), and the
+    count is cleared by a right one.
+    """
     if not username or not password:
         raise ApplicationError(_("Isi nama pengguna dan kata sandi."))
+    key = username.strip().casefold()
+    if ratelimit.hit(PASSWORD_BUCKET, key, limit=PASSWORD_FAILURE_LIMIT, window=PASSWORD_WINDOW):
+        raise ApplicationError(
+            _(
+                "Terlalu banyak percobaan gagal; akun dikunci sementara. Coba lagi nanti atau pakai kartu + PIN."
+            )
+        )
     user = authenticate(request, username=username, password=password)
     if user is None:
-        if getattr(request, "axes_locked_out", False):
-            raise ApplicationError(
-                _(
-                    "Terlalu banyak percobaan gagal; akun dikunci sementara. Coba lagi nanti atau pakai kartu + PIN."
-                )
-            )
         raise ApplicationError(_("Nama pengguna atau kata sandi salah."))
+    ratelimit.clear(PASSWORD_BUCKET, key)
     official = Official.objects.filter(village=village, user=user, is_active=True).first()
     if official is None:
         raise ApplicationError(_("Akun ini tidak terhubung dengan perangkat desa ini."))
