@@ -155,6 +155,11 @@ class RolloutRow:
     def stage_label(self) -> str:
         return str(STAGES[self.stage][1])
 
+    @property
+    def reached_list(self) -> list[tuple[str, dt.datetime]]:
+        """(stage label, when) of the stages reached, in order (for the tables)."""
+        return [(str(label), self.reached[key]) for key, label in STAGES if self.reached.get(key)]  # type: ignore[misc]
+
 
 @dataclass
 class Rollout:
