@@ -18,13 +18,25 @@ urlpatterns = [
     path("desa/", include("balai.portal.urls")),
     path("surat/", include("balai.letters.urls")),
     path("v/", include("balai.letters.urls_public")),
+    # The ketua RT's phone page: digital pengantar for kiosk letters (issue 23).
+    path("rt/", include("balai.letters.urls_rt")),
     path("kesehatan/", include("balai.health.urls")),
     path("pendidikan/", include("balai.education.urls")),
     path("bantuan/", include("balai.aid.urls")),
     path("layanan/", include("balai.desk.urls")),
+    path("keuangan/", include("balai.finance.urls")),
     # Counter queue, complaints, guest book and attendance as the kiosk shows them.
     path("anjungan/layanan/", include("balai.desk.urls_kiosk")),
+    # The APBDes as the kiosk shows it.
+    path("anjungan/keuangan/", include("balai.finance.urls_kiosk")),
+    path("ekonomi/", include("balai.economy.urls")),
+    # A village's public UMKM directory, potential and prices (no sign-in).
+    path("desa/<str:village_code>/", include("balai.economy.urls_public")),
+    # The residents' businesses (UMKM) as the kiosk shows them.
+    path("anjungan/usaha/", include("balai.economy.urls_kiosk")),
     path("anjungan/", include("balai.kiosk.urls")),
+    # The village's public finance page (no sign-in): desa/<village_code>/keuangan/.
+    path("desa/<str:village_code>/keuangan/", include("balai.finance.urls_public")),
     path("api/v1/", include("balai.api.urls")),
 ]
 if settings.DEBUG:

@@ -20,11 +20,13 @@ import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -198,7 +200,11 @@ def resident_required(view: View) -> View:
             return refuse(request)
         response: HttpResponse
         if cast(DeviceRequest, request).kiosk_resident is None:
-            response = redirect("kiosk:sign_in")
+            # A tile on the home screen leads here: after sign-in, on to the screen it named.
+            target = reverse("kiosk:sign_in")
+            if request.method == "GET" and request.path != reverse("kiosk:menu"):
+                target += "?" + urlencode({"next": request.path})
+            response = redirect(target)
         elif request.session.get(SESSION_MUST_CHANGE):
             response = redirect("kiosk:pin_change")
         else:

@@ -540,6 +540,8 @@ def counts_by_village(*, villages: Iterable[Village], day: dt.date) -> dict[int,
             village_id__in=ids,
             year=day.year,
             status__in=[Scholarship.Status.RECIPIENT, Scholarship.Status.DISBURSED],
+            # Regency PIP counts are of living children (data tunggal).
+            resident__status=codes.STATUS_ALIVE,
         )
         .order_by()
         .values("village_id")
@@ -665,3 +667,75 @@ def regional_cached(*, villages: Iterable[Village], day: dt.date) -> Regional:
     key = f"education:regional:{day.isoformat()}:{hashlib.sha256(ids.encode()).hexdigest()[:32]}"
     seconds = int(getattr(settings, "BALAI_DASHBOARD_CACHE_SECONDS", 60))
     return cast(Regional, cache.get_or_set(key, lambda: regional(villages=village_list, day=day), seconds))
+
+
+# --- At the kiosk: a family's own children -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KioskSchooling:
+    """What a parent sees of a child at the kiosk: school, class, status, PIP (KIP masked)."""
+
+    public_id: str
+    name: str
+    age: int | None
+    school: str
+    level: str
+    grade: int | None
+    school_year: str
+    status: str
+    status_code: str
+    pip_year: int | None
+    pip_status: str
+    pip_status_code: str
+    kip: str
+
+
+KIOSK_MIN_AGE, KIOSK_MAX_AGE = 4, 21
+
+
+def family_schooling(*, village: Village, family: Any, day: dt.date | None = None) -> list[KioskSchooling]:
+    """The family's living children aged 4–21, or anyone of it with a school record: three
+    queries however large the village (all from the family's few members)."""
+    day = day or timezone.localdate()
+    members = [
+        m
+        for m in Resident.objects.filter(family_id=family.pk).order_by("birth_date", "pk")
+        if m.village_id == village.pk and m.status == codes.STATUS_ALIVE
+    ]
+    ids = [m.pk for m in members]
+    latest = {
+        e.resident_id: e
+        for e in Enrolment.objects.filter(
+            village=village, resident_id__in=ids, is_latest=True
+        ).select_related("school")
+    }
+    pip: dict[int, Scholarship] = {}
+    for scholarship in Scholarship.objects.filter(village=village, resident_id__in=ids).order_by(
+        "resident_id", "-year"
+    ):
+        pip.setdefault(scholarship.resident_id, scholarship)
+    rows = []
+    for m in members:
+        age = rules.age_on(m.birth_date, day) if m.birth_date else None
+        e, s = latest.get(m.pk), pip.get(m.pk)
+        if e is None and s is None and (age is None or not KIOSK_MIN_AGE <= age <= KIOSK_MAX_AGE):
+            continue
+        rows.append(
+            KioskSchooling(
+                public_id=m.public_id,
+                name=m.name,
+                age=age,
+                school=e.school.name if e else "",
+                level=e.get_level_display() if e else "",
+                grade=e.grade if e else None,
+                school_year=e.school_year_label if e else "",
+                status=e.get_status_display() if e else "",
+                status_code=e.status if e else "",
+                pip_year=s.year if s else None,
+                pip_status=s.get_status_display() if s else "",
+                pip_status_code=s.status if s else "",
+                kip=mask_number(s.kip_number) if s else "",
+            )
+        )
+    return rows

@@ -631,3 +631,92 @@ def birth_candidates(*, village: Village, pregnancy: Pregnancy) -> list[Resident
         .exclude(pk=mother.pk)
         .order_by("birth_date", "id")
     )
+
+
+# --- At the kiosk: a family's own pregnancies ---------------------------------------------------
+
+# The latest week of pregnancy for each antenatal visit, as the KIA book (2020 edition,
+# Permenkes 21/2021) schedules six: two in the first trimester, one in the second, three in
+# the third. The kiosk says when the next one is due; it judges nothing clinical.
+ANC_DUE_WEEKS = {1: 12, 2: 12, 3: 24, 4: 32, 5: 36, 6: 40}
+
+
+@dataclass(frozen=True)
+class KioskVisit:
+    number: int
+    visited_on: dt.date
+    weight_kg: object
+    muac_cm: object
+    hb_g_dl: object
+    blood_pressure: str
+    iron_tablets: int
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class KioskPregnancy:
+    """A mother's pregnancy as her KIA book shows it, for the family at the kiosk."""
+
+    public_id: str
+    mother: str
+    lmp_date: dt.date
+    due_date: dt.date
+    weeks: int
+    visits: list[KioskVisit]
+    next_number: int | None
+    next_due: dt.date | None
+    next_overdue: bool
+    warnings: list[str]
+
+
+def family_pregnancies(
+    *, village: Village, family: Family, on: dt.date | None = None
+) -> list[KioskPregnancy]:
+    """Ongoing pregnancies of the family's living women, with their visits (two queries)."""
+    on = on or timezone.localdate()
+    pregnancies = list(
+        Pregnancy.objects.filter(
+            village=village, outcome="", mother__family_id=family.pk, mother__status=codes.STATUS_ALIVE
+        )
+        .select_related("mother")
+        .order_by("due_date", "pk")
+    )
+    visits: dict[int, list[AntenatalVisit]] = defaultdict(list)
+    for v in AntenatalVisit.objects.filter(village=village, pregnancy__in=pregnancies).order_by(
+        "visited_on", "pk"
+    ):
+        visits[v.pregnancy_id].append(v)
+    result = []
+    for p in pregnancies:
+        done = visits.get(p.pk, [])
+        number = max((v.number for v in done), default=0) + 1
+        due = p.lmp_date + dt.timedelta(weeks=ANC_DUE_WEEKS[number]) if number in ANC_DUE_WEEKS else None
+        if due is not None and due > p.due_date:
+            due = p.due_date
+        result.append(
+            KioskPregnancy(
+                public_id=p.public_id,
+                mother=p.mother.name,
+                lmp_date=p.lmp_date,
+                due_date=p.due_date,
+                weeks=gestational_weeks(p, on),
+                visits=[
+                    KioskVisit(
+                        number=v.number,
+                        visited_on=v.visited_on,
+                        weight_kg=v.weight_kg,
+                        muac_cm=v.muac_cm,
+                        hb_g_dl=v.hb_g_dl,
+                        blood_pressure=f"{v.bp_systolic}/{v.bp_diastolic}" if v.bp_systolic else "",
+                        iron_tablets=v.iron_tablets,
+                        warnings=[str(RISK_LABELS.get(f, f)) for f in filter(None, v.flags.split(";"))],
+                    )
+                    for v in done
+                ],
+                next_number=number if due is not None else None,
+                next_due=due,
+                next_overdue=due is not None and due < on,
+                warnings=[str(RISK_LABELS.get(f, f)) for f in pregnancy_risks(pregnancy=p, visits=done)],
+            )
+        )
+    return result

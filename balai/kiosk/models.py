@@ -70,3 +70,19 @@ class KioskLetterRequest(PublicIdModel, VillageScopedModel, BaseModel):
 
     class Meta:
         indexes = [models.Index(fields=["village", "print_failed_at"], name="kiosk_letterreq_vfail")]
+
+
+class HelpCall(PublicIdModel, VillageScopedModel, BaseModel):
+    """A resident at the kiosk pressed "Panggil petugas": the office sees it on its home page
+    (office_tasks) and on the kiosk page, and marks it handled. Says who nothing: the device."""
+
+    device = models.ForeignKey("devices.KioskDevice", on_delete=models.CASCADE, related_name="+")
+    # The screen the resident was on (a kiosk path; no ids of people in kiosk paths).
+    screen = models.CharField(max_length=200, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["village", "handled_at"], name="kiosk_helpcall_open")]

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from balai.kiosk.models import Announcement, CorrectionReport, KioskLetterRequest
+from balai.kiosk.models import Announcement, CorrectionReport, HelpCall, KioskLetterRequest
 from balai.people import codes
 from balai.people.models import Family, Resident
 from balai.regions.models import Village
@@ -131,4 +131,18 @@ def resident_public_id_by_nik(*, village: Village, nik: str) -> str | None:
         Resident.objects.filter(village=village, nik=nik, status=codes.STATUS_ALIVE)
         .values_list("public_id", flat=True)
         .first()
+    )
+
+
+def help_calls_open(*, village: Village) -> list[HelpCall]:
+    return list(
+        HelpCall.objects.filter(village=village, handled_at__isnull=True)
+        .select_related("device")
+        .order_by("created_at")[:50]
+    )
+
+
+def help_call_get(*, village: Village, public_id: str) -> HelpCall:
+    return (
+        HelpCall.objects.select_related("device", "village").filter(village=village).get(public_id=public_id)
     )

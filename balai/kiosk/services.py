@@ -3,6 +3,7 @@ atomic, audited. Devices, PINs and sign-in: `balai.devices.services`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError
-from balai.kiosk.models import Announcement, CorrectionReport
+from balai.kiosk.models import Announcement, CorrectionReport, HelpCall
 
 if TYPE_CHECKING:
     from balai.accounts.models import User
@@ -105,4 +106,36 @@ def correction_handle(*, actor: User, report: CorrectionReport, state: str, note
     audit_record(
         actor=actor, village=report.village, action="kiosk.correction_handle", object_type="family",
         object_id=report.family.public_id, changes={"report": report.public_id, "state": state},
+    )  # fmt: skip
+
+
+# --- Help calls ---------------------------------------------------------------------------------
+
+# A second press within this time is the same call (an impatient resident, a double tap).
+HELP_REPEAT = 180  # seconds
+
+
+def help_call(*, device: KioskDevice, screen: str) -> tuple[HelpCall, bool]:
+    """Call an operator to the kiosk; (call, created)."""
+    since = timezone.now() - dt.timedelta(seconds=HELP_REPEAT)
+    open_call = HelpCall.objects.filter(device=device, handled_at__isnull=True, created_at__gte=since).first()
+    if open_call is not None:
+        return open_call, False
+    call = HelpCall.objects.create(village_id=device.village_id, device=device, screen=screen[:200])
+    audit_record(
+        actor=None, village=device.village, action="kiosk.help_call", object_type="kiosk_device",
+        object_id=device.public_id, changes={"call": call.public_id},
+    )  # fmt: skip
+    return call, True
+
+
+@transaction.atomic
+def help_call_handle(*, actor: User, call: HelpCall) -> None:
+    if call.handled_at is not None:
+        return
+    call.handled_by, call.handled_at = actor, timezone.now()
+    call.save(update_fields=["handled_by", "handled_at", "updated_at"])
+    audit_record(
+        actor=actor, village=call.village, action="kiosk.help_call_handled", object_type="kiosk_device",
+        object_id=call.device.public_id, changes={"call": call.public_id},
     )  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from balai.kiosk import views, views_manage, views_services
+from balai.kiosk import views, views_manage, views_outbox, views_services
 
 app_name = "kiosk"
 
@@ -26,7 +26,11 @@ urlpatterns = [
     path("saya/bantuan/", views_services.aid, name="aid"),
     path("saya/anak/", views_services.growth, name="growth"),
     path("saya/anak/<str:public_id>/", views_services.growth_child, name="growth_child"),
+    path("saya/sekolah/", views_services.school, name="school"),
+    path("saya/kehamilan/", views_services.pregnancy, name="pregnancy"),
     path("status/", views_services.track, name="track"),
+    path("kotak-keluar/", views_outbox.outbox_receive, name="outbox_receive"),
+    path("panggil-petugas/", views.help_call, name="help_call"),
     # Operators (kiosk.manage).
     path("kelola/", views_manage.manage, name="manage"),
     path("kelola/pengaturan/", views_manage.settings_update, name="settings"),
@@ -39,4 +43,5 @@ urlpatterns = [
     path("kelola/perbaikan/", views_manage.corrections, name="corrections"),
     path("kelola/perbaikan/<str:public_id>/", views_manage.correction_handle, name="correction_handle"),
     path("kelola/surat-gagal-cetak/", views_manage.print_failures, name="print_failures"),
+    path("kelola/panggilan/", views_manage.help_calls, name="help_calls"),
 ]

@@ -7,18 +7,24 @@ and, for personal data, the signed-in resident's own family, so anything else is
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from balai.core import ratelimit
 from balai.core.digits import only_digits
 from balai.core.http import ServiceCall
 from balai.devices import pins, services
 from balai.devices.device import (
+    COOKIE_PATH,
     SESSION_ACTIVITY,
     SESSION_DEVICE,
     SESSION_MUST_CHANGE,
@@ -31,12 +37,20 @@ from balai.devices.device import (
 )
 from balai.devices.http import DeviceRequest, ResidentRequest
 from balai.kiosk import home as home_data
+from balai.kiosk import tiles as kiosk_tiles
+
+SESSION_TOUR = "kiosk_tour"
+
+ENROL_BUCKET = "kiosk-enrol"
+ENROL_PER_ADDRESS = 10
+ENROL_WINDOW = dt.timedelta(minutes=30)
 
 
 @device_required
 def home(request: DeviceRequest) -> HttpResponse:
     device = request.kiosk_device
     context = home_data.home_context(village=device.village)
+    context["tiles"] = kiosk_tiles.home_tiles()
     return render(request, "kiosk/home.html", context)
 
 
@@ -45,6 +59,15 @@ def enrol(request: HttpRequest) -> HttpResponse:
     """The kiosk browser trades a one-time code for its device credential (a cookie)."""
     error = ""
     already = _attach(request)
+    if request.method == "POST" and ratelimit.hit(
+        ENROL_BUCKET, ratelimit.client_ip(request), limit=ENROL_PER_ADDRESS, window=ENROL_WINDOW
+    ):
+        # Issue 16: 200 guesses at 151/s were accepted. A code has 10 digits and lives 30
+        # minutes; ten tries per address in that time leave nothing to guess.
+        error = _("Terlalu banyak percobaan kode pendaftaran dari alamat ini. Coba lagi nanti.")
+        refused = render(request, "kiosk/enrol.html", {"error": error, "already": already}, status=429)
+        add_never_cache_headers(refused)
+        return refused
     if request.method == "POST":
         result = services.device_enrol(code=request.POST.get("code", ""))
         if result is not None:
@@ -64,7 +87,21 @@ def enrol(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _start_session(request: DeviceRequest, result: services.SignInResult) -> HttpResponse:
+def safe_next(value: str) -> str:
+    """Where to go after sign-in: a kiosk path of this site only (never another host)."""
+    value = (value or "").strip()
+    if (
+        not value.startswith(COOKIE_PATH)
+        or value.startswith("//")
+        or "\\" in value
+        or not url_has_allowed_host_and_scheme(value, allowed_hosts=None)
+        or value.startswith(reverse("kiosk:sign_out"))
+    ):
+        return ""
+    return value[:300]
+
+
+def _start_session(request: DeviceRequest, result: services.SignInResult, next_url: str = "") -> HttpResponse:
     assert result.resident is not None
     device = request.kiosk_device
     end_resident_session(request)  # new session id: nothing from before sign-in carries over
@@ -74,7 +111,7 @@ def _start_session(request: DeviceRequest, result: services.SignInResult) -> Htt
     if result.must_change_pin:
         request.session[SESSION_MUST_CHANGE] = True
         return redirect("kiosk:pin_change")
-    return redirect("kiosk:menu")
+    return redirect(next_url or "kiosk:menu")
 
 
 @device_required
@@ -84,6 +121,7 @@ def sign_in(request: DeviceRequest) -> HttpResponse:
     if request.kiosk_resident is not None and request.method == "GET":
         return redirect("kiosk:menu")
     mode = "card" if request.POST.get("mode", request.GET.get("cara")) == "kartu" else "nik"
+    next_url = safe_next(request.POST.get("next", request.GET.get("next", "")))
     error, wait = "", 0
     if request.method == "POST":
         pin = request.POST.get("pin", "").strip()
@@ -99,8 +137,8 @@ def sign_in(request: DeviceRequest) -> HttpResponse:
             result = services.sign_in(device=request.kiosk_device, nik=nik, pin=pin)
             error, wait = result.message, result.wait_seconds
         if not error and result.resident is not None:
-            return _start_session(request, result)
-    context = {"mode": mode, "error": error, "wait": wait}
+            return _start_session(request, result, next_url)
+    context = {"mode": mode, "error": error, "wait": wait, "next": next_url}
     return render(request, "kiosk/sign_in.html", context, status=200 if not error else 400)
 
 
@@ -135,7 +173,9 @@ def pin_change(request: DeviceRequest) -> HttpResponse:
                 )
             error = call.text()
             if call.ok:
-                request.session.pop(SESSION_MUST_CHANGE, None)
+                if request.session.pop(SESSION_MUST_CHANGE, None):
+                    # A first-time user: the 3-step tour opens on the menu, once.
+                    request.session[SESSION_TOUR] = True
                 request.session.cycle_key()
                 messages.success(
                     request, _("PIN berhasil diganti. Ingat PIN baru Anda dan jangan beri tahu siapa pun.")
@@ -148,4 +188,21 @@ def pin_change(request: DeviceRequest) -> HttpResponse:
 
 @resident_required
 def menu(request: ResidentRequest) -> HttpResponse:
-    return render(request, "kiosk/menu.html", {"pin_rules": pins.PIN_LENGTH})
+    context = {
+        "pin_rules": pins.PIN_LENGTH,
+        "tiles": kiosk_tiles.menu_tiles(),
+        "show_tour": request.session.pop(SESSION_TOUR, False),
+    }
+    return render(request, "kiosk/menu.html", context)
+
+
+@require_POST
+@device_required
+def help_call(request: DeviceRequest) -> HttpResponse:
+    """ "Panggil petugas": the office sees the call on its home page and the kiosk page."""
+    from balai.kiosk import services as kiosk_services
+
+    screen = safe_next(request.POST.get("screen", "")) or reverse("kiosk:home")
+    kiosk_services.help_call(device=request.kiosk_device, screen=screen)
+    messages.info(request, _("Petugas desa sudah dipanggil dan segera datang ke anjungan. Mohon tunggu."))
+    return redirect(screen)

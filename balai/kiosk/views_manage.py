@@ -22,7 +22,7 @@ from balai.devices import services as device_services
 from balai.devices.models import KioskDevice
 from balai.kiosk import selectors, services
 from balai.kiosk.forms import AnnouncementForm, DeviceForm
-from balai.kiosk.models import Announcement, CorrectionReport
+from balai.kiosk.models import Announcement, CorrectionReport, HelpCall
 from balai.people import selectors as people_selectors
 from balai.people.models import Resident
 
@@ -306,3 +306,19 @@ def print_failures(request: VillageRequest) -> HttpResponse:
     village = request.village
     rows = selectors.print_failures(village=village)
     return render(request, "kiosk/manage/print_failures.html", {"rows": rows})
+
+
+@require("kiosk.manage")
+@require_http_methods(["GET", "POST"])
+def help_calls(request: VillageRequest) -> HttpResponse:
+    """Residents at the kiosk asking for an operator; "Sudah ditangani" closes one."""
+    if request.method == "POST":
+        try:
+            call = selectors.help_call_get(village=request.village, public_id=request.POST.get("call", ""))
+        except HelpCall.DoesNotExist:
+            raise Http404 from None
+        services.help_call_handle(actor=request.user, call=call)
+        return redirect("kiosk:help_calls")
+    return render(
+        request, "kiosk/manage/help_calls.html", {"calls": selectors.help_calls_open(village=request.village)}
+    )

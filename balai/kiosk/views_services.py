@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -196,6 +197,17 @@ def letters(request: ResidentRequest) -> HttpResponse:
     return render(request, "kiosk/letters.html", {"types": types, "mine": mine})
 
 
+# The purposes residents most often give ("Keperluan"): one tap instead of typing.
+PURPOSES = (
+    _lazy("Melamar pekerjaan"),
+    _lazy("Mendaftar sekolah"),
+    _lazy("Mengurus BPJS"),
+    _lazy("Pengajuan kredit bank"),
+    _lazy("Persyaratan administrasi"),
+    _lazy("Mengurus bantuan sosial"),
+)
+
+
 def _kiosk_type(api: Any, village: Any, type_code: str) -> Any:
     for t in api.kiosk_letter_types(village=village):
         if t.code == type_code:
@@ -242,6 +254,7 @@ def letter_request(request: ResidentRequest, type_code: str) -> HttpResponse:
     general = " ".join(v for k, v in errors.items() if k not in values)
     context = {
         "letter_type": letter_type,
+        "purposes": PURPOSES,
         "fields": fields,
         "token": token,
         "error": general,
@@ -442,3 +455,38 @@ def growth_child(request: ResidentRequest, public_id: str) -> HttpResponse:
         child=public_id,
     )
     return render(request, "kiosk/growth_child.html", {"child": child, "charts": charts})
+
+
+# --- Schooling and pregnancy -------------------------------------------------------------------
+
+
+@resident_required
+def school(request: ResidentRequest) -> HttpResponse:
+    """The family's children: school, class, enrolment status and PIP (KIP number masked)."""
+    device, resident = request.kiosk_device, request.kiosk_resident
+    fn = optional.optional_function("balai.education.selectors", "family_schooling")
+    children: list[Any] = []
+    if fn is not None and resident.family is not None:
+        children = fn(village=device.village, family=resident.family)
+        _audit_view(
+            request, action="kiosk.school_view", object_type="family", object_id=resident.family.public_id
+        )
+    return render(request, "kiosk/school.html", {"children": children, "available": fn is not None})
+
+
+@resident_required
+def pregnancy(request: ResidentRequest) -> HttpResponse:
+    """A pregnant mother of the family: her visits, the next one due and the warnings the
+    midwife's page shows (the KIA book's wording), nothing more."""
+    device, resident = request.kiosk_device, request.kiosk_resident
+    fn = optional.optional_function("balai.health.selectors", "family_pregnancies")
+    pregnancies: list[Any] = []
+    if fn is not None and resident.family is not None:
+        pregnancies = fn(village=device.village, family=resident.family)
+        _audit_view(
+            request,
+            action="health.kiosk_pregnancy_viewed",
+            object_type="family",
+            object_id=resident.family.public_id,
+        )
+    return render(request, "kiosk/pregnancy.html", {"pregnancies": pregnancies, "available": fn is not None})

@@ -280,3 +280,39 @@ class Disposition(BaseModel):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["village", "status", "due_on"], name="disposition_open_idx")]
+
+
+class RtHead(BaseModel):
+    """A ketua RT's account and the RT(s) they lead: they approve the digital pengantar of
+    their own residents only (issue 23)."""
+
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rt_heads")
+    rt = models.ForeignKey("regions.Rt", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "rt"], name="rthead_once_per_rt")]
+
+
+class RtPengantar(BaseModel):
+    """The RT's digital pengantar for a letter asked at the kiosk: it replaces the paper
+    'Surat pengantar RT/RW', so the letter can be issued without the office (self-service)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Menunggu ketua RT")
+        APPROVED = "approved", _("Disetujui ketua RT")
+        REJECTED = "rejected", _("Ditolak ketua RT")
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
+    letter = models.OneToOneField(Letter, on_delete=models.PROTECT, related_name="rt_pengantar")
+    rt = models.ForeignKey("regions.Rt", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("catatan"), max_length=255, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["rt", "state", "created_at"], name="rtpengantar_rt_state")]

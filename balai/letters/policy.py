@@ -52,13 +52,28 @@ def default_kiosk_types() -> list[str]:
     return [code for code, t in REGISTRY.items() if t.kiosk]
 
 
+# The paper pengantar the RT signs: at the kiosk the RT's digital approval stands in for it.
+PENGANTAR_RT = "Surat pengantar RT/RW"
+
+
+def needs_rt_pengantar(letter_type: LetterType) -> bool:
+    return PENGANTAR_RT in letter_type.requirements
+
+
 def self_service_possible(letter_type: LetterType) -> bool:
-    """Issuing without an operator needs nothing an operator would check by hand."""
-    return all(r in REGISTRY_COVERED for r in letter_type.requirements)
+    """Issuing without an operator needs nothing an operator would check by hand: every
+    requirement is in the registry, or is the RT's pengantar (given digitally first)."""
+    return all(r in REGISTRY_COVERED or r == PENGANTAR_RT for r in letter_type.requirements)
 
 
 def default_self_service_types() -> list[str]:
-    return [code for code in default_kiosk_types() if self_service_possible(REGISTRY[code])]
+    """By default only types the registry covers entirely; a village opts in the types that
+    need the RT's pengantar (its kepala desa's kiosk settings)."""
+    return [
+        code
+        for code in default_kiosk_types()
+        if self_service_possible(REGISTRY[code]) and not needs_rt_pengantar(REGISTRY[code])
+    ]
 
 
 def kiosk_policy(prefs: LetterSettings) -> tuple[list[str], list[str]]:

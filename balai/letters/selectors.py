@@ -22,9 +22,10 @@ from balai.letters.models import (
     IncomingLetter,
     IncomingScan,
     Letter,
+    RtPengantar,
 )
 from balai.letters.numbering import settings_for
-from balai.letters.policy import kiosk_policy, may
+from balai.letters.policy import PENGANTAR_RT, kiosk_policy, may
 from balai.letters.types import REGISTRY, get_type
 from balai.letters.types.base import REGISTRY_COVERED
 from balai.people import codes
@@ -264,6 +265,8 @@ class KioskLetterType:
     fields: tuple[KioskField, ...]
     requirements: tuple[str, ...]  # documents to bring to the office; the registry covers the rest
     validity_days: int | None
+    # Self-service once the ketua RT approves the digital pengantar on their phone.
+    needs_rt: bool = False
 
 
 def kiosk_letter_types(*, village: Village) -> list[KioskLetterType]:
@@ -280,8 +283,13 @@ def kiosk_letter_types(*, village: Village) -> list[KioskLetterType]:
                 fields=tuple(
                     KioskField(f.name, f.label, f.kind, f.required, f.help, f.choices) for f in t.fields
                 ),
-                requirements=tuple(r for r in t.requirements if r not in REGISTRY_COVERED),
+                requirements=tuple(
+                    r
+                    for r in t.requirements
+                    if r not in REGISTRY_COVERED and not (code in self_service and r == PENGANTAR_RT)
+                ),
                 validity_days=t.validity_days,
+                needs_rt=code in self_service and PENGANTAR_RT in t.requirements,
             )
         )
     return result
@@ -414,4 +422,23 @@ def dispositions_open(*, village: Village) -> QuerySet[Disposition]:
         .exclude(status=Disposition.Status.DONE)
         .select_related("incoming", "to_official")
         .order_by("due_on", "created_at")
+    )
+
+
+def rt_pengantar_list(*, village: Village, rt_ids: list[int], pending: bool = True) -> QuerySet[RtPengantar]:
+    """The ketua RT's queue: only pengantar of the RTs they lead."""
+    qs = RtPengantar.objects.filter(village=village, rt_id__in=rt_ids).select_related(
+        "letter", "letter__subject", "rt"
+    )
+    if pending:
+        return qs.filter(state=RtPengantar.State.PENDING).order_by("created_at", "pk")
+    return qs.exclude(state=RtPengantar.State.PENDING).order_by("-decided_at", "-pk")
+
+
+def rt_pengantar_get(*, village: Village, rt_ids: list[int], public_id: str) -> RtPengantar:
+    """Another RT's pengantar is DoesNotExist (404), like a missing one."""
+    return (
+        RtPengantar.objects.filter(village=village, rt_id__in=rt_ids)
+        .select_related("letter", "letter__subject", "rt")
+        .get(public_id=public_id)
     )

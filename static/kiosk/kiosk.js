@@ -33,6 +33,8 @@
   function endSession() {
     if (timedOut) { return; }
     timedOut = true;
+    // The next resident starts with the default guidance (large text, voice off).
+    try { window.sessionStorage.clear(); } catch (err) { /* private mode */ }
     var form = document.getElementById("k-signout");
     if (signedIn && form) {
       var flag = document.createElement("input");
@@ -218,6 +220,18 @@
         }).catch(function () {
           busy = false;
           buttons.forEach(function (b) { b.disabled = false; b.removeAttribute("aria-busy"); });
+          var outbox = window.balaiOutbox;
+          if (outbox && form.hasAttribute("data-outbox")) {
+            // Kept on the device and sent when the link returns; the resident gets a ticket.
+            outbox.setOnline(false);
+            outbox.keep(form).then(function (code) {
+              if (code) {
+                form.reset();
+                outbox.showTicket(code, form.getAttribute("data-outbox"));
+              } else if (offline) { offline.hidden = false; }
+            });
+            return;
+          }
           if (offline) { offline.hidden = false; }
         });
       });
@@ -256,7 +270,21 @@
     });
   }
 
+  function bindFills(root) {
+    // "Keperluan" buttons: one tap puts the common purpose in the field (still editable).
+    root.querySelectorAll("[data-fill]").forEach(function (btn) {
+      btn.addEventListener("click", function () {
+        var field = document.getElementById(btn.getAttribute("data-fill"));
+        if (!field) { return; }
+        field.value = btn.getAttribute("data-value");
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+        hideKeyboard();
+      });
+    });
+  }
+
   function bind(root) {
+    bindFills(root);
     bindCardReaders(root);
     bindForms(root);
     bindPrinting(root);

@@ -192,7 +192,7 @@ def test_enrol_sign_in_change_pin_and_receive_domisili(page, browser, live_serve
     expect(kiosk.locator("h1")).to_contain_text("Halo, SITI WAHYUNI")
 
     # when she asks for a Keterangan Domisili (checked by the office: she gets a ticket)
-    kiosk.get_by_role("link", name="Surat").click()
+    kiosk.locator('[data-tile="letters"]').click()
     _both(kiosk, "kiosk-letters")
     kiosk.get_by_role("link", name="Keterangan Domisili").click()
     kiosk.fill("#id_keperluan", "MENDAFTAR SEKOLAH ANAK")
@@ -212,7 +212,7 @@ def test_enrol_sign_in_change_pin_and_receive_domisili(page, browser, live_serve
 
     # then at the kiosk her family's letters show it issued, and the PDF is hers
     kiosk.get_by_role("link", name="Menu saya").click()
-    kiosk.get_by_role("link", name="Surat").click()
+    kiosk.locator('[data-tile="letters"]').click()
     kiosk.locator(".k-row-link", has_text="Keterangan Domisili").click()
     expect(kiosk.locator("h1")).to_contain_text("Surat Anda sudah terbit")
     expect(kiosk.get_by_role("button", name="Cetak", exact=True)).to_be_visible()
@@ -226,7 +226,7 @@ def test_enrol_sign_in_change_pin_and_receive_domisili(page, browser, live_serve
 
     # and a self-service Keterangan Penduduk is issued at once
     kiosk.get_by_role("link", name="Menu saya").click()
-    kiosk.get_by_role("link", name="Surat").click()
+    kiosk.locator('[data-tile="letters"]').click()
     kiosk.get_by_role("link", name="Keterangan Penduduk").click()
     kiosk.fill("#id_keperluan", "MELAMAR PEKERJAAN")
     kiosk.get_by_role("button", name="Terbitkan surat").click()
@@ -249,19 +249,25 @@ def test_lost_connection_mid_request_loses_and_duplicates_nothing(browser, live_
     # when the network drops as she taps
     context.set_offline(True)
     kiosk.get_by_role("button", name="Terbitkan surat").click()
-    # then she is told, and what she typed is still there
-    expect(kiosk.locator("#k-offline")).to_be_visible()
-    expect(kiosk.locator("#id_keperluan")).to_have_value("MELAMAR PEKERJAAN")
+    # then she is told, and the request waits in the kiosk's outbox with a ticket (issue 23)
+    expect(kiosk.locator("#k-outbox-ticket")).to_be_visible()
+    expect(kiosk.locator("#k-offline-state")).to_be_visible()
     assert not Letter.objects.exists()
 
-    # when the network is back and she taps twice quickly
+    # when the network is back, it is sent once
     context.set_offline(False)
+    expect(kiosk.locator("#k-outbox-status")).to_be_hidden(timeout=20000)
+    assert Letter.objects.filter(subject=brokoh["siti"]).count() == 1
+
+    # and a fresh request tapped twice quickly is one letter too
+    kiosk.goto("/anjungan/saya/surat/minta/penduduk/")
+    kiosk.fill("#id_keperluan", "MENDAFTAR BPJS")
     button = kiosk.get_by_role("button", name="Terbitkan surat")
     button.click()
     button.click(force=True, no_wait_after=True)
     expect(kiosk.locator("h1")).to_contain_text("Surat Anda sudah terbit")
     # then there is one letter
-    assert Letter.objects.filter(subject=brokoh["siti"]).count() == 1
+    assert Letter.objects.filter(subject=brokoh["siti"]).count() == 2
     context.close()
 
 

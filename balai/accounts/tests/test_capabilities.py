@@ -5,46 +5,63 @@ from balai.accounts.models import Role
 from balai.accounts.scope import CAPABILITIES, role_can
 
 EXPECTED = """
-                  operator sekdes kades kader_posyandu bendahara bidan camat dispermades
-aggregates.read      x       x      x         .            .       .     x        x
-aid.decide           .       .      x         .            .       .     .        .
-aid.read             x       x      x         .            .       .     .        .
-aid.write            x       x      .         .            .       .     .        .
-attendance.recap     x       x      x         .            .       .     .        .
-desk.operate         x       x      .         .            .       .     .        .
-education.read       x       x      x         .            .       .     .        .
-education.write      x       x      .         .            .       .     .        .
-health.aggregates    x       x      x         x            .       x     x        x
-health.maternal      .       .      .         .            .       x     .        .
-health.read          .       .      .         x            .       x     .        .
-health.write         .       .      .         x            .       x     .        .
-kiosk.manage         x       x      .         .            .       .     .        .
-letters.assign       x       x      .         .            .       .     .        .
-letters.cancel       x       x      .         .            .       .     .        .
-letters.claim        x       .      .         .            .       .     .        .
-letters.delegate     .       x      x         .            .       .     .        .
-letters.dispose      x       x      x         .            .       .     .        .
-letters.hand_over    x       x      .         .            .       .     .        .
-letters.handle       x       x      .         .            .       .     .        .
-letters.incoming     x       x      .         .            .       .     .        .
-letters.issue        x       x      x         .            .       .     .        .
-letters.reject       x       x      x         .            .       .     .        .
-letters.request      x       x      .         .            .       .     .        .
-letters.return       x       x      x         .            .       .     .        .
-letters.revoke       .       x      x         .            .       .     .        .
-letters.settings     x       x      x         .            .       .     .        .
-letters.sign         .       x      x         .            .       .     .        .
-letters.sign_own     .       .      x         .            .       .     .        .
-letters.submit       x       x      .         .            .       .     .        .
-letters.template     x       x      .         .            .       .     .        .
-letters.verify       x       x      .         .            .       .     .        .
-portal.write         x       x      .         .            .       .     .        .
-regency.manage       .       .      .         .            .       .     .        x
-regency.read         .       .      .         .            .       .     x        x
-registry.import      x       x      .         .            .       .     .        .
-registry.read        x       x      x         .            .       .     .        .
-registry.write       x       x      .         .            .       .     .        .
-villages.manage      .       .      .         .            .       .     .        x
+                    operator sekdes kades kader_posyandu bendahara bidan ketua_rt camat dispermades
+aggregates.read        x       x      x         .            .       .      .       x        x
+aid.decide             .       .      x         .            .       .      .       .        .
+aid.read               x       x      x         .            .       .      .       .        .
+aid.write              x       x      .         .            .       .      .       .        .
+attendance.recap       x       x      x         .            .       .      .       .        .
+desk.operate           x       x      .         .            .       .      .       .        .
+economy.close          .       x      x         .            .       .      .       .        .
+economy.read           x       x      x         .            .       .      .       .        .
+economy.write          x       x      .         .            .       .      .       .        .
+education.read         x       x      x         .            .       .      .       .        .
+education.write        x       x      .         .            .       .      .       .        .
+finance.budget         x       x      .         .            x       .      .       .        .
+finance.budget_set     .       .      x         .            .       .      .       .        .
+finance.import         x       .      .         .            x       .      .       .        .
+finance.pay            .       .      .         .            x       .      .       .        .
+finance.read           x       x      x         .            x       .      .       .        .
+finance.spp_approve    .       .      x         .            .       .      .       .        .
+finance.spp_raise      x       x      .         .            x       .      .       .        .
+finance.spp_verify     .       x      .         .            .       .      .       .        .
+health.aggregates      x       x      x         x            .       x      .       x        x
+health.maternal        .       .      .         .            .       x      .       .        .
+health.read            .       .      .         x            .       x      .       .        .
+health.write           .       .      .         x            .       x      .       .        .
+kiosk.manage           x       x      .         .            .       .      .       .        .
+letters.assign         x       x      .         .            .       .      .       .        .
+letters.cancel         x       x      .         .            .       .      .       .        .
+letters.claim          x       .      .         .            .       .      .       .        .
+letters.delegate       .       x      x         .            .       .      .       .        .
+letters.dispose        x       x      x         .            .       .      .       .        .
+letters.hand_over      x       x      .         .            .       .      .       .        .
+letters.handle         x       x      .         .            .       .      .       .        .
+letters.incoming       x       x      .         .            .       .      .       .        .
+letters.issue          x       x      x         .            .       .      .       .        .
+letters.reject         x       x      x         .            .       .      .       .        .
+letters.request        x       x      .         .            .       .      .       .        .
+letters.return         x       x      x         .            .       .      .       .        .
+letters.revoke         .       x      x         .            .       .      .       .        .
+letters.rt_approve     .       .      .         .            .       .      x       .        .
+letters.settings       x       x      x         .            .       .      .       .        .
+letters.sign           .       x      x         .            .       .      .       .        .
+letters.sign_own       .       .      x         .            .       .      .       .        .
+letters.submit         x       x      .         .            .       .      .       .        .
+letters.template       x       x      .         .            .       .      .       .        .
+letters.verify         x       x      .         .            .       .      .       .        .
+portal.write           x       x      .         .            .       .      .       .        .
+regency.manage         .       .      .         .            .       .      .       .        x
+regency.read           .       .      .         .            .       .      .       x        x
+registry.import        x       x      .         .            .       .      .       .        .
+registry.read          x       x      x         .            .       .      .       .        .
+registry.write         x       x      .         .            .       .      .       .        .
+staff.approve          .       .      x         .            .       .      .       .        .
+staff.head_leave       .       .      .         .            .       .      .       x        .
+staff.leave            x       x      x         .            .       .      .       .        .
+staff.read             x       x      x         .            .       .      .       .        .
+staff.write            x       x      .         .            .       .      .       .        .
+villages.manage        .       .      .         .            .       .      .       .        x
 """
 
 

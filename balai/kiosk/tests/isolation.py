@@ -37,6 +37,10 @@ UI_CHECKS = {
     "kiosk:growth": KIOSK_DEVICE_ONLY,
     "kiosk:growth_child": Obj({"public_id": "resident"}, refused=(403,)),
     "kiosk:track": KIOSK_DEVICE_ONLY,
+    "kiosk:school": KIOSK_DEVICE_ONLY,
+    "kiosk:pregnancy": KIOSK_DEVICE_ONLY,
+    "kiosk:outbox_receive": Listing(refused=(403, 405)),
+    "kiosk:help_call": Listing(refused=(403, 405)),
     # Operator pages (kiosk.manage).
     "kiosk:manage": Listing(),
     "kiosk:settings": Listing(refused=(405,)),
@@ -52,6 +56,7 @@ UI_CHECKS = {
     "kiosk:corrections": Listing(),
     "kiosk:correction_handle": Obj({"public_id": "kiosk_correction"}),
     "kiosk:print_failures": Listing(),
+    "kiosk:help_calls": Listing(),
 }
 
 MISSING = {

@@ -12,12 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from balai.accounts.models import User
 from balai.audit.services import audit_source
 from balai.core.errors import ApplicationError
 from balai.letters import numbering
 from balai.letters.fields import check_subject, clean_fields
-from balai.letters.models import Letter
-from balai.letters.policy import kiosk_policy
+from balai.letters.models import Letter, LetterSettings, RtHead, RtPengantar
+from balai.letters.policy import PENGANTAR_RT, NotAllowed, kiosk_policy, may, needs_rt_pengantar
 from balai.letters.services.workflow import _audit, _draft, _issue, _issuing_turn, _locked, _move
 from balai.letters.types import get_type
 from balai.letters.types.base import REGISTRY_COVERED
@@ -107,7 +108,21 @@ def _kiosk_request(
         device_label=device_label,
     )
     _audit(None, letter, "requested", type=letter_type.code, subject=subject.public_id, device=device_label)
-    official = _auto_signer(village) if type_code in self_service and not prefs.use_tte else None
+    if type_code in self_service and needs_rt_pengantar(letter_type):
+        if subject.rt_id is None:
+            return letter  # no RT on record: the office checks the paper pengantar
+        # The RT approves on their phone first; then the letter is issued.
+        RtPengantar.objects.create(village=village, letter=letter, rt_id=subject.rt_id)
+        _audit(None, letter, "rt_pengantar_requested", rt=subject.rt_id)
+        return letter
+    return _self_issue(letter, prefs, self_service, letter_type.code)
+
+
+def _self_issue(letter: Letter, prefs: LetterSettings, self_service: list[str], type_code: str) -> Letter:
+    """Verify, sign and issue at once when the village allows it for the type; else queued."""
+    letter_type = get_type(type_code)
+    assert letter_type is not None
+    official = _auto_signer(letter.village) if type_code in self_service and not prefs.use_tte else None
     if official is None:
         return letter  # to the operator queue
     letter = _locked(letter, for_content=True)
@@ -120,3 +135,42 @@ def _kiosk_request(
     letter.signer, letter.signed_at = official, timezone.now()
     _audit(None, letter, "signed", signer=official.public_id, signs_as=official.signs_as, self_service=True)
     return _issue(None, letter, None, prefs, _draft(letter, prefs, timezone.localdate()))
+
+
+# --- The RT's digital pengantar -----------------------------------------------------------------
+
+
+def rt_heads_rts(user: User) -> list[int]:
+    """The RTs this ketua RT leads (ids)."""
+    if user.village_id is None:
+        return []
+    return list(RtHead.objects.filter(user=user, village_id=user.village_id).values_list("rt_id", flat=True))
+
+
+def rt_pengantar_decide(*, actor: User, pengantar: RtPengantar, approve: bool, note: str = "") -> RtPengantar:
+    """The ketua RT approves (or refuses) a resident's pengantar. Only for residents of their
+    own RT; an approval stands in for the paper pengantar, and a self-service type is then
+    issued at once, as if the resident had brought every paper."""
+    if not may(actor, "rt_approve") or pengantar.village_id != actor.village_id:
+        raise NotAllowed("Hanya ketua RT yang dapat memberi pengantar.")
+    if pengantar.rt_id not in rt_heads_rts(actor):
+        raise ApplicationError("Penduduk ini bukan warga RT Anda.")
+    note = (note or "").strip()[:255]
+    if not approve and not note:
+        raise ValidationError({"note": "Tuliskan alasan penolakan untuk warga."})
+    with audit_source(f"rt:{actor.username}"), _issuing_turn(), transaction.atomic():
+        pengantar = RtPengantar.objects.select_for_update().get(pk=pengantar.pk)
+        if pengantar.state != RtPengantar.State.PENDING:
+            raise ApplicationError("Pengantar ini sudah diputuskan.")
+        pengantar.state = RtPengantar.State.APPROVED if approve else RtPengantar.State.REJECTED
+        pengantar.decided_by, pengantar.decided_at, pengantar.note = actor, timezone.now(), note
+        pengantar.save(update_fields=["state", "decided_by", "decided_at", "note", "updated_at"])
+        letter = _locked(pengantar.letter)
+        _audit(actor, letter, "rt_pengantar_" + pengantar.state, rt=pengantar.rt_id, note=note)
+        if approve and letter.state == S.SUBMITTED:
+            letter.checked_requirements = sorted({*letter.checked_requirements, PENGANTAR_RT})
+            letter.save(update_fields=["checked_requirements", "updated_at"])
+            prefs = numbering.settings_for(letter.village)
+            _offered, self_service = kiosk_policy(prefs)
+            _self_issue(letter, prefs, self_service, letter.type_code)
+    return pengantar

@@ -22,9 +22,17 @@ UI_CHECKS: dict[str, Any] = {
     "letters:incoming_scan": Obj({"public_id": "incoming"}),
     "letters:incoming_dispose": Obj({"public_id": "incoming"}),
     "letters:disposition_follow_up": Obj({"public_id": "disposition"}),
+    # The ketua RT's phone page: only role ketua_rt (an operator is refused), only their RT's
+    # residents (balai/letters/tests/test_rt_pengantar.py checks another RT's is 404).
+    "letters_rt:home": Listing(refused=(403,)),
+    "letters_rt:decide": Obj({"public_id": "rt_pengantar"}, refused=(403, 405)),
 }
 
-MISSING = {"incoming": "tidakada23456789", "disposition": "tidakada23456789"}
+MISSING = {
+    "incoming": "tidakada23456789",
+    "disposition": "tidakada23456789",
+    "rt_pengantar": "tidakada23456789",
+}
 
 
 def populate(*, village: Any, operator: Any, family: Any, resident: Any, tag: str) -> dict[str, Any]:
@@ -51,7 +59,21 @@ def populate(*, village: Any, operator: Any, family: Any, resident: Any, tag: st
     disposition = Disposition.objects.create(
         village=village, incoming=incoming, to_official=official, instruction=f"INSTRUKSI {tag}"
     )
-    return {"incoming": incoming.public_id, "disposition": disposition.public_id}
+    from balai.letters.models import Letter, RtPengantar
+    from balai.letters.services.workflow import letter_request_create
+    from balai.people.tests.factories import RtFactory
+
+    letter = letter_request_create(
+        actor=operator, village=village, type_code="domisili", subject=resident, fields={"keperluan": tag}
+    )
+    pengantar = RtPengantar.objects.create(
+        village=village, letter=Letter.objects.get(pk=letter.pk), rt=resident.rt or RtFactory(village=village)
+    )
+    return {
+        "incoming": incoming.public_id,
+        "disposition": disposition.public_id,
+        "rt_pengantar": pengantar.public_id,
+    }
 
 
 def markers(village: Any) -> list[str]:

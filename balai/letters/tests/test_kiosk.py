@@ -292,9 +292,12 @@ def test_operator_cannot_widen_self_service(village_a, operator_a):
 def test_type_needing_documents_cannot_be_self_service(village_a, kades_a):
     with pytest.raises(ValidationError) as e:
         letter_kiosk_settings_update(
-            actor=kades_a, village=village_a, kiosk_types=["domisili"], self_service_types=["domisili"]
+            actor=kades_a,
+            village=village_a,
+            kiosk_types=["beda_identitas"],
+            self_service_types=["beda_identitas"],
         )
-    assert "Keterangan Domisili" in e.value.message_dict["self_service_types"][0]
+    assert "Beda Identitas" in e.value.message_dict["self_service_types"][0]
 
 
 def test_tte_village_sends_self_service_to_the_queue(village_a, kades_official_a, resident_a):

@@ -176,13 +176,15 @@ def test_kiosk_settings_form_saves_and_names_refused_types(client, kades_a, vill
     client.force_login(kades_a)
     url = reverse("letters:settings")
     # when
-    bad = client.post(url, {"form": "kiosk", "kiosk_types": ["domisili"], "self_service_types": ["domisili"]})
+    bad = client.post(
+        url, {"form": "kiosk", "kiosk_types": ["beda_identitas"], "self_service_types": ["beda_identitas"]}
+    )
     good = client.post(
         url, {"form": "kiosk", "kiosk_types": ["penduduk", "kuasa"], "self_service_types": ["penduduk"]}
     )
     # then
     assert bad.status_code == 400
-    assert "Keterangan Domisili" in bad.content.decode()
+    assert "Beda Identitas" in bad.content.decode()
     assert good.status_code == 302
     prefs = LetterSettings.objects.get(village=village_a)
     assert set(prefs.kiosk_types) == {"kuasa", "penduduk"}

@@ -1,0 +1,17 @@
+"""The kiosk's own tiles: the family card and the PIN (see balai.core.plugins)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from balai.core.plugins import KioskTile
+
+TILES = [
+    KioskTile(
+        "family",
+        _("Keluarga saya"),
+        "kiosk:family",
+        _("Kartu keluarga Anda; laporkan data yang salah"),
+        order=10,
+        needs_sign_in=True,
+    ),
+    KioskTile("pin", _("Ganti PIN"), "kiosk:pin_change", _("Ganti PIN anjungan Anda"), 900, True),
+]
