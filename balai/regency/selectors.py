@@ -155,6 +155,11 @@ class RolloutRow:
     def stage_label(self) -> str:
         return str(STAGES[self.stage][1])
 
+    @property
+    def reached_list(self) -> list[tuple[str, dt.datetime]]:
+        """(stage label, when) of the stages reached, in order (for the tables)."""
+        return [(str(label), self.reached[key]) for key, label in STAGES if self.reached.get(key)]  # type: ignore[misc]
+
 
 @dataclass
 class Rollout:
@@ -351,12 +356,31 @@ def freshness(
         villages = villages.filter(district_code=district_code)
     village_list = list(villages.order_by("code"))
     ids = [v.pk for v in village_list]
-    events = _by_village(
-        LifeEvent.objects.filter(village_id__in=ids),
-        last_recorded=Max("recorded_at"),
-        last_date=Max("event_date", filter=Q(kind__in=list(F.EVENT_KEYS))),
-        month_n=Count("pk", filter=Q(recorded_at__date__gte=month.first)),
+    # The event log is as long as the registry (a million rows): per village, the newest row
+    # by id and the newest event date are index seeks (village, then kind/date), and this
+    # month's count reads only this month's dates, never the whole log.
+    newest = {
+        r["pk"]: r
+        for r in Village.objects.filter(pk__in=ids)
+        .annotate(
+            last_recorded=Subquery(
+                LifeEvent.objects.filter(village=OuterRef("pk")).order_by("-pk").values("recorded_at")[:1]
+            ),
+            last_date=Subquery(
+                LifeEvent.objects.filter(village=OuterRef("pk"), kind__in=list(F.EVENT_KEYS))
+                .order_by("-event_date")
+                .values("event_date")[:1]
+            ),
+        )
+        .values("pk", "last_recorded", "last_date")
+    }
+    this_month = _by_village(
+        LifeEvent.objects.filter(
+            village_id__in=ids, kind__in=list(LifeEvent.Kind.values), event_date__gte=month.first
+        ),
+        month_n=Count("pk"),
     )
+    events = {pk: newest[pk] | this_month.get(pk, {}) for pk in newest}
     imports = _by_village(
         ImportJob.objects.filter(village_id__in=ids, state=ImportJob.State.APPLIED), last=Max("finished_at")
     )

@@ -70,6 +70,9 @@ def test_dispermades_switches_a_batch_on_with_printed_credentials(client, regenc
     users = User.objects.filter(village__code="33.25.01.2001")
     assert sorted(users.values_list("role", flat=True)) == sorted([Role.OPERATOR, Role.SEKDES, Role.KADES])
     assert users.first().username in html
+    # the first sign-in must set a new password (the hardening work's flag, when present)
+    if hasattr(users.first(), "must_change_password"):
+        assert all(u.must_change_password for u in users)
     assert page["Cache-Control"] == "no-store"
     assert AuditEvent.objects.filter(action="regency.village_activated").count() == 2
     # switching one on again is refused with the village named
