@@ -5,6 +5,7 @@ SQLite in ./var/ unless DATABASE_URL points elsewhere (PostgreSQL in production)
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -60,7 +61,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
     "balai.core",
     "balai.audit",
     "balai.regions",
@@ -74,7 +74,11 @@ INSTALLED_APPS = [
     "balai.devices",
     "balai.kiosk",
     "balai.desk",
+    "balai.finance",
+    "balai.economy",
     "balai.dashboard",
+    "balai.regency",
+    "balai.portal",
     "balai.api",
     "ninja",  # serves the API docs page's Swagger UI from our static files, not a CDN
     "balai.devtools",  # `balai demo` and `balai bench`: above every app, so last
@@ -93,7 +97,6 @@ MIDDLEWARE = [
     "balai.core.middleware.NoStoreMiddleware",
     "balai.core.middleware.SecurityHeadersMiddleware",
     "balai.accounts.middleware.ScopeMiddleware",
-    "axes.middleware.AxesMiddleware",
     # Last: it runs the view itself when the view's reads may go to the replica.
     "balai.core.db.replica.ReplicaReadsMiddleware",
 ]
@@ -157,7 +160,7 @@ def sqlite_database(name: str) -> dict[str, object]:
     }
 
 
-def database_from_url(url: str) -> dict[str, object]:
+def database_from_url(url: str) -> dict[str, Any]:
     """DATABASE_URL as Django settings. `sqlite:///path` gets the project's SQLite engine
     (writer queue, WAL, IMMEDIATE transactions), not Django's plain one, which gave
     "database is locked" errors under concurrent writes."""
@@ -177,10 +180,7 @@ else:
 # (balai/core/db/replica.py); writes and reads inside a transaction stay on the primary.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
-    )
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = {**database_from_url(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = ["balai.core.db.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -194,17 +194,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-# Staff sign-in lockout (django-axes): 5 failures lock username+IP for 30 minutes.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
-AXES_VERBOSE = False
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Staff web sign-in throttle (balai/accounts/throttle.py): growing delays per account, per
+# client address, and at most this many distinct accounts failing from one address an hour.
+BALAI_SIGNIN_ACCOUNTS_PER_ADDRESS = env_int("BALAI_SIGNIN_ACCOUNTS_PER_ADDRESS", 10)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

@@ -9,7 +9,6 @@ from config.settings import DATABASES
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="balai-test-media-"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-AXES_ENABLED = True
 BALAI_TASKS_INLINE = True
 # DEBUG is off in tests, as in production, so the production checks (balai/core/checks.py)
 # apply: tests get their own secrets. Cookies stay non-Secure because the test client and
@@ -26,3 +25,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # Threads in tests (live server, concurrency tests) must not keep connections open,
 # or PostgreSQL refuses to drop the test database at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The audit anchors' key and file (balai/audit/anchors.py): never the developer's var/ ones.
+BALAI_AUDIT_KEY_FILE = str(Path(tempfile.mkdtemp(prefix="balai-test-keys-")) / "audit-ed25519.pem")
+BALAI_AUDIT_ANCHOR_FILE = str(Path(tempfile.mkdtemp(prefix="balai-test-anchors-")) / "audit-anchors.jsonl")

@@ -11,6 +11,11 @@ urlpatterns = [
     path("wilayah/", include("balai.people.urls_village")),
     path("perangkat/", include("balai.staff.urls")),
     path("dasbor/", include("balai.dashboard.urls")),
+    # Open data (no sign-in) before the signed-in regency pages.
+    path("kabupaten/data-terbuka/", include("balai.regency.urls_opendata")),
+    path("kabupaten/", include("balai.regency.urls")),
+    # The public face of each village: no sign-in.
+    path("desa/", include("balai.portal.urls")),
     path("surat/", include("balai.letters.urls")),
     path("v/", include("balai.letters.urls_public")),
     # The ketua RT's phone page: digital pengantar for kiosk letters (issue 23).
@@ -19,9 +24,19 @@ urlpatterns = [
     path("pendidikan/", include("balai.education.urls")),
     path("bantuan/", include("balai.aid.urls")),
     path("layanan/", include("balai.desk.urls")),
+    path("keuangan/", include("balai.finance.urls")),
     # Counter queue, complaints, guest book and attendance as the kiosk shows them.
     path("anjungan/layanan/", include("balai.desk.urls_kiosk")),
+    # The APBDes as the kiosk shows it.
+    path("anjungan/keuangan/", include("balai.finance.urls_kiosk")),
+    path("ekonomi/", include("balai.economy.urls")),
+    # A village's public UMKM directory, potential and prices (no sign-in).
+    path("desa/<str:village_code>/", include("balai.economy.urls_public")),
+    # The residents' businesses (UMKM) as the kiosk shows them.
+    path("anjungan/usaha/", include("balai.economy.urls_kiosk")),
     path("anjungan/", include("balai.kiosk.urls")),
+    # The village's public finance page (no sign-in): desa/<village_code>/keuangan/.
+    path("desa/<str:village_code>/keuangan/", include("balai.finance.urls_public")),
     path("api/v1/", include("balai.api.urls")),
 ]
 if settings.DEBUG:

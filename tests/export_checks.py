@@ -16,6 +16,13 @@ XLSX_EXPORTS: dict[str, str] = {
     "health:report_monthly_xlsx": "monthly posyandu report (SKDN)",
     "health:eppgbm_export": "children measured in a month, e-PPGBM's upload format",
     "staff:attendance_recap_xlsx": "monthly attendance of the village officials",
+    "staff:buku_aparat_xlsx": "Buku Aparat Pemerintah Desa (A4)",
+    "staff:buku_keputusan_xlsx": "Buku Keputusan Kepala Desa (A2), decrees on officials",
+    "staff:regional_xlsx": "staffing per village for the district/regency",
     "aid:recipients_xlsx": "a programme's recipients, OpenSID's aid format",
     "aid:cycle_xlsx": "a distribution cycle's report",
+    "finance:book_xlsx": "a village finance book (Buku Kas Umum, bank, tax) with running balances",
+    "finance:lra_xlsx": "the budget realisation report (LRA)",
+    "finance:regional_xlsx": "APBDes realisation per village for the district/regency",
+    "people:book_download": "the registry's books B1–B5 (?buku=…&format=xlsx), Permendagri 47/2016",
 }

@@ -199,6 +199,41 @@ def _attendance(w: dict[str, Any]) -> tuple[Any, str]:
     return w["kades"], reverse("staff:attendance_recap_xlsx")
 
 
+def _hostile_official(w: dict[str, Any]) -> Any:
+    from balai.staff import careers
+    from balai.staff.models import Official, Position
+
+    official = Official.objects.create(village=w["village"], name=HOSTILE, position=HOSTILE, order=1)
+    post = Position.objects.create(village=w["village"], kind="kasi", title=HOSTILE)
+    careers.decree_record(
+        actor=w["operator"],
+        village=w["village"],
+        official=official,
+        data={"kind": "angkat", "number": HOSTILE, "date": "2025-01-06", "signer": HOSTILE, "position": post},
+    )
+    return official
+
+
+def _buku_aparat(w: dict[str, Any]) -> tuple[Any, str]:
+    _hostile_official(w)
+    return w["kades"], reverse("staff:buku_aparat_xlsx")
+
+
+def _buku_keputusan(w: dict[str, Any]) -> tuple[Any, str]:
+    _hostile_official(w)
+    return w["kades"], reverse("staff:buku_keputusan_xlsx") + "?tahun=2025"
+
+
+def _staffing_regional(w: dict[str, Any]) -> tuple[Any, str]:
+    from balai.accounts.models import Role, User
+
+    official = _hostile_official(w)
+    official.term_end = timezone.localdate() + dt.timedelta(days=30)
+    official.save()
+    viewer = User.objects.create_user("dispermades.export", role=Role.DISPERMADES)
+    return viewer, reverse("staff:regional_xlsx")
+
+
 def _programme(w: dict[str, Any]) -> Any:
     from balai.aid.tests.distribution_fixtures import enrol, make_programme
 
@@ -227,7 +262,64 @@ def _cycle(w: dict[str, Any]) -> tuple[Any, str]:
     return w["operator"], reverse("aid:cycle_xlsx", args=[cycle.public_id])
 
 
+def _finance(w: dict[str, Any]) -> Any:
+    import datetime as dt
+
+    from balai.finance import services as fin
+    from balai.finance.models import Account
+
+    budget = fin.budget_create(actor=None, village=w["village"], year=2026)
+    Account.objects.filter(year=2026, code="4.2.1.01").update(name=HOSTILE)
+    line = fin.budget_line_create(
+        actor=None,
+        village=w["village"],
+        budget=budget,
+        account_code="4.2.1.01",
+        funding_source="DDS",
+        description=HOSTILE,
+        unit_price=1_000_000,
+    )
+    fin.budget_set(
+        actor=None, village=w["village"], budget=budget, perdes_number="1", perdes_date=dt.date(2026, 1, 2)
+    )
+    fin.receipt_record(
+        actor=None,
+        village=w["village"],
+        budget=budget,
+        line=line,
+        number="1",
+        date=dt.date(2026, 1, 5),
+        amount=500_000,
+        description=HOSTILE,
+    )
+    return budget
+
+
+def _finance_book(w: dict[str, Any]) -> tuple[Any, str]:
+    _finance(w)
+    return w["operator"], reverse("finance:book_xlsx") + "?buku=bku&tahun=2026"
+
+
+def _finance_lra(w: dict[str, Any]) -> tuple[Any, str]:
+    _finance(w)
+    return w["operator"], reverse("finance:lra_xlsx") + "?tahun=2026"
+
+
+def _finance_regional(w: dict[str, Any]) -> tuple[Any, str]:
+    from balai.accounts.models import Role, User
+
+    _finance(w)
+    type(w["village"]).objects.filter(pk=w["village"].pk).update(name=HOSTILE)
+    viewer = User.objects.create_user(username="dinas_x", password="rahasia-demo-123", role=Role.DISPERMADES)
+    return viewer, reverse("finance:regional_xlsx") + "?tahun=2026"
+
+
+def _book(w: dict[str, Any]) -> tuple[Any, str]:
+    return w["operator"], reverse("people:book_download") + "?buku=induk&format=xlsx"
+
+
 CASES: dict[str, Callable[[dict[str, Any]], tuple[Any, str]]] = {
+    "people:book_download": _book,
     "people:export_xlsx": _residents,
     "letters:register_xlsx": _outgoing,
     "letters:incoming_xlsx": _incoming,
@@ -235,8 +327,14 @@ CASES: dict[str, Callable[[dict[str, Any]], tuple[Any, str]]] = {
     "health:report_monthly_xlsx": _monthly,
     "health:eppgbm_export": _eppgbm,
     "staff:attendance_recap_xlsx": _attendance,
+    "staff:buku_aparat_xlsx": _buku_aparat,
+    "staff:buku_keputusan_xlsx": _buku_keputusan,
+    "staff:regional_xlsx": _staffing_regional,
     "aid:recipients_xlsx": _recipients,
     "aid:cycle_xlsx": _cycle,
+    "finance:book_xlsx": _finance_book,
+    "finance:lra_xlsx": _finance_lra,
+    "finance:regional_xlsx": _finance_regional,
 }
 
 

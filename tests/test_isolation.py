@@ -88,6 +88,13 @@ UI_CHECKS: dict[str, Check] = {
     "home": Listing(),
     "accounts:login": Public("sign-in form"),
     "accounts:logout": Public("signs out; no data"),
+    # One's own account: the second sign-in step and enrolment act on the session's pending
+    # user only; the others on request.user only (no id of another account in the URL).
+    "accounts:two_factor_verify": Public("second sign-in step of the session's own pending user"),
+    "accounts:two_factor_setup": Listing(),
+    "accounts:two_factor": Listing(),
+    "accounts:password_change": Listing(),
+    "accounts:tokens": Listing(),
     # Regency administration: a village operator is refused whatever the object.
     "accounts:village_admin": Listing(refused=(403,)),
     "accounts:village_admin_deactivate": Obj({"code": "village_code"}, refused=(403,)),

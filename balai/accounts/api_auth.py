@@ -29,7 +29,12 @@ class TokenAuth(HttpBearer):
             return None
         api_token = (
             ApiToken.objects.select_related("user__village")
-            .filter(key_hash=ApiToken.hash_key(token), revoked=False, user__is_active=True)
+            .filter(
+                key_hash=ApiToken.hash_key(token),
+                revoked=False,
+                expires_at__gt=timezone.now(),
+                user__is_active=True,
+            )
             .first()
         )
         if api_token is None:

@@ -29,6 +29,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "registry.import": CLERKS,
     "aggregates.read": VILLAGE_OFFICE | {Role.CAMAT, Role.DISPERMADES},
     "villages.manage": frozenset({Role.DISPERMADES}),
+    # Regency pages (snapshots, freshness, rollout, exports): district and regency offices.
+    "regency.read": frozenset({Role.CAMAT, Role.DISPERMADES}),
+    # Switching villages on with their first accounts, taking a snapshot on demand.
+    "regency.manage": frozenset({Role.DISPERMADES}),
+    # The village's public page: its news and announcements.
+    "portal.write": CLERKS,
     # Health data is sensitive (UU PDP): individual records for health roles only.
     "health.read": frozenset({Role.KADER_POSYANDU, Role.BIDAN}),
     "health.write": frozenset({Role.KADER_POSYANDU, Role.BIDAN}),
@@ -47,6 +53,19 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Counter queue, complaints, guest book and satisfaction answers.
     "desk.operate": CLERKS,
     "attendance.recap": VILLAGE_OFFICE,
+    # Village economy: BUMDes books, UMKM, potential and prices. Closing a period and sharing
+    # out the profit are the office's decisions, not the operator's alone.
+    "economy.read": VILLAGE_OFFICE,
+    "economy.write": CLERKS,
+    "economy.close": SIGNERS,
+    # Staffing: the officials' records, decrees, positions and the BPD; the head reads them.
+    "staff.read": VILLAGE_OFFICE,
+    "staff.write": CLERKS,
+    # Leave and travel: anyone of the office files (an official their own, a clerk for anyone);
+    # the kepala desa decides, and the camat decides the kepala desa's own.
+    "staff.leave": VILLAGE_OFFICE,
+    "staff.approve": frozenset({Role.KADES}),
+    "staff.head_leave": frozenset({Role.CAMAT}),
     # Letters: one capability per workflow step (`letters.services.workflow.letter_act` and the API
     # refuse a step to a role without it; the pages show only the steps a role may take).
     "letters.request": CLERKS,
@@ -78,6 +97,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Recording incoming letters; disposing them and following dispositions up.
     "letters.incoming": CLERKS,
     "letters.dispose": CLERKS | SIGNERS,
+    # Village finance (keuangan desa). The treasurer (Kaur Keuangan/bendahara) keeps the books;
+    # an SPP is raised by the activity's executor (entered by a clerk or the treasurer), verified
+    # by the sekdes and approved by the kades before the treasurer pays it.
+    "finance.read": VILLAGE_OFFICE | {Role.BENDAHARA},
+    "finance.budget": CLERKS | {Role.BENDAHARA},
+    "finance.budget_set": frozenset({Role.KADES}),
+    "finance.spp_raise": CLERKS | {Role.BENDAHARA},
+    "finance.spp_verify": frozenset({Role.SEKDES}),
+    "finance.spp_approve": frozenset({Role.KADES}),
+    "finance.pay": frozenset({Role.BENDAHARA}),
+    "finance.import": frozenset({Role.OPERATOR, Role.BENDAHARA}),
 }
 
 

@@ -1,16 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from balai.accounts import views
-from balai.accounts.forms import LoginForm
+from balai.accounts import views, views_auth
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "masuk/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
-        name="login",
-    ),
+    path("masuk/", views_auth.SignInView.as_view(), name="login"),
+    path("masuk/kode/", views_auth.two_factor_verify, name="two_factor_verify"),
+    path("dua-langkah/", views_auth.two_factor_manage, name="two_factor"),
+    path("dua-langkah/pasang/", views_auth.two_factor_setup, name="two_factor_setup"),
+    path("kata-sandi/", views_auth.password_change, name="password_change"),
+    path("token/", views_auth.tokens, name="tokens"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     # Regency administration (Dispermades).
     path("desa/", views.village_admin, name="village_admin"),

@@ -25,6 +25,7 @@ from balai.api.schemas import (
     resident_data,
 )
 from balai.people import services
+from balai.people.consequences import life_event_cancel
 from balai.people.models import LifeEvent, Resident
 from balai.people.selectors import life_event_list, life_event_page, resident_get
 from balai.regions.models import Village
@@ -119,6 +120,19 @@ def move_in_create(request: HttpRequest, payload: MoveInIn) -> Status[Resident]:
         accept_warnings=body.accept_warnings,
     )
     return Status(201, resident_get(village=village, public_id=resident.public_id))
+
+
+class CancelIn(Schema):
+    reason: str
+
+
+@router.post(
+    "/{public_id}/cancel", response=EventOut, summary="Batalkan peristiwa yang salah dicatat (dengan alasan)"
+)
+def event_cancel(request: HttpRequest, public_id: str, payload: CancelIn) -> LifeEvent:
+    village = village_for(request, "registry.write")
+    event = life_event_list(village=village).get(public_id=public_id)
+    return life_event_cancel(actor=actor(request), event=event, reason=payload.reason)
 
 
 # Last: Django tries routes in order, and "births" etc. would match {public_id}.

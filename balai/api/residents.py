@@ -87,14 +87,24 @@ def resident_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, An
         # Query strings end up in access logs; a NIK must never be written there.
         raise HttpError(400, _("Pencarian dengan angka (NIK/KK) lewat POST /residents/search, bukan di URL."))
     filters = ResidentFilters(q=query.q, status=query.status, sex=query.sex)
-    return _page(village, filters, query.cursor, query.limit)
+    page = _page(village, filters, query.cursor, query.limit)
+    _log_listed(request, village, page, "api_list")
+    return page
 
 
 @router.post("/search", response=ResidentPage, summary="Cari penduduk menurut nama, NIK atau nomor KK")
 def resident_search(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
     village = village_for(request, "registry.read")
     filters = ResidentFilters(q=payload.q, status=payload.status, sex=payload.sex)
-    return _page(village, filters, payload.cursor, payload.limit)
+    page = _page(village, filters, payload.cursor, payload.limit)
+    _log_listed(request, village, page, "api_search")
+    return page
+
+
+def _log_listed(request: HttpRequest, village: Village, page: dict[str, Any], purpose: str) -> None:
+    # Every resident returned is a read of personal data (issue 16), logged like a detail view.
+    ids = [item["public_id"] if isinstance(item, dict) else item.public_id for item in page["items"]]
+    services.residents_listed(actor=actor(request), village=village, public_ids=ids, purpose=purpose)
 
 
 @router.get("/{public_id}", response=ResidentOut, summary="Data lengkap satu penduduk (dicatat di audit)")

@@ -396,6 +396,16 @@ class EventOut(Schema):
     note: str
     recorded_at: dt.datetime
     recorded_by: str | None = None
+    consequences: list[dict[str, Any]] = Field(
+        default_factory=list, description="apa yang diubah setiap modul karena peristiwa ini"
+    )
+    cancelled_at: dt.datetime | None = None
+    cancel_reason: str = ""
+
+    @staticmethod
+    def resolve_details(obj: LifeEvent) -> dict[str, Any]:
+        # The modules' undo notes hold internal row ids: they never leave the server.
+        return {k: v for k, v in (obj.details or {}).items() if k not in ("undo", "undone")}
 
     @staticmethod
     def resolve_kind_label(obj: LifeEvent) -> str:

@@ -185,16 +185,51 @@ class ChainProblem:
     message: str
 
 
-def audit_verify() -> tuple[int, list[ChainProblem]]:
-    """Recompute every chain; report broken links, altered events and gaps."""
+def audit_verify(*, anchors: bool = True, anchor_path: Any = None) -> tuple[int, list[ChainProblem]]:
+    """Recompute every chain; report broken links, altered events and gaps, then check the
+    chains against the signed anchors (`balai.audit.anchors`): truncation, deletion,
+    insertion and edits before an anchor, even with every link recomputed."""
     problems: list[ChainProblem] = []
     checked = 0
+    # seq -> hash of each chain, kept only for the anchored sequence numbers.
+    wanted: dict[str, dict[int, str]] = {}
+    anchor_list: list[Any] = []
+    if anchors:
+        from balai.audit import anchors as anchoring
+
+        anchor_list, unreadable = anchoring.read_anchors(anchor_path)
+        problems += [ChainProblem(0, None, 0, text) for text in unreadable]
+        if anchor_list:
+            try:
+                key = anchoring.public_key()
+            except (FileNotFoundError, ValueError) as exc:
+                problems.append(ChainProblem(0, None, 0, f"kunci publik jangkar tidak ada: {exc}"))
+                anchor_list = []
+            else:
+                good = []
+                for anchor in anchor_list:
+                    if anchoring.signature_ok(anchor, key):
+                        good.append(anchor)
+                    else:
+                        problems.append(
+                            ChainProblem(
+                                0, None, anchor.seq, f"tanda tangan jangkar {anchor.chain} tidak sah"
+                            )
+                        )
+                anchor_list = good
+        for anchor in anchor_list:
+            wanted.setdefault(anchor.chain, {})[anchor.seq] = ""
+    found_chains: set[str] = set()
     for chain in AuditChain.objects.order_by("pk"):
+        found_chains.add(chain.key)
+        seen = wanted.get(chain.key, {})
         prev, expected_seq = "0" * 64, 0
         events = AuditEvent.objects.filter(chain=chain).order_by("seq").iterator(chunk_size=5000)
         for event in events:
             checked += 1
             expected_seq += 1
+            if event.seq in seen:
+                seen[event.seq] = event.hash
             if event.seq != expected_seq:
                 problems.append(
                     ChainProblem(chain.pk, chain.village_id, event.seq, f"missing seq {expected_seq}")
@@ -211,4 +246,26 @@ def audit_verify() -> tuple[int, list[ChainProblem]]:
             problems.append(
                 ChainProblem(chain.pk, chain.village_id, chain.last_seq, "chain truncated at head")
             )
+        for anchor in anchor_list:
+            if anchor.chain != chain.key:
+                continue
+            if anchor.seq > expected_seq:
+                problems.append(
+                    ChainProblem(
+                        chain.pk, chain.village_id, anchor.seq,
+                        f"truncated: anchored at seq {anchor.seq} ({anchor.at}), chain now ends at {expected_seq}",
+                    )
+                )  # fmt: skip
+            elif seen.get(anchor.seq) != anchor.hash:
+                problems.append(
+                    ChainProblem(
+                        chain.pk, chain.village_id, anchor.seq,
+                        f"rewritten: event {anchor.seq} differs from its anchor of {anchor.at} "
+                        "(an event at or before it was edited, deleted or inserted)",
+                    )
+                )  # fmt: skip
+    for missing in sorted({a.chain for a in anchor_list} - found_chains):
+        problems.append(
+            ChainProblem(0, None, 0, f"chain {missing} deleted: anchored but not in the database")
+        )
     return checked, problems

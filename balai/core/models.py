@@ -33,3 +33,16 @@ class VillageScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class RateCounter(models.Model):
+    """Hits of one key in one fixed window (`balai.core.ratelimit`), shared by every process."""
+
+    bucket = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bucket", "key"], name="core_ratecounter_unique")]
+        indexes = [models.Index(fields=["window_start"], name="core_ratecounter_window")]

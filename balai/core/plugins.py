@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any
 
 from django.apps import apps
+from django.utils.functional import Promise
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,9 @@ class KioskTile:
     """A button on the kiosk home screen. `url_name` is reversed without arguments."""
 
     key: str
-    label: str
+    label: str | Promise
     url_name: str
-    description: str = ""
+    description: str | Promise = ""
     order: int = 100
     # True when the screen asks the resident to sign in (PIN/card) first.
     needs_sign_in: bool = False
@@ -44,7 +45,7 @@ class PublicSection:
     village's front page (or None to hide the section there)."""
 
     key: str
-    title: str
+    title: str | Promise
     url_name: str
     order: int = 100
     summary: Callable[[Any], str | None] | None = None

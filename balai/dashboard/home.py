@@ -60,7 +60,12 @@ class Headline:
 
 def _month_events(village: Village, month: Month) -> MonthEvents:
     rows = dict(
-        LifeEvent.objects.filter(village=village, event_date__gte=month.first, event_date__lt=month.after)
+        LifeEvent.objects.filter(
+            village=village,
+            event_date__gte=month.first,
+            event_date__lt=month.after,
+            cancelled_at__isnull=True,
+        )
         .values_list("kind")
         .annotate(n=Count("pk"))
         .order_by()
@@ -106,6 +111,7 @@ SHORTCUTS: tuple[tuple[str, str, Any], ...] = (
     ("aid.read", "aid:home", _("Bantuan")),
     ("education.read", "education:home", _("Pendidikan")),
     ("desk.operate", "desk:home", _("Layanan")),
+    ("finance.read", "finance:home", _("Keuangan")),
     ("attendance.recap", "staff:attendance_recap", _("Kehadiran perangkat")),
 )
 

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from balai.accounts.decorators import require
-from balai.accounts.http import RegionalRequest, ScopedRequest
+from balai.accounts.http import RegionalRequest, ScopedRequest, VillageRequest
 from balai.accounts.models import ScopeLevel
 from balai.dashboard.charts import pyramid
 from balai.dashboard.home import home_tasks, shortcuts, village_headline
@@ -76,4 +76,19 @@ def village_detail(request: RegionalRequest, code: str) -> HttpResponse:
             "age_groups": [label for label, _lo, _hi in AGE_GROUPS],
             "show_back": scope.village is None,
         },
+    )
+
+
+@require("staff.read")
+def staff_performance(request: VillageRequest) -> HttpResponse:
+    """Service performance per official for the kades (issue 18 item 6)."""
+    from balai.core.dates import Month
+    from balai.dashboard.staff_performance import staff_performance as compute
+
+    shown = Month.parse(request.GET.get("bulan")) or Month.of(timezone.localdate())
+    rows = compute(village=request.village, month=shown)
+    return render(
+        request,
+        "dashboard/staff_performance.html",
+        {"rows": rows, **shown.nav(), "unlinked": sum(1 for r in rows if not r.official.user_id)},
     )

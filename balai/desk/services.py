@@ -650,7 +650,8 @@ def attendance_identify(
 ) -> attendance.Identified:
     """Who is checking in: card + PIN (`mode="kartu"`) or username + password (`"sandi"`).
 
-    The official's own lockout is the staff module's (and django-axes' for passwords); on top,
+    The official's own lockout is the staff module's (its own counter for passwords, apart from
+    the web sign-in's); on top,
     the device's spraying guard of the residents' sign-in (`balai.kiosk.services`) counts each
     failed attempt by a keyed digest of the card or username tried. Many distinct ones on one
     device throttle it, then block sign-in there (residents' and officials') until an

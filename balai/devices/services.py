@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -258,10 +258,7 @@ def _generic_failure() -> SignInResult:
     return SignInResult(message=_("NIK/kartu atau PIN salah."))
 
 
-def _device_refusal(device: KioskDevice, now: dt.datetime) -> SignInResult | None:
-    state = (
-        KioskDevice.objects.filter(pk=device.pk).values("sign_in_blocked", "sign_in_throttled_until").get()
-    )
+def _refusal_for(state: Mapping[str, Any], now: dt.datetime) -> SignInResult | None:
     if state["sign_in_blocked"]:
         return SignInResult(
             message=_(
@@ -278,23 +275,73 @@ def _device_refusal(device: KioskDevice, now: dt.datetime) -> SignInResult | Non
     return None
 
 
+def _device_refusal(device: KioskDevice, now: dt.datetime) -> SignInResult | None:
+    state = (
+        KioskDevice.objects.filter(pk=device.pk).values("sign_in_blocked", "sign_in_throttled_until").get()
+    )
+    return _refusal_for(state, now)
+
+
+def _distinct_failures(device: KioskDevice, now: dt.datetime) -> int:
+    return (
+        SignInFailure.objects.filter(device=device, at__gte=now - SPRAY_WINDOW)
+        .values("subject_digest")
+        .distinct()
+        .count()
+    )
+
+
+def _apply_spray_guard(device: KioskDevice, distinct: int, now: dt.datetime) -> None:
+    if distinct >= SPRAY_BLOCK_AT:
+        KioskDevice.objects.filter(pk=device.pk).update(sign_in_blocked=True)
+        audit_record(
+            actor=None, village=device.village, action="kiosk.device_blocked",
+            object_type="kiosk_device", object_id=device.public_id, changes={"distinct_subjects": distinct},
+        )  # fmt: skip
+    elif distinct >= SPRAY_THROTTLE_AT:
+        KioskDevice.objects.filter(pk=device.pk).update(sign_in_throttled_until=now + SPRAY_THROTTLE_FOR)
+
+
+def _reserve_device_attempt(
+    device: KioskDevice, subject: str, now: dt.datetime
+) -> tuple[SignInResult | None, int]:
+    """Check the device's guard and count this attempt as a failure *before* any secret is
+    checked, in one transaction under the device's row lock: parallel attempts queue here, so
+    the 5th distinct subject throttles and the 12th blocks the device for every attempt after
+    it, however many arrive at once (issue 16: 16 parallel guesses were all checked). A
+    successful sign-in takes its reservation back (`_release_device_attempt`).
+
+    Returns (refusal, reservation id)."""
+    with transaction.atomic():
+        state = (
+            KioskDevice.objects.select_for_update()
+            .filter(pk=device.pk)
+            .values("sign_in_blocked", "sign_in_throttled_until")
+            .get()
+        )
+        refusal = _refusal_for(state, now)
+        if refusal is not None:
+            return refusal, 0
+        failure = SignInFailure.objects.create(device=device, subject_digest=subject, at=now)
+        _apply_spray_guard(device, _distinct_failures(device, now), now)
+        return None, failure.pk
+
+
+def _release_device_attempt(device: KioskDevice, reservation: int, now: dt.datetime) -> None:
+    """The attempt did not guess wrong (it succeeded, or checked nothing): uncount it, and lift
+    a throttle that only the reservation had caused."""
+    with transaction.atomic():
+        KioskDevice.objects.select_for_update().filter(pk=device.pk).values("pk").get()
+        SignInFailure.objects.filter(pk=reservation).delete()
+        if _distinct_failures(device, now) < SPRAY_THROTTLE_AT:
+            KioskDevice.objects.filter(pk=device.pk).update(sign_in_throttled_until=None)
+
+
 def _record_device_failure(device: KioskDevice, subject: str, now: dt.datetime) -> None:
     with transaction.atomic():
+        KioskDevice.objects.select_for_update().filter(pk=device.pk).values("pk").get()
         SignInFailure.objects.create(device=device, subject_digest=subject, at=now)
-        distinct = (
-            SignInFailure.objects.filter(device=device, at__gte=now - SPRAY_WINDOW)
-            .values("subject_digest")
-            .distinct()
-            .count()
-        )
-        if distinct >= SPRAY_BLOCK_AT:
-            KioskDevice.objects.filter(pk=device.pk).update(sign_in_blocked=True)
-            audit_record(
-                actor=None, village=device.village, action="kiosk.device_blocked",
-                object_type="kiosk_device", object_id=device.public_id, changes={"distinct_subjects": distinct},
-            )  # fmt: skip
-        elif distinct >= SPRAY_THROTTLE_AT:
-            KioskDevice.objects.filter(pk=device.pk).update(sign_in_throttled_until=now + SPRAY_THROTTLE_FOR)
+        _apply_spray_guard(device, _distinct_failures(device, now), now)
 
 
 def device_sign_in_refusal(*, device: KioskDevice) -> str:
@@ -309,6 +356,19 @@ def device_sign_in_failed(*, device: KioskDevice, subject: str) -> None:
     tried (`pins.keyed_digest`), never the value itself: enough distinct subjects throttle,
     then block, the device for residents and officials alike."""
     _record_device_failure(device, subject, timezone.now())
+
+
+def device_attempt_reserve(*, device: KioskDevice, subject: str) -> tuple[str, int]:
+    """(refusal message or "", reservation id): the device's guard checked and this attempt
+    counted as a failure under the device's row lock, before the secret is checked. Call
+    `device_attempt_release` if the secret was right (or was never checked)."""
+    refusal, reservation = _reserve_device_attempt(device, subject, timezone.now())
+    return (refusal.message if refusal is not None else ""), reservation
+
+
+def device_attempt_release(*, device: KioskDevice, reservation: int) -> None:
+    if reservation:
+        _release_device_attempt(device, reservation, timezone.now())
 
 
 def _lock_message(cred_state: dict[str, Any], now: dt.datetime) -> SignInResult | None:
@@ -329,11 +389,35 @@ def _lock_message(cred_state: dict[str, Any], now: dt.datetime) -> SignInResult 
     return None
 
 
+def _reserve_resident_attempt(cred_pk: int, now: dt.datetime) -> tuple[SignInResult | None, int]:
+    """Under the credential's row lock: refuse if locked, else count this attempt as a failure
+    before the PIN is checked, locking (or disabling) the PIN already if this attempt is the
+    5th (or 10th). Parallel attempts on many devices thus never check more PINs than the
+    lockout allows (issue 16: 25 wrong and 1 right in parallel checked 12 and signed in).
+    Returns (refusal, failure count including this attempt)."""
+    with transaction.atomic():
+        cred = ResidentCredential.objects.select_for_update().get(pk=cred_pk)
+        locked = _lock_message({"pin_disabled": cred.pin_disabled, "locked_until": cred.locked_until}, now)
+        if locked is not None:
+            return locked, 0
+        cred.failed_count += 1
+        fields = ["failed_count", "updated_at"]
+        if cred.failed_count >= DISABLE_AFTER:
+            cred.pin_disabled = True
+            fields.append("pin_disabled")
+        elif cred.failed_count >= LOCK_AFTER:
+            cred.locked_until = now + LOCK_BASE * 2 ** (cred.failed_count - LOCK_AFTER)
+            fields.append("locked_until")
+        cred.save(update_fields=fields)
+        return None, cred.failed_count
+
+
 def sign_in(*, device: KioskDevice, pin: str, nik: str = "", card_uid: str = "") -> SignInResult:
     """Check NIK (or card) + PIN for a resident of the device's village.
 
-    The slow PIN check runs outside any transaction; the counters are then changed under a
-    row lock, so concurrent attempts on several devices each count.
+    Both counters (the device's spraying guard and the resident's lockout) are checked and
+    this attempt recorded in them, each under its row lock in one transaction, *before* the
+    slow PIN check, which runs outside any transaction; a right PIN then takes the counts back.
     """
     from balai.devices.selectors import resident_for_sign_in
 
@@ -356,67 +440,75 @@ def sign_in(*, device: KioskDevice, pin: str, nik: str = "", card_uid: str = "")
         resident, cred_state = resident_for_sign_in(village=device.village, nik=nik)
     if not pins.PIN_RE.match(pin):
         return SignInResult(message=_("PIN harus 6 angka."))
+    refusal, reservation = _reserve_device_attempt(device, subject, now)
+    if refusal is not None:
+        return refusal
     if resident is None or cred_state is None or not cred_state["pin_hash"]:
         pins.burn_verify(pin)
-        _record_device_failure(device, subject, now)
         return _generic_failure()
     locked = _lock_message(cred_state, now)
+    if locked is None:
+        locked, failed = _reserve_resident_attempt(cred_state["pk"], now)
     if locked is not None:
+        _release_device_attempt(device, reservation, now)  # nothing was checked
         return locked
     # A PIN hashed under an old pepper (or older argon2 costs) is re-hashed here, outside the lock.
     ok, new_hash = pins.check_pin(cred_state["pin_hash"], pin)
+    if not ok:
+        return _failed(device, resident, cred_state["pk"], failed, now)
     with transaction.atomic():
         cred = ResidentCredential.objects.select_for_update().get(pk=cred_state["pk"])
-        locked = _lock_message({"pin_disabled": cred.pin_disabled, "locked_until": cred.locked_until}, now)
-        if locked is not None:
-            return locked  # another device's attempts locked it meanwhile
-        if ok:
-            cred.failed_count = 0
-            cred.locked_until = None
-            cred.last_sign_in_at = now
-            fields = ["failed_count", "locked_until", "last_sign_in_at", "updated_at"]
-            signed: dict[str, Any] = {"device": device.public_id, "card": bool(card_uid)}
-            if new_hash and cred.pin_hash == cred_state["pin_hash"]:
-                cred.pin_hash = new_hash
-                fields.append("pin_hash")
-                signed["pin_rehashed"] = True
-            if (
-                card_uid
-                and cred.card_digest != subject
-                and not ResidentCredential.objects.filter(card_digest=subject).exists()
-            ):
-                cred.card_digest = subject
-                fields.append("card_digest")
-                signed["card_rekeyed"] = True
-            cred.save(update_fields=fields)
-            audit_record(
-                actor=None, village=device.village, action="kiosk.sign_in", object_type="resident",
-                object_id=resident.public_id, changes=signed,
-            )  # fmt: skip
-            return SignInResult(resident=resident, must_change_pin=cred.must_change_pin)
-        ResidentCredential.objects.filter(pk=cred.pk).update(failed_count=F("failed_count") + 1)
-        cred.refresh_from_db(fields=["failed_count"])
-        changes: dict[str, Any] = {"device": device.public_id, "failed": cred.failed_count}
-        if cred.failed_count >= DISABLE_AFTER:
-            cred.pin_disabled = True
-            cred.save(update_fields=["pin_disabled", "updated_at"])
-            changes["disabled"] = True
-        elif cred.failed_count >= LOCK_AFTER:
-            cred.locked_until = now + LOCK_BASE * 2 ** (cred.failed_count - LOCK_AFTER)
-            cred.save(update_fields=["locked_until", "updated_at"])
-            changes["locked_until"] = cred.locked_until
+        cred.failed_count = 0
+        cred.locked_until = None
+        # Disabled by this attempt's own reservation (a 10th try, and the right one).
+        cred.pin_disabled = False
+        cred.last_sign_in_at = now
+        fields = ["failed_count", "locked_until", "pin_disabled", "last_sign_in_at", "updated_at"]
+        signed: dict[str, Any] = {"device": device.public_id, "card": bool(card_uid)}
+        if new_hash and cred.pin_hash == cred_state["pin_hash"]:
+            cred.pin_hash = new_hash
+            fields.append("pin_hash")
+            signed["pin_rehashed"] = True
+        if (
+            card_uid
+            and cred.card_digest != subject
+            and not ResidentCredential.objects.filter(card_digest=subject).exists()
+        ):
+            cred.card_digest = subject
+            fields.append("card_digest")
+            signed["card_rekeyed"] = True
+        if cred.pin_hash != cred_state["pin_hash"] and "pin_hash" not in fields:
+            # The PIN was reset or changed while this attempt checked the old one.
+            return _generic_failure()
+        cred.save(update_fields=fields)
         audit_record(
-            actor=None, village=device.village, action="kiosk.sign_in_failed", object_type="resident",
-            object_id=resident.public_id, changes=changes,
+            actor=None, village=device.village, action="kiosk.sign_in", object_type="resident",
+            object_id=resident.public_id, changes=signed,
         )  # fmt: skip
-    _record_device_failure(device, subject, now)
-    if cred.pin_disabled or cred.locked_until:
-        return _lock_message({"pin_disabled": cred.pin_disabled, "locked_until": cred.locked_until}, now) or (
-            _generic_failure()
-        )
-    left = LOCK_AFTER - cred.failed_count
+    _release_device_attempt(device, reservation, now)
+    return SignInResult(resident=resident, must_change_pin=cred.must_change_pin)
+
+
+def _failed(
+    device: KioskDevice, resident: Resident, cred_pk: int, failed: int, now: dt.datetime
+) -> SignInResult:
+    """A wrong PIN: already counted by the reservation; audited here, with what it caused."""
+    cred = ResidentCredential.objects.get(pk=cred_pk)
+    changes: dict[str, Any] = {"device": device.public_id, "failed": failed}
+    if failed >= DISABLE_AFTER:
+        changes["disabled"] = True
+    elif failed >= LOCK_AFTER:
+        changes["locked_until"] = cred.locked_until
+    audit_record(
+        actor=None, village=device.village, action="kiosk.sign_in_failed", object_type="resident",
+        object_id=resident.public_id, changes=changes,
+    )  # fmt: skip
+    if failed >= LOCK_AFTER:
+        return _lock_message(
+            {"pin_disabled": failed >= DISABLE_AFTER, "locked_until": cred.locked_until}, now
+        ) or (_generic_failure())
     result = _generic_failure()
-    result.message += " " + _("Sisa %(n)d kali sebelum PIN dikunci.") % {"n": left}
+    result.message += " " + _("Sisa %(n)d kali sebelum PIN dikunci.") % {"n": LOCK_AFTER - failed}
     return result
 
 

@@ -675,6 +675,34 @@ def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
     return jar
 
 
+def _second_step(
+    conn: http.client.HTTPConnection, path: str, jar: dict[str, str]
+) -> http.client.HTTPResponse:
+    """Two-factor step of a demo account (kades, sekdes, camat, Dispermades): the demo's key."""
+    import pyotp
+
+    from balai.devtools.demo import DEMO_TOTP_SECRET
+
+    cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}
+    conn.request("GET", path, headers=cookie)
+    page = conn.getresponse()
+    body = page.read().decode("utf-8", "replace")
+    jar.update(_cookies(page))
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    form = urlencode(
+        {"code": pyotp.TOTP(DEMO_TOTP_SECRET).now(), "csrfmiddlewaretoken": match.group(1) if match else ""}
+    )
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+    }
+    conn.request("POST", path, body=form, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    jar.update(_cookies(response))
+    return response
+
+
 def login(*, host: str, port: int, login_path: str, username: str, password: str) -> str:
     """Sign in through the login form (CSRF and all); returns the Cookie header to send."""
     conn = http.client.HTTPConnection(host, port, timeout=60)
@@ -699,6 +727,8 @@ def login(*, host: str, port: int, login_path: str, username: str, password: str
         response = conn.getresponse()
         response.read()
         jar.update(_cookies(response))
+        if response.status == 302 and response.headers.get("Location", "").endswith("/masuk/kode/"):
+            response = _second_step(conn, response.headers["Location"], jar)
     finally:
         conn.close()
     if response.status != 302 or "sessionid" not in jar:

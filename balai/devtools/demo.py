@@ -56,6 +56,10 @@ PILOT_CODES = [
 ]
 STAND_IN_CODE = "33.25.01.2006"
 DEMO_PASSWORD = "balai-demo-2026"
+# Demo only: the published TOTP secret of the demo accounts whose role requires two-factor
+# sign-in (kades, sekdes, camat, Dispermades). Add it to any authenticator app, or run
+# `balai demo-code` for the current code. Real accounts enrol their own secret.
+DEMO_TOTP_SECRET = "BALAIDEMOKODEDUALANGKAHSEMUAAKUN"
 DEMO_URL = "http://127.0.0.1:8000/"
 CAMAT_DISTRICT = "33.25.01"  # Wonotunggal
 
@@ -109,6 +113,7 @@ class Login:
     role: str
     area: str
     created: bool = False
+    two_factor: bool = False
 
 
 @dataclass
@@ -1117,6 +1122,7 @@ def ensure_accounts(*, password: str = DEMO_PASSWORD) -> list[Login]:
 
     Existing usernames are left as they are (their password may have been changed).
     """
+    from balai.accounts import two_factor
     from balai.accounts.services import user_create
 
     pilots = {v.code: v for v in Village.objects.filter(code__in=PILOT_CODES)}
@@ -1147,7 +1153,13 @@ def ensure_accounts(*, password: str = DEMO_PASSWORD) -> list[Login]:
             )
             if official is not None:
                 Official.objects.filter(pk=official.pk).update(user=user)
+            # The demo password is published: no forced change, so every tester can use it.
+            User.objects.filter(pk=user.pk).update(must_change_password=False)
             login.created = True
+        user = User.objects.get(username=username)
+        if two_factor.required_for(user) and not two_factor.enrolled(user):
+            two_factor.demo_enrol(user=user, secret=DEMO_TOTP_SECRET)
+        login.two_factor = two_factor.enrolled(user)
         logins.append(login)
     return logins
 

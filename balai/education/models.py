@@ -64,6 +64,8 @@ class Enrolment(PublicIdModel, VillageScopedModel, BaseModel):
         GRADUATED = "lulus", _("Lulus")
         MOVED = "pindah", _("Pindah sekolah")
         DROPPED = "putus", _("Putus sekolah")
+        # Ended by the registry's death event (data tunggal), never chosen by hand.
+        DECEASED = "wafat", _("Meninggal")
 
     resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="enrolments")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrolments")

@@ -540,6 +540,8 @@ def counts_by_village(*, villages: Iterable[Village], day: dt.date) -> dict[int,
             village_id__in=ids,
             year=day.year,
             status__in=[Scholarship.Status.RECIPIENT, Scholarship.Status.DISBURSED],
+            # Regency PIP counts are of living children (data tunggal).
+            resident__status=codes.STATUS_ALIVE,
         )
         .order_by()
         .values("village_id")
@@ -709,10 +711,10 @@ def family_schooling(*, village: Village, family: Any, day: dt.date | None = Non
         ).select_related("school")
     }
     pip: dict[int, Scholarship] = {}
-    for s in Scholarship.objects.filter(village=village, resident_id__in=ids).order_by(
+    for scholarship in Scholarship.objects.filter(village=village, resident_id__in=ids).order_by(
         "resident_id", "-year"
     ):
-        pip.setdefault(s.resident_id, s)
+        pip.setdefault(scholarship.resident_id, scholarship)
     rows = []
     for m in members:
         age = rules.age_on(m.birth_date, day) if m.birth_date else None

@@ -30,6 +30,7 @@ from balai.core import xlsx
 from balai.core.http import ServiceCall, is_htmx, paginate
 from balai.education import exports, forms, rules, selectors, services
 from balai.education.models import Enrolment, School
+from balai.people import services as people_services
 from balai.people.models import Resident
 from balai.regions.selectors import deployment_regency_code, region_names
 
@@ -273,7 +274,10 @@ def _child_page(request: VillageRequest, child: Resident, **forms_given: Any) ->
 
 @require("education.read")
 def child(request: VillageRequest, public_id: str) -> HttpResponse:
-    return _child_page(request, _child_or_404(request, public_id))
+    found = _child_or_404(request, public_id)
+    # A child's education record is personal data: who opened it is logged (issue 16).
+    people_services.resident_viewed(actor=request.user, resident=found, purpose="education")
+    return _child_page(request, found)
 
 
 @require("education.write")

@@ -190,6 +190,8 @@ class Pregnancy(PublicIdModel, VillageScopedModel, BaseModel):
         STILLBIRTH = "mati", _("Lahir mati")
         MISCARRIAGE = "keguguran", _("Keguguran")
         MOVED = "pindah", _("Pindah/tidak diikuti lagi")
+        # The mother died during the pregnancy (recorded from the registry's death event).
+        MATERNAL_DEATH = "ibu_wafat", _("Ibu meninggal")
 
     mother = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
     lmp_date = models.DateField(_("HPHT (hari pertama haid terakhir)"))

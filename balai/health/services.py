@@ -668,6 +668,8 @@ def antenatal_visit_record(
     village = pregnancy.village
     if pregnancy.outcome:
         raise ApplicationError(_("Kehamilan ini sudah berakhir; kunjungan tidak dapat dicatat."))
+    if pregnancy.mother.status != codes.STATUS_ALIVE:
+        raise ApplicationError(_("Ibu ini tidak tercatat hidup; kunjungan tidak dapat dicatat."))
     if session is not None and session.village_id != village.pk:
         raise ApplicationError(_("Sesi posyandu ini bukan milik desa ini."))
     errors: dict[str, str] = {}

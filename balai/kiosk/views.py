@@ -7,6 +7,8 @@ and, for personal data, the signed-in resident's own family, so anything else is
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from balai.core import ratelimit
 from balai.core.digits import only_digits
 from balai.core.http import ServiceCall
 from balai.devices import pins, services
@@ -38,6 +41,10 @@ from balai.kiosk import tiles as kiosk_tiles
 
 SESSION_TOUR = "kiosk_tour"
 
+ENROL_BUCKET = "kiosk-enrol"
+ENROL_PER_ADDRESS = 10
+ENROL_WINDOW = dt.timedelta(minutes=30)
+
 
 @device_required
 def home(request: DeviceRequest) -> HttpResponse:
@@ -52,6 +59,15 @@ def enrol(request: HttpRequest) -> HttpResponse:
     """The kiosk browser trades a one-time code for its device credential (a cookie)."""
     error = ""
     already = _attach(request)
+    if request.method == "POST" and ratelimit.hit(
+        ENROL_BUCKET, ratelimit.client_ip(request), limit=ENROL_PER_ADDRESS, window=ENROL_WINDOW
+    ):
+        # Issue 16: 200 guesses at 151/s were accepted. A code has 10 digits and lives 30
+        # minutes; ten tries per address in that time leave nothing to guess.
+        error = _("Terlalu banyak percobaan kode pendaftaran dari alamat ini. Coba lagi nanti.")
+        refused = render(request, "kiosk/enrol.html", {"error": error, "already": already}, status=429)
+        add_never_cache_headers(refused)
+        return refused
     if request.method == "POST":
         result = services.device_enrol(code=request.POST.get("code", ""))
         if result is not None:

@@ -55,7 +55,8 @@ def _resident(request: DeviceRequest, grant: Grant) -> Resident | None:
     )
 
 
-def _letter(request: DeviceRequest, grant: Grant, fields: dict[str, str], resident: Resident) -> str:
+def _letter(request: DeviceRequest, grant: Grant, fields: dict[str, str], resident: Resident | None) -> str:
+    assert resident is not None  # HANDLERS: needs a signed-in resident
     from balai.kiosk.views_services import _letters_api
 
     api = _letters_api()
@@ -105,7 +106,10 @@ def _complaint(
     return complaint.public_id
 
 
-def _correction(request: DeviceRequest, grant: Grant, fields: dict[str, str], resident: Resident) -> str:
+def _correction(
+    request: DeviceRequest, grant: Grant, fields: dict[str, str], resident: Resident | None
+) -> str:
+    assert resident is not None  # HANDLERS: needs a signed-in resident
     from balai.kiosk import selectors
 
     device = request.kiosk_device

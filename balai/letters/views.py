@@ -243,8 +243,14 @@ def create(request: VillageRequest) -> HttpResponse:
         errors = {"__all__": ["Pilih penduduk dan jenis surat."]}
     subject_error = letter_type.subject.check(resident) if (letter_type and resident) else ""
     values: Any = request.POST
-    if request.method != "POST" and letter_type and resident and letter_type.initial and not subject_error:
-        values = letter_type.initial(resident)
+    if request.method != "POST" and letter_type and resident and not subject_error:
+        values = letter_type.initial(resident) if letter_type.initial else {}
+        # Another module's record may pre-fill the fields through the link it offers (the
+        # Keterangan Usaha from a UMKM record): only the type's own fields are taken.
+        values = {
+            **values,
+            **{f.name: request.GET[f.name] for f in letter_type.fields if request.GET.get(f.name)},
+        }
     return render(
         request,
         "letters/create.html",

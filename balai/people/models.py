@@ -209,10 +209,54 @@ class LifeEvent(PublicIdModel, VillageScopedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # What each module changed because of this event, for the event's page:
+    # [{"module": "aid", "label": "Bantuan sosial", "changes": ["…", …]}, …].
+    # db_default: the importers and the demo insert events with raw SQL that doesn't name it.
+    consequences = models.JSONField(default=list, blank=True, db_default=models.Value("[]"))
+    # A mistaken event is cancelled (never deleted): the registry books skip it from then on.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.CharField(_("alasan pembatalan"), max_length=255, blank=True, db_default="")
 
     class Meta:
         ordering = ["-event_date", "-id"]
         indexes = [models.Index(fields=["village", "kind", "event_date"], name="lifeevent_village_idx")]
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class ReviewItem(PublicIdModel, VillageScopedModel, BaseModel):
+    """Perlu ditinjau: a consequence of a life event that a person must decide (who, what,
+    why, and where to do it). Created by the modules' life-event handlers."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Perlu ditinjau")
+        DONE = "done", _("Selesai")
+        DISMISSED = "dismissed", _("Diabaikan")
+
+    event = models.ForeignKey(
+        LifeEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="reviews"
+    )
+    resident = models.ForeignKey(Resident, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    module = models.CharField(_("modul"), max_length=40)
+    title = models.CharField(_("yang perlu diputuskan"), max_length=255)
+    reason = models.CharField(_("alasan"), max_length=255, blank=True)
+    # A path inside Balai (no NIK in it) where the decision is made.
+    link = models.CharField(max_length=255, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(_("catatan penyelesaian"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["village", "state", "created_at"], name="review_queue_idx")]
 
 
 class DuplicateDecision(VillageScopedModel):

@@ -1,4 +1,4 @@
-"""Imports of the registry that are still running."""
+"""Imports of the registry that are still running; consequences of life events to decide."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from balai.core.plugins import HomeTask
 from balai.people.models import ImportJob
+from balai.people.selectors import review_open_count
 
 
 def registry_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
@@ -25,4 +26,19 @@ def registry_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
     ]
 
 
-TASKS = [registry_tasks]
+def review_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
+    """Perlu ditinjau: what modules could not decide alone after a death, a move, a birth."""
+    village = scope.village
+    if village is None or not scope.can("registry.read"):
+        return []
+    return [
+        HomeTask(
+            _("Perlu ditinjau akibat peristiwa kependudukan"),
+            review_open_count(village=village),
+            reverse("people:review_list"),
+            "penduduk",
+        )
+    ]
+
+
+TASKS = [registry_tasks, review_tasks]

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 from balai.audit.models import AuditEvent
 from balai.core.digits import only_digits
 from balai.people import codes
-from balai.people.models import DuplicateDecision, Family, LifeEvent, Resident, normalize_name
+from balai.people.models import DuplicateDecision, Family, LifeEvent, Resident, ReviewItem, normalize_name
 from balai.regions.models import Village
 
 CURRENT = codes.STATUS_ALIVE
@@ -376,3 +376,29 @@ def life_event_page(
         limit=limit,
         descending=True,
     )
+
+
+# --- Life event consequences and the review queue (data tunggal) -------------------------
+
+
+def life_event_get(*, village: Village, public_id: str) -> LifeEvent:
+    """Raises LifeEvent.DoesNotExist for another village's event, exactly as for none."""
+    return LifeEvent.objects.select_related("resident", "recorded_by", "cancelled_by", "village").get(
+        village=village, public_id=public_id
+    )
+
+
+def review_queue(*, village: Village, state: str = "open") -> QuerySet[ReviewItem]:
+    return (
+        ReviewItem.objects.filter(village=village, state=state)
+        .select_related("event", "resident", "resolved_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def review_item_get(*, village: Village, public_id: str) -> ReviewItem:
+    return ReviewItem.objects.get(village=village, public_id=public_id)
+
+
+def review_open_count(*, village: Village) -> int:
+    return ReviewItem.objects.filter(village=village, state=ReviewItem.State.OPEN).count()

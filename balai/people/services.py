@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from balai.audit.services import PendingEvent, audit_record, audit_record_many
 from balai.core.errors import ApplicationError
 from balai.core.services import audit_value, model_update
 from balai.people import codes
+from balai.people.consequences import life_event_dispatch
 from balai.people.models import DuplicateDecision, Family, Household, LifeEvent, Resident, normalize_name
 from balai.people.validation import kk_check, nik_check
 from balai.regions.models import Rt, Village
@@ -138,7 +140,7 @@ def _create_resident(
             resident.save()
     except IntegrityError as exc:
         raise ValidationError({"nik": [_("NIK ini sudah terdaftar sebagai penduduk hidup.")]}) from exc
-    LifeEvent.objects.create(
+    event = LifeEvent.objects.create(
         village=village,
         resident=resident,
         family=family,
@@ -157,6 +159,7 @@ def _create_resident(
         changes={k: audit_value(v) for k, v in data.items() if v not in ("", None)}
         | {"event": event_kind, "nik_warnings": warnings},
     )
+    life_event_dispatch(event=event, actor=actor)
     return resident
 
 
@@ -239,6 +242,17 @@ def resident_viewed(*, actor: User | None, resident: Resident, purpose: str = "d
     )
 
 
+def residents_listed(*, actor: User | None, village: Village, public_ids: Iterable[str], purpose: str) -> int:
+    """Log that staff saw these residents in a list, a search or a family page (UU PDP: a
+    resident can ask who read their record). One event per resident, on the resident's id,
+    so "who read my record" is one indexed look-up; one chain lock for the whole page."""
+    events = [
+        PendingEvent("resident.viewed", "resident", public_id, {"purpose": purpose})
+        for public_id in dict.fromkeys(public_ids)
+    ]
+    return audit_record_many(actor=actor, village=village, events=events) if events else 0
+
+
 @transaction.atomic
 def family_create(
     *,
@@ -303,15 +317,29 @@ def birth_record(
     data: dict[str, Any],
     details: dict[str, Any] | None = None,
     accept_warnings: bool = False,
+    mother: Resident | None = None,
 ) -> Resident:
-    """A child is born into a family: a new resident, with the parents taken from the family."""
+    """A child is born into a family: a new resident, with the parents taken from the family.
+
+    `mother`, when named, must be a living woman of this village's registry; an unusual age
+    at the birth (under 15 or over 50) is a warning the operator confirms (`accept_warnings`)."""
     if data.get("birth_date") is None:
         raise ValidationError({"birth_date": [_("Tanggal lahir wajib diisi.")]})
     if data["birth_date"] > timezone.localdate():
         raise ValidationError({"birth_date": [_("Tanggal lahir tidak boleh di masa depan.")]})
     members = list(family.members.filter(status=codes.STATUS_ALIVE))
     father = next((m for m in members if m.sex == 1 and m.family_relation in (1, 2)), None)
-    mother = next((m for m in members if m.sex == 2 and m.family_relation in (1, 3)), None)
+    if mother is not None:
+        if mother.village_id != family.village_id or mother.status != codes.STATUS_ALIVE or mother.sex != 2:
+            raise ValidationError({"mother": [_("Ibu harus perempuan yang tercatat hidup di desa ini.")]})
+        age = mother.age_on(data["birth_date"])
+        if age is not None and not 15 <= age <= 50 and not accept_warnings:
+            raise NikWarning(
+                {"mother": [_("Umur ibu saat melahirkan %(age)d tahun; periksa kembali.") % {"age": age}]},
+                code="mother_age",
+            )
+    else:
+        mother = next((m for m in members if m.sex == 2 and m.family_relation in (1, 3)), None)
     defaults: dict[str, Any] = {
         "family_relation": 4,
         "marital_status": 1,
@@ -395,6 +423,7 @@ def status_event_record(
         object_id=resident.public_id,
         changes={"status": [old, resident.status], "event": kind, "event_date": event_date},
     )
+    life_event_dispatch(event=event, actor=actor)
     return event
 
 
@@ -521,6 +550,8 @@ def move_out_record(
             ],
         )
     audit_record_many(actor=actor, village=village, events=pending)
+    for event in events:
+        life_event_dispatch(event=event, actor=actor)
     return events
 
 
@@ -602,6 +633,7 @@ def family_split(
         issued_on=event_date,
     )
     pending = []
+    split_events: list[LifeEvent] = []
     for r in residents:
         old_family = r.family_id
         kind = LifeEvent.Kind.FAMILY_SPLIT if old_family else LifeEvent.Kind.NEW_FAMILY
@@ -610,14 +642,16 @@ def family_split(
         if r.pk == head.pk:
             r.family_relation = 1
         r.save(update_fields=["family", "rt", "family_relation", "updated_at"])
-        LifeEvent.objects.create(
-            village=village,
-            resident=r,
-            family=family,
-            kind=kind,
-            event_date=event_date or timezone.localdate(),
-            details={"from_family": old_family},
-            recorded_by=actor,
+        split_events.append(
+            LifeEvent.objects.create(
+                village=village,
+                resident=r,
+                family=family,
+                kind=kind,
+                event_date=event_date or timezone.localdate(),
+                details={"from_family": old_family},
+                recorded_by=actor,
+            )
         )
         pending.append(
             PendingEvent(
@@ -627,6 +661,8 @@ def family_split(
     family.head = head
     family.save(update_fields=["head", "updated_at"])
     audit_record_many(actor=actor, village=village, events=pending)
+    for event in split_events:
+        life_event_dispatch(event=event, actor=actor)
     return family
 
 

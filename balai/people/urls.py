@@ -1,6 +1,6 @@
 from django.urls import path
 
-from balai.people import views, views_import
+from balai.people import views, views_books, views_events, views_import
 
 app_name = "people"
 urlpatterns = [
@@ -15,6 +15,16 @@ urlpatterns = [
     path("keluarga/<str:public_id>/rumah-tangga/", views.family_household, name="family_household"),
     path("peristiwa/", views.event_list, name="event_list"),
     path("peristiwa/pindah-masuk/", views.move_in, name="move_in"),
+    path("peristiwa/<str:public_id>/", views_events.event_detail, name="event_detail"),
+    path("peristiwa/<str:public_id>/batal/", views_events.event_cancel, name="event_cancel"),
+    path("tinjau/", views_events.review_list, name="review_list"),
+    path("buku/", views_books.index, name="books"),
+    path("buku/unduh/", views_books.book_download, name="book_download"),
+    path("buku/laporan-bulanan/", views_books.monthly_report_download, name="monthly_report"),
+    path("statistik/", views_books.village_statistics, name="statistics"),
+    path("wilayah/statistik/", views_books.regional_statistics, name="regional_statistics"),
+    path("wilayah/mutu-data/", views_books.regional_quality, name="regional_quality"),
+    path("tinjau/<str:public_id>/", views_events.review_resolve, name="review_resolve"),
     path("ganda/", views.duplicate_list, name="duplicate_list"),
     path("ganda/putuskan/", views.duplicate_decide, name="duplicate_decide"),
     path("impor/", views_import.import_start, name="import_start"),

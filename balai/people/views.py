@@ -24,7 +24,7 @@ from balai.accounts.http import VillageRequest
 from balai.core.http import ServiceCall, is_htmx
 from balai.core.masking import mask_tail
 from balai.people import codes, forms, selectors, services
-from balai.people.models import Family, Resident
+from balai.people.models import Family, LifeEvent, Resident
 from balai.regions.selectors import rt_choices
 
 PAGE_SIZE = 50
@@ -127,6 +127,12 @@ def resident_list(request: VillageRequest) -> HttpResponse:
     }
     page = selectors.resident_page(
         village=village, filters=filter_form.filters(), limit=PAGE_SIZE, fields=LIST_FIELDS, **cursors
+    )
+    services.residents_listed(
+        actor=request.user,
+        village=village,
+        public_ids=[item["public_id"] for item in page.items],
+        purpose="search" if request.method == "POST" or request.GET.get("q") else "list",
     )
     return _render_list(
         request,
@@ -247,6 +253,7 @@ def resident_event(request: VillageRequest, public_id: str, kind: str) -> HttpRe
     resident = _resident_or_404(request, public_id)
     data = request.POST if request.method == "POST" else None
     form: forms.StatusEventForm
+    recorded: LifeEvent | list[LifeEvent] = []
     if kind == "pindah":
         companions = [
             m
@@ -263,7 +270,7 @@ def resident_event(request: VillageRequest, public_id: str, kind: str) -> HttpRe
         if isinstance(form, forms.MoveOutForm):
             movers = [resident, *form.moving_companions()]
             with ServiceCall(form) as call:
-                services.move_out_record(
+                recorded = services.move_out_record(
                     actor=request.user,
                     residents=movers,
                     event_date=d["event_date"],
@@ -274,7 +281,7 @@ def resident_event(request: VillageRequest, public_id: str, kind: str) -> HttpRe
                 )
         else:
             with ServiceCall(form) as call:
-                services.status_event_record(
+                recorded = services.status_event_record(
                     actor=request.user,
                     resident=resident,
                     kind=forms.RESIDENT_EVENT_KINDS[kind],
@@ -289,9 +296,11 @@ def resident_event(request: VillageRequest, public_id: str, kind: str) -> HttpRe
                     _("%(name)s telah pindah ke Desa %(village)s; datanya kini dikelola desa tujuan.")
                     % {"name": resident.name, "village": d["destination_village"].name},
                 )
-                return redirect("people:resident_list")
-            messages.success(request, _("Peristiwa telah dicatat."))
-            return redirect("people:resident_detail", public_id=resident.public_id)
+            else:
+                messages.success(request, _("Peristiwa telah dicatat."))
+            # The event's page shows what every module did and what must be decided.
+            event = recorded[0] if isinstance(recorded, list) else recorded
+            return redirect("people:event_detail", public_id=event.public_id)
     return render(
         request,
         "people/event_form.html",
@@ -390,6 +399,13 @@ def family_list(request: VillageRequest) -> HttpResponse:
 def family_detail(request: VillageRequest, public_id: str) -> HttpResponse:
     family = _family_or_404(request, public_id)
     members = list(selectors.family_members(family=family))
+    # The page shows the KK number and each member's record: a read of each (issue 16).
+    services.residents_listed(
+        actor=request.user,
+        village=request.village,
+        public_ids=[m.public_id for m in members],
+        purpose="family",
+    )
     return render(
         request,
         "people/family_detail.html",

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.audit.services import audit_record
+from balai.core import ratelimit
 from balai.core.errors import ApplicationError
 from balai.core.services import model_update
 from balai.devices import pins
@@ -32,6 +33,10 @@ from balai.staff.models import Attendance, AttendanceSettings, Official, Officia
 if TYPE_CHECKING:
     from balai.accounts.models import User
 
+# Username + password at the attendance kiosk: its own counter, apart from the web sign-in's.
+PASSWORD_BUCKET = "attendance-password"
+PASSWORD_FAILURE_LIMIT = 5
+PASSWORD_WINDOW = dt.timedelta(minutes=30)
 LOCK_AFTER = 5
 DISABLE_AFTER = 10
 PIN_LENGTH = 6
@@ -182,18 +187,27 @@ def identify_by_card(
 def identify_by_password(
     *, request: HttpRequest, village: Village, username: str, password: str
 ) -> Identified:
-    """Username + password of the official's linked account (django-axes locks repeated failures)."""
+    """Username + password of the official's linked account.
+
+    The kiosk keeps its own counter per account (`PASSWORD_FAILURE_LIMIT` tries per
+    `PASSWORD_WINDOW`), separate from the web sign-in's (`balai.accounts.throttle`): five wrong
+    tries at the attendance kiosk must not lock the sekdes out of the web (issue 16). The try
+    is counted before the password is checked (a row lock in `core.ratelimit.hit`), and the
+    count is cleared by a right one.
+    """
     if not username or not password:
         raise ApplicationError(_("Isi nama pengguna dan kata sandi."))
+    key = username.strip().casefold()
+    if ratelimit.hit(PASSWORD_BUCKET, key, limit=PASSWORD_FAILURE_LIMIT, window=PASSWORD_WINDOW):
+        raise ApplicationError(
+            _(
+                "Terlalu banyak percobaan gagal; akun dikunci sementara. Coba lagi nanti atau pakai kartu + PIN."
+            )
+        )
     user = authenticate(request, username=username, password=password)
     if user is None:
-        if getattr(request, "axes_locked_out", False):
-            raise ApplicationError(
-                _(
-                    "Terlalu banyak percobaan gagal; akun dikunci sementara. Coba lagi nanti atau pakai kartu + PIN."
-                )
-            )
         raise ApplicationError(_("Nama pengguna atau kata sandi salah."))
+    ratelimit.clear(PASSWORD_BUCKET, key)
     official = Official.objects.filter(village=village, user=user, is_active=True).first()
     if official is None:
         raise ApplicationError(_("Akun ini tidak terhubung dengan perangkat desa ini."))
@@ -217,7 +231,16 @@ def holidays_between(start: dt.date, end: dt.date) -> dict[dt.date, str]:
     return {d: str(name) for d, name in table.items() if start <= d <= end}
 
 
-def is_workday(rules: AttendanceSettings, day: dt.date, holidays: dict[dt.date, str] | None = None) -> bool:
+def is_workday(
+    rules: AttendanceSettings,
+    day: dt.date,
+    holidays: dict[dt.date, str] | None = None,
+    workdays: set[dt.date] | frozenset[dt.date] = frozenset(),
+) -> bool:
+    """`holidays`: national and village days off; `workdays`: the village's make-up working days,
+    which count whatever the weekday or holiday."""
+    if day in workdays:
+        return True
     if str(day.isoweekday()) not in rules.workdays:
         return False
     if rules.skip_holidays:
@@ -226,8 +249,28 @@ def is_workday(rules: AttendanceSettings, day: dt.date, holidays: dict[dt.date, 
     return True
 
 
+def village_calendar(
+    village: Village, start: dt.date, end: dt.date
+) -> tuple[dict[dt.date, str], set[dt.date]]:
+    """The national holidays plus the village's own days off, and its make-up working days."""
+    from balai.staff.models import CalendarDay
+
+    holidays = holidays_between(start, end)
+    workdays: set[dt.date] = set()
+    for day, kind, name in CalendarDay.objects.filter(
+        village=village, day__gte=start, day__lte=end
+    ).values_list("day", "kind", "name"):
+        if kind == CalendarDay.Kind.HOLIDAY:
+            holidays[day] = name
+        else:
+            holidays.pop(day, None)
+            workdays.add(day)
+    return holidays, workdays
+
+
 def _check_hours(rules: AttendanceSettings, local: dt.datetime) -> None:
-    if not is_workday(rules, local.date()):
+    holidays, workdays = village_calendar(rules.village, local.date(), local.date())
+    if not is_workday(rules, local.date(), holidays, workdays):
         raise ApplicationError(_("Hari ini bukan hari kerja; absensi tidak dibuka."))
     if not rules.opens_at <= local.time() <= rules.closes_at:
         raise ApplicationError(
@@ -335,3 +378,178 @@ def attendance_check(
         late=action == "in" and local.time() > rules.starts_at,
         early=action == "out" and local.time() < rules.ends_at,
     )
+
+
+# --- Corrections by the operator ---------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_correct(
+    *,
+    actor: User | None,
+    official: Official,
+    day: dt.date,
+    check_in: dt.time | None,
+    check_out: dt.time | None,
+    reason: str,
+) -> Attendance | None:
+    """Set (or, with no times, remove) an official's attendance on `day`, with the reason; audited
+    with the old and new times. Days after today cannot be corrected."""
+    reason = " ".join(str(reason or "").split())
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = _("Alasan koreksi wajib diisi.")
+    elif len(reason) > 300:
+        errors["reason"] = _("Paling banyak %(n)d karakter.") % {"n": 300}
+    if day > timezone.localdate():
+        errors["day"] = _("Kehadiran hari yang belum tiba tidak dapat dikoreksi.")
+    if check_out is not None and check_in is None:
+        errors["check_in"] = _("Isi jam masuk bila jam pulang diisi.")
+    if check_in is not None and check_out is not None and check_out <= check_in:
+        errors["check_out"] = _("Jam pulang harus setelah jam masuk.")
+    if errors:
+        raise ValidationError(errors)
+    row = Attendance.objects.select_for_update().filter(official=official, day=day).first()
+
+    def at(t: dt.time | None) -> dt.datetime | None:
+        return timezone.make_aware(dt.datetime.combine(day, t)) if t is not None else None
+
+    def hhmm(value: dt.datetime | None) -> str:
+        return timezone.localtime(value).strftime("%H:%M") if value else ""
+
+    before = (hhmm(row.check_in_at), hhmm(row.check_out_at)) if row else ("", "")
+    start = at(check_in)
+    if start is None:
+        if row is not None:
+            row.delete()
+        row = None
+    elif row is None:
+        row = Attendance.objects.create(
+            village=official.village,
+            official=official,
+            day=day,
+            check_in_at=start,
+            check_in_method=Attendance.Method.CORRECTION,
+            check_out_at=at(check_out),
+            check_out_method=Attendance.Method.CORRECTION if check_out else "",
+            corrected_by=actor,
+            correction_reason=reason,
+        )
+    else:
+        row.check_in_at = start
+        row.check_in_method = Attendance.Method.CORRECTION
+        row.check_out_at = at(check_out)
+        row.check_out_method = Attendance.Method.CORRECTION if check_out else ""
+        row.corrected_by, row.correction_reason = actor, reason
+        row.save()
+    after = (hhmm(row.check_in_at), hhmm(row.check_out_at)) if row else ("", "")
+    audit_record(
+        actor=actor,
+        village=official.village,
+        action="attendance.corrected",
+        object_type="official",
+        object_id=official.public_id,
+        changes={
+            "day": day.isoformat(),
+            "in": [before[0], after[0]],
+            "out": [before[1], after[1]],
+            "reason": reason,
+        },
+    )
+    return row
+
+
+# --- The village's calendar --------------------------------------------------------------------
+
+CALENDAR_KINDS = {"libur": "libur", "kerja": "kerja", "hari kerja": "kerja", "cuti bersama": "libur"}
+
+
+def _calendar_row(raw_day: Any, raw_kind: Any, raw_name: Any) -> tuple[dt.date | None, str, str, str]:
+    """(day, kind, name, error) of one row as typed or imported."""
+    if isinstance(raw_day, dt.datetime):
+        day: dt.date | None = raw_day.date()
+    elif isinstance(raw_day, dt.date):
+        day = raw_day
+    else:
+        text = str(raw_day or "").strip()
+        day = None
+        for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+            try:
+                day = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, no time)
+                break
+            except ValueError:
+                continue
+    kind = CALENDAR_KINDS.get(" ".join(str(raw_kind or "").lower().split()), "")
+    name = " ".join(str(raw_name or "").split())
+    if day is None:
+        return None, kind, name, _("tanggal tidak valid (pakai HH-BB-TTTT atau TTTT-BB-HH)")
+    if not kind:
+        return day, kind, name, _("jenis harus \u201clibur\u201d atau \u201ckerja\u201d")
+    if not name or len(name) > 120:
+        return day, kind, name, _("keterangan wajib diisi, paling banyak 120 karakter")
+    return day, kind, name, ""
+
+
+@transaction.atomic
+def calendar_days_set(*, actor: User | None, village: Village, rows: list[tuple[Any, Any, Any]]) -> int:
+    """Set the village's own days (one typed, or many imported): all or nothing, each error
+    naming its row. A day already set is replaced."""
+    from balai.staff.models import CalendarDay
+
+    parsed: list[tuple[dt.date, str, str]] = []
+    errors: list[str] = []
+    for n, (raw_day, raw_kind, raw_name) in enumerate(rows, start=1):
+        day, kind, name, error = _calendar_row(raw_day, raw_kind, raw_name)
+        if error:
+            errors.append(_("Baris %(n)d: %(error)s.") % {"n": n, "error": error})
+        elif day is not None:
+            parsed.append((day, kind, name))
+    if errors:
+        raise ValidationError({"rows": errors[:20]})
+    if not parsed:
+        raise ValidationError({"rows": [_("Tidak ada baris yang berisi tanggal.")]})
+    for day, kind, name in parsed:
+        CalendarDay.objects.update_or_create(village=village, day=day, defaults={"kind": kind, "name": name})
+    audit_record(
+        actor=actor,
+        village=village,
+        action="attendance.calendar_set",
+        object_type="village",
+        object_id=village.code,
+        changes={"days": [[d.isoformat(), k, n] for d, k, n in parsed[:100]], "count": len(parsed)},
+    )
+    return len(parsed)
+
+
+def calendar_import(*, actor: User | None, village: Village, data: bytes) -> int:
+    """Columns: Tanggal | Jenis (libur/kerja) | Keterangan, a header row first (XLSX or CSV)."""
+    from balai.core import spreadsheets
+
+    try:
+        with spreadsheets.open_workbook(data, csv=True) as book:
+            table = book.table(book.sheet_names[0], max_rows=2000)
+    except spreadsheets.Refused as exc:
+        raise ValidationError({"rows": [str(exc)]})
+    body = [row for row in table[1:] if any(str(v).strip() for v in row)]
+    return calendar_days_set(
+        actor=actor,
+        village=village,
+        rows=[(r[0] if r else "", r[1] if len(r) > 1 else "", r[2] if len(r) > 2 else "") for r in body],
+    )
+
+
+@transaction.atomic
+def calendar_day_remove(*, actor: User | None, village: Village, day: dt.date) -> bool:
+    from balai.staff.models import CalendarDay
+
+    deleted, _detail = CalendarDay.objects.filter(village=village, day=day).delete()
+    if deleted:
+        audit_record(
+            actor=actor,
+            village=village,
+            action="attendance.calendar_removed",
+            object_type="village",
+            object_id=village.code,
+            changes={"day": day.isoformat()},
+        )
+    return bool(deleted)

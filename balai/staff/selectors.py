@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from balai.core.dates import Month
 from balai.regions.models import Village
-from balai.staff.models import Attendance, Official, OfficialCredential
+from balai.staff.models import (
+    Attendance,
+    Decree,
+    Leave,
+    Official,
+    OfficialCredential,
+    OfficialProfile,
+    Position,
+)
 
 
 def official_list(*, village: Village, active_only: bool = False) -> QuerySet[Official]:
@@ -59,6 +67,14 @@ class DutyStatus:
         return str(DUTY_LABELS[self.status])
 
 
+# The recap's letter for a day of approved leave of each kind.
+LEAVE_DAY_CODES: dict[str, str] = {
+    Leave.Kind.ANNUAL: "C",
+    Leave.Kind.PERMISSION: "I",
+    Leave.Kind.SICK: "S",
+    Leave.Kind.TRAVEL: "D",
+}
+
 DUTY_LABELS = {"present": _("Hadir"), "left": _("Sudah pulang"), "absent": _("Belum hadir")}
 
 
@@ -87,8 +103,11 @@ def officials_on_duty(*, village: Village, day: dt.date | None = None) -> list[D
 @dataclass
 class RecapRow:
     official: Official
-    days: list[str]  # one cell per day of the month: "H" on time, "T" late, "-" absent, "" not a workday
+    # one cell per day of the month: "H" on time, "T" late, "-" absent, "" not a workday, and
+    # for approved leave "C" cuti, "I" izin, "S" sakit, "D" dinas (excused, not absent)
+    days: list[str]
     present: int = 0
+    excused: int = 0
     late: int = 0
     early: int = 0
     no_checkout: int = 0
@@ -107,18 +126,27 @@ class Recap:
 
 def attendance_recap(*, village: Village, year: int, month: int, today: dt.date | None = None) -> Recap:
     """Monthly attendance of the village's officials; days after `today` are not counted absent."""
-    from balai.staff.attendance import holidays_between, is_workday, settings_for
+    from balai.staff.attendance import is_workday, settings_for, village_calendar
 
     today = today or timezone.localdate()
     shown = Month(year, month)
     first, last = shown.first, shown.last
     rules = settings_for(village)
-    holidays = holidays_between(first, last)
+    holidays, extra = village_calendar(village, first, last)
     dates = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-    workdays = [d for d in dates if is_workday(rules, d, holidays)]
+    workdays = [d for d in dates if is_workday(rules, d, holidays, extra)]
     records: dict[int, dict[dt.date, Attendance]] = {}
     for record in Attendance.objects.filter(village=village, day__gte=first, day__lte=last):
         records.setdefault(record.official_id, {})[record.day] = record
+    excused: dict[int, dict[dt.date, str]] = {}
+    for leave in Leave.objects.filter(
+        village=village, status=Leave.Status.APPROVED, start__lte=last, end__gte=first
+    ).order_by("start", "pk"):
+        code = LEAVE_DAY_CODES.get(leave.kind, "I")
+        day = max(leave.start, first)
+        while day <= min(leave.end, last):
+            excused.setdefault(leave.official_id, {})[day] = code
+            day += dt.timedelta(days=1)
     officials = (
         Official.objects.filter(village=village)
         .filter(Q(is_active=True) | Q(pk__in=list(records)))
@@ -128,9 +156,14 @@ def attendance_recap(*, village: Village, year: int, month: int, today: dt.date 
     workday_set = set(workdays)
     for official in officials:
         mine = records.get(official.pk, {})
+        away = excused.get(official.pk, {})
         row = RecapRow(official=official, days=[])
         for d in dates:
             a = mine.get(d)
+            if a is None and d in away and d in workday_set:
+                row.days.append(away[d])
+                row.excused += 1
+                continue
             if a is None:
                 counted = d in workday_set and d <= today
                 row.days.append("-" if counted else "")
@@ -157,3 +190,293 @@ def attendance_day(*, village: Village, day: dt.date) -> QuerySet[Attendance]:
 
 def credential_map(*, village: Village) -> dict[int, OfficialCredential]:
     return {c.official_id: c for c in OfficialCredential.objects.filter(village=village)}
+
+
+# --- Careers: posts, org chart, decrees, terms ------------------------------------------------
+
+
+def position_list(*, village: Village) -> QuerySet[Position]:
+    return Position.objects.filter(village=village, is_active=True).order_by("order", "title", "pk")
+
+
+def position_get(*, village: Village, public_id: str) -> Position:
+    return Position.objects.filter(village=village).get(public_id=public_id)
+
+
+@dataclass
+class ChartBox:
+    position: Position
+    holder: Official | None
+    acting: Official | None
+    acting_label: str
+
+    @property
+    def vacant(self) -> bool:
+        return self.holder is None
+
+
+@dataclass
+class OrgChart:
+    head: list[ChartBox]
+    secretary: list[ChartBox]
+    kaur: list[ChartBox]
+    kasi: list[ChartBox]
+    kadus: list[ChartBox]
+    staff: list[ChartBox]
+
+    @property
+    def boxes(self) -> list[ChartBox]:
+        return [*self.head, *self.secretary, *self.kaur, *self.kasi, *self.kadus, *self.staff]
+
+    @property
+    def vacant(self) -> int:
+        return sum(box.vacant for box in self.boxes)
+
+
+def org_chart(*, village: Village) -> OrgChart:
+    """The SOTK drawn from the records: each post with its definitive holder and any Plt./Pj."""
+    holders: dict[int, Official] = {}
+    acting: dict[int, tuple[Official, str]] = {}
+    profiles = OfficialProfile.objects.filter(village=village, official__is_active=True).select_related(
+        "official"
+    )
+    for profile in profiles:
+        if profile.post_id is not None:
+            holders[profile.post_id] = profile.official
+        if profile.acting_post_id is not None:
+            acting[profile.acting_post_id] = (profile.official, profile.get_acting_display())
+    chart = OrgChart([], [], [], [], [], [])
+    by_kind = {
+        Position.Kind.HEAD: chart.head,
+        Position.Kind.SECRETARY: chart.secretary,
+        Position.Kind.KAUR: chart.kaur,
+        Position.Kind.KASI: chart.kasi,
+        Position.Kind.KADUS: chart.kadus,
+        Position.Kind.STAFF: chart.staff,
+    }
+    for position in position_list(village=village):
+        who, label = acting.get(position.pk, (None, ""))
+        by_kind[Position.Kind(position.kind)].append(ChartBox(position, holders.get(position.pk), who, label))
+    return chart
+
+
+def official_decrees(*, village: Village, official: Official) -> QuerySet[Decree]:
+    return Decree.objects.filter(village=village, official=official).order_by("date", "pk")
+
+
+def decree_list(*, village: Village, year: int | None = None) -> QuerySet[Decree]:
+    qs = Decree.objects.filter(village=village).select_related("official")
+    if year is not None:
+        qs = qs.filter(date__year=year)
+    return qs.order_by("date", "pk")
+
+
+def decree_get(*, village: Village, public_id: str) -> Decree:
+    return Decree.objects.filter(village=village).select_related("official").get(public_id=public_id)
+
+
+@dataclass
+class AparatRow:
+    """One line of the Buku Aparat Pemerintah Desa (Permendagri 47/2016, A4)."""
+
+    official: Official
+    profile: OfficialProfile | None
+    appointment: Decree | None
+    dismissal: Decree | None
+
+
+def buku_aparat(*, village: Village) -> list[AparatRow]:
+    officials = list(Official.objects.filter(village=village).order_by("-is_active", "order", "name", "pk"))
+    profiles = {p.official_id: p for p in OfficialProfile.objects.filter(village=village)}
+    firsts: dict[int, Decree] = {}
+    lasts: dict[int, Decree] = {}
+    for decree in Decree.objects.filter(village=village).order_by("date", "pk"):
+        if decree.kind == Decree.Kind.APPOINTMENT:
+            firsts.setdefault(decree.official_id, decree)
+        elif decree.kind == Decree.Kind.DISMISSAL:
+            lasts[decree.official_id] = decree
+    return [AparatRow(o, profiles.get(o.pk), firsts.get(o.pk), lasts.get(o.pk)) for o in officials]
+
+
+@dataclass(frozen=True)
+class TermWarning:
+    official_id: str
+    name: str
+    position: str
+    ends_on: dt.date
+    rule: str
+    days_left: int
+
+
+def term_warnings(*, village: Village, today: dt.date | None = None) -> list[TermWarning]:
+    """Active officials and BPD members whose term (or age limit) ends within `rules.WARN_DAYS`."""
+    from balai.staff import rules
+    from balai.staff.models import BpdMember
+
+    today = today or timezone.localdate()
+    horizon = today + dt.timedelta(days=rules.WARN_DAYS)
+    rows = [
+        TermWarning(
+            o.public_id,
+            o.name,
+            o.position,
+            o.term_end,
+            str(rules.HEAD_TERM.label if o.signs_as == Official.SignsAs.OWN else rules.PERANGKAT_AGE.label),
+            (o.term_end - today).days,
+        )
+        for o in Official.objects.filter(village=village, is_active=True, term_end__lte=horizon).exclude(
+            term_end__isnull=True
+        )
+        if o.term_end is not None
+    ]
+    rows += [
+        TermWarning(
+            m.public_id,
+            m.name,
+            f"BPD, {m.get_role_display().lower()}",
+            m.term_end,
+            str(rules.BPD_TERM.label),
+            (m.term_end - today).days,
+        )
+        for m in BpdMember.objects.filter(
+            village=village, is_active=True, term_end__gte=today, term_end__lte=horizon
+        )
+    ]
+    return sorted(rows, key=lambda w: (w.ends_on, w.name))
+
+
+# --- Leave and travel --------------------------------------------------------------------------
+
+
+def leave_list(*, village: Village, status: str = "", official: Official | None = None) -> QuerySet[Leave]:
+    qs = Leave.objects.filter(village=village).select_related("official", "decided_by")
+    if status:
+        qs = qs.filter(status=status)
+    if official is not None:
+        qs = qs.filter(official=official)
+    return qs.order_by("-start", "-pk")
+
+
+def leave_get(*, village: Village, public_id: str) -> Leave:
+    return (
+        Leave.objects.filter(village=village).select_related("official", "village").get(public_id=public_id)
+    )
+
+
+def official_for_user(*, village: Village, user) -> Official | None:
+    return Official.objects.filter(village=village, user=user, is_active=True).first()
+
+
+def head_leave_requests(*, villages: QuerySet[Village]) -> QuerySet[Leave]:
+    """Leave of the kepala desa of `villages` (the camat's to decide), open ones first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    heads = Q(official__signs_letters=True, official__signs_as=Official.SignsAs.OWN) | Q(
+        official__profile__post__kind=Position.Kind.HEAD
+    )
+    return (
+        Leave.objects.filter(village__in=villages)
+        .filter(heads)
+        .select_related("official", "village")
+        .annotate(
+            open=Case(
+                When(status=Leave.Status.REQUESTED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("open", "-start", "pk")
+        .distinct()
+    )
+
+
+@dataclass
+class VillageStaffing:
+    code: str
+    name: str
+    district_name: str
+    positions: int = 0
+    filled: int = 0
+    acting: int = 0
+    officials: int = 0
+    ending: list[TermWarning] | None = None
+    present_days: int = 0
+    expected_days: int = 0
+
+    @property
+    def vacant(self) -> int:
+        return self.positions - self.filled
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return round(100 * self.present_days / self.expected_days, 1) if self.expected_days else None
+
+
+def staffing_regional(*, villages: QuerySet[Village], today: dt.date) -> list[VillageStaffing]:
+    """Per village: posts filled/vacant, Plt./Pj., terms ending within `rules.WARN_DAYS`, and this
+    month's attendance rate (days present over active officials × working days so far).
+    A handful of grouped queries whatever the number of villages."""
+    from django.db.models import Count
+
+    from balai.staff import rules
+    from balai.staff.attendance import holidays_between, is_workday
+    from balai.staff.models import AttendanceSettings, BpdMember
+
+    rows = {
+        v.pk: VillageStaffing(v.code, v.name, v.district_name, ending=[])
+        for v in villages.only("pk", "code", "name", "district_name").order_by("code")
+    }
+    ids = list(rows)
+    for vid, n in (
+        Position.objects.filter(village_id__in=ids, is_active=True)
+        .values_list("village_id")
+        .annotate(n=Count("pk"))
+    ):
+        rows[vid].positions = n
+    filled = OfficialProfile.objects.filter(
+        village_id__in=ids, official__is_active=True, post__is_active=True
+    )
+    for vid, n in filled.values_list("village_id").annotate(n=Count("post_id", distinct=True)):
+        rows[vid].filled = n
+    acting = OfficialProfile.objects.filter(village_id__in=ids, official__is_active=True).exclude(acting="")
+    for vid, n in acting.values_list("village_id").annotate(n=Count("pk")):
+        rows[vid].acting = n
+    for vid, n in (
+        Official.objects.filter(village_id__in=ids, is_active=True)
+        .values_list("village_id")
+        .annotate(n=Count("pk"))
+    ):
+        rows[vid].officials = n
+    horizon = today + dt.timedelta(days=rules.WARN_DAYS)
+    for o in Official.objects.filter(village_id__in=ids, is_active=True, term_end__lte=horizon).order_by(
+        "term_end"
+    ):
+        assert o.term_end is not None
+        label = rules.HEAD_TERM.label if o.signs_as == Official.SignsAs.OWN else rules.PERANGKAT_AGE.label
+        rows[o.village_id].ending.append(  # type: ignore[union-attr]
+            TermWarning(o.public_id, o.name, o.position, o.term_end, str(label), (o.term_end - today).days)
+        )
+    for m in BpdMember.objects.filter(
+        village_id__in=ids, is_active=True, term_end__gte=today, term_end__lte=horizon
+    ).order_by("term_end"):
+        rows[m.village_id].ending.append(  # type: ignore[union-attr]
+            TermWarning(
+                m.public_id, m.name, "BPD", m.term_end, str(rules.BPD_TERM.label), (m.term_end - today).days
+            )
+        )
+    # Attendance this month up to today.
+    first = today.replace(day=1)
+    holidays = holidays_between(first, today)
+    settings = {s.village_id: s for s in AttendanceSettings.objects.filter(village_id__in=ids)}
+    default = AttendanceSettings()
+    days = [first + dt.timedelta(days=n) for n in range((today - first).days + 1)]
+    for vid, n in (
+        Attendance.objects.filter(village_id__in=ids, day__gte=first, day__lte=today)
+        .values_list("village_id")
+        .annotate(n=Count("pk"))
+    ):
+        rows[vid].present_days = n
+    for vid, row in rows.items():
+        rule = settings.get(vid, default)
+        row.expected_days = row.officials * sum(is_workday(rule, d, holidays) for d in days)
+    return list(rows.values())

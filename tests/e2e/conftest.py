@@ -47,3 +47,12 @@ def page(browser, live_server):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_only_where_walked(request, settings):
+    """The walkthroughs sign in users they create with a password only; two-factor sign-in
+    (required for kades, sekdes, camat, Dispermades since issue 16) is walked through in
+    test_accounts.py, marked `two_factor`, which keeps the real rule."""
+    if request.node.get_closest_marker("two_factor") is None:
+        settings.BALAI_2FA_REQUIRED_ROLES = []

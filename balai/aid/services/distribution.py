@@ -32,6 +32,7 @@ from balai.aid.models import Distribution, DistributionCycle, Entitlement, Progr
 from balai.aid.selectors import unit_label
 from balai.audit.services import audit_record
 from balai.core.errors import NotAllowed
+from balai.people import codes
 from balai.people.models import Resident
 from balai.regions.models import Village
 
@@ -193,7 +194,12 @@ def _eligible_recipients(cycle: DistributionCycle) -> QuerySet[Recipient]:
         period=cycle.period,
         status=Recipient.Status.ACTIVE,
         enrolled_on__lte=cycle.covers_end,
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=cycle.covers_start))
+    ).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=cycle.covers_start),
+        # Data tunggal: a person-targeted recipient who is no longer alive gets nothing, even
+        # if the recipient row was not suspended (an event recorded before handlers existed).
+        Q(resident__isnull=True) | Q(resident__status=codes.STATUS_ALIVE),
+    )
 
 
 def _lock_cycle(cycle: DistributionCycle) -> DistributionCycle:
@@ -439,6 +445,11 @@ def distribution_record(
         raise DistributionError(
             _("Penerima berstatus %(status)s; penyaluran tidak dicatat.")
             % {"status": recipient.get_status_display()}
+        )
+    if recipient.resident is not None and recipient.resident.status != codes.STATUS_ALIVE:
+        raise DistributionError(
+            _("%(name)s tidak tercatat hidup di data kependudukan (%(status)s); penyaluran ditolak.")
+            % {"name": recipient.resident.name, "status": recipient.resident.get_status_display()}
         )
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()

@@ -1,6 +1,7 @@
 import datetime as dt
 import random
 
+import pyotp
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Q
@@ -143,6 +144,11 @@ def test_every_demo_account_can_sign_in(small_demo):
             reverse("accounts:login"), {"username": username, "password": demo.DEMO_PASSWORD}
         )
         assert response.status_code == 302, username
+        if response.url == reverse("accounts:two_factor_verify"):
+            # kades, sekdes, camat, Dispermades: the demo's published TOTP key (issue 16)
+            code = pyotp.TOTP(demo.DEMO_TOTP_SECRET).now()
+            response = client.post(reverse("accounts:two_factor_verify"), {"code": code})
+            assert response.status_code == 302, username
         assert client.session.get("_auth_user_id") == str(User.objects.get(username=username).pk)
 
 

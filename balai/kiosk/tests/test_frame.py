@@ -158,3 +158,23 @@ def test_active_session_is_kept(resident_client_a):
     assert resident_client_a.get("/anjungan/saya/").status_code == 200
     # and the visit counts as activity
     assert resident_client_a.session[SESSION_ACTIVITY] > timezone.now().timestamp() - 5
+
+
+def test_enrolment_code_guesses_are_throttled_per_address(operator_a, village_a, settings):
+    """Issue 16: /anjungan/daftar/ accepted 200 guesses at 151/s. Ten tries per address per
+    30 minutes (counted in the database, so every worker shares them); then even the right
+    code waits, while another address (behind the trusted proxy) is not slowed."""
+    from django.test import Client
+
+    from balai.devices import services
+    from balai.kiosk.views import ENROL_PER_ADDRESS
+
+    settings.BALAI_TRUSTED_PROXIES = ["10.0.0.2"]
+    _device, code = services.device_create(actor=operator_a, village=village_a, label="Balai")
+    meta = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.66"}
+    for n in range(ENROL_PER_ADDRESS):
+        assert Client().post("/anjungan/daftar/", {"code": f"{n:010d}"}, **meta).status_code == 400
+    refused = Client().post("/anjungan/daftar/", {"code": code}, **meta)
+    assert refused.status_code == 429
+    other = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    assert Client().post("/anjungan/daftar/", {"code": code}, **other).status_code == 302

@@ -142,6 +142,8 @@ def _self_issue(letter: Letter, prefs: LetterSettings, self_service: list[str], 
 
 def rt_heads_rts(user: User) -> list[int]:
     """The RTs this ketua RT leads (ids)."""
+    if user.village_id is None:
+        return []
     return list(RtHead.objects.filter(user=user, village_id=user.village_id).values_list("rt_id", flat=True))
 
 

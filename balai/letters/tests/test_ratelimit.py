@@ -33,6 +33,7 @@ def test_client_ip(settings, proxies, remote, forwarded, expected):
     assert client_ip(_request(remote, forwarded)) == expected
 
 
+@pytest.mark.django_db
 def test_limit_counts_visitors_behind_the_proxy_apart(settings):
     # given
     cache.clear()
@@ -45,9 +46,24 @@ def test_limit_counts_visitors_behind_the_proxy_apart(settings):
     assert not over_limit(_request("127.0.0.1", "203.0.113.10"))
 
 
+@pytest.mark.django_db
 def test_forged_header_does_not_escape_the_limit(settings):
     cache.clear()
     settings.BALAI_TRUSTED_PROXIES = []
     for i in range(30):
         over_limit(_request("198.51.100.7", f"203.0.113.{i}"))
     assert over_limit(_request("198.51.100.7", "203.0.113.200"))
+
+
+@pytest.mark.django_db
+def test_limit_is_shared_by_every_process(settings):
+    """Issue 16: the public pages' limit was kept per process (a locmem cache); each gunicorn
+    worker granted the full quota again. The count now lives in the database: emptying this
+    process's cache (what another worker would see) does not reset it."""
+    settings.BALAI_TRUSTED_PROXIES = []
+    for _ in range(15):
+        over_limit(_request("198.51.100.8"))
+    cache.clear()  # another worker: its own empty cache
+    for _ in range(15):
+        over_limit(_request("198.51.100.8"))
+    assert over_limit(_request("198.51.100.8"))

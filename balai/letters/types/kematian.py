@@ -7,7 +7,12 @@ from balai.people.models import LifeEvent, Resident
 
 def _death(subject: Resident) -> LifeEvent | None:
     return (
-        LifeEvent.objects.filter(village_id=subject.village_id, resident=subject, kind=LifeEvent.Kind.DEATH)
+        LifeEvent.objects.filter(
+            village_id=subject.village_id,
+            resident=subject,
+            kind=LifeEvent.Kind.DEATH,
+            cancelled_at__isnull=True,
+        )
         .order_by("-event_date", "-id")
         .first()
     )

@@ -111,6 +111,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.username.ljust(width)}  {labels[login.role].ljust(role_width)}  {login.area}"
             )
+        with_code = [login.username for login in logins if login.two_factor]
+        if with_code:
+            self.stdout.write(
+                f"Verifikasi dua langkah (wajib untuk kades, sekdes, camat, Dispermades): {', '.join(with_code)} "
+                f"memakai kunci TOTP demo {demo.DEMO_TOTP_SECRET} — pasang di aplikasi autentikator, "
+                "atau jalankan `balai demo-code` untuk kode saat ini."
+            )
         existing = [login.username for login in logins if not login.created]
         if existing:
             self.stdout.write(f"({len(existing)} akun sudah ada sebelumnya; kata sandinya tidak diubah.)")

@@ -1,0 +1,111 @@
+"""The registry's monthly report, statistics by category, data quality and the review queue
+through the API: the same functions as the pages, so the figures never disagree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+from pydantic import Field
+
+from balai.accounts.api_auth import village_for
+from balai.accounts.http import scope_of
+from balai.core.dates import Month
+from balai.people import books, quality, selectors, statistics
+
+router = Router(tags=["population"])
+
+
+def _month(text: str | None) -> Month:
+    today = Month.of(timezone.localdate())
+    return min(Month.parse(text) or today, today)
+
+
+def _regional_ids(request: HttpRequest) -> list[int]:
+    scope = scope_of(request)
+    if not scope.can("aggregates.read"):
+        raise PermissionDenied
+    return list(scope.readable_villages().values_list("pk", flat=True))
+
+
+class ReviewOut(Schema):
+    public_id: str
+    module: str
+    title: str
+    reason: str
+    link: str
+    created_at: Any
+    event: str | None = Field(None, description="public_id peristiwa")
+    resident: str | None = Field(None, description="public_id penduduk")
+
+    @staticmethod
+    def resolve_event(obj: Any) -> str | None:
+        return obj.event.public_id if obj.event_id else None
+
+    @staticmethod
+    def resolve_resident(obj: Any) -> str | None:
+        return obj.resident.public_id if obj.resident_id else None
+
+
+@router.get("/monthly", summary="Laporan bulanan kependudukan desa pengguna (?bulan=YYYY-MM)")
+def monthly(request: HttpRequest, bulan: str | None = None) -> dict[str, Any]:
+    village = village_for(request, "registry.read")
+    month = _month(bulan)
+    report = books.monthly_report(village_ids=[village.pk], year=month.year, month=month.month)
+    return {"village": village.code, **report.as_dict(), "adds_up": report.adds_up}
+
+
+@router.get("/monthly/regional", summary="Laporan bulanan wilayah: jumlah dan per desa")
+def monthly_regional(request: HttpRequest, bulan: str | None = None) -> dict[str, Any]:
+    ids = _regional_ids(request)
+    month = _month(bulan)
+    per_village = books.monthly_reports(village_ids=ids, year=month.year, month=month.month)
+    total = books.monthly_report(village_ids=ids, year=month.year, month=month.month)
+    codes = dict(scope_of(request).readable_villages().values_list("pk", "code"))
+    return {
+        **total.as_dict(),
+        "adds_up": total.adds_up,
+        "villages": [
+            {"village": codes[vid], **rep.as_dict()}
+            for vid, rep in sorted(per_village.items())
+            if vid in codes
+        ],
+    }
+
+
+@router.get("/statistics", summary="Statistik penduduk hidup desa pengguna per kategori")
+def village_statistics(request: HttpRequest, kategori: str | None = None) -> dict[str, Any]:
+    village = village_for(request, "registry.read")
+    category = statistics.category_or_default(kategori)
+    return statistics.category_table(village_ids=[village.pk], category=category).as_dict()
+
+
+@router.get("/statistics/regional", summary="Statistik penduduk hidup wilayah per kategori")
+def regional_statistics(request: HttpRequest, kategori: str | None = None) -> dict[str, Any]:
+    ids = _regional_ids(request)
+    category = statistics.category_or_default(kategori)
+    return statistics.category_table_cached(village_ids=ids, category=category).as_dict()
+
+
+@router.get("/quality", summary="Mutu data kependudukan desa pengguna")
+def village_quality(request: HttpRequest) -> dict[str, Any]:
+    village = village_for(request, "registry.read")
+    return quality.village_quality(village=village).as_dict()
+
+
+@router.get("/quality/ranking", summary="Peringkat mutu data desa di wilayah pengguna")
+def quality_ranking(request: HttpRequest) -> list[dict[str, Any]]:
+    _regional_ids(request)
+    villages = list(scope_of(request).readable_villages().order_by("code"))
+    return [q.as_dict() for q in quality.ranking(villages=villages)]
+
+
+@router.get(
+    "/reviews", response=list[ReviewOut], summary="Perlu ditinjau: keputusan yang menunggu (maks. 200)"
+)
+def reviews(request: HttpRequest) -> Any:
+    village = village_for(request, "registry.read")
+    return list(selectors.review_queue(village=village)[:200])

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class EconomyConfig(AppConfig):
+    name = "balai.economy"
+    label = "economy"
+    verbose_name = "Ekonomi desa"

@@ -1,0 +1,33 @@
+"""SPPs waiting for the next step of whoever is signed in (sekdes verifies, kades approves,
+the treasurer pays), on the office home."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from balai.core.plugins import HomeTask
+from balai.finance.models import PaymentRequest
+
+STEPS = (
+    ("finance.spp_verify", PaymentRequest.Status.DRAFT, _("SPP menunggu verifikasi")),
+    ("finance.spp_approve", PaymentRequest.Status.VERIFIED, _("SPP menunggu persetujuan")),
+    ("finance.pay", PaymentRequest.Status.APPROVED, _("SPP disetujui, menunggu dibayar")),
+)
+
+
+def finance_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
+    village = scope.village
+    if village is None or not scope.can("finance.read"):
+        return []
+    tasks = []
+    for capability, status, label in STEPS:
+        if scope.can(capability):
+            count = PaymentRequest.objects.filter(village=village, status=status).count()
+            tasks.append(HomeTask(str(label), count, reverse("finance:spp_list"), "keuangan"))
+    return tasks
+
+
+TASKS = [finance_tasks]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from balai.finance import views_public
+
+app_name = "finance_public"
+
+urlpatterns = [
+    path("", views_public.public, name="village"),
+]

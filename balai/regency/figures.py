@@ -1,0 +1,246 @@
+"""The figures a monthly snapshot freezes, and how they are counted for many villages at once.
+
+Every figure is counted for all villages in one grouped query per table (never one query per
+village), so a month of 248 villages and a million residents is a handful of scans.
+Population figures are the registry as it stands when the snapshot is taken (the 1st of
+the next month, or today for the running month); event figures count the month's dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # A dev-only package: the annotation is a string at runtime (`from __future__ import annotations`).
+    from django_stubs_ext import StrOrPromise
+
+from balai.aid.models import Recipient
+from balai.core.dates import Month
+from balai.desk.models import Complaint, Ticket
+from balai.health.models import ChildMeasurement
+from balai.letters.models import Letter
+from balai.people import codes
+from balai.people.models import Family, LifeEvent, Resident
+
+MALE, FEMALE = 1, 2
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: StrOrPromise
+    group: StrOrPromise
+    # "sum": villages add up; "rate": a percentage computed from two summed figures.
+    kind: str = "sum"
+    of: tuple[str, str] | None = None  # (numerator, denominator) of a rate
+
+
+POPULATION = _("Penduduk")
+EVENTS = _("Peristiwa bulan ini")
+SERVICES = _("Layanan")
+WELFARE = _("Kesejahteraan dan kesehatan")
+QUALITY = _("Mutu data")
+
+FIGURES: list[Figure] = [
+    Figure("residents", _("Penduduk"), POPULATION),
+    Figure("male", _("Laki-laki"), POPULATION),
+    Figure("female", _("Perempuan"), POPULATION),
+    Figure("age_0_4", _("0–4 th"), POPULATION),
+    Figure("age_5_14", _("5–14 th"), POPULATION),
+    Figure("age_15_64", _("15–64 th"), POPULATION),
+    Figure("age_65", _("65+ th"), POPULATION),
+    Figure("families", _("KK"), POPULATION),
+    Figure("births", _("Lahir"), EVENTS),
+    Figure("deaths", _("Mati"), EVENTS),
+    Figure("moves_in", _("Pindah masuk"), EVENTS),
+    Figure("moves_out", _("Pindah keluar"), EVENTS),
+    Figure("letters_issued", _("Surat terbit"), SERVICES),
+    Figure("letters_kiosk", _("Surat lewat anjungan"), SERVICES),
+    Figure("complaints", _("Pengaduan"), SERVICES),
+    Figure("queue_tickets", _("Antrean layanan"), SERVICES),
+    Figure("aid_recipients", _("Penerima bantuan aktif"), WELFARE),
+    Figure("children_measured", _("Balita diukur"), WELFARE),
+    Figure("stunted", _("Balita stunting"), WELFARE),
+    Figure(
+        "stunting_rate",
+        _("Prevalensi stunting (%)"),
+        WELFARE,
+        kind="rate",
+        of=("stunted", "children_measured"),
+    ),
+    Figure("no_birth_date", _("Tanpa tanggal lahir"), QUALITY),
+    Figure("no_rt", _("Tanpa RT"), QUALITY),
+]
+BY_KEY = {f.key: f for f in FIGURES}
+COUNTED = [f.key for f in FIGURES if f.kind == "sum"]
+
+
+def _years_ago(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _age_group(on: dt.date) -> Case:
+    """0–4, 5–14, 15–64, 65+ on `on`, exact to the day (age ≥ n ⇔ born on or before n years ago)."""
+    return Case(
+        When(birth_date__gt=_years_ago(on, 5), then=Value(0)),
+        When(birth_date__gt=_years_ago(on, 15), then=Value(1)),
+        When(birth_date__gt=_years_ago(on, 65), then=Value(2)),
+        When(birth_date__isnull=False, then=Value(3)),
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+AGE_KEYS = ["age_0_4", "age_5_14", "age_15_64", "age_65"]
+EVENT_KEYS = {
+    LifeEvent.Kind.BIRTH: "births",
+    LifeEvent.Kind.DEATH: "deaths",
+    LifeEvent.Kind.MOVE_IN: "moves_in",
+    LifeEvent.Kind.MOVE_OUT: "moves_out",
+}
+STUNTED_Z = -2.0
+
+
+def count_figures(*, village_ids: Iterable[int], month: Month, on: dt.date) -> dict[int, dict[str, int]]:
+    """Every counted figure of `month` for each village id; population as on `on`."""
+    ids = list(village_ids)
+    result: dict[int, dict[str, int]] = {pk: dict.fromkeys(COUNTED, 0) for pk in ids}
+    first, after = month.first, month.after
+
+    residents = (
+        Resident.objects.filter(village_id__in=ids, status=codes.STATUS_ALIVE)
+        .order_by()
+        .values("village_id", "sex")
+        .annotate(group=_age_group(on))
+        .values("village_id", "sex", "group")
+        .annotate(n=Count("*"))
+    )
+    for r in residents:
+        row = result[r["village_id"]]
+        row["residents"] += r["n"]
+        if r["sex"] == MALE:
+            row["male"] += r["n"]
+        elif r["sex"] == FEMALE:
+            row["female"] += r["n"]
+        if r["group"] is not None:
+            row[AGE_KEYS[r["group"]]] += r["n"]
+
+    def grouped(qs, key: str, extra: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        fields = ["village_id", *([extra] if extra else [])]
+        for r in qs.order_by().values(*fields).annotate(n=Count("*")):
+            name = key if extra is None else EVENT_KEYS.get(r[extra])
+            if name:
+                result[r["village_id"]][name] += r["n"]
+
+    quality = (
+        Resident.objects.filter(village_id__in=ids, status=codes.STATUS_ALIVE)
+        .filter(Q(birth_date__isnull=True) | Q(rt__isnull=True))
+        .order_by()
+        .values("village_id")
+        .annotate(
+            no_birth=Count("pk", filter=Q(birth_date__isnull=True)),
+            no_rt=Count("pk", filter=Q(rt__isnull=True)),
+        )
+    )
+    for r in quality:
+        result[r["village_id"]]["no_birth_date"] = r["no_birth"]
+        result[r["village_id"]]["no_rt"] = r["no_rt"]
+    grouped(Family.objects.filter(village_id__in=ids, is_active=True), "families")
+    grouped(
+        LifeEvent.objects.filter(
+            village_id__in=ids, kind__in=list(EVENT_KEYS), event_date__gte=first, event_date__lt=after
+        ),
+        "",
+        "kind",
+    )
+    issued = Letter.objects.filter(village_id__in=ids, issued_on__gte=first, issued_on__lt=after)
+    grouped(issued, "letters_issued")
+    grouped(issued.filter(channel=Letter.Channel.KIOSK), "letters_kiosk")
+    grouped(
+        Complaint.objects.filter(village_id__in=ids, created_at__date__gte=first, created_at__date__lt=after),
+        "complaints",
+    )
+    grouped(Ticket.objects.filter(village_id__in=ids, day__gte=first, day__lt=after), "queue_tickets")
+    grouped(Recipient.objects.filter(village_id__in=ids, status=Recipient.Status.ACTIVE), "aid_recipients")
+    measured = (
+        ChildMeasurement.objects.filter(
+            village_id__in=ids, measured_on__gte=first, measured_on__lt=after, z_lhfa__isnull=False
+        )
+        .order_by()
+        .values("village_id")
+        .annotate(
+            children=Count("child_id", distinct=True),
+            stunted=Count("child_id", distinct=True, filter=Q(z_lhfa__lt=STUNTED_Z)),
+        )
+    )
+    for r in measured:
+        result[r["village_id"]]["children_measured"] = r["children"]
+        result[r["village_id"]]["stunted"] = r["stunted"]
+    _plugin_counts(result, ids, month)
+    return result
+
+
+def value(figures: dict[str, int], key: str) -> float | int | None:
+    """A figure of one village or a sum of villages; a rate from its two parts (None: no data)."""
+    figure = BY_KEY[key]
+    if figure.kind == "rate" and figure.of:
+        num, den = figures.get(figure.of[0]), figures.get(figure.of[1])
+        if num is None or not den:
+            return None
+        return round(100 * num / den, 1)
+    return figures.get(key)
+
+
+def add_up(rows: Iterable[dict[str, int]]) -> dict[str, int]:
+    """The sum of several villages' figures (a key absent from one village stays absent only
+    if absent from all)."""
+    total: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for key, n in row.items():
+            total[key] += n
+    return dict(total)
+
+
+# --- Other domains' headline figures ---------------------------------------------------------
+#
+# A domain adds figures to the monthly snapshot without regency importing it (arrows point
+# down): `<app>/snapshot_figures.py` defines
+#
+#     SNAPSHOT_FIGURES = [("apbdes_total", "APBDes (Rp)", "Keuangan", count)]
+#
+# where `count(*, village_ids: list[int], month: Month) -> dict[int, int]` answers every village
+# at once (one grouped query), like the counts above. Months frozen before a figure existed
+# simply lack its key, and the pages show "–" there.
+
+PLUGIN_COUNTS: dict[str, Any] = {}
+
+
+def load_plugins() -> None:
+    """Called once from `RegencyConfig.ready`: add the collected figures to the tables."""
+    from balai.core.plugins import collect
+
+    for key, label, group, count in collect("snapshot_figures", "SNAPSHOT_FIGURES"):
+        if key in BY_KEY:
+            continue
+        figure = Figure(key, label, group)
+        FIGURES.append(figure)
+        BY_KEY[key] = figure
+        COUNTED.append(key)
+        PLUGIN_COUNTS[key] = count
+
+
+def _plugin_counts(result: dict[int, dict[str, int]], ids: list[int], month: Month) -> None:
+    for key, count in PLUGIN_COUNTS.items():
+        for village_id, n in count(village_ids=ids, month=month).items():
+            if village_id in result:
+                result[village_id][key] = int(n)

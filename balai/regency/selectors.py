@@ -1,0 +1,523 @@
+"""Reads of the regency pages. Every selector takes the villages the caller may read
+(`Scope.readable_villages()`) or the district the caller is limited to, so a camat never
+counts another district's villages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from balai.accounts.models import Role, User
+from balai.aid.models import DistributionCycle
+from balai.core.dates import Month
+from balai.devices.models import KioskDevice
+from balai.health.models import Posyandu, PosyanduSession
+from balai.letters.models import IncomingLetter, Letter
+from balai.people.models import ImportJob, LifeEvent, Resident
+from balai.regency import figures as F
+from balai.regency.models import VillageSnapshot
+from balai.regions.models import Village
+from balai.regions.selectors import deployment_regency_code, region_names
+from balai.staff.models import Official
+
+# --- Snapshots ----------------------------------------------------------------------------
+
+
+def snapshot_months(*, villages: QuerySet[Village]) -> list[Month]:
+    """Months with at least one frozen village among `villages`, newest first."""
+    days = (
+        VillageSnapshot.objects.filter(village__in=villages)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    return [Month.of(d) for d in days]
+
+
+@dataclass
+class TableRow:
+    code: str
+    name: str
+    figures: dict[str, int] | None  # None: no snapshot of this village for the month
+
+    def value(self, key: str) -> Any:
+        return F.value(self.figures, key) if self.figures is not None else None
+
+
+@dataclass
+class DistrictTable:
+    code: str
+    name: str
+    villages: list[TableRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> TableRow:
+        return TableRow(self.code, self.name, F.add_up(v.figures for v in self.villages if v.figures))
+
+
+@dataclass
+class RegencyTable:
+    month: Month
+    districts: list[DistrictTable]
+    as_of: dt.datetime | None
+    estimated: bool
+    missing: int  # villages in scope without a snapshot for the month
+
+    @property
+    def total(self) -> TableRow:
+        rows = [v.figures for d in self.districts for v in d.villages if v.figures]
+        return TableRow("", _("Jumlah"), F.add_up(rows))
+
+    @property
+    def rows(self) -> list[TableRow]:
+        return [v for d in self.districts for v in d.villages]
+
+
+def regency_table(*, villages: QuerySet[Village], month: Month, district_code: str = "") -> RegencyTable:
+    """Each village's frozen figures of `month`, grouped by district: one query on the
+    snapshot table, however many residents."""
+    if district_code:
+        villages = villages.filter(district_code=district_code)
+    village_rows = list(
+        villages.order_by("code").values_list("pk", "code", "name", "district_code", "district_name")
+    )
+    snaps = {
+        s["village_id"]: s
+        for s in VillageSnapshot.objects.filter(
+            month=month.first, village_id__in=[v[0] for v in village_rows]
+        ).values("village_id", "figures", "taken_at", "estimated")
+    }
+    districts: dict[str, DistrictTable] = {}
+    for pk, code, name, d_code, d_name in village_rows:
+        snap = snaps.get(pk)
+        district = districts.setdefault(d_code, DistrictTable(d_code, d_name))
+        district.villages.append(TableRow(code, name, snap["figures"] if snap else None))
+    taken = [s["taken_at"] for s in snaps.values()]
+    return RegencyTable(
+        month=month,
+        districts=list(districts.values()),
+        as_of=max(taken) if taken else None,
+        estimated=any(s["estimated"] for s in snaps.values()),
+        missing=len(village_rows) - len(snaps),
+    )
+
+
+def trend(*, villages: QuerySet[Village], key: str, months: int = 24) -> list[tuple[Month, Any]]:
+    """One figure summed over `villages` for each frozen month (oldest first)."""
+    rows = (
+        VillageSnapshot.objects.filter(village__in=villages).order_by("month").values_list("month", "figures")
+    )
+    by_month: dict[dt.date, list[dict[str, int]]] = {}
+    for month, figs in rows:
+        by_month.setdefault(month, []).append(figs)
+    result = [(Month.of(m), F.value(F.add_up(f), key)) for m, f in sorted(by_month.items())]
+    return result[-months:]
+
+
+# --- Rollout ------------------------------------------------------------------------------
+
+STAGES = [
+    ("not_started", _("Belum mulai")),
+    ("preparing", _("Persiapan")),
+    ("data_loaded", _("Data dimuat")),
+    ("live", _("Berjalan")),
+    ("kiosk_live", _("Anjungan berjalan")),
+]
+
+
+def stage_labels() -> dict[str, str]:
+    return {key: str(label) for key, label in STAGES}
+
+
+@dataclass
+class RolloutRow:
+    code: str
+    name: str
+    district_code: str
+    district_name: str
+    stage: int  # index into STAGES
+    reached: dict[str, dt.datetime | None]  # stage key -> when it was reached
+    missing: list[str]  # what the next stage still needs
+    # Every step of the rollout, done or not: (what, done).
+    checklist: list[tuple[str, bool]] = field(default_factory=list)
+
+    @property
+    def stage_key(self) -> str:
+        return STAGES[self.stage][0]
+
+    @property
+    def stage_label(self) -> str:
+        return str(STAGES[self.stage][1])
+
+
+@dataclass
+class Rollout:
+    rows: list[RolloutRow]
+
+    def counts(self) -> list[tuple[str, str, int]]:
+        return [
+            (key, str(label), sum(1 for r in self.rows if r.stage == i))
+            for i, (key, label) in enumerate(STAGES)
+        ]
+
+    def by_district(self) -> list[tuple[str, str, list[int]]]:
+        districts: dict[str, tuple[str, list[int]]] = {}
+        for r in self.rows:
+            name, counts = districts.setdefault(r.district_code, (r.district_name, [0] * len(STAGES)))
+            counts[r.stage] += 1
+        return [(code, name, counts) for code, (name, counts) in sorted(districts.items())]
+
+    def timeline(self) -> list[tuple[Month, list[int]]]:
+        """Per month: how many villages reached each stage (from preparing on) in that month."""
+        months: dict[Month, list[int]] = {}
+        for r in self.rows:
+            for i, (key, _label) in enumerate(STAGES[1:], start=1):
+                when = r.reached.get(key)
+                if when is not None:
+                    months.setdefault(Month.of(timezone.localtime(when).date()), [0] * len(STAGES))[i] += 1
+        return sorted(months.items())
+
+
+def regency_region_villages(*, district_code: str = "") -> list[tuple[str, str, str, str]]:
+    """(code, name, district code, district name) of every village of the regency's region list."""
+    names = region_names()
+    prefix = (district_code or deployment_regency_code()) + "."
+    result = []
+    for code, name in names.items():
+        if code.startswith(prefix) and code.count(".") == 3:
+            district = code.rsplit(".", 1)[0]
+            result.append((code, name, district, names.get(district, district)))
+    return sorted(result)
+
+
+def rollout(*, district_code: str = "") -> Rollout:
+    """Every village of the regency (or of one district) with its stage, computed from the data:
+    active in Balai → accounts, profile, officials and residents → a letter issued → a kiosk."""
+    served = {
+        v.code: v
+        for v in Village.objects.filter(regency_code=deployment_regency_code(), is_active=True).annotate(
+            first_resident_at=Subquery(
+                Resident.objects.filter(village=OuterRef("pk")).order_by("pk").values("created_at")[:1]
+            ),
+            first_letter_at=Subquery(
+                Letter.objects.filter(village=OuterRef("pk"), issued_at__isnull=False)
+                .order_by("issued_at")
+                .values("issued_at")[:1]
+            ),
+            first_incoming_at=Subquery(
+                IncomingLetter.objects.filter(village=OuterRef("pk")).order_by("pk").values("created_at")[:1]
+            ),
+            first_kiosk_at=Subquery(
+                KioskDevice.objects.filter(village=OuterRef("pk"), enrolled_at__isnull=False)
+                .order_by("enrolled_at")
+                .values("enrolled_at")[:1]
+            ),
+        )
+    }
+    ids = [v.pk for v in served.values()]
+    operators = set(
+        User.objects.filter(village_id__in=ids, is_active=True, role=Role.OPERATOR).values_list(
+            "village_id", flat=True
+        )
+    )
+    officials = set(
+        Official.objects.filter(village_id__in=ids).values_list("village_id", flat=True).distinct()
+    )
+    rows = []
+    for code, name, d_code, d_name in regency_region_villages(district_code=district_code):
+        village = served.get(code)
+        if village is None:
+            rows.append(
+                RolloutRow(code, name, d_code, d_name, 0, {}, [_("Desa diaktifkan dengan akun pertamanya")])
+            )
+            continue
+        v: Any = village
+        # Live: the village's letter book runs in Balai, outgoing letters issued here or the
+        # incoming ones recorded here (whichever came first).
+        letter_days = [d for d in (v.first_letter_at, v.first_incoming_at) if d is not None]
+        first_letter = min(letter_days) if letter_days else None
+        reached: dict[str, dt.datetime | None] = {"preparing": village.created_at}
+        prepared = {
+            _("Akun operator"): village.pk in operators,
+            _("Profil desa (alamat, kepala desa)"): bool(village.address and village.head_name),
+            _("Perangkat desa tercatat"): village.pk in officials,
+            _("Data penduduk diimpor"): v.first_resident_at is not None,
+        }
+        missing = [label for label, ok in prepared.items() if not ok]
+        stage = 1
+        if not missing:
+            stage = 2
+            reached["data_loaded"] = v.first_resident_at
+            missing = [] if first_letter else [_("Surat pertama terbit (atau surat masuk dicatat) di Balai")]
+            if first_letter:
+                stage = 3
+                reached["live"] = first_letter
+                missing = [] if v.first_kiosk_at else [_("Anjungan terpasang dan terdaftar")]
+                if v.first_kiosk_at:
+                    stage = 4
+                    reached["kiosk_live"] = v.first_kiosk_at
+        checklist = [(str(_("Desa diaktifkan dengan akun pertamanya")), True)]
+        checklist += [(str(label), ok) for label, ok in prepared.items()]
+        checklist += [
+            (str(_("Surat pertama terbit (atau surat masuk dicatat) di Balai")), first_letter is not None),
+            (str(_("Anjungan terpasang dan terdaftar")), v.first_kiosk_at is not None),
+        ]
+        rows.append(
+            RolloutRow(code, name, d_code, d_name, stage, reached, [str(m) for m in missing], checklist)
+        )
+    return Rollout(rows)
+
+
+def activatable_villages(*, district_code: str = "") -> list[tuple[str, str, str]]:
+    """(code, name, district name) of the regency's villages not yet served."""
+    active = set(Village.objects.filter(is_active=True).values_list("code", flat=True))
+    return [
+        (code, name, d_name)
+        for code, name, _d, d_name in regency_region_villages(district_code=district_code)
+        if code not in active
+    ]
+
+
+# --- Freshness ----------------------------------------------------------------------------
+
+GREEN, AMBER, RED = "green", "amber", "red"
+STATUS_ORDER = {RED: 0, AMBER: 1, GREEN: 2}
+QUIET_DAYS = 60
+
+
+@dataclass
+class FreshRow:
+    code: str
+    name: str
+    district_code: str
+    district_name: str
+    last_registry: dt.datetime | None
+    last_import: dt.datetime | None
+    last_event: dt.date | None
+    events_month: int
+    last_letter: dt.datetime | None
+    letters_month: int
+    last_posyandu: dt.date | None
+    posyandu_month: int
+    has_posyandu: bool
+    aid_overdue: int
+    quality: dict[str, int] | None
+    status: str = GREEN
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def last_activity(self) -> dt.datetime | None:
+        days = [d for d in (self.last_registry, self.last_import, self.last_letter) if d is not None]
+        return max(days) if days else None
+
+    @property
+    def status_label(self) -> str:
+        return {GREEN: _("Hijau"), AMBER: _("Kuning"), RED: _("Merah")}[self.status]
+
+
+def _by_village(qs: QuerySet[Any], **aggregates: Any) -> dict[int, dict[str, Any]]:
+    return {r["village_id"]: r for r in qs.order_by().values("village_id").annotate(**aggregates)}
+
+
+SORTS = {
+    "status": lambda r: (STATUS_ORDER[r.status], r.district_code, r.code),
+    "desa": lambda r: r.name,
+    "kecamatan": lambda r: (r.district_name, r.name),
+    "aktivitas": lambda r: r.last_activity or dt.datetime.min.replace(tzinfo=dt.UTC),
+    "surat": lambda r: -r.letters_month,
+    "peristiwa": lambda r: -r.events_month,
+}
+
+
+def freshness(
+    *,
+    villages: QuerySet[Village],
+    today: dt.date | None = None,
+    district_code: str = "",
+    sort: str = "status",
+) -> list[FreshRow]:
+    """Per village: when each module was last used, this month's work, expected work not done,
+    and red/amber/green with the reasons. One grouped query per table for all villages."""
+    now = timezone.now()
+    today = today or timezone.localdate()
+    month = Month.of(today)
+    if district_code:
+        villages = villages.filter(district_code=district_code)
+    village_list = list(villages.order_by("code"))
+    ids = [v.pk for v in village_list]
+    events = _by_village(
+        LifeEvent.objects.filter(village_id__in=ids),
+        last_recorded=Max("recorded_at"),
+        last_date=Max("event_date", filter=Q(kind__in=list(F.EVENT_KEYS))),
+        month_n=Count("pk", filter=Q(recorded_at__date__gte=month.first)),
+    )
+    imports = _by_village(
+        ImportJob.objects.filter(village_id__in=ids, state=ImportJob.State.APPLIED), last=Max("finished_at")
+    )
+    letters = _by_village(
+        Letter.objects.filter(village_id__in=ids),
+        last=Max("created_at"),
+        month_n=Count("pk", filter=Q(created_at__date__gte=month.first)),
+    )
+    posyandu = set(
+        Posyandu.objects.filter(village_id__in=ids).values_list("village_id", flat=True).distinct()
+    )
+    sessions = _by_village(
+        PosyanduSession.objects.filter(village_id__in=ids, held_on__lte=today),
+        last=Max("held_on"),
+        month_n=Count("pk", filter=Q(held_on__gte=month.first)),
+    )
+    overdue = _by_village(
+        DistributionCycle.objects.filter(
+            village_id__in=ids,
+            planned_on__lt=today,
+            status__in=[DistributionCycle.Status.DRAFT, DistributionCycle.Status.APPROVED],
+        ),
+        n=Count("pk"),
+    )
+    # Data-quality counts come from each village's newest snapshot (counted once a month,
+    # not on every page view). Ordered by month, the dict keeps the newest row per village.
+    latest_snap: dict[int, dict[str, int]] = {}
+    for village_id, figs in (
+        VillageSnapshot.objects.filter(village_id__in=ids)
+        .order_by("village_id", "month")
+        .values_list("village_id", "figures")
+    ):
+        latest_snap[village_id] = figs
+    rows = []
+    quiet_since = now - dt.timedelta(days=QUIET_DAYS)
+    for v in village_list:
+        e, i, lt, s = (
+            events.get(v.pk, {}),
+            imports.get(v.pk, {}),
+            letters.get(v.pk, {}),
+            sessions.get(v.pk, {}),
+        )
+        row = FreshRow(
+            code=v.code,
+            name=v.name,
+            district_code=v.district_code,
+            district_name=v.district_name,
+            last_registry=e.get("last_recorded"),
+            last_import=i.get("last"),
+            last_event=e.get("last_date"),
+            events_month=e.get("month_n", 0),
+            last_letter=lt.get("last"),
+            letters_month=lt.get("month_n", 0),
+            last_posyandu=s.get("last"),
+            posyandu_month=s.get("month_n", 0),
+            has_posyandu=v.pk in posyandu,
+            aid_overdue=overdue.get(v.pk, {}).get("n", 0),
+            quality={k: latest_snap[v.pk].get(k, 0) for k in ("no_birth_date", "no_rt")}
+            if v.pk in latest_snap
+            else None,
+        )
+        red, amber = [], []
+        if row.last_registry is None and row.last_import is None:
+            red.append(_("Belum ada data penduduk"))
+        elif max(d for d in (row.last_registry, row.last_import) if d is not None) < quiet_since:
+            red.append(_("Tidak ada peristiwa kependudukan dalam %(days)s hari") % {"days": QUIET_DAYS})
+        if row.has_posyandu and not row.posyandu_month:
+            amber.append(_("Belum ada sesi posyandu bulan ini"))
+        if row.aid_overdue:
+            amber.append(_("%(n)s tahap penyaluran bantuan lewat jadwal") % {"n": row.aid_overdue})
+        if row.last_letter is None or row.last_letter < quiet_since:
+            amber.append(_("Tidak ada surat dalam %(days)s hari") % {"days": QUIET_DAYS})
+        if row.quality and (row.quality.get("no_birth_date") or row.quality.get("no_rt")):
+            amber.append(_("Data penduduk belum lengkap (tanggal lahir/RT)"))
+        row.reasons = [str(r) for r in red + amber]
+        row.status = RED if red or len(amber) >= 3 else AMBER if amber else GREEN
+        rows.append(row)
+    rows.sort(key=SORTS.get(sort, SORTS["status"]))
+    return rows
+
+
+def weekly_digest(*, villages: QuerySet[Village], today: dt.date | None = None) -> dict[str, Any]:
+    """The week in numbers for the camat and Dispermades: what happened in the last 7 days per
+    village, and the villages that need a call (red/amber)."""
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=7)
+    ids = list(villages.values_list("pk", flat=True))
+    events = _by_village(
+        LifeEvent.objects.filter(village_id__in=ids, recorded_at__date__gt=since), n=Count("pk")
+    )
+    letters = _by_village(Letter.objects.filter(village_id__in=ids, issued_on__gt=since), n=Count("pk"))
+    board = freshness(villages=villages, today=today)
+    rows = [
+        {
+            "row": r,
+            "events": events.get(v_pk, {}).get("n", 0),
+            "letters": letters.get(v_pk, {}).get("n", 0),
+        }
+        for r, v_pk in zip(board, _pks_for(board, villages), strict=True)
+    ]
+    return {
+        "since": since,
+        "today": today,
+        "rows": rows,
+        "attention": [r for r in board if r.status != GREEN],
+        "counts": {s: sum(1 for r in board if r.status == s) for s in (RED, AMBER, GREEN)},
+    }
+
+
+def _pks_for(rows: Iterable[FreshRow], villages: QuerySet[Village]) -> list[int]:
+    pk_of = dict(villages.values_list("code", "pk"))
+    return [pk_of[r.code] for r in rows]
+
+
+def trends(
+    *, villages: QuerySet[Village], keys: list[str], months: int = 24
+) -> list[tuple[Month, list[Any]]]:
+    """Several figures summed over `villages` per frozen month, newest first (one query)."""
+    by_month: dict[dt.date, list[dict[str, int]]] = {}
+    for month, figs in (
+        VillageSnapshot.objects.filter(village__in=villages)
+        .order_by("-month")
+        .values_list("month", "figures")
+    ):
+        by_month.setdefault(month, []).append(figs)
+    rows = []
+    for month in sorted(by_month, reverse=True)[:months]:
+        total = F.add_up(by_month[month])
+        rows.append((Month.of(month), [F.value(total, k) for k in keys]))
+    return rows
+
+
+@dataclass
+class Ranked:
+    code: str
+    name: str
+    district_name: str
+    value: float | int
+    share: float  # of the largest value, for the bar
+
+
+def compare(*, table: RegencyTable, key: str) -> tuple[list[Ranked], float | None]:
+    """Villages ranked by one indicator (highest first), and the median over them."""
+    rows = []
+    for d in table.districts:
+        for v in d.villages:
+            value = v.value(key)
+            if value is not None:
+                rows.append((v, d.name, value))
+    rows.sort(key=lambda r: -r[2])
+    top = max((r[2] for r in rows), default=0) or 1
+    ranked = [Ranked(v.code, v.name, name, value, 100 * value / top) for v, name, value in rows]
+    values = sorted(r.value for r in ranked)
+    if not values:
+        return ranked, None
+    mid = len(values) // 2
+    median = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+    return ranked, median
+
+
+def village_imports(*, village: Village) -> list[ImportJob]:
+    return list(
+        ImportJob.objects.filter(village=village).select_related("created_by").order_by("-created_at")[:10]
+    )

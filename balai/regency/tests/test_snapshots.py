@@ -1,0 +1,182 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from python_calamine import CalamineWorkbook
+
+from balai.audit.models import AuditEvent
+from balai.core.dates import Month
+from balai.people.models import LifeEvent
+from balai.people.tests.factories import ResidentFactory
+from balai.regency import selectors
+from balai.regency.models import VillageSnapshot
+from balai.regency.services import snapshot_take
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def peopled(village_a, village_b, family_a, family_b):
+    today = timezone.localdate()
+    for i in range(3):
+        ResidentFactory(
+            village=village_a, family=family_a, rt=family_a.rt, sex=1, birth_date=dt.date(1980, 1, 1 + i)
+        )
+    ResidentFactory(
+        village=village_a, family=family_a, rt=family_a.rt, sex=2, birth_date=today - dt.timedelta(days=40)
+    )
+    ResidentFactory(village=village_b, family=family_b, rt=family_b.rt, sex=2, birth_date=dt.date(1950, 5, 5))
+    LifeEvent.objects.create(village=village_a, kind=LifeEvent.Kind.BIRTH, event_date=today)
+    return village_a, village_b
+
+
+def test_snapshot_counts_every_village_in_one_pass(peopled):
+    # given two villages with residents and a birth this month
+    a, b = peopled
+    month = Month.of(timezone.localdate())
+    # when the month is frozen
+    result = snapshot_take(actor=None, month=month)
+    # then each village has its figures
+    assert result.created == 2
+    fa = VillageSnapshot.objects.get(village=a, month=month.first).figures
+    fb = VillageSnapshot.objects.get(village=b, month=month.first).figures
+    assert (fa["residents"], fa["male"], fa["female"], fa["age_0_4"], fa["age_15_64"]) == (4, 3, 1, 1, 3)
+    assert fa["births"] == 1
+    assert fa["families"] == 1
+    assert (fb["residents"], fb["age_65"]) == (1, 1)
+    assert AuditEvent.objects.filter(action="regency.snapshot_taken").count() == 1
+
+
+def test_snapshot_twice_changes_nothing(peopled):
+    a, _b = peopled
+    month = Month.of(timezone.localdate())
+    snapshot_take(actor=None, month=month)
+    before = VillageSnapshot.objects.get(village=a).figures
+    ResidentFactory(village=a, family=None, rt=None, sex=1)
+    # when taken again (cron ran twice)
+    again = snapshot_take(actor=None, month=month)
+    # then the frozen figures stay as they were
+    assert (again.created, again.kept) == (0, 2)
+    assert VillageSnapshot.objects.get(village=a).figures == before
+
+
+def test_snapshot_refuses_future_and_old_months(peopled):
+    month = Month.of(timezone.localdate())
+    with pytest.raises(ValidationError, match="belum tiba"):
+        snapshot_take(actor=None, month=month.next())
+    with pytest.raises(ValidationError, match="tidak dapat diambil lagi"):
+        snapshot_take(actor=None, month=month.previous().previous())
+
+
+def test_snapshot_command_is_safe_to_rerun(peopled, capsys):
+    call_command("snapshot")
+    call_command("snapshot")
+    out = capsys.readouterr().out
+    assert "2 desa dibekukan" in out
+    assert "0 desa dibekukan, 2 sudah ada" in out
+
+
+def test_figures_page_reads_snapshots_and_camat_sees_own_district(client, peopled, camat_a, regency_viewer):
+    month = Month.of(timezone.localdate())
+    snapshot_take(actor=None, month=month)
+    client.force_login(regency_viewer)
+    page = client.get(reverse("regency:figures"))
+    assert page.status_code == 200
+    assert "Brokoh" in page.content.decode()
+    assert "Cepagan" in page.content.decode()
+    client.force_login(camat_a)
+    page = client.get(reverse("regency:figures"))
+    html = page.content.decode()
+    assert "Brokoh" in html
+    assert "Cepagan" not in html
+    # another district by URL: refused with a message, not shown
+    page = client.get(reverse("regency:figures") + "?kecamatan=33.25.12", follow=True)
+    assert "Cepagan" not in page.content.decode()
+    assert "di luar wilayah Anda" in page.content.decode()
+
+
+def test_xlsx_has_as_of_and_the_villages(client, peopled, regency_viewer):
+    month = Month.of(timezone.localdate())
+    snapshot_take(actor=None, month=month)
+    client.force_login(regency_viewer)
+    got = client.get(reverse("regency:figures_xlsx") + f"?bulan={month}")
+    assert got.status_code == 200
+    book = CalamineWorkbook.from_filelike(__import__("io").BytesIO(got.content))
+    rows = book.get_sheet_by_index(0).to_python()
+    text = " ".join(str(c) for r in rows for c in r)
+    assert "Brokoh" in text
+    assert "Data per" in text
+    assert "Keterangan" in book.sheet_names
+
+
+def test_csv_suppresses_small_cells(client, peopled, regency_viewer):
+    month = Month.of(timezone.localdate())
+    snapshot_take(actor=None, month=month)
+    client.force_login(regency_viewer)
+    got = client.get(reverse("regency:figures_csv"))
+    lines = got.content.decode().splitlines()
+    header = lines[0].split(",")
+    brokoh = next(line.split(",") for line in lines if "Brokoh" in line)
+    assert brokoh[header.index("residents")] == ""  # 4 people: below the threshold
+
+
+def test_operator_cannot_open_regency_pages(client_a):
+    for name in (
+        "regency:figures",
+        "regency:freshness",
+        "regency:rollout",
+        "regency:digest",
+        "regency:activate",
+    ):
+        assert client_a.get(reverse(name)).status_code == 403
+
+
+def test_trend_sums_months(peopled):
+    month = Month.of(timezone.localdate())
+    snapshot_take(actor=None, month=month)
+    from balai.regions.models import Village
+
+    assert selectors.trend(villages=Village.objects.all(), key="residents") == [(month, 5)]
+
+
+def test_api_figures_for_camat_token_only_own_district(client, peopled, camat_a):
+    from balai.accounts.services import api_token_create
+
+    snapshot_take(actor=None, month=Month.of(timezone.localdate()))
+    key = api_token_create(actor=camat_a, user=camat_a, name="t")
+    key = key[1] if isinstance(key, tuple) else key
+    got = client.get("/api/v1/regency/figures", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert got.status_code == 200
+    names = [v["name"] for v in got.json()["villages"]]
+    assert names == ["Brokoh"]
+    assert client.get("/api/v1/regency/rollout", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    assert client.get("/api/v1/regency/freshness", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+
+
+def test_compare_ranks_with_median_and_trend_shows_months(client, peopled, regency_viewer):
+    month = Month.of(timezone.localdate())
+    snapshot_take(actor=None, month=month)
+    client.force_login(regency_viewer)
+    page = client.get(reverse("regency:compare") + "?indikator=residents")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.index("Brokoh") < html.index("Cepagan")  # 4 residents before 1
+    assert 'id="median">2,5<' in html
+    assert client.get(reverse("regency:compare") + "?indikator=xx").status_code == 200
+    figures = client.get(reverse("regency:figures")).content.decode()
+    assert 'id="trend"' in figures
+    assert month.label in figures
+
+
+def test_pdf_table_and_bupati_report(client, peopled, regency_viewer):
+    snapshot_take(actor=None, month=Month.of(timezone.localdate()))
+    client.force_login(regency_viewer)
+    table = client.get(reverse("regency:figures_pdf"))
+    assert table.status_code == 200
+    assert table.content.startswith(b"%PDF")
+    report = client.get(reverse("regency:report_pdf"))
+    assert report.status_code == 200
+    assert report.content.startswith(b"%PDF")

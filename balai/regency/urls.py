@@ -1,0 +1,19 @@
+from django.urls import path
+
+from balai.regency import views
+
+app_name = "regency"
+urlpatterns = [
+    path("", views.figures, name="figures"),
+    path("angka.xlsx", views.figures_xlsx, name="figures_xlsx"),
+    path("angka.csv", views.figures_csv, name="figures_csv"),
+    path("angka.pdf", views.figures_pdf, name="figures_pdf"),
+    path("laporan-bulanan.pdf", views.report_pdf, name="report_pdf"),
+    path("snapshot/", views.snapshot_take, name="snapshot_take"),
+    path("banding/", views.compare, name="compare"),
+    path("kesegaran/", views.freshness, name="freshness"),
+    path("ringkasan-mingguan/", views.digest, name="digest"),
+    path("peluncuran/", views.rollout, name="rollout"),
+    path("peluncuran/aktifkan/", views.activate, name="activate"),
+    path("peluncuran/<str:code>/", views.rollout_village, name="rollout_village"),
+]

@@ -1,0 +1,46 @@
+"""Staffing on the office home: leave and travel waiting for the kades, terms ending soon."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from balai.core.plugins import HomeTask
+from balai.staff import leave, selectors
+from balai.staff.models import Leave
+
+
+def staff_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
+    village = scope.village
+    if village is None:
+        return []
+    tasks: list[HomeTask] = []
+    if scope.can("staff.approve"):
+        waiting = [
+            item
+            for item in selectors.leave_list(village=village, status=Leave.Status.REQUESTED)
+            if leave.may_decide(user, item)
+        ]
+        tasks.append(
+            HomeTask(
+                _("Cuti, izin dan perjalanan dinas menunggu keputusan"),
+                len(waiting),
+                reverse("staff:leave_list") + "?status=diajukan",
+                "kepegawaian",
+            )
+        )
+    if scope.can("staff.read"):
+        tasks.append(
+            HomeTask(
+                _("Masa jabatan berakhir dalam 6 bulan"),
+                len(selectors.term_warnings(village=village)),
+                reverse("staff:org_chart"),
+                "kepegawaian",
+            )
+        )
+    return tasks
+
+
+TASKS = [staff_tasks]
