@@ -270,4 +270,5 @@ def test_guidance_tour_large_text_voice_and_help_call(browser, live_server, fami
     kiosk.get_by_role("button", name="Panggil petugas").click()
     expect(kiosk.locator(".k-messages")).to_contain_text("Petugas desa sudah dipanggil")
     assert HelpCall.objects.filter(village=family["village"], handled_at__isnull=True).count() == 1
+    kiosk.wait_for_load_state("networkidle")  # no request in flight while the test database is flushed
     context.close()
