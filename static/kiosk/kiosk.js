@@ -152,7 +152,9 @@
     if (document.activeElement && document.activeElement.matches && document.activeElement.matches("[data-keyboard]")) {
       showKeyboard(document.activeElement);
     }
-    document.addEventListener("pointerdown", function (e) {
+    // A tap elsewhere closes the keyboard once the tap is done (on click, not pointerdown):
+    // closing it moves the page, and a button tapped under a moving page would be missed.
+    document.addEventListener("click", function (e) {
       if (keyboard.hidden) { return; }
       if (e.target.closest("#k-keyboard") || (e.target.matches && e.target.matches("[data-keyboard]"))) { return; }
       hideKeyboard();

@@ -237,3 +237,38 @@ def test_self_served_letter_approved_by_the_rt_on_a_phone(browser, live_server, 
     expect(kiosk.locator("h1")).to_contain_text("Surat Anda sudah terbit")
     _both(kiosk, "kiosk-letter-rt-issued")
     context.close()
+
+
+def test_guidance_tour_large_text_voice_and_help_call(browser, live_server, family):
+    from balai.kiosk.models import HelpCall
+
+    context, kiosk = _kiosk(browser, live_server, _enrolled(family))
+    kiosk.goto("/anjungan/")
+    # the 3-step tour
+    kiosk.locator("#k-tour-open").click()
+    tour = kiosk.locator("#k-tour")
+    expect(tour).to_be_visible()
+    expect(tour).to_contain_text("1. Masuk dengan NIK dan PIN")
+    _both(kiosk, "kiosk-tour")
+    tour.get_by_role("button", name="Lanjut").click()
+    expect(tour).to_contain_text("2. Pilih layanan")
+    tour.get_by_role("button", name="Lanjut").click()
+    expect(tour).to_contain_text("3. Selesai? Tekan Keluar")
+    tour.get_by_role("button", name="Mengerti").click()
+    expect(tour).to_be_hidden()
+    # large text, kept while this visit lasts
+    kiosk.locator("#k-large-toggle").click()
+    expect(kiosk.locator("body")).to_have_class(__import__("re").compile(r"\bk-large\b"))
+    _both(kiosk, "kiosk-large-text")
+    kiosk.goto("/anjungan/status/")
+    expect(kiosk.locator("body")).to_have_class(__import__("re").compile(r"\bk-large\b"))
+    # the spoken guide reads the screen in Bahasa Indonesia
+    kiosk.locator("#k-voice-toggle").click()
+    expect(kiosk.locator("#k-voice-toggle")).to_have_attribute("aria-pressed", "true")
+    assert kiosk.locator("body").get_attribute("data-last-spoken")
+    # the help button calls an operator
+    kiosk.get_by_role("button", name="Panggil petugas").click()
+    expect(kiosk.locator(".k-messages")).to_contain_text("Petugas desa sudah dipanggil")
+    assert HelpCall.objects.filter(village=family["village"], handled_at__isnull=True).count() == 1
+    kiosk.wait_for_load_state("networkidle")  # no request in flight while the test database is flushed
+    context.close()
