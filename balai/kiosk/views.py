@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from balai.core import ratelimit
@@ -165,3 +166,37 @@ def pin_change(request: DeviceRequest) -> HttpResponse:
 @resident_required
 def menu(request: ResidentRequest) -> HttpResponse:
     return render(request, "kiosk/menu.html", {"pin_rules": pins.PIN_LENGTH})
+
+
+PURPOSES = {
+    "detail": _lazy("membuka data Anda"),
+    "edit": _lazy("mengubah data Anda"),
+    "api": _lazy("membaca data Anda lewat aplikasi"),
+    "api_list": _lazy("melihat nama Anda di daftar (aplikasi)"),
+    "api_search": _lazy("menemukan Anda lewat pencarian (aplikasi)"),
+    "list": _lazy("melihat nama Anda di daftar penduduk"),
+    "search": _lazy("menemukan Anda lewat pencarian"),
+    "family": _lazy("membuka halaman keluarga Anda"),
+    "education": _lazy("membuka catatan pendidikan Anda"),
+}
+
+
+@resident_required
+def who_read(request: ResidentRequest) -> HttpResponse:
+    """Who among the village staff read the signed-in resident's record (UU 27/2022 gives a
+    resident the right to know): the last 100 reads, newest first."""
+    from balai.audit.selectors import purpose_of, reads_of
+
+    resident = request.kiosk_resident
+    rows = [
+        {
+            "at": event.occurred_at,
+            "who": (event.actor.get_full_name() or event.actor_label) if event.actor else event.actor_label,
+            "role": event.actor.get_role_display() if event.actor else "",
+            "what": PURPOSES.get(purpose_of(event), _("membaca data Anda")),
+        }
+        for event in reads_of(
+            village_id=request.kiosk_device.village_id, object_type="resident", object_id=resident.public_id
+        )
+    ]
+    return render(request, "kiosk/who_read.html", {"rows": rows})
