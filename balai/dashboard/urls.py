@@ -6,4 +6,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("desa/<str:code>/", views.village_detail, name="village"),
+    path("siapa-membaca/", views.reads, name="reads"),
 ]
