@@ -131,6 +131,7 @@ UI_CHECKS: dict[str, Check] = {
     "people:resident_place": Obj({"public_id": "resident"}),
     "dashboard:overview": Listing(),
     "dashboard:village": Obj({"code": "village_code"}),
+    "dashboard:reads": Listing(refused=(403,)),
     "regions:profile": Listing(),
     "regions:profile_edit": Listing(),
     "regions:dusun_create": Listing(),

@@ -50,7 +50,11 @@ class AuditEvent(models.Model):
         db_table = "core_auditevent"
         ordering = ["chain_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="auditevent_chain_seq_unique")]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # "Who read what between t1 and t2" (audit.selectors.reads_between).
+            models.Index(fields=["action", "occurred_at"], name="auditevent_action_at"),
+        ]
 
     def payload(self) -> dict[str, Any]:
         return {

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("desa/<str:code>/", views.village_detail, name="village"),
     path("kinerja-perangkat/", views.staff_performance, name="staff_performance"),
+    path("siapa-membaca/", views.reads, name="reads"),
 ]

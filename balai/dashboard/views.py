@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest, ScopedRequest, VillageRequest
@@ -92,3 +93,39 @@ def staff_performance(request: VillageRequest) -> HttpResponse:
         "dashboard/staff_performance.html",
         {"rows": rows, **shown.nav(), "unlinked": sum(1 for r in rows if not r.official.user_id)},
     )
+@require("villages.manage", village=False)
+def reads(request: RegionalRequest) -> HttpResponse:
+    """Who read what between two times (UU 27/2022), for the regency: staff reads of residents'
+    records across the regency, newest first, 100 a page (indexed on action + time)."""
+    import datetime as dt
+
+    from balai.audit.selectors import purpose_of, reads_between
+    from balai.core.http import paginate
+
+    today = timezone.localdate()
+    error = ""
+    try:
+        start_day = dt.date.fromisoformat(
+            request.GET.get("dari") or (today - dt.timedelta(days=7)).isoformat()
+        )
+        end_day = dt.date.fromisoformat(request.GET.get("sampai") or today.isoformat())
+    except ValueError:
+        start_day, end_day = today - dt.timedelta(days=7), today
+        error = _("Tanggal harus berbentuk tttt-bb-hh.")
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(start_day, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(end_day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    page = paginate(request, reads_between(start=start, end=end), 100)
+    rows = [
+        {
+            "at": e.occurred_at,
+            "who": e.actor_label,
+            "village": e.village.name if e.village else "",
+            "record": e.object_id,
+            "purpose": purpose_of(e),
+            "source": e.source,
+        }
+        for e in page.object_list
+    ]
+    context = {"page": page, "rows": rows, "start": start_day, "end": end_day, "error": error}
+    return render(request, "dashboard/reads.html", context, status=400 if error else 200)

@@ -13,5 +13,13 @@ TILES = [
         order=10,
         needs_sign_in=True,
     ),
+    KioskTile(
+        "who_read",
+        _("Siapa membaca data saya"),
+        "kiosk:who_read",
+        _("Petugas yang membuka data Anda (UU 27/2022)"),
+        order=890,
+        needs_sign_in=True,
+    ),
     KioskTile("pin", _("Ganti PIN"), "kiosk:pin_change", _("Ganti PIN anjungan Anda"), 900, True),
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("keluar/", views.sign_out, name="sign_out"),
     path("pin/", views.pin_change, name="pin_change"),
     path("saya/", views.menu, name="menu"),
+    path("saya/siapa-membaca/", views.who_read, name="who_read"),
     path("saya/keluarga/", views_services.family, name="family"),
     path("saya/keluarga/lapor/", views_services.correction, name="correction"),
     path("saya/surat/", views_services.letters, name="letters"),

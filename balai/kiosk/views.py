@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from balai.core import ratelimit
@@ -206,3 +207,37 @@ def help_call(request: DeviceRequest) -> HttpResponse:
     kiosk_services.help_call(device=request.kiosk_device, screen=screen)
     messages.info(request, _("Petugas desa sudah dipanggil dan segera datang ke anjungan. Mohon tunggu."))
     return redirect(screen)
+
+
+PURPOSES = {
+    "detail": _lazy("membuka data Anda"),
+    "edit": _lazy("mengubah data Anda"),
+    "api": _lazy("membaca data Anda lewat aplikasi"),
+    "api_list": _lazy("melihat nama Anda di daftar (aplikasi)"),
+    "api_search": _lazy("menemukan Anda lewat pencarian (aplikasi)"),
+    "list": _lazy("melihat nama Anda di daftar penduduk"),
+    "search": _lazy("menemukan Anda lewat pencarian"),
+    "family": _lazy("membuka halaman keluarga Anda"),
+    "education": _lazy("membuka catatan pendidikan Anda"),
+}
+
+
+@resident_required
+def who_read(request: ResidentRequest) -> HttpResponse:
+    """Who among the village staff read the signed-in resident's record (UU 27/2022 gives a
+    resident the right to know): the last 100 reads, newest first."""
+    from balai.audit.selectors import purpose_of, reads_of
+
+    resident = request.kiosk_resident
+    rows = [
+        {
+            "at": event.occurred_at,
+            "who": (event.actor.get_full_name() or event.actor_label) if event.actor else event.actor_label,
+            "role": event.actor.get_role_display() if event.actor else "",
+            "what": PURPOSES.get(purpose_of(event), _("membaca data Anda")),
+        }
+        for event in reads_of(
+            village_id=request.kiosk_device.village_id, object_type="resident", object_id=resident.public_id
+        )
+    ]
+    return render(request, "kiosk/who_read.html", {"rows": rows})

@@ -26,6 +26,7 @@ UI_CHECKS = {
     "kiosk:sign_out": Listing(refused=(403, 405)),
     "kiosk:pin_change": KIOSK_DEVICE_ONLY,
     "kiosk:menu": KIOSK_DEVICE_ONLY,
+    "kiosk:who_read": KIOSK_DEVICE_ONLY,
     "kiosk:family": KIOSK_DEVICE_ONLY,
     "kiosk:correction": KIOSK_DEVICE_ONLY,
     "kiosk:letters": KIOSK_DEVICE_ONLY,

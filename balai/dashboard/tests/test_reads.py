@@ -1,0 +1,25 @@
+"""Issue 16: a regency officer answers "who read what between t1 and t2"."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_regency_sees_who_read_what_between_two_days(client_a, regency_viewer, operator_a, resident_a):
+    client_a.get(reverse("people:resident_detail", args=[resident_a.public_id]))
+    officer = Client()
+    officer.force_login(regency_viewer)
+    page = officer.get(reverse("dashboard:reads"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "operator_a" in text
+    assert resident_a.public_id in text
+    empty = officer.get(reverse("dashboard:reads"), {"dari": "2020-01-01", "sampai": "2020-01-31"})
+    assert resident_a.public_id not in empty.content.decode()
+    assert officer.get(reverse("dashboard:reads"), {"dari": "kemarin"}).status_code == 400
+
+
+def test_village_operator_is_refused(client_a):
+    assert client_a.get(reverse("dashboard:reads")).status_code == 403
