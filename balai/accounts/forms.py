@@ -15,7 +15,7 @@ class LoginForm(AuthenticationForm):
         "inactive": _("Akun ini tidak aktif."),
     }
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if not username or not password or self.request is None:

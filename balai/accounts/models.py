@@ -83,7 +83,7 @@ class User(AbstractUser):
         return ROLE_LEVEL.get(self.role, "")
 
 
-def default_token_expiry():  # type: ignore[no-untyped-def]
+def default_token_expiry():
     from django.utils import timezone
 
     return timezone.now() + TOKEN_LIFETIME

@@ -93,6 +93,8 @@ def staff_performance(request: VillageRequest) -> HttpResponse:
         "dashboard/staff_performance.html",
         {"rows": rows, **shown.nav(), "unlinked": sum(1 for r in rows if not r.official.user_id)},
     )
+
+
 @require("villages.manage", village=False)
 def reads(request: RegionalRequest) -> HttpResponse:
     """Who read what between two times (UU 27/2022), for the regency: staff reads of residents'

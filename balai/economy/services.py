@@ -312,7 +312,7 @@ def _post(
             date=date,
             debit=int(ln[1]),
             credit=int(ln[2]),
-            memo=(str(ln[3]) if len(ln) > 3 else "")[:120],  # type: ignore[misc]
+            memo=(str(ln[3]) if len(ln) > 3 else "")[:120],
         )
         for ln in lines
     )

@@ -42,7 +42,7 @@ class ComplaintForm(forms.Form):
             raise forms.ValidationError(_("Isian ini harus kosong."))
         return ""
 
-    def clean(self) -> dict:  # type: ignore[type-arg]
+    def clean(self) -> dict:
         data = super().clean() or {}
         token, answer = data.get("challenge"), data.get("answer")
         if token is None or answer is None:

@@ -135,7 +135,7 @@ def count_figures(*, village_ids: Iterable[int], month: Month, on: dt.date) -> d
         if r["group"] is not None:
             row[AGE_KEYS[r["group"]]] += r["n"]
 
-    def grouped(qs, key: str, extra: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    def grouped(qs, key: str, extra: str | None = None) -> None:
         fields = ["village_id", *([extra] if extra else [])]
         for r in qs.order_by().values(*fields).annotate(n=Count("*")):
             name = key if extra is None else EVENT_KEYS.get(r[extra])

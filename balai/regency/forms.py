@@ -9,7 +9,7 @@ class ActivateForm(forms.Form):
         label=_("Desa yang diaktifkan"), choices=(), widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["codes"]
         assert isinstance(field, forms.MultipleChoiceField)
@@ -25,7 +25,7 @@ class OpenSidImportForm(forms.Form):
         label=_("Simpan baris yang benar walaupun ada baris yang salah"), required=False
     )
 
-    def clean_file(self):  # type: ignore[no-untyped-def]
+    def clean_file(self):
         upload = self.cleaned_data["file"]
         if not str(upload.name).lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Berkas harus .xlsx (format impor penduduk OpenSID)."))

@@ -420,11 +420,11 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _heading(village) -> str:  # type: ignore[no-untyped-def]
+def _heading(village) -> str:
     return _("PEMERINTAH DESA %(name)s") % {"name": village.name.upper()}
 
 
-def _d(day) -> str:  # type: ignore[no-untyped-def]
+def _d(day) -> str:
     return day.strftime("%d-%m-%Y") if day else ""
 
 
