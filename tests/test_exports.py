@@ -314,6 +314,20 @@ def _finance_regional(w: dict[str, Any]) -> tuple[Any, str]:
     return viewer, reverse("finance:regional_xlsx") + "?tahun=2026"
 
 
+def _regency_figures(w: dict[str, Any]) -> tuple[Any, str]:
+    from django.utils import timezone
+
+    from balai.accounts.models import Role, User
+    from balai.core.dates import Month
+    from balai.regency.services import snapshot_take
+
+    type(w["village"]).objects.filter(pk=w["village"].pk).update(name=HOSTILE)
+    month = Month.of(timezone.localdate())
+    snapshot_take(actor=None, month=month)
+    viewer = User.objects.create_user(username="dinas_r", password="rahasia-demo-123", role=Role.DISPERMADES)
+    return viewer, reverse("regency:figures_xlsx") + f"?bulan={month}"
+
+
 def _book(w: dict[str, Any]) -> tuple[Any, str]:
     return w["operator"], reverse("people:book_download") + "?buku=induk&format=xlsx"
 
@@ -335,6 +349,7 @@ CASES: dict[str, Callable[[dict[str, Any]], tuple[Any, str]]] = {
     "finance:book_xlsx": _finance_book,
     "finance:lra_xlsx": _finance_lra,
     "finance:regional_xlsx": _finance_regional,
+    "regency:figures_xlsx": _regency_figures,
 }
 
 

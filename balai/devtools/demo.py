@@ -58,7 +58,7 @@ STAND_IN_CODE = "33.25.01.2006"
 DEMO_PASSWORD = "balai-demo-2026"
 # Demo only: the published TOTP secret of the demo accounts whose role requires two-factor
 # sign-in (kades, sekdes, camat, Dispermades). Add it to any authenticator app, or run
-# `balai demo-code` for the current code. Real accounts enrol their own secret.
+# `balai demo_code` for the current code. Real accounts enrol their own secret.
 DEMO_TOTP_SECRET = "BALAIDEMOKODEDUALANGKAHSEMUAAKUN"
 DEMO_URL = "http://127.0.0.1:8000/"
 CAMAT_DISTRICT = "33.25.01"  # Wonotunggal

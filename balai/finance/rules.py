@@ -14,6 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from balai.core.words import terbilang as words
+
 
 @dataclass(frozen=True)
 class TaxRule:
@@ -91,45 +93,9 @@ def siskeudes_number(text: str) -> Decimal:
     return value
 
 
-_UNITS = [
-    "",
-    "satu",
-    "dua",
-    "tiga",
-    "empat",
-    "lima",
-    "enam",
-    "tujuh",
-    "delapan",
-    "sembilan",
-    "sepuluh",
-    "sebelas",
-]
-
-
-def _words(n: int) -> str:
-    if n < 12:
-        return _UNITS[n]
-    if n < 20:
-        return f"{_UNITS[n - 10]} belas"
-    if n < 100:
-        return f"{_UNITS[n // 10]} puluh {_words(n % 10)}".strip()
-    if n < 200:
-        return f"seratus {_words(n - 100)}".strip()
-    if n < 1000:
-        return f"{_UNITS[n // 100]} ratus {_words(n % 100)}".strip()
-    if n < 2000:
-        return f"seribu {_words(n - 1000)}".strip()
-    for size, name in ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "ribu")):
-        if n >= size:
-            return f"{_words(n // size)} {name} {_words(n % size)}".strip()
-    return ""  # pragma: no cover
-
-
 def terbilang(amount: int) -> str:
     """Amount in words for vouchers: 1_250_000 → "Satu juta dua ratus lima puluh ribu rupiah"."""
     if amount == 0:
         return "Nol rupiah"
-    text = _words(abs(amount))
-    text = " ".join(text.split())
+    text = words(abs(amount))
     return ("Minus " if amount < 0 else "") + text[0].upper() + text[1:] + " rupiah"

@@ -40,6 +40,18 @@ def _overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
+WIDE = """() => {
+  const w = window.innerWidth, out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const r = el.getBoundingClientRect();
+    if (r.right > w + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > w + 1)) {
+      out.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className.split(" ").join(".") : ""));
+    }
+  }
+  return out.slice(0, 3);
+}"""
+
+
 def _menu_pages(page) -> list[str]:
     hrefs = page.eval_on_selector_all("header nav a[href]", "els => els.map(e => e.getAttribute('href'))")
     return sorted({h for h in hrefs if h and h.startswith("/") and not h.startswith("/akun/")})
@@ -62,7 +74,7 @@ def _check(page, path: str, problems: list[str]) -> None:
             problems.append(f"{path}: axe {violation['impact']} {violation['id']} {targets}")
     page.set_viewport_size(PHONE)
     if (extra := _overflow(page)) > 1:
-        problems.append(f"{path} @390: page scrolls sideways by {extra}px")
+        problems.append(f"{path} @390: page scrolls sideways by {extra}px ({page.evaluate(WIDE)})")
 
 
 def test_every_role_lands_on_a_home_and_every_menu_page_fits_and_passes_axe(page):

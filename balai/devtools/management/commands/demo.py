@@ -116,7 +116,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Verifikasi dua langkah (wajib untuk kades, sekdes, camat, Dispermades): {', '.join(with_code)} "
                 f"memakai kunci TOTP demo {demo.DEMO_TOTP_SECRET} — pasang di aplikasi autentikator, "
-                "atau jalankan `balai demo-code` untuk kode saat ini."
+                "atau jalankan `balai demo_code` untuk kode saat ini."
             )
         existing = [login.username for login in logins if not login.created]
         if existing:
