@@ -93,6 +93,14 @@ def home(request: VillageRequest) -> HttpResponse:
             "capital": selectors.capital_list(village=village)[:10],
             "distributions": selectors.distribution_list(village=village)[:10],
             "businesses": selectors.business_list(village=village).filter(is_active=True).count(),
+            # The village's own UMKM by sector, as the district and regency see theirs.
+            "sectors": sorted(
+                (
+                    (chart.SECTORS.get(code, code), n)
+                    for code, n in selectors.sector_counts(villages=[village]).get(village.pk, {}).items()
+                ),
+                key=lambda row: -row[1],
+            ),
             "potentials": selectors.potential_list(village=village).count(),
         },
     )

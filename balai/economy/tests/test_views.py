@@ -135,3 +135,13 @@ def test_annual_report_is_a_pdf(client_a, bumdes_a, funded_water_a):
     assert page.status_code == 200
     assert page["Content-Type"] == "application/pdf"
     assert page.content.startswith(b"%PDF")
+
+
+def test_village_home_counts_its_businesses_by_sector(client, operator_a, village_a, resident_a):
+    from balai.economy.models import Business
+
+    sector = next(iter(__import__("balai.economy.chart", fromlist=["SECTORS"]).SECTORS))
+    Business.objects.create(village=village_a, owner=resident_a, name="WARUNG UJI", sector=sector)
+    client.force_login(operator_a)
+    page = client.get(reverse("economy:home")).content.decode()
+    assert "UMKM per sektor" in page
