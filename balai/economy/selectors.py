@@ -4,6 +4,7 @@ two grouped queries over the journal lines (per account, optionally per unit).""
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -338,3 +339,33 @@ def price_series(
     ):
         series[code].append((week, price))
     return dict(series)
+
+
+def potential_by_category(*, villages: QuerySet[Village] | list[Village]) -> dict[int, dict[str, int]]:
+    """village pk → potential category → entries (the district and regency view)."""
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        Potential.objects.filter(village__in=villages)
+        .values("village_id", "category")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        out[row["village_id"]][row["category"]] = row["n"]
+    return out
+
+
+def price_medians(
+    *, villages: QuerySet[Village] | list[Village], today: dt.date, weeks: int = 4
+) -> list[tuple[str, int, int]]:
+    """(commodity code, median of each village's latest price in the last `weeks`, villages
+    reporting): what a staple costs across the area this month."""
+    latest: dict[tuple[str, int], tuple[dt.date, int]] = {}
+    for code, village_id, week, price in MarketPrice.objects.filter(
+        village__in=villages, week__gte=today - dt.timedelta(weeks=weeks)
+    ).values_list("commodity", "village_id", "week", "price"):
+        if (code, village_id) not in latest or latest[(code, village_id)][0] < week:
+            latest[(code, village_id)] = (week, price)
+    by_code: dict[str, list[int]] = defaultdict(list)
+    for (code, _village_id), (_week, price) in latest.items():
+        by_code[code].append(price)
+    return [(code, int(statistics.median(prices)), len(prices)) for code, prices in sorted(by_code.items())]

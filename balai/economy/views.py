@@ -667,10 +667,23 @@ def regional(request: RegionalRequest) -> HttpResponse:
         for v in villages
     ]
     totals = [sum(counts.get(v.pk, {}).get(s, 0) for v in villages) for s in sectors]
+    potential = selectors.potential_by_category(villages=villages)
+    categories = list(Potential.Category.choices)
+    prices = [
+        (str(chart.COMMODITIES[code][0]) if code in chart.COMMODITIES else code, median, n)
+        for code, median, n in selectors.price_medians(villages=villages, today=timezone.localdate())
+    ]
     return render(
         request,
         "economy/regional.html",
         {
+            "categories": categories,
+            "potential_rows": [
+                {"village": v, "cells": [potential.get(v.pk, {}).get(c, 0) for c, _label in categories]}
+                for v in villages
+                if potential.get(v.pk)
+            ],
+            "prices": prices,
             "sectors": [(s, chart.SECTORS[s]) for s in sectors],
             "rows": rows,
             "totals": totals,

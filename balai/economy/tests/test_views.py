@@ -145,3 +145,31 @@ def test_village_home_counts_its_businesses_by_sector(client, operator_a, villag
     client.force_login(operator_a)
     page = client.get(reverse("economy:home")).content.decode()
     assert "UMKM per sektor" in page
+
+
+def test_regency_sees_potential_and_staple_prices_across_villages(
+    client, village_a, village_b, regency_viewer
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from balai.economy.models import MarketPrice, Potential
+
+    week = timezone.localdate() - dt.timedelta(days=3)
+    for village, price in ((village_a, 12000), (village_b, 14000)):
+        MarketPrice.objects.create(village=village, commodity="beras", week=week, price=price)
+    Potential.objects.create(
+        village=village_a,
+        category=Potential.Category.values[0],
+        name="Padi sawah",
+        quantity=120,
+        unit="ton",
+        year=2026,
+    )
+    client.force_login(regency_viewer)
+    page = client.get(reverse("economy:regional")).content.decode()
+    assert "Beras medium" in page
+    assert "13000" in page  # the median of the two villages' latest prices
+    assert "Padi sawah" not in page  # counts per category, not the villages' entries
+    assert village_a.name in page
