@@ -294,6 +294,13 @@ def _actions(letter: Letter, user: User) -> list[tuple[str, str, bool, str]]:
     ]
 
 
+def _field_rows(letter: Letter, letter_type: LetterType | None) -> list[tuple[str, str]]:
+    """The letter's fields as the pages show them: label and readable value."""
+    if letter_type is None:
+        return []
+    return [(f.label, _field_display(f, letter.fields.get(f.name))) for f in letter_type.fields]
+
+
 @require("registry.read")
 def detail(request: VillageRequest, public_id: str) -> HttpResponse:
     letter = _letter_or_404(request, public_id)
@@ -304,23 +311,18 @@ def detail(request: VillageRequest, public_id: str) -> HttpResponse:
     issued = letter.state in (S.ISSUED, S.HANDED_OVER, S.REVOKED)
     replacement = selectors.replaced_by(letter) if issued else None
     pending = selectors.pending_correction(letter) if issued and replacement is None else None
+    steps = [(*a, REASON_LABELS.get(a[0], "")) for a in _actions(letter, user)]
     return render(
         request,
         "letters/detail.html",
         {
             "letter": letter,
             "letter_type": letter_type,
-            "field_rows": [
-                (f.label, _field_display(f, letter.fields.get(f.name))) for f in letter_type.fields
-            ]
-            if letter_type
-            else [],
+            "field_rows": _field_rows(letter, letter_type),
             "handler": _handler_name(letter.assigned_to),
             "handled_by_other": other,
-            "actions": [(*a, REASON_LABELS.get(a[0], "")) for a in _actions(letter, user) if a[0] in FORWARD],
-            "other_actions": [
-                (*a, REASON_LABELS.get(a[0], "")) for a in _actions(letter, user) if a[0] not in FORWARD
-            ],
+            "actions": [a for a in steps if a[0] in FORWARD],
+            "other_actions": [a for a in steps if a[0] not in FORWARD],
             "history": [
                 (e, EVENT_LABELS.get(e.action, e.action)) for e in selectors.letter_history(letter=letter)
             ],
@@ -429,11 +431,7 @@ def sign_confirm(request: VillageRequest, public_id: str) -> HttpResponse:
         {
             "letter": letter,
             "letter_type": letter_type,
-            "field_rows": [
-                (f.label, _field_display(f, letter.fields.get(f.name))) for f in letter_type.fields
-            ]
-            if letter_type
-            else [],
+            "field_rows": _field_rows(letter, letter_type),
             "sign_choices": selectors.sign_as_choices(village=letter.village, user=request.user),
             "use_tte": numbering.settings_for(letter.village).use_tte,
         },
