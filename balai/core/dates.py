@@ -125,6 +125,8 @@ class Period:
 
     month: Month
     today: dt.date
+    # When the data were read before today (a snapshot frozen mid-month): the day they end.
+    until: dt.date | None = None
 
     @classmethod
     def choose(cls, text: str | None, *, today: dt.date) -> Period:
@@ -146,14 +148,14 @@ class Period:
     @property
     def data_until(self) -> dt.date:
         """The last day the report can hold data for: today in a running month."""
-        return min(self.today, self.month.last)
+        return min(self.until or self.today, self.month.last)
 
     @property
     def state(self) -> str:
         """ "berjalan, data sampai 6 Desember 2026" for the running month, else ""."""
         if not self.running:
             return ""
-        return _("berjalan, data sampai %(day)s") % {"day": date_id(self.today)}
+        return _("berjalan, data sampai %(day)s") % {"day": date_id(self.data_until)}
 
     @property
     def label(self) -> str:
