@@ -206,7 +206,7 @@ def trend_svg(points: Sequence[TrendPoint], *, running: Month | None = None) -> 
         )
     if running is not None and points and points[-1].month == running:
         out.append(
-            f'<text x="{width - 10}" y="{top + 24}" font-size="10" text-anchor="end">'
+            f'<text x="{left + 10}" y="{top + 26}" font-size="10">'
             f"{escape(_('* bulan berjalan (garis putus-putus), data belum lengkap'))}</text>"
         )
     out.append("</svg>")
