@@ -170,6 +170,11 @@ class Period:
             "has_next": self.month < Month.of(self.today),
         }
 
+    def as_api(self) -> dict[str, object]:
+        """What an API answer says of its period: the month, whether it is still running and
+        the last day its data can cover."""
+        return {"month": str(self.month), "running": self.running, "data_until": self.data_until}
+
     def filters(self) -> list[tuple[str, str]]:
         """The period as an export's filter line (the notes sheet of `core.xlsx`)."""
         return [(_("Periode"), self.label)]

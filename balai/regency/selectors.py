@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from balai.accounts.models import Role, User
 from balai.aid.models import DistributionCycle
-from balai.core.dates import Month, Period, Reporting
+from balai.core.dates import Month, Period, Reporting, last_complete_month
 from balai.devices.models import KioskDevice
 from balai.health.models import Posyandu, PosyanduSession
 from balai.letters.models import IncomingLetter, Letter
@@ -38,6 +38,14 @@ def snapshot_months(*, villages: QuerySet[Village]) -> list[Month]:
         .distinct()
     )
     return [Month.of(d) for d in days]
+
+
+def default_month(months: list[Month], *, today: dt.date) -> Month | None:
+    """The month a regency table opens on: the newest frozen month that has ended (reports
+    open on the last complete month, core.dates.Period), else the running month when it is
+    all there is. `months` newest first, as `snapshot_months` gives them."""
+    complete = last_complete_month(today)
+    return next((m for m in months if m <= complete), months[0] if months else None)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest
 from balai.accounts.models import ScopeLevel
-from balai.core.dates import Month, last_complete_month
+from balai.core.dates import Month
 from balai.core.http import ServiceCall
 from balai.core.xlsx import CONTENT_TYPE
 from balai.regency import exports, pdf, selectors, services
@@ -56,8 +56,7 @@ def _month(request: RegionalRequest, months: list[Month]) -> Month | None:
         messages.error(request, _("Bulan harus ditulis TTTT-BB, misalnya 2026-03."))
     if chosen is not None:
         return chosen
-    complete = last_complete_month(timezone.localdate())
-    return next((m for m in months if m <= complete), months[0] if months else None)
+    return selectors.default_month(months, today=timezone.localdate())
 
 
 @require("regency.read", village=False)

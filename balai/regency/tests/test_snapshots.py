@@ -152,6 +152,9 @@ def test_api_figures_for_camat_token_only_own_district(client, peopled, camat_a)
     assert got.status_code == 200
     names = [v["name"] for v in got.json()["villages"]]
     assert names == ["Brokoh"]
+    # only the running month is frozen: it is what the API gives, saying it runs
+    assert got.json()["running"] is True
+    assert got.json()["villages_reported"] == 1
     assert client.get("/api/v1/regency/rollout", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
     assert client.get("/api/v1/regency/freshness", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
 
