@@ -375,7 +375,7 @@ def regional(request: RegionalRequest) -> HttpResponse:
     # REGIONAL_CACHE_SECONDS (corrections in place, births and deaths show after that).
     ids = ",".join(str(v.pk) for v in sorted(villages, key=lambda v: v.pk))
     version = reports.data_version(villages=villages, first=month.back(12)[0].first, after=month.after)
-    key = f"health:regional:{hashlib.sha256(f'{ids}|{month}|{version}'.encode()).hexdigest()[:40]}"
+    key = f"health:regional:v2:{hashlib.sha256(f'{ids}|{month}|{version}'.encode()).hexdigest()[:40]}"
     data = cache.get(key)
     if data is None:
         data = regional_rows(villages=villages, month=month)

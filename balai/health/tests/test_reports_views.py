@@ -288,3 +288,13 @@ def test_regional_page_is_recomputed_when_a_measurement_changes(client, camat_a,
     # then the page counts it
     again = get(client, camat_a, "health:regional", bulan="2026-04")
     assert again.context["total"]["measured"] == "4"
+
+
+def test_monthly_report_marks_the_posyandu_that_has_not_reported(client, operator_a, two_posyandu):
+    with time_machine.travel(IN_APRIL, tick=False):
+        body = get(client, operator_a, "health:report_monthly", bulan="2026-04").content.decode()
+
+    mawar = body.split("Posyandu Mawar", 1)[1].split("</th>", 1)[0]
+    melati = body.split("Posyandu Melati", 1)[1].split("</th>", 1)[0]
+    assert "belum melapor" in mawar
+    assert "belum melapor" not in melati
