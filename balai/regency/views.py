@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest
 from balai.accounts.models import ScopeLevel
-from balai.core.dates import Month
+from balai.core.dates import Month, Period
 from balai.core.http import ServiceCall
 from balai.core.xlsx import CONTENT_TYPE
 from balai.regency import exports, pdf, selectors, services
@@ -252,6 +252,8 @@ def freshness(request: RegionalRequest) -> HttpResponse:
             "sort": sort,
             "area": area,
             "today": timezone.localdate(),
+            # The board's "this month" columns count a running month: labelled so.
+            "running": Period(Month.of(timezone.localdate()), timezone.localdate()),
             "counts": {s: sum(1 for r in rows if r.status == s) for s in ("red", "amber", "green")},
         },
     )
