@@ -173,6 +173,19 @@ def monthly_report(*, village_ids: list[int], year: int, month: int) -> MonthlyR
     return total
 
 
+def villages_with_events(*, village_ids: list[int], year: int, month: int) -> set[int]:
+    """Villages that recorded at least one population event dated in the month: on a
+    district or regency report, "6 dari 8 desa melapor" (a village without any is either quiet
+    or behind with its registry; the page says which are counted)."""
+    first, last = month_bounds(year, month)
+    return set(
+        _events(village_ids)
+        .filter(event_date__gte=first, event_date__lte=last)
+        .values_list("village_id", flat=True)
+        .distinct()
+    )
+
+
 # --- The books ------------------------------------------------------------------------------
 
 

@@ -21,13 +21,19 @@ SMALL_CELL = 5
 def table_xlsx(table: RegencyTable, *, area: str, filters: list[tuple[str, str]]) -> bytes:
     book = Workbook(
         title=_("Angka desa %(month)s — %(area)s") % {"month": table.month.label, "area": area},
-        filters=[(_("Bulan"), table.month.label), (_("Sumber"), SOURCE), *filters],
+        filters=[
+            (_("Bulan"), table.month.label),
+            *table.period.filters(),
+            (_("Desa"), table.reporting.label),
+            (_("Sumber"), SOURCE),
+            *filters,
+        ],
         as_of=table.as_of,
     )
     styles = book.table_styles()
     sheet = book.add_sheet(table.month.label)
     sheet.write(
-        0, 0, _("Angka desa %(month)s — %(area)s") % {"month": table.month.label, "area": area}, styles.title
+        0, 0, _("Angka desa %(month)s — %(area)s") % {"month": table.period.label, "area": area}, styles.title
     )
     as_of = table.as_of.strftime("%d-%m-%Y %H:%M") if table.as_of else _("belum ada snapshot")
     sheet.write(1, 0, _("Data per: %(as_of)s. Sumber: %(source)s") % {"as_of": as_of, "source": SOURCE})

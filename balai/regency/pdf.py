@@ -66,7 +66,13 @@ def table_pdf(table: RegencyTable, *, area: str, filters: list[tuple[str, str]],
             "subtitle": area,
             "landscape": True,
             "footer": SOURCE,
-            "facts": [[_("Data per"), _as_of(table)], [_("Sumber"), SOURCE], *[[k, v] for k, v in filters]],
+            "facts": [
+                [_("Periode"), table.period.label],
+                [_("Desa"), table.reporting.label],
+                [_("Data per"), _as_of(table)],
+                [_("Sumber"), SOURCE],
+                *[[k, v] for k, v in filters],
+            ],
             "sections": [
                 {
                     "title": _("Per desa"),
@@ -114,14 +120,21 @@ def bupati_report(
             "landscape": False,
             "footer": SOURCE,
             "facts": [
+                [_("Periode"), table.period.label],
                 [_("Data per"), _as_of(table)],
-                [_("Desa dengan snapshot"), str(len([r for r in table.rows if r.figures]))],
+                [_("Desa dengan snapshot"), table.reporting.label],
                 [_("Desa belum ada snapshot"), str(table.missing)],
             ],
             "sections": [
                 {
                     "title": _("Angka utama"),
-                    "columns": [_("Indikator"), table.month.label, _("Perubahan dari bulan lalu")],
+                    "columns": [
+                        _("Indikator"),
+                        f"{table.month.label} ({_('berjalan')})"
+                        if table.period.running
+                        else table.month.label,
+                        _("Perubahan dari bulan lalu"),
+                    ],
                     "rows": headline,
                 },
                 {

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from balai.accounts.models import Role, User
 from balai.aid.models import DistributionCycle
-from balai.core.dates import Month
+from balai.core.dates import Month, Period, Reporting, last_complete_month
 from balai.devices.models import KioskDevice
 from balai.health.models import Posyandu, PosyanduSession
 from balai.letters.models import IncomingLetter, Letter
@@ -38,6 +38,14 @@ def snapshot_months(*, villages: QuerySet[Village]) -> list[Month]:
         .distinct()
     )
     return [Month.of(d) for d in days]
+
+
+def default_month(months: list[Month], *, today: dt.date) -> Month | None:
+    """The month a regency table opens on: the newest frozen month that has ended (reports
+    open on the last complete month, core.dates.Period), else the running month when it is
+    all there is. `months` newest first, as `snapshot_months` gives them."""
+    complete = last_complete_month(today)
+    return next((m for m in months if m <= complete), months[0] if months else None)
 
 
 @dataclass
@@ -68,6 +76,16 @@ class RegencyTable:
     as_of: dt.datetime | None
     estimated: bool
     missing: int  # villages in scope without a snapshot for the month
+    # The month seen from today: a running month's figures are frozen mid-month, labelled so.
+    period: Period
+    # Snapshots of an ended month that were frozen before it ended (their figures stop there).
+    partial: int = 0
+
+    @property
+    def reporting(self) -> Reporting:
+        """ "6 dari 8 desa melapor": villages with a snapshot for the month."""
+        shown = len(self.rows)
+        return Reporting(shown - self.missing, shown, _("desa"))
 
     @property
     def total(self) -> TableRow:
@@ -79,9 +97,12 @@ class RegencyTable:
         return [v for d in self.districts for v in d.villages]
 
 
-def regency_table(*, villages: QuerySet[Village], month: Month, district_code: str = "") -> RegencyTable:
+def regency_table(
+    *, villages: QuerySet[Village], month: Month, district_code: str = "", today: dt.date | None = None
+) -> RegencyTable:
     """Each village's frozen figures of `month`, grouped by district: one query on the
     snapshot table, however many residents."""
+    today = today or timezone.localdate()
     if district_code:
         villages = villages.filter(district_code=district_code)
     village_rows = list(
@@ -99,12 +120,17 @@ def regency_table(*, villages: QuerySet[Village], month: Month, district_code: s
         district = districts.setdefault(d_code, DistrictTable(d_code, d_name))
         district.villages.append(TableRow(code, name, snap["figures"] if snap else None))
     taken = [s["taken_at"] for s in snaps.values()]
+    as_of = max(taken) if taken else None
+    days = [timezone.localdate(t) for t in taken]
+    period = Period(month, today, until=min(today, timezone.localdate(as_of)) if as_of else None)
     return RegencyTable(
         month=month,
         districts=list(districts.values()),
-        as_of=max(taken) if taken else None,
+        as_of=as_of,
         estimated=any(s["estimated"] for s in snaps.values()),
         missing=len(village_rows) - len(snaps),
+        period=period,
+        partial=0 if period.running else sum(1 for d in days if d <= month.last),
     )
 
 

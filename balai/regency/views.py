@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest
 from balai.accounts.models import ScopeLevel
-from balai.core.dates import Month
+from balai.core.dates import Month, Period
 from balai.core.http import ServiceCall
 from balai.core.xlsx import CONTENT_TYPE
 from balai.regency import exports, pdf, selectors, services
@@ -49,12 +49,14 @@ def _district_filter(request: RegionalRequest) -> tuple[str, list[tuple[str, str
 
 
 def _month(request: RegionalRequest, months: list[Month]) -> Month | None:
+    """`?bulan=`, else the newest frozen month that has ended (core.dates.Period: reports
+    open on the last complete month), else the running month when it is all there is."""
     chosen = Month.parse(request.GET.get("bulan"))
     if request.GET.get("bulan") and chosen is None:
         messages.error(request, _("Bulan harus ditulis TTTT-BB, misalnya 2026-03."))
     if chosen is not None:
         return chosen
-    return months[0] if months else None
+    return selectors.default_month(months, today=timezone.localdate())
 
 
 @require("regency.read", village=False)
@@ -102,6 +104,7 @@ def compare(request: RegionalRequest) -> HttpResponse:
         key = "residents"
     ranked: list[selectors.Ranked] = []
     median: float | None = None
+    table = None
     if month is not None:
         table = selectors.regency_table(villages=villages, month=month, district_code=district)
         ranked, median = selectors.compare(table=table, key=key)
@@ -112,6 +115,7 @@ def compare(request: RegionalRequest) -> HttpResponse:
         {
             "ranked": ranked,
             "median": median,
+            "table": table,
             "figure": F.BY_KEY[key],
             "figures": F.FIGURES,
             "months": months,
@@ -248,6 +252,8 @@ def freshness(request: RegionalRequest) -> HttpResponse:
             "sort": sort,
             "area": area,
             "today": timezone.localdate(),
+            # The board's "this month" columns count a running month: labelled so.
+            "running": Period(Month.of(timezone.localdate()), timezone.localdate()),
             "counts": {s: sum(1 for r in rows if r.status == s) for s in ("red", "amber", "green")},
         },
     )

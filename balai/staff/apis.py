@@ -18,7 +18,7 @@ from pydantic import Field
 
 from balai.accounts.api_auth import village_for
 from balai.accounts.http import scope_of
-from balai.core.dates import Month
+from balai.core.dates import Period
 from balai.staff import selectors
 from balai.staff.models import Official, OfficialProfile
 
@@ -62,7 +62,7 @@ class PositionOut(Schema):
 
 
 class MonthQuery(Schema):
-    bulan: str = Field("", description="YYYY-MM; kosong = bulan ini")
+    bulan: str = Field("", description="YYYY-MM; kosong = bulan lengkap terakhir (bulan lalu)")
 
 
 class AttendanceRowOut(Schema):
@@ -77,6 +77,8 @@ class AttendanceRowOut(Schema):
 
 class AttendanceOut(Schema):
     month: str
+    running: bool = Field(False, description="bulan berjalan: datanya belum lengkap")
+    data_until: dt.date | None = Field(None, description="hari terakhir yang tercakup")
     workdays: int
     rows: list[AttendanceRowOut]
 
@@ -161,10 +163,11 @@ def positions(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/attendance", response=AttendanceOut, summary="Rekap kehadiran perangkat satu bulan")
 def attendance(request: HttpRequest, query: Query[MonthQuery]) -> dict[str, Any]:
     village = village_for(request, "attendance.recap")
-    shown = Month.parse(query.bulan) or Month.of(timezone.localdate())
+    period = Period.choose(query.bulan, today=timezone.localdate())
+    shown = period.month
     recap = selectors.attendance_recap(village=village, year=shown.year, month=shown.month)
     return {
-        "month": f"{shown.year}-{shown.month:02d}",
+        **period.as_api(),
         "workdays": len(recap.workdays),
         "rows": [
             {

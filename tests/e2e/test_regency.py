@@ -117,6 +117,16 @@ def test_regency_walkthrough(page, tmp_path):
     assert "Brokoh" in cells
     assert march.label in cells
 
+    # and the page without a month opens on the last complete month, not the running one
+    # (issue 21 item 3); the running month frozen now is labelled as running, with its villages
+    page.goto("/kabupaten/")
+    expect(page.locator("#period")).to_contain_text(Month.of(today).previous().label)
+    expect(page.locator("#period")).not_to_contain_text("berjalan")
+    page.get_by_role("button", name=re.compile("Ambil snapshot")).click()
+    expect(page.locator("#period")).to_contain_text("berjalan, data sampai")
+    expect(page.locator("#period")).to_contain_text("3 dari 3 desa melapor")
+    _shot(page, tmp_path, "regency-figures-running-month")
+
     # and switches a new village on: its first accounts with one-time passwords to print
     page.goto("/kabupaten/peluncuran/aktifkan/")
     page.fill("#village-filter", "Silurah")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from balai.core.dates import Month
 from balai.people import books, quality, services, statistics
-from balai.people.tests.factories import FamilyFactory, ResidentFactory
+from balai.people.tests.factories import FamilyFactory, ResidentFactory, VillageFactory
 
 TODAY = timezone.localdate()
 THIS = Month.of(TODAY)
@@ -158,3 +158,50 @@ def test_a_book_never_shows_another_village(client_a, moving_village, resident_b
     texts = {str(c) for row in book.worksheets[0].values for c in row if c}
     assert resident_b.name not in texts
     assert resident_b.nik not in texts
+
+
+# --- Honest periods (issue 21 item 3) ---------------------------------------------------------
+
+
+def test_books_page_opens_on_the_last_complete_month(client_a, moving_village):
+    page = client_a.get(reverse("people:books"))
+
+    body = page.content.decode()
+    assert page.context["month"] == LAST
+    assert not page.context["period"].running
+    assert "berjalan, data sampai" not in body
+    assert f"?bulan={THIS}" in body  # the running month is one click on
+
+
+def test_books_page_labels_the_running_month(client_a, moving_village):
+    page = client_a.get(reverse("people:books") + f"?bulan={THIS}")
+
+    body = page.content.decode()
+    assert page.context["period"].running
+    assert "berjalan, data sampai" in body
+    assert "Bulan berikutnya" not in body  # nothing after the running month
+
+
+def test_monthly_report_xlsx_of_the_running_month_says_so(client_a, moving_village):
+    def text(query):
+        response = client_a.get(reverse("people:monthly_report") + query)
+        book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        return " ".join(str(c) for ws in book.worksheets for row in ws.values for c in row if c)
+
+    running = text(f"?format=xlsx&bulan={THIS}")
+    assert f"{THIS.label} (berjalan, data sampai" in running
+    assert "berjalan" not in text(f"?format=xlsx&bulan={LAST}")
+
+
+def test_regional_monthly_report_counts_villages_that_reported(client, regency_viewer, moving_village):
+    VillageFactory(code="33.25.12.2008", name="Sepi", district_code="33.25.12", district_name="Warungasem")
+    client.force_login(regency_viewer)
+
+    page = client.get(reverse("people:regional_statistics"))
+
+    # last month village A recorded a birth, a death and a move out, village B the move in;
+    # the third village recorded nothing
+    assert page.context["month"] == LAST
+    assert page.context["reporting"].reported == 2
+    assert page.context["reporting"].total == 3
+    assert "2 dari 3 desa melapor" in page.content.decode()
