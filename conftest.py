@@ -219,14 +219,40 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
     creation.create_test_db = create_test_db
 
 
+# A test that asks for none of these (and has no django_db marker) cannot reach the test
+# database: pytest-django blocks it.
+_DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "django_db_setup",
+        "live_server",
+    }
+)
+
+
 def pytest_collection_modifyitems(config, items):
-    # A test on its own SQLite file (a subprocess configured as in production) tests the same
-    # thing whatever the test database is: `make test-postgres` leaves these out by marker.
+    slow_first = []
+    rest = []
     for item in items:
-        if "sqlite_file_env" in getattr(item, "fixturenames", ()) or "migrated_sqlite_file" in getattr(
-            item, "fixturenames", ()
-        ):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        # A test on its own SQLite file (a subprocess configured as in production) tests the
+        # same thing whatever the test database is: `make test-postgres` leaves these out.
+        if fixtures & {"sqlite_file_env", "migrated_sqlite_file"}:
             item.add_marker(pytest.mark.own_sqlite)
+        # So does a test that never touches the test database: its result cannot depend on it.
+        elif not fixtures & _DATABASE_FIXTURES and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.no_db)
+        if item.get_closest_marker("browser") or item.get_closest_marker("slow"):
+            slow_first.append(item)
+        else:
+            rest.append(item)
+    # The longest tests (browser walks, subprocesses, servers) start first: pytest-xdist's
+    # worksteal then spreads the short ones over whichever worker is free, instead of one
+    # worker finishing a minute-long walk after every other test is done.
+    items[:] = slow_first + rest
 
 
 # PostgreSQL keeps this many migrated template databases (one per schema, newest first), so that

@@ -30,7 +30,7 @@ import re
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from python_calamine import CalamineWorkbook
@@ -40,6 +40,7 @@ from balai.accounts.services import api_token_create
 from balai.api.api import api
 from balai.audit.models import AuditEvent
 from balai.core.masking import mask_number, mask_tail
+from balai.core.tests.db import rows_for_the_module
 from balai.letters.models import Letter
 from balai.letters.services.workflow import letter_request_create
 from balai.letters.views import ACTIONS as LETTER_ACTIONS
@@ -511,23 +512,12 @@ def _build_villages() -> dict[str, VillageData]:
 
 @pytest.fixture(scope="module")
 def shared_villages(django_db_setup, django_db_blocker):
-    """Both villages, built once for the module's ~500 checks (0.6 s each when built per test).
-    They live in a transaction that stays open until the module ends and is then rolled back;
-    each test runs in a savepoint inside it and rolls back to it, as under Django's
-    TestCase.setUpTestData, so every test still starts from the same rows."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
+    """Both villages, built once for the module's ~500 checks (0.6 s each when built per test);
+    each test starts from the same rows (`rows_for_the_module`)."""
+    with rows_for_the_module(django_db_blocker):
+        with django_db_blocker.unblock():
             built = _build_villages()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield built
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+        yield built
 
 
 @pytest.fixture
