@@ -309,3 +309,6 @@ BALAI_AUDIT_PUBLIC_KEY_FILE = os.environ.get("BALAI_AUDIT_PUBLIC_KEY_FILE", "")
 # `balai backup` writes its encrypted archives here (unset: var/backups/); the passphrase comes
 # from BALAI_BACKUP_PASSPHRASE or BALAI_BACKUP_PASSPHRASE_FILE, never from the command line.
 BALAI_BACKUP_DIR = os.environ.get("BALAI_BACKUP_DIR", "")
+# Where `balai audit-anchor` also sends each signed head, comma-separated: directories or files
+# (another disk, the regency's share) or syslog+udp://host:514 / syslog+tcp://host:514.
+BALAI_AUDIT_ANCHOR_COPY_TO = os.environ.get("BALAI_AUDIT_ANCHOR_COPY_TO", "")

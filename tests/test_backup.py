@@ -158,9 +158,6 @@ def test_backup_restores_onto_a_clean_machine_with_equal_hashes_and_a_verified_a
         secrets = (machine / "restored-secrets.env").read_text()
         assert "BALAI_KIOSK_PEPPER=balai-test-kiosk-pepper" in secrets
         assert (machine / "restored-secrets.env").stat().st_mode & 0o777 == 0o600
-        # and: a second restore onto the now filled machine is refused
-        again = _balai(env, "restore", str(archive))
-        assert again.returncode != 0 and "target not empty" in again.stderr
     finally:
         if pg_name:
             with psycopg.connect(**_pg_params("postgres"), autocommit=True) as admin:

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from balai.audit import anchors
-from balai.core.backup import archive, database
+from balai.core.backup import archive, crypto, database
 from balai.core.backup.archive import Contents, Plan
 
 KEY_FILE = "audit-ed25519.pem"
@@ -60,8 +60,8 @@ def backup_create(
             secrets=secrets_now() if with_secrets else {},
             meta={"regency": getattr(settings, "BALAI_REGENCY_CODE", "")},
         )
-        kwargs = {"log_n": log_n} if log_n else {}
-        return archive.write(output, passphrase, database=snap, engine=connection.vendor, plan=plan, **kwargs)
+        work = log_n or getattr(settings, "BALAI_BACKUP_SCRYPT_LOG_N", 0) or crypto.DEFAULT_LOG_N
+        return archive.write(output, passphrase, database=snap, engine=connection.vendor, plan=plan, log_n=work)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
