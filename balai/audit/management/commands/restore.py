@@ -27,6 +27,9 @@ REFUSALS = {
 
 
 class Command(BaseCommand):
+    # A restore must run before the machine is fully configured: the archive carries the secrets
+    # the production checks would otherwise stop it for (it writes them to restored-secrets.env).
+    requires_system_checks: list[str] = []
     help = (
         "Pulihkan arsip `balai backup` ke mesin bersih: basis data, media, kunci dan jangkar audit. Menolak "
         "basis data yang berisi data (kecuali --force), kata sandi salah dan arsip yang diubah; sesudahnya "
