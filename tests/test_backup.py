@@ -72,7 +72,9 @@ def village_data(operator_a, kades_a, village_a, resident_a):
     letter = workflow.letter_sign(actor=kades_a, letter=letter)
     workflow.letter_issue(actor=operator_a, letter=letter)
     village_a.logo.save("logo-brokoh.png", ContentFile(b"\x89PNG\r\n\x1a\n bukan gambar sungguhan"))
-    audit_record(actor=operator_a, village=village_a, action="resident.viewed", object_id=resident_a.public_id)
+    audit_record(
+        actor=operator_a, village=village_a, action="resident.viewed", object_id=resident_a.public_id
+    )
     call_command("audit_anchor")
     return village_a
 
@@ -81,14 +83,18 @@ def _clean_machine(tmp_path: Path) -> tuple[dict[str, str], str | None]:
     """Environment of a second machine: production settings, nothing in it yet."""
     var = tmp_path / "machine-2"
     var.mkdir()
-    env = os.environ | SECRETS | {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "BALAI_VAR_DIR": str(var),
-        "MEDIA_ROOT": str(var / "media"),
-        "BALAI_BACKUP_PASSPHRASE": PASSPHRASE,
-        # This machine was given another pepper: the restore must say so.
-        "BALAI_KIOSK_PEPPER": "lain-mesin-lain-pepper",
-    }
+    env = (
+        os.environ
+        | SECRETS
+        | {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "BALAI_VAR_DIR": str(var),
+            "MEDIA_ROOT": str(var / "media"),
+            "BALAI_BACKUP_PASSPHRASE": PASSPHRASE,
+            # This machine was given another pepper: the restore must say so.
+            "BALAI_KIOSK_PEPPER": "lain-mesin-lain-pepper",
+        }
+    )
     for name in ("DEBUG", "DATABASE_URL", "BALAI_AUDIT_KEY_FILE", "BALAI_AUDIT_ANCHOR_FILE"):
         env.pop(name, None)
     if connection.vendor == "sqlite":
@@ -98,7 +104,11 @@ def _clean_machine(tmp_path: Path) -> tuple[dict[str, str], str | None]:
     name = f"{params['NAME']}_restore_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(**_pg_params("postgres"), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    user, host, port = params.get("USER") or "postgres", params.get("HOST") or "127.0.0.1", params.get("PORT") or 5432
+    user, host, port = (
+        params.get("USER") or "postgres",
+        params.get("HOST") or "127.0.0.1",
+        params.get("PORT") or 5432,
+    )
     password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
     env["DATABASE_URL"] = f"postgres://{user}{password}@{host}:{port}/{name}"
     return env, name
@@ -135,7 +145,8 @@ def test_backup_restores_onto_a_clean_machine_with_equal_hashes_and_a_verified_a
     archive = tmp_path / "cadangan.balai-backup"
     call_command("backup", output=str(archive))
     source = database.table_sums(connection)
-    assert source["people_resident"].rows == 1 and source["letters_letter"].rows == 1
+    assert source["people_resident"].rows == 1
+    assert source["letters_letter"].rows == 1
     env, pg_name = _clean_machine(tmp_path)
     try:
         # when: restored on the other machine, then checked there
@@ -152,7 +163,9 @@ def test_backup_restores_onto_a_clean_machine_with_equal_hashes_and_a_verified_a
         machine = Path(env["BALAI_VAR_DIR"])
         logo = village_data.logo.name
         assert (machine / "media" / logo).read_bytes() == (tmp_path / "media" / logo).read_bytes()
-        assert (machine / "keys" / "audit-ed25519.pem").read_bytes() == (tmp_path / "keys" / "audit.pem").read_bytes()
+        assert (machine / "keys" / "audit-ed25519.pem").read_bytes() == (
+            tmp_path / "keys" / "audit.pem"
+        ).read_bytes()
         assert (machine / "keys" / "audit-ed25519.pem").stat().st_mode & 0o777 == 0o600
         assert (machine / "audit-anchors.jsonl").read_text() == (tmp_path / "anchors.jsonl").read_text()
         secrets = (machine / "restored-secrets.env").read_text()

@@ -43,5 +43,8 @@ def test_systemd_accepts_the_units(tmp_path):
     for unit in (DEPLOY / "systemd").iterdir():
         (tmp_path / unit.name).write_text(unit.read_text().replace(BALAI, here))
     names = sorted(p.name for p in tmp_path.iterdir())
-    done = subprocess.run([analyze, "verify", *names], cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and not done.stderr.strip(), done.stderr
+    done = subprocess.run(
+        [analyze, "verify", *names], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert not done.stderr.strip(), done.stderr

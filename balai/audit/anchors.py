@@ -186,7 +186,9 @@ def copy_anchors(made: list[Anchor], target: str) -> str:
             with socket.create_connection(address, timeout=10) as conn:
                 conn.sendall(b"".join(line + b"\n" for line in lines))
         else:
-            with socket.socket(socket.AF_INET6 if ":" in address[0] else socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            with socket.socket(
+                socket.AF_INET6 if ":" in address[0] else socket.AF_INET, socket.SOCK_DGRAM
+            ) as udp:
                 for line in lines:
                     udp.sendto(line, address)
         return f"{address[0]}:{address[1]} (syslog {parts.scheme.removeprefix('syslog+')})"

@@ -48,7 +48,12 @@ def outside_files() -> dict[str, Path]:
 
 
 def backup_create(
-    *, output: Path, passphrase: str, with_secrets: bool = True, using: str = DEFAULT_DB_ALIAS, log_n: int | None = None
+    *,
+    output: Path,
+    passphrase: str,
+    with_secrets: bool = True,
+    using: str = DEFAULT_DB_ALIAS,
+    log_n: int | None = None,
 ) -> dict[str, Any]:
     connection = connections[using]
     workdir = archive.private_workdir(output.parent, ".balai-backup-")
@@ -61,7 +66,9 @@ def backup_create(
             meta={"regency": getattr(settings, "BALAI_REGENCY_CODE", "")},
         )
         work = log_n or getattr(settings, "BALAI_BACKUP_SCRYPT_LOG_N", 0) or crypto.DEFAULT_LOG_N
-        return archive.write(output, passphrase, database=snap, engine=connection.vendor, plan=plan, log_n=work)
+        return archive.write(
+            output, passphrase, database=snap, engine=connection.vendor, plan=plan, log_n=work
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -111,7 +118,9 @@ def _place(source: Path, target: Path) -> None:
     partial.replace(target)
 
 
-def restore_apply(*, contents: Contents, using: str = DEFAULT_DB_ALIAS, verify_audit: bool = True) -> RestoreReport:
+def restore_apply(
+    *, contents: Contents, using: str = DEFAULT_DB_ALIAS, verify_audit: bool = True
+) -> RestoreReport:
     """Put a checked archive's contents in place, then prove it: table hashes against the
     manifest and the audit chains against the restored anchors."""
     from balai.audit.services import audit_verify

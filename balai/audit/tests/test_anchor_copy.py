@@ -69,7 +69,8 @@ def test_copy_to_tcp_syslog(trail):
         call_command("audit_anchor", copy_to=[f"syslog+tcp://127.0.0.1:{server.getsockname()[1]}"])
         thread.join(5)
     lines = b"".join(received).decode().splitlines()
-    assert len(lines) == 1 and '"seq":3' in lines[0]
+    assert len(lines) == 1
+    assert '"seq":3' in lines[0]
 
 
 def test_a_copy_that_fails_fails_the_run_after_the_local_anchor(trail, tmp_path):

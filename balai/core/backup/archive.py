@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, BinaryIO
+from typing import IO, Any
 
 from balai.core.backup import crypto
 from balai.core.backup.crypto import BackupCryptoError
@@ -76,7 +76,7 @@ class Plan:
 
 
 class _Hashing(io.RawIOBase):
-    def __init__(self, source: BinaryIO) -> None:
+    def __init__(self, source: IO[bytes]) -> None:
         self._source = source
         self.digest = hashlib.sha256()
         self.size = 0
@@ -122,7 +122,9 @@ def write(
     entries: list[tuple[str, Path | bytes, str]] = [(database[1], database[0], "database")]
     if plan.media_root is not None:
         entries += [(f"media/{name}", path, "media") for name, path in media_files(plan.media_root)]
-    entries += [(f"files/{name}", path, "file") for name, path in sorted(plan.files.items()) if path.is_file()]
+    entries += [
+        (f"files/{name}", path, "file") for name, path in sorted(plan.files.items()) if path.is_file()
+    ]
     if plan.secrets:
         text = "".join(f"{k}={json.dumps(v)}\n" for k, v in sorted(plan.secrets.items()))
         entries.append((SECRETS, text.encode(), "secrets"))
@@ -133,7 +135,7 @@ def write(
     try:
         with os.fdopen(fd, "wb") as sink:
             encrypted = crypto.EncryptingWriter(sink, passphrase, log_n=log_n)
-            with gzip.GzipFile(fileobj=encrypted, mode="wb", compresslevel=6, mtime=0) as packed:  # type: ignore[arg-type]
+            with gzip.GzipFile(fileobj=encrypted, mode="wb", compresslevel=6, mtime=0) as packed:
                 with tarfile.open(fileobj=packed, mode="w|", format=tarfile.PAX_FORMAT) as tar:
                     for name, source, kind in entries:
                         listed.append(_add(tar, name, source) | {"kind": kind})
@@ -168,7 +170,7 @@ def _add(tar: tarfile.TarFile, name: str, source: Path | bytes) -> dict[str, Any
     info.size, info.mtime = stat.st_size, int(stat.st_mtime)
     with source.open("rb") as fh:
         reader = _Hashing(fh)
-        tar.addfile(info, reader)  # type: ignore[arg-type]
+        tar.addfile(info, reader)
     return {"path": name, "size": reader.size, "sha256": reader.digest.hexdigest()}
 
 
@@ -179,7 +181,9 @@ def _safe_name(name: str) -> str:
     return name
 
 
-def read(archive: Path, passphrase: str, workdir: Path, progress: Callable[[str], None] | None = None) -> Contents:
+def read(
+    archive: Path, passphrase: str, workdir: Path, progress: Callable[[str], None] | None = None
+) -> Contents:
     """Decrypt and unpack `archive` into `workdir` and check every file against the manifest.
 
     Raises BackupCryptoError (wrong passphrase, tampered, truncated, not an archive) or
@@ -193,7 +197,7 @@ def read(archive: Path, passphrase: str, workdir: Path, progress: Callable[[str]
     with source:
         reader = crypto.DecryptingReader(source, passphrase)
         try:
-            with gzip.GzipFile(fileobj=reader, mode="rb") as unpacked:  # type: ignore[arg-type]
+            with gzip.GzipFile(fileobj=reader, mode="rb") as unpacked:
                 with tarfile.open(fileobj=unpacked, mode="r|") as tar:
                     for member in tar:
                         name = _safe_name(member.name)
@@ -233,7 +237,9 @@ def read(archive: Path, passphrase: str, workdir: Path, progress: Callable[[str]
     unpacked_files = {k: v for k, v in seen.items() if k != MANIFEST}
     for name in sorted(set(listed) | set(unpacked_files)):
         if listed.get(name) != unpacked_files.get(name):
-            what = "missing" if name not in unpacked_files else "not listed" if name not in listed else "differs"
+            what = (
+                "missing" if name not in unpacked_files else "not listed" if name not in listed else "differs"
+            )
             raise ArchiveError("tampered", f"{name}: {what} (the manifest and the files disagree)")
     return Contents(workdir, manifest)
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import os
 import struct
-from typing import BinaryIO
+from typing import IO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -63,7 +64,7 @@ def _nonce(prefix: bytes, index: int, last: bool) -> bytes:
 class EncryptingWriter:
     """A write-only file object: what is written is sealed chunk by chunk into `sink`."""
 
-    def __init__(self, sink: BinaryIO, passphrase: str, *, log_n: int = DEFAULT_LOG_N) -> None:
+    def __init__(self, sink: IO[bytes], passphrase: str, *, log_n: int = DEFAULT_LOG_N) -> None:
         if not passphrase:
             raise BackupCryptoError("no_passphrase", "empty passphrase")
         salt, prefix, r, p = os.urandom(16), os.urandom(7), 8, 1
@@ -105,7 +106,7 @@ class EncryptingWriter:
             self._closed = True
 
 
-def read_header(source: BinaryIO) -> tuple[bytes, int, int, int, bytes, bytes, bytes]:
+def read_header(source: IO[bytes]) -> tuple[bytes, int, int, int, bytes, bytes, bytes]:
     header = source.read(HEADER_SIZE)
     if len(header) < HEADER_SIZE or not header.startswith(MAGIC):
         raise BackupCryptoError("not_archive", "not a Balai backup archive (unknown header)")
@@ -121,7 +122,7 @@ class DecryptingReader:
     Raises BackupCryptoError: `wrong_passphrase`, `tampered` (a chunk fails its tag, data
     appended after the last chunk included) or `truncated` (the stream ends before its last chunk)."""
 
-    def __init__(self, source: BinaryIO, passphrase: str) -> None:
+    def __init__(self, source: IO[bytes], passphrase: str) -> None:
         header, log_n, r, p, salt, prefix, check = read_header(source)
         key = derive_key(passphrase, salt, log_n, r, p)
         if not hmac.compare_digest(_key_check(key, header[:-32]), check):
@@ -172,6 +173,10 @@ class DecryptingReader:
         else:
             out, self._buffer = self._buffer[:size], self._buffer[size:]
         return out
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        # A stream: gzip only ever asks to stay where it is.
+        raise io.UnsupportedOperation("an encrypted archive is read front to back")
 
     def check_end(self) -> None:
         """Read to the end: every remaining chunk must pass, ending with the last one."""

@@ -18,7 +18,9 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess  # nosec B404: pg_dump/pg_restore with an argument list, never a shell
+
+# pg_dump/pg_restore run with an argument list, never through a shell.
+import subprocess  # nosec B404
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,7 +66,9 @@ def _digest(cursor: Any, sql: str) -> TableSum:
 
 
 def sqlite_tables(cursor: Any) -> list[str]:
-    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    )
     return [row[0] for row in cursor.fetchall()]
 
 
@@ -76,8 +80,8 @@ def sqlite_table_sums(cursor: Any) -> dict[str, TableSum]:
         keys = [c[1] for c in sorted(columns, key=lambda c: c[5]) if c[5]] or [c[1] for c in columns]
         row = " || char(31) || ".join(f"quote({_qn(c[1])})" for c in columns)
         order = ", ".join(_qn(k) for k in keys)
-        # nosec B608: identifiers come from the schema and are quoted
-        sums[table] = _digest(cursor, f"SELECT {row} FROM {_qn(table)} ORDER BY {order}")  # nosec B608
+        # Identifiers come from the schema and are quoted.
+        sums[table] = _digest(cursor, f"SELECT {row} FROM {_qn(table)} ORDER BY {order}")
     return sums
 
 
@@ -100,7 +104,7 @@ def postgres_table_sums(cursor: Any) -> dict[str, TableSum]:
         )
         keys = [row[0] for row in cursor.fetchall()]
         order = ", ".join(_qn(k) for k in keys) if keys else "1"
-        sums[table] = _digest(cursor, f"SELECT t::text FROM {_qn(table)} t ORDER BY {order}")  # nosec B608
+        sums[table] = _digest(cursor, f"SELECT t::text FROM {_qn(table)} t ORDER BY {order}")
     return sums
 
 
@@ -122,7 +126,7 @@ def filled_tables(connection: BaseDatabaseWrapper) -> list[str]:
         for table in names:
             if table in SCHEMA_TABLES:
                 continue
-            cursor.execute(f"SELECT 1 FROM {_qn(table)} LIMIT 1")  # nosec B608
+            cursor.execute(f"SELECT 1 FROM {_qn(table)} LIMIT 1")
             if cursor.fetchone():
                 filled.append(table)
     return filled
@@ -158,7 +162,8 @@ def _tool(connection: BaseDatabaseWrapper, name: str) -> str:
     match = re.search(r"(\d+)", done.stdout.rsplit(")", 1)[-1])
     if match and int(match.group(1)) < server_major:
         raise DatabaseBackupError(
-            "no_pg_tools", f"{found} is older than the server (PostgreSQL {server_major}): install a newer client"
+            "no_pg_tools",
+            f"{found} is older than the server (PostgreSQL {server_major}): install a newer client",
         )
     return found
 
@@ -186,7 +191,13 @@ def snapshot(connection: BaseDatabaseWrapper, workdir: Path) -> tuple[Path, str,
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot_id = cursor.fetchone()[0]
             done = subprocess.run(  # nosec B603
-                [pg_dump, "--format=custom", f"--snapshot={snapshot_id}", f"--file={target}", "--no-password"],
+                [
+                    pg_dump,
+                    "--format=custom",
+                    f"--snapshot={snapshot_id}",
+                    f"--file={target}",
+                    "--no-password",
+                ],
                 env=_postgres_env(connection),
                 capture_output=True,
                 text=True,

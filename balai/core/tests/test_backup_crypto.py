@@ -72,6 +72,10 @@ def test_cut_at_a_chunk_boundary_or_inside_is_truncation():
 def test_reordered_or_appended_chunks_are_tampering():
     sealed = _seal(b"a" * 100 + b"b" * 100 + b"c" * 50)
     head, chunk = crypto.HEADER_SIZE, crypto.CHUNK + crypto.TAG
-    first, second, rest = sealed[head : head + chunk], sealed[head + chunk : head + 2 * chunk], sealed[head + 2 * chunk :]
+    first, second, rest = (
+        sealed[head : head + chunk],
+        sealed[head + chunk : head + 2 * chunk],
+        sealed[head + 2 * chunk :],
+    )
     assert _code(sealed[:head] + second + first + rest) == "tampered"
     assert _code(sealed + b"extra") == "tampered"

@@ -26,13 +26,17 @@ class Command(BaseCommand):
             default="",
             help="Berkas arsip, atau direktori untuk nama bertanggal (bawaan: BALAI_BACKUP_DIR atau var/backups).",
         )
-        parser.add_argument("--passphrase-file", default="", help="Berkas berisi kata sandi (bukan kata sandinya).")
+        parser.add_argument(
+            "--passphrase-file", default="", help="Berkas berisi kata sandi (bukan kata sandinya)."
+        )
         parser.add_argument(
             "--no-secrets",
             action="store_true",
             help="Tanpa SECRET_KEY, rahasia tanda tangan dan pepper anjungan (simpan sendiri di tempat lain).",
         )
-        parser.add_argument("--keep", type=int, default=0, help="Simpan N arsip terbaru di direktori itu, hapus sisanya.")
+        parser.add_argument(
+            "--keep", type=int, default=0, help="Simpan N arsip terbaru di direktori itu, hapus sisanya."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
@@ -45,7 +49,9 @@ class Command(BaseCommand):
         if output.is_dir() or not options["output"] or options["output"].endswith("/"):
             output = output / time.strftime(f"balai-%Y%m%dT%H%M%SZ{SUFFIX}", time.gmtime())
         try:
-            manifest = backup.backup_create(output=output, passphrase=secret, with_secrets=not options["no_secrets"])
+            manifest = backup.backup_create(
+                output=output, passphrase=secret, with_secrets=not options["no_secrets"]
+            )
         except (BackupCryptoError, DatabaseBackupError, OSError) as exc:
             raise CommandError(f"Cadangan gagal / backup failed: {exc}") from exc
         rows = sum(t["rows"] for t in manifest["tables"].values())

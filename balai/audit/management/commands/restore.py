@@ -38,8 +38,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("archive", help="Berkas arsip cadangan.")
-        parser.add_argument("--passphrase-file", default="", help="Berkas berisi kata sandi (bukan kata sandinya).")
-        parser.add_argument("--force", action="store_true", help="Timpa basis data, media dan kunci yang sudah ada.")
+        parser.add_argument(
+            "--passphrase-file", default="", help="Berkas berisi kata sandi (bukan kata sandinya)."
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="Timpa basis data, media dan kunci yang sudah ada."
+        )
         parser.add_argument(
             "--check",
             action="store_true",
