@@ -110,11 +110,18 @@ class RestoreReport:
     audit_problems: list[str] = field(default_factory=list)
 
 
-def _place(source: Path, target: Path) -> None:
+def _place(source: Path, target: Path, *, private: bool) -> None:
+    """Copy into place through a temporary name; keys readable by their owner only, media with
+    the process's umask (a web server may serve them)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".restoring")
     shutil.copyfile(source, partial)
-    os.chmod(partial, 0o600)
+    if private:
+        os.chmod(partial, 0o600)
+    else:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(partial, 0o666 & ~umask)
     partial.replace(target)
 
 
@@ -132,13 +139,13 @@ def restore_apply(
     database.restore(connection, contents.path(db_entry["path"]), manifest["engine"])
     media_root = Path(settings.MEDIA_ROOT)
     for entry in contents.files_under("media/"):
-        _place(contents.path(entry["path"]), media_root / entry["path"].removeprefix("media/"))
+        _place(contents.path(entry["path"]), media_root / entry["path"].removeprefix("media/"), private=False)
         report.media += 1
     targets = outside_files()
     for entry in contents.files_under("files/"):
         name = entry["path"].removeprefix("files/")
         if name in targets:
-            _place(contents.path(entry["path"]), targets[name])
+            _place(contents.path(entry["path"]), targets[name], private=True)
             report.files.append(str(targets[name]))
     saved = contents.secrets()
     here = secrets_now()
