@@ -118,7 +118,8 @@ def write(
     log_n: int = crypto.DEFAULT_LOG_N,
 ) -> dict[str, Any]:
     """Write the archive to `output` (through `<output>.part`, so a failed run leaves no archive
-    under the final name) and return its manifest."""
+    under the final name) and return its manifest. gzip level 1: on a 25 MB database it was
+    three times as fast as level 6 for an archive 11% larger (the compression was 40% of the run)."""
     entries: list[tuple[str, Path | bytes, str]] = [(database[1], database[0], "database")]
     if plan.media_root is not None:
         entries += [(f"media/{name}", path, "media") for name, path in media_files(plan.media_root)]
@@ -135,7 +136,7 @@ def write(
     try:
         with os.fdopen(fd, "wb") as sink:
             encrypted = crypto.EncryptingWriter(sink, passphrase, log_n=log_n)
-            with gzip.GzipFile(fileobj=encrypted, mode="wb", compresslevel=6, mtime=0) as packed:
+            with gzip.GzipFile(fileobj=encrypted, mode="wb", compresslevel=1, mtime=0) as packed:
                 with tarfile.open(fileobj=packed, mode="w|", format=tarfile.PAX_FORMAT) as tar:
                     for name, source, kind in entries:
                         listed.append(_add(tar, name, source) | {"kind": kind})
