@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from balai.audit.models import AuditEvent
 from balai.audit.services import audit_record
 from balai.core.backup import database
 from balai.letters.services import workflow
@@ -143,8 +144,11 @@ def _restored_sums(env: dict[str, str], pg_name: str | None) -> dict[str, databa
 def test_backup_restores_onto_a_clean_machine_with_equal_hashes_and_a_verified_audit(village_data, tmp_path):
     # given: a backup of the village
     archive = tmp_path / "cadangan.balai-backup"
-    call_command("backup", output=str(archive))
     source = database.table_sums(connection)
+    call_command("backup", output=str(archive))
+    # the backup itself is in the audit trail (after its snapshot)
+    event = AuditEvent.objects.get(action="backup.created")
+    assert event.changes["rows"] == sum(t.rows for t in source.values())
     assert source["people_resident"].rows == 1
     assert source["letters_letter"].rows == 1
     env, pg_name = _clean_machine(tmp_path)

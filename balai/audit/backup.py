@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from balai.audit import anchors
+from balai.audit.services import audit_record, audit_verify
 from balai.core.backup import archive, crypto, database
 from balai.core.backup.archive import Contents, Plan
 
@@ -66,11 +67,30 @@ def backup_create(
             meta={"regency": getattr(settings, "BALAI_REGENCY_CODE", "")},
         )
         work = log_n or getattr(settings, "BALAI_BACKUP_SCRYPT_LOG_N", 0) or crypto.DEFAULT_LOG_N
-        return archive.write(
+        manifest = archive.write(
             output, passphrase, database=snap, engine=connection.vendor, plan=plan, log_n=work
         )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    # A backup copies every resident's data: the deployment's chain says when, where to and how
+    # much (after the snapshot, so the archive itself does not hold this event).
+    audit_record(
+        actor=None,
+        village=None,
+        action="backup.created",
+        object_type="backup",
+        object_id=output.name[:64],
+        changes={
+            "path": str(output),
+            "bytes": output.stat().st_size,
+            "tables": len(manifest["tables"]),
+            "rows": sum(t["rows"] for t in manifest["tables"].values()),
+            "files": len(manifest["files"]),
+            "secrets": sorted(manifest["secrets"]),
+        },
+        source="cli",
+    )
+    return manifest
 
 
 def prune(directory: Path, keep: int, suffix: str) -> list[Path]:
@@ -130,8 +150,6 @@ def restore_apply(
 ) -> RestoreReport:
     """Put a checked archive's contents in place, then prove it: table hashes against the
     manifest and the audit chains against the restored anchors."""
-    from balai.audit.services import audit_verify
-
     manifest = contents.manifest
     connection = connections[using]
     report = RestoreReport()
