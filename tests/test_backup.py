@@ -159,6 +159,7 @@ def test_backup_restores_onto_a_clean_machine_with_equal_hashes_and_a_verified_a
         # then: every table holds what the source held, files are back, the chains verify
         assert restored.returncode == 0, restored.stdout + restored.stderr
         assert "content hashes match" in restored.stdout
+        assert "balai migrate" not in restored.stdout  # same code, same migrations
         assert "BALAI_KIOSK_PEPPER" in restored.stdout  # named, never its value
         assert "balai-test-kiosk-pepper" not in restored.stdout
         assert verified.returncode == 0, verified.stdout + verified.stderr

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from balai.audit import anchors
 from balai.audit.services import audit_record, audit_verify
@@ -128,6 +129,20 @@ class RestoreReport:
     mismatched: list[str] = field(default_factory=list)
     audit_checked: int = 0
     audit_problems: list[str] = field(default_factory=list)
+    # Migrations the restored database has and this code does not know (a newer Balai made the
+    # archive), and migrations this code has that the database lacks (`balai migrate` next).
+    unknown_migrations: list[str] = field(default_factory=list)
+    pending_migrations: int = 0
+
+
+def _migration_state(connection: Any) -> tuple[list[str], int]:
+    executor = MigrationExecutor(connection)
+    known = set(executor.loader.graph.nodes)
+    unknown = sorted(
+        f"{app}.{name}" for app, name in executor.loader.applied_migrations if (app, name) not in known
+    )
+    pending = [node for node in known if node not in executor.loader.applied_migrations]
+    return unknown, len(pending)
 
 
 def _place(source: Path, target: Path, *, private: bool) -> None:
@@ -182,6 +197,7 @@ def restore_apply(
             report.mismatched.append(table)
         report.rows += expected["rows"]
     report.tables = len(manifest["tables"])
+    report.unknown_migrations, report.pending_migrations = _migration_state(connection)
     if verify_audit:
         anchor_path = targets[ANCHOR_FILE] if ANCHOR_FILE in targets else None
         report.audit_checked, problems = audit_verify(anchor_path=anchor_path)

@@ -103,6 +103,18 @@ class Command(BaseCommand):
                     "tidak cocok."
                 )
             )
+        if report.unknown_migrations:
+            self.stdout.write(
+                self.style.WARNING(
+                    "Arsip dibuat oleh versi Balai yang lebih baru / archive from a newer Balai: migrasi "
+                    + ", ".join(report.unknown_migrations[:5])
+                    + " tidak dikenal kode ini. Pasang versi yang sama atau lebih baru sebelum menjalankan layanan."
+                )
+            )
+        if report.pending_migrations:
+            self.stdout.write(
+                f"{report.pending_migrations} migrasi kode ini belum ada di basis data: jalankan `balai migrate`."
+            )
         if report.mismatched:
             raise CommandError(
                 "Isi tabel tidak cocok dengan manifes / table contents differ from the manifest: "

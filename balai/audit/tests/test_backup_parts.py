@@ -1,10 +1,12 @@
-"""`balai backup --keep N`: the newest N archives stay, nothing else in the directory is touched."""
+"""Parts of `balai backup`/`restore`: --keep, and a restored database's migrations against this code."""
 
 from __future__ import annotations
 
 import os
 
-from balai.audit.backup import prune
+import pytest
+
+from balai.audit.backup import _migration_state, prune
 
 
 def test_keep_leaves_the_newest_archives_and_other_files(tmp_path):
@@ -28,3 +30,18 @@ def test_keep_leaves_the_newest_archives_and_other_files(tmp_path):
         "balai-9.balai-backup.part",
         "catatan.txt",
     ]
+
+
+@pytest.mark.django_db
+def test_a_restored_database_from_a_newer_balai_is_told_apart():
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    assert _migration_state(connection) == ([], 0)
+    MigrationRecorder(connection).record_applied("people", "9999_from_the_future")
+    MigrationRecorder(connection).record_unapplied("audit", "0001_initial")
+
+    unknown, pending = _migration_state(connection)
+
+    assert unknown == ["people.9999_from_the_future"]
+    assert pending >= 1
