@@ -107,13 +107,24 @@ class EncryptingWriter:
 
 
 def read_header(source: IO[bytes]) -> tuple[bytes, int, int, int, bytes, bytes, bytes]:
-    header = source.read(HEADER_SIZE)
+    header = _read_full(source, HEADER_SIZE)
     if len(header) < HEADER_SIZE or not header.startswith(MAGIC):
         raise BackupCryptoError("not_archive", "not a Balai backup archive (unknown header)")
     _magic, log_n, r, p, salt, prefix, check = struct.unpack(HEADER_FORMAT, header)
     if not (10 <= log_n <= MAX_LOG_N and 1 <= r <= 32 and 1 <= p <= 16):
         raise BackupCryptoError("damaged", "archive header damaged (key parameters out of range)")
     return header, log_n, r, p, salt, prefix, check
+
+
+def _read_full(source: IO[bytes], size: int) -> bytes:
+    """`size` bytes, fewer only at the end (a pipe may return less on one read)."""
+    data = b""
+    while len(data) < size:
+        block = source.read(size - len(data))
+        if not block:
+            break
+        data += block
+    return data
 
 
 class DecryptingReader:
@@ -134,14 +145,14 @@ class DecryptingReader:
         self._index = 0
         self._buffer = b""
         self._done = False
-        self._pending = source.read(CHUNK + TAG)
+        self._pending = _read_full(source, CHUNK + TAG)
 
     def readable(self) -> bool:
         return True
 
     def _next_chunk(self) -> bytes:
         sealed = self._pending
-        self._pending = self._source.read(CHUNK + TAG)
+        self._pending = _read_full(self._source, CHUNK + TAG)
         last = not self._pending
         if len(sealed) < TAG:
             raise BackupCryptoError("truncated", "archive cut short (it ends inside a chunk)")

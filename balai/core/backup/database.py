@@ -148,7 +148,10 @@ def _postgres_env(connection: BaseDatabaseWrapper) -> dict[str, str]:
 def _tool(connection: BaseDatabaseWrapper, name: str) -> str:
     """pg_dump/pg_restore of a major version at least the server's (an older one refuses)."""
     server_major = int(getattr(connection, "pg_version", 0) or 0) // 10000
-    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=lambda p: int(p.parts[-3]))
+    candidates = sorted(
+        (p for p in Path("/usr/lib/postgresql").glob(f"*/bin/{name}") if p.parts[-3].isdigit()),
+        key=lambda p: int(p.parts[-3]),
+    )
     for path in reversed(candidates):
         if int(path.parts[-3]) >= server_major:
             return str(path)

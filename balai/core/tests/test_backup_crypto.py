@@ -79,3 +79,16 @@ def test_reordered_or_appended_chunks_are_tampering():
     )
     assert _code(sealed[:head] + second + first + rest) == "tampered"
     assert _code(sealed + b"extra") == "tampered"
+
+
+class _Trickle(io.BytesIO):
+    """A pipe: at most 7 bytes a read."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        return super().read(7 if size is None or size < 0 else min(size, 7))
+
+
+def test_short_reads_from_a_pipe_are_no_tampering():
+    data = bytes(range(256)) * 3
+    reader = DecryptingReader(_Trickle(_seal(data)), PASS)
+    assert reader.read() == data
