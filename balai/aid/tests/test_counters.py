@@ -130,3 +130,49 @@ def test_home_counts_are_the_programme_lists(client_a, decided):
     # The API's programme list gives the same figure as the page.
     row = next(r for r in selectors.programme_overview(village=village) if r["programme"] == decided)
     assert row["recipients"] == selectors.recipient_counts(village=village, programme=decided)["active"]
+
+
+def test_every_musdes_refusal_names_each_family_and_its_problem(client_a, village_a, operator_a):
+    pkh = programme(village_a, name="PKH", code="pkh", source="pusat", uses_targeting=False)
+    blt = programme(village_a, name="BLT Dana Desa 2026", quota=1)
+    services.rules_save(actor=None, programme=blt, ruleset=blt_rules(pkh))
+    for name in ("SLAMET RIYADI", "WARSINAH", "PAIJO"):
+        decile(family(village_a, name), 1)
+    services.candidates_generate(actor=operator_a, programme=blt)
+    cands = {c.family.head.name: c for c in selectors.candidate_list(village=village_a, programme=blt)}
+    services.candidate_verify(
+        actor=operator_a, candidate=cands["SLAMET RIYADI"], result="valid", verified_on=dt.date(2026, 2, 1),
+        verifier_name="KASI",
+    )  # fmt: skip
+    url = reverse("aid:deliberation_create", args=[blt.public_id])
+    form = {
+        "held_on": "2026-02-10", "place": "Balai Desa", "chair": "KETUA BPD", "minutes": "Disepakati.",
+        "attendees": "KETUA BPD; BPD\nKADUS; Kepala Dusun\nRUMINAH; PKK",
+    }  # fmt: skip
+
+    def refusal(**choices):
+        page = client_a.post(url, form | choices)
+        assert page.status_code == 200
+        return page.content.decode()
+
+    # Two not verified: both named, each with the masked KK and the reason.
+    html = refusal(setuju=[cands[n].public_id for n in ("WARSINAH", "PAIJO")])
+    for name in ("WARSINAH", "PAIJO"):
+        kk = cands[name].family.kk_number
+        assert re.search(name + r" \(keluarga KK [0-9*]+\): belum lolos verifikasi \(status: Calon\)", html)
+        assert kk not in html
+        assert kk[-4:] in html
+    # Ticked both ways.
+    slamet = cands["SLAMET RIYADI"].public_id
+    html = refusal(setuju=[slamet], tolak=[slamet])
+    assert "SLAMET RIYADI (keluarga KK" in html
+    assert "dicentang setuju dan tolak sekaligus" in html
+    # Over the quota: who to drop is named.
+    services.candidate_verify(
+        actor=operator_a, candidate=cands["PAIJO"], result="valid", verified_on=dt.date(2026, 2, 1),
+        verifier_name="KASI",
+    )  # fmt: skip
+    html = refusal(setuju=[slamet, cands["PAIJO"].public_id])
+    assert "melebihi kuota program (1)" in html
+    assert re.search(r"terbawah: (SLAMET RIYADI|PAIJO) \(keluarga KK", html)
+    assert not blt.deliberations.exists()
