@@ -263,6 +263,7 @@ def cycle_xlsx(cycle: DistributionCycle, lines: Sequence[EntitlementLine], summa
         ("Jumlah hak", summary.entitlements),
         ("Sudah disalurkan", summary.distributed),
         ("Belum disalurkan", summary.pending),
+        *([("Dibatalkan", summary.cancelled)] if summary.cancelled else []),
         ("Nilai hak (Rp)", summary.amount_due),
         ("Nilai tersalur (Rp)", summary.amount_paid),
     ):
@@ -428,7 +429,8 @@ def cycle_pdf(
             "rows": rows,
             "summary": [
                 f"Jumlah hak: {summary.entitlements}; sudah disalurkan: {summary.distributed}; "
-                f"belum disalurkan: {summary.pending}",
+                f"belum disalurkan: {summary.pending}"
+                + (f"; dibatalkan: {summary.cancelled}" if summary.cancelled else ""),
                 f"Nilai hak: {rupiah(summary.amount_due)}; nilai tersalur: {rupiah(summary.amount_paid)}",
             ],
             "signers": _signers(programme.village, actor),

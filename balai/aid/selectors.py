@@ -516,16 +516,19 @@ class CycleSummary:
     pending: int
     amount_due: int
     amount_paid: int
+    cancelled: int = 0  # listed on the cycle's page too: entitlements + cancelled = its rows
 
 
 def cycle_summary(*, village: Village, cycle: DistributionCycle) -> CycleSummary:
-    ents = Entitlement.objects.filter(village=village, cycle=cycle).exclude(
-        status=Entitlement.Status.CANCELLED
-    )
+    """The counts of `entitlements_of(cycle)`: `entitlements` its rows not cancelled, of which
+    `distributed` and `pending`; `cancelled` the rest (e.g. after the recipient's death)."""
+    ents = Entitlement.objects.filter(village=village, cycle=cycle)
+    live = ~Q(status=Entitlement.Status.CANCELLED)
     agg = ents.aggregate(
-        n=Count("id"),
+        n=Count("id", filter=live),
         done=Count("id", filter=Q(status=Entitlement.Status.DISTRIBUTED)),
-        due=Sum("amount"),
+        due=Sum("amount", filter=live),
+        cancelled=Count("id", filter=~live),
     )
     paid = Distribution.objects.filter(village=village, entitlement__cycle=cycle).aggregate(s=Sum("amount"))[
         "s"
@@ -536,6 +539,7 @@ def cycle_summary(*, village: Village, cycle: DistributionCycle) -> CycleSummary
         pending=(agg["n"] or 0) - (agg["done"] or 0),
         amount_due=agg["due"] or 0,
         amount_paid=paid or 0,
+        cancelled=agg["cancelled"] or 0,
     )
 
 

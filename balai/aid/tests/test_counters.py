@@ -176,3 +176,35 @@ def test_every_musdes_refusal_names_each_family_and_its_problem(client_a, villag
     assert "melebihi kuota program (1)" in html
     assert re.search(r"terbawah: (SLAMET RIYADI|PAIJO) \(keluarga KK", html)
     assert not blt.deliberations.exists()
+
+
+def test_cycle_counts_are_the_rows_of_its_list(client_a, operator_a, kades_a, village_a):
+    from django.utils import timezone
+
+    from balai.aid.models import Entitlement
+    from balai.aid.services import distribution as dist
+    from balai.aid.tests.distribution_fixtures import enrol, make_family, make_programme, signature_png
+
+    blt = make_programme(village_a)
+    recipients = [enrol(blt, make_family(village_a, name)) for name in ("SLAMET", "WARSINAH", "PAIJO")]
+    cycle = dist.cycle_create(
+        actor=operator_a, programme=blt, covers_start=dt.date(2026, 1, 1), covers_end=dt.date(2026, 3, 31),
+        planned_on=dt.date(2026, 4, 5),
+    )  # fmt: skip
+    cycle = dist.cycle_transition(actor=kades_a, cycle=cycle, action="approve")
+    ents = {e.recipient_id: e for e in Entitlement.objects.filter(cycle=cycle)}
+    dist.distribution_record(
+        actor=operator_a, entitlement=ents[recipients[0].pk], distributed_on=timezone.localdate(),
+        received_by="recipient", proof=dist.proof_from_signature(signature_png()),
+    )  # fmt: skip
+    # The recipient died: the entitlement is cancelled but still a row of the list (issue 15).
+    Entitlement.objects.filter(pk=ents[recipients[2].pk].pk).update(status=Entitlement.Status.CANCELLED)
+
+    page = client_a.get(reverse("aid:cycle_detail", args=[cycle.public_id]))
+    rows = page.context["entitlements"]
+    summary = page.context["summary"]
+    assert summary.entitlements + summary.cancelled == len(rows) == 3
+    assert summary.distributed == len([e for e in rows if e.status == "distributed"]) == 1
+    assert summary.pending == len([e for e in rows if e.status == "pending"]) == 1
+    assert summary.cancelled == len([e for e in rows if e.status == "cancelled"]) == 1
+    assert "Dibatalkan" in page.content.decode()
