@@ -158,3 +158,29 @@ def test_a_book_never_shows_another_village(client_a, moving_village, resident_b
     texts = {str(c) for row in book.worksheets[0].values for c in row if c}
     assert resident_b.name not in texts
     assert resident_b.nik not in texts
+
+
+def test_pending_duplicates_lower_the_quality_score_until_decided(village_a, village_b, operator_a):
+    from balai.people import selectors, services
+
+    family = FamilyFactory(village=village_a)
+    born = dt.date(1980, 5, 17)
+    same = {"village": village_a, "family": family, "rt": family.rt, "birth_date": born, "sex": 1}
+    a = ResidentFactory(name="SLAMET RIYADI", mother_name="SUMIRAH", **same)
+    b = ResidentFactory(name="SLAMET RIYADI", mother_name="SUMIRAH", **same)
+    ResidentFactory(name="WARSINAH", **same)  # same day, another person
+    ResidentFactory(village=village_b, name="SLAMET RIYADI", birth_date=born)  # another village
+    pending = selectors.possible_duplicates(village=village_a)
+    assert len(pending) == 1
+    assert selectors.duplicate_counts(village_ids=[village_a.pk, village_b.pk]) == {
+        village_a.pk: 1,
+        village_b.pk: 0,
+    }
+    before = quality.village_quality(village=village_a)
+    assert before.duplicates == 1
+    services.duplicate_dismiss(actor=operator_a, first=a, second=b)
+    after = quality.village_quality(village=village_a)
+    assert after.duplicates == 0
+    assert after.score > before.score
+    ranked = {q.village.pk: q.duplicates for q in quality.ranking(villages=[village_a, village_b])}
+    assert ranked == {village_a.pk: 0, village_b.pk: 0}
