@@ -4,9 +4,10 @@
 A book of 5,000 residents is 200–300 pages. As one page-spanning table of 70,000 cells it took
 Typst ~5 s of CPU on one core (~45 s on the shared machine). Now the rows are cut into pages
 and every cell into lines here, from the font's own glyph widths (queried from Typst once per
-process, no kerning, so never narrower than Typst sets them): a page is the column heads (a
+process; the body is set without kerning or ligatures, so with exactly these widths): a page is the column heads (a
 small table) over one text per column, every line at the same pitch and each row padded to its
-tallest cell, with a rule between rows at a computed offset, then an explicit page break, which
+tallest cell (empty lines, which Typst gives a line's height without shaping anything), with
+a rule between rows at a computed offset, then an explicit page break, which
 Typst lays out page by page in parallel. Widths are fixed; nothing is sized automatically.
 """
 
@@ -98,7 +99,6 @@ def _metrics() -> _Metrics:
 # A line may break at a space, and after a "/" between letters ("PELAJAR/MAHASISWA"), as Unicode
 # line breaking does; elsewhere ("003/RW", "14-12-1969") the estimate keeps the word whole.
 _BREAK_AFTER_SLASH = re.compile(r"(?<=[^\W\d_]/)(?=[^\W\d_])")
-_PAD = "\u00a0"  # a line with nothing on it still has a line's height
 
 
 def wrap(text: str, avail: float, m: _Metrics, *, bold: bool = False, hyphen: str = "") -> list[str]:
@@ -183,8 +183,9 @@ def paginate(labels: list[str], widths_mm: list[float], rows: list[list[str]]) -
         if y:
             rules.append(y)
         for col, lines in zip(columns, cells, strict=True):
-            col.extend(line or _PAD for line in lines)
-            col.extend([_PAD] * (n - len(lines)))
+            # An empty line has a line's height in Typst too (and costs no shaping).
+            col.extend(lines)
+            col.extend([""] * (n - len(lines)))
         y += h
         room -= h
     if y:
