@@ -89,11 +89,18 @@ def village_statistics(request: HttpRequest, kategori: str | None = None) -> dic
     return statistics.category_table(village_ids=[village.pk], category=category).as_dict()
 
 
-@router.get("/statistics/regional", summary="Statistik penduduk hidup wilayah per kategori")
+@router.get(
+    "/statistics/regional", summary="Statistik penduduk hidup wilayah per kategori: jumlah dan per desa"
+)
 def regional_statistics(request: HttpRequest, kategori: str | None = None) -> dict[str, Any]:
     ids = _regional_ids(request)
     category = statistics.category_or_default(kategori)
-    return statistics.category_table_cached(village_ids=ids, category=category).as_dict()
+    villages = list(scope_of(request).readable_villages().order_by("district_code", "code"))
+    by_village = statistics.category_by_village_cached(villages=villages, category=category).as_dict()
+    return {
+        **statistics.category_table_cached(village_ids=ids, category=category).as_dict(),
+        "per_village": {"columns": by_village["columns"], "villages": by_village["rows"]},
+    }
 
 
 @router.get("/quality", summary="Mutu data kependudukan desa pengguna")

@@ -297,19 +297,19 @@ BOOKS: dict[str, Book] = {
             _c(
                 ("No", 4),
                 ("Nomor KK", 17),
-                ("Nama lengkap", 22),
+                ("Nama lengkap", 20),
                 ("NIK", 17),
                 ("L/P", 4),
                 ("Tempat, tanggal lahir", 18),
-                ("Gol. darah", 5),
+                ("Gol. darah", 7),  # "TIDAK TAHU" on two lines, not cut
                 ("Agama", 9),
                 ("Pendidikan", 14),
                 ("Pekerjaan", 14),
                 ("Alamat", 20),
                 ("Status perkawinan", 10),
-                ("Hubungan keluarga", 10),
+                ("Hubungan keluarga", 11),  # "KELUARGA" whole
                 ("KTP-el", 8),
-                ("Ayah", 16),
+                ("Ayah", 15),
                 ("Ibu", 16),
             ),
         ),

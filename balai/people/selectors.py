@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from itertools import groupby
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.utils import timezone
 from rapidfuzz import fuzz
 
@@ -181,32 +183,76 @@ class DuplicatePair:
     score: float
 
 
+_DUPLICATE_FIELDS = (
+    "id",
+    "public_id",
+    "village_id",
+    "nik",
+    "name",
+    "name_key",
+    "birth_date",
+    "sex",
+    "father_name",
+    "mother_name",
+    "family_id",
+)
+
+
 def possible_duplicates(*, village: Village, threshold: float = 85.0) -> list[DuplicatePair]:
     """Same birth date, names alike and parents alike (where known), different NIKs."""
-    residents = list(
+    residents = (
         resident_qs(village=village)
         .filter(status=CURRENT, birth_date__isnull=False)
-        .only(
-            "id",
-            "public_id",
-            "village_id",
-            "nik",
-            "name",
-            "name_key",
-            "birth_date",
-            "sex",
-            "father_name",
-            "mother_name",
-            "family_id",
-        )
+        .only(*_DUPLICATE_FIELDS)
         .order_by("birth_date", "id")
     )
     decided = set(DuplicateDecision.objects.filter(village=village).values_list("first_id", "second_id"))
-    by_date: dict[dt.date, list[Resident]] = {}
-    for r in residents:
-        by_date.setdefault(r.birth_date, []).append(r)  # type: ignore[arg-type]
-    pairs: list[DuplicatePair] = []
-    for group in by_date.values():
+    pairs = [DuplicatePair(a, b, score) for a, b, score in _duplicate_pairs(residents, decided, threshold)]
+    pairs.sort(key=lambda p: -p.score)
+    return pairs
+
+
+class _DuplicateRow(NamedTuple):
+    pk: int
+    village_id: int
+    birth_date: dt.date
+    nik: str
+    name_key: str
+    father_name: str
+    mother_name: str
+
+
+def duplicate_counts(*, village_ids: list[int], threshold: float = 85.0) -> dict[int, int]:
+    """Pending possible-duplicate pairs per village — for each, len(possible_duplicates(...)) —
+    for many villages at once: only residents sharing their birth date with another of their
+    village reach Python (a window count in the database), so the regency's villages cost one
+    query and a few hundred name comparisons each."""
+    rows = (
+        Resident.objects.filter(status=CURRENT, village_id__in=village_ids, birth_date__isnull=False)
+        .annotate(same_day=Window(Count("id"), partition_by=[F("village_id"), F("birth_date")]))
+        .filter(same_day__gt=1)
+        .order_by("village_id", "birth_date", "id")
+        .values_list(*_DuplicateRow._fields)
+    )
+    decided = set(
+        DuplicateDecision.objects.filter(village_id__in=village_ids).values_list("first_id", "second_id")
+    )
+    counts = dict.fromkeys(village_ids, 0)
+    # Plain tuples, not model instances: a third of the time at 20,000 residents.
+    residents = (_DuplicateRow._make(row) for row in rows.iterator(chunk_size=5000))
+    for first, _second, _score in _duplicate_pairs(residents, decided, threshold):
+        counts[first.village_id] += 1
+    return counts
+
+
+def _duplicate_pairs(
+    residents: Iterable[Any], decided: set[tuple[int, int]], threshold: float
+) -> list[tuple[Any, Any, float]]:
+    """The alike pairs among `residents` (residents or rows with their fields), which come
+    ordered by village and birth date."""
+    pairs: list[tuple[Any, Any, float]] = []
+    for _key, grouped in groupby(residents, key=lambda r: (r.village_id, r.birth_date)):
+        group = list(grouped)
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
                 if a.nik == b.nik or (a.pk, b.pk) in decided:
@@ -216,8 +262,7 @@ def possible_duplicates(*, village: Village, threshold: float = 85.0) -> list[Du
                     continue
                 if not _parents_alike(a, b):
                     continue
-                pairs.append(DuplicatePair(a, b, score))
-    pairs.sort(key=lambda p: -p.score)
+                pairs.append((a, b, score))
     return pairs
 
 

@@ -218,8 +218,14 @@ def village_statistics(request: VillageRequest) -> HttpResponse:
     )
 
 
-def _stats_xlsx(*, village: Village | None, table: statistics.CategoryTable, name: str) -> HttpResponse:
-    body = statistics.table_xlsx(village=village, table=table)
+def _stats_xlsx(
+    *,
+    village: Village | None,
+    table: statistics.CategoryTable,
+    name: str,
+    by_village: statistics.VillageCategoryTable | None = None,
+) -> HttpResponse:
+    body = statistics.table_xlsx(village=village, table=table, by_village=by_village)
     response = HttpResponse(body, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
@@ -228,14 +234,17 @@ def _stats_xlsx(*, village: Village | None, table: statistics.CategoryTable, nam
 @require("aggregates.read", village=False)
 def regional_statistics(request: RegionalRequest) -> HttpResponse:
     scope = request.scope
-    villages = scope.readable_villages()
-    ids = list(villages.values_list("pk", flat=True))
+    villages = list(scope.readable_villages().order_by("district_code", "code"))
+    ids = [v.pk for v in villages]
     category = statistics.category_or_default(request.GET.get("kategori"))
     period = _period(request)
     month = period.month
     table = statistics.category_table_cached(village_ids=ids, category=category)
+    by_village = statistics.category_by_village_cached(villages=villages, category=category)
     if request.GET.get("format") == "xlsx":
-        return _stats_xlsx(village=None, table=table, name=f"statistik-{category.key}-wilayah")
+        return _stats_xlsx(
+            village=None, table=table, name=f"statistik-{category.key}-wilayah", by_village=by_village
+        )
     report = books.monthly_report(village_ids=ids, year=month.year, month=month.month)
     reported = books.villages_with_events(village_ids=ids, year=month.year, month=month.month)
     return render(
@@ -244,6 +253,7 @@ def regional_statistics(request: RegionalRequest) -> HttpResponse:
         {
             "area": _("Wilayah Anda (%(n)d desa)") % {"n": len(ids)},
             "table": table,
+            "by_village": by_village,
             "categories": statistics.CATEGORIES,
             "category": category,
             "report": report,

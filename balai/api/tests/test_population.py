@@ -61,5 +61,10 @@ def test_regional_figures_for_the_regency(client, regency_viewer, resident_a):
     assert body["running"] is False
     assert body["villages_total"] >= body["villages_reported"]
     assert client.get(f"{API}/population/statistics/regional", **h).status_code == 200
+    stats = client.get(f"{API}/population/statistics/regional?kategori=agama", **h).json()
+    per_village = {v["village"]: v for v in stats["per_village"]["villages"]}
+    assert per_village[resident_a.village.code]["total"] >= 1
+    assert sum(v["total"] for v in per_village.values()) == stats["total"]["male"] + stats["total"]["female"]
+    assert "duplicates" in client.get(f"{API}/population/quality/ranking", **h).json()[0]
     ranking = client.get(f"{API}/population/quality/ranking", **h).json()
     assert ranking

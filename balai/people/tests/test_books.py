@@ -205,3 +205,65 @@ def test_regional_monthly_report_counts_villages_that_reported(client, regency_v
     assert page.context["reporting"].reported == 2
     assert page.context["reporting"].total == 3
     assert "2 dari 3 desa melapor" in page.content.decode()
+
+
+def test_pending_duplicates_lower_the_quality_score_until_decided(village_a, village_b, operator_a):
+    from balai.people import selectors, services
+
+    family = FamilyFactory(village=village_a)
+    born = dt.date(1980, 5, 17)
+    same = {"village": village_a, "family": family, "rt": family.rt, "birth_date": born, "sex": 1}
+    a = ResidentFactory(name="SLAMET RIYADI", mother_name="SUMIRAH", **same)
+    b = ResidentFactory(name="SLAMET RIYADI", mother_name="SUMIRAH", **same)
+    ResidentFactory(name="WARSINAH", **same)  # same day, another person
+    ResidentFactory(village=village_b, name="SLAMET RIYADI", birth_date=born)  # another village
+    pending = selectors.possible_duplicates(village=village_a)
+    assert len(pending) == 1
+    assert selectors.duplicate_counts(village_ids=[village_a.pk, village_b.pk]) == {
+        village_a.pk: 1,
+        village_b.pk: 0,
+    }
+    before = quality.village_quality(village=village_a)
+    assert before.duplicates == 1
+    services.duplicate_dismiss(actor=operator_a, first=a, second=b)
+    after = quality.village_quality(village=village_a)
+    assert after.duplicates == 0
+    assert after.score > before.score
+    ranked = {q.village.pk: q.duplicates for q in quality.ranking(villages=[village_a, village_b])}
+    assert ranked == {village_a.pk: 0, village_b.pk: 0}
+
+
+@pytest.mark.parametrize("key", ["umur", "agama", "pekerjaan", "darah"])
+def test_regional_statistics_per_village_add_up_to_the_area(
+    client, regency_viewer, moving_village, resident_b, key
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    client.force_login(regency_viewer)
+    page = client.get(reverse("people:regional_statistics") + f"?kategori={key}")
+    assert page.status_code == 200
+    area, by_village = page.context["table"], page.context["by_village"]
+    villages = {v.pk: values for v, values in by_village.rows}
+    assert moving_village.pk in villages
+    assert resident_b.village_id in villages
+    # Each village's row is that village's own table; the columns add up to the area's.
+    for v, values in by_village.rows:
+        own = statistics.category_table(village_ids=[v.pk], category=statistics.BY_KEY[key])
+        assert sum(values) == own.total_male + own.total_female
+        assert dict(zip(by_village.columns, values, strict=True)) == {
+            label: m + f for label, m, f in own.rows if label in by_village.columns
+        }
+    assert by_village.total == area.total_male + area.total_female
+    assert by_village.totals() == [m + f for label, m, f in area.rows if label in by_village.columns]
+    assert "stats-by-village" in page.content.decode()
+    # The XLSX has the same table on its second sheet, a row per village and the total.
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("people:regional_statistics") + f"?kategori={key}&format=xlsx").content)
+    )
+    sheet = book.worksheets[1]
+    rows = [r for r in sheet.values if r and r[0]]
+    assert rows[1][3 : 3 + len(by_village.columns)] == tuple(by_village.columns)
+    body = {r[0]: r for r in rows[2:]}
+    assert body[moving_village.code][-1] == sum(villages[moving_village.pk])
+    assert body["Jumlah"][-1] == by_village.total
