@@ -83,7 +83,7 @@ def _for_user(village: Village, user: Any) -> Official | None:
 
 def _sign(role: str, official: Official | None, fallback: str = "") -> dict[str, str]:
     if official is None:
-        return {"role": role, "name": fallback or "( ........................................ )", "nip": ""}
+        return {"role": role, "name": fallback or "( ............................ )", "nip": ""}
     nip = f"NIPD {official.nipd}" if official.nipd else (f"NIP {official.nip}" if official.nip else "")
     return {"role": role, "name": official.name, "nip": nip}
 

@@ -112,14 +112,21 @@ def _book_response(
     )
 
 
-@require("finance.read")
-def advance_book_file(request: VillageRequest, fmt: str) -> HttpResponse:
+def _advance_book(request: VillageRequest, fmt: str) -> HttpResponse:
     budget = _budget(request)
     assert budget is not None
-    if fmt not in ("xlsx", "pdf"):
-        raise Http404
     book = advances.advance_book(village=request.village, budget=budget)
     return _book_response(request, book, budget, "buku-panjar", fmt)
+
+
+@require("finance.read")
+def advance_book_xlsx(request: VillageRequest) -> HttpResponse:
+    return _advance_book(request, "xlsx")
+
+
+@require("finance.read")
+def advance_book_pdf(request: VillageRequest) -> HttpResponse:
+    return _advance_book(request, "pdf")
 
 
 # --- Buku Pembantu Kegiatan ---------------------------------------------------------------------------------

@@ -35,12 +35,14 @@ def _paid_advance(ledger, village, *, amount=2_000_000, number="0001/UM/2026", l
     )  # fmt: skip
     services.payment_request_act(actor=ledger["sekdes"], village=village, spp=spp, step="verify")
     services.payment_request_act(actor=ledger["kades"], village=village, spp=spp, step="approve")
-    return services.payment_request_pay(actor=ledger["bendahara"], village=village, spp=spp, paid_on=D(2026, 3, 2))
+    return services.payment_request_pay(
+        actor=ledger["bendahara"], village=village, spp=spp, paid_on=D(2026, 3, 2)
+    )
 
 
 def _identity(budget):
     bal = selectors.balances(budget=budget)
-    sums = {d: 0 for d in ("in", "out")}
+    sums = dict.fromkeys(("in", "out"), 0)
     for e in Entry.objects.filter(budget=budget):
         sums[e.direction] += e.amount
     assert bal["total"] == budget.opening_cash + budget.opening_bank + sums["in"] - sums["out"]
@@ -52,7 +54,9 @@ def test_advance_is_not_spending_until_its_spj_and_the_remainder_returns(ledger,
     spp = _paid_advance(ledger, village_a)
     before = selectors.balances(budget=b)["bank"]
     advance = Entry.objects.get(payment_request=spp)
-    assert advance.kind == Entry.Kind.ADVANCE and advance.account_code == "" and advance.budget_line is None
+    assert advance.kind == Entry.Kind.ADVANCE
+    assert advance.account_code == ""
+    assert advance.budget_line is None
     assert selectors.lra(budget=b).spending.realised == 0
     # The advance still holds the line's budget: 22.2M − 2M left.
     assert services._remaining(ledger["material"]) == 22_200_000 - 2_000_000
@@ -83,13 +87,21 @@ def test_advance_is_not_spending_until_its_spj_and_the_remainder_returns(ledger,
     # The SPJ's entries are not reversed by hand.
     pay = Entry.objects.get(payment_request=spp, kind=Entry.Kind.PAYMENT)
     with pytest.raises(ApplicationError, match="tidak dibalik"):
-        services.entry_reverse(actor=ledger["bendahara"], village=village_a, entry=pay, date=D(2026, 4, 1), reason="x")
+        services.entry_reverse(
+            actor=ledger["bendahara"], village=village_a, entry=pay, date=D(2026, 4, 1), reason="x"
+        )
 
 
 def test_spending_over_the_advance_needs_the_additional_payment(ledger, village_a):
     b = ledger["budget"]
     spp = _paid_advance(ledger, village_a)
-    kwargs = {"actor": ledger["bendahara"], "village": village_a, "spp": spp, "number": "S1", "date": D(2026, 3, 20)}
+    kwargs = {
+        "actor": ledger["bendahara"],
+        "village": village_a,
+        "spp": spp,
+        "number": "S1",
+        "date": D(2026, 3, 20),
+    }
     with pytest.raises(ValidationError, match="melebihi panjar"):
         advances.advance_settle(**kwargs, spent=2_300_000)
     with pytest.raises(ValidationError, match="sisa anggaran"):
@@ -158,7 +170,8 @@ def test_sts_moves_cash_receipts_to_the_bank_once(ledger, village_a):
     slip = advances.deposit_slip_create(**kw, number="STS-1", receipts=[r1, r2], bank_reference="VAL 123")
     assert slip.amount == 4_500_000
     after = selectors.balances(budget=b)
-    assert after["cash"] == before["cash"] - 4_500_000 and after["bank"] == before["bank"] + 4_500_000
+    assert after["cash"] == before["cash"] - 4_500_000
+    assert after["bank"] == before["bank"] + 4_500_000
     assert after["total"] == before["total"]
     assert selectors.lra(budget=b).revenue.realised == 4_501_000  # unchanged by the deposit
     with pytest.raises(ValidationError, match="sudah dipakai"):
@@ -166,7 +179,9 @@ def test_sts_moves_cash_receipts_to_the_bank_once(ledger, village_a):
     with pytest.raises(ValidationError, match="STS lain"):
         advances.deposit_slip_create(**kw, number="STS-2", receipts=[r1])
     with pytest.raises(ApplicationError, match="sudah disetor"):
-        services.entry_reverse(actor=ledger["bendahara"], village=village_a, entry=r1, date=D(2026, 3, 1), reason="x")
+        services.entry_reverse(
+            actor=ledger["bendahara"], village=village_a, entry=r1, date=D(2026, 3, 1), reason="x"
+        )
     assert advances.undeposited_receipts(village=village_a, budget=b) == []
     assert AuditEvent.objects.filter(action="finance.sts.record").count() == 1
     _identity(b)
@@ -188,7 +203,8 @@ def test_voucher_pdfs_carry_words_and_signers(ledger, village_a):
                      "Wahyuni", "Sri Rahayu", "Bambang", "9.800.000", "PPh 23"):  # fmt: skip
         assert expected in text, expected
     kuitansi = _text(pdf.receipt_voucher(spp))
-    assert "KUITANSI" in kuitansi and "Sembilan juta delapan ratus ribu rupiah" in kuitansi
+    assert "KUITANSI" in kuitansi
+    assert "Sembilan juta delapan ratus ribu rupiah" in kuitansi
     assert "CV Karya" in kuitansi
 
 
@@ -213,21 +229,26 @@ def test_pages_files_and_banner(client, ledger, village_a):
     page = client.get(reverse("finance:advances") + "?tahun=2026").content.decode()
     assert "SPJ-1" in page
     for fmt, kind in (("xlsx", "spreadsheet"), ("pdf", "pdf")):
-        r = client.get(reverse("finance:advance_book_file", args=[fmt]) + "?tahun=2026")
-        assert r.status_code == 200 and kind in r["Content-Type"]
+        r = client.get(reverse(f"finance:advance_book_{fmt}") + "?tahun=2026")
+        assert r.status_code == 200
+        assert kind in r["Content-Type"]
         r = client.get(reverse("finance:activity_book_file", args=[ledger["road"].public_id, fmt]))
-        assert r.status_code == 200 and kind in r["Content-Type"]
-    text = _text(client.get(reverse("finance:advance_book_file", args=["pdf"]) + "?tahun=2026").content)
-    assert "BUKU PEMBANTU PANJAR" in text and "1.900.000" in text
+        assert r.status_code == 200
+        assert kind in r["Content-Type"]
+    text = _text(client.get(reverse("finance:advance_book_pdf") + "?tahun=2026").content)
+    assert "BUKU PEMBANTU PANJAR" in text
+    assert "1.900.000" in text
     assert client.get(reverse("finance:spp_pdf", args=[spp.public_id, "spp"])).status_code == 200
     assert client.get(reverse("finance:spp_pdf", args=[spp.public_id, "lain"])).status_code == 404
     banner = client.get(reverse("finance:banner") + "?tahun=2026&kertas=a0&arah=mendatar")
     assert banner.status_code == 200
     text = _text(banner.content)
-    assert "INFOGRAFIS APBDes 2026" in text and "Dana Desa" in text
+    assert "INFOGRAFIS APBDes 2026" in text
+    assert "Dana Desa" in text
     client.logout()
     public = client.get(reverse("finance_public:banner", args=[village_a.code]))
-    assert public.status_code == 200 and public["Content-Type"] == "application/pdf"
+    assert public.status_code == 200
+    assert public["Content-Type"] == "application/pdf"
     assert "Kasi Pembangunan" not in _text(public.content)  # no payees on the public banner
     assert client.get(reverse("finance_public:banner", args=["99.99"])).status_code == 404
 
@@ -244,3 +265,58 @@ def test_pages_files_and_banner(client, ledger, village_a):
     assert r.status_code == 302, r.content.decode()[:2000]
     client.force_login(ledger["kades"])
     assert client.post(reverse("finance:sts") + "?tahun=2026", {"number": "X"}).status_code == 403
+
+
+def test_demo_has_an_accounted_advance_an_open_one_and_an_sts(village_a):
+    import random
+
+    from balai.finance.demo import extend_village
+    from balai.finance.models import AdvanceSettlement, Budget, DepositSlip
+
+    extend_village(village=village_a, rnd=random.Random(5), today=D(2026, 12, 6))
+    budget = Budget.objects.get(village=village_a, year=2026)
+    spj = AdvanceSettlement.objects.get(village=village_a)
+    assert (spj.spent, spj.returned) == (4_650_000, 350_000)
+    assert advances.advance_book(village=village_a, budget=budget).closing == 3_000_000
+    slip = DepositSlip.objects.get(village=village_a)
+    assert slip.amount > 0
+    assert selectors.balances(budget=budget)["cash"] >= 0
+    _identity(budget)
+
+
+def test_api_spj_and_sts(client, ledger, village_a):
+    import json
+
+    from balai.accounts.services import api_token_create
+
+    spp = _paid_advance(ledger, village_a)
+    cash = services.receipt_record(
+        actor=ledger["bendahara"], village=village_a, budget=ledger["budget"], line=ledger["pad"],
+        number="TBP-C", date=D(2026, 4, 1), amount=500_000, medium=Medium.CASH,
+    )  # fmt: skip
+
+    def call(user, path, body):
+        _, key = api_token_create(user=user, name="t")
+        return client.post(
+            "/api/v1/finance" + path, json.dumps(body), content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )  # fmt: skip
+
+    body = {"number": "SPJ-A", "date": "2026-03-20", "spent": 2_100_000}
+    assert call(ledger["kades"], f"/spp/{spp.public_id}/spj", body).status_code == 403
+    refused = call(ledger["bendahara"], f"/spp/{spp.public_id}/spj", body)
+    assert refused.status_code in (400, 422)
+    assert "melebihi panjar" in refused.content.decode()
+    ok = call(ledger["bendahara"], f"/spp/{spp.public_id}/spj", body | {"spent": 1_500_000})
+    assert ok.status_code == 201
+    assert ok.json()["returned"] == 500_000
+    twice = call(ledger["bendahara"], f"/spp/{spp.public_id}/spj", body | {"number": "SPJ-B", "spent": 1})
+    assert twice.status_code in (400, 409, 422)
+    sts = {"year": 2026, "number": "STS-A", "date": "2026-04-02", "receipts": [cash.public_id]}
+    made = call(ledger["bendahara"], "/sts", sts)
+    assert made.status_code == 201
+    assert made.json()["amount"] == 500_000
+    again = call(ledger["bendahara"], "/sts", sts | {"number": "STS-B"})
+    assert again.status_code in (400, 422)
+    assert "STS lain" in again.content.decode()
+    assert call(ledger["bendahara"], "/sts", sts | {"receipts": ["tidakada23456789"]}).status_code == 404
