@@ -32,9 +32,8 @@ urlpatterns = [
     path("panjar/<str:public_id>/spj/", views_docs.advance_settle, name="advance_settle"),
     path("kegiatan/", views_docs.activity_books, name="activity_books"),
     path("kegiatan/<str:public_id>/", views_docs.activity_book, name="activity_book"),
-    path(
-        "kegiatan/<str:public_id>/unduh/<slug:fmt>/", views_docs.activity_book_file, name="activity_book_file"
-    ),
+    path("kegiatan/<str:public_id>/xlsx/", views_docs.activity_book_xlsx, name="activity_book_xlsx"),
+    path("kegiatan/<str:public_id>/pdf/", views_docs.activity_book_pdf, name="activity_book_pdf"),
     path("sts/", views_docs.deposit_slips, name="sts"),
     path("baliho/", views_docs.banner, name="banner"),
     path("wilayah/", views.regional, name="regional"),

@@ -166,13 +166,20 @@ def activity_book(request: VillageRequest, public_id: str) -> HttpResponse:
     )
 
 
-@require("finance.read")
-def activity_book_file(request: VillageRequest, public_id: str, fmt: str) -> HttpResponse:
+def _activity_book(request: VillageRequest, public_id: str, fmt: str) -> HttpResponse:
     activity = _activity(request, public_id)
-    if fmt not in ("xlsx", "pdf"):
-        raise Http404
     book = advances.activity_book(village=request.village, budget=activity.budget, activity=activity)
     return _book_response(request, book, activity.budget, f"buku-kegiatan-{activity.code}", fmt)
+
+
+@require("finance.read")
+def activity_book_xlsx(request: VillageRequest, public_id: str) -> HttpResponse:
+    return _activity_book(request, public_id, "xlsx")
+
+
+@require("finance.read")
+def activity_book_pdf(request: VillageRequest, public_id: str) -> HttpResponse:
+    return _activity_book(request, public_id, "pdf")
 
 
 # --- STS ---------------------------------------------------------------------------------------------------

@@ -47,9 +47,8 @@ UI_CHECKS: dict[str, Any] = {
     "finance:advance_settle": Obj({"public_id": "fin_spp"}),
     "finance:activity_books": Listing(),
     "finance:activity_book": Obj({"public_id": "fin_activity"}),
-    "finance:activity_book_file": Obj(
-        {"public_id": "fin_activity"}, variants=({"fmt": "xlsx"}, {"fmt": "pdf"})
-    ),
+    "finance:activity_book_xlsx": Obj({"public_id": "fin_activity"}),
+    "finance:activity_book_pdf": Obj({"public_id": "fin_activity"}),
     "finance:sts": Listing(),
     "finance:banner": Listing(),
     "finance_public:banner": Public(

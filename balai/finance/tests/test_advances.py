@@ -232,7 +232,7 @@ def test_pages_files_and_banner(client, ledger, village_a):
         r = client.get(reverse(f"finance:advance_book_{fmt}") + "?tahun=2026")
         assert r.status_code == 200
         assert kind in r["Content-Type"]
-        r = client.get(reverse("finance:activity_book_file", args=[ledger["road"].public_id, fmt]))
+        r = client.get(reverse(f"finance:activity_book_{fmt}", args=[ledger["road"].public_id]))
         assert r.status_code == 200
         assert kind in r["Content-Type"]
     text = _text(client.get(reverse("finance:advance_book_pdf") + "?tahun=2026").content)
