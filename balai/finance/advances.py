@@ -422,9 +422,12 @@ def activity_book(*, village: Village, budget: Budget, activity: Activity) -> Su
     }
     rows: list[SubRow] = []
     balance, totals = 0, {"received": 0, "spent": 0, "returned": 0}
-    for e in entries:
+    # An SPJ's spending reads before its remainder returned (the ledger posts the advance back first).
+    ordered = sorted(entries, key=lambda e: (e.date, e.kind == Entry.Kind.ADVANCE_SPJ, e.pk))
+    for e in ordered:
         spp = e.payment_request
         cols: dict[str, int] = {}
+        rows_text = ""
         sign = 1
         kind = e.kind
         if kind == Entry.Kind.REVERSAL and e.reverses is not None:
@@ -439,6 +442,10 @@ def activity_book(*, village: Village, budget: Budget, activity: Activity) -> Su
                 cols["received"] = spj.extra
             if spj.returned:
                 cols["returned"] = spj.returned
+            text = (
+                _("Pengembalian sisa panjar %(n)s") if spj.returned else _("Kekurangan panjar %(n)s dibayar")
+            )
+            rows_text = text % {"n": spp.number if spp else ""}
         elif kind == Entry.Kind.PAYMENT:
             cols["spent"] = e.amount
             if spp is None or spp.kind != PaymentRequest.Kind.UM:
@@ -451,7 +458,8 @@ def activity_book(*, village: Village, budget: Budget, activity: Activity) -> Su
         for key in totals:
             totals[key] += cols.get(key, 0)
         balance += cols.get("received", 0) - cols.get("spent", 0) - cols.get("returned", 0)
-        rows.append(SubRow(e.date, e.number, e.description, cols, balance, e.account_code))
+        description = rows_text if kind == Entry.Kind.ADVANCE_SPJ else e.description
+        rows.append(SubRow(e.date, e.number, description, cols, balance, e.account_code))
     return SubBook(
         title=_("Buku Pembantu Kegiatan"),
         subtitle=f"{activity.code} {activity.name}"

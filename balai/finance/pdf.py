@@ -236,7 +236,7 @@ def _bars(bars: list[Any]) -> list[dict[str, Any]]:
     top = max((b.amount for b in bars), default=0) or 1
     return [
         {
-            "label": b.label,
+            "label": b.label if len(b.label) <= 70 else b.label[:68].rstrip() + "…",
             "amount": rp(b.amount),
             "realised": rp(b.realised),
             "share": round(b.amount * 100 / top),
