@@ -864,7 +864,7 @@ def entry_reverse(*, actor: User | None, village: Village, entry: Entry, date: d
             _("Transaksi hasil impor Siskeudes dikoreksi di Siskeudes, lalu diimpor ulang.")
         )
     if entry.kind in (Entry.Kind.ADVANCE, Entry.Kind.ADVANCE_SPJ, Entry.Kind.DEPOSIT) or (
-        entry.payment_request_id is not None and entry.payment_request.kind == PaymentRequest.Kind.UM
+        entry.payment_request is not None and entry.payment_request.kind == PaymentRequest.Kind.UM
     ):
         raise ApplicationError(_("Panjar, SPJ dan STS tidak dibalik; catat transaksi baru."))
     if Entry.objects.filter(pk=entry.pk, deposit_item__isnull=False).exists():

@@ -244,7 +244,9 @@ def test_pages_files_and_banner(client, ledger, village_a):
     banner = client.get(reverse("finance:banner") + "?tahun=2026&kertas=a0&arah=mendatar")
     assert banner.status_code == 200
     text = _text(banner.content)
-    info = subprocess.run(["pdfinfo", "-"], input=banner.content, capture_output=True, check=True).stdout.decode()
+    info = subprocess.run(
+        ["pdfinfo", "-"], input=banner.content, capture_output=True, check=True
+    ).stdout.decode()
     assert re.search(r"Pages:\s+1\n", info), info  # one sheet
     assert "A0" in info
     assert "INFOGRAFIS APBDes 2026" in text
