@@ -326,3 +326,13 @@ def test_api_spj_and_sts(client, ledger, village_a):
     assert again.status_code in (400, 422)
     assert "STS lain" in again.content.decode()
     assert call(ledger["bendahara"], "/sts", sts | {"receipts": ["tidakada23456789"]}).status_code == 404
+
+
+def test_open_advance_is_a_task_on_the_treasurers_home(ledger, village_a):
+    from balai.accounts.scope import scope_for
+    from balai.finance.office_tasks import advance_tasks
+
+    _paid_advance(ledger, village_a)
+    tasks = advance_tasks(scope=scope_for(ledger["bendahara"]), user=ledger["bendahara"])
+    assert [(t.label, t.count) for t in tasks] == [("Panjar belum di-SPJ-kan", 1)]
+    assert advance_tasks(scope=scope_for(ledger["kades"]), user=ledger["kades"]) == []
