@@ -408,11 +408,24 @@ def activity_book(*, village: Village, budget: Budget, activity: Activity) -> Su
     (advances, additional payments, LS payments made on the activity's behalf), spending by
     account, and remainders returned, with the executor's running balance."""
     services._own(village, activity)
+    # Plain values, not model instances: an activity may have thousands of entries in a year.
     entries = (
         Entry.objects.filter(village=village, budget=budget, activity=activity)
         .exclude(kind__in=[Entry.Kind.TAX_WITHHELD, Entry.Kind.TAX_DEPOSIT])
-        .select_related("payment_request", "reverses")
         .order_by("date", "id")
+        .values_list(
+            "id",
+            "date",
+            "number",
+            "description",
+            "kind",
+            "amount",
+            "account_code",
+            "payment_request_id",
+            "payment_request__kind",
+            "payment_request__number",
+            "reverses__kind",
+        )
     )
     settlements = {
         s.payment_request_id: s
@@ -423,33 +436,30 @@ def activity_book(*, village: Village, budget: Budget, activity: Activity) -> Su
     rows: list[SubRow] = []
     balance, totals = 0, {"received": 0, "spent": 0, "returned": 0}
     # An SPJ's spending reads before its remainder returned (the ledger posts the advance back first).
-    ordered = sorted(entries, key=lambda e: (e.date, e.kind == Entry.Kind.ADVANCE_SPJ, e.pk))
-    for e in ordered:
-        spp = e.payment_request
+    ordered = sorted(entries, key=lambda e: (e[1], e[4] == Entry.Kind.ADVANCE_SPJ, e[0]))
+    for _pk, day, number, text, kind, amount, account, spp_id, spp_kind, spp_number, reversed_kind in ordered:
         cols: dict[str, int] = {}
-        rows_text = ""
         sign = 1
-        kind = e.kind
-        if kind == Entry.Kind.REVERSAL and e.reverses is not None:
-            kind, sign = e.reverses.kind, -1
+        if kind == Entry.Kind.REVERSAL and reversed_kind:
+            kind, sign = reversed_kind, -1
         if kind == Entry.Kind.ADVANCE:
-            cols["received"] = e.amount
+            cols["received"] = amount
         elif kind == Entry.Kind.ADVANCE_SPJ:
-            spj = settlements.get(e.payment_request_id or 0)
+            spj = settlements.get(spp_id or 0)
             if spj is None:
                 continue
             if spj.extra:
                 cols["received"] = spj.extra
             if spj.returned:
                 cols["returned"] = spj.returned
-            text = (
+            label = (
                 _("Pengembalian sisa panjar %(n)s") if spj.returned else _("Kekurangan panjar %(n)s dibayar")
             )
-            rows_text = text % {"n": spp.number if spp else ""}
+            text = label % {"n": spp_number or ""}
         elif kind == Entry.Kind.PAYMENT:
-            cols["spent"] = e.amount
-            if spp is None or spp.kind != PaymentRequest.Kind.UM:
-                cols["received"] = e.amount  # paid by the treasurer directly (LS)
+            cols["spent"] = amount
+            if spp_kind != PaymentRequest.Kind.UM:
+                cols["received"] = amount  # paid by the treasurer directly (LS)
         else:
             continue
         cols = {k: sign * v for k, v in cols.items()}
@@ -458,8 +468,7 @@ def activity_book(*, village: Village, budget: Budget, activity: Activity) -> Su
         for key in totals:
             totals[key] += cols.get(key, 0)
         balance += cols.get("received", 0) - cols.get("spent", 0) - cols.get("returned", 0)
-        description = rows_text if kind == Entry.Kind.ADVANCE_SPJ else e.description
-        rows.append(SubRow(e.date, e.number, description, cols, balance, e.account_code))
+        rows.append(SubRow(day, number, text, cols, balance, account))
     return SubBook(
         title=_("Buku Pembantu Kegiatan"),
         subtitle=f"{activity.code} {activity.name}"

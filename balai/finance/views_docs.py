@@ -7,6 +7,8 @@ village's ids answer 404; each write is one service call that asks the actor's c
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +26,21 @@ from balai.finance.views import _back, _budget, _form_error, _spp_or_404
 from balai.regions.models import Village
 
 PDF = "application/pdf"
+PER_PAGE = 100
+
+
+def _paged(request: VillageRequest, book: advances.SubBook) -> dict[str, Any]:
+    """One page of a subsidiary book's rows; the balance carried in is the row before it."""
+    raw = request.GET.get("hal", "1")
+    pages = max(1, -(-len(book.rows) // PER_PAGE))
+    page = min(max(1, int(raw) if raw.isdigit() and len(raw) < 7 else 1), pages)
+    start = (page - 1) * PER_PAGE
+    return {
+        "rows": book.rows[start : start + PER_PAGE],
+        "page": page,
+        "pages": pages,
+        "carried": book.rows[start - 1].balance if start else None,
+    }
 
 
 def _pdf(data: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
@@ -53,13 +70,15 @@ def spp_pdf(request: VillageRequest, public_id: str, doc: str) -> HttpResponse:
 def advance_list(request: VillageRequest) -> HttpResponse:
     budget = _budget(request)
     assert budget is not None
+    book = advances.advance_book(village=request.village, budget=budget)
     return render(
         request,
         "finance/advances.html",
         {
             "budget": budget,
             "advances": advances.advance_list(village=request.village, budget=budget),
-            "book": advances.advance_book(village=request.village, budget=budget),
+            "book": book,
+            "paging": _paged(request, book),
         },
     )
 
@@ -154,6 +173,7 @@ def activity_books(request: VillageRequest) -> HttpResponse:
 def activity_book(request: VillageRequest, public_id: str) -> HttpResponse:
     activity = _activity(request, public_id)
     budget = activity.budget
+    book = advances.activity_book(village=request.village, budget=budget, activity=activity)
     return render(
         request,
         "finance/activity_book.html",
@@ -161,7 +181,8 @@ def activity_book(request: VillageRequest, public_id: str) -> HttpResponse:
             "budget": budget,
             "activity": activity,
             "activities": advances.activity_list(village=request.village, budget=budget),
-            "book": advances.activity_book(village=request.village, budget=budget, activity=activity),
+            "book": book,
+            "paging": _paged(request, book),
         },
     )
 

@@ -229,6 +229,9 @@ def test_pages_files_and_banner(client, ledger, village_a):
         assert response.status_code == 200, name
     page = client.get(reverse("finance:advances") + "?tahun=2026").content.decode()
     assert "SPJ-1" in page
+    # a page past the end shows the last page, a junk page the first
+    assert client.get(reverse("finance:advances") + "?tahun=2026&hal=999").status_code == 200
+    assert client.get(reverse("finance:advances") + "?tahun=2026&hal=x1").status_code == 200
     for fmt, kind in (("xlsx", "spreadsheet"), ("pdf", "pdf")):
         r = client.get(reverse(f"finance:advance_book_{fmt}") + "?tahun=2026")
         assert r.status_code == 200
