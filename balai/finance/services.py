@@ -917,7 +917,21 @@ def period_close(*, actor: User | None, village: Village, budget: Budget, throug
 @transaction.atomic
 def year_close(*, actor: User | None, village: Village, budget: Budget) -> Budget:
     """Close the year: lock it through 31 December and carry cash and bank (the SiLPA) to next
-    year's APBDes as its opening balances (creating its draft when none exists)."""
+    year's APBDes as its opening balances (creating its draft when none exists). Refused while
+    an advance (SPP UM) paid that year is not yet accounted for by its SPJ."""
+    open_advances = list(
+        PaymentRequest.objects.filter(
+            budget=budget,
+            kind=PaymentRequest.Kind.UM,
+            status=PaymentRequest.Status.PAID,
+            settlement__isnull=True,
+        ).values_list("number", flat=True)[:5]
+    )
+    if open_advances:
+        raise ApplicationError(
+            _("Panjar %(n)s belum dipertanggungjawabkan (SPJ); tahun belum dapat ditutup.")
+            % {"n": ", ".join(open_advances)}
+        )
     budget = period_close(actor=actor, village=village, budget=budget, through=dt.date(budget.year, 12, 31))
     cash, bank = _balance(budget, Medium.CASH), _balance(budget, Medium.BANK)
     withheld = tax_balance(budget=budget)

@@ -339,3 +339,24 @@ def test_open_advance_is_a_task_on_the_treasurers_home(ledger, village_a):
     tasks = advance_tasks(scope=scope_for(ledger["bendahara"]), user=ledger["bendahara"])
     assert [(t.label, t.count) for t in tasks] == [("Panjar belum di-SPJ-kan", 1)]
     assert advance_tasks(scope=scope_for(ledger["kades"]), user=ledger["kades"]) == []
+
+
+def test_year_does_not_close_with_an_advance_outstanding(ledger, village_a):
+    from balai.finance.models import Budget
+
+    spp = _paid_advance(ledger, village_a)
+    b = ledger["budget"]
+    with pytest.raises(ApplicationError, match="belum dipertanggungjawabkan"):
+        services.year_close(actor=ledger["bendahara"], village=village_a, budget=b)
+    advances.advance_settle(
+        actor=ledger["bendahara"],
+        village=village_a,
+        spp=spp,
+        number="SPJ-Y",
+        date=D(2026, 12, 20),
+        spent=2_000_000,
+    )
+    services.year_close(actor=ledger["bendahara"], village=village_a, budget=b)
+    nxt = Budget.objects.get(village=village_a, year=2027)
+    bal = selectors.balances(budget=b)
+    assert (nxt.opening_cash, nxt.opening_bank) == (bal["cash"], bal["bank"])
