@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from balai.finance import rules, services
+from balai.finance import demo_advances, rules, services
 from balai.finance.models import Budget, BudgetLine, Entry, Medium, Source
 from balai.regions.models import Village
 
@@ -176,7 +176,8 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
         today=today,
     )
     Entry.objects.bulk_create(entries, batch_size=500)
-    return {"finance_lines": len(spending) + len(revenue) + 2, "finance_entries": len(entries)}
+    added = demo_advances.extend(village=village, budget=budget, spending=spending, today=today)
+    return {"finance_lines": len(spending) + len(revenue) + 2, "finance_entries": len(entries) + added}
 
 
 def _ledger(

@@ -40,6 +40,20 @@ UI_CHECKS: dict[str, Any] = {
     "finance:lra_xlsx": Listing(),
     "finance:import": Listing(),
     "finance:import_apply": POST_ONLY,
+    "finance:spp_pdf": Obj({"public_id": "fin_spp"}, variants=({"doc": "spp"}, {"doc": "kuitansi"})),
+    "finance:advances": Listing(),
+    "finance:advance_book_xlsx": Listing(),
+    "finance:advance_book_pdf": Listing(),
+    "finance:advance_settle": Obj({"public_id": "fin_spp"}),
+    "finance:activity_books": Listing(),
+    "finance:activity_book": Obj({"public_id": "fin_activity"}),
+    "finance:activity_book_xlsx": Obj({"public_id": "fin_activity"}),
+    "finance:activity_book_pdf": Obj({"public_id": "fin_activity"}),
+    "finance:sts": Listing(),
+    "finance:banner": Listing(),
+    "finance_public:banner": Public(
+        "the APBDes banner is public by law (aggregates only)", kwargs=(("village_code", "99.99.99.9999"),)
+    ),
     "finance:regional": Listing(),
     "finance:regional_xlsx": Listing(),
     "finance_kiosk:home": Listing(refused=(403,)),
@@ -64,6 +78,15 @@ API_CHECKS: dict[tuple[str, str], Any] = {
     ),
     ("POST", f"{API}/finance/spp/{{public_id}}/steps"): Obj({"public_id": "fin_spp"}),
     ("GET", f"{API}/finance/villages"): Listing(),
+    ("POST", f"{API}/finance/spp/{{public_id}}/spj"): Obj({"public_id": "fin_spp"}),
+    ("POST", f"{API}/finance/sts"): BodyRefs(
+        lambda o: {
+            "year": timezone.localdate().year,
+            "number": "STS-X",
+            "date": str(timezone.localdate()),
+            "receipts": [o.id_of("fin_entry")],
+        }
+    ),
 }
 
 MISSING = {
@@ -71,6 +94,7 @@ MISSING = {
     "fin_spp": "tidakada23456789",
     "fin_tax": "tidakada23456789",
     "fin_entry": "tidakada23456789",
+    "fin_activity": "tidakada23456789",
 }
 MISSING_FORM_IDS: dict[str, Any] = {}
 
@@ -140,6 +164,7 @@ def populate(*, village: Any, operator: Any, family: Any, resident: Any, tag: st
         "fin_spp": spp.public_id,
         "fin_tax": tax.public_id,
         "fin_entry": receipt.public_id,
+        "fin_activity": act.public_id,
     }
 
 
@@ -169,4 +194,4 @@ def fingerprint(village: Any) -> dict[str, Any]:
 
 
 def form_refs(other: Any) -> dict[str, Any]:
-    return {"line": other.id_of("fin_line")}
+    return {"line": other.id_of("fin_line"), "receipts": [other.id_of("fin_entry")]}
