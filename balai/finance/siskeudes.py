@@ -33,8 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from balai.audit.services import audit_record
@@ -745,14 +744,16 @@ def apply_plan(plan: ImportPlan, *, village: Village, actor: User | None, filena
     when Balai postings use them), imported ledger entries replaced, Balai-entered rows kept."""
     from balai.finance.services import chart_ensure
 
-    chart_ensure(year=plan.year)
+    regency = village.regency_code
+    chart_ensure(year=plan.year, regency_code=regency)
     budget, _created = Budget.objects.select_for_update().get_or_create(village=village, year=plan.year)
     if budget.closed_through and budget.closed_through >= dt.date(plan.year, 12, 31):
         raise ImportRefused(_("Tahun %(y)s sudah ditutup; impor ditolak.") % {"y": plan.year})
-    known = set(Account.objects.filter(year=plan.year).values_list("code", flat=True))
+    known = set(Account.objects.filter(year=plan.year, regency_code=regency).values_list("code", flat=True))
     Account.objects.bulk_create(
         [
             Account(
+                regency_code=regency,
                 year=plan.year,
                 code=c,
                 name=plan.account_names.get(c) or chart.account_name(c),
@@ -955,10 +956,14 @@ def _delete_imported_entries(budget: Budget) -> None:
     imported = Entry.objects.filter(budget=budget, source=Source.SISKEUDES)
     if Entry.objects.filter(budget=budget, reverses__source=Source.SISKEUDES).exists():
         raise ImportRefused(
-            _("Ada jurnal balik di Balai atas transaksi impor tahun ini; impor ulang ditolak agar buku tetap utuh.")
+            _(
+                "Ada jurnal balik di Balai atas transaksi impor tahun ini; impor ulang ditolak agar buku tetap utuh."
+            )
         )
     if AidPosting.objects.filter(entry__budget=budget, entry__source=Source.SISKEUDES).exists():
-        raise ImportRefused(_("Ada penyaluran bantuan yang dibukukan pada transaksi impor; impor ulang ditolak."))
+        raise ImportRefused(
+            _("Ada penyaluran bantuan yang dibukukan pada transaksi impor; impor ulang ditolak.")
+        )
     imported._raw_delete(imported.db)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from balai.finance import views, views_import
+from balai.finance import views, views_import, views_links
 
 app_name = "finance"
 
@@ -25,6 +25,13 @@ urlpatterns = [
     path("lra/xlsx/", views.lra_xlsx, name="lra_xlsx"),
     path("impor/", views_import.upload, name="import"),
     path("impor/terapkan/", views_import.apply, name="import_apply"),
+    path("penyedia/", views_links.vendors, name="vendors"),
+    path("penyedia/<str:public_id>/", views_links.vendor_edit, name="vendor"),
+    path("bantuan/", views_links.aid_links, name="aid_links"),
+    path("bantuan/<str:public_id>/bukukan/", views_links.aid_link_post, name="aid_link_post"),
+    path("bantuan/<str:public_id>/lepas/", views_links.aid_link_remove, name="aid_link_remove"),
+    path("perangkat/", views_links.officials, name="officials"),
+    path("wilayah/bagan-akun/", views_links.chart, name="chart"),
     path("wilayah/", views.regional, name="regional"),
     path("wilayah/xlsx/", views.regional_xlsx, name="regional_xlsx"),
 ]
