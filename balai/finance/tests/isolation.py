@@ -166,7 +166,7 @@ def populate(*, village: Any, operator: Any, family: Any, resident: Any, tag: st
     programme = Programme.objects.create(
         village=village,
         name=f"BLT DANA DESA {tag}",
-        code="blt-dd",
+        code="blt-dd-keu",
         source=Programme.Source.DANA_DESA,
         target_unit=Programme.TargetUnit.FAMILY,
         period=str(year),
