@@ -424,3 +424,34 @@ def test_chart_page_for_dispermades_only(client, village_a, regency_viewer, oper
         services_chart.account_add(
             actor=operator_a, regency_code=village_a.regency_code, year=2026, code="4.1.4.98", name="x"
         )
+
+
+def test_demo_links_vendors_officials_and_blt(village_a, operator_a):
+    import random
+
+    from balai.finance.demo import VENDORS, extend_village
+    from balai.finance.models import AidLink, BudgetLine, Vendor
+
+    for n in range(22):
+        make_family(village_a, f"KELUARGA {n}")
+    head = official_create(
+        actor=None, village=village_a, data={"name": "KADES DEMO", "position": "Kepala Desa"}
+    )
+    kaur = official_create(
+        actor=None, village=village_a, data={"name": "KAUR DEMO", "position": "Kaur Keuangan (Bendahara)"}
+    )
+    today = dt.date(2026, 12, 6)
+    counts = extend_village(village=village_a, rnd=random.Random(5), today=today)
+    assert Vendor.objects.filter(village=village_a).count() == len(VENDORS) == counts["finance_vendors"]
+    assert BudgetLine.objects.get(village=village_a, official=head).account_code == "5.1.1.01"
+    assert BudgetLine.objects.get(village=village_a, official=kaur).account_code == "5.1.2.01"
+    link = AidLink.objects.get(village=village_a)
+    budget = link.budget_line.budget
+    # twenty families a month, January to November (December's is due on the 20th), booked
+    # once per distribution day
+    assert selectors.realised_by_line(budget=budget)[link.budget_line_id] == 20 * 300_000 * 11
+    assert Entry.objects.filter(budget_line=link.budget_line).count() == 11
+    assert AidPosting.objects.filter(link=link).count() == 220
+    report = selectors.lra(budget=budget)
+    spent = sum(e.amount for e in Entry.objects.filter(budget=budget, account_code__startswith="5"))
+    assert report.spending.realised == spent
