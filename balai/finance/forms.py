@@ -9,7 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from balai.finance import chart, rules
+from balai.aid.models import Programme
 from balai.finance.models import Activity, Budget, BudgetLine, Medium, PaymentRequest, Vendor
+from balai.staff.models import Official
 
 
 class DateInput(forms.DateInput):
@@ -203,7 +205,9 @@ class VendorForm(forms.Form):
 
 class AidLinkForm(forms.Form):
     line = LineChoice(label=_("Rincian belanja APBDes"), queryset=BudgetLine.objects.none())
-    programme = forms.ModelChoiceField(label=_("Program bantuan"), queryset=None)  # type: ignore[arg-type]
+    programme: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Program bantuan"), queryset=Programme.objects.none()
+    )
     medium = forms.ChoiceField(label=_("Dibayar dari"), choices=Medium.choices, initial=Medium.CASH)
 
     def __init__(self, *args: Any, budget: Budget, programmes: Any, **kwargs: Any) -> None:
@@ -220,11 +224,11 @@ class OfficialLineForm(forms.Form):
     line = LineChoice(
         label=_("Rincian 5.1 (penghasilan tetap/tunjangan)"), queryset=BudgetLine.objects.none()
     )
-    official = forms.ModelChoiceField(
+    official: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Perangkat desa"),
-        queryset=None,
+        queryset=Official.objects.none(),
         required=False,
-        empty_label=_("— lepas tautan —"),  # type: ignore[arg-type]
+        empty_label=_("— lepas tautan —"),
     )
 
     def __init__(self, *args: Any, budget: Budget, officials: Any, **kwargs: Any) -> None:

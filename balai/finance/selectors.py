@@ -339,7 +339,7 @@ def lra(
     act_codes = (
         dict(Activity.objects.filter(budget=budget).values_list("pk", "code")) if group == "bidang" else {}
     )
-    real_rows = []
+    real_rows: list[tuple[str, str, str | None, int]] = []
     for code, source, act_id, direction, total in (
         realised_q.values_list("account_code", "funding_source", "activity_id", "direction")
         .annotate(s=Sum("amount"))
@@ -363,8 +363,8 @@ def lra(
     for code, source, activity_code, amount, revised in lines:
         for k in keys(code, source, activity_code):
             budget_by[k] += amount if revised is None else revised
-    for code, source, activity_code, s in real_rows:
-        for k in keys(code, source, activity_code):
+    for code, source, entry_activity, s in real_rows:
+        for k in keys(code, source, entry_activity):
             real_by[k] += s or 0
     sources = dict(chart.FUNDING_SOURCES)
 

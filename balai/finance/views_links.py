@@ -20,7 +20,7 @@ from balai.core.http import ServiceCall
 from balai.core.masking import mask_tail
 from balai.finance import forms, selectors_links, services_aid, services_chart, services_payees
 from balai.finance.models import AidLink, BudgetLine, Vendor
-from balai.finance.views import _budget, _form_error
+from balai.finance.views import _budget
 from balai.staff import selectors as staff_selectors
 
 # --- Vendors ---------------------------------------------------------------------------------------
@@ -271,7 +271,7 @@ def chart(request: RegionalRequest) -> HttpResponse:
                 messages.success(request, _("Bagan akun %(y)s disimpan.") % {"y": year})
                 return redirect(f"{reverse('finance:chart')}?kab={code}&tahun={year}")
         else:
-            _form_error(request, form)
+            messages.error(request, " ".join(str(e) for v in form.errors.values() for e in v))
     return render(
         request,
         "finance/chart.html",
