@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from balai.finance import chart, rules
 from balai.aid.models import Programme
+from balai.finance import chart, rules
 from balai.finance.models import Activity, Budget, BudgetLine, Medium, PaymentRequest, Vendor
 from balai.staff.models import Official
 
