@@ -340,6 +340,75 @@ def vendors(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
+class AidLinkOut(Schema):
+    programme: str
+    programme_name: str
+    line: str
+    account_code: str
+    budget: int
+    realised: int
+    booked: int
+    pending: int
+    pending_count: int
+
+
+@router.get("/aid-links", response=list[AidLinkOut], summary="Program bantuan yang dibayar dari APBDes")
+def aid_links(request: HttpRequest, query: Query[YearQuery]) -> list[dict[str, Any]]:
+    village = village_for(request, "finance.read")
+    b = _budget(village, query.year)
+    return [
+        {
+            "programme": r.link.programme.public_id,
+            "programme_name": r.link.programme.name,
+            "line": r.link.budget_line.public_id,
+            "account_code": r.link.budget_line.account_code,
+            "budget": r.budget,
+            "realised": r.realised,
+            "booked": r.posted_amount,
+            "pending": r.pending_amount,
+            "pending_count": r.pending_count,
+        }
+        for r in selectors_links.aid_links(village=village, budget=b)
+    ]
+
+
+class OfficialPayOut(Schema):
+    official: str
+    name: str
+    position: str
+    lines: list[str]
+    budgeted: int
+    paid: int
+
+
+@router.get(
+    "/officials",
+    response=list[OfficialPayOut],
+    summary="Penghasilan tetap/tunjangan (5.1) per perangkat desa",
+)
+def officials(request: HttpRequest, query: Query[YearQuery]) -> list[dict[str, Any]]:
+    from balai.staff.selectors import official_list
+
+    village = village_for(request, "finance.read")
+    b = _budget(village, query.year)
+    out = []
+    for official in official_list(village=village, active_only=True).select_related("profile"):
+        pay = selectors_links.official_pay(official=official, year=b.year)
+        if pay is None:
+            continue
+        out.append(
+            {
+                "official": official.public_id,
+                "name": official.name,
+                "position": official.position,
+                "lines": [line.public_id for line, _r in pay.lines],
+                "budgeted": pay.budgeted,
+                "paid": pay.realised,
+            }
+        )
+    return out
+
+
 @router.get(
     "/villages",
     response=list[VillageRealisationOut],

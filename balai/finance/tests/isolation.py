@@ -76,6 +76,8 @@ API_CHECKS: dict[tuple[str, str], Any] = {
     ("POST", f"{API}/finance/spp/{{public_id}}/steps"): Obj({"public_id": "fin_spp"}),
     ("GET", f"{API}/finance/villages"): Listing(),
     ("GET", f"{API}/finance/vendors"): Listing(),
+    ("GET", f"{API}/finance/aid-links"): Listing(),
+    ("GET", f"{API}/finance/officials"): Listing(),
 }
 
 MISSING = {

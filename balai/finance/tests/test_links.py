@@ -455,3 +455,44 @@ def test_demo_links_vendors_officials_and_blt(village_a, operator_a):
     report = selectors.lra(budget=budget)
     spent = sum(e.amount for e in Entry.objects.filter(budget=budget, account_code__startswith="5"))
     assert report.spending.realised == spent
+
+
+def test_api_vendors_aid_links_and_spp_to_a_vendor(client, blt, village_a):
+    from balai.accounts.services import api_token_create
+    from balai.finance.services_payees import vendor_create
+
+    vendor = vendor_create(actor=None, village=village_a, name="CV API", npwp="012345678901000")
+    services_aid.aid_link_create(actor=None, village=village_a, line=blt["line"], programme=blt["programme"])
+    _, key = api_token_create(user=blt["bendahara"], name="t")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    vendors = client.get("/api/v1/finance/vendors", **auth).json()
+    assert vendors == [
+        {
+            "public_id": vendor.public_id,
+            "name": "CV API",
+            "npwp_masked": "…1000",
+            "bank_name": "",
+            "is_active": True,
+        }
+    ]
+    links = client.get("/api/v1/finance/aid-links?year=2026", **auth).json()
+    assert links[0]["pending"] == 900_000
+    assert links[0]["pending_count"] == 3
+    assert client.get("/api/v1/finance/officials?year=2026", **auth).status_code == 200
+    body = {
+        "year": 2026,
+        "line": blt["dd"].public_id,
+        "number": "API-1",
+        "date": "2026-03-10",
+        "amount": 1000,
+        "payee_vendor": vendor.public_id,
+    }
+    # a revenue line takes no SPP; a vendor of no one is not found
+    assert (
+        client.post("/api/v1/finance/spp", body, content_type="application/json", **auth).status_code == 422
+    )
+    missing = body | {"payee_vendor": "tidakada23456789"}
+    assert (
+        client.post("/api/v1/finance/spp", missing, content_type="application/json", **auth).status_code
+        == 404
+    )
