@@ -108,6 +108,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "finance.spp_approve": frozenset({Role.KADES}),
     "finance.pay": frozenset({Role.BENDAHARA}),
     "finance.import": frozenset({Role.OPERATOR, Role.BENDAHARA}),
+    # The regency's chart of accounts per year (add, rename, deactivate; Dispermades).
+    "finance.chart": frozenset({Role.DISPERMADES}),
 }
 
 

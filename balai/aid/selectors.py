@@ -485,6 +485,24 @@ def distribution_get(*, village: Village, public_id: str) -> Distribution:
     )
 
 
+def programme_distributions(
+    *, village: Village, programme: Programme, start: dt.date, end: dt.date
+) -> list[tuple[int, dt.date, int]]:
+    """(distribution id, day, amount) of a programme's cash handed over between two days: what
+    finance books as the realisation of the APBDes line that pays the programme."""
+    return list(
+        Distribution.objects.filter(
+            village=village,
+            entitlement__cycle__programme=programme,
+            distributed_on__gte=start,
+            distributed_on__lte=end,
+            amount__gt=0,
+        )
+        .order_by("distributed_on", "id")
+        .values_list("id", "distributed_on", "amount")
+    )
+
+
 HISTORY_LABELS = {
     "aid.cycle.created": _lazy("Dibuat"),
     "aid.cycle.entitlements_generated": _lazy("Daftar hak disusun ulang"),

@@ -23,6 +23,7 @@ from balai.aid import forms, selectors, services, targeting
 from balai.aid.models import Candidate, Programme, Recipient
 from balai.aid.rules import FIELDS, RuleError
 from balai.core.http import ServiceCall, paginate
+from balai.core.plugins import record_sections
 from balai.people.models import Family
 from balai.people.selectors import family_get
 from balai.regions.models import Village
@@ -115,6 +116,8 @@ def programme_detail(request: VillageRequest, public_id: str) -> HttpResponse:
             "decree": selectors.programme_decree(village=village, programme=programme),
             "benefit": selectors.benefit_label(programme),
             "public": selectors.public_recipient_summary(village=village, programme=programme),
+            # Other apps' sections (finance: the APBDes line that pays this programme).
+            "record_sections": record_sections("aid.programme", obj=programme, scope=request.scope),
         },
     )
 

@@ -107,7 +107,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
                 else 2_400_000
                 if post and post.kind == "sekdes"
                 else 2_200_000,
-                funding_line="5.1.1.01" if post and post.kind == "kades" else "5.1.1.02",
+                funding_line="5.1.1.01" if post and post.kind == "kades" else "5.1.2.01",
             )
         )
         if post is None:

@@ -16,6 +16,7 @@ from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest, VillageRequest
 from balai.core import xlsx
 from balai.core.http import ServiceCall
+from balai.core.plugins import record_sections
 from balai.staff import bpd, careers, exports, leave, rules, selectors
 from balai.staff.forms_careers import BpdMemberForm, DecreeForm, LeaveForm, PositionForm, ProfileForm
 from balai.staff.models import BpdMember, Decree, DecreeScan, Leave, Official
@@ -107,6 +108,8 @@ def official_career(request: VillageRequest, public_id: str) -> HttpResponse:
             "leaves": selectors.leave_list(village=village, official=official)[:20],
             "form": form,
             "can_write": can_write,
+            # Other apps' sections (finance: the siltap budgeted and paid this year).
+            "record_sections": record_sections("staff.official", obj=official, scope=request.scope),
         },
         status=400 if form.errors else 200,
     )

@@ -19,6 +19,7 @@ education.read         x       x      x         .            .       .      .   
 education.write        x       x      .         .            .       .      .       .        .
 finance.budget         x       x      .         .            x       .      .       .        .
 finance.budget_set     .       .      x         .            .       .      .       .        .
+finance.chart          .       .      .         .            .       .      .       .        x
 finance.import         x       .      .         .            x       .      .       .        .
 finance.pay            .       .      .         .            x       .      .       .        .
 finance.read           x       x      x         .            x       .      .       .        .

@@ -45,7 +45,7 @@ def test_spp_flow_through_the_pages(client, ledger, village_a):
         "date": "2026-03-01",
         "line": ledger["service"].pk,
         "amount": "10.000.000",
-        "payee": "CV Karya",
+        "payee_vendor": ledger["vendor"].pk,
         "medium": "bank",
         "tax_1": "pph23",
         "tax_1_base": "",
