@@ -420,7 +420,7 @@ def staffing_regional(*, villages: QuerySet[Village], today: dt.date) -> list[Vi
 
     from balai.staff import rules
     from balai.staff.attendance import holidays_between, is_workday
-    from balai.staff.models import AttendanceSettings, BpdMember
+    from balai.staff.models import AttendanceSettings, BpdMember, CalendarDay
 
     rows = {
         v.pk: VillageStaffing(v.code, v.name, v.district_name, ending=[])
@@ -464,19 +464,34 @@ def staffing_regional(*, villages: QuerySet[Village], today: dt.date) -> list[Vi
                 m.public_id, m.name, "BPD", m.term_end, str(rules.BPD_TERM.label), (m.term_end - today).days
             )
         )
-    # Attendance this month up to today.
+    # Attendance this month up to today, on each village's own calendar: the national holidays
+    # (when the village skips them), its own days off and make-up working days (issue 18).
     first = today.replace(day=1)
     holidays = holidays_between(first, today)
     settings = {s.village_id: s for s in AttendanceSettings.objects.filter(village_id__in=ids)}
     default = AttendanceSettings()
     days = [first + dt.timedelta(days=n) for n in range((today - first).days + 1)]
-    for vid, n in (
-        Attendance.objects.filter(village_id__in=ids, day__gte=first, day__lte=today)
-        .values_list("village_id")
-        .annotate(n=Count("pk"))
-    ):
-        rows[vid].present_days = n
+    own_off: dict[int, set[dt.date]] = {}
+    own_work: dict[int, set[dt.date]] = {}
+    for vid, day, kind in CalendarDay.objects.filter(
+        village_id__in=ids, day__gte=first, day__lte=today
+    ).values_list("village_id", "day", "kind"):
+        (own_off if kind == CalendarDay.Kind.HOLIDAY else own_work).setdefault(vid, set()).add(day)
+    workdays: dict[int, set[dt.date]] = {}
     for vid, row in rows.items():
         rule = settings.get(vid, default)
-        row.expected_days = row.officials * sum(is_workday(rule, d, holidays) for d in days)
+        off = own_off.get(vid, set())
+        extra = own_work.get(vid, set())
+        table = {d: "" for d in off} | {d: n for d, n in holidays.items() if d not in extra}
+        workdays[vid] = {d for d in days if is_workday(rule, d, table, extra)}
+        row.expected_days = row.officials * len(workdays[vid])
+    # Days present count only on the village's working days (a correction entered for a day off
+    # would otherwise push the rate past 100 %).
+    for vid, day, n in (
+        Attendance.objects.filter(village_id__in=ids, day__gte=first, day__lte=today)
+        .values_list("village_id", "day")
+        .annotate(n=Count("pk"))
+    ):
+        if day in workdays[vid]:
+            rows[vid].present_days += n
     return list(rows.values())
