@@ -482,7 +482,7 @@ def staffing_regional(*, villages: QuerySet[Village], today: dt.date) -> list[Vi
         rule = settings.get(vid, default)
         off = own_off.get(vid, set())
         extra = own_work.get(vid, set())
-        table = {d: "" for d in off} | {d: n for d, n in holidays.items() if d not in extra}
+        table = dict.fromkeys(off, "") | {d: n for d, n in holidays.items() if d not in extra}
         workdays[vid] = {d for d in days if is_workday(rule, d, table, extra)}
         row.expected_days = row.officials * len(workdays[vid])
     # Days present count only on the village's working days (a correction entered for a day off
