@@ -205,3 +205,12 @@ def test_demo_command_prints_logins_and_can_run_twice(db, capsys):
     assert "sudah ada" in out
     assert "operator.brokoh" in out
     assert Village.objects.count() == 1
+
+
+def test_each_pilot_village_has_a_ketua_rt_from_its_residents(small_demo):
+    from balai.letters.models import RtHead
+
+    heads = list(RtHead.objects.select_related("resident", "user"))
+    assert heads
+    assert all(h.resident.rt_id == h.rt_id and h.user.role == "ketua_rt" for h in heads)
+    assert all(h.user.get_full_name() == h.resident.name for h in heads)

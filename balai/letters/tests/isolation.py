@@ -26,6 +26,10 @@ UI_CHECKS: dict[str, Any] = {
     # residents (balai/letters/tests/test_rt_pengantar.py checks another RT's is 404).
     "letters_rt:home": Listing(refused=(403,)),
     "letters_rt:decide": Obj({"public_id": "rt_pengantar"}, refused=(403, 405)),
+    # Naming the ketua RT: the village's RTs only; another village's RT (or resident posted
+    # as the head) answers as a missing one.
+    "letters:rt_heads": Listing(),
+    "letters:rt_head_detail": Obj({"rt_public_id": "rt"}),
 }
 
 MISSING = {
