@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from balai.core.dates import Month
 from balai.regions.models import Village
 from balai.staff.models import (
+    AbsenceReport,
     Attendance,
     Decree,
     Leave,
@@ -112,6 +114,17 @@ class RecapRow:
     early: int = 0
     no_checkout: int = 0
     absent: int = 0
+    # Residents' kiosk reports that the official was absent (issue 18 item 5), per day of the
+    # month: the number of reports filed about that day.
+    reported: list[int] = field(default_factory=list)
+
+    @property
+    def reports(self) -> int:
+        return sum(self.reported)
+
+    @property
+    def cells(self) -> list[tuple[str, int]]:
+        return list(zip(self.days, self.reported or [0] * len(self.days), strict=True))
 
 
 @dataclass
@@ -152,12 +165,22 @@ def attendance_recap(*, village: Village, year: int, month: int, today: dt.date 
         .filter(Q(is_active=True) | Q(pk__in=list(records)))
         .order_by("order", "name", "pk")
     )
+    reported: dict[int, dict[dt.date, int]] = {}
+    for official_id, seen_at in AbsenceReport.objects.filter(
+        village=village,
+        seen_at__gte=timezone.make_aware(dt.datetime.combine(first, dt.time.min)),
+        seen_at__lt=timezone.make_aware(dt.datetime.combine(shown.after, dt.time.min)),
+    ).values_list("official_id", "seen_at"):
+        day = timezone.localtime(seen_at).date()
+        by_day = reported.setdefault(official_id, {})
+        by_day[day] = by_day.get(day, 0) + 1
     rows = []
     workday_set = set(workdays)
     for official in officials:
         mine = records.get(official.pk, {})
         away = excused.get(official.pk, {})
-        row = RecapRow(official=official, days=[])
+        mine_reported = reported.get(official.pk, {})
+        row = RecapRow(official=official, days=[], reported=[mine_reported.get(d, 0) for d in dates])
         for d in dates:
             a = mine.get(d)
             if a is None and d in away and d in workday_set:
@@ -495,3 +518,32 @@ def staffing_regional(*, villages: QuerySet[Village], today: dt.date) -> list[Vi
         if day in workdays[vid]:
             rows[vid].present_days += n
     return list(rows.values())
+
+
+# --- Residents' reports of an absent official ---------------------------------------------------
+
+
+def absence_report_list(*, village: Village, status: str = "") -> QuerySet[AbsenceReport]:
+    qs = AbsenceReport.objects.filter(village=village).select_related("official", "resident", "decided_by")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-seen_at", "-pk")
+
+
+def absence_report_get(*, village: Village, public_id: str) -> AbsenceReport:
+    return AbsenceReport.objects.select_related("official", "resident").get(
+        village=village, public_id=public_id
+    )
+
+
+def absence_reports_of(*, village: Village, resident: Any, limit: int = 10) -> list[AbsenceReport]:
+    """The signed-in resident's own reports, newest first (for the kiosk)."""
+    return list(
+        AbsenceReport.objects.filter(village=village, resident=resident)
+        .select_related("official")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def absence_open_count(*, village: Village) -> int:
+    return AbsenceReport.objects.filter(village=village, status=AbsenceReport.Status.OPEN).count()
