@@ -1178,11 +1178,11 @@ def ensure_accounts(*, password: str = DEMO_PASSWORD) -> list[Login]:
             )
             if official is not None:
                 Official.objects.filter(pk=official.pk).update(user=user)
-            if head_of_rt is not None and village is not None:
+            if head_of_rt is not None and head_of_rt.rt is not None and village is not None:
                 from balai.letters.models import RtHead
 
                 RtHead.objects.create(village=village, user=user, rt=head_of_rt.rt, resident=head_of_rt)
-                Rt.objects.filter(pk=head_of_rt.rt_id).update(head_name=head_of_rt.name[:120])
+                Rt.objects.filter(pk=head_of_rt.rt.pk).update(head_name=head_of_rt.name[:120])
             # The demo password is published: no forced change, so every tester can use it.
             User.objects.filter(pk=user.pk).update(must_change_password=False)
             login.created = True

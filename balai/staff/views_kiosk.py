@@ -23,14 +23,15 @@ STEP_MINUTES = 15
 
 
 def _days(today: dt.date) -> list[tuple[str, str]]:
+    """Today and the six days before, named as a resident says them ("Kemarin, Jumat 04-12-2026")."""
+    weekdays = [_("Senin"), _("Selasa"), _("Rabu"), _("Kamis"), _("Jumat"), _("Sabtu"), _("Minggu")]
     labels = {0: _("Hari ini"), 1: _("Kemarin")}
-    return [
-        (
-            (today - dt.timedelta(days=n)).isoformat(),
-            f"{labels.get(n, '')} {(today - dt.timedelta(days=n)):%d-%m-%Y}".strip(),
-        )
-        for n in range(7)
-    ]
+    out = []
+    for n in range(7):
+        day = today - dt.timedelta(days=n)
+        name = f"{weekdays[day.weekday()]} {day:%d-%m-%Y}"
+        out.append((day.isoformat(), f"{labels[n]}, {name}" if n in labels else name))
+    return out
 
 
 def _times(start: dt.time, end: dt.time) -> list[str]:
