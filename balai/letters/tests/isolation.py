@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from tests.isolation_checks import Listing, Obj, Public
+from tests.isolation_checks import API, Listing, Obj, Public
 
 UI_CHECKS: dict[str, Any] = {
     # The resident's status link: no sign-in, type/status/dates only, random code.
@@ -30,6 +30,11 @@ UI_CHECKS: dict[str, Any] = {
     # as the head) answers as a missing one.
     "letters:rt_heads": Listing(),
     "letters:rt_head_detail": Obj({"rt_public_id": "rt"}),
+}
+
+API_CHECKS: dict[tuple[str, str], Any] = {
+    # The village's RTs and their ketua (names, accounts; no NIK).
+    ("GET", f"{API}/letters/rt-heads"): Listing(),
 }
 
 MISSING = {

@@ -145,3 +145,14 @@ def test_a_head_who_dies_asks_the_office_for_a_successor(village_a, operator_a, 
     death_record(actor=operator_a, resident=resident_a, event_date=dt.date(2026, 11, 20))
     item = ReviewItem.objects.get(link=f"/surat/ketua-rt/{rt_a.public_id}/")
     assert "ketua" in item.title
+
+
+def test_the_api_lists_the_rts_and_their_heads_without_nik(client, village_a, operator_a, rt_a, resident_a):
+    from balai.accounts.services import api_token_create
+
+    rt_heads.rt_head_appoint(actor=operator_a, village=village_a, rt=rt_a, resident=resident_a)
+    _token, key = api_token_create(actor=operator_a, user=operator_a, name="t")
+    got = client.get("/api/v1/letters/rt-heads", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert got.status_code == 200
+    assert got.json()[0]["head_name"] == "SITI WAHYUNI"
+    assert resident_a.nik not in got.content.decode()
