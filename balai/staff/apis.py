@@ -205,7 +205,7 @@ class AbsenceQuery(Schema):
     summary="Laporan warga dari anjungan: perangkat tidak di kantor (tanpa identitas pelapor)",
 )
 def absence_reports(request: HttpRequest, query: Query[AbsenceQuery]) -> list[dict[str, Any]]:
-    village = village_for(request, "staff.absences")
+    village = village_for(request, "attendance.recap")
     status = query.status if query.status in AbsenceReport.Status.values else ""
     return [
         {
