@@ -70,6 +70,8 @@ VILLAGE_ACCOUNTS: list[tuple[str, str]] = [
     ("kader", Role.KADER_POSYANDU),
     ("bendahara", Role.BENDAHARA),
     ("bidan", Role.BIDAN),
+    # A ketua RT (a resident of the village's first RT) for the /rt/ phone page (issue 23).
+    ("ketuart", Role.KETUA_RT),
 ]
 
 # Family size 1–8 (Jawa Tengah averages about 3.5 people per KK).
@@ -1117,6 +1119,26 @@ def account_plan(villages: Iterable[Village]) -> list[tuple[str, str, Village | 
     return plan
 
 
+def _demo_rt_head(village: Village) -> Resident | None:
+    """A living adult head of family in the village's first RT (without a ketua yet)."""
+    from balai.letters.models import RtHead
+
+    taken = RtHead.objects.filter(village=village, ended_at__isnull=True).values("rt_id")
+    return (
+        Resident.objects.filter(
+            village=village,
+            status=codes.STATUS_ALIVE,
+            family_relation=1,
+            rt__isnull=False,
+            birth_date__lte=timezone.localdate() - dt.timedelta(days=30 * 365),
+        )
+        .exclude(rt_id__in=taken)
+        .select_related("rt")
+        .order_by("rt__dusun__name", "rt__rw", "rt__rt", "pk")
+        .first()
+    )
+
+
 def ensure_accounts(*, password: str = DEMO_PASSWORD) -> list[Login]:
     """Demo accounts for each pilot village present, the Wonotunggal camat and Dispermades.
 
@@ -1142,6 +1164,9 @@ def ensure_accounts(*, password: str = DEMO_PASSWORD) -> list[Login]:
                 officials.get((village.pk, official_for[role])) if village and role in official_for else None
             )
             full_name = official.name if official else f"Demo {Role(role).label} {area}"
+            head_of_rt = _demo_rt_head(village) if role == Role.KETUA_RT and village else None
+            if head_of_rt is not None:
+                full_name = head_of_rt.name
             user, _generated = user_create(
                 actor=None,
                 username=username,
@@ -1153,6 +1178,11 @@ def ensure_accounts(*, password: str = DEMO_PASSWORD) -> list[Login]:
             )
             if official is not None:
                 Official.objects.filter(pk=official.pk).update(user=user)
+            if head_of_rt is not None and head_of_rt.rt is not None and village is not None:
+                from balai.letters.models import RtHead
+
+                RtHead.objects.create(village=village, user=user, rt=head_of_rt.rt, resident=head_of_rt)
+                Rt.objects.filter(pk=head_of_rt.rt.pk).update(head_name=head_of_rt.name[:120])
             # The demo password is published: no forced change, so every tester can use it.
             User.objects.filter(pk=user.pk).update(must_change_password=False)
             login.created = True

@@ -81,12 +81,32 @@ def figures(request: RegionalRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
             "can_manage": request.scope.can("regency.manage"),
             "current_month": Month.of(timezone.localdate()),
-            "trend_keys": [F.BY_KEY[k] for k in TREND_KEYS],
-            "trends": selectors.trends(
-                villages=villages.filter(district_code=district) if district else villages, keys=TREND_KEYS
-            ),
+            **_trend_tables(villages.filter(district_code=district) if district else villages),
         },
     )
+
+
+def _trend_tables(villages) -> dict[str, object]:
+    """The headline trend, and one trend table per group of figures the domains contribute
+    (`<app>/snapshot_figures.py`, e.g. the kiosk's use), all from one query."""
+    plugin_keys = [k for k in F.PLUGIN_COUNTS if k in F.BY_KEY]
+    rows = selectors.trends(villages=villages, keys=[*TREND_KEYS, *plugin_keys])
+    n = len(TREND_KEYS)
+    groups: dict[str, list[int]] = {}
+    for i, key in enumerate(plugin_keys):
+        groups.setdefault(str(F.BY_KEY[key].group), []).append(n + i)
+    return {
+        "trend_keys": [F.BY_KEY[k] for k in TREND_KEYS],
+        "trends": [(month, values[:n]) for month, values in rows],
+        "group_trends": [
+            (
+                group,
+                [F.BY_KEY[([*TREND_KEYS, *plugin_keys])[i]] for i in columns],
+                [(month, [values[i] for i in columns]) for month, values in rows],
+            )
+            for group, columns in groups.items()
+        ],
+    }
 
 
 TREND_KEYS = ["residents", "families", "births", "deaths", "letters_issued", "stunting_rate"]

@@ -20,7 +20,7 @@ from balai.accounts.api_auth import village_for
 from balai.accounts.http import scope_of
 from balai.core.dates import Period
 from balai.staff import selectors
-from balai.staff.models import Official, OfficialProfile
+from balai.staff.models import AbsenceReport, Official, OfficialProfile
 
 router = Router(tags=["staff"])
 
@@ -73,6 +73,8 @@ class AttendanceRowOut(Schema):
     late: int
     excused: int
     absent: int
+    # Residents' kiosk reports that the official was absent, this month.
+    reports: int = 0
 
 
 class AttendanceOut(Schema):
@@ -178,10 +180,49 @@ def attendance(request: HttpRequest, query: Query[MonthQuery]) -> dict[str, Any]
                 "late": r.late,
                 "excused": r.excused,
                 "absent": r.absent,
+                "reports": r.reports,
             }
             for r in recap.rows
         ],
     }
+
+
+class AbsenceReportOut(Schema):
+    public_id: str
+    official: str
+    official_name: str
+    seen_at: dt.datetime
+    note: str
+    status: str
+    decided_at: dt.datetime | None
+    decision_note: str
+
+
+class AbsenceQuery(Schema):
+    status: str = Field("", description="baru, ditangani, tidak_terbukti; kosong: semua")
+
+
+@router.get(
+    "/absence-reports",
+    response=list[AbsenceReportOut],
+    summary="Laporan warga dari anjungan: perangkat tidak di kantor (tanpa identitas pelapor)",
+)
+def absence_reports(request: HttpRequest, query: Query[AbsenceQuery]) -> list[dict[str, Any]]:
+    village = village_for(request, "attendance.recap")
+    status = query.status if query.status in AbsenceReport.Status.values else ""
+    return [
+        {
+            "public_id": r.public_id,
+            "official": r.official.public_id,
+            "official_name": r.official.name,
+            "seen_at": r.seen_at,
+            "note": r.note,
+            "status": r.status,
+            "decided_at": r.decided_at,
+            "decision_note": r.decision_note,
+        }
+        for r in selectors.absence_report_list(village=village, status=status)[:200]
+    ]
 
 
 @router.get(

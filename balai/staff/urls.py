@@ -1,6 +1,6 @@
 from django.urls import path
 
-from balai.staff import views, views_attendance, views_careers
+from balai.staff import views, views_absence, views_attendance, views_careers
 
 app_name = "staff"
 urlpatterns = [
@@ -39,6 +39,9 @@ urlpatterns = [
     path("kehadiran/xlsx/", views_attendance.attendance_recap_xlsx, name="attendance_recap_xlsx"),
     path("kehadiran/kalender/", views_careers.attendance_calendar, name="attendance_calendar"),
     path("kehadiran/koreksi/", views_careers.attendance_correction, name="attendance_correction"),
+    # Residents' kiosk reports that an official was absent: the kepala desa decides them.
+    path("kehadiran/laporan-warga/", views_absence.absence_list, name="absence_list"),
+    path("kehadiran/laporan-warga/<str:public_id>/", views_absence.absence_decide, name="absence_decide"),
     path("kehadiran/jam-kerja/", views_attendance.attendance_settings, name="attendance_settings"),
     path("<str:public_id>/kartu-pin/", views_attendance.official_credential, name="official_credential"),
 ]

@@ -49,6 +49,7 @@ def attendance_recap_view(request: VillageRequest) -> HttpResponse:
             **period.nav(),
             "rules": attendance.settings_for(request.village),
             "can_manage": request.scope.can("registry.write"),
+            "can_absences": request.scope.can("staff.absences"),
         },
     )
 

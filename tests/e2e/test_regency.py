@@ -117,6 +117,15 @@ def test_regency_walkthrough(page, tmp_path):
     assert "Brokoh" in cells
     assert march.label in cells
 
+    # and the kiosk's use per village (frozen through kiosk/snapshot_figures.py) with its trend
+    expect(page.locator("#figures thead")).to_contain_text("Masuk di anjungan")
+    expect(page.locator("#figures thead")).to_contain_text("Surat swalayan anjungan")
+    kiosk_trend = page.locator("table.trend-group").first
+    expect(kiosk_trend).to_contain_text("Pengaduan lewat anjungan")
+    expect(page.locator("h3", has_text="Tren: Anjungan mandiri")).to_be_visible()
+    kiosk_trend.scroll_into_view_if_needed()
+    _shot(page, tmp_path, "regency-kiosk-trend")
+
     # and the page without a month opens on the last complete month, not the running one
     # (issue 21 item 3); the running month frozen now is labelled as running, with its villages
     page.goto("/kabupaten/")

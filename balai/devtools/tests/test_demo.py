@@ -199,3 +199,12 @@ def test_misspelling_stays_close():
     for name in ["MUHAMMAD RIZKY", "SITI AMINAH", "AGUS", "DEWI LESTARI WULANDARI"]:
         variant = demo.misspell(name, rnd)
         assert variant != name
+
+
+def test_each_pilot_village_has_a_ketua_rt_from_its_residents(small_demo):
+    from balai.letters.models import RtHead
+
+    heads = list(RtHead.objects.select_related("resident", "user"))
+    assert heads
+    assert all(h.resident.rt_id == h.rt_id and h.user.role == "ketua_rt" for h in heads)
+    assert all(h.user.get_full_name() == h.resident.name for h in heads)
