@@ -230,27 +230,59 @@ def _url(name: str) -> str:
     return reverse(name)
 
 
-@require("regency.read", village=False)
-def freshness(request: RegionalRequest) -> HttpResponse:
+def _board(request: RegionalRequest) -> tuple[list[selectors.FreshRow], dict[str, Any]]:
+    """The freshness board as the page shows it (district filter, sort) and its filters."""
     district, districts = _district_filter(request)
     sort = request.GET.get("urut", "status")
     if sort not in selectors.SORTS:
         sort = "status"
     rows = selectors.freshness(villages=request.scope.readable_villages(), district_code=district, sort=sort)
+    filters = [(_("Kecamatan"), dict(districts).get(district, district))] if district else []
+    return rows, {"district": district, "districts": districts, "sort": sort, "filters": filters}
+
+
+@require("regency.read", village=False)
+def freshness(request: RegionalRequest) -> HttpResponse:
+    rows, chosen = _board(request)
     _code, area = _area(request)
     return render(
         request,
         "regency/freshness.html",
         {
             "rows": rows,
-            "districts": districts,
-            "district": district,
-            "sort": sort,
+            "districts": chosen["districts"],
+            "district": chosen["district"],
+            "sort": chosen["sort"],
             "area": area,
             "today": timezone.localdate(),
+            "query": request.GET.urlencode(),
             "counts": {s: sum(1 for r in rows if r.status == s) for s in ("red", "amber", "green")},
         },
     )
+
+
+def _download(body: bytes, *, name: str, kind: str) -> HttpResponse:
+    content_type = CONTENT_TYPE if kind == "xlsx" else "application/pdf"
+    response = HttpResponse(body, content_type=content_type)
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{name}-{day}.{kind}"'
+    return response
+
+
+@require("regency.read", village=False)
+def freshness_xlsx(request: RegionalRequest) -> HttpResponse:
+    rows, chosen = _board(request)
+    _code, area = _area(request)
+    body = exports.freshness_xlsx(rows, area=area, filters=chosen["filters"], today=timezone.localdate())
+    return _download(body, name="kesegaran-data", kind="xlsx")
+
+
+@require("regency.read", village=False)
+def freshness_pdf(request: RegionalRequest) -> HttpResponse:
+    rows, chosen = _board(request)
+    _code, area = _area(request)
+    body = pdf.freshness_pdf(rows, area=area, filters=chosen["filters"], today=timezone.localdate())
+    return _download(body, name="kesegaran-data", kind="pdf")
 
 
 @require("regency.read", village=False)
@@ -261,11 +293,33 @@ def digest(request: RegionalRequest) -> HttpResponse:
 
 
 @require("regency.read", village=False)
-def rollout(request: RegionalRequest) -> HttpResponse:
+def digest_xlsx(request: RegionalRequest) -> HttpResponse:
+    data = selectors.weekly_digest(villages=request.scope.readable_villages())
+    _code, area = _area(request)
+    return _download(exports.digest_xlsx(data, area=area), name="ringkasan-mingguan", kind="xlsx")
+
+
+@require("regency.read", village=False)
+def digest_pdf(request: RegionalRequest) -> HttpResponse:
+    data = selectors.weekly_digest(villages=request.scope.readable_villages())
+    _code, area = _area(request)
+    return _download(pdf.digest_pdf(data, area=area), name="ringkasan-mingguan", kind="pdf")
+
+
+def _rollout(request: RegionalRequest) -> tuple[selectors.Rollout, list[selectors.RolloutRow], str, str]:
+    """(the rollout of the scope's area, the rows of the chosen stage, that stage, area name)."""
     district_scope, area = _area(request)
     data = selectors.rollout(district_code=district_scope)
     stage = request.GET.get("tahap", "")
+    if stage not in selectors.stage_labels():
+        stage = ""
     rows = [r for r in data.rows if not stage or r.stage_key == stage]
+    return data, rows, stage, area
+
+
+@require("regency.read", village=False)
+def rollout(request: RegionalRequest) -> HttpResponse:
+    data, rows, stage, area = _rollout(request)
     return render(
         request,
         "regency/rollout.html",
@@ -275,9 +329,28 @@ def rollout(request: RegionalRequest) -> HttpResponse:
             "stage": stage,
             "stages": selectors.STAGES,
             "area": area,
+            "query": request.GET.urlencode(),
             "can_manage": request.scope.can("regency.manage"),
         },
     )
+
+
+def _rollout_filters(stage: str) -> list[tuple[str, str]]:
+    return [(_("Tahap"), selectors.stage_labels()[stage])] if stage else []
+
+
+@require("regency.read", village=False)
+def rollout_xlsx(request: RegionalRequest) -> HttpResponse:
+    data, rows, stage, area = _rollout(request)
+    body = exports.rollout_xlsx(data, rows, area=area, filters=_rollout_filters(stage))
+    return _download(body, name="peluncuran", kind="xlsx")
+
+
+@require("regency.read", village=False)
+def rollout_pdf(request: RegionalRequest) -> HttpResponse:
+    data, rows, stage, area = _rollout(request)
+    body = pdf.rollout_pdf(data, rows, area=area, filters=_rollout_filters(stage))
+    return _download(body, name="peluncuran", kind="pdf")
 
 
 @require("regency.read", village=False)
