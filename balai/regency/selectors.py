@@ -600,6 +600,16 @@ def compare(*, table: RegencyTable, key: str) -> tuple[list[Ranked], float | Non
     return ranked, median
 
 
+def village_points(*, villages: QuerySet[Village], district_code: str = "") -> list[dict[str, Any]]:
+    """Code, name, district and office point (None when not yet entered) of each village."""
+    if district_code:
+        villages = villages.filter(district_code=district_code)
+    rows = villages.order_by("district_code", "name").values(
+        "code", "name", "district_name", "latitude", "longitude"
+    )
+    return [dict(r) for r in rows]
+
+
 def village_imports(*, village: Village) -> list[ImportJob]:
     return list(
         ImportJob.objects.filter(village=village).select_related("created_by").order_by("-created_at")[:10]

@@ -19,7 +19,7 @@ from balai.accounts.models import ScopeLevel
 from balai.core.dates import Month
 from balai.core.http import ServiceCall
 from balai.core.xlsx import CONTENT_TYPE
-from balai.regency import exports, pdf, selectors, services
+from balai.regency import exports, geo, pdf, selectors, services
 from balai.regency import figures as F
 from balai.regency.forms import ActivateForm, OpenSidImportForm
 from balai.regions.selectors import deployment_regency_code, region_names
@@ -105,6 +105,9 @@ def compare(request: RegionalRequest) -> HttpResponse:
     if month is not None:
         table = selectors.regency_table(villages=villages, month=month, district_code=district)
         ranked, median = selectors.compare(table=table, key=key)
+    placed, unplaced = geo.places_from(
+        selectors.village_points(villages=villages, district_code=district), {r.code: r.value for r in ranked}
+    )
     _code, area = _area(request)
     return render(
         request,
@@ -119,6 +122,8 @@ def compare(request: RegionalRequest) -> HttpResponse:
             "districts": districts,
             "district": district,
             "area": area,
+            "map": geo.village_map(placed),
+            "unplaced": unplaced,
         },
     )
 
