@@ -210,6 +210,17 @@ def village_coordinates(data: dict[str, Any]) -> dict[str, Decimal | None]:
     return values
 
 
+def village_public_changed(*, village: Village) -> None:
+    """Something on the village's public page changed (profile, officials, posts, services):
+    its stamp moves, so every app server's cached copy of the page is stale at once.
+
+    The stamp is `updated_at`, read by the public page on each view (one indexed row), so it
+    works with a per-process cache; no separate column to keep in step."""
+    from django.utils import timezone
+
+    Village.objects.filter(pk=village.pk).update(updated_at=timezone.now())
+
+
 def _clean_text(value: object) -> str:
     return " ".join(str(value or "").split())
 
