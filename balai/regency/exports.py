@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from balai.core.xlsx import Workbook
 from balai.regency import figures as F
-from balai.regency.selectors import STAGES, FreshRow, RegencyTable, Rollout, RolloutRow
+from balai.regency.selectors import STAGES, FreshRow, Ranked, RegencyTable, Rollout, RolloutRow
 
 SOURCE = "Balai — snapshot bulanan (dibekukan, tidak berubah setelah diambil)"
 # Open data: a count below this (but above zero) is shown as blank, so a small village's
@@ -132,13 +132,14 @@ def _sheet_table(
     title: str,
     columns: Sequence[tuple[str, float]],
     rows: Sequence[Sequence[object]],
+    source: str = BOARD_SOURCE,
 ) -> None:
     """A titled sheet with "data per" and source under the title, column heads, then rows."""
     styles = book.table_styles()
     sheet = book.add_sheet(name)
     sheet.write(0, 0, title, styles.title)
     as_of = timezone.localtime(book.as_of).strftime("%d-%m-%Y %H:%M")
-    sheet.write(1, 0, _("Data per: %(as_of)s. Sumber: %(source)s") % {"as_of": as_of, "source": BOARD_SOURCE})
+    sheet.write(1, 0, _("Data per: %(as_of)s. Sumber: %(source)s") % {"as_of": as_of, "source": source})
     filters = "; ".join(f"{k}: {v}" for k, v in book.filters if k != _("Sumber"))
     if filters:
         sheet.write(2, 0, _("Filter: %(filters)s") % {"filters": filters})
@@ -268,5 +269,37 @@ def digest_xlsx(data: dict[str, Any], *, area: str) -> bytes:
             (_("Surat terbit"), 12),
         ],
         rows=[[i["row"].name, i["row"].district_name, i["events"], i["letters"]] for i in data["rows"]],
+    )
+    return book.close()
+
+
+def compare_xlsx(
+    ranked: list[Ranked],
+    *,
+    median: float | None,
+    figure: F.Figure,
+    area: str,
+    filters: list[tuple[str, str]],
+    as_of: dt.datetime | None,
+) -> bytes:
+    title = _("Banding desa: %(figure)s — %(area)s") % {"figure": figure.label, "area": area}
+    book = Workbook(title=title, filters=[(_("Sumber"), SOURCE), *filters], as_of=as_of)
+    rows: list[list[object]] = [
+        [i, r.code, r.name, r.district_name, r.value] for i, r in enumerate(ranked, start=1)
+    ]
+    rows.append(["", "", _("Median"), "", median])
+    _sheet_table(
+        book,
+        name=_("Banding desa"),
+        title=title,
+        columns=[
+            ("#", 5),
+            (_("Kode desa"), 14),
+            (_("Desa"), 18),
+            (_("Kecamatan"), 16),
+            (str(figure.label), 14),
+        ],
+        rows=rows,
+        source=SOURCE,
     )
     return book.close()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from balai.regency import figures as F
 from balai.regency.exports import BOARD_SOURCE, SOURCE
-from balai.regency.selectors import STAGES, FreshRow, RegencyTable, Rollout, RolloutRow
+from balai.regency.selectors import STAGES, FreshRow, Ranked, RegencyTable, Rollout, RolloutRow
 
 TYPST_DIR = Path(__file__).parent / "typst"
 _compiler: typst.Compiler | None = None
@@ -303,6 +303,44 @@ def digest_pdf(data: dict[str, Any], *, area: str) -> bytes:
                     or [[_("Tidak ada desa"), "", "", ""]],
                     "text_columns": 2,
                 },
+            ],
+        }
+    )
+
+
+def compare_pdf(
+    ranked: list[Ranked],
+    *,
+    median: float | None,
+    figure: F.Figure,
+    area: str,
+    filters: list[tuple[str, str]],
+    as_of: dt.datetime | None,
+) -> bytes:
+    """Villages ranked by one indicator, with the median."""
+    when = timezone.localtime(as_of).strftime("%d-%m-%Y %H:%M") if as_of else _("belum ada snapshot")
+    return render(
+        {
+            "title": _("Banding desa: %(figure)s") % {"figure": figure.label},
+            "subtitle": area,
+            "landscape": False,
+            "footer": SOURCE,
+            "facts": [
+                [_("Data per"), when],
+                [_("Sumber"), SOURCE],
+                *[[k, v] for k, v in filters],
+                [_("Median"), _cell(median)],
+            ],
+            "sections": [
+                {
+                    "title": _("Peringkat"),
+                    "columns": ["#", _("Desa"), _("Kecamatan"), str(figure.label)],
+                    "rows": [
+                        [str(i), r.name, r.district_name, _cell(r.value)] for i, r in enumerate(ranked, 1)
+                    ]
+                    or [["", _("Belum ada angka untuk bulan ini"), "", ""]],
+                    "text_columns": 3,
+                }
             ],
         }
     )

@@ -90,8 +90,8 @@ def figures(request: RegionalRequest) -> HttpResponse:
 TREND_KEYS = ["residents", "families", "births", "deaths", "letters_issued", "stunting_rate"]
 
 
-@require("regency.read", village=False)
-def compare(request: RegionalRequest) -> HttpResponse:
+def _compared(request: RegionalRequest) -> dict[str, Any]:
+    """The compare page's choices and ranking (indicator, month, district)."""
     villages = request.scope.readable_villages()
     months = selectors.snapshot_months(villages=villages)
     month = _month(request, months)
@@ -102,9 +102,73 @@ def compare(request: RegionalRequest) -> HttpResponse:
         key = "residents"
     ranked: list[selectors.Ranked] = []
     median: float | None = None
+    as_of = None
     if month is not None:
         table = selectors.regency_table(villages=villages, month=month, district_code=district)
         ranked, median = selectors.compare(table=table, key=key)
+        as_of = table.as_of
+    filters = [(_("Indikator"), str(F.BY_KEY[key].label))]
+    if month is not None:
+        filters.append((_("Bulan"), month.label))
+    if district:
+        filters.append((_("Kecamatan"), dict(districts).get(district, district)))
+    return {
+        "villages": villages,
+        "months": months,
+        "month": month,
+        "district": district,
+        "districts": districts,
+        "key": key,
+        "ranked": ranked,
+        "median": median,
+        "as_of": as_of,
+        "filters": filters,
+    }
+
+
+@require("regency.read", village=False)
+def compare_xlsx(request: RegionalRequest) -> HttpResponse:
+    c = _compared(request)
+    _code, area = _area(request)
+    body = exports.compare_xlsx(
+        c["ranked"],
+        median=c["median"],
+        figure=F.BY_KEY[c["key"]],
+        area=area,
+        filters=c["filters"],
+        as_of=c["as_of"],
+    )
+    return _download(body, name=f"banding-desa-{c['key']}", kind="xlsx")
+
+
+@require("regency.read", village=False)
+def compare_pdf(request: RegionalRequest) -> HttpResponse:
+    c = _compared(request)
+    _code, area = _area(request)
+    body = pdf.compare_pdf(
+        c["ranked"],
+        median=c["median"],
+        figure=F.BY_KEY[c["key"]],
+        area=area,
+        filters=c["filters"],
+        as_of=c["as_of"],
+    )
+    return _download(body, name=f"banding-desa-{c['key']}", kind="pdf")
+
+
+@require("regency.read", village=False)
+def compare(request: RegionalRequest) -> HttpResponse:
+    c = _compared(request)
+    villages, months, month, district, districts, key, ranked, median = (
+        c["villages"],
+        c["months"],
+        c["month"],
+        c["district"],
+        c["districts"],
+        c["key"],
+        c["ranked"],
+        c["median"],
+    )
     placed, unplaced = geo.places_from(
         selectors.village_points(villages=villages, district_code=district), {r.code: r.value for r in ranked}
     )
@@ -123,6 +187,7 @@ def compare(request: RegionalRequest) -> HttpResponse:
             "district": district,
             "area": area,
             "map": geo.village_map(placed),
+            "query": request.GET.urlencode(),
             "unplaced": unplaced,
         },
     )

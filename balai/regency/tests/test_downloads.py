@@ -25,7 +25,7 @@ def _text(rows: list[list[object]]) -> str:
     return "\n".join(" | ".join(str(c) for c in row) for row in rows)
 
 
-@pytest.mark.parametrize("name", ["freshness", "rollout", "digest"])
+@pytest.mark.parametrize("name", ["freshness", "rollout", "digest", "compare"])
 def test_board_downloads_say_as_of_source_and_filters(client, village_a, village_b, regency_viewer, name):
     client.force_login(regency_viewer)
     query = "?kecamatan=33.25.01" if name == "freshness" else "?tahap=preparing" if name == "rollout" else ""

@@ -56,6 +56,21 @@ def test_camat_map_shows_only_their_district(client, mapped, camat_a):
     html = client.get(reverse("regency:compare")).content.decode()
     assert "Brokoh" in html
     assert "Cepagan" not in html
+    # and the ranking's downloads too, even asked for the other district
+    for name in ("compare_xlsx", "compare_pdf"):
+        body = client.get(reverse(f"regency:{name}") + "?kecamatan=33.25.12").content
+        assert b"Cepagan" not in body
+
+
+def test_compare_xlsx_ranks_with_median_and_as_of(client, mapped, regency_viewer):
+    from balai.regency.tests.test_downloads import _sheets, _text
+
+    client.force_login(regency_viewer)
+    sheets = _sheets(client.get(reverse("regency:compare_xlsx") + "?indikator=residents").content)
+    ranking = _text(sheets["Banding desa"])
+    assert ranking.index("Brokoh") < ranking.index("Cepagan")
+    assert "Median |  | 1000.0" in ranking
+    assert "Indikator: Penduduk" in _text(sheets["Keterangan"])
 
 
 def test_map_colours_by_quantile_and_keeps_no_value_grey():
