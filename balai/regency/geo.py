@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 # Approximate centres of Batang's kecamatan (WGS84), for the demo's village points only: real
 # villages get theirs from the operator (the village profile) or from the regency's GIS.
 DISTRICT_CENTRES: dict[str, tuple[float, float]] = {
@@ -118,9 +120,10 @@ def village_map(places: Sequence[Place], *, width: int = 640, label_limit: int =
     span_x = max((max(lons) - min(lons)) * kx, 0.045)
     span_y = max(max(lats) - min(lats), 0.045)
     margin = 28
-    scale = (width - 2 * margin) / span_x
-    height = round(min(span_y * scale, 1.2 * width) + 2 * margin + 16)
-    scale = min(scale, (height - 2 * margin - 16) / span_y)
+    inner_w = width - 2 * margin
+    # Height follows the area's shape, between a third and three quarters of the width.
+    height = round(min(max(inner_w * span_y / span_x, width / 3), 0.75 * width)) + 2 * margin + 16
+    scale = min(inner_w / span_x, (height - 2 * margin - 16) / span_y)
     cx, cy = (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
 
     def project(lat: float, lon: float) -> tuple[float, float]:
@@ -135,13 +138,15 @@ def village_map(places: Sequence[Place], *, width: int = 640, label_limit: int =
     lower = min(values) if values else 0.0
     for i, bound in enumerate(bounds):
         colour = PALETTE[i + len(PALETTE) - len(bounds)] if len(bounds) < len(PALETTE) else PALETTE[i]
-        result.legend.append(
-            (colour, f"{_number(lower)} – {_number(bound)}" if i == 0 else f"≤ {_number(bound)}")
-        )
+        if i == 0:
+            text = _number(bound) if lower == bound else f"{_number(lower)} s.d. {_number(bound)}"
+        else:
+            text = f"> {_number(lower)} s.d. {_number(bound)}"
+        result.legend.append((colour, text))
         lower = bound
     colours = [c for c, _r in result.legend]
     if any(p.value is None for p in places):
-        result.legend.append((NO_VALUE, "tanpa angka"))
+        result.legend.append((NO_VALUE, _("tanpa angka")))
     label = len(places) <= label_limit
     for p in sorted(places, key=lambda p: -p.lat):
         x, y = project(p.lat, p.lon)
@@ -158,7 +163,8 @@ def village_map(places: Sequence[Place], *, width: int = 640, label_limit: int =
             result.districts.append(
                 (
                     round(sum(x for x, _y in points) / len(points), 1),
-                    round(sum(y for _x, y in points) / len(points), 1),
+                    # below the middle of its points, so it does not cover a village's dot
+                    round(sum(y for _x, y in points) / len(points) + 24, 1),
                     name,
                 )
             )

@@ -156,3 +156,21 @@ def test_profile_form_keeps_the_input_on_a_bad_coordinate(client, village_a, ope
     assert ok.status_code == 302
     shown = client.get(reverse("regions:profile")).content.decode().split('id="coordinates">')[1]
     assert shown.startswith("lintang -7,020000 · bujur 109,700000"), shown[:60]
+
+
+def test_svg_numbers_are_not_localised(client, mapped, regency_viewer):
+    # Indonesian formatting writes 12,5 for 12.5: an SVG coordinate with a comma is a list,
+    # which put every dot in the corner and every name letter by letter.
+    client.force_login(regency_viewer)
+    html = client.get(reverse("regency:compare")).content.decode()
+    svg = html.split('<svg id="village-map"')[1].split("</svg>")[0]
+    import re
+
+    for attr in re.findall(r'\b(?:cx|cy|x|y|x2|width|height)="([^"]*)"', svg):
+        assert "," not in attr, attr
+
+
+def test_legend_names_each_class():
+    places = [geo.Place(str(i), f"D{i}", "K", -7.0, 109.8 + i / 100, v) for i, v in enumerate([8, 10, 12])]
+    legend = [text for _colour, text in geo.village_map(places).legend]
+    assert legend == ["8", "> 8 s.d. 10", "> 10 s.d. 12"]
