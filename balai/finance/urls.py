@@ -27,4 +27,5 @@ urlpatterns = [
     path("impor/terapkan/", views_import.apply, name="import_apply"),
     path("wilayah/", views.regional, name="regional"),
     path("wilayah/xlsx/", views.regional_xlsx, name="regional_xlsx"),
+    path("wilayah/pdf/", views.regional_pdf, name="regional_pdf"),
 ]

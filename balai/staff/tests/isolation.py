@@ -61,6 +61,7 @@ UI_CHECKS = {
     "staff:head_leave_decide": Obj({"public_id": "leave"}, refused=(403,)),
     "staff:regional": Listing(refused=(403,)),
     "staff:regional_xlsx": Listing(refused=(403,)),
+    "staff:regional_pdf": Listing(refused=(403,)),
     # Service performance per official (lives in the dashboard: it reads letters and desk).
     "dashboard:staff_performance": Listing(),
 }
