@@ -45,4 +45,5 @@ urlpatterns = [
     path("wilayah/bagan-akun/", views_links.chart, name="chart"),
     path("wilayah/", views.regional, name="regional"),
     path("wilayah/xlsx/", views.regional_xlsx, name="regional_xlsx"),
+    path("wilayah/pdf/", views.regional_pdf, name="regional_pdf"),
 ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from balai.core.dates import Month
 from balai.regency.figures import BY_KEY, count_figures
+from balai.regency.geo import demo_point
 from balai.regency.models import VillageSnapshot
 from balai.regions.models import Village
 
@@ -98,5 +99,13 @@ def _poisson(rnd: random.Random, mean: float) -> int:
     return max(0, round(rnd.gauss(mean, mean**0.5))) if mean > 0 else 0
 
 
+def place_village(*, village: Village, rnd: random.Random) -> None:
+    """A demo office point near the village's district centre (kept if one is set)."""
+    if village.latitude is None or village.longitude is None:
+        village.latitude, village.longitude = demo_point(village.district_code, rnd)
+        Village.objects.filter(pk=village.pk).update(latitude=village.latitude, longitude=village.longitude)
+
+
 def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> int:
+    place_village(village=village, rnd=rnd)
     return past_snapshots(village=village, rnd=rnd, today=today)

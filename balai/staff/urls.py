@@ -30,6 +30,7 @@ urlpatterns = [
     path("bpd/<str:public_id>/ubah/", views_careers.bpd_edit, name="bpd_edit"),
     path("wilayah/", views_careers.regional, name="regional"),
     path("wilayah/xlsx/", views_careers.regional_xlsx, name="regional_xlsx"),
+    path("wilayah/pdf/", views_careers.regional_pdf, name="regional_pdf"),
     path("<str:public_id>/riwayat/", views_careers.official_career, name="official_career"),
     path("<str:public_id>/kepegawaian/", views_careers.official_profile, name="official_profile"),
     path("<str:public_id>/ubah/", views.official_edit, name="official_edit"),

@@ -67,6 +67,7 @@ UI_CHECKS: dict[str, Any] = {
     "finance:chart": Listing(refused=(403,)),
     "finance:regional": Listing(),
     "finance:regional_xlsx": Listing(),
+    "finance:regional_pdf": Listing(),
     "finance_kiosk:home": Listing(refused=(403,)),
     "finance_public:village": Public(
         "APBDes aggregates are public by law", kwargs=(("village_code", "99.99.99.9999"),)

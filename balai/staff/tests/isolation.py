@@ -68,6 +68,7 @@ UI_CHECKS = {
     "staff:absence_list": Listing(refused=(403,)),
     "staff:absence_decide": Obj({"public_id": "absence_report"}, refused=(403, 405)),
     "staff_kiosk:absence_report": Listing(refused=(403,)),
+    "staff:regional_pdf": Listing(refused=(403,)),
     # Service performance per official (lives in the dashboard: it reads letters and desk).
     "dashboard:staff_performance": Listing(),
 }
