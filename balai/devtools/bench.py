@@ -1,9 +1,10 @@
-"""`balai bench`: the project's benchmark at regency scale, on a SQLite database of its own.
+"""`balai bench`: the project's benchmark at regency scale, on a database of its own.
 
 The command never opens the configured database. It re-runs itself as subprocesses with
-SQLITE_PATH and BALAI_VAR_DIR pointing into the work directory (one directory per scale,
-kept for the next run), one subprocess per phase so that each phase's peak memory is its
-own:
+SQLITE_PATH (or, with `--database postgres://…`, DATABASE_URL naming a PostgreSQL database it
+creates if missing) and BALAI_VAR_DIR pointing into the work directory (one directory per
+scale and database, kept for the next run), one subprocess per phase so that each phase's peak
+memory is its own:
 
   build     migrate, regions, the demo regency at the requested scale, demo accounts
   import    an OpenSID file of N rows: parsed only (the floor), then imported end to end
@@ -38,7 +39,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
@@ -73,6 +74,9 @@ class BenchConfig:
     workers: list[int] = field(default_factory=lambda: [2, 3, 4])
     users: int = 4
     quick: bool = False
+    # A PostgreSQL URL (postgres://user@host:port/name): the bench database there instead of a
+    # SQLite file; the database is created when missing and reused like the file.
+    database: str = ""
 
     @classmethod
     def quick_config(cls, **overrides: Any) -> BenchConfig:
@@ -93,7 +97,11 @@ class BenchConfig:
 
     @property
     def key(self) -> str:
-        return f"r{self.residents}-v{self.villages}-s{self.seed}"
+        return f"r{self.residents}-v{self.villages}-s{self.seed}" + ("-pg" if self.database else "")
+
+    @property
+    def engine(self) -> str:
+        return "PostgreSQL" if self.database else "SQLite"
 
 
 # --- Small helpers ---------------------------------------------------------------------------
@@ -1038,11 +1046,14 @@ def _bench_secrets(phase_dir: Path) -> dict[str, str]:
     return made
 
 
-def bench_env(phase_dir: Path) -> dict[str, str]:
-    """Settings for the bench database: its own SQLite file and var directory, DEBUG off."""
+def bench_env(phase_dir: Path, database: str = "") -> dict[str, str]:
+    """Settings for the bench database: its own SQLite file (or the PostgreSQL database named
+    by `database`) and var directory, DEBUG off."""
     env = dict(os.environ)
-    for name in ("DATABASE_URL", "MEDIA_ROOT", "SECURE_COOKIES"):
+    for name in ("DATABASE_URL", "DATABASE_REPLICA_URL", "MEDIA_ROOT", "SECURE_COOKIES"):
         env.pop(name, None)
+    if database:
+        env["DATABASE_URL"] = database
     env.update(_bench_secrets(phase_dir))
     env.update(
         {
@@ -1070,6 +1081,26 @@ def _spawn_phase(name: str, phase_dir: Path, env: dict[str, str], cwd: Path) -> 
     return result
 
 
+def ensure_postgres_database(url: str) -> bool:
+    """Create the PostgreSQL database the URL names unless it exists; True if created."""
+    import psycopg
+    from psycopg import sql
+
+    parsed = urlsplit(url)
+    name = parsed.path.lstrip("/")
+    if not name or parsed.scheme not in ("postgres", "postgresql", "pgsql"):
+        raise BenchError(f"--database: bukan URL PostgreSQL dengan nama basis data: {url}")
+    maintenance = urlunsplit(parsed._replace(path="/postgres"))
+    try:
+        with psycopg.connect(maintenance, autocommit=True, connect_timeout=10) as conn:
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                return False
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as exc:
+        raise BenchError(f"--database: PostgreSQL tidak bisa dibuka ({exc})") from exc
+    return True
+
+
 def run(
     *, config: BenchConfig, workdir: Path, cwd: Path, say: Say, parts: set[str] | None = None
 ) -> dict[str, Any]:
@@ -1077,9 +1108,13 @@ def run(
     (it reuses the database when it is already there)."""
     phase_dir = (workdir / config.key).resolve()
     phase_dir.mkdir(parents=True, exist_ok=True)
+    if config.database and ensure_postgres_database(config.database):
+        (phase_dir / "scale.json").unlink(missing_ok=True)  # a fresh database: build again
+        say(f"basis data PostgreSQL dibuat: {urlsplit(config.database).path.lstrip('/')}")
     (phase_dir / "config.json").write_text(json.dumps(asdict(config)))
-    env = bench_env(phase_dir)
+    env = bench_env(phase_dir, config.database)
     report: dict[str, Any] = {
+        "engine": config.engine,
         "config": asdict(config),
         "workdir": str(phase_dir),
         "started": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -1110,6 +1145,8 @@ def run(
     report["load_after"] = os.getloadavg()
     report["seconds"] = time.perf_counter() - started
     report["metrics"] = [asdict(m) for m in metrics(report)]
+    # Kept beside the database: a later run on the other engine prints it in its table.
+    (phase_dir / "report.json").write_text(json.dumps(report, indent=2, default=str))
     return report
 
 
@@ -1341,3 +1378,53 @@ def table(report: dict[str, Any]) -> str:
 
 def _load(values: Any) -> str:
     return "/".join(f"{v:.2f}" for v in values) if values else "?"
+
+
+def saved_report(workdir: Path, config: BenchConfig) -> dict[str, Any] | None:
+    """The last full report saved at this scale and seed on the other engine, if any."""
+    other = BenchConfig(**{**asdict(config), "database": "" if config.database else "postgres://x/x"})
+    path = workdir / other.key / "report.json"
+    if not path.exists():
+        return None
+    saved: dict[str, Any] = json.loads(path.read_text())
+    return saved
+
+
+def compare_table(reports: list[dict[str, Any]]) -> str:
+    """One table of every metric, one value column per database (SQLite, then PostgreSQL)."""
+    reports = sorted(reports, key=lambda r: r.get("engine", "SQLite") != "SQLite")
+    engines = [r.get("engine", "SQLite") for r in reports]
+    labels: dict[str, str] = {}
+    targets: dict[str, str] = {}
+    values: dict[str, dict[str, dict[str, Any]]] = {}
+    for engine, report in zip(engines, reports, strict=True):
+        for m in report["metrics"]:
+            labels.setdefault(m["key"], m["label"])
+            targets.setdefault(m["key"], m["target"])
+            values.setdefault(m["key"], {})[engine] = m
+
+    def cell(m: dict[str, Any] | None) -> str:
+        if m is None:
+            return "—"
+        ok = "" if m["ok"] is None else (" ✓" if m["ok"] else " ✗")
+        return f"{m['value']}{ok}"
+
+    rows = [("metrik", *engines, "target")]
+    for key, label in labels.items():
+        rows.append((label, *(cell(values[key].get(e)) for e in engines), targets[key]))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for i, r in enumerate(rows):
+        lines.append(" | ".join(r[c].ljust(widths[c]) for c in range(len(r))))
+        if i == 0:
+            lines.append("-+-".join("-" * w for w in widths))
+    lines.append("\n✓ memenuhi target, ✗ tidak.")
+    for engine, report in zip(engines, reports, strict=True):
+        load = report.get("load_before"), report.get("load_after")
+        lines.append(
+            f"{engine}: {report['config']['residents']:,} penduduk / {report['config']['villages']} desa"
+            f"{' (--quick)' if report['config']['quick'] else ''}, diukur {report.get('started')}; "
+            f"{report.get('cpus')} CPU; beban sebelum {_load(load[0])}, sesudah {_load(load[1])}; "
+            f"total {report.get('seconds', 0):.0f} s."
+        )
+    return "\n".join(lines)
