@@ -31,6 +31,7 @@ EVERY_METRIC = {
     "search_nik",
     "list_filtered",
     "family_page",
+    "list_cpu",
     "overview",
     "throughput_w1",
     "rss_worker",
