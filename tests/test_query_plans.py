@@ -9,7 +9,7 @@ village reads every village's rows. Two checks:
 2. On PostgreSQL, the registry's hot queries as its pages run them (the list, a deep filtered
    list page, name and number search, the family list and a family's page) are EXPLAINed with
    sequential scans off: each scan of a village-owned table that has a condition must use such
-   an index, or look rows up by their primary key (a join from a row already found).
+   an index, or look rows up by a key that is already inside one village (`lookup_indexes`).
 """
 
 from __future__ import annotations
@@ -51,10 +51,26 @@ def village_first_indexes(table: str) -> set[str]:
     }
 
 
-def primary_key_indexes(table: str) -> set[str]:
+def lookup_indexes(model: Any) -> set[str]:
+    """Indexes that find rows already bounded to one village: the primary key, a unique column
+    (one row: a public id, a chain's key), or a key to a village-owned parent (a family's
+    members, a dusun's RTs) reached from a row the query already found in the village."""
+    owned = set(village_models())
+    unique = {f.column for f in model._meta.concrete_fields if f.unique or f.primary_key}
+    parent_keys = {
+        f.column
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.name != "village" and f.related_model in owned
+    }
     with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, table)
-    return {name for name, c in constraints.items() if c["primary_key"]}
+        constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    return {
+        name
+        for name, c in constraints.items()
+        if (c["index"] or c["unique"] or c["primary_key"])
+        and c["columns"]
+        and (c["columns"][0] in unique or c["columns"][0] in parent_keys)
+    }
 
 
 @pytest.mark.django_db
@@ -117,7 +133,7 @@ def small_regency(db):
 
 def _tables() -> dict[str, tuple[set[str], set[str]]]:
     return {
-        m._meta.db_table: (village_first_indexes(m._meta.db_table), primary_key_indexes(m._meta.db_table))
+        m._meta.db_table: (village_first_indexes(m._meta.db_table), lookup_indexes(m))
         for m in village_models()
     }
 
