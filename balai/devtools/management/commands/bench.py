@@ -37,7 +37,7 @@ class Command(BaseCommand):
             "--database",
             help="postgres://user@host:port/name: run on this PostgreSQL database (created when "
             "missing, the demo written with COPY) instead of a SQLite file; the table shows the "
-            "last SQLite run at the same scale beside it",
+            "last run at the same scale on the other database beside it",
         )
         parser.add_argument(
             "--compare",
@@ -98,7 +98,8 @@ class Command(BaseCommand):
                 )
         except bench.BenchError as exc:
             raise CommandError(str(exc))
-        if len(reports) == 1 and config.database:
+        if len(reports) == 1:
+            # The last run at this scale on the other database, if any, goes beside it.
             other = bench.saved_report(workdir, config)
             if other is not None:
                 reports.insert(0, other)
