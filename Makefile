@@ -3,6 +3,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
+# Python keeps compiled modules (__pycache__/, git-ignored): without them every test process and
+# every subprocess a test starts (servers, imports, concurrency checks) compiles Django, the
+# libraries and the project again, ~2 s of CPU each. Some environments switch that off.
+unexport PYTHONDONTWRITEBYTECODE
 # Used for the second test run when a PostgreSQL server is reachable.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 

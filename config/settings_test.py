@@ -7,6 +7,12 @@ from config.settings import *  # noqa: F403
 from config.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Kiosk PINs, officials' attendance PINs and two-factor recovery codes are argon2id at a
+# deliberate ~50 ms each in production; tests (and the demo they build, which enrols
+# recovery codes for every signing account) hash hundreds of them. The kiosk bench measures
+# the production cost on its own settings.
+BALAI_KIOSK_ARGON2 = {"time_cost": 1, "memory_kib": 64, "parallelism": 1}
+BALAI_RECOVERY_ARGON2 = {"time_cost": 1, "memory_kib": 64}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="balai-test-media-"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 BALAI_TASKS_INLINE = True
