@@ -316,6 +316,7 @@ def test_openapi_documents_letters_errors_pdf_and_enums(client, db):
     # then every letters operation documents its errors with the {"detail": ...} schema
     expected = {
         ("get", f"{API}/types"): {"401", "403"},
+        ("get", f"{API}/rt-heads"): {"401", "403"},
         ("get", f"{API}/verify/{{token}}"): {"429"},
         ("get", API): {"401", "403", "422"},
         ("post", API): {"401", "403", "404", "409", "422"},
