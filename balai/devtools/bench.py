@@ -292,7 +292,7 @@ def build_scale(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any
         from balai.core.db.statistics import refresh_statistics
 
         started = time.perf_counter()
-        refresh_statistics()
+        refresh_statistics(vacuum=True)
         say(f"statistik perencana kueri diperbarui dalam {time.perf_counter() - started:.1f} detik")
         alive = Resident.objects.filter(status=1, village__code__in=populated).count()
         meta = {

@@ -17,8 +17,17 @@ from django.db import DEFAULT_DB_ALIAS, connections
 SQLITE_ANALYSIS_LIMIT = 1000
 
 
-def refresh_statistics(*, tables: Sequence[str] = (), using: str = DEFAULT_DB_ALIAS) -> None:
-    """ANALYZE `tables` (all tables when empty); on SQLite also `PRAGMA optimize`."""
+def refresh_statistics(
+    *, tables: Sequence[str] = (), using: str = DEFAULT_DB_ALIAS, vacuum: bool = False
+) -> None:
+    """ANALYZE `tables` (all tables when empty); on SQLite also `PRAGMA optimize`.
+
+    `vacuum` (PostgreSQL, outside a transaction): VACUUM (ANALYZE) instead, which also marks
+    the freshly written pages all-visible. Until then an index-only scan still visits the table
+    for every entry: the regency overview's counts on a just-built 100,000-resident demo took
+    4.6 s, and 0.26 s after VACUUM. For the demo and the bench build; after an import,
+    autovacuum does it (PostgreSQL 13+ vacuums after many inserts) without delaying the import.
+    """
     connection = connections[using]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -28,4 +37,5 @@ def refresh_statistics(*, tables: Sequence[str] = (), using: str = DEFAULT_DB_AL
                 cursor.execute("ANALYZE" if table == "*" else f"ANALYZE {quote(table)}")
             cursor.execute("PRAGMA optimize")
         elif connection.vendor == "postgresql":
-            cursor.execute("ANALYZE " + ", ".join(quote(t) for t in tables) if tables else "ANALYZE")
+            command = "VACUUM (ANALYZE)" if vacuum and not connection.in_atomic_block else "ANALYZE"
+            cursor.execute(f"{command} " + ", ".join(quote(t) for t in tables) if tables else command)

@@ -68,7 +68,7 @@ class Command(BaseCommand):
                 f"{result.families} KK dalam {result.seconds:.1f} detik ({rate:,.0f} penduduk/detik)."
             )
         if result.villages_created:
-            refresh_statistics()
+            refresh_statistics(vacuum=True)
         if result.villages_skipped:
             self.stdout.write(f"{len(result.villages_skipped)} desa demo sudah ada dan dibiarkan apa adanya.")
         logins = demo.ensure_accounts()
