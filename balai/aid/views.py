@@ -23,6 +23,7 @@ from balai.aid import forms, selectors, services, targeting
 from balai.aid.models import Candidate, Programme, Recipient
 from balai.aid.rules import FIELDS, RuleError
 from balai.core.http import ServiceCall, paginate
+from balai.core.plugins import record_sections
 from balai.people.models import Family
 from balai.people.selectors import family_get
 from balai.regions.models import Village
@@ -115,6 +116,8 @@ def programme_detail(request: VillageRequest, public_id: str) -> HttpResponse:
             "decree": selectors.programme_decree(village=village, programme=programme),
             "benefit": selectors.benefit_label(programme),
             "public": selectors.public_recipient_summary(village=village, programme=programme),
+            # Other apps' sections (finance: the APBDes line that pays this programme).
+            "record_sections": record_sections("aid.programme", obj=programme, scope=request.scope),
         },
     )
 
@@ -237,12 +240,14 @@ def candidates(request: VillageRequest, public_id: str) -> HttpResponse:
         else:
             messages.error(request, call.text("; "))
         return redirect("aid:candidates", programme.public_id)
+    filters = selectors.candidate_filters()
     status = request.GET.get("status", "")
-    if status not in Candidate.Status.values:
+    if status not in dict(filters):
         status = ""
     page = paginate(
         request, selectors.candidate_list(village=village, programme=programme, status=status), PAGE_SIZE
     )
+    counts = selectors.candidate_counts(village=village, programme=programme)
     services.recipient_list_viewed(
         actor=request.user, programme=programme, what="candidates", count=len(page)
     )
@@ -252,8 +257,8 @@ def candidates(request: VillageRequest, public_id: str) -> HttpResponse:
         {
             "programme": programme,
             "candidates": page,
-            "counts": selectors.candidate_counts(village=village, programme=programme),
-            "statuses": Candidate.Status.choices,
+            "total": counts[""],
+            "filters": [(value, label, counts[value]) for value, label in filters],
             "status": status,
             "page": page,
             "decreed": selectors.programme_decree(village=village, programme=programme) is not None,
@@ -469,6 +474,7 @@ def recipients(request: VillageRequest, public_id: str) -> HttpResponse:
     page = paginate(
         request, selectors.recipient_list(village=village, programme=programme, status=status), PAGE_SIZE
     )
+    counts = selectors.recipient_counts(village=village, programme=programme)
     services.recipient_list_viewed(
         actor=request.user, programme=programme, what="recipients", count=len(page)
     )
@@ -478,8 +484,8 @@ def recipients(request: VillageRequest, public_id: str) -> HttpResponse:
         {
             "programme": programme,
             "recipients": page,
-            "counts": selectors.recipient_counts(village=village, programme=programme),
-            "statuses": Recipient.Status.choices,
+            "total": counts[""],
+            "filters": [(value, label, counts[value]) for value, label in Recipient.Status.choices],
             "status": status,
             "page": page,
             "decree": selectors.programme_decree(village=village, programme=programme),

@@ -9,6 +9,8 @@ every arrow pointing down: the kiosk never imports finance, finance never import
     <app>/public.py        PUBLIC_SECTIONS = [PublicSection(...)]
     <app>/life_events.py   LIFE_EVENT_HANDLERS = {"death": handler, "move_out": handler, ...}
     <app>/office_tasks.py  TASKS = [fn(*, scope, user) -> list[HomeTask]]  (the office home)
+    <app>/record_sections.py  SECTIONS = {"staff.official": fn(*, obj, scope) -> RecordSection | None}
+                           (a section of another app's record page, e.g. finance on an official)
 """
 
 from __future__ import annotations
@@ -64,6 +66,29 @@ class HomeTask:
     module: str = ""
     # Shown when the count is the number of overdue items rather than merely waiting ones.
     urgent: bool = False
+
+
+@dataclass(frozen=True)
+class RecordSection:
+    """A section an app adds to a record page of an app below it or beside it (the siltap paid
+    to an official, the APBDes line an aid programme is paid from). Rows are label/value pairs
+    already formatted; `link_url` leads to the owning app's page."""
+
+    title: str | Promise
+    rows: tuple[tuple[str | Promise, str], ...] = ()
+    note: str | Promise = ""
+    link_url: str = ""
+    link_label: str | Promise = ""
+
+
+def record_sections(key: str, **kwargs: Any) -> list[RecordSection]:
+    """The sections other apps offer for the record page `key` ("staff.official", ...)."""
+    out = []
+    for provider in collect_handlers("record_sections", "SECTIONS").get(key, []):
+        section = provider(**kwargs)
+        if section is not None:
+            out.append(section)
+    return out
 
 
 @cache

@@ -15,8 +15,9 @@ from pydantic import Field
 from balai.accounts.api_auth import actor, village_for
 from balai.accounts.http import scope_of
 from balai.core.api_errors import NotFound
-from balai.finance import selectors, services
-from balai.finance.models import Budget, BudgetLine, PaymentRequest
+from balai.finance import selectors, selectors_links, services
+from balai.finance.models import Budget, BudgetLine, PaymentRequest, Vendor
+from balai.people.models import Resident
 from balai.regions.models import Village
 
 router = Router(tags=["finance"])
@@ -106,7 +107,8 @@ class SppIn(Schema):
     date: dt.date
     amount: int
     description: str = ""
-    payee: str
+    payee_vendor: str = Field("", description="public_id penyedia terdaftar (GET /finance/vendors)")
+    payee_resident: str = Field("", description="public_id penduduk hidup desa ini (bukan NIK)")
     payee_npwp: str = ""
     medium: str = "bank"
     taxes: list[TaxIn] = []
@@ -266,6 +268,14 @@ def spp_create(request: HttpRequest, payload: SppIn) -> Status[dict[str, Any]]:
         line = selectors.line_get(village=village, public_id=payload.line)
     except BudgetLine.DoesNotExist:
         raise NotFound("line", "Rincian anggaran tidak ditemukan.") from None
+    vendor = resident = None
+    try:
+        if payload.payee_vendor:
+            vendor = selectors_links.vendor_get(village=village, public_id=payload.payee_vendor)
+        if payload.payee_resident:
+            resident = selectors_links.payee_resident_get(village=village, public_id=payload.payee_resident)
+    except (Vendor.DoesNotExist, Resident.DoesNotExist):
+        raise NotFound("payee", "Penerima tidak ditemukan.") from None
     spp = services.payment_request_create(
         actor=actor(request),
         village=village,
@@ -275,7 +285,8 @@ def spp_create(request: HttpRequest, payload: SppIn) -> Status[dict[str, Any]]:
         date=payload.date,
         amount=payload.amount,
         description=payload.description,
-        payee=payload.payee,
+        payee_vendor=vendor,
+        payee_resident=resident,
         payee_npwp=payload.payee_npwp,
         kind=payload.kind,
         medium=payload.medium,
@@ -304,6 +315,98 @@ def spp_step(request: HttpRequest, public_id: str, payload: SppStepIn) -> dict[s
     else:
         raise ValidationError({"step": "Langkah tidak dikenal: verify, approve, reject atau pay."})
     return _spp_out(selectors.spp_get(village=village, public_id=public_id))
+
+
+class VendorOut(Schema):
+    public_id: str
+    name: str
+    npwp_masked: str
+    bank_name: str
+    is_active: bool
+
+
+@router.get("/vendors", response=list[VendorOut], summary="Penyedia terdaftar desa (NPWP tersamar)")
+def vendors(request: HttpRequest) -> list[dict[str, Any]]:
+    village = village_for(request, "finance.read")
+    return [
+        {
+            "public_id": v.public_id,
+            "name": v.name,
+            "npwp_masked": selectors_links.npwp_masked(v.npwp),
+            "bank_name": v.bank_name,
+            "is_active": v.is_active,
+        }
+        for v in selectors_links.vendor_list(village=village)[:500]
+    ]
+
+
+class AidLinkOut(Schema):
+    programme: str
+    programme_name: str
+    line: str
+    account_code: str
+    budget: int
+    realised: int
+    booked: int
+    pending: int
+    pending_count: int
+
+
+@router.get("/aid-links", response=list[AidLinkOut], summary="Program bantuan yang dibayar dari APBDes")
+def aid_links(request: HttpRequest, query: Query[YearQuery]) -> list[dict[str, Any]]:
+    village = village_for(request, "finance.read")
+    b = _budget(village, query.year)
+    return [
+        {
+            "programme": r.link.programme.public_id,
+            "programme_name": r.link.programme.name,
+            "line": r.link.budget_line.public_id,
+            "account_code": r.link.budget_line.account_code,
+            "budget": r.budget,
+            "realised": r.realised,
+            "booked": r.posted_amount,
+            "pending": r.pending_amount,
+            "pending_count": r.pending_count,
+        }
+        for r in selectors_links.aid_links(village=village, budget=b)
+    ]
+
+
+class OfficialPayOut(Schema):
+    official: str
+    name: str
+    position: str
+    lines: list[str]
+    budgeted: int
+    paid: int
+
+
+@router.get(
+    "/officials",
+    response=list[OfficialPayOut],
+    summary="Penghasilan tetap/tunjangan (5.1) per perangkat desa",
+)
+def officials(request: HttpRequest, query: Query[YearQuery]) -> list[dict[str, Any]]:
+    from balai.staff.selectors import official_list
+
+    village = village_for(request, "finance.read")
+    b = _budget(village, query.year)
+    out = []
+    for official in official_list(village=village, active_only=True).select_related("profile"):
+        pay = selectors_links.official_pay(official=official, year=b.year)
+        if pay is None:
+            continue
+        out.append(
+            {
+                "official": official.public_id,
+                "name": official.name,
+                "position": official.position,
+                "lines": [line.public_id for line, _r in pay.lines],
+                "budgeted": pay.budgeted,
+                "paid": pay.realised,
+            }
+        )
+    return out
 
 
 @router.get(

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
-from balai.finance import demo_advances, rules, services
-from balai.finance.models import Budget, BudgetLine, Entry, Medium, Source
+from balai.finance import demo_advances, rules, services, services_aid
+from balai.finance.models import AidLink, Budget, BudgetLine, Entry, Medium, Source, Vendor
 from balai.regions.models import Village
 
 DEMO_ORDER = 70
@@ -94,6 +95,9 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
     if Budget.objects.filter(village=village, year=year).exists():
         return {}
     opening = rnd.randrange(20, 90) * 1_000_000
+    head, perangkat = _officials(village)
+    blt_line: BudgetLine | None = None
+    _vendors(village)
     budget = services.budget_create(
         actor=None, village=village, year=year, opening_bank=opening, opening_cash=2_000_000
     )
@@ -110,6 +114,25 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
             location=village.name,
         )
         for account, source, description, volume, unit, price in lines:
+            if account == "5.1.2.01" and perangkat:
+                # One line per official (issue 18: the siltap shows on each official's record).
+                for official, siltap in perangkat:
+                    line = services.budget_line_create(
+                        actor=None,
+                        village=village,
+                        budget=budget,
+                        activity=act,
+                        account_code=account,
+                        funding_source=source,
+                        description=f"Penghasilan tetap {official.position}"[:255],
+                        volume=12,
+                        unit="OB",
+                        unit_price=siltap,
+                    )
+                    BudgetLine.objects.filter(pk=line.pk).update(official=official)
+                    spending.append(line)
+                    by_source[source] = by_source.get(source, 0) + line.amount
+                continue
             line = services.budget_line_create(
                 actor=None,
                 village=village,
@@ -122,6 +145,10 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
                 unit=unit,
                 unit_price=price,
             )
+            if account == "5.1.1.01" and head is not None:
+                BudgetLine.objects.filter(pk=line.pk).update(official=head)
+            if account == BLT_ACCOUNT:
+                blt_line = line
             spending.append(line)
             by_source[source] = by_source.get(source, 0) + line.amount
     capital = services.budget_line_create(
@@ -166,18 +193,184 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
         perdes_number=f"1 Tahun {year - 1}",
         perdes_date=dt.date(year - 1, 12, 28),
     )
+    link = _blt_link(village=village, line=blt_line, rnd=rnd, today=today) if blt_line else None
     entries = _ledger(
         village=village,
         budget=budget,
         revenue=revenue,
-        spending=spending,
+        spending=[line for line in spending if link is None or line.pk != link.budget_line_id],
         capital=capital,
         rnd=rnd,
         today=today,
     )
     Entry.objects.bulk_create(entries, batch_size=500)
     added = demo_advances.extend(village=village, budget=budget, spending=spending, today=today)
-    return {"finance_lines": len(spending) + len(revenue) + 2, "finance_entries": len(entries) + added}
+    posted = blt_distribute(village=village, today=today) if link else 0
+    return {
+        "finance_lines": len(spending) + len(revenue) + 2,
+        "finance_entries": len(entries) + added + posted,
+        "finance_vendors": len(VENDORS),
+    }
+
+
+VENDORS = [
+    ("CV Karya Mandiri", "012345678901000", "BRI", "012301000123301", "Jl. Raya Batang 12"),
+    ("UD Sumber Bangunan", "023456789012000", "Bank Jateng", "2012345678", "Jl. Pasar Wonotunggal 3"),
+    ("Toko Makmur ATK", "", "", "", "Jl. Kauman 7"),
+    ("CV Tirta Konsultan", "034567890123000", "BNI", "0987654321", "Jl. Diponegoro 40, Batang"),
+]
+BLT_ACCOUNT = "5.4.1.02"
+BLT_RECIPIENTS = 20
+BLT_AMOUNT = 300_000
+
+
+def _vendors(village: Village) -> None:
+    Vendor.objects.bulk_create(
+        [
+            Vendor(village=village, name=n, npwp=npwp, bank_name=bank, bank_account=acc, address=addr)
+            for n, npwp, bank, acc, addr in VENDORS
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _officials(village: Village) -> tuple[Any, list[tuple[Any, int]]]:
+    """The village head and the other active officials with their siltap (Rp/month)."""
+    from balai.staff.models import Official
+
+    head = None
+    perangkat: list[tuple[Any, int]] = []
+    for official in Official.objects.filter(village=village, is_active=True).select_related("profile"):
+        if official.position.startswith(("Kepala Desa", "Lurah")):
+            head = head or official
+            continue
+        profile = getattr(official, "profile", None)
+        siltap = getattr(profile, "siltap", None) or 2_200_000
+        perangkat.append((official, int(siltap)))
+    return head, perangkat
+
+
+def _blt_link(*, village: Village, line: BudgetLine, rnd: random.Random, today: dt.date) -> AidLink | None:
+    """BLT Dana Desa of the year in the aid module: twenty poor families, a monthly cycle to date
+    with its entitlements, linked to the APBDes BLT line (distributions: `blt_distribute`)."""
+    from balai.aid.models import DistributionCycle, Entitlement, Programme, Recipient
+    from balai.people.models import Family
+
+    year = line.budget.year
+    if Programme.objects.filter(village=village, code="blt-dd", period=str(year)).exists():
+        return None
+    families = list(
+        Family.objects.filter(village=village, is_active=True).order_by("pk").values_list("pk", flat=True)
+    )
+    if len(families) < BLT_RECIPIENTS:
+        return None
+    programme = Programme.objects.create(
+        village=village,
+        name=f"BLT Dana Desa {year}",
+        code="blt-dd",
+        source=Programme.Source.DANA_DESA,
+        target_unit=Programme.TargetUnit.FAMILY,
+        period=str(year),
+        period_start=dt.date(year, 1, 1),
+        period_end=dt.date(year, 12, 31),
+        benefit_amount=BLT_AMOUNT,
+        benefit_frequency=Programme.Frequency.MONTHLY,
+        status=Programme.Status.ACTIVE,
+        uses_targeting=False,
+        description="Penerima ditetapkan musyawarah desa khusus (demo).",
+    )
+    chosen = rnd.sample(families, BLT_RECIPIENTS)
+    Recipient.objects.bulk_create(
+        [
+            Recipient(
+                village=village,
+                programme=programme,
+                period=str(year),
+                family_id=fid,
+                source=Recipient.Source.MANUAL,
+                enrolled_on=dt.date(year, 1, 1),
+            )
+            for fid in chosen
+        ]
+    )
+    recipients = list(Recipient.objects.filter(programme=programme).order_by("pk"))
+    last_month = today.month if today.year == year else 12
+    for month in range(1, last_month + 1):
+        day = dt.date(year, month, 20)
+        cycle = DistributionCycle.objects.create(
+            village=village,
+            programme=programme,
+            period=str(year),
+            number=month,
+            label=f"BLT DD bulan {month}",
+            covers_start=dt.date(year, month, 1),
+            covers_end=dt.date(year, month, 28),
+            planned_on=day,
+            amount=BLT_AMOUNT,
+            status=DistributionCycle.Status.APPROVED,
+        )
+        Entitlement.objects.bulk_create(
+            [Entitlement(village=village, cycle=cycle, recipient=r, amount=BLT_AMOUNT) for r in recipients]
+        )
+    return services_aid.aid_link_create(
+        actor=None, village=village, line=line, programme=programme, medium=Medium.BANK
+    )
+
+
+def blt_distribute(*, village: Village, today: dt.date) -> int:
+    """Hand over the BLT entitlements due by today (recorded by the village's operator, as the
+    aid module's distribution page would) and book them in finance through the link. Needs a
+    user of the village to record them: `balai demo` calls this again once the accounts exist.
+    Returns the ledger entries posted."""
+    from balai.accounts.models import Role, User
+    from balai.aid.models import Distribution, DistributionCycle, Entitlement
+
+    links = list(AidLink.objects.filter(village=village).select_related("programme", "budget_line__budget"))
+    recorder = (
+        User.objects.filter(village=village, role=Role.OPERATOR, is_active=True).order_by("pk").first()
+        or User.objects.filter(village=village, is_active=True).order_by("pk").first()
+    )
+    if not links or recorder is None:
+        return 0
+    posted = 0
+    for link in links:
+        pending = list(
+            Entitlement.objects.filter(
+                cycle__programme=link.programme,
+                status=Entitlement.Status.PENDING,
+                cycle__planned_on__lte=today,
+            ).select_related("cycle", "recipient__family__head")
+        )
+        if not pending:
+            continue
+        Distribution.objects.bulk_create(
+            [
+                Distribution(
+                    village=village,
+                    entitlement=e,
+                    distributed_on=e.cycle.planned_on,
+                    amount=e.amount,
+                    received_by=Distribution.ReceivedBy.RECIPIENT,
+                    receiver_name=(
+                        e.recipient.family.head.name
+                        if e.recipient.family and e.recipient.family.head
+                        else "-"
+                    )[:100],
+                    proof_kind=Distribution.ProofKind.SIGNATURE,
+                    proof="aid/proof/demo-tanda-tangan.png",
+                    recorded_by=recorder,
+                )
+                for e in pending
+            ]
+        )
+        Entitlement.objects.filter(pk__in=[e.pk for e in pending]).update(
+            status=Entitlement.Status.DISTRIBUTED
+        )
+        DistributionCycle.objects.filter(entitlements__in=pending).update(
+            status=DistributionCycle.Status.DISTRIBUTED
+        )
+        posted += len(services_aid.aid_distributions_post(actor=None, village=village, link=link))
+    return posted
 
 
 def _ledger(

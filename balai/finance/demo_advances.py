@@ -13,7 +13,25 @@ import datetime as dt
 
 from balai.finance import advances, services
 from balai.finance.models import Budget, BudgetLine, Entry, PaymentRequest
+from balai.people.models import Resident
 from balai.regions.models import Village
+
+
+def _executor(village: Village) -> Resident | None:
+    """The advance goes to the activity's executor: a village official who is a living resident
+    (a kasi in the demo), or failing that any living resident."""
+    from balai.staff.models import Official
+
+    official = (
+        Official.objects.filter(village=village, is_active=True, resident__status=1)
+        .exclude(position__startswith="Kepala Desa")
+        .select_related("resident")
+        .order_by("pk")
+        .first()
+    )
+    if official is not None:
+        return official.resident
+    return Resident.objects.filter(village=village, status=1).order_by("pk").first()
 
 
 def _advance(
@@ -28,7 +46,7 @@ def _advance(
         date=day,
         amount=amount,
         description=text,
-        payee=line.activity.executor if line.activity else "Pelaksana kegiatan",
+        payee_resident=_executor(village),
         kind=PaymentRequest.Kind.UM,
     )
     for step in ("verify", "approve"):

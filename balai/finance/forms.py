@@ -8,8 +8,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from balai.aid.models import Programme
 from balai.finance import chart, rules
-from balai.finance.models import Activity, Budget, BudgetLine, Medium, PaymentRequest
+from balai.finance.models import Activity, Budget, BudgetLine, Medium, PaymentRequest, Vendor
+from balai.staff.models import Official
 
 
 class DateInput(forms.DateInput):
@@ -97,7 +99,14 @@ class SppForm(forms.Form):
     line = LineChoice(label=_("Rincian anggaran"), queryset=BudgetLine.objects.none())
     amount = _money(_("Jumlah bruto (Rp)"))
     description = forms.CharField(label=_("Uraian"), max_length=255, required=False)
-    payee = forms.CharField(label=_("Penerima (warga/penyedia)"), max_length=160)
+    payee_vendor = forms.ModelChoiceField(
+        label=_("Penerima: penyedia terdaftar"),
+        queryset=Vendor.objects.none(),
+        required=False,
+        empty_label=_("— bukan penyedia (pilih warga di atas) —"),
+    )
+    # The resident chosen through the search above the form (public id, never a NIK).
+    payee_resident = forms.CharField(required=False, max_length=16, widget=forms.HiddenInput())
     payee_npwp = forms.CharField(label=_("NPWP penerima"), max_length=25, required=False)
     medium = forms.ChoiceField(label=_("Dibayar dari"), choices=Medium.choices, initial=Medium.BANK)
     tax_1 = forms.ChoiceField(label=_("Pajak 1"), choices=TAX_CHOICES, required=False)
@@ -109,6 +118,9 @@ class SppForm(forms.Form):
 
     def __init__(self, *args: Any, budget: Budget, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["payee_vendor"].queryset = Vendor.objects.filter(  # type: ignore[attr-defined]
+            village_id=budget.village_id, is_active=True
+        )
         self.fields["line"].queryset = (  # type: ignore[attr-defined]
             BudgetLine.objects.filter(budget=budget)
             .filter(account_code__regex=r"^(5|6\.2)")
@@ -180,3 +192,55 @@ class CloseForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Berkas Siskeudes (.zip berisi CSV, atau .mdb)"))
+
+
+class VendorForm(forms.Form):
+    name = forms.CharField(label=_("Nama penyedia"), max_length=160)
+    npwp = forms.CharField(label=_("NPWP"), max_length=25, required=False)
+    bank_name = forms.CharField(label=_("Bank"), max_length=60, required=False)
+    bank_account = forms.CharField(label=_("Nomor rekening"), max_length=30, required=False)
+    address = forms.CharField(label=_("Alamat"), max_length=255, required=False)
+    is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
+
+
+class AidLinkForm(forms.Form):
+    line = LineChoice(label=_("Rincian belanja APBDes"), queryset=BudgetLine.objects.none())
+    programme: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Program bantuan"), queryset=Programme.objects.none()
+    )
+    medium = forms.ChoiceField(label=_("Dibayar dari"), choices=Medium.choices, initial=Medium.CASH)
+
+    def __init__(self, *args: Any, budget: Budget, programmes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = (  # type: ignore[attr-defined]
+            BudgetLine.objects.filter(budget=budget, account_code__startswith="5")
+            .select_related("activity")
+            .order_by("activity__code", "account_code")
+        )
+        self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
+
+
+class OfficialLineForm(forms.Form):
+    line = LineChoice(
+        label=_("Rincian 5.1 (penghasilan tetap/tunjangan)"), queryset=BudgetLine.objects.none()
+    )
+    official: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Perangkat desa"),
+        queryset=Official.objects.none(),
+        required=False,
+        empty_label=_("— lepas tautan —"),
+    )
+
+    def __init__(self, *args: Any, budget: Budget, officials: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = (  # type: ignore[attr-defined]
+            BudgetLine.objects.filter(budget=budget, account_code__startswith="5.1")
+            .select_related("activity")
+            .order_by("account_code", "id")
+        )
+        self.fields["official"].queryset = officials  # type: ignore[attr-defined]
+
+
+class AccountForm(forms.Form):
+    code = forms.CharField(label=_("Kode rekening"), max_length=20)
+    name = forms.CharField(label=_("Nama rekening"), max_length=200, required=False)

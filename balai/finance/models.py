@@ -32,16 +32,26 @@ class Medium(models.TextChoices):
 
 class Account(BaseModel):
     """One account of the chart for one budget year; seeded from `chart.ACCOUNTS`, editable by
-    the regency (a new year starts from the previous year's rows)."""
+    the regency (a new year starts from the previous year's rows). `regency_code` "" is the
+    national chart; a regency's own chart for a year is copied from it (or from its own previous
+    year) the first time it is read or edited, and then edited by Dispermades: accounts are
+    added, renamed or deactivated, never deleted once a village has used them."""
 
+    regency_code = models.CharField(_("kode kabupaten"), max_length=5, blank=True, default="")
     year = models.PositiveSmallIntegerField(_("tahun"))
     code = models.CharField(_("kode rekening"), max_length=20)
     name = models.CharField(_("nama rekening"), max_length=200)
     level = models.PositiveSmallIntegerField(_("tingkat"))
+    # A deactivated account keeps its name in the books; new RAB lines may not use it.
+    is_active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:
         ordering = ["year", "code"]
-        constraints = [models.UniqueConstraint(fields=["year", "code"], name="finance_account_per_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regency_code", "year", "code"], name="finance_account_per_regency_year"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -130,6 +140,10 @@ class BudgetLine(PublicIdModel, VillageScopedModel, BaseModel):
     amount = models.BigIntegerField(_("anggaran"))
     revised_amount = models.BigIntegerField(_("anggaran setelah perubahan"), null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.BALAI)
+    # The official whose fixed income or allowance (5.1) this line pays, when there is one.
+    official = models.ForeignKey(
+        "staff.Official", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Siskeudes Ta_RABRinci key of an imported line (Kd_Keg, Kd_Rincian, Kd_SubRinci, No_Urut,
     # SumberDana): a re-import updates the line in place, so SPPs raised on it in Balai survive.
     external_key = models.CharField(max_length=120, blank=True)
@@ -144,6 +158,26 @@ class BudgetLine(PublicIdModel, VillageScopedModel, BaseModel):
     @property
     def in_force(self) -> int:
         return self.amount if self.revised_amount is None else self.revised_amount
+
+
+class Vendor(PublicIdModel, VillageScopedModel, BaseModel):
+    """A registered supplier (penyedia) of the village: payees that are not residents."""
+
+    name = models.CharField(_("nama penyedia"), max_length=160)
+    npwp = models.CharField(_("NPWP"), max_length=25, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=60, blank=True)
+    bank_account = models.CharField(_("nomor rekening"), max_length=30, blank=True)
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "name"], name="finance_vendor_name_per_village")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ImportBatch(PublicIdModel, VillageScopedModel, BaseModel):
@@ -192,6 +226,12 @@ class PaymentRequest(PublicIdModel, VillageScopedModel, BaseModel):
     payee_resident = models.ForeignKey(
         "people.Resident", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    payee_vendor = models.ForeignKey(
+        Vendor, null=True, blank=True, on_delete=models.PROTECT, related_name="payment_requests"
+    )
+    # Set when a life event of the payee (death, moving away) needs a decision before payment:
+    # the SPP cannot be paid while this holds text (a review item points here).
+    hold_reason = models.CharField(_("ditahan karena"), max_length=255, blank=True)
     medium = models.CharField(_("dibayar dari"), max_length=5, choices=Medium.choices, default=Medium.BANK)
     status = models.CharField(_("status"), max_length=9, choices=Status.choices, default=Status.DRAFT)
     note = models.CharField(_("catatan"), max_length=255, blank=True)
@@ -368,6 +408,34 @@ class DepositSlipItem(VillageScopedModel):
 
     slip = models.ForeignKey(DepositSlip, on_delete=models.CASCADE, related_name="items")
     receipt = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="deposit_item")
+    amount = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+
+
+class AidLink(PublicIdModel, VillageScopedModel, BaseModel):
+    """An aid programme (BLT Dana Desa) paid from one spending line of the APBDes: its
+    distributions recorded in the aid module are posted as that line's realisation (one entry
+    per distribution day), so nobody types them twice. SPPs on a linked line are refused."""
+
+    budget_line = models.OneToOneField(BudgetLine, on_delete=models.CASCADE, related_name="aid_link")
+    programme = models.ForeignKey("aid.Programme", on_delete=models.PROTECT, related_name="+")
+    medium = models.CharField(_("dibayar dari"), max_length=5, choices=Medium.choices, default=Medium.CASH)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+
+class AidPosting(VillageScopedModel):
+    """Which aid distribution went into which ledger entry: a distribution is posted once."""
+
+    link = models.ForeignKey(AidLink, on_delete=models.PROTECT, related_name="postings")
+    distribution = models.OneToOneField("aid.Distribution", on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="aid_postings")
     amount = models.BigIntegerField()
 
     class Meta:

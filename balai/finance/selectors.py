@@ -148,6 +148,10 @@ def apbdes_blocks(*, budget: Budget) -> list[ActivityBlock]:
 # --- Books --------------------------------------------------------------------------------------
 
 
+def _rp(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
 def _book_filter(book: str) -> Q:
     if book == "bank":
         return Q(medium=Medium.BANK)
@@ -220,6 +224,12 @@ def book_page(*, budget: Budget, book: str, page: int = 1, per_page: int = 100) 
         r["out"] = r["amount"] if signed < 0 else 0
         r["balance"] = balance
         r["kind_label"] = kinds.get(r["kind"], r["kind"])
+        # Formatted once here: the page shows 100 rows and template filters per cell cost more
+        # than the queries.
+        r["date_text"] = r["date"].strftime("%d-%m-%Y")
+        r["in_text"] = _rp(r["in"]) if r["in"] else ""
+        r["out_text"] = _rp(r["out"]) if r["out"] else ""
+        r["balance_text"] = _rp(balance)
     return BookPage(rows, opening, total_in, total_out, opening + total_in - total_out, count, page, pages)
 
 
@@ -325,11 +335,19 @@ def lra(
     )
     if until:
         realised_q = realised_q.filter(date__lte=until)
-    real_rows = (
-        realised_q.values_list("account_code", "funding_source", "activity__code")
-        .annotate(s=Sum(_signed_realised()))
-        .order_by()
+    # A plain SUM per direction (no join, no CASE): the sign is applied below in Python.
+    act_codes = (
+        dict(Activity.objects.filter(budget=budget).values_list("pk", "code")) if group == "bidang" else {}
     )
+    real_rows: list[tuple[str, str, str | None, int]] = []
+    for code, source, act_id, direction, total in (
+        realised_q.values_list("account_code", "funding_source", "activity_id", "direction")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    ):
+        outflow = code.startswith("5") or code.startswith("6.2")
+        signed = (total or 0) if (direction == Entry.Direction.OUT) == outflow else -(total or 0)
+        real_rows.append((code, source, act_codes.get(act_id), signed))
 
     def keys(code: str, source: str, activity_code: str | None) -> list[str]:
         if group == "source":
@@ -345,8 +363,8 @@ def lra(
     for code, source, activity_code, amount, revised in lines:
         for k in keys(code, source, activity_code):
             budget_by[k] += amount if revised is None else revised
-    for code, source, activity_code, s in real_rows:
-        for k in keys(code, source, activity_code):
+    for code, source, entry_activity, s in real_rows:
+        for k in keys(code, source, entry_activity):
             real_by[k] += s or 0
     sources = dict(chart.FUNDING_SOURCES)
 
@@ -478,6 +496,16 @@ def apbdes_summary(*, village: Village, year: int | None = None) -> ApbdesSummar
         activities=_scaled(sorted(acts.values(), key=lambda b: -b.amount)),
         dana_desa=Bar(_("Dana Desa untuk belanja"), dds_budget, dds_real, 100),
     )
+
+
+def apbdes_spending(*, village: Village) -> tuple[int, int, int] | None:
+    """(year, spending realised, percent of the budget) of the current set APBDes, from the
+    same LRA as `apbdes_summary` (so the public page's line and the infographic agree)."""
+    budget = budget_current(village=village)
+    if budget is None or not budget.is_set:
+        return None
+    spending = lra(budget=budget).spending
+    return budget.year, spending.realised, _pct(spending.realised, spending.budget)
 
 
 def _children_of(report: Lra, top: str) -> list[LraRow]:

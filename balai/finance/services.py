@@ -41,6 +41,8 @@ from balai.regions.models import Village
 
 if TYPE_CHECKING:
     from balai.accounts.models import User
+    from balai.finance.models import Vendor
+    from balai.people.models import Resident
 
 ACTIVITY_CODE = re.compile(r"^0[1-5]\.\d{2}\.\d{2}$")
 NUMBER_MAX = 60
@@ -81,27 +83,63 @@ def _number(value: str, field: str = "number") -> str:
 # --- Chart of accounts -------------------------------------------------------------------------
 
 
-def chart_ensure(*, year: int) -> int:
-    """Seed the year's chart (from the newest earlier year a regency may have edited, else from
-    `chart.ACCOUNTS`); returns the number of accounts the year has."""
-    existing = Account.objects.filter(year=year).count()
+def chart_ensure(*, year: int, regency_code: str = "") -> int:
+    """Seed the year's chart and return the number of accounts it has. The national chart
+    (`regency_code` "") comes from the newest earlier year, else from `chart.ACCOUNTS`; a
+    regency's chart from its own newest earlier year, else from the national chart of the year
+    (so a regency's edits carry over to its next year, and the seed stays as published)."""
+    existing = Account.objects.filter(year=year, regency_code=regency_code).count()
     if existing:
         return existing
-    earlier = Account.objects.filter(year__lt=year).order_by("-year").values_list("year", flat=True).first()
+    earlier = (
+        Account.objects.filter(year__lt=year, regency_code=regency_code)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    rows: list[tuple[str, str, bool]]
     if earlier is not None:
-        rows = [(a.code, a.name) for a in Account.objects.filter(year=earlier)]
+        rows = list(
+            Account.objects.filter(year=earlier, regency_code=regency_code).values_list(
+                "code", "name", "is_active"
+            )
+        )
+    elif regency_code:
+        chart_ensure(year=year)
+        rows = list(
+            Account.objects.filter(year=year, regency_code="").values_list("code", "name", "is_active")
+        )
     else:
-        rows = list(chart.ACCOUNTS)
+        rows = [(c, n, True) for c, n in chart.ACCOUNTS]
     Account.objects.bulk_create(
-        [Account(year=year, code=c, name=n, level=chart.account_level(c)) for c, n in rows],
+        [
+            Account(
+                regency_code=regency_code,
+                year=year,
+                code=c,
+                name=n,
+                level=chart.account_level(c),
+                is_active=active,
+            )
+            for c, n, active in rows
+        ],
         ignore_conflicts=True,
     )
     return len(rows)
 
 
-def account_names(*, year: int) -> dict[str, str]:
-    chart_ensure(year=year)
-    return dict(Account.objects.filter(year=year).values_list("code", "name"))
+def account_names(*, year: int, regency_code: str = "") -> dict[str, str]:
+    chart_ensure(year=year, regency_code=regency_code)
+    return dict(Account.objects.filter(year=year, regency_code=regency_code).values_list("code", "name"))
+
+
+def account_codes_active(*, year: int, regency_code: str = "") -> set[str]:
+    chart_ensure(year=year, regency_code=regency_code)
+    return set(
+        Account.objects.filter(year=year, regency_code=regency_code, is_active=True).values_list(
+            "code", flat=True
+        )
+    )
 
 
 # --- APBDes --------------------------------------------------------------------------------------
@@ -116,7 +154,7 @@ def budget_create(
         raise ValidationError({"year": _("Tahun anggaran tidak wajar.")})
     if Budget.objects.filter(village=village, year=year).exists():
         raise ValidationError({"year": _("APBDes tahun %(y)s sudah ada.") % {"y": year}})
-    chart_ensure(year=year)
+    chart_ensure(year=year, regency_code=village.regency_code)
     budget = Budget.objects.create(
         village=village,
         year=year,
@@ -190,9 +228,11 @@ def _line_amount(volume: object, unit_price: object) -> tuple[Decimal, int, int]
     return vol, price, int(amount)
 
 
-def _check_account(*, budget: Budget, account_code: str, activity: Activity | None) -> str:
+def _check_account(
+    *, budget: Budget, account_code: str, activity: Activity | None, regency_code: str = ""
+) -> str:
     code = str(account_code or "").strip().rstrip(".")
-    names = account_names(year=budget.year)
+    names = account_codes_active(year=budget.year, regency_code=regency_code)
     if code not in names or chart.account_level(code) != 4:
         raise ValidationError(
             {
@@ -230,7 +270,9 @@ def budget_line_create(
     _editable(budget)
     if activity is not None and activity.budget_id != budget.pk:
         raise Activity.DoesNotExist
-    code = _check_account(budget=budget, account_code=account_code, activity=activity)
+    code = _check_account(
+        budget=budget, account_code=account_code, activity=activity, regency_code=village.regency_code
+    )
     if funding_source not in chart.FUNDING_CODES:
         raise ValidationError({"funding_source": _("Sumber dana tidak dikenal.")})
     description = " ".join(str(description or "").split()) or chart.account_name(code)
@@ -556,18 +598,36 @@ def payment_request_create(
     date: dt.date,
     amount: object,
     description: str,
-    payee: str,
+    payee_resident: Resident | None = None,
+    payee_vendor: Vendor | None = None,
     kind: str = PaymentRequest.Kind.LS,
     payee_npwp: str = "",
     medium: str = Medium.BANK,
     taxes: Iterable[TaxInput] = (),
 ) -> PaymentRequest:
-    """Raise an SPP against one RAB line. Refused before the APBDes is set, over the line's
-    remaining budget, with a duplicate number, or a tax that does not match its base."""
+    """Raise an SPP against one RAB line, to a resident (alive, of this village) or a registered
+    vendor. Refused before the APBDes is set, over the line's remaining budget, with a
+    duplicate number, a tax that does not match its base, or on a line paid by an aid
+    programme (its realisation comes from the aid module's distributions)."""
+    from balai.finance.models import AidLink
+    from balai.finance.services_payees import payee_resolve
+
     _allow(actor, "finance.spp_raise")
     _own(village, budget, line)
     if line.budget_id != budget.pk:
         raise BudgetLine.DoesNotExist
+    if AidLink.objects.filter(budget_line=line).exists():
+        raise ValidationError(
+            {
+                "line": _(
+                    "Rincian ini dibayar dari penyaluran bantuan yang dicatat di modul Bantuan; "
+                    "bukukan penyalurannya, jangan ajukan SPP lagi (agar tidak tercatat dua kali)."
+                )
+            }
+        )
+    payee, payee_resident, payee_vendor = payee_resolve(
+        village=village, resident=payee_resident, vendor=payee_vendor
+    )
     budget = _lock_for_posting(budget, date)
     if kind not in PaymentRequest.Kind.values:
         raise ValidationError({"kind": _("Jenis SPP tidak dikenal.")})
@@ -591,9 +651,6 @@ def payment_request_create(
                 % {"r": _fmt(max(remaining, 0))}
             }
         )
-    payee = " ".join(str(payee or "").split())
-    if not payee:
-        raise ValidationError({"payee": _("Penerima wajib diisi.")})
     clean_taxes = _clean_taxes(taxes, gross)
     spp = PaymentRequest.objects.create(
         village=village,
@@ -605,7 +662,9 @@ def payment_request_create(
         amount=gross,
         description=(" ".join(str(description or "").split()) or line.description)[:255],
         payee=payee[:160],
-        payee_npwp=str(payee_npwp or "").strip()[:25],
+        payee_resident=payee_resident,
+        payee_vendor=payee_vendor,
+        payee_npwp=(str(payee_npwp or "").strip() or (payee_vendor.npwp if payee_vendor else ""))[:25],
         medium=_check_medium(medium),
         raised_by=actor,
     )
@@ -688,6 +747,9 @@ def payment_request_pay(
     spp = PaymentRequest.objects.select_for_update().get(pk=spp.pk)
     if spp.status != PaymentRequest.Status.APPROVED:
         raise ApplicationError(_("SPP harus disetujui Kepala Desa sebelum dibayar."))
+    from balai.finance.services_payees import payee_check_before_payment
+
+    payee_check_before_payment(spp)
     if paid_on < spp.date:
         raise ValidationError({"paid_on": _("Tanggal bayar tidak boleh sebelum tanggal SPP.")})
     line = BudgetLine.objects.get(pk=spp.budget_line_id)
@@ -937,7 +999,7 @@ def year_close(*, actor: User | None, village: Village, budget: Budget) -> Budge
     withheld = tax_balance(budget=budget)
     nxt = Budget.objects.filter(village=village, year=budget.year + 1).first()
     if nxt is None:
-        chart_ensure(year=budget.year + 1)
+        chart_ensure(year=budget.year + 1, regency_code=village.regency_code)
         nxt = Budget.objects.create(village=village, year=budget.year + 1)
     Budget.objects.filter(pk=nxt.pk).update(opening_cash=cash, opening_bank=bank)
     _audit(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from balai.finance import views, views_docs, views_import
+from balai.finance import views, views_docs, views_import, views_links
 
 app_name = "finance"
 
@@ -36,6 +36,14 @@ urlpatterns = [
     path("kegiatan/<str:public_id>/pdf/", views_docs.activity_book_pdf, name="activity_book_pdf"),
     path("sts/", views_docs.deposit_slips, name="sts"),
     path("baliho/", views_docs.banner, name="banner"),
+    path("penyedia/", views_links.vendors, name="vendors"),
+    path("penyedia/<str:public_id>/", views_links.vendor_edit, name="vendor"),
+    path("bantuan/", views_links.aid_links, name="aid_links"),
+    path("bantuan/<str:public_id>/bukukan/", views_links.aid_link_post, name="aid_link_post"),
+    path("bantuan/<str:public_id>/lepas/", views_links.aid_link_remove, name="aid_link_remove"),
+    path("perangkat/", views_links.officials, name="officials"),
+    path("wilayah/bagan-akun/", views_links.chart, name="chart"),
     path("wilayah/", views.regional, name="regional"),
     path("wilayah/xlsx/", views.regional_xlsx, name="regional_xlsx"),
+    path("wilayah/pdf/", views.regional_pdf, name="regional_pdf"),
 ]

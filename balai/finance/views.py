@@ -21,6 +21,7 @@ from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest, VillageRequest
 from balai.core import xlsx
 from balai.core.http import ServiceCall
+from balai.core.masking import mask_tail
 from balai.finance import exports, forms, selectors, services
 from balai.finance.models import Budget, BudgetLine, Entry, PaymentRequest
 
@@ -226,7 +227,13 @@ def budget_step(request: VillageRequest) -> HttpResponse:
 def spp_list(request: VillageRequest) -> HttpResponse:
     budget = _budget(request)
     assert budget is not None
-    form = forms.SppForm(request.POST or None, budget=budget, initial={"date": timezone.localdate()})
+    from balai.finance.views_links import payee_context
+
+    payee = payee_context(request)
+    initial = {"date": timezone.localdate()}
+    if payee["payee_chosen"] is not None:
+        initial["payee_resident"] = payee["payee_chosen"].public_id
+    form = forms.SppForm(request.POST or None, budget=budget, initial=initial)
     if request.method == "POST":
         if not request.scope.can("finance.spp_raise"):
             from django.core.exceptions import PermissionDenied
@@ -234,6 +241,10 @@ def spp_list(request: VillageRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
+            resident = payee["payee_chosen"] if data["payee_resident"] else None
+            if data["payee_resident"] and resident is None:
+                form.add_error(None, _("Warga penerima tidak ditemukan; cari lagi."))
+        if form.is_valid():
             with ServiceCall(form) as call:
                 spp = services.payment_request_create(
                     actor=request.user,
@@ -244,7 +255,8 @@ def spp_list(request: VillageRequest) -> HttpResponse:
                     date=data["date"],
                     amount=data["amount"],
                     description=data["description"],
-                    payee=data["payee"],
+                    payee_resident=resident,
+                    payee_vendor=data["payee_vendor"],
                     payee_npwp=data["payee_npwp"],
                     kind=data["kind"],
                     medium=data["medium"],
@@ -260,6 +272,7 @@ def spp_list(request: VillageRequest) -> HttpResponse:
             "budget": budget,
             "spps": selectors.spp_list(village=request.village, budget=budget)[:200],
             "form": form,
+            **payee,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -294,6 +307,7 @@ def spp_detail(request: VillageRequest, public_id: str) -> HttpResponse:
             "step_form": forms.StepForm(),
             "deposit_form": forms.DepositForm(initial={"deposited_on": spp.paid_on}),
             "entries": list(spp.entries.all()),
+            "payee_npwp_masked": mask_tail(spp.payee_npwp, keep=4),
         },
     )
 
@@ -420,6 +434,13 @@ def book(request: VillageRequest) -> HttpResponse:
     assert budget is not None
     raw = request.GET.get("hal", "1")
     page = selectors.book_page(budget=budget, book=book, page=int(raw) if raw.isdigit() else 1)
+    can_pay = request.scope.can("finance.pay")
+    if can_pay:
+        # One reversal URL and one set of labels for the page, not a tag per row (issue 17: the
+        # page of 100 rows spent most of its time in per-row template tags).
+        pattern = reverse("finance:entry_reverse", args=["__id__"])
+        for r in page.rows:
+            r["reverse_url"] = pattern.replace("__id__", r["public_id"])
     return render(
         request,
         "finance/book.html",
@@ -429,7 +450,12 @@ def book(request: VillageRequest) -> HttpResponse:
             "title": BOOK_TITLES[book],
             "books": BOOK_TITLES,
             "page": page,
-            "reverse_form": forms.ReverseForm(initial={"date": timezone.localdate()}),
+            "can_pay": can_pay,
+            "label_reverse": _("Koreksi"),
+            "label_date": _("Tanggal koreksi"),
+            "label_reason": _("alasan"),
+            "label_reason_aria": _("Alasan koreksi"),
+            "label_button": _("Jurnal balik"),
         },
     )
 
@@ -468,7 +494,10 @@ def lra(request: VillageRequest) -> HttpResponse:
         {
             "budget": budget,
             "report": selectors.lra(
-                budget=budget, until=until, group=group, names=services.account_names(year=budget.year)
+                budget=budget,
+                until=until,
+                group=group,
+                names=services.account_names(year=budget.year, regency_code=request.village.regency_code),
             ),
             "period": period,
             "group": group,
@@ -482,7 +511,10 @@ def lra_xlsx(request: VillageRequest) -> HttpResponse:
     assert budget is not None
     period, group, until = _lra_args(request, budget)
     report = selectors.lra(
-        budget=budget, until=until, group=group, names=services.account_names(year=budget.year)
+        budget=budget,
+        until=until,
+        group=group,
+        names=services.account_names(year=budget.year, regency_code=request.village.regency_code),
     )
     title = f"Laporan Realisasi APBDes {budget.year}" + (" Semester I" if period == "s1" else "")
     data = exports.lra_xlsx(report=report, title=title, village=request.village)
@@ -526,4 +558,52 @@ def regional_xlsx(request: RegionalRequest) -> HttpResponse:
     data = exports.regional_xlsx(rows=rows, title=f"Realisasi APBDes {year} per desa")
     response = HttpResponse(data, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="realisasi-apbdes-{year}.xlsx"'
+    return response
+
+
+@require("aggregates.read", village=False)
+def regional_pdf(request: RegionalRequest) -> HttpResponse:
+    from balai.core import tablepdf
+
+    year = _regional_year(request)
+    rows = selectors.regional_realisation(villages=request.scope.readable_villages(), year=year)
+    report = tablepdf.Report(
+        title=_("Realisasi APBDes %(year)s per desa") % {"year": year},
+        source=_("Balai — buku kas dan APBDes desa, dihitung saat diunduh"),
+        filters=[(_("Tahun anggaran"), str(year))],
+        landscape=True,
+        tables=[
+            tablepdf.Table(
+                title=_("Per desa"),
+                columns=[
+                    _("Kecamatan"),
+                    _("Desa"),
+                    _("Status APBDes"),
+                    _("Pendapatan"),
+                    _("Realisasi pendapatan"),
+                    _("Belanja"),
+                    _("Realisasi belanja"),
+                    _("% belanja"),
+                    _("Terlambat"),
+                ],
+                rows=[
+                    [
+                        r.village.district_name,
+                        r.village.name,
+                        r.status,
+                        r.revenue,
+                        r.revenue_realised,
+                        r.spending,
+                        r.spending_realised,
+                        r.spending_percent,
+                        _("ya") if r.behind else "",
+                    ]
+                    for r in rows
+                ],
+                text_columns=3,
+            )
+        ],
+    )
+    response = HttpResponse(tablepdf.render(report), content_type=tablepdf.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="realisasi-apbdes-{year}.pdf"'
     return response

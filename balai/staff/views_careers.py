@@ -16,6 +16,7 @@ from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest, VillageRequest
 from balai.core import xlsx
 from balai.core.http import ServiceCall
+from balai.core.plugins import record_sections
 from balai.staff import bpd, careers, exports, leave, rules, selectors
 from balai.staff.forms_careers import BpdMemberForm, DecreeForm, LeaveForm, PositionForm, ProfileForm
 from balai.staff.models import BpdMember, Decree, DecreeScan, Leave, Official
@@ -107,6 +108,8 @@ def official_career(request: VillageRequest, public_id: str) -> HttpResponse:
             "leaves": selectors.leave_list(village=village, official=official)[:20],
             "form": form,
             "can_write": can_write,
+            # Other apps' sections (finance: the siltap budgeted and paid this year).
+            "record_sections": record_sections("staff.official", obj=official, scope=request.scope),
         },
         status=400 if form.errors else 200,
     )
@@ -368,6 +371,57 @@ def regional_xlsx(request: RegionalRequest) -> HttpResponse:
         exports.staffing_regional_xlsx(data=data, today=today), content_type=xlsx.CONTENT_TYPE
     )
     response["Content-Disposition"] = f'attachment; filename="kepegawaian-desa-{today:%Y-%m-%d}.xlsx"'
+    return response
+
+
+@require("aggregates.read", village=False)
+def regional_pdf(request: RegionalRequest) -> HttpResponse:
+    from balai.core import tablepdf
+
+    today = timezone.localdate()
+    data = selectors.staffing_regional(villages=request.scope.readable_villages(), today=today)
+    report = tablepdf.Report(
+        title=_("Kepegawaian desa per %(day)s") % {"day": today.strftime("%d-%m-%Y")},
+        source=_("Balai — data perangkat desa, dihitung saat diunduh"),
+        landscape=True,
+        tables=[
+            tablepdf.Table(
+                title=_("Per desa"),
+                columns=[
+                    _("Desa"),
+                    _("Kecamatan"),
+                    _("Jabatan"),
+                    _("Terisi"),
+                    _("Lowong"),
+                    _("Plt./Pj."),
+                    _("Masa jabatan berakhir ≤ 6 bulan"),
+                    _("Kehadiran bulan ini (%)"),
+                ],
+                rows=[
+                    [
+                        r.name,
+                        r.district_name,
+                        r.positions,
+                        r.filled,
+                        r.vacant,
+                        r.acting,
+                        len(r.ending or []),
+                        r.attendance_rate,
+                    ]
+                    for r in data
+                ],
+                text_columns=2,
+            ),
+            tablepdf.Table(
+                title=_("Masa jabatan berakhir"),
+                columns=[_("Desa"), _("Nama"), _("Jabatan"), _("Berakhir"), _("Dasar")],
+                rows=[[r.name, w.name, w.position, w.ends_on, w.rule] for r in data for w in r.ending or []],
+                text_columns=5,
+            ),
+        ],
+    )
+    response = HttpResponse(tablepdf.render(report), content_type=tablepdf.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="kepegawaian-desa-{today:%Y-%m-%d}.pdf"'
     return response
 
 

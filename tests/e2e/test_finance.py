@@ -79,7 +79,7 @@ def test_finance_done_means(page, browser, live_server, tmp_path):
     )
     page.fill("#id_amount", "10.000.000")
     page.fill("#id_description", "Jasa konsultan pengawas jalan desa")
-    page.fill("#id_payee", "CV Karya Mandiri")
+    page.select_option("#id_payee_vendor", label="CV Karya Mandiri")
     page.fill("#id_payee_npwp", "01.234.567.8-901.000")
     page.select_option("#id_tax_1", "pph23")
     page.get_by_role("button", name="Ajukan SPP").click()

@@ -19,6 +19,7 @@ education.read         x       x      x         .            .       .      .   
 education.write        x       x      .         .            .       .      .       .        .
 finance.budget         x       x      .         .            x       .      .       .        .
 finance.budget_set     .       .      x         .            .       .      .       .        .
+finance.chart          .       .      .         .            .       .      .       .        x
 finance.import         x       .      .         .            x       .      .       .        .
 finance.pay            .       .      .         .            x       .      .       .        .
 finance.read           x       x      x         .            x       .      .       .        .
@@ -44,6 +45,7 @@ letters.request        x       x      .         .            .       .      .   
 letters.return         x       x      x         .            .       .      .       .        .
 letters.revoke         .       x      x         .            .       .      .       .        .
 letters.rt_approve     .       .      .         .            .       .      x       .        .
+letters.rt_heads       x       x      .         .            .       .      .       .        .
 letters.settings       x       x      x         .            .       .      .       .        .
 letters.sign           .       x      x         .            .       .      .       .        .
 letters.sign_own       .       .      x         .            .       .      .       .        .
@@ -56,6 +58,7 @@ regency.read           .       .      .         .            .       .      .   
 registry.import        x       x      .         .            .       .      .       .        .
 registry.read          x       x      x         .            .       .      .       .        .
 registry.write         x       x      .         .            .       .      .       .        .
+staff.absences         .       .      x         .            .       .      .       .        .
 staff.approve          .       .      x         .            .       .      .       .        .
 staff.head_leave       .       .      .         .            .       .      .       x        .
 staff.leave            x       x      x         .            .       .      .       .        .

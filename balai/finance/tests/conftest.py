@@ -86,7 +86,19 @@ def ledger(village_a, kades_a, sekdes_a, bendahara_a):
         actor=kades_a, village=v, budget=b, perdes_number="3 Tahun 2025", perdes_date=dt.date(2025, 12, 20)
     )
     b.refresh_from_db()
+    from balai.finance.services_payees import vendor_create
+
+    vendor = vendor_create(
+        actor=bendahara_a,
+        village=v,
+        name="CV Karya Mandiri",
+        npwp="01.234.567.8-901.000",
+        bank_name="BRI",
+        bank_account="0123-01-000123-30-1",
+        address="Jl. Raya 1",
+    )
     return {
+        "vendor": vendor,
         "budget": b,
         "dd": dd,
         "pad": pad,

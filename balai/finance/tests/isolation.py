@@ -11,8 +11,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from balai.aid.models import Programme
 from balai.finance import services
-from balai.finance.models import Budget, BudgetLine, Entry, PaymentRequest, Tax
+from balai.finance.models import AidLink, Budget, BudgetLine, Entry, PaymentRequest, Tax, Vendor
+from balai.finance.services_aid import aid_link_create
+from balai.finance.services_payees import vendor_create
 from tests.isolation_checks import API, BodyRefs, Listing, Obj, Public
 
 POST_ONLY = Listing(refused=(405,))
@@ -54,8 +57,17 @@ UI_CHECKS: dict[str, Any] = {
     "finance_public:banner": Public(
         "the APBDes banner is public by law (aggregates only)", kwargs=(("village_code", "99.99.99.9999"),)
     ),
+    "finance:vendors": Listing(),
+    "finance:vendor": Obj({"public_id": "fin_vendor"}),
+    "finance:aid_links": Listing(),
+    "finance:aid_link_post": Obj({"public_id": "fin_aidlink"}, refused=(403,)),
+    "finance:aid_link_remove": Obj({"public_id": "fin_aidlink"}),
+    "finance:officials": Listing(),
+    # The regency's chart: Dispermades only (an operator gets 403); it holds no village data.
+    "finance:chart": Listing(refused=(403,)),
     "finance:regional": Listing(),
     "finance:regional_xlsx": Listing(),
+    "finance:regional_pdf": Listing(),
     "finance_kiosk:home": Listing(refused=(403,)),
     "finance_public:village": Public(
         "APBDes aggregates are public by law", kwargs=(("village_code", "99.99.99.9999"),)
@@ -73,7 +85,7 @@ API_CHECKS: dict[tuple[str, str], Any] = {
             "number": "X-1",
             "date": str(timezone.localdate()),
             "amount": 1000,
-            "payee": "X",
+            "payee_vendor": o.id_of("fin_vendor"),
         }
     ),
     ("POST", f"{API}/finance/spp/{{public_id}}/steps"): Obj({"public_id": "fin_spp"}),
@@ -87,6 +99,9 @@ API_CHECKS: dict[tuple[str, str], Any] = {
             "receipts": [o.id_of("fin_entry")],
         }
     ),
+    ("GET", f"{API}/finance/vendors"): Listing(),
+    ("GET", f"{API}/finance/aid-links"): Listing(),
+    ("GET", f"{API}/finance/officials"): Listing(),
 }
 
 MISSING = {
@@ -95,6 +110,8 @@ MISSING = {
     "fin_tax": "tidakada23456789",
     "fin_entry": "tidakada23456789",
     "fin_activity": "tidakada23456789",
+    "fin_vendor": "tidakada23456789",
+    "fin_aidlink": "tidakada23456789",
 }
 MISSING_FORM_IDS: dict[str, Any] = {}
 
@@ -129,6 +146,20 @@ def populate(*, village: Any, operator: Any, family: Any, resident: Any, tag: st
     receipt = services.receipt_record(
         actor=None, village=village, budget=budget, line=dd, number=f"TBP-{tag}", date=day, amount=200_000_000
     )
+    vendor = vendor_create(actor=None, village=village, name=f"CV PENYEDIA {tag}", npwp="012345678901000")
+    blt_act = services.activity_create(
+        actor=None, village=village, budget=budget, code="05.03.01", name=f"BLT {tag}"
+    )
+    blt_line = services.budget_line_create(
+        actor=None,
+        village=village,
+        budget=budget,
+        activity=blt_act,
+        account_code="5.4.1.02",
+        funding_source="DDS",
+        description=f"BLT DD {tag}",
+        unit_price=30_000_000,
+    )
     spp = services.payment_request_create(
         actor=None,
         village=village,
@@ -138,7 +169,7 @@ def populate(*, village: Any, operator: Any, family: Any, resident: Any, tag: st
         date=day,
         amount=10_000_000,
         description=f"KONSULTAN {tag}",
-        payee=f"CV PENYEDIA {tag}",
+        payee_vendor=vendor,
         taxes=[services.TaxInput("pph23", 10_000_000)],
     )
     services.payment_request_act(actor=None, village=village, spp=spp, step="verify")
@@ -152,14 +183,30 @@ def populate(*, village: Any, operator: Any, family: Any, resident: Any, tag: st
         date=day,
         amount=1_000_000,
         description=f"KONSULTAN DUA {tag}",
-        payee=f"CV LAIN {tag}",
+        payee_vendor=vendor,
         taxes=[services.TaxInput("pph23", 1_000_000)],
     )
     services.payment_request_act(actor=None, village=village, spp=paid, step="verify")
     services.payment_request_act(actor=None, village=village, spp=paid, step="approve")
     services.payment_request_pay(actor=None, village=village, spp=paid, paid_on=day)
     tax = Tax.objects.get(payment_request=paid)
+    programme = Programme.objects.create(
+        village=village,
+        name=f"BLT DANA DESA {tag}",
+        code="blt-dd-keu",
+        source=Programme.Source.DANA_DESA,
+        target_unit=Programme.TargetUnit.FAMILY,
+        period=str(year),
+        period_start=dt.date(year, 1, 1),
+        period_end=dt.date(year, 12, 31),
+        benefit_amount=300_000,
+        benefit_frequency=Programme.Frequency.MONTHLY,
+        status=Programme.Status.ACTIVE,
+    )
+    link = aid_link_create(actor=None, village=village, line=blt_line, programme=programme)
     return {
+        "fin_vendor": vendor.public_id,
+        "fin_aidlink": link.public_id,
         "fin_line": line.public_id,
         "fin_spp": spp.public_id,
         "fin_tax": tax.public_id,
@@ -173,6 +220,8 @@ def markers(village: Any) -> list[str]:
     for row in PaymentRequest.objects.filter(village=village).values_list("public_id", "payee", "number"):
         found += list(row)
     found += list(Entry.objects.filter(village=village).values_list("public_id", flat=True))
+    found += list(Vendor.objects.filter(village=village).values_list("public_id", flat=True))
+    found += list(AidLink.objects.filter(village=village).values_list("public_id", flat=True))
     found += list(BudgetLine.objects.filter(village=village).values_list("public_id", flat=True))
     return [m for m in found if m]
 
@@ -190,6 +239,12 @@ def fingerprint(village: Any) -> dict[str, Any]:
         ),
         "entries": Entry.objects.filter(village=village).count(),
         "taxes": list(Tax.objects.filter(village=village).order_by("pk").values_list("pk", "deposited_on")),
+        "vendors": list(
+            Vendor.objects.filter(village=village).order_by("pk").values_list("pk", "name", "is_active")
+        ),
+        "aid_links": list(
+            AidLink.objects.filter(village=village).order_by("pk").values_list("pk", "budget_line_id")
+        ),
     }
 
 

@@ -59,7 +59,7 @@ def test_any_sequence_of_postings_keeps_the_books_balanced(ledger, village_a, se
                     date=day,
                     amount=amount,
                     description="x",
-                    payee="CV X",
+                    payee_vendor=ledger["vendor"],
                     kind=kind,
                     taxes=taxes,
                     medium=rnd.choice(["tunai", "bank"]),

@@ -21,7 +21,7 @@ def _ls(ledger, village, **kw):
         "date": D,
         "amount": 10_000_000,
         "description": "Jasa konsultan jalan",
-        "payee": "CV Karya Mandiri",
+        "payee_vendor": ledger["vendor"],
         "taxes": [services.TaxInput("pph23", 10_000_000)],
     } | kw
     return services.payment_request_create(**args)

@@ -72,7 +72,21 @@ class Command(BaseCommand):
         if result.villages_skipped:
             self.stdout.write(f"{len(result.villages_skipped)} desa demo sudah ada dan dibiarkan apa adanya.")
         logins = demo.ensure_accounts()
+        self._after_accounts()
         self._print_logins(logins)
+
+    def _after_accounts(self) -> None:
+        """Demo work that needs the office's accounts: the BLT distributions recorded by each
+        pilot village's operator, then booked in finance (balai/finance/demo.py)."""
+        from django.db import transaction
+        from django.utils import timezone
+
+        from balai.finance.demo import blt_distribute
+        from balai.regions.models import Village
+
+        for village in Village.objects.filter(code__in=demo.PILOT_CODES):
+            with transaction.atomic():
+                blt_distribute(village=village, today=timezone.localdate())
 
     def _reset(self, *, confirmed: bool) -> None:
         if connection.vendor != "sqlite":
