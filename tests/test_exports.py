@@ -318,6 +318,7 @@ def _finance_advance(w: dict[str, Any]) -> Any:
     import datetime as dt
 
     from balai.finance import services as fin
+    from balai.finance.services_payees import vendor_create
 
     budget = _finance(w)
     fin.budget_revision_start(actor=None, village=w["village"], budget=budget)
@@ -344,7 +345,7 @@ def _finance_advance(w: dict[str, Any]) -> Any:
         date=dt.date(2026, 2, 2),
         amount=200_000,
         description=HOSTILE,
-        payee=HOSTILE,
+        payee_vendor=vendor_create(actor=None, village=w["village"], name=HOSTILE),
         kind="UM",
     )
     fin.payment_request_act(actor=None, village=w["village"], spp=spp, step="verify")

@@ -10,6 +10,7 @@ SPJ (the walkthrough records it).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from balai.finance import advances, services
 from balai.finance.models import Budget, BudgetLine, Entry, PaymentRequest
@@ -34,6 +35,16 @@ def _executor(village: Village) -> Resident | None:
     return Resident.objects.filter(village=village, status=1).order_by("pk").first()
 
 
+def _payee(village: Village) -> dict[str, Any]:
+    """The executor as a resident; a village without residents (a test's) pays a vendor."""
+    from balai.finance.models import Vendor
+
+    resident = _executor(village)
+    if resident is not None:
+        return {"payee_resident": resident}
+    return {"payee_vendor": Vendor.objects.filter(village=village, is_active=True).order_by("pk").first()}
+
+
 def _advance(
     village: Village, budget: Budget, line: BudgetLine, number: str, day: dt.date, amount: int, text: str
 ) -> PaymentRequest:
@@ -46,7 +57,7 @@ def _advance(
         date=day,
         amount=amount,
         description=text,
-        payee_resident=_executor(village),
+        **_payee(village),
         kind=PaymentRequest.Kind.UM,
     )
     for step in ("verify", "approve"):

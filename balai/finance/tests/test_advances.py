@@ -31,7 +31,7 @@ def _paid_advance(ledger, village, *, amount=2_000_000, number="0001/UM/2026", l
     )  # fmt: skip
     spp = services.payment_request_create(
         actor=ledger["bendahara"], village=village, budget=b, line=ledger[line], number=number,
-        date=D(2026, 3, 1), amount=amount, description="Panjar batu split", payee="Kasi Pembangunan",
+        date=D(2026, 3, 1), amount=amount, description="Panjar batu split", payee_vendor=ledger["vendor"],
         kind=PaymentRequest.Kind.UM,
     )  # fmt: skip
     services.payment_request_act(actor=ledger["sekdes"], village=village, spp=spp, step="verify")
@@ -131,7 +131,7 @@ def test_spj_refused_for_ls_or_unpaid(ledger, village_a):
     b = ledger["budget"]
     ls = services.payment_request_create(
         actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["service"], number="LS-1",
-        date=D(2026, 3, 1), amount=1_000_000, description="Jasa", payee="CV",
+        date=D(2026, 3, 1), amount=1_000_000, description="Jasa", payee_vendor=ledger["vendor"],
     )  # fmt: skip
     with pytest.raises(ApplicationError, match="hanya untuk SPP UM"):
         advances.advance_settle(
@@ -140,7 +140,7 @@ def test_spj_refused_for_ls_or_unpaid(ledger, village_a):
     with pytest.raises(ValidationError, match="saat SPJ"):
         services.payment_request_create(
             actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["service"], number="UM-T",
-            date=D(2026, 3, 1), amount=1_000_000, description="x", payee="x", kind="UM",
+            date=D(2026, 3, 1), amount=1_000_000, description="x", payee_vendor=ledger["vendor"], kind="UM",
             taxes=[services.TaxInput("pph23", 1_000_000)],
         )  # fmt: skip
 
@@ -196,7 +196,7 @@ def test_voucher_pdfs_carry_words_and_signers(ledger, village_a):
     Official.objects.create(village=village_a, name="Bambang", position="Kasi Pembangunan")
     spp = services.payment_request_create(
         actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["service"], number="0007/SPP/2026",
-        date=D(2026, 3, 1), amount=10_000_000, description="Jasa konsultan", payee="CV Karya",
+        date=D(2026, 3, 1), amount=10_000_000, description="Jasa konsultan", payee_vendor=ledger["vendor"],
         taxes=[services.TaxInput("pph23", 10_000_000)],
     )  # fmt: skip
     text = _text(pdf.spp_document(spp))
