@@ -27,5 +27,9 @@ XLSX_EXPORTS: dict[str, str] = {
     "finance:activity_book_xlsx": "Buku Pembantu Kegiatan of one activity",
     "finance:regional_xlsx": "APBDes realisation per village for the district/regency",
     "regency:figures_xlsx": "the regency's monthly figures per village, from the snapshots",
+    "regency:compare_xlsx": "one indicator across villages, ranked, with the median",
+    "regency:freshness_xlsx": "the freshness board: last activity and missing work per village",
+    "regency:digest_xlsx": "the weekly digest of the freshness board",
+    "regency:rollout_xlsx": "the rollout stage of every village with what is missing",
     "people:book_download": "the registry's books B1–B5 (?buku=…&format=xlsx), Permendagri 47/2016",
 }
