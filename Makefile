@@ -65,11 +65,12 @@ PYTEST_RUN := $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --durations=25
 test-sqlite: setup  ## the whole suite on SQLite (browser walkthroughs and bench pipeline included)
 	$(PYTEST_RUN)
 
-# The browser walkthroughs and the tests on their own SQLite file (bench pipeline, concurrency
-# on a real file) run once, in test-sqlite: on PostgreSQL they would repeat the same work, not
-# test the database. Each xdist worker gets its own test database (test_<name>_gw0, _gw1, ...).
-test-postgres: setup  ## the suite on PostgreSQL (TEST_DATABASE_URL), without browser and own-SQLite tests
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PYTEST_RUN) -m "not browser and not own_sqlite"
+# The browser walkthroughs, the tests on their own SQLite file (bench pipeline, concurrency
+# on a real file) and the tests that never reach the test database (parsers, settings in a
+# subprocess, the import contract; marked no_db by conftest.py) run once, in test-sqlite: on
+# PostgreSQL they would repeat the same work, not test the database. Each xdist worker gets its own test database (test_<name>_gw0, _gw1, ...).
+test-postgres: setup  ## the suite on PostgreSQL (TEST_DATABASE_URL): every test that uses the database
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PYTEST_RUN) -m "not browser and not own_sqlite and not no_db"
 
 # PostgreSQL when reachable; said plainly when it is not.
 test-postgres-if-up: setup

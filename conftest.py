@@ -187,9 +187,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
     """On SQLite in memory, each test process starts from a copy of the migrated file instead
     of running every migration itself (~10 s a process quiet, minutes on a loaded machine):
     the file is made once per schema for the whole machine (`migrated_sqlite_file`). Copying
-    a migrated database is what migrating would produce; PostgreSQL migrates as usual."""
+    a migrated database is what migrating would produce. On PostgreSQL each process clones a
+    template database migrated once per schema (`_create_postgres_test_db_from_template`)."""
     from django.db import connection
 
+    if connection.vendor == "postgresql":
+        _create_postgres_test_db_from_template(connection)
+        return
     if connection.vendor != "sqlite" or not connection.is_in_memory_db():
         return
     template = request.getfixturevalue("migrated_sqlite_file")
@@ -215,11 +219,112 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
     creation.create_test_db = create_test_db
 
 
+# A test that asks for none of these (and has no django_db marker) cannot reach the test
+# database: pytest-django blocks it.
+_DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "django_db_setup",
+        "live_server",
+    }
+)
+
+
 def pytest_collection_modifyitems(config, items):
-    # A test on its own SQLite file (a subprocess configured as in production) tests the same
-    # thing whatever the test database is: `make test-postgres` leaves these out by marker.
+    slow_first = []
+    rest = []
     for item in items:
-        if "sqlite_file_env" in getattr(item, "fixturenames", ()) or "migrated_sqlite_file" in getattr(
-            item, "fixturenames", ()
-        ):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        # A test on its own SQLite file (a subprocess configured as in production) tests the
+        # same thing whatever the test database is: `make test-postgres` leaves these out.
+        if fixtures & {"sqlite_file_env", "migrated_sqlite_file"}:
             item.add_marker(pytest.mark.own_sqlite)
+        # So does a test that never touches the test database: its result cannot depend on it.
+        elif not fixtures & _DATABASE_FIXTURES and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.no_db)
+        if item.get_closest_marker("browser") or item.get_closest_marker("slow"):
+            slow_first.append(item)
+        else:
+            rest.append(item)
+    # The longest tests (browser walks, subprocesses, servers) start first: pytest-xdist's
+    # worksteal then spreads the short ones over whichever worker is free, instead of one
+    # worker finishing a minute-long walk after every other test is done.
+    items[:] = slow_first + rest
+
+
+# PostgreSQL keeps this many migrated template databases (one per schema, newest first), so that
+# checkouts with different migrations on one machine don't rebuild each other's.
+_POSTGRES_TEMPLATES_KEPT = 4
+
+
+def _create_postgres_test_db_from_template(connection) -> None:
+    """Each test process's PostgreSQL database is cloned (CREATE DATABASE ... TEMPLATE, a file
+    copy in the server) from a database migrated once per schema for the whole machine, instead
+    of every process running every migration (~30 s of CPU each, minutes on a loaded machine).
+    Building, cloning and pruning templates happen under one file lock, so a template is never
+    dropped or half-built while another process clones it."""
+    from django.conf import settings as django_settings
+    from django.core.management import call_command
+
+    creation = connection.creation
+    template = f"balai_test_tpl_{_migrations_fingerprint()}"
+
+    def create_test_db(verbosity=1, autoclobber=False, serialize=True, keepdb=False):
+        name = creation._get_test_db_name()
+        quote = connection.ops.quote_name
+        cache = Path(tempfile.gettempdir()) / f"balai-test-migrated-{os.getuid()}"
+        cache.mkdir(mode=0o700, exist_ok=True)
+        with open(cache / "postgres.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'balai\\_test\\_tpl\\_%' "
+                    "ORDER BY oid DESC"
+                )
+                templates = [row[0] for row in cursor.fetchall()]
+                if template not in templates:
+                    _build_postgres_template(connection, cursor, template)
+                    templates.insert(0, template)
+                for old in [t for t in templates if t != template][_POSTGRES_TEMPLATES_KEPT - 1 :]:
+                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(old)} WITH (FORCE)")
+                exists = creation._database_exists(cursor, name)
+                if not (keepdb and exists):
+                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
+                    cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+        connection.close()
+        django_settings.DATABASES[connection.alias]["NAME"] = name
+        connection.settings_dict["NAME"] = name
+        if serialize:
+            connection._test_serialized_contents = creation.serialize_db_to_string()
+        call_command("createcachetable", database=connection.alias)
+        connection.ensure_connection()
+        return name
+
+    creation.create_test_db = create_test_db
+
+
+def _build_postgres_template(connection, cursor, template: str) -> None:
+    from urllib.parse import quote as url_quote
+
+    quote = connection.ops.quote_name
+    building = f"{template}_building"
+    cursor.execute(f"DROP DATABASE IF EXISTS {quote(building)} WITH (FORCE)")
+    cursor.execute(f"CREATE DATABASE {quote(building)}")
+    params = connection.settings_dict
+    auth = url_quote(params["USER"] or "", safe="")
+    if params.get("PASSWORD"):
+        auth += ":" + url_quote(params["PASSWORD"], safe="")
+    url = f"postgres://{auth}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}/{building}"
+    env = os.environ | {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "balai", "migrate", "--verbosity=0"], env=env, check=True, timeout=900
+        )
+    except BaseException:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(building)} WITH (FORCE)")
+        raise
+    # Only a complete template gets its final name.
+    cursor.execute(f"ALTER DATABASE {quote(building)} RENAME TO {quote(template)}")

@@ -141,6 +141,10 @@ def sqlite_database(name: str) -> dict[str, object]:
     return {
         "ENGINE": "balai.core.db.sqlite3",
         "NAME": name,
+        # Kept open between requests, as PostgreSQL's are: opening one runs the PRAGMAs below
+        # and maps the file, ~10 ms a request under load, more than a cached public page takes.
+        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             # IMMEDIATE: writers take the lock at BEGIN, so concurrent writers wait
             # instead of failing with "database is locked" mid-transaction; they wait in
@@ -300,3 +304,15 @@ BALAI_KIOSK_PEPPER = envsecret("BALAI_KIOSK_PEPPER", "")  # unset with DEBUG on:
 BALAI_KIOSK_PEPPER_PREVIOUS = [
     p.strip() for p in envsecret("BALAI_KIOSK_PEPPER_PREVIOUS", "").replace("\n", ",").split(",") if p.strip()
 ]
+
+# Audit anchors (balai/audit/anchors.py): the Ed25519 key that signs the chain heads and the file
+# the signed heads are appended to, both outside the database; unset: var/keys/ and var/.
+BALAI_AUDIT_KEY_FILE = os.environ.get("BALAI_AUDIT_KEY_FILE", "")
+BALAI_AUDIT_ANCHOR_FILE = os.environ.get("BALAI_AUDIT_ANCHOR_FILE", "")
+BALAI_AUDIT_PUBLIC_KEY_FILE = os.environ.get("BALAI_AUDIT_PUBLIC_KEY_FILE", "")
+# `balai backup` writes its encrypted archives here (unset: var/backups/); the passphrase comes
+# from BALAI_BACKUP_PASSPHRASE or BALAI_BACKUP_PASSPHRASE_FILE, never from the command line.
+BALAI_BACKUP_DIR = os.environ.get("BALAI_BACKUP_DIR", "")
+# Where `balai audit-anchor` also sends each signed head, comma-separated: directories or files
+# (another disk, the regency's share) or syslog+udp://host:514 / syslog+tcp://host:514.
+BALAI_AUDIT_ANCHOR_COPY_TO = os.environ.get("BALAI_AUDIT_ANCHOR_COPY_TO", "")

@@ -28,3 +28,5 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 # The audit anchors' key and file (balai/audit/anchors.py): never the developer's var/ ones.
 BALAI_AUDIT_KEY_FILE = str(Path(tempfile.mkdtemp(prefix="balai-test-keys-")) / "audit-ed25519.pem")
 BALAI_AUDIT_ANCHOR_FILE = str(Path(tempfile.mkdtemp(prefix="balai-test-anchors-")) / "audit-anchors.jsonl")
+# Backups in tests: scrypt at 2^12 instead of 2^17 (the format and every check are the same).
+BALAI_BACKUP_SCRYPT_LOG_N = 12

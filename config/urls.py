@@ -36,6 +36,8 @@ urlpatterns = [
     path("desa/<str:village_code>/", include("balai.economy.urls_public")),
     # The residents' businesses (UMKM) as the kiosk shows them.
     path("anjungan/usaha/", include("balai.economy.urls_kiosk")),
+    # Reporting an absent official at the kiosk (staffing).
+    path("anjungan/perangkat/", include("balai.staff.urls_kiosk")),
     path("anjungan/", include("balai.kiosk.urls")),
     path("api/v1/", include("balai.api.urls")),
 ]

@@ -23,6 +23,8 @@ XLSX_EXPORTS: dict[str, str] = {
     "aid:cycle_xlsx": "a distribution cycle's report",
     "finance:book_xlsx": "a village finance book (Buku Kas Umum, bank, tax) with running balances",
     "finance:lra_xlsx": "the budget realisation report (LRA)",
+    "finance:advance_book_xlsx": "Buku Pembantu Panjar (advances, SPJ, remainders returned)",
+    "finance:activity_book_xlsx": "Buku Pembantu Kegiatan of one activity",
     "finance:regional_xlsx": "APBDes realisation per village for the district/regency",
     "regency:figures_xlsx": "the regency's monthly figures per village, from the snapshots",
     "people:book_download": "the registry's books B1–B5 (?buku=…&format=xlsx), Permendagri 47/2016",

@@ -314,6 +314,55 @@ def _finance_regional(w: dict[str, Any]) -> tuple[Any, str]:
     return viewer, reverse("finance:regional_xlsx") + "?tahun=2026"
 
 
+def _finance_advance(w: dict[str, Any]) -> Any:
+    import datetime as dt
+
+    from balai.finance import services as fin
+
+    budget = _finance(w)
+    fin.budget_revision_start(actor=None, village=w["village"], budget=budget)
+    act = fin.activity_create(actor=None, village=w["village"], budget=budget, code="02.03.01", name=HOSTILE)
+    line = fin.budget_line_create(
+        actor=None,
+        village=w["village"],
+        budget=budget,
+        activity=act,
+        account_code="5.2.1.07",
+        funding_source="DDS",
+        description=HOSTILE,
+        unit_price=300_000,
+    )
+    fin.budget_revision_set(
+        actor=None, village=w["village"], budget=budget, number="2", date=dt.date(2026, 2, 1)
+    )
+    spp = fin.payment_request_create(
+        actor=None,
+        village=w["village"],
+        budget=budget,
+        line=line,
+        number=HOSTILE[:60],
+        date=dt.date(2026, 2, 2),
+        amount=200_000,
+        description=HOSTILE,
+        payee=HOSTILE,
+        kind="UM",
+    )
+    fin.payment_request_act(actor=None, village=w["village"], spp=spp, step="verify")
+    fin.payment_request_act(actor=None, village=w["village"], spp=spp, step="approve")
+    fin.payment_request_pay(actor=None, village=w["village"], spp=spp, paid_on=dt.date(2026, 2, 3))
+    return act
+
+
+def _finance_advances(w: dict[str, Any]) -> tuple[Any, str]:
+    _finance_advance(w)
+    return w["operator"], reverse("finance:advance_book_xlsx") + "?tahun=2026"
+
+
+def _finance_activity(w: dict[str, Any]) -> tuple[Any, str]:
+    act = _finance_advance(w)
+    return w["operator"], reverse("finance:activity_book_xlsx", args=[act.public_id])
+
+
 def _regency_figures(w: dict[str, Any]) -> tuple[Any, str]:
     from django.utils import timezone
 
@@ -349,6 +398,8 @@ CASES: dict[str, Callable[[dict[str, Any]], tuple[Any, str]]] = {
     "finance:book_xlsx": _finance_book,
     "finance:lra_xlsx": _finance_lra,
     "finance:regional_xlsx": _finance_regional,
+    "finance:advance_book_xlsx": _finance_advances,
+    "finance:activity_book_xlsx": _finance_activity,
     "regency:figures_xlsx": _regency_figures,
 }
 

@@ -66,6 +66,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "staff.leave": VILLAGE_OFFICE,
     "staff.approve": frozenset({Role.KADES}),
     "staff.head_leave": frozenset({Role.CAMAT}),
+    # Residents' kiosk reports that an official was absent in office hours: the kepala desa
+    # marks them handled or unfounded (issue 18 item 5, issue 23 item 1).
+    "staff.absences": frozenset({Role.KADES}),
     # Letters: one capability per workflow step (`letters.services.workflow.letter_act` and the API
     # refuse a step to a role without it; the pages show only the steps a role may take).
     "letters.request": CLERKS,
@@ -79,6 +82,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "letters.hand_over": CLERKS,
     "letters.revoke": SIGNERS,
     "letters.rt_approve": frozenset({Role.KETUA_RT}),
+    # Naming, replacing and ending the ketua RT (their account with a one-time password).
+    "letters.rt_heads": CLERKS,
     "letters.assign": CLERKS,
     # Who a request can be assigned to.
     "letters.handle": CLERKS,

@@ -118,7 +118,7 @@ def recipient_lines(programme: Programme, recipients: Iterable[Recipient]) -> li
 
 def recipients_xlsx(programme: Programme, lines: Sequence[RecipientLine]) -> bytes:
     book = xlsx.Workbook(
-        title=f"Daftar penerima {programme.name} {programme.period} (format bantuan OpenSID)",
+        title=f"Daftar penerima {programme_title(programme)} (format bantuan OpenSID)",
         village=programme.village,
         filters=[(_("Program"), f"{programme.name} ({programme.code}, {programme.period})")],
     )
@@ -226,7 +226,7 @@ def entitlement_lines(entitlements: Iterable[Entitlement]) -> list[EntitlementLi
 
 
 def cycle_xlsx(cycle: DistributionCycle, lines: Sequence[EntitlementLine], summary: CycleSummary) -> bytes:
-    title = f"{cycle.programme.name} {cycle.period} — {cycle.label}"
+    title = f"{programme_title(cycle.programme, cycle.period)} — {cycle.label}"
     book = xlsx.Workbook(
         title=_("Laporan penyaluran %(title)s") % {"title": title},
         village=cycle.programme.village,
@@ -263,6 +263,7 @@ def cycle_xlsx(cycle: DistributionCycle, lines: Sequence[EntitlementLine], summa
         ("Jumlah hak", summary.entitlements),
         ("Sudah disalurkan", summary.distributed),
         ("Belum disalurkan", summary.pending),
+        *([("Dibatalkan", summary.cancelled)] if summary.cancelled else []),
         ("Nilai hak (Rp)", summary.amount_due),
         ("Nilai tersalur (Rp)", summary.amount_paid),
     ):
@@ -294,18 +295,49 @@ def _kop(village: Village) -> str:
     return f"Pemerintah Desa {village.name}, Kecamatan {village.district_name}, {village.regency_name}"
 
 
-def _signers(village: Village, actor: User) -> list[dict[str, str]]:
-    from balai.staff.selectors import signatories
+def programme_title(programme: Programme, period: str | None = None) -> str:
+    """ "BLT Dana Desa 2026", not "BLT Dana Desa 2026 2026": the period only when the name
+    does not already carry it."""
+    name, period = programme.name.strip(), (period or programme.period).strip()
+    return name if not period or period in name else f"{name} Periode {period}"
 
-    signers = [{"role": "Petugas", "name": actor.get_full_name() or actor.get_username()}]
-    head = signatories(village=village).filter(signs_as="own").first()
-    if head is not None:
-        signers.append({"role": head.position, "name": head.name})
-    return signers
+
+def _signers(village: Village, actor: User) -> list[dict[str, str]]:
+    """Who prepared the list (their post when they are an official of the village) and, to
+    acknowledge it, the head of the village — once: when the head prints it, one block."""
+    from balai.staff.models import Official
+    from balai.staff.selectors import official_for_user, signatories
+
+    head = signatories(village=village).filter(signs_as=Official.SignsAs.OWN).first()
+    kind = _("Lurah") if village.is_kelurahan else _("Kepala Desa")
+    head_role = f"{head.position if head else kind} {village.name}"
+    head_name = head.name if head else "(.................................)"
+    preparer = official_for_user(village=village, user=actor)
+    actor_name = actor.get_full_name() or actor.get_username()
+    if head is not None and (
+        (preparer is not None and preparer.pk == head.pk) or actor_name.casefold() == head.name.casefold()
+    ):
+        return [{"role": head_role, "name": head_name}]
+    return [
+        {
+            "role": _("Yang membuat,") + "\n" + (preparer.position if preparer else _("Petugas")),
+            "name": preparer.name if preparer else actor_name,
+        },
+        {"role": _("Mengetahui,") + "\n" + head_role, "name": head_name},
+    ]
 
 
 def _number(value: str, full: bool) -> str:
     return value if full else mask_number(value)
+
+
+def _decree_line(programme: Programme) -> list[str]:
+    from balai.aid.selectors import programme_decree
+
+    decree = programme_decree(village=programme.village, programme=programme)
+    if decree is None:
+        return []
+    return [f"Ditetapkan dengan SK Kepala Desa Nomor {decree.number} tanggal {_day(decree.decided_on)}"]
 
 
 def recipients_pdf(
@@ -335,9 +367,10 @@ def recipients_pdf(
     return render_pdf(
         {
             "kop": _kop(programme.village),
-            "title": f"Daftar Penerima {programme.name} {programme.period}",
+            "title": f"Daftar Penerima {programme_title(programme)}",
             "subtitle": [
                 f"Sasaran: {programme.get_target_unit_display()}; sumber dana: {programme.get_source_display()}",
+                *_decree_line(programme),
                 f"Jumlah penerima: {len(lines)}",
             ],
             "columns": columns,
@@ -387,7 +420,7 @@ def cycle_pdf(
     return render_pdf(
         {
             "kop": _kop(programme.village),
-            "title": f"Laporan Penyaluran {programme.name} {cycle.period} — {cycle.label}",
+            "title": f"Laporan Penyaluran {programme_title(programme, cycle.period)} — {cycle.label}",
             "subtitle": [
                 f"Masa manfaat {_day(cycle.covers_start)} s.d. {_day(cycle.covers_end)}; "
                 f"rencana salur {_day(cycle.planned_on)}; status {cycle.get_status_display()}",
@@ -396,7 +429,8 @@ def cycle_pdf(
             "rows": rows,
             "summary": [
                 f"Jumlah hak: {summary.entitlements}; sudah disalurkan: {summary.distributed}; "
-                f"belum disalurkan: {summary.pending}",
+                f"belum disalurkan: {summary.pending}"
+                + (f"; dibatalkan: {summary.cancelled}" if summary.cancelled else ""),
                 f"Nilai hak: {rupiah(summary.amount_due)}; nilai tersalur: {rupiah(summary.amount_paid)}",
             ],
             "signers": _signers(programme.village, actor),

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -26,6 +26,7 @@ from balai.aid.models import (
     ProgrammeExclusion,
     Recipient,
     RecipientChange,
+    Verification,
     WelfareSurvey,
 )
 from balai.audit.models import AuditEvent
@@ -45,17 +46,21 @@ def programme_get(*, village: Village, public_id: str) -> Programme:
 
 
 def programme_overview(*, village: Village) -> list[dict[str, Any]]:
-    """Programmes with their recipient and candidate counts (no names)."""
+    """Programmes with their counts (no names), of the programme's period as on its own pages:
+    `candidates` is len(candidate_list(status="calon")), `recipients`
+    len(recipient_list(status="active"))."""
     programmes = list(programmes_for_village(village=village))
     recipients = dict(
-        Recipient.objects.filter(village=village, status=Recipient.Status.ACTIVE)
+        Recipient.objects.filter(
+            village=village, period=F("programme__period"), status=Recipient.Status.ACTIVE
+        )
         .values("programme_id")
         .annotate(n=Count("pk"))
         .values_list("programme_id", "n")
     )
     candidates = dict(
-        Candidate.objects.filter(village=village)
-        .exclude(status__in=[Candidate.Status.DECREED, Candidate.Status.WITHDRAWN])
+        Candidate.objects.filter(village=village, period=F("programme__period"))
+        .filter(_candidate_filter("calon"))
         .values("programme_id")
         .annotate(n=Count("pk"))
         .values_list("programme_id", "n")
@@ -104,21 +109,55 @@ def deliberation_get(*, village: Village, public_id: str) -> Deliberation:
 UNIT_RELATED = ("family", "family__head", "resident", "family__rt")
 
 
+# Every counter on the aid pages is a count of one of these filters, and the list it labels is
+# the same filter (issue 21: "Verifikasi: 0 lolos" after five were verified — they had moved on
+# to approved/decreed; "56 calon" on the home page against "Calon (57)" in the list).
+# A status value filters that status; a stage counts everyone who has reached it.
+_C = Candidate.Status
+CANDIDATE_STAGES: dict[str, tuple[Any, Q]] = {
+    "calon": (_lazy("Semua calon kecuali yang ditarik"), ~Q(status=_C.WITHDRAWN)),
+    # Approval needs a passed verification; a candidate declined by the musdes counts only if
+    # a field visit found it valid (the musdes may also decline one never verified).
+    "lolos": (
+        _lazy("Lolos verifikasi (termasuk yang sudah dimusyawarahkan)"),
+        Q(status__in=[_C.VERIFIED, _C.APPROVED, _C.DECREED])
+        | Q(
+            Exists(Verification.objects.filter(candidate=OuterRef("pk"), result=Verification.Result.VALID)),
+            status=_C.DECLINED,
+        ),
+    ),
+    "disetujui": (
+        _lazy("Disetujui musdes (termasuk yang sudah di-SK)"),
+        Q(status__in=[_C.APPROVED, _C.DECREED]),
+    ),
+}
+
+
+def _candidate_filter(status: str) -> Q:
+    if status in CANDIDATE_STAGES:
+        return CANDIDATE_STAGES[status][1]
+    return Q(status=status) if status else Q()
+
+
+def candidate_filters() -> list[tuple[str, Any]]:
+    """(value, label) of every filter the candidate list offers: the stages, then each status."""
+    return [(k, label) for k, (label, _q) in CANDIDATE_STAGES.items()] + list(Candidate.Status.choices)
+
+
 def candidate_list(*, village: Village, programme: Programme, status: str = "") -> QuerySet[Candidate]:
+    """The programme's candidates of its period; `status` a status value or a stage key."""
     qs = Candidate.objects.filter(village=village, programme=programme, period=programme.period)
-    if status:
-        qs = qs.filter(status=status)
+    qs = qs.filter(_candidate_filter(status))
     return qs.select_related(*UNIT_RELATED).order_by(F("rank").asc(nulls_last=True), "-score", "id")
 
 
 def candidate_counts(*, village: Village, programme: Programme) -> dict[str, int]:
-    rows = (
-        Candidate.objects.filter(village=village, programme=programme, period=programme.period)
-        .values("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
+    """For "" (all), every stage and every status (0 when none): len(candidate_list(status=k))."""
+    keys = ["", *CANDIDATE_STAGES, *Candidate.Status.values]
+    found = Candidate.objects.filter(village=village, programme=programme, period=programme.period).aggregate(
+        **{f"n{i}": Count("pk", filter=_candidate_filter(k)) for i, k in enumerate(keys)}
     )
-    return dict(rows)
+    return {k: found[f"n{i}"] or 0 for i, k in enumerate(keys)}
 
 
 def candidate_get(*, village: Village, public_id: str) -> Candidate:
@@ -162,13 +201,14 @@ def recipient_changes(*, village: Village, recipient: Recipient) -> list[Recipie
 
 
 def recipient_counts(*, village: Village, programme: Programme) -> dict[str, int]:
-    rows = (
+    """For "" (all) and every status (0 when none): len(recipient_list(status=k))."""
+    rows = dict(
         Recipient.objects.filter(village=village, programme=programme, period=programme.period)
         .values("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
     )
-    return dict(rows)
+    return {"": sum(rows.values()), **{k: rows.get(k, 0) for k in Recipient.Status.values}}
 
 
 def public_recipient_summary(*, village: Village, programme: Programme) -> dict[str, Any]:
@@ -494,16 +534,19 @@ class CycleSummary:
     pending: int
     amount_due: int
     amount_paid: int
+    cancelled: int = 0  # listed on the cycle's page too: entitlements + cancelled = its rows
 
 
 def cycle_summary(*, village: Village, cycle: DistributionCycle) -> CycleSummary:
-    ents = Entitlement.objects.filter(village=village, cycle=cycle).exclude(
-        status=Entitlement.Status.CANCELLED
-    )
+    """The counts of `entitlements_of(cycle)`: `entitlements` its rows not cancelled, of which
+    `distributed` and `pending`; `cancelled` the rest (e.g. after the recipient's death)."""
+    ents = Entitlement.objects.filter(village=village, cycle=cycle)
+    live = ~Q(status=Entitlement.Status.CANCELLED)
     agg = ents.aggregate(
-        n=Count("id"),
+        n=Count("id", filter=live),
         done=Count("id", filter=Q(status=Entitlement.Status.DISTRIBUTED)),
-        due=Sum("amount"),
+        due=Sum("amount", filter=live),
+        cancelled=Count("id", filter=~live),
     )
     paid = Distribution.objects.filter(village=village, entitlement__cycle=cycle).aggregate(s=Sum("amount"))[
         "s"
@@ -514,6 +557,7 @@ def cycle_summary(*, village: Village, cycle: DistributionCycle) -> CycleSummary
         pending=(agg["n"] or 0) - (agg["done"] or 0),
         amount_due=agg["due"] or 0,
         amount_paid=paid or 0,
+        cancelled=agg["cancelled"] or 0,
     )
 
 

@@ -240,12 +240,14 @@ def candidates(request: VillageRequest, public_id: str) -> HttpResponse:
         else:
             messages.error(request, call.text("; "))
         return redirect("aid:candidates", programme.public_id)
+    filters = selectors.candidate_filters()
     status = request.GET.get("status", "")
-    if status not in Candidate.Status.values:
+    if status not in dict(filters):
         status = ""
     page = paginate(
         request, selectors.candidate_list(village=village, programme=programme, status=status), PAGE_SIZE
     )
+    counts = selectors.candidate_counts(village=village, programme=programme)
     services.recipient_list_viewed(
         actor=request.user, programme=programme, what="candidates", count=len(page)
     )
@@ -255,8 +257,8 @@ def candidates(request: VillageRequest, public_id: str) -> HttpResponse:
         {
             "programme": programme,
             "candidates": page,
-            "counts": selectors.candidate_counts(village=village, programme=programme),
-            "statuses": Candidate.Status.choices,
+            "total": counts[""],
+            "filters": [(value, label, counts[value]) for value, label in filters],
             "status": status,
             "page": page,
             "decreed": selectors.programme_decree(village=village, programme=programme) is not None,
@@ -472,6 +474,7 @@ def recipients(request: VillageRequest, public_id: str) -> HttpResponse:
     page = paginate(
         request, selectors.recipient_list(village=village, programme=programme, status=status), PAGE_SIZE
     )
+    counts = selectors.recipient_counts(village=village, programme=programme)
     services.recipient_list_viewed(
         actor=request.user, programme=programme, what="recipients", count=len(page)
     )
@@ -481,8 +484,8 @@ def recipients(request: VillageRequest, public_id: str) -> HttpResponse:
         {
             "programme": programme,
             "recipients": page,
-            "counts": selectors.recipient_counts(village=village, programme=programme),
-            "statuses": Recipient.Status.choices,
+            "total": counts[""],
+            "filters": [(value, label, counts[value]) for value, label in Recipient.Status.choices],
             "status": status,
             "page": page,
             "decree": selectors.programme_decree(village=village, programme=programme),

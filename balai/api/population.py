@@ -13,15 +13,15 @@ from pydantic import Field
 
 from balai.accounts.api_auth import village_for
 from balai.accounts.http import scope_of
-from balai.core.dates import Month
+from balai.core.dates import Period
 from balai.people import books, quality, selectors, statistics
 
 router = Router(tags=["population"])
 
 
-def _month(text: str | None) -> Month:
-    today = Month.of(timezone.localdate())
-    return min(Month.parse(text) or today, today)
+def _period(text: str | None) -> Period:
+    """As the pages: `?bulan=` up to the running month, by default the last complete one."""
+    return Period.choose(text, today=timezone.localdate())
 
 
 def _regional_ids(request: HttpRequest) -> list[int]:
@@ -53,21 +53,27 @@ class ReviewOut(Schema):
 @router.get("/monthly", summary="Laporan bulanan kependudukan desa pengguna (?bulan=YYYY-MM)")
 def monthly(request: HttpRequest, bulan: str | None = None) -> dict[str, Any]:
     village = village_for(request, "registry.read")
-    month = _month(bulan)
+    period = _period(bulan)
+    month = period.month
     report = books.monthly_report(village_ids=[village.pk], year=month.year, month=month.month)
-    return {"village": village.code, **report.as_dict(), "adds_up": report.adds_up}
+    return {"village": village.code, **report.as_dict(), "adds_up": report.adds_up, **period.as_api()}
 
 
 @router.get("/monthly/regional", summary="Laporan bulanan wilayah: jumlah dan per desa")
 def monthly_regional(request: HttpRequest, bulan: str | None = None) -> dict[str, Any]:
     ids = _regional_ids(request)
-    month = _month(bulan)
+    period = _period(bulan)
+    month = period.month
     per_village = books.monthly_reports(village_ids=ids, year=month.year, month=month.month)
     total = books.monthly_report(village_ids=ids, year=month.year, month=month.month)
+    reported = books.villages_with_events(village_ids=ids, year=month.year, month=month.month)
     codes = dict(scope_of(request).readable_villages().values_list("pk", "code"))
     return {
         **total.as_dict(),
         "adds_up": total.adds_up,
+        **period.as_api(),
+        "villages_reported": len(reported),
+        "villages_total": len(ids),
         "villages": [
             {"village": codes[vid], **rep.as_dict()}
             for vid, rep in sorted(per_village.items())
@@ -83,11 +89,18 @@ def village_statistics(request: HttpRequest, kategori: str | None = None) -> dic
     return statistics.category_table(village_ids=[village.pk], category=category).as_dict()
 
 
-@router.get("/statistics/regional", summary="Statistik penduduk hidup wilayah per kategori")
+@router.get(
+    "/statistics/regional", summary="Statistik penduduk hidup wilayah per kategori: jumlah dan per desa"
+)
 def regional_statistics(request: HttpRequest, kategori: str | None = None) -> dict[str, Any]:
     ids = _regional_ids(request)
     category = statistics.category_or_default(kategori)
-    return statistics.category_table_cached(village_ids=ids, category=category).as_dict()
+    villages = list(scope_of(request).readable_villages().order_by("district_code", "code"))
+    by_village = statistics.category_by_village_cached(villages=villages, category=category).as_dict()
+    return {
+        **statistics.category_table_cached(village_ids=ids, category=category).as_dict(),
+        "per_village": {"columns": by_village["columns"], "villages": by_village["rows"]},
+    }
 
 
 @router.get("/quality", summary="Mutu data kependudukan desa pengguna")

@@ -21,8 +21,10 @@ from __future__ import annotations
 import base64
 import json
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -40,6 +42,7 @@ from django.utils import timezone
 from balai.audit.models import AuditChain
 
 PREFIX = b"balai-audit-anchor-v1\n"
+SYSLOG_TAG = "balai-audit-anchor"
 
 
 def key_file() -> Path:
@@ -144,6 +147,8 @@ def read_anchors(path: Path | None = None) -> tuple[list[Anchor], list[str]]:
     for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
+        # A copy kept by a syslog server: the anchor is what follows the tag.
+        line = line.split(f"{SYSLOG_TAG}: ", 1)[-1]
         try:
             data = json.loads(line)
             anchors.append(
@@ -154,3 +159,46 @@ def read_anchors(path: Path | None = None) -> tuple[list[Anchor], list[str]]:
         except (ValueError, KeyError, TypeError):
             problems.append(f"baris {number} berkas jangkar tidak terbaca")
     return anchors, problems
+
+
+def copy_targets() -> list[str]:
+    """Where `balai audit-anchor` also sends every anchor (BALAI_AUDIT_ANCHOR_COPY_TO)."""
+    return [t.strip() for t in getattr(settings, "BALAI_AUDIT_ANCHOR_COPY_TO", "").split(",") if t.strip()]
+
+
+def copy_anchors(made: list[Anchor], target: str) -> str:
+    """Send the anchors just made to a second place, off the machine where possible:
+
+    - `syslog+udp://host:514` or `syslog+tcp://host:514`: one syslog message an anchor (facility
+      local0, tag balai-audit-anchor) to a log server the database administrator does not run;
+    - anything else is a path: a directory gets `audit-anchors.jsonl` in it, a file is appended
+      to (a second disk, a mounted share of the regency's server).
+
+    Returns where the anchors went, for the command's message; raises OSError when they did not."""
+    parts = urlsplit(target)
+    if parts.scheme in ("syslog+udp", "syslog+tcp"):
+        if not parts.hostname:
+            raise OSError(f"{target}: no host")
+        address = (parts.hostname, parts.port or 514)
+        # RFC 3164 lines, priority local0.info (16 * 8 + 6); over TCP one line each (RFC 6587).
+        lines = [f"<134>{SYSLOG_TAG}: {anchor.to_json()}".encode() for anchor in made]
+        if parts.scheme == "syslog+tcp":
+            with socket.create_connection(address, timeout=10) as conn:
+                conn.sendall(b"".join(line + b"\n" for line in lines))
+        else:
+            with socket.socket(
+                socket.AF_INET6 if ":" in address[0] else socket.AF_INET, socket.SOCK_DGRAM
+            ) as udp:
+                for line in lines:
+                    udp.sendto(line, address)
+        return f"{address[0]}:{address[1]} (syslog {parts.scheme.removeprefix('syslog+')})"
+    path = Path(target)
+    if path.is_dir() or target.endswith("/"):
+        path = path / "audit-anchors.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as fh:
+        for anchor in made:
+            fh.write(anchor.to_json() + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    return str(path)

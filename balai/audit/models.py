@@ -71,8 +71,7 @@ class AuditEvent(models.Model):
         }
 
     def compute_hash(self) -> str:
-        body = json.dumps(self.payload(), sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256((self.prev_hash + body).encode()).hexdigest()
+        return event_hash(self.prev_hash, self.payload())
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -81,3 +80,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Audit events are append-only.")
+
+
+def event_hash(prev_hash: str, payload: dict[str, Any]) -> str:
+    """The chain's hash of one event: SHA-256 of the previous hash and the event's payload
+    (`AuditEvent.payload`) as sorted, compact JSON."""
+    body = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()

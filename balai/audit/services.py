@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from balai.audit.models import AuditChain, AuditEvent
+from balai.audit.models import AuditChain, AuditEvent, event_hash
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -86,26 +86,35 @@ def _locked_chain(village: VillageLike | None) -> tuple[int, int, str]:
     return int(row[0]), int(row[1]), str(row[2])
 
 
-# Events are written with plain SQL: they are the most frequent write of the system (every
-# change and every read of a record), and the ORM's query building cost ~3 ms of CPU an event
-# here against ~0.5 ms this way. Values still go through each field's own conversion.
+# Events are written with plain SQL and without model instances: they are the most frequent
+# write of the system (every change and every read of a record; a list page logs 50), and the
+# ORM's query building cost ~3 ms of CPU an event against ~0.5 ms with instances and plain SQL,
+# and ~0.05 ms with tuples. Values still go through each field's own conversion.
 _EVENT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+_EVENT_COLUMNS = [f.attname for f in _EVENT_FIELDS]
 _BATCH = 500
 
 
-def _insert_events(rows: list[AuditEvent]) -> None:
+def _insert_events(rows: list[dict[str, Any]]) -> None:
+    """Rows as {attname: value}; fields whose value is the same in every row are converted once."""
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in _EVENT_FIELDS)
     one = "(" + ", ".join(["%s"] * len(_EVENT_FIELDS)) + ")"
     table = quote(AuditEvent._meta.db_table)
+    first = rows[0]
+    constant = {
+        f.attname: f.get_db_prep_save(first[f.attname], connection)
+        for f in _EVENT_FIELDS
+        if all(r[f.attname] is first[f.attname] for r in rows)
+    }
+    varying = [f for f in _EVENT_FIELDS if f.attname not in constant]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _BATCH):
             batch = rows[start : start + _BATCH]
-            params = [
-                f.get_db_prep_save(getattr(event, f.attname), connection)
-                for event in batch
-                for f in _EVENT_FIELDS
-            ]
+            params: list[Any] = []
+            for row in batch:
+                prepped = {f.attname: f.get_db_prep_save(row[f.attname], connection) for f in varying}
+                params.extend(constant[a] if a in constant else prepped[a] for a in _EVENT_COLUMNS)
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))}", params)
 
 
@@ -121,31 +130,48 @@ def audit_record_many(
 ) -> int:
     chain_id, seq, prev = _locked_chain(village)
     now = timezone.now()
+    at = now.isoformat()
     src = current_source() if source is None else source
     label = actor.get_username() if actor is not None else "system"
     # By id: the trail sits below the apps that own villages and users.
     village_id = village.pk if village is not None else None
     actor_id = actor.pk if actor is not None else None
-    rows = []
+    rows: list[dict[str, Any]] = []
     for pending in events:
         seq += 1
-        event = AuditEvent(
-            chain_id=chain_id,
-            seq=seq,
-            village_id=village_id,
-            occurred_at=now,
-            actor_id=actor_id,
-            actor_label=label,
-            action=pending.action,
-            object_type=pending.object_type,
-            object_id=str(pending.object_id),
-            changes=_jsonable(pending.changes),
-            source=src,
-            prev_hash=prev,
+        changes = _jsonable(pending.changes)
+        # The same fields as AuditEvent.payload(), so AuditEvent.compute_hash() agrees on re-read.
+        payload = {
+            "seq": seq,
+            "village": village_id,
+            "occurred_at": at,
+            "actor": actor_id,
+            "actor_label": label,
+            "action": pending.action,
+            "object_type": pending.object_type,
+            "object_id": str(pending.object_id),
+            "changes": changes,
+            "source": src,
+        }
+        digest = event_hash(prev, payload)
+        rows.append(
+            {
+                "chain_id": chain_id,
+                "seq": seq,
+                "village_id": village_id,
+                "occurred_at": now,
+                "actor_id": actor_id,
+                "actor_label": label,
+                "action": pending.action,
+                "object_type": pending.object_type,
+                "object_id": payload["object_id"],
+                "changes": changes,
+                "source": src,
+                "prev_hash": prev,
+                "hash": digest,
+            }
         )
-        event.hash = event.compute_hash()
-        prev = event.hash
-        rows.append(event)
+        prev = digest
     if not rows:
         return 0
     _insert_events(rows)

@@ -1,9 +1,12 @@
-"""Dates as Indonesian readers write them, and calendar months (reports, recaps, registers)."""
+"""Dates as Indonesian readers write them, calendar months (reports, recaps, registers), and
+the one rule every monthly report follows for its period (`Period`, `Reporting`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
 
 MONTHS = (
     "Januari",
@@ -100,3 +103,103 @@ class Month:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+# --- The period of a monthly report ----------------------------------------------------------
+#
+# A report opens on the last COMPLETE month: the running month holds only the days so far, so
+# its counts are low and a headline or a trend built on it dips for no reason. The running
+# month can still be chosen; it is then labelled "berjalan, data sampai <today>", drawn apart
+# from the trend, and every export of it says so. Pages that gather units (posyandu, villages)
+# also say how many of them have reported (`Reporting`).
+
+
+def last_complete_month(today: dt.date) -> Month:
+    """The month before `today`'s: on 1 December as on 31 December, November."""
+    return Month.of(today).previous()
+
+
+@dataclass(frozen=True)
+class Period:
+    """The month a report shows, seen from `today`."""
+
+    month: Month
+    today: dt.date
+    # When the data were read before today (a snapshot frozen mid-month): the day they end.
+    until: dt.date | None = None
+
+    @classmethod
+    def choose(cls, text: str | None, *, today: dt.date) -> Period:
+        """`?bulan=TTTT-BB` when it names a month up to the running one; anything else (none,
+        unreadable, in the future) gives the last complete month."""
+        chosen = Month.parse(text)
+        if chosen is None or chosen > Month.of(today):
+            chosen = last_complete_month(today)
+        return cls(chosen, today)
+
+    @classmethod
+    def of(cls, month: Month, *, today: dt.date) -> Period:
+        return cls(month, today)
+
+    @property
+    def running(self) -> bool:
+        return self.month == Month.of(self.today)
+
+    @property
+    def data_until(self) -> dt.date:
+        """The last day the report can hold data for: today in a running month."""
+        return min(self.until or self.today, self.month.last)
+
+    @property
+    def state(self) -> str:
+        """ "berjalan, data sampai 6 Desember 2026" for the running month, else ""."""
+        if not self.running:
+            return ""
+        return _("berjalan, data sampai %(day)s") % {"day": date_id(self.data_until)}
+
+    @property
+    def label(self) -> str:
+        """`November 2026`, or `Desember 2026 (berjalan, data sampai 6 Desember 2026)`."""
+        return f"{self.month.label} ({self.state})" if self.running else self.month.label
+
+    def nav(self) -> dict[str, object]:
+        """`Month.nav()` plus the period itself; no "next" link past the running month."""
+        return {
+            **self.month.nav(),
+            "period": self,
+            "has_next": self.month < Month.of(self.today),
+        }
+
+    def as_api(self) -> dict[str, object]:
+        """What an API answer says of its period: the month, whether it is still running and
+        the last day its data can cover."""
+        return {"month": str(self.month), "running": self.running, "data_until": self.data_until}
+
+    def filters(self) -> list[tuple[str, str]]:
+        """The period as an export's filter line (the notes sheet of `core.xlsx`)."""
+        return [(_("Periode"), self.label)]
+
+    def __str__(self) -> str:
+        return str(self.month)
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """How many of a report's units (posyandu, villages) have data for its month."""
+
+    reported: int
+    total: int
+    unit: str
+
+    @property
+    def complete(self) -> bool:
+        return self.reported >= self.total
+
+    @property
+    def label(self) -> str:
+        """`5 dari 8 posyandu melapor`."""
+        return _("%(reported)d dari %(total)d %(unit)s melapor") % {
+            "reported": self.reported,
+            "total": self.total,
+            "unit": self.unit,
+        }

@@ -15,7 +15,7 @@ from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from balai.core.dates import Month
+from balai.core.dates import Month, Period, last_complete_month
 from balai.core.plugins import HomeTask, collect
 from balai.people.models import LifeEvent
 from balai.people.selectors import stats_counts
@@ -54,6 +54,11 @@ class Headline:
     today: dt.date
 
     @property
+    def running(self) -> Period:
+        """This month as a running period: its label says "berjalan, data sampai …"."""
+        return Period(self.this_month.month, self.today)
+
+    @property
     def change(self) -> int:
         return self.residents - self.residents_last_month
 
@@ -81,7 +86,7 @@ def village_headline(*, village: Village, today: dt.date) -> Headline:
     counts = stats_counts(villages=[village])
     residents = counts["residents"].get(village.pk, 0)
     this_month = Month.of(today)
-    last_month = Month.of(this_month.first - dt.timedelta(days=1))
+    last_month = last_complete_month(today)
     current = _month_events(village, this_month)
     return Headline(
         residents=residents,

@@ -83,15 +83,15 @@ def village_detail(request: RegionalRequest, code: str) -> HttpResponse:
 @require("staff.read")
 def staff_performance(request: VillageRequest) -> HttpResponse:
     """Service performance per official for the kades (issue 18 item 6)."""
-    from balai.core.dates import Month
+    from balai.core.dates import Period
     from balai.dashboard.staff_performance import staff_performance as compute
 
-    shown = Month.parse(request.GET.get("bulan")) or Month.of(timezone.localdate())
-    rows = compute(village=request.village, month=shown)
+    period = Period.choose(request.GET.get("bulan"), today=timezone.localdate())
+    rows = compute(village=request.village, month=period.month)
     return render(
         request,
         "dashboard/staff_performance.html",
-        {"rows": rows, **shown.nav(), "unlinked": sum(1 for r in rows if not r.official.user_id)},
+        {"rows": rows, **period.nav(), "unlinked": sum(1 for r in rows if not r.official.user_id)},
     )
 
 

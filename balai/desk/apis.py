@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from balai.accounts.api_auth import village_for
-from balai.core.dates import Month
+from balai.core.dates import Period
 from balai.desk import selectors
 from balai.desk.models import Complaint
 from balai.staff.selectors import officials_on_duty
@@ -69,6 +69,8 @@ class ElementOut(Schema):
 
 class IkmOut(Schema):
     month: str
+    running: bool = False
+    data_until: dt.date | None = None
     respondents: int
     index: float | None
     grade: str
@@ -131,10 +133,11 @@ def complaint_get(request: HttpRequest, public_id: str) -> dict[str, Any]:
 @router.get("/ikm", response=IkmOut, summary="IKM sebulan (Permenpan-RB 14/2017); bulan=YYYY-MM")
 def ikm(request: HttpRequest, bulan: str = "") -> dict[str, Any]:
     village = village_for(request, "desk.operate")
-    shown = Month.parse(bulan) or Month.of(timezone.localdate())
+    period = Period.choose(bulan, today=timezone.localdate())
+    shown = period.month
     report = selectors.ikm_report(village=village, year=shown.year, month=shown.month)
     return {
-        "month": str(shown),
+        **period.as_api(),
         "respondents": report.respondents,
         "index": report.index,
         "grade": report.grade,

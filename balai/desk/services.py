@@ -36,6 +36,7 @@ from balai.desk.models import (
 from balai.devices import pins
 from balai.devices import services as device_services
 from balai.regions.models import Village
+from balai.regions.services import village_public_changed
 from balai.staff import attendance
 
 if TYPE_CHECKING:
@@ -125,6 +126,7 @@ def category_save(
         object_id=category.public_id,
         changes=values,
     )
+    village_public_changed(village=village)  # the public page lists the counter's services
     return category
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
 from balai.accounts.http import VillageRequest
-from balai.core.dates import Month
+from balai.core.dates import Month, Period
 from balai.core.http import ServiceCall
 from balai.desk import printing, selectors, services
 from balai.desk.models import IKM_ELEMENTS, Complaint, Counter, PrinterConfig, ServiceCategory
@@ -349,14 +349,15 @@ def guest_list(request: VillageRequest) -> HttpResponse:
 @require("desk.operate")
 def ikm_report(request: VillageRequest) -> HttpResponse:
     village = request.village
-    shown = Month.parse(request.GET.get("bulan")) or Month.of(timezone.localdate())
+    period = Period.choose(request.GET.get("bulan"), today=timezone.localdate())
+    shown = period.month
     return render(
         request,
         "desk/ikm_report.html",
         {
             "report": selectors.ikm_report(village=village, year=shown.year, month=shown.month),
             "questions": {code: question for code, _label, question in IKM_ELEMENTS},
-            **shown.nav(),
+            **period.nav(),
         },
     )
 

@@ -1,9 +1,10 @@
-"""`balai bench`: the project's benchmark at regency scale, on a SQLite database of its own.
+"""`balai bench`: the project's benchmark at regency scale, on a database of its own.
 
 The command never opens the configured database. It re-runs itself as subprocesses with
-SQLITE_PATH and BALAI_VAR_DIR pointing into the work directory (one directory per scale,
-kept for the next run), one subprocess per phase so that each phase's peak memory is its
-own:
+SQLITE_PATH (or, with `--database postgres://…`, DATABASE_URL naming a PostgreSQL database it
+creates if missing) and BALAI_VAR_DIR pointing into the work directory (one directory per
+scale and database, kept for the next run), one subprocess per phase so that each phase's peak
+memory is its own:
 
   build     migrate, regions, the demo regency at the requested scale, demo accounts
   import    an OpenSID file of N rows: parsed only (the floor), then imported end to end
@@ -38,7 +39,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
@@ -50,6 +51,7 @@ GENERATION_TARGET_S_PER_MILLION = 300.0
 IMPORT_RATE_TARGET = 10_000.0
 IMPORT_PARSE_RATIO_TARGET = 3.0
 PAGE_P95_TARGET_MS = 50.0
+LIST_CPU_TARGET_MS = 6.0
 OVERVIEW_TARGET_S = 1.0
 THROUGHPUT_TARGET = 150.0
 RSS_TARGET_MB = 400.0
@@ -73,6 +75,9 @@ class BenchConfig:
     workers: list[int] = field(default_factory=lambda: [2, 3, 4])
     users: int = 4
     quick: bool = False
+    # A PostgreSQL URL (postgres://user@host:port/name): the bench database there instead of a
+    # SQLite file; the database is created when missing and reused like the file.
+    database: str = ""
 
     @classmethod
     def quick_config(cls, **overrides: Any) -> BenchConfig:
@@ -93,7 +98,11 @@ class BenchConfig:
 
     @property
     def key(self) -> str:
-        return f"r{self.residents}-v{self.villages}-s{self.seed}"
+        return f"r{self.residents}-v{self.villages}-s{self.seed}" + ("-pg" if self.database else "")
+
+    @property
+    def engine(self) -> str:
+        return "PostgreSQL" if self.database else "SQLite"
 
 
 # --- Small helpers ---------------------------------------------------------------------------
@@ -226,6 +235,20 @@ def _codes(config: BenchConfig) -> tuple[list[str], str]:
     return codes[:-1], codes[-1]
 
 
+def _server_cpu() -> tuple[int | None, float]:
+    """The PostgreSQL backend serving this connection, when it runs on this machine, and the
+    CPU it has used so far (from /proc); (None, 0) on SQLite or a remote server."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None, 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = int(cursor.fetchone()[0])
+    used = cpu_seconds(pid)
+    return (pid, used) if used is not None else (None, 0.0)
+
+
 def build_scale(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
     """The demo regency at `config`'s scale; the last village stays empty for the import."""
     from django.core.management import call_command
@@ -252,6 +275,8 @@ def build_scale(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any
 
         # The registry alone: this is the figure the generation target is about, and each
         # module's bench adds (and times) its own demo data where it measures.
+        cpu_started = time.process_time()
+        server_pid, server_started = _server_cpu()
         result = demo.generate(
             villages=len(populated),
             residents_per_village=per_village,
@@ -259,6 +284,10 @@ def build_scale(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any
             progress=progress,
             extensions=False,
         )
+        # This process's CPU (on PostgreSQL the server's work is not in it): the build's cost
+        # on a machine whose other cores are busy, where the wall time says little.
+        build_cpu = time.process_time() - cpu_started
+        server_cpu = (cpu_seconds(server_pid) or 0.0) - server_started if server_pid else None
         # Measured separately so the generation figure stays comparable with earlier runs.
         from balai.core.db.statistics import refresh_statistics
 
@@ -269,6 +298,8 @@ def build_scale(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any
         meta = {
             "complete": True,
             "seconds": result.seconds,
+            "cpu_seconds": build_cpu,
+            "server_cpu_seconds": server_cpu,
             "records_generated": result.residents,
             "alive_generated": result.alive,
             "villages_generated": len(result.villages_created),
@@ -473,14 +504,21 @@ def measure_import(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, 
 def _fetch_all(client: Any, urls: list[str], warmup: int) -> dict[str, Any]:
     statuses: Counter[int] = Counter()
     samples: list[float] = []
+    cpu: list[float] = []
     for i, url in enumerate(urls):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         elapsed = (time.perf_counter() - start) * 1000
+        used = (time.process_time() - start_cpu) * 1000
         statuses[response.status_code] += 1
         if i >= warmup:
             samples.append(elapsed)
+            cpu.append(used)
     result: dict[str, Any] = percentiles(samples)
+    # This process's CPU per request, the whole middleware stack included (and, on SQLite,
+    # the database's work, which runs in the process): what a worker spends on a page,
+    # however busy the machine's other cores are.
+    result["cpu_ms"] = percentiles(cpu)
     result["statuses"] = dict(statuses)
     result["errors"] = sum(n for code, n in statuses.items() if code != 200)
     return result
@@ -1038,11 +1076,14 @@ def _bench_secrets(phase_dir: Path) -> dict[str, str]:
     return made
 
 
-def bench_env(phase_dir: Path) -> dict[str, str]:
-    """Settings for the bench database: its own SQLite file and var directory, DEBUG off."""
+def bench_env(phase_dir: Path, database: str = "") -> dict[str, str]:
+    """Settings for the bench database: its own SQLite file (or the PostgreSQL database named
+    by `database`) and var directory, DEBUG off."""
     env = dict(os.environ)
-    for name in ("DATABASE_URL", "MEDIA_ROOT", "SECURE_COOKIES"):
+    for name in ("DATABASE_URL", "DATABASE_REPLICA_URL", "MEDIA_ROOT", "SECURE_COOKIES"):
         env.pop(name, None)
+    if database:
+        env["DATABASE_URL"] = database
     env.update(_bench_secrets(phase_dir))
     env.update(
         {
@@ -1070,6 +1111,26 @@ def _spawn_phase(name: str, phase_dir: Path, env: dict[str, str], cwd: Path) -> 
     return result
 
 
+def ensure_postgres_database(url: str) -> bool:
+    """Create the PostgreSQL database the URL names unless it exists; True if created."""
+    import psycopg
+    from psycopg import sql
+
+    parsed = urlsplit(url)
+    name = parsed.path.lstrip("/")
+    if not name or parsed.scheme not in ("postgres", "postgresql", "pgsql"):
+        raise BenchError(f"--database: bukan URL PostgreSQL dengan nama basis data: {url}")
+    maintenance = urlunsplit(parsed._replace(path="/postgres"))
+    try:
+        with psycopg.connect(maintenance, autocommit=True, connect_timeout=10) as conn:
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                return False
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as exc:
+        raise BenchError(f"--database: PostgreSQL tidak bisa dibuka ({exc})") from exc
+    return True
+
+
 def run(
     *, config: BenchConfig, workdir: Path, cwd: Path, say: Say, parts: set[str] | None = None
 ) -> dict[str, Any]:
@@ -1077,9 +1138,13 @@ def run(
     (it reuses the database when it is already there)."""
     phase_dir = (workdir / config.key).resolve()
     phase_dir.mkdir(parents=True, exist_ok=True)
+    if config.database and ensure_postgres_database(config.database):
+        (phase_dir / "scale.json").unlink(missing_ok=True)  # a fresh database: build again
+        say(f"basis data PostgreSQL dibuat: {urlsplit(config.database).path.lstrip('/')}")
     (phase_dir / "config.json").write_text(json.dumps(asdict(config)))
-    env = bench_env(phase_dir)
+    env = bench_env(phase_dir, config.database)
     report: dict[str, Any] = {
+        "engine": config.engine,
         "config": asdict(config),
         "workdir": str(phase_dir),
         "started": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -1110,6 +1175,8 @@ def run(
     report["load_after"] = os.getloadavg()
     report["seconds"] = time.perf_counter() - started
     report["metrics"] = [asdict(m) for m in metrics(report)]
+    # Kept beside the database: a later run on the other engine prints it in its table.
+    (phase_dir / "report.json").write_text(json.dumps(report, indent=2, default=str))
     return report
 
 
@@ -1154,6 +1221,12 @@ def _core_metrics(report: dict[str, Any]) -> list[Metric]:
     if build.get("seconds") and build.get("alive_generated"):
         per_million = build["seconds"] * 1_000_000 / build["alive_generated"]
         note = " (dilanjutkan)" if build.get("resumed") else ""
+        if build.get("cpu_seconds"):
+            note += f"; CPU proses {build['cpu_seconds'] * 1_000_000 / build['alive_generated']:.0f} s"
+            if build.get("server_cpu_seconds") is not None:
+                server = build["server_cpu_seconds"] * 1_000_000 / build["alive_generated"]
+                note += f" + server PostgreSQL {server:.0f} s"
+            note += " per 1 juta"
         if build.get("reused"):
             note += f" (diukur saat dibangun, {build.get('built_at')})"
         out.append(
@@ -1244,6 +1317,19 @@ def _core_metrics(report: dict[str, Any]) -> list[Metric]:
             "family_page", "Halaman keluarga p50/p95", lat.get("family_page"), lat.get("missing_family")
         )
     )
+    listed = lat.get("list_filtered") or {}
+    cpu = listed.get("cpu_ms") or {}
+    if cpu.get("n"):
+        out.append(
+            Metric(
+                "list_cpu",
+                "Daftar penduduk: CPU worker per halaman p50/p95 (in-process, seluruh middleware)",
+                f"{cpu['p50']:.1f} / {cpu['p95']:.1f} ms",
+                f"p50 ≤ {LIST_CPU_TARGET_MS:.0f} ms",
+                cpu["p50"] <= LIST_CPU_TARGET_MS and not listed.get("errors"),
+                cpu["p50"],
+            )
+        )
     overview = lat.get("overview")
     if overview and overview.get("n"):
         selector = lat.get("overview_selector") or {}
@@ -1341,3 +1427,53 @@ def table(report: dict[str, Any]) -> str:
 
 def _load(values: Any) -> str:
     return "/".join(f"{v:.2f}" for v in values) if values else "?"
+
+
+def saved_report(workdir: Path, config: BenchConfig) -> dict[str, Any] | None:
+    """The last full report saved at this scale and seed on the other engine, if any."""
+    other = BenchConfig(**{**asdict(config), "database": "" if config.database else "postgres://x/x"})
+    path = workdir / other.key / "report.json"
+    if not path.exists():
+        return None
+    saved: dict[str, Any] = json.loads(path.read_text())
+    return saved
+
+
+def compare_table(reports: list[dict[str, Any]]) -> str:
+    """One table of every metric, one value column per database (SQLite, then PostgreSQL)."""
+    reports = sorted(reports, key=lambda r: r.get("engine", "SQLite") != "SQLite")
+    engines = [r.get("engine", "SQLite") for r in reports]
+    labels: dict[str, str] = {}
+    targets: dict[str, str] = {}
+    values: dict[str, dict[str, dict[str, Any]]] = {}
+    for engine, report in zip(engines, reports, strict=True):
+        for m in report["metrics"]:
+            labels.setdefault(m["key"], m["label"])
+            targets.setdefault(m["key"], m["target"])
+            values.setdefault(m["key"], {})[engine] = m
+
+    def cell(m: dict[str, Any] | None) -> str:
+        if m is None:
+            return "—"
+        ok = "" if m["ok"] is None else (" ✓" if m["ok"] else " ✗")
+        return f"{m['value']}{ok}"
+
+    rows = [("metrik", *engines, "target")]
+    for key, label in labels.items():
+        rows.append((label, *(cell(values[key].get(e)) for e in engines), targets[key]))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for i, r in enumerate(rows):
+        lines.append(" | ".join(r[c].ljust(widths[c]) for c in range(len(r))))
+        if i == 0:
+            lines.append("-+-".join("-" * w for w in widths))
+    lines.append("\n✓ memenuhi target, ✗ tidak.")
+    for engine, report in zip(engines, reports, strict=True):
+        load = report.get("load_before"), report.get("load_after")
+        lines.append(
+            f"{engine}: {report['config']['residents']:,} penduduk / {report['config']['villages']} desa"
+            f"{' (--quick)' if report['config']['quick'] else ''}, diukur {report.get('started')}; "
+            f"{report.get('cpus')} CPU; beban sebelum {_load(load[0])}, sesudah {_load(load[1])}; "
+            f"total {report.get('seconds', 0):.0f} s."
+        )
+    return "\n".join(lines)

@@ -33,6 +33,7 @@ from rapidfuzz import fuzz
 from balai.accounts.models import Role, User
 from balai.audit.services import audit_record
 from balai.core.crest import demo_crest_png
+from balai.core.db.bulk import insert_rows
 from balai.core.ids import public_ids
 from balai.people import codes
 from balai.people.models import Family, Household, LifeEvent, Resident, normalize_name
@@ -70,6 +71,8 @@ VILLAGE_ACCOUNTS: list[tuple[str, str]] = [
     ("kader", Role.KADER_POSYANDU),
     ("bendahara", Role.BENDAHARA),
     ("bidan", Role.BIDAN),
+    # A ketua RT (a resident of the village's first RT) for the /rt/ phone page (issue 23).
+    ("ketuart", Role.KETUA_RT),
 ]
 
 # Family size 1–8 (Jawa Tengah averages about 3.5 people per KK).
@@ -674,28 +677,32 @@ class _Insert:
     """A prepared INSERT on one model's table, fed tuples in `columns` order."""
 
     def __init__(self, model: type[models.Model], columns: Sequence[str]) -> None:
-        quote = connection.ops.quote_name
         fields = {f.attname: f for f in model._meta.concrete_fields}
         self.columns = list(columns)
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            quote(model._meta.db_table),
-            ", ".join(quote(fields[c].column) for c in self.columns),
-            ", ".join(["%s"] * len(self.columns)),
-        )
+        self.table = model._meta.db_table
+        self.column_names = [fields[c].column for c in self.columns]
 
     def run(self, rows: list[tuple[Any, ...]]) -> None:
-        if rows:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, rows)
+        # COPY on PostgreSQL (the 1,000,000-resident build), executemany on SQLite.
+        insert_rows(self.table, self.column_names, rows)
 
 
 def _update(model: type[models.Model], column: str, rows: list[tuple[Any, int]]) -> None:
     if not rows:
         return
     quote = connection.ops.quote_name
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {quote(column)} = %s WHERE {quote('id')} = %s"
+    table, col = quote(model._meta.db_table), quote(column)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            # One statement over two arrays instead of one UPDATE per row.
+            values, ids = zip(*rows, strict=True)
+            cursor.execute(
+                f"UPDATE {table} SET {col} = v.value FROM unnest(%s::bigint[], %s::bigint[]) AS v(value, id)"
+                f" WHERE {table}.id = v.id",
+                [list(values), list(ids)],
+            )
+        else:
+            cursor.executemany(f"UPDATE {table} SET {col} = %s WHERE id = %s", rows)
 
 
 # Resident columns the planner fills; every other column gets the field's default.
@@ -1117,6 +1124,26 @@ def account_plan(villages: Iterable[Village]) -> list[tuple[str, str, Village | 
     return plan
 
 
+def _demo_rt_head(village: Village) -> Resident | None:
+    """A living adult head of family in the village's first RT (without a ketua yet)."""
+    from balai.letters.models import RtHead
+
+    taken = RtHead.objects.filter(village=village, ended_at__isnull=True).values("rt_id")
+    return (
+        Resident.objects.filter(
+            village=village,
+            status=codes.STATUS_ALIVE,
+            family_relation=1,
+            rt__isnull=False,
+            birth_date__lte=timezone.localdate() - dt.timedelta(days=30 * 365),
+        )
+        .exclude(rt_id__in=taken)
+        .select_related("rt")
+        .order_by("rt__dusun__name", "rt__rw", "rt__rt", "pk")
+        .first()
+    )
+
+
 def ensure_accounts(*, password: str = DEMO_PASSWORD) -> list[Login]:
     """Demo accounts for each pilot village present, the Wonotunggal camat and Dispermades.
 
@@ -1142,6 +1169,9 @@ def ensure_accounts(*, password: str = DEMO_PASSWORD) -> list[Login]:
                 officials.get((village.pk, official_for[role])) if village and role in official_for else None
             )
             full_name = official.name if official else f"Demo {Role(role).label} {area}"
+            head_of_rt = _demo_rt_head(village) if role == Role.KETUA_RT and village else None
+            if head_of_rt is not None:
+                full_name = head_of_rt.name
             user, _generated = user_create(
                 actor=None,
                 username=username,
@@ -1153,6 +1183,11 @@ def ensure_accounts(*, password: str = DEMO_PASSWORD) -> list[Login]:
             )
             if official is not None:
                 Official.objects.filter(pk=official.pk).update(user=user)
+            if head_of_rt is not None and head_of_rt.rt is not None and village is not None:
+                from balai.letters.models import RtHead
+
+                RtHead.objects.create(village=village, user=user, rt=head_of_rt.rt, resident=head_of_rt)
+                Rt.objects.filter(pk=head_of_rt.rt.pk).update(head_name=head_of_rt.name[:120])
             # The demo password is published: no forced change, so every tester can use it.
             User.objects.filter(pk=user.pk).update(must_change_password=False)
             login.created = True

@@ -435,3 +435,112 @@ def villages(request: HttpRequest, query: Query[YearQuery]) -> list[dict[str, An
         }
         for r in selectors.regional_realisation(villages=scope.readable_villages(), year=year)
     ]
+
+
+# --- Advances (SPJ) and deposits (STS) -------------------------------------------------------------
+
+
+class SpjIn(Schema):
+    number: str = ""
+    date: dt.date | None = None
+    spent: int | None = Field(None, description="belanja sesuai bukti (bruto), rupiah bulat")
+    description: str = ""
+    extra_confirmed: bool = Field(False, description="bayar kekurangan bila belanja melebihi panjar")
+    taxes: list[TaxIn] = []
+
+
+class SpjOut(Schema):
+    public_id: str
+    number: str
+    date: dt.date
+    spp: str
+    advance: int
+    spent: int
+    returned: int
+    extra: int
+
+
+@router.post(
+    "/spp/{public_id}/spj",
+    response={201: SpjOut},
+    summary="SPJ panjar (SPP UM yang sudah dibayar): belanja, sisa kembali atau kekurangan dibayar",
+)
+def spp_spj(request: HttpRequest, public_id: str, payload: SpjIn) -> Status[dict[str, Any]]:
+    from balai.finance import advances
+
+    village = village_for(request, "finance.read")  # the service asks finance.pay
+    spp = selectors.spp_get(village=village, public_id=public_id)
+    if payload.date is None:
+        raise ValidationError({"date": "Tanggal SPJ wajib diisi."})
+    spj = advances.advance_settle(
+        actor=actor(request),
+        village=village,
+        spp=spp,
+        number=payload.number,
+        date=payload.date,
+        spent=payload.spent,
+        description=payload.description,
+        extra_confirmed=payload.extra_confirmed,
+        taxes=[services.TaxInput(t.kind, t.base, t.amount) for t in payload.taxes],
+    )
+    return Status(
+        201,
+        {
+            "public_id": spj.public_id,
+            "number": spj.number,
+            "date": spj.date,
+            "spp": spp.public_id,
+            "advance": spp.amount,
+            "spent": spj.spent,
+            "returned": spj.returned,
+            "extra": spj.extra,
+        },
+    )
+
+
+class StsIn(Schema):
+    year: int
+    number: str
+    date: dt.date
+    receipts: list[str] = Field(description="public_id penerimaan tunai (TBP) yang disetor")
+    bank_reference: str = ""
+
+
+class StsOut(Schema):
+    public_id: str
+    number: str
+    date: dt.date
+    amount: int
+    receipts: list[str]
+
+
+@router.post("/sts", response={201: StsOut}, summary="STS: setor penerimaan tunai ke rekening kas desa")
+def sts_create(request: HttpRequest, payload: StsIn) -> Status[dict[str, Any]]:
+    from balai.finance import advances
+    from balai.finance.models import Entry
+
+    village = village_for(request, "finance.read")  # the service asks finance.pay
+    b = selectors.budget_get(village=village, year=payload.year)
+    wanted = list(dict.fromkeys(payload.receipts))[:500]
+    found = list(Entry.objects.filter(village=village, budget=b, public_id__in=wanted))
+    if len(found) != len(wanted):
+        raise NotFound("receipts", "Sebagian penerimaan tidak ditemukan.")
+    slip = advances.deposit_slip_create(
+        actor=actor(request),
+        village=village,
+        budget=b,
+        number=payload.number,
+        date=payload.date,
+        receipts=found,
+        bank_reference=payload.bank_reference,
+    )
+    return Status(
+        201,
+        {
+            "public_id": slip.public_id,
+            "number": slip.number,
+            "date": slip.date,
+            "amount": slip.amount,
+            "receipts": [r.public_id for r in found],
+        },
+    )

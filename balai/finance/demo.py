@@ -15,7 +15,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from balai.finance import rules, services, services_aid
+from balai.finance import demo_advances, rules, services, services_aid
 from balai.finance.models import AidLink, Budget, BudgetLine, Entry, Medium, Source, Vendor
 from balai.regions.models import Village
 
@@ -204,10 +204,11 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
         today=today,
     )
     Entry.objects.bulk_create(entries, batch_size=500)
+    added = demo_advances.extend(village=village, budget=budget, spending=spending, today=today)
     posted = blt_distribute(village=village, today=today) if link else 0
     return {
         "finance_lines": len(spending) + len(revenue) + 2,
-        "finance_entries": len(entries) + posted,
+        "finance_entries": len(entries) + added + posted,
         "finance_vendors": len(VENDORS),
     }
 

@@ -296,6 +296,9 @@ class Entry(PublicIdModel, VillageScopedModel, BaseModel):
         TAX_DEPOSIT = "pajak_setor", _("Setoran pajak")
         TRANSFER = "mutasi", _("Mutasi kas")
         REVERSAL = "koreksi", _("Koreksi (jurnal balik)")
+        ADVANCE = "panjar", _("Pemberian panjar (SPP UM)")
+        ADVANCE_SPJ = "spj", _("Pertanggungjawaban panjar (SPJ)")
+        DEPOSIT = "sts", _("Setoran ke bank (STS)")
 
     class Direction(models.TextChoices):
         IN = "in", _("Masuk")
@@ -346,6 +349,69 @@ class Entry(PublicIdModel, VillageScopedModel, BaseModel):
     @property
     def signed(self) -> int:
         return self.amount if self.direction == self.Direction.IN else -self.amount
+
+
+class AdvanceSettlement(PublicIdModel, VillageScopedModel, BaseModel):
+    """The SPJ of an advance (SPP UM): what the executor actually spent. The unspent remainder
+    comes back to the treasurer (`returned`), or a spending beyond the advance is paid on top
+    (`extra`); either way the advance is then closed. One SPJ per advance."""
+
+    payment_request = models.OneToOneField(
+        PaymentRequest, on_delete=models.PROTECT, related_name="settlement", verbose_name=_("SPP panjar")
+    )
+    number = models.CharField(_("nomor SPJ"), max_length=60)
+    date = models.DateField(_("tanggal SPJ"))
+    spent = models.BigIntegerField(_("belanja sesuai bukti"))
+    returned = models.BigIntegerField(_("sisa panjar dikembalikan"), default=0)
+    extra = models.BigIntegerField(_("kekurangan dibayar"), default=0)
+    description = models.CharField(_("uraian"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(spent__gte=0), name="finance_spj_spent_positive"),
+            models.CheckConstraint(
+                condition=models.Q(returned__gte=0, extra__gte=0), name="finance_spj_rest_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DepositSlip(PublicIdModel, VillageScopedModel, BaseModel):
+    """An STS (Surat Tanda Setoran): cash receipts (TBP) the treasurer took in, deposited into
+    the village bank account. Posts cash out and bank in; each receipt is deposited once."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="deposit_slips")
+    number = models.CharField(_("nomor STS"), max_length=60)
+    date = models.DateField(_("tanggal setor"))
+    amount = models.BigIntegerField(_("jumlah disetor"))
+    bank_reference = models.CharField(_("nomor validasi bank"), max_length=40, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [models.UniqueConstraint(fields=["budget", "number"], name="finance_sts_number")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DepositSlipItem(VillageScopedModel):
+    """One receipt (TBP) on an STS; a receipt is on at most one STS."""
+
+    slip = models.ForeignKey(DepositSlip, on_delete=models.CASCADE, related_name="items")
+    receipt = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="deposit_item")
+    amount = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["id"]
 
 
 class AidLink(PublicIdModel, VillageScopedModel, BaseModel):

@@ -30,4 +30,17 @@ def finance_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
     return tasks
 
 
-TASKS = [finance_tasks]
+def advance_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
+    """Advances paid and not yet accounted for by their SPJ (the treasurer records the SPJ)."""
+    if scope.village is None or not scope.can("finance.pay"):
+        return []
+    count = PaymentRequest.objects.filter(
+        village=scope.village,
+        kind=PaymentRequest.Kind.UM,
+        status=PaymentRequest.Status.PAID,
+        settlement__isnull=True,
+    ).count()
+    return [HomeTask(str(_("Panjar belum di-SPJ-kan")), count, reverse("finance:advances"), "keuangan")]
+
+
+TASKS = [finance_tasks, advance_tasks]

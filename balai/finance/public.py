@@ -9,17 +9,15 @@ from balai.core.plugins import PublicSection
 
 
 def _summary(village: Any) -> str | None:
-    from balai.finance.selectors import apbdes_summary
+    from balai.finance.selectors import apbdes_spending
 
-    summary = apbdes_summary(village=village)
-    if summary is None:
+    # One LRA, not the whole infographic (`apbdes_summary`): the same figures, a third of the work.
+    spending = apbdes_spending(village=village)
+    if spending is None:
         return None
-    spent = f"{summary.spending_realised:,}".replace(",", ".")
-    return _("APBDes %(y)s: belanja terealisasi Rp%(s)s (%(p)d%%).") % {
-        "y": summary.year,
-        "s": spent,
-        "p": summary.spending_percent,
-    }
+    year, realised, percent = spending
+    spent = f"{realised:,}".replace(",", ".")
+    return _("APBDes %(y)s: belanja terealisasi Rp%(s)s (%(p)d%%).") % {"y": year, "s": spent, "p": percent}
 
 
 PUBLIC_SECTIONS = [

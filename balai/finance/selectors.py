@@ -502,6 +502,16 @@ def apbdes_summary(*, village: Village, year: int | None = None) -> ApbdesSummar
     )
 
 
+def apbdes_spending(*, village: Village) -> tuple[int, int, int] | None:
+    """(year, spending realised, percent of the budget) of the current set APBDes, from the
+    same LRA as `apbdes_summary` (so the public page's line and the infographic agree)."""
+    budget = budget_current(village=village)
+    if budget is None or not budget.is_set:
+        return None
+    spending = lra(budget=budget).spending
+    return budget.year, spending.realised, _pct(spending.realised, spending.budget)
+
+
 def _children_of(report: Lra, top: str) -> list[LraRow]:
     # Rows come sorted with each group's children right after its top row.
     out: list[LraRow] = []

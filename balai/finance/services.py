@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -439,8 +439,10 @@ def _check_medium(medium: str) -> str:
 
 def _remaining(line: BudgetLine, *, exclude_spp: PaymentRequest | None = None) -> int:
     """Budget in force minus realised minus SPPs raised but not yet paid."""
-    pending = PaymentRequest.objects.filter(budget_line=line).exclude(
-        status__in=[PaymentRequest.Status.PAID, PaymentRequest.Status.REJECTED]
+    # An advance (UM) paid but not yet accounted for by its SPJ still holds its amount.
+    pending = PaymentRequest.objects.filter(budget_line=line).filter(
+        ~Q(status__in=[PaymentRequest.Status.PAID, PaymentRequest.Status.REJECTED])
+        | Q(kind=PaymentRequest.Kind.UM, status=PaymentRequest.Status.PAID, settlement__isnull=True)
     )
     if exclude_spp is not None:
         pending = pending.exclude(pk=exclude_spp.pk)
@@ -633,6 +635,10 @@ def payment_request_create(
         raise ValidationError({"line": _("SPP pembiayaan (PBY) hanya untuk rekening 6.2.")})
     if kind != PaymentRequest.Kind.PBY and not line.account_code.startswith("5"):
         raise ValidationError({"line": _("SPP LS/UM hanya untuk rekening belanja (5).")})
+    if kind == PaymentRequest.Kind.UM and list(taxes):
+        raise ValidationError(
+            {"taxes": _("Pajak atas belanja dari panjar dipungut saat SPJ, bukan pada SPP UM.")}
+        )
     number = _number(number)
     if PaymentRequest.objects.filter(budget=budget, number=number).exists():
         raise ValidationError({"number": _("Nomor SPP %(n)s sudah dipakai.") % {"n": number}})
@@ -766,17 +772,31 @@ def payment_request_pay(
         "payment_request": spp,
         "posted_by": actor,
     }
-    Entry.objects.create(
-        **common,
-        kind=Entry.Kind.PAYMENT,
-        direction=Entry.Direction.OUT,
-        account_code=line.account_code,
-        activity_id=line.activity_id,
-        budget_line=line,
-        funding_source=line.funding_source,
-        amount=spp.amount,
-        description=f"{spp.description} — {spp.payee}"[:255],
-    )
+    if spp.kind == PaymentRequest.Kind.UM:
+        # An advance is not yet spending: the money goes to the executor, without an account,
+        # and the spending is realised by its SPJ (`advances.advance_settle`).
+        Entry.objects.create(
+            **common,
+            kind=Entry.Kind.ADVANCE,
+            direction=Entry.Direction.OUT,
+            activity_id=line.activity_id,
+            funding_source=line.funding_source,
+            amount=spp.amount,
+            description=(_("Panjar: %(d)s — %(p)s") % {"d": spp.description, "p": spp.payee})[:255],
+        )
+        taxes = []
+    else:
+        Entry.objects.create(
+            **common,
+            kind=Entry.Kind.PAYMENT,
+            direction=Entry.Direction.OUT,
+            account_code=line.account_code,
+            activity_id=line.activity_id,
+            budget_line=line,
+            funding_source=line.funding_source,
+            amount=spp.amount,
+            description=f"{spp.description} — {spp.payee}"[:255],
+        )
     for tax in taxes:
         rule = rules.TAXES[tax.kind]
         Entry.objects.create(
@@ -905,6 +925,12 @@ def entry_reverse(*, actor: User | None, village: Village, entry: Entry, date: d
         raise ApplicationError(
             _("Transaksi hasil impor Siskeudes dikoreksi di Siskeudes, lalu diimpor ulang.")
         )
+    if entry.kind in (Entry.Kind.ADVANCE, Entry.Kind.ADVANCE_SPJ, Entry.Kind.DEPOSIT) or (
+        entry.payment_request is not None and entry.payment_request.kind == PaymentRequest.Kind.UM
+    ):
+        raise ApplicationError(_("Panjar, SPJ dan STS tidak dibalik; catat transaksi baru."))
+    if Entry.objects.filter(pk=entry.pk, deposit_item__isnull=False).exists():
+        raise ApplicationError(_("Penerimaan ini sudah disetor ke bank dengan STS."))
     reason = " ".join(str(reason or "").split())
     if not reason:
         raise ValidationError({"reason": _("Tuliskan alasan koreksi.")})
@@ -953,7 +979,21 @@ def period_close(*, actor: User | None, village: Village, budget: Budget, throug
 @transaction.atomic
 def year_close(*, actor: User | None, village: Village, budget: Budget) -> Budget:
     """Close the year: lock it through 31 December and carry cash and bank (the SiLPA) to next
-    year's APBDes as its opening balances (creating its draft when none exists)."""
+    year's APBDes as its opening balances (creating its draft when none exists). Refused while
+    an advance (SPP UM) paid that year is not yet accounted for by its SPJ."""
+    open_advances = list(
+        PaymentRequest.objects.filter(
+            budget=budget,
+            kind=PaymentRequest.Kind.UM,
+            status=PaymentRequest.Status.PAID,
+            settlement__isnull=True,
+        ).values_list("number", flat=True)[:5]
+    )
+    if open_advances:
+        raise ApplicationError(
+            _("Panjar %(n)s belum dipertanggungjawabkan (SPJ); tahun belum dapat ditutup.")
+            % {"n": ", ".join(open_advances)}
+        )
     budget = period_close(actor=actor, village=village, budget=budget, through=dt.date(budget.year, 12, 31))
     cash, bank = _balance(budget, Medium.CASH), _balance(budget, Medium.BANK)
     withheld = tax_balance(budget=budget)

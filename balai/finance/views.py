@@ -559,3 +559,51 @@ def regional_xlsx(request: RegionalRequest) -> HttpResponse:
     response = HttpResponse(data, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="realisasi-apbdes-{year}.xlsx"'
     return response
+
+
+@require("aggregates.read", village=False)
+def regional_pdf(request: RegionalRequest) -> HttpResponse:
+    from balai.core import tablepdf
+
+    year = _regional_year(request)
+    rows = selectors.regional_realisation(villages=request.scope.readable_villages(), year=year)
+    report = tablepdf.Report(
+        title=_("Realisasi APBDes %(year)s per desa") % {"year": year},
+        source=_("Balai — buku kas dan APBDes desa, dihitung saat diunduh"),
+        filters=[(_("Tahun anggaran"), str(year))],
+        landscape=True,
+        tables=[
+            tablepdf.Table(
+                title=_("Per desa"),
+                columns=[
+                    _("Kecamatan"),
+                    _("Desa"),
+                    _("Status APBDes"),
+                    _("Pendapatan"),
+                    _("Realisasi pendapatan"),
+                    _("Belanja"),
+                    _("Realisasi belanja"),
+                    _("% belanja"),
+                    _("Terlambat"),
+                ],
+                rows=[
+                    [
+                        r.village.district_name,
+                        r.village.name,
+                        r.status,
+                        r.revenue,
+                        r.revenue_realised,
+                        r.spending,
+                        r.spending_realised,
+                        r.spending_percent,
+                        _("ya") if r.behind else "",
+                    ]
+                    for r in rows
+                ],
+                text_columns=3,
+            )
+        ],
+    )
+    response = HttpResponse(tablepdf.render(report), content_type=tablepdf.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="realisasi-apbdes-{year}.pdf"'
+    return response

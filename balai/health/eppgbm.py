@@ -12,10 +12,11 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.core import xlsx
-from balai.core.dates import Month, add_months
+from balai.core.dates import Month, Period, add_months
 from balai.health.classify import LABELS
 from balai.health.models import ChildMeasurement, PosyanduArea
 from balai.health.reports import months_between
@@ -159,14 +160,16 @@ def eppgbm_rows(*, village: Village, month: Month) -> list[list[Any]]:
     return [values for _key, values in rows]
 
 
-def eppgbm_xlsx(*, village: Village, month: Month) -> tuple[bytes, int]:
+def eppgbm_xlsx(*, village: Village, month: Month, period: Period | None = None) -> tuple[bytes, int]:
     """The workbook and its number of children. The upload format is the sheet "Data
-    Balita" alone; the export's notes (data per, month) are on the sheet after it."""
+    Balita" alone; the export's notes (data per, month, "berjalan" for a running month) are
+    on the sheet after it."""
     rows = eppgbm_rows(village=village, month=month)
+    period = period or Period(month, timezone.localdate())
     book = xlsx.Workbook(
         title=_("Data balita untuk e-PPGBM, bulan %(month)s") % {"month": month},
         village=village,
-        filters=[(_("Bulan pengukuran"), str(month))],
+        filters=[(_("Bulan pengukuran"), str(month)), *period.filters()],
     )
     sheet = book.add_sheet("Data Balita")
     bold = book.style(bold=True)

@@ -69,7 +69,8 @@ def band_of(age_months: int) -> str | None:
 
 
 def latest_month(*, villages: QuerySet[Village] | Iterable[Village], today: dt.date) -> Month:
-    """The month of the latest measurement (not after today) in these villages, else today's."""
+    """The month of the latest measurement (not after today) in these villages, else today's.
+    (Not a report's default: reports open on the last complete month, `core.dates.Period`.)"""
     day = ChildMeasurement.objects.filter(village__in=_ids(villages), measured_on__lte=today).aggregate(
         last=Max("measured_on")
     )["last"]
@@ -450,6 +451,38 @@ def data_version(*, villages: QuerySet[Village] | Iterable[Village], first: dt.d
         village_id__in=_ids(villages), measured_on__gte=first, measured_on__lt=after
     ).aggregate(n=Count("id"), top=Max("id"))
     return f"{row['n']}:{row['top']}"
+
+
+# --- Who has reported -----------------------------------------------------------------------
+
+
+def posyandu_reporting(*, village: Village, month: Month) -> tuple[int, int]:
+    """(active posyandu with a measurement of `month` recorded at one of their sessions,
+    active posyandu) of one village: "5 dari 8 posyandu melapor"."""
+    active = Posyandu.objects.filter(village=village, is_active=True)
+    reported = (
+        ChildMeasurement.objects.filter(
+            village=village,
+            measured_on__gte=month.first,
+            measured_on__lt=month.after,
+            session__posyandu__in=active,
+        )
+        .values("session__posyandu_id")
+        .distinct()
+        .count()
+    )
+    return reported, active.count()
+
+
+def villages_reporting(*, villages: QuerySet[Village] | Iterable[Village], month: Month) -> set[int]:
+    """Ids of the villages with at least one measurement dated in `month`."""
+    return set(
+        ChildMeasurement.objects.filter(
+            village_id__in=_ids(villages), measured_on__gte=month.first, measured_on__lt=month.after
+        )
+        .values_list("village_id", flat=True)
+        .distinct()
+    )
 
 
 def dusun_names(*, village: Village) -> list[str]:

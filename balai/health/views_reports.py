@@ -23,6 +23,7 @@ from balai.accounts.http import RegionalRequest, VillageRequest
 from balai.accounts.models import ScopeLevel
 from balai.audit.services import audit_record
 from balai.core import xlsx
+from balai.core.dates import Period, Reporting
 from balai.health import reports
 from balai.health.eppgbm import eppgbm_xlsx
 from balai.health.reports import BANDS, METRICS, Month, Prevalence, TrendPoint, suppressed
@@ -51,12 +52,14 @@ NO_DATA_COLOUR = "#d9d9d9"
 REGIONAL_CACHE_SECONDS = 600
 
 
-def _month(request: HttpRequest, villages: Any) -> Month:
-    today = timezone.localdate()
-    chosen = Month.parse(request.GET.get("bulan"))
-    if chosen is not None and chosen <= Month.of(today):
-        return chosen
-    return reports.latest_month(villages=villages, today=today)
+def _period(request: HttpRequest) -> Period:
+    """`?bulan=` up to the running month; by default the last complete month (core.dates)."""
+    return Period.choose(request.GET.get("bulan"), today=timezone.localdate())
+
+
+def _months(period: Period) -> list[Period]:
+    """The month picker's choices, newest first: the running month (labelled) and 11 before."""
+    return [Period(m, period.today) for m in Month.of(period.today).back(12)[::-1]]
 
 
 def level_colour(prevalence: float | None) -> str:
@@ -75,9 +78,18 @@ def _pct(value: float | None) -> str:
 # --- SVG ---------------------------------------------------------------------------------
 
 
-def sparkline(points: Sequence[TrendPoint], *, x: float, y: float, width: float, height: float) -> str:
-    """Stunting prevalence over the months, as a polyline in a box (0–50 %)."""
-    values = [p.value.stunting for p in points]
+def sparkline(
+    points: Sequence[TrendPoint],
+    *,
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    running: Month | None = None,
+) -> str:
+    """Stunting prevalence over the months, as a polyline in a box (0–50 %). The running
+    month is left out: its few measurements would make the line jump."""
+    values = [None if p.month == running else p.value.stunting for p in points]
     step = width / max(len(values) - 1, 1)
     parts: list[str] = []
     run: list[str] = []
@@ -96,7 +108,9 @@ def sparkline(points: Sequence[TrendPoint], *, x: float, y: float, width: float,
     return base + lines
 
 
-def tile_map_svg(tiles: Sequence[tuple[str, Prevalence, Sequence[TrendPoint]]]) -> SafeString:
+def tile_map_svg(
+    tiles: Sequence[tuple[str, Prevalence, Sequence[TrendPoint]]], *, running: Month | None = None
+) -> SafeString:
     """One square per dusun coloured by stunting prevalence, with its 12-month sparkline.
 
     The registry holds no dusun boundaries, so this is a tile map (small multiples), not a
@@ -123,14 +137,16 @@ def tile_map_svg(tiles: Sequence[tuple[str, Prevalence, Sequence[TrendPoint]]]) 
             f'<text x="{x + 8}" y="{y + 42}" font-size="20">{escape(label)}</text>'
             f'<text x="{x + 8}" y="{y + 60}" font-size="11">{value.stunted}/{value.measured} '
             f"{escape(_('anak'))}</text>"
-            f"{sparkline(trend, x=x + 8, y=y + 70, width=w - 16, height=40)}</g>"
+            f"{sparkline(trend, x=x + 8, y=y + 70, width=w - 16, height=40, running=running)}</g>"
         )
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 - every text is escaped above
 
 
-def trend_svg(points: Sequence[TrendPoint]) -> SafeString:
-    """Stunting, wasting and underweight (%) over the months, as lines."""
+def trend_svg(points: Sequence[TrendPoint], *, running: Month | None = None) -> SafeString:
+    """Stunting, wasting and underweight (%) over the months, as lines. The running month
+    (`running`, when the trend reaches it) is joined by a dashed segment and its label marked
+    "berjalan": a month of a few days' measurements must not read as a rise or a fall."""
     if not points:
         return mark_safe("")
     width, height, left, bottom, top = 640, 220, 40, 30, 10
@@ -157,9 +173,10 @@ def trend_svg(points: Sequence[TrendPoint]) -> SafeString:
             f'<text x="{left - 4}" y="{yy + 4:.1f}" font-size="10" text-anchor="end">{k}%</text>'
         )
     for i, p in enumerate(points):
+        mark = "*" if p.month == running else ""
         out.append(
             f'<text x="{left + i * step:.1f}" y="{height - 10}" font-size="10" text-anchor="middle">'
-            f"{p.month.month:02d}/{p.month.year % 100:02d}</text>"
+            f"{p.month.month:02d}/{p.month.year % 100:02d}{mark}</text>"
         )
     series = (
         ("stunting", "#d73027", _("Stunting (TB/U < −2 SD)")),
@@ -170,15 +187,27 @@ def trend_svg(points: Sequence[TrendPoint]) -> SafeString:
         coords = [
             f"{left + i * step:.1f},{top + plot_h - v / ceiling * plot_h:.1f}"
             for i, p in enumerate(points)
-            if (v := getattr(p.value, attr)) is not None
+            if (v := getattr(p.value, attr)) is not None and p.month != running
         ]
         if coords:
             out.append(
                 f'<polyline points="{" ".join(coords)}" fill="none" stroke="{colour}" stroke-width="2"/>'
             )
+        last = points[-1] if points else None
+        if last is not None and last.month == running and (v := getattr(last.value, attr)) is not None:
+            here = f"{left + (len(points) - 1) * step:.1f},{top + plot_h - v / ceiling * plot_h:.1f}"
+            out.append(
+                f'<polyline class="trend-running" points="{" ".join([*coords[-1:], here])}" fill="none" '
+                f'stroke="{colour}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+            )
         out.append(
             f'<rect x="{left + 10 + n * 200}" y="{top}" width="10" height="10" fill="{colour}"/>'
             f'<text x="{left + 24 + n * 200}" y="{top + 9}" font-size="11">{escape(label)}</text>'
+        )
+    if running is not None and points and points[-1].month == running:
+        out.append(
+            f'<text x="{left + 10}" y="{top + 26}" font-size="10">'
+            f"{escape(_('* bulan berjalan (garis putus-putus), data belum lengkap'))}</text>"
         )
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 - every text is escaped above
@@ -187,10 +216,16 @@ def trend_svg(points: Sequence[TrendPoint]) -> SafeString:
 # --- Village pages ------------------------------------------------------------------------
 
 
+def _posyandu_reporting(village: Village, month: Month) -> Reporting:
+    reported, total = reports.posyandu_reporting(village=village, month=month)
+    return Reporting(reported, total, _("posyandu"))
+
+
 @require("health.aggregates")
 def report_monthly(request: VillageRequest) -> HttpResponse:
     village = request.village
-    month = _month(request, [village])
+    period = _period(request)
+    month = period.month
     report = reports.monthly_report(village=village, month=month)
     return render(
         request,
@@ -198,7 +233,9 @@ def report_monthly(request: VillageRequest) -> HttpResponse:
         {
             "report": report,
             "month": month,
-            "months": Month.of(timezone.localdate()).back(12)[::-1],
+            "period": period,
+            "reporting": _posyandu_reporting(village, month),
+            "months": _months(period),
             "bands": [name for name, _lo, _hi in BANDS],
             "metric_words": METRIC_WORDS,
             "can_export_names": request.scope.can("health.read"),
@@ -206,16 +243,23 @@ def report_monthly(request: VillageRequest) -> HttpResponse:
     )
 
 
-def monthly_xlsx_bytes(report: reports.MonthlyReport) -> bytes:
+def monthly_xlsx_bytes(
+    report: reports.MonthlyReport, *, period: Period | None = None, reporting: Reporting | None = None
+) -> bytes:
+    period = period or Period(report.month, timezone.localdate())
     title = _("Laporan bulanan posyandu (SKDN) Desa %(village)s — %(month)s") % {
         "village": report.village.name,
         "month": report.month,
     }
-    book = xlsx.Workbook(title=title, village=report.village, filters=[(_("Bulan"), str(report.month))])
+    filters = [(_("Bulan"), str(report.month)), *period.filters()]
+    if reporting is not None:
+        filters.append((_("Posyandu melapor"), reporting.label))
+    book = xlsx.Workbook(title=title, village=report.village, filters=filters)
     bold = book.style(bold=True)
     pct = book.style(num_format="0.0")
     summary = book.add_sheet(_("Rekap posyandu"))
     summary.write(0, 0, title, bold)
+    summary.write(1, 0, " · ".join(x for x in (period.label, reporting.label if reporting else "") if x))
     head = [_("Posyandu"), *METRICS, "D/S (%)", "N/D (%)"]
     summary.write_row(2, 0, head, bold)
     rows = [*report.posyandus, report.total]
@@ -256,9 +300,11 @@ def monthly_xlsx_bytes(report: reports.MonthlyReport) -> bytes:
 @require("health.aggregates")
 def report_monthly_xlsx(request: VillageRequest) -> HttpResponse:
     village = request.village
-    month = _month(request, [village])
+    period = _period(request)
+    month = period.month
     report = reports.monthly_report(village=village, month=month)
-    response = HttpResponse(monthly_xlsx_bytes(report), content_type=XLSX)
+    body = monthly_xlsx_bytes(report, period=period, reporting=_posyandu_reporting(village, month))
+    response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="laporan-posyandu-{month}.xlsx"'
     return response
 
@@ -266,7 +312,9 @@ def report_monthly_xlsx(request: VillageRequest) -> HttpResponse:
 @require("health.aggregates")
 def stunting(request: VillageRequest) -> HttpResponse:
     village = request.village
-    month = _month(request, [village])
+    period = _period(request)
+    month = period.month
+    running = month if period.running else None
     by_dusun = reports.prevalence_by(villages=[village], month=month, by="dusun")
     trends = reports.prevalence_trend(villages=[village], month=month, by="dusun")
     village_trend = reports.prevalence_trend(villages=[village], month=month, by="all").get(None, [])
@@ -285,13 +333,15 @@ def stunting(request: VillageRequest) -> HttpResponse:
         {
             "village": village,
             "month": month,
-            "months": Month.of(timezone.localdate()).back(12)[::-1],
+            "period": period,
+            "reporting": _posyandu_reporting(village, month),
+            "months": _months(period),
             "tiles": tiles,
             "unplaced": unplaced,
             "total": total,
-            "tile_map": tile_map_svg(tiles),
+            "tile_map": tile_map_svg(tiles, running=running),
             "trend": village_trend,
-            "trend_chart": trend_svg(village_trend),
+            "trend_chart": trend_svg(village_trend, running=running),
             "levels": [(name, colour) for _limit, name, colour in LEVELS],
         },
     )
@@ -317,14 +367,15 @@ def regional(request: RegionalRequest) -> HttpResponse:
     if scope.village is not None:
         return redirect("health:stunting")
     villages = list(scope.readable_villages())
-    month = _month(request, villages)
+    period = _period(request)
+    month = period.month
     is_district = scope.level == ScopeLevel.DISTRICT
     # Uncached, the regency's page reads a year of measurements (seconds at 1M residents):
     # kept until a measurement of that year is added or removed, and at most
     # REGIONAL_CACHE_SECONDS (corrections in place, births and deaths show after that).
     ids = ",".join(str(v.pk) for v in sorted(villages, key=lambda v: v.pk))
     version = reports.data_version(villages=villages, first=month.back(12)[0].first, after=month.after)
-    key = f"health:regional:{hashlib.sha256(f'{ids}|{month}|{version}'.encode()).hexdigest()[:40]}"
+    key = f"health:regional:v2:{hashlib.sha256(f'{ids}|{month}|{version}'.encode()).hexdigest()[:40]}"
     data = cache.get(key)
     if data is None:
         data = regional_rows(villages=villages, month=month)
@@ -335,12 +386,14 @@ def regional(request: RegionalRequest) -> HttpResponse:
         "health/reports/regional.html",
         {
             "month": month,
-            "months": Month.of(timezone.localdate()).back(12)[::-1],
+            "period": period,
+            "reporting": Reporting(data["reported"], len(villages), _("desa")),
+            "months": _months(period),
             "districts": data["districts"],
             "total": data["total"],
             "is_district": is_district,
             "area_name": region_names().get(area_code, area_code),
-            "trend_chart": trend_svg(data["trend"]),
+            "trend_chart": trend_svg(data["trend"], running=month if period.running else None),
             "suppress_below": reports.SUPPRESS_BELOW,
         },
     )
@@ -351,6 +404,7 @@ def regional_rows(*, villages: list[Village], month: Month) -> dict[str, Any]:
     skdn = reports.skdn_by_village(villages=villages, month=month)
     prevalence = reports.prevalence_by(villages=villages, month=month, by="village")
     trend = reports.prevalence_trend(villages=villages, month=month, by="all").get(None, [])
+    reported = reports.villages_reporting(villages=villages, month=month)
     hide = True  # aggregates outside the village: see reports.SUPPRESS_BELOW
     districts: dict[str, dict[str, Any]] = {}
     for village in villages:
@@ -363,28 +417,36 @@ def regional_rows(*, villages: list[Village], month: Month) -> dict[str, Any]:
                 "skdn": reports.Skdn(village.district_name),
                 "prev": Prevalence(village.district_name),
                 "villages": [],
+                "reported": 0,
             },
         )
         group["skdn"].merge(s)
         group["prev"].merge(p)
-        group["villages"].append(_row(village.name, s, p, hide))
+        group["reported"] += village.pk in reported
+        # A village with no measurement in the month has not reported: its row says so
+        # instead of 0 % weighed (issue 21 item 3).
+        group["villages"].append(_row(village.name, s, p, hide, reported=village.pk in reported))
     district_rows = []
     for code in sorted(districts, key=lambda c: districts[c]["name"]):
         group = districts[code]
-        district_rows.append(
-            {"row": _row(group["name"], group["skdn"], group["prev"], hide), "villages": group["villages"]}
-        )
+        row = _row(group["name"], group["skdn"], group["prev"], hide)
+        row["reporting"] = Reporting(group["reported"], len(group["villages"]), _("desa")).label
+        district_rows.append({"row": row, "villages": group["villages"]})
     total_s = reports.Skdn("")
     total_p = Prevalence("")
     for group in districts.values():
         total_s.merge(group["skdn"])
         total_p.merge(group["prev"])
-    return {"districts": district_rows, "total": _row(_("Jumlah"), total_s, total_p, hide), "trend": trend}
+    total = _row(_("Jumlah"), total_s, total_p, hide)
+    total["reporting"] = Reporting(len(reported), len(villages), _("desa")).label
+    return {"districts": district_rows, "total": total, "trend": trend, "reported": len(reported)}
 
 
-def _row(name: str, s: reports.Skdn, p: Prevalence, hide: bool) -> dict[str, str]:
+def _row(name: str, s: reports.Skdn, p: Prevalence, hide: bool, *, reported: bool = True) -> dict[str, Any]:
     return {
         "name": name,
+        "reported": reported,
+        "reporting": "",
         "S": _show(s.S, hide),
         "D": _show(s.D, hide),
         "N": _show(s.N, hide),
@@ -406,8 +468,9 @@ def _row(name: str, s: reports.Skdn, p: Prevalence, hide: bool) -> dict[str, str
 def eppgbm_export(request: VillageRequest) -> HttpResponse:
     """By-name-by-address file for e-PPGBM: personal data, health roles only, audited."""
     village = request.village
-    month = _month(request, [village])
-    data, count = eppgbm_xlsx(village=village, month=month)
+    period = _period(request)
+    month = period.month
+    data, count = eppgbm_xlsx(village=village, month=month, period=period)
     audit_record(
         actor=request.user,
         village=village,

@@ -396,6 +396,8 @@ def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
         "letter_result": letter_url,
         "aid": "/anjungan/saya/bantuan/",
         "growth": "/anjungan/saya/anak/",
+        # Staffing's tile: reporting an absent official (the village's officials and own reports).
+        "absence_report": "/anjungan/perangkat/lapor-tidak-hadir/",
     }
     public_pages = {"home": "/anjungan/", "sign_in": "/anjungan/masuk/", "track": "/anjungan/status/"}
     say("anjungan: waktu server per halaman (0 permohonan lama)")

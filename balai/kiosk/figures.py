@@ -1,7 +1,7 @@
 """Kiosk use per village per month, for the regency's view and its monthly snapshots (issue 23
 item 5): sign-ins, letters asked and self-served at the kiosk, complaints filed there, help
-calls. Four grouped queries for any number of villages; the regency module calls
-`kiosk_use(villages=..., year=..., month=...)` when it takes its snapshot."""
+calls. One grouped query per figure for any number of villages; the monthly snapshot takes them
+through `kiosk/snapshot_figures.py` (the regency never imports the kiosk)."""
 
 from __future__ import annotations
 
@@ -35,43 +35,76 @@ def _month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def kiosk_use(*, villages: Iterable[Village], year: int, month: int) -> dict[int, KioskUse]:
-    ids = [v.pk for v in villages]
+def sign_ins(*, village_ids: list[int], year: int, month: int) -> dict[int, int]:
     start, end = _month_bounds(year, month)
-    result = {pk: KioskUse() for pk in ids}
-    for row in (
+    rows = (
         AuditEvent.objects.filter(
-            village_id__in=ids, action="kiosk.sign_in", occurred_at__gte=start, occurred_at__lt=end
+            village_id__in=village_ids, action="kiosk.sign_in", occurred_at__gte=start, occurred_at__lt=end
         )
+        .order_by()
         .values("village_id")
         .annotate(n=Count("id"))
-    ):
-        result[row["village_id"]].sign_ins = row["n"]
-    for row in (
+    )
+    return {r["village_id"]: r["n"] for r in rows}
+
+
+def letters(*, village_ids: list[int], year: int, month: int) -> dict[int, tuple[int, int]]:
+    """(asked, self-served) letters of the kiosk channel, by the month they were asked."""
+    start, end = _month_bounds(year, month)
+    rows = (
         Letter.objects.filter(
-            village_id__in=ids, channel=Letter.Channel.KIOSK, created_at__gte=start, created_at__lt=end
+            village_id__in=village_ids,
+            channel=Letter.Channel.KIOSK,
+            created_at__gte=start,
+            created_at__lt=end,
         )
+        .order_by()
         .values("village_id")
         .annotate(
             n=Count("id"),
             # Issued with nobody's account signing: the kiosk's own issue (or the RT's pengantar).
             self_served=Count("id", filter=Q(state__in=("issued", "handed_over"), signed_by__isnull=True)),
         )
-    ):
-        result[row["village_id"]].letters_requested = row["n"]
-        result[row["village_id"]].letters_self_served = row["self_served"]
-    for row in (
+    )
+    return {r["village_id"]: (r["n"], r["self_served"]) for r in rows}
+
+
+def complaints(*, village_ids: list[int], year: int, month: int) -> dict[int, int]:
+    start, end = _month_bounds(year, month)
+    rows = (
         Complaint.objects.filter(
-            village_id__in=ids, source=Complaint.Source.KIOSK, created_at__gte=start, created_at__lt=end
+            village_id__in=village_ids,
+            source=Complaint.Source.KIOSK,
+            created_at__gte=start,
+            created_at__lt=end,
         )
+        .order_by()
         .values("village_id")
         .annotate(n=Count("id"))
-    ):
-        result[row["village_id"]].complaints = row["n"]
-    for row in (
-        HelpCall.objects.filter(village_id__in=ids, created_at__gte=start, created_at__lt=end)
+    )
+    return {r["village_id"]: r["n"] for r in rows}
+
+
+def help_calls(*, village_ids: list[int], year: int, month: int) -> dict[int, int]:
+    start, end = _month_bounds(year, month)
+    rows = (
+        HelpCall.objects.filter(village_id__in=village_ids, created_at__gte=start, created_at__lt=end)
+        .order_by()
         .values("village_id")
         .annotate(n=Count("id"))
-    ):
-        result[row["village_id"]].help_calls = row["n"]
+    )
+    return {r["village_id"]: r["n"] for r in rows}
+
+
+def kiosk_use(*, villages: Iterable[Village], year: int, month: int) -> dict[int, KioskUse]:
+    ids = [v.pk for v in villages]
+    result = {pk: KioskUse() for pk in ids}
+    for pk, n in sign_ins(village_ids=ids, year=year, month=month).items():
+        result[pk].sign_ins = n
+    for pk, (asked, served) in letters(village_ids=ids, year=year, month=month).items():
+        result[pk].letters_requested, result[pk].letters_self_served = asked, served
+    for pk, n in complaints(village_ids=ids, year=year, month=month).items():
+        result[pk].complaints = n
+    for pk, n in help_calls(village_ids=ids, year=year, month=month).items():
+        result[pk].help_calls = n
     return result

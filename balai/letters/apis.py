@@ -150,6 +150,40 @@ def _out(letter: Letter) -> dict[str, Any]:
     }
 
 
+class RtHeadOut(Schema):
+    rt: str = Field(description="public id of the RT")
+    dusun: str
+    rw: str
+    rt_number: str
+    head_name: str | None = Field(description="the current ketua RT (none: vacant)")
+    username: str | None
+    since: dt.datetime | None
+
+
+@router.get(
+    "/rt-heads",
+    response={200: list[RtHeadOut], **error_responses(401, 403)},
+    summary="Ketua RT tiap RT desa (tanpa NIK)",
+    **_doc(401, 403),
+)
+def rt_heads(request: HttpRequest) -> list[dict[str, Any]]:
+    village = village_for(request, "letters.rt_heads")
+    return [
+        {
+            "rt": row.rt.public_id,
+            "dusun": row.rt.dusun.name,
+            "rw": row.rt.rw,
+            "rt_number": row.rt.rt,
+            "head_name": (row.head.resident.name if row.head.resident else row.head.user.get_full_name())
+            if row.head
+            else None,
+            "username": row.head.user.username if row.head else None,
+            "since": row.head.created_at if row.head else None,
+        }
+        for row in selectors.rt_heads_overview(village=village)
+    ]
+
+
 @router.get(
     "/types",
     response={200: list[LetterTypeOut], **error_responses(401, 403)},

@@ -3,6 +3,7 @@
 - Open requests (draft … signed) whose subject may no longer have that letter (most letters
   need a living resident of the village; a death certificate needs a dead one) are cancelled
   with the event as the reason. Issued letters stay valid history.
+- A ketua RT is gone: the operator is asked to name a successor on the RT's page.
 - An official who signs letters is gone: letters in progress that name them as signer are
   listed for the kepala desa to choose another signer.
 """
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from balai.audit.services import audit_record
-from balai.letters.models import Letter
+from balai.letters.models import Letter, RtHead
 from balai.letters.policy import OPEN_STATES
 from balai.letters.types import REGISTRY
 from balai.people.consequences import event_reason, review_item_add, undo_data
@@ -72,6 +73,20 @@ def on_leaving(*, event: LifeEvent, actor: User | None) -> list[str]:
                 link=reverse("letters:detail", args=[letter.public_id]),
             )
             changes.append(_("Surat %(type)s menunggu penanda tangan lain.") % {"type": letter.type_name})
+    # A ketua RT who leaves: the operator names a successor (or ends the post) on the RT's page;
+    # until then their account still approves, so the office sees it at once.
+    for head in RtHead.objects.filter(
+        village_id=event.village_id, resident=resident, ended_at__isnull=True
+    ).select_related("rt", "rt__dusun"):
+        review_item_add(
+            event=event,
+            module=LABEL,
+            title=_("%(name)s adalah ketua %(rt)s: tetapkan pengganti atau akhiri")
+            % {"name": resident.name, "rt": head.rt},
+            reason=reason,
+            link=reverse("letters:rt_head_detail", args=[head.rt.public_id]),
+        )
+        changes.append(_("Ketua %(rt)s perlu diganti.") % {"rt": head.rt})
     return changes
 
 

@@ -284,14 +284,30 @@ class Disposition(BaseModel):
 
 class RtHead(BaseModel):
     """A ketua RT's account and the RT(s) they lead: they approve the digital pengantar of
-    their own residents only (issue 23)."""
+    their own residents only (issue 23). Named by the operator on the office page from a living
+    resident of the RT (`services.rt_heads`); an ended row stays as the RT's history."""
 
     village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rt_heads")
     rt = models.ForeignKey("regions.Rt", on_delete=models.PROTECT, related_name="+")
+    # The resident who heads the RT (empty only for heads set up from the admin before the page).
+    resident = models.ForeignKey(
+        "people.Resident", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_reason = models.CharField(_("alasan"), max_length=255, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "rt"], name="rthead_once_per_rt")]
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One ketua per RT at a time; history rows are ended.
+            models.UniqueConstraint(
+                fields=["rt"], condition=models.Q(ended_at__isnull=True), name="rthead_one_current_per_rt"
+            ),
+        ]
 
 
 class RtPengantar(BaseModel):

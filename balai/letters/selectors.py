@@ -22,6 +22,7 @@ from balai.letters.models import (
     IncomingLetter,
     IncomingScan,
     Letter,
+    RtHead,
     RtPengantar,
 )
 from balai.letters.numbering import settings_for
@@ -29,8 +30,8 @@ from balai.letters.policy import PENGANTAR_RT, kiosk_policy, may
 from balai.letters.types import REGISTRY, get_type
 from balai.letters.types.base import REGISTRY_COVERED
 from balai.people import codes
-from balai.people.models import Family, Resident
-from balai.regions.models import Village
+from balai.people.models import Family, Resident, normalize_name
+from balai.regions.models import Rt, Village
 from balai.staff.models import Official
 from balai.staff.selectors import signatories
 
@@ -442,3 +443,46 @@ def rt_pengantar_get(*, village: Village, rt_ids: list[int], public_id: str) -> 
         .select_related("letter", "letter__subject", "rt")
         .get(public_id=public_id)
     )
+
+
+# --- Ketua RT: who heads which RT (the operator's page) ----------------------------------------
+
+
+@dataclass
+class RtRow:
+    rt: Rt
+    head: RtHead | None
+
+
+def rt_heads_overview(*, village: Village) -> list[RtRow]:
+    """Every RT of the village with its current head (two queries)."""
+    current = {
+        h.rt_id: h
+        for h in RtHead.objects.filter(village=village, ended_at__isnull=True).select_related(
+            "user", "resident"
+        )
+    }
+    rts = Rt.objects.filter(village=village).select_related("dusun").order_by("dusun__name", "rw", "rt")
+    return [RtRow(rt, current.get(rt.pk)) for rt in rts]
+
+
+def rt_get(*, village: Village, public_id: str) -> Rt:
+    return Rt.objects.select_related("dusun", "village").get(village=village, public_id=public_id)
+
+
+def rt_head_history(*, village: Village, rt: Rt) -> QuerySet[RtHead]:
+    return RtHead.objects.filter(village=village, rt=rt).select_related("user", "resident", "ended_by")
+
+
+def rt_head_candidates(*, village: Village, rt: Rt, q: str, limit: int = 20) -> list[Resident]:
+    """Living residents of the RT whose name contains `q` (all of them, by name, when empty)."""
+    qs = Resident.objects.filter(village=village, rt=rt, status=codes.STATUS_ALIVE)
+    q = q.strip()[:100]
+    if q:
+        qs = qs.filter(name_key__contains=normalize_name(q))
+    return list(qs.order_by("name_key", "pk")[:limit])
+
+
+def rt_head_resident(*, village: Village, public_id: str) -> Resident:
+    """The resident an operator picked (any status: the service says why a dead one is refused)."""
+    return Resident.objects.get(village=village, public_id=public_id)

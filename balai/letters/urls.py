@@ -1,6 +1,6 @@
 from django.urls import path
 
-from balai.letters import views, views_incoming
+from balai.letters import views, views_incoming, views_rt_heads
 
 app_name = "letters"
 urlpatterns = [
@@ -23,6 +23,9 @@ urlpatterns = [
     path("templat/", views.template_list, name="template_list"),
     path("templat/ubah/", views.template_edit, name="template_edit"),
     path("templat/pratinjau/", views.template_preview, name="template_preview"),
+    # Naming the ketua RT (issue 23): the RTs and their heads, one RT's head.
+    path("ketua-rt/", views_rt_heads.rt_heads, name="rt_heads"),
+    path("ketua-rt/<str:rt_public_id>/", views_rt_heads.rt_head_detail, name="rt_head_detail"),
     path("<str:public_id>/", views.detail, name="detail"),
     path("<str:public_id>/tandatangan/", views.sign_confirm, name="sign_confirm"),
     path("<str:public_id>/ubah/", views.edit, name="edit"),

@@ -173,6 +173,19 @@ def monthly_report(*, village_ids: list[int], year: int, month: int) -> MonthlyR
     return total
 
 
+def villages_with_events(*, village_ids: list[int], year: int, month: int) -> set[int]:
+    """Villages that recorded at least one population event dated in the month: on a
+    district or regency report, "6 dari 8 desa melapor" (a village without any is either quiet
+    or behind with its registry; the page says which are counted)."""
+    first, last = month_bounds(year, month)
+    return set(
+        _events(village_ids)
+        .filter(event_date__gte=first, event_date__lte=last)
+        .values_list("village_id", flat=True)
+        .distinct()
+    )
+
+
 # --- The books ------------------------------------------------------------------------------
 
 
@@ -284,19 +297,19 @@ BOOKS: dict[str, Book] = {
             _c(
                 ("No", 4),
                 ("Nomor KK", 17),
-                ("Nama lengkap", 22),
+                ("Nama lengkap", 20),
                 ("NIK", 17),
                 ("L/P", 4),
                 ("Tempat, tanggal lahir", 18),
-                ("Gol. darah", 5),
+                ("Gol. darah", 7),  # "TIDAK TAHU" on two lines, not cut
                 ("Agama", 9),
                 ("Pendidikan", 14),
                 ("Pekerjaan", 14),
                 ("Alamat", 20),
                 ("Status perkawinan", 10),
-                ("Hubungan keluarga", 10),
+                ("Hubungan keluarga", 11),  # "KELUARGA" whole
                 ("KTP-el", 8),
-                ("Ayah", 16),
+                ("Ayah", 15),
                 ("Ibu", 16),
             ),
         ),

@@ -150,8 +150,13 @@ class Resident(PublicIdModel, VillageScopedModel, BaseModel):
         ]
         indexes = [
             models.Index(fields=["nik"], name="resident_nik_idx"),
-            # Resident list: one village, current residents, by name, keyset on (name_key, id).
-            models.Index(fields=["village", "status", "name_key", "id"], name="resident_list_idx"),
+            # Resident list: one village, current residents, by name, keyset on (name_key, id);
+            # covering the list's filters (age, sex, RT) so a filtered page walks the index in
+            # name order and reads the table only for the rows it shows (selectors.resident_page).
+            models.Index(
+                fields=["village", "status", "name_key", "id", "birth_date", "sex", "rt"],
+                name="resident_list_cover_idx",
+            ),
             # Regency/district aggregates read only this index (covering).
             models.Index(fields=["status", "village", "sex", "birth_date"], name="resident_stats_idx"),
             models.Index(fields=["village", "birth_date", "name_key"], name="resident_dup_idx"),

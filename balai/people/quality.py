@@ -1,5 +1,6 @@
 """Data quality of the registry per village: empty fields, NIK warnings, residents without a
-family, families without a living head, stale and implausible records, and a score (0–100)
+family, families without a living head, stale and implausible records, possible duplicates no
+operator has decided, and a score (0–100)
 to rank the villages of a district or the regency. One grouped pass over the residents for
 all villages at once (the ranking of 248 villages reads the table once)."""
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from balai.people import codes
 from balai.people.models import Family, Resident
+from balai.people.selectors import duplicate_counts
 from balai.regions.models import Village
 
 # Fields every living resident should have (Dukcapil's biodata), with their labels.
@@ -52,6 +54,7 @@ class Quality:
     families_without_head: int = 0
     stale: int = 0
     over_100: int = 0
+    duplicates: int = 0  # possible-duplicate pairs no operator has decided yet
 
     @property
     def empty_rows(self) -> list[tuple[Any, int]]:
@@ -64,7 +67,14 @@ class Quality:
 
     @property
     def issues(self) -> int:
-        return self.temporary_nik + self.nik_mismatch + self.no_family + self.stale + self.over_100
+        return (
+            self.temporary_nik
+            + self.nik_mismatch
+            + self.no_family
+            + self.stale
+            + self.over_100
+            + self.duplicates
+        )
 
     @property
     def score(self) -> float:
@@ -88,6 +98,7 @@ class Quality:
             "families_without_head": self.families_without_head,
             "stale": self.stale,
             "over_100": self.over_100,
+            "duplicates": self.duplicates,
         }
 
 
@@ -131,6 +142,8 @@ def _measure(village_ids: list[int]) -> dict[int, Quality]:
     for row in families:
         result[row["village_id"]].families = row["n"]
         result[row["village_id"]].families_without_head = row["headless"]
+    for vid, n in duplicate_counts(village_ids=village_ids).items():
+        result[vid].duplicates = n
     return result
 
 

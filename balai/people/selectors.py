@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from itertools import groupby
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.utils import timezone
 from rapidfuzz import fuzz
 
 from balai.audit.models import AuditEvent
+from balai.core.db.expressions import Unindexed
 from balai.core.digits import only_digits
 from balai.people import codes
 from balai.people.models import DuplicateDecision, Family, LifeEvent, Resident, ReviewItem, normalize_name
@@ -59,10 +62,18 @@ def _years_ago(today: dt.date, years: int) -> dt.date:
 
 
 def resident_filter(
-    *, village: Village, filters: ResidentFilters, today: dt.date | None = None
+    *, village: Village, filters: ResidentFilters, today: dt.date | None = None, name_order: bool = False
 ) -> QuerySet[Resident]:
+    """`name_order`: the caller reads a page in name order; the age and sex filters are then
+    answered from the list index as it is walked (`Unindexed`), not by another index whose
+    matches would all be sorted first (measured on SQLite at 50,000 residents: a deep filtered
+    page's query 8.9 ms CPU at p50, 24.6 at p95 that way; 0.6 and 1.3 walking the index)."""
     today = today or timezone.localdate()
     qs = resident_qs(village=village)
+    sex, birth = "sex", "birth_date"
+    if name_order:
+        qs = qs.alias(list_sex=Unindexed("sex"), list_birth=Unindexed("birth_date"))
+        sex, birth = "list_sex", "list_birth"
     if filters.status is not None:
         qs = qs.filter(status=filters.status)
     q = filters.q.strip()
@@ -81,12 +92,12 @@ def resident_filter(
     elif filters.dusun_id:
         qs = qs.filter(rt__dusun_id=filters.dusun_id)
     if filters.sex in (1, 2):
-        qs = qs.filter(sex=filters.sex)
+        qs = qs.filter(**{sex: filters.sex})
     if filters.age_min is not None:
-        qs = qs.filter(birth_date__lte=_years_ago(today, filters.age_min))
+        qs = qs.filter(**{f"{birth}__lte": _years_ago(today, filters.age_min)})
     if filters.age_max is not None:
         born_after = _years_ago(today, filters.age_max + 1)
-        qs = qs.filter(birth_date__gt=born_after)
+        qs = qs.filter(**{f"{birth}__gt": born_after})
     return qs
 
 
@@ -125,16 +136,16 @@ def resident_page(
     With `fields` (as for `.values()`) the items are plain dicts of just those columns:
     a busy list page then builds no model instances at all.
     """
-    qs: Any = resident_filter(village=village, filters=filters)
+    qs: Any = resident_filter(village=village, filters=filters, name_order=True)
     qs = qs.values("id", "name_key", *fields) if fields else qs.select_related("rt__dusun", "family")
     parsed_after = _parse_cursor(after) if after else None
     parsed_before = _parse_cursor(before) if before else None
     if parsed_before:
         name, pk = parsed_before
         rows = list(
-            qs.filter(Q(name_key__lt=name) | Q(name_key=name, id__lt=pk)).order_by("-name_key", "-id")[
-                : limit + 1
-            ]
+            qs.filter(name_key__lte=name)
+            .filter(Q(name_key__lt=name) | Q(name_key=name, id__lt=pk))
+            .order_by("-name_key", "-id")[: limit + 1]
         )
         has_more = len(rows) > limit
         items = list(reversed(rows[:limit]))
@@ -143,7 +154,9 @@ def resident_page(
         )
     if parsed_after:
         name, pk = parsed_after
-        qs = qs.filter(Q(name_key__gt=name) | Q(name_key=name, id__gt=pk))
+        # The plain range first: SQLite then starts the index walk at the cursor (with the OR
+        # alone and bound parameters it walked the village from its first name).
+        qs = qs.filter(name_key__gte=name).filter(Q(name_key__gt=name) | Q(name_key=name, id__gt=pk))
     rows = list(qs.order_by("name_key", "id")[: limit + 1])
     items = rows[:limit]
     next_cursor = _cursor(items[-1]) if len(rows) > limit else None
@@ -181,32 +194,76 @@ class DuplicatePair:
     score: float
 
 
+_DUPLICATE_FIELDS = (
+    "id",
+    "public_id",
+    "village_id",
+    "nik",
+    "name",
+    "name_key",
+    "birth_date",
+    "sex",
+    "father_name",
+    "mother_name",
+    "family_id",
+)
+
+
 def possible_duplicates(*, village: Village, threshold: float = 85.0) -> list[DuplicatePair]:
     """Same birth date, names alike and parents alike (where known), different NIKs."""
-    residents = list(
+    residents = (
         resident_qs(village=village)
         .filter(status=CURRENT, birth_date__isnull=False)
-        .only(
-            "id",
-            "public_id",
-            "village_id",
-            "nik",
-            "name",
-            "name_key",
-            "birth_date",
-            "sex",
-            "father_name",
-            "mother_name",
-            "family_id",
-        )
+        .only(*_DUPLICATE_FIELDS)
         .order_by("birth_date", "id")
     )
     decided = set(DuplicateDecision.objects.filter(village=village).values_list("first_id", "second_id"))
-    by_date: dict[dt.date, list[Resident]] = {}
-    for r in residents:
-        by_date.setdefault(r.birth_date, []).append(r)  # type: ignore[arg-type]
-    pairs: list[DuplicatePair] = []
-    for group in by_date.values():
+    pairs = [DuplicatePair(a, b, score) for a, b, score in _duplicate_pairs(residents, decided, threshold)]
+    pairs.sort(key=lambda p: -p.score)
+    return pairs
+
+
+class _DuplicateRow(NamedTuple):
+    pk: int
+    village_id: int
+    birth_date: dt.date
+    nik: str
+    name_key: str
+    father_name: str
+    mother_name: str
+
+
+def duplicate_counts(*, village_ids: list[int], threshold: float = 85.0) -> dict[int, int]:
+    """Pending possible-duplicate pairs per village — for each, len(possible_duplicates(...)) —
+    for many villages at once: only residents sharing their birth date with another of their
+    village reach Python (a window count in the database), so the regency's villages cost one
+    query and a few hundred name comparisons each."""
+    rows = (
+        Resident.objects.filter(status=CURRENT, village_id__in=village_ids, birth_date__isnull=False)
+        .annotate(same_day=Window(Count("id"), partition_by=[F("village_id"), F("birth_date")]))
+        .filter(same_day__gt=1)
+        .order_by("village_id", "birth_date", "id")
+        .values_list(*_DuplicateRow._fields)
+    )
+    decided = set(
+        DuplicateDecision.objects.filter(village_id__in=village_ids).values_list("first_id", "second_id")
+    )
+    counts = dict.fromkeys(village_ids, 0)
+    # Plain tuples, not model instances: a third of the time at 20,000 residents.
+    residents = (_DuplicateRow._make(row) for row in rows.iterator(chunk_size=5000))
+    for first, _second, _score in _duplicate_pairs(residents, decided, threshold):
+        counts[first.village_id] += 1
+    return counts
+
+
+def _duplicate_pairs(
+    residents: Iterable[Any], decided: set[tuple[int, int]], threshold: float
+) -> list[tuple[Any, Any, float]]:
+    """The alike pairs among `residents` (residents or rows with their fields), which come
+    ordered by village and birth date."""
+    pairs: list[tuple[Any, Any, float]] = []
+    for _key, grouped in groupby(residents, key=lambda r: (r.village_id, r.birth_date)):
+        group = list(grouped)
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
                 if a.nik == b.nik or (a.pk, b.pk) in decided:
@@ -216,8 +273,7 @@ def possible_duplicates(*, village: Village, threshold: float = 85.0) -> list[Du
                     continue
                 if not _parents_alike(a, b):
                     continue
-                pairs.append(DuplicatePair(a, b, score))
-    pairs.sort(key=lambda p: -p.score)
+                pairs.append((a, b, score))
     return pairs
 
 

@@ -90,23 +90,35 @@ def _age_band(today: dt.date) -> Case:
     return Case(*whens, default=Value(AGE_BANDS - 1), output_field=IntegerField())
 
 
-def category_table(*, village_ids: list[int], category: Category) -> CategoryTable:
+def _counts(
+    *, village_ids: list[int], category: Category, by_village: bool
+) -> dict[tuple[Any, ...], list[int]]:
+    """(village id if `by_village`, category key) → [male, female]; the key None is "not filled"."""
     living = Resident.objects.filter(status=codes.STATUS_ALIVE, village_id__in=village_ids).order_by()
-    counts: dict[Any, list[int]] = {}
+    group = ["village_id"] if by_village else []
+    counts: dict[tuple[Any, ...], list[int]] = {}
+
+    def add(rows: Any, column: str) -> None:
+        for row in rows:
+            key = (*(row[g] for g in group), row[column])
+            counts.setdefault(key, [0, 0])[0 if row["sex"] == 1 else 1] += row["n"]
+
     if category.column == "age":
         today = timezone.localdate()
-        qs = (
-            living.filter(birth_date__isnull=False)
-            .annotate(band=_age_band(today))
-            .values("band", "sex")
-            .annotate(n=Count("*"))
+        dated = living.filter(birth_date__isnull=False).annotate(band=_age_band(today))
+        add(dated.values(*group, "band", "sex").annotate(n=Count("*")), "band")
+        undated = living.filter(birth_date__isnull=True).annotate(
+            band=Value(None, output_field=IntegerField())
         )
-        for row in qs:
-            counts.setdefault(row["band"], [0, 0])[0 if row["sex"] == 1 else 1] += row["n"]
-        unknown = living.filter(birth_date__isnull=True).values("sex").annotate(n=Count("*"))
-        for row in unknown:
-            counts.setdefault(None, [0, 0])[0 if row["sex"] == 1 else 1] += row["n"]
-        labels = {
+        add(undated.values(*group, "band", "sex").annotate(n=Count("*")), "band")
+    else:
+        add(living.values(*group, category.column, "sex").annotate(n=Count("*")), category.column)
+    return counts
+
+
+def _labels(category: Category) -> dict[Any, str]:
+    if category.column == "age":
+        return {
             i: (
                 f"{i * AGE_BAND_YEARS}–{i * AGE_BAND_YEARS + AGE_BAND_YEARS - 1}"
                 if i < AGE_BANDS - 1
@@ -114,22 +126,83 @@ def category_table(*, village_ids: list[int], category: Category) -> CategoryTab
             )
             for i in range(AGE_BANDS)
         }
-        order: list[Any] = list(range(AGE_BANDS))
-    else:
-        for row in living.values(category.column, "sex").annotate(n=Count("*")):
-            counts.setdefault(row[category.column], [0, 0])[0 if row["sex"] == 1 else 1] += row["n"]
-        labels = dict(category.labels)
-        order = list(labels)
-    rows: list[tuple[Any, int, int]] = []
-    for k in order:
-        male, female = counts.get(k, [0, 0])
-        rows.append((labels[k], male, female))
-    others = [k for k in counts if k not in labels and k is not None]
+    return dict(category.labels)
+
+
+def _columns(labels: dict[Any, str], keys: Any) -> list[tuple[str, list[Any]]]:
+    """Each row label with the category keys it sums: the official codes in order, then other
+    codes together, then the residents whose field is empty."""
+    keys = set(keys)
+    columns: list[tuple[str, list[Any]]] = [(str(label), [k]) for k, label in labels.items()]
+    others = sorted(k for k in keys if k not in labels and k is not None)
     if others:
-        rows.append((_("Kode lain"), sum(counts[k][0] for k in others), sum(counts[k][1] for k in others)))
-    if None in counts:
-        rows.append((_("Belum diisi"), counts[None][0], counts[None][1]))
-    return CategoryTable(category, [(str(label), m, f) for label, m, f in rows])
+        columns.append((str(_("Kode lain")), others))
+    if None in keys:
+        columns.append((str(_("Belum diisi")), [None]))
+    return columns
+
+
+def category_table(*, village_ids: list[int], category: Category) -> CategoryTable:
+    counts = {
+        key[-1]: mf
+        for key, mf in _counts(village_ids=village_ids, category=category, by_village=False).items()
+    }
+    rows = []
+    for label, keys in _columns(_labels(category), counts):
+        rows.append(
+            (label, sum(counts.get(k, [0, 0])[0] for k in keys), sum(counts.get(k, [0, 0])[1] for k in keys))
+        )
+    return CategoryTable(category, rows)
+
+
+@dataclass
+class VillageCategoryTable:
+    """The same category per village: one row per village, one column per group with anyone
+    in it in the area (L+P), the rows adding up to `category_table` of the area."""
+
+    category: Category
+    columns: list[str]
+    rows: list[tuple[Any, list[int]]]  # village, counts in column order
+
+    def totals(self) -> list[int]:
+        return [sum(values[i] for _v, values in self.rows) for i in range(len(self.columns))]
+
+    @property
+    def lines(self) -> list[tuple[Any, list[int], int]]:
+        """(village, values, their sum) for the page."""
+        return [(v, values, sum(values)) for v, values in self.rows]
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category.key,
+            "columns": self.columns,
+            "rows": [
+                {"village": v.code, "name": v.name, "values": values, "total": sum(values)}
+                for v, values in self.rows
+            ],
+        }
+
+
+def category_by_village(*, villages: list[Any], category: Category) -> VillageCategoryTable:
+    """`category_table` split by village (L+P), villages in the given order."""
+    counts = _counts(village_ids=[v.pk for v in villages], category=category, by_village=True)
+    per_village: dict[int, dict[Any, int]] = {}
+    for (vid, key), (m, f) in counts.items():
+        per_village.setdefault(vid, {})[key] = m + f
+    columns = [
+        (label, keys)
+        for label, keys in _columns(_labels(category), {k for _vid, k in counts})
+        if any(row.get(k) for row in per_village.values() for k in keys)
+    ]
+    rows = [
+        (v, [sum(per_village.get(v.pk, {}).get(k, 0) for k in keys) for _label, keys in columns])
+        for v in villages
+    ]
+    return VillageCategoryTable(category, [label for label, _keys in columns], rows)
 
 
 def category_table_cached(*, village_ids: list[int], category: Category) -> CategoryTable:
@@ -142,7 +215,20 @@ def category_table_cached(*, village_ids: list[int], category: Category) -> Cate
     return table
 
 
-def table_xlsx(*, village: Any, table: CategoryTable) -> bytes:
+def category_by_village_cached(*, villages: list[Any], category: Category) -> VillageCategoryTable:
+    ids = [v.pk for v in villages]
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
+    key = f"people:stats-desa:{category.key}:{digest}:{timezone.localdate()}"
+    table = cache.get(key)
+    if table is None:
+        table = category_by_village(villages=villages, category=category)
+        cache.set(key, table, CACHE_SECONDS)
+    return table
+
+
+def table_xlsx(
+    *, village: Any, table: CategoryTable, by_village: VillageCategoryTable | None = None
+) -> bytes:
     title = _("Statistik penduduk: %(c)s") % {"c": table.category.label}
     with xlsx.Workbook(
         title=title, village=village, filters=[(_("Kategori"), str(table.category.label))]
@@ -161,4 +247,20 @@ def table_xlsx(*, village: Any, table: CategoryTable) -> bytes:
             [_("Jumlah"), table.total_male, table.total_female, table.total_male + table.total_female],
             styles.head,
         )
+        if by_village is not None:
+            sheet = book.add_sheet(_("Per desa"))
+            sheet.write(0, 0, f"{title} — {_('per desa (L+P)')}", styles.title)
+            sheet.write_header(
+                2,
+                [(_("Kode desa"), 14), (_("Desa"), 24), (_("Kecamatan"), 20)]
+                + [(c, 12) for c in by_village.columns]
+                + [(_("Jumlah"), 10)],
+                styles.head,
+            )
+            row = 3
+            for v, values in by_village.rows:
+                sheet.write_row(row, 0, [v.code, v.name, v.district_name, *values, sum(values)], styles.cell)
+                row += 1
+            totals = by_village.totals()
+            sheet.write_row(row, 0, [_("Jumlah"), "", "", *totals, sum(totals)], styles.head)
         return book.close()

@@ -17,16 +17,19 @@ from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest, VillageRequest
 from balai.audit.services import audit_record
 from balai.core import xlsx
-from balai.core.dates import Month, date_id
+from balai.core.dates import Month, Period, Reporting, date_id
 from balai.people import books, pdf, quality, statistics
 from balai.regions.models import Village
 
 
+def _period(request: HttpRequest) -> Period:
+    """`?bulan=YYYY-MM` up to the running month (the books describe what happened); by
+    default the last complete month (core.dates.Period)."""
+    return Period.choose(request.GET.get("bulan"), today=timezone.localdate())
+
+
 def _month(request: HttpRequest) -> Month:
-    """`?bulan=YYYY-MM`, never after the current month (the books describe what happened)."""
-    today = Month.of(timezone.localdate())
-    month = Month.parse(request.GET.get("bulan")) or today
-    return min(month, today)
+    return _period(request).month
 
 
 def _region_label(village: Village) -> str:
@@ -37,7 +40,8 @@ def _region_label(village: Village) -> str:
 @require("registry.read")
 def index(request: VillageRequest) -> HttpResponse:
     village = request.village
-    month = _month(request)
+    period = _period(request)
+    month = period.month
     report = books.monthly_report(village_ids=[village.pk], year=month.year, month=month.month)
     return render(
         request,
@@ -47,7 +51,7 @@ def index(request: VillageRequest) -> HttpResponse:
             "report": report,
             "books": books.BOOKS.values(),
             "month": month,
-            **month.nav(),
+            **period.nav(),
             "quality": quality.village_quality(village=village),
         },
     )
@@ -56,10 +60,11 @@ def index(request: VillageRequest) -> HttpResponse:
 def _content(
     *, village: Village, month: Month, title: str, code: str, columns: Any, rows: list[list[str]]
 ) -> dict[str, Any]:
+    period = Period(month, timezone.localdate())
     return {
         "code": code,
         "title": title,
-        "subtitle": f"{_region_label(village)} · {_('Bulan')} {month.label}",
+        "subtitle": f"{_region_label(village)} · {_('Bulan')} {period.label}",
         "columns": [{"label": c.label, "width": c.width} for c in columns],
         "rows": rows,
         "empty": _("Tidak ada data pada bulan ini."),
@@ -87,14 +92,19 @@ def _xlsx_response(
     fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix="buku-")
     os.close(fd)
     path = Path(tmp)
+    period = Period(month, timezone.localdate())
     try:
         with xlsx.Workbook(
-            title=title, village=village, filters=[(_("Bulan"), month.label)], path=path, constant_memory=True
+            title=title,
+            village=village,
+            filters=[(_("Bulan"), month.label), *period.filters()],
+            path=path,
+            constant_memory=True,
         ) as book:
             sheet = book.add_sheet(title)
             styles = book.table_styles()
             sheet.write(0, 0, title, styles.title)
-            sheet.write(1, 0, f"{_region_label(village)} · {_('Bulan')} {month.label}")
+            sheet.write(1, 0, f"{_region_label(village)} · {_('Bulan')} {period.label}")
             sheet.write_header(3, [(c.label, c.width) for c in columns], styles.head)
             for i, row in enumerate(rows, start=4):
                 sheet.write_row(i, 0, row, styles.cell)
@@ -208,8 +218,14 @@ def village_statistics(request: VillageRequest) -> HttpResponse:
     )
 
 
-def _stats_xlsx(*, village: Village | None, table: statistics.CategoryTable, name: str) -> HttpResponse:
-    body = statistics.table_xlsx(village=village, table=table)
+def _stats_xlsx(
+    *,
+    village: Village | None,
+    table: statistics.CategoryTable,
+    name: str,
+    by_village: statistics.VillageCategoryTable | None = None,
+) -> HttpResponse:
+    body = statistics.table_xlsx(village=village, table=table, by_village=by_village)
     response = HttpResponse(body, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
@@ -218,25 +234,32 @@ def _stats_xlsx(*, village: Village | None, table: statistics.CategoryTable, nam
 @require("aggregates.read", village=False)
 def regional_statistics(request: RegionalRequest) -> HttpResponse:
     scope = request.scope
-    villages = scope.readable_villages()
-    ids = list(villages.values_list("pk", flat=True))
+    villages = list(scope.readable_villages().order_by("district_code", "code"))
+    ids = [v.pk for v in villages]
     category = statistics.category_or_default(request.GET.get("kategori"))
-    month = _month(request)
+    period = _period(request)
+    month = period.month
     table = statistics.category_table_cached(village_ids=ids, category=category)
+    by_village = statistics.category_by_village_cached(villages=villages, category=category)
     if request.GET.get("format") == "xlsx":
-        return _stats_xlsx(village=None, table=table, name=f"statistik-{category.key}-wilayah")
+        return _stats_xlsx(
+            village=None, table=table, name=f"statistik-{category.key}-wilayah", by_village=by_village
+        )
     report = books.monthly_report(village_ids=ids, year=month.year, month=month.month)
+    reported = books.villages_with_events(village_ids=ids, year=month.year, month=month.month)
     return render(
         request,
         "people/statistics.html",
         {
             "area": _("Wilayah Anda (%(n)d desa)") % {"n": len(ids)},
             "table": table,
+            "by_village": by_village,
             "categories": statistics.CATEGORIES,
             "category": category,
             "report": report,
             "month": month,
-            **month.nav(),
+            **period.nav(),
+            "reporting": Reporting(len(reported), len(ids), _("desa")),
             "regional": True,
         },
     )

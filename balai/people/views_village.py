@@ -57,10 +57,15 @@ def profile(request: VillageRequest) -> HttpResponse:
 def profile_edit(request: VillageRequest) -> HttpResponse:
     village = request.village
     village.refresh_from_db()
-    initial = {name: getattr(village, name) for name in services.PROFILE_FIELDS}
+    initial: dict[str, object] = {name: getattr(village, name) for name in services.PROFILE_FIELDS}
+    initial |= {name: getattr(village, name) or "" for name in services.COORDINATE_FIELDS}
     form = VillageProfileForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k in services.PROFILE_FIELDS}
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k in services.PROFILE_FIELDS or k in services.COORDINATE_FIELDS
+        }
         with ServiceCall(form) as call:
             services.village_profile_update(
                 actor=request.user,

@@ -27,6 +27,12 @@ def public_village(*, code: str) -> Village:
     return village_list().get(code=code)
 
 
+def public_stamp(*, code: str) -> dt.datetime | None:
+    """When anything the village's front page shows last changed (None: no such active
+    village). Two columns of one indexed row: the cheap check before a cached page."""
+    return village_list().filter(code=code).values_list("updated_at", flat=True).first()
+
+
 def officials(*, village: Village) -> list[tuple[str, str]]:
     """(name, position) of the village's officials: public by law (their office, not their data)."""
     today = timezone.localdate()

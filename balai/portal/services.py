@@ -21,6 +21,7 @@ from balai.desk.models import Complaint
 from balai.desk.services import complaint_submit
 from balai.portal.models import Post
 from balai.regions.models import Village
+from balai.regions.services import village_public_changed
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -33,8 +34,10 @@ def clean_text(value: object) -> str:
     return _CONTROL.sub("", text).strip()
 
 
-def page_cache_key(village: Village) -> str:
-    return f"portal:home:{village.code}"
+def page_cache_key(code: str, stamp: dt.datetime) -> str:
+    """The cached front page of village `code` as of its stamp (`Village.updated_at`, moved by
+    `regions.services.village_public_changed` on every write the page shows)."""
+    return f"portal:home:{code}:{stamp.timestamp():.6f}"
 
 
 def _post_values(data: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +80,7 @@ def post_create(*, actor: User, village: Village, data: dict[str, Any]) -> Post:
         object_id=post.public_id,
         changes={"title": post.title, "kind": post.kind},
     )
-    cache.delete(page_cache_key(village))
+    village_public_changed(village=village)
     return post
 
 
@@ -93,7 +96,7 @@ def post_update(*, actor: User, post: Post, data: dict[str, Any]) -> Post:
             object_id=post.public_id,
             changes=changes.for_audit(),
         )
-        cache.delete(page_cache_key(post.village))
+        village_public_changed(village=post.village)
     return post
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils.timezone import localdate
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -29,7 +30,7 @@ def _scope(request: HttpRequest) -> Any:
 
 
 class FiguresQuery(Schema):
-    bulan: str = Field("", description="TTTT-BB; kosong = bulan terakhir yang dibekukan")
+    bulan: str = Field("", description="TTTT-BB; kosong = bulan terakhir yang sudah selesai dan dibekukan")
     kecamatan: str = Field("", description="kode kecamatan (di dalam wilayah pengguna)")
 
 
@@ -42,6 +43,9 @@ class VillageFiguresOut(Schema):
 
 class FiguresOut(Schema):
     month: str
+    running: bool = False
+    data_until: dt.date | None = None
+    villages_reported: int = 0
     as_of: dt.datetime | None
     estimated: bool
     missing: int
@@ -54,7 +58,7 @@ def figures(request: HttpRequest, q: Query[FiguresQuery]) -> dict[str, Any]:
     scope = _scope(request)
     villages = scope.readable_villages()
     months = selectors.snapshot_months(villages=villages)
-    month = Month.parse(q.bulan) if q.bulan else (months[0] if months else None)
+    month = Month.parse(q.bulan) if q.bulan else selectors.default_month(months, today=localdate())
     if q.bulan and month is None:
         raise ValidationError({"bulan": "Bulan harus ditulis TTTT-BB, misalnya 2026-03."})
     if month is None:
@@ -65,7 +69,8 @@ def figures(request: HttpRequest, q: Query[FiguresQuery]) -> dict[str, Any]:
         return {f.key: row.value(f.key) for f in F.FIGURES} if row.figures is not None else None
 
     return {
-        "month": str(month),
+        **table.period.as_api(),
+        "villages_reported": table.reporting.reported,
         "as_of": table.as_of,
         "estimated": table.estimated,
         "missing": table.missing,

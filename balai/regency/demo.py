@@ -15,13 +15,15 @@ import random
 from django.utils import timezone
 
 from balai.core.dates import Month
-from balai.regency.figures import count_figures
+from balai.regency.figures import BY_KEY, count_figures
+from balai.regency.geo import demo_point
 from balai.regency.models import VillageSnapshot
 from balai.regions.models import Village
 
 DEMO_ORDER = 90
 MONTHS = 24
 GROWTH_PER_MONTH = 0.0008  # about 1% a year, Jawa Tengah's order of magnitude
+KIOSK_MONTHS = 12  # the kiosks came a year before the demo's today
 
 
 def past_snapshots(*, village: Village, rnd: random.Random, today: dt.date, months: int = MONTHS) -> int:
@@ -50,6 +52,15 @@ def past_snapshots(*, village: Village, rnd: random.Random, today: dt.date, mont
             aid_recipients=round(now.get("aid_recipients", 0) * scale),
         )
         figures["letters_kiosk"] = round(figures["letters_issued"] * rnd.uniform(0.1, 0.3))
+        if back <= KIOSK_MONTHS and "kiosk_sign_ins" in BY_KEY:
+            # The kiosk's figures (contributed by kiosk/snapshot_figures.py) since its rollout a
+            # year ago, growing as residents get used to it; older months show "–".
+            uptake = 1 - back / (KIOSK_MONTHS + 1)
+            figures.update(
+                kiosk_sign_ins=_poisson(rnd, residents * 0.012 * uptake),
+                kiosk_letters_self_served=round(figures["letters_kiosk"] * 0.6 * uptake),
+                kiosk_complaints=min(figures["complaints"], _poisson(rnd, 1.2 * uptake)),
+            )
         measured = max(0, round(now["age_0_4"] * rnd.uniform(0.75, 0.9)))
         # Stunting falling slowly over the two years, around the regency's e-PPGBM figures.
         rate = max(0.05, 0.14 + 0.002 * back + rnd.gauss(0, 0.015))
@@ -88,5 +99,13 @@ def _poisson(rnd: random.Random, mean: float) -> int:
     return max(0, round(rnd.gauss(mean, mean**0.5))) if mean > 0 else 0
 
 
+def place_village(*, village: Village, rnd: random.Random) -> None:
+    """A demo office point near the village's district centre (kept if one is set)."""
+    if village.latitude is None or village.longitude is None:
+        village.latitude, village.longitude = demo_point(village.district_code, rnd)
+        Village.objects.filter(pk=village.pk).update(latitude=village.latitude, longitude=village.longitude)
+
+
 def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> int:
+    place_village(village=village, rnd=rnd)
     return past_snapshots(village=village, rnd=rnd, today=today)

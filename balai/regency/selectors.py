@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from balai.accounts.models import Role, User
 from balai.aid.models import DistributionCycle
-from balai.core.dates import Month
+from balai.core.dates import Month, Period, Reporting, last_complete_month
 from balai.devices.models import KioskDevice
+from balai.finance.models import Budget, Entry
 from balai.health.models import Posyandu, PosyanduSession
 from balai.letters.models import IncomingLetter, Letter
 from balai.people.models import ImportJob, LifeEvent, Resident
@@ -38,6 +39,14 @@ def snapshot_months(*, villages: QuerySet[Village]) -> list[Month]:
         .distinct()
     )
     return [Month.of(d) for d in days]
+
+
+def default_month(months: list[Month], *, today: dt.date) -> Month | None:
+    """The month a regency table opens on: the newest frozen month that has ended (reports
+    open on the last complete month, core.dates.Period), else the running month when it is
+    all there is. `months` newest first, as `snapshot_months` gives them."""
+    complete = last_complete_month(today)
+    return next((m for m in months if m <= complete), months[0] if months else None)
 
 
 @dataclass
@@ -68,6 +77,16 @@ class RegencyTable:
     as_of: dt.datetime | None
     estimated: bool
     missing: int  # villages in scope without a snapshot for the month
+    # The month seen from today: a running month's figures are frozen mid-month, labelled so.
+    period: Period
+    # Snapshots of an ended month that were frozen before it ended (their figures stop there).
+    partial: int = 0
+
+    @property
+    def reporting(self) -> Reporting:
+        """ "6 dari 8 desa melapor": villages with a snapshot for the month."""
+        shown = len(self.rows)
+        return Reporting(shown - self.missing, shown, _("desa"))
 
     @property
     def total(self) -> TableRow:
@@ -79,9 +98,12 @@ class RegencyTable:
         return [v for d in self.districts for v in d.villages]
 
 
-def regency_table(*, villages: QuerySet[Village], month: Month, district_code: str = "") -> RegencyTable:
+def regency_table(
+    *, villages: QuerySet[Village], month: Month, district_code: str = "", today: dt.date | None = None
+) -> RegencyTable:
     """Each village's frozen figures of `month`, grouped by district: one query on the
     snapshot table, however many residents."""
+    today = today or timezone.localdate()
     if district_code:
         villages = villages.filter(district_code=district_code)
     village_rows = list(
@@ -99,12 +121,17 @@ def regency_table(*, villages: QuerySet[Village], month: Month, district_code: s
         district = districts.setdefault(d_code, DistrictTable(d_code, d_name))
         district.villages.append(TableRow(code, name, snap["figures"] if snap else None))
     taken = [s["taken_at"] for s in snaps.values()]
+    as_of = max(taken) if taken else None
+    days = [timezone.localdate(t) for t in taken]
+    period = Period(month, today, until=min(today, timezone.localdate(as_of)) if as_of else None)
     return RegencyTable(
         month=month,
         districts=list(districts.values()),
-        as_of=max(taken) if taken else None,
+        as_of=as_of,
         estimated=any(s["estimated"] for s in snaps.values()),
         missing=len(village_rows) - len(snaps),
+        period=period,
+        partial=0 if period.running else sum(1 for d in days if d <= month.last),
     )
 
 
@@ -313,17 +340,57 @@ class FreshRow:
     has_posyandu: bool
     aid_overdue: int
     quality: dict[str, int] | None
+    # Finance: the newest ledger entry or budget change, and this year's APBDes status
+    # ("" when the village keeps no APBDes in Balai, "none" when this year's is missing).
+    last_finance: dt.datetime | None = None
+    apbdes: str = ""
     status: str = GREEN
     reasons: list[str] = field(default_factory=list)
 
     @property
     def last_activity(self) -> dt.datetime | None:
-        days = [d for d in (self.last_registry, self.last_import, self.last_letter) if d is not None]
+        days = [
+            d
+            for d in (self.last_registry, self.last_import, self.last_letter, self.last_finance)
+            if d is not None
+        ]
         return max(days) if days else None
+
+    @property
+    def apbdes_label(self) -> str:
+        return str(APBDES_LABELS.get(self.apbdes, "–"))
 
     @property
     def status_label(self) -> str:
         return {GREEN: _("Hijau"), AMBER: _("Kuning"), RED: _("Merah")}[self.status]
+
+
+APBDES_LABELS = {
+    "none": _("belum ada"),
+    Budget.Status.DRAFT: _("rancangan"),
+    Budget.Status.SET: _("ditetapkan"),
+    Budget.Status.REVISED: _("perubahan ditetapkan"),
+}
+
+
+def apbdes_reason(*, status: str, year: int) -> tuple[str, str] | None:
+    """(colour, reason) for this year's APBDes, or None when it is set (or not kept in Balai).
+
+    Permendagri 20/2018 art. 31–32: the Perdes APBDes is set by 31 December of the year before,
+    so from 1 January on a year without a set APBDes is late: red when there is none at all,
+    amber while a draft is being discussed."""
+    deadline = dt.date(year - 1, 12, 31).strftime("%d-%m-%Y")
+    if status == "none":
+        return RED, _("APBDes %(year)s belum dibuat (batas penetapan %(date)s)") % {
+            "year": year,
+            "date": deadline,
+        }
+    if status == Budget.Status.DRAFT:
+        return AMBER, _("APBDes %(year)s masih rancangan, belum ditetapkan (batas %(date)s)") % {
+            "year": year,
+            "date": deadline,
+        }
+    return None
 
 
 def _by_village(qs: QuerySet[Any], **aggregates: Any) -> dict[int, dict[str, Any]]:
@@ -405,6 +472,15 @@ def freshness(
         ),
         n=Count("pk"),
     )
+    # Finance: only a village that keeps its APBDes in Balai (a budget of any year) is held to
+    # this year's; one that never used the module is not flagged for what Balai cannot see.
+    budgets: dict[int, dict[int, str]] = {}
+    for village_id, year, status in Budget.objects.filter(village_id__in=ids).values_list(
+        "village_id", "year", "status"
+    ):
+        budgets.setdefault(village_id, {})[year] = status
+    budget_changed = _by_village(Budget.objects.filter(village_id__in=ids), last=Max("updated_at"))
+    entries = _by_village(Entry.objects.filter(village_id__in=ids), last=Max("created_at"))
     # Data-quality counts come from each village's newest snapshot (counted once a month,
     # not on every page view). Ordered by month, the dict keeps the newest row per village.
     latest_snap: dict[int, dict[str, int]] = {}
@@ -442,6 +518,12 @@ def freshness(
             if v.pk in latest_snap
             else None,
         )
+        finance_days = [
+            d for d in (budget_changed.get(v.pk, {}).get("last"), entries.get(v.pk, {}).get("last")) if d
+        ]
+        row.last_finance = max(finance_days) if finance_days else None
+        if v.pk in budgets:
+            row.apbdes = budgets[v.pk].get(today.year, "none")
         red, amber = [], []
         if row.last_registry is None and row.last_import is None:
             red.append(_("Belum ada data penduduk"))
@@ -455,6 +537,9 @@ def freshness(
             amber.append(_("Tidak ada surat dalam %(days)s hari") % {"days": QUIET_DAYS})
         if row.quality and (row.quality.get("no_birth_date") or row.quality.get("no_rt")):
             amber.append(_("Data penduduk belum lengkap (tanggal lahir/RT)"))
+        late = apbdes_reason(status=row.apbdes, year=today.year) if row.apbdes else None
+        if late is not None:
+            (red if late[0] == RED else amber).append(late[1])
         row.reasons = [str(r) for r in red + amber]
         row.status = RED if red or len(amber) >= 3 else AMBER if amber else GREEN
         rows.append(row)
@@ -539,6 +624,16 @@ def compare(*, table: RegencyTable, key: str) -> tuple[list[Ranked], float | Non
     mid = len(values) // 2
     median = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
     return ranked, median
+
+
+def village_points(*, villages: QuerySet[Village], district_code: str = "") -> list[dict[str, Any]]:
+    """Code, name, district and office point (None when not yet entered) of each village."""
+    if district_code:
+        villages = villages.filter(district_code=district_code)
+    rows = villages.order_by("district_code", "name").values(
+        "code", "name", "district_name", "latitude", "longitude"
+    )
+    return [dict(r) for r in rows]
 
 
 def village_imports(*, village: Village) -> list[ImportJob]:

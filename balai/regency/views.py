@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest
 from balai.accounts.models import ScopeLevel
-from balai.core.dates import Month
+from balai.core.dates import Month, Period
 from balai.core.http import ServiceCall
 from balai.core.xlsx import CONTENT_TYPE
-from balai.regency import exports, pdf, selectors, services
+from balai.regency import exports, geo, pdf, selectors, services
 from balai.regency import figures as F
 from balai.regency.forms import ActivateForm, OpenSidImportForm
 from balai.regions.selectors import deployment_regency_code, region_names
@@ -49,12 +49,14 @@ def _district_filter(request: RegionalRequest) -> tuple[str, list[tuple[str, str
 
 
 def _month(request: RegionalRequest, months: list[Month]) -> Month | None:
+    """`?bulan=`, else the newest frozen month that has ended (core.dates.Period: reports
+    open on the last complete month), else the running month when it is all there is."""
     chosen = Month.parse(request.GET.get("bulan"))
     if request.GET.get("bulan") and chosen is None:
         messages.error(request, _("Bulan harus ditulis TTTT-BB, misalnya 2026-03."))
     if chosen is not None:
         return chosen
-    return months[0] if months else None
+    return selectors.default_month(months, today=timezone.localdate())
 
 
 @require("regency.read", village=False)
@@ -79,19 +81,39 @@ def figures(request: RegionalRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
             "can_manage": request.scope.can("regency.manage"),
             "current_month": Month.of(timezone.localdate()),
-            "trend_keys": [F.BY_KEY[k] for k in TREND_KEYS],
-            "trends": selectors.trends(
-                villages=villages.filter(district_code=district) if district else villages, keys=TREND_KEYS
-            ),
+            **_trend_tables(villages.filter(district_code=district) if district else villages),
         },
     )
+
+
+def _trend_tables(villages) -> dict[str, object]:
+    """The headline trend, and one trend table per group of figures the domains contribute
+    (`<app>/snapshot_figures.py`, e.g. the kiosk's use), all from one query."""
+    plugin_keys = [k for k in F.PLUGIN_COUNTS if k in F.BY_KEY]
+    rows = selectors.trends(villages=villages, keys=[*TREND_KEYS, *plugin_keys])
+    n = len(TREND_KEYS)
+    groups: dict[str, list[int]] = {}
+    for i, key in enumerate(plugin_keys):
+        groups.setdefault(str(F.BY_KEY[key].group), []).append(n + i)
+    return {
+        "trend_keys": [F.BY_KEY[k] for k in TREND_KEYS],
+        "trends": [(month, values[:n]) for month, values in rows],
+        "group_trends": [
+            (
+                group,
+                [F.BY_KEY[([*TREND_KEYS, *plugin_keys])[i]] for i in columns],
+                [(month, [values[i] for i in columns]) for month, values in rows],
+            )
+            for group, columns in groups.items()
+        ],
+    }
 
 
 TREND_KEYS = ["residents", "families", "births", "deaths", "letters_issued", "stunting_rate"]
 
 
-@require("regency.read", village=False)
-def compare(request: RegionalRequest) -> HttpResponse:
+def _compared(request: RegionalRequest) -> dict[str, Any]:
+    """The compare page's choices and ranking (indicator, month, district)."""
     villages = request.scope.readable_villages()
     months = selectors.snapshot_months(villages=villages)
     month = _month(request, months)
@@ -102,9 +124,78 @@ def compare(request: RegionalRequest) -> HttpResponse:
         key = "residents"
     ranked: list[selectors.Ranked] = []
     median: float | None = None
+    table = None
+    as_of = None
     if month is not None:
         table = selectors.regency_table(villages=villages, month=month, district_code=district)
         ranked, median = selectors.compare(table=table, key=key)
+        as_of = table.as_of
+    filters = [(_("Indikator"), str(F.BY_KEY[key].label))]
+    if month is not None:
+        filters.append((_("Bulan"), month.label))
+    if district:
+        filters.append((_("Kecamatan"), dict(districts).get(district, district)))
+    return {
+        "villages": villages,
+        "months": months,
+        "month": month,
+        "district": district,
+        "districts": districts,
+        "key": key,
+        "ranked": ranked,
+        "median": median,
+        "as_of": as_of,
+        "table": table,
+        "filters": filters,
+    }
+
+
+@require("regency.read", village=False)
+def compare_xlsx(request: RegionalRequest) -> HttpResponse:
+    c = _compared(request)
+    _code, area = _area(request)
+    body = exports.compare_xlsx(
+        c["ranked"],
+        median=c["median"],
+        figure=F.BY_KEY[c["key"]],
+        area=area,
+        filters=c["filters"],
+        as_of=c["as_of"],
+    )
+    return _download(body, name=f"banding-desa-{c['key']}", kind="xlsx")
+
+
+@require("regency.read", village=False)
+def compare_pdf(request: RegionalRequest) -> HttpResponse:
+    c = _compared(request)
+    _code, area = _area(request)
+    body = pdf.compare_pdf(
+        c["ranked"],
+        median=c["median"],
+        figure=F.BY_KEY[c["key"]],
+        area=area,
+        filters=c["filters"],
+        as_of=c["as_of"],
+    )
+    return _download(body, name=f"banding-desa-{c['key']}", kind="pdf")
+
+
+@require("regency.read", village=False)
+def compare(request: RegionalRequest) -> HttpResponse:
+    c = _compared(request)
+    villages, months, month, district, districts, key, ranked, median = (
+        c["villages"],
+        c["months"],
+        c["month"],
+        c["district"],
+        c["districts"],
+        c["key"],
+        c["ranked"],
+        c["median"],
+    )
+    placed, unplaced = geo.places_from(
+        selectors.village_points(villages=villages, district_code=district), {r.code: r.value for r in ranked}
+    )
     _code, area = _area(request)
     return render(
         request,
@@ -112,6 +203,7 @@ def compare(request: RegionalRequest) -> HttpResponse:
         {
             "ranked": ranked,
             "median": median,
+            "table": c["table"],
             "figure": F.BY_KEY[key],
             "figures": F.FIGURES,
             "months": months,
@@ -119,6 +211,9 @@ def compare(request: RegionalRequest) -> HttpResponse:
             "districts": districts,
             "district": district,
             "area": area,
+            "map": geo.village_map(placed),
+            "query": request.GET.urlencode(),
+            "unplaced": unplaced,
         },
     )
 
@@ -230,27 +325,61 @@ def _url(name: str) -> str:
     return reverse(name)
 
 
-@require("regency.read", village=False)
-def freshness(request: RegionalRequest) -> HttpResponse:
+def _board(request: RegionalRequest) -> tuple[list[selectors.FreshRow], dict[str, Any]]:
+    """The freshness board as the page shows it (district filter, sort) and its filters."""
     district, districts = _district_filter(request)
     sort = request.GET.get("urut", "status")
     if sort not in selectors.SORTS:
         sort = "status"
     rows = selectors.freshness(villages=request.scope.readable_villages(), district_code=district, sort=sort)
+    filters = [(_("Kecamatan"), dict(districts).get(district, district))] if district else []
+    return rows, {"district": district, "districts": districts, "sort": sort, "filters": filters}
+
+
+@require("regency.read", village=False)
+def freshness(request: RegionalRequest) -> HttpResponse:
+    rows, chosen = _board(request)
     _code, area = _area(request)
     return render(
         request,
         "regency/freshness.html",
         {
             "rows": rows,
-            "districts": districts,
-            "district": district,
-            "sort": sort,
+            "districts": chosen["districts"],
+            "district": chosen["district"],
+            "sort": chosen["sort"],
             "area": area,
             "today": timezone.localdate(),
+            # The board's "this month" columns count a running month: labelled so.
+            "running": Period(Month.of(timezone.localdate()), timezone.localdate()),
+            "query": request.GET.urlencode(),
             "counts": {s: sum(1 for r in rows if r.status == s) for s in ("red", "amber", "green")},
         },
     )
+
+
+def _download(body: bytes, *, name: str, kind: str) -> HttpResponse:
+    content_type = CONTENT_TYPE if kind == "xlsx" else "application/pdf"
+    response = HttpResponse(body, content_type=content_type)
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{name}-{day}.{kind}"'
+    return response
+
+
+@require("regency.read", village=False)
+def freshness_xlsx(request: RegionalRequest) -> HttpResponse:
+    rows, chosen = _board(request)
+    _code, area = _area(request)
+    body = exports.freshness_xlsx(rows, area=area, filters=chosen["filters"], today=timezone.localdate())
+    return _download(body, name="kesegaran-data", kind="xlsx")
+
+
+@require("regency.read", village=False)
+def freshness_pdf(request: RegionalRequest) -> HttpResponse:
+    rows, chosen = _board(request)
+    _code, area = _area(request)
+    body = pdf.freshness_pdf(rows, area=area, filters=chosen["filters"], today=timezone.localdate())
+    return _download(body, name="kesegaran-data", kind="pdf")
 
 
 @require("regency.read", village=False)
@@ -261,11 +390,33 @@ def digest(request: RegionalRequest) -> HttpResponse:
 
 
 @require("regency.read", village=False)
-def rollout(request: RegionalRequest) -> HttpResponse:
+def digest_xlsx(request: RegionalRequest) -> HttpResponse:
+    data = selectors.weekly_digest(villages=request.scope.readable_villages())
+    _code, area = _area(request)
+    return _download(exports.digest_xlsx(data, area=area), name="ringkasan-mingguan", kind="xlsx")
+
+
+@require("regency.read", village=False)
+def digest_pdf(request: RegionalRequest) -> HttpResponse:
+    data = selectors.weekly_digest(villages=request.scope.readable_villages())
+    _code, area = _area(request)
+    return _download(pdf.digest_pdf(data, area=area), name="ringkasan-mingguan", kind="pdf")
+
+
+def _rollout(request: RegionalRequest) -> tuple[selectors.Rollout, list[selectors.RolloutRow], str, str]:
+    """(the rollout of the scope's area, the rows of the chosen stage, that stage, area name)."""
     district_scope, area = _area(request)
     data = selectors.rollout(district_code=district_scope)
     stage = request.GET.get("tahap", "")
+    if stage not in selectors.stage_labels():
+        stage = ""
     rows = [r for r in data.rows if not stage or r.stage_key == stage]
+    return data, rows, stage, area
+
+
+@require("regency.read", village=False)
+def rollout(request: RegionalRequest) -> HttpResponse:
+    data, rows, stage, area = _rollout(request)
     return render(
         request,
         "regency/rollout.html",
@@ -275,9 +426,28 @@ def rollout(request: RegionalRequest) -> HttpResponse:
             "stage": stage,
             "stages": selectors.STAGES,
             "area": area,
+            "query": request.GET.urlencode(),
             "can_manage": request.scope.can("regency.manage"),
         },
     )
+
+
+def _rollout_filters(stage: str) -> list[tuple[str, str]]:
+    return [(_("Tahap"), selectors.stage_labels()[stage])] if stage else []
+
+
+@require("regency.read", village=False)
+def rollout_xlsx(request: RegionalRequest) -> HttpResponse:
+    data, rows, stage, area = _rollout(request)
+    body = exports.rollout_xlsx(data, rows, area=area, filters=_rollout_filters(stage))
+    return _download(body, name="peluncuran", kind="xlsx")
+
+
+@require("regency.read", village=False)
+def rollout_pdf(request: RegionalRequest) -> HttpResponse:
+    data, rows, stage, area = _rollout(request)
+    body = pdf.rollout_pdf(data, rows, area=area, filters=_rollout_filters(stage))
+    return _download(body, name="peluncuran", kind="pdf")
 
 
 @require("regency.read", village=False)

@@ -14,6 +14,20 @@ class VillageProfileForm(forms.Form):
         label=_("Email"), required=False, error_messages={"invalid": _("Alamat email tidak valid.")}
     )
     head_name = forms.CharField(label=_("Nama kepala desa"), max_length=120, required=False)
+    # Text, not a number field: "-6,9512" (comma) is accepted, and the range is checked by the
+    # service with a message naming the field.
+    latitude = forms.CharField(
+        label=_("Lintang kantor desa (derajat, mis. -6,9512)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    longitude = forms.CharField(
+        label=_("Bujur kantor desa (derajat, mis. 109,8431)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
     # Type and size are checked by the service (Pillow), so a form-less caller is held to it too.
     logo = forms.FileField(
         label=_("Logo untuk kop surat (PNG/JPEG, paling besar 1 MB)"),

@@ -44,6 +44,9 @@ class Village(BaseModel):
     phone = models.CharField(_("telepon"), max_length=32, blank=True)
     email = models.EmailField(_("email"), blank=True)
     head_name = models.CharField(_("nama kepala desa"), max_length=120, blank=True)
+    # The village office's point (WGS84 degrees), for the regency's map of villages.
+    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     is_active = models.BooleanField(default=True)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -151,6 +152,75 @@ def village_deactivate(*, actor: User | None, village: Village) -> Village:
     return village
 
 
+# Indonesia from Sabang to Merauke, Miangas to Rote, with a margin: a point outside is a typo
+# (swapped fields, a missing minus sign), not a village.
+COORDINATE_FIELDS = ("latitude", "longitude")
+INDONESIA_LAT = (Decimal("-11.5"), Decimal("6.5"))
+INDONESIA_LON = (Decimal("94.5"), Decimal("141.5"))
+
+
+def _coordinate(value: object, *, field: str, low: Decimal, high: Decimal, name: str) -> Decimal | None:
+    """A degree value from the form or the API: "-6,95" and "-6.95" alike; blank is None."""
+    text = ascii_digits(_clean_text(value)).replace(",", ".").replace("−", "-")
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise ValidationError(
+            {field: _("%(name)s harus berupa angka derajat, misalnya -6,9512.") % {"name": name}}
+        )
+    limit = Decimal(90 if field == "latitude" else 180)
+    if abs(number) > limit:
+        raise ValidationError(
+            {
+                field: _("%(name)s harus di antara -%(limit)s dan %(limit)s derajat.")
+                % {"name": name, "limit": limit}
+            }
+        )
+    if not low <= number <= high:
+        raise ValidationError(
+            {
+                field: _("%(name)s %(value)s di luar wilayah Indonesia (%(low)s sampai %(high)s).")
+                % {"name": name, "value": text, "low": low, "high": high}
+            }
+        )
+    return number.quantize(Decimal("0.000001"))
+
+
+def village_coordinates(data: dict[str, Any]) -> dict[str, Decimal | None]:
+    """The office point from `data` ("latitude"/"longitude"): both or neither, each in range."""
+    errors: dict[str, str] = {}
+    values: dict[str, Decimal | None] = {}
+    for field, name, (low, high) in (
+        ("latitude", _("Lintang"), INDONESIA_LAT),
+        ("longitude", _("Bujur"), INDONESIA_LON),
+    ):
+        try:
+            values[field] = _coordinate(data.get(field), field=field, low=low, high=high, name=name)
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if not errors and (values["latitude"] is None) != (values["longitude"] is None):
+        missing = "latitude" if values["latitude"] is None else "longitude"
+        errors[missing] = _("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya.")
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def village_public_changed(*, village: Village) -> None:
+    """Something on the village's public page changed (profile, officials, posts, services):
+    its stamp moves, so every app server's cached copy of the page is stale at once.
+
+    The stamp is `updated_at`, read by the public page on each view (one indexed row), so it
+    works with a per-process cache; no separate column to keep in step."""
+    from django.utils import timezone
+
+    Village.objects.filter(pk=village.pk).update(updated_at=timezone.now())
+
+
 def _clean_text(value: object) -> str:
     return " ".join(str(value or "").split())
 
@@ -207,7 +277,8 @@ def village_profile_update(
     logo: UploadedFile | None = None,
     remove_logo: bool = False,
 ) -> Village:
-    """Edit the identity printed on letterheads: office address, contacts, head's name, logo."""
+    """Edit the identity printed on letterheads: office address, contacts, head's name, logo;
+    and the office's point on the map (latitude/longitude, both or neither)."""
     cleaned: dict[str, str] = {}
     errors: dict[str, str] = {}
     for name, limit in PROFILE_FIELDS.items():
@@ -230,6 +301,12 @@ def village_profile_update(
             validate_email(cleaned["email"])
         except ValidationError:
             errors["email"] = _("Alamat email tidak valid.")
+    coordinates: dict[str, Decimal | None] = {}
+    if "latitude" in data or "longitude" in data:
+        try:
+            coordinates = village_coordinates(data)
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
     extension, logo_data = "", b""
     if logo is not None:
         try:
@@ -238,13 +315,13 @@ def village_profile_update(
             errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
-    data = dict(cleaned)
+    data = {**cleaned, **coordinates}
     old_logo = village.logo.name if village.logo else ""
     if logo is not None:
         data["logo"] = _logo_store(village, ContentFile(logo_data), extension)
     elif remove_logo:
         data["logo"] = ""
-    changes = model_update(instance=village, fields=[*cleaned, "logo"], data=data)
+    changes = model_update(instance=village, fields=[*cleaned, *coordinates, "logo"], data=data)
     if not changes:
         return village
     if "logo" in changes and old_logo:

@@ -18,9 +18,9 @@ from pydantic import Field
 
 from balai.accounts.api_auth import village_for
 from balai.accounts.http import scope_of
-from balai.core.dates import Month
+from balai.core.dates import Period
 from balai.staff import selectors
-from balai.staff.models import Official, OfficialProfile
+from balai.staff.models import AbsenceReport, Official, OfficialProfile
 
 router = Router(tags=["staff"])
 
@@ -62,7 +62,7 @@ class PositionOut(Schema):
 
 
 class MonthQuery(Schema):
-    bulan: str = Field("", description="YYYY-MM; kosong = bulan ini")
+    bulan: str = Field("", description="YYYY-MM; kosong = bulan lengkap terakhir (bulan lalu)")
 
 
 class AttendanceRowOut(Schema):
@@ -73,10 +73,14 @@ class AttendanceRowOut(Schema):
     late: int
     excused: int
     absent: int
+    # Residents' kiosk reports that the official was absent, this month.
+    reports: int = 0
 
 
 class AttendanceOut(Schema):
     month: str
+    running: bool = Field(False, description="bulan berjalan: datanya belum lengkap")
+    data_until: dt.date | None = Field(None, description="hari terakhir yang tercakup")
     workdays: int
     rows: list[AttendanceRowOut]
 
@@ -161,10 +165,11 @@ def positions(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/attendance", response=AttendanceOut, summary="Rekap kehadiran perangkat satu bulan")
 def attendance(request: HttpRequest, query: Query[MonthQuery]) -> dict[str, Any]:
     village = village_for(request, "attendance.recap")
-    shown = Month.parse(query.bulan) or Month.of(timezone.localdate())
+    period = Period.choose(query.bulan, today=timezone.localdate())
+    shown = period.month
     recap = selectors.attendance_recap(village=village, year=shown.year, month=shown.month)
     return {
-        "month": f"{shown.year}-{shown.month:02d}",
+        **period.as_api(),
         "workdays": len(recap.workdays),
         "rows": [
             {
@@ -175,10 +180,49 @@ def attendance(request: HttpRequest, query: Query[MonthQuery]) -> dict[str, Any]
                 "late": r.late,
                 "excused": r.excused,
                 "absent": r.absent,
+                "reports": r.reports,
             }
             for r in recap.rows
         ],
     }
+
+
+class AbsenceReportOut(Schema):
+    public_id: str
+    official: str
+    official_name: str
+    seen_at: dt.datetime
+    note: str
+    status: str
+    decided_at: dt.datetime | None
+    decision_note: str
+
+
+class AbsenceQuery(Schema):
+    status: str = Field("", description="baru, ditangani, tidak_terbukti; kosong: semua")
+
+
+@router.get(
+    "/absence-reports",
+    response=list[AbsenceReportOut],
+    summary="Laporan warga dari anjungan: perangkat tidak di kantor (tanpa identitas pelapor)",
+)
+def absence_reports(request: HttpRequest, query: Query[AbsenceQuery]) -> list[dict[str, Any]]:
+    village = village_for(request, "attendance.recap")
+    status = query.status if query.status in AbsenceReport.Status.values else ""
+    return [
+        {
+            "public_id": r.public_id,
+            "official": r.official.public_id,
+            "official_name": r.official.name,
+            "seen_at": r.seen_at,
+            "note": r.note,
+            "status": r.status,
+            "decided_at": r.decided_at,
+            "decision_note": r.decision_note,
+        }
+        for r in selectors.absence_report_list(village=village, status=status)[:200]
+    ]
 
 
 @router.get(

@@ -109,6 +109,17 @@ def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
                 PAGE_TARGET_MS,
             ),
         ]
+        if kades.role == "kades":
+            say(f"kepegawaian: laporan warga ketidakhadiran {village.name} ({n} permintaan)")
+            result["absence_list"] = _fetch(client, [reverse("staff:absence_list")] * n, config.warmup)
+            metrics.append(
+                _metric(
+                    "staff_absence_list",
+                    f"Kepegawaian: laporan warga perangkat tidak di kantor ({village.name})",
+                    result["absence_list"],
+                    PAGE_TARGET_MS,
+                )
+            )
     viewer = User.objects.filter(role="dispermades", is_active=True).order_by("pk").first()
     if viewer is not None:
         client.force_login(viewer)

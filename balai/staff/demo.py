@@ -216,9 +216,56 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
             )
         )
     Leave.objects.bulk_create(leaves)
+    reports = _absence_reports(village=village, officials=officials, rnd=rnd, today=today)
     return {
         "positions": len(posts),
         "decrees": len(decrees),
         "bpd_members": len(members),
         "leave": len(leaves),
+        "absence_reports": reports,
     }
+
+
+def _absence_reports(
+    *, village: Village, officials: list[Official], rnd: random.Random, today: dt.date
+) -> int:
+    """Two residents' kiosk reports of an absent official on recent weekdays at mid-morning: one
+    waiting for the kepala desa, one already found unfounded."""
+    from django.utils import timezone
+
+    from balai.staff.models import AbsenceReport
+
+    targets = [
+        o for o in officials if o.position.startswith(("Kasi", "Kaur Umum", "Kepala Dusun"))
+    ] or officials[1:]
+    reporters = list(
+        Resident.objects.filter(
+            village=village, status=1, birth_date__lte=today - dt.timedelta(days=18 * 365)
+        )
+        .exclude(pk__in=[o.resident_id for o in officials if o.resident_id])
+        .order_by("pk")[:50]
+    )
+    if not targets or len(reporters) < 2:
+        return 0
+    days = [today - dt.timedelta(days=n) for n in range(1, 8)]
+    days = [d for d in days if d.isoweekday() <= 5][:2]
+    rows = []
+    for n, day in enumerate(days):
+        seen = timezone.make_aware(dt.datetime.combine(day, dt.time(9 + n, 15)))
+        decided = n == 1
+        rows.append(
+            AbsenceReport(
+                village=village,
+                official=rnd.choice(targets),
+                resident=rnd.choice(reporters),
+                seen_at=seen,
+                note=["Meja pelayanan kosong, ditunggu satu jam", "Kantor tutup saat jam pelayanan"][n],
+                status=AbsenceReport.Status.UNFOUNDED if decided else AbsenceReport.Status.OPEN,
+                decided_at=seen + dt.timedelta(days=1) if decided else None,
+                decision_note="Sedang bertugas di posyandu dusun (surat tugas ada)" if decided else "",
+                device_id="demo",
+                submit_key=f"demo-{rnd.getrandbits(48):012x}",
+            )
+        )
+    AbsenceReport.objects.bulk_create(rows)
+    return len(rows)

@@ -314,3 +314,39 @@ class CalendarDay(VillageScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["village", "day"], name="staff_calendar_village_day_unique")
         ]
+
+
+class AbsenceReport(PublicIdModel, VillageScopedModel, BaseModel):
+    """A resident's report from the kiosk that an official was not in the office during office
+    hours (issue 18 item 5, issue 23 item 1). It reaches the kepala desa (a Beranda task), who
+    marks it handled or unfounded; the recap shows it on the official's day. The resident sees
+    its status at the kiosk."""
+
+    class Status(models.TextChoices):
+        OPEN = "baru", _("Menunggu tindak lanjut")
+        HANDLED = "ditangani", _("Sudah ditindaklanjuti")
+        UNFOUNDED = "tidak_terbukti", _("Tidak terbukti")
+
+    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="absence_reports")
+    resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="+")
+    seen_at = models.DateTimeField(_("waktu"))
+    note = models.CharField(_("keterangan"), max_length=500, blank=True)
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.OPEN)
+    device_id = models.CharField(max_length=16, blank=True)
+    # The form's one-time key: a double tap or a resend makes one report.
+    submit_key = models.CharField(max_length=64)
+    decided_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("catatan tindak lanjut"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-seen_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "submit_key"], name="staff_absence_report_key"),
+        ]
+        indexes = [
+            models.Index(fields=["village", "status", "seen_at"], name="staff_absence_village_status"),
+            models.Index(fields=["resident", "created_at"], name="staff_absence_resident_day"),
+        ]

@@ -1,4 +1,5 @@
-"""Staffing on the office home: leave and travel waiting for the kades, terms ending soon."""
+"""Staffing on the office home: leave and travel waiting for the kades, residents' reports of an
+absent official, terms ending soon."""
 
 from __future__ import annotations
 
@@ -28,6 +29,15 @@ def staff_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
                 _("Cuti, izin dan perjalanan dinas menunggu keputusan"),
                 len(waiting),
                 reverse("staff:leave_list") + "?status=diajukan",
+                "kepegawaian",
+            )
+        )
+    if scope.can("staff.absences"):
+        tasks.append(
+            HomeTask(
+                _("Laporan warga: perangkat tidak di kantor"),
+                selectors.absence_open_count(village=village),
+                reverse("staff:absence_list"),
                 "kepegawaian",
             )
         )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from balai.core.dates import Month
 from balai.regions.models import Village
 from balai.staff.models import (
+    AbsenceReport,
     Attendance,
     Decree,
     Leave,
@@ -112,6 +114,17 @@ class RecapRow:
     early: int = 0
     no_checkout: int = 0
     absent: int = 0
+    # Residents' kiosk reports that the official was absent (issue 18 item 5), per day of the
+    # month: the number of reports filed about that day.
+    reported: list[int] = field(default_factory=list)
+
+    @property
+    def reports(self) -> int:
+        return sum(self.reported)
+
+    @property
+    def cells(self) -> list[tuple[str, int]]:
+        return list(zip(self.days, self.reported or [0] * len(self.days), strict=True))
 
 
 @dataclass
@@ -152,12 +165,22 @@ def attendance_recap(*, village: Village, year: int, month: int, today: dt.date 
         .filter(Q(is_active=True) | Q(pk__in=list(records)))
         .order_by("order", "name", "pk")
     )
+    reported: dict[int, dict[dt.date, int]] = {}
+    for official_id, seen_at in AbsenceReport.objects.filter(
+        village=village,
+        seen_at__gte=timezone.make_aware(dt.datetime.combine(first, dt.time.min)),
+        seen_at__lt=timezone.make_aware(dt.datetime.combine(shown.after, dt.time.min)),
+    ).values_list("official_id", "seen_at"):
+        day = timezone.localtime(seen_at).date()
+        by_day = reported.setdefault(official_id, {})
+        by_day[day] = by_day.get(day, 0) + 1
     rows = []
     workday_set = set(workdays)
     for official in officials:
         mine = records.get(official.pk, {})
         away = excused.get(official.pk, {})
-        row = RecapRow(official=official, days=[])
+        mine_reported = reported.get(official.pk, {})
+        row = RecapRow(official=official, days=[], reported=[mine_reported.get(d, 0) for d in dates])
         for d in dates:
             a = mine.get(d)
             if a is None and d in away and d in workday_set:
@@ -420,7 +443,7 @@ def staffing_regional(*, villages: QuerySet[Village], today: dt.date) -> list[Vi
 
     from balai.staff import rules
     from balai.staff.attendance import holidays_between, is_workday
-    from balai.staff.models import AttendanceSettings, BpdMember
+    from balai.staff.models import AttendanceSettings, BpdMember, CalendarDay
 
     rows = {
         v.pk: VillageStaffing(v.code, v.name, v.district_name, ending=[])
@@ -464,19 +487,63 @@ def staffing_regional(*, villages: QuerySet[Village], today: dt.date) -> list[Vi
                 m.public_id, m.name, "BPD", m.term_end, str(rules.BPD_TERM.label), (m.term_end - today).days
             )
         )
-    # Attendance this month up to today.
+    # Attendance this month up to today, on each village's own calendar: the national holidays
+    # (when the village skips them), its own days off and make-up working days (issue 18).
     first = today.replace(day=1)
     holidays = holidays_between(first, today)
     settings = {s.village_id: s for s in AttendanceSettings.objects.filter(village_id__in=ids)}
     default = AttendanceSettings()
     days = [first + dt.timedelta(days=n) for n in range((today - first).days + 1)]
-    for vid, n in (
-        Attendance.objects.filter(village_id__in=ids, day__gte=first, day__lte=today)
-        .values_list("village_id")
-        .annotate(n=Count("pk"))
-    ):
-        rows[vid].present_days = n
+    own_off: dict[int, set[dt.date]] = {}
+    own_work: dict[int, set[dt.date]] = {}
+    for vid, day, kind in CalendarDay.objects.filter(
+        village_id__in=ids, day__gte=first, day__lte=today
+    ).values_list("village_id", "day", "kind"):
+        (own_off if kind == CalendarDay.Kind.HOLIDAY else own_work).setdefault(vid, set()).add(day)
+    workdays: dict[int, set[dt.date]] = {}
     for vid, row in rows.items():
         rule = settings.get(vid, default)
-        row.expected_days = row.officials * sum(is_workday(rule, d, holidays) for d in days)
+        off = own_off.get(vid, set())
+        extra = own_work.get(vid, set())
+        table = dict.fromkeys(off, "") | {d: n for d, n in holidays.items() if d not in extra}
+        workdays[vid] = {d for d in days if is_workday(rule, d, table, extra)}
+        row.expected_days = row.officials * len(workdays[vid])
+    # Days present count only on the village's working days (a correction entered for a day off
+    # would otherwise push the rate past 100 %).
+    for vid, day, n in (
+        Attendance.objects.filter(village_id__in=ids, day__gte=first, day__lte=today)
+        .values_list("village_id", "day")
+        .annotate(n=Count("pk"))
+    ):
+        if day in workdays[vid]:
+            rows[vid].present_days += n
     return list(rows.values())
+
+
+# --- Residents' reports of an absent official ---------------------------------------------------
+
+
+def absence_report_list(*, village: Village, status: str = "") -> QuerySet[AbsenceReport]:
+    qs = AbsenceReport.objects.filter(village=village).select_related("official", "resident", "decided_by")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-seen_at", "-pk")
+
+
+def absence_report_get(*, village: Village, public_id: str) -> AbsenceReport:
+    return AbsenceReport.objects.select_related("official", "resident").get(
+        village=village, public_id=public_id
+    )
+
+
+def absence_reports_of(*, village: Village, resident: Any, limit: int = 10) -> list[AbsenceReport]:
+    """The signed-in resident's own reports, newest first (for the kiosk)."""
+    return list(
+        AbsenceReport.objects.filter(village=village, resident=resident)
+        .select_related("official")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def absence_open_count(*, village: Village) -> int:
+    return AbsenceReport.objects.filter(village=village, status=AbsenceReport.Status.OPEN).count()

@@ -13,6 +13,7 @@ from balai.audit.services import audit_record
 from balai.core.digits import ascii_digits
 from balai.core.services import model_update
 from balai.regions.models import Village
+from balai.regions.services import village_public_changed
 from balai.staff.models import Official
 
 if TYPE_CHECKING:
@@ -149,6 +150,7 @@ def official_create(*, actor: User | None, village: Village, data: dict[str, Any
         object_id=official.public_id,
         changes={k: _jsonable(v) for k, v in values.items() if v not in ("", None)},
     )
+    village_public_changed(village=village)
     return official
 
 
@@ -167,6 +169,7 @@ def official_update(*, actor: User | None, official: Official, data: dict[str, A
         object_id=official.public_id,
         changes=changes.for_audit(_jsonable),
     )
+    village_public_changed(village=official.village)
     return official
 
 
@@ -184,4 +187,5 @@ def official_deactivate(*, actor: User | None, official: Official) -> Official:
         object_type="official",
         object_id=official.public_id,
     )
+    village_public_changed(village=official.village)
     return official

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from balai.staff import views, views_attendance, views_careers
+from balai.staff import views, views_absence, views_attendance, views_careers
 
 app_name = "staff"
 urlpatterns = [
@@ -30,6 +30,7 @@ urlpatterns = [
     path("bpd/<str:public_id>/ubah/", views_careers.bpd_edit, name="bpd_edit"),
     path("wilayah/", views_careers.regional, name="regional"),
     path("wilayah/xlsx/", views_careers.regional_xlsx, name="regional_xlsx"),
+    path("wilayah/pdf/", views_careers.regional_pdf, name="regional_pdf"),
     path("<str:public_id>/riwayat/", views_careers.official_career, name="official_career"),
     path("<str:public_id>/kepegawaian/", views_careers.official_profile, name="official_profile"),
     path("<str:public_id>/ubah/", views.official_edit, name="official_edit"),
@@ -39,6 +40,9 @@ urlpatterns = [
     path("kehadiran/xlsx/", views_attendance.attendance_recap_xlsx, name="attendance_recap_xlsx"),
     path("kehadiran/kalender/", views_careers.attendance_calendar, name="attendance_calendar"),
     path("kehadiran/koreksi/", views_careers.attendance_correction, name="attendance_correction"),
+    # Residents' kiosk reports that an official was absent: the kepala desa decides them.
+    path("kehadiran/laporan-warga/", views_absence.absence_list, name="absence_list"),
+    path("kehadiran/laporan-warga/<str:public_id>/", views_absence.absence_decide, name="absence_decide"),
     path("kehadiran/jam-kerja/", views_attendance.attendance_settings, name="attendance_settings"),
     path("<str:public_id>/kartu-pin/", views_attendance.official_credential, name="official_credential"),
 ]

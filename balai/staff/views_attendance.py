@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from balai.accounts.decorators import require
 from balai.accounts.http import VillageRequest
 from balai.core import xlsx
-from balai.core.dates import Month
+from balai.core.dates import Period
 from balai.core.http import ServiceCall
 from balai.staff import attendance, exports
 from balai.staff.models import Official
@@ -31,33 +31,36 @@ WEEKDAYS = [
 ]
 
 
-def _month(request: HttpRequest) -> tuple[int, int]:
-    shown = Month.parse(request.GET.get("bulan")) or Month.of(timezone.localdate())
-    return shown.year, shown.month
+def _period(request: HttpRequest) -> Period:
+    """`?bulan=` up to the running month, by default the last complete month (core.dates)."""
+    return Period.choose(request.GET.get("bulan"), today=timezone.localdate())
 
 
 @require("attendance.recap")
 def attendance_recap_view(request: VillageRequest) -> HttpResponse:
-    year, month = _month(request)
+    period = _period(request)
+    year, month = period.month.year, period.month.month
     recap = attendance_recap(village=request.village, year=year, month=month)
     return render(
         request,
         "staff/attendance_recap.html",
         {
             "recap": recap,
-            **Month(year, month).nav(),
+            **period.nav(),
             "rules": attendance.settings_for(request.village),
             "can_manage": request.scope.can("registry.write"),
+            "can_absences": request.scope.can("staff.absences"),
         },
     )
 
 
 @require("attendance.recap")
 def attendance_recap_xlsx(request: VillageRequest) -> HttpResponse:
-    year, month = _month(request)
+    period = _period(request)
+    year, month = period.month.year, period.month.month
     village = request.village
     recap = attendance_recap(village=village, year=year, month=month)
-    data = exports.attendance_recap_xlsx(recap=recap, village=village, month_label=Month(year, month).label)
+    data = exports.attendance_recap_xlsx(recap=recap, village=village, month_label=period.label)
     response = HttpResponse(data, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = (
         f'attachment; filename="kehadiran-{village.code}-{year}-{month:02d}.xlsx"'

@@ -374,6 +374,57 @@ def regional_xlsx(request: RegionalRequest) -> HttpResponse:
     return response
 
 
+@require("aggregates.read", village=False)
+def regional_pdf(request: RegionalRequest) -> HttpResponse:
+    from balai.core import tablepdf
+
+    today = timezone.localdate()
+    data = selectors.staffing_regional(villages=request.scope.readable_villages(), today=today)
+    report = tablepdf.Report(
+        title=_("Kepegawaian desa per %(day)s") % {"day": today.strftime("%d-%m-%Y")},
+        source=_("Balai — data perangkat desa, dihitung saat diunduh"),
+        landscape=True,
+        tables=[
+            tablepdf.Table(
+                title=_("Per desa"),
+                columns=[
+                    _("Desa"),
+                    _("Kecamatan"),
+                    _("Jabatan"),
+                    _("Terisi"),
+                    _("Lowong"),
+                    _("Plt./Pj."),
+                    _("Masa jabatan berakhir ≤ 6 bulan"),
+                    _("Kehadiran bulan ini (%)"),
+                ],
+                rows=[
+                    [
+                        r.name,
+                        r.district_name,
+                        r.positions,
+                        r.filled,
+                        r.vacant,
+                        r.acting,
+                        len(r.ending or []),
+                        r.attendance_rate,
+                    ]
+                    for r in data
+                ],
+                text_columns=2,
+            ),
+            tablepdf.Table(
+                title=_("Masa jabatan berakhir"),
+                columns=[_("Desa"), _("Nama"), _("Jabatan"), _("Berakhir"), _("Dasar")],
+                rows=[[r.name, w.name, w.position, w.ends_on, w.rule] for r in data for w in r.ending or []],
+                text_columns=5,
+            ),
+        ],
+    )
+    response = HttpResponse(tablepdf.render(report), content_type=tablepdf.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="kepegawaian-desa-{today:%Y-%m-%d}.pdf"'
+    return response
+
+
 # --- Attendance corrections --------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import subprocess
 
 import pytest
 from django.db.models import Sum
@@ -85,7 +86,7 @@ def test_finance_done_means(page, browser, live_server, tmp_path):
     expect(page.locator("#spp-status")).to_have_text("Diajukan")
     expect(page.get_by_text("Rp 200.000")).to_be_visible()
     expect(page.get_by_text("Sepuluh juta rupiah")).to_be_visible()
-    spp = PaymentRequest.objects.get(village=brokoh)
+    spp = PaymentRequest.objects.get(village=brokoh, number=f"0900/SPP/2007/{year}")
 
     # and the sekdes verifies, the kades approves
     _sign_in(page, "sekdes.brokoh")
@@ -178,3 +179,139 @@ def test_finance_done_means(page, browser, live_server, tmp_path):
     expect(page.locator("#regional")).to_contain_text("Brokoh")
     expect(page.locator("#regional")).to_contain_text("Cepagan")
     _shot(page, tmp_path, "finance-regional")
+
+
+def _pdf_text(page, url):
+    response = page.request.get(url)
+    assert response.status == 200, url
+    assert response.headers["content-type"] == "application/pdf"
+    out = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=response.body(), capture_output=True, check=True
+    )
+    return " ".join(out.stdout.decode().split()), response.body()
+
+
+def test_finance_advances_deposits_books_and_documents(page, live_server, tmp_path):
+    """Issue 17 items 4, 5 and 8: the open advance of the demo is accounted for by its SPJ (an
+    SPJ over the advance is refused until the extra payment is confirmed), a cash receipt is
+    deposited to the bank with an STS, the Buku Pembantu Panjar closes, the Buku Pembantu
+    Kegiatan shows the executor's money, the SPP and kuitansi print with the amount in words
+    and the officials' names, and the baliho prints from the office and the public page."""
+    # given the demo's finance year of Brokoh, its officials and its office
+    from balai.finance.models import AdvanceSettlement, DepositSlip
+    from balai.staff.models import Official
+
+    today = timezone.localdate()
+    year = today.year
+    brokoh = VillageFactory(
+        code="33.25.01.2007", name="Brokoh", district_code="33.25.01", district_name="Wonotunggal"
+    )
+    extend_village(village=brokoh, rnd=random.Random(7), today=today)
+    for name, position in (
+        ("Sutrisno", "Kepala Desa"),
+        ("Wahyuni", "Sekretaris Desa"),
+        ("Sri Rahayu", "Kaur Keuangan (Bendahara)"),
+        ("Bambang Irawan", "Kasi Pembangunan"),
+    ):
+        Official.objects.create(village=brokoh, name=name, position=position)
+    User.objects.create_user("bendahara.brokoh", password=PASSWORD, role=Role.BENDAHARA, village=brokoh)
+    budget = Budget.objects.get(village=brokoh, year=year)
+    advance = PaymentRequest.objects.get(village=brokoh, kind="UM", settlement__isnull=True)
+
+    # when the treasurer opens the advances and the open one
+    _sign_in(page, "bendahara.brokoh")
+    page.goto(f"/keuangan/panjar/?tahun={year}")
+    expect(page.locator("#advances")).to_contain_text("belum SPJ")
+    page.get_by_role("link", name=advance.number).click()
+    expect(page.get_by_text("Panjar belum dipertanggungjawabkan")).to_be_visible()
+
+    # and prints its SPP and kuitansi
+    text, _ = _pdf_text(page, f"/keuangan/spp/{advance.public_id}/pdf/spp/")
+    for expected in ("SURAT PERMINTAAN PEMBAYARAN", advance.number, "Tiga juta rupiah", "Sutrisno", "Wahyuni",
+                     "Sri Rahayu", "Bambang Irawan"):  # fmt: skip
+        assert expected in text, expected
+    text, _ = _pdf_text(page, f"/keuangan/spp/{advance.public_id}/pdf/kuitansi/")
+    assert "KUITANSI" in text
+    assert "Tiga juta rupiah" in text
+
+    # and records an SPJ over the advance without confirming the extra payment: refused
+    page.fill("#id_spj_number", f"0002/SPJ/2007/{year}")
+    page.fill("#id_spj_spent", "3.400.000")
+    page.get_by_role("button", name="Catat SPJ dan tutup panjar").click()
+    expect(page.locator("li.error", has_text="melebihi panjar")).to_be_visible()
+    assert not AdvanceSettlement.objects.filter(payment_request=advance).exists()
+    # then with what was actually spent: the remainder comes back and the advance closes
+    page.fill("#id_spj_number", f"0002/SPJ/2007/{year}")
+    page.fill("#id_spj_spent", "2.750.000")
+    page.fill("#id_spj_description", "Material talud (nota terlampir)")
+    page.get_by_role("button", name="Catat SPJ dan tutup panjar").click()
+    expect(page.get_by_text("sisa panjar Rp250.000 dikembalikan")).to_be_visible()
+    expect(page.locator("#spj-facts")).to_contain_text("Selesai dipertanggungjawabkan")
+    _shot(page, tmp_path, "finance-spj")
+    page.goto(f"/keuangan/panjar/?tahun={year}")
+    expect(page.locator("#subbook-closing")).to_have_text("0")
+    _shot(page, tmp_path, "finance-panjar-book")
+    road = budget.activities.get(code="02.03.01")
+    page.goto(f"/keuangan/kegiatan/{road.public_id}/")
+    expect(page.locator("#subbook")).to_contain_text("Pengembalian")
+    expect(page.locator("#subbook")).to_contain_text("Material talud")
+    _shot(page, tmp_path, "finance-kegiatan-book")
+    assert page.request.get(f"/keuangan/kegiatan/{road.public_id}/xlsx/").status == 200
+    text, _ = _pdf_text(page, f"/keuangan/panjar/pdf/?tahun={year}")
+    assert "BUKU PEMBANTU PANJAR" in text
+
+    # when a cash receipt comes in and is deposited to the bank with an STS
+    cash_before = selectors.balances(budget=budget)
+    page.goto(f"/keuangan/penerimaan/?tahun={year}")
+    page.fill("#id_number", f"0900/TBP/2007/{year}")
+    page.select_option(
+        "#id_line", label=page.locator("#id_line option", has_text="Sewa tanah kas desa").inner_text()
+    )
+    page.fill("#id_amount", "1.250.000")
+    page.select_option("#id_medium", "tunai")
+    page.fill("#id_description", "Sewa kios pasar desa")
+    page.get_by_role("button", name="Bukukan penerimaan").click()
+    page.goto(f"/keuangan/sts/?tahun={year}")
+    page.fill("#id_number", f"0900/STS/2007/{year}")
+    page.get_by_label("Sewa kios pasar desa", exact=False).check()
+    page.fill("#id_bank_reference", "BRI 778812")
+    page.get_by_role("button", name="Bukukan STS").click()
+    expect(page.get_by_text("pindah dari kas tunai ke bank")).to_be_visible()
+    expect(page.locator("#sts-list")).to_contain_text(f"0900/STS/2007/{year}")
+    _shot(page, tmp_path, "finance-sts")
+    # then the cash book and the bank book show it, the total unchanged by the deposit
+    slip = DepositSlip.objects.get(village=brokoh, number=f"0900/STS/2007/{year}")
+    after = selectors.balances(budget=budget)
+    assert after["cash"] == cash_before["cash"] + 1_250_000 - slip.amount
+    assert after["bank"] == cash_before["bank"] + slip.amount
+    page.goto(f"/keuangan/buku/?buku=tunai&tahun={year}&hal=999")
+    expect(page.locator("#book")).to_contain_text("STS 0900/STS/2007")
+    page.goto(f"/keuangan/buku/?buku=bank&tahun={year}&hal=999")
+    expect(page.locator("#book")).to_contain_text("STS 0900/STS/2007")
+
+    # and the baliho prints from the office and from the public page
+    page.goto(f"/keuangan/?tahun={year}")
+    href = page.locator("#baliho-links a", has_text="A1 tegak").get_attribute("href")
+    text, _ = _pdf_text(page, href)
+    assert f"INFOGRAFIS APBDes {year}" in text
+    page.context.clear_cookies()
+    page.goto(f"/desa/{brokoh.code}/keuangan/")
+    href = page.locator("#baliho-links a", has_text="A0").get_attribute("href")
+    text, data = _pdf_text(page, href)
+    assert "Penggunaan Dana Desa" in text
+    assert "Bambang" not in text
+    if SHOTS:
+        pdf_path = tmp_path / "baliho.pdf"
+        pdf_path.write_bytes(data)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "18",
+                "-png",
+                "-singlefile",
+                str(pdf_path),
+                os.path.join(SHOTS, "finance-baliho"),
+            ],
+            check=True,
+        )

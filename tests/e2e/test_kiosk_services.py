@@ -272,3 +272,48 @@ def test_guidance_tour_large_text_voice_and_help_call(browser, live_server, fami
     assert HelpCall.objects.filter(village=family["village"], handled_at__isnull=True).count() == 1
     kiosk.wait_for_load_state("networkidle")  # no request in flight while the test database is flushed
     context.close()
+
+
+def test_resident_reports_an_absent_official_and_sees_the_kades_decision(browser, live_server, family):
+    """Issue 23 item 1 / issue 18 item 5: the tile, the report, the kades' decision, the status."""
+    from balai.staff import absence
+    from balai.staff.attendance import holidays_between
+    from balai.staff.models import AbsenceReport
+
+    siti = family["siti"]
+    context, kiosk = _kiosk(browser, live_server, _enrolled(family))
+    _with_pin(family)
+    today = timezone.localdate()
+    off = holidays_between(today - dt.timedelta(days=7), today)
+    day = next(
+        d for d in (today - dt.timedelta(days=n) for n in range(1, 7)) if d.isoweekday() <= 5 and d not in off
+    )
+
+    # given the kiosk home, Siti taps the tile and signs in
+    kiosk.goto("/anjungan/")
+    kiosk.locator('[data-tile="absence_report"]').click()
+    _sign_in(kiosk, siti)
+    expect(kiosk.locator("h1")).to_contain_text("Lapor perangkat tidak di kantor")
+    # when she reports the sekretaris desa absent on a recent working day at 10:00
+    kiosk.locator("#absence-officials label", has_text="RINA LESTARI").click()
+    kiosk.select_option("#k-day", day.isoformat())
+    kiosk.select_option("#k-time", "10:00")
+    kiosk.fill("#k-note", "Meja pelayanan kosong sejak pagi.")
+    kiosk.locator("h1").click()  # closes the on-screen keyboard
+    _both(kiosk, "kiosk-absence-form")
+    kiosk.get_by_role("button", name="Kirim laporan").click()
+    # then it is received, and waits for the kades
+    expect(kiosk.locator("#absence-done")).to_contain_text("diteruskan ke kepala desa")
+    expect(kiosk.locator("#absence-mine")).to_contain_text("Menunggu tindak lanjut")
+    report = AbsenceReport.objects.get(resident=siti)
+    assert report.official.name == "RINA LESTARI"
+    # when the kades finds it unfounded, Siti sees that with the reason
+    absence.absence_report_decide(
+        actor=family["kades"], village=family["village"], report=report, status="tidak_terbukti",
+        note="Sedang rapat di kecamatan (surat tugas ada).",
+    )  # fmt: skip
+    kiosk.goto("/anjungan/perangkat/lapor-tidak-hadir/")
+    expect(kiosk.locator("#absence-mine")).to_contain_text("Tidak terbukti")
+    expect(kiosk.locator("#absence-mine")).to_contain_text("rapat di kecamatan")
+    _both(kiosk, "kiosk-absence-status")
+    context.close()

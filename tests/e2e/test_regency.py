@@ -117,6 +117,25 @@ def test_regency_walkthrough(page, tmp_path):
     assert "Brokoh" in cells
     assert march.label in cells
 
+    # and the kiosk's use per village (frozen through kiosk/snapshot_figures.py) with its trend
+    expect(page.locator("#figures thead")).to_contain_text("Masuk di anjungan")
+    expect(page.locator("#figures thead")).to_contain_text("Surat swalayan anjungan")
+    kiosk_trend = page.locator("table.trend-group").first
+    expect(kiosk_trend).to_contain_text("Pengaduan lewat anjungan")
+    expect(page.locator("h3", has_text="Tren: Anjungan mandiri")).to_be_visible()
+    kiosk_trend.scroll_into_view_if_needed()
+    _shot(page, tmp_path, "regency-kiosk-trend")
+
+    # and the page without a month opens on the last complete month, not the running one
+    # (issue 21 item 3); the running month frozen now is labelled as running, with its villages
+    page.goto("/kabupaten/")
+    expect(page.locator("#period")).to_contain_text(Month.of(today).previous().label)
+    expect(page.locator("#period")).not_to_contain_text("berjalan")
+    page.get_by_role("button", name=re.compile("Ambil snapshot")).click()
+    expect(page.locator("#period")).to_contain_text("berjalan, data sampai")
+    expect(page.locator("#period")).to_contain_text("3 dari 3 desa melapor")
+    _shot(page, tmp_path, "regency-figures-running-month")
+
     # and switches a new village on: its first accounts with one-time passwords to print
     page.goto("/kabupaten/peluncuran/aktifkan/")
     page.fill("#village-filter", "Silurah")
@@ -166,3 +185,90 @@ def test_regency_walkthrough(page, tmp_path):
     page.goto("/layanan/pengaduan/")
     expect(page.get_by_text("Lampu jalan mati").first).to_be_visible()
     _shot(page, tmp_path, "regency-desk-complaint")
+
+
+def test_regency_map_downloads_and_apbdes_check(page, tmp_path):
+    """Issue 20 leftovers: the operator enters the office's point (a wrong one is refused,
+    naming the field), the compare page draws the villages on a map without tiles, the board,
+    rollout and digest download as XLSX/PDF, and this year's APBDes shows on the board."""
+    from decimal import Decimal
+
+    from balai.finance.models import Budget
+    from balai.regions.models import Village
+
+    today = timezone.localdate()
+    brokoh = _village("33.25.01.2007", "Brokoh", "33.25.01", "Wonotunggal", 12)
+    wonotunggal = _village("33.25.01.2006", "Wonotunggal", "33.25.01", "Wonotunggal", 8)
+    cepagan = _village("33.25.12.2007", "Cepagan", "33.25.12", "Warungasem", 10)
+    for v in (brokoh, wonotunggal, cepagan):
+        past_snapshots(village=v, rnd=random.Random(v.code), today=today)
+    Village.objects.filter(pk=brokoh.pk).update(latitude=Decimal("-7.0312"), longitude=Decimal("109.7105"))
+    Village.objects.filter(pk=wonotunggal.pk).update(
+        latitude=Decimal("-7.0121"), longitude=Decimal("109.6884")
+    )
+    # Brokoh keeps its APBDes in Balai: last year's set, this year's still a draft
+    Budget.objects.create(village=brokoh, year=today.year - 1, status=Budget.Status.SET)
+    Budget.objects.create(village=brokoh, year=today.year, status=Budget.Status.DRAFT)
+    User.objects.create_user("operator.cepagan", password=PASSWORD, role=Role.OPERATOR, village=cepagan)
+    User.objects.create_user(
+        "camat.wonotunggal", password=PASSWORD, role=Role.CAMAT, district_code="33.25.01"
+    )
+    User.objects.create_user("dispermades", password=PASSWORD, role=Role.DISPERMADES)
+
+    # when Dispermades compares villages before Cepagan has a point: it is listed beside the map
+    _sign_in(page, "dispermades")
+    page.goto("/kabupaten/banding/?indikator=residents")
+    expect(page.locator("#village-map circle")).to_have_count(2)
+    expect(page.locator("#unplaced")).to_contain_text("Cepagan")
+
+    # and Cepagan's operator enters the office's point: a wrong one is refused, naming the field
+    _sign_in(page, "operator.cepagan")
+    page.goto("/wilayah/ubah/")
+    page.fill("#id_latitude", "-96")
+    page.fill("#id_longitude", "109,70")
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_text("Lintang harus di antara -90 dan 90 derajat")).to_be_visible()
+    expect(page.locator("#id_longitude")).to_have_value("109,70")
+    page.fill("#id_latitude", "-6,9443")
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.locator("#coordinates")).to_contain_text("-6,944300")
+
+    # then the map shows all three, coloured by the indicator, with no tile fetched
+    _sign_in(page, "dispermades")
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if "127.0.0.1" not in r.url and "localhost" not in r.url else None,
+    )
+    page.goto("/kabupaten/banding/?indikator=residents")
+    expect(page.locator("#village-map circle")).to_have_count(3)
+    expect(page.locator("#map-legend li").first).to_be_visible()
+    expect(page.locator("#village-map")).to_contain_text("Cepagan")
+    assert outside == []
+    _shot(page, tmp_path, "regency-compare-map")
+
+    # and the freshness board shows Brokoh's APBDes as a draft past its date, and downloads
+    page.goto("/kabupaten/kesegaran/")
+    expect(page.locator("#freshness")).to_contain_text(f"APBDes {today.year} masih rancangan")
+    _shot(page, tmp_path, "regency-freshness-apbdes")
+    with page.expect_download() as info:
+        page.locator("#downloads").get_by_role("link", name="XLSX").click()
+    book = CalamineWorkbook.from_filelike(io.BytesIO(open(info.value.path(), "rb").read()))
+    cells = " ".join(str(c) for row in book.get_sheet_by_index(0).to_python() for c in row)
+    assert "Data per:" in cells
+    assert "rancangan" in cells
+    with page.expect_download() as info:
+        page.locator("#downloads").get_by_role("link", name="PDF").click()
+    assert open(info.value.path(), "rb").read(5) == b"%PDF-"
+    for url in ("/kabupaten/peluncuran/", "/kabupaten/ringkasan-mingguan/"):
+        page.goto(url)
+        for kind, magic in (("XLSX", b"PK"), ("PDF", b"%PDF-")):
+            with page.expect_download() as info:
+                page.locator("#downloads").get_by_role("link", name=kind).click()
+            assert open(info.value.path(), "rb").read(len(magic)) == magic, (url, kind)
+
+    # and the camat's map holds only their district
+    _sign_in(page, "camat.wonotunggal")
+    page.goto("/kabupaten/banding/?indikator=residents")
+    expect(page.locator("#village-map circle")).to_have_count(2)
+    expect(page.locator("#village-map")).not_to_contain_text("Cepagan")

@@ -1,6 +1,7 @@
 """Issue 18's 'done means', in a real browser on the demo: the kades sees the org chart and
 approves a leave, which then shows as excused in the recap; an official's appointment decree is
-recorded and the Buku Aparat lists it; Dispermades sees terms ending soon."""
+recorded and the Buku Aparat lists it; Dispermades sees terms ending soon. Also the kades follows
+up a resident's kiosk report of an absent official (issue 18 item 5)."""
 
 import os
 import re
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 
 from balai.devtools import demo
 from balai.regions.models import Village
-from balai.staff.models import Decree, Leave, Official
+from balai.staff.models import AbsenceReport, Decree, Leave, Official
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "rahasia-demo-123"
@@ -60,8 +61,28 @@ def test_kades_operator_and_regency_walk_through_staffing(page, tmp_path):
     page.goto(f"/perangkat/kehadiran/?bulan={request.start:%Y-%m}")
     recap_row = page.locator("table.desk-recap tbody tr", has_text=request.official.name)
     cells = recap_row.locator("td")
-    expect(cells.nth(8 + request.start.day - 1)).to_have_text("D")
+    expect(cells.nth(9 + request.start.day - 1)).to_have_text("D")
     _shot(page, tmp_path, "staffing-recap")
+
+    # when the kades follows up a resident's kiosk report that an official was not in the office
+    # (a Beranda task), marking it handled with a note the resident will read at the kiosk
+    page.goto("/")
+    expect(page.locator("body")).to_contain_text("Laporan warga: perangkat tidak di kantor")
+    page.goto("/perangkat/kehadiran/laporan-warga/")
+    report = AbsenceReport.objects.get(village=brokoh, status=AbsenceReport.Status.OPEN)
+    row = page.locator(f'tr[data-report="{report.public_id}"]')
+    expect(row).to_contain_text(report.official.name)
+    _shot(page, tmp_path, "staffing-absence-reports")
+    row.get_by_label("Sudah ditindaklanjuti").check()
+    row.locator("input[name=note]").fill("Sudah ditegur; jadwal piket pelayanan diperbaiki.")
+    row.get_by_role("button", name="Simpan").click()
+    expect(page.locator(".messages")).to_contain_text("sudah diputuskan")
+    report.refresh_from_db()
+    assert report.status == AbsenceReport.Status.HANDLED
+    # and the recap of the report's month marks that official's day
+    page.goto(f"/perangkat/kehadiran/?bulan={report.seen_at:%Y-%m}")
+    marked = page.locator("table.desk-recap tbody tr", has_text=report.official.name)
+    expect(marked.locator(".reported-mark").first).to_be_visible()
 
     # when the operator adds an official and records the appointment decree with its scan
     _sign_in(page, "operator.brokoh")

@@ -45,6 +45,7 @@ letters.request        x       x      .         .            .       .      .   
 letters.return         x       x      x         .            .       .      .       .        .
 letters.revoke         .       x      x         .            .       .      .       .        .
 letters.rt_approve     .       .      .         .            .       .      x       .        .
+letters.rt_heads       x       x      .         .            .       .      .       .        .
 letters.settings       x       x      x         .            .       .      .       .        .
 letters.sign           .       x      x         .            .       .      .       .        .
 letters.sign_own       .       .      x         .            .       .      .       .        .
@@ -57,6 +58,7 @@ regency.read           .       .      .         .            .       .      .   
 registry.import        x       x      .         .            .       .      .       .        .
 registry.read          x       x      x         .            .       .      .       .        .
 registry.write         x       x      .         .            .       .      .       .        .
+staff.absences         .       .      x         .            .       .      .       .        .
 staff.approve          .       .      x         .            .       .      .       .        .
 staff.head_leave       .       .      .         .            .       .      .       x        .
 staff.leave            x       x      x         .            .       .      .       .        .

@@ -17,6 +17,7 @@ from balai.aid.models import Candidate, Decree, Deliberation, DeliberationAttend
 from balai.aid.services.common import AidError, decreed, family_label
 from balai.aid.services.recipients import enrolment_problems, recipient_insert
 from balai.audit.services import PendingEvent, audit_record, audit_record_many
+from balai.core.masking import mask_number
 
 if TYPE_CHECKING:
     from balai.accounts.models import User
@@ -57,26 +58,45 @@ def deliberation_record(
         raise AidError(_("Daftar hadir musyawarah minimal 3 orang."))
     if not approved:
         raise AidError(_("Musyawarah harus menyetujui sedikitnya satu calon."))
+    # Every refusal names each family it is about (head's name, masked KK) and its problem.
     both = {c.pk for c in approved} & {c.pk for c in declined}
-    if both:
-        raise AidError(_("Seorang calon tidak dapat sekaligus disetujui dan ditolak."))
-    for c in [*approved, *declined]:
-        if c.programme_id != programme.pk or c.period != programme.period:
-            raise AidError(_("Calon bukan dari program dan periode ini."))
-    not_ready = [c for c in approved if c.status != Candidate.Status.VERIFIED]
-    if not_ready:
-        raise AidError(
-            _("%(n)s calon yang disetujui belum lolos verifikasi (mis. %(who)s).")
-            % {"n": len(not_ready), "who": _unit_label(not_ready[0])}
+    problems = [
+        (c, _("dicentang setuju dan tolak sekaligus; pilih salah satu")) for c in approved if c.pk in both
+    ]
+    problems += [
+        (
+            c,
+            _("bukan calon program %(name)s periode %(period)s")
+            % {"name": programme.name, "period": programme.period},
         )
+        for c in [*approved, *declined]
+        if c.programme_id != programme.pk or c.period != programme.period
+    ]
+    problems += [
+        (c, _("belum lolos verifikasi (status: %(status)s)") % {"status": c.get_status_display()})
+        for c in approved
+        if c.status != Candidate.Status.VERIFIED and c.pk not in both
+    ]
+    if problems:
+        raise AidError(_refusal(_("Hasil musyawarah tidak dapat dicatat"), problems))
     already = Candidate.objects.filter(
         programme=programme, period=programme.period, status=Candidate.Status.APPROVED
     ).exclude(pk__in=[c.pk for c in [*approved, *declined]])
     total = already.count() + len(approved)
     if programme.quota is not None and total > programme.quota:
+        over = total - programme.quota
+        last = sorted(approved, key=lambda c: (c.rank is None, c.rank or 0, c.pk))[-over:]
         raise AidError(
-            _("Jumlah calon disetujui (%(n)s) melebihi kuota program (%(quota)s).")
-            % {"n": total, "quota": programme.quota}
+            _(
+                "Jumlah calon disetujui (%(n)s) melebihi kuota program (%(quota)s): kurangi %(over)s, "
+                "mis. yang peringkatnya terbawah: %(who)s."
+            )
+            % {
+                "n": total,
+                "quota": programme.quota,
+                "over": over,
+                "who": "; ".join(unit_who(c) for c in last),
+            }
         )
     deliberation = Deliberation.objects.create(
         village_id=programme.village_id,
@@ -131,12 +151,26 @@ def deliberation_record(
     return deliberation
 
 
-def _unit_label(c: Candidate | Recipient) -> str:
-    if c.family_id is not None and c.family is not None:
-        return family_label(c.family)
+def unit_who(c: Candidate | Recipient) -> str:
+    """Whom an operator will recognise: the head's (or the person's) name and the masked KK
+    (or NIK) — "SLAMET RIYADI (KK 3325********0001)"."""
     if c.resident_id is not None and c.resident is not None:
-        return c.resident.name
+        return f"{c.resident.name} (NIK {mask_number(c.resident.nik)})"
+    if c.family_id is not None and c.family is not None:
+        head = c.family.head if c.family.head_id else None
+        kk = family_label(c.family)
+        return f"{head.name} ({kk})" if head is not None else kk
     return "?"
+
+
+def _refusal(what: str, problems: Sequence[tuple[Candidate | Recipient, str]]) -> str:
+    """ "<what>: 2 calon bermasalah — A (KK …): reason; B (KK …): reason." """
+    listed = "; ".join(f"{unit_who(c)}: {reason.rstrip('.')}" for c, reason in problems)
+    return _("%(what)s: %(n)s calon bermasalah — %(list)s.") % {
+        "what": what,
+        "n": len(problems),
+        "list": listed,
+    }
 
 
 @transaction.atomic
@@ -168,7 +202,7 @@ def decree_issue(
     approved = list(
         Candidate.objects.filter(
             programme=programme, period=programme.period, status=Candidate.Status.APPROVED
-        ).select_related("family", "resident")
+        ).select_related("family", "family__head", "resident")
     )
     if not approved:
         raise AidError(_("Belum ada calon yang disetujui musyawarah."))
@@ -186,11 +220,11 @@ def decree_issue(
         programme=programme, family_ids=[c.family_id for c in approved if c.family_id and not c.resident_id]
     )
     if problems:
-        fid, reason = next(iter(problems.items()))
-        who = next(c for c in approved if c.family_id == fid)
+        by_family = {c.family_id: c for c in approved}
         raise AidError(
-            _("SK tidak dapat ditetapkan: %(n)s calon terkendala, mis. %(who)s: %(reason)s")
-            % {"n": len(problems), "who": _unit_label(who), "reason": reason}
+            _refusal(
+                _("SK tidak dapat ditetapkan"), [(by_family[fid], reason) for fid, reason in problems.items()]
+            )
         )
     recipients = []
     for c in approved:

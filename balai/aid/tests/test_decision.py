@@ -212,7 +212,10 @@ def test_decree_is_refused_whole_when_one_candidate_became_excluded(world, opera
     deliberation = _through_deliberation(world, operator_a)
     first = Candidate.objects.get(programme=world["blt"], rank=1)
     services.recipient_enrol(actor=None, programme=world["pkh"], family=first.family, source="import")
-    with pytest.raises(AidError, match="SK tidak dapat ditetapkan: 1 calon terkendala"):
+    with pytest.raises(
+        AidError,
+        match=r"SK tidak dapat ditetapkan: 1 calon bermasalah — KELUARGA 0 \(keluarga KK [0-9*]+\): menerima PKH",
+    ):
         services.decree_issue(
             actor=kades_a,
             programme=world["blt"],

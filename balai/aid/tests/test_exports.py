@@ -87,3 +87,37 @@ def test_cycle_report_xlsx_and_pdf(operator_a, kades_a, blt_a, two_recipients):
     text = _pdf_text(exports.cycle_pdf(cycle, lines, summary, actor=operator_a, full_numbers=False))
     assert "Rp900.000" in text
     assert "WARSINAH" in text
+
+
+def test_recipient_pdf_title_once_and_one_kades_in_the_signatures(operator_a, kades_a, blt_a, two_recipients):
+    from balai.staff.models import Official
+
+    village = blt_a.village
+    Official.objects.create(
+        village=village, user=kades_a, name="H. SUPARMAN", position="Kepala Desa", signs_letters=True,
+        signs_as=Official.SignsAs.OWN, order=1,
+    )  # fmt: skip
+    Official.objects.create(
+        village=village, user=operator_a, name="RINI ASTUTI", position="Kasi Kesejahteraan", order=3
+    )
+    blt_a.name = "BLT Dana Desa 2026"
+    lines = exports.recipient_lines(blt_a, Recipient.objects.filter(programme=blt_a))
+
+    # Printed by the kasi: the kasi prepared it, the kades acknowledges it — each once.
+    text = _pdf_text(exports.recipients_pdf(blt_a, lines, actor=operator_a, full_numbers=False))
+    assert "Daftar Penerima BLT Dana Desa 2026" in text
+    assert "2026 2026" not in text
+    assert text.count("H. SUPARMAN") == 1
+    assert "Mengetahui," in text
+    assert f"Kepala Desa {village.name}" in text
+    assert "Kasi Kesejahteraan" in text
+    assert text.count("RINI ASTUTI") == 1
+    # Printed by the kades himself: one signature block, his.
+    text = _pdf_text(exports.recipients_pdf(blt_a, lines, actor=kades_a, full_numbers=False))
+    assert text.count("H. SUPARMAN") == 1
+    assert "Yang membuat" not in text
+    assert "Petugas" not in text
+    # A programme named without its period gets it once, in words.
+    blt_a.name = "BLT Dana Desa"
+    text = _pdf_text(exports.recipients_pdf(blt_a, lines, actor=operator_a, full_numbers=False))
+    assert "Daftar Penerima BLT Dana Desa Periode 2026" in text

@@ -5,6 +5,7 @@ import json
 from django.utils import timezone
 
 from balai.accounts.services import api_token_create
+from balai.core.dates import Month
 from balai.people import codes, services
 from balai.people.models import ReviewItem
 
@@ -20,9 +21,15 @@ def test_monthly_report_statistics_quality_and_reviews(client, operator_a, resid
     event = services.death_record(actor=operator_a, resident=resident_a, event_date=timezone.localdate())
     ReviewItem.objects.create(village=resident_a.village, event=event, module="aid", title="Konfirmasi")
     h = _headers(operator_a)
-    report = client.get(f"{API}/population/monthly", **h).json()
+    this = Month.of(timezone.localdate())
+    report = client.get(f"{API}/population/monthly", {"bulan": str(this)}, **h).json()
     assert report["adds_up"] is True
     assert report["rows"]["deaths"]["total"] == 1
+    assert report["running"] is True  # this month: the answer says it is not complete
+    assert report["data_until"] == timezone.localdate().isoformat()
+    # without a month, the last complete one, as on the page
+    default = client.get(f"{API}/population/monthly", **h).json()
+    assert (default["month"], default["running"]) == (str(this.previous()), False)
     stats = client.get(f"{API}/population/statistics", {"kategori": "agama"}, **h).json()
     assert stats["category"] == "agama"
     assert client.get(f"{API}/population/quality", **h).json()["residents"] == 0
@@ -51,6 +58,13 @@ def test_regional_figures_for_the_regency(client, regency_viewer, resident_a):
     assert client.get(f"{API}/population/monthly", **h).status_code == 403
     body = client.get(f"{API}/population/monthly/regional", **h).json()
     assert body["rows"]["end"]["total"] >= 1
+    assert body["running"] is False
+    assert body["villages_total"] >= body["villages_reported"]
     assert client.get(f"{API}/population/statistics/regional", **h).status_code == 200
+    stats = client.get(f"{API}/population/statistics/regional?kategori=agama", **h).json()
+    per_village = {v["village"]: v for v in stats["per_village"]["villages"]}
+    assert per_village[resident_a.village.code]["total"] >= 1
+    assert sum(v["total"] for v in per_village.values()) == stats["total"]["male"] + stats["total"]["female"]
+    assert "duplicates" in client.get(f"{API}/population/quality/ranking", **h).json()[0]
     ranking = client.get(f"{API}/population/quality/ranking", **h).json()
     assert ranking

@@ -57,3 +57,16 @@ def test_tickets_served_and_complaints_answered_count_for_the_officials_account(
     client.force_login(kades_a)
     page = client.get(reverse("dashboard:staff_performance")).content.decode()
     assert "RINA" in page
+
+
+def test_performance_opens_on_the_last_complete_month_and_labels_a_running_one(kades_a):
+    client = Client()
+    client.force_login(kades_a)
+    this = Month.of(timezone.localdate())
+
+    default = client.get(reverse("dashboard:staff_performance"))
+    running = client.get(reverse("dashboard:staff_performance"), {"bulan": str(this)})
+
+    assert default.context["period"].month == this.previous()
+    assert "berjalan, data sampai" not in default.content.decode()
+    assert "berjalan, data sampai" in running.content.decode()

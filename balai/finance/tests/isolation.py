@@ -43,6 +43,20 @@ UI_CHECKS: dict[str, Any] = {
     "finance:lra_xlsx": Listing(),
     "finance:import": Listing(),
     "finance:import_apply": POST_ONLY,
+    "finance:spp_pdf": Obj({"public_id": "fin_spp"}, variants=({"doc": "spp"}, {"doc": "kuitansi"})),
+    "finance:advances": Listing(),
+    "finance:advance_book_xlsx": Listing(),
+    "finance:advance_book_pdf": Listing(),
+    "finance:advance_settle": Obj({"public_id": "fin_spp"}),
+    "finance:activity_books": Listing(),
+    "finance:activity_book": Obj({"public_id": "fin_activity"}),
+    "finance:activity_book_xlsx": Obj({"public_id": "fin_activity"}),
+    "finance:activity_book_pdf": Obj({"public_id": "fin_activity"}),
+    "finance:sts": Listing(),
+    "finance:banner": Listing(),
+    "finance_public:banner": Public(
+        "the APBDes banner is public by law (aggregates only)", kwargs=(("village_code", "99.99.99.9999"),)
+    ),
     "finance:vendors": Listing(),
     "finance:vendor": Obj({"public_id": "fin_vendor"}),
     "finance:aid_links": Listing(),
@@ -53,6 +67,7 @@ UI_CHECKS: dict[str, Any] = {
     "finance:chart": Listing(refused=(403,)),
     "finance:regional": Listing(),
     "finance:regional_xlsx": Listing(),
+    "finance:regional_pdf": Listing(),
     "finance_kiosk:home": Listing(refused=(403,)),
     "finance_public:village": Public(
         "APBDes aggregates are public by law", kwargs=(("village_code", "99.99.99.9999"),)
@@ -75,6 +90,15 @@ API_CHECKS: dict[tuple[str, str], Any] = {
     ),
     ("POST", f"{API}/finance/spp/{{public_id}}/steps"): Obj({"public_id": "fin_spp"}),
     ("GET", f"{API}/finance/villages"): Listing(),
+    ("POST", f"{API}/finance/spp/{{public_id}}/spj"): Obj({"public_id": "fin_spp"}),
+    ("POST", f"{API}/finance/sts"): BodyRefs(
+        lambda o: {
+            "year": timezone.localdate().year,
+            "number": "STS-X",
+            "date": str(timezone.localdate()),
+            "receipts": [o.id_of("fin_entry")],
+        }
+    ),
     ("GET", f"{API}/finance/vendors"): Listing(),
     ("GET", f"{API}/finance/aid-links"): Listing(),
     ("GET", f"{API}/finance/officials"): Listing(),
@@ -85,6 +109,7 @@ MISSING = {
     "fin_spp": "tidakada23456789",
     "fin_tax": "tidakada23456789",
     "fin_entry": "tidakada23456789",
+    "fin_activity": "tidakada23456789",
     "fin_vendor": "tidakada23456789",
     "fin_aidlink": "tidakada23456789",
 }
@@ -186,6 +211,7 @@ def populate(*, village: Any, operator: Any, family: Any, resident: Any, tag: st
         "fin_spp": spp.public_id,
         "fin_tax": tax.public_id,
         "fin_entry": receipt.public_id,
+        "fin_activity": act.public_id,
     }
 
 
@@ -223,4 +249,4 @@ def fingerprint(village: Any) -> dict[str, Any]:
 
 
 def form_refs(other: Any) -> dict[str, Any]:
-    return {"line": other.id_of("fin_line")}
+    return {"line": other.id_of("fin_line"), "receipts": [other.id_of("fin_entry")]}

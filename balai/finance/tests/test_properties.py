@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
 from balai.core.errors import ApplicationError
-from balai.finance import rules, selectors, services
+from balai.finance import advances, rules, selectors, services
 from balai.finance.models import Entry, PaymentRequest, Tax
 
 
@@ -28,7 +28,7 @@ def test_any_sequence_of_postings_keeps_the_books_balanced(ledger, village_a, se
     accepted = refused = 0
     for step in range(30):
         day = dt.date(2026, 1 + step % 12, 1 + rnd.randint(0, 27))
-        op = rnd.choice(["receipt", "spp", "spp", "deposit", "transfer", "reverse"])
+        op = rnd.choice(["receipt", "spp", "spp", "deposit", "transfer", "reverse", "um", "spj", "sts"])
         try:
             if op == "receipt":
                 services.receipt_record(
@@ -84,6 +84,56 @@ def test_any_sequence_of_postings_keeps_the_books_balanced(ledger, village_a, se
                     deposited_on=max(day, tax.payment_request.paid_on),
                     billing_code="1" * 15,
                 )
+            elif op == "um":
+                spp = services.payment_request_create(
+                    actor=actor,
+                    village=village_a,
+                    budget=b,
+                    line=rnd.choice(lines[:2]),
+                    number=f"U{seed}-{step}",
+                    date=day,
+                    amount=rnd.choice([400_000, 2_000_000, 8_000_000]),
+                    description="panjar",
+                    payee="Kasi",
+                    kind="UM",
+                    medium=rnd.choice(["tunai", "bank"]),
+                )
+                services.payment_request_act(
+                    actor=ledger["sekdes"], village=village_a, spp=spp, step="verify"
+                )
+                services.payment_request_act(
+                    actor=ledger["kades"], village=village_a, spp=spp, step="approve"
+                )
+                services.payment_request_pay(actor=actor, village=village_a, spp=spp, paid_on=day)
+            elif op == "spj":
+                spp = PaymentRequest.objects.filter(
+                    budget=b, kind="UM", status="paid", settlement__isnull=True
+                ).first()
+                if spp is None:
+                    continue
+                spent = rnd.choice([0, spp.amount // 2, spp.amount, spp.amount + 1_000_000, -1])
+                advances.advance_settle(
+                    actor=actor,
+                    village=village_a,
+                    spp=spp,
+                    number=f"J{seed}-{step}",
+                    date=max(day, spp.paid_on),
+                    spent=spent,
+                    extra_confirmed=rnd.random() < 0.5,
+                    taxes=[services.TaxInput("pph23", spent)] if spent > 0 and rnd.random() < 0.3 else [],
+                )
+            elif op == "sts":
+                cash = advances.undeposited_receipts(village=village_a, budget=b)
+                if not cash:
+                    continue
+                advances.deposit_slip_create(
+                    actor=actor,
+                    village=village_a,
+                    budget=b,
+                    number=f"D{seed}-{step}",
+                    date=max(day, *(r.date for r in cash)),
+                    receipts=cash,
+                )
             elif op == "transfer":
                 services.transfer_record(
                     actor=actor,
@@ -134,5 +184,7 @@ def test_any_sequence_of_postings_keeps_the_books_balanced(ledger, village_a, se
     paid = PaymentRequest.objects.filter(budget=b, status="paid")
     assert sum(s.tax_total for s in paid) == withheld
     assert all(t.amount == rules.tax_due(t.kind, t.base) for t in Tax.objects.filter(village=village_a))
+    outstanding = sum(a.outstanding for a in advances.advance_list(village=village_a, budget=b))
+    assert advances.advance_book(village=village_a, budget=b).closing == outstanding
     assert accepted
     assert refused

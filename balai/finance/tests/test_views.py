@@ -102,6 +102,10 @@ def test_public_kiosk_summary_and_regional(client, ledger, village_a, regency_vi
     assert response.status_code == 200
     assert village_a.name in response.content.decode()
     assert client.get(reverse("finance:regional_xlsx") + "?tahun=2026").status_code == 200
+    pdf = client.get(reverse("finance:regional_pdf") + "?tahun=2026")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF-")
+    assert client.get(reverse("finance:regional_pdf") + "?tahun=abc").status_code == 200  # this year
     assert client.get(reverse("finance:home")).status_code == 403
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
@@ -13,7 +15,7 @@ from balai.health.models import Posyandu, PosyanduSession
 from balai.health.reports import Month, Prevalence, TrendPoint
 from balai.health.tests.test_reports import child, weigh
 from balai.health.views_reports import level_colour, tile_map_svg, trend_svg
-from balai.people.tests.factories import DusunFactory, RtFactory
+from balai.people.tests.factories import DusunFactory, RtFactory, VillageFactory
 
 
 @pytest.fixture
@@ -116,10 +118,129 @@ def test_village_users_are_sent_to_their_own_page(client, operator_a, measured):
     assert response["Location"] == reverse("health:stunting")
 
 
-def test_a_month_in_the_future_falls_back_to_the_latest_measured(client, operator_a, measured):
-    response = get(client, operator_a, "health:report_monthly", bulan="2099-01")
+def test_a_month_in_the_future_falls_back_to_the_last_complete_month(client, operator_a, measured):
+    with time_machine.travel(AFTER_APRIL, tick=False):
+        response = get(client, operator_a, "health:report_monthly", bulan="2099-01")
 
     assert response.context["month"] == Month(2026, 4)
+
+
+# --- Honest periods (issue 21 item 3) ---------------------------------------------------------
+
+# Jakarta time: the pages count days in the village's time zone.
+AFTER_APRIL = dt.datetime(2026, 5, 6, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+IN_APRIL = dt.datetime(2026, 4, 20, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+@pytest.fixture
+def two_posyandu(village_a, measured):
+    """A second posyandu in Brokoh that has not weighed anyone in April."""
+    return Posyandu.objects.create(village=village_a, name="Posyandu Mawar", dusun="Kidul")
+
+
+@pytest.mark.parametrize("name", ["health:report_monthly", "health:stunting"])
+def test_village_reports_open_on_the_last_complete_month(client, operator_a, two_posyandu, name):
+    with time_machine.travel(AFTER_APRIL, tick=False):
+        response = get(client, operator_a, name)
+
+    body = response.content.decode()
+    assert response.context["month"] == Month(2026, 4)
+    assert not response.context["period"].running
+    assert "berjalan, data sampai" not in body
+    assert "1 dari 2 posyandu melapor" in body
+
+
+@pytest.mark.parametrize("name", ["health:report_monthly", "health:stunting"])
+def test_village_reports_default_to_last_month_while_a_month_runs(client, operator_a, two_posyandu, name):
+    # on 20 April the page opens on March (complete), not on April's first measurements
+    with time_machine.travel(IN_APRIL, tick=False):
+        response = get(client, operator_a, name)
+
+    assert response.context["month"] == Month(2026, 3)
+    assert "0 dari 2 posyandu melapor" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["health:report_monthly", "health:stunting"])
+def test_the_running_month_chosen_is_labelled_running(client, operator_a, two_posyandu, name):
+    with time_machine.travel(IN_APRIL, tick=False):
+        response = get(client, operator_a, name, bulan="2026-04")
+
+    body = response.content.decode()
+    assert response.context["period"].running
+    assert "berjalan, data sampai 20 April 2026" in body
+    assert 'data-running="1"' in body
+    assert "1 dari 2 posyandu melapor" in body
+    assert "April 2026 (berjalan)" in body  # the month picker marks it too
+
+
+def test_stunting_trend_draws_the_running_month_apart(client, operator_a, measured):
+    with time_machine.travel(IN_APRIL, tick=False):
+        body = get(client, operator_a, "health:stunting", bulan="2026-04").content.decode()
+
+    assert "trend-running" in body
+    assert "04/26*" in body
+    assert "sementara, bulan berjalan" in body
+
+
+def test_trend_chart_leaves_the_running_month_off_the_solid_line():
+    months = Month(2026, 4).back(3)
+    points = [TrendPoint(m, Prevalence("", measured=4, stunted=2)) for m in months[:-1]]
+    points.append(TrendPoint(months[-1], Prevalence("", measured=1, stunted=0)))  # a young month
+
+    svg = trend_svg(points, running=months[-1])
+
+    lines = re.findall(r"<polyline ([^>]*)/>", svg)
+    solid = [line for line in lines if "trend-running" not in line]
+    dashed = [line for line in lines if "trend-running" in line]
+    assert len(solid) == 1
+    assert solid[0].split('"')[1].count(",") == 2
+    assert len(dashed) == 1
+    assert 'stroke-dasharray="4 3"' in dashed[0]
+
+
+def test_regional_table_says_which_villages_have_not_reported(client, camat_a, village_a, measured):
+    VillageFactory(
+        code="33.25.01.2008", name="Dukuh Silent", district_code="33.25.01", district_name="Wonotunggal"
+    )
+    with time_machine.travel(IN_APRIL, tick=False):
+        response = get(client, camat_a, "health:regional", bulan="2026-04")
+        default = get(client, camat_a, "health:regional")
+
+    body = response.content.decode()
+    assert "berjalan, data sampai 20 April 2026" in body
+    assert "1 dari 2 desa melapor" in body
+    silent_row = body.split("Dukuh Silent", 1)[1].split("</tr>", 1)[0]
+    assert "belum melapor" in silent_row
+    assert "0,0%" not in silent_row
+    assert response.context["total"]["reporting"] == "1 dari 2 desa melapor"
+    assert default.context["month"] == Month(2026, 3)
+    assert "0 dari 2 desa melapor" in default.content.decode()
+
+
+def test_xlsx_of_a_running_month_says_so(client, operator_a, measured):
+    with time_machine.travel(IN_APRIL, tick=False):
+        running = get(client, operator_a, "health:report_monthly_xlsx", bulan="2026-04")
+        complete = get(client, operator_a, "health:report_monthly_xlsx", bulan="2026-03")
+
+    def text(response):
+        book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        return str(book.get_sheet_by_name("Keterangan").to_python()) + str(
+            book.get_sheet_by_index(0).to_python()
+        )
+
+    assert "April 2026 (berjalan, data sampai 20 April 2026)" in text(running)
+    assert "1 dari 1 posyandu melapor" in text(running)
+    assert "Maret 2026" in text(complete)
+    assert "berjalan" not in text(complete)
+
+
+def test_eppgbm_export_of_a_running_month_says_so(client, kader_a, measured):
+    with time_machine.travel(IN_APRIL, tick=False):
+        response = get(client, kader_a, "health:eppgbm_export", bulan="2026-04")
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    assert book.sheet_names[0] == "Data Balita"  # the upload sheet stays as e-PPGBM wants it
+    assert "berjalan, data sampai 20 April 2026" in str(book.get_sheet_by_name("Keterangan").to_python())
 
 
 def test_tile_map_escapes_names_and_colours_by_level():
@@ -167,3 +288,13 @@ def test_regional_page_is_recomputed_when_a_measurement_changes(client, camat_a,
     # then the page counts it
     again = get(client, camat_a, "health:regional", bulan="2026-04")
     assert again.context["total"]["measured"] == "4"
+
+
+def test_monthly_report_marks_the_posyandu_that_has_not_reported(client, operator_a, two_posyandu):
+    with time_machine.travel(IN_APRIL, tick=False):
+        body = get(client, operator_a, "health:report_monthly", bulan="2026-04").content.decode()
+
+    mawar = body.split("Posyandu Mawar", 1)[1].split("</th>", 1)[0]
+    melati = body.split("Posyandu Melati", 1)[1].split("</th>", 1)[0]
+    assert "belum melapor" in mawar
+    assert "belum melapor" not in melati

@@ -144,7 +144,11 @@ def rt_heads_rts(user: User) -> list[int]:
     """The RTs this ketua RT leads (ids)."""
     if user.village_id is None:
         return []
-    return list(RtHead.objects.filter(user=user, village_id=user.village_id).values_list("rt_id", flat=True))
+    return list(
+        RtHead.objects.filter(user=user, village_id=user.village_id, ended_at__isnull=True).values_list(
+            "rt_id", flat=True
+        )
+    )
 
 
 def rt_pengantar_decide(*, actor: User, pengantar: RtPengantar, approve: bool, note: str = "") -> RtPengantar:

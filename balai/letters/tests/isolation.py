@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from tests.isolation_checks import Listing, Obj, Public
+from tests.isolation_checks import API, Listing, Obj, Public
 
 UI_CHECKS: dict[str, Any] = {
     # The resident's status link: no sign-in, type/status/dates only, random code.
@@ -26,6 +26,15 @@ UI_CHECKS: dict[str, Any] = {
     # residents (balai/letters/tests/test_rt_pengantar.py checks another RT's is 404).
     "letters_rt:home": Listing(refused=(403,)),
     "letters_rt:decide": Obj({"public_id": "rt_pengantar"}, refused=(403, 405)),
+    # Naming the ketua RT: the village's RTs only; another village's RT (or resident posted
+    # as the head) answers as a missing one.
+    "letters:rt_heads": Listing(),
+    "letters:rt_head_detail": Obj({"rt_public_id": "rt"}),
+}
+
+API_CHECKS: dict[tuple[str, str], Any] = {
+    # The village's RTs and their ketua (names, accounts; no NIK).
+    ("GET", f"{API}/letters/rt-heads"): Listing(),
 }
 
 MISSING = {

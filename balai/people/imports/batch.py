@@ -4,6 +4,7 @@ life events, and written."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -218,15 +219,23 @@ class ResidentBatch:
         old = self._old_values(present)
         rt_label = _rt_labels(self.ctx) if has_region else {}
         kk_of_family = {pk: kk for kk, pk in family_ids.items()}
-        inserts: list[tuple[Any, ...]] = []
-        events: list[tuple[int, int]] = []
         self.created = public_ids(len(self.new_order))
-        for i, public_id in zip(self.new_order, self.created, strict=True):
-            values = rows[i].values
-            pk, family_id = self.resident_ids[i], family_ids[values[kk_at]]
-            extra = (pk, public_id, family_id, self.rt_ids[i], values[name_at].upper(), rows[i].nik_warning)
-            inserts.append(get_present(values) + extra + tail)
-            events.append((pk, family_id))
+
+        def inserts() -> Iterator[tuple[Any, ...]]:
+            # Made as they are written: the rows are never all in memory twice.
+            for i, public_id in zip(self.new_order, self.created, strict=True):
+                values = rows[i].values
+                pk, family_id = self.resident_ids[i], family_ids[values[kk_at]]
+                extra = (
+                    pk,
+                    public_id,
+                    family_id,
+                    self.rt_ids[i],
+                    values[name_at].upper(),
+                    rows[i].nik_warning,
+                )
+                yield get_present(values) + extra + tail
+
         updates: list[tuple[Any, ...]] = []
         for i, row in enumerate(rows):
             if self.existing[i] is None:
@@ -262,11 +271,11 @@ class ResidentBatch:
                 new_values + (family_id, rt_id, values[name_at].upper(), mismatch, self.now_db, pk)
             )
         writer = TableWriter(Resident)
-        writer.insert(insert_names, inserts)
+        writer.insert(insert_names, inserts())
         writer.update(
             [*present, "family_id", "rt_id", "name_key", "nik_mismatch_accepted", "updated_at"], updates
         )
-        self._write_events(events)
+        self._write_events((self.resident_ids[i], family_ids[rows[i].values[kk_at]]) for i in self.new_order)
 
     def _old_values(self, present: list[str]) -> dict[int, tuple[Any, ...]]:
         existing_ids = [pk for pk in self.existing if pk is not None]
@@ -283,7 +292,7 @@ class ResidentBatch:
             old = {record[0]: record for record in qs.filter(pk__in=existing_ids).values_list(*fields)}
         return old
 
-    def _write_events(self, events: list[tuple[int, int]]) -> None:
+    def _write_events(self, events: Iterator[tuple[int, int]]) -> None:
         """A REGISTERED life event (pendataan awal) for every new resident."""
         details = LifeEvent._meta.get_field("details").get_db_prep_save({}, connection)
         head = (self.village.pk,)
@@ -295,10 +304,11 @@ class ResidentBatch:
             self.actor.pk if self.actor is not None else None,
             self.now_db,
         )
-        rows = [
+        ids = public_ids(len(self.new_order))
+        rows = (
             (public_id, *head, resident_pk, family_pk, *tail)
-            for public_id, (resident_pk, family_pk) in zip(public_ids(len(events)), events, strict=True)
-        ]
+            for public_id, (resident_pk, family_pk) in zip(ids, events, strict=True)
+        )
         TableWriter(LifeEvent).insert(_EVENT_INSERT, rows)
 
 

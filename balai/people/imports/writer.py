@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import islice
 from typing import Any
 
 from django.db import connection, models
@@ -32,16 +33,17 @@ class TableWriter:
     def _cols(self, names: Sequence[str]) -> list[str]:
         return [connection.ops.quote_name(self.columns[n]) for n in names]
 
-    def insert(self, names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
+    def insert(self, names: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        """Rows may be a generator: they are written as they come, WRITE_CHUNK at a time on
+        SQLite and as one COPY stream on PostgreSQL, so 100,000 rows never sit in a list."""
         columns = ", ".join(self._cols(names))
         with connection.cursor() as cursor:
             if self.copy:
                 self._copy(cursor, self.table, columns, rows)
                 return
             sql = f"INSERT INTO {self.table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
-            for chunk in chunks(rows, WRITE_CHUNK):
+            it = iter(rows)
+            while chunk := list(islice(it, WRITE_CHUNK)):
                 cursor.executemany(sql, chunk)
 
     def update(self, names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
@@ -69,7 +71,7 @@ class TableWriter:
                 cursor.executemany(sql, chunk)
 
     @staticmethod
-    def _copy(cursor: Any, table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:
+    def _copy(cursor: Any, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> None:
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)

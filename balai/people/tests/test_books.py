@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from balai.core.dates import Month
 from balai.people import books, quality, services, statistics
-from balai.people.tests.factories import FamilyFactory, ResidentFactory
+from balai.people.tests.factories import FamilyFactory, ResidentFactory, VillageFactory
 
 TODAY = timezone.localdate()
 THIS = Month.of(TODAY)
@@ -158,3 +158,112 @@ def test_a_book_never_shows_another_village(client_a, moving_village, resident_b
     texts = {str(c) for row in book.worksheets[0].values for c in row if c}
     assert resident_b.name not in texts
     assert resident_b.nik not in texts
+
+
+# --- Honest periods (issue 21 item 3) ---------------------------------------------------------
+
+
+def test_books_page_opens_on_the_last_complete_month(client_a, moving_village):
+    page = client_a.get(reverse("people:books"))
+
+    body = page.content.decode()
+    assert page.context["month"] == LAST
+    assert not page.context["period"].running
+    assert "berjalan, data sampai" not in body
+    assert f"?bulan={THIS}" in body  # the running month is one click on
+
+
+def test_books_page_labels_the_running_month(client_a, moving_village):
+    page = client_a.get(reverse("people:books") + f"?bulan={THIS}")
+
+    body = page.content.decode()
+    assert page.context["period"].running
+    assert "berjalan, data sampai" in body
+    assert "Bulan berikutnya" not in body  # nothing after the running month
+
+
+def test_monthly_report_xlsx_of_the_running_month_says_so(client_a, moving_village):
+    def text(query):
+        response = client_a.get(reverse("people:monthly_report") + query)
+        book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        return " ".join(str(c) for ws in book.worksheets for row in ws.values for c in row if c)
+
+    running = text(f"?format=xlsx&bulan={THIS}")
+    assert f"{THIS.label} (berjalan, data sampai" in running
+    assert "berjalan" not in text(f"?format=xlsx&bulan={LAST}")
+
+
+def test_regional_monthly_report_counts_villages_that_reported(client, regency_viewer, moving_village):
+    VillageFactory(code="33.25.12.2008", name="Sepi", district_code="33.25.12", district_name="Warungasem")
+    client.force_login(regency_viewer)
+
+    page = client.get(reverse("people:regional_statistics"))
+
+    # last month village A recorded a birth, a death and a move out, village B the move in;
+    # the third village recorded nothing
+    assert page.context["month"] == LAST
+    assert page.context["reporting"].reported == 2
+    assert page.context["reporting"].total == 3
+    assert "2 dari 3 desa melapor" in page.content.decode()
+
+
+def test_pending_duplicates_lower_the_quality_score_until_decided(village_a, village_b, operator_a):
+    from balai.people import selectors, services
+
+    family = FamilyFactory(village=village_a)
+    born = dt.date(1980, 5, 17)
+    same = {"village": village_a, "family": family, "rt": family.rt, "birth_date": born, "sex": 1}
+    a = ResidentFactory(name="SLAMET RIYADI", mother_name="SUMIRAH", **same)
+    b = ResidentFactory(name="SLAMET RIYADI", mother_name="SUMIRAH", **same)
+    ResidentFactory(name="WARSINAH", **same)  # same day, another person
+    ResidentFactory(village=village_b, name="SLAMET RIYADI", birth_date=born)  # another village
+    pending = selectors.possible_duplicates(village=village_a)
+    assert len(pending) == 1
+    assert selectors.duplicate_counts(village_ids=[village_a.pk, village_b.pk]) == {
+        village_a.pk: 1,
+        village_b.pk: 0,
+    }
+    before = quality.village_quality(village=village_a)
+    assert before.duplicates == 1
+    services.duplicate_dismiss(actor=operator_a, first=a, second=b)
+    after = quality.village_quality(village=village_a)
+    assert after.duplicates == 0
+    assert after.score > before.score
+    ranked = {q.village.pk: q.duplicates for q in quality.ranking(villages=[village_a, village_b])}
+    assert ranked == {village_a.pk: 0, village_b.pk: 0}
+
+
+@pytest.mark.parametrize("key", ["umur", "agama", "pekerjaan", "darah"])
+def test_regional_statistics_per_village_add_up_to_the_area(
+    client, regency_viewer, moving_village, resident_b, key
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    client.force_login(regency_viewer)
+    page = client.get(reverse("people:regional_statistics") + f"?kategori={key}")
+    assert page.status_code == 200
+    area, by_village = page.context["table"], page.context["by_village"]
+    villages = {v.pk: values for v, values in by_village.rows}
+    assert moving_village.pk in villages
+    assert resident_b.village_id in villages
+    # Each village's row is that village's own table; the columns add up to the area's.
+    for v, values in by_village.rows:
+        own = statistics.category_table(village_ids=[v.pk], category=statistics.BY_KEY[key])
+        assert sum(values) == own.total_male + own.total_female
+        assert dict(zip(by_village.columns, values, strict=True)) == {
+            label: m + f for label, m, f in own.rows if label in by_village.columns
+        }
+    assert by_village.total == area.total_male + area.total_female
+    assert by_village.totals() == [m + f for label, m, f in area.rows if label in by_village.columns]
+    assert "stats-by-village" in page.content.decode()
+    # The XLSX has the same table on its second sheet, a row per village and the total.
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("people:regional_statistics") + f"?kategori={key}&format=xlsx").content)
+    )
+    sheet = book.worksheets[1]
+    rows = [r for r in sheet.values if r and r[0]]
+    assert rows[1][3 : 3 + len(by_village.columns)] == tuple(by_village.columns)
+    body = {r[0]: r for r in rows[2:]}
+    assert body[moving_village.code][-1] == sum(villages[moving_village.pk])
+    assert body["Jumlah"][-1] == by_village.total

@@ -113,3 +113,34 @@ def test_operator_writes_a_post_html_stripped(client_a, village_a):
     post = Post.objects.get(village=village_a)
     assert post.title == "Posyandu"
     assert post.body == "Hari Selasa"
+
+
+def test_cached_page_is_renewed_by_every_write_it_shows(
+    client, village_a, operator_a, django_assert_max_num_queries
+):
+    from balai.desk.services import category_save
+    from balai.portal.services import post_create
+    from balai.regions.services import village_profile_update
+    from balai.staff.services import official_create
+
+    url = f"/desa/{village_a.code}/"
+    assert client.get(url).status_code == 200
+    # a cached view asks the database one row (the village's stamp)
+    with django_assert_max_num_queries(1):
+        assert client.get(url).status_code == 200
+    # each write the page shows is there on the next view, on any app server (the stamp is
+    # in the database, not in one process's cache)
+    official_create(
+        actor=operator_a, village=village_a, data={"name": "SUPARMAN", "position": "Sekretaris Desa"}
+    )
+    assert "SUPARMAN" in client.get(url).content.decode()
+    post_create(
+        actor=operator_a,
+        village=village_a,
+        data={"kind": "pengumuman", "title": "Kerja bakti", "body": "Minggu pagi."},
+    )
+    assert "Kerja bakti" in client.get(url).content.decode()
+    village_profile_update(actor=operator_a, village=village_a, data={"address": "Jl. Balai Desa 9"})
+    assert "Jl. Balai Desa 9" in client.get(url).content.decode()
+    category_save(actor=operator_a, village=village_a, data={"name": "Layanan KTP", "code": "K"})
+    assert "Layanan KTP" in client.get(url).content.decode()

@@ -39,3 +39,6 @@ UI_CHECKS["regency:compare"] = REFUSED
 UI_CHECKS["regency:figures_pdf"] = REFUSED
 UI_CHECKS["regency:report_pdf"] = REFUSED
 UI_CHECKS["regency:rollout_village"] = Obj({"code": "village_code"}, refused=(403,))
+for _name in ("freshness", "digest", "rollout", "compare"):
+    UI_CHECKS[f"regency:{_name}_xlsx"] = REFUSED
+    UI_CHECKS[f"regency:{_name}_pdf"] = REFUSED

@@ -32,6 +32,7 @@ def test_freshness_red_for_empty_village_green_reasons_listed(
     assert page.status_code == 200
     assert "Brokoh" in html
     assert "Cepagan" not in html
+    assert "berjalan, data sampai" in html  # the "this month" columns count a running month
 
 
 def test_quiet_village_is_red(village_a, resident_a):

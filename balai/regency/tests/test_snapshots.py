@@ -152,6 +152,9 @@ def test_api_figures_for_camat_token_only_own_district(client, peopled, camat_a)
     assert got.status_code == 200
     names = [v["name"] for v in got.json()["villages"]]
     assert names == ["Brokoh"]
+    # only the running month is frozen: it is what the API gives, saying it runs
+    assert got.json()["running"] is True
+    assert got.json()["villages_reported"] == 1
     assert client.get("/api/v1/regency/rollout", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
     assert client.get("/api/v1/regency/freshness", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
 
@@ -180,3 +183,61 @@ def test_pdf_table_and_bupati_report(client, peopled, regency_viewer):
     report = client.get(reverse("regency:report_pdf"))
     assert report.status_code == 200
     assert report.content.startswith(b"%PDF")
+
+
+# --- Honest periods (issue 21 item 3) ---------------------------------------------------------
+
+
+def _text(content):
+    book = CalamineWorkbook.from_filelike(__import__("io").BytesIO(content))
+    return " ".join(
+        str(c) for name in book.sheet_names for r in book.get_sheet_by_name(name).to_python() for c in r
+    )
+
+
+def test_figures_open_on_the_last_complete_month_even_when_the_running_one_is_frozen(
+    client, peopled, regency_viewer
+):
+    a, _b = peopled
+    this = Month.of(timezone.localdate())
+    snapshot_take(actor=None, month=this.previous())
+    snapshot_take(actor=None, month=this, villages=[a])  # one village frozen mid-month
+    client.force_login(regency_viewer)
+
+    default = client.get(reverse("regency:figures"))
+    running = client.get(reverse("regency:figures") + f"?bulan={this}")
+
+    assert default.context["month"] == this.previous()
+    assert "berjalan, data sampai" not in default.content.decode()
+    assert "2 dari 2 desa melapor" in default.content.decode()
+    html = running.content.decode()
+    assert "berjalan, data sampai" in html
+    assert "1 dari 2 desa melapor" in html
+    assert "berjalan, belum lengkap" in html  # the trend row of the running month
+
+
+def test_running_month_exports_say_so(client, peopled, regency_viewer):
+    this = Month.of(timezone.localdate())
+    snapshot_take(actor=None, month=this)
+    client.force_login(regency_viewer)
+
+    got = client.get(reverse("regency:figures_xlsx") + f"?bulan={this}")
+
+    assert f"{this.label} (berjalan, data sampai" in _text(got.content)
+    assert "2 dari 2 desa melapor" in _text(got.content)
+    assert client.get(reverse("regency:report_pdf") + f"?bulan={this}").content.startswith(b"%PDF")
+
+
+def test_a_month_frozen_before_it_ended_is_marked_partial(client, peopled, regency_viewer):
+    last = Month.of(timezone.localdate()).previous()
+    mid = dt.datetime.combine(
+        last.first + dt.timedelta(days=9), dt.time(10), tzinfo=timezone.get_current_timezone()
+    )
+    snapshot_take(actor=None, month=last, now=mid)
+    client.force_login(regency_viewer)
+
+    page = client.get(reverse("regency:figures"))
+
+    assert page.context["month"] == last
+    assert page.context["table"].partial == 2
+    assert "dibekukan sebelum" in page.content.decode()

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from balai.staff import attendance, bpd, careers, leave
 from balai.staff.models import (
+    AbsenceReport,
     Attendance,
     AttendanceSettings,
     BpdMember,
@@ -61,6 +62,13 @@ UI_CHECKS = {
     "staff:head_leave_decide": Obj({"public_id": "leave"}, refused=(403,)),
     "staff:regional": Listing(refused=(403,)),
     "staff:regional_xlsx": Listing(refused=(403,)),
+    # Residents' reports of an absent official: the kepala desa's (an operator is refused); the
+    # kiosk screen refuses a browser without a device (test_absence.py: another village's
+    # official is refused as unknown).
+    "staff:absence_list": Listing(refused=(403,)),
+    "staff:absence_decide": Obj({"public_id": "absence_report"}, refused=(403, 405)),
+    "staff_kiosk:absence_report": Listing(refused=(403,)),
+    "staff:regional_pdf": Listing(refused=(403,)),
     # Service performance per official (lives in the dashboard: it reads letters and desk).
     "dashboard:staff_performance": Listing(),
 }
@@ -70,8 +78,15 @@ API_CHECKS: dict[tuple[str, str], Any] = {
     ("GET", f"{API}/staff/positions"): Listing(),
     ("GET", f"{API}/staff/attendance"): Listing(),
     ("GET", f"{API}/staff/villages"): Listing(),
+    # Read by the office (attendance.recap), decided on the page by the kepala desa; no reporter.
+    ("GET", f"{API}/staff/absence-reports"): Listing(),
 }
-MISSING = {"decree": "tidakada23456789", "leave": "tidakada23456789", "bpd_member": "tidakada23456789"}
+MISSING = {
+    "absence_report": "tidakada23456789",
+    "decree": "tidakada23456789",
+    "leave": "tidakada23456789",
+    "bpd_member": "tidakada23456789",
+}
 
 
 def populate(*, village, operator, family, resident, tag: str) -> dict[str, Any]:
@@ -123,7 +138,16 @@ def populate(*, village, operator, family, resident, tag: str) -> dict[str, Any]
     member = bpd.bpd_member_create(
         actor=operator, village=village, data={"name": f"ANGGOTA BPD {tag}", "term_start": "2022-01-01"}
     )
+    report = AbsenceReport.objects.create(
+        village=village,
+        official=official,
+        resident=resident,
+        seen_at=timezone.now(),
+        note=f"LAPORAN WARGA {tag}",
+        submit_key=f"iso-{tag}"[:64],
+    )
     return {
+        "absence_report": report.public_id,
         "attendance_official": official.public_id,
         "decree": decree.public_id,
         "leave": open_request.public_id,
@@ -139,6 +163,8 @@ def markers(village) -> list[str]:
         found += list(row)
     for row in BpdMember.objects.filter(village=village).values_list("public_id", "name"):
         found += list(row)
+    for row in AbsenceReport.objects.filter(village=village).values_list("public_id", "note"):
+        found += list(row)
     return found
 
 
@@ -149,6 +175,7 @@ def fingerprint(village) -> dict[str, Any]:
         "decrees": list(Decree.objects.filter(village=village).order_by("pk").values_list()),
         "leave": list(Leave.objects.filter(village=village).order_by("pk").values_list()),
         "bpd": list(BpdMember.objects.filter(village=village).order_by("pk").values_list()),
+        "absence_reports": list(AbsenceReport.objects.filter(village=village).order_by("pk").values_list()),
         "posts": list(Position.objects.filter(village=village).order_by("pk").values_list()),
         "profiles": list(OfficialProfile.objects.filter(village=village).order_by("pk").values_list()),
         "hours": list(AttendanceSettings.objects.filter(village=village).values_list()),

@@ -2,11 +2,13 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from balai.audit.models import AuditEvent
+from balai.core.dates import Month
 from balai.core.errors import ApplicationError
 from balai.staff import attendance
 from balai.staff.models import Attendance, AttendanceSettings, OfficialCredential
@@ -275,3 +277,24 @@ def test_hours_in_the_wrong_order_are_refused(client_a, village_a):
 def test_credentials_of_another_villages_official_are_404(client_a, village_b):
     other = OfficialFactory(village=village_b)
     assert client_a.get(reverse("staff:official_credential", args=[other.public_id])).status_code == 404
+
+
+# --- Honest periods (issue 21 item 3) ---------------------------------------------------------
+
+
+def test_recap_opens_on_the_last_complete_month_and_labels_a_running_one(client, kades_a, village_a, sekdes):
+    attendance.attendance_check(official=sekdes, action="in", method="card_pin", device_id="", now=at(2, 7))
+    client.force_login(kades_a)
+    with time_machine.travel(at(20, 9), tick=False):
+        default = client.get(reverse("staff:attendance_recap"))
+        running = client.get(reverse("staff:attendance_recap"), {"bulan": "2026-11"})
+        xlsx = client.get(reverse("staff:attendance_recap_xlsx"), {"bulan": "2026-11"})
+
+    assert default.context["period"].month == Month(2026, 10)
+    assert "berjalan" not in default.content.decode()
+    assert "berjalan, data sampai 20 November 2026" in running.content.decode()
+    assert "bulan berikutnya" not in running.content.decode()  # nothing after the running month
+    book = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
+    assert "November 2026 (berjalan, data sampai 20 November 2026)" in str(
+        book.get_sheet_by_index(0).to_python()
+    )

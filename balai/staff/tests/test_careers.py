@@ -340,3 +340,40 @@ def test_village_calendar_changes_workdays_and_imports_all_or_nothing(village_a,
         attendance.calendar_import(actor=operator_a, village=village_a, data=bad)
     assert "Baris 2" in str(err.value)
     assert CalendarDay.objects.filter(village=village_a).count() == 2
+
+
+def test_regional_attendance_rate_follows_each_villages_calendar(village_a, village_b, operator_a):
+    """Issue 18: the regency's rate counts a village's own days off and make-up working days."""
+    from balai.regions.models import Village
+    from balai.staff import attendance
+    from balai.staff.selectors import staffing_regional
+
+    for village in (village_a, village_b):
+        OfficialFactory(village=village)
+    # November 2026 up to Tuesday the 10th: 2-6 and 9-10 are weekdays, no national holiday.
+    today = dt.date(2026, 11, 10)
+    attendance.calendar_import(
+        actor=operator_a,
+        village=village_a,
+        data=(
+            b"Tanggal,Jenis,Keterangan\n2026-11-03,libur,Sedekah bumi\n2026-11-04,libur,Cuti bersama\n"
+            b"2026-11-07,kerja,Kerja bakti\n"
+        ),
+    )
+    official_a = Official.objects.get(village=village_a)
+    for day in (dt.date(2026, 11, 7), dt.date(2026, 11, 9)):
+        attendance.attendance_correct(
+            actor=operator_a, official=official_a, day=day, check_in=dt.time(8), check_out=None, reason="X"
+        )
+    rows = {
+        r.code: r
+        for r in staffing_regional(
+            villages=Village.objects.filter(pk__in=[village_a.pk, village_b.pk]), today=today
+        )
+    }
+    # Village A: 7 weekdays - the 3rd and 4th (its own days off) + Saturday the 7th (make-up) = 6.
+    assert rows[village_a.code].expected_days == 6
+    assert rows[village_a.code].present_days == 2
+    assert rows[village_a.code].attendance_rate == round(100 * 2 / 6, 1)
+    # Village B keeps the plain calendar: 7 weekdays, nobody checked in.
+    assert (rows[village_b.code].expected_days, rows[village_b.code].attendance_rate) == (7, 0.0)

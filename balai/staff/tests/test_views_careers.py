@@ -111,6 +111,9 @@ def test_regency_sees_terms_ending_soon(setup, regency_viewer, village_a):
     page = c.get(reverse("staff:regional")).content.decode()
     assert "RINA WATI" in page
     assert c.get(reverse("staff:regional_xlsx")).status_code == 200
+    pdf = c.get(reverse("staff:regional_pdf"))
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF-")
     # and the village pages stay closed to the regency
     assert c.get(reverse("staff:org_chart")).status_code == 403
 

@@ -1,4 +1,5 @@
 import argparse
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from balai.devtools import bench, demo
 
 class Command(BaseCommand):
     help = (
-        "Benchmark at regency scale on a SQLite database of its own (in --workdir, kept per "
+        "Benchmark at regency scale on a SQLite (or, with --database, PostgreSQL) database of its own (in --workdir, kept per "
         "scale and reused): demo generation, OpenSID import (parse only and end to end), page "
         "latency, regency overview, throughput of 4 signed-in users against gunicorn, peak RSS. "
         "Never touches the configured database. Takes minutes at the default scale."
@@ -33,6 +34,17 @@ class Command(BaseCommand):
         parser.add_argument("--workers", help="gunicorn worker counts to try, e.g. 2,3,4")
         parser.add_argument("--json", help="also write the full results to this file")
         parser.add_argument(
+            "--database",
+            help="postgres://user@host:port/name: run on this PostgreSQL database (created when "
+            "missing, the demo written with COPY) instead of a SQLite file; the table shows the "
+            "last run at the same scale on the other database beside it",
+        )
+        parser.add_argument(
+            "--compare",
+            action="store_true",
+            help="with --database: run on SQLite first, then on PostgreSQL, and print one table",
+        )
+        parser.add_argument(
             "--only",
             help="only these parts, comma-separated: core (the registry figures) and module names, "
             "e.g. health,aid; the build always runs",
@@ -52,6 +64,10 @@ class Command(BaseCommand):
             if options[key] is not None
         }
         overrides["seed"] = options["seed"]
+        if options["database"]:
+            overrides["database"] = options["database"]
+        elif options["compare"]:
+            raise CommandError("--compare perlu --database postgres://…")
         if options["workers"]:
             try:
                 overrides["workers"] = [int(w) for w in options["workers"].split(",")]
@@ -66,22 +82,32 @@ class Command(BaseCommand):
             raise CommandError("--villages minimal 2 (satu desa dikosongkan untuk uji impor).")
         if min(config.residents, config.import_rows, config.requests) < 1:
             raise CommandError("--residents, --import-rows dan --requests harus minimal 1.")
+        workdir = Path(options["workdir"])
+        parts = {p.strip() for p in options["only"].split(",") if p.strip()} if options["only"] else None
+        configs = [config]
+        if options["compare"]:
+            configs = [dataclasses.replace(config, database=""), config]
+        reports = []
         try:
-            report = bench.run(
-                config=config,
-                workdir=Path(options["workdir"]),
-                cwd=Path(settings.BASE_DIR),
-                say=self._say,
-                parts={p.strip() for p in options["only"].split(",") if p.strip()}
-                if options["only"]
-                else None,
-            )
+            for each in configs:
+                self._say(f"== {each.engine} ==")
+                reports.append(
+                    bench.run(
+                        config=each, workdir=workdir, cwd=Path(settings.BASE_DIR), say=self._say, parts=parts
+                    )
+                )
         except bench.BenchError as exc:
             raise CommandError(str(exc))
+        if len(reports) == 1:
+            # The last run at this scale on the other database, if any, goes beside it.
+            other = bench.saved_report(workdir, config)
+            if other is not None:
+                reports.insert(0, other)
         self.stdout.write("")
-        self.stdout.write(bench.table(report))
+        self.stdout.write(bench.compare_table(reports) if len(reports) > 1 else bench.table(reports[0]))
         if options["json"]:
-            Path(options["json"]).write_text(json.dumps(report, indent=2, default=str))
+            merged = reports[-1] if len(reports) == 1 else {"reports": reports}
+            Path(options["json"]).write_text(json.dumps(merged, indent=2, default=str))
             self.stdout.write(f"Hasil lengkap: {options['json']}")
 
     def _say(self, message: str) -> None:

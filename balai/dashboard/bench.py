@@ -1,0 +1,170 @@
+"""`balai bench --only dashboard`: "who read what between t1 and t2" for the regency (issue 16,
+item 4: an officer answers it in ≤ 60 s at 1,000,000 residents).
+
+The bench regency has few staff reads of its own, so reads are added first until the last 30
+days hold one read for every READS_PER_RESIDENTS residents (200,000 at a million; through
+`audit_record_many`, so the chains stay valid; idempotent within the month). Then:
+
+- the whole answer for the regency over 30 days: every read event of the window, row by row as
+  the page shows them (time, who, village, record, purpose, source), target ≤ 60 s;
+- the page an officer opens (`/dasbor/siapa-membaca/` over 30 days, first page and a page deep
+  in the list), as Dispermades sees it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from balai.devtools.bench import BenchConfig, Metric, Say, percentiles
+
+BENCH_ORDER = 95
+WINDOW_DAYS = 30
+READS_PER_RESIDENTS = 5
+BATCH = 2000
+ANSWER_TARGET_S = 60.0
+PAGE_TARGET_MS = 500.0
+
+
+def ensure_reads(*, residents_per_read: int | None = None, seed: int = 1, say: Say | None = None) -> int:
+    """Add staff reads of residents, spread over the villages by size, until the window holds
+    one per `residents_per_read` residents; returns how many were added."""
+    from django.db import transaction
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from balai.accounts.models import User
+    from balai.audit.selectors import READ_ACTIONS, reads_between
+    from balai.audit.services import PendingEvent, audit_record_many
+    from balai.people.models import Resident
+    from balai.regions.models import Village
+
+    now = timezone.now()
+    have = reads_between(
+        start=now - dt.timedelta(days=WINDOW_DAYS), end=now + dt.timedelta(minutes=1)
+    ).count()
+    sizes = dict(
+        Resident.objects.order_by()
+        .values("village_id")
+        .annotate(n=Count("id"))
+        .values_list("village_id", "n")
+    )
+    want = sum(sizes.values()) // (residents_per_read or READS_PER_RESIDENTS)
+    if have >= want or not sizes:
+        return 0
+    missing = want - have
+    if say:
+        say(f"dasbor: menambah {missing:,} peristiwa baca untuk 'siapa membaca'")
+    rnd = random.Random(seed)
+    total = sum(sizes.values())
+    added = 0
+    for village in Village.objects.filter(pk__in=sizes).order_by("code"):
+        count = round(missing * sizes[village.pk] / total)
+        if count <= 0:
+            continue
+        reader = User.objects.filter(village=village, is_active=True).order_by("pk").first()
+        ids = list(Resident.objects.filter(village=village).values_list("public_id", flat=True)[:5000])
+        for start in range(0, count, BATCH):
+            events = [
+                PendingEvent(
+                    action=READ_ACTIONS[0],
+                    object_type="resident",
+                    object_id=str(rnd.choice(ids)),
+                    changes={
+                        "purpose": rnd.choice(["layanan surat", "verifikasi bantuan", "pemutakhiran data"])
+                    },
+                )
+                for _ in range(min(BATCH, count - start))
+            ]
+            with transaction.atomic():
+                added += audit_record_many(actor=reader, village=village, events=events, source="bench")
+    return added
+
+
+def answer(*, start: dt.datetime, end: dt.datetime) -> int:
+    """Every read of the window, row by row as the page shows them: the officer's whole answer."""
+    from balai.audit.selectors import purpose_of, reads_between
+
+    rows = 0
+    for event in reads_between(start=start, end=end).iterator(chunk_size=5000):
+        _row = (
+            event.occurred_at,
+            event.actor_label,
+            event.village.name if event.village else "",
+            event.object_id,
+            purpose_of(event),
+            event.source,
+        )
+        rows += 1
+    return rows
+
+
+def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
+    from django.test import Client
+    from django.utils import timezone
+
+    from balai.accounts.models import Role, User
+
+    seed = config.seed if config is not None else 1
+    result: dict[str, Any] = {"reads_added": ensure_reads(seed=seed, say=say)}
+    metrics: list[Metric] = []
+    now = timezone.now()
+    start, end = now - dt.timedelta(days=WINDOW_DAYS), now + dt.timedelta(minutes=1)
+
+    say("dasbor: siapa membaca apa, seluruh kabupaten, 30 hari")
+    began = time.perf_counter()
+    rows = answer(start=start, end=end)
+    seconds = time.perf_counter() - began
+    result.update(reads_answer_rows=rows, reads_answer_s=seconds)
+    metrics.append(
+        Metric(
+            "dashboard.reads_answer",
+            f"Siapa membaca apa: seluruh kabupaten, {WINDOW_DAYS} hari ({rows:,} baca)",
+            f"{seconds:.2f} s",
+            f"≤ {ANSWER_TARGET_S:.0f} s",
+            seconds <= ANSWER_TARGET_S,
+            seconds,
+        )
+    )
+
+    user = User.objects.filter(role=Role.DISPERMADES, is_active=True).first()
+    if user is None:
+        user = User.objects.create_user("bench.dispermades", password=None, role=Role.DISPERMADES)
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    first_day, last_day = timezone.localdate() - dt.timedelta(days=WINDOW_DAYS), timezone.localdate()
+    url = f"/dasbor/siapa-membaca/?dari={first_day.isoformat()}&sampai={last_day.isoformat()}"
+    deep = max(1, rows // 100 // 2)
+    runs = max(10, (config.requests if config is not None else 50) // 10)
+    statuses: Counter[int] = Counter()
+    for key, label, page_url in (
+        ("dashboard.reads_page", "Siapa membaca apa: halaman pertama (30 hari)", url),
+        ("dashboard.reads_page_deep", f"Siapa membaca apa: halaman {deep} (30 hari)", f"{url}&hal={deep}"),
+    ):
+        samples = []
+        for i in range(runs + 2):
+            began = time.perf_counter()
+            response = client.get(page_url)
+            statuses[response.status_code] += 1
+            if i >= 2:
+                samples.append((time.perf_counter() - began) * 1000)
+        stats = percentiles(samples)
+        result[key] = stats
+        errors = sum(n for code, n in statuses.items() if code != 200)
+        metrics.append(
+            Metric(
+                key,
+                label,
+                f"p50 {stats['p50']:.1f} / p95 {stats['p95']:.1f} ms"
+                + (f", {errors} galat" if errors else ""),
+                f"p95 ≤ {PAGE_TARGET_MS:.0f} ms",
+                stats["p95"] <= PAGE_TARGET_MS and not errors,
+                stats["p95"],
+            )
+        )
+    result["metrics"] = metrics
+    return result

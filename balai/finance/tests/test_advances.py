@@ -1,0 +1,362 @@
+"""Advances (SPP UM) and their SPJ, STS, Buku Pembantu Panjar/Kegiatan, voucher and banner PDFs."""
+
+import datetime as dt
+import re
+import subprocess
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from balai.audit.models import AuditEvent
+from balai.core.errors import ApplicationError, NotAllowed
+from balai.finance import advances, pdf, selectors, services
+from balai.finance.models import Entry, Medium, PaymentRequest
+from balai.staff.models import Official
+
+D = dt.date
+
+
+def _text(data: bytes) -> str:
+    assert data.startswith(b"%PDF")
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
+    return " ".join(out.stdout.decode().split())
+
+
+def _paid_advance(ledger, village, *, amount=2_000_000, number="0001/UM/2026", line="material"):
+    b = ledger["budget"]
+    services.receipt_record(
+        actor=ledger["bendahara"], village=village, budget=b, line=ledger["dd"], number=f"TBP-{number}",
+        date=D(2026, 2, 1), amount=100_000_000,
+    )  # fmt: skip
+    spp = services.payment_request_create(
+        actor=ledger["bendahara"], village=village, budget=b, line=ledger[line], number=number,
+        date=D(2026, 3, 1), amount=amount, description="Panjar batu split", payee="Kasi Pembangunan",
+        kind=PaymentRequest.Kind.UM,
+    )  # fmt: skip
+    services.payment_request_act(actor=ledger["sekdes"], village=village, spp=spp, step="verify")
+    services.payment_request_act(actor=ledger["kades"], village=village, spp=spp, step="approve")
+    return services.payment_request_pay(
+        actor=ledger["bendahara"], village=village, spp=spp, paid_on=D(2026, 3, 2)
+    )
+
+
+def _identity(budget):
+    bal = selectors.balances(budget=budget)
+    sums = dict.fromkeys(("in", "out"), 0)
+    for e in Entry.objects.filter(budget=budget):
+        sums[e.direction] += e.amount
+    assert bal["total"] == budget.opening_cash + budget.opening_bank + sums["in"] - sums["out"]
+    return bal
+
+
+def test_advance_is_not_spending_until_its_spj_and_the_remainder_returns(ledger, village_a):
+    b = ledger["budget"]
+    spp = _paid_advance(ledger, village_a)
+    before = selectors.balances(budget=b)["bank"]
+    advance = Entry.objects.get(payment_request=spp)
+    assert advance.kind == Entry.Kind.ADVANCE
+    assert advance.account_code == ""
+    assert advance.budget_line is None
+    assert selectors.lra(budget=b).spending.realised == 0
+    # The advance still holds the line's budget: 22.2M − 2M left.
+    assert services._remaining(ledger["material"]) == 22_200_000 - 2_000_000
+
+    spj = advances.advance_settle(
+        actor=ledger["bendahara"], village=village_a, spp=spp, number="0001/SPJ/2026", date=D(2026, 3, 20),
+        spent="1.750.000", taxes=[services.TaxInput("pph22", 0)] if False else [],
+    )  # fmt: skip
+    assert (spj.spent, spj.returned, spj.extra) == (1_750_000, 250_000, 0)
+    assert selectors.lra(budget=b).spending.realised == 1_750_000
+    assert services._remaining(ledger["material"]) == 22_200_000 - 1_750_000
+    assert selectors.balances(budget=b)["bank"] == before + 250_000
+    _identity(b)
+    assert AuditEvent.objects.filter(action="finance.spj.record").count() == 1
+
+    book = advances.advance_book(village=village_a, budget=b)
+    assert book.totals == {"given": 2_000_000, "spj": 1_750_000, "returned": 250_000}
+    assert book.closing == 0
+    kegiatan = advances.activity_book(village=village_a, budget=b, activity=ledger["road"])
+    assert kegiatan.totals == {"received": 2_000_000, "spent": 1_750_000, "returned": 250_000}
+    assert kegiatan.closing == 0
+
+    with pytest.raises(ApplicationError, match="sudah dipertanggungjawabkan"):
+        advances.advance_settle(
+            actor=ledger["bendahara"], village=village_a, spp=spp, number="0002/SPJ/2026",
+            date=D(2026, 3, 21), spent=1,
+        )  # fmt: skip
+    # The SPJ's entries are not reversed by hand.
+    pay = Entry.objects.get(payment_request=spp, kind=Entry.Kind.PAYMENT)
+    with pytest.raises(ApplicationError, match="tidak dibalik"):
+        services.entry_reverse(
+            actor=ledger["bendahara"], village=village_a, entry=pay, date=D(2026, 4, 1), reason="x"
+        )
+
+
+def test_spending_over_the_advance_needs_the_additional_payment(ledger, village_a):
+    b = ledger["budget"]
+    spp = _paid_advance(ledger, village_a)
+    kwargs = {
+        "actor": ledger["bendahara"],
+        "village": village_a,
+        "spp": spp,
+        "number": "S1",
+        "date": D(2026, 3, 20),
+    }
+    with pytest.raises(ValidationError, match="melebihi panjar"):
+        advances.advance_settle(**kwargs, spent=2_300_000)
+    with pytest.raises(ValidationError, match="sisa anggaran"):
+        advances.advance_settle(**kwargs, spent=30_000_000, extra_confirmed=True)
+    with pytest.raises(ValidationError):
+        advances.advance_settle(**kwargs, spent="-5")
+    with pytest.raises(ValidationError, match="sebelum panjar"):
+        advances.advance_settle(**(kwargs | {"date": D(2026, 3, 1)}), spent=1)
+    with pytest.raises(NotAllowed):
+        advances.advance_settle(**(kwargs | {"actor": ledger["kades"]}), spent=1)
+    bank = selectors.balances(budget=b)["bank"]
+    spj = advances.advance_settle(
+        **kwargs, spent=2_300_000, extra_confirmed=True, taxes=[services.TaxInput("pph22", 2_300_000)]
+    )
+    assert (spj.returned, spj.extra) == (0, 300_000)
+    # Out 2.3M spending, in 2M advance back and the 34,500 PPh 22 the executor withheld.
+    assert selectors.balances(budget=b)["bank"] == bank - 300_000 + 34_500
+    assert selectors.balances(budget=b)["tax"] == 34_500
+    assert advances.advance_book(village=village_a, budget=b).closing == 0
+    kegiatan = advances.activity_book(village=village_a, budget=b, activity=ledger["road"])
+    assert kegiatan.totals == {"received": 2_300_000, "spent": 2_300_000, "returned": 0}
+    _identity(b)
+
+
+def test_spj_refused_for_ls_or_unpaid(ledger, village_a):
+    b = ledger["budget"]
+    ls = services.payment_request_create(
+        actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["service"], number="LS-1",
+        date=D(2026, 3, 1), amount=1_000_000, description="Jasa", payee="CV",
+    )  # fmt: skip
+    with pytest.raises(ApplicationError, match="hanya untuk SPP UM"):
+        advances.advance_settle(
+            actor=ledger["bendahara"], village=village_a, spp=ls, number="S", date=D(2026, 3, 2), spent=1
+        )
+    with pytest.raises(ValidationError, match="saat SPJ"):
+        services.payment_request_create(
+            actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["service"], number="UM-T",
+            date=D(2026, 3, 1), amount=1_000_000, description="x", payee="x", kind="UM",
+            taxes=[services.TaxInput("pph23", 1_000_000)],
+        )  # fmt: skip
+
+
+def test_sts_moves_cash_receipts_to_the_bank_once(ledger, village_a):
+    b = ledger["budget"]
+    r1 = services.receipt_record(
+        actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["pad"], number="TBP-1",
+        date=D(2026, 2, 1), amount=3_000_000, medium=Medium.CASH,
+    )  # fmt: skip
+    r2 = services.receipt_record(
+        actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["pad"], number="TBP-2",
+        date=D(2026, 2, 3), amount=1_500_000, medium=Medium.CASH,
+    )  # fmt: skip
+    bank_r = services.receipt_record(
+        actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["dd"], number="TBP-3",
+        date=D(2026, 2, 3), amount=1_000, medium=Medium.BANK,
+    )  # fmt: skip
+    assert advances.undeposited_receipts(village=village_a, budget=b) == [r1, r2]
+    before = selectors.balances(budget=b)
+    kw = {"actor": ledger["bendahara"], "village": village_a, "budget": b, "date": D(2026, 2, 4)}
+    with pytest.raises(ValidationError, match="bukan tunai"):
+        advances.deposit_slip_create(**kw, number="STS-1", receipts=[bank_r])
+    with pytest.raises(ValidationError, match="paling sedikit"):
+        advances.deposit_slip_create(**kw, number="STS-1", receipts=[])
+    with pytest.raises(ValidationError, match="sebelum tanggal penerimaan"):
+        advances.deposit_slip_create(**(kw | {"date": D(2026, 2, 2)}), number="STS-1", receipts=[r1, r2])
+    slip = advances.deposit_slip_create(**kw, number="STS-1", receipts=[r1, r2], bank_reference="VAL 123")
+    assert slip.amount == 4_500_000
+    after = selectors.balances(budget=b)
+    assert after["cash"] == before["cash"] - 4_500_000
+    assert after["bank"] == before["bank"] + 4_500_000
+    assert after["total"] == before["total"]
+    assert selectors.lra(budget=b).revenue.realised == 4_501_000  # unchanged by the deposit
+    with pytest.raises(ValidationError, match="sudah dipakai"):
+        advances.deposit_slip_create(**kw, number="STS-1", receipts=[r1])
+    with pytest.raises(ValidationError, match="STS lain"):
+        advances.deposit_slip_create(**kw, number="STS-2", receipts=[r1])
+    with pytest.raises(ApplicationError, match="sudah disetor"):
+        services.entry_reverse(
+            actor=ledger["bendahara"], village=village_a, entry=r1, date=D(2026, 3, 1), reason="x"
+        )
+    assert advances.undeposited_receipts(village=village_a, budget=b) == []
+    assert AuditEvent.objects.filter(action="finance.sts.record").count() == 1
+    _identity(b)
+
+
+def test_voucher_pdfs_carry_words_and_signers(ledger, village_a):
+    b = ledger["budget"]
+    Official.objects.create(village=village_a, name="Sutrisno", position="Kepala Desa", nipd="123")
+    Official.objects.create(village=village_a, name="Wahyuni", position="Sekretaris Desa")
+    Official.objects.create(village=village_a, name="Sri Rahayu", position="Kaur Keuangan (Bendahara)")
+    Official.objects.create(village=village_a, name="Bambang", position="Kasi Pembangunan")
+    spp = services.payment_request_create(
+        actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["service"], number="0007/SPP/2026",
+        date=D(2026, 3, 1), amount=10_000_000, description="Jasa konsultan", payee="CV Karya",
+        taxes=[services.TaxInput("pph23", 10_000_000)],
+    )  # fmt: skip
+    text = _text(pdf.spp_document(spp))
+    for expected in ("SURAT PERMINTAAN PEMBAYARAN", "0007/SPP/2026", "Sepuluh juta rupiah", "Sutrisno",
+                     "Wahyuni", "Sri Rahayu", "Bambang", "9.800.000", "PPh 23"):  # fmt: skip
+        assert expected in text, expected
+    kuitansi = _text(pdf.receipt_voucher(spp))
+    assert "KUITANSI" in kuitansi
+    assert "Sembilan juta delapan ratus ribu rupiah" in kuitansi
+    assert "CV Karya" in kuitansi
+
+
+def test_pages_files_and_banner(client, ledger, village_a):
+    b = ledger["budget"]
+    spp = _paid_advance(ledger, village_a)
+    client.force_login(ledger["bendahara"])
+    url = reverse("finance:advance_settle", args=[spp.public_id])
+    bad = client.post(url, {"number": "SPJ-1", "date": "2026-03-20", "spent": "2.500.000"}, follow=True)
+    assert "melebihi panjar" in bad.content.decode()
+    ok = client.post(url, {"number": "SPJ-1", "date": "2026-03-20", "spent": "1.900.000"}, follow=True)
+    assert "sisa panjar Rp100.000" in ok.content.decode()
+    for name, args in [
+        ("finance:advances", []),
+        ("finance:activity_books", []),
+        ("finance:activity_book", [ledger["road"].public_id]),
+        ("finance:sts", []),
+        ("finance:spp", [spp.public_id]),
+    ]:
+        response = client.get(reverse(name, args=args) + "?tahun=2026")
+        assert response.status_code == 200, name
+    page = client.get(reverse("finance:advances") + "?tahun=2026").content.decode()
+    assert "SPJ-1" in page
+    # a page past the end shows the last page, a junk page the first
+    assert client.get(reverse("finance:advances") + "?tahun=2026&hal=999").status_code == 200
+    assert client.get(reverse("finance:advances") + "?tahun=2026&hal=x1").status_code == 200
+    for fmt, kind in (("xlsx", "spreadsheet"), ("pdf", "pdf")):
+        r = client.get(reverse(f"finance:advance_book_{fmt}") + "?tahun=2026")
+        assert r.status_code == 200
+        assert kind in r["Content-Type"]
+        r = client.get(reverse(f"finance:activity_book_{fmt}", args=[ledger["road"].public_id]))
+        assert r.status_code == 200
+        assert kind in r["Content-Type"]
+    text = _text(client.get(reverse("finance:advance_book_pdf") + "?tahun=2026").content)
+    assert "BUKU PEMBANTU PANJAR" in text
+    assert "1.900.000" in text
+    assert client.get(reverse("finance:spp_pdf", args=[spp.public_id, "spp"])).status_code == 200
+    assert client.get(reverse("finance:spp_pdf", args=[spp.public_id, "lain"])).status_code == 404
+    banner = client.get(reverse("finance:banner") + "?tahun=2026&kertas=a0&arah=mendatar")
+    assert banner.status_code == 200
+    text = _text(banner.content)
+    info = subprocess.run(
+        ["pdfinfo", "-"], input=banner.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert re.search(r"Pages:\s+1\n", info), info  # one sheet
+    assert "A0" in info
+    assert "INFOGRAFIS APBDes 2026" in text
+    assert "Dana Desa" in text
+    client.logout()
+    public = client.get(reverse("finance_public:banner", args=[village_a.code]))
+    assert public.status_code == 200
+    assert public["Content-Type"] == "application/pdf"
+    assert "Kasi Pembangunan" not in _text(public.content)  # no payees on the public banner
+    assert client.get(reverse("finance_public:banner", args=["99.99"])).status_code == 404
+
+    # STS through the page
+    client.force_login(ledger["bendahara"])
+    cash = services.receipt_record(
+        actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["pad"], number="TBP-K",
+        date=D(2026, 4, 1), amount=700_000, medium=Medium.CASH,
+    )  # fmt: skip
+    r = client.post(
+        reverse("finance:sts") + "?tahun=2026",
+        {"tahun": "2026", "number": "STS-9", "date": "2026-04-02", "receipts": [cash.public_id]},
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    client.force_login(ledger["kades"])
+    assert client.post(reverse("finance:sts") + "?tahun=2026", {"number": "X"}).status_code == 403
+
+
+def test_demo_has_an_accounted_advance_an_open_one_and_an_sts(village_a):
+    import random
+
+    from balai.finance.demo import extend_village
+    from balai.finance.models import AdvanceSettlement, Budget, DepositSlip
+
+    extend_village(village=village_a, rnd=random.Random(5), today=D(2026, 12, 6))
+    budget = Budget.objects.get(village=village_a, year=2026)
+    spj = AdvanceSettlement.objects.get(village=village_a)
+    assert (spj.spent, spj.returned) == (4_650_000, 350_000)
+    assert advances.advance_book(village=village_a, budget=budget).closing == 3_000_000
+    slip = DepositSlip.objects.get(village=village_a)
+    assert slip.amount > 0
+    assert selectors.balances(budget=budget)["cash"] >= 0
+    _identity(budget)
+
+
+def test_api_spj_and_sts(client, ledger, village_a):
+    import json
+
+    from balai.accounts.services import api_token_create
+
+    spp = _paid_advance(ledger, village_a)
+    cash = services.receipt_record(
+        actor=ledger["bendahara"], village=village_a, budget=ledger["budget"], line=ledger["pad"],
+        number="TBP-C", date=D(2026, 4, 1), amount=500_000, medium=Medium.CASH,
+    )  # fmt: skip
+
+    def call(user, path, body):
+        _, key = api_token_create(user=user, name="t")
+        return client.post(
+            "/api/v1/finance" + path, json.dumps(body), content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )  # fmt: skip
+
+    body = {"number": "SPJ-A", "date": "2026-03-20", "spent": 2_100_000}
+    assert call(ledger["kades"], f"/spp/{spp.public_id}/spj", body).status_code == 403
+    refused = call(ledger["bendahara"], f"/spp/{spp.public_id}/spj", body)
+    assert refused.status_code in (400, 422)
+    assert "melebihi panjar" in refused.content.decode()
+    ok = call(ledger["bendahara"], f"/spp/{spp.public_id}/spj", body | {"spent": 1_500_000})
+    assert ok.status_code == 201
+    assert ok.json()["returned"] == 500_000
+    twice = call(ledger["bendahara"], f"/spp/{spp.public_id}/spj", body | {"number": "SPJ-B", "spent": 1})
+    assert twice.status_code in (400, 409, 422)
+    sts = {"year": 2026, "number": "STS-A", "date": "2026-04-02", "receipts": [cash.public_id]}
+    made = call(ledger["bendahara"], "/sts", sts)
+    assert made.status_code == 201
+    assert made.json()["amount"] == 500_000
+    again = call(ledger["bendahara"], "/sts", sts | {"number": "STS-B"})
+    assert again.status_code in (400, 422)
+    assert "STS lain" in again.content.decode()
+    assert call(ledger["bendahara"], "/sts", sts | {"receipts": ["tidakada23456789"]}).status_code == 404
+
+
+def test_open_advance_is_a_task_on_the_treasurers_home(ledger, village_a):
+    from balai.accounts.scope import scope_for
+    from balai.finance.office_tasks import advance_tasks
+
+    _paid_advance(ledger, village_a)
+    tasks = advance_tasks(scope=scope_for(ledger["bendahara"]), user=ledger["bendahara"])
+    assert [(t.label, t.count) for t in tasks] == [("Panjar belum di-SPJ-kan", 1)]
+    assert advance_tasks(scope=scope_for(ledger["kades"]), user=ledger["kades"]) == []
+
+
+def test_year_does_not_close_with_an_advance_outstanding(ledger, village_a):
+    from balai.finance.models import Budget
+
+    spp = _paid_advance(ledger, village_a)
+    b = ledger["budget"]
+    with pytest.raises(ApplicationError, match="belum dipertanggungjawabkan"):
+        services.year_close(actor=ledger["bendahara"], village=village_a, budget=b)
+    advances.advance_settle(
+        actor=ledger["bendahara"],
+        village=village_a,
+        spp=spp,
+        number="SPJ-Y",
+        date=D(2026, 12, 20),
+        spent=2_000_000,
+    )
+    services.year_close(actor=ledger["bendahara"], village=village_a, budget=b)
+    nxt = Budget.objects.get(village=village_a, year=2027)
+    bal = selectors.balances(budget=b)
+    assert (nxt.opening_cash, nxt.opening_bank) == (bal["cash"], bal["bank"])

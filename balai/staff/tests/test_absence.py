@@ -1,0 +1,229 @@
+"""Issue 18 item 5 / issue 23 item 1: a resident reports an absent official at the kiosk; the
+kades sees it on the Beranda and the list, marks it handled or unfounded; the recap shows it on
+the day; refusals for another village's official, out-of-hours times, leave days and too many
+reports; the resident sees the status at the kiosk."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from balai.audit.models import AuditEvent
+from balai.core.errors import ApplicationError
+from balai.devices import pins
+from balai.devices import services as device_services
+from balai.devices.device import COOKIE_NAME
+from balai.devices.models import ResidentCredential
+from balai.staff import absence, leave
+from balai.staff.models import AbsenceReport, Leave
+from balai.staff.selectors import attendance_recap
+from balai.staff.tests.factories import OfficialFactory
+
+pytestmark = pytest.mark.django_db
+JKT = dt.timezone(dt.timedelta(hours=7))
+NOW = dt.datetime(2026, 11, 25, 10, 5, tzinfo=JKT)  # a Wednesday, in office hours
+PIN = "483920"
+
+
+@pytest.fixture(autouse=True)
+def _cheap_argon2(settings):
+    settings.BALAI_KIOSK_ARGON2 = {"time_cost": 1, "memory_kib": 64, "parallelism": 1}
+    settings.BALAI_KIOSK_PEPPER = "test-pepper"
+
+
+@pytest.fixture
+def kaur(village_a):
+    return OfficialFactory(village=village_a, name="BAMBANG", position="Kaur Umum")
+
+
+@pytest.fixture
+def kiosk_resident_a(operator_a, village_a, resident_a):
+    device, code = device_services.device_create(actor=operator_a, village=village_a, label="Anjungan")
+    _device, credential = device_services.device_enrol(code=code)
+    client = Client()
+    client.cookies[COOKIE_NAME] = credential
+    client.cookies[COOKIE_NAME]["path"] = "/anjungan/"
+    device_services.pin_issue(actor=operator_a, resident=resident_a)
+    ResidentCredential.objects.filter(resident=resident_a).update(
+        pin_hash=pins.hash_pin(PIN), must_change_pin=False
+    )
+    assert client.post("/anjungan/masuk/", {"nik": resident_a.nik, "pin": PIN}).status_code == 302
+    return client
+
+
+def _file(village, resident, official, key="k-00000001", **data):
+    return absence.absence_report_file(
+        village=village,
+        resident=resident,
+        data={"official": official.public_id, **data},
+        device_id="dev",
+        submit_key=key,
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_report_reaches_the_kades_and_the_recap(village_a, resident_a, kaur, kades_a, client):
+    report, created = _file(village_a, resident_a, kaur, seen_at="2026-11-25T09:30", note="Meja kosong")
+    again, created_again = _file(village_a, resident_a, kaur, seen_at="2026-11-25T09:30")
+    assert created
+    assert not created_again
+    assert again.pk == report.pk
+    assert AuditEvent.objects.get(action="absence_report.filed").changes["official"] == kaur.public_id
+    recap = attendance_recap(village=village_a, year=2026, month=11, today=dt.date(2026, 11, 25))
+    row = next(r for r in recap.rows if r.official == kaur)
+    assert row.reported[24] == 1
+    assert row.reports == 1
+    client.force_login(kades_a)
+    home = client.get("/").content.decode()
+    assert "Laporan warga: perangkat tidak di kantor" in home
+    page = client.get("/perangkat/kehadiran/laporan-warga/").content.decode()
+    assert "BAMBANG" in page
+    assert "Meja kosong" in page
+    assert "SITI WAHYUNI" not in page
+    recap_page = client.get("/perangkat/kehadiran/?bulan=2026-11").content.decode()
+    assert "reported-mark" in recap_page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_kades_marks_handled_or_unfounded(village_a, resident_a, kaur, kades_a, operator_a, client):
+    report, _ = _file(village_a, resident_a, kaur)
+    with pytest.raises(ValidationError) as err:
+        absence.absence_report_decide(
+            actor=kades_a, village=village_a, report=report, status="tidak_terbukti"
+        )
+    assert "note" in err.value.message_dict
+    with pytest.raises(ApplicationError):  # the operator may not
+        absence.absence_report_decide(actor=operator_a, village=village_a, report=report, status="ditangani")
+    client.force_login(kades_a)
+    answer = client.post(
+        f"/perangkat/kehadiran/laporan-warga/{report.public_id}/",
+        {"status": "ditangani", "note": "Sudah ditegur"},
+    )
+    assert answer.status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.decided_by, report.decision_note) == ("ditangani", kades_a, "Sudah ditegur")
+    with pytest.raises(ApplicationError, match="sudah diputuskan"):
+        absence.absence_report_decide(actor=kades_a, village=village_a, report=report, status="ditangani")
+    client.force_login(operator_a)
+    assert client.get("/perangkat/kehadiran/laporan-warga/").status_code == 403
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_kades_cannot_decide_a_report_about_himself(village_a, resident_a, kades_a):
+    head = OfficialFactory(village=village_a, user=kades_a)
+    report, _ = _file(village_a, resident_a, head)
+    with pytest.raises(ApplicationError, match="sendiri"):
+        absence.absence_report_decide(actor=kades_a, village=village_a, report=report, status="ditangani")
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    ("seen_at", "says"),
+    [
+        ("2026-11-25T06:30", "Di luar jam kantor"),
+        ("2026-11-22T10:00", "bukan hari kerja"),  # a Sunday
+        ("2026-11-10T10:00", "7 hari"),
+        ("2026-11-25T14:00x", "tidak dikenali"),
+        ("2026-11-26T10:00", "masa depan"),
+    ],
+)
+def test_bad_times_are_refused_naming_the_field(village_a, resident_a, kaur, seen_at, says):
+    with pytest.raises(ValidationError) as err:
+        _file(village_a, resident_a, kaur, seen_at=seen_at)
+    assert says in " ".join(err.value.message_dict["seen_at"])
+    assert not AbsenceReport.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_another_villages_official_an_inactive_one_or_one_on_leave_is_refused(
+    village_a, village_b, resident_a, kaur, operator_a
+):
+    theirs = OfficialFactory(village=village_b, name="LAIN")
+    gone = OfficialFactory(village=village_a, name="PENSIUN", is_active=False)
+    for who in (theirs, gone):
+        with pytest.raises(ValidationError) as err:
+            _file(village_a, resident_a, who)
+        assert "tidak ditemukan" in err.value.message_dict["official"][0]
+    trip = leave.leave_request(
+        actor=operator_a,
+        village=village_a,
+        official=kaur,
+        data={
+            "kind": "dinas",
+            "start": "2026-11-25",
+            "end": "2026-11-25",
+            "reason": "Rakor",
+            "destination": "Batang",
+        },
+    )
+    Leave.objects.filter(pk=trip.pk).update(status=Leave.Status.APPROVED)
+    with pytest.raises(ValidationError) as err:
+        _file(village_a, resident_a, kaur)
+    assert "dinas" in err.value.message_dict["official"][0]
+    with pytest.raises(ValidationError) as err:
+        _file(village_a, resident_a, kaur, note="x" * 501)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_reports_are_limited_per_resident_per_day(village_a, resident_a):
+    officials = [OfficialFactory(village=village_a, name=f"P{n}") for n in range(absence.DAILY_LIMIT + 1)]
+    _file(village_a, resident_a, officials[0], key="k-first-0001")
+    with pytest.raises(ApplicationError, match="sudah melaporkan"):
+        _file(village_a, resident_a, officials[0], key="k-second-001")
+    for n, official in enumerate(officials[1:-1], start=2):
+        _file(village_a, resident_a, official, key=f"k-more-{n:05d}")
+    with pytest.raises(ApplicationError, match="besok"):
+        _file(village_a, resident_a, officials[-1], key="k-last-00001")
+    assert AbsenceReport.objects.count() == absence.DAILY_LIMIT
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_kiosk_screen_files_and_shows_the_status(kiosk_resident_a, village_a, kaur, kades_a):
+    url = "/anjungan/perangkat/lapor-tidak-hadir/"
+    page = kiosk_resident_a.get(url)
+    assert page.status_code == 200
+    assert "BAMBANG" in page.content.decode()
+    bad = kiosk_resident_a.post(url, {"day": "2026-11-25", "time": "10:00", "submit_key": "kiosk-0000001"})
+    assert bad.status_code == 400
+    assert "Pilih perangkat" in bad.content.decode()
+    done = kiosk_resident_a.post(
+        url, {"official": kaur.public_id, "day": "2026-11-25", "time": "10:00", "submit_key": "kiosk-0000002"}
+    )
+    assert done.status_code == 200
+    assert "diteruskan ke kepala desa" in done.content.decode()
+    report = AbsenceReport.objects.get()
+    absence.absence_report_decide(
+        actor=kades_a, village=village_a, report=report, status="tidak_terbukti", note="Sedang rapat di balai"
+    )
+    mine = kiosk_resident_a.get(url).content.decode()
+    assert "Tidak terbukti" in mine
+    assert "Sedang rapat di balai" in mine
+
+
+def test_the_kiosk_screen_needs_a_signed_in_resident(client, operator_a):
+    client.force_login(operator_a)
+    assert client.get("/anjungan/perangkat/lapor-tidak-hadir/").status_code in (302, 403)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_another_villages_kades_sees_nothing_and_gets_404(village_a, village_b, resident_a, kaur, client):
+    from balai.accounts.models import Role, User
+    from balai.accounts.services import api_token_create
+
+    report, _ = _file(village_a, resident_a, kaur, note="RAHASIA A")
+    kades_b = User.objects.create_user(
+        "kades_b", password="rahasia-demo-123", role=Role.KADES, village=village_b
+    )
+    client.force_login(kades_b)
+    assert "RAHASIA A" not in client.get("/perangkat/kehadiran/laporan-warga/?status=semua").content.decode()
+    url = f"/perangkat/kehadiran/laporan-warga/{report.public_id}/"
+    assert client.post(url, {"status": "ditangani"}).status_code == 404
+    assert AbsenceReport.objects.get().status == "baru"
+    _token, key = api_token_create(actor=kades_b, user=kades_b, name="t")
+    got = client.get("/api/v1/staff/absence-reports", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert got.status_code == 200
+    assert got.json() == []

@@ -1,0 +1,183 @@
+"""Query plans: every village-owned table is read through an index that starts with the village.
+
+A regency holds 1,000,000–5,000,000 residents in a few hundred villages, and every page of the
+office reads one village. A query on a village-owned table that the planner cannot start at the
+village reads every village's rows. Two checks:
+
+1. Every model with a `village` key has, in the database, an index whose first column is the
+   village (both databases; a model that turns the foreign key's own index off must declare one).
+2. On PostgreSQL, the registry's hot queries as its pages run them (the list, a deep filtered
+   list page, name and number search, the family list and a family's page) are EXPLAINed with
+   sequential scans off: each scan of a village-owned table that has a condition must use such
+   an index, or look rows up by a key that is already inside one village (`lookup_indexes`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from balai.devtools import demo
+from balai.people.models import Family, Resident
+from balai.regions.models import Village
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN plans of PostgreSQL")
+
+
+def village_models() -> list[Any]:
+    return [
+        m
+        for m in apps.get_models()
+        if not m._meta.proxy
+        and m._meta.managed
+        and any(f.name == "village" and f.is_relation for f in m._meta.concrete_fields)
+    ]
+
+
+def village_first_indexes(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    return {
+        name
+        for name, c in constraints.items()
+        if c["index"] or c["unique"]
+        if c["columns"] and c["columns"][0] == "village_id"
+    }
+
+
+def lookup_indexes(model: Any) -> set[str]:
+    """Indexes that find rows already bounded to one village: the primary key, a unique column
+    (one row: a public id, a chain's key), or a key to a village-owned parent (a family's
+    members, a dusun's RTs) reached from a row the query already found in the village."""
+    owned = set(village_models())
+    unique = {f.column for f in model._meta.concrete_fields if f.unique or f.primary_key}
+    parent_keys = {
+        f.column
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.name != "village" and f.related_model in owned
+    }
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    return {
+        name
+        for name, c in constraints.items()
+        if (c["index"] or c["unique"] or c["primary_key"])
+        and c["columns"]
+        and (c["columns"][0] in unique or c["columns"][0] in parent_keys)
+    }
+
+
+@pytest.mark.django_db
+def test_every_village_owned_table_has_an_index_starting_with_the_village():
+    missing = [m._meta.db_table for m in village_models() if not village_first_indexes(m._meta.db_table)]
+    assert village_models()
+    assert missing == []
+
+
+def _scans(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    found = [plan] if "Relation Name" in plan else []
+    for child in plan.get("Plans", []):
+        found += _scans(child)
+    return found
+
+
+def _bitmap_indexes(plan: dict[str, Any]) -> list[str]:
+    """The indexes under a Bitmap Heap Scan (its Bitmap Index Scans, through BitmapAnd/Or)."""
+    names = [plan["Index Name"]] if plan.get("Node Type") == "Bitmap Index Scan" else []
+    for child in plan.get("Plans", []):
+        names += _bitmap_indexes(child)
+    return names
+
+
+def _bad_scans(sql: str, params: Any, tables: dict[str, tuple[set[str], set[str]]]) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        raw = cursor.fetchone()[0]
+    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+    bad = []
+    for scan in _scans(plan):
+        table = scan["Relation Name"]
+        if table not in tables:
+            continue
+        village_first, pkey = tables[table]
+        if scan["Node Type"] == "Bitmap Heap Scan":
+            used = _bitmap_indexes(scan)
+            if used and all(i in village_first or i in pkey for i in used):
+                continue
+            bad.append(f"{table}: Bitmap Heap Scan on {', '.join(used)} {scan.get('Recheck Cond') or ''}")
+            continue
+        index = scan.get("Index Name")
+        if index in village_first or index in pkey:
+            continue
+        if scan["Node Type"] == "Seq Scan" and not scan.get("Filter"):
+            continue  # a whole small table joined in, with nothing to look up (never on sizeable data)
+        bad.append(
+            f"{table}: {scan['Node Type']} {index or ''} {scan.get('Index Cond') or scan.get('Filter') or ''}"
+        )
+    return bad
+
+
+@pytest.fixture
+def small_regency(db):
+    demo.generate(villages=2, residents_per_village=300, seed=5)
+    demo.ensure_accounts()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _tables() -> dict[str, tuple[set[str], set[str]]]:
+    return {
+        m._meta.db_table: (village_first_indexes(m._meta.db_table), lookup_indexes(m))
+        for m in village_models()
+    }
+
+
+def _explain_all(queries: list[dict[str, Any]], tables: dict[str, tuple[set[str], set[str]]]) -> list[str]:
+    problems = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            for q in queries:
+                sql = q["sql"]
+                if not sql.lstrip().upper().startswith("SELECT"):
+                    continue
+                # The captured text has the parameters in it; EXPLAIN it as run.
+                problems += [f"{p}\n    in {sql[:300]}" for p in _bad_scans(sql, None, tables)]
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    return problems
+
+
+@postgres_only
+def test_registry_pages_read_through_village_indexes(small_regency, client):
+    from balai.accounts.models import User
+
+    village = Village.objects.order_by("pk").first()
+    operator = User.objects.filter(village=village, role="operator").order_by("pk").first()
+    client.force_login(operator)
+    resident = Resident.objects.filter(village=village, status=1).order_by("name_key", "id")[100]
+    family = Family.objects.filter(village=village).order_by("pk")[10]
+    base = reverse("people:resident_list")
+    pages = [
+        base,
+        f"{base}?age_min=20&age_max=45&sex={resident.sex}&dusun={resident.rt.dusun_id}&after={resident.public_id}",
+        f"{base}?q={resident.name.split()[0][:4]}",
+        f"{base}?q={resident.nik}",
+        f"{base}?q={resident.nik[:8]}",
+        reverse("people:family_list"),
+        reverse("people:family_detail", args=[family.public_id]),
+    ]
+    tables = _tables()
+    problems = []
+    for url in pages:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        problems += [f"{url}: {p}" for p in _explain_all(captured.captured_queries, tables)]
+    assert problems == [], "\n".join(problems)
