@@ -12,6 +12,7 @@ from balai.audit.models import AuditEvent
 from balai.core.errors import ApplicationError, NotAllowed
 from balai.finance import advances, pdf, selectors, services
 from balai.finance.models import Entry, Medium, PaymentRequest
+from balai.people.tests.factories import ResidentFactory
 from balai.staff.models import Official
 
 D = dt.date
@@ -31,7 +32,8 @@ def _paid_advance(ledger, village, *, amount=2_000_000, number="0001/UM/2026", l
     )  # fmt: skip
     spp = services.payment_request_create(
         actor=ledger["bendahara"], village=village, budget=b, line=ledger[line], number=number,
-        date=D(2026, 3, 1), amount=amount, description="Panjar batu split", payee="Kasi Pembangunan",
+        date=D(2026, 3, 1), amount=amount, description="Panjar batu split",
+        payee_resident=ResidentFactory(village=village, name="KASI PEMBANGUNAN"),
         kind=PaymentRequest.Kind.UM,
     )  # fmt: skip
     services.payment_request_act(actor=ledger["sekdes"], village=village, spp=spp, step="verify")
@@ -131,7 +133,7 @@ def test_spj_refused_for_ls_or_unpaid(ledger, village_a):
     b = ledger["budget"]
     ls = services.payment_request_create(
         actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["service"], number="LS-1",
-        date=D(2026, 3, 1), amount=1_000_000, description="Jasa", payee="CV",
+        date=D(2026, 3, 1), amount=1_000_000, description="Jasa", payee_vendor=ledger["vendor"],
     )  # fmt: skip
     with pytest.raises(ApplicationError, match="hanya untuk SPP UM"):
         advances.advance_settle(
@@ -140,7 +142,7 @@ def test_spj_refused_for_ls_or_unpaid(ledger, village_a):
     with pytest.raises(ValidationError, match="saat SPJ"):
         services.payment_request_create(
             actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["service"], number="UM-T",
-            date=D(2026, 3, 1), amount=1_000_000, description="x", payee="x", kind="UM",
+            date=D(2026, 3, 1), amount=1_000_000, description="x", payee_vendor=ledger["vendor"], kind="UM",
             taxes=[services.TaxInput("pph23", 1_000_000)],
         )  # fmt: skip
 
@@ -196,7 +198,7 @@ def test_voucher_pdfs_carry_words_and_signers(ledger, village_a):
     Official.objects.create(village=village_a, name="Bambang", position="Kasi Pembangunan")
     spp = services.payment_request_create(
         actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["service"], number="0007/SPP/2026",
-        date=D(2026, 3, 1), amount=10_000_000, description="Jasa konsultan", payee="CV Karya",
+        date=D(2026, 3, 1), amount=10_000_000, description="Jasa konsultan", payee_vendor=ledger["vendor"],
         taxes=[services.TaxInput("pph23", 10_000_000)],
     )  # fmt: skip
     text = _text(pdf.spp_document(spp))
@@ -282,6 +284,7 @@ def test_demo_has_an_accounted_advance_an_open_one_and_an_sts(village_a):
     from balai.finance.demo import extend_village
     from balai.finance.models import AdvanceSettlement, Budget, DepositSlip
 
+    ResidentFactory(village=village_a, name="KASI PEMBANGUNAN")  # the advance goes to a resident
     extend_village(village=village_a, rnd=random.Random(5), today=D(2026, 12, 6))
     budget = Budget.objects.get(village=village_a, year=2026)
     spj = AdvanceSettlement.objects.get(village=village_a)

@@ -15,6 +15,12 @@ def test_bench_reports_every_metric(village_a, monkeypatch):
     result = bench.bench(config, None, lambda _text: None)  # type: ignore[arg-type]
 
     keys = [m.key for m in result["metrics"]]
-    assert keys == ["finance_import", "finance_activity_book", "finance_bku", "finance_lra"]
+    assert keys == [
+        "finance_import",
+        "finance_activity_book",
+        "finance_bku",
+        "finance_lra",
+        "finance_officials",
+    ]
     assert result["activity_book"]["errors"] == 0
     assert result["bku"]["errors"] == 0

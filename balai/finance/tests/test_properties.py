@@ -94,7 +94,7 @@ def test_any_sequence_of_postings_keeps_the_books_balanced(ledger, village_a, se
                     date=day,
                     amount=rnd.choice([400_000, 2_000_000, 8_000_000]),
                     description="panjar",
-                    payee="Kasi",
+                    payee_vendor=ledger["vendor"],
                     kind="UM",
                     medium=rnd.choice(["tunai", "bank"]),
                 )
