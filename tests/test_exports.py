@@ -335,6 +335,10 @@ def _finance_advance(w: dict[str, Any]) -> Any:
     fin.budget_revision_set(
         actor=None, village=w["village"], budget=budget, number="2", date=dt.date(2026, 2, 1)
     )
+    from balai.finance.services_payees import vendor_create
+
+    # A payee is a resident or a registered vendor: the vendor's name carries the hostile text.
+    vendor = vendor_create(actor=None, village=w["village"], name=HOSTILE[:160])
     spp = fin.payment_request_create(
         actor=None,
         village=w["village"],
@@ -344,7 +348,7 @@ def _finance_advance(w: dict[str, Any]) -> Any:
         date=dt.date(2026, 2, 2),
         amount=200_000,
         description=HOSTILE,
-        payee=HOSTILE,
+        payee_vendor=vendor,
         kind="UM",
     )
     fin.payment_request_act(actor=None, village=w["village"], spp=spp, step="verify")
