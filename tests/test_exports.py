@@ -336,6 +336,8 @@ def _finance_advance(w: dict[str, Any]) -> Any:
     fin.budget_revision_set(
         actor=None, village=w["village"], budget=budget, number="2", date=dt.date(2026, 2, 1)
     )
+    # A payee is a resident or a registered vendor: the vendor's name carries the hostile text.
+    vendor = vendor_create(actor=None, village=w["village"], name=HOSTILE[:160])
     spp = fin.payment_request_create(
         actor=None,
         village=w["village"],
@@ -345,7 +347,7 @@ def _finance_advance(w: dict[str, Any]) -> Any:
         date=dt.date(2026, 2, 2),
         amount=200_000,
         description=HOSTILE,
-        payee_vendor=vendor_create(actor=None, village=w["village"], name=HOSTILE),
+        payee_vendor=vendor,
         kind="UM",
     )
     fin.payment_request_act(actor=None, village=w["village"], spp=spp, step="verify")

@@ -392,8 +392,10 @@ def officials(request: HttpRequest, query: Query[YearQuery]) -> list[dict[str, A
     village = village_for(request, "finance.read")
     b = _budget(village, query.year)
     out = []
-    for official in official_list(village=village, active_only=True).select_related("profile"):
-        pay = selectors_links.official_pay(official=official, year=b.year)
+    listed = list(official_list(village=village, active_only=True).select_related("profile"))
+    pays = selectors_links.officials_pay(village=village, year=b.year, officials=listed) or {}
+    for official in listed:
+        pay = pays.get(official.pk)
         if pay is None:
             continue
         out.append(

@@ -81,6 +81,8 @@ def extend(*, village: Village, budget: Budget, spending: list[BudgetLine], toda
             receipts=cash,
             bank_reference="BRI-VAL-0001",
         )
+    if _executor(village) is None:  # an SPP is paid to a living resident or a registered vendor
+        return Entry.objects.filter(budget=budget).count() - before
     road = [
         ln
         for ln in spending

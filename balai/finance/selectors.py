@@ -78,8 +78,12 @@ def _signed_realised() -> Any:
     )
 
 
-def realised_by_line(*, budget: Budget, until: dt.date | None = None) -> dict[int, int]:
+def realised_by_line(
+    *, budget: Budget, until: dt.date | None = None, lines: list[int] | None = None
+) -> dict[int, int]:
     qs = Entry.objects.filter(budget=budget, budget_line__isnull=False)
+    if lines is not None:
+        qs = qs.filter(budget_line_id__in=lines)
     if until:
         qs = qs.filter(date__lte=until)
     return dict(qs.values_list("budget_line_id").annotate(s=Sum(_signed_realised())).order_by())

@@ -175,10 +175,9 @@ def officials(request: VillageRequest) -> HttpResponse:
             if call.ok:
                 messages.success(request, _("Tautan rincian dan perangkat disimpan."))
                 return redirect(f"{reverse('finance:officials')}?tahun={budget.year}")
-    rows = []
-    for official in people.select_related("profile"):
-        pay = selectors_links.official_pay(official=official, year=budget.year)
-        rows.append({"official": official, "pay": pay})
+    listed = list(people.select_related("profile"))
+    pays = selectors_links.officials_pay(village=request.village, year=budget.year, officials=listed) or {}
+    rows = [{"official": official, "pay": pays.get(official.pk)} for official in listed]
     lines = list(
         BudgetLine.objects.filter(budget=budget, account_code__startswith="5.1")
         .select_related("official")

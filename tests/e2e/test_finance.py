@@ -24,7 +24,7 @@ from balai.finance import selectors, siskeudes
 from balai.finance.demo import extend_village
 from balai.finance.models import Budget, Entry, PaymentRequest
 from balai.finance.siskeudes_sample import sample_tables
-from balai.people.tests.factories import VillageFactory
+from balai.people.tests.factories import ResidentFactory, VillageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "rahasia-demo-123"
@@ -206,6 +206,8 @@ def test_finance_advances_deposits_books_and_documents(page, live_server, tmp_pa
     brokoh = VillageFactory(
         code="33.25.01.2007", name="Brokoh", district_code="33.25.01", district_name="Wonotunggal"
     )
+    # The demo's advances go to the activity's executor, a living resident of the village.
+    ResidentFactory(village=brokoh, name="BAMBANG WIJAYA")
     extend_village(village=brokoh, rnd=random.Random(7), today=today)
     for name, position in (
         ("Sutrisno", "Kepala Desa"),

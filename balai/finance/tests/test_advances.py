@@ -12,6 +12,7 @@ from balai.audit.models import AuditEvent
 from balai.core.errors import ApplicationError, NotAllowed
 from balai.finance import advances, pdf, selectors, services
 from balai.finance.models import Entry, Medium, PaymentRequest
+from balai.people.tests.factories import ResidentFactory
 from balai.staff.models import Official
 
 D = dt.date
@@ -282,6 +283,7 @@ def test_demo_has_an_accounted_advance_an_open_one_and_an_sts(village_a):
     from balai.finance.demo import extend_village
     from balai.finance.models import AdvanceSettlement, Budget, DepositSlip
 
+    ResidentFactory(village=village_a, name="KASI PEMBANGUNAN")  # the advance goes to a resident
     extend_village(village=village_a, rnd=random.Random(5), today=D(2026, 12, 6))
     budget = Budget.objects.get(village=village_a, year=2026)
     spj = AdvanceSettlement.objects.get(village=village_a)
