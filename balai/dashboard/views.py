@@ -1,8 +1,11 @@
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest, ScopedRequest, VillageRequest
@@ -95,6 +98,34 @@ def staff_performance(request: VillageRequest) -> HttpResponse:
     )
 
 
+# Why a record was read (the `purpose` each module gives `resident_viewed`/`residents_listed`).
+READ_PURPOSES = {
+    "detail": gettext_lazy("membuka data penduduk"),
+    "list": gettext_lazy("daftar penduduk"),
+    "search": gettext_lazy("pencarian penduduk"),
+    "family": gettext_lazy("halaman keluarga"),
+    "edit": gettext_lazy("mengubah data penduduk"),
+    "education": gettext_lazy("data pendidikan anak"),
+    "finance": gettext_lazy("penerima pembayaran (keuangan desa)"),
+    "api": gettext_lazy("API"),
+}
+
+
+def _day(text: str | None, default: Any) -> Any:
+    """A date typed as dd-mm-yyyy (the app's form) or sent as ISO by the date field."""
+    import datetime as dt
+
+    text = (text or "").strip()
+    if not text:
+        return default
+    for form in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, form).date()  # noqa: DTZ007 - only the date is kept
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
 @require("villages.manage", village=False)
 def reads(request: RegionalRequest) -> HttpResponse:
     """Who read what between two times (UU 27/2022), for the regency: staff reads of residents'
@@ -107,13 +138,11 @@ def reads(request: RegionalRequest) -> HttpResponse:
     today = timezone.localdate()
     error = ""
     try:
-        start_day = dt.date.fromisoformat(
-            request.GET.get("dari") or (today - dt.timedelta(days=7)).isoformat()
-        )
-        end_day = dt.date.fromisoformat(request.GET.get("sampai") or today.isoformat())
+        start_day = _day(request.GET.get("dari"), today - dt.timedelta(days=7))
+        end_day = _day(request.GET.get("sampai"), today)
     except ValueError:
         start_day, end_day = today - dt.timedelta(days=7), today
-        error = _("Tanggal harus berbentuk tttt-bb-hh.")
+        error = _("Tanggal harus berbentuk hh-bb-tttt, misalnya 17-08-2026.")
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(start_day, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(end_day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
@@ -124,7 +153,7 @@ def reads(request: RegionalRequest) -> HttpResponse:
             "who": e.actor_label,
             "village": e.village.name if e.village else "",
             "record": e.object_id,
-            "purpose": purpose_of(e),
+            "purpose": READ_PURPOSES.get(str(purpose_of(e)), purpose_of(e)),
             "source": e.source,
         }
         for e in page.object_list
