@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.accounts.scope import user_can
-from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError, NotAllowed
 from balai.finance import chart, rules
+from balai.finance.guards import _allow, _audit, _own
 from balai.finance.models import (
     Account,
     Activity,
@@ -46,29 +46,6 @@ if TYPE_CHECKING:
 
 ACTIVITY_CODE = re.compile(r"^0[1-5]\.\d{2}\.\d{2}$")
 NUMBER_MAX = 60
-
-
-def _allow(actor: User | None, capability: str) -> None:
-    # `actor=None` is the system (import, demo, another app's service acting for itself).
-    if actor is not None and not user_can(actor, capability):
-        raise NotAllowed(_("Peran Anda tidak boleh melakukan langkah ini."))
-
-
-def _own(village: Village, *objs: Any) -> None:
-    for obj in objs:
-        if obj is not None and obj.village_id != village.pk:
-            raise obj.DoesNotExist
-
-
-def _audit(actor: User | None, village: Village, action: str, obj: Any, changes: dict[str, Any]) -> None:
-    audit_record(
-        actor=actor,
-        village=village,
-        action=f"finance.{action}",
-        object_type=type(obj).__name__.lower(),
-        object_id=obj.public_id,
-        changes=changes,
-    )
 
 
 def _number(value: str, field: str = "number") -> str:

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from balai.core.errors import ApplicationError
+from balai.finance.guards import _allow, _audit, _own
 from balai.finance.models import BudgetLine, PaymentRequest, Vendor
-from balai.finance.services import _allow, _audit, _own
 from balai.people.codes import STATUS_ALIVE
 from balai.people.models import Resident
 from balai.regions.models import Village

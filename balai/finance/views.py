@@ -227,7 +227,7 @@ def budget_step(request: VillageRequest) -> HttpResponse:
 def spp_list(request: VillageRequest) -> HttpResponse:
     budget = _budget(request)
     assert budget is not None
-    from balai.finance.views_links import payee_context
+    from balai.finance.payee_search import payee_context
 
     payee = payee_context(request)
     initial = {"date": timezone.localdate()}

@@ -3,8 +3,6 @@ officials' fixed income, and the regency's chart of accounts (Dispermades)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +15,6 @@ from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest, VillageRequest
 from balai.aid import selectors as aid_selectors
 from balai.core.http import ServiceCall
-from balai.core.masking import mask_tail
 from balai.finance import forms, selectors_links, services_aid, services_chart, services_payees
 from balai.finance.models import AidLink, BudgetLine, Vendor
 from balai.finance.views import _budget
@@ -189,33 +186,6 @@ def officials(request: VillageRequest) -> HttpResponse:
         {"budget": budget, "rows": rows, "lines": lines, "form": form},
         status=400 if form.errors else 200,
     )
-
-
-# --- SPP payee search -------------------------------------------------------------------------------
-
-
-def payee_context(request: VillageRequest) -> dict[str, Any]:
-    """The resident search above the SPP form (`?cari=`), and the resident chosen (`?penerima=`,
-    a public id): their name and masked NIK; choosing one is logged as a read of their data."""
-    from balai.people import services as people_services
-    from balai.people.models import Resident
-
-    q = (request.GET.get("cari") or "").strip()[:60]
-    chosen = None
-    pid = request.GET.get("penerima") or request.POST.get("payee_resident") or ""
-    if pid:
-        try:
-            chosen = selectors_links.payee_resident_get(village=request.village, public_id=pid)
-        except Resident.DoesNotExist:
-            chosen = None
-        if chosen is not None and request.method == "GET":
-            people_services.resident_viewed(actor=request.user, resident=chosen, purpose="finance")
-    return {
-        "payee_q": q,
-        "payee_hits": selectors_links.payee_residents(village=request.village, q=q) if q else [],
-        "payee_chosen": chosen,
-        "payee_chosen_nik": mask_tail(chosen.nik) if chosen else "",
-    }
 
 
 # --- The regency's chart of accounts ---------------------------------------------------------------
