@@ -70,7 +70,9 @@ def _content(
         "empty": _("Tidak ada data pada bulan ini."),
         "place_date": f"{village.name}, {date_id(timezone.localdate())}",
         "signer_position": _("Kepala Desa %(name)s") % {"name": village.name},
-        "signer_name": "",
+        # The village profile's head (the registry sits below staffing and cannot read its
+        # posts); a blank line to sign on when the profile has none.
+        "signer_name": village.head_name,
     }
 
 

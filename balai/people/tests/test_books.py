@@ -267,3 +267,13 @@ def test_regional_statistics_per_village_add_up_to_the_area(
     body = {r[0]: r for r in rows[2:]}
     assert body[moving_village.code][-1] == sum(villages[moving_village.pk])
     assert body["Jumlah"][-1] == by_village.total
+
+
+def test_monthly_report_pdf_is_signed_by_the_village_head_of_the_profile(client_a, moving_village, tmp_path):
+    import subprocess
+
+    type(moving_village).objects.filter(pk=moving_village.pk).update(head_name="PUPUT HASTUTI")
+    pdf = client_a.get(reverse("people:monthly_report") + f"?format=pdf&bulan={LAST}").content
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "PUPUT HASTUTI" in text
