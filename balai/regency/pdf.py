@@ -46,9 +46,13 @@ def _cell(value: Any) -> str:
 
 
 def _as_of(table: RegencyTable) -> str:
-    return (
+    when = (
         timezone.localtime(table.as_of).strftime("%d-%m-%Y %H:%M") if table.as_of else _("belum ada snapshot")
     )
+    if table.estimated:
+        # As on the page: the month's population was estimated from history, not counted.
+        return _("%(when)s (sebagian diperkirakan dari riwayat)") % {"when": when}
+    return str(when)
 
 
 def table_pdf(table: RegencyTable, *, area: str, filters: list[tuple[str, str]], keys: list[str]) -> bytes:

@@ -313,3 +313,17 @@ def test_demo_estimates_add_up_and_count_dated_figures_from_the_database(peopled
         assert r.figures["letters_issued"] == 0  # no letter in the database: none invented
     assert rows[0].figures["births"] == 1
     assert all(r.figures["births"] == 0 for r in rows[1:])
+
+
+def test_estimated_months_say_so_in_the_downloads(client, peopled, regency_viewer):
+    import random
+
+    from balai.regency.demo import past_snapshots
+
+    a, _b = peopled
+    past_snapshots(village=a, rnd=random.Random(1), today=timezone.localdate(), months=2)
+    month = Month.of(timezone.localdate()).previous()
+    client.force_login(regency_viewer)
+    got = client.get(reverse("regency:figures_xlsx") + f"?bulan={month}")
+    assert "sebagian diperkirakan dari riwayat" in _text(got.content)
+    assert client.get(reverse("regency:report_pdf") + f"?bulan={month}").content.startswith(b"%PDF")
