@@ -451,11 +451,23 @@ def freshness(
     imports = _by_village(
         ImportJob.objects.filter(village_id__in=ids, state=ImportJob.State.APPLIED), last=Max("finished_at")
     )
+    # The letter book, by the rollout's rule for "live": outgoing letters issued in Balai
+    # (`issued_at`) and incoming letters recorded; this month's count is the letters issued,
+    # as the snapshot's "Surat terbit" counts them.
     letters = _by_village(
-        Letter.objects.filter(village_id__in=ids),
-        last=Max("created_at"),
-        month_n=Count("pk", filter=Q(created_at__date__gte=month.first)),
+        Letter.objects.filter(village_id__in=ids, issued_at__isnull=False),
+        last=Max("issued_at"),
+        month_n=Count("pk", filter=Q(**F.month_range("issued_at", month))),
     )
+    for village_id, last_in in (
+        IncomingLetter.objects.filter(village_id__in=ids)
+        .order_by()
+        .values("village_id")
+        .annotate(last=Max("created_at"))
+        .values_list("village_id", "last")
+    ):
+        book = letters.setdefault(village_id, {})
+        book["last"] = max(d for d in (book.get("last"), last_in) if d is not None)
     posyandu = set(
         Posyandu.objects.filter(village_id__in=ids).values_list("village_id", flat=True).distinct()
     )
@@ -534,7 +546,9 @@ def freshness(
         if row.aid_overdue:
             amber.append(_("%(n)s tahap penyaluran bantuan lewat jadwal") % {"n": row.aid_overdue})
         if row.last_letter is None or row.last_letter < quiet_since:
-            amber.append(_("Tidak ada surat dalam %(days)s hari") % {"days": QUIET_DAYS})
+            amber.append(
+                _("Tidak ada surat terbit atau surat masuk dicatat dalam %(days)s hari") % {"days": QUIET_DAYS}
+            )
         if row.quality and (row.quality.get("no_birth_date") or row.quality.get("no_rt")):
             amber.append(_("Data penduduk belum lengkap (tanggal lahir/RT)"))
         late = apbdes_reason(status=row.apbdes, year=today.year) if row.apbdes else None
