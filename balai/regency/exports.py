@@ -274,7 +274,7 @@ def digest_xlsx(data: dict[str, Any], *, area: str) -> bytes:
         columns=[
             (_("Desa"), 18),
             (_("Kecamatan"), 16),
-            (_("Peristiwa dicatat"), 12),
+            (_("Peristiwa (menurut tanggal peristiwa)"), 12),
             (_("Surat terbit"), 12),
         ],
         rows=[[i["row"].name, i["row"].district_name, i["events"], i["letters"]] for i in data["rows"]],

@@ -312,7 +312,12 @@ def digest_pdf(data: dict[str, Any], *, area: str) -> bytes:
                 },
                 {
                     "title": _("Kegiatan pekan ini per desa"),
-                    "columns": [_("Desa"), _("Kecamatan"), _("Peristiwa dicatat"), _("Surat terbit")],
+                    "columns": [
+                        _("Desa"),
+                        _("Kecamatan"),
+                        _("Peristiwa (menurut tanggal peristiwa)"),
+                        _("Surat terbit"),
+                    ],
                     "rows": [
                         [i["row"].name, i["row"].district_name, _cell(i["events"]), _cell(i["letters"])]
                         for i in data["rows"]

@@ -393,6 +393,19 @@ def apbdes_reason(*, status: str, year: int) -> tuple[str, str] | None:
     return None
 
 
+def counted_events(ids: list[int], *, since: dt.date, until: dt.date) -> QuerySet[LifeEvent]:
+    """The population events the board and the weekly digest count: by the event's own date
+    (from `since` to `until`, both included), cancelled ones not at all, as the monthly
+    population report counts them (not by when they were typed in)."""
+    return LifeEvent.objects.filter(
+        village_id__in=ids,
+        kind__in=list(LifeEvent.Kind.values),
+        event_date__gte=since,
+        event_date__lte=until,
+        cancelled_at__isnull=True,
+    )
+
+
 def _by_village(qs: QuerySet[Any], **aggregates: Any) -> dict[int, dict[str, Any]]:
     return {r["village_id"]: r for r in qs.order_by().values("village_id").annotate(**aggregates)}
 
@@ -442,9 +455,7 @@ def freshness(
         .values("pk", "last_recorded", "last_date")
     }
     this_month = _by_village(
-        LifeEvent.objects.filter(
-            village_id__in=ids, kind__in=list(LifeEvent.Kind.values), event_date__gte=month.first
-        ),
+        counted_events(ids, since=month.first, until=today),
         month_n=Count("pk"),
     )
     events = {pk: newest[pk] | this_month.get(pk, {}) for pk in newest}
@@ -547,7 +558,8 @@ def freshness(
             amber.append(_("%(n)s tahap penyaluran bantuan lewat jadwal") % {"n": row.aid_overdue})
         if row.last_letter is None or row.last_letter < quiet_since:
             amber.append(
-                _("Tidak ada surat terbit atau surat masuk dicatat dalam %(days)s hari") % {"days": QUIET_DAYS}
+                _("Tidak ada surat terbit atau surat masuk dicatat dalam %(days)s hari")
+                % {"days": QUIET_DAYS}
             )
         if row.quality and (row.quality.get("no_birth_date") or row.quality.get("no_rt")):
             amber.append(_("Data penduduk belum lengkap (tanggal lahir/RT)"))
@@ -567,10 +579,9 @@ def weekly_digest(*, villages: QuerySet[Village], today: dt.date | None = None) 
     today = today or timezone.localdate()
     since = today - dt.timedelta(days=7)
     ids = list(villages.values_list("pk", flat=True))
-    events = _by_village(
-        LifeEvent.objects.filter(village_id__in=ids, recorded_at__date__gt=since), n=Count("pk")
-    )
-    letters = _by_village(Letter.objects.filter(village_id__in=ids, issued_on__gt=since), n=Count("pk"))
+    events = _by_village(counted_events(ids, since=since + dt.timedelta(days=1), until=today), n=Count("pk"))
+    week = timezone.make_aware(dt.datetime.combine(since + dt.timedelta(days=1), dt.time.min))
+    letters = _by_village(Letter.objects.filter(village_id__in=ids, issued_at__gte=week), n=Count("pk"))
     board = freshness(villages=villages, today=today)
     rows = [
         {

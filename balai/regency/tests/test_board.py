@@ -185,3 +185,19 @@ def test_board_and_rollout_agree_on_the_letter_book(village_a, operator_a, resid
         issued_on=today,
     )
     assert _letter_reason(village_a)[1].letters_month == 1
+
+
+def test_digest_and_board_count_events_by_one_rule(village_a, resident_a):
+    # given events typed in this week: one dated today, one dated long ago, one cancelled
+    today = timezone.localdate()
+    LifeEvent.objects.create(village=village_a, kind=LifeEvent.Kind.BIRTH, event_date=today)
+    LifeEvent.objects.create(village=village_a, kind=LifeEvent.Kind.BIRTH, event_date=dt.date(2001, 1, 1))
+    LifeEvent.objects.create(
+        village=village_a, kind=LifeEvent.Kind.BIRTH, event_date=today, cancelled_at=timezone.now()
+    )
+    villages = Village.objects.filter(pk=village_a.pk)
+    digest = selectors.weekly_digest(villages=villages, today=today)
+    board = selectors.freshness(villages=villages, today=today)[0]
+    # then both count the one event dated in their period
+    assert digest["rows"][0]["events"] == 1
+    assert board.events_month == 1
