@@ -1,9 +1,9 @@
 """Demo data of the regency module: 24 months of snapshots for each freshly generated village,
 so the regency pages show trends and "last March" on a new demo.
 
-The months before the demo existed cannot be counted (the registry was not there): they are
-rebuilt from the village's figures today, walked back with a small monthly growth and
-random monthly events, and marked `estimated`. The running month is left to the `snapshot`
+The months before the demo existed are marked `estimated`: their dated figures (events,
+letters, complaints, measurements) are counted from the database like a real month's, and
+their population is walked back from today's with a small monthly growth (parts adding up). The running month is left to the `snapshot`
 command (or the button on the page), as on a real deployment.
 """
 
@@ -15,7 +15,7 @@ import random
 from django.utils import timezone
 
 from balai.core.dates import Month
-from balai.regency.figures import BY_KEY, count_figures
+from balai.regency.figures import AGE_KEYS, count_figures
 from balai.regency.geo import demo_point
 from balai.regency.models import VillageSnapshot
 from balai.regions.models import Village
@@ -27,7 +27,14 @@ KIOSK_MONTHS = 12  # the kiosks came a year before the demo's today
 
 
 def past_snapshots(*, village: Village, rnd: random.Random, today: dt.date, months: int = MONTHS) -> int:
-    """The `months` months before `today`'s, estimated from today's figures (none replaced)."""
+    """The `months` months before `today`'s (none replaced), marked `estimated`.
+
+    Everything the database dates (events, letters issued, complaints, queue tickets,
+    measurements, the kiosk's figures) is counted for the month by the same code as a real
+    snapshot, so a past month never claims a letter or a birth the registry does not hold.
+    Only the standing figures (population, KK, aid recipients, data quality), which cannot be
+    recounted for a past month, are walked back from today's with a small monthly growth, and
+    split so their parts add up: men + women = residents = age bands + without birth date."""
     current = Month.of(today)
     now = count_figures(village_ids=[village.pk], month=current, on=today)[village.pk]
     done = set(VillageSnapshot.objects.filter(village=village).values_list("month", flat=True))
@@ -38,33 +45,13 @@ def past_snapshots(*, village: Village, rnd: random.Random, today: dt.date, mont
         month = month.previous()
         if month.first in done:
             continue
-        scale = (1 - GROWTH_PER_MONTH) ** back
-        figures = {k: round(v * scale) for k, v in now.items() if k in POPULATION_KEYS}
-        residents = max(now["residents"], 1)
-        figures.update(
-            births=_poisson(rnd, residents * 0.0013),
-            deaths=_poisson(rnd, residents * 0.0006),
-            moves_in=_poisson(rnd, residents * 0.0004),
-            moves_out=_poisson(rnd, residents * 0.0007),
-            letters_issued=_poisson(rnd, residents * 0.01),
-            complaints=_poisson(rnd, 2),
-            queue_tickets=_poisson(rnd, residents * 0.02),
-            aid_recipients=round(now.get("aid_recipients", 0) * scale),
-        )
-        figures["letters_kiosk"] = round(figures["letters_issued"] * rnd.uniform(0.1, 0.3))
-        if back <= KIOSK_MONTHS and "kiosk_sign_ins" in BY_KEY:
-            # The kiosk's figures (contributed by kiosk/snapshot_figures.py) since its rollout a
-            # year ago, growing as residents get used to it; older months show "–".
-            uptake = 1 - back / (KIOSK_MONTHS + 1)
-            figures.update(
-                kiosk_sign_ins=_poisson(rnd, residents * 0.012 * uptake),
-                kiosk_letters_self_served=round(figures["letters_kiosk"] * 0.6 * uptake),
-                kiosk_complaints=min(figures["complaints"], _poisson(rnd, 1.2 * uptake)),
-            )
-        measured = max(0, round(now["age_0_4"] * rnd.uniform(0.75, 0.9)))
-        # Stunting falling slowly over the two years, around the regency's e-PPGBM figures.
-        rate = max(0.05, 0.14 + 0.002 * back + rnd.gauss(0, 0.015))
-        figures.update(children_measured=measured, stunted=round(measured * rate))
+        figures = count_figures(village_ids=[village.pk], month=month, on=month.last, dated_only=True)[
+            village.pk
+        ]
+        if back > KIOSK_MONTHS:
+            # Before the kiosks came (a year before the demo's today) their figures show "–".
+            figures = {k: n for k, n in figures.items() if not k.startswith("kiosk_")}
+        figures.update(estimate_standing(now, (1 - GROWTH_PER_MONTH) ** back))
         rows.append(
             VillageSnapshot(
                 village=village,
@@ -80,23 +67,31 @@ def past_snapshots(*, village: Village, rnd: random.Random, today: dt.date, mont
     return len(rows)
 
 
-POPULATION_KEYS = {
-    "residents",
-    "male",
-    "female",
-    "age_0_4",
-    "age_5_14",
-    "age_15_64",
-    "age_65",
-    "families",
-    "no_birth_date",
-    "no_rt",
-}
+def estimate_standing(now: dict[str, int], scale: float) -> dict[str, int]:
+    """Today's standing figures scaled by `scale`, each whole split exactly into its parts."""
+    residents = round(now.get("residents", 0) * scale)
+    figures = {"residents": residents}
+    figures.update(apportion(residents, {k: now.get(k, 0) for k in ("male", "female")}))
+    figures.update(apportion(residents, {k: now.get(k, 0) for k in (*AGE_KEYS, "no_birth_date")}))
+    for key in ("families", "no_rt", "aid_recipients"):
+        figures[key] = min(residents, round(now.get(key, 0) * scale))
+    return figures
 
 
-def _poisson(rnd: random.Random, mean: float) -> int:
-    # Normal approximation, good enough for demo counts (and cheap: this runs per bench village).
-    return max(0, round(rnd.gauss(mean, mean**0.5))) if mean > 0 else 0
+def apportion(total: int, parts: dict[str, int]) -> dict[str, int]:
+    """`total` split in the proportions of `parts` (largest remainder): the parts sum to `total`."""
+    weight = sum(parts.values())
+    if not weight:
+        shares = dict.fromkeys(parts, 0)
+        if parts and total:
+            shares[next(iter(parts))] = total
+        return shares
+    exact = {k: total * n / weight for k, n in parts.items()}
+    shares = {k: int(x) for k, x in exact.items()}
+    left = total - sum(shares.values())
+    for k in sorted(exact, key=lambda k: exact[k] - shares[k], reverse=True)[:left]:
+        shares[k] += 1
+    return shares
 
 
 def place_village(*, village: Village, rnd: random.Random) -> None:

@@ -30,6 +30,7 @@ def table_xlsx(table: RegencyTable, *, area: str, filters: list[tuple[str, str]]
             *table.period.filters(),
             (_("Desa"), table.reporting.label),
             (_("Sumber"), SOURCE),
+            *([(_("Perkiraan"), _("sebagian diperkirakan dari riwayat"))] if table.estimated else []),
             *filters,
         ],
         as_of=table.as_of,
@@ -40,6 +41,8 @@ def table_xlsx(table: RegencyTable, *, area: str, filters: list[tuple[str, str]]
         0, 0, _("Angka desa %(month)s — %(area)s") % {"month": table.period.label, "area": area}, styles.title
     )
     as_of = table.as_of.strftime("%d-%m-%Y %H:%M") if table.as_of else _("belum ada snapshot")
+    if table.estimated:
+        as_of = _("%(when)s (sebagian diperkirakan dari riwayat)") % {"when": as_of}
     sheet.write(1, 0, _("Data per: %(as_of)s. Sumber: %(source)s") % {"as_of": as_of, "source": SOURCE})
     columns = [(_("Kecamatan"), 18), (_("Kode desa"), 14), (_("Desa"), 20)] + [
         (str(f.label), 11) for f in F.FIGURES
@@ -271,7 +274,7 @@ def digest_xlsx(data: dict[str, Any], *, area: str) -> bytes:
         columns=[
             (_("Desa"), 18),
             (_("Kecamatan"), 16),
-            (_("Peristiwa dicatat"), 12),
+            (_("Peristiwa (menurut tanggal peristiwa)"), 12),
             (_("Surat terbit"), 12),
         ],
         rows=[[i["row"].name, i["row"].district_name, i["events"], i["letters"]] for i in data["rows"]],

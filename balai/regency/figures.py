@@ -12,9 +12,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -111,12 +113,46 @@ EVENT_KEYS = {
 STUNTED_Z = -2.0
 
 
-def count_figures(*, village_ids: Iterable[int], month: Month, on: dt.date) -> dict[int, dict[str, int]]:
-    """Every counted figure of `month` for each village id; population as on `on`."""
-    ids = list(village_ids)
-    result: dict[int, dict[str, int]] = {pk: dict.fromkeys(COUNTED, 0) for pk in ids}
-    first, after = month.first, month.after
+def month_range(field: str, month: Month) -> dict[str, dt.datetime]:
+    """Filter arguments for a datetime `field` within `month` in the deployment's time zone."""
+    return {
+        f"{field}__gte": timezone.make_aware(dt.datetime.combine(month.first, dt.time.min)),
+        f"{field}__lt": timezone.make_aware(dt.datetime.combine(month.after, dt.time.min)),
+    }
 
+
+# Figures of the registry as it stands (not dated): a past month's cannot be recounted today.
+STANDING_KEYS = {
+    "residents",
+    "male",
+    "female",
+    *AGE_KEYS,
+    "families",
+    "no_birth_date",
+    "no_rt",
+    "aid_recipients",
+}
+
+
+def count_figures(
+    *, village_ids: Iterable[int], month: Month, on: dt.date, dated_only: bool = False
+) -> dict[int, dict[str, int]]:
+    """Every counted figure of `month` for each village id; population as on `on`.
+
+    `dated_only`: only the figures counted by their own date in the month (events, letters,
+    complaints, tickets, measurements, the plugins'), which any past month still has; the
+    standing figures (`STANDING_KEYS`) are left out."""
+    ids = list(village_ids)
+    keys = [k for k in COUNTED if not (dated_only and k in STANDING_KEYS)]
+    result: dict[int, dict[str, int]] = {pk: dict.fromkeys(keys, 0) for pk in ids}
+    if not dated_only:
+        _count_standing(result, ids, on)
+    _count_dated(result, ids, month)
+    _plugin_counts(result, ids, month)
+    return result
+
+
+def _count_standing(result: dict[int, dict[str, int]], ids: list[int], on: dt.date) -> None:
     residents = (
         Resident.objects.filter(village_id__in=ids, status=codes.STATUS_ALIVE)
         .order_by()
@@ -128,19 +164,14 @@ def count_figures(*, village_ids: Iterable[int], month: Month, on: dt.date) -> d
     for r in residents:
         row = result[r["village_id"]]
         row["residents"] += r["n"]
-        if r["sex"] == MALE:
-            row["male"] += r["n"]
-        elif r["sex"] == FEMALE:
+        # As the monthly population report (people.books.Line): anyone not recorded female is
+        # counted with the men, so residents = male + female always.
+        if r["sex"] == FEMALE:
             row["female"] += r["n"]
+        else:
+            row["male"] += r["n"]
         if r["group"] is not None:
             row[AGE_KEYS[r["group"]]] += r["n"]
-
-    def grouped(qs, key: str, extra: str | None = None) -> None:
-        fields = ["village_id", *([extra] if extra else [])]
-        for r in qs.order_by().values(*fields).annotate(n=Count("*")):
-            name = key if extra is None else EVENT_KEYS.get(r[extra])
-            if name:
-                result[r["village_id"]][name] += r["n"]
 
     quality = (
         Resident.objects.filter(village_id__in=ids, status=codes.STATUS_ALIVE)
@@ -155,15 +186,39 @@ def count_figures(*, village_ids: Iterable[int], month: Month, on: dt.date) -> d
     for r in quality:
         result[r["village_id"]]["no_birth_date"] = r["no_birth"]
         result[r["village_id"]]["no_rt"] = r["no_rt"]
-    grouped(Family.objects.filter(village_id__in=ids, is_active=True), "families")
+    _grouped(result, Family.objects.filter(village_id__in=ids, is_active=True), "families")
+    _grouped(
+        result, Recipient.objects.filter(village_id__in=ids, status=Recipient.Status.ACTIVE), "aid_recipients"
+    )
+
+
+def _grouped(result: dict[int, dict[str, int]], qs: Any, key: str, extra: str | None = None) -> None:
+    fields = ["village_id", *([extra] if extra else [])]
+    for r in qs.order_by().values(*fields).annotate(n=Count("*")):
+        name = key if extra is None else EVENT_KEYS.get(r[extra])
+        if name:
+            result[r["village_id"]][name] += r["n"]
+
+
+def _count_dated(result: dict[int, dict[str, int]], ids: list[int], month: Month) -> None:
+    first, after = month.first, month.after
+    grouped = partial(_grouped, result)
     grouped(
+        # The monthly population report's rule (people.books): by event date, cancelled events
+        # count nowhere, so "Lahir" here is the report's "Lahir" for the same month.
         LifeEvent.objects.filter(
-            village_id__in=ids, kind__in=list(EVENT_KEYS), event_date__gte=first, event_date__lt=after
+            village_id__in=ids,
+            kind__in=list(EVENT_KEYS),
+            event_date__gte=first,
+            event_date__lt=after,
+            cancelled_at__isnull=True,
         ),
         "",
         "kind",
     )
-    issued = Letter.objects.filter(village_id__in=ids, issued_on__gte=first, issued_on__lt=after)
+    # Letters issued: the moment the letter was issued in Balai (`issued_at`) within the month,
+    # the rule of the letter book, the rollout's "live" stage and the freshness board.
+    issued = Letter.objects.filter(village_id__in=ids, **month_range("issued_at", month))
     grouped(issued, "letters_issued")
     grouped(issued.filter(channel=Letter.Channel.KIOSK), "letters_kiosk")
     grouped(
@@ -171,7 +226,6 @@ def count_figures(*, village_ids: Iterable[int], month: Month, on: dt.date) -> d
         "complaints",
     )
     grouped(Ticket.objects.filter(village_id__in=ids, day__gte=first, day__lt=after), "queue_tickets")
-    grouped(Recipient.objects.filter(village_id__in=ids, status=Recipient.Status.ACTIVE), "aid_recipients")
     measured = (
         ChildMeasurement.objects.filter(
             village_id__in=ids, measured_on__gte=first, measured_on__lt=after, z_lhfa__isnull=False
@@ -186,8 +240,6 @@ def count_figures(*, village_ids: Iterable[int], month: Month, on: dt.date) -> d
     for r in measured:
         result[r["village_id"]]["children_measured"] = r["children"]
         result[r["village_id"]]["stunted"] = r["stunted"]
-    _plugin_counts(result, ids, month)
-    return result
 
 
 def value(figures: dict[str, int], key: str) -> float | int | None:

@@ -69,10 +69,20 @@ class Dot:
     fill: str
     place: Place
     label: bool
+    width: float = 0.0  # the drawing's width: a dot in its right part is labelled to its left
+
+    @property
+    def label_end(self) -> bool:
+        return bool(self.width) and self.x > self.width * 0.6
 
     @property
     def label_x(self) -> float:
-        return round(self.x + 8, 1)
+        return round(self.x - 8 if self.label_end else self.x + 8, 1)
+
+    @property
+    def label_anchor(self) -> str:
+        """Labels stay inside the viewBox: right of the dot, or left of it near the right edge."""
+        return "end" if self.label_end else "start"
 
 
 @dataclass
@@ -80,7 +90,8 @@ class Map:
     width: int
     height: int
     dots: list[Dot] = field(default_factory=list)
-    districts: list[tuple[float, float, str]] = field(default_factory=list)  # (x, y, name)
+    # (x, y, name, text-anchor): a name near an edge is anchored to it so it is not clipped.
+    districts: list[tuple[float, float, str, str]] = field(default_factory=list)
     legend: list[tuple[str, str]] = field(default_factory=list)  # (colour, range)
     scale_km: int = 0
     scale_px: float = 0.0
@@ -154,18 +165,24 @@ def village_map(places: Sequence[Place], *, width: int = 640, label_limit: int =
             fill = NO_VALUE
         else:
             fill = next((c for c, b in zip(colours, bounds, strict=True) if float(p.value) <= b), colours[-1])
-        result.dots.append(Dot(x, y, fill, p, label))
+        result.dots.append(Dot(x, y, fill, p, label, width))
     by_district: dict[str, list[tuple[float, float]]] = {}
     for d in result.dots:
         by_district.setdefault(d.place.district_name, []).append((d.x, d.y))
     if len(by_district) > 1:
         for name, points in sorted(by_district.items()):
+            x = round(sum(x for x, _y in points) / len(points), 1)
+            anchor = "start" if x < width * 0.25 else "end" if x > width * 0.75 else "middle"
+            if anchor != "middle":
+                x = 4.0 if anchor == "start" and x < 4 else min(x, width - 4.0)
             result.districts.append(
                 (
-                    round(sum(x for x, _y in points) / len(points), 1),
-                    # below the middle of its points, so it does not cover a village's dot
-                    round(sum(y for _x, y in points) / len(points) + 24, 1),
+                    x,
+                    # below the middle of its points, so it does not cover a village's dot,
+                    # and above the scale bar at the bottom
+                    round(min(sum(y for _x, y in points) / len(points) + 24, height - 30), 1),
                     name,
+                    anchor,
                 )
             )
     # A scale bar of a round number of km, about a fifth of the width.

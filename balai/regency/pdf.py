@@ -46,9 +46,13 @@ def _cell(value: Any) -> str:
 
 
 def _as_of(table: RegencyTable) -> str:
-    return (
+    when = (
         timezone.localtime(table.as_of).strftime("%d-%m-%Y %H:%M") if table.as_of else _("belum ada snapshot")
     )
+    if table.estimated:
+        # As on the page: the month's population was estimated from history, not counted.
+        return _("%(when)s (sebagian diperkirakan dari riwayat)") % {"when": when}
+    return str(when)
 
 
 def table_pdf(table: RegencyTable, *, area: str, filters: list[tuple[str, str]], keys: list[str]) -> bytes:
@@ -308,7 +312,12 @@ def digest_pdf(data: dict[str, Any], *, area: str) -> bytes:
                 },
                 {
                     "title": _("Kegiatan pekan ini per desa"),
-                    "columns": [_("Desa"), _("Kecamatan"), _("Peristiwa dicatat"), _("Surat terbit")],
+                    "columns": [
+                        _("Desa"),
+                        _("Kecamatan"),
+                        _("Peristiwa (menurut tanggal peristiwa)"),
+                        _("Surat terbit"),
+                    ],
                     "rows": [
                         [i["row"].name, i["row"].district_name, _cell(i["events"]), _cell(i["letters"])]
                         for i in data["rows"]

@@ -393,6 +393,19 @@ def apbdes_reason(*, status: str, year: int) -> tuple[str, str] | None:
     return None
 
 
+def counted_events(ids: list[int], *, since: dt.date, until: dt.date) -> QuerySet[LifeEvent]:
+    """The population events the board and the weekly digest count: by the event's own date
+    (from `since` to `until`, both included), cancelled ones not at all, as the monthly
+    population report counts them (not by when they were typed in)."""
+    return LifeEvent.objects.filter(
+        village_id__in=ids,
+        kind__in=list(LifeEvent.Kind.values),
+        event_date__gte=since,
+        event_date__lte=until,
+        cancelled_at__isnull=True,
+    )
+
+
 def _by_village(qs: QuerySet[Any], **aggregates: Any) -> dict[int, dict[str, Any]]:
     return {r["village_id"]: r for r in qs.order_by().values("village_id").annotate(**aggregates)}
 
@@ -442,20 +455,30 @@ def freshness(
         .values("pk", "last_recorded", "last_date")
     }
     this_month = _by_village(
-        LifeEvent.objects.filter(
-            village_id__in=ids, kind__in=list(LifeEvent.Kind.values), event_date__gte=month.first
-        ),
+        counted_events(ids, since=month.first, until=today),
         month_n=Count("pk"),
     )
     events = {pk: newest[pk] | this_month.get(pk, {}) for pk in newest}
     imports = _by_village(
         ImportJob.objects.filter(village_id__in=ids, state=ImportJob.State.APPLIED), last=Max("finished_at")
     )
+    # The letter book, by the rollout's rule for "live": outgoing letters issued in Balai
+    # (`issued_at`) and incoming letters recorded; this month's count is the letters issued,
+    # as the snapshot's "Surat terbit" counts them.
     letters = _by_village(
-        Letter.objects.filter(village_id__in=ids),
-        last=Max("created_at"),
-        month_n=Count("pk", filter=Q(created_at__date__gte=month.first)),
+        Letter.objects.filter(village_id__in=ids, issued_at__isnull=False),
+        last=Max("issued_at"),
+        month_n=Count("pk", filter=Q(**F.month_range("issued_at", month))),
     )
+    for village_id, last_in in (
+        IncomingLetter.objects.filter(village_id__in=ids)
+        .order_by()
+        .values("village_id")
+        .annotate(last=Max("created_at"))
+        .values_list("village_id", "last")
+    ):
+        book = letters.setdefault(village_id, {})
+        book["last"] = max(d for d in (book.get("last"), last_in) if d is not None)
     posyandu = set(
         Posyandu.objects.filter(village_id__in=ids).values_list("village_id", flat=True).distinct()
     )
@@ -534,7 +557,10 @@ def freshness(
         if row.aid_overdue:
             amber.append(_("%(n)s tahap penyaluran bantuan lewat jadwal") % {"n": row.aid_overdue})
         if row.last_letter is None or row.last_letter < quiet_since:
-            amber.append(_("Tidak ada surat dalam %(days)s hari") % {"days": QUIET_DAYS})
+            amber.append(
+                _("Tidak ada surat terbit atau surat masuk dicatat dalam %(days)s hari")
+                % {"days": QUIET_DAYS}
+            )
         if row.quality and (row.quality.get("no_birth_date") or row.quality.get("no_rt")):
             amber.append(_("Data penduduk belum lengkap (tanggal lahir/RT)"))
         late = apbdes_reason(status=row.apbdes, year=today.year) if row.apbdes else None
@@ -553,10 +579,9 @@ def weekly_digest(*, villages: QuerySet[Village], today: dt.date | None = None) 
     today = today or timezone.localdate()
     since = today - dt.timedelta(days=7)
     ids = list(villages.values_list("pk", flat=True))
-    events = _by_village(
-        LifeEvent.objects.filter(village_id__in=ids, recorded_at__date__gt=since), n=Count("pk")
-    )
-    letters = _by_village(Letter.objects.filter(village_id__in=ids, issued_on__gt=since), n=Count("pk"))
+    events = _by_village(counted_events(ids, since=since + dt.timedelta(days=1), until=today), n=Count("pk"))
+    week = timezone.make_aware(dt.datetime.combine(since + dt.timedelta(days=1), dt.time.min))
+    letters = _by_village(Letter.objects.filter(village_id__in=ids, issued_at__gte=week), n=Count("pk"))
     board = freshness(villages=villages, today=today)
     rows = [
         {

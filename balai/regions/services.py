@@ -159,6 +159,11 @@ INDONESIA_LAT = (Decimal("-11.5"), Decimal("6.5"))
 INDONESIA_LON = (Decimal("94.5"), Decimal("141.5"))
 
 
+def _comma(number: Decimal) -> str:
+    """A degree value written the Indonesian way, as the form's hint does ("-6,95")."""
+    return str(number).replace(".", ",")
+
+
 def _coordinate(value: object, *, field: str, low: Decimal, high: Decimal, name: str) -> Decimal | None:
     """A degree value from the form or the API: "-6,95" and "-6.95" alike; blank is None."""
     text = ascii_digits(_clean_text(value)).replace(",", ".").replace("−", "-")
@@ -184,7 +189,7 @@ def _coordinate(value: object, *, field: str, low: Decimal, high: Decimal, name:
         raise ValidationError(
             {
                 field: _("%(name)s %(value)s di luar wilayah Indonesia (%(low)s sampai %(high)s).")
-                % {"name": name, "value": text, "low": low, "high": high}
+                % {"name": name, "value": _comma(number), "low": _comma(low), "high": _comma(high)}
             }
         )
     return number.quantize(Decimal("0.000001"))

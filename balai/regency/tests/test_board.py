@@ -137,3 +137,67 @@ def test_dispermades_imports_a_villages_opensid_file(client, village_a, regency_
     assert job.created_by == regency_viewer
     assert job.state == ImportJob.State.APPLIED
     assert Resident.objects.filter(village=village_a, name="AHMAD FAUZI").exists()
+
+
+def _letter_reason(village):
+    row = selectors.freshness(villages=Village.objects.filter(pk=village.pk))[0]
+    return any("surat" in r.lower() and "60 hari" in r for r in row.reasons), row
+
+
+def _live(village):
+    Village.objects.filter(pk=village.pk).update(address="Jl. Raya 1", head_name="KADES")
+    Official.objects.get_or_create(village=village, name="KADES", position="Kepala Desa")
+    rows = {r.code: r for r in selectors.rollout(district_code=village.district_code).rows}
+    return rows[village.code].stage >= 3
+
+
+def test_board_and_rollout_agree_on_the_letter_book(village_a, operator_a, resident_a):
+    from balai.letters.models import IncomingLetter, Letter
+
+    # given a draft letter only (nothing issued): not live, and "no letter in 60 days"
+    Letter.objects.create(village=village_a, type_code="domisili", subject=resident_a, state="submitted")
+    quiet, row = _letter_reason(village_a)
+    assert quiet
+    assert row.letters_month == 0
+    assert not _live(village_a)
+    # when an incoming letter is recorded, both count the letter book as running
+    today = timezone.localdate()
+    IncomingLetter.objects.create(
+        village=village_a,
+        year=today.year,
+        agenda_number=1,
+        received_on=today,
+        sender="Camat",
+        letter_number="1",
+        letter_date=today,
+        subject="Undangan",
+    )
+    quiet, row = _letter_reason(village_a)
+    assert not quiet
+    assert _live(village_a)
+    # and a letter issued this month counts in this month's letters
+    Letter.objects.create(
+        village=village_a,
+        type_code="domisili",
+        subject=resident_a,
+        state="issued",
+        issued_at=timezone.now(),
+        issued_on=today,
+    )
+    assert _letter_reason(village_a)[1].letters_month == 1
+
+
+def test_digest_and_board_count_events_by_one_rule(village_a, resident_a):
+    # given events typed in this week: one dated today, one dated long ago, one cancelled
+    today = timezone.localdate()
+    LifeEvent.objects.create(village=village_a, kind=LifeEvent.Kind.BIRTH, event_date=today)
+    LifeEvent.objects.create(village=village_a, kind=LifeEvent.Kind.BIRTH, event_date=dt.date(2001, 1, 1))
+    LifeEvent.objects.create(
+        village=village_a, kind=LifeEvent.Kind.BIRTH, event_date=today, cancelled_at=timezone.now()
+    )
+    villages = Village.objects.filter(pk=village_a.pk)
+    digest = selectors.weekly_digest(villages=villages, today=today)
+    board = selectors.freshness(villages=villages, today=today)[0]
+    # then both count the one event dated in their period
+    assert digest["rows"][0]["events"] == 1
+    assert board.events_month == 1

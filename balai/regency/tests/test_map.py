@@ -42,7 +42,7 @@ def test_compare_page_draws_points_and_lists_villages_without(client, mapped, re
     assert '<svg id="village-map"' in html
     svg = html.split('<svg id="village-map"')[1].split("</svg>")[0]
     assert svg.count("<circle cx=") == 1  # Brokoh only: Cepagan has no point
-    assert "Brokoh (Wonotunggal): 1200" in html
+    assert "Brokoh (Wonotunggal): 1.200" in html
     unplaced = html.split('id="unplaced"')[1].split("</ul>")[0]
     assert "Cepagan" in unplaced
     # offline: nothing fetched from elsewhere
@@ -123,7 +123,11 @@ def test_operator_sets_coordinates_with_comma_and_audit(village_a, operator_a):
     [
         ({"latitude": "95", "longitude": "109.8"}, "latitude", "di antara -90 dan 90"),
         ({"latitude": "-6.9", "longitude": "190"}, "longitude", "di antara -180 dan 180"),
-        ({"latitude": "6.9", "longitude": "-109.8"}, "longitude", "di luar wilayah Indonesia"),
+        (
+            {"latitude": "6.9", "longitude": "-109.8"},
+            "longitude",
+            "-109,8 di luar wilayah Indonesia (94,5 sampai 141,5)",
+        ),
         ({"latitude": "109.8", "longitude": "-6.9"}, "latitude", "di antara -90 dan 90"),
         ({"latitude": "enam", "longitude": "109.8"}, "latitude", "angka derajat"),
         ({"latitude": "NaN", "longitude": "109.8"}, "latitude", "angka derajat"),
@@ -174,3 +178,23 @@ def test_legend_names_each_class():
     places = [geo.Place(str(i), f"D{i}", "K", -7.0, 109.8 + i / 100, v) for i, v in enumerate([8, 10, 12])]
     legend = [text for _colour, text in geo.village_map(places).legend]
     assert legend == ["8", "> 8 s.d. 10", "> 10 s.d. 12"]
+
+
+def test_labels_stay_inside_the_drawing_and_numbers_are_indonesian():
+    from balai.regency.templatetags.regency_tags import num
+
+    places = [
+        geo.Place("1", "Kiri", "A", -6.9, 109.70, 1312),
+        geo.Place("2", "Kanan Sekali", "B", -6.9, 109.95, 1041.0),
+    ]
+    drawing = geo.village_map(places)
+    right = max(drawing.dots, key=lambda d: d.x)
+    left = min(drawing.dots, key=lambda d: d.x)
+    # the right-most village is labelled to the left of its dot, ending inside the drawing
+    assert right.label_anchor == "end"
+    assert right.label_x < right.x <= drawing.width
+    assert left.label_anchor == "start"
+    for x, _y, _name, anchor in drawing.districts:
+        assert 0 <= x <= drawing.width
+        assert anchor in {"start", "middle", "end"}
+    assert (num(1312), num(1041.0), num(1041.5), num(None)) == ("1.312", "1.041", "1.041,5", "–")

@@ -241,3 +241,89 @@ def test_a_month_frozen_before_it_ended_is_marked_partial(client, peopled, regen
     assert page.context["month"] == last
     assert page.context["table"].partial == 2
     assert "dibekukan sebelum" in page.content.decode()
+
+
+def _parts_add_up(f):
+    assert f["male"] + f["female"] == f["residents"]
+    assert (
+        sum(f[k] for k in ("age_0_4", "age_5_14", "age_15_64", "age_65", "no_birth_date")) == f["residents"]
+    )
+
+
+def test_snapshot_parts_add_up_and_equal_the_live_selectors(peopled):
+    # given a past month with a birth, a cancelled birth and an issued letter in it
+    from balai.letters.models import Letter
+    from balai.people.books import monthly_report
+
+    a, _b = peopled
+    today = timezone.localdate()
+    month = Month.of(today).previous()
+    unknown = ResidentFactory(village=a, family=None, rt=None, sex=2)
+    type(unknown).objects.filter(pk=unknown.pk).update(birth_date=None)
+    LifeEvent.objects.create(village=a, kind=LifeEvent.Kind.BIRTH, event_date=month.first)
+    LifeEvent.objects.create(
+        village=a, kind=LifeEvent.Kind.BIRTH, event_date=month.first, cancelled_at=timezone.now()
+    )
+    subject = ResidentFactory(village=a, family=None, rt=None, sex=1)
+    in_month = timezone.make_aware(dt.datetime.combine(month.first, dt.time(0, 30)))
+    # issued in the month (dated in the register the month before) and issued after it
+    Letter.objects.create(
+        village=a,
+        type_code="domisili",
+        subject=subject,
+        state="issued",
+        issued_at=in_month,
+        issued_on=month.first - dt.timedelta(days=1),
+    )
+    Letter.objects.create(
+        village=a,
+        type_code="domisili",
+        subject=subject,
+        state="issued",
+        issued_at=timezone.now(),
+        issued_on=month.first,
+    )
+    # when the month is frozen
+    snapshot_take(actor=None, month=month)
+    f = VillageSnapshot.objects.get(village=a, month=month.first).figures
+    # then the parts add up to the totals
+    _parts_add_up(f)
+    assert f["no_birth_date"] == 1
+    # and births are the monthly population report's births, letters those issued that month
+    report = monthly_report(village_ids=[a.pk], year=month.first.year, month=month.first.month)
+    assert f["births"] == report.lines["births"].total == 1
+    assert f["letters_issued"] == 1
+
+
+def test_demo_estimates_add_up_and_count_dated_figures_from_the_database(peopled):
+    import random
+
+    from balai.regency.demo import past_snapshots
+
+    a, _b = peopled
+    today = timezone.localdate()
+    month = Month.of(today).previous()
+    LifeEvent.objects.create(village=a, kind=LifeEvent.Kind.BIRTH, event_date=month.first)
+    past_snapshots(village=a, rnd=random.Random(1), today=today, months=6)
+    rows = list(VillageSnapshot.objects.filter(village=a).order_by("-month"))
+    assert len(rows) == 6
+    assert all(r.estimated for r in rows)
+    for r in rows:
+        _parts_add_up(r.figures)
+        assert r.figures["letters_issued"] == 0  # no letter in the database: none invented
+    assert rows[0].figures["births"] == 1
+    assert all(r.figures["births"] == 0 for r in rows[1:])
+
+
+def test_estimated_months_say_so_in_the_downloads(client, peopled, regency_viewer):
+    import random
+
+    from balai.regency.demo import past_snapshots
+
+    a, _b = peopled
+    past_snapshots(village=a, rnd=random.Random(1), today=timezone.localdate(), months=2)
+    month = Month.of(timezone.localdate()).previous()
+    client.force_login(regency_viewer)
+    got = client.get(reverse("regency:figures_xlsx") + f"?bulan={month}")
+    assert "sebagian diperkirakan dari riwayat" in _text(got.content)
+    assert client.get(reverse("regency:report_pdf") + f"?bulan={month}").content.startswith(b"%PDF")
