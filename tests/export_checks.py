@@ -31,5 +31,8 @@ XLSX_EXPORTS: dict[str, str] = {
     "regency:freshness_xlsx": "the freshness board: last activity and missing work per village",
     "regency:digest_xlsx": "the weekly digest of the freshness board",
     "regency:rollout_xlsx": "the rollout stage of every village with what is missing",
+    "dashboard:overview_xlsx": "population per district and village (the overview page)",
+    "dashboard:village_xlsx": "one village's population per dusun",
+    "dashboard:staff_performance_xlsx": "service performance per official in a month",
     "people:book_download": "the registry's books B1–B5 (?buku=…&format=xlsx), Permendagri 47/2016",
 }
