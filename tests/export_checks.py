@@ -34,5 +34,7 @@ XLSX_EXPORTS: dict[str, str] = {
     "dashboard:overview_xlsx": "population per district and village (the overview page)",
     "dashboard:village_xlsx": "one village's population per dusun",
     "dashboard:staff_performance_xlsx": "service performance per official in a month",
+    "people:regional_quality_xlsx": "population data quality score per village",
+    "health:regional_xlsx": "toddlers' weighing coverage and prevalence per village (suppressed)",
     "people:book_download": "the registry's books B1–B5 (?buku=…&format=xlsx), Permendagri 47/2016",
 }

@@ -441,6 +441,8 @@ CASES: dict[str, Callable[[dict[str, Any]], tuple[Any, str]]] = {
     "regency:digest_xlsx": _regency_board("regency:digest_xlsx"),
     "regency:rollout_xlsx": _regency_board("regency:rollout_xlsx"),
     "dashboard:overview_xlsx": _regency_board("dashboard:overview_xlsx"),
+    "people:regional_quality_xlsx": _regency_board("people:regional_quality_xlsx"),
+    "health:regional_xlsx": _regency_board("health:regional_xlsx"),
     "dashboard:village_xlsx": _dashboard_village,
     "dashboard:staff_performance_xlsx": _staff_performance,
 }

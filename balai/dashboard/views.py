@@ -61,20 +61,15 @@ def overview(request: RegionalRequest) -> HttpResponse:
     )
 
 
-def _area_name(request: RegionalRequest) -> str:
-    scope = request.scope
-    code = scope.district_code if scope.level == ScopeLevel.DISTRICT else deployment_regency_code()
-    return region_names().get(code, code)
-
-
 @require("aggregates.read", village=False)
 def overview_download(request: RegionalRequest, kind: str) -> HttpResponse:
     """The overview table as XLSX or PDF: the same villages the page shows (a camat's district)."""
+    from balai.accounts.area import area_name
     from balai.core import tabledownload
     from balai.dashboard import downloads
 
     data = regency_overview_cached(villages=request.scope.readable_villages())
-    report = downloads.overview_report(data, area=_area_name(request))
+    report = downloads.overview_report(data, area=area_name(request.scope))
     return tabledownload.response(report, kind=kind, name="ringkasan-penduduk")
 
 
