@@ -443,6 +443,9 @@ CASES: dict[str, Callable[[dict[str, Any]], tuple[Any, str]]] = {
     "dashboard:overview_xlsx": _regency_board("dashboard:overview_xlsx"),
     "people:regional_quality_xlsx": _regency_board("people:regional_quality_xlsx"),
     "health:regional_xlsx": _regency_board("health:regional_xlsx"),
+    "aid:regional_xlsx": _regency_board("aid:regional_xlsx"),
+    "education:regional_xlsx": _regency_board("education:regional_xlsx"),
+    "economy:regional_xlsx": _regency_board("economy:regional_xlsx"),
     "dashboard:village_xlsx": _dashboard_village,
     "dashboard:staff_performance_xlsx": _staff_performance,
 }

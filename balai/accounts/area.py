@@ -12,7 +12,9 @@ from balai.regions.selectors import deployment_regency_code, region_names
 
 def area_name(scope: Scope) -> str:
     if scope.level == ScopeLevel.DISTRICT:
-        return _("Kecamatan %(name)s") % {"name": region_names().get(scope.district_code, scope.district_code)}
+        return _("Kecamatan %(name)s") % {
+            "name": region_names().get(scope.district_code, scope.district_code)
+        }
     if scope.level == ScopeLevel.VILLAGE and scope.village is not None:
         return _("Desa %(name)s") % {"name": scope.village.name}
     code = deployment_regency_code()

@@ -30,12 +30,18 @@ def xlsx_bytes(report: tablepdf.Report) -> bytes:
         if report.subtitle:
             sheet.write(line, 0, report.subtitle)
             line += 1
-        sheet.write(line, 0, _("Data per: %(as_of)s. Sumber: %(source)s") % {"as_of": shown, "source": report.source})
-        sheet.write(line + 1, 0, _("Filter: %(filters)s") % {"filters": filters or _("tanpa filter (semua data)")})
+        sheet.write(
+            line, 0, _("Data per: %(as_of)s. Sumber: %(source)s") % {"as_of": shown, "source": report.source}
+        )
+        sheet.write(
+            line + 1, 0, _("Filter: %(filters)s") % {"filters": filters or _("tanpa filter (semua data)")}
+        )
         head = line + 3
         sheet.write(head - 1, 0, table.title, styles.head)
         sheet.write_header(
-            head, [(str(c), 24 if i < table.text_columns else 12) for i, c in enumerate(table.columns)], styles.head
+            head,
+            [(str(c), 24 if i < table.text_columns else 12) for i, c in enumerate(table.columns)],
+            styles.head,
         )
         for r, row in enumerate(table.rows, start=head + 1):
             for c, value in enumerate(row):

@@ -132,7 +132,9 @@ def staff_performance_download(request: VillageRequest, kind: str) -> HttpRespon
     period = Period.choose(request.GET.get("bulan"), today=timezone.localdate())
     rows = compute(village=request.village, month=period.month)
     report = downloads.performance_report(rows, period=period, village=request.village.name)
-    return tabledownload.response(report, kind=kind, name=f"kinerja-perangkat-{period.month.year}-{period.month.month:02d}")
+    return tabledownload.response(
+        report, kind=kind, name=f"kinerja-perangkat-{period.month.year}-{period.month.month:02d}"
+    )
 
 
 @require("villages.manage", village=False)

@@ -30,8 +30,7 @@ def regional_report(data: dict[str, Any], *, period: Period, villages: int, area
         rows += [[f"  {r['name']}", *_cells(r)[1:]] for r in d["villages"]]
     rows.append(_cells(data["total"]))
     trend = [
-        [p.month.label, p.value.stunting, p.value.wasting, p.value.underweight_rate]
-        for p in data["trend"]
+        [p.month.label, p.value.stunting, p.value.wasting, p.value.underweight_rate] for p in data["trend"]
     ]
     return tablepdf.Report(
         title=_("Kesehatan balita — %(area)s, %(month)s") % {"area": area, "month": period.label},

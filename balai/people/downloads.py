@@ -28,7 +28,9 @@ def statistics_report(
                 title=label,
                 columns=[_("Kelompok"), "L", "P", "L+P"],
                 rows=[[lbl, m, f, m + f] for lbl, m, f in table.rows]
-                + [[_("Jumlah"), table.total_male, table.total_female, table.total_male + table.total_female]],
+                + [
+                    [_("Jumlah"), table.total_male, table.total_female, table.total_male + table.total_female]
+                ],
             ),
             tablepdf.Table(
                 title=_("Per desa (L+P)"),

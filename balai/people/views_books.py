@@ -287,5 +287,7 @@ def regional_quality_download(request: RegionalRequest, kind: str) -> HttpRespon
     from balai.people import downloads
 
     villages = list(request.scope.readable_villages().order_by("code"))
-    report = downloads.quality_report(area=area_name(request.scope), ranking=quality.ranking(villages=villages))
+    report = downloads.quality_report(
+        area=area_name(request.scope), ranking=quality.ranking(villages=villages)
+    )
     return tabledownload.response(report, kind=kind, name="mutu-data-penduduk")
