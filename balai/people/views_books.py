@@ -250,8 +250,11 @@ def regional_statistics(request: RegionalRequest) -> HttpResponse:
         from balai.core import tabledownload
         from balai.people import downloads
 
-        report = downloads.statistics_report(area=area_name(scope), table=table, by_village=by_village)
-        return tabledownload.response(report, kind="pdf", name=f"statistik-{category.key}-wilayah")
+        return tabledownload.response(
+            downloads.statistics_report(area=area_name(scope), table=table, by_village=by_village),
+            kind="pdf",
+            name=f"statistik-{category.key}-wilayah",
+        )
     report = books.monthly_report(village_ids=ids, year=month.year, month=month.month)
     reported = books.villages_with_events(village_ids=ids, year=month.year, month=month.month)
     return render(
