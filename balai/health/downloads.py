@@ -37,7 +37,7 @@ def regional_report(data: dict[str, Any], *, period: Period, villages: int, area
         subtitle=_("Hanya angka agregat; jumlah di bawah %(n)d anak per desa disamarkan.")
         % {"n": reports.SUPPRESS_BELOW},
         source=SOURCE,
-        filters=[(_("Wilayah"), area), (_("Bulan"), period.label), (_("Desa"), str(villages))],
+        filters=[(_("Wilayah"), area), (_("Bulan"), period.label), (_("Desa dalam wilayah"), str(villages))],
         landscape=True,
         tables=[
             tablepdf.Table(
