@@ -31,5 +31,13 @@ XLSX_EXPORTS: dict[str, str] = {
     "regency:freshness_xlsx": "the freshness board: last activity and missing work per village",
     "regency:digest_xlsx": "the weekly digest of the freshness board",
     "regency:rollout_xlsx": "the rollout stage of every village with what is missing",
+    "dashboard:overview_xlsx": "population per district and village (the overview page)",
+    "dashboard:village_xlsx": "one village's population per dusun",
+    "dashboard:staff_performance_xlsx": "service performance per official in a month",
+    "people:regional_quality_xlsx": "population data quality score per village",
+    "health:regional_xlsx": "toddlers' weighing coverage and prevalence per village (suppressed)",
+    "aid:regional_xlsx": "aid coverage per village (families, deciles), counts only",
+    "education:regional_xlsx": "children's schooling per village (out of school, PAUD, PIP), counts only",
+    "economy:regional_xlsx": "businesses per KBLI sector, potential and staple prices per village",
     "people:book_download": "the registry's books B1–B5 (?buku=…&format=xlsx), Permendagri 47/2016",
 }

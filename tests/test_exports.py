@@ -402,6 +402,16 @@ def _regency_board(name: str) -> Callable[[dict[str, Any]], tuple[Any, str]]:
     return case
 
 
+def _dashboard_village(w: dict[str, Any]) -> tuple[Any, str]:
+    w["rt"].dusun.__class__.objects.filter(pk=w["rt"].dusun_id).update(name=HOSTILE)
+    return w["kades"], reverse("dashboard:village_xlsx", args=[w["village"].code])
+
+
+def _staff_performance(w: dict[str, Any]) -> tuple[Any, str]:
+    _hostile_official(w)
+    return w["kades"], reverse("dashboard:staff_performance_xlsx")
+
+
 def _book(w: dict[str, Any]) -> tuple[Any, str]:
     return w["operator"], reverse("people:book_download") + "?buku=induk&format=xlsx"
 
@@ -430,6 +440,14 @@ CASES: dict[str, Callable[[dict[str, Any]], tuple[Any, str]]] = {
     "regency:freshness_xlsx": _regency_board("regency:freshness_xlsx"),
     "regency:digest_xlsx": _regency_board("regency:digest_xlsx"),
     "regency:rollout_xlsx": _regency_board("regency:rollout_xlsx"),
+    "dashboard:overview_xlsx": _regency_board("dashboard:overview_xlsx"),
+    "people:regional_quality_xlsx": _regency_board("people:regional_quality_xlsx"),
+    "health:regional_xlsx": _regency_board("health:regional_xlsx"),
+    "aid:regional_xlsx": _regency_board("aid:regional_xlsx"),
+    "education:regional_xlsx": _regency_board("education:regional_xlsx"),
+    "economy:regional_xlsx": _regency_board("economy:regional_xlsx"),
+    "dashboard:village_xlsx": _dashboard_village,
+    "dashboard:staff_performance_xlsx": _staff_performance,
 }
 
 

@@ -27,4 +27,6 @@ urlpatterns: list[URLPattern] = [
     path("cakupan/", v.coverage_view, name="coverage"),
     path("cakupan/salah-sasaran/", v.targeting_errors, name="targeting_errors"),
     path("cakupan/per-desa/", v.regional, name="regional"),
+    path("cakupan/per-desa/xlsx/", v.regional_download, {"kind": "xlsx"}, name="regional_xlsx"),
+    path("cakupan/per-desa/pdf/", v.regional_download, {"kind": "pdf"}, name="regional_pdf"),
 ]

@@ -597,3 +597,16 @@ def regional(request: RegionalRequest) -> HttpResponse:
             "today": dt.date.today(),
         },
     )
+
+
+@require("aggregates.read", village=False)
+def regional_download(request: RegionalRequest, kind: str) -> HttpResponse:
+    """The coverage table as XLSX or PDF: counts of the villages the scope reads (a camat's
+    district only), never a name."""
+    from balai.accounts.area import area_name
+    from balai.aid.downloads import regional_report
+    from balai.core import tabledownload
+
+    rows = coverage.regional_coverage(villages=request.scope.readable_villages())
+    report = regional_report(rows, coverage.totals(rows), area=area_name(request.scope))
+    return tabledownload.response(report, kind=kind, name="cakupan-bantuan-per-desa")

@@ -65,6 +65,28 @@ def overview(request: RegionalRequest) -> HttpResponse:
 
 
 @require("aggregates.read", village=False)
+def overview_download(request: RegionalRequest, kind: str) -> HttpResponse:
+    """The overview table as XLSX or PDF: the same villages the page shows (a camat's district)."""
+    from balai.accounts.area import area_name
+    from balai.core import tabledownload
+    from balai.dashboard import downloads
+
+    data = regency_overview_cached(villages=request.scope.readable_villages())
+    report = downloads.overview_report(data, area=area_name(request.scope))
+    return tabledownload.response(report, kind=kind, name="ringkasan-penduduk")
+
+
+@require("aggregates.read", village=False)
+def village_download(request: RegionalRequest, code: str, kind: str) -> HttpResponse:
+    from balai.core import tabledownload
+    from balai.dashboard import downloads
+
+    village = get_object_or_404(request.scope.readable_villages(), code=code)
+    report = downloads.village_report(village_breakdown_cached(village=village))
+    return tabledownload.response(report, kind=kind, name=f"ringkasan-penduduk-{village.code}")
+
+
+@require("aggregates.read", village=False)
 def village_detail(request: RegionalRequest, code: str) -> HttpResponse:
     scope = request.scope
     # Only villages the scope may read: any other code is a 404, as for an unknown one.
@@ -94,7 +116,27 @@ def staff_performance(request: VillageRequest) -> HttpResponse:
     return render(
         request,
         "dashboard/staff_performance.html",
-        {"rows": rows, **period.nav(), "unlinked": sum(1 for r in rows if not r.official.user_id)},
+        {
+            "rows": rows,
+            **period.nav(),
+            "unlinked": sum(1 for r in rows if not r.official.user_id),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require("staff.read")
+def staff_performance_download(request: VillageRequest, kind: str) -> HttpResponse:
+    from balai.core import tabledownload
+    from balai.core.dates import Period
+    from balai.dashboard import downloads
+    from balai.dashboard.staff_performance import staff_performance as compute
+
+    period = Period.choose(request.GET.get("bulan"), today=timezone.localdate())
+    rows = compute(village=request.village, month=period.month)
+    report = downloads.performance_report(rows, period=period, village=request.village.name)
+    return tabledownload.response(
+        report, kind=kind, name=f"kinerja-perangkat-{period.month.year}-{period.month.month:02d}"
     )
 
 

@@ -30,4 +30,6 @@ urlpatterns = [
     path("potensi/<str:public_id>/", views.potential_edit, name="potential_edit"),
     path("harga/", views.prices, name="prices"),
     path("wilayah/", views.regional, name="regional"),
+    path("wilayah/xlsx/", views.regional_download, {"kind": "xlsx"}, name="regional_xlsx"),
+    path("wilayah/pdf/", views.regional_download, {"kind": "pdf"}, name="regional_pdf"),
 ]

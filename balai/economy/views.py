@@ -653,8 +653,7 @@ def price_charts(series: dict[str, list[tuple[dt.date, int]]]) -> list[dict[str,
 # --- District and regency ------------------------------------------------------------------
 
 
-@require("aggregates.read", village=False)
-def regional(request: RegionalRequest) -> HttpResponse:
+def _regional_context(request: RegionalRequest) -> dict[str, Any]:
     villages = list(request.scope.readable_villages().order_by("district_code", "name"))
     counts = selectors.sector_counts(villages=villages)
     sectors = [code for code in chart.SECTORS if any(code in c for c in counts.values())]
@@ -673,20 +672,33 @@ def regional(request: RegionalRequest) -> HttpResponse:
         (str(chart.COMMODITIES[code][0]) if code in chart.COMMODITIES else code, median, n)
         for code, median, n in selectors.price_medians(villages=villages, today=timezone.localdate())
     ]
-    return render(
-        request,
-        "economy/regional.html",
-        {
-            "categories": categories,
-            "potential_rows": [
-                {"village": v, "cells": [potential.get(v.pk, {}).get(c, 0) for c, _label in categories]}
-                for v in villages
-                if potential.get(v.pk)
-            ],
-            "prices": prices,
-            "sectors": [(s, chart.SECTORS[s]) for s in sectors],
-            "rows": rows,
-            "totals": totals,
-            "grand_total": sum(totals),
-        },
-    )
+    return {
+        "categories": categories,
+        "potential_rows": [
+            {"village": v, "cells": [potential.get(v.pk, {}).get(c, 0) for c, _label in categories]}
+            for v in villages
+            if potential.get(v.pk)
+        ],
+        "prices": prices,
+        "sectors": [(s, chart.SECTORS[s]) for s in sectors],
+        "rows": rows,
+        "totals": totals,
+        "grand_total": sum(totals),
+    }
+
+
+@require("aggregates.read", village=False)
+def regional(request: RegionalRequest) -> HttpResponse:
+    return render(request, "economy/regional.html", _regional_context(request))
+
+
+@require("aggregates.read", village=False)
+def regional_download(request: RegionalRequest, kind: str) -> HttpResponse:
+    """The page's three tables as XLSX or PDF: the villages the scope reads (a camat's
+    district only), counts and medians, no owner's name."""
+    from balai.accounts.area import area_name
+    from balai.core import tabledownload
+    from balai.economy.downloads import regional_report
+
+    report = regional_report(_regional_context(request), area=area_name(request.scope))
+    return tabledownload.response(report, kind=kind, name="umkm-potensi-harga-wilayah")

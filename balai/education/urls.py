@@ -19,4 +19,6 @@ urlpatterns = [
     path("sekolah/", views.schools, name="schools"),
     path("sekolah/<str:public_id>/", views.school_edit, name="school_edit"),
     path("wilayah/", views.regional, name="regional"),
+    path("wilayah/xlsx/", views.regional_download, {"kind": "xlsx"}, name="regional_xlsx"),
+    path("wilayah/pdf/", views.regional_download, {"kind": "pdf"}, name="regional_pdf"),
 ]

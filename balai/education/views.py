@@ -431,3 +431,15 @@ def regional(request: RegionalRequest) -> HttpResponse:
             "reasons": rules.Reason.choices,
         },
     )
+
+
+@require("aggregates.read", village=False)
+def regional_download(request: RegionalRequest, kind: str) -> HttpResponse:
+    """The page's table as XLSX or PDF: the villages the scope reads (a camat's district only)."""
+    from balai.accounts.area import area_name
+    from balai.core import tabledownload
+    from balai.education.downloads import regional_report
+
+    data = selectors.regional_cached(villages=request.scope.readable_villages(), day=timezone.localdate())
+    report = regional_report(data, area=area_name(request.scope))
+    return tabledownload.response(report, kind=kind, name="pendidikan-anak-wilayah")

@@ -9,5 +9,7 @@ urlpatterns: list[URLPattern] = [
     path("laporan/bulanan.xlsx", views_reports.report_monthly_xlsx, name="report_monthly_xlsx"),
     path("laporan/stunting/", views_reports.stunting, name="stunting"),
     path("laporan/wilayah/", views_reports.regional, name="regional"),
+    path("laporan/wilayah/xlsx/", views_reports.regional_download, {"kind": "xlsx"}, name="regional_xlsx"),
+    path("laporan/wilayah/pdf/", views_reports.regional_download, {"kind": "pdf"}, name="regional_pdf"),
     path("laporan/e-ppgbm.xlsx", views_reports.eppgbm_export, name="eppgbm_export"),
 ]

@@ -361,15 +361,11 @@ def _show_pct(part: int, whole: int, hide: bool) -> str:
     return _pct(reports.percent(part, whole))
 
 
-@require("health.aggregates", village=False)
-def regional(request: RegionalRequest) -> HttpResponse:
-    scope = request.scope
-    if scope.village is not None:
-        return redirect("health:stunting")
-    villages = list(scope.readable_villages())
+def _regional_data(request: RegionalRequest) -> tuple[Period, list[Village], dict[str, Any]]:
+    """The month chosen, the villages the scope reads and the page's rows (cached)."""
+    villages = list(request.scope.readable_villages())
     period = _period(request)
     month = period.month
-    is_district = scope.level == ScopeLevel.DISTRICT
     # Uncached, the regency's page reads a year of measurements (seconds at 1M residents):
     # kept until a measurement of that year is added or removed, and at most
     # REGIONAL_CACHE_SECONDS (corrections in place, births and deaths show after that).
@@ -380,6 +376,17 @@ def regional(request: RegionalRequest) -> HttpResponse:
     if data is None:
         data = regional_rows(villages=villages, month=month)
         cache.set(key, data, REGIONAL_CACHE_SECONDS)
+    return period, villages, data
+
+
+@require("health.aggregates", village=False)
+def regional(request: RegionalRequest) -> HttpResponse:
+    scope = request.scope
+    if scope.village is not None:
+        return redirect("health:stunting")
+    period, villages, data = _regional_data(request)
+    month = period.month
+    is_district = scope.level == ScopeLevel.DISTRICT
     area_code = scope.district_code if is_district else deployment_regency_code()
     return render(
         request,
@@ -395,8 +402,22 @@ def regional(request: RegionalRequest) -> HttpResponse:
             "area_name": region_names().get(area_code, area_code),
             "trend_chart": trend_svg(data["trend"], running=month if period.running else None),
             "suppress_below": reports.SUPPRESS_BELOW,
+            "query": request.GET.urlencode(),
         },
     )
+
+
+@require("health.aggregates", village=False)
+def regional_download(request: RegionalRequest, kind: str) -> HttpResponse:
+    """The page's table and trend as XLSX or PDF: the same villages and the same suppressed
+    small counts (a camat's file holds only their district)."""
+    from balai.accounts.area import area_name
+    from balai.core import tabledownload
+    from balai.health.downloads import regional_report
+
+    period, villages, data = _regional_data(request)
+    report = regional_report(data, period=period, villages=len(villages), area=area_name(request.scope))
+    return tabledownload.response(report, kind=kind, name=f"kesehatan-balita-wilayah-{period.month}")
 
 
 def regional_rows(*, villages: list[Village], month: Month) -> dict[str, Any]:

@@ -24,6 +24,18 @@ urlpatterns = [
     path("statistik/", views_books.village_statistics, name="statistics"),
     path("wilayah/statistik/", views_books.regional_statistics, name="regional_statistics"),
     path("wilayah/mutu-data/", views_books.regional_quality, name="regional_quality"),
+    path(
+        "wilayah/mutu-data/xlsx/",
+        views_books.regional_quality_download,
+        {"kind": "xlsx"},
+        name="regional_quality_xlsx",
+    ),
+    path(
+        "wilayah/mutu-data/pdf/",
+        views_books.regional_quality_download,
+        {"kind": "pdf"},
+        name="regional_quality_pdf",
+    ),
     path("tinjau/<str:public_id>/", views_events.review_resolve, name="review_resolve"),
     path("ganda/", views.duplicate_list, name="duplicate_list"),
     path("ganda/putuskan/", views.duplicate_decide, name="duplicate_decide"),

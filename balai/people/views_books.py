@@ -247,6 +247,16 @@ def regional_statistics(request: RegionalRequest) -> HttpResponse:
         return _stats_xlsx(
             village=None, table=table, name=f"statistik-{category.key}-wilayah", by_village=by_village
         )
+    if request.GET.get("format") == "pdf":
+        from balai.accounts.area import area_name
+        from balai.core import tabledownload
+        from balai.people import downloads
+
+        return tabledownload.response(
+            downloads.statistics_report(area=area_name(scope), table=table, by_village=by_village),
+            kind="pdf",
+            name=f"statistik-{category.key}-wilayah",
+        )
     report = books.monthly_report(village_ids=ids, year=month.year, month=month.month)
     reported = books.villages_with_events(village_ids=ids, year=month.year, month=month.month)
     return render(
@@ -272,3 +282,17 @@ def regional_quality(request: RegionalRequest) -> HttpResponse:
     villages = list(request.scope.readable_villages().order_by("code"))
     ranking = quality.ranking(villages=villages)
     return render(request, "people/quality_ranking.html", {"ranking": ranking})
+
+
+@require("aggregates.read", village=False)
+def regional_quality_download(request: RegionalRequest, kind: str) -> HttpResponse:
+    """The ranking as XLSX or PDF: the villages the page shows (a camat's district only)."""
+    from balai.accounts.area import area_name
+    from balai.core import tabledownload
+    from balai.people import downloads
+
+    villages = list(request.scope.readable_villages().order_by("code"))
+    report = downloads.quality_report(
+        area=area_name(request.scope), ranking=quality.ranking(villages=villages)
+    )
+    return tabledownload.response(report, kind=kind, name="mutu-data-penduduk")

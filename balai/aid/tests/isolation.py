@@ -352,6 +352,8 @@ UI_CHECKS.update(
         "aid:targeting_errors": Listing(),
         # A village account is sent to its own village's coverage page.
         "aid:regional": Listing(),
+        "aid:regional_xlsx": Listing(),
+        "aid:regional_pdf": Listing(),
     }
 )
 

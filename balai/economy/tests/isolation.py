@@ -59,6 +59,8 @@ UI_CHECKS: dict[str, Any] = {
     "economy:potential_edit": Obj({"public_id": "eco_potential"}),
     "economy:prices": Listing(),
     "economy:regional": Listing(),
+    "economy:regional_xlsx": Listing(),
+    "economy:regional_pdf": Listing(),
     "economy_public:businesses": Public("a village's published UMKM directory, by its code", _NOWHERE),
     "economy_public:business": Public(
         "one published business, by village code", (*_NOWHERE, ("public_id", "tidakada23456789"))

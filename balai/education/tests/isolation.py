@@ -30,6 +30,8 @@ UI_CHECKS: dict[str, Any] = {
     "education:schools": Listing(),
     "education:school_edit": Obj({"public_id": "school"}),
     "education:regional": Listing(),
+    "education:regional_xlsx": Listing(),
+    "education:regional_pdf": Listing(),
 }
 API_CHECKS: dict[tuple[str, str], Any] = {
     ("GET", f"{API}/education/children"): Listing(),

@@ -19,5 +19,7 @@ UI_CHECKS: dict[str, Any] = {
     "health:stunting": Listing(),
     # Village users are redirected to health:stunting (the check follows the redirect).
     "health:regional": Listing(),
+    "health:regional_xlsx": Listing(),
+    "health:regional_pdf": Listing(),
     "health:eppgbm_export": Listing(refused=(403,)),
 }

@@ -21,6 +21,8 @@ UI_CHECKS: dict[str, Any] = {
     "people:statistics": Listing(),
     "people:regional_statistics": Listing(),
     "people:regional_quality": Listing(),
+    "people:regional_quality_xlsx": Listing(),
+    "people:regional_quality_pdf": Listing(),
 }
 API_CHECKS: dict[tuple[str, str], Any] = {
     ("POST", f"{API}/events/{{public_id}}/cancel"): Obj({"public_id": "event"}),

@@ -71,6 +71,8 @@ UI_CHECKS = {
     "staff:regional_pdf": Listing(refused=(403,)),
     # Service performance per official (lives in the dashboard: it reads letters and desk).
     "dashboard:staff_performance": Listing(),
+    "dashboard:staff_performance_xlsx": Listing(),
+    "dashboard:staff_performance_pdf": Listing(),
 }
 API_CHECKS: dict[tuple[str, str], Any] = {
     ("GET", f"{API}/staff/officials"): Listing(),
