@@ -207,3 +207,21 @@ def test_the_candidate_list_says_when_it_is_cut(client_a, village_a, rt_a, resid
     page = client_a.get(f"/surat/ketua-rt/{rt_a.public_id}/", {"q": "budi"}).content.decode()
     assert "20 dari 22" in page
     assert "persempit pencarian" in page
+
+
+def test_the_village_profile_shows_the_appointed_head_over_the_free_text(
+    client_a, village_a, operator_a, rt_a, resident_a
+):
+    from django.urls import reverse
+
+    other_rt = RtFactory(village=village_a, rt="002")
+    Rt.objects.filter(pk=other_rt.pk).update(head_name="PAK LAMA")
+    Rt.objects.filter(pk=rt_a.pk).update(head_name="BUKAN WARGA")
+    rt_heads.rt_head_appoint(actor=operator_a, village=village_a, rt=rt_a, resident=resident_a)
+    rt_a.refresh_from_db()
+    assert rt_a.head_name == "SITI WAHYUNI"  # the free text follows the appointment
+    page = client_a.get(reverse("regions:profile")).content.decode()
+    assert "BUKAN WARGA" not in page
+    assert f'<a href="{reverse("letters:rt_heads")}">SITI WAHYUNI</a>' in page
+    assert "PAK LAMA" in page
+    assert "tercatat (belum ditetapkan sebagai pengguna)" in page
