@@ -17,9 +17,7 @@ def rt_heads_section(*, obj: Any, scope: Any) -> RecordSection | None:
     """`obj` is the village. Rows: (RT public id, the appointed head's name), one per RT that
     has a current head (one query). The link leads to the RT-heads page when the user may open it."""
     heads = RtHead.objects.filter(village=obj, ended_at__isnull=True).select_related("rt", "resident", "user")
-    rows = tuple(
-        (h.rt.public_id, h.resident.name if h.resident else h.user.get_full_name()) for h in heads
-    )
+    rows = tuple((h.rt.public_id, h.resident.name if h.resident else h.user.get_full_name()) for h in heads)
     may_open = scope.can("letters.rt_heads")
     return RecordSection(
         _("Ketua RT"),

@@ -485,9 +485,7 @@ def _adults(qs: QuerySet[Resident]) -> QuerySet[Resident]:
         cutoff = today.replace(year=today.year - RT_HEAD_MIN_AGE)
     except ValueError:  # 29 February
         cutoff = today.replace(year=today.year - RT_HEAD_MIN_AGE, day=28)
-    return qs.filter(
-        Q(birth_date__isnull=True) | Q(birth_date__lte=cutoff) | Q(marital_status__in=(2, 3, 4))
-    )
+    return qs.filter(Q(birth_date__isnull=True) | Q(birth_date__lte=cutoff) | Q(marital_status__in=(2, 3, 4)))
 
 
 @dataclass

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from balai.core.http import ServiceCall
 from balai.devices.device import resident_required
 from balai.devices.http import ResidentRequest
-from balai.staff import absence, selectors
 from balai.regions.models import Village
+from balai.staff import absence, selectors
 from balai.staff.attendance import is_workday, settings_for, village_calendar
 from balai.staff.models import AttendanceSettings
 

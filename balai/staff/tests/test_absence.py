@@ -243,7 +243,9 @@ def _options(page: str, select_id: str) -> tuple[list[str], str]:
 def test_the_kiosk_offers_only_working_days_and_office_hours(kiosk_resident_a, village_a, kaur):
     from balai.staff.models import CalendarDay
 
-    CalendarDay.objects.create(village=village_a, day=dt.date(2026, 11, 26), kind="libur", name="Cuti bersama")
+    CalendarDay.objects.create(
+        village=village_a, day=dt.date(2026, 11, 26), kind="libur", name="Cuti bersama"
+    )
     url = "/anjungan/perangkat/lapor-tidak-hadir/"
     page = kiosk_resident_a.get(url).content.decode()
     days, day = _options(page, "k-day")
