@@ -474,13 +474,37 @@ def rt_head_history(*, village: Village, rt: Rt) -> QuerySet[RtHead]:
     return RtHead.objects.filter(village=village, rt=rt).select_related("user", "resident", "ended_by")
 
 
-def rt_head_candidates(*, village: Village, rt: Rt, q: str, limit: int = 20) -> list[Resident]:
-    """Living residents of the RT whose name contains `q` (all of them, by name, when empty)."""
-    qs = Resident.objects.filter(village=village, rt=rt, status=codes.STATUS_ALIVE)
+RT_HEAD_MIN_AGE = 17  # adminduk: dewasa = 17 tahun ke atas atau sudah (pernah) kawin
+
+
+def _adults(qs: QuerySet[Resident]) -> QuerySet[Resident]:
+    """Adults as the project counts them elsewhere (letters' ADULT rule, KTP-el eligibility):
+    17 or older, or ever married; an unknown birth date is not refused (as ADULT)."""
+    today = timezone.localdate()
+    try:
+        cutoff = today.replace(year=today.year - RT_HEAD_MIN_AGE)
+    except ValueError:  # 29 February
+        cutoff = today.replace(year=today.year - RT_HEAD_MIN_AGE, day=28)
+    return qs.filter(Q(birth_date__isnull=True) | Q(birth_date__lte=cutoff) | Q(marital_status__in=(2, 3, 4)))
+
+
+@dataclass
+class Candidates:
+    rows: list[Resident]
+    # How many match in all (the page shows `rows`, at most the limit).
+    total: int
+
+
+def rt_head_candidates(*, village: Village, rt: Rt, q: str, limit: int = 20) -> Candidates:
+    """Living adult residents of the RT whose name contains `q` (all of them, by name, when
+    empty): the first `limit` and how many match in all."""
+    qs = _adults(Resident.objects.filter(village=village, rt=rt, status=codes.STATUS_ALIVE))
     q = q.strip()[:100]
     if q:
         qs = qs.filter(name_key__contains=normalize_name(q))
-    return list(qs.order_by("name_key", "pk")[:limit])
+    rows = list(qs.select_related("family", "rt").order_by("name_key", "pk")[: limit + 1])
+    total = len(rows) if len(rows) <= limit else qs.count()
+    return Candidates(rows=rows[:limit], total=total)
 
 
 def rt_head_resident(*, village: Village, public_id: str) -> Resident:

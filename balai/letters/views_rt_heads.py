@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from balai.accounts.decorators import require
 from balai.accounts.http import VillageRequest
 from balai.core.http import ServiceCall
-from balai.core.masking import mask_number
+from balai.core.masking import mask_number, mask_tail
 from balai.letters import selectors
 from balai.letters.services import rt_heads as services
 from balai.people.models import Resident
@@ -105,7 +105,8 @@ def rt_head_detail(request: VillageRequest, rt_public_id: str) -> HttpResponse:
             "history": [
                 h for h in selectors.rt_head_history(village=village, rt=rt) if h.ended_at is not None
             ],
-            "candidates": [(r, mask_number(r.nik)) for r in candidates],
+            "candidates": [(r, mask_tail(r.nik)) for r in candidates.rows],
+            "candidates_total": candidates.total,
             "q": q,
             "errors": errors,
             "form": request.POST,

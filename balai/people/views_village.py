@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from balai.accounts.decorators import require
 from balai.accounts.http import VillageRequest
 from balai.core.http import ServiceCall
+from balai.core.plugins import record_sections
 from balai.regions import services
 from balai.regions.forms import DusunForm, RtForm, VillageProfileForm
 from balai.regions.models import Dusun, Rt, Village
@@ -39,13 +40,22 @@ def profile(request: VillageRequest) -> HttpResponse:
     village.refresh_from_db()
     dusuns = list(dusun_list(village=village))
     can_write = request.scope.can("registry.write")
+    # The appointed ketua RT (letters' RtHead, a plug-in: letters sits above people) wins over
+    # the free-text name, which is kept (OpenSID fills it) and labelled as not appointed.
+    appointed: dict[str, str] = {}
+    heads_url = ""
+    for section in record_sections("regions.rts", obj=village, scope=request.scope):
+        appointed.update({str(k): v for k, v in section.rows})
+        heads_url = heads_url or section.link_url
+    rts = [(u, appointed.get(u.public_id, "")) for u in rt_list(village=village)]
     return render(
         request,
         "regions/profile.html",
         {
             "village": village,
             "dusuns": dusuns,
-            "rts": rt_list(village=village),
+            "rts": rts,
+            "rt_heads_url": heads_url,
             "can_write": can_write,
             "dusun_form": DusunForm(),
             "rt_form": RtForm(village=village) if dusuns else None,

@@ -16,22 +16,41 @@ from django.utils.translation import gettext as _
 from balai.core.http import ServiceCall
 from balai.devices.device import resident_required
 from balai.devices.http import ResidentRequest
+from balai.regions.models import Village
 from balai.staff import absence, selectors
-from balai.staff.attendance import settings_for
+from balai.staff.attendance import is_workday, settings_for, village_calendar
+from balai.staff.models import AttendanceSettings
 
 STEP_MINUTES = 15
 
 
-def _days(today: dt.date) -> list[tuple[str, str]]:
-    """Today and the six days before, named as a resident says them ("Kemarin, Jumat 04-12-2026")."""
+def _days(village: Village, rules: AttendanceSettings, now: dt.datetime) -> list[tuple[str, str]]:
+    """The village's working days (its work calendar: weekdays, national holidays, its own days
+    off and make-up days) among today and the six days before, latest first, named as a resident
+    says them ("Kemarin, Jumat 04-12-2026"). Today only once office hours have begun."""
     weekdays = [_("Senin"), _("Selasa"), _("Rabu"), _("Kamis"), _("Jumat"), _("Sabtu"), _("Minggu")]
     labels = {0: _("Hari ini"), 1: _("Kemarin")}
+    today = now.date()
+    holidays, workdays = village_calendar(village, today - dt.timedelta(days=6), today)
     out = []
     for n in range(7):
         day = today - dt.timedelta(days=n)
+        if not is_workday(rules, day, holidays, workdays):
+            continue
+        if n == 0 and now.time() < rules.starts_at:
+            continue
         name = f"{weekdays[day.weekday()]} {day:%d-%m-%Y}"
         out.append((day.isoformat(), f"{labels[n]}, {name}" if n in labels else name))
     return out
+
+
+def _default_time(times: list[str], now: dt.datetime, day: str) -> str:
+    """The latest offered time not after now on `day` (today), else the last of office hours."""
+    if day == now.date().isoformat():
+        past = [t for t in times if t <= now.strftime("%H:%M")]
+        if past:
+            return past[-1]
+    return times[-1] if times else ""
 
 
 def _times(start: dt.time, end: dt.time) -> list[str]:
@@ -64,17 +83,25 @@ def absence_report(request: ResidentRequest) -> HttpResponse:
                 submit_key=data.get("submit_key", ""),
             )
         errors = call.errors or ({"__all__": call.messages} if not call.ok else {})
-    rounded = now.replace(minute=now.minute - now.minute % STEP_MINUTES, second=0, microsecond=0)
     form = request.POST if errors else {}
+    days = _days(village, rules, now)
+    times = _times(rules.starts_at, rules.ends_at)
+    # Only what is offered is chosen: the latest valid day and time by default.
+    chosen_day = form.get("day", "")
+    if chosen_day not in {value for value, _label in days}:
+        chosen_day = days[0][0] if days else ""
+    chosen_time = form.get("time", "")
+    if chosen_time not in times:
+        chosen_time = _default_time(times, now, chosen_day)
     return render(
         request,
         "staff/kiosk/absence_report.html",
         {
             "officials": selectors.official_list(village=village, active_only=True),
-            "days": _days(now.date()),
-            "times": _times(rules.starts_at, rules.ends_at),
-            "chosen_day": form.get("day") or now.date().isoformat(),
-            "chosen_time": form.get("time") or rounded.strftime("%H:%M"),
+            "days": days,
+            "times": times,
+            "chosen_day": chosen_day,
+            "chosen_time": chosen_time,
             "chosen_official": form.get("official", ""),
             "note": form.get("note", ""),
             "rules": rules,

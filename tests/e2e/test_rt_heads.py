@@ -3,6 +3,7 @@ residents (NIK masked), hands over the one-time password, and the new ketua RT â
 a password of their own at the first sign-in â€” opens the phone page /rt/; then the operator
 replaces them, and the old account no longer signs in."""
 
+import datetime as dt
 import os
 
 import pytest
@@ -38,12 +39,14 @@ def test_operator_names_replaces_a_ketua_rt_who_signs_in_once(page, tmp_path):
     demo.ensure_accounts(password=PASSWORD)
     brokoh = Village.objects.get(code=demo.PILOT_CODES[0])
     headed = set(RtHead.objects.filter(village=brokoh, ended_at__isnull=True).values_list("rt_id", flat=True))
+    # only adults (17+) may head an RT: the candidates are adults born well before the cut-off
+    adults = Resident.objects.filter(status=1, birth_date__lte=dt.date.today() - dt.timedelta(days=20 * 366))
     rt = next(
         r
         for r in Rt.objects.filter(village=brokoh).order_by("pk")
-        if r.pk not in headed and Resident.objects.filter(rt=r, status=1).count() >= 2
+        if r.pk not in headed and adults.filter(rt=r).count() >= 2
     )
-    first, second = Resident.objects.filter(rt=rt, status=1).order_by("name")[:2]
+    first, second = adults.filter(rt=rt).order_by("name")[:2]
 
     # given the operator on the RT heads page: the RT has no ketua yet
     _sign_in(page, "operator.brokoh")

@@ -22,6 +22,7 @@ from balai.accounts.services import user_create, user_deactivate, user_password_
 from balai.audit.services import audit_record
 from balai.core.errors import ApplicationError, NotAllowed
 from balai.letters.models import RtHead
+from balai.letters.selectors import RT_HEAD_MIN_AGE
 from balai.people import codes
 from balai.people.models import Resident
 from balai.regions.models import Rt, Village
@@ -58,6 +59,17 @@ def _check_resident(*, village: Village, rt: Rt, resident: Resident) -> None:
     if resident.rt_id != rt.pk:
         raise ValidationError(
             {"resident": _("%(name)s bukan warga RT %(rt)s.") % {"name": resident.name, "rt": str(rt)}}
+        )
+    age = resident.age_on(timezone.localdate())
+    if age is not None and age < RT_HEAD_MIN_AGE and resident.marital_status in (None, 1):
+        raise ValidationError(
+            {
+                "resident": _(
+                    "%(name)s baru berumur %(age)s tahun: ketua RT harus penduduk dewasa "
+                    "(17 tahun ke atas atau sudah kawin)."
+                )
+                % {"name": resident.name, "age": age}
+            }
         )
 
 

@@ -110,7 +110,8 @@ def test_pages_list_search_name_and_show_the_password_once(client_a, village_a, 
     assert "SITI WAHYUNI" in detail
     assert "JOKO" not in detail
     assert resident_a.nik not in detail
-    assert resident_a.nik[:6] in detail
+    assert resident_a.nik[-6:] in detail
+    assert "14-03-1985" in detail  # birth date tells namesakes apart
     # bad input: no resident chosen, an unknown one
     url = f"/surat/ketua-rt/{rt_a.public_id}/"
     assert client_a.post(url, {"action": "tetapkan"}).status_code == 400
@@ -156,3 +157,71 @@ def test_the_api_lists_the_rts_and_their_heads_without_nik(client, village_a, op
     assert got.status_code == 200
     assert got.json()[0]["head_name"] == "SITI WAHYUNI"
     assert resident_a.nik not in got.content.decode()
+
+
+def test_a_minor_is_neither_offered_nor_appointed(client_a, village_a, operator_a, rt_a, resident_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    child = ResidentFactory(
+        village=village_a,
+        family=resident_a.family,
+        rt=rt_a,
+        name="SRI GINA WAHYUNI",
+        birth_date=today.replace(year=today.year - 10) - dt.timedelta(days=3),
+        marital_status=1,
+    )
+    # married at 16 counts as adult (adminduk); 17 today counts too
+    married = ResidentFactory(
+        village=village_a,
+        family=FamilyFactory(village=village_a, rt=rt_a),
+        rt=rt_a,
+        name="GINA KAWIN",
+        birth_date=today.replace(year=today.year - 16) - dt.timedelta(days=3),
+        marital_status=2,
+    )
+    page = client_a.get(f"/surat/ketua-rt/{rt_a.public_id}/", {"q": "gina"}).content.decode()
+    assert "SRI GINA WAHYUNI" not in page
+    assert "GINA KAWIN" in page
+    with pytest.raises(ValidationError) as err:
+        rt_heads.rt_head_appoint(actor=operator_a, village=village_a, rt=rt_a, resident=child)
+    assert "dewasa" in " ".join(err.value.message_dict["resident"])
+    assert "10 tahun" in " ".join(err.value.message_dict["resident"])
+    # on the page: refused with the message, nothing written
+    answer = client_a.post(
+        f"/surat/ketua-rt/{rt_a.public_id}/", {"action": "tetapkan", "resident": child.public_id}
+    )
+    assert answer.status_code == 400
+    assert "dewasa" in answer.content.decode()
+    assert not RtHead.objects.exists()
+    assert not User.objects.filter(role=Role.KETUA_RT).exists()
+    rt_heads.rt_head_appoint(actor=operator_a, village=village_a, rt=rt_a, resident=married)
+
+
+def test_the_candidate_list_says_when_it_is_cut(client_a, village_a, rt_a, resident_a):
+    family = FamilyFactory(village=village_a, rt=rt_a)
+    for i in range(22):
+        ResidentFactory(village=village_a, family=family, rt=rt_a, name=f"BUDI {i:02d}")
+    page = client_a.get(f"/surat/ketua-rt/{rt_a.public_id}/", {"q": "budi"}).content.decode()
+    assert "20 dari 22" in page
+    assert "persempit pencarian" in page
+
+
+def test_the_village_profile_shows_the_appointed_head_over_the_free_text(
+    client_a, village_a, operator_a, rt_a, resident_a
+):
+    from django.urls import reverse
+
+    other_rt = RtFactory(village=village_a, rt="002")
+    Rt.objects.filter(pk=other_rt.pk).update(head_name="PAK LAMA")
+    Rt.objects.filter(pk=rt_a.pk).update(head_name="BUKAN WARGA")
+    rt_heads.rt_head_appoint(actor=operator_a, village=village_a, rt=rt_a, resident=resident_a)
+    rt_a.refresh_from_db()
+    assert rt_a.head_name == "SITI WAHYUNI"  # the free text follows the appointment
+    page = client_a.get(reverse("regions:profile")).content.decode()
+    assert "BUKAN WARGA" not in page
+    assert f'<a href="{reverse("letters:rt_heads")}">SITI WAHYUNI</a>' in page
+    assert "PAK LAMA" in page
+    assert "tercatat (belum ditetapkan sebagai pengguna)" in page

@@ -227,3 +227,53 @@ def test_another_villages_kades_sees_nothing_and_gets_404(village_a, village_b, 
     got = client.get("/api/v1/staff/absence-reports", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert got.status_code == 200
     assert got.json() == []
+
+
+def _options(page: str, select_id: str) -> tuple[list[str], str]:
+    import re
+
+    block = page.split(f'id="{select_id}"')[1].split("</select>")[0]
+    values = re.findall(r'<option(?: value="([^"]*)")?( selected)?>([^<]*)</option>', block)
+    shown = [v or text for v, _sel, text in values]
+    chosen = next(v or text for v, sel, text in values if sel)
+    return shown, chosen
+
+
+@time_machine.travel(dt.datetime(2026, 11, 29, 15, 40, tzinfo=JKT), tick=False)  # a Sunday afternoon
+def test_the_kiosk_offers_only_working_days_and_office_hours(kiosk_resident_a, village_a, kaur):
+    from balai.staff.models import CalendarDay
+
+    CalendarDay.objects.create(
+        village=village_a, day=dt.date(2026, 11, 26), kind="libur", name="Cuti bersama"
+    )
+    url = "/anjungan/perangkat/lapor-tidak-hadir/"
+    page = kiosk_resident_a.get(url).content.decode()
+    days, day = _options(page, "k-day")
+    assert days == ["2026-11-27", "2026-11-25", "2026-11-24", "2026-11-23"]  # no Sat/Sun, no day off
+    assert day == "2026-11-27"
+    assert "Hari ini" not in page
+    times, time = _options(page, "k-time")
+    assert times[0] == "08:00"
+    assert times[-1] == "15:00"
+    assert "15:30" not in times
+    assert time == "15:00"
+    # the defaults are accepted as they stand
+    done = kiosk_resident_a.post(
+        url, {"official": kaur.public_id, "day": day, "time": time, "submit_key": "kiosk-0000003"}
+    )
+    assert done.status_code == 200
+    assert AbsenceReport.objects.count() == 1
+
+
+@time_machine.travel(dt.datetime(2026, 11, 25, 10, 20, tzinfo=JKT), tick=False)  # Wednesday morning
+def test_on_a_working_day_the_default_is_now_and_before_hours_yesterday(kiosk_resident_a, village_a):
+    page = kiosk_resident_a.get("/anjungan/perangkat/lapor-tidak-hadir/").content.decode()
+    assert _options(page, "k-day")[1] == "2026-11-25"
+    assert "Hari ini, Rabu" in page
+    assert _options(page, "k-time")[1] == "10:15"
+    with time_machine.travel(dt.datetime(2026, 11, 25, 7, 10, tzinfo=JKT), tick=False):
+        early = kiosk_resident_a.get("/anjungan/perangkat/lapor-tidak-hadir/").content.decode()
+    days, day = _options(early, "k-day")
+    assert "2026-11-25" not in days
+    assert day == "2026-11-24"
+    assert _options(early, "k-time")[1] == "15:00"
