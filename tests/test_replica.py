@@ -96,12 +96,12 @@ def replica() -> Iterator[int]:
                 os.path.join(datadir, "server.log"),
                 "-w",
                 "-t",
-                "60",
+                "240",
                 "start",
             ],
             capture_output=True,
             text=True,
-            timeout=90,
+            timeout=300,
         )
         assert started.returncode == 0, started.stdout + started.stderr
         yield port
