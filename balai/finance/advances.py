@@ -149,7 +149,13 @@ def advance_settle(
         )
     for kind, base, amount, code in clean_taxes:
         tax = Tax.objects.create(
-            village=village, payment_request=spp, kind=kind, base=base, amount=amount, billing_code=code
+            village=village,
+            payment_request=spp,
+            settlement=settlement,
+            kind=kind,
+            base=base,
+            amount=amount,
+            billing_code=code,
         )
         rule = rules.TAXES[kind]
         Entry.objects.create(

@@ -130,7 +130,7 @@ def spp_document(spp: PaymentRequest) -> bytes:
     four signatures."""
     village = Village.objects.get(pk=spp.village_id)
     line = spp.budget_line
-    taxes = list(spp.taxes.all())
+    taxes = spp.voucher_taxes
     sign = signers(spp)
     content = {
         "kind": "spp",

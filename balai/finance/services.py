@@ -755,7 +755,7 @@ def payment_request_pay(
     line = BudgetLine.objects.get(pk=spp.budget_line_id)
     if spp.amount > _remaining(line, exclude_spp=spp):
         raise ApplicationError(_("Melebihi sisa anggaran rincian ini. Ajukan APBDes Perubahan dahulu."))
-    taxes = list(spp.taxes.all())
+    taxes = spp.voucher_taxes
     net = spp.amount - sum(t.amount for t in taxes)
     available = _balance(budget, spp.medium)
     if net > available:

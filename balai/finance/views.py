@@ -296,7 +296,9 @@ def spp_detail(request: VillageRequest, public_id: str) -> HttpResponse:
         {
             "spp": spp,
             "budget": spp.budget,
-            "taxes": list(spp.taxes.all()),
+            "taxes": spp.voucher_taxes,
+            "spj_taxes": [t for t in spp.taxes.all() if t.settlement_id is not None],
+            "all_taxes": list(spp.taxes.all()),
             "words": terbilang(spp.amount),
             "net_words": terbilang(spp.net),
             "pay_form": forms.PayForm(

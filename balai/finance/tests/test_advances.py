@@ -362,3 +362,31 @@ def test_year_does_not_close_with_an_advance_outstanding(ledger, village_a):
     nxt = Budget.objects.get(village=village_a, year=2027)
     bal = selectors.balances(budget=b)
     assert (nxt.opening_cash, nxt.opening_bank) == (bal["cash"], bal["bank"])
+
+
+def test_spj_taxes_never_rewrite_the_paid_advance_voucher(client, ledger, village_a):
+    """A paid SPP UM and its kuitansi keep showing what was paid; the taxes withheld at the SPJ
+    show on the SPJ and can be deposited from there."""
+    spp = _paid_advance(ledger, village_a, amount=3_000_000)
+    spj = advances.advance_settle(
+        actor=ledger["bendahara"], village=village_a, spp=spp, number="0001/SPJ/2026", date=D(2026, 3, 20),
+        spent=2_750_000, taxes=[services.TaxInput("pph22", 2_750_000)],
+    )  # fmt: skip
+    spp = PaymentRequest.objects.get(pk=spp.pk)
+    assert spp.net == 3_000_000 and spp.tax_total == 0
+    tax = spp.taxes.get()
+    assert tax.settlement_id == spj.pk and tax.amount == 41_250
+    text = _text(pdf.spp_document(spp))
+    assert "3.000.000" in text and "2.958.750" not in text and "PPh 22" not in text
+    kuitansi = _text(pdf.receipt_voucher(spp))
+    assert "3.000.000" in kuitansi and "Tiga juta rupiah" in kuitansi
+    assert "2.958.750" not in kuitansi and "potongan pajak" not in kuitansi
+    client.force_login(ledger["bendahara"])
+    page = client.get(reverse("finance:spp", args=[spp.public_id])).content.decode()
+    netto = page.split("Dibayarkan (netto)")[1][:80]
+    assert "3.000.000" in netto
+    spj_part = page.split('id="spj-facts"')[1].split("</dl>")[0]
+    assert "PPh 22" in spj_part and "41.250" in spj_part
+    assert reverse("finance:tax_deposit", args=[tax.public_id]) in page
+    book = advances.advance_book(village=village_a, budget=ledger["budget"])
+    assert book.totals["given"] == 3_000_000
