@@ -90,25 +90,30 @@ def _sign(role: str, official: Official | None, fallback: str = "") -> dict[str,
 
 def signers(spp: PaymentRequest) -> dict[str, dict[str, str]]:
     """Executor (PKA), Sekretaris Desa (verification), Kepala Desa (approval), Kaur Keuangan
-    (payment) of an SPP."""
+    (payment) of an SPP. The submitter is the official linked to the user who raised the SPP,
+    or else the holder of the activity's executor post, or else a blank line: never an official
+    who signs another step (a treasurer who typed the SPP in does not become its PKA)."""
     village = spp.budget.village if hasattr(spp.budget, "village") else Village.objects.get(pk=spp.village_id)
     activity = spp.budget_line.activity
     executor = activity.executor if activity else ""
-    pka = (_for_user(village, spp.raised_by) if spp.raised_by_id else None) or (
-        _holder(village, executor) if executor else None
-    )
+    sekdes = _for_user(village, spp.verified_by) or _holder(village, "Sekretaris Desa")
+    kades = _for_user(village, spp.approved_by) or _holder(village, "Kepala Desa")
+    bendahara = _for_user(village, spp.paid_by) or _holder(village, "Kaur Keuangan", "Bendahara")
+    others = {o.pk for o in (sekdes, kades, bendahara) if o is not None}
+    for title in ("Sekretaris Desa", "Kepala Desa", "Kaur Keuangan", "Bendahara"):
+        if (holder := _holder(village, title)) is not None:
+            others.add(holder.pk)
+    raiser = _for_user(village, spp.raised_by) if spp.raised_by_id else None
+    if raiser is not None and raiser.pk in others:
+        raiser = None
+    holder = _holder(village, executor) if executor else None
+    if holder is not None and holder.pk in others:
+        holder = None
     return {
-        "pka": _sign(_("Pelaksana Kegiatan Anggaran") + (f" ({executor})" if executor else ""), pka),
-        "sekdes": _sign(
-            _("Sekretaris Desa"), _for_user(village, spp.verified_by) or _holder(village, "Sekretaris Desa")
-        ),
-        "kades": _sign(
-            _("Kepala Desa"), _for_user(village, spp.approved_by) or _holder(village, "Kepala Desa")
-        ),
-        "bendahara": _sign(
-            _("Kaur Keuangan"),
-            _for_user(village, spp.paid_by) or _holder(village, "Kaur Keuangan", "Bendahara"),
-        ),
+        "pka": _sign(_("Pelaksana Kegiatan Anggaran") + (f" ({executor})" if executor else ""), raiser or holder),
+        "sekdes": _sign(_("Sekretaris Desa"), sekdes),
+        "kades": _sign(_("Kepala Desa"), kades),
+        "bendahara": _sign(_("Kaur Keuangan"), bendahara),
     }
 
 

@@ -390,3 +390,22 @@ def test_spj_taxes_never_rewrite_the_paid_advance_voucher(client, ledger, villag
     assert reverse("finance:tax_deposit", args=[tax.public_id]) in page
     book = advances.advance_book(village=village_a, budget=ledger["budget"])
     assert book.totals["given"] == 3_000_000
+
+
+def test_spp_pdf_names_the_submitter_never_an_unrelated_official(ledger, village_a):
+    """Raised by the treasurer on an activity whose executor post (Kasi Pembangunan) is vacant:
+    the SPP names no one as PKA rather than the Kaur Keuangan who also pays it."""
+    Official.objects.create(
+        village=village_a, name="Sri Rahayu", position="Kaur Keuangan", user=ledger["bendahara"]
+    )
+    spp = services.payment_request_create(
+        actor=ledger["bendahara"], village=village_a, budget=ledger["budget"], line=ledger["service"],
+        number="0008/SPP/2026", date=D(2026, 3, 1), amount=1_000_000, description="Jasa",
+        payee_vendor=ledger["vendor"],
+    )  # fmt: skip
+    text = _text(pdf.spp_document(spp))
+    assert text.count("Sri Rahayu") == 1, text  # she signs "Dibayar oleh" only
+    assert "( ............................ )" in text
+    Official.objects.create(village=village_a, name="Bambang", position="Kasi Pembangunan")
+    text = _text(pdf.spp_document(spp))
+    assert "Bambang" in text and text.count("Sri Rahayu") == 1
