@@ -366,7 +366,11 @@ def advance_book(*, village: Village, budget: Budget) -> SubBook:
                 SubRow(
                     spp.paid_on or spp.date,
                     spp.number,
-                    _("Panjar kepada %(p)s: %(d)s") % {"p": who or spp.payee, "d": spp.description},
+                    _("Panjar kepada %(p)s: %(d)s")
+                    % {
+                        "p": f"{spp.payee} ({who})" if who and spp.payee else (spp.payee or who),
+                        "d": spp.description,
+                    },
                     {"given": spp.amount},
                 ),
             )

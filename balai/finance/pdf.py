@@ -110,7 +110,9 @@ def signers(spp: PaymentRequest) -> dict[str, dict[str, str]]:
     if holder is not None and holder.pk in others:
         holder = None
     return {
-        "pka": _sign(_("Pelaksana Kegiatan Anggaran") + (f" ({executor})" if executor else ""), raiser or holder),
+        "pka": _sign(
+            _("Pelaksana Kegiatan Anggaran") + (f" ({executor})" if executor else ""), raiser or holder
+        ),
         "sekdes": _sign(_("Sekretaris Desa"), sekdes),
         "kades": _sign(_("Kepala Desa"), kades),
         "bendahara": _sign(_("Kaur Keuangan"), bendahara),

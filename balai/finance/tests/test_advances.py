@@ -409,3 +409,34 @@ def test_spp_pdf_names_the_submitter_never_an_unrelated_official(ledger, village
     Official.objects.create(village=village_a, name="Bambang", position="Kasi Pembangunan")
     text = _text(pdf.spp_document(spp))
     assert "Bambang" in text and text.count("Sri Rahayu") == 1
+
+
+def test_demo_advance_goes_to_the_executor_and_its_steps_name_the_village_accounts(
+    village_a, kades_a, sekdes_a, bendahara_a
+):
+    import random
+
+    from balai.finance.demo import extend_village
+
+    sekdes_person = ResidentFactory(village=village_a, name="SLAMET SEKDES")
+    kasi_person = ResidentFactory(village=village_a, name="BAMBANG KASI")
+    Official.objects.create(
+        village=village_a, name="Slamet", position="Sekretaris Desa", resident=sekdes_person
+    )
+    Official.objects.create(
+        village=village_a, name="Bambang", position="Kasi Pembangunan", resident=kasi_person
+    )
+    extend_village(village=village_a, rnd=random.Random(5), today=D(2026, 12, 6))
+    spps = list(PaymentRequest.objects.filter(village=village_a, kind=PaymentRequest.Kind.UM))
+    assert len(spps) == 2
+    for spp in spps:
+        assert spp.payee_resident_id == kasi_person.pk
+        assert (spp.raised_by, spp.verified_by, spp.approved_by, spp.paid_by) == (
+            bendahara_a,
+            sekdes_a,
+            kades_a,
+            bendahara_a,
+        )
+        assert spp.verified_at.date() == spp.date and spp.paid_at.date() == spp.paid_on
+    book = advances.advance_book(village=village_a, budget=spps[0].budget)
+    assert "BAMBANG KASI" in book.rows[0].description.upper()
