@@ -19,7 +19,6 @@ from balai.finance.models import Budget, BudgetLine, Entry, PaymentRequest
 from balai.people.models import Resident
 from balai.regions.models import Village
 
-
 _NOT_EXECUTORS = ("Kepala Desa", "Lurah", "Sekretaris", "Kaur Keuangan", "Bendahara")
 
 

@@ -373,20 +373,27 @@ def test_spj_taxes_never_rewrite_the_paid_advance_voucher(client, ledger, villag
         spent=2_750_000, taxes=[services.TaxInput("pph22", 2_750_000)],
     )  # fmt: skip
     spp = PaymentRequest.objects.get(pk=spp.pk)
-    assert spp.net == 3_000_000 and spp.tax_total == 0
+    assert spp.net == 3_000_000
+    assert spp.tax_total == 0
     tax = spp.taxes.get()
-    assert tax.settlement_id == spj.pk and tax.amount == 41_250
+    assert tax.settlement_id == spj.pk
+    assert tax.amount == 41_250
     text = _text(pdf.spp_document(spp))
-    assert "3.000.000" in text and "2.958.750" not in text and "PPh 22" not in text
+    assert "3.000.000" in text
+    assert "2.958.750" not in text
+    assert "PPh 22" not in text
     kuitansi = _text(pdf.receipt_voucher(spp))
-    assert "3.000.000" in kuitansi and "Tiga juta rupiah" in kuitansi
-    assert "2.958.750" not in kuitansi and "potongan pajak" not in kuitansi
+    assert "3.000.000" in kuitansi
+    assert "Tiga juta rupiah" in kuitansi
+    assert "2.958.750" not in kuitansi
+    assert "potongan pajak" not in kuitansi
     client.force_login(ledger["bendahara"])
     page = client.get(reverse("finance:spp", args=[spp.public_id])).content.decode()
     netto = page.split("Dibayarkan (netto)")[1][:80]
     assert "3.000.000" in netto
     spj_part = page.split('id="spj-facts"')[1].split("</dl>")[0]
-    assert "PPh 22" in spj_part and "41.250" in spj_part
+    assert "PPh 22" in spj_part
+    assert "41.250" in spj_part
     assert reverse("finance:tax_deposit", args=[tax.public_id]) in page
     book = advances.advance_book(village=village_a, budget=ledger["budget"])
     assert book.totals["given"] == 3_000_000
@@ -408,7 +415,8 @@ def test_spp_pdf_names_the_submitter_never_an_unrelated_official(ledger, village
     assert "( ............................ )" in text
     Official.objects.create(village=village_a, name="Bambang", position="Kasi Pembangunan")
     text = _text(pdf.spp_document(spp))
-    assert "Bambang" in text and text.count("Sri Rahayu") == 1
+    assert "Bambang" in text
+    assert text.count("Sri Rahayu") == 1
 
 
 def test_demo_advance_goes_to_the_executor_and_its_steps_name_the_village_accounts(
@@ -437,6 +445,7 @@ def test_demo_advance_goes_to_the_executor_and_its_steps_name_the_village_accoun
             kades_a,
             bendahara_a,
         )
-        assert spp.verified_at.date() == spp.date and spp.paid_at.date() == spp.paid_on
+        assert spp.verified_at.date() == spp.date
+        assert spp.paid_at.date() == spp.paid_on
     book = advances.advance_book(village=village_a, budget=spps[0].budget)
     assert "BAMBANG KASI" in book.rows[0].description.upper()
