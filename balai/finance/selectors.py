@@ -614,3 +614,22 @@ def regional_realisation(
         row.behind = st not in (Budget.Status.SET, Budget.Status.REVISED) or row.spending_percent * 2 < pace
         out.append(row)
     return out
+
+
+def next_spp_number(*, village: Village, budget: Budget) -> str:
+    """The next free SPP number of the village-year (`0001/SPP/<village>/<year>`), after every
+    `…/SPP/…` number used by an SPP or a ledger entry."""
+    import re
+
+    used = set(PaymentRequest.objects.filter(village=village, budget=budget).values_list("number", flat=True))
+    used |= set(
+        Entry.objects.filter(village=village, budget=budget, number__contains="/SPP/").values_list(
+            "number", flat=True
+        )
+    )
+    top = max((int(m.group(1)) for n in used if (m := re.match(r"(\d+)/SPP/", n))), default=0)
+    while True:
+        top += 1
+        candidate = f"{top:04d}/SPP/{village.code_digits[-6:]}/{budget.year}"
+        if candidate not in used:
+            return candidate

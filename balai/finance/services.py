@@ -642,6 +642,13 @@ def payment_request_create(
     number = _number(number)
     if PaymentRequest.objects.filter(budget=budget, number=number).exists():
         raise ValidationError({"number": _("Nomor SPP %(n)s sudah dipakai.") % {"n": number}})
+    if Entry.objects.filter(budget=budget, number=number).exists():
+        raise ValidationError(
+            {
+                "number": _("Nomor %(n)s sudah dipakai sebagai nomor bukti di Buku Kas Umum tahun ini.")
+                % {"n": number}
+            }
+        )
     gross = rules.rupiah(amount)
     remaining = _remaining(line)
     if gross > remaining:

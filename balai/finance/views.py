@@ -230,7 +230,10 @@ def spp_list(request: VillageRequest) -> HttpResponse:
     from balai.finance.views_links import payee_context
 
     payee = payee_context(request)
-    initial = {"date": timezone.localdate()}
+    initial = {
+        "date": timezone.localdate(),
+        "number": selectors.next_spp_number(village=request.village, budget=budget),
+    }
     if payee["payee_chosen"] is not None:
         initial["payee_resident"] = payee["payee_chosen"].public_id
     form = forms.SppForm(request.POST or None, budget=budget, initial=initial)
