@@ -449,3 +449,18 @@ def test_demo_advance_goes_to_the_executor_and_its_steps_name_the_village_accoun
         assert spp.paid_at.date() == spp.paid_on
     book = advances.advance_book(village=village_a, budget=spps[0].budget)
     assert "BAMBANG KASI" in book.rows[0].description.upper()
+
+
+def test_undeposited_tax_is_a_task_on_the_treasurers_home(ledger, village_a):
+    from balai.accounts.scope import scope_for
+    from balai.finance.office_tasks import tax_tasks
+
+    spp = _paid_advance(ledger, village_a, amount=3_000_000)
+    assert [t.count for t in tax_tasks(scope=scope_for(ledger["bendahara"]), user=ledger["bendahara"])] == [0]
+    advances.advance_settle(
+        actor=ledger["bendahara"], village=village_a, spp=spp, number="S-1", date=D(2026, 3, 20),
+        spent=2_750_000, taxes=[services.TaxInput("pph22", 2_750_000)],
+    )  # fmt: skip
+    tasks = tax_tasks(scope=scope_for(ledger["bendahara"]), user=ledger["bendahara"])
+    assert [(t.label, t.count) for t in tasks] == [("Pajak dipotong belum disetor (Rp 41.250)", 1)]
+    assert tax_tasks(scope=scope_for(ledger["kades"]), user=ledger["kades"]) == []
