@@ -271,10 +271,18 @@ class LraRow:
     level: int
     budget: int
     realised: int
+    inflow: bool = False  # revenue (4) or financing receipts (6.1)
 
     @property
     def remaining(self) -> int:
         return self.budget - self.realised
+
+    @property
+    def difference(self) -> int:
+        """Lebih/(kurang): revenue above its budget is more (realisation − budget); spending
+        below its budget is a saving (budget − realisation). A negative figure is always a
+        shortfall or an overspend."""
+        return self.realised - self.budget if self.inflow else self.budget - self.realised
 
     @property
     def percent(self) -> int:
@@ -388,7 +396,10 @@ def lra(
         if k == "6":
             continue
         code, name, level = label(k)
-        rows.append(LraRow(code, name, level, budget_by.get(k, 0), real_by.get(k, 0)))
+        head = k.split("|")[0]
+        rows.append(
+            LraRow(code, name, level, budget_by.get(k, 0), real_by.get(k, 0), head.startswith(("4", "6.1")))
+        )
 
     def top(code: str) -> LraRow:
         return LraRow(
@@ -397,6 +408,7 @@ def lra(
             chart.account_level(code),
             budget_by.get(code, 0),
             real_by.get(code, 0),
+            code.startswith(("4", "6.1")),
         )
 
     return Lra(rows, top("4"), top("5"), top("6.1"), top("6.2"))

@@ -207,3 +207,20 @@ def test_spp_number_used_by_a_ledger_entry_is_refused_and_the_next_is_suggested(
     client.force_login(ledger["bendahara"])
     page = client.get(reverse("finance:spp_list") + "?tahun=2026").content.decode()
     assert f'value="0004/SPP/{code}/2026"' in page
+
+
+def test_lra_more_or_less_reads_as_more_for_revenue_above_budget(ledger, village_a):
+    import datetime as dt
+
+    from balai.finance import selectors, services
+
+    b = ledger["budget"]
+    services.receipt_record(
+        actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["pad"], number="TBP-X",
+        date=dt.date(2026, 2, 1), amount=12_000_000,
+    )  # fmt: skip
+    rows = {r.code: r for r in selectors.lra(budget=b).rows}
+    assert rows["4"].difference == 12_000_000 - 810_000_000  # revenue short of its budget
+    pad = rows["4.1.1.01"] if "4.1.1.01" in rows else rows["4.1"]
+    assert pad.difference == 2_000_000  # above budget: positive
+    assert rows["5"].difference == rows["5"].budget  # nothing spent: all of it left
