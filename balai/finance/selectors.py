@@ -645,3 +645,23 @@ def next_spp_number(*, village: Village, budget: Budget) -> str:
         candidate = f"{top:04d}/SPP/{village.code_digits[-6:]}/{budget.year}"
         if candidate not in used:
             return candidate
+
+
+def remaining_by_line(*, budget: Budget) -> dict[int, int]:
+    """What each line may still spend: budget in force − realised − SPPs raised and not yet
+    paid − advances not yet accounted for (the same rule as the SPP check, for every line at once)."""
+    realised = realised_by_line(budget=budget)
+    held = dict(
+        PaymentRequest.objects.filter(budget=budget)
+        .filter(
+            ~Q(status__in=[PaymentRequest.Status.PAID, PaymentRequest.Status.REJECTED])
+            | Q(kind=PaymentRequest.Kind.UM, status=PaymentRequest.Status.PAID, settlement__isnull=True)
+        )
+        .values_list("budget_line_id")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
+    return {
+        line.pk: line.in_force - (realised.get(line.pk) or 0) - (held.get(line.pk) or 0)
+        for line in BudgetLine.objects.filter(budget=budget)
+    }
