@@ -239,6 +239,16 @@ def subbook(*, book: SubBook, village: Village, year: int) -> bytes:
 # --- Baliho ------------------------------------------------------------------------------------------
 
 
+def pct_text(part: int, whole: int) -> str:
+    """A share as Indonesian text to two decimals, truncated: 143.799.996 of 143.800.000 is
+    "99,99", never "100" unless it is complete."""
+    if not whole:
+        return "0"
+    hundredths = part * 10_000 // whole
+    whole_part, rest = divmod(hundredths, 100)
+    return f"{whole_part}" if rest == 0 else f"{whole_part},{rest:02d}".rstrip("0")
+
+
 def _bars(bars: list[Any]) -> list[dict[str, Any]]:
     top = max((b.amount for b in bars), default=0) or 1
     return [
@@ -247,7 +257,8 @@ def _bars(bars: list[Any]) -> list[dict[str, Any]]:
             "amount": rp(b.amount),
             "realised": rp(b.realised),
             "share": round(b.amount * 100 / top),
-            "percent": b.percent,
+            "percent": b.realised * 100 // b.amount if b.amount else 0,
+            "percent_text": pct_text(b.realised, b.amount),
         }
         for b in bars
     ]
@@ -266,8 +277,16 @@ def banner(*, summary: ApbdesSummary, village: Village, paper: str = "a1", lands
         ),
         "status": summary.status,
         "totals": [
-            [_("Pendapatan"), rp(summary.revenue), _("terealisasi %(p)s%%") % {"p": summary.revenue_percent}],
-            [_("Belanja"), rp(summary.spending), _("terealisasi %(p)s%%") % {"p": summary.spending_percent}],
+            [
+                _("Pendapatan"),
+                rp(summary.revenue),
+                _("terealisasi %(p)s%%") % {"p": pct_text(summary.revenue_realised, summary.revenue)},
+            ],
+            [
+                _("Belanja"),
+                rp(summary.spending),
+                _("terealisasi %(p)s%%") % {"p": pct_text(summary.spending_realised, summary.spending)},
+            ],
             [_("Pembiayaan netto"), rp(summary.financing), ""],
         ],
         "by_source": _bars(summary.by_source),
@@ -276,7 +295,12 @@ def banner(*, summary: ApbdesSummary, village: Village, paper: str = "a1", lands
         "dana_desa": {
             "amount": rp(summary.dana_desa.amount),
             "realised": rp(summary.dana_desa.realised),
-            "percent": summary.dana_desa.percent,
+            "percent": (
+                summary.dana_desa.realised * 100 // summary.dana_desa.amount
+                if summary.dana_desa.amount
+                else 0
+            ),
+            "percent_text": pct_text(summary.dana_desa.realised, summary.dana_desa.amount),
         },
         "labels": {
             "source": _("Pendapatan menurut sumber"),
@@ -285,6 +309,8 @@ def banner(*, summary: ApbdesSummary, village: Village, paper: str = "a1", lands
             "activities": _("Kegiatan terbesar"),
             "budget": _("anggaran"),
             "realised": _("realisasi"),
+            "legend_budget": _("anggaran (panjang batang sebanding dengan anggaran terbesar)"),
+            "legend_realised": _("bagian yang sudah terealisasi"),
         },
         "footnote": _(
             "Sumber: APBDes dan buku kas desa di Balai. Angka dalam rupiah. Informasi publik sesuai UU 14/2008 "

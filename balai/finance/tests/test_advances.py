@@ -464,3 +464,11 @@ def test_undeposited_tax_is_a_task_on_the_treasurers_home(ledger, village_a):
     tasks = tax_tasks(scope=scope_for(ledger["bendahara"]), user=ledger["bendahara"])
     assert [(t.label, t.count) for t in tasks] == [("Pajak dipotong belum disetor (Rp 41.250)", 1)]
     assert tax_tasks(scope=scope_for(ledger["kades"]), user=ledger["kades"]) == []
+
+
+def test_banner_percent_never_rounds_up_to_complete():
+    assert pdf.pct_text(143_799_996, 143_800_000) == "99,99"
+    assert pdf.pct_text(143_800_000, 143_800_000) == "100"
+    assert pdf.pct_text(1, 3) == "33,33"
+    assert pdf.pct_text(1, 2) == "50"
+    assert pdf.pct_text(5, 0) == "0"
