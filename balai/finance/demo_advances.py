@@ -97,15 +97,14 @@ def _advance(
     )
     for step in ("verify", "approve"):
         services.payment_request_act(actor=None, village=village, spp=spp, step=step)
-    paid = services.payment_request_pay(
-        actor=None, village=village, spp=spp, paid_on=day + dt.timedelta(days=1)
-    )
+    paid_on = day + dt.timedelta(days=1)
+    paid = services.payment_request_pay(actor=None, village=village, spp=spp, paid_on=paid_on)
     # The steps took place on the SPP's dates, not when the demo was built.
     PaymentRequest.objects.filter(pk=spp.pk).update(
         created_at=_at(day, 8),
         verified_at=_at(day, 10),
         approved_at=_at(day, 14),
-        paid_at=_at(paid.paid_on, 9),
+        paid_at=_at(paid_on, 9),
     )
     sign_steps(village=village)
     paid.refresh_from_db()
