@@ -149,7 +149,13 @@ def advance_settle(
         )
     for kind, base, amount, code in clean_taxes:
         tax = Tax.objects.create(
-            village=village, payment_request=spp, kind=kind, base=base, amount=amount, billing_code=code
+            village=village,
+            payment_request=spp,
+            settlement=settlement,
+            kind=kind,
+            base=base,
+            amount=amount,
+            billing_code=code,
         )
         rule = rules.TAXES[kind]
         Entry.objects.create(
@@ -360,7 +366,11 @@ def advance_book(*, village: Village, budget: Budget) -> SubBook:
                 SubRow(
                     spp.paid_on or spp.date,
                     spp.number,
-                    _("Panjar kepada %(p)s: %(d)s") % {"p": who or spp.payee, "d": spp.description},
+                    _("Panjar kepada %(p)s: %(d)s")
+                    % {
+                        "p": f"{spp.payee} ({who})" if who and spp.payee else (spp.payee or who),
+                        "d": spp.description,
+                    },
                     {"given": spp.amount},
                 ),
             )

@@ -61,7 +61,7 @@ def lra_xlsx(*, report: selectors.Lra, title: str, village: Village) -> bytes:
     row = 3
     for r in report.rows:
         sheet.write_row(row, 0, [r.code, ("  " * (r.level - 1)) + r.name], st.cell)
-        for col, value in ((2, r.budget), (3, r.realised), (4, r.remaining)):
+        for col, value in ((2, r.budget), (3, r.realised), (4, r.difference)):
             sheet.write(row, col, value, st.money)
         sheet.write(row, 5, r.percent, st.cell)
         row += 1

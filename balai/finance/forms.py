@@ -38,6 +38,22 @@ class LineChoice(forms.ModelChoiceField):
         return _line_label(obj)
 
 
+class SppLineChoice(LineChoice):
+    """A spending line with what it may still spend (not its full budget)."""
+
+    remaining: dict[int, int] | None = None
+
+    def label_from_instance(self, obj: Any) -> str:
+        if self.remaining is None:
+            return _line_label(obj)
+        where = f"{obj.activity.code} · " if obj.activity_id and obj.activity else ""
+        left = f"{max(self.remaining.get(obj.pk, 0), 0):,}".replace(",", ".")
+        total = f"{obj.in_force:,}".replace(",", ".")
+        return f"{where}{obj.account_code} {obj.description} ({obj.funding_source}) — " + _(
+            "sisa Rp%(r)s dari Rp%(t)s"
+        ) % {"r": left, "t": total}
+
+
 class BudgetCreateForm(forms.Form):
     year = forms.IntegerField(label=_("Tahun anggaran"), min_value=2000, max_value=2100)
     opening_bank = _money(_("Saldo awal bank (Rp)"), required=False)
@@ -96,7 +112,7 @@ class SppForm(forms.Form):
     number = forms.CharField(label=_("Nomor SPP"), max_length=60)
     kind = forms.ChoiceField(label=_("Jenis SPP"), choices=PaymentRequest.Kind.choices)
     date = forms.DateField(label=_("Tanggal SPP"), widget=DateInput())
-    line = LineChoice(label=_("Rincian anggaran"), queryset=BudgetLine.objects.none())
+    line = SppLineChoice(label=_("Rincian anggaran"), queryset=BudgetLine.objects.none())
     amount = _money(_("Jumlah bruto (Rp)"))
     description = forms.CharField(label=_("Uraian"), max_length=255, required=False)
     payee_vendor = forms.ModelChoiceField(
@@ -127,6 +143,9 @@ class SppForm(forms.Form):
             .select_related("activity")
             .order_by("activity__code", "account_code")
         )
+        from balai.finance.selectors import remaining_by_line
+
+        self.fields["line"].remaining = remaining_by_line(budget=budget)  # type: ignore[attr-defined]
 
     def taxes(self) -> list[Any]:
         from balai.finance.services import TaxInput

@@ -260,8 +260,14 @@ class PaymentRequest(PublicIdModel, VillageScopedModel, BaseModel):
         return self.number
 
     @property
+    def voucher_taxes(self) -> list[Tax]:
+        """Taxes withheld on this SPP's own payment. Taxes withheld later at an advance's SPJ
+        belong to the SPJ (`Tax.settlement`): the advance's voucher, once paid, never changes."""
+        return [t for t in self.taxes.all() if t.settlement_id is None]
+
+    @property
     def tax_total(self) -> int:
-        return sum(t.amount for t in self.taxes.all())
+        return sum(t.amount for t in self.voucher_taxes)
 
     @property
     def net(self) -> int:
@@ -272,6 +278,10 @@ class Tax(PublicIdModel, VillageScopedModel, BaseModel):
     """A tax withheld on a payment (SPP), with its billing code and deposit."""
 
     payment_request = models.ForeignKey(PaymentRequest, on_delete=models.CASCADE, related_name="taxes")
+    # Set for a tax withheld at an advance's SPJ: it belongs to the SPJ, not to the SPP UM's voucher.
+    settlement = models.ForeignKey(
+        "AdvanceSettlement", null=True, blank=True, on_delete=models.CASCADE, related_name="taxes"
+    )
     kind = models.CharField(_("jenis pajak"), max_length=6, choices=TAX_CHOICES)
     base = models.BigIntegerField(_("dasar pengenaan"))
     amount = models.BigIntegerField(_("jumlah pajak"))

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from balai.core.plugins import HomeTask
-from balai.finance.models import PaymentRequest
+from balai.finance.models import PaymentRequest, Tax
 
 STEPS = (
     ("finance.spp_verify", PaymentRequest.Status.DRAFT, _("SPP menunggu verifikasi")),
@@ -43,4 +44,16 @@ def advance_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
     return [HomeTask(str(_("Panjar belum di-SPJ-kan")), count, reverse("finance:advances"), "keuangan")]
 
 
-TASKS = [finance_tasks, advance_tasks]
+def tax_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
+    """Taxes withheld on paid SPPs (or their SPJ) and not yet deposited to the state."""
+    if scope.village is None or not scope.can("finance.pay"):
+        return []
+    waiting = Tax.objects.filter(
+        village=scope.village, deposited_on__isnull=True, payment_request__status=PaymentRequest.Status.PAID
+    ).aggregate(n=Count("id"), total=Sum("amount"))
+    total = waiting["total"] or 0
+    label = _("Pajak dipotong belum disetor (Rp %(t)s)") % {"t": f"{total:,}".replace(",", ".")}
+    return [HomeTask(str(label), waiting["n"] or 0, reverse("finance:book") + "?buku=pajak", "keuangan")]
+
+
+TASKS = [finance_tasks, advance_tasks, tax_tasks]

@@ -90,25 +90,32 @@ def _sign(role: str, official: Official | None, fallback: str = "") -> dict[str,
 
 def signers(spp: PaymentRequest) -> dict[str, dict[str, str]]:
     """Executor (PKA), Sekretaris Desa (verification), Kepala Desa (approval), Kaur Keuangan
-    (payment) of an SPP."""
+    (payment) of an SPP. The submitter is the official linked to the user who raised the SPP,
+    or else the holder of the activity's executor post, or else a blank line: never an official
+    who signs another step (a treasurer who typed the SPP in does not become its PKA)."""
     village = spp.budget.village if hasattr(spp.budget, "village") else Village.objects.get(pk=spp.village_id)
     activity = spp.budget_line.activity
     executor = activity.executor if activity else ""
-    pka = (_for_user(village, spp.raised_by) if spp.raised_by_id else None) or (
-        _holder(village, executor) if executor else None
-    )
+    sekdes = _for_user(village, spp.verified_by) or _holder(village, "Sekretaris Desa")
+    kades = _for_user(village, spp.approved_by) or _holder(village, "Kepala Desa")
+    bendahara = _for_user(village, spp.paid_by) or _holder(village, "Kaur Keuangan", "Bendahara")
+    others = {o.pk for o in (sekdes, kades, bendahara) if o is not None}
+    for title in ("Sekretaris Desa", "Kepala Desa", "Kaur Keuangan", "Bendahara"):
+        if (holder := _holder(village, title)) is not None:
+            others.add(holder.pk)
+    raiser = _for_user(village, spp.raised_by) if spp.raised_by_id else None
+    if raiser is not None and raiser.pk in others:
+        raiser = None
+    holder = _holder(village, executor) if executor else None
+    if holder is not None and holder.pk in others:
+        holder = None
     return {
-        "pka": _sign(_("Pelaksana Kegiatan Anggaran") + (f" ({executor})" if executor else ""), pka),
-        "sekdes": _sign(
-            _("Sekretaris Desa"), _for_user(village, spp.verified_by) or _holder(village, "Sekretaris Desa")
+        "pka": _sign(
+            _("Pelaksana Kegiatan Anggaran") + (f" ({executor})" if executor else ""), raiser or holder
         ),
-        "kades": _sign(
-            _("Kepala Desa"), _for_user(village, spp.approved_by) or _holder(village, "Kepala Desa")
-        ),
-        "bendahara": _sign(
-            _("Kaur Keuangan"),
-            _for_user(village, spp.paid_by) or _holder(village, "Kaur Keuangan", "Bendahara"),
-        ),
+        "sekdes": _sign(_("Sekretaris Desa"), sekdes),
+        "kades": _sign(_("Kepala Desa"), kades),
+        "bendahara": _sign(_("Kaur Keuangan"), bendahara),
     }
 
 
@@ -130,7 +137,7 @@ def spp_document(spp: PaymentRequest) -> bytes:
     four signatures."""
     village = Village.objects.get(pk=spp.village_id)
     line = spp.budget_line
-    taxes = list(spp.taxes.all())
+    taxes = spp.voucher_taxes
     sign = signers(spp)
     content = {
         "kind": "spp",
@@ -232,6 +239,16 @@ def subbook(*, book: SubBook, village: Village, year: int) -> bytes:
 # --- Baliho ------------------------------------------------------------------------------------------
 
 
+def pct_text(part: int, whole: int) -> str:
+    """A share as Indonesian text to two decimals, truncated: 143.799.996 of 143.800.000 is
+    "99,99", never "100" unless it is complete."""
+    if not whole:
+        return "0"
+    hundredths = part * 10_000 // whole
+    whole_part, rest = divmod(hundredths, 100)
+    return f"{whole_part}" if rest == 0 else f"{whole_part},{rest:02d}".rstrip("0")
+
+
 def _bars(bars: list[Any]) -> list[dict[str, Any]]:
     top = max((b.amount for b in bars), default=0) or 1
     return [
@@ -240,7 +257,8 @@ def _bars(bars: list[Any]) -> list[dict[str, Any]]:
             "amount": rp(b.amount),
             "realised": rp(b.realised),
             "share": round(b.amount * 100 / top),
-            "percent": b.percent,
+            "percent": b.realised * 100 // b.amount if b.amount else 0,
+            "percent_text": pct_text(b.realised, b.amount),
         }
         for b in bars
     ]
@@ -259,8 +277,16 @@ def banner(*, summary: ApbdesSummary, village: Village, paper: str = "a1", lands
         ),
         "status": summary.status,
         "totals": [
-            [_("Pendapatan"), rp(summary.revenue), _("terealisasi %(p)s%%") % {"p": summary.revenue_percent}],
-            [_("Belanja"), rp(summary.spending), _("terealisasi %(p)s%%") % {"p": summary.spending_percent}],
+            [
+                _("Pendapatan"),
+                rp(summary.revenue),
+                _("terealisasi %(p)s%%") % {"p": pct_text(summary.revenue_realised, summary.revenue)},
+            ],
+            [
+                _("Belanja"),
+                rp(summary.spending),
+                _("terealisasi %(p)s%%") % {"p": pct_text(summary.spending_realised, summary.spending)},
+            ],
             [_("Pembiayaan netto"), rp(summary.financing), ""],
         ],
         "by_source": _bars(summary.by_source),
@@ -269,7 +295,12 @@ def banner(*, summary: ApbdesSummary, village: Village, paper: str = "a1", lands
         "dana_desa": {
             "amount": rp(summary.dana_desa.amount),
             "realised": rp(summary.dana_desa.realised),
-            "percent": summary.dana_desa.percent,
+            "percent": (
+                summary.dana_desa.realised * 100 // summary.dana_desa.amount
+                if summary.dana_desa.amount
+                else 0
+            ),
+            "percent_text": pct_text(summary.dana_desa.realised, summary.dana_desa.amount),
         },
         "labels": {
             "source": _("Pendapatan menurut sumber"),
@@ -278,6 +309,8 @@ def banner(*, summary: ApbdesSummary, village: Village, paper: str = "a1", lands
             "activities": _("Kegiatan terbesar"),
             "budget": _("anggaran"),
             "realised": _("realisasi"),
+            "legend_budget": _("anggaran (panjang batang sebanding dengan anggaran terbesar)"),
+            "legend_realised": _("bagian yang sudah terealisasi"),
         },
         "footnote": _(
             "Sumber: APBDes dan buku kas desa di Balai. Angka dalam rupiah. Informasi publik sesuai UU 14/2008 "

@@ -271,10 +271,18 @@ class LraRow:
     level: int
     budget: int
     realised: int
+    inflow: bool = False  # revenue (4) or financing receipts (6.1)
 
     @property
     def remaining(self) -> int:
         return self.budget - self.realised
+
+    @property
+    def difference(self) -> int:
+        """Lebih/(kurang): revenue above its budget is more (realisation − budget); spending
+        below its budget is a saving (budget − realisation). A negative figure is always a
+        shortfall or an overspend."""
+        return self.realised - self.budget if self.inflow else self.budget - self.realised
 
     @property
     def percent(self) -> int:
@@ -388,7 +396,10 @@ def lra(
         if k == "6":
             continue
         code, name, level = label(k)
-        rows.append(LraRow(code, name, level, budget_by.get(k, 0), real_by.get(k, 0)))
+        head = k.split("|")[0]
+        rows.append(
+            LraRow(code, name, level, budget_by.get(k, 0), real_by.get(k, 0), head.startswith(("4", "6.1")))
+        )
 
     def top(code: str) -> LraRow:
         return LraRow(
@@ -397,6 +408,7 @@ def lra(
             chart.account_level(code),
             budget_by.get(code, 0),
             real_by.get(code, 0),
+            code.startswith(("4", "6.1")),
         )
 
     return Lra(rows, top("4"), top("5"), top("6.1"), top("6.2"))
@@ -614,3 +626,42 @@ def regional_realisation(
         row.behind = st not in (Budget.Status.SET, Budget.Status.REVISED) or row.spending_percent * 2 < pace
         out.append(row)
     return out
+
+
+def next_spp_number(*, village: Village, budget: Budget) -> str:
+    """The next free SPP number of the village-year (`0001/SPP/<village>/<year>`), after every
+    `…/SPP/…` number used by an SPP or a ledger entry."""
+    import re
+
+    used = set(PaymentRequest.objects.filter(village=village, budget=budget).values_list("number", flat=True))
+    used |= set(
+        Entry.objects.filter(village=village, budget=budget, number__contains="/SPP/").values_list(
+            "number", flat=True
+        )
+    )
+    top = max((int(m.group(1)) for n in used if (m := re.match(r"(\d+)/SPP/", n))), default=0)
+    while True:
+        top += 1
+        candidate = f"{top:04d}/SPP/{village.code_digits[-6:]}/{budget.year}"
+        if candidate not in used:
+            return candidate
+
+
+def remaining_by_line(*, budget: Budget) -> dict[int, int]:
+    """What each line may still spend: budget in force − realised − SPPs raised and not yet
+    paid − advances not yet accounted for (the same rule as the SPP check, for every line at once)."""
+    realised = realised_by_line(budget=budget)
+    held = dict(
+        PaymentRequest.objects.filter(budget=budget)
+        .filter(
+            ~Q(status__in=[PaymentRequest.Status.PAID, PaymentRequest.Status.REJECTED])
+            | Q(kind=PaymentRequest.Kind.UM, status=PaymentRequest.Status.PAID, settlement__isnull=True)
+        )
+        .values_list("budget_line_id")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
+    return {
+        line.pk: line.in_force - (realised.get(line.pk) or 0) - (held.get(line.pk) or 0)
+        for line in BudgetLine.objects.filter(budget=budget)
+    }

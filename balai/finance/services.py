@@ -619,6 +619,13 @@ def payment_request_create(
     number = _number(number)
     if PaymentRequest.objects.filter(budget=budget, number=number).exists():
         raise ValidationError({"number": _("Nomor SPP %(n)s sudah dipakai.") % {"n": number}})
+    if Entry.objects.filter(budget=budget, number=number).exists():
+        raise ValidationError(
+            {
+                "number": _("Nomor %(n)s sudah dipakai sebagai nomor bukti di Buku Kas Umum tahun ini.")
+                % {"n": number}
+            }
+        )
     gross = rules.rupiah(amount)
     remaining = _remaining(line)
     if gross > remaining:
@@ -732,7 +739,7 @@ def payment_request_pay(
     line = BudgetLine.objects.get(pk=spp.budget_line_id)
     if spp.amount > _remaining(line, exclude_spp=spp):
         raise ApplicationError(_("Melebihi sisa anggaran rincian ini. Ajukan APBDes Perubahan dahulu."))
-    taxes = list(spp.taxes.all())
+    taxes = spp.voucher_taxes
     net = spp.amount - sum(t.amount for t in taxes)
     available = _balance(budget, spp.medium)
     if net > available:

@@ -230,7 +230,10 @@ def spp_list(request: VillageRequest) -> HttpResponse:
     from balai.finance.payee_search import payee_context
 
     payee = payee_context(request)
-    initial = {"date": timezone.localdate()}
+    initial = {
+        "date": timezone.localdate(),
+        "number": selectors.next_spp_number(village=request.village, budget=budget),
+    }
     if payee["payee_chosen"] is not None:
         initial["payee_resident"] = payee["payee_chosen"].public_id
     form = forms.SppForm(request.POST or None, budget=budget, initial=initial)
@@ -296,7 +299,9 @@ def spp_detail(request: VillageRequest, public_id: str) -> HttpResponse:
         {
             "spp": spp,
             "budget": spp.budget,
-            "taxes": list(spp.taxes.all()),
+            "taxes": spp.voucher_taxes,
+            "spj_taxes": [t for t in spp.taxes.all() if t.settlement_id is not None],
+            "all_taxes": list(spp.taxes.all()),
             "words": terbilang(spp.amount),
             "net_words": terbilang(spp.net),
             "pay_form": forms.PayForm(

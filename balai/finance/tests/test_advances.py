@@ -362,3 +362,113 @@ def test_year_does_not_close_with_an_advance_outstanding(ledger, village_a):
     nxt = Budget.objects.get(village=village_a, year=2027)
     bal = selectors.balances(budget=b)
     assert (nxt.opening_cash, nxt.opening_bank) == (bal["cash"], bal["bank"])
+
+
+def test_spj_taxes_never_rewrite_the_paid_advance_voucher(client, ledger, village_a):
+    """A paid SPP UM and its kuitansi keep showing what was paid; the taxes withheld at the SPJ
+    show on the SPJ and can be deposited from there."""
+    spp = _paid_advance(ledger, village_a, amount=3_000_000)
+    spj = advances.advance_settle(
+        actor=ledger["bendahara"], village=village_a, spp=spp, number="0001/SPJ/2026", date=D(2026, 3, 20),
+        spent=2_750_000, taxes=[services.TaxInput("pph22", 2_750_000)],
+    )  # fmt: skip
+    spp = PaymentRequest.objects.get(pk=spp.pk)
+    assert spp.net == 3_000_000
+    assert spp.tax_total == 0
+    tax = spp.taxes.get()
+    assert tax.settlement_id == spj.pk
+    assert tax.amount == 41_250
+    text = _text(pdf.spp_document(spp))
+    assert "3.000.000" in text
+    assert "2.958.750" not in text
+    assert "PPh 22" not in text
+    kuitansi = _text(pdf.receipt_voucher(spp))
+    assert "3.000.000" in kuitansi
+    assert "Tiga juta rupiah" in kuitansi
+    assert "2.958.750" not in kuitansi
+    assert "potongan pajak" not in kuitansi
+    client.force_login(ledger["bendahara"])
+    page = client.get(reverse("finance:spp", args=[spp.public_id])).content.decode()
+    netto = page.split("Dibayarkan (netto)")[1][:80]
+    assert "3.000.000" in netto
+    spj_part = page.split('id="spj-facts"')[1].split("</dl>")[0]
+    assert "PPh 22" in spj_part
+    assert "41.250" in spj_part
+    assert reverse("finance:tax_deposit", args=[tax.public_id]) in page
+    book = advances.advance_book(village=village_a, budget=ledger["budget"])
+    assert book.totals["given"] == 3_000_000
+
+
+def test_spp_pdf_names_the_submitter_never_an_unrelated_official(ledger, village_a):
+    """Raised by the treasurer on an activity whose executor post (Kasi Pembangunan) is vacant:
+    the SPP names no one as PKA rather than the Kaur Keuangan who also pays it."""
+    Official.objects.create(
+        village=village_a, name="Sri Rahayu", position="Kaur Keuangan", user=ledger["bendahara"]
+    )
+    spp = services.payment_request_create(
+        actor=ledger["bendahara"], village=village_a, budget=ledger["budget"], line=ledger["service"],
+        number="0008/SPP/2026", date=D(2026, 3, 1), amount=1_000_000, description="Jasa",
+        payee_vendor=ledger["vendor"],
+    )  # fmt: skip
+    text = _text(pdf.spp_document(spp))
+    assert text.count("Sri Rahayu") == 1, text  # she signs "Dibayar oleh" only
+    assert "( ............................ )" in text
+    Official.objects.create(village=village_a, name="Bambang", position="Kasi Pembangunan")
+    text = _text(pdf.spp_document(spp))
+    assert "Bambang" in text
+    assert text.count("Sri Rahayu") == 1
+
+
+def test_demo_advance_goes_to_the_executor_and_its_steps_name_the_village_accounts(
+    village_a, kades_a, sekdes_a, bendahara_a
+):
+    import random
+
+    from balai.finance.demo import extend_village
+
+    sekdes_person = ResidentFactory(village=village_a, name="SLAMET SEKDES")
+    kasi_person = ResidentFactory(village=village_a, name="BAMBANG KASI")
+    Official.objects.create(
+        village=village_a, name="Slamet", position="Sekretaris Desa", resident=sekdes_person
+    )
+    Official.objects.create(
+        village=village_a, name="Bambang", position="Kasi Pembangunan", resident=kasi_person
+    )
+    extend_village(village=village_a, rnd=random.Random(5), today=D(2026, 12, 6))
+    spps = list(PaymentRequest.objects.filter(village=village_a, kind=PaymentRequest.Kind.UM))
+    assert len(spps) == 2
+    for spp in spps:
+        assert spp.payee_resident_id == kasi_person.pk
+        assert (spp.raised_by, spp.verified_by, spp.approved_by, spp.paid_by) == (
+            bendahara_a,
+            sekdes_a,
+            kades_a,
+            bendahara_a,
+        )
+        assert spp.verified_at.date() == spp.date
+        assert spp.paid_at.date() == spp.paid_on
+    book = advances.advance_book(village=village_a, budget=spps[0].budget)
+    assert "BAMBANG KASI" in book.rows[0].description.upper()
+
+
+def test_undeposited_tax_is_a_task_on_the_treasurers_home(ledger, village_a):
+    from balai.accounts.scope import scope_for
+    from balai.finance.office_tasks import tax_tasks
+
+    spp = _paid_advance(ledger, village_a, amount=3_000_000)
+    assert [t.count for t in tax_tasks(scope=scope_for(ledger["bendahara"]), user=ledger["bendahara"])] == [0]
+    advances.advance_settle(
+        actor=ledger["bendahara"], village=village_a, spp=spp, number="S-1", date=D(2026, 3, 20),
+        spent=2_750_000, taxes=[services.TaxInput("pph22", 2_750_000)],
+    )  # fmt: skip
+    tasks = tax_tasks(scope=scope_for(ledger["bendahara"]), user=ledger["bendahara"])
+    assert [(t.label, t.count) for t in tasks] == [("Pajak dipotong belum disetor (Rp 41.250)", 1)]
+    assert tax_tasks(scope=scope_for(ledger["kades"]), user=ledger["kades"]) == []
+
+
+def test_banner_percent_never_rounds_up_to_complete():
+    assert pdf.pct_text(143_799_996, 143_800_000) == "99,99"
+    assert pdf.pct_text(143_800_000, 143_800_000) == "100"
+    assert pdf.pct_text(1, 3) == "33,33"
+    assert pdf.pct_text(1, 2) == "50"
+    assert pdf.pct_text(5, 0) == "0"

@@ -311,6 +311,13 @@ def test_aid_link_shows_on_both_pages(client, blt, village_a):
     assert "Pembiayaan dari APBDes" in aid_page
     assert "5.4.1.02" in aid_page
     client.force_login(blt["bendahara"])
+    # The treasurer may not open the aid programme: its name is shown without a link.
+    detail = reverse("aid:programme_detail", args=[blt["programme"].public_id])
+    assert client.get(detail).status_code == 403
+    page = client.get(reverse("finance:aid_links"), {"tahun": 2026}).content.decode()
+    assert "BLT Dana Desa" in page
+    assert detail not in page
+    assert "Penyaluran belum dibukukan" in page
     response = client.post(reverse("finance:aid_link_post", args=[link.public_id]))
     assert response.status_code == 302
     assert Entry.objects.filter(budget_line=blt["line"]).count() == 2

@@ -178,3 +178,49 @@ def test_summary_and_regional(ledger, village_a, village_b):
     by = {r.village.pk: r for r in rows}
     assert by[village_b.pk].behind
     assert by[village_a.pk].spending == 32_200_000
+
+
+def test_spp_number_used_by_a_ledger_entry_is_refused_and_the_next_is_suggested(client, ledger, village_a):
+    import datetime as dt
+
+    import pytest
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+
+    from balai.finance import selectors, services
+    from balai.finance.models import PaymentRequest
+
+    b = ledger["budget"]
+    code = village_a.code_digits[-6:]
+    services.receipt_record(
+        actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["dd"], number=f"0003/SPP/{code}/2026",
+        date=dt.date(2026, 2, 1), amount=100_000_000,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match=f"0003/SPP/{code}/2026 sudah dipakai"):
+        services.payment_request_create(
+            actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["service"],
+            number=f"0003/SPP/{code}/2026", date=dt.date(2026, 3, 1), amount=1_000, description="x",
+            payee_vendor=ledger["vendor"],
+        )  # fmt: skip
+    assert not PaymentRequest.objects.filter(budget=b).exists()
+    assert selectors.next_spp_number(village=village_a, budget=b) == f"0004/SPP/{code}/2026"
+    client.force_login(ledger["bendahara"])
+    page = client.get(reverse("finance:spp_list") + "?tahun=2026").content.decode()
+    assert f'value="0004/SPP/{code}/2026"' in page
+
+
+def test_lra_more_or_less_reads_as_more_for_revenue_above_budget(ledger, village_a):
+    import datetime as dt
+
+    from balai.finance import selectors, services
+
+    b = ledger["budget"]
+    services.receipt_record(
+        actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["pad"], number="TBP-X",
+        date=dt.date(2026, 2, 1), amount=12_000_000,
+    )  # fmt: skip
+    rows = {r.code: r for r in selectors.lra(budget=b).rows}
+    assert rows["4"].difference == 12_000_000 - 810_000_000  # revenue short of its budget
+    pad = rows["4.1.1.01"] if "4.1.1.01" in rows else rows["4.1"]
+    assert pad.difference == 2_000_000  # above budget: positive
+    assert rows["5"].difference == rows["5"].budget  # nothing spent: all of it left

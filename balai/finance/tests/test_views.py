@@ -125,3 +125,25 @@ def test_non_treasurer_cannot_post_receipts(client, ledger, request, role_fixtur
     )
     assert response.status_code == 403
     assert dt.date(2026, 1, 1)
+
+
+def test_spp_form_shows_what_each_line_has_left_and_steps_name_people(client, ledger, village_a):
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from balai.finance import services
+
+    ledger["sekdes"].first_name, ledger["sekdes"].last_name = "Wahyu", "Santoso"
+    ledger["sekdes"].save()
+    spp = services.payment_request_create(
+        actor=ledger["bendahara"], village=village_a, budget=ledger["budget"], line=ledger["service"],
+        number="S-LEFT", date=dt.date(2026, 3, 1), amount=4_000_000, description="Jasa",
+        payee_vendor=ledger["vendor"],
+    )  # fmt: skip
+    services.payment_request_act(actor=ledger["sekdes"], village=village_a, spp=spp, step="verify")
+    client.force_login(ledger["bendahara"])
+    page = client.get(reverse("finance:spp_list") + "?tahun=2026").content.decode()
+    assert "sisa Rp6.000.000 dari Rp10.000.000" in page
+    detail = client.get(reverse("finance:spp", args=[spp.public_id])).content.decode()
+    assert "Wahyu Santoso" in detail

@@ -82,11 +82,13 @@ class Command(BaseCommand):
         from django.utils import timezone
 
         from balai.finance.demo import blt_distribute
+        from balai.finance.demo_advances import sign_steps
         from balai.regions.models import Village
 
         for village in Village.objects.filter(code__in=demo.PILOT_CODES):
             with transaction.atomic():
                 blt_distribute(village=village, today=timezone.localdate())
+                sign_steps(village=village)
 
     def _reset(self, *, confirmed: bool) -> None:
         if connection.vendor != "sqlite":
