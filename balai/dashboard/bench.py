@@ -14,6 +14,7 @@ days hold one read for every READS_PER_RESIDENTS residents (200,000 at a million
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import time
 from collections import Counter
@@ -25,14 +26,25 @@ from balai.devtools.bench import BenchConfig, Metric, Say, percentiles
 BENCH_ORDER = 95
 WINDOW_DAYS = 30
 READS_PER_RESIDENTS = 5
-BATCH = 2000
+BATCH = 2000  # events a transaction
+READS_PER_CALL = 20  # events a call of the trail, each call at one moment (a page's reads)
+PURPOSES = ["layanan surat", "verifikasi bantuan", "pemutakhiran data"]
 ANSWER_TARGET_S = 60.0
 PAGE_TARGET_MS = 500.0
 
 
-def ensure_reads(*, residents_per_read: int | None = None, seed: int = 1, say: Say | None = None) -> int:
-    """Add staff reads of residents, spread over the villages by size, until the window holds
-    one per `residents_per_read` residents; returns how many were added."""
+def ensure_reads(
+    *, reads: int = 0, residents_per_read: int | None = None, seed: int = 1, say: Say | None = None
+) -> int:
+    """Add staff reads of residents, spread over the villages by size, over the window's days
+    and over each village's staff, until the window holds `reads` (or one per
+    `residents_per_read` residents); returns how many were added.
+
+    Through `audit_record_many`, a page's worth (READS_PER_CALL) at a time, each call at its own
+    moment of the window in time order, so every chain stays valid: the clock the trail reads is
+    set to that moment for the call (the events' hashes cover the time they carry)."""
+    from unittest import mock
+
     from django.db import transaction
     from django.db.models import Count
     from django.utils import timezone
@@ -53,7 +65,7 @@ def ensure_reads(*, residents_per_read: int | None = None, seed: int = 1, say: S
         .annotate(n=Count("id"))
         .values_list("village_id", "n")
     )
-    want = sum(sizes.values()) // (residents_per_read or READS_PER_RESIDENTS)
+    want = reads or sum(sizes.values()) // (residents_per_read or READS_PER_RESIDENTS)
     if have >= want or not sizes:
         return 0
     missing = want - have
@@ -61,27 +73,35 @@ def ensure_reads(*, residents_per_read: int | None = None, seed: int = 1, say: S
         say(f"dasbor: menambah {missing:,} peristiwa baca untuk 'siapa membaca'")
     rnd = random.Random(seed)
     total = sum(sizes.values())
+    # Inside the window however long the measuring takes: from a little after its start to now.
+    first = now - dt.timedelta(days=WINDOW_DAYS) + dt.timedelta(hours=1)
+    span = (now - first).total_seconds()
     added = 0
     for village in Village.objects.filter(pk__in=sizes).order_by("code"):
         count = round(missing * sizes[village.pk] / total)
         if count <= 0:
             continue
-        reader = User.objects.filter(village=village, is_active=True).order_by("pk").first()
+        readers = list(User.objects.filter(village=village, is_active=True).order_by("pk")) or [None]
         ids = list(Resident.objects.filter(village=village).values_list("public_id", flat=True)[:5000])
-        for start in range(0, count, BATCH):
-            events = [
-                PendingEvent(
-                    action=READ_ACTIONS[0],
-                    object_type="resident",
-                    object_id=str(rnd.choice(ids)),
-                    changes={
-                        "purpose": rnd.choice(["layanan surat", "verifikasi bantuan", "pemutakhiran data"])
-                    },
-                )
-                for _ in range(min(BATCH, count - start))
-            ]
+        calls = math.ceil(count / READS_PER_CALL)
+        moments = sorted(first + dt.timedelta(seconds=rnd.uniform(0, span)) for _ in range(calls))
+        for start in range(0, calls, BATCH // READS_PER_CALL):
             with transaction.atomic():
-                added += audit_record_many(actor=reader, village=village, events=events, source="bench")
+                for call, at in enumerate(moments[start : start + BATCH // READS_PER_CALL], start):
+                    size = min(READS_PER_CALL, count - call * READS_PER_CALL)
+                    events = [
+                        PendingEvent(
+                            action=READ_ACTIONS[0],
+                            object_type="resident",
+                            object_id=str(rnd.choice(ids)),
+                            changes={"purpose": rnd.choice(PURPOSES)},
+                        )
+                        for _ in range(size)
+                    ]
+                    with mock.patch.object(timezone, "now", return_value=at):
+                        added += audit_record_many(
+                            actor=rnd.choice(readers), village=village, events=events, source="bench"
+                        )
     return added
 
 
@@ -110,7 +130,8 @@ def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
     from balai.accounts.models import Role, User
 
     seed = config.seed if config is not None else 1
-    result: dict[str, Any] = {"reads_added": ensure_reads(seed=seed, say=say)}
+    reads = config.reads if config is not None else 0
+    result: dict[str, Any] = {"reads_added": ensure_reads(reads=reads, seed=seed, say=say)}
     metrics: list[Metric] = []
     now = timezone.now()
     start, end = now - dt.timedelta(days=WINDOW_DAYS), now + dt.timedelta(minutes=1)
