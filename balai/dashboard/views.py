@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest, ScopedRequest, VillageRequest
-from balai.accounts.models import ScopeLevel
+from balai.accounts.models import ScopeLevel, User
 from balai.dashboard.charts import pyramid
 from balai.dashboard.home import home_tasks, shortcuts, village_headline
 from balai.dashboard.selectors import AGE_GROUPS, regency_overview_cached, village_breakdown_cached
@@ -117,7 +117,18 @@ def reads(request: RegionalRequest) -> HttpResponse:
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(start_day, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(end_day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    page = paginate(request, reads_between(start=start, end=end), 100)
+    # Narrowed to one officer (username) or one resident's record (the id the list shows).
+    officer = request.GET.get("petugas", "").strip()[:150]
+    record = request.GET.get("penduduk", "").strip()[:64]
+    actor_id = None
+    if officer:
+        actor_id = User.objects.filter(username=officer).values_list("pk", flat=True).first()
+        if actor_id is None:
+            actor_id, error = 0, _("Petugas dengan nama pengguna itu tidak ada.")
+    events = reads_between(
+        start=start, end=end, actor_id=actor_id, object_type="resident" if record else "", object_id=record
+    )
+    page = paginate(request, events, 100)
     rows = [
         {
             "at": e.occurred_at,
@@ -129,5 +140,13 @@ def reads(request: RegionalRequest) -> HttpResponse:
         }
         for e in page.object_list
     ]
-    context = {"page": page, "rows": rows, "start": start_day, "end": end_day, "error": error}
+    context = {
+        "page": page,
+        "rows": rows,
+        "start": start_day,
+        "end": end_day,
+        "officer": officer,
+        "record": record,
+        "error": error,
+    }
     return render(request, "dashboard/reads.html", context, status=400 if error else 200)
