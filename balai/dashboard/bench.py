@@ -8,7 +8,11 @@ days hold one read for every READS_PER_RESIDENTS residents (200,000 at a million
 - the whole answer for the regency over 30 days: every read event of the window, row by row as
   the page shows them (time, who, village, record, purpose, source), target ≤ 60 s;
 - the page an officer opens (`/dasbor/siapa-membaca/` over 30 days, first page and a page deep
-  in the list), as Dispermades sees it.
+  in the list, then narrowed to the busiest officer and to the most-read resident), as
+  Dispermades sees it.
+
+`balai bench --reads N` sets the window's reads instead (e.g. `--quick --reads 200000`: the
+million-resident volume on a small build).
 """
 
 from __future__ import annotations
@@ -124,10 +128,14 @@ def answer(*, start: dt.datetime, end: dt.datetime) -> int:
 
 
 def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
+    from urllib.parse import urlencode
+
+    from django.db.models import Count
     from django.test import Client
     from django.utils import timezone
 
     from balai.accounts.models import Role, User
+    from balai.audit.selectors import reads_between
 
     seed = config.seed if config is not None else 1
     reads = config.reads if config is not None else 0
@@ -161,11 +169,29 @@ def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
     url = f"/dasbor/siapa-membaca/?dari={first_day.isoformat()}&sampai={last_day.isoformat()}"
     deep = max(1, rows // 100 // 2)
     runs = max(10, (config.requests if config is not None else 50) // 10)
-    statuses: Counter[int] = Counter()
-    for key, label, page_url in (
+    pages = [
         ("dashboard.reads_page", "Siapa membaca apa: halaman pertama (30 hari)", url),
         ("dashboard.reads_page_deep", f"Siapa membaca apa: halaman {deep} (30 hari)", f"{url}&hal={deep}"),
-    ):
+    ]
+    # Narrowed: the officer who read most in the window, and the resident read most.
+    window = reads_between(start=start, end=end).order_by()
+    busiest = window.values("actor_label").annotate(n=Count("id")).order_by("-n", "actor_label").first()
+    most_read = window.values("object_id").annotate(n=Count("id")).order_by("-n", "object_id").first()
+    if busiest is not None and most_read is not None:
+        pages += [
+            (
+                "dashboard.reads_page_officer",
+                f"Siapa membaca apa: satu petugas ({busiest['n']:,} baca, 30 hari)",
+                f"{url}&{urlencode({'petugas': busiest['actor_label']})}",
+            ),
+            (
+                "dashboard.reads_page_resident",
+                f"Siapa membaca apa: satu penduduk ({most_read['n']:,} baca, 30 hari)",
+                f"{url}&{urlencode({'penduduk': most_read['object_id']})}",
+            ),
+        ]
+    for key, label, page_url in pages:
+        statuses: Counter[int] = Counter()
         samples = []
         for i in range(runs + 2):
             began = time.perf_counter()

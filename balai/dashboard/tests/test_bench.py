@@ -23,6 +23,8 @@ def test_reads_are_added_once_and_the_answer_and_pages_are_measured(village_a, o
         "dashboard.reads_answer",
         "dashboard.reads_page",
         "dashboard.reads_page_deep",
+        "dashboard.reads_page_officer",
+        "dashboard.reads_page_resident",
     ]
     assert all("galat" not in m.value for m in result["metrics"])
     assert bench.ensure_reads() == 0  # idempotent
