@@ -101,7 +101,7 @@ def reads(request: RegionalRequest) -> HttpResponse:
     records across the regency, newest first, 100 a page (indexed on action + time)."""
     import datetime as dt
 
-    from balai.audit.selectors import purpose_of, reads_between
+    from balai.audit.selectors import READ_ROW_FIELDS, read_rows
     from balai.core.http import paginate
 
     today = timezone.localdate()
@@ -125,21 +125,11 @@ def reads(request: RegionalRequest) -> HttpResponse:
         actor_id = User.objects.filter(username=officer).values_list("pk", flat=True).first()
         if actor_id is None:
             actor_id, error = 0, _("Petugas dengan nama pengguna itu tidak ada.")
-    events = reads_between(
+    events = read_rows(
         start=start, end=end, actor_id=actor_id, object_type="resident" if record else "", object_id=record
     )
     page = paginate(request, events, 100)
-    rows = [
-        {
-            "at": e.occurred_at,
-            "who": e.actor_label,
-            "village": e.village.name if e.village else "",
-            "record": e.object_id,
-            "purpose": purpose_of(e),
-            "source": e.source,
-        }
-        for e in page.object_list
-    ]
+    rows = [dict(zip(READ_ROW_FIELDS, row, strict=True)) for row in page.object_list]
     context = {
         "page": page,
         "rows": rows,

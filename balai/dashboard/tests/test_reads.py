@@ -44,3 +44,23 @@ def test_regency_narrows_the_reads_to_one_officer_or_one_resident(
     nobody = officer.get(reverse("dashboard:reads"), {"petugas": "tidak_ada"})
     assert nobody.status_code == 400
     assert "Petugas" in nobody.content.decode() and resident_a.public_id not in nobody.content.decode()
+
+
+def test_each_row_shows_time_officer_village_record_purpose_and_source(regency_viewer, operator_a, village_a):
+    from balai.audit.selectors import READ_ACTIONS
+    from balai.audit.services import audit_record
+
+    audit_record(
+        actor=operator_a,
+        village=village_a,
+        action=READ_ACTIONS[0],
+        object_type="resident",
+        object_id="rec-123",
+        changes={"purpose": "verifikasi bantuan"},
+        source="10.0.0.9",
+    )
+    officer = Client()
+    officer.force_login(regency_viewer)
+    text = officer.get(reverse("dashboard:reads")).content.decode()
+    for shown in ("operator_a", village_a.name, "rec-123", "verifikasi bantuan", "10.0.0.9"):
+        assert shown in text
