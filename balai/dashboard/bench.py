@@ -54,6 +54,7 @@ def ensure_reads(
     from django.utils import timezone
 
     from balai.accounts.models import User
+    from balai.audit.models import AuditEvent
     from balai.audit.selectors import READ_ACTIONS, reads_between
     from balai.audit.services import PendingEvent, audit_record_many
     from balai.people.models import Resident
@@ -106,6 +107,10 @@ def ensure_reads(
                         added += audit_record_many(
                             actor=rnd.choice(readers), village=village, events=events, source="bench"
                         )
+    # As autovacuum would after such growth: the planner sees the window's real size.
+    from balai.core.db.statistics import refresh_statistics
+
+    refresh_statistics(tables=[AuditEvent._meta.db_table])
     return added
 
 
