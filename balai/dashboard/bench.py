@@ -113,9 +113,14 @@ def answer(*, start: dt.datetime, end: dt.datetime) -> int:
     """Every read of the window, row by row as the page shows them (time, who, village, record,
     purpose, source): the officer's whole answer."""
     from balai.audit.selectors import read_rows
+    from balai.regions.models import Village
 
+    names = dict(Village.objects.values_list("pk", "name"))
     rows = 0
-    for _row in read_rows(start=start, end=end).iterator(chunk_size=5000):
+    for at, who, village_id, record, purpose, source in read_rows(start=start, end=end).iterator(
+        chunk_size=5000
+    ):
+        _row = (at, who, names.get(village_id, ""), record, purpose or "", source)
         rows += 1
     return rows
 

@@ -103,6 +103,7 @@ def reads(request: RegionalRequest) -> HttpResponse:
 
     from balai.audit.selectors import READ_ROW_FIELDS, read_rows
     from balai.core.http import paginate
+    from balai.regions.models import Village
 
     today = timezone.localdate()
     error = ""
@@ -130,6 +131,9 @@ def reads(request: RegionalRequest) -> HttpResponse:
     )
     page = paginate(request, events, 100)
     rows = [dict(zip(READ_ROW_FIELDS, row, strict=True)) for row in page.object_list]
+    names = dict(Village.objects.filter(pk__in={r["village_id"] for r in rows}).values_list("pk", "name"))
+    for row in rows:
+        row["village"] = names.get(row["village_id"], "")
     context = {
         "page": page,
         "rows": rows,
