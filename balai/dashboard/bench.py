@@ -85,7 +85,8 @@ def ensure_reads(
         count = round(missing * sizes[village.pk] / total)
         if count <= 0:
             continue
-        readers = list(User.objects.filter(village=village, is_active=True).order_by("pk")) or [None]
+        readers: list[User | None] = [*User.objects.filter(village=village, is_active=True).order_by("pk")]
+        readers = readers or [None]
         ids = list(Resident.objects.filter(village=village).values_list("public_id", flat=True)[:5000])
         calls = math.ceil(count / READS_PER_CALL)
         moments = sorted(first + dt.timedelta(seconds=rnd.uniform(0, span)) for _ in range(calls))
