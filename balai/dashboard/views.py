@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest, ScopedRequest, VillageRequest
-from balai.accounts.models import ScopeLevel
+from balai.accounts.models import ScopeLevel, User
 from balai.dashboard.charts import pyramid
 from balai.dashboard.home import home_tasks, shortcuts, village_headline
 from balai.dashboard.selectors import AGE_GROUPS, regency_overview_cached, village_breakdown_cached
@@ -174,8 +174,9 @@ def reads(request: RegionalRequest) -> HttpResponse:
     records across the regency, newest first, 100 a page (indexed on action + time)."""
     import datetime as dt
 
-    from balai.audit.selectors import purpose_of, reads_between
+    from balai.audit.selectors import READ_ROW_FIELDS, read_rows
     from balai.core.http import paginate
+    from balai.regions.models import Village
 
     today = timezone.localdate()
     error = ""
@@ -188,17 +189,30 @@ def reads(request: RegionalRequest) -> HttpResponse:
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(start_day, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(end_day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    page = paginate(request, reads_between(start=start, end=end), 100)
-    rows = [
-        {
-            "at": e.occurred_at,
-            "who": e.actor_label,
-            "village": e.village.name if e.village else "",
-            "record": e.object_id,
-            "purpose": READ_PURPOSES.get(str(purpose_of(e)), purpose_of(e)),
-            "source": e.source,
-        }
-        for e in page.object_list
-    ]
-    context = {"page": page, "rows": rows, "start": start_day, "end": end_day, "error": error}
+    # Narrowed to one officer (username) or one resident's record (the id the list shows).
+    officer = request.GET.get("petugas", "").strip()[:150]
+    record = request.GET.get("penduduk", "").strip()[:64]
+    actor_id = None
+    if officer:
+        actor_id = User.objects.filter(username=officer).values_list("pk", flat=True).first()
+        if actor_id is None:
+            actor_id, error = 0, _("Petugas dengan nama pengguna itu tidak ada.")
+    events = read_rows(
+        start=start, end=end, actor_id=actor_id, object_type="resident" if record else "", object_id=record
+    )
+    page = paginate(request, events, 100)
+    rows = [dict(zip(READ_ROW_FIELDS, row, strict=True)) for row in page.object_list]
+    names = dict(Village.objects.filter(pk__in={r["village_id"] for r in rows}).values_list("pk", "name"))
+    for row in rows:
+        row["village"] = names.get(row["village_id"], "")
+        row["purpose"] = READ_PURPOSES.get(str(row.get("purpose", "")), row.get("purpose", ""))
+    context = {
+        "page": page,
+        "rows": rows,
+        "start": start_day,
+        "end": end_day,
+        "officer": officer,
+        "record": record,
+        "error": error,
+    }
     return render(request, "dashboard/reads.html", context, status=400 if error else 200)

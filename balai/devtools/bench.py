@@ -78,6 +78,9 @@ class BenchConfig:
     # A PostgreSQL URL (postgres://user@host:port/name): the bench database there instead of a
     # SQLite file; the database is created when missing and reused like the file.
     database: str = ""
+    # Read events the "who read what" bench (dashboard) wants in its 30-day window; 0 = one per
+    # five residents (200,000 at a million), so a small build can be measured at a large volume.
+    reads: int = 0
 
     @classmethod
     def quick_config(cls, **overrides: Any) -> BenchConfig:

@@ -23,3 +23,47 @@ def test_regency_sees_who_read_what_between_two_days(client_a, regency_viewer, o
 
 def test_village_operator_is_refused(client_a):
     assert client_a.get(reverse("dashboard:reads")).status_code == 403
+
+
+def test_regency_narrows_the_reads_to_one_officer_or_one_resident(
+    client_a, regency_viewer, operator_a, resident_a, village_a
+):
+    from balai.people.tests.factories import ResidentFactory
+
+    other = ResidentFactory(village=village_a)
+    client_a.get(reverse("people:resident_detail", args=[resident_a.public_id]))
+    client_a.get(reverse("people:resident_detail", args=[other.public_id]))
+    officer = Client()
+    officer.force_login(regency_viewer)
+
+    one = officer.get(reverse("dashboard:reads"), {"penduduk": resident_a.public_id}).content.decode()
+    assert resident_a.public_id in one
+    assert other.public_id not in one
+    by_operator = officer.get(reverse("dashboard:reads"), {"petugas": "operator_a"}).content.decode()
+    assert resident_a.public_id in by_operator
+    assert other.public_id in by_operator
+    assert "petugas=operator_a" in by_operator  # each row links to the officer's reads
+    nobody = officer.get(reverse("dashboard:reads"), {"petugas": "tidak_ada"})
+    assert nobody.status_code == 400
+    assert "Petugas" in nobody.content.decode()
+    assert resident_a.public_id not in nobody.content.decode()
+
+
+def test_each_row_shows_time_officer_village_record_purpose_and_source(regency_viewer, operator_a, village_a):
+    from balai.audit.selectors import READ_ACTIONS
+    from balai.audit.services import audit_record
+
+    audit_record(
+        actor=operator_a,
+        village=village_a,
+        action=READ_ACTIONS[0],
+        object_type="resident",
+        object_id="rec-123",
+        changes={"purpose": "verifikasi bantuan"},
+        source="10.0.0.9",
+    )
+    officer = Client()
+    officer.force_login(regency_viewer)
+    text = officer.get(reverse("dashboard:reads")).content.decode()
+    for shown in ("operator_a", village_a.name, "rec-123", "verifikasi bantuan", "10.0.0.9"):
+        assert shown in text

@@ -32,6 +32,12 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, help="requests per latency metric (default 300)")
         parser.add_argument("--duration", type=float, help="seconds of load per worker count (default 20)")
         parser.add_argument("--workers", help="gunicorn worker counts to try, e.g. 2,3,4")
+        parser.add_argument(
+            "--reads",
+            type=int,
+            help="read events in the 30-day window of the 'who read what' bench "
+            "(default one per 5 residents)",
+        )
         parser.add_argument("--json", help="also write the full results to this file")
         parser.add_argument(
             "--database",
@@ -60,7 +66,7 @@ class Command(BaseCommand):
             raise CommandError(demo.FAKER_MISSING)
         overrides = {
             key: options[key]
-            for key in ("residents", "villages", "import_rows", "requests", "duration")
+            for key in ("residents", "villages", "import_rows", "requests", "duration", "reads")
             if options[key] is not None
         }
         overrides["seed"] = options["seed"]
@@ -80,6 +86,8 @@ class Command(BaseCommand):
         )
         if config.villages < 2:
             raise CommandError("--villages minimal 2 (satu desa dikosongkan untuk uji impor).")
+        if config.reads < 0:
+            raise CommandError("--reads tidak boleh negatif.")
         if min(config.residents, config.import_rows, config.requests) < 1:
             raise CommandError("--residents, --import-rows dan --requests harus minimal 1.")
         workdir = Path(options["workdir"])
