@@ -29,7 +29,9 @@ def _old_families(village_ids: list[int]) -> dict[int, tuple[int, int]]:
 
 def _old_duplicate_counts(village_ids: list[int], threshold: float = 85.0) -> dict[int, int]:
     rows = (
-        Resident.objects.filter(status=codes.STATUS_ALIVE, village_id__in=village_ids, birth_date__isnull=False)
+        Resident.objects.filter(
+            status=codes.STATUS_ALIVE, village_id__in=village_ids, birth_date__isnull=False
+        )
         .annotate(same_day=Window(Count("id"), partition_by=[F("village_id"), F("birth_date")]))
         .filter(same_day__gt=1)
         .order_by("village_id", "birth_date", "id")
