@@ -1,4 +1,4 @@
-"""The data-quality ranking's set-based queries (EXISTS probes instead of a window count over
+"""The data-quality ranking's (and the monthly report's) set-based queries (EXISTS probes instead of a window count over
 every resident and a de-duplicated join of every resident to their family) give exactly the
 figures of the queries they replaced, on a registry with every kind of problem."""
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, Window
 
-from balai.people import codes, quality, selectors, services
+from balai.people import books, codes, quality, selectors, services
 from balai.people.models import DuplicateDecision, Family, Resident
 from balai.people.tests.factories import FamilyFactory, ResidentFactory
 
@@ -96,8 +96,11 @@ def test_set_based_quality_equals_the_old_queries(village_a, village_b, operator
         )
     measured = quality._measure(ids)
     old_families = _old_families(ids)
+    today = dt.date.today()
+    reports = books.monthly_reports(village_ids=ids, year=today.year, month=today.month)
     for vid in ids:
         assert (measured[vid].families, measured[vid].families_without_head) == old_families[vid]
+        assert reports[vid].families_end == old_families[vid][0]  # the monthly report's KK count
     a = measured[village_a.pk]
     assert a.families_without_head == 3  # no head (twice: the factory's own family too); a dead head
     assert a.no_family == 2
