@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from balai.people import codes
@@ -150,12 +150,13 @@ def monthly_reports(
         reports[key].lines[ENTRY[kind] if entering else EXIT[kind]].add(sex, n)
     if group == "village_id":
         for vid, n in (
-            Family.objects.filter(
-                village_id__in=village_ids, is_active=True, members__status=codes.STATUS_ALIVE
-            )
+            # EXISTS a living member: one probe per family, not every living resident joined
+            # to their family and de-duplicated (a third of the CPU).
+            Family.objects.filter(village_id__in=village_ids, is_active=True)
+            .filter(Exists(Resident.objects.filter(family_id=OuterRef("pk"), status=codes.STATUS_ALIVE)))
             .order_by()
             .values("village_id")
-            .annotate(n=Count("id", distinct=True))
+            .annotate(n=Count("id"))
             .values_list("village_id", "n")
         ):
             reports[vid].families_end = n
