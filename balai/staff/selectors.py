@@ -545,5 +545,34 @@ def absence_reports_of(*, village: Village, resident: Any, limit: int = 10) -> l
     )
 
 
+def _about_head(prefix: str = "official__") -> Q:
+    """Reports/rows about the kepala desa (signs in their own name, or holds the head post)."""
+    return Q(**{f"{prefix}signs_letters": True, f"{prefix}signs_as": Official.SignsAs.OWN}) | Q(
+        **{f"{prefix}profile__post__kind": Position.Kind.HEAD}
+    )
+
+
 def absence_open_count(*, village: Village) -> int:
-    return AbsenceReport.objects.filter(village=village, status=AbsenceReport.Status.OPEN).count()
+    """Open reports the kepala desa can decide (those about himself go to the camat)."""
+    return (
+        AbsenceReport.objects.filter(village=village, status=AbsenceReport.Status.OPEN)
+        .exclude(_about_head())
+        .count()
+    )
+
+
+def head_absence_reports(*, villages: QuerySet[Village], status: str = "") -> QuerySet[AbsenceReport]:
+    """Residents' reports about the kepala desa of `villages` (the camat's to decide)."""
+    qs = (
+        AbsenceReport.objects.filter(village__in=villages)
+        .filter(_about_head())
+        .select_related("official", "village", "resident", "decided_by")
+        .distinct()
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-seen_at", "-pk")
+
+
+def head_absence_open_count(*, villages: QuerySet[Village]) -> int:
+    return head_absence_reports(villages=villages, status=AbsenceReport.Status.OPEN).count()
