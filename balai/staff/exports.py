@@ -155,6 +155,7 @@ def staffing_regional_xlsx(*, data: list[VillageStaffing], today: Any) -> bytes:
         _("Plt./Pj."),
         _("Masa jabatan berakhir ≤ 6 bulan"),
         _("Kehadiran bulan ini (%)"),
+        _("Hari cuti/izin/dinas (tidak dihitung)"),
     ]
     sheet.write_row(2, 0, header, bold)
     for r, row in enumerate(data, start=3):
@@ -171,6 +172,7 @@ def staffing_regional_xlsx(*, data: list[VillageStaffing], today: Any) -> bytes:
                 row.acting,
                 len(row.ending or []),
                 row.attendance_rate if row.attendance_rate is not None else "",
+                row.excused_days,
             ],
         )
     ending = book.add_sheet(_("Masa jabatan berakhir"))

@@ -425,6 +425,7 @@ class VillageStaffing:
     ending: list[TermWarning] | None = None
     present_days: int = 0
     expected_days: int = 0
+    excused_days: int = 0
 
     @property
     def vacant(self) -> int:
@@ -437,7 +438,8 @@ class VillageStaffing:
 
 def staffing_regional(*, villages: QuerySet[Village], today: dt.date) -> list[VillageStaffing]:
     """Per village: posts filled/vacant, Plt./Pj., terms ending within `rules.WARN_DAYS`, and this
-    month's attendance rate (days present over active officials × working days so far).
+    month's attendance rate (days present over active officials × working days so far, less the
+    days excused by approved leave or travel without a check-in: neither present nor absent).
     A handful of grouped queries whatever the number of villages."""
     from django.db.models import Count
 
@@ -517,6 +519,27 @@ def staffing_regional(*, villages: QuerySet[Village], today: dt.date) -> list[Vi
     ):
         if day in workdays[vid]:
             rows[vid].present_days += n
+    # Approved leave and travel: those working days are excused, out of the denominator (a day
+    # with a check-in stays present, as in the monthly recap).
+    excused: set[tuple[int, int, dt.date]] = set()
+    for vid, oid, start, end in Leave.objects.filter(
+        village_id__in=ids,
+        official__is_active=True,
+        status=Leave.Status.APPROVED,
+        start__lte=today,
+        end__gte=first,
+    ).values_list("village_id", "official_id", "start", "end"):
+        excused.update((vid, oid, d) for d in workdays[vid] if start <= d <= end)
+    if excused:
+        present = set(
+            Attendance.objects.filter(
+                official_id__in={oid for _v, oid, _d in excused}, day__gte=first, day__lte=today
+            ).values_list("official_id", "day")
+        )
+        for vid, oid, day in excused:
+            if (oid, day) not in present:
+                rows[vid].excused_days += 1
+                rows[vid].expected_days -= 1
     return list(rows.values())
 
 
