@@ -86,6 +86,20 @@ def test_a_report_reaches_the_kades_and_the_recap(village_a, resident_a, kaur, k
     assert "SITI WAHYUNI" not in page
     recap_page = client.get("/perangkat/kehadiran/?bulan=2026-11").content.decode()
     assert "reported-mark" in recap_page
+    # The XLSX marks the same day with "!" and counts the reports per official.
+    import io
+
+    from openpyxl import load_workbook
+
+    xlsx = client.get("/perangkat/kehadiran/xlsx/?bulan=2026-11")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    header = [c.value for c in sheet[4]]
+    line = next([c.value for c in r] for r in sheet.iter_rows(min_row=5) if r[0].value == "BAMBANG")
+    assert line[header.index("Dilaporkan warga")] == 1
+    assert line[header.index("25")] == "-!"
+    assert line[header.index("24")] in ("-", "")  # no report that day, no mark
+    legend = " ".join(str(c.value) for r in sheet.iter_rows() for c in r if c.value)
+    assert "! = warga melaporkan" in legend
 
 
 @time_machine.travel(NOW, tick=False)
