@@ -135,6 +135,7 @@ class Recap:
     workdays: list[dt.date]
     holidays: dict[dt.date, str]
     rows: list[RecapRow]
+    rules: Any = None  # the village's AttendanceSettings the recap was computed with
 
 
 def attendance_recap(*, village: Village, year: int, month: int, today: dt.date | None = None) -> Recap:
@@ -148,9 +149,16 @@ def attendance_recap(*, village: Village, year: int, month: int, today: dt.date 
     holidays, extra = village_calendar(village, first, last)
     dates = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
     workdays = [d for d in dates if is_workday(rules, d, holidays, extra)]
-    records: dict[int, dict[dt.date, Attendance]] = {}
-    for record in Attendance.objects.filter(village=village, day__gte=first, day__lte=last):
-        records.setdefault(record.official_id, {})[record.day] = record
+    # Plain tuples with the times already local: model instances and per-cell time-zone
+    # conversions were most of the recap's CPU (issue 18 target p95 ≤ 50 ms).
+    records: dict[int, dict[dt.date, tuple[dt.time, dt.time | None]]] = {}
+    for official_id, day, check_in_at, check_out_at in Attendance.objects.filter(
+        village=village, day__gte=first, day__lte=last
+    ).values_list("official_id", "day", "check_in_at", "check_out_at"):
+        records.setdefault(official_id, {})[day] = (
+            timezone.localtime(check_in_at).time(),
+            timezone.localtime(check_out_at).time() if check_out_at is not None else None,
+        )
     excused: dict[int, dict[dt.date, str]] = {}
     for leave in Leave.objects.filter(
         village=village, status=Leave.Status.APPROVED, start__lte=last, end__gte=first
@@ -192,17 +200,19 @@ def attendance_recap(*, village: Village, year: int, month: int, today: dt.date 
                 row.days.append("-" if counted else "")
                 row.absent += counted
                 continue
-            check_in = timezone.localtime(a.check_in_at).time()
+            check_in, check_out = a
             late = check_in > rules.starts_at
             row.present += 1
             row.late += late
-            if a.check_out_at is None:
+            if check_out is None:
                 row.no_checkout += d < today
-            elif timezone.localtime(a.check_out_at).time() < rules.ends_at:
+            elif check_out < rules.ends_at:
                 row.early += 1
             row.days.append("T" if late else "H")
         rows.append(row)
-    return Recap(year=year, month=month, dates=dates, workdays=workdays, holidays=holidays, rows=rows)
+    return Recap(
+        year=year, month=month, dates=dates, workdays=workdays, holidays=holidays, rows=rows, rules=rules
+    )
 
 
 def attendance_day(*, village: Village, day: dt.date) -> QuerySet[Attendance]:
