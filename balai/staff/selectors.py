@@ -341,8 +341,12 @@ class TermWarning:
     days_left: int
 
 
-def term_warnings(*, village: Village, today: dt.date | None = None) -> list[TermWarning]:
-    """Active officials and BPD members whose term (or age limit) ends within `rules.WARN_DAYS`."""
+def term_warnings(
+    *, village: Village, today: dt.date | None = None, bpd: list[Any] | None = None
+) -> list[TermWarning]:
+    """Active officials and BPD members whose term (or age limit) ends within `rules.WARN_DAYS`.
+    `bpd`: the village's active members with a term not yet ended, when the caller has them
+    (the org chart), to save a query."""
     from balai.staff import rules
     from balai.staff.models import BpdMember
 
@@ -357,9 +361,9 @@ def term_warnings(*, village: Village, today: dt.date | None = None) -> list[Ter
             str(rules.HEAD_TERM.label if o.signs_as == Official.SignsAs.OWN else rules.PERANGKAT_AGE.label),
             (o.term_end - today).days,
         )
-        for o in Official.objects.filter(village=village, is_active=True, term_end__lte=horizon).exclude(
-            term_end__isnull=True
-        )
+        for o in Official.objects.filter(village=village, is_active=True, term_end__lte=horizon)
+        .exclude(term_end__isnull=True)
+        .only("public_id", "name", "position", "term_end", "signs_as")
         if o.term_end is not None
     ]
     rows += [
@@ -371,8 +375,10 @@ def term_warnings(*, village: Village, today: dt.date | None = None) -> list[Ter
             str(rules.BPD_TERM.label),
             (m.term_end - today).days,
         )
-        for m in BpdMember.objects.filter(
-            village=village, is_active=True, term_end__gte=today, term_end__lte=horizon
+        for m in (
+            [m for m in bpd if m.is_active and today <= m.term_end <= horizon]
+            if bpd is not None
+            else BpdMember.objects.filter(village=village, is_active=True, term_end__gte=today, term_end__lte=horizon)
         )
     ]
     return sorted(rows, key=lambda w: (w.ends_on, w.name))
