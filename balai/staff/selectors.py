@@ -378,7 +378,9 @@ def term_warnings(
         for m in (
             [m for m in bpd if m.is_active and today <= m.term_end <= horizon]
             if bpd is not None
-            else BpdMember.objects.filter(village=village, is_active=True, term_end__gte=today, term_end__lte=horizon)
+            else BpdMember.objects.filter(
+                village=village, is_active=True, term_end__gte=today, term_end__lte=horizon
+            )
         )
     ]
     return sorted(rows, key=lambda w: (w.ends_on, w.name))

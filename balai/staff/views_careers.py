@@ -42,7 +42,9 @@ def _chart_rows(chart: selectors.OrgChart) -> list[tuple[str, list[str]]]:
 
     def box(b: selectors.ChartBox) -> str:
         holder = (
-            format_html('<a href="{}">{}</a>', career.replace("/ID/", f"/{b.holder.public_id}/"), b.holder.name)
+            format_html(
+                '<a href="{}">{}</a>', career.replace("/ID/", f"/{b.holder.public_id}/"), b.holder.name
+            )
             if b.holder
             else format_html("<em>{}</em>", vacant)
         )

@@ -295,7 +295,9 @@ def test_another_districts_camat_and_the_kades_cannot_decide_it(
     )
     report, _ = _file(village_a, resident_a, _head(village_a, kades_a))
     client.force_login(other)
-    assert report.public_id not in client.get("/perangkat/kehadiran/laporan-warga/kecamatan/").content.decode()
+    assert (
+        report.public_id not in client.get("/perangkat/kehadiran/laporan-warga/kecamatan/").content.decode()
+    )
     url = f"/perangkat/kehadiran/laporan-warga/kecamatan/{report.public_id}/"
     assert client.post(url, {"status": "ditangani"}).status_code == 404
     with pytest.raises(NotAllowed):
@@ -310,7 +312,12 @@ def test_another_districts_camat_and_the_kades_cannot_decide_it(
     with pytest.raises(NotAllowed):
         absence.absence_report_decide(actor=camat_a, village=village_a, report=plain, status="ditangani")
     client.force_login(camat_a)
-    assert client.post(f"/perangkat/kehadiran/laporan-warga/kecamatan/{plain.public_id}/", {"status": "ditangani"}).status_code == 404
+    assert (
+        client.post(
+            f"/perangkat/kehadiran/laporan-warga/kecamatan/{plain.public_id}/", {"status": "ditangani"}
+        ).status_code
+        == 404
+    )
     report.refresh_from_db()
     plain.refresh_from_db()
     assert report.status == plain.status == AbsenceReport.Status.OPEN

@@ -402,7 +402,12 @@ def test_regional_attendance_rate_leaves_out_approved_leave_and_travel(village_a
     add(one, dt.date(2026, 10, 28), dt.date(2026, 11, 2))
     add(one, dt.date(2026, 11, 4), dt.date(2026, 11, 8), kind=Leave.Kind.TRAVEL)
     attendance.attendance_correct(
-        actor=operator_a, official=one, day=dt.date(2026, 11, 5), check_in=dt.time(8), check_out=None, reason="X"
+        actor=operator_a,
+        official=one,
+        day=dt.date(2026, 11, 5),
+        check_in=dt.time(8),
+        check_out=None,
+        reason="X",
     )
     # Two: requested, rejected and cancelled leave do not excuse; approved leave after today neither.
     add(two, dt.date(2026, 11, 2), dt.date(2026, 11, 3), status=Leave.Status.REQUESTED)
@@ -417,13 +422,12 @@ def test_regional_attendance_rate_leaves_out_approved_leave_and_travel(village_a
     assert row.present_days == 1
     assert row.attendance_rate == round(100 * 1 / 11, 1)
     # The same figures in the API and the XLSX.
-    from django.test import Client
-
     import time_machine
+    from django.test import Client
 
     c = Client()
     c.force_login(regency_viewer)
-    with time_machine.travel(dt.datetime(2026, 11, 10, 12, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2026, 11, 10, 12, tzinfo=dt.UTC), tick=False):
         xlsx = c.get("/perangkat/wilayah/xlsx/")
     assert xlsx.status_code == 200
     from io import BytesIO
