@@ -43,7 +43,7 @@ def _period(request: HttpRequest) -> Period:
 def _day_cells(recap: Any) -> list[str]:
     """Each row's day cells as one escaped HTML string: ~30 cells × officials rendered by the
     template engine node by node were half the recap's CPU."""
-    out = []
+    out: list[str] = []
     for row in recap.rows:
         parts = []
         for cell, flagged in row.cells:
