@@ -69,6 +69,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Residents' kiosk reports that an official was absent in office hours: the kepala desa
     # marks them handled or unfounded (issue 18 item 5, issue 23 item 1).
     "staff.absences": frozenset({Role.KADES}),
+    # ... and the camat of the village's district decides those about the kepala desa himself.
+    "staff.head_absences": frozenset({Role.CAMAT}),
     # Letters: one capability per workflow step (`letters.services.workflow.letter_act` and the API
     # refuse a step to a role without it; the pages show only the steps a role may take).
     "letters.request": CLERKS,

@@ -60,6 +60,8 @@ def overview(request: RegionalRequest) -> HttpResponse:
             "age_groups": [label for label, _lo, _hi in AGE_GROUPS],
             "is_district": is_district,
             "area_name": area_name,
+            # Work waiting for the district or regency (e.g. reports about a kepala desa).
+            "waiting": [t for t in home_tasks(scope=scope, user=request.user) if t.count],
         },
     )
 

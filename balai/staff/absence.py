@@ -25,6 +25,7 @@ from balai.core.errors import ApplicationError, NotAllowed
 from balai.people.models import Resident
 from balai.regions.models import Village
 from balai.staff.attendance import is_workday, settings_for, village_calendar
+from balai.staff.leave import is_head
 from balai.staff.models import AbsenceReport, Leave, Official
 
 DAILY_LIMIT = 3
@@ -167,11 +168,15 @@ def absence_report_file(
 def absence_report_decide(
     *, actor: User, village: Village, report: AbsenceReport, status: str, note: str = ""
 ) -> AbsenceReport:
-    """The kepala desa marks a report handled (ditindaklanjuti) or unfounded (tidak terbukti)."""
-    if not user_can(actor, "staff.absences") or actor.village_id != village.pk:
-        raise NotAllowed(_("Hanya kepala desa yang menindaklanjuti laporan ketidakhadiran."))
+    """The kepala desa marks a report handled (ditindaklanjuti) or unfounded (tidak terbukti); a
+    report about the kepala desa himself is decided by the camat of the village's district."""
     if report.village_id != village.pk:
         raise ApplicationError(_("Laporan tidak ditemukan."))
+    if is_head(report.official):
+        if not user_can(actor, "staff.head_absences") or actor.district_code != village.district_code:
+            raise NotAllowed(_("Laporan tentang kepala desa diputuskan oleh camat kecamatannya."))
+    elif not user_can(actor, "staff.absences") or actor.village_id != village.pk:
+        raise NotAllowed(_("Hanya kepala desa yang menindaklanjuti laporan ketidakhadiran."))
     if status not in (AbsenceReport.Status.HANDLED, AbsenceReport.Status.UNFOUNDED):
         raise ValidationError({"status": _("Pilih: sudah ditindaklanjuti atau tidak terbukti.")})
     note = " ".join((note or "").split())

@@ -95,6 +95,8 @@ class VillageOut(Schema):
     acting: int
     terms_ending: int
     attendance_rate: float | None
+    # Official-days this month excused by approved leave or travel (out of the rate's denominator).
+    excused_days: int
 
 
 def _official_out(o: Official, profile: OfficialProfile | None) -> dict[str, Any]:
@@ -244,6 +246,7 @@ def villages(request: HttpRequest) -> list[dict[str, Any]]:
             "acting": r.acting,
             "terms_ending": len(r.ending or []),
             "attendance_rate": r.attendance_rate,
+            "excused_days": r.excused_days,
         }
         for r in data
     ]

@@ -11,6 +11,7 @@ so they hold across workers, devices and restarts.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -223,12 +224,23 @@ def settings_for(village: Village) -> AttendanceSettings:
     return found or AttendanceSettings(village=village)
 
 
-def holidays_between(start: dt.date, end: dt.date) -> dict[dt.date, str]:
+@functools.lru_cache(maxsize=32)
+def _national_holidays(year: int) -> tuple[tuple[dt.date, str], ...]:
+    """One year's national holidays; building the `holidays` table costs milliseconds of CPU on
+    every recap, so it is kept per process (fixed for a given year and package version)."""
     import holidays
 
-    years = list(range(start.year, end.year + 1))
-    table = holidays.country_holidays("ID", years=years, language="id")
-    return {d: str(name) for d, name in table.items() if start <= d <= end}
+    table = holidays.country_holidays("ID", years=[year], language="id")
+    return tuple(sorted((d, str(name)) for d, name in table.items()))
+
+
+def holidays_between(start: dt.date, end: dt.date) -> dict[dt.date, str]:
+    return {
+        d: name
+        for year in range(start.year, end.year + 1)
+        for d, name in _national_holidays(year)
+        if start <= d <= end
+    }
 
 
 def is_workday(

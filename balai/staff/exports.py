@@ -30,6 +30,7 @@ def attendance_recap_xlsx(*, recap: Recap, village: Village, month_label: str) -
         _("Tanpa absen pulang"),
         _("Berhalangan"),
         _("Tidak hadir"),
+        _("Dilaporkan warga"),
     ]
     header += [str(d.day) for d in recap.dates]
     sheet.write_row(3, 0, header, bold)
@@ -43,16 +44,20 @@ def attendance_recap_xlsx(*, recap: Recap, village: Village, month_label: str) -
             row.no_checkout,
             row.excused,
             row.absent,
+            row.reports,
         ]
-        sheet.write_row(r, 0, values + row.days)
+        # A day a resident reported the official absent at the kiosk carries "!", as on screen.
+        days = [f"{cell}!" if flagged else cell for cell, flagged in row.cells]
+        sheet.write_row(r, 0, values + days)
     sheet.set_column(0, 1, 24)
-    sheet.set_column(8, 8 + len(recap.dates), 3)
+    sheet.set_column(9, 9 + len(recap.dates), 3)
     sheet.write(
         len(recap.rows) + 5,
         0,
         _(
             "H = hadir tepat waktu, T = terlambat, - = tidak hadir pada hari kerja; "
-            "C = cuti, I = izin, S = sakit, D = dinas luar (disetujui)"
+            "C = cuti, I = izin, S = sakit, D = dinas luar (disetujui); "
+            "! = warga melaporkan perangkat tidak di kantor pada hari itu"
         ),
     )
     return book.close()
@@ -155,6 +160,7 @@ def staffing_regional_xlsx(*, data: list[VillageStaffing], today: Any) -> bytes:
         _("Plt./Pj."),
         _("Masa jabatan berakhir ≤ 6 bulan"),
         _("Kehadiran bulan ini (%)"),
+        _("Hari cuti/izin/dinas (tidak dihitung)"),
     ]
     sheet.write_row(2, 0, header, bold)
     for r, row in enumerate(data, start=3):
@@ -171,6 +177,7 @@ def staffing_regional_xlsx(*, data: list[VillageStaffing], today: Any) -> bytes:
                 row.acting,
                 len(row.ending or []),
                 row.attendance_rate if row.attendance_rate is not None else "",
+                row.excused_days,
             ],
         )
     ending = book.add_sheet(_("Masa jabatan berakhir"))

@@ -16,7 +16,7 @@ from balai.staff.models import Leave
 def staff_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
     village = scope.village
     if village is None:
-        return []
+        return _district_tasks(scope=scope)
     tasks: list[HomeTask] = []
     if scope.can("staff.approve"):
         waiting = [
@@ -51,6 +51,20 @@ def staff_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
             )
         )
     return tasks
+
+
+def _district_tasks(*, scope: Any) -> list[HomeTask]:
+    """The camat: residents' reports about a kepala desa of the district."""
+    if not scope.can("staff.head_absences"):
+        return []
+    return [
+        HomeTask(
+            _("Laporan warga: kepala desa tidak di kantor"),
+            selectors.head_absence_open_count(villages=scope.readable_villages()),
+            reverse("staff:head_absence_list"),
+            "kepegawaian",
+        )
+    ]
 
 
 TASKS = [staff_tasks]

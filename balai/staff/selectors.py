@@ -135,6 +135,7 @@ class Recap:
     workdays: list[dt.date]
     holidays: dict[dt.date, str]
     rows: list[RecapRow]
+    rules: Any = None  # the village's AttendanceSettings the recap was computed with
 
 
 def attendance_recap(*, village: Village, year: int, month: int, today: dt.date | None = None) -> Recap:
@@ -148,9 +149,16 @@ def attendance_recap(*, village: Village, year: int, month: int, today: dt.date 
     holidays, extra = village_calendar(village, first, last)
     dates = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
     workdays = [d for d in dates if is_workday(rules, d, holidays, extra)]
-    records: dict[int, dict[dt.date, Attendance]] = {}
-    for record in Attendance.objects.filter(village=village, day__gte=first, day__lte=last):
-        records.setdefault(record.official_id, {})[record.day] = record
+    # Plain tuples with the times already local: model instances and per-cell time-zone
+    # conversions were most of the recap's CPU (issue 18 target p95 ≤ 50 ms).
+    records: dict[int, dict[dt.date, tuple[dt.time, dt.time | None]]] = {}
+    for official_id, day, check_in_at, check_out_at in Attendance.objects.filter(
+        village=village, day__gte=first, day__lte=last
+    ).values_list("official_id", "day", "check_in_at", "check_out_at"):
+        records.setdefault(official_id, {})[day] = (
+            timezone.localtime(check_in_at).time(),
+            timezone.localtime(check_out_at).time() if check_out_at is not None else None,
+        )
     excused: dict[int, dict[dt.date, str]] = {}
     for leave in Leave.objects.filter(
         village=village, status=Leave.Status.APPROVED, start__lte=last, end__gte=first
@@ -192,17 +200,19 @@ def attendance_recap(*, village: Village, year: int, month: int, today: dt.date 
                 row.days.append("-" if counted else "")
                 row.absent += counted
                 continue
-            check_in = timezone.localtime(a.check_in_at).time()
+            check_in, check_out = a
             late = check_in > rules.starts_at
             row.present += 1
             row.late += late
-            if a.check_out_at is None:
+            if check_out is None:
                 row.no_checkout += d < today
-            elif timezone.localtime(a.check_out_at).time() < rules.ends_at:
+            elif check_out < rules.ends_at:
                 row.early += 1
             row.days.append("T" if late else "H")
         rows.append(row)
-    return Recap(year=year, month=month, dates=dates, workdays=workdays, holidays=holidays, rows=rows)
+    return Recap(
+        year=year, month=month, dates=dates, workdays=workdays, holidays=holidays, rows=rows, rules=rules
+    )
 
 
 def attendance_day(*, village: Village, day: dt.date) -> QuerySet[Attendance]:
@@ -331,8 +341,12 @@ class TermWarning:
     days_left: int
 
 
-def term_warnings(*, village: Village, today: dt.date | None = None) -> list[TermWarning]:
-    """Active officials and BPD members whose term (or age limit) ends within `rules.WARN_DAYS`."""
+def term_warnings(
+    *, village: Village, today: dt.date | None = None, bpd: list[Any] | None = None
+) -> list[TermWarning]:
+    """Active officials and BPD members whose term (or age limit) ends within `rules.WARN_DAYS`.
+    `bpd`: the village's active members with a term not yet ended, when the caller has them
+    (the org chart), to save a query."""
     from balai.staff import rules
     from balai.staff.models import BpdMember
 
@@ -347,9 +361,9 @@ def term_warnings(*, village: Village, today: dt.date | None = None) -> list[Ter
             str(rules.HEAD_TERM.label if o.signs_as == Official.SignsAs.OWN else rules.PERANGKAT_AGE.label),
             (o.term_end - today).days,
         )
-        for o in Official.objects.filter(village=village, is_active=True, term_end__lte=horizon).exclude(
-            term_end__isnull=True
-        )
+        for o in Official.objects.filter(village=village, is_active=True, term_end__lte=horizon)
+        .exclude(term_end__isnull=True)
+        .only("public_id", "name", "position", "term_end", "signs_as")
         if o.term_end is not None
     ]
     rows += [
@@ -361,8 +375,12 @@ def term_warnings(*, village: Village, today: dt.date | None = None) -> list[Ter
             str(rules.BPD_TERM.label),
             (m.term_end - today).days,
         )
-        for m in BpdMember.objects.filter(
-            village=village, is_active=True, term_end__gte=today, term_end__lte=horizon
+        for m in (
+            [m for m in bpd if m.is_active and today <= m.term_end <= horizon]
+            if bpd is not None
+            else BpdMember.objects.filter(
+                village=village, is_active=True, term_end__gte=today, term_end__lte=horizon
+            )
         )
     ]
     return sorted(rows, key=lambda w: (w.ends_on, w.name))
@@ -425,6 +443,7 @@ class VillageStaffing:
     ending: list[TermWarning] | None = None
     present_days: int = 0
     expected_days: int = 0
+    excused_days: int = 0
 
     @property
     def vacant(self) -> int:
@@ -437,7 +456,8 @@ class VillageStaffing:
 
 def staffing_regional(*, villages: QuerySet[Village], today: dt.date) -> list[VillageStaffing]:
     """Per village: posts filled/vacant, Plt./Pj., terms ending within `rules.WARN_DAYS`, and this
-    month's attendance rate (days present over active officials × working days so far).
+    month's attendance rate (days present over active officials × working days so far, less the
+    days excused by approved leave or travel without a check-in: neither present nor absent).
     A handful of grouped queries whatever the number of villages."""
     from django.db.models import Count
 
@@ -517,6 +537,27 @@ def staffing_regional(*, villages: QuerySet[Village], today: dt.date) -> list[Vi
     ):
         if day in workdays[vid]:
             rows[vid].present_days += n
+    # Approved leave and travel: those working days are excused, out of the denominator (a day
+    # with a check-in stays present, as in the monthly recap).
+    excused: set[tuple[int, int, dt.date]] = set()
+    for vid, oid, start, end in Leave.objects.filter(
+        village_id__in=ids,
+        official__is_active=True,
+        status=Leave.Status.APPROVED,
+        start__lte=today,
+        end__gte=first,
+    ).values_list("village_id", "official_id", "start", "end"):
+        excused.update((vid, oid, d) for d in workdays[vid] if start <= d <= end)
+    if excused:
+        present = set(
+            Attendance.objects.filter(
+                official_id__in={oid for _v, oid, _d in excused}, day__gte=first, day__lte=today
+            ).values_list("official_id", "day")
+        )
+        for vid, oid, day in excused:
+            if (oid, day) not in present:
+                rows[vid].excused_days += 1
+                rows[vid].expected_days -= 1
     return list(rows.values())
 
 
@@ -545,5 +586,34 @@ def absence_reports_of(*, village: Village, resident: Any, limit: int = 10) -> l
     )
 
 
+def _about_head(prefix: str = "official__") -> Q:
+    """Reports/rows about the kepala desa (signs in their own name, or holds the head post)."""
+    return Q(**{f"{prefix}signs_letters": True, f"{prefix}signs_as": Official.SignsAs.OWN}) | Q(
+        **{f"{prefix}profile__post__kind": Position.Kind.HEAD}
+    )
+
+
 def absence_open_count(*, village: Village) -> int:
-    return AbsenceReport.objects.filter(village=village, status=AbsenceReport.Status.OPEN).count()
+    """Open reports the kepala desa can decide (those about himself go to the camat)."""
+    return (
+        AbsenceReport.objects.filter(village=village, status=AbsenceReport.Status.OPEN)
+        .exclude(_about_head())
+        .count()
+    )
+
+
+def head_absence_reports(*, villages: QuerySet[Village], status: str = "") -> QuerySet[AbsenceReport]:
+    """Residents' reports about the kepala desa of `villages` (the camat's to decide)."""
+    qs = (
+        AbsenceReport.objects.filter(village__in=villages)
+        .filter(_about_head())
+        .select_related("official", "village", "resident", "decided_by")
+        .distinct()
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-seen_at", "-pk")
+
+
+def head_absence_open_count(*, villages: QuerySet[Village]) -> int:
+    return head_absence_reports(villages=villages, status=AbsenceReport.Status.OPEN).count()

@@ -42,6 +42,13 @@ urlpatterns = [
     path("kehadiran/koreksi/", views_careers.attendance_correction, name="attendance_correction"),
     # Residents' kiosk reports that an official was absent: the kepala desa decides them.
     path("kehadiran/laporan-warga/", views_absence.absence_list, name="absence_list"),
+    # ... except those about the kepala desa himself: the camat of the district decides them.
+    path("kehadiran/laporan-warga/kecamatan/", views_absence.head_absence_list, name="head_absence_list"),
+    path(
+        "kehadiran/laporan-warga/kecamatan/<str:public_id>/",
+        views_absence.head_absence_decide,
+        name="head_absence_decide",
+    ),
     path("kehadiran/laporan-warga/<str:public_id>/", views_absence.absence_decide, name="absence_decide"),
     path("kehadiran/jam-kerja/", views_attendance.attendance_settings, name="attendance_settings"),
     path("<str:public_id>/kartu-pin/", views_attendance.official_credential, name="official_credential"),

@@ -60,6 +60,7 @@ registry.read          x       x      x         .            .       .      .   
 registry.write         x       x      .         .            .       .      .       .        .
 staff.absences         .       .      x         .            .       .      .       .        .
 staff.approve          .       .      x         .            .       .      .       .        .
+staff.head_absences    .       .      .         .            .       .      .       x        .
 staff.head_leave       .       .      .         .            .       .      .       x        .
 staff.leave            x       x      x         .            .       .      .       .        .
 staff.read             x       x      x         .            .       .      .       .        .

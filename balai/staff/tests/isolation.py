@@ -67,6 +67,9 @@ UI_CHECKS = {
     # official is refused as unknown).
     "staff:absence_list": Listing(refused=(403,)),
     "staff:absence_decide": Obj({"public_id": "absence_report"}, refused=(403, 405)),
+    # Reports about a kepala desa: the camat of the district's (test_absence.py: another camat 404).
+    "staff:head_absence_list": Listing(refused=(403,)),
+    "staff:head_absence_decide": Obj({"public_id": "absence_report"}, refused=(403, 405)),
     "staff_kiosk:absence_report": Listing(refused=(403,)),
     "staff:regional_pdf": Listing(refused=(403,)),
     # Service performance per official (lives in the dashboard: it reads letters and desk).

@@ -86,6 +86,20 @@ def test_a_report_reaches_the_kades_and_the_recap(village_a, resident_a, kaur, k
     assert "SITI WAHYUNI" not in page
     recap_page = client.get("/perangkat/kehadiran/?bulan=2026-11").content.decode()
     assert "reported-mark" in recap_page
+    # The XLSX marks the same day with "!" and counts the reports per official.
+    import io
+
+    from openpyxl import load_workbook
+
+    xlsx = client.get("/perangkat/kehadiran/xlsx/?bulan=2026-11")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    header = [c.value for c in sheet[4]]
+    line = next([c.value for c in r] for r in sheet.iter_rows(min_row=5) if r[0].value == "BAMBANG")
+    assert line[header.index("Dilaporkan warga")] == 1
+    assert line[header.index("25")] == "-!"
+    assert line[header.index("24")] in ("-", "")  # no report that day, no mark
+    legend = " ".join(str(c.value) for r in sheet.iter_rows() for c in r if c.value)
+    assert "! = warga melaporkan" in legend
 
 
 @time_machine.travel(NOW, tick=False)
@@ -277,3 +291,83 @@ def test_on_a_working_day_the_default_is_now_and_before_hours_yesterday(kiosk_re
     assert "2026-11-25" not in days
     assert day == "2026-11-24"
     assert _options(early, "k-time")[1] == "15:00"
+
+
+# --- Reports about the kepala desa himself go to the camat of the district ------------------------
+
+
+def _head(village, user):
+    from balai.staff.models import Official
+
+    return OfficialFactory(
+        village=village, user=user, name="KADES", signs_letters=True, signs_as=Official.SignsAs.OWN
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_camat_decides_a_report_about_the_kades(village_a, resident_a, kades_a, camat_a, client):
+    report, _ = _file(village_a, resident_a, _head(village_a, kades_a), note="Tidak ada sejak pagi")
+    # The kades' own Beranda task leaves it out (he cannot decide it); the camat's shows it.
+    from balai.staff.selectors import absence_open_count
+
+    assert absence_open_count(village=village_a) == 0
+    client.force_login(camat_a)
+    home = client.get("/", follow=True).content.decode()
+    assert "Laporan warga: kepala desa tidak di kantor" in home
+    page = client.get("/perangkat/kehadiran/laporan-warga/kecamatan/").content.decode()
+    assert report.public_id in page
+    assert resident_a.name not in page  # the reporter is masked
+    # Bad input: no decision, or unfounded without a note; nothing written.
+    url = f"/perangkat/kehadiran/laporan-warga/kecamatan/{report.public_id}/"
+    client.post(url, {"status": "entah"})
+    client.post(url, {"status": "tidak_terbukti", "note": ""})
+    report.refresh_from_db()
+    assert report.status == AbsenceReport.Status.OPEN
+    assert client.post(url, {"status": "ditangani", "note": "Sudah ditegur"}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == AbsenceReport.Status.HANDLED
+    assert report.decided_by == camat_a
+    assert AuditEvent.objects.filter(action="absence_report.decided", actor=camat_a).exists()
+    # Decided once only.
+    with pytest.raises(ApplicationError, match="sudah diputuskan"):
+        absence.absence_report_decide(actor=camat_a, village=village_a, report=report, status="ditangani")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_another_districts_camat_and_the_kades_cannot_decide_it(
+    village_a, resident_a, kades_a, kaur, camat_a, client
+):
+    from balai.accounts.models import Role, User
+    from balai.core.errors import NotAllowed
+
+    other = User.objects.create_user(
+        username="camat_lain", password="rahasia-demo-123", role=Role.CAMAT, district_code="99.99.99"
+    )
+    report, _ = _file(village_a, resident_a, _head(village_a, kades_a))
+    client.force_login(other)
+    assert (
+        report.public_id not in client.get("/perangkat/kehadiran/laporan-warga/kecamatan/").content.decode()
+    )
+    url = f"/perangkat/kehadiran/laporan-warga/kecamatan/{report.public_id}/"
+    assert client.post(url, {"status": "ditangani"}).status_code == 404
+    with pytest.raises(NotAllowed):
+        absence.absence_report_decide(actor=other, village=village_a, report=report, status="ditangani")
+    # The kades is refused by the service and by the camat's page (403).
+    with pytest.raises((NotAllowed, ApplicationError)):
+        absence.absence_report_decide(actor=kades_a, village=village_a, report=report, status="ditangani")
+    client.force_login(kades_a)
+    assert client.post(url, {"status": "ditangani"}).status_code == 403
+    # The camat may not decide a report about an ordinary official (the kades' to decide).
+    plain, _ = _file(village_a, resident_a, kaur, key="k-00000002")
+    with pytest.raises(NotAllowed):
+        absence.absence_report_decide(actor=camat_a, village=village_a, report=plain, status="ditangani")
+    client.force_login(camat_a)
+    assert (
+        client.post(
+            f"/perangkat/kehadiran/laporan-warga/kecamatan/{plain.public_id}/", {"status": "ditangani"}
+        ).status_code
+        == 404
+    )
+    report.refresh_from_db()
+    plain.refresh_from_db()
+    assert report.status == plain.status == AbsenceReport.Status.OPEN

@@ -377,3 +377,63 @@ def test_regional_attendance_rate_follows_each_villages_calendar(village_a, vill
     assert rows[village_a.code].attendance_rate == round(100 * 2 / 6, 1)
     # Village B keeps the plain calendar: 7 weekdays, nobody checked in.
     assert (rows[village_b.code].expected_days, rows[village_b.code].attendance_rate) == (7, 0.0)
+
+
+def test_regional_attendance_rate_leaves_out_approved_leave_and_travel(village_a, operator_a, regency_viewer):
+    """Issue 18: excused days (approved leave/travel) are neither present nor absent; a day with
+    a check-in stays present; requested, rejected or cancelled leave changes nothing."""
+    from balai.regions.models import Village
+    from balai.staff import attendance
+    from balai.staff.models import Leave
+    from balai.staff.selectors import staffing_regional
+
+    one = OfficialFactory(village=village_a)
+    two = OfficialFactory(village=village_a)
+    inactive = OfficialFactory(village=village_a, is_active=False)
+    today = dt.date(2026, 11, 10)  # 7 weekdays so far: 2-6, 9-10
+
+    def add(official, start, end, status=Leave.Status.APPROVED, kind=Leave.Kind.ANNUAL):
+        Leave.objects.create(
+            village=village_a, official=official, kind=kind, start=start, end=end, reason="x", status=status
+        )
+
+    # One: approved leave from October into Monday 2 Nov (1 day), travel 4-8 Nov (Wed-Fri, but a
+    # check-in on the 5th keeps that day present; the weekend inside it adds nothing).
+    add(one, dt.date(2026, 10, 28), dt.date(2026, 11, 2))
+    add(one, dt.date(2026, 11, 4), dt.date(2026, 11, 8), kind=Leave.Kind.TRAVEL)
+    attendance.attendance_correct(
+        actor=operator_a,
+        official=one,
+        day=dt.date(2026, 11, 5),
+        check_in=dt.time(8),
+        check_out=None,
+        reason="X",
+    )
+    # Two: requested, rejected and cancelled leave do not excuse; approved leave after today neither.
+    add(two, dt.date(2026, 11, 2), dt.date(2026, 11, 3), status=Leave.Status.REQUESTED)
+    add(two, dt.date(2026, 11, 4), dt.date(2026, 11, 4), status=Leave.Status.REJECTED)
+    add(two, dt.date(2026, 11, 5), dt.date(2026, 11, 5), status=Leave.Status.CANCELLED)
+    add(two, dt.date(2026, 11, 11), dt.date(2026, 11, 12))
+    # An inactive official's leave is not in the denominator to begin with.
+    add(inactive, dt.date(2026, 11, 2), dt.date(2026, 11, 6))
+    (row,) = staffing_regional(villages=Village.objects.filter(pk=village_a.pk), today=today)
+    assert row.excused_days == 3  # the 2nd, 4th and 6th
+    assert row.expected_days == 2 * 7 - 3
+    assert row.present_days == 1
+    assert row.attendance_rate == round(100 * 1 / 11, 1)
+    # The same figures in the API and the XLSX.
+    import time_machine
+    from django.test import Client
+
+    c = Client()
+    c.force_login(regency_viewer)
+    with time_machine.travel(dt.datetime(2026, 11, 10, 12, tzinfo=dt.UTC), tick=False):
+        xlsx = c.get("/perangkat/wilayah/xlsx/")
+    assert xlsx.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(xlsx.content)).worksheets[0]
+    values = [c.value for c in sheet[4]]
+    assert values[-2:] == [round(100 * 1 / 11, 1), 3]
