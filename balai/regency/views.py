@@ -150,11 +150,11 @@ def _compared(request: RegionalRequest) -> dict[str, Any]:
     }
 
 
-@require("regency.read", village=False)
-def compare_xlsx(request: RegionalRequest) -> HttpResponse:
+def _compare_download(request: RegionalRequest, kind: str) -> HttpResponse:
     c = _compared(request)
     _code, area = _area(request)
-    body = exports.compare_xlsx(
+    write = exports.compare_xlsx if kind == "xlsx" else pdf.compare_pdf
+    body = write(
         c["ranked"],
         median=c["median"],
         figure=F.BY_KEY[c["key"]],
@@ -162,22 +162,17 @@ def compare_xlsx(request: RegionalRequest) -> HttpResponse:
         filters=c["filters"],
         as_of=c["as_of"],
     )
-    return _download(body, name=f"banding-desa-{c['key']}", kind="xlsx")
+    return _download(body, name=f"banding-desa-{c['key']}", kind=kind)
+
+
+@require("regency.read", village=False)
+def compare_xlsx(request: RegionalRequest) -> HttpResponse:
+    return _compare_download(request, "xlsx")
 
 
 @require("regency.read", village=False)
 def compare_pdf(request: RegionalRequest) -> HttpResponse:
-    c = _compared(request)
-    _code, area = _area(request)
-    body = pdf.compare_pdf(
-        c["ranked"],
-        median=c["median"],
-        figure=F.BY_KEY[c["key"]],
-        area=area,
-        filters=c["filters"],
-        as_of=c["as_of"],
-    )
-    return _download(body, name=f"banding-desa-{c['key']}", kind="pdf")
+    return _compare_download(request, "pdf")
 
 
 @require("regency.read", village=False)
