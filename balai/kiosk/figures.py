@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from balai.audit.models import AuditEvent
+from balai.core.dates import Month
 from balai.desk.models import Complaint
 from balai.kiosk.models import HelpCall
 from balai.letters.models import Letter
@@ -94,6 +96,47 @@ def help_calls(*, village_ids: list[int], year: int, month: int) -> dict[int, in
         .annotate(n=Count("id"))
     )
     return {r["village_id"]: r["n"] for r in rows}
+
+
+# --- Many months at once (the regency demo's estimated history) ------------------------------
+#
+# The same counts as above for every month of `months`, one grouped query per figure (village ×
+# month bucket, the bucket from the same bounds), so they equal the month-by-month counts.
+
+
+def _bucketed(qs: QuerySet[Any], field: str, months: list[Month], **counts: Any) -> list[dict[str, Any]]:
+    bounds = [_month_bounds(m.year, m.month) for m in months]
+    bucket = Case(
+        *(When(Q(**{f"{field}__gte": s, f"{field}__lt": e}), then=Value(i)) for i, (s, e) in enumerate(bounds)),
+        default=None,
+        output_field=IntegerField(),
+    )
+    rows = (
+        qs.filter(**{f"{field}__gte": min(s for s, _ in bounds), f"{field}__lt": max(e for _, e in bounds)})
+        .order_by()
+        .annotate(bucket=bucket)
+        .values("village_id", "bucket")
+        .annotate(**counts)
+    )
+    return [r for r in rows if r["bucket"] is not None]
+
+
+def sign_ins_by_month(*, village_ids: list[int], months: list[Month]) -> dict[tuple[int, Month], int]:
+    qs = AuditEvent.objects.filter(village_id__in=village_ids, action="kiosk.sign_in")
+    return {(r["village_id"], months[r["bucket"]]): r["n"] for r in _bucketed(qs, "occurred_at", months, n=Count("id"))}
+
+
+def letters_self_served_by_month(
+    *, village_ids: list[int], months: list[Month]
+) -> dict[tuple[int, Month], int]:
+    qs = Letter.objects.filter(village_id__in=village_ids, channel=Letter.Channel.KIOSK)
+    served = Count("id", filter=Q(state__in=("issued", "handed_over"), signed_by__isnull=True))
+    return {(r["village_id"], months[r["bucket"]]): r["n"] for r in _bucketed(qs, "created_at", months, n=served)}
+
+
+def complaints_by_month(*, village_ids: list[int], months: list[Month]) -> dict[tuple[int, Month], int]:
+    qs = Complaint.objects.filter(village_id__in=village_ids, source=Complaint.Source.KIOSK)
+    return {(r["village_id"], months[r["bucket"]]): r["n"] for r in _bucketed(qs, "created_at", months, n=Count("id"))}
 
 
 def kiosk_use(*, villages: Iterable[Village], year: int, month: int) -> dict[int, KioskUse]:

@@ -31,3 +31,10 @@ SNAPSHOT_FIGURES = [
     ("kiosk_letters_self_served", _("Surat swalayan anjungan"), KIOSK, _letters_self_served),
     ("kiosk_complaints", _("Pengaduan lewat anjungan"), KIOSK, _complaints),
 ]
+
+# The same counts for many months in one grouped query each (the regency demo's history).
+SNAPSHOT_FIGURES_BY_MONTH = [
+    ("kiosk_sign_ins", figures.sign_ins_by_month),
+    ("kiosk_letters_self_served", figures.letters_self_served_by_month),
+    ("kiosk_complaints", figures.complaints_by_month),
+]

@@ -72,7 +72,7 @@ def _prepare(config: BenchConfig, say: Say) -> dict[str, Any]:
     from django.utils import timezone
 
     from balai.people.models import Resident
-    from balai.regency.demo import past_snapshots
+    from balai.regency.demo import past_snapshots_many
     from balai.regency.models import VillageSnapshot
     from balai.regions.models import Village
 
@@ -83,12 +83,8 @@ def _prepare(config: BenchConfig, say: Say) -> dict[str, Any]:
     if todo:
         say(f"kabupaten: snapshot 24 bulan (perkiraan) untuk {len(todo)} desa")
     started = time.perf_counter()
-    rows = 0
-    for village in todo:
-        with transaction.atomic():
-            rows += past_snapshots(
-                village=village, rnd=random.Random(f"{config.seed}:{village.code}"), today=today
-            )
+    with transaction.atomic():
+        rows = past_snapshots_many(villages=todo, today=today)
     return {
         "snapshot_villages_prepared": len(todo),
         "snapshots_prepared": rows,

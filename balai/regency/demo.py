@@ -15,7 +15,7 @@ import random
 from django.utils import timezone
 
 from balai.core.dates import Month
-from balai.regency.figures import AGE_KEYS, count_figures
+from balai.regency.figures import AGE_KEYS, count_dated_months, count_figures
 from balai.regency.geo import demo_point
 from balai.regency.models import VillageSnapshot
 from balai.regions.models import Village
@@ -35,35 +35,47 @@ def past_snapshots(*, village: Village, rnd: random.Random, today: dt.date, mont
     Only the standing figures (population, KK, aid recipients, data quality), which cannot be
     recounted for a past month, are walked back from today's with a small monthly growth, and
     split so their parts add up: men + women = residents = age bands + without birth date."""
+    return past_snapshots_many(villages=[village], today=today, months=months)
+
+
+def past_snapshots_many(*, villages: list[Village], today: dt.date, months: int = MONTHS) -> int:
+    """`past_snapshots` of many villages at once: today's figures in one count, the dated
+    figures of every month in one grouped pass per table (`count_dated_months`), never a pass
+    per village and month (6,000 of them for the bench's 248 villages, minutes on PostgreSQL)."""
+    if not villages:
+        return 0
+    ids = [v.pk for v in villages]
     current = Month.of(today)
-    now = count_figures(village_ids=[village.pk], month=current, on=today)[village.pk]
-    done = set(VillageSnapshot.objects.filter(village=village).values_list("month", flat=True))
-    rows = []
+    now = count_figures(village_ids=ids, month=current, on=today)
+    done: dict[int, set[dt.date]] = {pk: set() for pk in ids}
+    for village_id, first in VillageSnapshot.objects.filter(village_id__in=ids).values_list("village_id", "month"):
+        done[village_id].add(first)
+    past = current.back(months + 1)[:-1][::-1]  # the month before today's first
+    wanted = [m for m in past if any(m.first not in done[pk] for pk in ids)]
+    dated = count_dated_months(village_ids=ids, months=wanted)
     taken = timezone.now()
-    month = current
-    for back in range(1, months + 1):
-        month = month.previous()
-        if month.first in done:
-            continue
-        figures = count_figures(village_ids=[village.pk], month=month, on=month.last, dated_only=True)[
-            village.pk
-        ]
-        if back > KIOSK_MONTHS:
-            # Before the kiosks came (a year before the demo's today) their figures show "–".
-            figures = {k: n for k, n in figures.items() if not k.startswith("kiosk_")}
-        figures.update(estimate_standing(now, (1 - GROWTH_PER_MONTH) ** back))
-        rows.append(
-            VillageSnapshot(
-                village=village,
-                month=month.first,
-                taken_at=dt.datetime.combine(month.after, dt.time(1, 0), tzinfo=dt.UTC)
-                if month.after <= today
-                else taken,
-                figures=figures,
-                estimated=True,
+    rows = []
+    for pk in ids:
+        for back, month in enumerate(past, start=1):
+            if month.first in done[pk]:
+                continue
+            figures = dated[month][pk]
+            if back > KIOSK_MONTHS:
+                # Before the kiosks came (a year before the demo's today) their figures show "–".
+                figures = {k: n for k, n in figures.items() if not k.startswith("kiosk_")}
+            figures.update(estimate_standing(now[pk], (1 - GROWTH_PER_MONTH) ** back))
+            rows.append(
+                VillageSnapshot(
+                    village_id=pk,
+                    month=month.first,
+                    taken_at=dt.datetime.combine(month.after, dt.time(1, 0), tzinfo=dt.UTC)
+                    if month.after <= today
+                    else taken,
+                    figures=figures,
+                    estimated=True,
+                )
             )
-        )
-    VillageSnapshot.objects.bulk_create(rows, ignore_conflicts=True)
+    VillageSnapshot.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     return len(rows)
 
 

@@ -242,6 +242,97 @@ def _count_dated(result: dict[int, dict[str, int]], ids: list[int], month: Month
         result[r["village_id"]]["stunted"] = r["stunted"]
 
 
+def count_dated_months(*, village_ids: Iterable[int], months: list[Month]) -> dict[Month, dict[int, dict[str, int]]]:
+    """`count_figures(..., dated_only=True)` of every month in `months` for every village, in
+    one grouped pass per table (village × month bucket) instead of a pass per month: the demo's
+    and the bench's 24 estimated months of 248 villages are a dozen scans, not six thousand.
+
+    The buckets are the same lookups as the monthly count's, so the figures are identical
+    (a test compares both on SQLite and PostgreSQL)."""
+    ids = list(village_ids)
+    keys = [k for k in COUNTED if k not in STANDING_KEYS]
+    result = {m: {pk: dict.fromkeys(keys, 0) for pk in ids} for m in months}
+    if not ids or not months:
+        return result
+    _count_dated_months(result, ids, months)
+    for key, count in PLUGIN_COUNTS.items():
+        by_months = PLUGIN_MONTH_COUNTS.get(key)
+        if by_months is not None:
+            for (village_id, month), n in by_months(village_ids=ids, months=months).items():
+                if month in result and village_id in result[month]:
+                    result[month][village_id][key] = int(n)
+            continue
+        for month in months:  # a plugin without a grouped count: one pass per month, all villages
+            for village_id, n in count(village_ids=ids, month=month).items():
+                if village_id in result[month]:
+                    result[month][village_id][key] = int(n)
+    return result
+
+
+def month_bucket(months: list[Month], lookups: Any) -> Case:
+    """The index in `months` of the month a row falls in (None: none of them), from
+    `lookups(month)` -> the filter arguments that put a row in that month."""
+    return Case(
+        *(When(Q(**lookups(m)), then=Value(i)) for i, m in enumerate(months)),
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+def _date_bounds(field: str) -> Any:
+    return lambda m: {f"{field}__gte": m.first, f"{field}__lt": m.after}
+
+
+def _count_dated_months(
+    result: dict[Month, dict[int, dict[str, int]]], ids: list[int], months: list[Month]
+) -> None:
+    span = Month(*min((m.year, m.month) for m in months)), Month(*max((m.year, m.month) for m in months))
+
+    def rows(qs: Any, bounds: Any, *fields: str, **counts: Any) -> Iterable[tuple[Month, dict[str, Any]]]:
+        # The whole span in one WHERE (an index range), each row's month from the same bounds.
+        lower, upper = bounds(span[0]), bounds(span[1])
+        within = Q(**{k: v for k, v in lower.items() if k.endswith("__gte")}) & Q(
+            **{k: v for k, v in upper.items() if k.endswith("__lt")}
+        )
+        grouped = (
+            qs.filter(within, village_id__in=ids)
+            .order_by()
+            .annotate(bucket=month_bucket(months, bounds))
+            .values("village_id", "bucket", *fields)
+            .annotate(**(counts or {"n": Count("*")}))
+        )
+        for r in grouped:
+            if r["bucket"] is not None and r["village_id"] in result[months[r["bucket"]]]:
+                yield months[r["bucket"]], r
+
+    for month, r in rows(
+        LifeEvent.objects.filter(kind__in=list(EVENT_KEYS), cancelled_at__isnull=True),
+        _date_bounds("event_date"),
+        "kind",
+    ):
+        result[month][r["village_id"]][EVENT_KEYS[r["kind"]]] += r["n"]
+    for month, r in rows(
+        Letter.objects.all(),
+        partial(month_range, "issued_at"),
+        issued=Count("pk"),
+        kiosk=Count("pk", filter=Q(channel=Letter.Channel.KIOSK)),
+    ):
+        result[month][r["village_id"]]["letters_issued"] += r["issued"]
+        result[month][r["village_id"]]["letters_kiosk"] += r["kiosk"]
+    for month, r in rows(Complaint.objects.all(), _date_bounds("created_at__date")):
+        result[month][r["village_id"]]["complaints"] += r["n"]
+    for month, r in rows(Ticket.objects.all(), _date_bounds("day")):
+        result[month][r["village_id"]]["queue_tickets"] += r["n"]
+    for month, r in rows(
+        ChildMeasurement.objects.filter(z_lhfa__isnull=False),
+        _date_bounds("measured_on"),
+        children=Count("child_id", distinct=True),
+        stunted=Count("child_id", distinct=True, filter=Q(z_lhfa__lt=STUNTED_Z)),
+    ):
+        result[month][r["village_id"]]["children_measured"] = r["children"]
+        result[month][r["village_id"]]["stunted"] = r["stunted"]
+
+
 def value(figures: dict[str, int], key: str) -> float | int | None:
     """A figure of one village or a sum of villages; a rate from its two parts (None: no data)."""
     figure = BY_KEY[key]
@@ -275,6 +366,11 @@ def add_up(rows: Iterable[dict[str, int]]) -> dict[str, int]:
 # simply lack its key, and the pages show "–" there.
 
 PLUGIN_COUNTS: dict[str, Any] = {}
+# Optional grouped counts of many months at once (the demo's estimated history), from
+# `<app>/snapshot_figures.py`'s `SNAPSHOT_FIGURES_BY_MONTH = [(key, count_months)]` where
+# `count_months(*, village_ids, months) -> dict[(village_id, Month), int]` gives exactly what
+# `count` gives month by month. A figure without one is counted month by month.
+PLUGIN_MONTH_COUNTS: dict[str, Any] = {}
 
 
 def load_plugins() -> None:
@@ -289,6 +385,9 @@ def load_plugins() -> None:
         BY_KEY[key] = figure
         COUNTED.append(key)
         PLUGIN_COUNTS[key] = count
+    for key, count_months in collect("snapshot_figures", "SNAPSHOT_FIGURES_BY_MONTH"):
+        if key in PLUGIN_COUNTS:
+            PLUGIN_MONTH_COUNTS[key] = count_months
 
 
 def _plugin_counts(result: dict[int, dict[str, int]], ids: list[int], month: Month) -> None:
