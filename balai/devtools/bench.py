@@ -233,9 +233,13 @@ def stopwatch() -> Iterator[list[float]]:
 
 def _codes(config: BenchConfig) -> tuple[list[str], str]:
     from balai.devtools.demo import demo_village_codes
+    from balai.devtools.synthetic import is_synthetic
 
-    codes = demo_village_codes(config.villages)
-    return codes[:-1], codes[-1]
+    # Beyond the regency's real villages (248 in Batang) the bench adds synthetic ones; the
+    # import village stays the last real one, whose NIK region the import file carries.
+    codes = demo_village_codes(config.villages, synthetic=True)
+    import_code = [c for c in codes if not is_synthetic(c)][-1]
+    return [c for c in codes if c != import_code], import_code
 
 
 def _server_cpu() -> tuple[int | None, float]:
@@ -282,6 +286,7 @@ def build_scale(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any
         server_pid, server_started = _server_cpu()
         result = demo.generate(
             villages=len(populated),
+            codes=populated,
             residents_per_village=per_village,
             seed=config.seed,
             progress=progress,

@@ -39,6 +39,7 @@ from balai.people import codes
 from balai.people.models import Family, Household, LifeEvent, Resident, normalize_name
 from balai.people.validation import nik_from
 from balai.regions.models import Dusun, Region, Rt, Village
+from balai.devtools.synthetic import is_synthetic, nik_region6, synthetic_codes, synthetic_name
 from balai.regions.selectors import deployment_regency_code, region_names
 from balai.regions.services import regions_load, village_create, village_profile_update
 from balai.staff.models import Official
@@ -149,8 +150,9 @@ def ensure_database(*, verbosity: int = 0) -> None:
         regions_load()
 
 
-def demo_village_codes(count: int) -> list[str]:
-    """The pilot villages first, then the regency's other villages in code order."""
+def demo_village_codes(count: int, *, synthetic: bool = False) -> list[str]:
+    """The pilot villages first, then the regency's other villages in code order; with
+    `synthetic` (the bench only), synthetic villages after the real ones up to `count`."""
     regency = deployment_regency_code()
     names = region_names()
     pilots = [c for c in PILOT_CODES if c in names and c.startswith(regency + ".")]
@@ -160,9 +162,50 @@ def demo_village_codes(count: int) -> list[str]:
         if code.startswith(regency + ".") and code.count(".") == 3 and code not in pilots
     )
     available = pilots + others
+    if synthetic and count > len(available):
+        available += synthetic_codes(regency, count - len(available))
     if count > len(available):
         raise ValueError(f"Kabupaten {regency} hanya memiliki {len(available)} desa/kelurahan.")
     return available[:count]
+
+
+def real_district_codes() -> list[str]:
+    regency = deployment_regency_code()
+    return sorted(c for c in region_names() if c.startswith(regency + ".") and c.count(".") == 2)
+
+
+def village_name(code: str) -> str:
+    return synthetic_name(code) if is_synthetic(code) else region_names()[code]
+
+
+def create_demo_village(*, code: str, **profile: str) -> Village:
+    """A demo village through `village_create`; a synthetic one (the bench's, see
+    devtools.synthetic) directly, with its synthetic names, since the region list never
+    holds it."""
+    if not is_synthetic(code):
+        return village_create(code=code, actor=None, **profile)
+    regency = deployment_regency_code()
+    names = region_names()
+    district = code.rsplit(".", 1)[0]
+    village = Village.objects.create(
+        code=code,
+        name=synthetic_name(code),
+        district_code=district,
+        district_name=synthetic_name(district),
+        regency_code=regency,
+        regency_name=names.get(regency, ""),
+        province_name=names.get(regency.split(".")[0], ""),
+        **profile,
+    )
+    audit_record(
+        actor=None,
+        village=village,
+        action="village.created",
+        object_type="village",
+        object_id=village.code,
+        changes={"name": village.name, "synthetic": True},
+    )
+    return village
 
 
 def village_sizes(*, count: int, per_village: int, seed: int) -> list[int]:
@@ -352,7 +395,7 @@ class VillagePlanner:
         self, *, code: str, rnd: random.Random, names: NamePools, numbers: NumberBook, today: dt.date
     ) -> None:
         self.code = code
-        self.region6 = code.replace(".", "")[:6]
+        self.region6 = nik_region6(code, real_district_codes() if is_synthetic(code) else [])
         self.rnd = rnd
         self.names = names
         self.numbers = numbers
@@ -1015,6 +1058,7 @@ def generate(
     progress: Progress | None = None,
     duplicates_per_village: int = 3,
     extensions: bool = True,
+    codes: list[str] | None = None,
 ) -> GenerateResult:
     """Create the first `villages` demo villages that do not exist yet, with their people.
 
@@ -1025,7 +1069,10 @@ def generate(
     import time
 
     started = time.perf_counter()
-    codes_wanted = demo_village_codes(villages)
+    # `codes`: the bench's own list (its synthetic villages beyond the region list, the import
+    # village left out); otherwise the first `villages` of the regency.
+    codes_wanted = list(codes) if codes is not None else demo_village_codes(villages)
+    villages = len(codes_wanted)
     sizes = village_sizes(count=villages, per_village=residents_per_village, seed=seed)
     existing = set(Village.objects.filter(code__in=codes_wanted).values_list("code", flat=True))
     names = NamePools(seed)
@@ -1042,10 +1089,9 @@ def generate(
             size=size, duplicates=duplicates_per_village
         )
         with transaction.atomic():
-            village = village_create(
+            village = create_demo_village(
                 code=code,
-                actor=None,
-                address=f"Jl. Raya {region_names()[code]} No. {rnd.randint(1, 99)}",
+                address=f"Jl. Raya {village_name(code)} No. {rnd.randint(1, 99)}",
                 postal_code=f"512{rnd.randint(10, 99)}",
             )
             # Through the profile service, as an operator uploading the regency's lambang would.
