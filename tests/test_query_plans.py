@@ -192,3 +192,40 @@ def test_registry_pages_read_through_village_indexes(small_regency, client):
         assert response.status_code == 200, url
         problems += [f"{url}: {p}" for p in _explain_all(captured.captured_queries, tables)]
     assert problems == [], "\n".join(problems)
+
+
+# Pages whose queries read many villages by design (the regency's and the district's views) or
+# no village data at all; every other listing page of the office is a village's hot path.
+NOT_ONE_VILLAGE = ("regency:", "regency_public:", "dashboard:", "portal:", "accounts:", "admin:")
+
+
+@postgres_only
+def test_every_office_listing_page_reads_through_village_indexes(small_regency, client):
+    """Issue 22 item 4: beyond the registry, every module's listing page (each URL without an
+    object in its path that tests/test_isolation.py checks as a `Listing`) as the village's
+    operator sees it on the demo: each village-owned table it reads is entered at the village."""
+    from balai.accounts.models import User
+    from django.urls import NoReverseMatch
+    from tests.isolation_checks import Listing
+    from tests.test_isolation import UI_CHECKS
+
+    village = Village.objects.order_by("pk").first()
+    operator = User.objects.filter(village=village, role="operator").order_by("pk").first()
+    client.force_login(operator)
+    tables = _tables()
+    problems, seen = [], []
+    for name, check in sorted(UI_CHECKS.items()):
+        if not isinstance(check, Listing) or name.startswith(NOT_ONE_VILLAGE):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        if response.status_code != 200:
+            continue  # another role's page (kades, ketua RT) or a form answering with a redirect
+        seen.append(name)
+        problems += [f"{name}: {p}" for p in _explain_all(captured.captured_queries, tables)]
+    assert len(seen) > 30, seen  # the modules' pages were really read
+    assert problems == [], "\n".join(problems)
