@@ -204,8 +204,9 @@ def test_every_office_listing_page_reads_through_village_indexes(small_regency, 
     """Issue 22 item 4: beyond the registry, every module's listing page (each URL without an
     object in its path that tests/test_isolation.py checks as a `Listing`) as the village's
     operator sees it on the demo: each village-owned table it reads is entered at the village."""
-    from balai.accounts.models import User
     from django.urls import NoReverseMatch
+
+    from balai.accounts.models import User
     from tests.isolation_checks import Listing
     from tests.test_isolation import UI_CHECKS
 

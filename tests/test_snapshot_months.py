@@ -97,7 +97,11 @@ def _world(village: object, other: object, rnd: random.Random) -> None:
                 z_lhfa=rnd.choice([-3.1, -1.0, None, -2.5, 0.4]),
             )
             audit_record(
-                actor=None, village=place, action="kiosk.sign_in", object_type="resident", object_id=subject.pk
+                actor=None,
+                village=place,
+                action="kiosk.sign_in",
+                object_type="resident",
+                object_id=subject.pk,
             )
             AuditEvent.objects.filter(pk=AuditEvent.objects.latest("pk").pk).update(occurred_at=moment)
 

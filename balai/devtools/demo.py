@@ -35,11 +35,11 @@ from balai.audit.services import audit_record
 from balai.core.crest import demo_crest_png
 from balai.core.db.bulk import insert_rows
 from balai.core.ids import public_ids
+from balai.devtools.synthetic import is_synthetic, nik_region6, synthetic_codes, synthetic_name
 from balai.people import codes
 from balai.people.models import Family, Household, LifeEvent, Resident, normalize_name
 from balai.people.validation import nik_from
 from balai.regions.models import Dusun, Region, Rt, Village
-from balai.devtools.synthetic import is_synthetic, nik_region6, synthetic_codes, synthetic_name
 from balai.regions.selectors import deployment_regency_code, region_names
 from balai.regions.services import regions_load, village_create, village_profile_update
 from balai.staff.models import Official

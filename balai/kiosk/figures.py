@@ -107,7 +107,10 @@ def help_calls(*, village_ids: list[int], year: int, month: int) -> dict[int, in
 def _bucketed(qs: QuerySet[Any], field: str, months: list[Month], **counts: Any) -> list[dict[str, Any]]:
     bounds = [_month_bounds(m.year, m.month) for m in months]
     bucket = Case(
-        *(When(Q(**{f"{field}__gte": s, f"{field}__lt": e}), then=Value(i)) for i, (s, e) in enumerate(bounds)),
+        *(
+            When(Q(**{f"{field}__gte": s, f"{field}__lt": e}), then=Value(i))
+            for i, (s, e) in enumerate(bounds)
+        ),
         default=None,
         output_field=IntegerField(),
     )
@@ -123,7 +126,10 @@ def _bucketed(qs: QuerySet[Any], field: str, months: list[Month], **counts: Any)
 
 def sign_ins_by_month(*, village_ids: list[int], months: list[Month]) -> dict[tuple[int, Month], int]:
     qs = AuditEvent.objects.filter(village_id__in=village_ids, action="kiosk.sign_in")
-    return {(r["village_id"], months[r["bucket"]]): r["n"] for r in _bucketed(qs, "occurred_at", months, n=Count("id"))}
+    return {
+        (r["village_id"], months[r["bucket"]]): r["n"]
+        for r in _bucketed(qs, "occurred_at", months, n=Count("id"))
+    }
 
 
 def letters_self_served_by_month(
@@ -131,12 +137,17 @@ def letters_self_served_by_month(
 ) -> dict[tuple[int, Month], int]:
     qs = Letter.objects.filter(village_id__in=village_ids, channel=Letter.Channel.KIOSK)
     served = Count("id", filter=Q(state__in=("issued", "handed_over"), signed_by__isnull=True))
-    return {(r["village_id"], months[r["bucket"]]): r["n"] for r in _bucketed(qs, "created_at", months, n=served)}
+    return {
+        (r["village_id"], months[r["bucket"]]): r["n"] for r in _bucketed(qs, "created_at", months, n=served)
+    }
 
 
 def complaints_by_month(*, village_ids: list[int], months: list[Month]) -> dict[tuple[int, Month], int]:
     qs = Complaint.objects.filter(village_id__in=village_ids, source=Complaint.Source.KIOSK)
-    return {(r["village_id"], months[r["bucket"]]): r["n"] for r in _bucketed(qs, "created_at", months, n=Count("id"))}
+    return {
+        (r["village_id"], months[r["bucket"]]): r["n"]
+        for r in _bucketed(qs, "created_at", months, n=Count("id"))
+    }
 
 
 def kiosk_use(*, villages: Iterable[Village], year: int, month: int) -> dict[int, KioskUse]:

@@ -46,7 +46,9 @@ class Family(PublicIdModel, VillageScopedModel, BaseModel):
             # The regency overview and the monthly snapshot count active KK per village for
             # every village at once: an index-only scan of this, not a scan of the whole table
             # (350 ms at a million residents on PostgreSQL, a second or more at five million).
-            models.Index(fields=["village"], condition=models.Q(is_active=True), name="family_active_village_idx"),
+            models.Index(
+                fields=["village"], condition=models.Q(is_active=True), name="family_active_village_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -48,7 +48,9 @@ def past_snapshots_many(*, villages: list[Village], today: dt.date, months: int 
     current = Month.of(today)
     now = count_figures(village_ids=ids, month=current, on=today)
     done: dict[int, set[dt.date]] = {pk: set() for pk in ids}
-    for village_id, first in VillageSnapshot.objects.filter(village_id__in=ids).values_list("village_id", "month"):
+    for village_id, first in VillageSnapshot.objects.filter(village_id__in=ids).values_list(
+        "village_id", "month"
+    ):
         done[village_id].add(first)
     past = current.back(months + 1)[:-1][::-1]  # the month before today's first
     wanted = [m for m in past if any(m.first not in done[pk] for pk in ids)]

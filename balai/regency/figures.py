@@ -242,7 +242,9 @@ def _count_dated(result: dict[int, dict[str, int]], ids: list[int], month: Month
         result[r["village_id"]]["stunted"] = r["stunted"]
 
 
-def count_dated_months(*, village_ids: Iterable[int], months: list[Month]) -> dict[Month, dict[int, dict[str, int]]]:
+def count_dated_months(
+    *, village_ids: Iterable[int], months: list[Month]
+) -> dict[Month, dict[int, dict[str, int]]]:
     """`count_figures(..., dated_only=True)` of every month in `months` for every village, in
     one grouped pass per table (village × month bucket) instead of a pass per month: the demo's
     and the bench's 24 estimated months of 248 villages are a dozen scans, not six thousand.

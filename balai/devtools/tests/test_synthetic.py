@@ -22,11 +22,12 @@ def test_the_bench_asks_for_1200_villages_and_gets_synthetic_ones_after_the_real
     assert synthetic.synthetic_name(codes[248]) == "Desa Sintetis 81-9001"
     # never in the product's region list, and the demo proper never gets them
     assert not set(codes[248:]) & set(region_names())
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="hanya memiliki"):
         demo.demo_village_codes(1200)
     # the import village stays a real one (its file carries a real NIK region)
     populated, import_code = _codes(BenchConfig(villages=1200))
-    assert import_code == real[-1] and len(populated) == 1199
+    assert import_code == real[-1]
+    assert len(populated) == 1199
     assert _codes(BenchConfig(villages=248)) == (real[:-1], real[-1])  # as before
 
 
@@ -39,6 +40,7 @@ def test_a_synthetic_village_is_built_with_valid_numbers_and_refused_by_the_prod
     assert (village.name, village.district_name) == ("Desa Sintetis 81-9001", "Kecamatan Sintetis 81")
     assert village.regency_code == code.rsplit(".", 2)[0]
     niks = [n for n in Resident.objects.filter(village=village).values_list("nik", flat=True) if n]
-    assert niks and all(n[:6] in nik_region_prefixes() for n in niks)  # a real district's prefix
+    assert niks
+    assert all(n[:6] in nik_region_prefixes() for n in niks)
     with pytest.raises(ValidationError):
         village_create(code=demo.demo_village_codes(250, synthetic=True)[-1])
