@@ -102,7 +102,10 @@ def advance_settle(
                 % {"r": services._fmt(max(room, 0))}
             }
         )
-    clean_taxes = services._clean_taxes(taxes, value) if value else []
+    taxes = list(taxes)
+    if taxes and not value:
+        raise ValidationError({"spent": _("Tidak ada belanja yang dipungut pajaknya (belanja Rp0).")})
+    clean_taxes = services._clean_taxes(taxes, value, gross_label=_("belanja SPJ")) if value else []
     if extra and extra > services._balance(budget, spp.medium):
         raise ApplicationError(
             _("Saldo %(m)s tidak cukup untuk membayar kekurangan.") % {"m": spp.get_medium_display().lower()}
