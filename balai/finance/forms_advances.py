@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from balai.finance.forms import TAX_CHOICES, DateInput, _money
 from balai.finance.models import Entry
 
-
 # One row per kind of tax at most (PPN, PPh 21/22/23): four rows are enough, a blank row is ignored.
 SPJ_TAX_ROWS = 4
 

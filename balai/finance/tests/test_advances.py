@@ -483,7 +483,8 @@ def test_spj_form_takes_several_taxes_and_names_the_row(client, ledger, village_
     client.force_login(ledger["bendahara"])
     page = client.get(reverse("finance:spp", args=[spp.public_id])).content.decode()
     for n in (1, 2, 3, 4):
-        assert f'name="tax_{n}"' in page and f'name="tax_{n}_base"' in page
+        assert f'name="tax_{n}"' in page
+        assert f'name="tax_{n}_base"' in page
     url = reverse("finance:advance_settle", args=[spp.public_id])
     base = {"number": "SPJ-T", "date": "2026-03-20", "spent": "4.000.000"}
     entries = Entry.objects.count()
@@ -520,4 +521,5 @@ def test_spj_form_takes_several_taxes_and_names_the_row(client, ledger, village_
     assert taxes == {"ppn": 440_000, "pph22": 60_000}
     withheld = Entry.objects.filter(payment_request=spp, kind=Entry.Kind.TAX_WITHHELD)
     assert sorted(e.amount for e in withheld) == [60_000, 440_000]
-    assert "PPN" in ok and "PPh 22" in ok  # shown on the SPP page's SPJ facts
+    assert "PPN" in ok
+    assert "PPh 22" in ok
