@@ -37,6 +37,7 @@ from balai.finance.models import (
     Entry,
     Medium,
     PaymentRequest,
+    Source,
     Tax,
 )
 from balai.regions.models import Village
@@ -72,6 +73,12 @@ def advance_settle(
         raise ApplicationError(_("SPJ panjar hanya untuk SPP UM (panjar)."))
     if spp.status != PaymentRequest.Status.PAID:
         raise ApplicationError(_("Panjar belum dibayar; SPJ dicatat setelah panjar diberikan."))
+    if spp.source == Source.SISKEUDES:
+        # The import owns it: a re-import replaces the advance, and would lose an SPJ made here.
+        raise ApplicationError(
+            _("Panjar %(n)s diimpor dari Siskeudes: catat SPJ-nya di Siskeudes, lalu impor ulang.")
+            % {"n": spp.number}
+        )
     if AdvanceSettlement.objects.filter(payment_request=spp).exists():
         raise ApplicationError(_("Panjar %(n)s sudah dipertanggungjawabkan (SPJ).") % {"n": spp.number})
     if spp.paid_on and date < spp.paid_on:

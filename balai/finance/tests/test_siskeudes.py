@@ -134,3 +134,122 @@ def test_cli_dry_run_and_apply(village_a, export, tmp_path, capsys):
     call_command("import_siskeudes", str(path), village=village_a.code, year=2024)
     assert Budget.objects.filter(village=village_a, year=2024).exists()
     assert "real_spending" in capsys.readouterr().out
+
+
+def _with_advances(tables):
+    """The crafted export plus two advances: one accounted for with a remainder returned (paid on
+    its 2023-layout Tgl_Bayar, to a named payee), one still open."""
+    d = tables["Ta_SPP"][0]["Kd_Desa"]
+    jalan = tables["Ta_SPPRinci"][2]["Kd_Keg"]  # the road activity of the sample's UM
+    for number, day, paid, amount, payee in (
+        (f"0101/SPP/{d}/2024", "07/01/24 00:00:00", "07/02/24 00:00:00", 3_000_000, "Darto"),
+        (f"0102/SPP/{d}/2024", "08/01/24 00:00:00", "", 1_000_000, ""),
+    ):
+        tables["Ta_SPP"].append(
+            {"Tahun": "2024", "No_SPP": number, "Tgl_SPP": day, "Jn_SPP": "UM", "Kd_Desa": d,
+             "Keterangan": "Panjar semen", "Jumlah": f"{amount:.16e}", "Potongan": "0",
+             "Nm_Penerima": payee, "Tgl_Bayar": paid}
+        )  # fmt: skip
+        tables["Ta_SPPRinci"].append(
+            {"Tahun": "2024", "No_SPP": number, "Kd_Keg": jalan, "Kd_Rincian": "5.2.2.01.",
+             "Kd_SubRinci": "01", "Sumberdana": "DDS", "Nilai": f"{amount:.16e}"}
+        )  # fmt: skip
+    for row in tables["Ta_SPP"]:  # the 2023 columns, in every row (the CSV's header is the first's)
+        row.setdefault("Nm_Penerima", "")
+        row.setdefault("Tgl_Bayar", "")
+    tables["Ta_SPJ"].append(
+        {"Tahun": "2024", "No_SPJ": f"0002/SPJ/{d}/2024", "Tgl_SPJ": "07/15/24 00:00:00", "Kd_Desa": d,
+         "No_SPP": f"0101/SPP/{d}/2024", "Keterangan": "SPJ semen"}
+    )  # fmt: skip
+    tables["Ta_SPJRinci"].append(
+        {"Tahun": "2024", "No_SPJ": f"0002/SPJ/{d}/2024", "Kd_Keg": jalan, "Kd_Rincian": "5.2.2.01.",
+         "Sumberdana": "DDS", "JmlCair": "3000000", "Nilai": "2.4000000000000000e+06", "Sisa": "600000"}
+    )  # fmt: skip
+    return tables
+
+
+def test_imported_advances_show_in_the_advance_and_activity_books(client, village_a, export, bendahara_a):
+    import io
+
+    import openpyxl
+    from django.urls import reverse
+
+    from balai.core.errors import ApplicationError
+    from balai.finance import advances
+    from balai.finance.models import AdvanceSettlement, PaymentRequest
+    from balai.finance.tests.test_advances import _text
+
+    kd, tables = export
+    data = _zip(_with_advances(tables))
+    plan = siskeudes.read_plan(data, village=village_a, year=2024)
+    assert plan.totals()["real_spending"] == 41_700_000 + 2_400_000  # advances are no spending
+    siskeudes.apply_plan(plan, village=village_a, actor=None, filename="a.zip")
+    budget = Budget.objects.get(village=village_a, year=2024)
+    assert selectors.lra(budget=budget).spending.realised == 44_100_000
+    book = advances.advance_book(village=village_a, budget=budget)
+    got = [(r.number, r.columns) for r in book.rows]
+    assert got == [
+        (f"0003/SPP/{kd}/2024", {"given": 1_500_000}),
+        (f"0001/SPJ/{kd}/2024", {"spj": 1_500_000}),
+        (f"0101/SPP/{kd}/2024", {"given": 3_000_000}),
+        (f"0002/SPJ/{kd}/2024", {"spj": 2_400_000}),
+        (f"0002/SPJ/{kd}/2024", {"returned": 600_000}),
+        (f"0102/SPP/{kd}/2024", {"given": 1_000_000}),
+    ]
+    assert book.closing == 1_000_000  # the open advance
+    assert "Darto" in book.rows[2].description
+    first = PaymentRequest.objects.get(number=f"0101/SPP/{kd}/2024")
+    assert (first.paid_on, first.source, first.status) == (dt.date(2024, 7, 2), Source.SISKEUDES, "paid")
+    road = first.budget_line.activity
+    ab = advances.activity_book(village=village_a, budget=budget, activity=road)
+    # the LS material payment (22.2M) counts as received and spent, the advances as in Balai
+    assert ab.totals == {"received": 27_700_000, "spent": 26_100_000, "returned": 600_000}
+    assert ab.closing == 1_000_000
+    # cash and bank still add up: the advances went out and came back through the ledger
+    sums = {"in": 0, "out": 0}
+    for e in Entry.objects.filter(budget=budget):
+        sums[e.direction] += e.amount
+    bal = selectors.balances(budget=budget)
+    assert bal["total"] == budget.opening_cash + budget.opening_bank + sums["in"] - sums["out"]
+    # an imported open advance takes its SPJ in Siskeudes, not here
+    open_one = PaymentRequest.objects.get(number=f"0102/SPP/{kd}/2024")
+    with pytest.raises(ApplicationError, match="diimpor dari Siskeudes"):
+        advances.advance_settle(
+            actor=bendahara_a, village=village_a, spp=open_one, number="X", date=dt.date(2024, 9, 1), spent=1
+        )
+    # the pages and files show them
+    client.force_login(bendahara_a)
+    page = client.get(reverse("finance:advances") + "?tahun=2024").content.decode()
+    assert f"0101/SPP/{kd}/2024" in page
+    assert "belum SPJ" in page
+    sheet = client.get(reverse("finance:advance_book_xlsx") + "?tahun=2024")
+    cells = [c for row in openpyxl.load_workbook(io.BytesIO(sheet.content)).active.values for c in row]
+    assert f"0002/SPJ/{kd}/2024" in cells
+    assert 600_000 in cells
+    pdf_text = _text(client.get(reverse("finance:advance_book_pdf") + "?tahun=2024").content)
+    assert "0101/SPP" in pdf_text
+    assert "3.000.000" in pdf_text
+    url = reverse("finance:activity_book", args=[road.public_id])
+    page = client.get(url + "?tahun=2024").content.decode()
+    assert "Pengembalian sisa panjar 0101/SPP" in page
+    assert client.get(reverse("finance:activity_book_xlsx", args=[road.public_id])).status_code == 200
+    assert "0002/SPJ" in _text(
+        client.get(reverse("finance:activity_book_pdf", args=[road.public_id])).content
+    )
+    detail = client.get(reverse("finance:spp", args=[open_one.public_id])).content.decode()
+    assert "diimpor dari Siskeudes" in detail
+    assert 'id="spj-form"' not in detail
+    # a re-import replaces them, and nothing doubles
+    counts = (Entry.objects.count(), PaymentRequest.objects.count(), AdvanceSettlement.objects.count())
+    siskeudes.apply_plan(
+        siskeudes.read_plan(data, village=village_a, year=2024),
+        village=village_a,
+        actor=None,
+        filename="a.zip",
+    )
+    assert (
+        Entry.objects.count(),
+        PaymentRequest.objects.count(),
+        AdvanceSettlement.objects.count(),
+    ) == counts
+    assert counts[1:] == (3, 2)
