@@ -253,3 +253,46 @@ def test_imported_advances_show_in_the_advance_and_activity_books(client, villag
         AdvanceSettlement.objects.count(),
     ) == counts
     assert counts[1:] == (3, 2)
+
+
+def test_activity_book_pages_read_as_the_whole_book(client, village_a, bendahara_a):
+    """Each page of a busy activity's book (read and summed by the database) shows the rows,
+    running balance and carried balance of the whole book, SPJ rows included."""
+    from django.urls import reverse
+
+    from balai.finance import advances
+    from balai.finance.models import Activity
+
+    kd = siskeudes.siskeudes_village_code(village_a)
+    tables = _with_advances(sample_tables(kd, 2024, extra_payments=230))
+    siskeudes.apply_plan(
+        siskeudes.read_plan(_zip(tables), village=village_a, year=2024),
+        village=village_a,
+        actor=None,
+        filename="a",
+    )
+    budget = Budget.objects.get(village=village_a, year=2024)
+    for activity in Activity.objects.filter(budget=budget):
+        whole = advances.activity_book(village=village_a, budget=budget, activity=activity)
+        seen = []
+        for page in range(1, 5):
+            book, paging = advances.activity_book_page(
+                village=village_a, budget=budget, activity=activity, page=page, per_page=100
+            )
+            assert (book.totals, book.closing) == (whole.totals, whole.closing)
+            start = (paging.page - 1) * 100
+            if paging.page != page:
+                break
+            assert paging.carried == (whole.rows[start - 1].balance if start else None)
+            seen += [(r.date, r.number, r.description, r.columns, r.balance) for r in paging.rows]
+        assert seen == [(r.date, r.number, r.description, r.columns, r.balance) for r in whole.rows]
+    busiest = max(
+        Activity.objects.filter(budget=budget),
+        key=lambda a: len(advances.activity_book(village=village_a, budget=budget, activity=a).rows),
+    )
+    client.force_login(bendahara_a)
+    url = reverse("finance:activity_book", args=[busiest.public_id])
+    page3 = client.get(url + "?hal=3").content.decode()
+    assert "Saldo dari halaman sebelumnya" in page3
+    assert "Halaman 3 dari 3" in page3
+    assert client.get(url + "?hal=x").status_code == 200
