@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 import zipfile
 
 import pytest
@@ -296,3 +297,27 @@ def test_activity_book_pages_read_as_the_whole_book(client, village_a, bendahara
     assert "Saldo dari halaman sebelumnya" in page3
     assert "Halaman 3 dari 3" in page3
     assert client.get(url + "?hal=x").status_code == 200
+
+
+def test_small_tables_are_read_here_large_ones_by_the_safe_reader(village_a, export, monkeypatch):
+    """Both readers give the same plan; the in-process one keeps the safe reader's refusals."""
+    _kd, tables = export
+    data = _zip(tables)
+    here = siskeudes.read_plan(data, village=village_a, year=2024)
+    monkeypatch.setattr(siskeudes, "IN_PROCESS_BYTES", 0)  # every table through a child
+    there = siskeudes.read_plan(data, village=village_a, year=2024)
+    assert (here.totals(), len(here.entries), here.counts) == (
+        there.totals(),
+        len(there.entries),
+        there.counts,
+    )
+    monkeypatch.undo()
+    latin = io.BytesIO()
+    with zipfile.ZipFile(latin, "w") as out, zipfile.ZipFile(io.BytesIO(data)) as src:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "Ta_TBP.csv":
+                body = body.replace("Dana Desa".encode(), "Dana Désa".encode("latin-1"))
+            out.writestr(info.filename, body)
+    with pytest.raises(siskeudes.ImportRefused, match="Ta_TBP: Berkas CSV harus berenkode UTF-8"):
+        siskeudes.read_plan(latin.getvalue(), village=village_a, year=2024)
