@@ -317,7 +317,7 @@ def test_small_tables_are_read_here_large_ones_by_the_safe_reader(village_a, exp
         for info in src.infolist():
             body = src.read(info)
             if info.filename == "Ta_TBP.csv":
-                body = body.replace("Dana Desa".encode(), "Dana Désa".encode("latin-1"))
+                body = body.replace(b"Dana Desa", "Dana Désa".encode("latin-1"))
             out.writestr(info.filename, body)
     with pytest.raises(siskeudes.ImportRefused, match="Ta_TBP: Berkas CSV harus berenkode UTF-8"):
         siskeudes.read_plan(latin.getvalue(), village=village_a, year=2024)
