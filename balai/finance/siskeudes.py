@@ -266,7 +266,14 @@ def read_tables(data: bytes) -> tuple[dict[str, Table], str]:
         elif data[4:19] in (b"Standard Jet DB", b"Standard ACE DB"):
             path = tmp / "upload.mdb"
             path.write_bytes(data)
-            files, kind = _read_mdb(path, tmp)[0], "mdb"
+            files, present = _read_mdb(path, tmp)
+            kind = "mdb"
+            missing = [t for t in REQUIRED if t not in files]
+            if missing:  # refused before any table is parsed, naming what the database holds
+                raise ImportRefused(
+                    _("Tabel wajib %(t)s tidak ada di database. Tabel di database: %(p)s.")
+                    % {"t": ", ".join(missing), "p": ", ".join(present[:12]) or "—"}
+                )
         else:
             raise ImportRefused(
                 _("Berkas bukan ekspor Siskeudes: unggah .zip berisi CSV atau database .mdb.")

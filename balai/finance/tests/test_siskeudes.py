@@ -1,8 +1,10 @@
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from balai.finance import selectors, services, siskeudes
 from balai.finance.models import Budget, BudgetLine, Entry, Source
@@ -321,3 +323,51 @@ def test_small_tables_are_read_here_large_ones_by_the_safe_reader(village_a, exp
             out.writestr(info.filename, body)
     with pytest.raises(siskeudes.ImportRefused, match="Ta_TBP: Berkas CSV harus berenkode UTF-8"):
         siskeudes.read_plan(latin.getvalue(), village=village_a, year=2024)
+
+
+MDB = Path(__file__).parent / "data" / "meza-test.mdb"
+needs_mdbtools = pytest.mark.skipif(
+    not Path(siskeudes.MDB_EXPORT).exists(), reason="mdbtools (Debian) is not installed"
+)
+
+
+@needs_mdbtools
+def test_a_real_access_database_that_is_not_siskeudes_is_refused_naming_the_table(
+    client, village_a, bendahara_a
+):
+    """A real JET file (see data/README.md) read through mdbtools: refused naming the missing
+    required table and what the database holds; nothing written, by the service or the page."""
+    from django.urls import reverse
+
+    from balai.finance.models import ImportBatch
+
+    data = MDB.read_bytes()
+    assert data[4:19] == b"Standard Jet DB"
+    with pytest.raises(siskeudes.ImportRefused) as exc:
+        siskeudes.read_plan(data, village=village_a, year=2024)
+    assert "Tabel wajib Ta_RABRinci tidak ada di database" in str(exc.value)
+    assert "merchant_taylors" in str(exc.value)
+    client.force_login(bendahara_a)
+    upload = SimpleUploadedFile("siskeudes.mdb", data, content_type="application/octet-stream")
+    page = client.post(reverse("finance:import"), {"file": upload, "tahun": "2024"}).content.decode()
+    assert "Tabel wajib Ta_RABRinci tidak ada di database" in page
+    assert not Budget.objects.exists()
+    assert not Entry.objects.exists()
+    assert not ImportBatch.objects.exists()
+
+
+@needs_mdbtools
+def test_the_access_reader_lists_tables_and_reads_rows(tmp_path, monkeypatch):
+    """mdbtools' listing and export of the real file, through the import's own reader: its
+    one table, and its 20 rows with their text, numbers and dates as the CSV path gets them."""
+    files, present = siskeudes._read_mdb(MDB, tmp_path)
+    assert present == ["merchant_taylors"]
+    assert files == {}  # no table the import knows
+    monkeypatch.setitem(siskeudes.KNOWN, "merchant_taylors", "merchant_taylors")
+    files, _present = siskeudes._read_mdb(MDB, tmp_path)
+    rows = siskeudes._read_all(files)["merchant_taylors"]
+    assert len(rows) == 20
+    assert (rows[0]["id no"], rows[0]["surname"], rows[0]["forenames"]) == ("1", "Aaron", "William")
+    assert rows[0]["source ref"] == "MF 324"
+    assert all(r["surname"] for r in rows)
+    assert rows[0]["freedom"] == "01/00/00 00:00:00"  # the -D date format the import parses
