@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import BigIntegerField, Case, Count, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +39,7 @@ from balai.finance.models import (
     Entry,
     Medium,
     PaymentRequest,
+    Source,
     Tax,
 )
 from balai.regions.models import Village
@@ -72,6 +75,12 @@ def advance_settle(
         raise ApplicationError(_("SPJ panjar hanya untuk SPP UM (panjar)."))
     if spp.status != PaymentRequest.Status.PAID:
         raise ApplicationError(_("Panjar belum dibayar; SPJ dicatat setelah panjar diberikan."))
+    if spp.source == Source.SISKEUDES:
+        # The import owns it: a re-import replaces the advance, and would lose an SPJ made here.
+        raise ApplicationError(
+            _("Panjar %(n)s diimpor dari Siskeudes: catat SPJ-nya di Siskeudes, lalu impor ulang.")
+            % {"n": spp.number}
+        )
     if AdvanceSettlement.objects.filter(payment_request=spp).exists():
         raise ApplicationError(_("Panjar %(n)s sudah dipertanggungjawabkan (SPJ).") % {"n": spp.number})
     if spp.paid_on and date < spp.paid_on:
@@ -102,7 +111,10 @@ def advance_settle(
                 % {"r": services._fmt(max(room, 0))}
             }
         )
-    clean_taxes = services._clean_taxes(taxes, value) if value else []
+    taxes = list(taxes)
+    if taxes and not value:
+        raise ValidationError({"spent": _("Tidak ada belanja yang dipungut pajaknya (belanja Rp0).")})
+    clean_taxes = services._clean_taxes(taxes, value, gross_label=_("belanja SPJ")) if value else []
     if extra and extra > services._balance(budget, spp.medium):
         raise ApplicationError(
             _("Saldo %(m)s tidak cukup untuk membayar kekurangan.") % {"m": spp.get_medium_display().lower()}
@@ -305,6 +317,10 @@ class SubRow:
     balance: int = 0
     account_code: str = ""
     cells: list[int] = field(default_factory=list)  # the columns' values in the book's order
+    # Set by `format_rows` for the rows a page shows.
+    date_text: str = ""
+    texts: list[str] = field(default_factory=list)
+    balance_text: str = ""
 
 
 @dataclass
@@ -413,72 +429,80 @@ def advance_book(*, village: Village, budget: Budget) -> SubBook:
     )
 
 
-def activity_book(*, village: Village, budget: Budget, activity: Activity) -> SubBook:
-    """Buku Pembantu Kegiatan of one activity: money the executor received from the treasurer
-    (advances, additional payments, LS payments made on the activity's behalf), spending by
-    account, and remainders returned, with the executor's running balance."""
-    services._own(village, activity)
-    # Plain values, not model instances: an activity may have thousands of entries in a year.
-    entries = (
+def _activity_entries(*, village: Village, budget: Budget, activity: Activity) -> Any:
+    """The activity's entries that make a row of its book, each with what it adds to the three
+    columns computed by the database: money the executor received from the treasurer (an
+    advance, an additional payment at its SPJ, an LS payment made on its behalf), spending, and
+    remainders returned. A reversal counts as the opposite of the entry it reverses. Ordered as
+    the book reads: by date, an SPJ's return after that day's spending, then as posted."""
+    kind = Case(When(kind=Entry.Kind.REVERSAL, then=F("reverses__kind")), default=F("kind"))
+    sign = Case(When(kind=Entry.Kind.REVERSAL, then=Value(-1)), default=Value(1))
+    zero = Value(0, output_field=BigIntegerField())
+    qs = (
         Entry.objects.filter(village=village, budget=budget, activity=activity)
-        .exclude(kind__in=[Entry.Kind.TAX_WITHHELD, Entry.Kind.TAX_DEPOSIT])
-        .order_by("date", "id")
-        .values_list(
-            "id",
-            "date",
-            "number",
-            "description",
-            "kind",
-            "amount",
-            "account_code",
-            "payment_request_id",
-            "payment_request__kind",
-            "payment_request__number",
-            "reverses__kind",
+        .annotate(
+            book_kind=kind,
+            book_sign=sign,
+            spj_last=Case(When(kind=Entry.Kind.ADVANCE_SPJ, then=Value(1)), default=Value(0)),
         )
+        .annotate(
+            received=F("book_sign")
+            * Case(
+                When(book_kind=Entry.Kind.ADVANCE, then=F("amount")),
+                When(
+                    book_kind=Entry.Kind.ADVANCE_SPJ,
+                    then=Coalesce(F("payment_request__settlement__extra"), zero),
+                ),
+                When(
+                    Q(book_kind=Entry.Kind.PAYMENT) & Q(payment_request__kind=PaymentRequest.Kind.UM),
+                    then=zero,
+                ),
+                When(book_kind=Entry.Kind.PAYMENT, then=F("amount")),  # paid by the treasurer directly (LS)
+                default=zero,
+            ),
+            spent=F("book_sign") * Case(When(book_kind=Entry.Kind.PAYMENT, then=F("amount")), default=zero),
+            returned=F("book_sign")
+            * Case(
+                When(
+                    book_kind=Entry.Kind.ADVANCE_SPJ,
+                    then=Coalesce(F("payment_request__settlement__returned"), zero),
+                ),
+                default=zero,
+            ),
+        )
+        .exclude(received=0, spent=0, returned=0)
     )
-    settlements = {
-        s.payment_request_id: s
-        for s in AdvanceSettlement.objects.filter(
-            payment_request__budget=budget, payment_request__budget_line__activity=activity
-        )
-    }
-    rows: list[SubRow] = []
-    balance, totals = 0, {"received": 0, "spent": 0, "returned": 0}
-    # An SPJ's spending reads before its remainder returned (the ledger posts the advance back first).
-    ordered = sorted(entries, key=lambda e: (e[1], e[4] == Entry.Kind.ADVANCE_SPJ, e[0]))
-    for _pk, day, number, text, kind, amount, account, spp_id, spp_kind, spp_number, reversed_kind in ordered:
-        cols: dict[str, int] = {}
-        sign = 1
-        if kind == Entry.Kind.REVERSAL and reversed_kind:
-            kind, sign = reversed_kind, -1
-        if kind == Entry.Kind.ADVANCE:
-            cols["received"] = amount
-        elif kind == Entry.Kind.ADVANCE_SPJ:
-            spj = settlements.get(spp_id or 0)
-            if spj is None:
-                continue
-            if spj.extra:
-                cols["received"] = spj.extra
-            if spj.returned:
-                cols["returned"] = spj.returned
-            label = (
-                _("Pengembalian sisa panjar %(n)s") if spj.returned else _("Kekurangan panjar %(n)s dibayar")
-            )
+    return qs.order_by("date", "spj_last", "id")
+
+
+_ROW_VALUES = (
+    "id",
+    "date",
+    "spj_last",
+    "number",
+    "description",
+    "account_code",
+    "received",
+    "spent",
+    "returned",
+    "book_kind",
+    "payment_request__number",
+)
+
+
+def _activity_rows(values: Iterable[tuple[Any, ...]], balance: int) -> list[SubRow]:
+    rows = []
+    for _pk, day, _s, number, text, account, received, spent, returned, kind, spp_number in values:
+        if kind == Entry.Kind.ADVANCE_SPJ:
+            label = _("Pengembalian sisa panjar %(n)s") if returned else _("Kekurangan panjar %(n)s dibayar")
             text = label % {"n": spp_number or ""}
-        elif kind == Entry.Kind.PAYMENT:
-            cols["spent"] = amount
-            if spp_kind != PaymentRequest.Kind.UM:
-                cols["received"] = amount  # paid by the treasurer directly (LS)
-        else:
-            continue
-        cols = {k: sign * v for k, v in cols.items()}
-        if not cols:
-            continue
-        for key in totals:
-            totals[key] += cols.get(key, 0)
-        balance += cols.get("received", 0) - cols.get("spent", 0) - cols.get("returned", 0)
+        cols = {k: v for k, v in (("received", received), ("spent", spent), ("returned", returned)) if v}
+        balance += received - spent - returned
         rows.append(SubRow(day, number, text, cols, balance, account))
+    return rows
+
+
+def _activity_subbook(activity: Activity, rows: list[SubRow], totals: dict[str, int]) -> SubBook:
     return SubBook(
         title=_("Buku Pembantu Kegiatan"),
         subtitle=f"{activity.code} {activity.name}"
@@ -490,8 +514,76 @@ def activity_book(*, village: Village, budget: Budget, activity: Activity) -> Su
         ],
         rows=rows,
         totals=totals,
-        closing=balance,
+        closing=totals["received"] - totals["spent"] - totals["returned"],
     )
+
+
+def _totals(qs: Any) -> dict[str, int]:
+    # Aliases apart from the annotations' names: Django sums nothing when they are the same.
+    sums = qs.order_by().aggregate(
+        sum_received=Sum("received"), sum_spent=Sum("spent"), sum_returned=Sum("returned"), n=Count("id")
+    )
+    return {k.removeprefix("sum_"): int(v or 0) for k, v in sums.items()}
+
+
+def activity_book(*, village: Village, budget: Budget, activity: Activity) -> SubBook:
+    """Buku Pembantu Kegiatan of one activity, every row (for the XLSX and PDF): money the
+    executor received from the treasurer (advances, additional payments, LS payments made on
+    the activity's behalf), spending by account, and remainders returned, with the executor's
+    running balance."""
+    services._own(village, activity)
+    qs = _activity_entries(village=village, budget=budget, activity=activity)
+    rows = _activity_rows(qs.values_list(*_ROW_VALUES), 0)
+    totals = {k: sum(r.columns.get(k, 0) for r in rows) for k in ("received", "spent", "returned")}
+    return _activity_subbook(activity, rows, totals)
+
+
+@dataclass
+class BookPaging:
+    rows: list[SubRow]
+    page: int
+    pages: int
+    carried: int | None
+
+
+def activity_book_page(
+    *, village: Village, budget: Budget, activity: Activity, page: int = 1, per_page: int = 100
+) -> tuple[SubBook, BookPaging]:
+    """One page of the Buku Pembantu Kegiatan, as the BKU pages: the totals are one aggregate,
+    the balance carried into the page one aggregate over the rows before it, and only the
+    page's rows are read and formatted, so any page of a busy activity costs the same."""
+    services._own(village, activity)
+    qs = _activity_entries(village=village, budget=budget, activity=activity)
+    totals = _totals(qs)
+    count = totals.pop("n")
+    pages = max(1, -(-count // per_page))
+    page = min(max(1, page), pages)
+    window = list(qs.values_list(*_ROW_VALUES)[(page - 1) * per_page : page * per_page])
+    carried = None
+    if window and page > 1:
+        pk, day, spj_last = window[0][:3]
+        prior = _totals(
+            qs.filter(
+                Q(date__lt=day)
+                | Q(date=day, spj_last__lt=spj_last)
+                | Q(date=day, spj_last=spj_last, id__lt=pk)
+            )
+        )
+        carried = prior["received"] - prior["spent"] - prior["returned"]
+    book = _activity_subbook(activity, [], totals)
+    rows = _activity_rows(window, carried or 0)
+    format_rows(rows, book.columns)
+    return book, BookPaging(rows, page, pages, carried)
+
+
+def format_rows(rows: list[SubRow], columns: list[tuple[str, str]]) -> None:
+    """Date and amounts as text, once for the rows a page shows (template filters per cell
+    cost more than the queries)."""
+    for row in rows:
+        row.cells = [row.columns.get(k, 0) for k, _label in columns]
+        row.date_text = row.date.strftime("%d-%m-%Y")
+        row.texts = [services._fmt(v) if v else "" for v in row.cells]
+        row.balance_text = services._fmt(row.balance)
 
 
 def activity_list(*, village: Village, budget: Budget) -> Any:

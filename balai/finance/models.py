@@ -251,6 +251,10 @@ class PaymentRequest(PublicIdModel, VillageScopedModel, BaseModel):
     )
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_on = models.DateField(_("tanggal bayar"), null=True, blank=True)
+    # An advance (UM) imported from Siskeudes with its SPJ: the import owns it (a re-import
+    # replaces it) and it takes no step in Balai. Only advances are imported as SPPs, so that
+    # Buku Pembantu Panjar and Kegiatan show them as they show advances entered here.
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.BALAI)
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -378,6 +382,7 @@ class AdvanceSettlement(PublicIdModel, VillageScopedModel, BaseModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.BALAI)
 
     class Meta:
         ordering = ["date", "id"]

@@ -517,32 +517,55 @@ class TaxInput:
     base: object
     amount: object = None  # None: computed from the base
     billing_code: str = ""
+    # The form row it came from (1-based), when the form has blank rows in between: refusals
+    # then name that row ("Pajak baris 3: …") and land on its field.
+    row: int = 0
 
 
-def _clean_taxes(taxes: Iterable[TaxInput], gross: int) -> list[tuple[str, int, int, str]]:
+def _clean_taxes(
+    taxes: Iterable[TaxInput], gross: int, *, gross_label: str = ""
+) -> list[tuple[str, int, int, str]]:
     clean = []
-    seen = set()
+    seen: dict[str, int] = {}
     for i, t in enumerate(taxes, start=1):
-        field = f"tax_{i}"
+        n = t.row or i
+        field = f"tax_{n}"
+        where = (_("Pajak baris %(n)d: ") % {"n": n}) if t.row else ""
         if t.kind not in rules.TAXES:
-            raise ValidationError({field: _("Jenis pajak tidak dikenal.")})
+            raise ValidationError({field: where + _("Jenis pajak tidak dikenal.")})
         if t.kind in seen:
-            raise ValidationError({field: _("%(t)s dicatat dua kali.") % {"t": rules.TAXES[t.kind].label}})
-        seen.add(t.kind)
-        base = rules.rupiah(
-            t.base, field=field, label=_("Dasar pengenaan %(t)s") % {"t": rules.TAXES[t.kind].label}
-        )
+            raise ValidationError(
+                {field: where + _("%(t)s dicatat dua kali.") % {"t": rules.TAXES[t.kind].label}}
+            )
+        seen[t.kind] = n
+        try:
+            base = rules.rupiah(
+                t.base, field=field, label=_("Dasar pengenaan %(t)s") % {"t": rules.TAXES[t.kind].label}
+            )
+        except ValidationError as exc:
+            if not where:
+                raise
+            raise ValidationError({field: [where + m for m in exc.messages]}) from None
         if base > gross:
-            raise ValidationError({field: _("Dasar pengenaan pajak melebihi jumlah SPP.")})
+            raise ValidationError(
+                {
+                    field: where
+                    + _("Dasar pengenaan pajak melebihi %(g)s.") % {"g": gross_label or _("jumlah SPP")}
+                }
+            )
         due = rules.tax_due(t.kind, base)
-        amount = due if t.amount in (None, "") else rules.rupiah(t.amount, field=field, allow_zero=True)
+        try:
+            amount = due if t.amount in (None, "") else rules.rupiah(t.amount, field=field, allow_zero=True)
+        except ValidationError as exc:
+            if not where:
+                raise
+            raise ValidationError({field: [where + m for m in exc.messages]}) from None
         if amount != due:
             rule = rules.TAXES[t.kind]
             raise ValidationError(
                 {
-                    field: _(
-                        "%(t)s atas dasar Rp%(b)s seharusnya Rp%(d)s (tarif %(r)s%%%(th)s), bukan Rp%(a)s."
-                    )
+                    field: where
+                    + _("%(t)s atas dasar Rp%(b)s seharusnya Rp%(d)s (tarif %(r)s%%%(th)s), bukan Rp%(a)s.")
                     % {
                         "t": rule.label,
                         "b": _fmt(base),
@@ -557,10 +580,15 @@ def _clean_taxes(taxes: Iterable[TaxInput], gross: int) -> list[tuple[str, int, 
             continue
         code = str(t.billing_code or "").strip()
         if code and not re.fullmatch(r"\d{15}", code):
-            raise ValidationError({field: _("Kode billing pajak 15 angka.")})
+            raise ValidationError({field: where + _("Kode billing pajak 15 angka.")})
         clean.append((t.kind, base, amount, code))
     if sum(a for _k, _b, a, _c in clean) >= gross:
-        raise ValidationError({"taxes": _("Potongan pajak tidak boleh sebesar atau melebihi jumlah SPP.")})
+        raise ValidationError(
+            {
+                "taxes": _("Potongan pajak tidak boleh sebesar atau melebihi %(g)s.")
+                % {"g": gross_label or _("jumlah SPP")}
+            }
+        )
     return clean
 
 

@@ -43,12 +43,14 @@ from balai.finance import chart, rules
 from balai.finance.models import (
     Account,
     Activity,
+    AdvanceSettlement,
     AidPosting,
     Budget,
     BudgetLine,
     Entry,
     ImportBatch,
     Medium,
+    PaymentRequest,
     Source,
 )
 from balai.regions.models import Village
@@ -57,8 +59,12 @@ if TYPE_CHECKING:
     from balai.accounts.models import User
 
 REQUIRED = ("Ta_RABRinci",)
-# Children of the safe reader running at once (each parses one CSV).
-READERS = 4
+# A CSV up to this size is parsed in the importing process; a larger one by the safe reader's
+# child. A village-year of 5,000 transactions is about 1 MB in its largest table.
+IN_PROCESS_BYTES = 8 * 1024**2
+# Children of the safe reader running at once (each parses one large CSV): the machine has two
+# cores.
+READERS = 2
 OPTIONAL = (
     "Ref_Version",
     "Ref_Rek4",
@@ -105,10 +111,14 @@ Table = list[dict[str, str]]
 
 
 def _rows_from_csv(path: Path, table: str) -> Table:
-    """One CSV through the project's safe reader (size and extent checked, parsed in a child)."""
+    """One CSV as rows of named cells: a small one read here, a large one through the
+    project's safe reader (parsed in a child with memory and time limits)."""
     try:
-        with spreadsheets.open_workbook(path, csv=True) as book:
-            grid = book.table("")
+        if path.stat().st_size <= IN_PROCESS_BYTES:
+            grid: list[list[Any]] = _csv_grid(path)
+        else:
+            with spreadsheets.open_workbook(path, csv=True) as book:
+                grid = book.table("")
     except spreadsheets.Refused as exc:
         raise ImportRefused(_("%(t)s: %(m)s") % {"t": table, "m": str(exc)}) from None
     if not grid:
@@ -126,6 +136,40 @@ def _rows_from_csv(path: Path, table: str) -> Table:
                 % {"t": table, "n": n, "k": len([c for c in cells if c.strip()]), "w": width}
             )
         rows.append({header[i]: cells[i] for i in range(min(width, len(cells))) if header[i]})
+    return rows
+
+
+def _csv_grid(path: Path) -> list[list[Any]]:
+    """A small CSV parsed in this process, by the safe reader's rules (UTF-8, delimiter
+    `,` `;` or tab, its row and column limits). A child process costs more to start than a
+    table of a few thousand rows costs to parse, and the rows end up in this process anyway;
+    the size is bounded by `IN_PROCESS_BYTES`, a file's inflated size checked before."""
+    limit = spreadsheets.limits()
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise spreadsheets.refusal("csv_encoding") from None
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:  # one column, or nothing to tell the delimiter by
+        dialect = csv.excel
+    rows: list[list[Any]] = []
+    reader = csv.reader(text.splitlines(keepends=True), dialect)
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > limit.rows + 1:
+                raise spreadsheets.refusal("rows", "", n=len(rows), max=limit.rows)
+            if len(row) > limit.columns:
+                raise spreadsheets.refusal(
+                    "columns",
+                    "",
+                    n=len(row),
+                    max=limit.columns,
+                    letter=spreadsheets.column_letter(len(row) - 1),
+                )
+    except csv.Error as exc:
+        raise spreadsheets.refusal("csv_broken", row=reader.line_num, detail=str(exc)[:80]) from None
     return rows
 
 
@@ -222,7 +266,14 @@ def read_tables(data: bytes) -> tuple[dict[str, Table], str]:
         elif data[4:19] in (b"Standard Jet DB", b"Standard ACE DB"):
             path = tmp / "upload.mdb"
             path.write_bytes(data)
-            files, kind = _read_mdb(path, tmp)[0], "mdb"
+            files, present = _read_mdb(path, tmp)
+            kind = "mdb"
+            missing = [t for t in REQUIRED if t not in files]
+            if missing:  # refused before any table is parsed, naming what the database holds
+                raise ImportRefused(
+                    _("Tabel wajib %(t)s tidak ada di database. Tabel di database: %(p)s.")
+                    % {"t": ", ".join(missing), "p": ", ".join(present[:12]) or "—"}
+                )
         else:
             raise ImportRefused(
                 _("Berkas bukan ekspor Siskeudes: unggah .zip berisi CSV atau database .mdb.")
@@ -231,22 +282,26 @@ def read_tables(data: bytes) -> tuple[dict[str, Table], str]:
 
 
 def _read_all(files: dict[str, Path]) -> dict[str, Table]:
-    """Every table through the safe reader, a few at a time: each CSV is parsed in its own child
-    process, whose start-up dominates for the small tables, so they overlap (issue 17: the
-    import of a village-year spent a third of its time waiting for 13 children in turn)."""
-    if len(files) <= 1:
-        return {table: _rows_from_csv(path, table) for table, path in files.items()}
-    language = translation.get_language()
+    """Every table: the small ones here, one after another, the large ones (over
+    `IN_PROCESS_BYTES`) in the safe reader's children, a few at a time. Issue 17: a
+    village-year started 13 children (one per table) for 3.3 s of wall time on two cores,
+    where parsing its CSVs takes a tenth of that."""
+    small = {t: p for t, p in files.items() if p.stat().st_size <= IN_PROCESS_BYTES}
+    large = {t: p for t, p in files.items() if t not in small}
+    done = {table: _rows_from_csv(path, table) for table, path in small.items()}
+    if len(large) == 1:
+        done |= {table: _rows_from_csv(path, table) for table, path in large.items()}
+    elif large:
+        language = translation.get_language()
 
-    def read(item: tuple[str, Path]) -> tuple[str, Table]:
-        with translation.override(language):
-            return item[0], _rows_from_csv(item[1], item[0])
+        def read(item: tuple[str, Path]) -> tuple[str, Table]:
+            with translation.override(language):
+                return item[0], _rows_from_csv(item[1], item[0])
 
-    with ThreadPoolExecutor(max_workers=READERS) as pool:
-        # Largest first so the long tables do not start last; `map` keeps the files' order and
-        # re-raises the first refusal in that order.
-        order = sorted(files.items(), key=lambda kv: -kv[1].stat().st_size)
-        done = dict(pool.map(read, order))
+        with ThreadPoolExecutor(max_workers=READERS) as pool:
+            # Largest first so the long tables do not start last; `map` re-raises the first refusal.
+            order = sorted(large.items(), key=lambda kv: -kv[1].stat().st_size)
+            done |= dict(pool.map(read, order))
     return {table: done[table] for table in files}
 
 
@@ -355,6 +410,27 @@ class PlanEntry:
     funding_source: str
     amount: int
     description: str
+    # No_SPP of the imported advance (UM) this entry belongs to: the advance itself, its SPJ's
+    # return of the advance and the spending and taxes of that SPJ. "" for everything else.
+    advance: str = ""
+
+
+@dataclass
+class PlanAdvance:
+    """An advance (SPP UM) of the file, paid, and its SPJ when there is one: imported as an SPP
+    UM and its SPJ, so the books of advances and of activities read them as Balai's own."""
+
+    number: str
+    date: dt.date
+    amount: int
+    activity_key: str
+    account_code: str
+    funding_source: str
+    description: str
+    payee: str
+    spj_number: str = ""
+    spj_date: dt.date | None = None
+    spent: int = 0
 
 
 @dataclass
@@ -367,6 +443,7 @@ class ImportPlan:
     activities: list[PlanActivity] = field(default_factory=list)
     lines: list[PlanLine] = field(default_factory=list)
     entries: list[PlanEntry] = field(default_factory=list)
+    advances: list[PlanAdvance] = field(default_factory=list)
     account_names: dict[str, str] = field(default_factory=dict)
     perdes_number: str = ""
     perdes_date: dt.date | None = None
@@ -384,6 +461,8 @@ class ImportPlan:
             in_force = line.amount if line.revised_amount is None else line.revised_amount
             t["budget_" + _group(line.account_code)] += in_force
         for e in self.entries:
+            if e.kind in (Entry.Kind.ADVANCE, Entry.Kind.ADVANCE_SPJ):
+                continue  # money lent to an executor and back: no account, no realisation
             g = _group(e.account_code)
             sign = 1 if (e.direction == "in") != (g in ("spending", "financing_out")) else -1
             if g == "tax":
@@ -417,6 +496,44 @@ def _activity_code(kd_keg: str, kd_desa: str) -> str | None:
     if len(parts) == 2:
         parts = [parts[0], "00", parts[1]]
     return ".".join(p.zfill(2)[-2:] for p in parts[:3])
+
+
+def _plan_advances(
+    plan: ImportPlan,
+    spp: dict[str, tuple[int, dict[str, str]]],
+    um_rinci: dict[str, list[tuple[int, dict[str, str]]]],
+    activities: dict[str, PlanActivity],
+    kd_desa: str,
+    check_year: Any,
+) -> dict[str, PlanAdvance]:
+    """The file's advances (SPP UM with their rows), by No_SPP. An advance is paid on Tgl_Bayar
+    (2023 onwards) or else on its SPP's date; it is lent on its first row's activity and line."""
+    out: dict[str, PlanAdvance] = {}
+    for number, rows in um_rinci.items():
+        hn, h = spp[number]
+        first = rows[0][1]
+        key = (first.get("kd_keg") or "").strip()
+        if not _activity_code(key, kd_desa):
+            raise ImportRefused(
+                _("Ta_SPPRinci baris %(n)d: panjar %(b)s tanpa kegiatan (Kd_Keg %(k)s).")
+                % {"n": rows[0][0], "b": number[:40], "k": key[:30]}
+            )
+        paid = _parse_date((h.get("tgl_bayar") or "").strip()) if (h.get("tgl_bayar") or "").strip() else None
+        day = check_year("Ta_SPP", hn, paid or _date("Ta_SPP", hn, h, "Tgl_SPP"))
+        act = activities.get(key)
+        out[number] = PlanAdvance(
+            number=number[:60],
+            date=day,
+            amount=sum(_money("Ta_SPPRinci", n, r, "Nilai") for n, r in rows),
+            activity_key=key,
+            account_code=_code(first.get("kd_rincian", "")),
+            funding_source=(first.get("sumberdana") or "").strip().upper()[:3],
+            description=_text(h.get("keterangan", ""), 255) or _("Panjar kegiatan"),
+            payee=_text(h.get("nm_penerima", ""), 160)
+            or (act.executor if act else "")
+            or _("Pelaksana kegiatan"),
+        )
+    return {k: a for k, a in out.items() if a.amount > 0}
 
 
 def build_plan(
@@ -579,6 +696,7 @@ def build_plan(
         )
     # Payments (SPP): LS and PBY count at the SPP; UM (advances) count through their SPJ.
     spp = {(r.get("no_spp") or "").strip(): (n, r) for n, r in mine("Ta_SPP")}
+    um_rinci: dict[str, list[tuple[int, dict[str, str]]]] = {}
     for n, r in mine("Ta_SPPRinci"):
         number = (r.get("no_spp") or "").strip()
         head = spp.get(number)
@@ -588,6 +706,7 @@ def build_plan(
             )
         hn, h = head
         if (h.get("jn_spp") or "").strip().upper() == "UM":
+            um_rinci.setdefault(number, []).append((n, r))
             continue
         code = _code(r.get("kd_rincian", ""))
         key = (r.get("kd_keg") or "").strip()
@@ -622,7 +741,14 @@ def build_plan(
             amount=_money("Ta_SPPPot", n, r, "Nilai"),
             description=_("Potongan %(c)s atas %(b)s") % {"c": chart.account_name(code), "b": number[:40]},
         )
+    advances = _plan_advances(plan, spp, um_rinci, activities, kd_desa, check_year)
     spj = {(r.get("no_spj") or "").strip(): (n, r) for n, r in mine("Ta_SPJ")}
+    # The advance each SPJ accounts for (Ta_SPJ.No_SPP), when it is an advance of this file.
+    spj_advance = {
+        number: advances[um]
+        for number, (_n, h) in spj.items()
+        if (um := (h.get("no_spp") or "").strip()) in advances
+    }
     for n, r in mine("Ta_SPJRinci"):
         number = (r.get("no_spj") or "").strip()
         head = spj.get(number)
@@ -633,8 +759,21 @@ def build_plan(
         hn, h = head
         code = _code(r.get("kd_rincian", ""))
         key = (r.get("kd_keg") or "").strip()
+        day = check_year("Ta_SPJ", hn, _date("Ta_SPJ", hn, h, "Tgl_SPJ"))
+        value = _money("Ta_SPJRinci", n, r, "Nilai")
+        advance = spj_advance.get(number)
+        if advance is not None:
+            if day < advance.date:
+                raise ImportRefused(
+                    _("Ta_SPJ baris %(n)d: SPJ %(s)s bertanggal sebelum panjar %(p)s dibayar.")
+                    % {"n": hn, "s": number[:40], "p": advance.number[:40]}
+                )
+            advance.spent += value
+            if not advance.spj_number:
+                advance.spj_number = number[:60]
+            advance.spj_date = max(advance.spj_date or day, day)
         entry(
-            date=check_year("Ta_SPJ", hn, _date("Ta_SPJ", hn, h, "Tgl_SPJ")),
+            date=day,
             number=number[:60],
             kind=Entry.Kind.PAYMENT,
             direction=Entry.Direction.OUT,
@@ -642,8 +781,9 @@ def build_plan(
             account_code=code,
             activity_key=key if _activity_code(key, kd_desa) else "",
             funding_source=(r.get("sumberdana") or "").strip().upper()[:3],
-            amount=_money("Ta_SPJRinci", n, r, "Nilai"),
+            amount=value,
             description=_text(h.get("keterangan", ""), 255) or chart.account_name(code),
+            advance=advance.number if advance is not None else "",
         )
     for n, r in mine("Ta_SPJPot"):
         number = (r.get("no_spj") or "").strip()
@@ -652,6 +792,7 @@ def build_plan(
             continue
         hn, h = head
         code = _code(r.get("kd_rincian", ""))
+        advance = spj_advance.get(number)
         entry(
             date=_date("Ta_SPJ", hn, h, "Tgl_SPJ"),
             number=number[:60],
@@ -663,7 +804,46 @@ def build_plan(
             funding_source="",
             amount=_money("Ta_SPJPot", n, r, "Nilai"),
             description=_("Potongan %(c)s atas %(b)s") % {"c": chart.account_name(code), "b": number[:40]},
+            advance=advance.number if advance is not None else "",
         )
+    for a in advances.values():
+        # The advance goes out when paid and comes back in at its SPJ (whose spending is the
+        # SPJ's rows above): as Balai posts an advance and its SPJ (`advances.advance_settle`).
+        entry(
+            date=a.date,
+            number=a.number,
+            kind=Entry.Kind.ADVANCE,
+            direction=Entry.Direction.OUT,
+            medium=Medium.BANK,
+            account_code="",
+            activity_key=a.activity_key,
+            funding_source=a.funding_source,
+            amount=a.amount,
+            description=(_("Panjar: %(d)s — %(p)s") % {"d": a.description, "p": a.payee})[:255],
+            advance=a.number,
+        )
+        if a.spj_number and a.spj_date is not None:
+            entry(
+                date=a.spj_date,
+                number=a.spj_number,
+                kind=Entry.Kind.ADVANCE_SPJ,
+                direction=Entry.Direction.IN,
+                medium=Medium.BANK,
+                account_code="",
+                activity_key=a.activity_key,
+                funding_source=a.funding_source,
+                amount=a.amount,
+                description=(_("SPJ panjar %(n)s") % {"n": a.number})[:255],
+                advance=a.number,
+            )
+    plan.advances = list(advances.values())
+    several = Counter(a.number for a in spj_advance.values())
+    for number, count in sorted(several.items()):
+        if count > 1:
+            plan.notes.append(
+                _("Panjar %(p)s dipertanggungjawabkan dengan %(k)d SPJ; dibukukan sebagai satu SPJ.")
+                % {"p": number, "k": count}
+            )
     pajak = {(r.get("no_ssp") or "").strip(): (n, r) for n, r in mine("Ta_Pajak")}
     for number, (n, h) in pajak.items():
         if (h.get("jn_transaksi") or "Setor").strip().lower() not in ("setor", ""):
@@ -789,6 +969,7 @@ def apply_plan(plan: ImportPlan, *, village: Village, actor: User | None, filena
             )
         act_for[pa.key] = act
     _delete_imported_entries(budget)
+    _delete_imported_advances(budget)
     existing = {
         line.external_key: line for line in BudgetLine.objects.filter(budget=budget, source=Source.SISKEUDES)
     }
@@ -820,8 +1001,6 @@ def apply_plan(plan: ImportPlan, *, village: Village, actor: User | None, filena
     BudgetLine.objects.bulk_create(new_lines)
     gone = [line.pk for line in existing.values() if line.pk not in keep]
     if gone:
-        from balai.finance.models import PaymentRequest
-
         used = set(
             PaymentRequest.objects.filter(budget_line_id__in=gone).values_list("budget_line_id", flat=True)
         )
@@ -837,6 +1016,14 @@ def apply_plan(plan: ImportPlan, *, village: Village, actor: User | None, filena
     ):
         line_for.setdefault((act_id, code, source), pk)
         line_for_account.setdefault((act_id, code), pk)
+    spp_for = _create_advances(
+        plan,
+        village=village,
+        budget=budget,
+        act_for=act_for,
+        line_for=line_for,
+        line_for_account=line_for_account,
+    )
     rows: list[dict[str, Any]] = []
     for e in plan.entries:
         act = act_for.get(e.activity_key) if e.activity_key else None
@@ -859,6 +1046,7 @@ def apply_plan(plan: ImportPlan, *, village: Village, actor: User | None, filena
                 "funding_source": e.funding_source,
                 "amount": e.amount,
                 "description": e.description,
+                "payment_request_id": spp_for.get(e.advance) if e.advance else None,
             }
         )
     _insert_entries(rows, village=village, budget=budget, actor=actor)
@@ -888,6 +1076,7 @@ def apply_plan(plan: ImportPlan, *, village: Village, actor: User | None, filena
             "missing": plan.missing,
             "entries": len(rows),
             "lines": len(plan.lines),
+            "advances": len(plan.advances),
         },
         imported_by=actor,
     )
@@ -949,6 +1138,87 @@ def _insert_entries(
             cursor.executemany(sql, params[i : i + 1000])
 
 
+def _create_advances(
+    plan: ImportPlan,
+    *,
+    village: Village,
+    budget: Budget,
+    act_for: dict[str, Activity],
+    line_for: dict[tuple[int | None, str, str], int],
+    line_for_account: dict[tuple[int | None, str], int],
+) -> dict[str, int]:
+    """The plan's advances as paid SPPs UM with their SPJ (both marked as imported); the id of
+    each SPP by its number, for the ledger entries that belong to it."""
+    if not plan.advances:
+        return {}
+    taken = set(
+        PaymentRequest.objects.filter(
+            budget=budget, number__in=[a.number for a in plan.advances]
+        ).values_list("number", flat=True)
+    )
+    if taken:
+        raise ImportRefused(
+            _("Nomor SPP %(n)s di berkas sudah dipakai SPP yang dicatat di Balai; impor ditolak.")
+            % {"n": sorted(taken)[0]}
+        )
+    requests = []
+    for a in plan.advances:
+        act = act_for.get(a.activity_key)
+        act_id = act.pk if act else None
+        line_id = line_for.get((act_id, a.account_code, a.funding_source)) or line_for_account.get(
+            (act_id, a.account_code)
+        )
+        if act is None or line_id is None:
+            raise ImportRefused(
+                _("Panjar %(n)s: rekening %(c)s kegiatan %(k)s tidak ada di Ta_RABRinci.")
+                % {"n": a.number, "c": a.account_code, "k": a.activity_key[:30]}
+            )
+        requests.append(
+            PaymentRequest(
+                village=village,
+                budget=budget,
+                number=a.number,
+                kind=PaymentRequest.Kind.UM,
+                date=a.date,
+                budget_line_id=line_id,
+                amount=a.amount,
+                description=a.description,
+                payee=a.payee,
+                medium=Medium.BANK,
+                status=PaymentRequest.Status.PAID,
+                paid_on=a.date,
+                source=Source.SISKEUDES,
+            )
+        )
+    PaymentRequest.objects.bulk_create(requests)
+    ids = dict(
+        PaymentRequest.objects.filter(budget=budget, source=Source.SISKEUDES).values_list("number", "id")
+    )
+    AdvanceSettlement.objects.bulk_create(
+        [
+            AdvanceSettlement(
+                village=village,
+                payment_request_id=ids[a.number],
+                number=a.spj_number,
+                date=a.spj_date,
+                spent=a.spent,
+                returned=max(a.amount - a.spent, 0),
+                extra=max(a.spent - a.amount, 0),
+                source=Source.SISKEUDES,
+            )
+            for a in plan.advances
+            if a.spj_number and a.spj_date is not None
+        ]
+    )
+    return ids
+
+
+def _delete_imported_advances(budget: Budget) -> None:
+    """The advances a previous import brought (their entries are already gone)."""
+    AdvanceSettlement.objects.filter(payment_request__budget=budget, source=Source.SISKEUDES).delete()
+    PaymentRequest.objects.filter(budget=budget, source=Source.SISKEUDES).delete()
+
+
 def _delete_imported_entries(budget: Budget) -> None:
     """The village-year's imported entries go in one DELETE. Django's `delete()` would load
     every row to look for protecting references first; the only ones there can be are checked
@@ -960,6 +1230,12 @@ def _delete_imported_entries(budget: Budget) -> None:
                 "Ada jurnal balik di Balai atas transaksi impor tahun ini; impor ulang ditolak agar buku tetap utuh."
             )
         )
+    if (
+        Entry.objects.filter(budget=budget, payment_request__source=Source.SISKEUDES)
+        .exclude(source=Source.SISKEUDES)
+        .exists()
+    ):
+        raise ImportRefused(_("Ada transaksi Balai atas panjar hasil impor; impor ulang ditolak."))
     if AidPosting.objects.filter(entry__budget=budget, entry__source=Source.SISKEUDES).exists():
         raise ImportRefused(
             _("Ada penyaluran bantuan yang dibukukan pada transaksi impor; impor ulang ditolak.")

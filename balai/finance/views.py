@@ -22,7 +22,7 @@ from balai.accounts.http import RegionalRequest, VillageRequest
 from balai.core import xlsx
 from balai.core.http import ServiceCall
 from balai.core.masking import mask_tail
-from balai.finance import exports, forms, selectors, services
+from balai.finance import exports, forms, forms_advances, selectors, services
 from balai.finance.models import Budget, BudgetLine, Entry, PaymentRequest
 
 BOOK_TITLES = {
@@ -313,6 +313,8 @@ def spp_detail(request: VillageRequest, public_id: str) -> HttpResponse:
             "deposit_form": forms.DepositForm(initial={"deposited_on": spp.paid_on}),
             "entries": list(spp.entries.all()),
             "payee_npwp_masked": mask_tail(spp.payee_npwp, keep=4),
+            "spj_tax_rows": forms_advances.SpjForm.tax_rows(),
+            "tax_choices": forms.TAX_CHOICES[1:],
         },
     )
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from balai.accounts.decorators import require
 from balai.accounts.http import VillageRequest
 from balai.core import xlsx
-from balai.core.http import ServiceCall
+from balai.core.http import ServiceCall, page_number
 from balai.finance import advances, exports_books, forms_advances, pdf, selectors
 from balai.finance.models import Activity, Budget, PaymentRequest
 from balai.finance.views import _back, _budget, _form_error, _spp_or_404
@@ -35,8 +35,10 @@ def _paged(request: VillageRequest, book: advances.SubBook) -> dict[str, Any]:
     pages = max(1, -(-len(book.rows) // PER_PAGE))
     page = min(max(1, int(raw) if raw.isdigit() and len(raw) < 7 else 1), pages)
     start = (page - 1) * PER_PAGE
+    rows = book.rows[start : start + PER_PAGE]
+    advances.format_rows(rows, book.columns)
     return {
-        "rows": book.rows[start : start + PER_PAGE],
+        "rows": rows,
         "page": page,
         "pages": pages,
         "carried": book.rows[start - 1].balance if start else None,
@@ -173,7 +175,13 @@ def activity_books(request: VillageRequest) -> HttpResponse:
 def activity_book(request: VillageRequest, public_id: str) -> HttpResponse:
     activity = _activity(request, public_id)
     budget = activity.budget
-    book = advances.activity_book(village=request.village, budget=budget, activity=activity)
+    book, paging = advances.activity_book_page(
+        village=request.village,
+        budget=budget,
+        activity=activity,
+        page=page_number(request.GET.get("hal"), 10**6),
+        per_page=PER_PAGE,
+    )
     return render(
         request,
         "finance/activity_book.html",
@@ -182,7 +190,7 @@ def activity_book(request: VillageRequest, public_id: str) -> HttpResponse:
             "activity": activity,
             "activities": advances.activity_list(village=request.village, budget=budget),
             "book": book,
-            "paging": _paged(request, book),
+            "paging": paging,
         },
     )
 

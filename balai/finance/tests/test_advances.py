@@ -472,3 +472,54 @@ def test_banner_percent_never_rounds_up_to_complete():
     assert pdf.pct_text(1, 3) == "33,33"
     assert pdf.pct_text(1, 2) == "50"
     assert pdf.pct_text(5, 0) == "0"
+
+
+def test_spj_form_takes_several_taxes_and_names_the_row(client, ledger, village_a):
+    """The office SPJ form: several tax rows, blank rows ignored (even between filled ones);
+    a bad row is refused naming it, nothing written; then two taxes land on the SPJ."""
+    from balai.finance.models import AdvanceSettlement, Tax
+
+    spp = _paid_advance(ledger, village_a, amount=5_000_000)
+    client.force_login(ledger["bendahara"])
+    page = client.get(reverse("finance:spp", args=[spp.public_id])).content.decode()
+    for n in (1, 2, 3, 4):
+        assert f'name="tax_{n}"' in page
+        assert f'name="tax_{n}_base"' in page
+    url = reverse("finance:advance_settle", args=[spp.public_id])
+    base = {"number": "SPJ-T", "date": "2026-03-20", "spent": "4.000.000"}
+    entries = Entry.objects.count()
+
+    def refused(data, *expected):
+        text = client.post(url, base | data, follow=True).content.decode()
+        for e in expected:
+            assert e in text, (e, text[text.find("error") - 200 : text.find("error") + 400])
+        assert not AdvanceSettlement.objects.filter(payment_request=spp).exists()
+        assert Entry.objects.count() == entries
+
+    # the same tax twice: the later row is named
+    refused({"tax_1": "ppn", "tax_3": "ppn"}, "Pajak baris 3", "PPN sudah dicatat di baris 1")
+    # a base without its kind
+    refused({"tax_2_base": "1.000.000"}, "Pajak baris 2", "pilih jenis pajaknya")
+    # a wrong amount on row 4 (the service's check, named by the form's row, not its position)
+    refused(
+        {"tax_1": "pph22", "tax_4": "pph23", "tax_4_amount": "99.000"},
+        "Pajak baris 4: PPh 23 atas dasar Rp4.000.000 seharusnya Rp80.000",
+    )
+    # a fractional base
+    refused({"tax_2": "pph23", "tax_2_base": "1000,5"}, "Pajak baris 2:", "tanpa sen")
+    # a base over the spending
+    refused(
+        {"tax_1": "pph23", "tax_1_base": "4.500.000"},
+        "Pajak baris 1: Dasar pengenaan pajak melebihi belanja SPJ",
+    )
+    ok = client.post(
+        url, base | {"tax_2": "ppn", "tax_4": "pph22", "tax_4_base": "4.000.000"}, follow=True
+    ).content.decode()
+    assert "SPJ SPJ-T dicatat" in ok
+    spj = AdvanceSettlement.objects.get(payment_request=spp)
+    taxes = {t.kind: t.amount for t in Tax.objects.filter(settlement=spj)}
+    assert taxes == {"ppn": 440_000, "pph22": 60_000}
+    withheld = Entry.objects.filter(payment_request=spp, kind=Entry.Kind.TAX_WITHHELD)
+    assert sorted(e.amount for e in withheld) == [60_000, 440_000]
+    assert "PPN" in ok
+    assert "PPh 22" in ok
