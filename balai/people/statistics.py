@@ -84,7 +84,7 @@ def _years_ago(day: dt.date, years: int) -> dt.date:
 
 
 def _age_band(today: dt.date) -> Case:
-    whens = []
+    whens = [When(birth_date__isnull=True, then=Value(None))]
     for i in range(AGE_BANDS - 1):
         whens.append(When(birth_date__gt=_years_ago(today, (i + 1) * AGE_BAND_YEARS), then=Value(i)))
     return Case(*whens, default=Value(AGE_BANDS - 1), output_field=IntegerField())
@@ -104,13 +104,9 @@ def _counts(
             counts.setdefault(key, [0, 0])[0 if row["sex"] == 1 else 1] += row["n"]
 
     if category.column == "age":
-        today = timezone.localdate()
-        dated = living.filter(birth_date__isnull=False).annotate(band=_age_band(today))
-        add(dated.values(*group, "band", "sex").annotate(n=Count("*")), "band")
-        undated = living.filter(birth_date__isnull=True).annotate(
-            band=Value(None, output_field=IntegerField())
-        )
-        add(undated.values(*group, "band", "sex").annotate(n=Count("*")), "band")
+        # One pass: an empty birth date is its own group (None), not the oldest band.
+        banded = living.annotate(band=_age_band(timezone.localdate()))
+        add(banded.values(*group, "band", "sex").annotate(n=Count("*")), "band")
     else:
         add(living.values(*group, category.column, "sex").annotate(n=Count("*")), category.column)
     return counts
@@ -147,6 +143,10 @@ def category_table(*, village_ids: list[int], category: Category) -> CategoryTab
         key[-1]: mf
         for key, mf in _counts(village_ids=village_ids, category=category, by_village=False).items()
     }
+    return _table(category, counts)
+
+
+def _table(category: Category, counts: dict[Any, list[int]]) -> CategoryTable:
     rows = []
     for label, keys in _columns(_labels(category), counts):
         rows.append(
@@ -189,7 +189,27 @@ class VillageCategoryTable:
 
 def category_by_village(*, villages: list[Any], category: Category) -> VillageCategoryTable:
     """`category_table` split by village (L+P), villages in the given order."""
+    return _by_village(
+        villages, category, _counts(village_ids=[v.pk for v in villages], category=category, by_village=True)
+    )
+
+
+def regional_tables(*, villages: list[Any], category: Category) -> tuple[CategoryTable, VillageCategoryTable]:
+    """`category_table` and `category_by_village` of the villages from ONE grouped query (by
+    village): the area's table is the sum of the villages' rows. Each query reads every living
+    resident of the area (~0.1 s of CPU per 100,000 on SQLite), so the regional page pays once."""
     counts = _counts(village_ids=[v.pk for v in villages], category=category, by_village=True)
+    area: dict[Any, list[int]] = {}
+    for (_vid, key), (m, f) in counts.items():
+        total = area.setdefault(key, [0, 0])
+        total[0] += m
+        total[1] += f
+    return _table(category, area), _by_village(villages, category, counts)
+
+
+def _by_village(
+    villages: list[Any], category: Category, counts: dict[tuple[Any, ...], list[int]]
+) -> VillageCategoryTable:
     per_village: dict[int, dict[Any, int]] = {}
     for (vid, key), (m, f) in counts.items():
         per_village.setdefault(vid, {})[key] = m + f
@@ -205,25 +225,17 @@ def category_by_village(*, villages: list[Any], category: Category) -> VillageCa
     return VillageCategoryTable(category, [label for label, _keys in columns], rows)
 
 
-def category_table_cached(*, village_ids: list[int], category: Category) -> CategoryTable:
-    digest = hashlib.sha256(",".join(map(str, sorted(village_ids))).encode()).hexdigest()[:16]
-    key = f"people:stats:{category.key}:{digest}:{timezone.localdate()}"
-    table = cache.get(key)
-    if table is None:
-        table = category_table(village_ids=village_ids, category=category)
-        cache.set(key, table, CACHE_SECONDS)
-    return table
-
-
-def category_by_village_cached(*, villages: list[Any], category: Category) -> VillageCategoryTable:
+def regional_tables_cached(
+    *, villages: list[Any], category: Category
+) -> tuple[CategoryTable, VillageCategoryTable]:
     ids = [v.pk for v in villages]
     digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
-    key = f"people:stats-desa:{category.key}:{digest}:{timezone.localdate()}"
-    table = cache.get(key)
-    if table is None:
-        table = category_by_village(villages=villages, category=category)
-        cache.set(key, table, CACHE_SECONDS)
-    return table
+    key = f"people:stats-wilayah:{category.key}:{digest}:{timezone.localdate()}"
+    tables = cache.get(key)
+    if tables is None:
+        tables = regional_tables(villages=villages, category=category)
+        cache.set(key, tables, CACHE_SECONDS)
+    return tables
 
 
 def table_xlsx(
