@@ -86,3 +86,11 @@ def test_regional_tables_equal_counting_each_resident(registry, village_a, villa
             label: m + f for label, (m, f) in own.items()
         }
         assert _as_counts(statistics.category_table(village_ids=[v.pk], category=category), category) == own
+
+
+def test_the_category_index_covers_every_category():
+    from balai.people.models import Resident
+
+    index = next(i for i in Resident._meta.indexes if i.name == "resident_category_cover_idx")
+    columns = {c.column for c in statistics.CATEGORIES} - {"age"}
+    assert {"status", "village", "sex", "birth_date"} | columns <= set(index.fields)
