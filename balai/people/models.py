@@ -164,9 +164,21 @@ class Resident(PublicIdModel, VillageScopedModel, BaseModel):
             # (SQLite, 100,000 residents: 110 → 56 ms of CPU per category).
             models.Index(
                 fields=[
-                    "status", "village", "sex", "religion", "education_kk", "education_current", "occupation",
-                    "marital_status", "disability", "blood_type", "insurance_type", "citizenship", "ktp_el",
-                    "family_relation", "birth_date",
+                    "status",
+                    "village",
+                    "sex",
+                    "religion",
+                    "education_kk",
+                    "education_current",
+                    "occupation",
+                    "marital_status",
+                    "disability",
+                    "blood_type",
+                    "insurance_type",
+                    "citizenship",
+                    "ktp_el",
+                    "family_relation",
+                    "birth_date",
                 ],
                 name="resident_category_cover_idx",
             ),  # fmt: skip

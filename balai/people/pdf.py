@@ -171,7 +171,11 @@ def paginate(labels: list[str], widths_mm: list[float], rows: list[list[str]]) -
 
     def close() -> None:
         pages.append(
-            {"columns": ["\n".join(c) for c in columns], "rules": [round(r, 3) for r in rules], "height": round(y, 3)}
+            {
+                "columns": ["\n".join(c) for c in columns],
+                "rules": [round(r, 3) for r in rules],
+                "height": round(y, 3),
+            }
         )
 
     for row in rows:
