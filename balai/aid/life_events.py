@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,6 +67,12 @@ def _family_left(family_id: int, village_id: int) -> bool:
     return not Resident.objects.filter(
         family_id=family_id, village_id=village_id, status=codes.STATUS_ALIVE
     ).exists()
+
+
+def probe(*, resident_id: int, village_id: int, family_id: int) -> list[QuerySet[Any]]:
+    """What `on_leaving` may act on: the person's or the family's active recipient rows."""
+    active = Recipient.objects.filter(village_id=village_id, status=Recipient.Status.ACTIVE)
+    return [active.filter(resident_id=resident_id), active.filter(family_id=family_id, resident__isnull=True)]
 
 
 def on_leaving(*, event: LifeEvent, actor: User | None) -> list[str]:
@@ -241,3 +247,4 @@ def undo_leaving(*, event: LifeEvent, actor: User | None) -> list[str]:
 
 LIFE_EVENT_HANDLERS = dict.fromkeys(("death", "missing", "gone", "move_out", "transfer"), on_leaving)
 LIFE_EVENT_UNDO = dict.fromkeys(("death", "missing", "gone", "move_out"), undo_leaving)
+LIFE_EVENT_PROBES = dict.fromkeys(("death", "missing", "gone", "move_out", "transfer"), probe)

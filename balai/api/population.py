@@ -93,12 +93,15 @@ def village_statistics(request: HttpRequest, kategori: str | None = None) -> dic
     "/statistics/regional", summary="Statistik penduduk hidup wilayah per kategori: jumlah dan per desa"
 )
 def regional_statistics(request: HttpRequest, kategori: str | None = None) -> dict[str, Any]:
-    ids = _regional_ids(request)
+    scope = scope_of(request)
+    if not scope.can("aggregates.read"):
+        raise PermissionDenied
     category = statistics.category_or_default(kategori)
-    villages = list(scope_of(request).readable_villages().order_by("district_code", "code"))
-    by_village = statistics.category_by_village_cached(villages=villages, category=category).as_dict()
+    villages = list(scope.readable_villages().order_by("district_code", "code"))
+    table, by_village_table = statistics.regional_tables_cached(villages=villages, category=category)
+    by_village = by_village_table.as_dict()
     return {
-        **statistics.category_table_cached(village_ids=ids, category=category).as_dict(),
+        **table.as_dict(),
         "per_village": {"columns": by_village["columns"], "villages": by_village["rows"]},
     }
 

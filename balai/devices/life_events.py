@@ -4,8 +4,9 @@ if the registry's status check were bypassed. Cancelling the event restores both
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from balai.audit.services import audit_record
@@ -17,6 +18,13 @@ if TYPE_CHECKING:
     from balai.accounts.models import User
 
 LABEL = "devices"
+
+
+def probe(*, resident_id: int, village_id: int, family_id: int) -> list[QuerySet[Any]]:
+    """What `on_leaving` may act on: a PIN still enabled or a card still registered."""
+    return [
+        ResidentCredential.objects.filter(Q(pin_disabled=False) | ~Q(card_digest=""), resident_id=resident_id)
+    ]
 
 
 def on_leaving(*, event: LifeEvent, actor: User | None) -> list[str]:
@@ -71,3 +79,4 @@ def undo_leaving(*, event: LifeEvent, actor: User | None) -> list[str]:
 
 LIFE_EVENT_HANDLERS = dict.fromkeys(("death", "missing", "gone", "move_out", "transfer"), on_leaving)
 LIFE_EVENT_UNDO = dict.fromkeys(("death", "missing", "gone", "move_out"), undo_leaving)
+LIFE_EVENT_PROBES = dict.fromkeys(("death", "missing", "gone", "move_out", "transfer"), probe)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -25,6 +26,14 @@ REASONS = {
 
 def _marker(event: Any) -> str:
     return f"[{event.public_id}]"
+
+
+def probe(*, resident_id: int, village_id: int, family_id: int) -> list[QuerySet[Any]]:
+    """What `_handle` may act on: an open business they own, a BUMDes post not ended."""
+    return [
+        Business.objects.filter(owner_id=resident_id, is_active=True),
+        BumdesManager.objects.filter(resident_id=resident_id, ended_on__isnull=True),
+    ]
 
 
 def _handle(kind: str, *, event: Any, actor: Any) -> list[str]:
@@ -102,3 +111,4 @@ LIFE_EVENT_HANDLERS = {
     "transfer": on_transfer,
 }
 LIFE_EVENT_UNDO = dict.fromkeys(("death", "move_out", "missing", "gone", "transfer"), undo)
+LIFE_EVENT_PROBES = dict.fromkeys(LIFE_EVENT_HANDLERS, probe)

@@ -8,8 +8,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
     from balai.accounts.models import User
 
 LABEL = "education"
+
+
+def probe(*, resident_id: int, village_id: int, family_id: int) -> list[QuerySet[Any]]:
+    """What `on_leaving` may act on: an active enrolment."""
+    return [Enrolment.objects.filter(resident_id=resident_id, status=Enrolment.Status.ACTIVE)]
 
 
 def on_leaving(*, event: LifeEvent, actor: User | None) -> list[str]:
@@ -83,3 +89,4 @@ def undo_leaving(*, event: LifeEvent, actor: User | None) -> list[str]:
 
 LIFE_EVENT_HANDLERS = dict.fromkeys(("death", "missing", "gone", "move_out", "transfer"), on_leaving)
 LIFE_EVENT_UNDO = dict.fromkeys(("death", "missing", "gone", "move_out"), undo_leaving)
+LIFE_EVENT_PROBES = dict.fromkeys(("death", "missing", "gone", "move_out", "transfer"), probe)

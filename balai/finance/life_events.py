@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,11 @@ from balai.people.consequences import event_reason, review_item_add, undo_data
 
 LABEL = "finance"
 OPEN = (PaymentRequest.Status.DRAFT, PaymentRequest.Status.VERIFIED, PaymentRequest.Status.APPROVED)
+
+
+def probe(*, resident_id: int, village_id: int, family_id: int) -> list[QuerySet[Any]]:
+    """What `on_leaving` may act on: an unpaid SPP to them, not already held."""
+    return [PaymentRequest.objects.filter(payee_resident_id=resident_id, status__in=OPEN, hold_reason="")]
 
 
 def on_leaving(*, event: Any, actor: Any) -> list[str]:
@@ -60,3 +66,4 @@ def undo(*, event: Any, actor: Any) -> list[str]:
 KEYS = ("death", "move_out", "missing", "gone", "transfer")
 LIFE_EVENT_HANDLERS = dict.fromkeys(KEYS, on_leaving)
 LIFE_EVENT_UNDO = dict.fromkeys(KEYS, undo)
+LIFE_EVENT_PROBES = dict.fromkeys(KEYS, probe)

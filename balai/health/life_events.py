@@ -12,9 +12,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -53,6 +54,11 @@ def _end(pregnancy: Pregnancy, *, outcome: str, event: LifeEvent, actor: User | 
             "life_event": event.public_id,
         },
     )
+
+
+def probe(*, resident_id: int, village_id: int, family_id: int) -> list[QuerySet[Any]]:
+    """What `on_leaving` may act on: her ongoing pregnancy."""
+    return [Pregnancy.objects.filter(village_id=village_id, mother_id=resident_id, outcome=Outcome.ONGOING)]
 
 
 def on_leaving(*, event: LifeEvent, actor: User | None) -> list[str]:
@@ -207,3 +213,4 @@ LIFE_EVENT_HANDLERS = dict.fromkeys(("death", "missing", "gone", "move_out", "tr
 LIFE_EVENT_UNDO = dict.fromkeys(("death", "missing", "gone", "move_out"), undo_leaving) | {
     "birth": undo_birth
 }
+LIFE_EVENT_PROBES = dict.fromkeys(("death", "missing", "gone", "move_out", "transfer"), probe)

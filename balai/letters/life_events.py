@@ -10,8 +10,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,16 @@ if TYPE_CHECKING:
     from balai.accounts.models import User
 
 LABEL = "letters"
+
+
+def probe(*, resident_id: int, village_id: int, family_id: int) -> list[QuerySet[Any]]:
+    """What `on_leaving` may act on: an open request about them, an official post of theirs
+    (letters waiting for that signer), an RT they head."""
+    return [
+        Letter.objects.filter(village_id=village_id, subject_id=resident_id, state__in=OPEN_STATES),
+        Official.objects.filter(village_id=village_id, resident_id=resident_id),
+        RtHead.objects.filter(village_id=village_id, resident_id=resident_id, ended_at__isnull=True),
+    ]
 
 
 def on_leaving(*, event: LifeEvent, actor: User | None) -> list[str]:
@@ -100,3 +111,4 @@ def undo_leaving(*, event: LifeEvent, actor: User | None) -> list[str]:
 
 LIFE_EVENT_HANDLERS = dict.fromkeys(("death", "missing", "gone", "move_out", "transfer"), on_leaving)
 LIFE_EVENT_UNDO = dict.fromkeys(("death", "missing", "gone", "move_out"), undo_leaving)
+LIFE_EVENT_PROBES = dict.fromkeys(("death", "missing", "gone", "move_out", "transfer"), probe)

@@ -167,6 +167,29 @@ class Resident(PublicIdModel, VillageScopedModel, BaseModel):
             ),
             # Regency/district aggregates read only this index (covering).
             models.Index(fields=["status", "village", "sex", "birth_date"], name="resident_stats_idx"),
+            # Statistics by category (people.statistics): every category's column, so counting
+            # an area's living residents by any of them reads this index, not the wide rows
+            # (SQLite, 100,000 residents: 110 → 56 ms of CPU per category).
+            models.Index(
+                fields=[
+                    "status",
+                    "village",
+                    "sex",
+                    "religion",
+                    "education_kk",
+                    "education_current",
+                    "occupation",
+                    "marital_status",
+                    "disability",
+                    "blood_type",
+                    "insurance_type",
+                    "citizenship",
+                    "ktp_el",
+                    "family_relation",
+                    "birth_date",
+                ],
+                name="resident_category_cover_idx",
+            ),  # fmt: skip
             models.Index(fields=["village", "birth_date", "name_key"], name="resident_dup_idx"),
         ]
 

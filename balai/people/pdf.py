@@ -9,6 +9,10 @@ small table) over one text per column, every line at the same pitch and each row
 tallest cell (empty lines, which Typst gives a line's height without shaping anything), with
 a rule between rows at a computed offset, then an explicit page break, which
 Typst lays out page by page in parallel. Widths are fixed; nothing is sized automatically.
+
+The column texts are placed at computed offsets in a block of the computed height, not put in
+a grid: a grid measures each cell before laying it out (every text twice), which was ~40% of
+Typst's time (5,000 residents: 3.3 → 2.0 s of CPU, 5.6 → 4.8 MB).
 """
 
 from __future__ import annotations
@@ -143,7 +147,8 @@ def column_widths_mm(weights: list[float]) -> list[float]:
 
 def paginate(labels: list[str], widths_mm: list[float], rows: list[list[str]]) -> list[dict[str, Any]]:
     """The body of each page: per column one text (the cells' lines, each row padded to the
-    row's line count) and the rules between rows, in points from the top of the body.
+    row's line count), the rules between rows in points from the top of the body, and the
+    body's height in points.
 
     Every line of the body has the same pitch (cap height + leading), so a row of n lines is n
     pitches tall and the columns line up without a table cell per value — 70,000 cells cost
@@ -165,7 +170,13 @@ def paginate(labels: list[str], widths_mm: list[float], rows: list[list[str]]) -
     room, y = body - FIRST_PAGE_RESERVE_MM * MM, 0.0
 
     def close() -> None:
-        pages.append({"columns": ["\n".join(c) for c in columns], "rules": [round(r, 3) for r in rules]})
+        pages.append(
+            {
+                "columns": ["\n".join(c) for c in columns],
+                "rules": [round(r, 3) for r in rules],
+                "height": round(y, 3),
+            }
+        )
 
     for row in rows:
         cells = []

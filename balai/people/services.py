@@ -408,7 +408,7 @@ def status_event_record(
     event = LifeEvent.objects.create(
         village=resident.village,
         resident=resident,
-        family=resident.family,
+        family_id=resident.family_id,  # fetched only by a handler that needs it
         kind=kind,
         event_date=event_date,
         details=details or {},

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from balai.core import xlsx
 from balai.people import codes
 from balai.people.models import Resident
+from balai.regions.models import Village
 
 CACHE_SECONDS = 300
 AGE_BAND_YEARS = 5
@@ -83,11 +85,38 @@ def _years_ago(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _age_band(today: dt.date) -> Case:
-    whens = []
-    for i in range(AGE_BANDS - 1):
-        whens.append(When(birth_date__gt=_years_ago(today, (i + 1) * AGE_BAND_YEARS), then=Value(i)))
-    return Case(*whens, default=Value(AGE_BANDS - 1), output_field=IntegerField())
+def _age_counts(village_ids: list[int]) -> dict[tuple[int, int | None, int], int]:
+    """(village id, age band or None without a birth date, sex) → living residents.
+
+    One correlated count per (village, sex, band), each a range seek on the covering index
+    `resident_stats_idx (status, village, sex, birth_date)` as the regency overview does: every
+    entry is read once and nothing is sorted. A GROUP BY over a computed band (a CASE of 16
+    branches per resident, then a sort of every resident) cost twice the CPU on SQLite."""
+    bounds = [_years_ago(timezone.localdate(), (i + 1) * AGE_BAND_YEARS) for i in range(AGE_BANDS - 1)]
+
+    def band(i: int | None) -> Q:
+        if i is None:
+            return Q(birth_date__isnull=True)
+        # Band i: born after bounds[i] (younger than (i + 1) × 5), and not in a younger band.
+        q = Q(birth_date__gt=bounds[i]) if i < AGE_BANDS - 1 else Q(birth_date__isnull=False)
+        return q & Q(birth_date__lte=bounds[i - 1]) if i > 0 else q
+
+    def count(sex: int, q: Q) -> Coalesce:
+        inner = (
+            Resident.objects.filter(q, status=codes.STATUS_ALIVE, village=OuterRef("pk"), sex=sex)
+            .order_by()
+            .values("village")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        return Coalesce(Subquery(inner, output_field=IntegerField()), Value(0))
+
+    keys = [(i, sex) for i in [*range(AGE_BANDS), None] for sex in (1, 2)]
+    columns = {f"c{n}": count(sex, band(i)) for n, (i, sex) in enumerate(keys)}
+    rows = Village.objects.filter(pk__in=village_ids).order_by().values("pk").annotate(**columns)
+    return {
+        (row["pk"], i, sex): row[f"c{n}"] for row in rows for n, (i, sex) in enumerate(keys) if row[f"c{n}"]
+    }
 
 
 def _counts(
@@ -104,13 +133,9 @@ def _counts(
             counts.setdefault(key, [0, 0])[0 if row["sex"] == 1 else 1] += row["n"]
 
     if category.column == "age":
-        today = timezone.localdate()
-        dated = living.filter(birth_date__isnull=False).annotate(band=_age_band(today))
-        add(dated.values(*group, "band", "sex").annotate(n=Count("*")), "band")
-        undated = living.filter(birth_date__isnull=True).annotate(
-            band=Value(None, output_field=IntegerField())
-        )
-        add(undated.values(*group, "band", "sex").annotate(n=Count("*")), "band")
+        for (vid, band, sex), n in _age_counts(village_ids).items():
+            key = (vid, band) if by_village else (band,)
+            counts.setdefault(key, [0, 0])[0 if sex == 1 else 1] += n
     else:
         add(living.values(*group, category.column, "sex").annotate(n=Count("*")), category.column)
     return counts
@@ -147,6 +172,10 @@ def category_table(*, village_ids: list[int], category: Category) -> CategoryTab
         key[-1]: mf
         for key, mf in _counts(village_ids=village_ids, category=category, by_village=False).items()
     }
+    return _table(category, counts)
+
+
+def _table(category: Category, counts: dict[Any, list[int]]) -> CategoryTable:
     rows = []
     for label, keys in _columns(_labels(category), counts):
         rows.append(
@@ -189,7 +218,27 @@ class VillageCategoryTable:
 
 def category_by_village(*, villages: list[Any], category: Category) -> VillageCategoryTable:
     """`category_table` split by village (L+P), villages in the given order."""
+    return _by_village(
+        villages, category, _counts(village_ids=[v.pk for v in villages], category=category, by_village=True)
+    )
+
+
+def regional_tables(*, villages: list[Any], category: Category) -> tuple[CategoryTable, VillageCategoryTable]:
+    """`category_table` and `category_by_village` of the villages from ONE grouped query (by
+    village): the area's table is the sum of the villages' rows. Each query reads every living
+    resident of the area (~0.1 s of CPU per 100,000 on SQLite), so the regional page pays once."""
     counts = _counts(village_ids=[v.pk for v in villages], category=category, by_village=True)
+    area: dict[Any, list[int]] = {}
+    for (_vid, key), (m, f) in counts.items():
+        total = area.setdefault(key, [0, 0])
+        total[0] += m
+        total[1] += f
+    return _table(category, area), _by_village(villages, category, counts)
+
+
+def _by_village(
+    villages: list[Any], category: Category, counts: dict[tuple[Any, ...], list[int]]
+) -> VillageCategoryTable:
     per_village: dict[int, dict[Any, int]] = {}
     for (vid, key), (m, f) in counts.items():
         per_village.setdefault(vid, {})[key] = m + f
@@ -205,25 +254,17 @@ def category_by_village(*, villages: list[Any], category: Category) -> VillageCa
     return VillageCategoryTable(category, [label for label, _keys in columns], rows)
 
 
-def category_table_cached(*, village_ids: list[int], category: Category) -> CategoryTable:
-    digest = hashlib.sha256(",".join(map(str, sorted(village_ids))).encode()).hexdigest()[:16]
-    key = f"people:stats:{category.key}:{digest}:{timezone.localdate()}"
-    table = cache.get(key)
-    if table is None:
-        table = category_table(village_ids=village_ids, category=category)
-        cache.set(key, table, CACHE_SECONDS)
-    return table
-
-
-def category_by_village_cached(*, villages: list[Any], category: Category) -> VillageCategoryTable:
+def regional_tables_cached(
+    *, villages: list[Any], category: Category
+) -> tuple[CategoryTable, VillageCategoryTable]:
     ids = [v.pk for v in villages]
     digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
-    key = f"people:stats-desa:{category.key}:{digest}:{timezone.localdate()}"
-    table = cache.get(key)
-    if table is None:
-        table = category_by_village(villages=villages, category=category)
-        cache.set(key, table, CACHE_SECONDS)
-    return table
+    key = f"people:stats-wilayah:{category.key}:{digest}:{timezone.localdate()}"
+    tables = cache.get(key)
+    if tables is None:
+        tables = regional_tables(villages=villages, category=category)
+        cache.set(key, tables, CACHE_SECONDS)
+    return tables
 
 
 def table_xlsx(

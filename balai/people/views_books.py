@@ -241,8 +241,7 @@ def regional_statistics(request: RegionalRequest) -> HttpResponse:
     category = statistics.category_or_default(request.GET.get("kategori"))
     period = _period(request)
     month = period.month
-    table = statistics.category_table_cached(village_ids=ids, category=category)
-    by_village = statistics.category_by_village_cached(villages=villages, category=category)
+    table, by_village = statistics.regional_tables_cached(villages=villages, category=category)
     if request.GET.get("format") == "xlsx":
         return _stats_xlsx(
             village=None, table=table, name=f"statistik-{category.key}-wilayah", by_village=by_village

@@ -7,8 +7,9 @@ a review item. Letters already waiting for that signer are listed by the letters
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,11 @@ if TYPE_CHECKING:
     from balai.accounts.models import User
 
 LABEL = "staff"
+
+
+def probe(*, resident_id: int, village_id: int, family_id: int) -> list[QuerySet[Any]]:
+    """What `on_leaving` may act on: an active official post."""
+    return [Official.objects.filter(village_id=village_id, resident_id=resident_id, is_active=True)]
 
 
 def on_leaving(*, event: LifeEvent, actor: User | None) -> list[str]:
@@ -87,3 +93,4 @@ def undo_leaving(*, event: LifeEvent, actor: User | None) -> list[str]:
 
 LIFE_EVENT_HANDLERS = dict.fromkeys(("death", "missing", "gone", "move_out", "transfer"), on_leaving)
 LIFE_EVENT_UNDO = dict.fromkeys(("death", "missing", "gone", "move_out"), undo_leaving)
+LIFE_EVENT_PROBES = dict.fromkeys(("death", "missing", "gone", "move_out", "transfer"), probe)
