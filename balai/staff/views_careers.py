@@ -271,6 +271,10 @@ def leave_list(request: VillageRequest) -> HttpResponse:
     if not clerk and not request.scope.can("staff.approve"):
         shown = shown.filter(official=own) if own else shown.none()
     rows = [(item, leave.may_decide(request.user, item)) for item in shown[:200]]
+    # "Waiting for my decision" (the office home's task): what this user may decide.
+    mine = request.GET.get("keputusan") == "saya"
+    if mine:
+        rows = [(item, may) for item, may in rows if may]
     return render(
         request,
         "staff/leave_list.html",
@@ -278,6 +282,7 @@ def leave_list(request: VillageRequest) -> HttpResponse:
             "rows": rows,
             "form": form if officials else None,
             "status": status,
+            "mine": mine,
             "statuses": Leave.Status.choices,
             "allowance": rules.ANNUAL_LEAVE_DAYS,
         },
