@@ -22,7 +22,11 @@ STEPS = (
 # The filters of the lists the tasks open (finance.views.spp_list, views_docs.advance_list).
 UNSETTLED = "belum-spj"
 TAX_WAITING = "belum-setor"
-TAX_WAITING_Q = Q(status=PaymentRequest.Status.PAID, taxes__deposited_on__isnull=True)
+# Paid, with at least one tax withheld and not deposited (an SPP without taxes is not waiting).
+TAX_WAITING_Q = Q(
+    status=PaymentRequest.Status.PAID,
+    pk__in=Tax.objects.filter(deposited_on__isnull=True).values("payment_request_id"),
+)
 
 
 def _by_year(qs: QuerySet[Any]) -> dict[int, int]:

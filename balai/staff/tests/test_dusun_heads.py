@@ -64,14 +64,20 @@ def test_the_profile_shows_the_official_appointed_to_the_dusuns_post(client_a, v
 
 def test_a_kadus_post_belongs_to_one_dusun(village_a, operator_a, krajan):
     with pytest.raises(ValidationError) as err:
-        careers.position_create(actor=operator_a, village=village_a, data={"kind": "kadus", "title": "Kadus A"})
+        careers.position_create(
+            actor=operator_a, village=village_a, data={"kind": "kadus", "title": "Kadus A"}
+        )
     assert "dusun" in err.value.message_dict
     careers.position_create(
-        actor=operator_a, village=village_a, data={"kind": "kadus", "title": "Kadus Krajan", "dusun": krajan.pk}
+        actor=operator_a,
+        village=village_a,
+        data={"kind": "kadus", "title": "Kadus Krajan", "dusun": krajan.pk},
     )
     with pytest.raises(ValidationError, match="sudah punya"):
         careers.position_create(
-            actor=operator_a, village=village_a, data={"kind": "kadus", "title": "Kadus 2", "dusun": krajan.pk}
+            actor=operator_a,
+            village=village_a,
+            data={"kind": "kadus", "title": "Kadus 2", "dusun": krajan.pk},
         )
     with pytest.raises(ValidationError) as err:
         careers.position_create(
