@@ -20,7 +20,7 @@ def _summary(village: Any) -> str | None:
     if not rows:
         return None
     parts = [
-        f"{r.name}{f' (Dusun {r.dusun})' if r.dusun else ''}: {r.schedule[:1].lower()}{r.schedule[1:]}"
+        f"{r.name}{f' (Dusun {r.dusun_label})' if r.dusun else ''}: {r.schedule[:1].lower()}{r.schedule[1:]}"
         for r in rows[:ON_FRONT_PAGE]
     ]
     more = len(rows) - ON_FRONT_PAGE

@@ -728,6 +728,11 @@ class ScheduleRow:
     dusun: str
     schedule: str
 
+    @property
+    def dusun_label(self) -> str:
+        """The dusun as a visitor reads it: the registry keeps names in capitals ("KRAJAN LOR")."""
+        return self.dusun.title() if self.dusun.isupper() else self.dusun
+
 
 def posyandu_schedule(*, village: Village) -> list[ScheduleRow]:
     """The opening days of the village's active posyandu: the one schedule the health pages,
