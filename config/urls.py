@@ -17,6 +17,8 @@ urlpatterns = [
     # The public face of each village: no sign-in.
     # The village's public finance page (no sign-in): desa/<village_code>/keuangan/.
     path("desa/<str:village_code>/keuangan/", include("balai.finance.urls_public")),
+    # The posyandu schedule, kept by the health module (desa/<village_code>/posyandu/).
+    path("desa/<str:village_code>/posyandu/", include("balai.health.urls_public")),
     path("desa/", include("balai.portal.urls")),
     path("surat/", include("balai.letters.urls")),
     path("v/", include("balai.letters.urls_public")),

@@ -24,6 +24,6 @@ urlpatterns: list[URLPattern] = [
     path("kesejahteraan/<str:public_id>/", views.family_welfare, name="family_welfare"),
     path("kesejahteraan/<str:public_id>/survei/", views.survey_create, name="survey_create"),
     path("kesejahteraan/<str:public_id>/desil/", views.decile_create, name="decile_create"),
-    path("publik/<str:code>/", views.public_programmes, name="public_programmes"),
+    path("publik/<str:village_code>/", views.public_programmes, name="public_programmes"),
     *distribution_urlpatterns,
 ]

@@ -677,11 +677,11 @@ def decile_import(request: VillageRequest) -> HttpResponse:
 # --- Public transparency ------------------------------------------------------------------
 
 
-def public_programmes(request: HttpRequest, code: str) -> HttpResponse:
+def public_programmes(request: HttpRequest, village_code: str) -> HttpResponse:
     """What a village chose to publish: counts, or counts and masked names. Never addresses,
     never NIK/KK, never programmes kept private (the default)."""
     try:
-        village = Village.objects.get(code=code, is_active=True)
+        village = Village.objects.get(code=village_code, is_active=True)
     except Village.DoesNotExist:
         raise Http404
     published = [

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from balai.core.plugins import HomeTask
 from balai.desk import selectors
-from balai.desk.models import Complaint
 
 
 def desk_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
@@ -18,11 +17,16 @@ def desk_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
     if village is None or not scope.can("desk.operate"):
         return []
     counts = selectors.complaint_counts(village=village)
-    open_complaints = counts.get(Complaint.State.RECEIVED, 0) + counts.get(Complaint.State.IN_PROGRESS, 0)
+    open_complaints = sum(counts.get(s, 0) for s in selectors.COMPLAINT_OPEN_STATES)
     waiting = selectors.queue_status(village=village, day=timezone.localdate()).waiting_total
     return [
         HomeTask(_("Antrean menunggu di loket"), waiting, reverse("desk:home"), "layanan"),
-        HomeTask(_("Pengaduan belum dijawab"), open_complaints, reverse("desk:complaint_list"), "layanan"),
+        HomeTask(
+            _("Pengaduan belum dijawab"),
+            open_complaints,
+            reverse("desk:complaint_list") + f"?status={selectors.COMPLAINT_OPEN}",
+            "layanan",
+        ),
     ]
 
 

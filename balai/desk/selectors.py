@@ -164,9 +164,16 @@ def tickets_today(*, village: Village, day: dt.date, limit: int = 50) -> QuerySe
 # --- Complaints ----------------------------------------------------------------------------
 
 
+# Not answered yet: the office home's task and the list's "Belum dijawab" filter.
+COMPLAINT_OPEN = "belum-dijawab"
+COMPLAINT_OPEN_STATES = (Complaint.State.RECEIVED, Complaint.State.IN_PROGRESS)
+
+
 def complaint_list(*, village: Village, state: str = "") -> QuerySet[Complaint]:
     qs = Complaint.objects.filter(village=village)
-    if state:
+    if state == COMPLAINT_OPEN:
+        qs = qs.filter(state__in=COMPLAINT_OPEN_STATES)
+    elif state:
         qs = qs.filter(state=state)
     return qs.order_by("-created_at", "-pk")
 

@@ -233,7 +233,7 @@ def counter_desk(request: VillageRequest, public_id: str) -> HttpResponse:
 def complaint_list(request: VillageRequest) -> HttpResponse:
     village = request.village
     state = request.GET.get("status", "")
-    if state not in Complaint.State.values:
+    if state not in Complaint.State.values and state != selectors.COMPLAINT_OPEN:
         state = ""
     return render(
         request,
@@ -241,7 +241,7 @@ def complaint_list(request: VillageRequest) -> HttpResponse:
         {
             "complaints": selectors.complaint_list(village=village, state=state)[:200],
             "state": state,
-            "states": Complaint.State.choices,
+            "states": [(selectors.COMPLAINT_OPEN, _("Belum dijawab")), *Complaint.State.choices],
             "counts": selectors.complaint_counts(village=village),
         },
     )

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from balai.core.http import ServiceCall
 from balai.core.masking import mask_tail
 from balai.finance import exports, forms, forms_advances, selectors, services
 from balai.finance.models import Budget, BudgetLine, Entry, PaymentRequest
+from balai.finance.office_tasks import TAX_WAITING, TAX_WAITING_Q
 
 BOOK_TITLES = {
     "bku": "Buku Kas Umum",
@@ -268,12 +270,31 @@ def spp_list(request: VillageRequest) -> HttpResponse:
             if call.ok:
                 messages.success(request, _("SPP %(n)s diajukan.") % {"n": spp.number})
                 return redirect("finance:spp", spp.public_id)
+    status = request.GET.get("status", "")
+    if status not in PaymentRequest.Status.values:
+        status = ""
+    spps = selectors.spp_list(village=request.village, budget=budget, status=status)
+    tax_waiting = request.GET.get("pajak") == TAX_WAITING
+    if tax_waiting:
+        spps = spps.filter(TAX_WAITING_Q).distinct()
+    counts = dict(
+        selectors.spp_list(village=request.village, budget=budget)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     return render(
         request,
         "finance/spp_list.html",
         {
             "budget": budget,
-            "spps": selectors.spp_list(village=request.village, budget=budget)[:200],
+            "spps": spps[:200],
+            "status": status,
+            "tax_waiting": tax_waiting,
+            "status_filters": [
+                (value, label, counts.get(value, 0)) for value, label in PaymentRequest.Status.choices
+            ],
+            "total": sum(counts.values()),
             "form": form,
             **payee,
         },

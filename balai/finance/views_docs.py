@@ -22,6 +22,7 @@ from balai.core import xlsx
 from balai.core.http import ServiceCall, page_number
 from balai.finance import advances, exports_books, forms_advances, pdf, selectors
 from balai.finance.models import Activity, Budget, PaymentRequest
+from balai.finance.office_tasks import UNSETTLED
 from balai.finance.views import _back, _budget, _form_error, _spp_or_404
 from balai.regions.models import Village
 
@@ -73,12 +74,17 @@ def advance_list(request: VillageRequest) -> HttpResponse:
     budget = _budget(request)
     assert budget is not None
     book = advances.advance_book(village=request.village, budget=budget)
+    shown = advances.advance_list(village=request.village, budget=budget)
+    unsettled_only = request.GET.get("status") == UNSETTLED
+    if unsettled_only:
+        shown = [a for a in shown if a.settlement is None]
     return render(
         request,
         "finance/advances.html",
         {
             "budget": budget,
-            "advances": advances.advance_list(village=request.village, budget=budget),
+            "advances": shown,
+            "unsettled_only": unsettled_only,
             "book": book,
             "paging": _paged(request, book),
         },

@@ -720,3 +720,23 @@ def family_pregnancies(
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    name: str
+    dusun: str
+    schedule: str
+
+    @property
+    def dusun_label(self) -> str:
+        """The dusun as a visitor reads it: the registry keeps names in capitals ("KRAJAN LOR")."""
+        return self.dusun.title() if self.dusun.isupper() else self.dusun
+
+
+def posyandu_schedule(*, village: Village) -> list[ScheduleRow]:
+    """The opening days of the village's active posyandu: the one schedule the health pages,
+    the village's public page and the kiosk all show (kept on the posyandu, edited by the
+    health module), so an announcement typed elsewhere can no longer disagree with it."""
+    rows = Posyandu.objects.filter(village=village, is_active=True).order_by("name")
+    return [ScheduleRow(p.name, p.dusun, p.schedule) for p in rows.only("name", "dusun", "schedule")]

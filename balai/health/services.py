@@ -30,6 +30,7 @@ from balai.health.who import DAYS_PER_MONTH, UNDER5_MAX_DAYS, growth_z
 from balai.people import codes
 from balai.people.models import Resident
 from balai.regions.models import Rt, Village
+from balai.regions.services import village_public_changed
 
 if TYPE_CHECKING:
     from balai.accounts.models import User
@@ -409,6 +410,8 @@ def posyandu_create(
         village=village, name=name, dusun=" ".join(dusun.split()), schedule=" ".join(schedule.split())
     )
     _set_links(village=village, posyandu=posyandu, rts=rts or [], cadres=cadres or [])
+    # The village's public page shows the posyandu schedule.
+    village_public_changed(village=village)
     audit_record(
         actor=actor,
         village=village,
@@ -454,6 +457,7 @@ def posyandu_update(
     posyandu.is_active = is_active
     posyandu.save()
     _set_links(village=village, posyandu=posyandu, rts=rts, cadres=cadres)
+    village_public_changed(village=village)
     audit_record(
         actor=actor,
         village=village,

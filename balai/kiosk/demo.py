@@ -15,9 +15,9 @@ from balai.devices.models import KioskDevice
 from balai.kiosk.models import Announcement
 from balai.regions.models import Village
 
+# No posyandu schedule here: the kiosk home shows it from the posyandu (health).
 ANNOUNCEMENTS = [
     ("Kerja bakti bersih desa", "Kerja bakti membersihkan saluran air hari Minggu pukul 07.00 di setiap RT."),
-    ("Jadwal posyandu bulan ini", "Posyandu balita dan lansia buka tanggal 10 di balai dusun masing-masing."),
     (
         "Pelayanan surat lewat anjungan",
         "Surat keterangan penduduk dan biodata kini bisa dicetak sendiri di anjungan.",

@@ -21,6 +21,11 @@ class AnnouncementForm(forms.ModelForm):
     class Meta:
         model = Announcement
         fields = ["title", "body", "published_on", "expires_on", "is_active"]
+        help_texts = {
+            "title": _(
+                "Jadwal posyandu tidak perlu ditulis di sini: halaman desa dan anjungan menampilkannya langsung dari data posyandu (Kesehatan)."
+            )
+        }
         widgets = {
             "published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -54,6 +54,12 @@ def apbdes_summary(*, village: Village) -> Any:
     return fn(village=village) if fn is not None else None
 
 
+def posyandu_schedule(*, village: Village) -> list[Any]:
+    """The health module's posyandu schedule, the same rows the public page shows."""
+    fn = optional_function("balai.health.selectors", "posyandu_schedule")
+    return [r for r in fn(village=village) if r.schedule] if fn is not None else []
+
+
 HOME_CACHE_SECONDS = 5
 
 
@@ -77,5 +83,6 @@ def _home_context(*, village: Village) -> dict[str, Any]:
         "announcements": selectors.announcements_current(village=village),
         "queue": queue_status(village=village),
         "apbdes": apbdes_summary(village=village),
+        "posyandu": posyandu_schedule(village=village),
         "today": timezone.localdate(),
     }

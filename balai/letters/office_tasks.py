@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balai.core.plugins import HomeTask
@@ -45,11 +47,32 @@ def letter_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
             )
         )
     if scope.can("letters.incoming"):
-        new = IncomingLetter.objects.filter(village=village, status=IncomingLetter.Status.NEW).count()
-        tasks.append(
-            HomeTask(_("Surat masuk belum didisposisi"), new, reverse("letters:incoming_list"), "surat")
-        )
+        tasks += _incoming_tasks(village)
     return tasks
+
+
+def _incoming_tasks(village: Any) -> list[HomeTask]:
+    """The agenda book is kept per year: one task per year with letters not yet disposed of,
+    each opening that year's book filtered to them."""
+    new = IncomingLetter.Status.NEW
+    by_year = dict(
+        IncomingLetter.objects.filter(village=village, status=new)
+        .values_list("year")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    this_year = timezone.localdate().year
+    url = reverse("letters:incoming_list")
+    label = _("Surat masuk belum didisposisi")
+    return [
+        HomeTask(
+            label if year == this_year else f"{label} ({year})",
+            by_year.get(year, 0),
+            f"{url}?tahun={year}&status={new}",
+            "surat",
+        )
+        for year in sorted(by_year) or [this_year]
+    ]
 
 
 TASKS = [letter_tasks]

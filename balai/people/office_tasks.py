@@ -16,12 +16,22 @@ def registry_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
     village = scope.village
     if village is None or not scope.can("registry.import"):
         return []
-    running = ImportJob.objects.filter(
+    jobs = ImportJob.objects.filter(
         village=village, state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]
-    ).count()
+    )
+    running = list(jobs.values_list("public_id", flat=True)[:2])
+    # One import running: its own progress page; more: the import page listing them.
+    url = (
+        reverse("people:import_status", args=[running[0]])
+        if len(running) == 1
+        else reverse("people:import_start")
+    )
     return [
         HomeTask(
-            _("Impor data penduduk sedang berjalan"), running, reverse("people:import_start"), "penduduk"
+            _("Impor data penduduk sedang berjalan"),
+            len(running) if len(running) < 2 else jobs.count(),
+            url,
+            "penduduk",
         )
     ]
 

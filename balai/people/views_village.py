@@ -48,12 +48,21 @@ def profile(request: VillageRequest) -> HttpResponse:
         appointed.update({str(k): v for k, v in section.rows})
         heads_url = heads_url or section.link_url
     rts = [(u, appointed.get(u.public_id, "")) for u in rt_list(village=village)]
+    # The kepala dusun: whoever holds the dusun's kadus post (staff's plug-in, above people);
+    # a typed name nobody linked yet is shown apart, as not appointed.
+    heads: dict[str, str] = {}
+    staff_url = ""
+    for section in record_sections("regions.dusuns", obj=village, scope=request.scope):
+        heads.update({str(k): v for k, v in section.rows})
+        staff_url = staff_url or section.link_url
+    dusun_rows = [(d, str(d.pk) in heads, heads.get(str(d.pk), "")) for d in dusuns]
     return render(
         request,
         "regions/profile.html",
         {
             "village": village,
-            "dusuns": dusuns,
+            "dusuns": dusun_rows,
+            "staff_url": staff_url,
             "rts": rts,
             "rt_heads_url": heads_url,
             "can_write": can_write,
@@ -109,7 +118,7 @@ def dusun_create(request: VillageRequest) -> HttpResponse:
 def dusun_edit(request: VillageRequest, pk: int) -> HttpResponse:
     village = request.village
     dusun = _dusun(village, pk)
-    form = DusunForm(request.POST or None, initial={"name": dusun.name, "head_name": dusun.head_name})
+    form = DusunForm(request.POST or None, initial={"name": dusun.name})
     if request.method == "POST" and form.is_valid():
         with ServiceCall(form) as call:
             services.dusun_update(actor=request.user, dusun=dusun, **form.cleaned_data)

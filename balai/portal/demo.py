@@ -10,11 +10,8 @@ from balai.regions.models import Village
 
 DEMO_ORDER = 90
 
+# No posyandu schedule here: the public page shows it from the posyandu (health).
 ANNOUNCEMENTS = [
-    (
-        "Jadwal posyandu bulan ini",
-        "Posyandu buka setiap Selasa minggu kedua pukul 08.00 di balai dusun. Bawa buku KIA.",
-    ),
     (
         "Pelayanan surat di kantor desa",
         "Kantor desa melayani surat Senin–Jumat pukul 08.00–14.00. Surat juga dapat diminta di anjungan.",

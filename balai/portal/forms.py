@@ -65,6 +65,11 @@ class PostForm(forms.ModelForm):
     class Meta:
         model = Post
         fields = ["kind", "title", "body", "published_on", "is_published"]
+        help_texts = {
+            "title": _(
+                "Jadwal posyandu tidak perlu ditulis di sini: halaman desa dan anjungan menampilkannya langsung dari data posyandu (Kesehatan)."
+            )
+        }
         widgets = {
             "published_on": forms.DateInput(attrs={"type": "date"}),
             "body": forms.Textarea(attrs={"rows": 10}),

@@ -87,8 +87,10 @@ class SectionLine:
 
 
 def sections(*, village: Village) -> list[SectionLine]:
-    """Every domain's public section (`<app>/public.py`), with its one-line summary. A section
-    whose summary fails is shown without one rather than taking the page down."""
+    """Every domain's public section (`<app>/public.py`), with its one-line summary. A summary
+    of None hides the section (nothing to show yet: no APBDes, no posyandu schedule), so a
+    visitor is not sent to an empty page. A section whose summary fails is shown without one
+    rather than taking the page down."""
     lines = []
     for section in sorted(collect("public", "PUBLIC_SECTIONS"), key=lambda s: (s.order, s.key)):
         summary: str | None = None
@@ -96,7 +98,10 @@ def sections(*, village: Village) -> list[SectionLine]:
             try:
                 summary = section.summary(village)
             except Exception:  # noqa: BLE001 - another app's bug must not hide the village's page
-                summary = None
+                lines.append(SectionLine(section, None))
+                continue
+            if summary is None:
+                continue
         lines.append(SectionLine(section, summary))
     return lines
 

@@ -40,7 +40,10 @@ def table_xlsx(table: RegencyTable, *, area: str, filters: list[tuple[str, str]]
     sheet.write(
         0, 0, _("Angka desa %(month)s — %(area)s") % {"month": table.period.label, "area": area}, styles.title
     )
-    as_of = table.as_of.strftime("%d-%m-%Y %H:%M") if table.as_of else _("belum ada snapshot")
+    # Local time, as the page and the PDF say it (the snapshot is stored in UTC).
+    as_of = (
+        timezone.localtime(table.as_of).strftime("%d-%m-%Y %H:%M") if table.as_of else _("belum ada snapshot")
+    )
     if table.estimated:
         as_of = _("%(when)s (sebagian diperkirakan dari riwayat)") % {"when": as_of}
     sheet.write(1, 0, _("Data per: %(as_of)s. Sumber: %(source)s") % {"as_of": as_of, "source": SOURCE})

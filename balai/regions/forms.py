@@ -38,8 +38,9 @@ class VillageProfileForm(forms.Form):
 
 
 class DusunForm(forms.Form):
+    # No kepala dusun here: the dusun's head is the official holding its kadus post, appointed
+    # by decree in the staff module (Perangkat → Susunan organisasi).
     name = forms.CharField(label=_("Nama dusun"), max_length=100)
-    head_name = forms.CharField(label=_("Kepala dusun"), max_length=120, required=False)
 
 
 class RtForm(forms.Form):

@@ -395,11 +395,14 @@ def dusun_create(*, actor: User | None, village: Village, name: str, head_name: 
 
 
 @transaction.atomic
-def dusun_update(*, actor: User | None, dusun: Dusun, name: str, head_name: str = "") -> Dusun:
+def dusun_update(*, actor: User | None, dusun: Dusun, name: str, head_name: str | None = None) -> Dusun:
+    """`head_name` None keeps the typed name: the kepala dusun is whoever holds the dusun's
+    kadus post (staff); the typed name is only what an import brought and nobody linked yet."""
     clean_name = _dusun_name(name)
     _check_dusun_name(village=dusun.village, name=clean_name, exclude_pk=dusun.pk)
-    head = _check_head_name(head_name)
-    values = {"name": clean_name, "head_name": head}
+    values = {"name": clean_name}
+    if head_name is not None:
+        values["head_name"] = _check_head_name(head_name)
     changes = model_update(instance=dusun, fields=list(values), data=values)
     if not changes:
         return dusun

@@ -65,14 +65,16 @@ def positions_seed_standard(*, actor: User | None, village: Village) -> list[Pos
     from balai.regions.models import Dusun
 
     have = set(Position.objects.filter(village=village).values_list("title", flat=True))
-    wanted = list(rules.STANDARD_SOTK)
-    for n, name in enumerate(
-        Dusun.objects.filter(village=village).order_by("pk").values_list("name", flat=True)
-    ):
-        wanted.append(("kadus", f"Kepala Dusun {name}".strip()[:120], 30 + n))
+    with_post = set(
+        Position.objects.filter(village=village, kind=Position.Kind.KADUS).values_list("dusun_id", flat=True)
+    )
+    wanted: list[tuple[str, str, int, Any]] = [(k, t, o, None) for k, t, o in rules.STANDARD_SOTK]
+    for n, dusun in enumerate(Dusun.objects.filter(village=village).order_by("pk")):
+        if dusun.pk not in with_post:
+            wanted.append(("kadus", f"Kepala Dusun {dusun.name}".strip()[:120], 30 + n, dusun))
     created = [
-        Position.objects.create(village=village, kind=kind, title=title, order=order)
-        for kind, title, order in wanted
+        Position.objects.create(village=village, kind=kind, title=title, order=order, dusun=dusun)
+        for kind, title, order, dusun in wanted
         if title not in have
     ]
     if created:
@@ -101,11 +103,12 @@ def position_create(*, actor: User | None, village: Village, data: dict[str, Any
         errors["title"] = _("Jabatan %(title)s sudah ada.") % {"title": title}
     if kind == Position.Kind.HEAD and Position.objects.filter(village=village, kind=kind).exists():
         errors["kind"] = _("Desa hanya punya satu jabatan kepala desa.")
+    dusun = _dusun_of(village=village, kind=kind, value=data.get("dusun"), errors=errors)
     if errors:
         raise ValidationError(errors)
     order = int(data.get("order") or 0)
     position = Position.objects.create(
-        village=village, kind=kind, title=title, order=min(max(order, 0), 32767)
+        village=village, kind=kind, title=title, order=min(max(order, 0), 32767), dusun=dusun
     )
     audit_record(
         actor=actor,
@@ -113,9 +116,27 @@ def position_create(*, actor: User | None, village: Village, data: dict[str, Any
         action="position.created",
         object_type="position",
         object_id=position.public_id,
-        changes={"kind": kind, "title": title},
+        changes={"kind": kind, "title": title, "dusun": dusun.name if dusun else ""},
     )
     return position
+
+
+def _dusun_of(*, village: Village, kind: str, value: object, errors: dict[str, str]) -> Any:
+    """The dusun a kepala dusun's post belongs to: required for a kadus post, one per dusun."""
+    from balai.regions.models import Dusun
+
+    if kind != Position.Kind.KADUS:
+        if value:
+            errors["dusun"] = _("Hanya jabatan kepala dusun yang terkait dengan dusun.")
+        return None
+    dusun = (
+        Dusun.objects.filter(village=village, pk=int(value)).first() if str(value or "").isdigit() else None
+    )
+    if dusun is None:
+        errors["dusun"] = _("Pilih dusun yang dipimpin kepala dusun ini.")
+    elif Position.objects.filter(village=village, kind=kind, dusun=dusun, is_active=True).exists():
+        errors["dusun"] = _("Dusun %(d)s sudah punya jabatan kepala dusun.") % {"d": dusun.name}
+    return dusun
 
 
 # --- The personnel record ----------------------------------------------------------------------

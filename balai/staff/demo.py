@@ -43,10 +43,14 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
     if not officials:
         return {}
     wanted = list(rules.STANDARD_SOTK)
-    dusuns = list(Dusun.objects.filter(village=village).order_by("pk").values_list("name", flat=True))
-    wanted += [("kadus", f"Kepala Dusun {name}"[:120], 30 + n) for n, name in enumerate(dusuns)]
+    dusuns = list(Dusun.objects.filter(village=village).order_by("pk"))
+    of_dusun = {f"Kepala Dusun {d.name}"[:120]: d for d in dusuns}
+    wanted += [("kadus", f"Kepala Dusun {d.name}"[:120], 30 + n) for n, d in enumerate(dusuns)]
     posts = Position.objects.bulk_create(
-        [Position(village=village, kind=kind, title=title, order=order) for kind, title, order in wanted]
+        [
+            Position(village=village, kind=kind, title=title, order=order, dusun=of_dusun.get(title))
+            for kind, title, order in wanted
+        ]
     )
     by_title = {p.title: p for p in posts}
     code = village.code_digits[-4:]
@@ -78,6 +82,32 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
             )
         )
         Official.objects.bulk_create(extra)
+    # The kepala dusun the registry's generator named become officials holding their dusun's
+    # post (by decree, below): the profile shows them from the post, not from a typed name.
+    kadus: list[Official] = []
+    for dusun in dusuns:
+        head = (
+            Resident.objects.filter(village=village, name=dusun.head_name, status=1)
+            .exclude(pk__in=[o.resident_id for o in [*officials, *extra] if o.resident_id])
+            .values_list("pk", flat=True)
+            .first()
+            if dusun.head_name
+            else None
+        )
+        if head is not None:
+            kadus.append(
+                Official(
+                    village=village,
+                    resident_id=head,
+                    name=_title(dusun.head_name),
+                    position=f"Kepala Dusun {dusun.name}"[:120],
+                    order=len(officials) + len(extra) + len(kadus) + 1,
+                    nipd=f"{code}3{len(kadus)}{today.year - 3}",
+                )
+            )
+    Official.objects.bulk_create(kadus)
+    Dusun.objects.filter(village=village).update(head_name="")
+    extra += kadus
     residents = {
         r.pk: r
         for r in Resident.objects.filter(

@@ -99,6 +99,18 @@ class PositionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis jabatan"), choices=Position.Kind.choices)
     title = forms.CharField(label=_("Nama jabatan"), max_length=120)
     order = forms.IntegerField(label=_("Urutan"), min_value=0, max_value=32767, required=False)
+    dusun = forms.ChoiceField(
+        label=_("Dusun (untuk kepala dusun)"),
+        required=False,
+        help_text=_("Pemegang jabatan ini tampil sebagai kepala dusun tersebut di profil desa."),
+    )
+
+    def __init__(self, *args: Any, dusuns: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dusun"].choices = [
+            ("", _("— bukan kepala dusun —")),
+            *((str(pk), n) for pk, n in dusuns or []),
+        ]
 
 
 class CorrectionForm(forms.Form):

@@ -126,6 +126,16 @@ class Position(PublicIdModel, VillageScopedModel):
     title = models.CharField(_("nama jabatan"), max_length=120)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
     is_active = models.BooleanField(default=True)
+    # A kepala dusun's post belongs to its dusun: whoever holds it (by decree) is the dusun's
+    # head wherever the dusun is shown (village profile, letters), never a name typed apart.
+    dusun = models.ForeignKey(
+        "regions.Dusun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("dusun"),
+    )
 
     class Meta:
         ordering = ["village_id", "order", "title"]

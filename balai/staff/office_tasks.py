@@ -28,7 +28,7 @@ def staff_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
             HomeTask(
                 _("Cuti, izin dan perjalanan dinas menunggu keputusan"),
                 len(waiting),
-                reverse("staff:leave_list") + "?status=diajukan",
+                reverse("staff:leave_list") + f"?status={Leave.Status.REQUESTED}&keputusan=saya",
                 "kepegawaian",
             )
         )
@@ -46,7 +46,7 @@ def staff_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
             HomeTask(
                 _("Masa jabatan berakhir dalam 6 bulan"),
                 len(selectors.term_warnings(village=village)),
-                reverse("staff:org_chart"),
+                reverse("staff:org_chart") + "#masa-jabatan",
                 "kepegawaian",
             )
         )

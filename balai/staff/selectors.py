@@ -229,7 +229,11 @@ def credential_map(*, village: Village) -> dict[int, OfficialCredential]:
 
 
 def position_list(*, village: Village) -> QuerySet[Position]:
-    return Position.objects.filter(village=village, is_active=True).order_by("order", "title", "pk")
+    return (
+        Position.objects.filter(village=village, is_active=True)
+        .select_related("dusun")
+        .order_by("order", "title", "pk")
+    )
 
 
 def position_get(*, village: Village, public_id: str) -> Position:
@@ -617,3 +621,34 @@ def head_absence_reports(*, villages: QuerySet[Village], status: str = "") -> Qu
 
 def head_absence_open_count(*, villages: QuerySet[Village]) -> int:
     return head_absence_reports(villages=villages, status=AbsenceReport.Status.OPEN).count()
+
+
+def dusun_heads(*, village: Village) -> dict[int, str]:
+    """Dusun id → the name of whoever holds (or acts in) its kadus post, "" when the post is
+    vacant; a dusun without a kadus post is absent. The one source of a dusun's head."""
+    from balai.staff.models import OfficialProfile, Position
+
+    heads: dict[int, str] = {
+        p.dusun_id: ""
+        for p in Position.objects.filter(village=village, kind=Position.Kind.KADUS, is_active=True).exclude(
+            dusun=None
+        )
+        if p.dusun_id is not None
+    }
+    holders = (
+        OfficialProfile.objects.filter(village=village, official__is_active=True)
+        .filter(Q(post__kind=Position.Kind.KADUS) | Q(acting_post__kind=Position.Kind.KADUS))
+        .select_related("official", "post", "acting_post")
+    )
+    for profile in holders:
+        for post, acting in ((profile.post, False), (profile.acting_post, True)):
+            if post is None or post.kind != Position.Kind.KADUS or post.dusun_id is None:
+                continue
+            # The definitive holder wins over one acting in the post.
+            if acting and heads.get(post.dusun_id):
+                continue
+            label = profile.official.name
+            if acting and profile.acting:
+                label = f"{profile.get_acting_display()} {label}"
+            heads[post.dusun_id] = label
+    return heads

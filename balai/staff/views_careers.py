@@ -19,6 +19,7 @@ from balai.accounts.http import RegionalRequest, VillageRequest
 from balai.core import xlsx
 from balai.core.http import ServiceCall
 from balai.core.plugins import record_sections
+from balai.regions.selectors import dusun_list
 from balai.staff import bpd, careers, exports, leave, rules, selectors
 from balai.staff.forms_careers import BpdMemberForm, DecreeForm, LeaveForm, PositionForm, ProfileForm
 from balai.staff.models import BpdMember, Decree, DecreeScan, Leave, Official
@@ -98,7 +99,9 @@ def org_chart(request: VillageRequest) -> HttpResponse:
 @require("staff.write")
 def positions(request: VillageRequest) -> HttpResponse:
     village = request.village
-    form = PositionForm(request.POST or None)
+    form = PositionForm(
+        request.POST or None, dusuns=list(dusun_list(village=village).values_list("pk", "name"))
+    )
     if request.method == "POST":
         if request.POST.get("action") == "seed":
             created = careers.positions_seed_standard(actor=request.user, village=village)
@@ -271,6 +274,10 @@ def leave_list(request: VillageRequest) -> HttpResponse:
     if not clerk and not request.scope.can("staff.approve"):
         shown = shown.filter(official=own) if own else shown.none()
     rows = [(item, leave.may_decide(request.user, item)) for item in shown[:200]]
+    # "Waiting for my decision" (the office home's task): what this user may decide.
+    mine = request.GET.get("keputusan") == "saya"
+    if mine:
+        rows = [(item, may) for item, may in rows if may]
     return render(
         request,
         "staff/leave_list.html",
@@ -278,6 +285,7 @@ def leave_list(request: VillageRequest) -> HttpResponse:
             "rows": rows,
             "form": form if officials else None,
             "status": status,
+            "mine": mine,
             "statuses": Leave.Status.choices,
             "allowance": rules.ANNUAL_LEAVE_DAYS,
         },

@@ -59,7 +59,9 @@ UI_CHECKS: dict[str, Any] = {
     "aid:family_welfare": Obj({"public_id": "family"}),
     "aid:survey_create": Obj({"public_id": "family"}),
     "aid:decile_create": Obj({"public_id": "family"}),
-    "aid:public_programmes": Public("published counts and masked names only", (("code", "99.99.99.9999"),)),
+    "aid:public_programmes": Public(
+        "published counts and masked names only", (("village_code", "99.99.99.9999"),)
+    ),
 }
 API_CHECKS: dict[tuple[str, str], Any] = {}
 

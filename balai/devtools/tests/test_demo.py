@@ -15,8 +15,9 @@ from balai.people import codes
 from balai.people.models import Family, Household, Resident
 from balai.people.selectors import possible_duplicates
 from balai.people.validation import kk_check, nik_check
-from balai.regions.models import Village
+from balai.regions.models import Dusun, Village
 from balai.staff.models import Official
+from balai.staff.selectors import dusun_heads
 
 
 @pytest.fixture(scope="module")
@@ -128,8 +129,15 @@ def test_planted_duplicates_show_on_the_duplicates_page(small_demo):
 def test_officials_sign_as_the_rules_say(small_demo):
     brokoh = Village.objects.get(code="33.25.01.2007")
     officials = list(Official.objects.filter(village=brokoh).order_by("order"))
-    # the fifth is the Kasi Pelayanan the staffing demo adds, who signs nothing
-    assert [o.signs_as for o in officials] == ["own", "an", "ub", "", ""]
+    # the fifth is the Kasi Pelayanan the staffing demo adds, who signs nothing; then the
+    # kepala dusun, one per dusun, who sign nothing either and head their dusun by their post
+    assert [o.signs_as for o in officials[:5]] == ["own", "an", "ub", "", ""]
+    kadus = officials[5:]
+    assert kadus
+    assert all(o.position.startswith("Kepala Dusun") and o.signs_as == "" for o in kadus)
+    heads = dusun_heads(village=brokoh)
+    assert sorted(heads.values()) == sorted(o.name for o in kadus)
+    assert not Dusun.objects.filter(village=brokoh).exclude(head_name="").exists()
     assert officials[0].position == "Kepala Desa"
     assert brokoh.head_name == officials[0].name
     assert officials[0].user.username == "kades.brokoh"

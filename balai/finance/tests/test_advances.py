@@ -462,7 +462,7 @@ def test_undeposited_tax_is_a_task_on_the_treasurers_home(ledger, village_a):
         spent=2_750_000, taxes=[services.TaxInput("pph22", 2_750_000)],
     )  # fmt: skip
     tasks = tax_tasks(scope=scope_for(ledger["bendahara"]), user=ledger["bendahara"])
-    assert [(t.label, t.count) for t in tasks] == [("Pajak dipotong belum disetor (Rp 41.250)", 1)]
+    assert [(t.label, t.count) for t in tasks] == [("SPP dengan pajak belum disetor (Rp 41.250)", 1)]
     assert tax_tasks(scope=scope_for(ledger["kades"]), user=ledger["kades"]) == []
 
 

@@ -21,7 +21,7 @@ from balai.health.models import (
     Pregnancy,
 )
 from balai.people.tests.factories import ResidentFactory
-from tests.isolation_checks import Listing, Obj
+from tests.isolation_checks import Listing, Obj, Public
 
 _DENIED = (403,)
 _POSYANDU = {"public_id": "posyandu"}
@@ -30,6 +30,10 @@ _CHILD = {"public_id": "health_child"}
 _PREGNANCY = {"public_id": "pregnancy"}
 
 UI_CHECKS: dict[str, Any] = {
+    "health_public:schedule": Public(
+        "a village's posyandu names, dusun and opening days, by its code",
+        (("village_code", "99.99.99.9999"),),
+    ),
     "health:home": Listing(),
     "health:posyandu_create": Listing(refused=_DENIED),
     "health:posyandu_detail": Obj(_POSYANDU, refused=_DENIED),

@@ -110,6 +110,9 @@ def test_xlsx_has_as_of_and_the_villages(client, peopled, regency_viewer):
     assert "Brokoh" in text
     assert "Data per" in text
     assert "Keterangan" in book.sheet_names
+    # the time the page shows (local), not the stored UTC
+    taken = VillageSnapshot.objects.filter(month=month.first).values_list("taken_at", flat=True).first()
+    assert f"Data per: {timezone.localtime(taken):%d-%m-%Y %H:%M}" in text
 
 
 def test_csv_suppresses_small_cells(client, peopled, regency_viewer):
