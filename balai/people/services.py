@@ -249,7 +249,8 @@ def residents_listed(*, actor: User | None, village: Village, public_ids: Iterab
     # One `changes` dict for the page: the trail serialises and converts it once.
     changes = {"purpose": purpose}
     events = [
-        PendingEvent("resident.viewed", "resident", public_id, changes) for public_id in dict.fromkeys(public_ids)
+        PendingEvent("resident.viewed", "resident", public_id, changes)
+        for public_id in dict.fromkeys(public_ids)
     ]
     return audit_record_many(actor=actor, village=village, events=events) if events else 0
 

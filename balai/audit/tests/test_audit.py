@@ -44,7 +44,11 @@ def test_batch_hash_is_the_event_hash_of_the_payload():
 
     shared = {"purpose": "list", "when": dt.date(2026, 1, 2), "n": [1, None, "é"]}
     batch = _HashedBatch(
-        village_id=None, occurred_at="2026-12-06T10:00:00+00:00", actor_id=7, label='Bu "Siti" ñ', source="10.0.0.1"
+        village_id=None,
+        occurred_at="2026-12-06T10:00:00+00:00",
+        actor_id=7,
+        label='Bu "Siti" ñ',
+        source="10.0.0.1",
     )
     prev = "0" * 64
     for seq, (action, object_id, changes) in enumerate(
