@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import router
 from django.db.models import QuerySet
 
 from balai.accounts.models import Role, ScopeLevel, User
+from balai.core.db.compiled import CompiledQuery
 from balai.regions.models import Village
 from balai.regions.selectors import village_list
 
@@ -153,11 +155,31 @@ class Scope:
 ANONYMOUS = Scope(user=None, level="", role="", village=None, district_code="")
 
 
+_VILLAGE_FIELDS = tuple(f.attname for f in Village._meta.concrete_fields)
+# The signed-in user's village, on every page: one compiled query (balai/core/db/compiled.py).
+_VILLAGE = CompiledQuery(
+    Village, lambda _shape, pk: Village.objects.filter(pk=pk).values_list(*_VILLAGE_FIELDS)
+)
+
+
+def _village_of(user: User) -> Village | None:
+    """`user.village`, loaded as the ORM would load it (and kept on the user the same way)."""
+    field = User._meta.get_field("village")
+    if user.village_id is None or field.is_cached(user):  # type: ignore[attr-defined]
+        return user.village
+    rows = _VILLAGE.rows(user.village_id)
+    if not rows:
+        return user.village  # gone meanwhile: the ORM's own answer (DoesNotExist)
+    village = Village.from_db(router.db_for_read(Village), list(_VILLAGE_FIELDS), list(rows[0]))
+    field.set_cached_value(user, village)  # type: ignore[attr-defined]
+    return village
+
+
 def scope_for(user: User | None) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active or not user.role:
         return ANONYMOUS
     level = user.scope_level
-    village = user.village if level == ScopeLevel.VILLAGE else None
+    village = _village_of(user) if level == ScopeLevel.VILLAGE else None
     if level == ScopeLevel.VILLAGE and (village is None or not village.is_active):
         return ANONYMOUS
     district = user.district_code if level == ScopeLevel.DISTRICT else ""

@@ -13,6 +13,7 @@ from django.utils import timezone
 from rapidfuzz import fuzz
 
 from balai.audit.models import AuditEvent
+from balai.core.db.compiled import CompiledQuery
 from balai.core.db.expressions import Unindexed
 from balai.core.digits import only_digits
 from balai.people import codes
@@ -68,14 +69,8 @@ def resident_filter(
     answered from the list index as it is walked (`Unindexed`), not by another index whose
     matches would all be sorted first (measured on SQLite at 50,000 residents: a deep filtered
     page's query 8.9 ms CPU at p50, 24.6 at p95 that way; 0.6 and 1.3 walking the index)."""
-    today = today or timezone.localdate()
-    qs = resident_qs(village=village)
-    sex, birth = "sex", "birth_date"
-    if name_order:
-        qs = qs.alias(list_sex=Unindexed("sex"), list_birth=Unindexed("birth_date"))
-        sex, birth = "list_sex", "list_birth"
-    if filters.status is not None:
-        qs = qs.filter(status=filters.status)
+    terms = _ListTerms.of(village.pk, filters, today)
+    qs = _filtered(resident_qs(village=village), terms, name_order=name_order)
     q = filters.q.strip()
     if q:
         digits = only_digits(q)
@@ -87,17 +82,51 @@ def resident_filter(
                 qs = qs.filter(Q(nik__startswith=digits) | Q(family__kk_number__startswith=digits))
         else:
             qs = qs.filter(name_key__contains=normalize_name(q))
-    if filters.rt_id:
-        qs = qs.filter(rt_id=filters.rt_id)
-    elif filters.dusun_id:
-        qs = qs.filter(rt__dusun_id=filters.dusun_id)
-    if filters.sex in (1, 2):
-        qs = qs.filter(**{sex: filters.sex})
-    if filters.age_min is not None:
-        qs = qs.filter(**{f"{birth}__lte": _years_ago(today, filters.age_min)})
-    if filters.age_max is not None:
-        born_after = _years_ago(today, filters.age_max + 1)
-        qs = qs.filter(**{f"{birth}__gt": born_after})
+    return qs
+
+
+class _ListTerms(NamedTuple):
+    """The list filters other than the search box, as the values the query compares with."""
+
+    village_id: int
+    status: int | None
+    rt_id: int | None
+    dusun_id: int | None
+    sex: int | None
+    born_until: dt.date | None  # born on or before (age_min)
+    born_after: dt.date | None  # born after (age_max)
+
+    @classmethod
+    def of(cls, village_id: int, filters: ResidentFilters, today: dt.date | None) -> _ListTerms:
+        today = today or timezone.localdate()
+        return cls(
+            village_id,
+            filters.status,
+            filters.rt_id or None,
+            None if filters.rt_id else filters.dusun_id or None,
+            filters.sex if filters.sex in (1, 2) else None,
+            None if filters.age_min is None else _years_ago(today, filters.age_min),
+            None if filters.age_max is None else _years_ago(today, filters.age_max + 1),
+        )
+
+
+def _filtered(qs: QuerySet[Resident], terms: _ListTerms, *, name_order: bool) -> QuerySet[Resident]:
+    sex, birth = "sex", "birth_date"
+    if name_order:
+        qs = qs.alias(list_sex=Unindexed("sex"), list_birth=Unindexed("birth_date"))
+        sex, birth = "list_sex", "list_birth"
+    if terms.status is not None:
+        qs = qs.filter(status=terms.status)
+    if terms.rt_id is not None:
+        qs = qs.filter(rt_id=terms.rt_id)
+    elif terms.dusun_id is not None:
+        qs = qs.filter(rt__dusun_id=terms.dusun_id)
+    if terms.sex is not None:
+        qs = qs.filter(**{sex: terms.sex})
+    if terms.born_until is not None:
+        qs = qs.filter(**{f"{birth}__lte": terms.born_until})
+    if terms.born_after is not None:
+        qs = qs.filter(**{f"{birth}__gt": terms.born_after})
     return qs
 
 
@@ -136,10 +165,12 @@ def resident_page(
     With `fields` (as for `.values()`) the items are plain dicts of just those columns:
     a busy list page then builds no model instances at all.
     """
-    qs: Any = resident_filter(village=village, filters=filters, name_order=True)
-    qs = qs.values("id", "name_key", *fields) if fields else qs.select_related("rt__dusun", "family")
     parsed_after = _parse_cursor(after) if after else None
     parsed_before = _parse_cursor(before) if before else None
+    if fields and not filters.q.strip():
+        return _listed_page(village, filters, parsed_after, parsed_before, limit, fields)
+    qs: Any = resident_filter(village=village, filters=filters, name_order=True)
+    qs = qs.values("id", "name_key", *fields) if fields else qs.select_related("rt__dusun", "family")
     if parsed_before:
         name, pk = parsed_before
         rows = list(
@@ -162,6 +193,63 @@ def resident_page(
     next_cursor = _cursor(items[-1]) if len(rows) > limit else None
     prev_cursor = _cursor(items[0]) if parsed_after and items else None
     return Page(items, next_cursor, prev_cursor)
+
+
+def _list_query(
+    fields: tuple[str, ...], limit: int, direction: str, terms: _ListTerms, name: str | None, pk: int | None
+) -> QuerySet[Any]:
+    """`resident_page`'s query for the list (no search text), as `_LIST_PAGE` compiles it."""
+    qs: Any = _filtered(Resident.objects.filter(village_id=terms.village_id), terms, name_order=True)
+    qs = qs.values_list("id", "name_key", *fields)
+    if direction == "before":
+        qs = qs.filter(name_key__lte=name).filter(Q(name_key__lt=name) | Q(name_key=name, id__lt=pk))
+        return qs.order_by("-name_key", "-id")[: limit + 1]  # type: ignore[no-any-return]
+    if direction == "after":
+        # The plain range first: SQLite then starts the index walk at the cursor (with the OR
+        # alone and bound parameters it walked the village from its first name).
+        qs = qs.filter(name_key__gte=name).filter(Q(name_key__gt=name) | Q(name_key=name, id__gt=pk))
+    return qs.order_by("name_key", "id")[: limit + 1]  # type: ignore[no-any-return]
+
+
+# The resident list's pages are the busiest query of the registry: the same SQL as the ORM
+# builds for them, compiled once per combination of filters (balai/core/db/compiled.py).
+_LIST_PAGE = CompiledQuery(
+    Resident,
+    lambda shape, village_id, status, rt_id, dusun_id, sex, born_until, born_after, name, pk: _list_query(
+        *shape[:3],
+        _ListTerms(village_id, status, rt_id, dusun_id, sex, born_until, born_after),
+        name,
+        pk,
+    ),
+)
+
+
+def _listed_page(
+    village: Village,
+    filters: ResidentFilters,
+    after: tuple[str, int] | None,
+    before: tuple[str, int] | None,
+    limit: int,
+    fields: tuple[str, ...],
+) -> Page:
+    terms = _ListTerms.of(village.pk, filters, None)
+    direction, cursor = ("before", before) if before else ("after", after) if after else ("first", None)
+    name, pk = cursor if cursor else (None, None)
+    values = (*terms, name, pk)
+    shape = (fields, limit, direction, *(v is None for v in values))
+    rows = _LIST_PAGE.rows(*values, shape=shape)
+    names = ("id", "name_key", *fields)
+    items = [dict(zip(names, row, strict=True)) for row in rows]
+    if direction == "before":
+        has_more = len(items) > limit
+        items = list(reversed(items[:limit]))
+        return Page(
+            items, _cursor(items[-1]) if items else None, _cursor(items[0]) if has_more and items else None
+        )
+    page = items[:limit]
+    next_cursor = _cursor(page[-1]) if len(items) > limit else None
+    prev_cursor = _cursor(page[0]) if direction == "after" and page else None
+    return Page(page, next_cursor, prev_cursor)
 
 
 def family_members(*, family: Family) -> QuerySet[Resident]:
@@ -316,9 +404,20 @@ def stats_counts(*, villages: QuerySet[Village] | list[Village]) -> dict[str, An
 # indexed query.
 
 
+_CURSOR = CompiledQuery(
+    Resident,
+    lambda _shape, village_id, public_id: (
+        Resident.objects.filter(village_id=village_id, public_id=public_id)
+        .order_by("name_key", "id")
+        .values_list("name_key", "id")[:1]
+    ),
+)
+
+
 def resident_cursor(*, village: Village, public_id: str) -> str | None:
     """`resident_page`'s cursor positioned at one resident of the village (None if unknown)."""
-    row = resident_qs(village=village).filter(public_id=public_id).values_list("name_key", "id").first()
+    rows = _CURSOR.rows(village.pk, public_id)
+    row = rows[0] if rows else None
     return f"{row[0]}\x1f{row[1]}" if row else None
 
 

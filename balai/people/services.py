@@ -246,8 +246,10 @@ def residents_listed(*, actor: User | None, village: Village, public_ids: Iterab
     """Log that staff saw these residents in a list, a search or a family page (UU PDP: a
     resident can ask who read their record). One event per resident, on the resident's id,
     so "who read my record" is one indexed look-up; one chain lock for the whole page."""
+    # One `changes` dict for the page: the trail serialises and converts it once.
+    changes = {"purpose": purpose}
     events = [
-        PendingEvent("resident.viewed", "resident", public_id, {"purpose": purpose})
+        PendingEvent("resident.viewed", "resident", public_id, changes)
         for public_id in dict.fromkeys(public_ids)
     ]
     return audit_record_many(actor=actor, village=village, events=events) if events else 0

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import QuerySet
 
+from balai.core.db.compiled import CompiledQuery
 from balai.regions.models import Dusun, Region, Rt, Village
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -57,13 +58,20 @@ def rt_list(*, village: Village) -> QuerySet[Rt]:
     return Rt.objects.filter(village=village).select_related("dusun").order_by("dusun__name", "rw", "rt")
 
 
-def rt_choices(*, village: Village) -> list[tuple[int, int, str, str, str]]:
-    """(rt id, dusun id, dusun name, rw, rt) for filter menus, without building models."""
-    return list(
-        Rt.objects.filter(village=village)
+# Every resident list page asks: compiled once (balai/core/db/compiled.py).
+_RT_CHOICES = CompiledQuery(
+    Rt,
+    lambda _shape, village_id: (
+        Rt.objects.filter(village_id=village_id)
         .order_by("dusun__name", "rw", "rt")
         .values_list("pk", "dusun_id", "dusun__name", "rw", "rt")
-    )
+    ),
+)
+
+
+def rt_choices(*, village: Village) -> list[tuple[int, int, str, str, str]]:
+    """(rt id, dusun id, dusun name, rw, rt) for filter menus, without building models."""
+    return _RT_CHOICES.rows(village.pk)  # type: ignore[return-value]
 
 
 def regency_districts() -> list[tuple[str, str]]:

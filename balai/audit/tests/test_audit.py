@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -32,3 +34,54 @@ def test_audit_verify_command_reports_a_deleted_event(operator_a, village_a, cap
     AuditEvent.objects.filter(seq=2)._raw_delete(AuditEvent.objects.db)
     with pytest.raises(CommandError):
         call_command("audit_verify")
+
+
+def test_batch_hash_is_the_event_hash_of_the_payload():
+    # The batch spells the payload's JSON field by field; it must hash exactly as
+    # AuditEvent.compute_hash() re-reads it, whatever the text holds.
+    from balai.audit.models import event_hash
+    from balai.audit.services import _HashedBatch
+
+    shared = {"purpose": "list", "when": dt.date(2026, 1, 2), "n": [1, None, "é"]}
+    batch = _HashedBatch(
+        village_id=None,
+        occurred_at="2026-12-06T10:00:00+00:00",
+        actor_id=7,
+        label='Bu "Siti" ñ',
+        source="10.0.0.1",
+    )
+    prev = "0" * 64
+    for seq, (action, object_id, changes) in enumerate(
+        [("resident.viewed", "abc", shared), ("x.ü\n", "", {}), ("a", "12", shared)], start=1
+    ):
+        copy, text = batch.changes(changes)
+        payload = {
+            "seq": seq,
+            "village": None,
+            "occurred_at": "2026-12-06T10:00:00+00:00",
+            "actor": 7,
+            "actor_label": 'Bu "Siti" ñ',
+            "action": action,
+            "object_type": "resident",
+            "object_id": object_id,
+            "changes": copy,
+            "source": "10.0.0.1",
+        }
+        digest = batch.digest(prev, seq, action, "resident", object_id, text)
+        assert digest == event_hash(prev, payload)
+        prev = digest
+    # Events sharing one dict share its converted copy (converted once on INSERT).
+    assert batch.changes(shared)[0] is batch.changes(shared)[0]
+
+
+def test_a_page_of_reads_verifies(operator_a, village_a):
+    from balai.audit.services import PendingEvent, audit_record_many, audit_verify
+
+    changes = {"purpose": "list"}
+    events = [PendingEvent("resident.viewed", "resident", f"id{i}", changes) for i in range(5)]
+    assert audit_record_many(actor=operator_a, village=village_a, events=events) == 5
+    stored = list(AuditEvent.objects.filter(action="resident.viewed").order_by("seq"))
+    assert [e.object_id for e in stored] == [f"id{i}" for i in range(5)]
+    assert all(e.changes == {"purpose": "list"} and e.hash == e.compute_hash() for e in stored)
+    checked, problems = audit_verify(anchors=False)
+    assert problems == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from html import escape
 from typing import Any
 
 from django import template
@@ -11,8 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.forms import BoundField
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -200,9 +200,14 @@ def options(field: BoundField) -> str:
     """The <option>s of a bound choice field, the submitted value selected."""
     current = "" if field.value() is None else str(field.value())
     choices = field.field.choices  # type: ignore[attr-defined]
-    selected = mark_safe(" selected")
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((value, selected if str(value) == current else "", label) for value, label in choices),
-    )
+    # Plain string work, escaped as format_html escapes: a list page has ~50 options, and
+    # format_html per option was a quarter of the page's template time.
+    out = []
+    for value, label in choices:
+        text = str(value)
+        selected = " selected" if text == current else ""
+        shown = str(label) if isinstance(label, SafeData) else escape(str(label))
+        out.append(
+            f'<option value="{text if isinstance(value, SafeData) else escape(text)}"{selected}>{shown}</option>'
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value and label escaped above

@@ -778,3 +778,82 @@ def test_family_head_and_household_from_the_family_page(client_a, family_a):
     assert father.family_relation == 1
     page = client_a.get(reverse("people:family_detail", args=[family_a.public_id])).content.decode()
     assert father.household.number in page
+
+
+def test_list_pages_compiled_once_are_the_orms_pages(village_a, village_b):
+    # The list's compiled query (selectors._LIST_PAGE) against the ORM's queryset for the same
+    # filters: walked forward and back, every filter shape gives the same rows in the same order.
+    from balai.people import selectors
+
+    other = RtFactory(village=village_a, rw="002", rt="003")
+    families = [FamilyFactory(village=village_a), FamilyFactory(village=village_a, rt=other)]
+    for i in range(23):
+        ResidentFactory(
+            village=village_a,
+            family=families[i % 2],
+            rt=families[i % 2].rt,
+            name=["ANI", "BUDI", "CITRA"][i % 3] + f" {i // 3:02d}",
+            sex=1 + i % 2,
+            birth_date=dt.date(1950 + 3 * i, 1 + i % 12, 1 + i % 28),
+            status=codes.STATUS_ALIVE if i % 7 else codes.STATUS_DEAD,
+        )
+    ResidentFactory(village=village_b, name="ANI LAIN")
+    shapes = [
+        selectors.ResidentFilters(),
+        selectors.ResidentFilters(status=None),
+        selectors.ResidentFilters(sex=2, age_min=20),
+        selectors.ResidentFilters(age_min=10, age_max=60, dusun_id=other.dusun_id),
+        selectors.ResidentFilters(rt_id=other.pk, sex=1),
+        selectors.ResidentFilters(sex=3),  # not a sex: no filter, as before
+    ]
+    for filters in shapes:
+        expected = list(
+            selectors.resident_filter(village=village_a, filters=filters, name_order=True)
+            .order_by("name_key", "id")
+            .values("id", "name_key", *views.LIST_FIELDS)
+        )
+        forward, after, pages = [], None, 0
+        while True:
+            page = selectors.resident_page(
+                village=village_a, filters=filters, limit=4, fields=views.LIST_FIELDS, after=after
+            )
+            forward += page.items
+            pages += 1
+            if page.next_cursor is None:
+                break
+            after = page.next_cursor
+        assert forward == expected
+        backward, before = [], page.prev_cursor
+        while before is not None:
+            page = selectors.resident_page(
+                village=village_a, filters=filters, limit=4, fields=views.LIST_FIELDS, before=before
+            )
+            backward = page.items + backward
+            before = page.prev_cursor
+        assert backward + forward[len(backward) :] == expected
+
+
+def test_options_are_escaped_as_format_html_escapes_them():
+    from django import forms as django_forms
+    from django.utils.html import format_html_join
+    from django.utils.safestring import mark_safe
+
+    from balai.people.templatetags.people_tags import options
+
+    class Form(django_forms.Form):
+        pick = django_forms.ChoiceField(
+            choices=[("", "—"), ("a&b", 'Dusun "Krajan" <1>'), ("'x'", mark_safe("<b>aman</b>")), (3, "ÑA")]
+        )
+
+    for value in (None, "a&b", "'x'", "3"):
+        field = Form({"pick": value} if value else {})["pick"]
+        current = "" if field.value() is None else str(field.value())
+        expected = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (v, mark_safe(" selected") if str(v) == current else "", label)
+                for v, label in field.field.choices
+            ),
+        )
+        assert options(field) == expected
