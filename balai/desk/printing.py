@@ -19,8 +19,6 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from escpos.exceptions import Error as EscposError
-from escpos.printer import Dummy, File, Network
 
 from balai.desk.models import Complaint, GuestEntry, PrinterConfig, Ticket
 
@@ -45,6 +43,11 @@ def _when(moment: dt.datetime) -> str:
 
 def compose(config: PrinterConfig, blocks: list[tuple[str, str]]) -> bytes:
     """Receipt bytes from (style, text) blocks: style "title", "big", "bold" or "" (normal)."""
+    # python-escpos is imported where a receipt is made, not with the URLs: on import it parses
+    # its printer database (YAML, ~0.25 s of CPU) into a new temporary directory, which every
+    # process serving a page (and every test process and server the suite starts) would pay.
+    from escpos.printer import Dummy
+
     p = Dummy()
     p.set(align="center", normal_textsize=True)
     width = config.columns
@@ -101,6 +104,8 @@ def guest_blocks(config: PrinterConfig, entry: GuestEntry, village_name: str) ->
 
 def open_printer(config: PrinterConfig) -> Any:
     """The python-escpos printer for a configuration, opened (raises on failure)."""
+    from escpos.printer import File, Network
+
     if config.kind == PrinterConfig.Kind.NETWORK:
         printer: Any = Network(host=config.host, port=config.port, timeout=NETWORK_TIMEOUT)
     else:
@@ -113,6 +118,8 @@ def send(config: PrinterConfig | None, payload: bytes) -> PrintResult:
     """Send a composed receipt; a failure comes back as a message for the resident, never raised."""
     if config is None or config.kind == PrinterConfig.Kind.NONE:
         return PrintResult(False, _("Anjungan ini tidak memakai printer struk."))
+    from escpos.exceptions import Error as EscposError
+
     try:
         printer = open_printer(config)
         try:
