@@ -55,6 +55,7 @@ def _assert_public_layout(url: str, text: str) -> None:
     assert 'name="viewport"' in text, f"{url}: no viewport for phones"
     assert 'class="topbar"' not in text, f"{url} shows the staff header"
     assert "nav-toggle" not in text, f"{url} shows the staff menu"
+    assert text.count("<h1") == 1, f"{url}: {text.count('<h1')} h1 headings (one per page)"
 
 
 def test_no_public_page_shows_personal_data(client, village_a, family_a, operator_a, resident_a):

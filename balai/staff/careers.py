@@ -130,7 +130,9 @@ def _dusun_of(*, village: Village, kind: str, value: object, errors: dict[str, s
             errors["dusun"] = _("Hanya jabatan kepala dusun yang terkait dengan dusun.")
         return None
     dusun = (
-        Dusun.objects.filter(village=village, pk=int(value)).first() if str(value or "").isdigit() else None
+        Dusun.objects.filter(village=village, pk=int(str(value))).first()
+        if str(value or "").isdigit()
+        else None
     )
     if dusun is None:
         errors["dusun"] = _("Pilih dusun yang dipimpin kepala dusun ini.")

@@ -194,7 +194,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
             resident_id=pk,
             name=_title(name),
             role=role,
-            area=dusuns[i % len(dusuns)] if dusuns else "",
+            area=dusuns[i % len(dusuns)].name if dusuns else "",
             sex=sex if sex in (1, 2) else None,
             term_start=bpd_start,
             term_end=rules.add_years(bpd_start, rules.BPD_TERM.years) - dt.timedelta(days=1),

@@ -107,7 +107,9 @@ class PositionForm(forms.Form):
 
     def __init__(self, *args: Any, dusuns: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["dusun"].choices = [
+        field = self.fields["dusun"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
             ("", _("— bukan kepala dusun —")),
             *((str(pk), n) for pk, n in dusuns or []),
         ]
