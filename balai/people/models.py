@@ -181,7 +181,7 @@ class Resident(PublicIdModel, VillageScopedModel, BaseModel):
                     "birth_date",
                 ],
                 name="resident_category_cover_idx",
-            ),  # fmt: skip
+            ),
             models.Index(fields=["village", "birth_date", "name_key"], name="resident_dup_idx"),
         ]
 
