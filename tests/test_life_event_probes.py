@@ -52,7 +52,7 @@ def test_skipping_by_probe_gives_what_every_handler_gives(
     d = everything
     resident = ResidentFactory(village=village_a) if who == "plain" else d[who]
     if who == "head":  # an open business: only the economy module acts
-        Business.objects.create(village=village_a, owner=resident, name="Warung", sector="dagang")
+        Business.objects.create(village=village_a, owner=resident, name="Warung", sector="G")
 
     def record():
         resident.refresh_from_db()

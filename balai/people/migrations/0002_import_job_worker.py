@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='started_at',
+            model_name="importjob",
+            name="started_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='worker_host',
+            model_name="importjob",
+            name="worker_host",
             field=models.CharField(blank=True, max_length=255),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='worker_pid',
+            model_name="importjob",
+            name="worker_pid",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
     ]

@@ -7,56 +7,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_import_job_worker'),
-        ('regions', '0001_initial'),
+        ("people", "0002_import_job_worker"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='lifeevent',
-            name='cancel_reason',
-            field=models.CharField(blank=True, db_default='', max_length=255, verbose_name='alasan pembatalan'),
+            model_name="lifeevent",
+            name="cancel_reason",
+            field=models.CharField(
+                blank=True, db_default="", max_length=255, verbose_name="alasan pembatalan"
+            ),
         ),
         migrations.AddField(
-            model_name='lifeevent',
-            name='cancelled_at',
+            model_name="lifeevent",
+            name="cancelled_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='lifeevent',
-            name='cancelled_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="lifeevent",
+            name="cancelled_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='lifeevent',
-            name='consequences',
-            field=models.JSONField(blank=True, db_default=models.Value('[]'), default=list),
+            model_name="lifeevent",
+            name="consequences",
+            field=models.JSONField(blank=True, db_default=models.Value("[]"), default=list),
         ),
         migrations.CreateModel(
-            name='ReviewItem',
+            name="ReviewItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('public_id', models.CharField(default=balai.core.ids.new_public_id, editable=False, max_length=16, unique=True)),
-                ('module', models.CharField(max_length=40, verbose_name='modul')),
-                ('title', models.CharField(max_length=255, verbose_name='yang perlu diputuskan')),
-                ('reason', models.CharField(blank=True, max_length=255, verbose_name='alasan')),
-                ('link', models.CharField(blank=True, max_length=255)),
-                ('state', models.CharField(choices=[('open', 'Perlu ditinjau'), ('done', 'Selesai'), ('dismissed', 'Diabaikan')], default='open', max_length=10)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('resolution', models.CharField(blank=True, max_length=255, verbose_name='catatan penyelesaian')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='people.lifeevent')),
-                ('resident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.resident')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=balai.core.ids.new_public_id, editable=False, max_length=16, unique=True
+                    ),
+                ),
+                ("module", models.CharField(max_length=40, verbose_name="modul")),
+                ("title", models.CharField(max_length=255, verbose_name="yang perlu diputuskan")),
+                ("reason", models.CharField(blank=True, max_length=255, verbose_name="alasan")),
+                ("link", models.CharField(blank=True, max_length=255)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Perlu ditinjau"), ("done", "Selesai"), ("dismissed", "Diabaikan")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "resolution",
+                    models.CharField(blank=True, max_length=255, verbose_name="catatan penyelesaian"),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="people.lifeevent",
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.resident",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="regions.village"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['village', 'state', 'created_at'], name='review_queue_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["village", "state", "created_at"], name="review_queue_idx")],
             },
         ),
     ]
