@@ -64,7 +64,7 @@ def _jsonable(value: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-_encode = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+_encode = json.encoder.encode_basestring_ascii
 _dumps_sorted = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str).encode
 
 
