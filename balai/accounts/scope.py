@@ -165,13 +165,13 @@ _VILLAGE = CompiledQuery(
 def _village_of(user: User) -> Village | None:
     """`user.village`, loaded as the ORM would load it (and kept on the user the same way)."""
     field = User._meta.get_field("village")
-    if user.village_id is None or field.is_cached(user):  # type: ignore[attr-defined]
+    if user.village_id is None or field.is_cached(user):
         return user.village
     rows = _VILLAGE.rows(user.village_id)
     if not rows:
         return user.village  # gone meanwhile: the ORM's own answer (DoesNotExist)
     village = Village.from_db(router.db_for_read(Village), list(_VILLAGE_FIELDS), list(rows[0]))
-    field.set_cached_value(user, village)  # type: ignore[attr-defined]
+    field.set_cached_value(user, village)
     return village
 
 

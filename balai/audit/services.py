@@ -64,7 +64,7 @@ def _jsonable(value: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-_encode = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+_encode = json.encoder.encode_basestring_ascii
 _dumps_sorted = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str).encode
 
 
@@ -103,7 +103,7 @@ class _HashedBatch:
             f'{{"action":{_encode(action)},"actor":{self.actor},"actor_label":{self.label},'
             f'"changes":{changes_json},"object_id":{_encode(object_id)},'
             f'"object_type":{_encode(object_type)},"occurred_at":{self.occurred_at},'
-            f'"seq":{_dumps_sorted(seq)},"source":{self.source},"village":{self.village}}}'
+            f'"seq":{int(seq)},"source":{self.source},"village":{self.village}}}'
         )
         return hashlib.sha256((prev + body).encode()).hexdigest()
 
@@ -151,26 +151,26 @@ def _converter(f: Any) -> Any:
 
 
 def _insert_events(rows: list[dict[str, Any]]) -> None:
-    """Rows as {attname: value}; fields whose value is the same in every row are converted once."""
+    """Rows as {attname: value}; a column whose value is the same in every row is converted once."""
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in _EVENT_FIELDS)
     one = "(" + ", ".join(["%s"] * len(_EVENT_FIELDS)) + ")"
     table = quote(AuditEvent._meta.db_table)
-    first = rows[0]
-    # Per column: (attname, converter) when it varies, (None, converted value) when constant.
-    plan: list[tuple[str | None, Any]] = []
-    for f in _EVENT_FIELDS:
-        value = first[f.attname]
-        if all(r[f.attname] is value for r in rows):
-            plan.append((None, f.get_db_prep_save(value, connection)))
-        else:
-            plan.append((f.attname, _converter(f)))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _BATCH):
             batch = rows[start : start + _BATCH]
-            params: list[Any] = []
-            for row in batch:
-                params.extend(convert if name is None else convert(row[name]) for name, convert in plan)
+            # Column by column (a list page's 50 events share all but four of them), then
+            # row by row again for the VALUES list, with C-level zips.
+            converted = []
+            for f in _EVENT_FIELDS:
+                values = [row[f.attname] for row in batch]
+                # The same object in every row (equal is not enough: {"a": 1} == {"a": True}).
+                if len(set(map(id, values))) == 1:
+                    converted.append([f.get_db_prep_save(values[0], connection)] * len(values))
+                else:
+                    convert = _converter(f)
+                    converted.append([convert(v) for v in values])
+            params = [value for row in zip(*converted, strict=True) for value in row]
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))}", params)
 
 

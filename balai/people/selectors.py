@@ -203,12 +203,12 @@ def _list_query(
     qs = qs.values_list("id", "name_key", *fields)
     if direction == "before":
         qs = qs.filter(name_key__lte=name).filter(Q(name_key__lt=name) | Q(name_key=name, id__lt=pk))
-        return qs.order_by("-name_key", "-id")[: limit + 1]  # type: ignore[no-any-return]
+        return qs.order_by("-name_key", "-id")[: limit + 1]
     if direction == "after":
         # The plain range first: SQLite then starts the index walk at the cursor (with the OR
         # alone and bound parameters it walked the village from its first name).
         qs = qs.filter(name_key__gte=name).filter(Q(name_key__gt=name) | Q(name_key=name, id__gt=pk))
-    return qs.order_by("name_key", "id")[: limit + 1]  # type: ignore[no-any-return]
+    return qs.order_by("name_key", "id")[: limit + 1]
 
 
 # The resident list's pages are the busiest query of the registry: the same SQL as the ORM
@@ -216,7 +216,9 @@ def _list_query(
 _LIST_PAGE = CompiledQuery(
     Resident,
     lambda shape, village_id, status, rt_id, dusun_id, sex, born_until, born_after, name, pk: _list_query(
-        *shape[:3],
+        shape[0],
+        shape[1],
+        shape[2],
         _ListTerms(village_id, status, rt_id, dusun_id, sex, born_until, born_after),
         name,
         pk,

@@ -71,7 +71,7 @@ _RT_CHOICES = CompiledQuery(
 
 def rt_choices(*, village: Village) -> list[tuple[int, int, str, str, str]]:
     """(rt id, dusun id, dusun name, rw, rt) for filter menus, without building models."""
-    return _RT_CHOICES.rows(village.pk)  # type: ignore[return-value]
+    return _RT_CHOICES.rows(village.pk)
 
 
 def regency_districts() -> list[tuple[str, str]]:
