@@ -44,3 +44,13 @@ def test_a_synthetic_village_is_built_with_valid_numbers_and_refused_by_the_prod
     assert all(n[:6] in nik_region_prefixes() for n in niks)
     with pytest.raises(ValidationError):
         village_create(code=demo.demo_village_codes(250, synthetic=True)[-1])
+
+
+@pytest.mark.django_db
+def test_the_import_phase_vacuums_the_registry_after_emptying_the_import_village_on_postgresql():
+    from django.db import connection
+
+    from balai.devtools.bench import _vacuum_after_clear
+
+    seconds = _vacuum_after_clear()
+    assert (seconds is None) == (connection.vendor != "postgresql")
