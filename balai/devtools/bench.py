@@ -48,12 +48,14 @@ from django.utils.module_loading import autodiscover_modules
 Say = Callable[[str], None]
 
 GENERATION_TARGET_S_PER_MILLION = 300.0
-IMPORT_RATE_TARGET = 10_000.0
-IMPORT_PARSE_RATIO_TARGET = 3.0
+# Issue 22's targets (they were 10,000 rows/s, 3× and 150 pages/s before it).
+IMPORT_RATE_TARGET = 15_000.0
+IMPORT_PARSE_RATIO_TARGET = 2.0
 PAGE_P95_TARGET_MS = 50.0
 LIST_CPU_TARGET_MS = 6.0
 OVERVIEW_TARGET_S = 1.0
-THROUGHPUT_TARGET = 150.0
+THROUGHPUT_TARGET = 250.0  # SQLite
+THROUGHPUT_TARGET_POSTGRES = 200.0
 RSS_TARGET_MB = 400.0
 
 
@@ -1283,7 +1285,7 @@ def _core_metrics(report: dict[str, Any]) -> list[Metric]:
     )
     if "missing" in imp:
         out.append(
-            Metric("import", "Impor OpenSID", f"tidak diukur ({imp['missing']})", "≥ 10.000 baris/s", False)
+            Metric("import", "Impor OpenSID", f"tidak diukur ({imp['missing']})", "≥ 15.000 baris/s", False)
         )
     else:
         parse_rate = imp["rows"] / imp["parse_s"] if imp["parse_s"] else 0
@@ -1314,7 +1316,7 @@ def _core_metrics(report: dict[str, Any]) -> list[Metric]:
                 "import_rate",
                 "Impor: ujung ke ujung",
                 f"{imp['import_s']:.1f} s = {import_rate:,.0f} baris/s{status}",
-                "≥ 10.000 baris/s",
+                "≥ 15.000 baris/s",
                 applied and import_rate >= IMPORT_RATE_TARGET,
                 import_rate,
             )
@@ -1324,7 +1326,7 @@ def _core_metrics(report: dict[str, Any]) -> list[Metric]:
                 "import_ratio",
                 "Impor ÷ parse",
                 f"{ratio:.2f}×",
-                "≤ 3×",
+                "≤ 2×",
                 applied and ratio <= IMPORT_PARSE_RATIO_TARGET,
                 ratio,
             )
@@ -1388,6 +1390,7 @@ def _core_metrics(report: dict[str, Any]) -> list[Metric]:
                 False,
             )
         )
+    throughput_target = THROUGHPUT_TARGET_POSTGRES if report["config"].get("database") else THROUGHPUT_TARGET
     for run_ in thr["runs"]:
         best = " (terbaik)" if run_ is thr["best"] or run_ == thr["best"] else ""
         lat_ms = run_["latency_ms"]
@@ -1397,8 +1400,8 @@ def _core_metrics(report: dict[str, Any]) -> list[Metric]:
                 f"{len(thr['sessions'])} pengguna, gunicorn -w {run_['workers']}{best}",
                 f"{run_['pages_per_s']:.0f} halaman/s, {run_['errors']} galat, p95 {lat_ms.get('p95', 0):.0f} ms, "
                 f"CPU worker {run_.get('worker_cpu_ms_per_page') or 0:.1f} ms/halaman",
-                "≥ 150/s, 0 galat",
-                run_["pages_per_s"] >= THROUGHPUT_TARGET and run_["errors"] == 0,
+                f"≥ {throughput_target:.0f}/s, 0 galat",
+                run_["pages_per_s"] >= throughput_target and run_["errors"] == 0,
                 run_["pages_per_s"],
             )
         )
