@@ -167,7 +167,8 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
         account_code="6.1.1.01",
         funding_source="DLL",
         description="SiLPA tahun sebelumnya",
-        unit_price=opening,
+        # the whole opening balance (bank and cash) is the SiLPA carried in
+        unit_price=budget.opening_bank + budget.opening_cash,
     )
     revenue: list[BudgetLine] = []
     for account, source, description, amount in REVENUE:

@@ -74,6 +74,14 @@ def lra_xlsx(*, report: selectors.Lra, title: str, village: Village) -> bytes:
         sheet.write(row, 2, b, st.money)
         sheet.write(row, 3, real, st.money)
         row += 1
+    for label, real in (
+        ("Pajak dipungut belum disetor", report.tax_held),
+        ("Panjar belum di-SPJ-kan", -report.advances_out),
+        ("Kas akhir", report.cash_closing),
+    ):
+        sheet.write(row, 1, label, st.head)
+        sheet.write(row, 3, real, st.money)
+        row += 1
     return wb.close()
 
 

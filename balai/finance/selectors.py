@@ -17,6 +17,9 @@ from balai.finance import chart
 from balai.finance.models import Activity, Budget, BudgetLine, Entry, Medium, PaymentRequest, Tax
 from balai.regions.models import Village
 
+# The SiLPA carried from the year before (financing receipt): realised by the opening balance.
+SILPA_ACCOUNT = "6.1.1"
+
 BOOK_LABELS = {
     "bku": "Buku Kas Umum",
     "bank": "Buku Pembantu Bank",
@@ -138,8 +141,13 @@ def apbdes_blocks(*, budget: Budget) -> list[ActivityBlock]:
     by_activity: dict[int, ActivityBlock] = {}
     for activity in Activity.objects.filter(budget=budget).order_by("code"):
         by_activity[activity.pk] = ActivityBlock(activity, f"{activity.code} {activity.name}")
+    silpa_carried = budget.opening_cash + budget.opening_bank
     for line in BudgetLine.objects.filter(budget=budget).order_by("account_code", "id"):
         row = LineRow(line, realised.get(line.pk, 0))
+        if silpa_carried and line.account_code.startswith(SILPA_ACCOUNT):
+            # as in the LRA: the opening balance realises the SiLPA (on its first line)
+            row.realised += silpa_carried
+            silpa_carried = 0
         if line.activity_id:
             by_activity[line.activity_id].rows.append(row)
         elif line.account_code.startswith("4"):
@@ -296,6 +304,11 @@ class Lra:
     spending: LraRow
     financing_in: LraRow
     financing_out: LraRow
+    # Cash held that is not LRA money, to reconcile the SiLPA with the closing cash: tax withheld
+    # and not yet deposited (PFK, 7.x) and advances paid and not yet accounted for (as negative).
+    cash_closing: int = 0
+    tax_held: int = 0
+    advances_out: int = 0
 
     @property
     def surplus_budget(self) -> int:
@@ -321,6 +334,10 @@ class Lra:
     def silpa_realised(self) -> int:
         return self.surplus_realised + self.net_financing_realised
 
+    @property
+    def cash_reconciles(self) -> bool:
+        return self.cash_closing == self.silpa_realised + self.tax_held - self.advances_out
+
 
 def period_end(year: int, period: str) -> dt.date | None:
     return dt.date(year, 6, 30) if period == "s1" else None
@@ -335,7 +352,9 @@ def lra(
 ) -> Lra:
     """Laporan Realisasi Anggaran: budget in force and realisation per account (levels 1–4, net
     financing 6.1 − 6.2), or per funding source, or per bidang. Realisation is every posting on
-    4/5/6 accounts up to `until` (gross: taxes pass through PFK accounts)."""
+    4/5/6 accounts up to `until` (gross: taxes pass through PFK accounts), and the SiLPA carried
+    in: the opening cash and bank are the realised financing receipt 6.1.1 (Permendagri 20/2018),
+    at 1 January, so in every period."""
     names = names or chart.ACCOUNT_NAMES
     budget_by: dict[str, int] = defaultdict(int)
     real_by: dict[str, int] = defaultdict(int)
@@ -360,6 +379,16 @@ def lra(
         outflow = code.startswith("5") or code.startswith("6.2")
         signed = (total or 0) if (direction == Entry.Direction.OUT) == outflow else -(total or 0)
         real_rows.append((code, source, act_codes.get(act_id), signed))
+    opening = budget.opening_cash + budget.opening_bank
+    if opening:
+        silpa_line = (
+            BudgetLine.objects.filter(budget=budget, account_code__startswith=SILPA_ACCOUNT)
+            .values_list("account_code", "funding_source")
+            .order_by("account_code", "id")
+            .first()
+        )
+        code, source = silpa_line or (SILPA_ACCOUNT + ".01", "")
+        real_rows.append((code, source, None, opening))
 
     def keys(code: str, source: str, activity_code: str | None) -> list[str]:
         if group == "source":
@@ -411,7 +440,36 @@ def lra(
             code.startswith(("4", "6.1")),
         )
 
-    return Lra(rows, top("4"), top("5"), top("6.1"), top("6.2"))
+    held = Entry.objects.filter(budget=budget).exclude(
+        Q(account_code__startswith="4") | Q(account_code__startswith="5") | Q(account_code__startswith="6")
+    )
+    if until:
+        held = held.filter(date__lte=until)
+    # Transfers between cash and bank carry no account and cancel out; what else carries no
+    # account is an advance paid out (or handed back).
+    by_kind: dict[tuple[bool, str], int] = defaultdict(int)
+    for tax, direction, total in (
+        held.annotate(
+            is_tax=Case(
+                When(account_code__startswith="7", then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .values_list("is_tax", "direction")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    ):
+        by_kind[(bool(tax), direction)] += total or 0
+    report = Lra(rows, top("4"), top("5"), top("6.1"), top("6.2"))
+    report.tax_held = by_kind[(True, "in")] - by_kind[(True, "out")]
+    report.advances_out = by_kind[(False, "out")] - by_kind[(False, "in")]
+    moved = Entry.objects.filter(budget=budget)
+    if until:
+        moved = moved.filter(date__lte=until)
+    sums = dict(moved.values_list("direction").annotate(s=Sum("amount")).order_by())
+    report.cash_closing = opening + (sums.get("in") or 0) - (sums.get("out") or 0)
+    return report
 
 
 # --- Transparency ---------------------------------------------------------------------------------
