@@ -687,20 +687,48 @@ def regional_realisation(
 
 
 def next_spp_number(*, village: Village, budget: Budget) -> str:
-    """The next free SPP number of the village-year (`0001/SPP/<village>/<year>`), after every
-    `…/SPP/…` number used by an SPP or a ledger entry."""
+    """The next free SPP number of the village-year (`0001/SPP/<village>/<year>`): after the
+    highest number in the SPP register (one series for every kind: LS, UM, PBY) and every
+    `…/SPP/…` number the ledger already uses (an SPP paid before the register, or imported)."""
     import re
 
-    used = set(PaymentRequest.objects.filter(village=village, budget=budget).values_list("number", flat=True))
-    used |= set(
+    register = set(
+        PaymentRequest.objects.filter(village=village, budget=budget).values_list("number", flat=True)
+    )
+    ledger = set(
         Entry.objects.filter(village=village, budget=budget, number__contains="/SPP/").values_list(
             "number", flat=True
         )
     )
-    top = max((int(m.group(1)) for n in used if (m := re.match(r"(\d+)/SPP/", n))), default=0)
+    used = register | ledger
+    top = max(
+        [int(m.group(1)) for n in register if (m := re.match(r"(\d+)/", n))]
+        + [int(m.group(1)) for n in ledger if (m := re.match(r"(\d+)/SPP/", n))],
+        default=0,
+    )
     while True:
         top += 1
         candidate = f"{top:04d}/SPP/{village.code_digits[-6:]}/{budget.year}"
+        if candidate not in used:
+            return candidate
+
+
+def next_spj_number(*, village: Village, budget: Budget) -> str:
+    """The next free SPJ number of the village-year (`0001/SPJ/<village>/<year>`), after the
+    highest SPJ of that year's advances."""
+    import re
+
+    from balai.finance.models import AdvanceSettlement
+
+    used = set(
+        AdvanceSettlement.objects.filter(village=village, payment_request__budget=budget).values_list(
+            "number", flat=True
+        )
+    )
+    top = max((int(m.group(1)) for n in used if (m := re.match(r"(\d+)/", n))), default=0)
+    while True:
+        top += 1
+        candidate = f"{top:04d}/SPJ/{village.code_digits[-6:]}/{budget.year}"
         if candidate not in used:
             return candidate
 

@@ -335,6 +335,11 @@ def spp_detail(request: VillageRequest, public_id: str) -> HttpResponse:
             "entries": list(spp.entries.all()),
             "payee_npwp_masked": mask_tail(spp.payee_npwp, keep=4),
             "spj_tax_rows": forms_advances.SpjForm.tax_rows(),
+            "spj_number": (
+                selectors.next_spj_number(village=request.village, budget=spp.budget)
+                if spp.kind == PaymentRequest.Kind.UM and spp.status == PaymentRequest.Status.PAID
+                else ""
+            ),
             "tax_choices": forms.TAX_CHOICES[1:],
         },
     )

@@ -61,3 +61,44 @@ def test_lra_realises_the_silpa_carried_in_and_reconciles_with_cash(client, ledg
     page = client.get(reverse("finance:lra") + "?tahun=2026").content.decode()
     assert 'id="silpa">71.000.000<' in page
     assert "Kas akhir" in page
+
+
+def test_spj_form_is_prefilled_and_styled_like_the_other_fields(client, ledger, village_a):
+    from balai.finance.tests.test_advances import _paid_advance
+
+    spp = _paid_advance(ledger, village_a, amount=3_000_000)
+    client.force_login(ledger["bendahara"])
+    page = client.get(reverse("finance:spp", args=[spp.public_id])).content.decode()
+    code = village_a.code_digits[-6:]
+    assert f'id="id_spj_number" maxlength="60" required value="0001/SPJ/{code}/2026"' in page
+    for field in ("id_spj_number", "id_spj_spent", "id_spj_description", "id_spj_tax_1_base"):
+        assert f'type="text" name="' in page.split(f'id="{field}"')[0].rsplit("<input", 1)[1], field
+
+
+def test_spj_message_names_the_remainder_and_the_tax_the_holder_hands_back(client, ledger, village_a):
+    from balai.finance.tests.test_advances import _paid_advance
+
+    spp = _paid_advance(ledger, village_a, amount=3_000_000)
+    client.force_login(ledger["bendahara"])
+    page = client.post(
+        reverse("finance:advance_settle", args=[spp.public_id]),
+        {"number": "SPJ-1", "date": "2026-03-20", "spent": "2.775.000", "tax_1": "pph22"},
+        follow=True,
+    ).content.decode()
+    # PPh 22 1,5% of 2.775.000 = 41.625, kept back from the payee and handed over with the rest
+    assert "menyerahkan Rp266.625 ke kas: sisa panjar Rp225.000 dan pajak dipungut Rp41.625" in page
+
+
+def test_next_spp_number_follows_the_register_not_the_bulk_history(village_a):
+    import random
+
+    from balai.finance.demo import extend_village
+    from balai.people.tests.factories import ResidentFactory
+
+    ResidentFactory(village=village_a, name="BAMBANG WIJAYA")  # the demo advances' executor
+    extend_village(village=village_a, rnd=random.Random(3), today=dt.date(2026, 12, 6))
+    budget = Budget.objects.get(village=village_a, year=2026)
+    register = sorted(budget.payment_requests.values_list("number", flat=True))
+    code = village_a.code_digits[-6:]
+    assert register == [f"0001/UM/{code}/2026", f"0002/UM/{code}/2026"]
+    assert selectors.next_spp_number(village=village_a, budget=budget) == f"0003/SPP/{code}/2026"
