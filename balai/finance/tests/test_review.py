@@ -102,3 +102,34 @@ def test_next_spp_number_follows_the_register_not_the_bulk_history(village_a):
     code = village_a.code_digits[-6:]
     assert register == [f"0001/UM/{code}/2026", f"0002/UM/{code}/2026"]
     assert selectors.next_spp_number(village=village_a, budget=budget) == f"0003/SPP/{code}/2026"
+
+
+def test_panjar_book_names_the_holders_current_post_from_staff(ledger, village_a):
+    from balai.finance import advances
+    from balai.finance.models import PaymentRequest
+    from balai.people.tests.factories import ResidentFactory
+    from balai.staff.models import Official, OfficialProfile, Position
+
+    person = ResidentFactory(village=village_a, name="BAMBANG WIJAYA")
+    official = Official.objects.create(
+        village=village_a, name="Bambang Wijaya", position="Kasi Pembangunan", resident=person
+    )
+    post = Position.objects.create(village=village_a, kind="kasi", title="Kasi Pemerintahan", order=20)
+    OfficialProfile.objects.create(village=village_a, official=official, post=post)
+    b = ledger["budget"]
+    spp = services.payment_request_create(
+        actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["material"], number="0001/UM/2026",
+        date=dt.date(2026, 3, 1), amount=1_000_000, description="Panjar batu split", payee_resident=person,
+        kind=PaymentRequest.Kind.UM,
+    )  # fmt: skip
+    services.payment_request_act(actor=ledger["sekdes"], village=village_a, spp=spp, step="verify")
+    services.payment_request_act(actor=ledger["kades"], village=village_a, spp=spp, step="approve")
+    services.receipt_record(
+        actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["dd"], number="TBP-1",
+        date=dt.date(2026, 2, 1), amount=10_000_000,
+    )  # fmt: skip
+    services.payment_request_pay(actor=ledger["bendahara"], village=village_a, spp=spp, paid_on=dt.date(2026, 3, 2))
+    first = advances.advance_book(village=village_a, budget=b).rows[0].description
+    assert "(Kasi Pemerintahan)" in first
+    # the road activity's executor field says "Kasi Pembangunan": not the holder's post
+    assert "Pembangunan" not in first
