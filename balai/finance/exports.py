@@ -113,6 +113,6 @@ def regional_xlsx(*, rows: Iterable[selectors.VillageRealisation], title: str) -
             (7, r.spending_realised),
         ):
             sheet.write(n, col, value, st.money)
-        sheet.write_row(n, 8, [r.spending_percent, "ya" if r.behind else ""], st.cell)
+        sheet.write_row(n, 8, [r.spending_percent, r.behind_label], st.cell)
     sheet.freeze_panes(3, 2)
     return wb.close()

@@ -611,6 +611,15 @@ class VillageRealisation:
     revenue_realised: int
     spending_realised: int
     behind: bool
+    # Switched on after its APBDes was due and none recorded yet: its year still lives in
+    # Siskeudes, so it is not late in Balai, it has not started.
+    not_started: bool = False
+
+    @property
+    def behind_label(self) -> str:
+        if self.not_started:
+            return _("belum mulai")
+        return _("terlambat") if self.behind else ""
 
     @property
     def spending_percent(self) -> int:
@@ -630,12 +639,19 @@ def expected_percent(year: int, today: dt.date) -> int:
     return round(today.timetuple().tm_yday * 100 / 365)
 
 
+# Days a village switched on after its APBDes was due has to bring its APBDes into Balai
+# (usually the Siskeudes import) before it counts as late.
+START_GRACE_DAYS = 60
+
+
 def regional_realisation(
     *, villages: QuerySet[Village], year: int, today: dt.date | None = None
 ) -> list[VillageRealisation]:
     """Realisation per village in two grouped queries (budget lines, ledger entries), whatever
     the number of villages. A village is behind schedule without a set APBDes, or when its
-    spending realisation is under half the share of the year elapsed."""
+    spending realisation is under half the share of the year elapsed; one switched on after
+    the APBDes was due (31 December of the year before), with no APBDes yet and within
+    `START_GRACE_DAYS`, has not started."""
     today = today or timezone.localdate()
     pace = expected_percent(year, today)
     village_list_ = list(villages.order_by("district_code", "name"))
@@ -681,6 +697,17 @@ def regional_realisation(
             spending_realised=real[(v.pk, "5")],
             behind=False,
         )
+        switched_on = timezone.localdate(v.created_at) if v.created_at else None
+        if (
+            st is None
+            and switched_on is not None
+            and switched_on > dt.date(year - 1, 12, 31)
+            and (today - switched_on).days < START_GRACE_DAYS
+        ):
+            row.not_started = True
+            row.status = _("Belum mulai memakai Balai")
+            out.append(row)
+            continue
         row.behind = st not in (Budget.Status.SET, Budget.Status.REVISED) or row.spending_percent * 2 < pace
         out.append(row)
     return out

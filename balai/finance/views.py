@@ -578,6 +578,7 @@ def regional(request: RegionalRequest) -> HttpResponse:
             "rows": rows,
             "pace": selectors.expected_percent(year, timezone.localdate()),
             "behind": sum(1 for r in rows if r.behind),
+            "grace": selectors.START_GRACE_DAYS,
             "total_spending": sum(r.spending for r in rows),
             "total_realised": sum(r.spending_realised for r in rows),
         },
@@ -629,7 +630,7 @@ def regional_pdf(request: RegionalRequest) -> HttpResponse:
                         r.spending,
                         r.spending_realised,
                         r.spending_percent,
-                        _("ya") if r.behind else "",
+                        r.behind_label,
                     ]
                     for r in rows
                 ],

@@ -133,3 +133,36 @@ def test_panjar_book_names_the_holders_current_post_from_staff(ledger, village_a
     assert "(Kasi Pemerintahan)" in first
     # the road activity's executor field says "Kasi Pembangunan": not the holder's post
     assert "Pembangunan" not in first
+
+
+def test_regional_page_shows_realised_revenue_and_a_new_village_has_not_started(
+    client, ledger, village_a, village_b, regency_viewer
+):
+    from balai.regions.models import Village
+
+    services.receipt_record(
+        actor=ledger["bendahara"], village=village_a, budget=ledger["budget"], line=ledger["dd"],
+        number="TBP-1", date=dt.date(2026, 2, 1), amount=200_000_000,
+    )  # fmt: skip
+    # village B was switched on ten days ago, long after its 2026 APBDes was due
+    today = dt.date(2026, 7, 1)
+    from django.utils import timezone
+
+    Village.objects.filter(pk=village_b.pk).update(
+        created_at=timezone.make_aware(dt.datetime(2026, 6, 21, 9, 0))
+    )
+    rows = {
+        r.village.pk: r
+        for r in selectors.regional_realisation(villages=Village.objects.all(), year=2026, today=today)
+    }
+    assert rows[village_b.pk].not_started and not rows[village_b.pk].behind
+    assert rows[village_b.pk].behind_label == "belum mulai"
+    # past the grace days it is late
+    later = selectors.regional_realisation(
+        villages=Village.objects.filter(pk=village_b.pk), year=2026, today=dt.date(2026, 9, 1)
+    )
+    assert later[0].behind and not later[0].not_started
+    client.force_login(regency_viewer)
+    page = client.get(reverse("finance:regional") + "?tahun=2026").content.decode()
+    assert "200.000.000" in page  # the revenue realised, beside its budget and %
+    assert page.count(">Anggaran<") == 2
