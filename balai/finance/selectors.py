@@ -164,6 +164,10 @@ def _rp(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def signed_rp(n: int) -> str:
+    return f"−{_rp(-n)}" if n < 0 else _rp(n)
+
+
 def _book_filter(book: str) -> Q:
     if book == "bank":
         return Q(medium=Medium.BANK)
@@ -501,6 +505,18 @@ class ApbdesSummary:
     by_bidang: list[Bar]
     activities: list[Bar]
     dana_desa: Bar
+    financing_in: int = 0
+    financing_out: int = 0
+
+    @property
+    def financing_text(self) -> str:
+        """The net financing as residents read it: "penerimaan Rp… − pengeluaran Rp… = Rp…",
+        with a true minus sign."""
+        return _("penerimaan Rp %(i)s − pengeluaran Rp %(o)s = Rp %(n)s") % {
+            "i": _rp(self.financing_in),
+            "o": _rp(self.financing_out),
+            "n": signed_rp(self.financing),
+        }
 
     @property
     def revenue_percent(self) -> int:
@@ -557,7 +573,11 @@ def apbdes_summary(*, village: Village, year: int | None = None) -> ApbdesSummar
         rows=[
             {"label": _("Pendapatan"), "amount": report.revenue.budget},
             {"label": _("Belanja"), "amount": report.spending.budget},
-            {"label": _("Pembiayaan netto"), "amount": financing},
+            {
+                "label": _("Pembiayaan (penerimaan Rp %(i)s − pengeluaran Rp %(o)s)")
+                % {"i": _rp(report.financing_in.budget), "o": _rp(report.financing_out.budget)},
+                "amount": financing,
+            },
             {"label": _("Realisasi belanja"), "amount": report.spending.realised},
         ],
         revenue=report.revenue.budget,
@@ -569,6 +589,8 @@ def apbdes_summary(*, village: Village, year: int | None = None) -> ApbdesSummar
         by_bidang=_scaled(bidang),
         activities=_scaled(sorted(acts.values(), key=lambda b: -b.amount)),
         dana_desa=Bar(_("Dana Desa untuk belanja"), dds_budget, dds_real, 100),
+        financing_in=report.financing_in.budget,
+        financing_out=report.financing_out.budget,
     )
 
 

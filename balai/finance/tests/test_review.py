@@ -166,3 +166,14 @@ def test_regional_page_shows_realised_revenue_and_a_new_village_has_not_started(
     page = client.get(reverse("finance:regional") + "?tahun=2026").content.decode()
     assert "200.000.000" in page  # the revenue realised, beside its budget and %
     assert page.count(">Anggaran<") == 2
+
+
+def test_public_page_and_kiosk_explain_the_financing(client, ledger, village_a):
+    # the ledger plans no financing receipt and Rp 50.000.000 capital for the BUMDes
+    summary = selectors.apbdes_summary(village=village_a, year=2026)
+    assert summary.financing_text == "penerimaan Rp 0 − pengeluaran Rp 50.000.000 = Rp −50.000.000"
+    page = client.get(f"/desa/{village_a.code}/keuangan/").content.decode()
+    assert "penerimaan Rp 0 − pengeluaran Rp 50.000.000 = Rp −50.000.000" in page
+    assert "Pembiayaan netto" not in page
+    assert "sisa uang tahun lalu (SiLPA)" in page
+    assert "pengeluaran Rp 50.000.000" in summary.rows[2]["label"]
