@@ -177,3 +177,27 @@ def test_public_page_and_kiosk_explain_the_financing(client, ledger, village_a):
     assert "Pembiayaan netto" not in page
     assert "sisa uang tahun lalu (SiLPA)" in page
     assert "pengeluaran Rp 50.000.000" in summary.rows[2]["label"]
+
+
+def test_import_preview_warns_over_an_adopted_apbdes_with_both_totals(client, ledger, village_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from balai.finance import siskeudes
+    from balai.finance.siskeudes_sample import sample_tables
+
+    tables = sample_tables(siskeudes.siskeudes_village_code(village_a), 2026)
+    tables.pop("Ta_Mutasi", None)
+    client.force_login(ledger["bendahara"])
+    page = client.post(
+        reverse("finance:import"),
+        {"tahun": "2026", "file": SimpleUploadedFile("x.zip", siskeudes.write_zip(tables))},
+    ).content.decode()
+    assert 'id="import-set-warning"' in page
+    assert "APBDes 2026 desa ini sudah ditetapkan" in page
+    assert "Sekarang di Balai" in page and "Dari berkas impor" in page
+    assert "810.000.000" in page  # the adopted revenue, beside the file's
+    assert 'id="t-budget-spending">64.140.000<' in page
+    code = siskeudes.siskeudes_village_code(village_a)
+    assert f"desa Siskeudes {code.rstrip('.')}" in page
+    assert f"{code.rstrip('.')}. " not in page and f"{code.rstrip('.')}.<" not in page
+    assert "Pindah buku kas tunai–bank (Ta_Mutasi)" in page
