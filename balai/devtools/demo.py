@@ -1191,8 +1191,8 @@ def _demo_rt_head(village: Village) -> Resident | None:
 
 
 def role_in_area(label: str, area: str) -> str:
-    """"Dispermades kabupaten" of "Kabupaten Batang" reads "Dispermades Kabupaten Batang", not
-    with the kind of area twice; "Kecamatan" of "Wonotunggal" stays "Kecamatan Wonotunggal"."""
+    """A role in its area without the kind of area twice: "Dispermades kabupaten" of "Kabupaten
+    Batang" reads "Dispermades Kabupaten Batang"; "Kecamatan" of "Wonotunggal" is unchanged."""
     words = label.split()
     if words and area.split()[:1] and words[-1].lower() == area.split()[0].lower():
         words = words[:-1]

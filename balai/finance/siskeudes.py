@@ -85,6 +85,11 @@ OPTIONAL = (
     "Ta_SaldoAwal",
 )
 KNOWN = {t.lower(): t for t in (*REQUIRED, *OPTIONAL)}
+MAX_BYTES = 200 * 1024**2  # inflated size of every table read
+MAX_MEMBERS = 500
+MDB_EXPORT = "/usr/bin/mdb-export"
+MDB_TABLES = "/usr/bin/mdb-tables"
+
 # What each table holds, in the words of the treasurer's books (the import page names them so).
 TABLE_LABELS = {
     "Ref_Version": gettext_lazy("Versi Siskeudes"),
@@ -110,10 +115,6 @@ TABLE_LABELS = {
 def table_label(name: str) -> str:
     label = TABLE_LABELS.get(name)
     return f"{label} ({name})" if label else name
-MAX_BYTES = 200 * 1024**2  # inflated size of every table read
-MAX_MEMBERS = 500
-MDB_EXPORT = "/usr/bin/mdb-export"
-MDB_TABLES = "/usr/bin/mdb-tables"
 
 
 class ImportRefused(Exception):

@@ -119,7 +119,7 @@ def upload(request: VillageRequest) -> HttpResponse:
                         **_current(request, year),
                     }
                 )
-                context["compare"] = _compare(context["totals"], context.get("current"))
+                context["compare"] = _compare(plan.totals(), context.get("current"))
         return render(request, "finance/import.html", context, status=200 if "plan" in context else 400)
     return render(request, "finance/import.html", context)
 

@@ -233,7 +233,8 @@ def test_finance_advances_deposits_books_and_documents(page, live_server, tmp_pa
         page.set_viewport_size({"width": width, "height": 900})
         assert page.evaluate("document.documentElement.scrollWidth") <= width, width
         number_box = page.locator("#id_spj_number").bounding_box()
-        assert number_box and number_box["height"] >= 30, number_box
+        assert number_box is not None
+        assert number_box["height"] >= 30, number_box
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # and prints its SPP and kuitansi

@@ -72,7 +72,7 @@ def test_spj_form_is_prefilled_and_styled_like_the_other_fields(client, ledger, 
     code = village_a.code_digits[-6:]
     assert f'id="id_spj_number" maxlength="60" required value="0001/SPJ/{code}/2026"' in page
     for field in ("id_spj_number", "id_spj_spent", "id_spj_description", "id_spj_tax_1_base"):
-        assert f'type="text" name="' in page.split(f'id="{field}"')[0].rsplit("<input", 1)[1], field
+        assert 'type="text" name="' in page.split(f'id="{field}"')[0].rsplit("<input", 1)[1], field
 
 
 def test_spj_message_names_the_remainder_and_the_tax_the_holder_hands_back(client, ledger, village_a):
@@ -128,7 +128,9 @@ def test_panjar_book_names_the_holders_current_post_from_staff(ledger, village_a
         actor=ledger["bendahara"], village=village_a, budget=b, line=ledger["dd"], number="TBP-1",
         date=dt.date(2026, 2, 1), amount=10_000_000,
     )  # fmt: skip
-    services.payment_request_pay(actor=ledger["bendahara"], village=village_a, spp=spp, paid_on=dt.date(2026, 3, 2))
+    services.payment_request_pay(
+        actor=ledger["bendahara"], village=village_a, spp=spp, paid_on=dt.date(2026, 3, 2)
+    )
     first = advances.advance_book(village=village_a, budget=b).rows[0].description
     assert "(Kasi Pemerintahan)" in first
     # the road activity's executor field says "Kasi Pembangunan": not the holder's post
@@ -146,22 +148,20 @@ def test_regional_page_shows_realised_revenue_and_a_new_village_has_not_started(
     )  # fmt: skip
     # village B was switched on ten days ago, long after its 2026 APBDes was due
     today = dt.date(2026, 7, 1)
-    from django.utils import timezone
-
-    Village.objects.filter(pk=village_b.pk).update(
-        created_at=timezone.make_aware(dt.datetime(2026, 6, 21, 9, 0))
-    )
+    Village.objects.filter(pk=village_b.pk).update(created_at=dt.datetime(2026, 6, 21, 9, 0, tzinfo=dt.UTC))
     rows = {
         r.village.pk: r
         for r in selectors.regional_realisation(villages=Village.objects.all(), year=2026, today=today)
     }
-    assert rows[village_b.pk].not_started and not rows[village_b.pk].behind
+    assert rows[village_b.pk].not_started
+    assert not rows[village_b.pk].behind
     assert rows[village_b.pk].behind_label == "belum mulai"
     # past the grace days it is late
     later = selectors.regional_realisation(
         villages=Village.objects.filter(pk=village_b.pk), year=2026, today=dt.date(2026, 9, 1)
     )
-    assert later[0].behind and not later[0].not_started
+    assert later[0].behind
+    assert not later[0].not_started
     client.force_login(regency_viewer)
     page = client.get(reverse("finance:regional") + "?tahun=2026").content.decode()
     assert "200.000.000" in page  # the revenue realised, beside its budget and %
@@ -194,10 +194,12 @@ def test_import_preview_warns_over_an_adopted_apbdes_with_both_totals(client, le
     ).content.decode()
     assert 'id="import-set-warning"' in page
     assert "APBDes 2026 desa ini sudah ditetapkan" in page
-    assert "Sekarang di Balai" in page and "Dari berkas impor" in page
+    assert "Sekarang di Balai" in page
+    assert "Dari berkas impor" in page
     assert "810.000.000" in page  # the adopted revenue, beside the file's
     assert 'id="t-budget-spending">64.140.000<' in page
     code = siskeudes.siskeudes_village_code(village_a)
     assert f"desa Siskeudes {code.rstrip('.')}" in page
-    assert f"{code.rstrip('.')}. " not in page and f"{code.rstrip('.')}.<" not in page
+    assert f"{code.rstrip('.')}. " not in page
+    assert f"{code.rstrip('.')}.<" not in page
     assert "Pindah buku kas tunai–bank (Ta_Mutasi)" in page
