@@ -405,12 +405,19 @@ def lra(
             out.insert(0, "6")
         return out[:4]
 
+    # Financing receipts and expenditure whatever the grouping: the footer's SiLPA needs them.
+    fin_budget: dict[str, int] = defaultdict(int)
+    fin_real: dict[str, int] = defaultdict(int)
     for code, source, activity_code, amount, revised in lines:
         for k in keys(code, source, activity_code):
             budget_by[k] += amount if revised is None else revised
+        if code.startswith("6."):
+            fin_budget[code[:3]] += amount if revised is None else revised
     for code, source, entry_activity, s in real_rows:
         for k in keys(code, source, entry_activity):
             real_by[k] += s or 0
+        if code.startswith("6."):
+            fin_real[code[:3]] += s or 0
     sources = dict(chart.FUNDING_SOURCES)
 
     def label(k: str) -> tuple[str, str, int]:
@@ -435,12 +442,13 @@ def lra(
         )
 
     def top(code: str) -> LraRow:
+        financing = code.startswith("6.")
         return LraRow(
             code,
             names.get(code, chart.account_name(code)),
             chart.account_level(code),
-            budget_by.get(code, 0),
-            real_by.get(code, 0),
+            fin_budget[code] if financing else budget_by.get(code, 0),
+            fin_real[code] if financing else real_by.get(code, 0),
             code.startswith(("4", "6.1")),
         )
 

@@ -41,6 +41,11 @@ def test_lra_realises_the_silpa_carried_in_and_reconciles_with_cash(client, ledg
     assert report.silpa_realised == 20_000_000 + 51_000_000
     assert report.cash_closing == selectors.balances(budget=b)["total"] == report.silpa_realised
     assert report.cash_reconciles
+    # grouped by funding source or bidang, the footer is the same
+    for group in ("source", "bidang"):
+        grouped = selectors.lra(budget=b, group=group)
+        assert grouped.silpa_realised == report.silpa_realised, group
+        assert grouped.cash_reconciles, group
     # a semester report carries it too (it is realised on 1 January)
     assert selectors.lra(budget=b, until=dt.date(2026, 6, 30)).financing_in.realised == 51_000_000
     # the APBDes page shows it on the SiLPA line
