@@ -1190,6 +1190,15 @@ def _demo_rt_head(village: Village) -> Resident | None:
     )
 
 
+def role_in_area(label: str, area: str) -> str:
+    """A role in its area without the kind of area twice: "Dispermades kabupaten" of "Kabupaten
+    Batang" reads "Dispermades Kabupaten Batang"; "Kecamatan" of "Wonotunggal" is unchanged."""
+    words = label.split()
+    if words and area.split()[:1] and words[-1].lower() == area.split()[0].lower():
+        words = words[:-1]
+    return " ".join([*words, area]).strip()
+
+
 def ensure_accounts(*, password: str = DEMO_PASSWORD) -> list[Login]:
     """Demo accounts for each pilot village present, the Wonotunggal camat and Dispermades.
 
@@ -1214,7 +1223,7 @@ def ensure_accounts(*, password: str = DEMO_PASSWORD) -> list[Login]:
             official = (
                 officials.get((village.pk, official_for[role])) if village and role in official_for else None
             )
-            full_name = official.name if official else f"Demo {Role(role).label} {area}"
+            full_name = official.name if official else f"Demo {role_in_area(str(Role(role).label), area)}"
             head_of_rt = _demo_rt_head(village) if role == Role.KETUA_RT and village else None
             if head_of_rt is not None:
                 full_name = head_of_rt.name

@@ -366,13 +366,39 @@ def advance_list(*, village: Village, budget: Budget) -> list[AdvanceState]:
     return [AdvanceState(s, settled.get(s.pk)) for s in _advances(village, budget)]
 
 
+def _holder_posts(village: Village, resident_ids: set[int]) -> dict[int, str]:
+    """The current post in the staff records of each advance holder who is an official: the
+    activity's executor field names a post, not the person the money went to."""
+    from balai.staff.models import Official
+
+    posts: dict[int, str] = {}
+    officials = (
+        Official.objects.filter(village=village, resident_id__in=resident_ids, is_active=True)
+        .select_related("profile__post", "profile__acting_post")
+        .order_by("order", "pk")
+    )
+    for o in officials:
+        profile = getattr(o, "profile", None)
+        if profile is not None and profile.post is not None:
+            title = profile.post.title
+        elif profile is not None and profile.acting_post is not None:
+            acting = {"plt": "Plt.", "pj": "Pj."}.get(profile.acting, "")
+            title = f"{acting} {profile.acting_post.title}".strip()
+        else:
+            title = o.position
+        posts.setdefault(o.resident_id or 0, title)
+    return posts
+
+
 def advance_book(*, village: Village, budget: Budget) -> SubBook:
     """Buku Pembantu Panjar: each advance given, its SPJ and the remainder returned, with the
     outstanding balance of advances running down to zero when every advance is accounted for."""
     events: list[tuple[dt.date, int, SubRow]] = []
-    for state in advance_list(village=village, budget=budget):
+    states = advance_list(village=village, budget=budget)
+    posts = _holder_posts(village, {s.spp.payee_resident_id for s in states if s.spp.payee_resident_id})
+    for state in states:
         spp, spj = state.spp, state.settlement
-        who = spp.budget_line.activity.executor if spp.budget_line.activity else ""
+        who = posts.get(spp.payee_resident_id or 0, "")
         events.append(
             (
                 spp.paid_on or spp.date,

@@ -167,7 +167,8 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
         account_code="6.1.1.01",
         funding_source="DLL",
         description="SiLPA tahun sebelumnya",
-        unit_price=opening,
+        # the whole opening balance (bank and cash) is the SiLPA carried in
+        unit_price=budget.opening_bank + budget.opening_cash,
     )
     revenue: list[BudgetLine] = []
     for account, source, description, amount in REVENUE:
@@ -386,7 +387,10 @@ def _ledger(
     year = budget.year
     last = min(today, dt.date(year, 12, 31))
     rows: list[Entry] = []
-    seq = {"tbp": 0, "spp": 0, "ssp": 0}
+    # The year's history is bulk-posted without its SPPs in the register, so its payments carry
+    # their kuitansi numbers: SPP numbers here would take 0001…0152 of the SPP series and the
+    # first real SPP would be offered 0153.
+    seq = {"tbp": 0, "kwt": 0, "ssp": 0}
 
     def number(kind: str) -> str:
         seq[kind] += 1
@@ -490,7 +494,7 @@ def _ledger(
         for day, amount in parts:
             if day > last:
                 break
-            no = number("spp")
+            no = number("kwt")
             add(day, Entry.Kind.PAYMENT, "out", line, amount, f"{line.description} — {day:%m/%Y}", no=no)
             tax_kind = (
                 "pph21"
@@ -529,7 +533,7 @@ def _ledger(
         capital,
         capital.amount,
         "Penyertaan modal BUMDes",
-        no=number("spp"),
+        no=number("kwt"),
     )
     rows.sort(key=lambda e: e.date)
     return rows

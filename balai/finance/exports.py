@@ -74,6 +74,14 @@ def lra_xlsx(*, report: selectors.Lra, title: str, village: Village) -> bytes:
         sheet.write(row, 2, b, st.money)
         sheet.write(row, 3, real, st.money)
         row += 1
+    for label, real in (
+        ("Pajak dipungut belum disetor", report.tax_held),
+        ("Panjar belum di-SPJ-kan", -report.advances_out),
+        ("Kas akhir", report.cash_closing),
+    ):
+        sheet.write(row, 1, label, st.head)
+        sheet.write(row, 3, real, st.money)
+        row += 1
     return wb.close()
 
 
@@ -105,6 +113,6 @@ def regional_xlsx(*, rows: Iterable[selectors.VillageRealisation], title: str) -
             (7, r.spending_realised),
         ):
             sheet.write(n, col, value, st.money)
-        sheet.write_row(n, 8, [r.spending_percent, "ya" if r.behind else ""], st.cell)
+        sheet.write_row(n, 8, [r.spending_percent, r.behind_label], st.cell)
     sheet.freeze_panes(3, 2)
     return wb.close()

@@ -287,7 +287,12 @@ def banner(*, summary: ApbdesSummary, village: Village, paper: str = "a1", lands
                 rp(summary.spending),
                 _("terealisasi %(p)s%%") % {"p": pct_text(summary.spending_realised, summary.spending)},
             ],
-            [_("Pembiayaan netto"), rp(summary.financing), ""],
+            [
+                _("Pembiayaan"),
+                rp(summary.financing).replace("-", "−"),
+                _("penerimaan %(i)s − pengeluaran %(o)s")
+                % {"i": rp(summary.financing_in), "o": rp(summary.financing_out)},
+            ],
         ],
         "by_source": _bars(summary.by_source),
         "by_bidang": _bars(summary.by_bidang),

@@ -17,6 +17,9 @@ from balai.finance import chart
 from balai.finance.models import Activity, Budget, BudgetLine, Entry, Medium, PaymentRequest, Tax
 from balai.regions.models import Village
 
+# The SiLPA carried from the year before (financing receipt): realised by the opening balance.
+SILPA_ACCOUNT = "6.1.1"
+
 BOOK_LABELS = {
     "bku": "Buku Kas Umum",
     "bank": "Buku Pembantu Bank",
@@ -138,8 +141,13 @@ def apbdes_blocks(*, budget: Budget) -> list[ActivityBlock]:
     by_activity: dict[int, ActivityBlock] = {}
     for activity in Activity.objects.filter(budget=budget).order_by("code"):
         by_activity[activity.pk] = ActivityBlock(activity, f"{activity.code} {activity.name}")
+    silpa_carried = budget.opening_cash + budget.opening_bank
     for line in BudgetLine.objects.filter(budget=budget).order_by("account_code", "id"):
         row = LineRow(line, realised.get(line.pk, 0))
+        if silpa_carried and line.account_code.startswith(SILPA_ACCOUNT):
+            # as in the LRA: the opening balance realises the SiLPA (on its first line)
+            row.realised += silpa_carried
+            silpa_carried = 0
         if line.activity_id:
             by_activity[line.activity_id].rows.append(row)
         elif line.account_code.startswith("4"):
@@ -154,6 +162,10 @@ def apbdes_blocks(*, budget: Budget) -> list[ActivityBlock]:
 
 def _rp(n: int) -> str:
     return f"{n:,}".replace(",", ".")
+
+
+def signed_rp(n: int) -> str:
+    return f"−{_rp(-n)}" if n < 0 else _rp(n)
 
 
 def _book_filter(book: str) -> Q:
@@ -296,6 +308,11 @@ class Lra:
     spending: LraRow
     financing_in: LraRow
     financing_out: LraRow
+    # Cash held that is not LRA money, to reconcile the SiLPA with the closing cash: tax withheld
+    # and not yet deposited (PFK, 7.x) and advances paid and not yet accounted for (as negative).
+    cash_closing: int = 0
+    tax_held: int = 0
+    advances_out: int = 0
 
     @property
     def surplus_budget(self) -> int:
@@ -321,6 +338,10 @@ class Lra:
     def silpa_realised(self) -> int:
         return self.surplus_realised + self.net_financing_realised
 
+    @property
+    def cash_reconciles(self) -> bool:
+        return self.cash_closing == self.silpa_realised + self.tax_held - self.advances_out
+
 
 def period_end(year: int, period: str) -> dt.date | None:
     return dt.date(year, 6, 30) if period == "s1" else None
@@ -335,7 +356,9 @@ def lra(
 ) -> Lra:
     """Laporan Realisasi Anggaran: budget in force and realisation per account (levels 1–4, net
     financing 6.1 − 6.2), or per funding source, or per bidang. Realisation is every posting on
-    4/5/6 accounts up to `until` (gross: taxes pass through PFK accounts)."""
+    4/5/6 accounts up to `until` (gross: taxes pass through PFK accounts), and the SiLPA carried
+    in: the opening cash and bank are the realised financing receipt 6.1.1 (Permendagri 20/2018),
+    at 1 January, so in every period."""
     names = names or chart.ACCOUNT_NAMES
     budget_by: dict[str, int] = defaultdict(int)
     real_by: dict[str, int] = defaultdict(int)
@@ -360,6 +383,16 @@ def lra(
         outflow = code.startswith("5") or code.startswith("6.2")
         signed = (total or 0) if (direction == Entry.Direction.OUT) == outflow else -(total or 0)
         real_rows.append((code, source, act_codes.get(act_id), signed))
+    opening = budget.opening_cash + budget.opening_bank
+    if opening:
+        silpa_line = (
+            BudgetLine.objects.filter(budget=budget, account_code__startswith=SILPA_ACCOUNT)
+            .values_list("account_code", "funding_source")
+            .order_by("account_code", "id")
+            .first()
+        )
+        code, source = silpa_line or (SILPA_ACCOUNT + ".01", "")
+        real_rows.append((code, source, None, opening))
 
     def keys(code: str, source: str, activity_code: str | None) -> list[str]:
         if group == "source":
@@ -372,12 +405,19 @@ def lra(
             out.insert(0, "6")
         return out[:4]
 
+    # Financing receipts and expenditure whatever the grouping: the footer's SiLPA needs them.
+    fin_budget: dict[str, int] = defaultdict(int)
+    fin_real: dict[str, int] = defaultdict(int)
     for code, source, activity_code, amount, revised in lines:
         for k in keys(code, source, activity_code):
             budget_by[k] += amount if revised is None else revised
+        if code.startswith("6."):
+            fin_budget[code[:3]] += amount if revised is None else revised
     for code, source, entry_activity, s in real_rows:
         for k in keys(code, source, entry_activity):
             real_by[k] += s or 0
+        if code.startswith("6."):
+            fin_real[code[:3]] += s or 0
     sources = dict(chart.FUNDING_SOURCES)
 
     def label(k: str) -> tuple[str, str, int]:
@@ -402,16 +442,46 @@ def lra(
         )
 
     def top(code: str) -> LraRow:
+        financing = code.startswith("6.")
         return LraRow(
             code,
             names.get(code, chart.account_name(code)),
             chart.account_level(code),
-            budget_by.get(code, 0),
-            real_by.get(code, 0),
+            fin_budget[code] if financing else budget_by.get(code, 0),
+            fin_real[code] if financing else real_by.get(code, 0),
             code.startswith(("4", "6.1")),
         )
 
-    return Lra(rows, top("4"), top("5"), top("6.1"), top("6.2"))
+    held = Entry.objects.filter(budget=budget).exclude(
+        Q(account_code__startswith="4") | Q(account_code__startswith="5") | Q(account_code__startswith="6")
+    )
+    if until:
+        held = held.filter(date__lte=until)
+    # Transfers between cash and bank carry no account and cancel out; what else carries no
+    # account is an advance paid out (or handed back).
+    by_kind: dict[tuple[bool, str], int] = defaultdict(int)
+    for tax, direction, total in (
+        held.annotate(
+            is_tax=Case(
+                When(account_code__startswith="7", then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .values_list("is_tax", "direction")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    ):
+        by_kind[(bool(tax), direction)] += total or 0
+    report = Lra(rows, top("4"), top("5"), top("6.1"), top("6.2"))
+    report.tax_held = by_kind[(True, "in")] - by_kind[(True, "out")]
+    report.advances_out = by_kind[(False, "out")] - by_kind[(False, "in")]
+    moved = Entry.objects.filter(budget=budget)
+    if until:
+        moved = moved.filter(date__lte=until)
+    sums = dict(moved.values_list("direction").annotate(s=Sum("amount")).order_by())
+    report.cash_closing = opening + (sums.get("in") or 0) - (sums.get("out") or 0)
+    return report
 
 
 # --- Transparency ---------------------------------------------------------------------------------
@@ -443,6 +513,18 @@ class ApbdesSummary:
     by_bidang: list[Bar]
     activities: list[Bar]
     dana_desa: Bar
+    financing_in: int = 0
+    financing_out: int = 0
+
+    @property
+    def financing_text(self) -> str:
+        """The net financing as residents read it: "penerimaan Rp… − pengeluaran Rp… = Rp…",
+        with a true minus sign."""
+        return _("penerimaan Rp %(i)s − pengeluaran Rp %(o)s = Rp %(n)s") % {
+            "i": _rp(self.financing_in),
+            "o": _rp(self.financing_out),
+            "n": signed_rp(self.financing),
+        }
 
     @property
     def revenue_percent(self) -> int:
@@ -499,7 +581,11 @@ def apbdes_summary(*, village: Village, year: int | None = None) -> ApbdesSummar
         rows=[
             {"label": _("Pendapatan"), "amount": report.revenue.budget},
             {"label": _("Belanja"), "amount": report.spending.budget},
-            {"label": _("Pembiayaan netto"), "amount": financing},
+            {
+                "label": _("Pembiayaan (penerimaan Rp %(i)s − pengeluaran Rp %(o)s)")
+                % {"i": _rp(report.financing_in.budget), "o": _rp(report.financing_out.budget)},
+                "amount": financing,
+            },
             {"label": _("Realisasi belanja"), "amount": report.spending.realised},
         ],
         revenue=report.revenue.budget,
@@ -511,6 +597,8 @@ def apbdes_summary(*, village: Village, year: int | None = None) -> ApbdesSummar
         by_bidang=_scaled(bidang),
         activities=_scaled(sorted(acts.values(), key=lambda b: -b.amount)),
         dana_desa=Bar(_("Dana Desa untuk belanja"), dds_budget, dds_real, 100),
+        financing_in=report.financing_in.budget,
+        financing_out=report.financing_out.budget,
     )
 
 
@@ -553,6 +641,15 @@ class VillageRealisation:
     revenue_realised: int
     spending_realised: int
     behind: bool
+    # Switched on after its APBDes was due and none recorded yet: its year still lives in
+    # Siskeudes, so it is not late in Balai, it has not started.
+    not_started: bool = False
+
+    @property
+    def behind_label(self) -> str:
+        if self.not_started:
+            return _("belum mulai")
+        return _("terlambat") if self.behind else ""
 
     @property
     def spending_percent(self) -> int:
@@ -572,12 +669,19 @@ def expected_percent(year: int, today: dt.date) -> int:
     return round(today.timetuple().tm_yday * 100 / 365)
 
 
+# Days a village switched on after its APBDes was due has to bring its APBDes into Balai
+# (usually the Siskeudes import) before it counts as late.
+START_GRACE_DAYS = 60
+
+
 def regional_realisation(
     *, villages: QuerySet[Village], year: int, today: dt.date | None = None
 ) -> list[VillageRealisation]:
     """Realisation per village in two grouped queries (budget lines, ledger entries), whatever
     the number of villages. A village is behind schedule without a set APBDes, or when its
-    spending realisation is under half the share of the year elapsed."""
+    spending realisation is under half the share of the year elapsed; one switched on after
+    the APBDes was due (31 December of the year before), with no APBDes yet and within
+    `START_GRACE_DAYS`, has not started."""
     today = today or timezone.localdate()
     pace = expected_percent(year, today)
     village_list_ = list(villages.order_by("district_code", "name"))
@@ -623,26 +727,65 @@ def regional_realisation(
             spending_realised=real[(v.pk, "5")],
             behind=False,
         )
+        switched_on = timezone.localdate(v.created_at) if v.created_at else None
+        if (
+            st is None
+            and switched_on is not None
+            and switched_on > dt.date(year - 1, 12, 31)
+            and (today - switched_on).days < START_GRACE_DAYS
+        ):
+            row.not_started = True
+            row.status = _("Belum mulai memakai Balai")
+            out.append(row)
+            continue
         row.behind = st not in (Budget.Status.SET, Budget.Status.REVISED) or row.spending_percent * 2 < pace
         out.append(row)
     return out
 
 
 def next_spp_number(*, village: Village, budget: Budget) -> str:
-    """The next free SPP number of the village-year (`0001/SPP/<village>/<year>`), after every
-    `…/SPP/…` number used by an SPP or a ledger entry."""
+    """The next free SPP number of the village-year (`0001/SPP/<village>/<year>`): after the
+    highest number in the SPP register (one series for every kind: LS, UM, PBY) and every
+    `…/SPP/…` number the ledger already uses (an SPP paid before the register, or imported)."""
     import re
 
-    used = set(PaymentRequest.objects.filter(village=village, budget=budget).values_list("number", flat=True))
-    used |= set(
+    register = set(
+        PaymentRequest.objects.filter(village=village, budget=budget).values_list("number", flat=True)
+    )
+    ledger = set(
         Entry.objects.filter(village=village, budget=budget, number__contains="/SPP/").values_list(
             "number", flat=True
         )
     )
-    top = max((int(m.group(1)) for n in used if (m := re.match(r"(\d+)/SPP/", n))), default=0)
+    used = register | ledger
+    top = max(
+        [int(m.group(1)) for n in register if (m := re.match(r"(\d+)/", n))]
+        + [int(m.group(1)) for n in ledger if (m := re.match(r"(\d+)/SPP/", n))],
+        default=0,
+    )
     while True:
         top += 1
         candidate = f"{top:04d}/SPP/{village.code_digits[-6:]}/{budget.year}"
+        if candidate not in used:
+            return candidate
+
+
+def next_spj_number(*, village: Village, budget: Budget) -> str:
+    """The next free SPJ number of the village-year (`0001/SPJ/<village>/<year>`), after the
+    highest SPJ of that year's advances."""
+    import re
+
+    from balai.finance.models import AdvanceSettlement
+
+    used = set(
+        AdvanceSettlement.objects.filter(village=village, payment_request__budget=budget).values_list(
+            "number", flat=True
+        )
+    )
+    top = max((int(m.group(1)) for n in used if (m := re.match(r"(\d+)/", n))), default=0)
+    while True:
+        top += 1
+        candidate = f"{top:04d}/SPJ/{village.code_digits[-6:]}/{budget.year}"
         if candidate not in used:
             return candidate
 

@@ -482,6 +482,17 @@ def _receipt_post(
         raise ValidationError(
             {"line": _("Penerimaan dicatat pada rekening pendapatan (4) atau penerimaan pembiayaan (6.1).")}
         )
+    if line.account_code.startswith("6.1.1"):
+        # The SiLPA carried in is realised by the opening balance (saldo awal); a receipt on it
+        # would count the same money twice.
+        raise ValidationError(
+            {
+                "line": _(
+                    "SiLPA tahun sebelumnya tercatat sebagai saldo awal kas dan bank, bukan sebagai "
+                    "penerimaan; ubah saldo awal APBDes bila jumlahnya salah."
+                )
+            }
+        )
     number = _number(number)
     _duplicate(budget, Entry.Kind.RECEIPT, number)
     value = rules.rupiah(amount)

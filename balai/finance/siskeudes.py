@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from balai.audit.services import audit_record
 from balai.core import spreadsheets
@@ -88,6 +89,32 @@ MAX_BYTES = 200 * 1024**2  # inflated size of every table read
 MAX_MEMBERS = 500
 MDB_EXPORT = "/usr/bin/mdb-export"
 MDB_TABLES = "/usr/bin/mdb-tables"
+
+# What each table holds, in the words of the treasurer's books (the import page names them so).
+TABLE_LABELS = {
+    "Ref_Version": gettext_lazy("Versi Siskeudes"),
+    "Ref_Rek4": gettext_lazy("Nama rekening"),
+    "Ta_RABRinci": gettext_lazy("Rincian anggaran (RAB)"),
+    "Ta_Desa": gettext_lazy("Data APBDes (Perdes)"),
+    "Ta_Kegiatan": gettext_lazy("Kegiatan"),
+    "Ta_TBP": gettext_lazy("Tanda bukti penerimaan (TBP)"),
+    "Ta_TBPRinci": gettext_lazy("Rincian TBP"),
+    "Ta_SPP": gettext_lazy("SPP"),
+    "Ta_SPPRinci": gettext_lazy("Rincian SPP"),
+    "Ta_SPPPot": gettext_lazy("Potongan pajak SPP"),
+    "Ta_SPJ": gettext_lazy("SPJ panjar"),
+    "Ta_SPJRinci": gettext_lazy("Rincian SPJ"),
+    "Ta_SPJPot": gettext_lazy("Potongan pajak SPJ"),
+    "Ta_Pajak": gettext_lazy("Penyetoran pajak"),
+    "Ta_PajakRinci": gettext_lazy("Rincian penyetoran pajak"),
+    "Ta_Mutasi": gettext_lazy("Pindah buku kas tunai–bank"),
+    "Ta_SaldoAwal": gettext_lazy("Saldo awal kas dan bank"),
+}
+
+
+def table_label(name: str) -> str:
+    label = TABLE_LABELS.get(name)
+    return f"{label} ({name})" if label else name
 
 
 class ImportRefused(Exception):

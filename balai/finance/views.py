@@ -335,6 +335,11 @@ def spp_detail(request: VillageRequest, public_id: str) -> HttpResponse:
             "entries": list(spp.entries.all()),
             "payee_npwp_masked": mask_tail(spp.payee_npwp, keep=4),
             "spj_tax_rows": forms_advances.SpjForm.tax_rows(),
+            "spj_number": (
+                selectors.next_spj_number(village=request.village, budget=spp.budget)
+                if spp.kind == PaymentRequest.Kind.UM and spp.status == PaymentRequest.Status.PAID
+                else ""
+            ),
             "tax_choices": forms.TAX_CHOICES[1:],
         },
     )
@@ -573,6 +578,7 @@ def regional(request: RegionalRequest) -> HttpResponse:
             "rows": rows,
             "pace": selectors.expected_percent(year, timezone.localdate()),
             "behind": sum(1 for r in rows if r.behind),
+            "grace": selectors.START_GRACE_DAYS,
             "total_spending": sum(r.spending for r in rows),
             "total_realised": sum(r.spending_realised for r in rows),
         },
@@ -624,7 +630,7 @@ def regional_pdf(request: RegionalRequest) -> HttpResponse:
                         r.spending,
                         r.spending_realised,
                         r.spending_percent,
-                        _("ya") if r.behind else "",
+                        r.behind_label,
                     ]
                     for r in rows
                 ],

@@ -111,14 +111,32 @@ def advance_settle(request: VillageRequest, public_id: str) -> HttpResponse:
                 taxes=form.taxes(),
             )
         if call.ok:
-            if spj.returned:
-                text = _("SPJ %(n)s dicatat; sisa panjar Rp%(r)s dikembalikan ke kas.")
-            elif spj.extra:
+            # Tax withheld at the SPJ is cash the holder keeps back from the payees and hands to
+            # the treasurer with the remainder, to be deposited to the state.
+            withheld = sum(t.amount for t in spj.taxes.all())
+            if spj.extra:
                 text = _("SPJ %(n)s dicatat; kekurangan Rp%(e)s dibayarkan.")
+                if withheld:
+                    text += " " + _("Pajak dipungut Rp%(p)s masuk kas untuk disetor ke kas negara.")
+            elif withheld:
+                text = _(
+                    "SPJ %(n)s dicatat; pemegang panjar menyerahkan Rp%(t)s ke kas: sisa panjar "
+                    "Rp%(r)s dan pajak dipungut Rp%(p)s yang harus disetor ke kas negara."
+                )
+            elif spj.returned:
+                text = _("SPJ %(n)s dicatat; sisa panjar Rp%(r)s dikembalikan ke kas.")
             else:
                 text = _("SPJ %(n)s dicatat; panjar habis terpakai.")
             messages.success(
-                request, text % {"n": spj.number, "r": pdf.rp(spj.returned), "e": pdf.rp(spj.extra)}
+                request,
+                text
+                % {
+                    "n": spj.number,
+                    "r": pdf.rp(spj.returned),
+                    "e": pdf.rp(spj.extra),
+                    "p": pdf.rp(withheld),
+                    "t": pdf.rp(spj.returned + withheld),
+                },
             )
     else:
         _form_error(request, form)

@@ -5,6 +5,7 @@ by a random token kept in the session (never a path from the form)."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 
@@ -18,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from balai.accounts.decorators import require
 from balai.accounts.http import VillageRequest
-from balai.finance import forms, siskeudes
-from balai.finance.models import ImportBatch
+from balai.finance import forms, selectors, siskeudes
+from balai.finance.models import Budget, ImportBatch
 
 MAX_UPLOAD = 100 * 1024**2
 SESSION_KEY = "finance_import"
@@ -34,6 +35,45 @@ def _pending_dir() -> Path:
 def _year(request: VillageRequest) -> int:
     raw = request.POST.get("tahun") or request.GET.get("tahun") or ""
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+
+
+def _current(request: VillageRequest, year: int) -> dict[str, object]:
+    """The village-year as it stands, to set beside the file's totals: an adopted APBDes is
+    about to be overwritten, which the preview says plainly."""
+    budget = Budget.objects.filter(village=request.village, year=year).first()
+    if budget is None:
+        return {}
+    report = selectors.lra(budget=budget)
+    balances = selectors.balances(budget=budget)
+    return {
+        "current_budget": budget,
+        "current_set": budget.is_set,
+        "current": {
+            "budget_revenue": report.revenue.budget,
+            "real_revenue": report.revenue.realised,
+            "budget_spending": report.spending.budget,
+            "real_spending": report.spending.realised,
+            "budget_financing_in": report.financing_in.budget,
+            "budget_financing_out": report.financing_out.budget,
+            "tax_held": balances["tax"],
+        },
+    }
+
+
+def _compare(totals: dict[str, int], current: object) -> list[tuple[str, str, int, int | None]]:
+    """(label, element id, from the file, now in Balai or None) per figure of the preview."""
+    now = current if isinstance(current, dict) else {}
+    imported = dict(totals, tax_held=totals.get("tax_in", 0) - totals.get("tax_out", 0))
+    rows = [
+        (_("Anggaran pendapatan"), "t-budget-revenue", "budget_revenue"),
+        (_("Realisasi pendapatan"), "t-real-revenue", "real_revenue"),
+        (_("Anggaran belanja"), "t-budget-spending", "budget_spending"),
+        (_("Realisasi belanja"), "t-real-spending", "real_spending"),
+        (_("Penerimaan pembiayaan"), "t-financing-in", "budget_financing_in"),
+        (_("Pengeluaran pembiayaan"), "t-financing-out", "budget_financing_out"),
+        (_("Pajak dipungut belum disetor"), "t-tax-held", "tax_held"),
+    ]
+    return [(label, id_, imported.get(key, 0), now.get(key) if now else None) for label, id_, key in rows]
 
 
 @require("finance.import")
@@ -65,7 +105,21 @@ def upload(request: VillageRequest) -> HttpResponse:
                     "name": upload_file.name[:200],
                     "sha256": plan.sha256,
                 }
-                context.update({"plan": plan, "totals": plan.totals()})
+                context.update(
+                    {
+                        "plan": plan,
+                        "totals": plan.totals(),
+                        # Siskeudes writes its village codes with a closing dot ("01.2007.")
+                        "village_code": plan.village_code.rstrip("."),
+                        "missing": [siskeudes.table_label(t) for t in plan.missing],
+                        "notes": [
+                            re.sub(r"\b(?:Ta|Ref)_\w+", lambda m: siskeudes.table_label(m.group(0)), n)
+                            for n in plan.notes
+                        ],
+                        **_current(request, year),
+                    }
+                )
+                context["compare"] = _compare(plan.totals(), context.get("current"))
         return render(request, "finance/import.html", context, status=200 if "plan" in context else 400)
     return render(request, "finance/import.html", context)
 

@@ -226,6 +226,16 @@ def test_finance_advances_deposits_books_and_documents(page, live_server, tmp_pa
     expect(page.locator("#advances")).to_contain_text("belum SPJ")
     page.get_by_role("link", name=advance.number).click()
     expect(page.get_by_text("Panjar belum dipertanggungjawabkan")).to_be_visible()
+    # the SPJ form fits the page on a desk and on a phone (its tax table scrolls in its card),
+    # its number offered
+    expect(page.locator("#id_spj_number")).to_have_value(f"0002/SPJ/{brokoh.code_digits[-6:]}/{year}")
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, width
+        number_box = page.locator("#id_spj_number").bounding_box()
+        assert number_box is not None
+        assert number_box["height"] >= 30, number_box
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # and prints its SPP and kuitansi
     text, _ = _pdf_text(page, f"/keuangan/spp/{advance.public_id}/pdf/spp/")

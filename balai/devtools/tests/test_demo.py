@@ -216,3 +216,11 @@ def test_each_pilot_village_has_a_ketua_rt_from_its_residents(small_demo):
     assert heads
     assert all(h.resident.rt_id == h.rt_id and h.user.role == "ketua_rt" for h in heads)
     assert all(h.user.get_full_name() == h.resident.name for h in heads)
+
+
+def test_demo_account_names_do_not_repeat_the_kind_of_area():
+    from balai.devtools.demo import role_in_area
+
+    assert role_in_area("Dispermades kabupaten", "Kabupaten Batang") == "Dispermades Kabupaten Batang"
+    assert role_in_area("Kecamatan", "Wonotunggal") == "Kecamatan Wonotunggal"
+    assert role_in_area("Operator desa", "Brokoh") == "Operator desa Brokoh"

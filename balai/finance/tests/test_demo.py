@@ -25,3 +25,16 @@ def test_demo_year_balances_and_stays_within_budget(village_a):
     spent = sum(e.amount for e in Entry.objects.filter(budget=budget, account_code__startswith="5"))
     assert report.spending.realised == spent
     assert extend_village(village=village_a, rnd=random.Random(3), today=today) == {}
+
+
+def test_demo_plans_the_silpa_it_opens_with(village_a):
+    extend_village(village=village_a, rnd=random.Random(5), today=dt.date(2026, 12, 6))
+    budget = Budget.objects.get(village=village_a, year=2026)
+    opening = budget.opening_cash + budget.opening_bank
+    report = selectors.lra(budget=budget)
+    silpa = next(r for r in report.rows if r.code == "6.1.1")
+    assert silpa.budget == silpa.realised == opening
+    bal = selectors.balances(budget=budget)
+    # the closing cash is the SiLPA of the year plus what is held for others
+    assert report.cash_closing == bal["total"]
+    assert bal["total"] == report.silpa_realised + bal["tax"] - report.advances_out

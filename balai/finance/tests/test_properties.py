@@ -180,6 +180,14 @@ def test_any_sequence_of_postings_keeps_the_books_balanced(ledger, village_a, se
         Entry.objects.filter(budget=b, account_code__startswith="4", direction="out")
     )
     assert (report.spending.realised, report.revenue.realised) == (spent, received)
+    # the SiLPA carried in (the opening balance) is realised financing, and the closing cash is
+    # the SiLPA of the year plus taxes held minus advances out, for any sequence
+    assert next(r for r in report.rows if r.code == "6.1.1").realised == 51_000_000
+    assert report.cash_closing == bal["total"]
+    assert bal["total"] == report.silpa_realised + bal["tax"] - report.advances_out
+    assert report.advances_out == sum(
+        a.outstanding for a in advances.advance_list(village=village_a, budget=b)
+    )
     assert report.spending.realised <= report.spending.budget
     paid = PaymentRequest.objects.filter(budget=b, status="paid")
     # every tax withheld, on an SPP or at an advance's SPJ (which leaves the paid SPP UM unchanged)

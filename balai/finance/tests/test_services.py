@@ -172,6 +172,8 @@ def test_summary_and_regional(ledger, village_a, village_b):
     summary = selectors.apbdes_summary(village=village_a, year=2026)
     assert summary is not None
     assert (summary.revenue, summary.spending) == (810_000_000, 32_200_000)
+    # village B has used Balai since before 2026: without an APBDes it is late
+    Village.objects.filter(pk=village_b.pk).update(created_at=dt.datetime(2025, 3, 1, tzinfo=dt.UTC))
     rows = selectors.regional_realisation(
         villages=Village.objects.all(), year=2026, today=dt.date(2026, 7, 1)
     )
