@@ -123,9 +123,7 @@ def regency_table(
             month=month.first, village_id__in=[v[0] for v in in_scope]
         ).values("village_id", "figures", "taken_at", "estimated")
     }
-    village_rows = [
-        v[:5] for v in in_scope if v[0] in snaps or timezone.localdate(v[5]) <= month.last
-    ]
+    village_rows = [v[:5] for v in in_scope if v[0] in snaps or timezone.localdate(v[5]) <= month.last]
     districts: dict[str, DistrictTable] = {}
     for pk, code, name, d_code, d_name in village_rows:
         snap = snaps.get(pk)

@@ -338,7 +338,9 @@ def test_a_village_switched_on_after_a_frozen_month_is_not_missing_from_it(clien
 
     last = Month.of(timezone.localdate()).previous()
     snapshot_take(actor=None, month=last)
-    VillageFactory(code="33.25.01.2010", name="Silurah", district_code="33.25.01", district_name="Wonotunggal")
+    VillageFactory(
+        code="33.25.01.2010", name="Silurah", district_code="33.25.01", district_name="Wonotunggal"
+    )
     client.force_login(regency_viewer)
 
     # when the regency reads last month
