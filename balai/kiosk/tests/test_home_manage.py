@@ -159,3 +159,9 @@ def test_every_resident_page_renders(resident_client_a):
         "/anjungan/daftar/",
     ):
         assert resident_client_a.get(url, follow=True).status_code == 200, url
+
+
+def test_enrolment_code_page_gives_the_full_address_to_open(client_a, kiosk_device_a):
+    device, _ = kiosk_device_a
+    page = client_a.post(f"/anjungan/kelola/perangkat/{device.public_id}/kode/").content.decode()
+    assert "http://testserver/anjungan/daftar/" in page
