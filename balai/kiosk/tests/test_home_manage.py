@@ -165,3 +165,40 @@ def test_enrolment_code_page_gives_the_full_address_to_open(client_a, kiosk_devi
     device, _ = kiosk_device_a
     page = client_a.post(f"/anjungan/kelola/perangkat/{device.public_id}/kode/").content.decode()
     assert "http://testserver/anjungan/daftar/" in page
+
+
+@pytest.mark.parametrize(
+    ("local", "says"),
+    [
+        (dt.datetime(2026, 12, 6, 19, 30), "Hari libur — kantor desa tutup"),  # a Sunday evening
+        (dt.datetime(2026, 12, 7, 20, 0), "Di luar jam kerja"),  # a Monday evening
+    ],
+)
+def test_home_says_the_office_is_closed_instead_of_listing_absences(
+    kiosk_client_a, village_a, monkeypatch, local, says
+):
+    official_create(
+        actor=None, village=village_a, data={"name": "SRI LESTARI", "position": "Sekretaris Desa"}
+    )
+    at = timezone.make_aware(local)
+    monkeypatch.setattr(timezone, "now", lambda: at)
+
+    html = kiosk_client_a.get("/anjungan/").content.decode()
+
+    assert says in html
+    assert "SRI LESTARI" in html
+    assert "Belum hadir" not in html
+    assert "bertugas hari ini" not in html
+
+
+def test_home_lists_attendance_in_office_hours(kiosk_client_a, village_a, monkeypatch):
+    official_create(
+        actor=None, village=village_a, data={"name": "SRI LESTARI", "position": "Sekretaris Desa"}
+    )
+    at = timezone.make_aware(dt.datetime(2026, 12, 7, 10, 0))  # a Monday morning
+    monkeypatch.setattr(timezone, "now", lambda: at)
+
+    html = kiosk_client_a.get("/anjungan/").content.decode()
+
+    assert "Belum hadir" in html
+    assert "kantor desa tutup" not in html
