@@ -170,8 +170,8 @@ def test_enrolment_code_page_gives_the_full_address_to_open(client_a, kiosk_devi
 @pytest.mark.parametrize(
     ("local", "says"),
     [
-        (dt.datetime(2026, 12, 6, 19, 30), "Hari libur — kantor desa tutup"),  # a Sunday evening
-        (dt.datetime(2026, 12, 7, 20, 0), "Di luar jam kerja"),  # a Monday evening
+        ((2026, 12, 6, 19, 30), "Hari libur — kantor desa tutup"),  # a Sunday evening
+        ((2026, 12, 7, 20, 0), "Di luar jam kerja"),  # a Monday evening
     ],
 )
 def test_home_says_the_office_is_closed_instead_of_listing_absences(
@@ -180,7 +180,7 @@ def test_home_says_the_office_is_closed_instead_of_listing_absences(
     official_create(
         actor=None, village=village_a, data={"name": "SRI LESTARI", "position": "Sekretaris Desa"}
     )
-    at = timezone.make_aware(local)
+    at = dt.datetime(*local, tzinfo=timezone.get_current_timezone())
     monkeypatch.setattr(timezone, "now", lambda: at)
 
     html = kiosk_client_a.get("/anjungan/").content.decode()
@@ -195,7 +195,7 @@ def test_home_lists_attendance_in_office_hours(kiosk_client_a, village_a, monkey
     official_create(
         actor=None, village=village_a, data={"name": "SRI LESTARI", "position": "Sekretaris Desa"}
     )
-    at = timezone.make_aware(dt.datetime(2026, 12, 7, 10, 0))  # a Monday morning
+    at = dt.datetime(2026, 12, 7, 10, 0, tzinfo=timezone.get_current_timezone())  # a Monday morning
     monkeypatch.setattr(timezone, "now", lambda: at)
 
     html = kiosk_client_a.get("/anjungan/").content.decode()
