@@ -202,3 +202,22 @@ def test_home_lists_attendance_in_office_hours(kiosk_client_a, village_a, monkey
 
     assert "Belum hadir" in html
     assert "kantor desa tutup" not in html
+
+
+def test_home_apbdes_panel_has_bars_and_names_a_negative_financing(kiosk_client_a, monkeypatch):
+    from balai.finance.selectors import ApbdesSummary, Bar
+    from balai.kiosk import home
+
+    summary = ApbdesSummary(
+        year=2026, status="Ditetapkan", rows=[], revenue=620_000_000, spending=545_000_000,
+        financing=-14_000_000, revenue_realised=310_000_000, spending_realised=109_000_000,
+        by_source=[], by_bidang=[], activities=[], dana_desa=Bar("Dana Desa", 0, 0),
+    )  # fmt: skip
+    monkeypatch.setattr(home, "apbdes_summary", lambda village: summary)
+
+    html = kiosk_client_a.get("/anjungan/").content.decode()
+
+    assert "Rp -" not in html
+    assert "Pengeluaran pembiayaan (netto): Rp 14.000.000" in html
+    assert 'class="k-bar"' in html
+    assert "50% diterima" in html and "20% terealisasi" in html
