@@ -17,7 +17,7 @@ from django.utils import timezone
 from balai.kiosk import selectors
 from balai.regions.models import Village
 from balai.staff.attendance import office_closed
-from balai.staff.selectors import official_list
+from balai.staff.selectors import officials_serving
 
 
 def optional_function(module: str, name: str) -> Callable[..., Any] | None:
@@ -38,7 +38,7 @@ def officials_today(*, village: Village) -> tuple[list[dict[str, Any]], bool]:
             {"name": r.name, "position": r.position, "status": r.status_label, "present": r.on_duty}
             for r in rows
         ], True
-    officials = official_list(village=village, active_only=True)[:12]
+    officials = officials_serving(village=village)[:12]
     return [
         {"name": o.name, "position": o.position, "status": "", "present": False} for o in officials
     ], False

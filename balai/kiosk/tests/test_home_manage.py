@@ -220,4 +220,5 @@ def test_home_apbdes_panel_has_bars_and_names_a_negative_financing(kiosk_client_
     assert "Rp -" not in html
     assert "Pengeluaran pembiayaan (netto): Rp 14.000.000" in html
     assert 'class="k-bar"' in html
-    assert "50% diterima" in html and "20% terealisasi" in html
+    assert "50% diterima" in html
+    assert "20% terealisasi" in html
