@@ -514,9 +514,10 @@ def staffing_regional(*, villages: QuerySet[Village], today: dt.date) -> list[Vi
     ):
         rows[vid].officials = n
     horizon = today + dt.timedelta(days=rules.WARN_DAYS)
-    for o in Official.objects.filter(village_id__in=ids, is_active=True, term_end__lte=horizon).order_by(
-        "term_end"
-    ):
+    # Ended terms are not "ending": the village's own Beranda lists them as needing a new SK.
+    for o in Official.objects.filter(
+        village_id__in=ids, is_active=True, term_end__gte=today, term_end__lte=horizon
+    ).order_by("term_end"):
         assert o.term_end is not None
         label = rules.HEAD_TERM.label if o.signs_as == Official.SignsAs.OWN else rules.PERANGKAT_AGE.label
         rows[o.village_id].ending.append(  # type: ignore[union-attr]
