@@ -17,9 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from balai.core.dates import Month, Period, last_complete_month
 from balai.core.plugins import HomeTask, collect
-from balai.people.models import LifeEvent
+from balai.devices.models import KioskDevice
+from balai.letters.models import IncomingLetter, Letter
+from balai.people.models import LifeEvent, Resident
 from balai.people.selectors import stats_counts
 from balai.regions.models import Village
+from balai.staff.models import Official
 
 K = LifeEvent.Kind
 IN_KINDS = (K.BIRTH, K.MOVE_IN)
@@ -136,3 +139,55 @@ def shortcuts(*, scope: Any) -> list[Shortcut]:
         seen.add(url)
         found.append(Shortcut(str(label), url))
     return found
+
+
+@dataclass(frozen=True)
+class RolloutStep:
+    label: str
+    done: bool
+    url: str  # "" when this role may not open the page that does it
+
+
+def rollout_steps(*, scope: Any) -> list[RolloutStep]:
+    """The village's own rollout checklist (the stages the regency's rollout page counts,
+    balai.regency.selectors.rollout), for a village not yet live: until a letter goes through
+    Balai its Beranda has no daily work, so it shows what to do next. [] once it is live."""
+    village = scope.village
+    live = (
+        Letter.objects.filter(village=village, issued_at__isnull=False).exists()
+        or IncomingLetter.objects.filter(village=village).exists()
+    )
+    if live:
+        return []
+
+    def link(capability: str, name: str) -> str:
+        return reverse(name) if scope.can(capability) else ""
+
+    steps = [
+        (
+            _("Data penduduk diimpor"),
+            Resident.objects.filter(village=village).exists(),
+            link("registry.import", "people:import_start"),
+        ),
+        (
+            _("Profil desa (alamat, kepala desa)"),
+            bool(village.address and village.head_name),
+            link("registry.write", "regions:profile_edit"),
+        ),
+        (
+            _("Perangkat desa tercatat"),
+            Official.objects.filter(village=village).exists(),
+            link("staff.write", "staff:official_create"),
+        ),
+        (
+            _("Surat pertama terbit (atau surat masuk dicatat) di Balai"),
+            False,
+            link("letters.verify", "letters:create"),
+        ),
+        (
+            _("Anjungan terpasang dan terdaftar"),
+            KioskDevice.objects.filter(village=village, enrolled_at__isnull=False).exists(),
+            link("kiosk.manage", "kiosk:manage"),
+        ),
+    ]
+    return [RolloutStep(str(label), done, url) for label, done, url in steps]

@@ -11,7 +11,7 @@ from balai.accounts.decorators import require
 from balai.accounts.http import RegionalRequest, ScopedRequest, VillageRequest
 from balai.accounts.models import ScopeLevel, User
 from balai.dashboard.charts import pyramid
-from balai.dashboard.home import home_tasks, shortcuts, village_headline
+from balai.dashboard.home import home_tasks, rollout_steps, shortcuts, village_headline
 from balai.dashboard.selectors import AGE_GROUPS, regency_overview_cached, village_breakdown_cached
 from balai.regions.selectors import deployment_regency_code, region_names
 
@@ -38,6 +38,7 @@ def home(request: ScopedRequest) -> HttpResponse:
             "idle": [t for t in tasks if not t.count],
             "headline": headline,
             "shortcuts": shortcuts(scope=scope),
+            "rollout_steps": rollout_steps(scope=scope),
         },
     )
 

@@ -534,6 +534,25 @@ class ApbdesSummary:
     def spending_percent(self) -> int:
         return _pct(self.spending_realised, self.spending)
 
+    # Residents read "Rp -14.000.000" as a debt: a negative net financing is said as what it is.
+    @property
+    def financing_label(self) -> str:
+        if self.financing < 0:
+            return str(_("Pengeluaran pembiayaan (netto)"))
+        return str(_("Penerimaan pembiayaan (netto)"))
+
+    @property
+    def financing_amount(self) -> int:
+        return abs(self.financing)
+
+    @property
+    def financing_note(self) -> str:
+        if self.financing < 0:
+            return str(_("misalnya penyertaan modal BUMDes, dibayar dari sisa anggaran tahun lalu"))
+        if self.financing > 0:
+            return str(_("misalnya sisa anggaran tahun lalu (SiLPA) yang dipakai tahun ini"))
+        return ""
+
 
 def _scaled(bars: list[Bar]) -> list[Bar]:
     top = max((b.amount for b in bars), default=0)

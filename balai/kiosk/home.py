@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from balai.kiosk import selectors
 from balai.regions.models import Village
-from balai.staff.selectors import official_list
+from balai.staff.attendance import office_closed
+from balai.staff.selectors import officials_serving
 
 
 def optional_function(module: str, name: str) -> Callable[..., Any] | None:
@@ -37,7 +38,7 @@ def officials_today(*, village: Village) -> tuple[list[dict[str, Any]], bool]:
             {"name": r.name, "position": r.position, "status": r.status_label, "present": r.on_duty}
             for r in rows
         ], True
-    officials = official_list(village=village, active_only=True)[:12]
+    officials = officials_serving(village=village)[:12]
     return [
         {"name": o.name, "position": o.position, "status": "", "present": False} for o in officials
     ], False
@@ -76,10 +77,15 @@ def home_context(*, village: Village) -> dict[str, Any]:
 
 def _home_context(*, village: Village) -> dict[str, Any]:
     officials, on_duty = officials_today(village=village)
+    closed = office_closed(village, timezone.now())
+    if closed:
+        # Nobody is expected in: "Belum hadir" beside every name on a Sunday evening misleads.
+        officials = [o | {"status": "", "present": False} for o in officials]
     return {
         "village": village,
         "officials": officials,
-        "officials_on_duty": on_duty,
+        "officials_on_duty": on_duty and not closed,
+        "office_closed": closed,
         "announcements": selectors.announcements_current(village=village),
         "queue": queue_status(village=village),
         "apbdes": apbdes_summary(village=village),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -61,10 +62,18 @@ def manage(request: VillageRequest) -> HttpResponse:
                 idle_seconds=form.cleaned_data["idle_seconds"],
             )
         if call.ok:
-            return _show_once(
-                render(request, "kiosk/manage/code.html", {"device": device, "code": code, "ttl": 30})
-            )
+            return _show_once(render(request, "kiosk/manage/code.html", _code_context(request, device, code)))
     return render(request, "kiosk/manage/home.html", _manage_context(request, form))
+
+
+def _code_context(request: VillageRequest, device: KioskDevice, code: str) -> dict[str, object]:
+    # The full address: the operator types it into a kiosk browser that knows no host.
+    return {
+        "device": device,
+        "code": code,
+        "ttl": 30,
+        "enrol_url": request.build_absolute_uri(reverse("kiosk:enrol")),
+    }
 
 
 def _manage_context(request: VillageRequest, form: DeviceForm) -> dict[str, object]:
@@ -123,9 +132,7 @@ def device_action(request: VillageRequest, public_id: str, action: str) -> HttpR
     actor = request.user
     if action == "kode":
         code = device_services.device_new_code(actor=actor, device=device)
-        return _show_once(
-            render(request, "kiosk/manage/code.html", {"device": device, "code": code, "ttl": 30})
-        )
+        return _show_once(render(request, "kiosk/manage/code.html", _code_context(request, device, code)))
     if action == "nonaktifkan":
         device_services.device_set_active(actor=actor, device=device, active=False)
         messages.success(

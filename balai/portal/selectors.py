@@ -19,7 +19,7 @@ from balai.letters.types import REGISTRY
 from balai.portal.models import Post
 from balai.regions.models import Village
 from balai.regions.selectors import village_list
-from balai.staff.models import Official
+from balai.staff.selectors import officials_serving
 
 
 def public_village(*, code: str) -> Village:
@@ -35,9 +35,7 @@ def public_stamp(*, code: str) -> dt.datetime | None:
 
 def officials(*, village: Village) -> list[tuple[str, str]]:
     """(name, position) of the village's officials: public by law (their office, not their data)."""
-    today = timezone.localdate()
-    qs = Official.objects.filter(village=village, is_active=True).order_by("order", "name")
-    return [(o.name, o.position) for o in qs if o.term_end is None or o.term_end >= today]
+    return [(o.name, o.position) for o in officials_serving(village=village)]
 
 
 def posts(*, village: Village, kind: str = "", limit: int | None = None) -> QuerySet[Post]:

@@ -49,6 +49,8 @@ class FiguresOut(Schema):
     as_of: dt.datetime | None
     estimated: bool
     missing: int
+    # Villages switched on after the month: not rows, not missing (the month stays frozen).
+    not_yet_live: int = 0
     total: dict[str, float | int | None]
     villages: list[VillageFiguresOut]
 
@@ -74,6 +76,7 @@ def figures(request: HttpRequest, q: Query[FiguresQuery]) -> dict[str, Any]:
         "as_of": table.as_of,
         "estimated": table.estimated,
         "missing": table.missing,
+        "not_yet_live": table.later,
         "total": values(table.total) or {},
         "villages": [
             {"code": v.code, "name": v.name, "district_code": d.code, "figures": values(v)}

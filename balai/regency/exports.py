@@ -29,6 +29,11 @@ def table_xlsx(table: RegencyTable, *, area: str, filters: list[tuple[str, str]]
             (_("Bulan"), table.month.label),
             *table.period.filters(),
             (_("Desa"), table.reporting.label),
+            *(
+                [(_("Belum aktif pada bulan itu"), _("%(n)s desa, tidak dihitung") % {"n": table.later})]
+                if table.later
+                else []
+            ),
             (_("Sumber"), SOURCE),
             *([(_("Perkiraan"), _("sebagian diperkirakan dari riwayat"))] if table.estimated else []),
             *filters,

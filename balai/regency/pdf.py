@@ -128,6 +128,7 @@ def bupati_report(
                 [_("Data per"), _as_of(table)],
                 [_("Desa dengan snapshot"), table.reporting.label],
                 [_("Desa belum ada snapshot"), str(table.missing)],
+                *([[_("Desa belum aktif pada bulan itu"), str(table.later)]] if table.later else []),
             ],
             "sections": [
                 {

@@ -76,11 +76,13 @@ class RegencyTable:
     districts: list[DistrictTable]
     as_of: dt.datetime | None
     estimated: bool
-    missing: int  # villages in scope without a snapshot for the month
+    missing: int  # villages in scope, live in the month, without a snapshot for it
     # The month seen from today: a running month's figures are frozen mid-month, labelled so.
     period: Period
     # Snapshots of an ended month that were frozen before it ended (their figures stop there).
     partial: int = 0
+    # Villages switched on after the month ended: left out, so a frozen month never grows.
+    later: int = 0
 
     @property
     def reporting(self) -> Reporting:
@@ -102,19 +104,26 @@ def regency_table(
     *, villages: QuerySet[Village], month: Month, district_code: str = "", today: dt.date | None = None
 ) -> RegencyTable:
     """Each village's frozen figures of `month`, grouped by district: one query on the
-    snapshot table, however many residents."""
+    snapshot table, however many residents.
+
+    A month counts the villages that have its snapshot plus those already switched on
+    (created) by its last day: a village switched on later did not exist in Balai then, so
+    it is neither a row nor "missing", and a frozen month keeps its figures and its count."""
     today = today or timezone.localdate()
     if district_code:
         villages = villages.filter(district_code=district_code)
-    village_rows = list(
-        villages.order_by("code").values_list("pk", "code", "name", "district_code", "district_name")
+    in_scope = list(
+        villages.order_by("code").values_list(
+            "pk", "code", "name", "district_code", "district_name", "created_at"
+        )
     )
     snaps = {
         s["village_id"]: s
         for s in VillageSnapshot.objects.filter(
-            month=month.first, village_id__in=[v[0] for v in village_rows]
+            month=month.first, village_id__in=[v[0] for v in in_scope]
         ).values("village_id", "figures", "taken_at", "estimated")
     }
+    village_rows = [v[:5] for v in in_scope if v[0] in snaps or timezone.localdate(v[5]) <= month.last]
     districts: dict[str, DistrictTable] = {}
     for pk, code, name, d_code, d_name in village_rows:
         snap = snaps.get(pk)
@@ -132,6 +141,7 @@ def regency_table(
         missing=len(village_rows) - len(snaps),
         period=period,
         partial=0 if period.running else sum(1 for d in days if d <= month.last),
+        later=len(in_scope) - len(village_rows),
     )
 
 

@@ -565,3 +565,17 @@ def calendar_day_remove(*, actor: User | None, village: Village, day: dt.date) -
             changes={"day": day.isoformat()},
         )
     return bool(deleted)
+
+
+def office_closed(village: Village, at: dt.datetime) -> str:
+    """Why the village office is closed at `at`: "holiday" (not a working day), "hours"
+    (a working day, outside its hours), or "" when it is open. The kiosk home then says so
+    instead of listing every official as not yet present."""
+    rules = settings_for(village)
+    local = timezone.localtime(at)
+    holidays, workdays = village_calendar(village, local.date(), local.date())
+    if not is_workday(rules, local.date(), holidays, workdays):
+        return "holiday"
+    if not (rules.starts_at <= local.time() <= rules.ends_at):
+        return "hours"
+    return ""

@@ -50,6 +50,14 @@ def staff_tasks(*, scope: Any, user: Any) -> list[HomeTask]:
                 "kepegawaian",
             )
         )
+        tasks.append(
+            HomeTask(
+                _("Masa jabatan sudah berakhir — perlu SK baru"),
+                selectors.terms_ended(village=village).count(),
+                reverse("staff:org_chart") + "#masa-berakhir",
+                "kepegawaian",
+            )
+        )
     return tasks
 
 

@@ -31,6 +31,26 @@ def official_list(*, village: Village, active_only: bool = False) -> QuerySet[Of
     return qs.order_by("-is_active", "order", "name", "pk")
 
 
+def officials_serving(*, village: Village, on: dt.date | None = None) -> QuerySet[Official]:
+    """Active officials whose term has not ended on `on`: the ones residents are shown (kiosk
+    home, public profile). An ended term waits for a new SK (`terms_ended`)."""
+    on = on or timezone.localdate()
+    return (
+        Official.objects.filter(village=village, is_active=True)
+        .filter(Q(term_end__isnull=True) | Q(term_end__gte=on))
+        .order_by("order", "name", "pk")
+    )
+
+
+def terms_ended(*, village: Village, today: dt.date | None = None) -> QuerySet[Official]:
+    """Active officials whose term ended before `today`: each needs a new SK (or to be
+    deactivated), a different task from a term that is about to end."""
+    today = today or timezone.localdate()
+    return Official.objects.filter(village=village, is_active=True, term_end__lt=today).order_by(
+        "term_end", "name", "pk"
+    )
+
+
 def official_get(*, village: Village, public_id: str) -> Official:
     """Raises Official.DoesNotExist for another village's official, exactly as for none."""
     return Official.objects.filter(village=village).get(public_id=public_id)
@@ -84,9 +104,7 @@ def officials_on_duty(*, village: Village, day: dt.date | None = None) -> list[D
     """Every active official of the village with their attendance on `day` (for the kiosk home)."""
     day = day or timezone.localdate()
     officials = list(
-        Official.objects.filter(village=village, is_active=True)
-        .order_by("order", "name", "pk")
-        .values_list("pk", "public_id", "name", "position")
+        officials_serving(village=village, on=day).values_list("pk", "public_id", "name", "position")
     )
     seen = {
         official_id: (check_in, check_out)
@@ -348,7 +366,8 @@ class TermWarning:
 def term_warnings(
     *, village: Village, today: dt.date | None = None, bpd: list[Any] | None = None
 ) -> list[TermWarning]:
-    """Active officials and BPD members whose term (or age limit) ends within `rules.WARN_DAYS`.
+    """Active officials and BPD members whose term (or age limit) ends within `rules.WARN_DAYS`
+    from today (an ended term is `terms_ended`).
     `bpd`: the village's active members with a term not yet ended, when the caller has them
     (the org chart), to save a query."""
     from balai.staff import rules
@@ -365,9 +384,9 @@ def term_warnings(
             str(rules.HEAD_TERM.label if o.signs_as == Official.SignsAs.OWN else rules.PERANGKAT_AGE.label),
             (o.term_end - today).days,
         )
-        for o in Official.objects.filter(village=village, is_active=True, term_end__lte=horizon)
-        .exclude(term_end__isnull=True)
-        .only("public_id", "name", "position", "term_end", "signs_as")
+        for o in Official.objects.filter(
+            village=village, is_active=True, term_end__gte=today, term_end__lte=horizon
+        ).only("public_id", "name", "position", "term_end", "signs_as")
         if o.term_end is not None
     ]
     rows += [
@@ -495,9 +514,10 @@ def staffing_regional(*, villages: QuerySet[Village], today: dt.date) -> list[Vi
     ):
         rows[vid].officials = n
     horizon = today + dt.timedelta(days=rules.WARN_DAYS)
-    for o in Official.objects.filter(village_id__in=ids, is_active=True, term_end__lte=horizon).order_by(
-        "term_end"
-    ):
+    # Ended terms are not "ending": the village's own Beranda lists them as needing a new SK.
+    for o in Official.objects.filter(
+        village_id__in=ids, is_active=True, term_end__gte=today, term_end__lte=horizon
+    ).order_by("term_end"):
         assert o.term_end is not None
         label = rules.HEAD_TERM.label if o.signs_as == Official.SignsAs.OWN else rules.PERANGKAT_AGE.label
         rows[o.village_id].ending.append(  # type: ignore[union-attr]

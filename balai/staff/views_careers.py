@@ -91,6 +91,7 @@ def org_chart(request: VillageRequest) -> HttpResponse:
             "vacant": sum(b.vacant for b in boxes),
             "bpd": [m for m in members if m.term_start <= today],
             "warnings": selectors.term_warnings(village=village, today=today, bpd=members),
+            "ended": selectors.terms_ended(village=village, today=today),
             "can_write": request.scope.can("staff.write"),
         },
     )

@@ -122,3 +122,39 @@ def test_server_error_page_renders_without_a_request_context(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Terjadi kesalahan pada server" in response.content.decode()
+
+
+def test_a_new_village_home_guides_through_its_rollout_checklist(village_a, operator_a):
+    # given a village switched on today: no profile address, no officials, no residents, no letters
+    village_a.address = ""
+    village_a.save(update_fields=["address"])
+
+    # when its operator opens Beranda
+    html = _client(operator_a).get(reverse("home")).content.decode()
+
+    # then the page does not thank them for an empty queue but lists the village's next steps, linked
+    assert "Tidak ada pekerjaan yang menunggu" not in html
+    assert "Persiapan desa" in html
+    assert reverse("people:import_start") in html
+    assert reverse("regions:profile_edit") in html
+    assert reverse("staff:official_create") in html
+    assert "Data penduduk diimpor" in html
+
+
+def test_a_live_village_home_has_no_rollout_checklist(village_a, operator_a, resident_a):
+    from balai.staff.models import Official
+
+    village_a.address, village_a.head_name = "Jl. Raya 1", "Bapak Kades"
+    village_a.save(update_fields=["address", "head_name"])
+    Official.objects.create(village=village_a, name="Sekdes", position="Sekretaris Desa")
+    Letter.objects.create(
+        village=village_a,
+        type_code="domisili",
+        subject=resident_a,
+        state="issued",
+        issued_at=__import__("django.utils.timezone").utils.timezone.now(),
+    )
+
+    html = _client(operator_a).get(reverse("home")).content.decode()
+
+    assert "Persiapan desa" not in html

@@ -159,3 +159,66 @@ def test_every_resident_page_renders(resident_client_a):
         "/anjungan/daftar/",
     ):
         assert resident_client_a.get(url, follow=True).status_code == 200, url
+
+
+def test_enrolment_code_page_gives_the_full_address_to_open(client_a, kiosk_device_a):
+    device, _ = kiosk_device_a
+    page = client_a.post(f"/anjungan/kelola/perangkat/{device.public_id}/kode/").content.decode()
+    assert "http://testserver/anjungan/daftar/" in page
+
+
+@pytest.mark.parametrize(
+    ("local", "says"),
+    [
+        ((2026, 12, 6, 19, 30), "Hari libur — kantor desa tutup"),  # a Sunday evening
+        ((2026, 12, 7, 20, 0), "Di luar jam kerja"),  # a Monday evening
+    ],
+)
+def test_home_says_the_office_is_closed_instead_of_listing_absences(
+    kiosk_client_a, village_a, monkeypatch, local, says
+):
+    official_create(
+        actor=None, village=village_a, data={"name": "SRI LESTARI", "position": "Sekretaris Desa"}
+    )
+    at = dt.datetime(*local, tzinfo=timezone.get_current_timezone())
+    monkeypatch.setattr(timezone, "now", lambda: at)
+
+    html = kiosk_client_a.get("/anjungan/").content.decode()
+
+    assert says in html
+    assert "SRI LESTARI" in html
+    assert "Belum hadir" not in html
+    assert "bertugas hari ini" not in html
+
+
+def test_home_lists_attendance_in_office_hours(kiosk_client_a, village_a, monkeypatch):
+    official_create(
+        actor=None, village=village_a, data={"name": "SRI LESTARI", "position": "Sekretaris Desa"}
+    )
+    at = dt.datetime(2026, 12, 7, 10, 0, tzinfo=timezone.get_current_timezone())  # a Monday morning
+    monkeypatch.setattr(timezone, "now", lambda: at)
+
+    html = kiosk_client_a.get("/anjungan/").content.decode()
+
+    assert "Belum hadir" in html
+    assert "kantor desa tutup" not in html
+
+
+def test_home_apbdes_panel_has_bars_and_names_a_negative_financing(kiosk_client_a, monkeypatch):
+    from balai.finance.selectors import ApbdesSummary, Bar
+    from balai.kiosk import home
+
+    summary = ApbdesSummary(
+        year=2026, status="Ditetapkan", rows=[], revenue=620_000_000, spending=545_000_000,
+        financing=-14_000_000, revenue_realised=310_000_000, spending_realised=109_000_000,
+        by_source=[], by_bidang=[], activities=[], dana_desa=Bar("Dana Desa", 0, 0),
+    )  # fmt: skip
+    monkeypatch.setattr(home, "apbdes_summary", lambda village: summary)
+
+    html = kiosk_client_a.get("/anjungan/").content.decode()
+
+    assert "Rp -" not in html
+    assert "Pengeluaran pembiayaan (netto): Rp 14.000.000" in html
+    assert 'class="k-bar"' in html
+    assert "50% diterima" in html
+    assert "20% terealisasi" in html

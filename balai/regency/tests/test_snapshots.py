@@ -330,3 +330,45 @@ def test_estimated_months_say_so_in_the_downloads(client, peopled, regency_viewe
     got = client.get(reverse("regency:figures_xlsx") + f"?bulan={month}")
     assert "sebagian diperkirakan dari riwayat" in _text(got.content)
     assert client.get(reverse("regency:report_pdf") + f"?bulan={month}").content.startswith(b"%PDF")
+
+
+def test_a_village_switched_on_after_a_frozen_month_is_not_missing_from_it(client, peopled, regency_viewer):
+    # given last month frozen for the two villages, then a third village switched on today
+    from balai.people.tests.factories import VillageFactory
+
+    last = Month.of(timezone.localdate()).previous()
+    snapshot_take(actor=None, month=last)
+    VillageFactory(
+        code="33.25.01.2010", name="Silurah", district_code="33.25.01", district_name="Wonotunggal"
+    )
+    client.force_login(regency_viewer)
+
+    # when the regency reads last month
+    page = client.get(reverse("regency:figures") + f"?bulan={last}")
+    xlsx = client.get(reverse("regency:figures_xlsx") + f"?bulan={last}")
+    table = selectors.regency_table(villages=regency_viewer_villages(), month=last)
+
+    # then the frozen month stays as it was: two of two, no "missing" village, Silurah absent
+    html = page.content.decode()
+    assert "2 dari 2 desa melapor" in html
+    assert "belum punya snapshot" not in html
+    assert "Silurah" not in html.split("<table", 1)[-1].split("</table>", 1)[0]
+    assert "1 desa baru diaktifkan setelah bulan ini" in html
+    assert "Silurah" not in _text(xlsx.content)
+    assert "2 dari 2 desa melapor" in _text(xlsx.content)
+    assert (table.missing, table.later, [r.name for r in table.rows]) == (0, 1, ["Brokoh", "Cepagan"])
+    from balai.accounts.services import api_token_create
+
+    key = api_token_create(actor=regency_viewer, user=regency_viewer, name="t")
+    key = key[1] if isinstance(key, tuple) else key
+    api = client.get(f"/api/v1/regency/figures?bulan={last}", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    assert (api["missing"], api["not_yet_live"], len(api["villages"])) == (0, 1, 2)
+    # and the running month does count it (live now, no snapshot yet)
+    running = selectors.regency_table(villages=regency_viewer_villages(), month=last.next())
+    assert (running.missing, running.later) == (3, 0)
+
+
+def regency_viewer_villages():
+    from balai.regions.models import Village
+
+    return Village.objects.filter(is_active=True)

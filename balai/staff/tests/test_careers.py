@@ -9,7 +9,7 @@ from balai.audit.models import AuditEvent
 from balai.core.errors import ApplicationError, NotAllowed
 from balai.staff import bpd, careers, leave, rules
 from balai.staff.models import Attendance, Decree, Leave, Official, Position
-from balai.staff.selectors import attendance_recap, buku_aparat, org_chart, term_warnings
+from balai.staff.selectors import attendance_recap, buku_aparat, org_chart, term_warnings, terms_ended
 from balai.staff.tests.factories import OfficialFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
@@ -437,3 +437,21 @@ def test_regional_attendance_rate_leaves_out_approved_leave_and_travel(village_a
     sheet = load_workbook(BytesIO(xlsx.content)).worksheets[0]
     values = [c.value for c in sheet[4]]
     assert values[-2:] == [round(100 * 1 / 11, 1), 3]
+
+
+def test_an_ended_term_is_its_own_task_not_an_ending_one(village_a, client, kades_a):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    OfficialFactory(village=village_a, name="SOON", term_end=today + dt.timedelta(days=60))
+    OfficialFactory(village=village_a, name="ENDED", position="Kepala Dusun X", term_end=dt.date(2023, 7, 8))
+
+    assert [w.name for w in term_warnings(village=village_a, today=today)] == ["SOON"]
+    assert [o.name for o in terms_ended(village=village_a, today=today)] == ["ENDED"]
+    client.force_login(kades_a)
+    home = client.get(reverse("home")).content.decode()
+    assert "Masa jabatan sudah berakhir — perlu SK baru" in home
+    chart = client.get(reverse("staff:org_chart")).content.decode()
+    assert "sudah lewat" not in chart
+    assert 'id="masa-berakhir"' in chart
