@@ -18,9 +18,9 @@ def test_a_domain_figure_is_frozen_with_the_others(village_a, monkeypatch):
     monkeypatch.setattr(F, "BY_KEY", dict(F.BY_KEY))
     monkeypatch.setattr(F, "COUNTED", [*F.COUNTED])
     monkeypatch.setattr(F, "PLUGIN_COUNTS", {})
-    monkeypatch.setattr(
-        "balai.core.plugins.collect", lambda module, attr: [("bumdes_units", "Unit BUMDes", "Ekonomi", count)]
-    )
+    monkeypatch.setattr(F, "PLUGIN_MONTH_COUNTS", {})
+    offered = {"SNAPSHOT_FIGURES": [("bumdes_units", "Unit BUMDes", "Ekonomi", count)]}
+    monkeypatch.setattr("balai.core.plugins.collect", lambda module, attr: offered.get(attr, []))
     F.load_plugins()
     # when the month is frozen
     snapshot_take(actor=None, month=Month.of(timezone.localdate()))
