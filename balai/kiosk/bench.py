@@ -486,7 +486,7 @@ def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
     from django.db import connections
 
     connections.close_all()
-    env = bench_env(phase_dir)
+    env = bench_env(phase_dir, config.database)
     with gunicorn(
         workers=workers, env=env, log=phase_dir / "gunicorn-kiosk.log", cwd=Path(settings.BASE_DIR)
     ) as (

@@ -43,7 +43,7 @@ def _portal_throughput(
         return None
     workers = max(config.workers)
     say(f"portal: {PORTAL_CLIENTS} klien anonim, gunicorn {workers} worker, {config.duration:.0f} detik")
-    env = bench_env(phase_dir)
+    env = bench_env(phase_dir, config.database)
     cwd = Path(__file__).resolve().parents[2]
     sessions = [("", [f"/desa/{rnd.choice(codes)}/" for _ in range(200)]) for _ in range(PORTAL_CLIENTS)]
     with gunicorn(workers=workers, env=env, log=phase_dir / "gunicorn-portal.log", cwd=cwd) as (_proc, port):
