@@ -76,10 +76,15 @@ def resident_filter(
         digits = only_digits(q)
         if digits and len(digits) == len(q.replace(" ", "")):
             # A number: NIK or KK, exact when complete, prefix otherwise.
+            # The KK side as a subquery of the village's families: an OR across the join made
+            # PostgreSQL hash-join every family of the regency (110 ms at 1,000,000 residents).
+            families = Family.objects.filter(village=village)
             if len(digits) == 16:
-                qs = qs.filter(Q(nik=digits) | Q(family__kk_number=digits))
+                kk = families.filter(kk_number=digits)
+                qs = qs.filter(Q(nik=digits) | Q(family__in=kk.values("pk")))
             else:
-                qs = qs.filter(Q(nik__startswith=digits) | Q(family__kk_number__startswith=digits))
+                kk = families.filter(kk_number__startswith=digits)
+                qs = qs.filter(Q(nik__startswith=digits) | Q(family__in=kk.values("pk")))
         else:
             qs = qs.filter(name_key__contains=normalize_name(q))
     return qs
