@@ -9,7 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DecimalField, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,14 +149,36 @@ def regency_table(
 
 def trend(*, villages: QuerySet[Village], key: str, months: int = 24) -> list[tuple[Month, Any]]:
     """One figure summed over `villages` for each frozen month (oldest first)."""
-    rows = (
-        VillageSnapshot.objects.filter(village__in=villages).order_by("month").values_list("month", "figures")
-    )
-    by_month: dict[dt.date, list[dict[str, int]]] = {}
-    for month, figs in rows:
-        by_month.setdefault(month, []).append(figs)
-    result = [(Month.of(m), F.value(F.add_up(f), key)) for m, f in sorted(by_month.items())]
+    totals = _sums_by_month(villages=villages, keys=[key])
+    result = [(Month.of(m), F.value(totals[m], key)) for m in sorted(totals)]
     return result[-months:]
+
+
+def _sums_by_month(*, villages: QuerySet[Village], keys: list[str]) -> dict[dt.date, dict[str, int | float]]:
+    """The parts of `keys` (a rate's two counts) summed over `villages` per frozen month, in the
+    database: reading every village's whole snapshot for 24 months (6,000 documents at 248
+    villages) and adding them up in Python cost the regency page ~200 ms of CPU. A key absent
+    from every village of a month stays absent (SUM of nothing is NULL), as `F.add_up` does."""
+    parts: list[str] = []
+    for key in keys:
+        figure = F.BY_KEY[key]
+        for part in figure.of if figure.kind == "rate" and figure.of else (key,):
+            if part not in parts:
+                parts.append(part)
+    sums = {
+        f"s{i}": Sum(Cast(KT(f"figures__{part}"), DecimalField(max_digits=24, decimal_places=4)))
+        for i, part in enumerate(parts)
+    }
+    result: dict[dt.date, dict[str, int | float]] = {}
+    for row in (
+        VillageSnapshot.objects.filter(village__in=villages).order_by().values("month").annotate(**sums)
+    ):
+        result[row["month"]] = {
+            part: int(n) if n == int(n) else float(n)
+            for i, part in enumerate(parts)
+            if (n := row[f"s{i}"]) is not None
+        }
+    return result
 
 
 # --- Rollout ------------------------------------------------------------------------------
@@ -619,18 +643,10 @@ def trends(
     *, villages: QuerySet[Village], keys: list[str], months: int = 24
 ) -> list[tuple[Month, list[Any]]]:
     """Several figures summed over `villages` per frozen month, newest first (one query)."""
-    by_month: dict[dt.date, list[dict[str, int]]] = {}
-    for month, figs in (
-        VillageSnapshot.objects.filter(village__in=villages)
-        .order_by("-month")
-        .values_list("month", "figures")
-    ):
-        by_month.setdefault(month, []).append(figs)
-    rows = []
-    for month in sorted(by_month, reverse=True)[:months]:
-        total = F.add_up(by_month[month])
-        rows.append((Month.of(month), [F.value(total, k) for k in keys]))
-    return rows
+    totals = _sums_by_month(villages=villages, keys=keys)
+    return [
+        (Month.of(m), [F.value(totals[m], k) for k in keys]) for m in sorted(totals, reverse=True)[:months]
+    ]
 
 
 @dataclass
