@@ -4,7 +4,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import auth
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, load_backend
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.contrib.auth.middleware import auser
@@ -22,7 +22,9 @@ from balai.accounts.scope import Scope, scope_for
 from balai.core.db.compiled import CompiledQuery
 
 _USER_FIELDS = tuple(f.attname for f in User._meta.concrete_fields)
-_USER = CompiledQuery(User, lambda _shape, pk: User._default_manager.filter(pk=pk).values_list(*_USER_FIELDS)[:2])
+_USER = CompiledQuery(
+    User, lambda _shape, pk: User._default_manager.filter(pk=pk).values_list(*_USER_FIELDS)[:2]
+)
 
 
 def _model_backend_user(user_id: Any) -> User | None:
@@ -43,7 +45,8 @@ def get_user(request: HttpRequest) -> Any:
     `_model_backend_user` when the session's backend is Django's ModelBackend itself. The
     session keeps that backend's path, so nobody is signed out when this is deployed."""
     try:
-        user_id = auth._get_user_session_key(request)
+        # As `auth._get_user_session_key`: the id as the primary key's Python value.
+        user_id = User._meta.pk.to_python(request.session[SESSION_KEY])
         backend_path = request.session[BACKEND_SESSION_KEY]
     except KeyError:
         return AnonymousUser()
@@ -84,7 +87,7 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
             super().process_request(request)  # Django's error about the missing session
             return
         request.user = SimpleLazyObject(lambda: _cached_user(request))  # type: ignore[assignment]
-        request.auser = partial(auser, request)  # type: ignore[attr-defined]
+        request.auser = partial(auser, request)
 
 
 class ScopeMiddleware:

@@ -14,9 +14,9 @@ from typing import Any
 
 from django import template
 from django.template.base import FilterExpression, Node, NodeList, TextNode, Variable
+from django.template.defaulttags import URLNode
 from django.templatetags.i18n import TranslateNode
 from django.templatetags.static import StaticNode
-from django.template.defaulttags import URLNode
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -35,8 +35,10 @@ def _constant(node: Node) -> bool:
     if isinstance(node, TextNode):
         return True
     if isinstance(node, TranslateNode):
-        return not node.asvar and _literal(node.filter_expression) and (
-            node.message_context is None or _literal(node.message_context)
+        return (
+            not node.asvar
+            and _literal(node.filter_expression)
+            and (node.message_context is None or _literal(node.message_context))
         )
     if isinstance(node, URLNode):
         return not node.args and not node.kwargs and not node.asvar and _literal(node.view_name)

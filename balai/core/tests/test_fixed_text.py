@@ -4,7 +4,13 @@ import pytest
 from django.template import Context, Engine, TemplateSyntaxError
 from django.utils import translation
 
-ENGINE = Engine(libraries={"fixed_text": "balai.core.templatetags.fixed_text", "i18n": "django.templatetags.i18n", "static": "django.templatetags.static"})
+ENGINE = Engine(
+    libraries={
+        "fixed_text": "balai.core.templatetags.fixed_text",
+        "i18n": "django.templatetags.i18n",
+        "static": "django.templatetags.static",
+    }
+)
 
 
 def render(source: str, **context):
@@ -12,7 +18,7 @@ def render(source: str, **context):
 
 
 def test_renders_as_without_it_and_keeps_it():
-    source = "<a href=\"{% url 'people:resident_list' %}\">{% translate \"Penduduk\" %} & co</a>"
+    source = '<a href="{% url \'people:resident_list\' %}">{% translate "Penduduk" %} & co</a>'
     template = ENGINE.from_string("{% load i18n fixed_text %}{% fixed %}" + source + "{% endfixed %}")
     plain = ENGINE.from_string("{% load i18n %}" + source)
     assert template.render(Context()) == plain.render(Context()) == '<a href="/penduduk/">Penduduk & co</a>'
