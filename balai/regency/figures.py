@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -335,7 +335,7 @@ def _count_dated_months(
         result[month][r["village_id"]]["stunted"] = r["stunted"]
 
 
-def value(figures: dict[str, int], key: str) -> float | int | None:
+def value(figures: Mapping[str, int | float], key: str) -> float | int | None:
     """A figure of one village or a sum of villages; a rate from its two parts (None: no data)."""
     figure = BY_KEY[key]
     if figure.kind == "rate" and figure.of:
