@@ -24,7 +24,9 @@ router = Router(tags=["finance"])
 
 
 class YearQuery(Schema):
-    year: int | None = Field(None, description="tahun anggaran; kosong = tahun ini (atau APBDes terbaru)")
+    year: int | None = Field(
+        None, ge=1900, le=2200, description="tahun anggaran; kosong = tahun ini (atau APBDes terbaru)"
+    )
 
 
 class LineOut(Schema):

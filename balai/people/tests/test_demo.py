@@ -31,6 +31,8 @@ def test_bench_rows_run(village_a, tmp_path):
         "single_report_regency",
         "single_induk_pdf",
         "single_quality",
+        "single_stats_village",
+        "single_stats_regency",
     }
     # the measured deaths were rolled back
     assert LifeEvent.objects.filter(kind=LifeEvent.Kind.DEATH).count() == deaths
