@@ -179,14 +179,21 @@ def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
     ]
     # Narrowed: the officer who read most in the window, and the resident read most.
     window = reads_between(start=start, end=end).order_by()
-    busiest = window.values("actor_label").annotate(n=Count("id")).order_by("-n", "actor_label").first()
+    # The page narrows by username (what an officer types), not by the label the list shows.
+    busiest = (
+        window.exclude(actor__isnull=True)
+        .values("actor__username")
+        .annotate(n=Count("id"))
+        .order_by("-n", "actor__username")
+        .first()
+    )
     most_read = window.values("object_id").annotate(n=Count("id")).order_by("-n", "object_id").first()
     if busiest is not None and most_read is not None:
         pages += [
             (
                 "dashboard.reads_page_officer",
                 f"Siapa membaca apa: satu petugas ({busiest['n']:,} baca, 30 hari)",
-                f"{url}&{urlencode({'petugas': busiest['actor_label']})}",
+                f"{url}&{urlencode({'petugas': busiest['actor__username']})}",
             ),
             (
                 "dashboard.reads_page_resident",
