@@ -9,21 +9,26 @@ under 3 s this way. The import is one transaction with one audit event."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import os
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from balai.audit.services import audit_record
 from balai.core.db.statistics import refresh_statistics
 from balai.core.masking import mask_number
 from balai.people import opensid
-from balai.people.imports.batch import ResidentBatch
-from balai.people.imports.context import preload
+from balai.people.imports.batch import ResidentStream
+from balai.people.imports.context import alive_elsewhere, preload
 from balai.people.models import Family, Resident
 from balai.regions.models import Village
 
@@ -85,29 +90,121 @@ def import_residents(
     stored values; absent columns are left alone); a NIK living in another village is an
     error. By default any error rejects the whole file and nothing is written; with
     `apply_valid` the valid rows are written and the others reported.
+
+    The file is read in a thread of its own while the rows already read are written, in
+    one transaction that is rolled back if the file turns out to be rejected.
     """
     sha = file_sha256(path)
-    parsed = opensid.parse_file(path, progress=progress)
-    if parsed.fatal:
-        return _rejected(parsed, parsed.errors)
-    try:
-        with transaction.atomic():
-            return _apply(
-                village=village,
-                parsed=parsed,
-                actor=actor,
-                apply_valid=apply_valid,
-                sha=sha,
-                file_name=file_name or os.path.basename(str(path)),
+    parsed = opensid.ParsedFile()
+    with _read_ahead(path, parsed, progress) as batches:
+        # Only once the file has passed its checks and the first rows are read does the
+        # import take SQLite's write lock.
+        first = next(batches, None)
+        if parsed.fatal:
+            return _rejected(parsed, parsed.errors)
+        try:
+            with transaction.atomic():
+                return _apply(
+                    village=village,
+                    parsed=parsed,
+                    batches=itertools.chain([first] if first else [], batches),
+                    actor=actor,
+                    apply_valid=apply_valid,
+                    sha=sha,
+                    file_name=file_name or os.path.basename(str(path)),
+                )
+        except _Discarded as discarded:
+            return discarded.result
+        except IntegrityError:
+            # Only a concurrent write can get here: every constraint is checked beforehand.
+            for _batch in batches:
+                pass  # the rest of the file, for a report that names every problem
+            problem = opensid.Problem(
+                None,
+                "",
+                _("Data penduduk berubah bersamaan dengan impor ini; tidak ada yang disimpan. Ulangi impor."),
             )
-    except IntegrityError:
-        # Only a concurrent write can get here: every constraint is checked beforehand.
-        problem = opensid.Problem(
-            None,
-            "",
-            _("Data penduduk berubah bersamaan dengan impor ini; tidak ada yang disimpan. Ulangi impor."),
-        )
-        return _rejected(parsed, [*parsed.errors, problem])
+            return _rejected(parsed, [*parsed.errors, problem])
+
+
+class _Discarded(Exception):
+    """Raised out of the import's transaction to roll back what was written: the file is
+    rejected after all."""
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+# Batches read ahead of the writer: each holds opensid.BATCH_ROWS rows.
+READ_AHEAD = 2
+_END = object()
+
+
+@contextlib.contextmanager
+def _read_ahead(
+    path: str | os.PathLike[str], parsed: opensid.ParsedFile, progress: Progress | None
+) -> Iterator[Iterator[list[opensid.ParsedRow]]]:
+    """The file's batches of valid rows, parsed in a thread while the caller writes.
+
+    The reader's work is Python and its child process; the writer's is mostly the database
+    (SQLite's C code without the GIL, or the PostgreSQL server), so the two overlap on two
+    cores. `progress` is called from the caller's thread, after each batch and at the end.
+    """
+    handoff: queue.Queue[Any] = queue.Queue(maxsize=READ_AHEAD)
+    stop = threading.Event()
+    seen: list[tuple[int, int]] = []
+    language = translation.get_language()
+    today = timezone.localdate()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        item: Any = _END
+        with translation.override(language):
+            batches = opensid.parse_batches(path, parsed, progress=lambda *p: seen.append(p), today=today)
+            try:
+                for batch in batches:
+                    if not put(batch):
+                        return
+            except BaseException as exc:  # handed to the caller's thread, raised there
+                item = exc
+            finally:
+                batches.close()
+        put(item)
+
+    reported: list[tuple[int, int] | None] = [None]
+
+    def report() -> None:
+        if progress is not None and seen and seen[-1] != reported[0]:
+            reported[0] = seen[-1]
+            progress(*seen[-1])
+
+    def batches() -> Iterator[list[opensid.ParsedRow]]:
+        while True:
+            item = handoff.get()
+            if item is _END:
+                report()
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+            report()
+
+    reader = threading.Thread(target=read, name="import-reader", daemon=True)
+    reader.start()
+    try:
+        yield batches()
+    finally:
+        stop.set()
+        reader.join()
 
 
 def _rejected(parsed: opensid.ParsedFile, errors: list[opensid.Problem]) -> ImportResult:
@@ -129,24 +226,50 @@ def _apply(
     *,
     village: Village,
     parsed: opensid.ParsedFile,
+    batches: Iterator[list[opensid.ParsedRow]],
     actor: User | None,
     apply_valid: bool,
     sha: str,
     file_name: str,
 ) -> ImportResult:
-    ctx = preload(village, parsed)
-    nik_at = parsed.index("nik")
-    errors = list(parsed.errors)
-    good: list[opensid.ParsedRow] = []
-    for row in parsed.rows:
-        nik = row.values[nik_at]
-        if nik in ctx.alive_elsewhere:
-            message = _(
-                "NIK %(nik)s terdaftar sebagai penduduk hidup di desa lain; catat pindah datang dari desa itu."
-            )
-            errors.append(opensid.Problem(row.row, "nik", message % {"nik": mask_number(nik)}))
-        else:
-            good.append(row)
+    ctx = preload(village)
+    prefix = "0" + village.code_digits
+    next_temporary = ctx.next_temporary
+    errors: list[opensid.Problem] = []
+    # Rows with a temporary NIK are numbered after the last number the file itself uses,
+    # known once it is all read: they wait until then.
+    held: list[opensid.ParsedRow] = []
+    stream: ResidentStream | None = None
+    good = 0
+    writing = True
+    message = _("NIK %(nik)s terdaftar sebagai penduduk hidup di desa lain; catat pindah datang dari desa itu.")
+    for batch in batches:
+        nik_at = parsed.index("nik")
+        niks = [row.values[nik_at] for row in batch if not row.temporary_nik]
+        for nik in niks:
+            if nik.startswith(prefix):
+                next_temporary = max(next_temporary, int(nik[-5:]) + 1)
+        elsewhere = alive_elsewhere(village, ctx, niks)
+        rows = []
+        for row in batch:
+            nik = row.values[nik_at]
+            if nik in elsewhere:
+                errors.append(opensid.Problem(row.row, "nik", message % {"nik": mask_number(nik)}))
+            elif row.temporary_nik:
+                held.append(row)
+            else:
+                rows.append(row)
+        good += len(rows)
+        # A rejected file needs no more writing, only the rest of its problems.
+        writing = writing and (apply_valid or not (errors or parsed.errors))
+        if writing:
+            if stream is None:
+                stream = ResidentStream(village=village, keys=parsed.keys, ctx=ctx, actor=actor)
+            stream.write(rows)
+    if parsed.fatal:
+        raise _Discarded(_rejected(parsed, parsed.errors))
+    good += len(held)
+    errors += parsed.errors
     bad_rows = parsed.bad_rows | {p.row for p in errors if p.row is not None}
     errors.sort(key=opensid.problem_order)
     result = ImportResult(
@@ -158,11 +281,17 @@ def _apply(
         errors_not_listed=parsed.truncated,
     )
     if (errors and not apply_valid) or not good:
-        return result
+        raise _Discarded(result)
 
-    batch = ResidentBatch(village=village, keys=parsed.keys, rows=good, ctx=ctx, actor=actor)
-    batch.write()
-    if len(good) >= STATISTICS_AFTER_ROWS:
+    if stream is None:
+        stream = ResidentStream(village=village, keys=parsed.keys, ctx=ctx, actor=actor)
+    nik_at = parsed.index("nik")
+    for row in held:
+        row.values[nik_at] = f"{prefix}{next_temporary:05d}"
+        next_temporary += 1
+    stream.write(held)
+    stream.finish()
+    if good >= STATISTICS_AFTER_ROWS:
         tables = [Resident._meta.db_table, Family._meta.db_table]
         transaction.on_commit(lambda: refresh_statistics(tables=tables))
     audit_record(
@@ -177,20 +306,20 @@ def _apply(
             "sheet": parsed.sheet,
             "apply_valid": apply_valid,
             "rows": parsed.data_rows,
-            "imported": len(batch.created),
-            "updated": len(batch.changes),
-            "unchanged": batch.unchanged,
+            "imported": len(stream.created),
+            "updated": len(stream.changes),
+            "unchanged": stream.unchanged,
             "rejected": len(bad_rows),
-            "created": batch.created,
-            "updated_residents": batch.changes,
-            "families_created": batch.families_created,
-            "families_updated": batch.family_changes,
+            "created": sorted(stream.created),
+            "updated_residents": stream.changes,
+            "families_created": stream.families_created,
+            "families_updated": stream.family_changes,
         },
     )
     result.applied = True
     result.imported, result.updated, result.unchanged = (
-        len(batch.created),
-        len(batch.changes),
-        batch.unchanged,
+        len(stream.created),
+        len(stream.changes),
+        stream.unchanged,
     )
     return result
