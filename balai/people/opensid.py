@@ -542,7 +542,7 @@ def parse_batches(
     *,
     progress: Callable[[int, int], None] | None = None,
     today: dt.date | None = None,
-    size: int = BATCH_ROWS,
+    size: int | None = None,
 ) -> Iterator[list[ParsedRow]]:
     """The valid rows of the file, `size` at a time, as they are read: what `parse_file`
     returns, without holding the file. `parsed` gathers everything else (keys, problems,
@@ -559,7 +559,9 @@ def parse_batches(
             parsed.sheet = _data_sheet(book.sheet_names)
             formulas = book.sheet(parsed.sheet).formula_cells
             with book.rows(parsed.sheet) as sheet:
-                yield from _parse_sheet(parsed, sheet, formulas, progress, today or timezone.localdate(), size)
+                yield from _parse_sheet(
+                    parsed, sheet, formulas, progress, today or timezone.localdate(), size or BATCH_ROWS
+                )
     except (FileError, spreadsheets.Refused) as exc:
         refused = ParsedFile(sheet=parsed.sheet)
         row, column = (exc.row, exc.column) if isinstance(exc, FileError) else (None, "")
