@@ -108,7 +108,7 @@ EARLIEST_YEAR = 1850
 MAX_REPORTED = 100_000
 PROGRESS_EVERY = 5000
 # Valid rows handed on at a time by `parse_batches`.
-BATCH_ROWS = 10_000
+BATCH_ROWS = 5000
 
 
 class FileError(Exception):
