@@ -89,7 +89,7 @@ class ResidentStream:
         # KK -> (address on the row describing the family, that row's RT id, head's id):
         # the family's head row once seen, else its first row.
         self.plan: dict[str, tuple[Any, int | None, int | None]] = {}
-        self.new_kks: list[str] = []
+        self.inserted: dict[str, tuple[Any, int | None, int | None]] = {}  # new KK -> plan as written
         self.present = [k for k in keys if k not in opensid.NON_RESIDENT_KEYS]
         self.get_present = itemgetter(*[at[k] for k in self.present])
         # Columns absent from the file get the model's default on new residents.
@@ -110,6 +110,7 @@ class ResidentStream:
         ]
         self.tail = (village.pk, self.now_db, self.now_db, *(f.get_default() for f in fixed_fields))
         self.residents = TableWriter(Resident)
+        self.families = TableWriter(Family)
         self.events = TableWriter(LifeEvent)
 
     def write(self, rows: list[opensid.ParsedRow]) -> None:
@@ -182,18 +183,28 @@ class ResidentStream:
             address = values[addr_at] if addr_at is not None else None
             plan[kk] = (address, rt_ids[i], resident_ids[i] if is_head else None)
         family_ids.update(zip(new_kks, self.family_pool.take(len(new_kks)), strict=True))
-        self.new_kks += new_kks
-
-    def finish(self) -> None:
-        """The families, new and changed, once every row has been written."""
-        has_region = "dusun" in self.at
-        known, plan, family_ids = self.ctx.families, self.plan, self.family_ids
-        self.families_created = public_ids(len(self.new_kks))
+        # New families go in before their members, as far as the file has described them;
+        # what a later batch changes (a head after its members) is updated in `finish`.
+        created = public_ids(len(new_kks))
+        self.families_created += created
         inserts = []
-        for kk, public_id in zip(self.new_kks, self.families_created, strict=True):
-            address, rt_id, head_id = plan[kk]
+        for kk, public_id in zip(new_kks, created, strict=True):
+            address, rt_id, head_id = self.inserted[kk] = plan[kk]
             row_values = (family_ids[kk], public_id, self.village.pk, kk, head_id, address or "", rt_id)
             inserts.append((*row_values, True, self.now_db, self.now_db))
+        if inserts:
+            self.families.insert(_FAMILY_INSERT, inserts)
+
+    def finish(self) -> None:
+        """The families as the whole file describes them, once every row has been written."""
+        has_region = "dusun" in self.at
+        known, plan, family_ids = self.ctx.families, self.plan, self.family_ids
+        described_later = []
+        for kk, written in self.inserted.items():
+            address, rt_id, head_id = plan[kk]
+            if (address, rt_id, head_id) != written:
+                described_later.append((address or "", rt_id, head_id, family_ids[kk]))
+        self.families.update(["address", "rt_id", "head_id"], described_later)
         updates = []
         for kk, (address, rt_id, head_id) in plan.items():
             if kk not in known:
@@ -212,9 +223,7 @@ class ResidentStream:
                     n: [a, b] for n, a, b in zip(names, old, new, strict=True) if a != b
                 }
                 updates.append((*new, self.now_db, pk))
-        writer = TableWriter(Family)
-        writer.insert(_FAMILY_INSERT, inserts)
-        writer.update(["address", "rt_id", "head_id", "is_active", "updated_at"], updates)
+        self.families.update(["address", "rt_id", "head_id", "is_active", "updated_at"], updates)
 
     def _write_residents(
         self,

@@ -28,7 +28,8 @@ from balai.core.masking import mask_number
 from balai.people import opensid
 from balai.people.imports.batch import ResidentStream
 from balai.people.imports.context import alive_elsewhere, preload
-from balai.people.models import Family, Resident
+from balai.people.imports.writer import foreign_keys_checked_as_written
+from balai.people.models import Family, LifeEvent, Resident
 from balai.regions.models import Village
 
 if TYPE_CHECKING:
@@ -229,6 +230,28 @@ STATISTICS_AFTER_ROWS = 1000
 
 
 def _apply(
+    *,
+    village: Village,
+    parsed: opensid.ParsedFile,
+    batches: Iterator[list[opensid.ParsedRow]],
+    actor: User | None,
+    apply_valid: bool,
+    sha: str,
+    file_name: str,
+) -> ImportResult:
+    with foreign_keys_checked_as_written((Family, Resident, LifeEvent), deferred=[(Family, "head")]):
+        return _write(
+            village=village,
+            parsed=parsed,
+            batches=batches,
+            actor=actor,
+            apply_valid=apply_valid,
+            sha=sha,
+            file_name=file_name,
+        )
+
+
+def _write(
     *,
     village: Village,
     parsed: opensid.ParsedFile,
