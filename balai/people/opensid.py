@@ -594,7 +594,9 @@ def _parse_sheet(
     columns = {i + first_col for i, _key in plan}
     # Rows with a formula in a read column: reported below, never passed on.
     formula_rows = {row for row, col in formulas if col in columns}
-    yield from _parse_rows(parsed, rows, plan, header_row, sheet.height - 1, progress, today, formula_rows, size)
+    yield from _parse_rows(
+        parsed, rows, plan, header_row, sheet.height - 1, progress, today, formula_rows, size
+    )
     _reject_formulas(parsed, formulas, plan, first_col)
     if not parsed.fatal and parsed.data_rows == 0:
         parsed.add_error(None, "", _("Tidak ada baris data penduduk di bawah baris judul."))

@@ -122,7 +122,9 @@ class ResidentStream:
         existing = [None if row.temporary_nik else by_nik.get(row.values[nik_at], (None,))[0] for row in rows]
         # New residents are written in NIK order, with ids and public ids rising along it:
         # four of the table's indexes then grow at their end instead of at random places.
-        new_order = sorted((i for i, pk in enumerate(existing) if pk is None), key=lambda i: rows[i].values[nik_at])
+        new_order = sorted(
+            (i for i, pk in enumerate(existing) if pk is None), key=lambda i: rows[i].values[nik_at]
+        )
         resident_ids = [pk or 0 for pk in existing]
         for i, pk in zip(new_order, self.resident_pool.take(len(new_order)), strict=True):
             resident_ids[i] = pk
@@ -137,7 +139,9 @@ class ResidentStream:
         ctx, at = self.ctx, self.at
         empty = len(self.keys)  # index of the "" appended below for absent RW/RT columns
         get = itemgetter(at["dusun"], at.get("rw", empty), at.get("rt", empty))
-        raw = [get(row.values + [""]) if "rw" not in at or "rt" not in at else get(row.values) for row in rows]
+        raw = [
+            get(row.values + [""]) if "rw" not in at or "rt" not in at else get(row.values) for row in rows
+        ]
         # A few hundred distinct addresses at most: normalise those, not every row.
         triple_of: dict[tuple[str, str, str], tuple[str, str, str] | None] = {
             key: (key[0], key[1] or "-", key[2] or "-") if key[0] else None for key in set(raw)
@@ -168,7 +172,11 @@ class ResidentStream:
     def _plan_families(
         self, rows: list[opensid.ParsedRow], resident_ids: list[int], rt_ids: list[int | None]
     ) -> None:
-        kk_at, rel_at, addr_at = self.at["kk_number"], self.at.get("family_relation"), self.at.get("family_address")
+        kk_at, rel_at, addr_at = (
+            self.at["kk_number"],
+            self.at.get("family_relation"),
+            self.at.get("family_address"),
+        )
         plan, family_ids = self.plan, self.family_ids
         new_kks: list[str] = []
         for i, row in enumerate(rows):
@@ -286,7 +294,9 @@ class ResidentStream:
             if mismatch != old_mismatch:
                 diff["nik_mismatch_accepted"] = [old_mismatch, mismatch]
             self.changes[public_id] = diff
-            updates.append(new_values + (family_id, rt_id, values[name_at].upper(), mismatch, self.now_db, pk))
+            updates.append(
+                new_values + (family_id, rt_id, values[name_at].upper(), mismatch, self.now_db, pk)
+            )
         self.residents.insert(self.insert_names, inserts())
         self.residents.update(
             [*present, "family_id", "rt_id", "name_key", "nik_mismatch_accepted", "updated_at"], updates
@@ -295,7 +305,15 @@ class ResidentStream:
 
     def _old_values(self, existing: list[int | None]) -> dict[int, tuple[Any, ...]]:
         existing_ids = [pk for pk in existing if pk is not None]
-        fields = ("id", "public_id", "family_id", "rt_id", "nik_mismatch_accepted", "birth_date", *self.present)
+        fields = (
+            "id",
+            "public_id",
+            "family_id",
+            "rt_id",
+            "nik_mismatch_accepted",
+            "birth_date",
+            *self.present,
+        )
         qs = Resident.objects.filter(village=self.village)
         old: dict[int, tuple[Any, ...]] = {}
         for chunk in chunks(existing_ids):

@@ -37,9 +37,7 @@ logger = logging.getLogger(__name__)
 
 # How many errors the stored summary of a web import keeps (the CSV has them all).
 SUMMARY_ERRORS = 200
-_PROGRESS_SQL = (
-    f"UPDATE {ImportJob._meta.db_table} SET processed_rows = %s, total_rows = %s WHERE id = %s"
-)
+_PROGRESS_SQL = f"UPDATE {ImportJob._meta.db_table} SET processed_rows = %s, total_rows = %s WHERE id = %s"
 
 
 def import_upload_dir() -> Path:

@@ -271,7 +271,9 @@ def _write(
     stream: ResidentStream | None = None
     good = 0
     writing = True
-    message = _("NIK %(nik)s terdaftar sebagai penduduk hidup di desa lain; catat pindah datang dari desa itu.")
+    message = _(
+        "NIK %(nik)s terdaftar sebagai penduduk hidup di desa lain; catat pindah datang dari desa itu."
+    )
     for batch in batches:
         nik_at = parsed.index("nik")
         niks = [row.values[nik_at] for row in batch if not row.temporary_nik]

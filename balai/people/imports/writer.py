@@ -93,7 +93,8 @@ def foreign_keys_checked_as_written(
     if connection.vendor != "postgresql":
         yield
         return
-    keep = {(model._meta.db_table, model._meta.get_field(name).column) for model, name in deferred}
+    columns = {(model, f.name): f.column for model, _name in deferred for f in model._meta.concrete_fields}
+    keep = {(model._meta.db_table, columns[model, name]) for model, name in deferred}
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.conrelid::regclass::text, a.attname, c.conname FROM pg_constraint c "
@@ -102,7 +103,9 @@ def foreign_keys_checked_as_written(
             [[model._meta.db_table for model in models_]],
         )
         names = ", ".join(
-            connection.ops.quote_name(name) for table, column, name in cursor.fetchall() if (table, column) not in keep
+            connection.ops.quote_name(name)
+            for table, column, name in cursor.fetchall()
+            if (table, column) not in keep
         )
         if not names:
             yield

@@ -51,7 +51,11 @@ def test_an_existing_family_gets_its_head_from_a_later_batch(village_a, tmp_path
     first = [person(1, kk_level=3), person(2, kk_level=4)]
     import_residents(village=village_a, path=write_xlsx(tmp_path / "a.xlsx", first), actor=None)
     assert Family.objects.get(village=village_a).head is None
-    again = [*first, person(3, no_kk=kk(2), kk_level=1), person(4, nama="KEPALA BARU", kk_level=1, alamat="JL. BARU")]
+    again = [
+        *first,
+        person(3, no_kk=kk(2), kk_level=1),
+        person(4, nama="KEPALA BARU", kk_level=1, alamat="JL. BARU"),
+    ]
 
     # when
     result = import_residents(village=village_a, path=write_xlsx(tmp_path / "b.xlsx", again), actor=None)
@@ -121,7 +125,12 @@ def test_an_error_in_a_later_batch_rejects_the_rows_already_written(village_a, t
 
 def test_a_nik_living_elsewhere_in_a_later_batch(village_a, resident_b, tmp_path):
     # given
-    rows = [person(1), person(2), person(3), person(4, nik=resident_b.nik, tanggallahir=resident_b.birth_date)]
+    rows = [
+        person(1),
+        person(2),
+        person(3),
+        person(4, nik=resident_b.nik, tanggallahir=resident_b.birth_date),
+    ]
     path = write_xlsx(tmp_path / "a.xlsx", rows)
 
     # when
