@@ -165,3 +165,24 @@ def test_progress_is_reported_batch_by_batch(village_a, tmp_path, monkeypatch):
 
     assert calls == sorted(calls)
     assert calls[-1] == (5, 5)
+
+
+def test_planner_statistics_are_refreshed_after_the_commit(
+    village_a, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    import threading
+
+    from balai.people.imports import residents
+
+    monkeypatch.setattr(residents, "STATISTICS_AFTER_ROWS", 1)
+    refreshed = []
+    monkeypatch.setattr(residents, "refresh_statistics", lambda **kw: refreshed.append(kw["tables"]))
+    path = write_xlsx(tmp_path / "a.xlsx", [person(1)])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_residents(village=village_a, path=path, actor=None)
+    for thread in threading.enumerate():
+        if thread.name == "balai-import-statistics":
+            thread.join()
+
+    assert refreshed == [[Resident._meta.db_table, Family._meta.db_table]]
