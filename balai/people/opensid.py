@@ -107,6 +107,8 @@ EARLIEST_YEAR = 1850
 # Beyond this many problems the report stops listing them (a junk file could yield millions).
 MAX_REPORTED = 100_000
 PROGRESS_EVERY = 5000
+# Valid rows handed on at a time by `parse_batches`.
+BATCH_ROWS = 5000
 
 
 class FileError(Exception):
@@ -529,20 +531,45 @@ def parse_file(
     process); a file over a limit is one whole-file error.
     """
     parsed = ParsedFile()
+    for batch in parse_batches(path, parsed, progress=progress, today=today):
+        parsed.rows += batch
+    return parsed
+
+
+def parse_batches(
+    path: str | os.PathLike[str],
+    parsed: ParsedFile,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    today: dt.date | None = None,
+    size: int | None = None,
+) -> Iterator[list[ParsedRow]]:
+    """The valid rows of the file, `size` at a time, as they are read: what `parse_file`
+    returns, without holding the file. `parsed` gathers everything else (keys, problems,
+    counts) and is complete once the batches are exhausted; `parsed.rows` stays empty.
+
+    A row whose problem only shows later never comes out: formula cells are known before the
+    first row (the scan), a NIK repeated further down is an error on the later row. Only a
+    whole-file refusal can come after rows (the reader's child dying mid-sheet): `parsed`
+    then says `fatal`, with that one error, as `parse_file` would, and the caller must drop
+    what it did with the batches.
+    """
     try:
         with spreadsheets.open_workbook(path) as book:
             parsed.sheet = _data_sheet(book.sheet_names)
             formulas = book.sheet(parsed.sheet).formula_cells
             with book.rows(parsed.sheet) as sheet:
-                _parse_sheet(parsed, sheet, formulas, progress, today or timezone.localdate())
+                yield from _parse_sheet(
+                    parsed, sheet, formulas, progress, today or timezone.localdate(), size or BATCH_ROWS
+                )
     except (FileError, spreadsheets.Refused) as exc:
         refused = ParsedFile(sheet=parsed.sheet)
         row, column = (exc.row, exc.column) if isinstance(exc, FileError) else (None, "")
         refused.add_error(row, column, exc.message)
         refused.fatal = True
-        return refused
+        vars(parsed).update(vars(refused))
+        return
     parsed.errors.sort(key=problem_order)
-    return parsed
 
 
 def _parse_sheet(
@@ -551,7 +578,8 @@ def _parse_sheet(
     formulas: list[tuple[int, int]],
     progress: Callable[[int, int], None] | None,
     today: dt.date,
-) -> None:
+    size: int,
+) -> Iterator[list[ParsedRow]]:
     rows = iter(sheet)
     header = next(rows, None)
     if header is None or all(c == "" for c in header):
@@ -563,7 +591,12 @@ def _parse_sheet(
         parsed.fatal = True
         return
     parsed.keys = tuple(key for _i, key in plan)
-    _parse_rows(parsed, rows, plan, header_row, sheet.height - 1, progress, today)
+    columns = {i + first_col for i, _key in plan}
+    # Rows with a formula in a read column: reported below, never passed on.
+    formula_rows = {row for row, col in formulas if col in columns}
+    yield from _parse_rows(
+        parsed, rows, plan, header_row, sheet.height - 1, progress, today, formula_rows, size
+    )
     _reject_formulas(parsed, formulas, plan, first_col)
     if not parsed.fatal and parsed.data_rows == 0:
         parsed.add_error(None, "", _("Tidak ada baris data penduduk di bawah baris judul."))
@@ -578,7 +611,9 @@ def _parse_rows(
     total: int,
     progress: Callable[[int, int], None] | None,
     today: dt.date,
-) -> None:
+    formula_rows: set[int],
+    size: int,
+) -> Iterator[list[ParsedRow]]:
     convs = converters(today)
     keys = parsed.keys
     pairs = [(i, convs[key]) for i, key in plan]
@@ -592,7 +627,7 @@ def _parse_rows(
     seen_nik: dict[str, int] = {}
     heads: dict[str, int] = {}
     add_error = parsed.add_error
-    out_rows = parsed.rows
+    out_rows: list[ParsedRow] = []
     row_no = header_row
     parsed.first_row = header_row + 1
     for cells in rows:
@@ -682,11 +717,16 @@ def _parse_rows(
                 ok = False
             else:
                 heads[kk] = row_no
-        if ok:
+        if ok and row_no not in formula_rows:
             out_rows.append(ParsedRow(row_no, values, temporary, bool(nik_warnings)))
             if nik_warnings:
                 parsed.warnings.append(Problem(row_no, "nik", " ".join(nik_warnings)))
+            if len(out_rows) >= size:
+                yield out_rows
+                out_rows = []
     parsed.last_row = row_no
+    if out_rows:
+        yield out_rows
     if progress is not None:
         progress(parsed.data_rows, max(total, parsed.data_rows))
 
@@ -704,14 +744,11 @@ def _reject_formulas(
 ) -> None:
     if not cells:
         return
+    # The rows themselves were held back while reading (see `_parse_sheet`).
     columns = {i + first_col: KEY_COLUMNS[key] for i, key in plan}
-    found: set[int] = set()
     for row_no, col in cells:
         column = columns.get(col)
         # Formulas outside the data (after '###', in unnamed columns) are not read at all.
         if column is None or not parsed.first_row <= row_no <= parsed.last_row:
             continue
         parsed.add_error(row_no, column, _("Sel berisi rumus (formula); isi dengan nilai, bukan rumus."))
-        found.add(row_no)
-    parsed.rows = [r for r in parsed.rows if r.row not in found]
-    parsed.warnings = [w for w in parsed.warnings if w.row not in found]

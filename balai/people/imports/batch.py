@@ -1,5 +1,5 @@
 """The valid rows of one import turned into INSERT and UPDATE rows of families, residents and
-life events, and written."""
+life events, and written batch by batch."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from balai.people import opensid
 from balai.people.imports.context import Preloaded, rt_key
-from balai.people.imports.ids import public_ids, reserve_ids
-from balai.people.imports.writer import IN_CHUNK, TableWriter
+from balai.people.imports.ids import IdPool, public_ids
+from balai.people.imports.writer import TableWriter, chunks
 from balai.people.models import Family, LifeEvent, Resident
 from balai.people.validation import nik_check
 from balai.regions.models import Dusun, Rt, Village
@@ -56,60 +56,91 @@ _EVENT_INSERT = [
 ]
 
 
-class ResidentBatch:
-    """The valid rows of one import, turned into INSERT and UPDATE rows and written."""
+class ResidentStream:
+    """The valid rows of one import, written batch by batch as the file is read.
+
+    Residents and their life events go in with each batch; families are written once the
+    whole file is read (`finish`), because the row that describes a family (its head's, else
+    its first) may come after its members. Members point at their family's id, reserved when
+    its KK is first seen: foreign keys are checked at commit (Django declares them
+    deferrable), when every family is there.
+    """
 
     def __init__(
         self,
         *,
         village: Village,
         keys: tuple[str, ...],
-        rows: list[opensid.ParsedRow],
         ctx: Preloaded,
         actor: User | None,
     ) -> None:
-        self.village, self.keys, self.rows, self.ctx, self.actor = village, keys, rows, ctx, actor
+        self.village, self.keys, self.ctx, self.actor = village, keys, ctx, actor
         self.now = timezone.now()
         self.now_db = connection.ops.adapt_datetimefield_value(self.now)
-        self.at = {key: i for i, key in enumerate(keys)}
+        self.at = at = {key: i for i, key in enumerate(keys)}
         self.created: list[str] = []
         self.changes: dict[str, dict[str, Any]] = {}
         self.unchanged = 0
         self.families_created: list[str] = []
         self.family_changes: dict[str, dict[str, Any]] = {}
+        self.resident_pool, self.family_pool = IdPool(Resident), IdPool(Family)
+        self.family_ids = {kk: values[0] for kk, values in ctx.families.items()}
+        self.kk_of_family = {pk: kk for kk, pk in self.family_ids.items()}
+        # KK -> (address on the row describing the family, that row's RT id, head's id):
+        # the family's head row once seen, else its first row.
+        self.plan: dict[str, tuple[Any, int | None, int | None]] = {}
+        self.inserted: dict[str, tuple[Any, int | None, int | None]] = {}  # new KK -> plan as written
+        self.present = [k for k in keys if k not in opensid.NON_RESIDENT_KEYS]
+        self.get_present = itemgetter(*[at[k] for k in self.present])
+        # Columns absent from the file get the model's default on new residents.
+        fixed_fields = [
+            f
+            for f in Resident._meta.concrete_fields
+            if f.attname not in self.present
+            and f.attname not in _RESIDENT_EXTRA
+            and f.attname not in ("created_at", "updated_at", "village_id")
+        ]
+        self.insert_names = [
+            *self.present,
+            *_RESIDENT_EXTRA,
+            "village_id",
+            "created_at",
+            "updated_at",
+            *(f.attname for f in fixed_fields),
+        ]
+        self.tail = (village.pk, self.now_db, self.now_db, *(f.get_default() for f in fixed_fields))
+        self.residents = TableWriter(Resident)
+        self.families = TableWriter(Family)
+        self.events = TableWriter(LifeEvent)
 
-    def write(self) -> None:
+    def write(self, rows: list[opensid.ParsedRow]) -> None:
+        """Write one batch of rows (none repeats a NIK of an earlier batch)."""
+        if not rows:
+            return
         nik_at = self.at["nik"]
         by_nik = self.ctx.by_nik
-        for row in self.rows:
-            if row.temporary_nik:
-                row.values[nik_at] = f"0{self.village.code_digits}{self.ctx.next_temporary:05d}"
-                self.ctx.next_temporary += 1
-        self.existing = [
-            None if row.temporary_nik else by_nik.get(row.values[nik_at], (None,))[0] for row in self.rows
-        ]
+        existing = [None if row.temporary_nik else by_nik.get(row.values[nik_at], (None,))[0] for row in rows]
         # New residents are written in NIK order, with ids and public ids rising along it:
         # four of the table's indexes then grow at their end instead of at random places.
-        self.new_order = sorted(
-            (i for i, pk in enumerate(self.existing) if pk is None), key=lambda i: self.rows[i].values[nik_at]
+        new_order = sorted(
+            (i for i, pk in enumerate(existing) if pk is None), key=lambda i: rows[i].values[nik_at]
         )
-        self.resident_ids = [pk or 0 for pk in self.existing]
-        for i, pk in zip(self.new_order, reserve_ids(Resident, len(self.new_order)), strict=True):
-            self.resident_ids[i] = pk
-        self.rt_ids = self._resolve_rts()
-        family_ids = self._write_families()
-        self._write_residents(family_ids)
+        resident_ids = [pk or 0 for pk in existing]
+        for i, pk in zip(new_order, self.resident_pool.take(len(new_order)), strict=True):
+            resident_ids[i] = pk
+        rt_ids = self._resolve_rts(rows)
+        self._plan_families(rows, resident_ids, rt_ids)
+        self._write_residents(rows, existing, new_order, resident_ids, rt_ids)
 
-    def _resolve_rts(self) -> list[int | None]:
+    def _resolve_rts(self, rows: list[opensid.ParsedRow]) -> list[int | None]:
         """Each row's RT id, creating missing dusuns and RTs as OpenSID does."""
         if "dusun" not in self.at:
-            return [None] * len(self.rows)
+            return [None] * len(rows)
         ctx, at = self.ctx, self.at
         empty = len(self.keys)  # index of the "" appended below for absent RW/RT columns
         get = itemgetter(at["dusun"], at.get("rw", empty), at.get("rt", empty))
         raw = [
-            get(row.values + [""]) if "rw" not in at or "rt" not in at else get(row.values)
-            for row in self.rows
+            get(row.values + [""]) if "rw" not in at or "rt" not in at else get(row.values) for row in rows
         ]
         # A few hundred distinct addresses at most: normalise those, not every row.
         triple_of: dict[tuple[str, str, str], tuple[str, str, str] | None] = {
@@ -138,114 +169,110 @@ class ResidentBatch:
         rt_of = {key: (ctx.rts[t] if t is not None else None) for key, t in triple_of.items()}
         return [rt_of[key] for key in raw]
 
-    def _write_families(self) -> dict[str, int]:
-        """KK number -> family id; new families are inserted with their head already set."""
-        kk_at, rel_at = self.at["kk_number"], self.at.get("family_relation")
-        addr_at, has_region = self.at.get("family_address"), "dusun" in self.at
-        # KK -> (row describing the family: its head's, else its first; head row or None)
-        plan: dict[str, tuple[int, int | None]] = {}
-        for i, row in enumerate(self.rows):
-            kk = row.values[kk_at]
-            is_head = rel_at is not None and row.values[rel_at] == 1
+    def _plan_families(
+        self, rows: list[opensid.ParsedRow], resident_ids: list[int], rt_ids: list[int | None]
+    ) -> None:
+        kk_at, rel_at, addr_at = (
+            self.at["kk_number"],
+            self.at.get("family_relation"),
+            self.at.get("family_address"),
+        )
+        plan, family_ids = self.plan, self.family_ids
+        new_kks: list[str] = []
+        for i, row in enumerate(rows):
+            values = row.values
+            kk = values[kk_at]
+            is_head = rel_at is not None and values[rel_at] == 1
             if kk not in plan:
-                plan[kk] = (i, i if is_head else None)
-            elif is_head:
-                plan[kk] = (i, i)
-        known = self.ctx.families
-        new_kks = [kk for kk in plan if kk not in known]
-        family_ids = {kk: values[0] for kk, values in known.items()}
-        family_ids.update(zip(new_kks, reserve_ids(Family, len(new_kks)), strict=True))
-        self.families_created = public_ids(len(new_kks))
+                if kk not in family_ids:
+                    new_kks.append(kk)
+            elif not is_head:
+                continue
+            address = values[addr_at] if addr_at is not None else None
+            plan[kk] = (address, rt_ids[i], resident_ids[i] if is_head else None)
+        family_ids.update(zip(new_kks, self.family_pool.take(len(new_kks)), strict=True))
+        # New families go in before their members, as far as the file has described them;
+        # what a later batch changes (a head after its members) is updated in `finish`.
+        created = public_ids(len(new_kks))
+        self.families_created += created
         inserts = []
-        for kk, public_id in zip(new_kks, self.families_created, strict=True):
-            source, head = plan[kk]
-            address = self.rows[source].values[addr_at] if addr_at is not None else ""
-            head_id = self.resident_ids[head] if head is not None else None
-            row_values = (
-                family_ids[kk],
-                public_id,
-                self.village.pk,
-                kk,
-                head_id,
-                address,
-                self.rt_ids[source],
-            )
+        for kk, public_id in zip(new_kks, created, strict=True):
+            address, rt_id, head_id = self.inserted[kk] = plan[kk]
+            row_values = (family_ids[kk], public_id, self.village.pk, kk, head_id, address or "", rt_id)
             inserts.append((*row_values, True, self.now_db, self.now_db))
+        if inserts:
+            self.families.insert(_FAMILY_INSERT, inserts)
+
+    def finish(self) -> None:
+        """The families as the whole file describes them, once every row has been written."""
+        has_region = "dusun" in self.at
+        known, plan, family_ids = self.ctx.families, self.plan, self.family_ids
+        described_later = []
+        for kk, written in self.inserted.items():
+            address, rt_id, head_id = plan[kk]
+            if (address, rt_id, head_id) != written:
+                described_later.append((address or "", rt_id, head_id, family_ids[kk]))
+        self.families.update(["address", "rt_id", "head_id"], described_later)
         updates = []
-        for kk, (source, head) in plan.items():
+        for kk, (address, rt_id, head_id) in plan.items():
             if kk not in known:
                 continue
-            pk, address, rt_id, head_id, active, public_id = known[kk]
+            pk, old_address, old_rt, old_head, active, public_id = known[kk]
             new = (
-                self.rows[source].values[addr_at] if addr_at is not None else address,
-                self.rt_ids[source] if has_region else rt_id,
-                self.resident_ids[head] if head is not None else head_id,
+                address if address is not None else old_address,
+                rt_id if has_region else old_rt,
+                head_id if head_id is not None else old_head,
                 True,
             )
-            old = (address, rt_id, head_id, active)
+            old = (old_address, old_rt, old_head, active)
             if new != old:
                 names = ("address", "rt", "head", "is_active")
                 self.family_changes[public_id] = {
                     n: [a, b] for n, a, b in zip(names, old, new, strict=True) if a != b
                 }
                 updates.append((*new, self.now_db, pk))
-        writer = TableWriter(Family)
-        writer.insert(_FAMILY_INSERT, inserts)
-        writer.update(["address", "rt_id", "head_id", "is_active", "updated_at"], updates)
-        return family_ids
+        self.families.update(["address", "rt_id", "head_id", "is_active", "updated_at"], updates)
 
-    def _write_residents(self, family_ids: dict[str, int]) -> None:
-        keys, at, rows = self.keys, self.at, self.rows
-        present = [k for k in keys if k not in opensid.NON_RESIDENT_KEYS]
-        get_present = itemgetter(*[at[k] for k in present])
+    def _write_residents(
+        self,
+        rows: list[opensid.ParsedRow],
+        existing: list[int | None],
+        new_order: list[int],
+        resident_ids: list[int],
+        rt_ids: list[int | None],
+    ) -> None:
+        at, present, get_present, tail = self.at, self.present, self.get_present, self.tail
         kk_at, name_at, has_region = at["kk_number"], at["name"], "dusun" in at
-        # Columns absent from the file get the model's default on new residents.
-        fixed_fields = [
-            f
-            for f in Resident._meta.concrete_fields
-            if f.attname not in present
-            and f.attname not in _RESIDENT_EXTRA
-            and f.attname not in ("created_at", "updated_at", "village_id")
-        ]
-        insert_names = [
-            *present,
-            *_RESIDENT_EXTRA,
-            "village_id",
-            "created_at",
-            "updated_at",
-            *(f.attname for f in fixed_fields),
-        ]
-        tail = (self.village.pk, self.now_db, self.now_db, *(f.get_default() for f in fixed_fields))
-        old = self._old_values(present)
-        rt_label = _rt_labels(self.ctx) if has_region else {}
-        kk_of_family = {pk: kk for kk, pk in family_ids.items()}
-        self.created = public_ids(len(self.new_order))
+        family_ids = self.family_ids
+        old = self._old_values(existing)
+        created = public_ids(len(new_order))
+        self.created += created
 
         def inserts() -> Iterator[tuple[Any, ...]]:
             # Made as they are written: the rows are never all in memory twice.
-            for i, public_id in zip(self.new_order, self.created, strict=True):
+            for i, public_id in zip(new_order, created, strict=True):
                 values = rows[i].values
-                pk, family_id = self.resident_ids[i], family_ids[values[kk_at]]
                 extra = (
-                    pk,
+                    resident_ids[i],
                     public_id,
-                    family_id,
-                    self.rt_ids[i],
+                    family_ids[values[kk_at]],
+                    rt_ids[i],
                     values[name_at].upper(),
                     rows[i].nik_warning,
                 )
                 yield get_present(values) + extra + tail
 
         updates: list[tuple[Any, ...]] = []
+        rt_label = _rt_labels(self.ctx) if has_region and old else {}
         for i, row in enumerate(rows):
-            if self.existing[i] is None:
+            if existing[i] is None:
                 continue
             values = row.values
             family_id = family_ids[values[kk_at]]
-            pk = self.resident_ids[i]
+            pk = resident_ids[i]
             record = old[pk]
             public_id, old_family, old_rt, old_mismatch, old_birth = record[1:6]
-            rt_id = self.rt_ids[i] if has_region else old_rt
+            rt_id = rt_ids[i] if has_region else old_rt
             mismatch = row.nik_warning
             if "birth_date" not in at:
                 # The check while parsing had no birth date to compare: use the stored one.
@@ -261,7 +288,7 @@ class ResidentBatch:
                 if a != b
             }
             if family_id != old_family:
-                diff["family"] = [kk_of_family.get(old_family), values[kk_at]]
+                diff["family"] = [self.kk_of_family.get(old_family), values[kk_at]]
             if rt_id != old_rt:
                 diff["rt"] = [rt_label.get(old_rt), rt_label.get(rt_id)]
             if mismatch != old_mismatch:
@@ -270,26 +297,27 @@ class ResidentBatch:
             updates.append(
                 new_values + (family_id, rt_id, values[name_at].upper(), mismatch, self.now_db, pk)
             )
-        writer = TableWriter(Resident)
-        writer.insert(insert_names, inserts())
-        writer.update(
+        self.residents.insert(self.insert_names, inserts())
+        self.residents.update(
             [*present, "family_id", "rt_id", "name_key", "nik_mismatch_accepted", "updated_at"], updates
         )
-        self._write_events((self.resident_ids[i], family_ids[rows[i].values[kk_at]]) for i in self.new_order)
+        self._write_events((resident_ids[i], family_ids[rows[i].values[kk_at]]) for i in new_order)
 
-    def _old_values(self, present: list[str]) -> dict[int, tuple[Any, ...]]:
-        existing_ids = [pk for pk in self.existing if pk is not None]
-        old: dict[int, tuple[Any, ...]] = {}
-        fields = ("id", "public_id", "family_id", "rt_id", "nik_mismatch_accepted", "birth_date", *present)
+    def _old_values(self, existing: list[int | None]) -> dict[int, tuple[Any, ...]]:
+        existing_ids = [pk for pk in existing if pk is not None]
+        fields = (
+            "id",
+            "public_id",
+            "family_id",
+            "rt_id",
+            "nik_mismatch_accepted",
+            "birth_date",
+            *self.present,
+        )
         qs = Resident.objects.filter(village=self.village)
-        if len(existing_ids) > IN_CHUNK:
-            # Most of the village: one pass over it is cheaper than long IN lists.
-            wanted = set(existing_ids)
-            for record in qs.values_list(*fields).iterator(chunk_size=10_000):
-                if record[0] in wanted:
-                    old[record[0]] = record
-        elif existing_ids:
-            old = {record[0]: record for record in qs.filter(pk__in=existing_ids).values_list(*fields)}
+        old: dict[int, tuple[Any, ...]] = {}
+        for chunk in chunks(existing_ids):
+            old.update((record[0], record) for record in qs.filter(pk__in=chunk).values_list(*fields))
         return old
 
     def _write_events(self, events: Iterator[tuple[int, int]]) -> None:
@@ -304,12 +332,15 @@ class ResidentBatch:
             self.actor.pk if self.actor is not None else None,
             self.now_db,
         )
-        ids = public_ids(len(self.new_order))
-        rows = (
-            (public_id, *head, resident_pk, family_pk, *tail)
-            for public_id, (resident_pk, family_pk) in zip(ids, events, strict=True)
+        rows = list(events)
+        ids = public_ids(len(rows))
+        self.events.insert(
+            _EVENT_INSERT,
+            (
+                (public_id, *head, resident_pk, family_pk, *tail)
+                for public_id, (resident_pk, family_pk) in zip(ids, rows, strict=True)
+            ),
         )
-        TableWriter(LifeEvent).insert(_EVENT_INSERT, rows)
 
 
 def _rt_labels(ctx: Preloaded) -> dict[int | None, str | None]:

@@ -19,16 +19,15 @@ class Preloaded:
     """What the database already holds for this import, read up front."""
 
     by_nik: dict[str, tuple[int, int]]  # nik -> (resident id, status) in this village
-    alive_elsewhere: set[str]
     families: dict[
         str, tuple[int, str, int | None, int | None, bool, str]
     ]  # kk -> id, address, rt, head, active, public_id
     rts: dict[tuple[str, str, str], int]
     dusuns: dict[str, int]
-    next_temporary: int
+    next_temporary: int  # the village's next temporary NIK number, before the file is read
 
 
-def preload(village: Village, parsed: opensid.ParsedFile) -> Preloaded:
+def preload(village: Village) -> Preloaded:
     by_nik: dict[str, tuple[int, int]] = {}
     for nik, pk, status in Resident.objects.filter(village=village).values_list("nik", "id", "status"):
         known = by_nik.get(nik)
@@ -37,28 +36,6 @@ def preload(village: Village, parsed: opensid.ParsedFile) -> Preloaded:
             known[1] != codes.STATUS_ALIVE and (status == codes.STATUS_ALIVE or pk > known[0])
         ):
             by_nik[nik] = (pk, status)
-    nik_at = parsed.index("nik")
-    outside = [
-        r.values[nik_at]
-        for r in parsed.rows
-        if not r.temporary_nik and by_nik.get(r.values[nik_at], (0, 0))[1] != codes.STATUS_ALIVE
-    ]
-    # Raw SQL: Django prepares each element of a large IN list in Python, which cost more
-    # than the query itself (about 1 s for 100,000 NIKs).
-    table = connection.ops.quote_name(Resident._meta.db_table)
-    alive_elsewhere: set[str] = set()
-    with connection.cursor() as cursor:
-        for chunk in chunks(outside):
-            if connection.vendor == "postgresql":
-                where, params = "nik = ANY(%s)", [list(chunk)]
-            else:
-                where, params = f"nik IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
-            cursor.execute(
-                # Unary plus keeps SQLite on the NIK index instead of scanning all living residents.
-                f"SELECT nik FROM {table} WHERE {where} AND +status = %s AND +village_id <> %s",
-                [*params, codes.STATUS_ALIVE, village.pk],
-            )
-            alive_elsewhere.update(nik for (nik,) in cursor.fetchall())
     families: dict[str, tuple[int, str, int | None, int | None, bool, str]] = {
         kk: (pk, address, rt_id, head_id, active, public_id)
         for kk, pk, address, rt_id, head_id, active, public_id in Family.objects.filter(
@@ -73,14 +50,30 @@ def preload(village: Village, parsed: opensid.ParsedFile) -> Preloaded:
         Rt.objects.filter(village=village).values_list("id", "dusun__name", "rw", "rt").order_by("id")
     ):
         rts.setdefault(rt_key(dusun_name, rw, rt), pk)
-    prefix = "0" + village.code_digits
     start = int(next_temporary_number(village=village, model=Resident)[-5:])
-    in_file = [
-        int(r.values[nik_at][-5:]) + 1
-        for r in parsed.rows
-        if not r.temporary_nik and r.values[nik_at].startswith(prefix)
-    ]
-    return Preloaded(by_nik, alive_elsewhere, families, rts, dusuns, max([start, *in_file]))
+    return Preloaded(by_nik, families, rts, dusuns, start)
+
+
+def alive_elsewhere(village: Village, ctx: Preloaded, niks: list[str]) -> set[str]:
+    """Those of `niks` (not temporary) that belong to a living resident of another village."""
+    outside = [nik for nik in niks if ctx.by_nik.get(nik, (0, 0))[1] != codes.STATUS_ALIVE]
+    # Raw SQL: Django prepares each element of a large IN list in Python, which cost more
+    # than the query itself (about 1 s for 100,000 NIKs).
+    table = connection.ops.quote_name(Resident._meta.db_table)
+    found: set[str] = set()
+    with connection.cursor() as cursor:
+        for chunk in chunks(outside):
+            if connection.vendor == "postgresql":
+                where, params = "nik = ANY(%s)", [list(chunk)]
+            else:
+                where, params = f"nik IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
+            cursor.execute(
+                # Unary plus keeps SQLite on the NIK index instead of scanning all living residents.
+                f"SELECT nik FROM {table} WHERE {where} AND +status = %s AND +village_id <> %s",
+                [*params, codes.STATUS_ALIVE, village.pk],
+            )
+            found.update(nik for (nik,) in cursor.fetchall())
+    return found
 
 
 def dusun_key(name: str) -> str:

@@ -52,3 +52,25 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
             start = max(top or 0, seq[0] if seq else 0) + 1
             return list(range(start, start + count))
     raise NotImplementedError(f"Resident import does not support {connection.vendor}.")
+
+
+class IdPool:
+    """Primary keys for rows of one model reserved batch after batch within one import.
+
+    Rows may be inserted long after their ids are taken (families, at the end of the file),
+    so on SQLite only the first reservation reads the table; later ones continue from it.
+    """
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self.next: int | None = None
+
+    def take(self, count: int) -> list[int]:
+        if count == 0:
+            return []
+        if connection.vendor != "sqlite":
+            return reserve_ids(self.model, count)
+        if self.next is None:
+            self.next = reserve_ids(self.model, 1)[0]
+        start, self.next = self.next, self.next + count
+        return list(range(start, start + count))

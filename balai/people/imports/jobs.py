@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 # How many errors the stored summary of a web import keeps (the CSV has them all).
 SUMMARY_ERRORS = 200
+_PROGRESS_SQL = f"UPDATE {ImportJob._meta.db_table} SET processed_rows = %s, total_rows = %s WHERE id = %s"
 
 
 def import_upload_dir() -> Path:
@@ -94,12 +96,23 @@ def import_job_run(*, job_pk: int, source: str) -> None:
         started_at=timezone.now(),
     )
     last = [0.0]
+    side: list[BaseDatabaseWrapper] = []
 
     def progress(done: int, total: int) -> None:
         now = time.monotonic()
-        if now - last[0] >= 0.5 or done >= total:
-            last[0] = now
+        if now - last[0] < 0.5 and done < total:
+            return
+        last[0] = now
+        if not connection.in_atomic_block:
             ImportJob.objects.filter(pk=job_pk).update(processed_rows=done, total_rows=total)
+        elif connection.vendor == "postgresql":
+            # The rows are being written in the import's transaction: the status page would
+            # see nothing of it until the end, so the count goes through a second connection.
+            if not side:
+                side.append(connections.create_connection(DEFAULT_DB_ALIAS))
+            with side[0].cursor() as cursor:
+                cursor.execute(_PROGRESS_SQL, [done, total, job_pk])
+        # SQLite has one writer, the import itself: the count is written when it ends.
 
     try:
         with audit_source(source):
@@ -136,6 +149,8 @@ def import_job_run(*, job_pk: int, source: str) -> None:
         if not isinstance(exc, Exception):
             raise
     finally:
+        for extra in side:
+            extra.close()
         # The data now lives in the registry (or was refused): keep no copy of the upload.
         upload.unlink(missing_ok=True)
 
