@@ -693,8 +693,11 @@ def _overview_selector_ms(runs: int) -> dict[str, float] | None:
 
 def prepare_throughput(config: BenchConfig) -> dict[str, Any]:
     """Which accounts sign in (operators of different villages) and the pages they fetch."""
+    from django.conf import settings
     from django.urls import NoReverseMatch, reverse
-    from django.utils import timezone
+    from django.utils import timezone, translation
+    from django.utils.html import escape
+    from django.utils.translation import gettext
 
     from balai.accounts.models import User
     from balai.devtools.demo import DEMO_PASSWORD, PILOT_CODES
@@ -712,15 +715,24 @@ def prepare_throughput(config: BenchConfig) -> dict[str, Any]:
         raise BenchError("no operator accounts in the bench database")
     rnd = random.Random(config.seed + 1)
     today = timezone.localdate()
+    with translation.override(settings.LANGUAGE_CODE):
+        # What each page must contain to count: the list's title and results, and the name
+        # the header shows for the signed-in operator.
+        page_markers = [
+            f"<title>{gettext('Penduduk')} · Balai</title>",
+            '<div id="results" aria-live="polite">',
+        ]
     sessions = []
     for i in range(config.users):
         user = operators[i % len(operators)]
         assert user.village is not None
+        shown = escape(user.get_full_name() or user.username)
         sessions.append(
             {
                 "username": user.username,
                 "village": user.village.name,
                 "urls": list_urls(village=user.village, count=400, rnd=rnd, today=today),
+                "expect": [*page_markers, f'title="{escape(gettext("Akun saya"))}">{shown}</a>'],
             }
         )
     viewer = User.objects.filter(role="dispermades", is_active=True).order_by("pk").first()
@@ -821,18 +833,99 @@ class LoadResult:
         return self.ok / self.seconds if self.seconds else 0.0
 
 
+class _Connection:
+    """One client's HTTP/1.1 connection, kept open as long as the server keeps it (gunicorn's
+    sync workers close after each response; the client then connects again).
+
+    Plain socket work rather than http.client: the load runs on the same two cores as the
+    server, and http.client (its header parsing goes through the email package) spent about
+    as much CPU per page as a tenth of the worker's."""
+
+    def __init__(self, host: str, port: int, timeout: float) -> None:
+        self.address, self.timeout = (host, port), timeout
+        self.sock: socket.socket | None = None
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+    def get(self, request: bytes) -> tuple[int, bytes]:
+        """Status and body of one GET (`request`: its bytes, headers and blank line)."""
+        reused = self.sock is not None
+        try:
+            return self._exchange(request)
+        except ConnectionError:
+            self.close()
+            if not reused:
+                raise
+        # The server closed a kept connection between two requests: once more, on a new one.
+        return self._exchange(request)
+
+    def _exchange(self, request: bytes) -> tuple[int, bytes]:
+        if self.sock is None:
+            self.sock = socket.create_connection(self.address, timeout=self.timeout)
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock = self.sock
+        sock.sendall(request)
+        data = b""
+        while (end := data.find(b"\r\n\r\n")) < 0:
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("connection closed before the response")
+            data += chunk
+        lines = data[:end].split(b"\r\n")
+        status = int(lines[0].split(b" ", 2)[1])
+        length, close = None, False
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"connection":
+                close = value.strip().lower() == b"close"
+            elif name == b"transfer-encoding":
+                raise http.client.HTTPException("chunked responses are not read here")
+        parts, got = [data[end + 4 :]], len(data) - end - 4
+        while length is None or got < length:
+            chunk = sock.recv(min(1 << 20, max(65536, (length or 0) - got)))
+            if not chunk:
+                if length is None:
+                    break
+                raise http.client.IncompleteRead(b"".join(parts), length - got)
+            parts.append(chunk)
+            got += len(chunk)
+        if close or length is None:
+            self.close()
+        return status, b"".join(parts)
+
+
 def hammer(
-    *, host: str, port: int, sessions: list[tuple[str, list[str]]], duration: float, max_requests: int
+    *,
+    host: str,
+    port: int,
+    sessions: list[tuple[str, list[str]]],
+    duration: float,
+    max_requests: int,
+    expect: list[list[bytes]] | None = None,
 ) -> LoadResult:
-    """One thread per session, each fetching its pages back to back for `duration` seconds."""
+    """One thread per session, each fetching its pages back to back for `duration` seconds.
+
+    `expect[i]`: what every page of session i must contain (its title, the signed-in user…);
+    a 200 without it counts as an error ("wrong page"), so a sign-in page or another page
+    served with 200 is not counted as a page served."""
     lock = threading.Lock()
     budget = [max_requests]
     statuses: Counter[str] = Counter()
     samples: list[float] = []
     deadline = time.perf_counter() + duration
 
-    def user(cookie: str, urls: list[str]) -> None:
-        conn = http.client.HTTPConnection(host, port, timeout=60)
+    def user(cookie: str, urls: list[str], markers: list[bytes]) -> None:
+        conn = _Connection(host, port, timeout=60)
+        cookie_line = f"Cookie: {cookie}\r\n" if cookie else ""
+        requests = [
+            f"GET {url} HTTP/1.1\r\nHost: {host}:{port}\r\n{cookie_line}\r\n".encode() for url in urls
+        ]
         local: list[float] = []
         local_status: Counter[str] = Counter()
         i = 0
@@ -841,17 +934,16 @@ def hammer(
                 if budget[0] <= 0:
                     break
                 budget[0] -= 1
-            url = urls[i % len(urls)]
+            request = requests[i % len(requests)]
             i += 1
             start = time.perf_counter()
             try:
-                conn.request("GET", url, headers={"Cookie": cookie})
-                response = conn.getresponse()
-                response.read()
-                local_status[str(response.status)] += 1
-                if response.will_close:
-                    conn.close()
-            except (OSError, http.client.HTTPException) as exc:
+                status, body = conn.get(request)
+                if status == 200 and not all(m in body for m in markers):
+                    local_status["wrong page"] += 1
+                else:
+                    local_status[str(status)] += 1
+            except (OSError, http.client.HTTPException, ValueError) as exc:
                 local_status[type(exc).__name__] += 1
                 conn.close()
             local.append((time.perf_counter() - start) * 1000)
@@ -860,7 +952,10 @@ def hammer(
             samples.extend(local)
             statuses.update(local_status)
 
-    threads = [threading.Thread(target=user, args=s, daemon=True) for s in sessions]
+    threads = [
+        threading.Thread(target=user, args=(cookie, urls, expect[i] if expect else []), daemon=True)
+        for i, (cookie, urls) in enumerate(sessions)
+    ]
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -955,6 +1050,7 @@ def measure_throughput(
                 )
                 for s in prepared["sessions"]
             ]
+            expect = [[m.encode() for m in s.get("expect", [])] for s in prepared["sessions"]]
             # A short round first so every worker has imported, connected and compiled templates.
             hammer(
                 host="127.0.0.1",
@@ -962,6 +1058,7 @@ def measure_throughput(
                 sessions=sessions,
                 duration=min(3.0, config.duration / 4),
                 max_requests=len(sessions) * 50,
+                expect=expect,
             )
             workers_pids = child_pids(proc.pid)
             cpu_before = [cpu_seconds(pid) or 0.0 for pid in workers_pids]
@@ -974,6 +1071,7 @@ def measure_throughput(
                     sessions=sessions,
                     duration=config.duration,
                     max_requests=config.max_requests,
+                    expect=expect,
                 )
                 cpu_used = sum(
                     (cpu_seconds(pid) or 0.0) - before

@@ -12,8 +12,9 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.forms import BoundField
 from django.urls import get_script_prefix, reverse
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -199,15 +200,51 @@ def resident_url(public_id: str) -> str:
 def options(field: BoundField) -> str:
     """The <option>s of a bound choice field, the submitted value selected."""
     current = "" if field.value() is None else str(field.value())
-    choices = field.field.choices  # type: ignore[attr-defined]
-    # Plain string work, escaped as format_html escapes: a list page has ~50 options, and
-    # format_html per option was a quarter of the page's template time.
+    html, at = _options_html(field.field)
+    if at is None:  # values repeat: each option compared
+        return _options(field.field.choices, current)  # type: ignore[attr-defined]
+    pos = at.get(current)
+    if pos is None:
+        return html
+    return mark_safe(f"{html[:pos]} selected{html[pos:]}")  # noqa: S308 - escaped by _options
+
+
+def _option(value: Any, label: Any) -> tuple[str, str]:
+    """An option's opening up to its value's closing quote, and its label; both escaped as
+    format_html escapes (format_html per option was a quarter of the page's template time)."""
+    text = str(value)
+    shown = str(label) if isinstance(label, SafeData) else escape(str(label))
+    return f'<option value="{text if isinstance(value, SafeData) else escape(text)}"', shown
+
+
+def _options(choices: Any, current: str) -> SafeString:
     out = []
     for value, label in choices:
-        text = str(value)
-        selected = " selected" if text == current else ""
-        shown = str(label) if isinstance(label, SafeData) else escape(str(label))
-        out.append(
-            f'<option value="{text if isinstance(value, SafeData) else escape(text)}"{selected}>{shown}</option>'
-        )
-    return mark_safe("".join(out))  # noqa: S308 - every value and label escaped above
+        opening, shown = _option(value, label)
+        out.append(f"{opening}{' selected' if str(value) == current else ''}>{shown}</option>")
+    return mark_safe("".join(out))  # noqa: S308 - every value and label escaped by _option
+
+
+def _options_html(field: Any) -> tuple[SafeString, dict[str, int] | None]:
+    """The field's options with none selected, and where " selected" goes for each value
+    (None when a value repeats). Kept on the field for its choices and the language: the
+    resident list's filter fields are shared by every page of a village (forms._SharedFields),
+    so its ~50 options are escaped and joined once, not on every page."""
+    choices, language = field.choices, get_language()
+    kept = getattr(field, "_balai_options", None)
+    if kept is not None and kept[0] is choices and kept[1] == language:
+        return kept[2], kept[3]
+    at: dict[str, int] | None = {}
+    pieces: list[str] = []
+    length = 0
+    for value, label in choices:
+        opening, shown = _option(value, label)
+        if at is not None and str(value) in at:
+            at = None
+        elif at is not None:
+            at[str(value)] = length + len(opening)
+        pieces.append(f"{opening}>{shown}</option>")
+        length += len(pieces[-1])
+    html = mark_safe("".join(pieces))  # noqa: S308 - every value and label escaped by _option
+    field._balai_options = (choices, language, html, at)
+    return html, at
