@@ -23,6 +23,7 @@ from bisect import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
+from operator import itemgetter
 from typing import Any
 
 from django.apps import apps
@@ -908,14 +909,12 @@ _LINK_KEYS = [
     "rt_id",
     "name_key",
     "insurance_type",
-    "created_at",
-    "updated_at",
 ]
 # The rest of the resident's columns: each the field's default.
 _REST = [
     (f.attname, f.get_default())
     for f in Resident._meta.concrete_fields
-    if f.attname not in {*_PERSON_KEYS, *_LINK_KEYS, "village_id"}
+    if f.attname not in {*_PERSON_KEYS, *_LINK_KEYS, "village_id", "created_at", "updated_at"}
 ]
 
 
@@ -934,7 +933,8 @@ def village_rows(
     dusuns = TableRows(
         Dusun._meta.db_table,
         _columns(Dusun, ["id", "name", "head_name", "created_at", "updated_at"]),
-        [(dusun_ids[name], name, plan.dusun_heads.get(name, ""), now_db, now_db) for name in plan.dusuns],
+        [(dusun_ids[name], name, plan.dusun_heads.get(name, "")) for name in plan.dusuns],
+        (now_db, now_db),
     )
     rt_first = ids.take(Rt, len(plan.units))
     unit_rt = [rt_first + i for i in range(len(plan.units))]
@@ -942,9 +942,10 @@ def village_rows(
         Rt._meta.db_table,
         _columns(Rt, ["id", "public_id", "dusun_id", "rw", "rt", "head_name", "created_at", "updated_at"]),
         [
-            (unit_rt[i], pid, dusun_ids[u.dusun], u.rw, u.rt, u.head_name, now_db, now_db)
+            (unit_rt[i], pid, dusun_ids[u.dusun], u.rw, u.rt, u.head_name)
             for i, (pid, u) in enumerate(zip(public_ids(len(plan.units)), plan.units, strict=True))
         ],
+        (now_db, now_db),
     )
 
     # Residents in family order: the k-th member of the village gets resident_first + k.
@@ -1015,14 +1016,19 @@ def village_rows(
     oldest = today - dt.timedelta(days=58 * 365)
     youngest = today - dt.timedelta(days=30 * 365)
     blank = _BLANK
+    # One C-level pick of the planner's values per person; dates adapted only where the
+    # driver wants them otherwise (SQLite's text), not for psycopg.
+    person_of = itemgetter(*_PERSON_KEYS)
+    date_positions = {i for i, key in enumerate(_PERSON_KEYS) if key in _DATE_KEYS}
+    adapt_dates = adapt_day(today) is not today
     for fi, f in enumerate(plan.families):
         family_id = family_ids[fi]
         household_id = household_first + f.household if f.household is not None else None
         rt_id = unit_rt[f.unit]
         for resident_id, m in zip(member_ids[fi], f.members, strict=True):
-            person = tuple(
-                adapt_day(m.get(key)) if key in _DATE_KEYS else m.get(key, blank[key]) for key in _PERSON_KEYS
-            )
+            person = person_of({**blank, **m})
+            if adapt_dates:
+                person = tuple(adapt_day(v) if i in date_positions else v for i, v in enumerate(person))
             relation = None if household_id is None else 1 if resident_id in household_heads else 2
             rows.append(
                 person
@@ -1035,8 +1041,6 @@ def village_rows(
                     rt_id,
                     normalize_name(m["name"]),
                     f.insurance,
-                    now_db,
-                    now_db,
                 )
             )
             if (
@@ -1047,9 +1051,10 @@ def village_rows(
                 adults.append((resident_id, m["name"]))
     residents = TableRows(
         Resident._meta.db_table,
-        _columns(Resident, [*_PERSON_KEYS, *_LINK_KEYS, *(name for name, _d in _REST)]),
+        _columns(Resident, [*_PERSON_KEYS, *_LINK_KEYS, "created_at", "updated_at", *(n for n, _d in _REST)]),
         rows,
-        tuple(d for _n, d in _REST),
+        # The same in every row: encoded once (`TableRows.encode`).
+        (now_db, now_db, *(d for _n, d in _REST)),
     )
 
     details = LifeEvent._meta.get_field("details")
@@ -1068,12 +1073,12 @@ def village_rows(
                 adapt_day(when),
                 details.get_db_prep_save(detail, connection),
                 "",
-                now_db,
             )
             for pid, (fi, mj, kind, when, detail) in zip(
                 public_ids(len(plan.events)), plan.events, strict=True
             )
         ],
+        (now_db,),
     )
     tables = [dusuns, rts, families, households, residents, events]
     if encode:
