@@ -159,3 +159,17 @@ def test_deferred_indexes_are_made_again_after_the_load_and_after_an_interrupted
     assert bulk.restore_deferred(state) > 0
     assert schema() == before
     assert not state.exists()
+
+
+@pytest.mark.django_db
+def test_every_village_gets_the_lambang_the_profile_service_made_of_the_crest(settings, tmp_path):
+    from balai.audit.models import AuditEvent
+
+    settings.MEDIA_ROOT = tmp_path
+    demo.generate(villages=3, residents_per_village=20, seed=1, extensions=False)
+    villages = list(Village.objects.order_by("code"))
+    files = {v.code: v.logo.read() for v in villages}
+    assert len(set(files.values())) == 1
+    assert len({v.logo.name for v in villages}) == 3
+    audited = AuditEvent.objects.filter(action="village.profile_updated").values_list("object_id", flat=True)
+    assert sorted(audited) == sorted(files)
