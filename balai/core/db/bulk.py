@@ -65,8 +65,8 @@ def copy_field(value: Any) -> str:
     if kind is str:
         # Scanning for the four is several times cheaper than translating every string.
         if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            return value.translate(_COPY_ESCAPES)  # type: ignore[no-any-return]
-        return value  # type: ignore[no-any-return]
+            return value.translate(_COPY_ESCAPES)
+        return value
     if kind is int:
         return str(value)
     if value is None:
