@@ -2,14 +2,28 @@
 
 The demo (`balai demo`, `balai bench`) and the OpenSID import write tens of thousands of rows
 per village; on PostgreSQL one COPY stream is several times faster than one INSERT per row.
+
+For the bench's build of millions of rows (5,000,000 residents in 1,200 villages, issue 22)
+two more: rows encoded as COPY text by the caller (`copy_text`, possibly in another process)
+and streamed as they are (`copy_data`), and `deferred_indexes`, which drops a set of tables'
+secondary indexes and constraints for the load and builds them again, in one sort each,
+afterwards (maintaining 16 indexes and 4 foreign-key triggers per resident row was half of
+the server's CPU for the build).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime as dt
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from django.db import connection
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
@@ -38,3 +52,175 @@ def insert_rows(table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ..
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
     return len(rows)
+
+
+# Dates repeat (a birth date per resident, ~40,000 distinct among millions): isoformat once each.
+_DATE_TEXT: dict[dt.date, str] = {}
+
+
+def copy_field(value: Any) -> str:
+    """One value in COPY's text format: NULL as \\N, text with its backslashes, tabs and line
+    breaks escaped, dates and datetimes in ISO form, psycopg's Json/Jsonb as JSON."""
+    kind = type(value)
+    if kind is str:
+        # Scanning for the four is several times cheaper than translating every string.
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_COPY_ESCAPES)
+        return value
+    if kind is int:
+        return str(value)
+    if value is None:
+        return "\\N"
+    if kind is dt.date:
+        text = _DATE_TEXT.get(value)
+        if text is None:
+            text = _DATE_TEXT[value] = value.isoformat()
+        return text
+    if kind is bool:
+        return "t" if value else "f"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    obj = getattr(value, "obj", value)  # psycopg's Json/Jsonb wrap the object they dump
+    if obj is not value or isinstance(value, (dict, list)):
+        dumps = getattr(value, "dumps", None) or json.dumps
+        return str(dumps(obj)).translate(_COPY_ESCAPES)
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def copy_text(rows: Iterable[Sequence[Any]], suffix: str = "") -> str:
+    """Rows as COPY text, one line each; `suffix` (already encoded, starting with a tab) ends
+    every line: the columns every row gives the same value, encoded once."""
+    field = copy_field
+    return "".join(["\t".join([field(v) for v in row]) + suffix + "\n" for row in rows])
+
+
+def copy_data(table: str, columns: Sequence[str], data: str | bytes) -> None:
+    """COPY text made by `copy_text` (whole, in one stream) into a PostgreSQL table."""
+    if not data:
+        return
+    quote = connection.ops.quote_name
+    sql = "COPY {} ({}) FROM STDIN".format(quote(table), ", ".join(quote(c) for c in columns))
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        copy.write(data)
+
+
+# --- Indexes deferred for a bulk load (PostgreSQL) --------------------------------------------
+
+
+def _deferrable(tables: Sequence[str]) -> list[dict[str, str]]:
+    """What `deferred_indexes` drops: every index of `tables` except primary keys, and their
+    unique and foreign-key constraints (check constraints stay: they cost nothing per row),
+    each with the statement that makes it again, in the order to make them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname, t.relname, pg_get_indexdef(i.indexrelid)
+              FROM pg_index i
+              JOIN pg_class c ON c.oid = i.indexrelid
+              JOIN pg_class t ON t.oid = i.indrelid
+             WHERE t.relname = ANY(%s) AND t.relnamespace = to_regnamespace(current_schema())
+               AND NOT i.indisprimary
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+             ORDER BY t.relname, c.relname
+            """,
+            [list(tables)],
+        )
+        indexes = cursor.fetchall()
+        # Unique constraints that a foreign key of another table relies on must stay.
+        cursor.execute(
+            """
+            SELECT k.conname, t.relname, k.contype, pg_get_constraintdef(k.oid)
+              FROM pg_constraint k
+              JOIN pg_class t ON t.oid = k.conrelid
+             WHERE t.relname = ANY(%s) AND t.relnamespace = to_regnamespace(current_schema())
+               AND (k.contype = 'f' OR (k.contype = 'u' AND NOT EXISTS (
+                    SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid)))
+             ORDER BY k.contype DESC, t.relname, k.conname
+            """,
+            [list(tables)],
+        )
+        constraints = cursor.fetchall()
+    quote = connection.ops.quote_name
+    items = [{"kind": "index", "name": name, "table": table, "sql": sql} for name, table, sql in indexes]
+    # Unique constraints ('u') before foreign keys ('f'): the order they are made again in.
+    items += [
+        {
+            "kind": "constraint",
+            "name": name,
+            "table": table,
+            "sql": f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}",
+        }
+        for name, table, _kind, definition in constraints
+    ]
+    return items
+
+
+def _exists(cursor: Any, item: dict[str, str]) -> bool:
+    if item["kind"] == "index":
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [connection.ops.quote_name(item["name"])])
+    else:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = %s AND conrelid = to_regclass(%s))",
+            [item["name"], connection.ops.quote_name(item["table"])],
+        )
+    return bool(cursor.fetchone()[0])
+
+
+def restore_deferred(state: Path, say: Callable[[str], None] | None = None) -> int:
+    """Make again what an interrupted `deferred_indexes` left dropped (listed in `state`);
+    what exists already, or whose table does not, is skipped. Returns how many were made."""
+    if not state.exists():
+        return 0
+    items: list[dict[str, str]] = json.loads(state.read_text())
+    made = 0
+    with connection.cursor() as cursor:
+        # Large sorts in memory; the session's own setting, not the server's.
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for item in items:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [connection.ops.quote_name(item["table"])])
+            if not cursor.fetchone()[0] or _exists(cursor, item):
+                continue
+            started = time.perf_counter()
+            cursor.execute(item["sql"])
+            made += 1
+            if say is not None:
+                say(f"    {item['kind']} {item['name']}: {time.perf_counter() - started:.1f} s")
+        cursor.execute("RESET maintenance_work_mem")
+    state.unlink()
+    return made
+
+
+@contextmanager
+def deferred_indexes(
+    tables: Sequence[str], *, state: Path, say: Callable[[str], None] | None = None
+) -> Iterator[dict[str, float]]:
+    """A bulk load into `tables` without their secondary indexes and constraints (PostgreSQL,
+    outside a transaction; elsewhere nothing happens): dropped on entry, made again on exit,
+    even when the load fails. Building an index once over a loaded table sorts its rows once;
+    keeping it during the load inserts into it row by row, and each foreign key fires a check
+    per row. What was dropped is listed in `state` first, so a load killed halfway is repaired
+    by `restore_deferred` (the bench calls it before each build). The loader must not read
+    these tables meanwhile: every look-up would scan the table. The yielded dict receives
+    the seconds spent making them again (`restore_s`)."""
+    timing: dict[str, float] = {}
+    if connection.vendor != "postgresql":
+        yield timing
+        return
+    restore_deferred(state, say)
+    items = _deferrable(tables)
+    state.write_text(json.dumps(items, indent=1))
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for item in reversed(items):  # foreign keys before the unique constraints they might use
+            if item["kind"] == "index":
+                cursor.execute(f"DROP INDEX IF EXISTS {quote(item['name'])}")
+            else:
+                cursor.execute(
+                    f"ALTER TABLE {quote(item['table'])} DROP CONSTRAINT IF EXISTS {quote(item['name'])}"
+                )
+    try:
+        yield timing
+    finally:
+        started = time.perf_counter()
+        restore_deferred(state, say)
+        timing["restore_s"] = time.perf_counter() - started

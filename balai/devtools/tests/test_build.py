@@ -1,0 +1,175 @@
+"""Issue 22 item 4: the bench's build of 5,000,000 residents. A village's rows are made away
+from the database (ids given out by the demo), in the bench by a worker process, and stored
+while the registry's tables are without their secondary indexes; the data is the same."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection, transaction
+from psycopg.types.json import Jsonb
+
+from balai.core.db import bulk
+from balai.devtools import demo
+from balai.people import codes
+from balai.people.models import Family, Household, LifeEvent, Resident
+from balai.regions.models import Rt, Village
+from balai.staff.models import Official
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _registry() -> tuple:
+    """What the demo wrote, without ids, public ids and timestamps (which differ by run)."""
+    return (
+        list(
+            Resident.objects.order_by("id").values_list(
+                "village__code",
+                "nik",
+                "name",
+                "name_key",
+                "birth_date",
+                "family__kk_number",
+                "family__head__nik",
+                "household__number",
+                "household__head__nik",
+                "household_relation",
+                "rt__dusun__name",
+                "rt__rw",
+                "rt__rt",
+                "status",
+                "insurance_type",
+                "marriage_date",
+                "citizenship",
+            )
+        ),
+        list(Family.objects.order_by("id").values_list("kk_number", "address", "issued_on", "rt__rt")),
+        list(Household.objects.order_by("id").values_list("number", "address")),
+        list(
+            LifeEvent.objects.order_by("id").values_list(
+                "resident__nik", "family__kk_number", "kind", "details"
+            )
+        ),
+        list(
+            Official.objects.order_by("id").values_list(
+                "village__code", "resident__nik", "name", "term_start"
+            )
+        ),
+        list(Village.objects.order_by("code").values_list("code", "address", "postal_code", "head_name")),
+        list(Rt.objects.order_by("id").values_list("dusun__name", "rw", "rt", "head_name")),
+    )
+
+
+def _generated(*, parallel: bool) -> tuple:
+    try:
+        with transaction.atomic():
+            demo.generate(villages=2, residents_per_village=80, seed=4, extensions=False, parallel=parallel)
+            registry = _registry()
+            raise _Rollback
+    except _Rollback:
+        return registry
+
+
+@pytest.mark.django_db
+def test_a_worker_process_prepares_the_same_villages_as_the_writer_would():
+    in_process = _generated(parallel=False)
+    assert len(in_process[0]) >= 160
+    assert in_process[4]
+    assert _generated(parallel=True) == in_process
+
+
+@pytest.mark.django_db
+def test_ids_given_out_by_the_demo_leave_the_sequences_past_them():
+    demo.generate(villages=1, residents_per_village=50, seed=2, extensions=False, parallel=True)
+    family = Family.objects.order_by("id").first()
+    # the heads written in the same COPY as the rows point at the village's own people
+    assert family.head.family_id == family.pk
+    book = demo.IdBook.from_database()
+    top = Resident.objects.order_by("-id").values_list("id", flat=True).first()
+    assert book.next["people_resident"] > top
+    # the application's next row gets a free id
+    created = Resident.objects.create(
+        village=family.village,
+        family=family,
+        nik="3325010101900001",
+        name="BARU",
+        sex=1,
+        status=codes.STATUS_MOVED,
+    )
+    assert created.pk > top
+
+
+def test_copy_text_escapes_what_copy_would_misread():
+    text = bulk.copy_text(
+        [
+            ("a\tb", "line\nbreak\\", None, True, 7, dt.date(2024, 2, 29)),
+            ("", "\r", False, None, -1, Jsonb({"place": "RUMAH"})),
+        ],
+        suffix="\tend",
+    )
+    assert text == (
+        'a\\tb\tline\\nbreak\\\\\t\\N\tt\t7\t2024-02-29\tend\n\t\\r\tf\t\\N\t-1\t{"place": "RUMAH"}\tend\n'
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="indexes are deferred on PostgreSQL only")
+def test_deferred_indexes_are_made_again_after_the_load_and_after_an_interrupted_one(tmp_path):
+    tables = ["people_resident", "people_family"]
+
+    def schema() -> set:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)"
+                " UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE conrelid = ANY(%s::regclass[])",
+                [tables, tables],
+            )
+            return set(cursor.fetchall())
+
+    before = schema()
+    state = tmp_path / "deferred.json"
+    with bulk.deferred_indexes(tables, state=state) as timing:
+        during = schema()
+        assert {"people_resident_pkey", "people_family_pkey"} <= {name for name, _d in during}
+        assert "resident_nik_unique_alive" not in {name for name, _d in during}
+        assert state.exists()
+    assert schema() == before
+    assert timing["restore_s"] >= 0
+    assert not state.exists()
+
+    # A load killed halfway leaves the list behind: the next build makes them again first.
+    def killed() -> None:
+        with bulk.deferred_indexes(tables, state=state):
+            saved.append(state.read_text())
+            raise KeyboardInterrupt
+
+    saved: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        killed()
+    state_copy = saved[0]
+    assert schema() == before
+    for item in reversed(bulk._deferrable(tables)):
+        if item["kind"] == "index":
+            connection.cursor().execute(f'DROP INDEX "{item["name"]}"')
+        else:
+            connection.cursor().execute(f'ALTER TABLE "{item["table"]}" DROP CONSTRAINT "{item["name"]}"')
+    state.write_text(state_copy)
+    assert bulk.restore_deferred(state) > 0
+    assert schema() == before
+    assert not state.exists()
+
+
+@pytest.mark.django_db
+def test_every_village_gets_the_lambang_the_profile_service_made_of_the_crest(settings, tmp_path):
+    from balai.audit.models import AuditEvent
+
+    settings.MEDIA_ROOT = tmp_path
+    demo.generate(villages=3, residents_per_village=20, seed=1, extensions=False)
+    villages = list(Village.objects.order_by("code"))
+    files = {v.code: v.logo.read() for v in villages}
+    assert len(set(files.values())) == 1
+    assert len({v.logo.name for v in villages}) == 3
+    audited = AuditEvent.objects.filter(action="village.profile_updated").values_list("object_id", flat=True)
+    assert sorted(audited) == sorted(files)
