@@ -89,11 +89,13 @@ test-postgres-if-up: setup
 
 # Everything at once: the checks and both suites in parallel, each target's output printed
 # whole when it ends (--output-sync), then the wall time and the machine's load.
-# The project's own modules are compiled once before the parallel part: otherwise, on a fresh
-# clone, the checks and every test process compile the same ~750 files side by side.
+# The project's own modules, and the test modules as pytest rewrites them, are compiled once
+# before the parallel part (tests/precompile.py): otherwise, on a fresh clone, the checks and
+# every test process compile the same ~750 files side by side, and every xdist worker rewrites
+# the same ~200 test modules.
 test: setup  ## everything CI runs (lint, types, checks, SQLite + PostgreSQL suites, browser tests)
 	@start=$$(date +%s); \
-	$(BIN)/python -m compileall -q -j 0 balai config tests conftest.py >/dev/null; \
+	$(BIN)/python tests/precompile.py; \
 	$(MAKE) --no-print-directory -j 5 --output-sync=target lint typecheck check test-sqlite test-postgres-if-up; \
 	rc=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s wall, exit $$rc, load average $$(cut -d' ' -f1-3 /proc/loadavg) on $$(nproc) cores"; \
