@@ -21,17 +21,17 @@ class _LazyNamespaceResolver(URLResolver):
             super()._populate()
 
     @property
-    def reverse_dict(self):  # type: ignore[override]
+    def reverse_dict(self):
         self.url_patterns  # noqa: B018 - imports the module, then populating proceeds
         return super().reverse_dict
 
     @property
-    def namespace_dict(self):  # type: ignore[override]
+    def namespace_dict(self):
         self.url_patterns  # noqa: B018
         return super().namespace_dict
 
     @property
-    def app_dict(self):  # type: ignore[override]
+    def app_dict(self):
         self.url_patterns  # noqa: B018
         return super().app_dict
 
