@@ -76,6 +76,10 @@ test-sqlite: setup  ## the whole suite on SQLite (browser walkthroughs and bench
 # on a real file) and the tests that never reach the test database (parsers, settings in a
 # subprocess, the import contract; marked no_db by conftest.py) run once, in test-sqlite: on
 # PostgreSQL they would repeat the same work, not test the database. Each xdist worker gets its own test database (test_<name>_gw0, _gw1, ...).
+# The isolation matrix (tests/test_isolation.py, every URL and API operation) runs one way on
+# PostgreSQL (village A looking at B) and both ways on SQLite: the second direction sends the
+# same SQL with the other village's ids, so it tests the views again, not the engine; one way
+# still puts every URL's queries (and the PostgreSQL raw-SQL branches) through PostgreSQL.
 test-postgres: setup  ## the suite on PostgreSQL (TEST_DATABASE_URL): every test that uses the database
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PYTEST_RUN) -m "not browser and not own_sqlite and not no_db"
 
