@@ -76,6 +76,10 @@ test-sqlite: setup  ## the whole suite on SQLite (browser walkthroughs and bench
 # on a real file) and the tests that never reach the test database (parsers, settings in a
 # subprocess, the import contract; marked no_db by conftest.py) run once, in test-sqlite: on
 # PostgreSQL they would repeat the same work, not test the database. Each xdist worker gets its own test database (test_<name>_gw0, _gw1, ...).
+# The isolation matrix (tests/test_isolation.py, every URL and API operation) runs one way on
+# PostgreSQL (village A looking at B) and both ways on SQLite: the second direction sends the
+# same SQL with the other village's ids, so it tests the views again, not the engine; one way
+# still puts every URL's queries (and the PostgreSQL raw-SQL branches) through PostgreSQL.
 test-postgres: setup  ## the suite on PostgreSQL (TEST_DATABASE_URL): every test that uses the database
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PYTEST_RUN) -m "not browser and not own_sqlite and not no_db"
 
@@ -89,11 +93,13 @@ test-postgres-if-up: setup
 
 # Everything at once: the checks and both suites in parallel, each target's output printed
 # whole when it ends (--output-sync), then the wall time and the machine's load.
-# The project's own modules are compiled once before the parallel part: otherwise, on a fresh
-# clone, the checks and every test process compile the same ~750 files side by side.
+# The project's own modules, and the test modules as pytest rewrites them, are compiled once
+# before the parallel part (tests/precompile.py): otherwise, on a fresh clone, the checks and
+# every test process compile the same ~750 files side by side, and every xdist worker rewrites
+# the same ~200 test modules.
 test: setup  ## everything CI runs (lint, types, checks, SQLite + PostgreSQL suites, browser tests)
 	@start=$$(date +%s); \
-	$(BIN)/python -m compileall -q -j 0 balai config tests conftest.py >/dev/null; \
+	$(BIN)/python tests/precompile.py; \
 	$(MAKE) --no-print-directory -j 5 --output-sync=target lint typecheck check test-sqlite test-postgres-if-up; \
 	rc=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s wall, exit $$rc, load average $$(cut -d' ' -f1-3 /proc/loadavg) on $$(nproc) cores"; \

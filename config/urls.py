@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
 
+from balai.core.urls import lazy_include
 from balai.dashboard.views import home
 
 urlpatterns = [
@@ -41,7 +42,10 @@ urlpatterns = [
     # Reporting an absent official at the kiosk (staffing).
     path("anjungan/perangkat/", include("balai.staff.urls_kiosk")),
     path("anjungan/", include("balai.kiosk.urls")),
-    path("api/v1/", include("balai.api.urls")),
+    # The API is imported only when a URL under api/v1/ is resolved or an api: name reversed:
+    # its ~85 operations build their pydantic models on import (about a third of loading the
+    # URLs), which the pages, the kiosk screens and most processes never need.
+    lazy_include("api/v1/", "balai.api.urls", app_name="ninja", namespace="api"),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,9 +1,15 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import pytest
 from django.urls import reverse
-from escpos.printer import Dummy
 
 from balai.desk import printing, services
 from balai.desk.models import PrinterConfig, Ticket
+
+if TYPE_CHECKING:
+    from escpos.printer import Dummy
 
 
 @pytest.fixture
@@ -16,6 +22,10 @@ def printer_a(village_a, device_a):
 
 @pytest.fixture
 def dummy(monkeypatch):
+    # Imported here, as balai.desk.printing does: python-escpos parses its printer database
+    # (YAML, ~0.5 s) on import, which every test process would pay while collecting.
+    from escpos.printer import Dummy
+
     printed: list[Dummy] = []
 
     def open_dummy(config):
