@@ -19,6 +19,9 @@ import pytest
 from balai.accounts.models import Role, User
 from balai.people.tests.factories import FamilyFactory, ResidentFactory, RtFactory, VillageFactory
 
+# The browser tests' one Chromium per test process (the `browser` fixture).
+pytest_plugins = ["balai.core.tests.browser"]
+
 
 @pytest.fixture
 def village_a(db):

@@ -1,43 +1,13 @@
-"""Browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
+"""Browser tests: Playwright driving Debian's Chromium (never a downloaded browser); the
+`browser` fixture is balai/core/tests/browser.py's, one per test process."""
 
 import os
-import shutil
 
 import pytest
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make around it are synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def _chromium() -> str | None:
-    return os.environ.get("BALAI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    path = _chromium()
-    if not path:
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide Debian's chromium (apt-get install chromium)")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

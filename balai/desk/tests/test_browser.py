@@ -4,7 +4,6 @@ operator and announced on the TV display, in Indonesian, without any personal da
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 from django.conf import settings as django_settings
@@ -27,35 +26,18 @@ Object.defineProperty(window, "speechSynthesis", { value: {
 """
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    path = os.environ.get("BALAI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide Debian's chromium (apt-get install chromium)")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=path, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
-        )
-        yield browser
-        browser.close()
-
-
 def test_ticket_call_and_voice_announcement(
-    chromium, live_server, operator_a, device_a, surat_a, loket1_a, resident_a
+    browser, live_server, operator_a, device_a, surat_a, loket1_a, resident_a
 ):
     host = live_server.url.split("//")[1].split(":")[0]
     _device, credential = device_a
     # The kiosk: a browser holding the device credential, in portrait.
-    kiosk = chromium.new_context(
+    kiosk = browser.new_context(
         base_url=live_server.url, locale="id-ID", viewport={"width": 1080, "height": 1920}
     )
     kiosk.add_cookies([{"name": COOKIE_NAME, "value": credential, "domain": host, "path": "/anjungan/"}])
     # The TV: the same device credential, landscape, speech recorded.
-    tv = chromium.new_context(
+    tv = browser.new_context(
         base_url=live_server.url, locale="id-ID", viewport={"width": 1920, "height": 1080}
     )
     tv.add_cookies([{"name": COOKIE_NAME, "value": credential, "domain": host, "path": "/anjungan/"}])
@@ -63,7 +45,7 @@ def test_ticket_call_and_voice_announcement(
     # The operator at counter 1: a signed-in session.
     client = Client()
     client.force_login(operator_a)
-    office = chromium.new_context(base_url=live_server.url, locale="id-ID")
+    office = browser.new_context(base_url=live_server.url, locale="id-ID")
     office.add_cookies(
         [
             {
