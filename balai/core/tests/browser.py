@@ -6,6 +6,8 @@ with its own) fails when both land in the same xdist worker."""
 
 import os
 import shutil
+import threading
+import time
 
 import pytest
 
@@ -50,3 +52,31 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_settles(request):
+    """A test that drives the live server ends with every browser page closed and every request
+    the server is still answering finished before the database is flushed: a kiosk page's last
+    poll or form post, still writing in the server's thread, made the flush fail on a foreign
+    key and the next test find its users still there."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    # Requested here so that it is torn down (flushed) after this fixture's clean-up.
+    request.getfixturevalue("transactional_db")
+    live_server = request.getfixturevalue("live_server")
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+    httpd = getattr(live_server.thread, "httpd", None)
+    if httpd is None:
+        return
+    deadline = time.monotonic() + 10
+    for thread in threading.enumerate():
+        # socketserver's ThreadingMixIn answers each connection in a thread running
+        # httpd.process_request_thread (the target is dropped once it returns).
+        target = getattr(thread, "_target", None)
+        if getattr(target, "__self__", None) is httpd:
+            thread.join(max(0.0, deadline - time.monotonic()))
