@@ -827,28 +827,34 @@ def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
 def _second_step(
     conn: http.client.HTTPConnection, path: str, jar: dict[str, str]
 ) -> http.client.HTTPResponse:
-    """Two-factor step of a demo account (kades, sekdes, camat, Dispermades): the demo's key."""
+    """Two-factor step of a demo account (kades, sekdes, camat, Dispermades): the demo's key.
+    A code is accepted once (replay protection), so when the same account signed in within
+    this 30-second step already (the bench's previous gunicorn run), the next code is awaited."""
     import pyotp
 
     from balai.devtools.demo import DEMO_TOTP_SECRET
 
-    cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}
-    conn.request("GET", path, headers=cookie)
-    page = conn.getresponse()
-    body = page.read().decode("utf-8", "replace")
-    jar.update(_cookies(page))
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-    form = urlencode(
-        {"code": pyotp.TOTP(DEMO_TOTP_SECRET).now(), "csrfmiddlewaretoken": match.group(1) if match else ""}
-    )
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
-    }
-    conn.request("POST", path, body=form, headers=headers)
-    response = conn.getresponse()
-    response.read()
-    jar.update(_cookies(response))
+    totp = pyotp.TOTP(DEMO_TOTP_SECRET)
+    for attempt in range(2):
+        if attempt:
+            time.sleep(totp.interval - time.time() % totp.interval + 0.5)
+        cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}
+        conn.request("GET", path, headers=cookie)
+        page = conn.getresponse()
+        body = page.read().decode("utf-8", "replace")
+        jar.update(_cookies(page))
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        form = urlencode({"code": totp.now(), "csrfmiddlewaretoken": match.group(1) if match else ""})
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+        }
+        conn.request("POST", path, body=form, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        jar.update(_cookies(response))
+        if response.status != 400:
+            break
     return response
 
 
