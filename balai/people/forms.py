@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -573,8 +573,11 @@ class _SharedFields(dict[str, forms.Field]):
 def _filter_fields(rts: tuple[tuple[int, int, str, str, str], ...]) -> _SharedFields:
     fields = copy.deepcopy(ResidentFilterForm.declared_fields)
     dusuns = {dusun_id: dusun for _pk, dusun_id, dusun, _rw, _rt in rts}
-    fields["dusun"].choices = [("", "—"), *sorted(dusuns.items(), key=lambda kv: kv[1])]  # type: ignore[attr-defined]
-    fields["rt"].choices = [  # type: ignore[attr-defined]
+    cast(forms.ChoiceField, fields["dusun"]).choices = [
+        ("", "—"),
+        *sorted(dusuns.items(), key=lambda kv: kv[1]),
+    ]
+    cast(forms.ChoiceField, fields["rt"]).choices = [
         ("", "—"),
         *((pk, f"{dusun} · RW {rw} · RT {rt}") for pk, _d, dusun, rw, rt in rts),
     ]

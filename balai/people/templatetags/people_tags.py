@@ -202,7 +202,7 @@ def options(field: BoundField) -> str:
     current = "" if field.value() is None else str(field.value())
     html, at = _options_html(field.field)
     if at is None:  # values repeat: each option compared
-        return _options(field.field.choices, current)  # type: ignore[attr-defined]
+        return _options(getattr(field.field, "choices", ()), current)
     pos = at.get(current)
     if pos is None:
         return html
