@@ -1562,7 +1562,3 @@ def reset_database() -> str:
     for suffix in ("", "-wal", "-shm"):
         Path(name + suffix).unlink(missing_ok=True)
     return name
-
-
-def residents_count() -> int:
-    return Resident.objects.filter(status=codes.STATUS_ALIVE).count()
