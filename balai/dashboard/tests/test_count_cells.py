@@ -30,3 +30,31 @@ def test_count_cells_match_the_intcomma_loop():
         for counts in rows:
             expected = Template(LOOP).render(Context({"counts": counts}))
             assert loader.get_template("dashboard/_count_cells.html").render({"counts": counts}) == expected
+
+
+# A district's village rows as the overview wrote them before `{% village_rows %}`.
+ROWS_LOOP = (
+    "{% for v in villages %}\n"
+    '    <tr><th scope="row"><a href="{% url \'dashboard:village\' v.code %}">{{ v.name }}</a> '
+    '<span class="muted">{{ v.code }}</span></th>{% include "dashboard/_count_cells.html" with counts=v.counts %}</tr>\n'
+    "    {% endfor %}"
+)
+
+
+def test_village_rows_match_the_template_loop():
+    from balai.dashboard.selectors import VillageRow
+
+    rnd = random.Random(3)
+    villages = []
+    for i, name in enumerate(["Brokoh", "Kali & Sari", 'Desa "<b>Baru</b>"', "O'Neil"]):
+        counts = Counts(families=rnd.randint(0, 5000))
+        for band in range(16):
+            counts.add_band(1 + band % 2, band, rnd.randint(0, 900))
+        villages.append(VillageRow(f"33.25.0{i}.200{i}", name, f"33.25.0{i}", "Wonotunggal", counts))
+    with translation.override("id"):
+        expected = Template(ROWS_LOOP).render(Context({"villages": villages}))
+        got = Template("{% load dashboard_tags %}{% village_rows villages %}").render(
+            Context({"villages": villages})
+        )
+    assert got == expected
+    assert "Kali &amp; Sari" in got

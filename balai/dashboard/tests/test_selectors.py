@@ -1,5 +1,8 @@
 import datetime as dt
 
+import pytest
+
+from balai.dashboard import selectors
 from balai.dashboard.selectors import (
     BAND_COUNT,
     band_filters,
@@ -135,3 +138,24 @@ def test_village_breakdown_of_empty_village_has_no_rows(village_b):
 
     assert data.dusuns == []
     assert data.counts.residents == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_regency_overview_read_in_two_connections_counts_the_same(
+    village_a, village_b, family_a, monkeypatch
+):
+    # given: residents in both villages, committed (the second connection sees committed rows only)
+    for i in range(6):
+        ResidentFactory(
+            village=village_a, family=family_a, sex=1 + i % 2, birth_date=dt.date(1950 + 9 * i, 3, 1)
+        )
+    ResidentFactory(village=village_b, sex=2, birth_date=dt.date(2001, 3, 3))
+    whole = regency_overview(villages=[village_a, village_b], today=TODAY)
+
+    # when: split from two villages on (PostgreSQL reads the second half in another connection)
+    monkeypatch.setattr(selectors, "SPLIT_READ_VILLAGES", 2)
+    split = regency_overview(villages=[village_a, village_b], today=TODAY)
+
+    # then
+    assert split == whole
+    assert split.counts.residents == 7
