@@ -172,8 +172,9 @@ def database_from_url(url: str) -> dict[str, Any]:
     if url.split(":", 1)[0].lower() in ("sqlite", "sqlite3"):
         name = str(dj_database_url.parse(url)["NAME"])
         return sqlite_database(name or ":memory:")
-    config = dict(dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)))
-    options = config.setdefault("OPTIONS", {})
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)))
+    options: dict[str, Any] = dict(config.get("OPTIONS") or {})
+    config["OPTIONS"] = options
     if "postgresql" in str(config.get("ENGINE", "")) and "options" not in options:
         # PostgreSQL's JIT compiles a query's expressions once its estimated cost passes a
         # threshold; Balai's queries are index reads and counts that gain nothing from it, and
