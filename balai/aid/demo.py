@@ -6,7 +6,8 @@ programmes whose recipients arrived as imported lists, an approved upcoming PKH 
 entitlements (the kiosk shows "next distribution"), and a village RTLH programme with rules
 and two RT proposals. BLT Dana Desa 2026 is left for the operator to define (the walkthrough).
 
-Rows go in with executemany on prepared columns: this runs for every bench village too.
+Rows go in with `core.db.bulk.model_rows` (COPY on PostgreSQL, executemany on a prepared
+INSERT elsewhere): this runs for every bench village too.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -30,6 +30,7 @@ from balai.aid.models import (
     Recipient,
     WelfareSurvey,
 )
+from balai.core.db.bulk import model_rows
 from balai.core.ids import public_ids
 from balai.people.models import Family
 from balai.regions.models import Village
@@ -38,41 +39,6 @@ W = WelfareSurvey
 DECILE_SHARE = 0.62  # families with a DTSEN decile (the rest are not in the national data)
 SURVEY_SHARE = 0.35  # households surveyed by the village
 PKH_AMOUNT = 750_000  # per quarter, an illustrative figure (the real one depends on components)
-
-
-class _Insert:
-    """INSERT of the given columns; every other column takes its model default."""
-
-    def __init__(self, model: type[models.Model], columns: Sequence[str]) -> None:
-        quote = connection.ops.quote_name
-        fields = [f for f in model._meta.concrete_fields if f.attname != "id"]
-        by_name = {f.attname: f for f in fields}
-        self.columns = list(columns)
-        rest = [f for f in fields if f.attname not in self.columns]
-        self.defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
-        names = [*self.columns, *(f.attname for f in rest)]
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            quote(model._meta.db_table),
-            ", ".join(quote(by_name[n].column) for n in names),
-            ", ".join(["%s"] * len(names)),
-        )
-
-    def run(self, rows: list[tuple[Any, ...]]) -> None:
-        if rows:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, [row + self.defaults for row in rows])
-
-
-_INSERTS: dict[tuple[type[models.Model], tuple[str, ...]], _Insert] = {}
-
-
-def _insert(model: type[models.Model], columns: Sequence[str]) -> _Insert:
-    """The prepared INSERT for these columns, built once per process (every default left to
-    the model is a constant, so it can be reused for every village)."""
-    key = (model, tuple(columns))
-    if key not in _INSERTS:
-        _INSERTS[key] = _Insert(model, columns)
-    return _INSERTS[key]
 
 
 def _decile(rnd: random.Random) -> int:
@@ -224,7 +190,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
     # One draw of exactly the ids needed: generating ids is a good part of this hook's time.
     take = iter(public_ids(len(deciles) + len(survey_plan) + 2 * len(pkh_families) + len(bpnt_families)))
 
-    _insert(
+    model_rows(
         OfficialDecile,
         (
             "public_id",
@@ -257,7 +223,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
     )
 
     survey_rows = [(next(take), *row) for row in survey_plan]
-    _insert(WelfareSurvey, _SURVEY_COLUMNS).run(survey_rows)
+    model_rows(WelfareSurvey, _SURVEY_COLUMNS).run(survey_rows)
 
     # Central programmes: recipient lists as imported.
     pkh = _programme(
@@ -316,7 +282,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
         (next(take), village.pk, bpnt.pk, bpnt.period, fid, "import", "active", enrolled_on, "", now, now)
         for fid in bpnt_families
     ]
-    _insert(Recipient, recipient_cols).run(rows)
+    model_rows(Recipient, recipient_cols).run(rows)
 
     # An approved PKH cycle next month with an entitlement per recipient (the kiosk's
     # "next distribution"), and the past quarter already closed.
@@ -337,7 +303,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
         approved_at=timezone.now(),
     )
     pkh_recipient_ids = list(Recipient.objects.filter(programme=pkh).values_list("pk", flat=True))
-    _insert(
+    model_rows(
         Entitlement,
         (
             "public_id",

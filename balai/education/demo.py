@@ -12,9 +12,10 @@ import datetime as dt
 import random
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection
 from django.utils import timezone
 
+from balai.core.db.bulk import insert_model_rows
 from balai.core.ids import public_ids
 from balai.education import rules
 from balai.education.models import AbsenceReport, Enrolment, FollowUp, Scholarship, School
@@ -39,22 +40,6 @@ OUTCOMES = ["dihubungi", "dihubungi", "bekerja", "menikah", "paket", "kembali", 
 REPORTERS = ["Wali kelas", "Kader PKK", "Kepala sekolah", "Ketua RT"]
 
 
-def _insert(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """A prepared INSERT fed with tuples: model instances and `bulk_create` cost most of
-    the time at regency scale (the core demo measured the same)."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(fields[c].column) for c in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
 def _grade(level: str, age: int) -> int:
     grades = {"sd": (1, 6), "smp": (7, 9), "sma": (10, 12)}[level]
     return min(max(age - 6, grades[0]), grades[1])
@@ -75,7 +60,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
     seed = int(digits[-4:]) if digits[-4:].isdigit() else rnd.randint(0, 9999)
     ops = connection.ops
     stamp = ops.adapt_datetimefield_value(timezone.now())
-    _insert(
+    insert_model_rows(
         School,
         (
             "public_id",
@@ -226,7 +211,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
                     stamp,
                 )
             )
-    _insert(
+    insert_model_rows(
         Enrolment,
         (
             "public_id",
@@ -246,7 +231,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
         ),
         enrolments,
     )
-    _insert(
+    insert_model_rows(
         AbsenceReport,
         (
             "public_id",
@@ -264,7 +249,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
             for pk, d, who, days in absences
         ],
     )
-    _insert(
+    insert_model_rows(
         Scholarship,
         (
             "public_id",
@@ -279,7 +264,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
         ),
         [(next(ids), village.pk, pk, today.year, status, "", "", stamp, stamp) for pk, status in pip],
     )
-    _insert(
+    insert_model_rows(
         FollowUp,
         ("public_id", "village_id", "resident_id", "noted_on", "outcome", "note", "created_at", "updated_at"),
         [

@@ -14,14 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
 from django.utils import timezone
 
-from balai.core.db.bulk import insert_rows
+from balai.core.db.bulk import model_rows
 from balai.core.ids import public_ids
 from balai.health.classify import classify
 from balai.health.models import AntenatalVisit, ChildMeasurement, Posyandu, PosyanduSession, Pregnancy
@@ -59,25 +57,6 @@ def _inverse(lms: tuple[float, float, float], z: float) -> float:
     if l == 0:
         return m * math.exp(s * z)
     return m * max(1 + l * s * z, 0.05) ** (1 / l)
-
-
-class _Insert:
-    """INSERT of given columns into a model's table; every other column gets its default."""
-
-    def __init__(self, model: type[models.Model], columns: Sequence[str]) -> None:
-        fields = [f for f in model._meta.concrete_fields if f.attname != "id"]
-        self.columns = list(columns)
-        self.rest = [f for f in fields if f.attname not in self.columns]
-        self.defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in self.rest)
-        names = [*self.columns, *(f.attname for f in self.rest)]
-        by_name = {f.attname: f for f in fields}
-        self.table = model._meta.db_table
-        self.names = [by_name[n].column for n in names]
-
-    def run(self, rows: list[tuple[Any, ...]]) -> None:
-        # COPY on PostgreSQL: an INSERT per measurement (~3,600 a village) was most of the
-        # PostgreSQL demo's time.
-        insert_rows(self.table, self.names, [row + self.defaults for row in rows])
 
 
 _MEASURE_COLUMNS = (
@@ -237,7 +216,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
     for row in rnd.sample(rows, min(IMPLAUSIBLE_PER_VILLAGE, len(rows))):
         row[3] = (row[3] / 10).quantize(Decimal("0.1")) or Decimal("0.5")
 
-    insert = _Insert(ChildMeasurement, _MEASURE_COLUMNS)
+    insert = model_rows(ChildMeasurement, _MEASURE_COLUMNS)
     ids = public_ids(len(rows))
     values: list[tuple[Any, ...]] = []
     for public_id, (
