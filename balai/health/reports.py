@@ -30,6 +30,7 @@ from django.db.models import Count, Exists, FloatField, Max, OuterRef, Q, QueryS
 from django.db.models.functions import Cast
 
 from balai.core.dates import Month, add_months
+from balai.core.db.parallel import split_read
 from balai.health.models import ChildMeasurement, Posyandu, PosyanduArea
 from balai.health.services import weight_trend
 from balai.people import codes
@@ -82,6 +83,10 @@ def _ids(villages: QuerySet[Village] | Iterable[Village]) -> list[int] | QuerySe
         return villages.values("pk")  # type: ignore[return-value]
     return [v.pk for v in villages]
 
+
+# From this many villages a district's or the regency's figures are read in two connections at
+# once on PostgreSQL (`split_read`): half the villages, or half the trend's months, each.
+SPLIT_READ_VILLAGES = 100
 
 # --- SKDN ----------------------------------------------------------------------------------
 
@@ -328,7 +333,14 @@ def monthly_report(*, village: Village, month: Month) -> MonthlyReport:
 def skdn_by_village(*, villages: QuerySet[Village] | Iterable[Village], month: Month) -> dict[int, Skdn]:
     """village id -> the village's SKDN totals (for district and regency pages)."""
     ids = [v.pk for v in villages]
-    rows = _skdn_rows(village_ids=ids, month=month)
+    rows: dict[int, dict[int | str, Skdn]] = {}
+    for part in split_read(
+        ChildMeasurement,
+        ids,
+        lambda part: _skdn_rows(village_ids=list(part), month=month),
+        min_items=SPLIT_READ_VILLAGES,
+    ):
+        rows.update(part)
     totals: dict[int, Skdn] = {}
     for village_id in ids:
         total = Skdn(str(village_id))
@@ -409,8 +421,12 @@ def prevalence_by(
     *, villages: QuerySet[Village] | Iterable[Village], month: Month, by: str
 ) -> dict[object, Prevalence]:
     """Prevalence grouped by "village" (village id), "dusun" (dusun name) or "all" (None)."""
+    return _prevalence(_ids(villages), month, by)
+
+
+def _prevalence(ids: list[int] | QuerySet[Village], month: Month, by: str) -> dict[object, Prevalence]:
     column = {"village": "village_id", "dusun": "child__rt__dusun__name", "all": None}[by]
-    qs = _latest_of_month(_ids(villages), month)
+    qs = _latest_of_month(ids, month)
     result: dict[object, Prevalence] = {}
     if column is None:
         values = qs.aggregate(**_PREVALENCE_COUNTS)
@@ -434,7 +450,19 @@ def prevalence_trend(
     """Per group, the `months` months ending with `month` (a Prevalence for every month)."""
     series: dict[object, list[TrendPoint]] = defaultdict(list)
     span = month.back(months)
-    per_month = [prevalence_by(villages=villages, month=m, by=by) for m in span]
+    ids = _ids(villages)
+    # A district's or the regency's months are read half in a second connection (PostgreSQL).
+    many = isinstance(ids, QuerySet) or len(ids) >= SPLIT_READ_VILLAGES
+    per_month = [
+        values
+        for part in split_read(
+            ChildMeasurement,
+            span,
+            lambda months: [_prevalence(ids, m, by) for m in months],
+            min_items=2 if many else len(span) + 1,
+        )
+        for values in part
+    ]
     keys = {key for values in per_month for key in values}
     for key in keys:
         for m, values in zip(span, per_month, strict=True):

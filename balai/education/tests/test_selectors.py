@@ -1,6 +1,8 @@
 import datetime as dt
 import io
 
+import pytest
+
 from balai.education import rules, selectors, services
 from balai.education.rules import Reason, Risk, Status
 
@@ -205,3 +207,23 @@ def test_summaries_command_recounts(village_a, make_child):
     call_command("education_summaries", "--day", DAY.isoformat(), stdout=io.StringIO())
     stored = VillageSummary.objects.get(village=village_a, day=DAY)
     assert stored.data["reasons"]["tidak_pernah"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_regional_counts_read_in_two_connections_are_the_same(
+    village_a, village_b, make_child, family_b, monkeypatch
+):
+    # given: committed children in two villages (a second connection sees committed rows only)
+    make_child("ANAK A", education_current=3)
+    make_child("ANAK A2", age=15, education_current=1)
+    make_child("ANAK B", family=family_b, education_current=4)
+    whole = selectors.counts_by_village(villages=[village_a, village_b], day=DAY)
+
+    # when: split from two villages on (PostgreSQL counts the second in another connection)
+    monkeypatch.setattr(selectors, "SPLIT_READ_VILLAGES", 2)
+    split = selectors.counts_by_village(villages=[village_a, village_b], day=DAY)
+
+    # then
+    assert split == whole
+    assert whole[village_a.pk].children == 2
+    assert whole[village_b.pk].children == 1

@@ -251,3 +251,30 @@ def test_latest_month_is_the_last_measured(village_a, krajan):
 
     assert reports.latest_month(villages=[village_a], today=dt.date(2026, 11, 27)) == Month(2026, 2)
     assert reports.latest_month(villages=[], today=dt.date(2026, 11, 27)) == Month(2026, 11)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_regional_figures_read_in_two_connections_are_the_same(village_a, village_b, krajan, monkeypatch):
+    # given: committed measurements in two villages over several months (a second connection
+    # sees committed rows only)
+    kid_a = child(village_a, krajan["rt"], born=dt.date(2024, 4, 1))
+    kid_b = child(village_b, None, born=dt.date(2025, 1, 10), sex=2)
+    for month in (1, 2, 4):
+        weigh(village_a, kid_a, dt.date(2026, month, 3), "9.0", "78.0")
+        weigh(village_b, kid_b, dt.date(2026, month, 5), "7.5", "66.0")
+    villages = [village_a, village_b]
+    whole = (
+        reports.skdn_by_village(villages=villages, month=APRIL),
+        reports.prevalence_trend(villages=villages, month=APRIL, by="village"),
+    )
+
+    # when: split from two villages on (PostgreSQL reads half in another connection)
+    monkeypatch.setattr(reports, "SPLIT_READ_VILLAGES", 2)
+    split = (
+        reports.skdn_by_village(villages=villages, month=APRIL),
+        reports.prevalence_trend(villages=villages, month=APRIL, by="village"),
+    )
+
+    # then
+    assert split == whole
+    assert whole[1][village_a.pk][-1].value.measured == 1
