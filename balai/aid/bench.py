@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from balai.core.db.statistics import refresh_app_statistics
+
 REGENCY_TARGET_S = 30.0
 VILLAGE_TARGET_S = 1.0
 DEMO_TARGET_S_PER_MILLION = 15.0
@@ -49,6 +51,7 @@ def prepare_demo(say: Callable[[str], None]) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     if todo:
         residents = Resident.objects.filter(village__in=todo).count()
+        refresh_app_statistics("aid")
     return {
         "villages": len(todo),
         "residents": residents,

@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from balai.core.db.statistics import refresh_app_statistics
 from balai.devtools.bench import BenchConfig, Metric, Say, percentiles
 
 STATEMENTS_TARGET_MS = 100.0
@@ -46,7 +47,10 @@ def _prepare(config: BenchConfig, say: Say) -> dict[str, Any]:
             extend_village(
                 village=village, rnd=random.Random(f"{config.seed}:{village.code}:economy"), today=today
             )
-    return {"villages_prepared": len(todo), "prepare_s": time.perf_counter() - started}
+    seconds = time.perf_counter() - started
+    if todo:
+        refresh_app_statistics("economy")
+    return {"villages_prepared": len(todo), "prepare_s": seconds}
 
 
 def _big_unit(village: Any, say: Say) -> Any:

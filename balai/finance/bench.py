@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from balai.core.db.statistics import refresh_app_statistics
 from balai.devtools.bench import BenchConfig, Metric, Say, percentiles
 
 PAGE_TARGET_MS = 50.0
@@ -76,6 +77,8 @@ def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
             )
     result["villages_prepared"] = len(todo)
     result["prepare_s"] = time.perf_counter() - started
+    if todo:
+        refresh_app_statistics("finance")
 
     villages = list(Village.objects.order_by("code"))
     village = next((v for c in PILOT_CODES for v in villages if v.code == c), villages[0])

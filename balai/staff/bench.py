@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from balai.core.db.statistics import refresh_app_statistics
 from balai.devtools.bench import BenchConfig, Metric, Say, percentiles
 
 PAGE_TARGET_MS = 50.0
@@ -41,6 +42,8 @@ def _prepare(config: BenchConfig, say: Say) -> int:
                 rnd=random.Random(f"{config.seed}:{village.code}:staff"),
                 today=timezone.localdate(),
             )
+    if todo:
+        refresh_app_statistics("staff")
     return len(todo)
 
 

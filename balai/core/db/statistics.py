@@ -39,3 +39,14 @@ def refresh_statistics(
         elif connection.vendor == "postgresql":
             command = "VACUUM (ANALYZE)" if vacuum and not connection.in_atomic_block else "ANALYZE"
             cursor.execute(f"{command} " + ", ".join(quote(t) for t in tables) if tables else command)
+
+
+def refresh_app_statistics(*labels: str, using: str = DEFAULT_DB_ALIAS) -> None:
+    """`refresh_statistics` (VACUUM ANALYZE on PostgreSQL) of every table of these apps: after a
+    module's demo data is written, as `balai demo` does for the whole database at its end.
+    The benches measured the modules' pages right after writing, on statistics of empty tables
+    (PostgreSQL: an education village summary took 93 ms instead of ~10 on such a plan)."""
+    from django.apps import apps
+
+    tables = [m._meta.db_table for label in labels for m in apps.get_app_config(label).get_models()]
+    refresh_statistics(tables=tables, using=using, vacuum=True)
