@@ -30,6 +30,9 @@ class Household(PublicIdModel, VillageScopedModel, BaseModel):
 class Family(PublicIdModel, VillageScopedModel, BaseModel):
     """Kartu Keluarga (KK)."""
 
+    # No index of its own: family_kk_per_village (village, kk_number) starts with it, and
+    # each one is written for every new family.
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+", db_index=False)
     kk_number = models.CharField(_("nomor KK"), max_length=16)
     head = models.ForeignKey(
         "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -58,8 +61,13 @@ class Family(PublicIdModel, VillageScopedModel, BaseModel):
 class Resident(PublicIdModel, VillageScopedModel, BaseModel):
     """One record of one person: the data every Balai service reads (data tunggal)."""
 
+    # The foreign keys' own indexes on village and family are left out: resident_village_id_idx
+    # (village, id) and resident_family_status_idx (family, status) start with them and answer
+    # the same lookups (on SQLite an index on (village) is (village, rowid) already, the same
+    # entries); every index is one more write for each resident an import adds (issue 22).
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+", db_index=False)
     family = models.ForeignKey(
-        Family, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        Family, null=True, blank=True, on_delete=models.PROTECT, related_name="members", db_index=False
     )
     household = models.ForeignKey(
         Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
@@ -242,6 +250,8 @@ class LifeEvent(PublicIdModel, VillageScopedModel):
         REGISTERED = 9, _("Pendataan awal")
         CORRECTION = 10, _("Perubahan data")
 
+    # No index of its own: lifeevent_village_id_idx (village, id) starts with it.
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+", db_index=False)
     resident = models.ForeignKey(
         Resident, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
