@@ -335,7 +335,7 @@ class ResidentStream:
         head = (self.village.pk,)
         tail = (
             LifeEvent.Kind.REGISTERED.value,
-            timezone.localdate(self.now),
+            timezone.localdate(self.now).isoformat(),  # as text: no adapter call per row
             details,
             "",
             self.actor.pk if self.actor is not None else None,
