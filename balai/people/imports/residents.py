@@ -107,7 +107,7 @@ def import_residents(
     """
     sha = file_sha256(path)
     parsed = opensid.ParsedFile()
-    with _no_cycle_collection(), _read_ahead(path, parsed, progress) as batches:
+    with _no_cycle_collection(), _unmapped(), _read_ahead(path, parsed, progress) as batches:
         # Only once the file has passed its checks and the first rows are read does the
         # import take SQLite's write lock.
         first = next(batches, None)
@@ -150,6 +150,26 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def _unmapped() -> Iterator[None]:
+    """SQLite reads the database through its page cache instead of a memory map while an
+    import runs. The import looks up index pages all over the file (NIKs, public ids); mapped,
+    each one it touches counts in the process's RSS (at a million residents 210 MB of it, the
+    import at 425 MB), while the page cache stays at its `cache_size`."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size")
+        (mapped,) = cursor.fetchone()
+        cursor.execute("PRAGMA mmap_size=0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA mmap_size={int(mapped)}")
 
 
 class _Discarded(Exception):
