@@ -572,13 +572,17 @@ def _unmapped() -> Iterator[None]:
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA mmap_size")
-        (mapped,) = cursor.fetchone()
-        cursor.execute("PRAGMA mmap_size=0")
+        row = cursor.fetchone()  # no row for an in-memory database: nothing is mapped
+        if row is not None:
+            cursor.execute("PRAGMA mmap_size=0")
+    if row is None:
+        yield
+        return
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA mmap_size={int(mapped)}")
+            cursor.execute(f"PRAGMA mmap_size={int(row[0])}")
 
 
 def measure_import(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
