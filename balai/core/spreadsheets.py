@@ -10,7 +10,8 @@ that reads it aborts with every request it serves. So a file is read in two step
    count, and for each sheet to be read its declared `<dimension>` and the real extent of
    its rows and columns, streamed through `zipfile` in chunks (which also checks each
    part's CRC and declared size). A file over a limit is refused with a message naming
-   the limit and the sheet, usually at its first chunk.
+   the limit and the sheet, usually at its first chunk. Once that first chunk has passed,
+   step 2 starts beside the rest of the scan, and no row is read before the scan ends.
 2. In a child process (`python -m balai.core.spreadsheets`, no Django) with an
    address-space limit (RLIMIT_AS) and a time limit: python-calamine loads the sheet and
    the rows come back in pickled chunks, unpickled with only plain values allowed. What
@@ -41,7 +42,7 @@ import tempfile
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -378,11 +379,23 @@ class _Package:
                 raise refusal("shared_strings", n=count, max=self.limit.shared_strings)
         return count
 
-    def scan(self, name: str) -> Sheet:
+    def scan(self, name: str, *, after_first_chunk: Callable[[], None] | None = None) -> Sheet:
+        """The sheet's scan; `after_first_chunk` is called once its first chunk has passed
+        (the declared dimension and, for a small sheet, every cell)."""
         part = self.sheets.get(name)
         if part is None or part not in self.zf.NameToInfo:
             raise refusal("no_sheet", name)
-        return _SheetScan(name, self.limit).run(self._chunks(self.zf.getinfo(part)))
+        chunks = self._chunks(self.zf.getinfo(part))
+        if after_first_chunk is not None:
+            chunks = _calling_after_first(chunks, after_first_chunk)
+        return _SheetScan(name, self.limit).run(chunks)
+
+
+def _calling_after_first(chunks: Iterator[bytes], callback: Callable[[], None]) -> Iterator[bytes]:
+    for i, chunk in enumerate(chunks):
+        yield chunk
+        if i == 0:
+            callback()  # the scan asks for the next chunk: the first one passed
 
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:[A-Z]{1,3}\d+:)?([A-Z]{1,3})(\d+)"')
@@ -548,24 +561,41 @@ class Workbook:
         """The sheet whose name is `wanted`, ignoring case and surrounding spaces."""
         return next((n for n in self.sheet_names if n.strip().lower() == wanted.strip().lower()), None)
 
-    def sheet(self, name: str) -> Sheet:
+    def sheet(self, name: str, *, after_first_chunk: Callable[[], None] | None = None) -> Sheet:
         """The sheet's extent and formula cells, scanned once; refused when over a limit."""
         if name not in self._scanned:
             if self._package is None:
                 self._scanned[name] = Sheet(name)
             else:
-                self._scanned[name] = self._package.scan(name)
+                self._scanned[name] = self._package.scan(name, after_first_chunk=after_first_chunk)
         return self._scanned[name]
 
     def rows(self, name: str, *, max_rows: int | None = None, from_a1: bool = False) -> Rows:
         """The sheet's rows, read by a child process, as lists of cell values (str, float,
         int, bool, date/datetime/time/timedelta; "" for an empty cell), each as wide as the
         sheet's used range, which starts at `Rows.start`; with `from_a1`, from cell A1
-        (leading empty rows and columns included), so list positions are sheet positions."""
-        self.sheet(name)
-        stream = Rows(self, name, max_rows=max_rows, from_a1=from_a1)
-        self._streams.append(stream)
-        return stream
+        (leading empty rows and columns included), so list positions are sheet positions.
+
+        The child starts once the scan's first chunk has passed and loads the sheet while
+        the scan goes on (at 100,000 rows the scan and the load each take about a second);
+        a refusal further into the scan ends it before a row is read. A file refused at its
+        first chunk (most oversized files, and every small one) never starts it."""
+        streams: list[Rows] = []
+
+        def start() -> None:
+            streams.append(Rows(self, name, max_rows=max_rows, from_a1=from_a1))
+            self._streams.append(streams[0])
+
+        try:
+            self.sheet(name, after_first_chunk=start)
+            if not streams:
+                start()
+            streams[0].begin()
+        except BaseException:
+            for stream in streams:
+                stream.close()
+            raise
+        return streams[0]
 
     def table(self, name: str, *, max_rows: int | None = None, from_a1: bool = False) -> list[list[Any]]:
         """All the sheet's rows (at most `max_rows`) as a list."""
@@ -688,6 +718,9 @@ class Rows:
             pass
         self._pending: list[list[Any]] = []
         self._done = False
+
+    def begin(self) -> None:
+        """Wait for the child to have loaded the sheet: its extent, before the first row."""
         meta = self._next_frame()
         if meta is None:
             raise self._failure()

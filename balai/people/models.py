@@ -30,6 +30,9 @@ class Household(PublicIdModel, VillageScopedModel, BaseModel):
 class Family(PublicIdModel, VillageScopedModel, BaseModel):
     """Kartu Keluarga (KK)."""
 
+    # No index of its own: family_kk_per_village (village, kk_number) starts with it, and
+    # each one is written for every new family.
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+", db_index=False)
     kk_number = models.CharField(_("nomor KK"), max_length=16)
     head = models.ForeignKey(
         "people.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -58,11 +61,17 @@ class Family(PublicIdModel, VillageScopedModel, BaseModel):
 class Resident(PublicIdModel, VillageScopedModel, BaseModel):
     """One record of one person: the data every Balai service reads (data tunggal)."""
 
+    # The foreign keys' own indexes on village and family are left out: resident_village_id_idx
+    # (village, id) and resident_family_status_idx (family, status) start with them and answer
+    # the same lookups (on SQLite an index on (village) is (village, rowid) already, the same
+    # entries); every index is one more write for each resident an import adds (issue 22).
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+", db_index=False)
     family = models.ForeignKey(
-        Family, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        Family, null=True, blank=True, on_delete=models.PROTECT, related_name="members", db_index=False
     )
+    # Indexed only where set (resident_household_idx): an imported resident has none.
     household = models.ForeignKey(
-        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members", db_index=False
     )
     household_relation = models.PositiveSmallIntegerField(
         _("hubungan dalam rumah tangga"),
@@ -200,6 +209,13 @@ class Resident(PublicIdModel, VillageScopedModel, BaseModel):
             # village's rows (1.5–2 minutes a page at 1,000,000 residents); SQLite's village
             # index already keeps each village's rows in id order.
             models.Index(fields=["village", "id"], name="resident_village_id_idx"),
+            # A household's members (aid, welfare) and the household's deletion: only residents
+            # that have one are in it, so an import's new residents are not written to it.
+            models.Index(
+                fields=["household"],
+                condition=models.Q(household__isnull=False),
+                name="resident_household_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -242,6 +258,8 @@ class LifeEvent(PublicIdModel, VillageScopedModel):
         REGISTERED = 9, _("Pendataan awal")
         CORRECTION = 10, _("Perubahan data")
 
+    # No index of its own: lifeevent_village_id_idx (village, id) starts with it.
+    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+", db_index=False)
     resident = models.ForeignKey(
         Resident, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
@@ -260,8 +278,14 @@ class LifeEvent(PublicIdModel, VillageScopedModel):
     consequences = models.JSONField(default=list, blank=True, db_default=models.Value("[]"))
     # A mistaken event is cancelled (never deleted): the registry books skip it from then on.
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Indexed only where set (lifeevent_cancelled_by_idx): every event is written without.
     cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     cancel_reason = models.CharField(_("alasan pembatalan"), max_length=255, blank=True, db_default="")
 
@@ -272,6 +296,12 @@ class LifeEvent(PublicIdModel, VillageScopedModel):
             # A village's newest event (freshness board, rollout): an index seek, not a backward
             # walk of the whole primary key on PostgreSQL.
             models.Index(fields=["village", "id"], name="lifeevent_village_id_idx"),
+            # The only reader: deleting a user (PROTECT) looks for the events it cancelled.
+            models.Index(
+                fields=["cancelled_by"],
+                condition=models.Q(cancelled_by__isnull=False),
+                name="lifeevent_cancelled_by_idx",
+            ),
         ]
 
     @property

@@ -315,9 +315,18 @@ class ResidentStream:
             *self.present,
         )
         qs = Resident.objects.filter(village=self.village)
+        # The file's dates come as ISO text (see residents._plain): the stored ones too, to compare.
+        dates = [6 + i for i, key in enumerate(self.present) if key in opensid.DATE_KEYS]
         old: dict[int, tuple[Any, ...]] = {}
         for chunk in chunks(existing_ids):
-            old.update((record[0], record) for record in qs.filter(pk__in=chunk).values_list(*fields))
+            for record in qs.filter(pk__in=chunk).values_list(*fields):
+                if dates:
+                    values = list(record)
+                    for i in dates:
+                        if values[i] is not None:
+                            values[i] = values[i].isoformat()
+                    record = tuple(values)
+                old[record[0]] = record
         return old
 
     def _write_events(self, events: Iterator[tuple[int, int]]) -> None:
@@ -326,7 +335,7 @@ class ResidentStream:
         head = (self.village.pk,)
         tail = (
             LifeEvent.Kind.REGISTERED.value,
-            timezone.localdate(self.now),
+            timezone.localdate(self.now).isoformat(),  # as text: no adapter call per row
             details,
             "",
             self.actor.pk if self.actor is not None else None,
