@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from balai.audit.models import AuditChain, AuditEvent
+from balai.audit.models import AuditChain, AuditEvent, RecordRead
+from balai.audit.selectors import READ_ACTIONS
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -150,8 +151,11 @@ def _converter(f: Any) -> Any:
     return lambda value: value if type(value) is plain else prep(value, connection)
 
 
-def _insert_events(rows: list[dict[str, Any]]) -> None:
-    """Rows as {attname: value}; a column whose value is the same in every row is converted once."""
+def _insert_events(rows: list[dict[str, Any]], *, reads: list[str] | None = None) -> None:
+    """Rows as {attname: value}; a column whose value is the same in every row is converted once.
+    With `reads` (one event only), the event's `RecordRead` rows too."""
+    if reads is not None and len(rows) != 1:
+        raise ValueError("reads: one event only")
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in _EVENT_FIELDS)
     one = "(" + ", ".join(["%s"] * len(_EVENT_FIELDS)) + ")"
@@ -174,14 +178,34 @@ def _insert_events(rows: list[dict[str, Any]]) -> None:
                     convert = _converter(f)
                     converted.append([convert(v) for v in values])
             if connection.vendor == "postgresql":
-                _insert_postgresql(cursor, table, columns, converted, shared)
+                _insert_postgresql(cursor, table, columns, converted, shared, reads=reads)
                 continue
             params = [value for row in zip(*converted, strict=True) for value in row]
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))}", params)
+            if reads is not None:
+                _insert_reads_sqlite(cursor, int(cursor.lastrowid), reads)
+
+
+def _insert_reads_sqlite(cursor: Any, event_id: int, ids: list[str]) -> None:
+    quote = connection.ops.quote_name
+    table = quote(RecordRead._meta.db_table)
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start : start + _BATCH]
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('event_id')}, {quote('object_id')}) "
+            f"VALUES {', '.join(['(%s, %s)'] * len(batch))}",
+            [value for object_id in batch for value in (event_id, object_id)],
+        )
 
 
 def _insert_postgresql(
-    cursor: Any, table: str, columns: str, converted: list[list[Any]], shared: list[bool]
+    cursor: Any,
+    table: str,
+    columns: str,
+    converted: list[list[Any]],
+    shared: list[bool],
+    *,
+    reads: list[str] | None = None,
 ) -> None:
     """The batch as one INSERT … SELECT: a column shared by every row is one parameter, the
     others one array each (unnest). The statement stays short enough for psycopg to convert it
@@ -202,12 +226,20 @@ def _insert_postgresql(
     source = (
         f" FROM unnest({', '.join(sql for sql, _v in arrays)}) AS u({', '.join(names)})" if arrays else ""
     )
-    cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {', '.join(select)}{source}", params)
+    insert = f"INSERT INTO {table} ({columns}) SELECT {', '.join(select)}{source}"
+    if reads is None:
+        cursor.execute(insert, params)
+        return
+    # The event and its read rows in one statement (one round trip, one short prepared SQL).
+    quote = connection.ops.quote_name
+    cursor.execute(
+        f"WITH e AS ({insert} RETURNING {quote('id')}) "
+        f"INSERT INTO {quote(RecordRead._meta.db_table)} ({quote('event_id')}, {quote('object_id')}) "
+        "SELECT e.id, u FROM e, unnest(%s::varchar[]) AS u",
+        [*params, reads],
+    )
 
 
-# No savepoint: an audit failure must abort the caller's whole change anyway, and two
-# savepoint statements per event were a tenth of a letter's queries.
-@transaction.atomic(savepoint=False)
 def audit_record_many(
     *,
     actor: AbstractBaseUser | None,
@@ -215,6 +247,26 @@ def audit_record_many(
     events: Iterable[PendingEvent],
     source: str | None = None,
 ) -> int:
+    events = list(events)
+    if any(e.action in READ_ACTIONS for e in events):
+        # A read without its rows in the read index would be missing from "who read my data".
+        raise ValueError("read events are recorded by audit_record_read")
+    # No savepoint: an audit failure must abort the caller's whole change anyway, and two
+    # savepoint statements per event were a tenth of a letter's queries.
+    with transaction.atomic(savepoint=False):
+        return _append(actor=actor, village=village, events=events, source=source)
+
+
+def _append(
+    *,
+    actor: AbstractBaseUser | None,
+    village: VillageLike | None,
+    events: Iterable[PendingEvent],
+    source: str | None,
+    reads: list[str] | None = None,
+) -> int:
+    """Append the events to the village's chain (with `reads`, one event and its read rows);
+    how many. The caller holds a transaction."""
     chain_id, seq, prev = _locked_chain(village)
     now = timezone.now()
     at = now.isoformat()
@@ -251,7 +303,7 @@ def audit_record_many(
         prev = digest
     if not rows:
         return 0
-    _insert_events(rows)
+    _insert_events(rows, reads=reads)
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -260,6 +312,36 @@ def audit_record_many(
             [seq, prev, chain_id],
         )
     return len(rows)
+
+
+@transaction.atomic(savepoint=False)  # as audit_record_many
+def audit_record_read(
+    *,
+    actor: AbstractBaseUser | None,
+    village: VillageLike | None,
+    action: str,
+    object_type: str,
+    object_ids: Iterable[object],
+    changes: dict[str, Any] | None = None,
+    source: str | None = None,
+) -> int:
+    """One look at one or more records (a record's page; a page of a list, a search, a
+    family): ONE event whose `changes["records"]` lists the records' ids (so the chain's hash
+    covers what was shown), `object_id` the record when it is one, and one `RecordRead` row per
+    record, the index `selectors.reads_of` finds a record's reads by. Returns how many records."""
+    ids = [str(i) for i in dict.fromkeys(object_ids)]
+    if not ids:
+        return 0
+    # One record: as an event of one record always was (the record in object_id alone).
+    one = len(ids) == 1
+    event = PendingEvent(
+        action,
+        object_type,
+        ids[0] if one else "",
+        dict(changes or {}) if one else {**(changes or {}), "records": ids},
+    )
+    _append(actor=actor, village=village, events=[event], source=source, reads=ids)
+    return len(ids)
 
 
 def audit_record(
@@ -272,6 +354,17 @@ def audit_record(
     changes: dict[str, Any] | None = None,
     source: str | None = None,
 ) -> None:
+    if action in READ_ACTIONS:
+        audit_record_read(
+            actor=actor,
+            village=village,
+            action=action,
+            object_type=object_type,
+            object_ids=[object_id],
+            changes=changes,
+            source=source,
+        )
+        return
     audit_record_many(
         actor=actor,
         village=village,

@@ -67,3 +67,23 @@ def test_each_row_shows_time_officer_village_record_purpose_and_source(regency_v
     text = officer.get(reverse("dashboard:reads")).content.decode()
     for shown in ("operator_a", village_a.name, "rec-123", "verifikasi bantuan", "10.0.0.9"):
         assert shown in text
+
+
+def test_narrowed_to_one_resident_the_list_and_family_pages_that_showed_them(
+    client_a, regency_viewer, resident_a, family_a, village_a
+):
+    from balai.people.tests.factories import ResidentFactory
+
+    other = ResidentFactory(village=village_a, name="ZAINAL ARIFIN")
+    client_a.get(reverse("people:resident_list"))
+    client_a.get(reverse("people:family_detail", args=[family_a.public_id]))
+    officer = Client()
+    officer.force_login(regency_viewer)
+
+    one = officer.get(reverse("dashboard:reads"), {"penduduk": resident_a.public_id}).content.decode()
+    assert one.count(f"<code>{resident_a.public_id}</code>") == 2  # the list page and the family page
+    assert other.public_id not in one
+    # Unnarrowed, a page of the list is one row per resident it showed.
+    everything = officer.get(reverse("dashboard:reads")).content.decode()
+    assert f"<code>{other.public_id}</code>" in everything
+    assert everything.count(f"<code>{resident_a.public_id}</code>") == 2
