@@ -23,13 +23,11 @@ def _events_reading(object_id: str) -> QuerySet[RecordRead, Any]:
 
 def reads_of(*, village_id: int, object_type: str, object_id: str, limit: int = 100) -> list[AuditEvent]:
     """Staff reads of one record, newest first (the resident's own kiosk sessions excluded:
-    they have no actor): its events through the read index."""
+    they have no actor): its events through the read index (every event there is a read; the
+    action is left out so that no plan walks the village's reads on the action's index)."""
     rows = (
         AuditEvent.objects.filter(
-            pk__in=_events_reading(object_id),
-            object_type=object_type,
-            village_id=village_id,
-            action__in=READ_ACTIONS,
+            pk__in=_events_reading(object_id), object_type=object_type, village_id=village_id
         )
         .exclude(actor__isnull=True)
         .select_related("actor")
@@ -51,13 +49,17 @@ def reads_between(
     newest first, on the (action, occurred_at) index; by one officer on the actor index; those
     that showed one record through the read index. An event may have shown many records:
     `read_records` has one row per record."""
-    rows = AuditEvent.objects.filter(action__in=READ_ACTIONS, occurred_at__gte=start, occurred_at__lt=end)
+    rows = AuditEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
+    if object_id:
+        # The record's events off the read index (every event there is a read). With the
+        # action too, SQLite walked the window's every read on the (action, time) index.
+        rows = rows.filter(pk__in=_events_reading(object_id), object_type=object_type)
+    else:
+        rows = rows.filter(action__in=READ_ACTIONS)
     if village_ids is not None:
         rows = rows.filter(village_id__in=village_ids)
     if actor_id is not None:
         rows = rows.filter(actor_id=actor_id)
-    if object_id:
-        rows = rows.filter(pk__in=_events_reading(object_id), object_type=object_type)
     return rows.select_related("actor", "village").order_by("-occurred_at", "-pk")
 
 
@@ -87,14 +89,27 @@ def read_records(
 READ_ROW_FIELDS = ("at", "who", "village_id", "record", "purpose", "source")
 
 
-def read_rows(**window: Any) -> QuerySet[RecordRead, tuple[Any, ...]]:
+def read_rows(**window: Any) -> QuerySet[Any, tuple[Any, ...]]:
     """`read_records(**window)` as the rows an officer reads (READ_ROW_FIELDS: time, who,
     village id, record, purpose, source), newest first. Tuples, no model instances, no join
     to villages (the caller names them: the trail sits below regions; a join doubled the page's
     count on SQLite) and the purpose taken out of the JSON by the database: the whole answer at
-    a million residents is some 200,000 rows."""
+    a million residents is some 200,000 rows.
+
+    Narrowed to one record, the rows are its read events (one row each), found from the read
+    index first: joined the other way round, SQLite walked the window's every event."""
+    from django.db.models import CharField, Value
     from django.db.models.fields.json import KeyTextTransform
 
+    if window.get("object_id"):
+        return reads_between(**window).values_list(
+            "occurred_at",
+            "actor_label",
+            "village_id",
+            Value(window["object_id"], output_field=CharField()),
+            KeyTextTransform("purpose", "changes"),
+            "source",
+        )
     return read_records(**window).values_list(
         "event__occurred_at",
         "event__actor_label",

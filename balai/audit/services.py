@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from balai.audit.models import AuditChain, AuditEvent, RecordRead
@@ -381,6 +382,31 @@ class ChainProblem:
     message: str
 
 
+def _records_read(event: AuditEvent) -> list[str]:
+    """The records a read event showed, as `audit_record_read` wrote them (a read recorded
+    before the read index: its object_id, indexed by the migration)."""
+    records = (event.changes or {}).get("records") if isinstance(event.changes, dict) else None
+    if isinstance(records, list):
+        return sorted(str(r) for r in records)
+    return [event.object_id] if event.object_id else []
+
+
+def _read_index_problems(chain: AuditChain, reads: dict[int, tuple[int, list[str]]]) -> list[ChainProblem]:
+    """The read index against the (hashed) events: a row deleted, added or changed there would
+    hide a read from "who read my data" or invent one."""
+    if not reads:
+        return []
+    found: dict[int, list[str]] = {}
+    rows = RecordRead.objects.filter(event_id__in=list(reads)).order_by()
+    for event_id, object_id in rows.values_list("event_id", "object_id"):
+        found.setdefault(event_id, []).append(object_id)
+    return [
+        ChainProblem(chain.pk, chain.village_id, seq, "read index differs from the read event")
+        for event_id, (seq, records) in reads.items()
+        if sorted(found.get(event_id, [])) != records
+    ]
+
+
 def audit_verify(*, anchors: bool = True, anchor_path: Any = None) -> tuple[int, list[ChainProblem]]:
     """Recompute every chain; report broken links, altered events and gaps, then check the
     chains against the signed anchors (`balai.audit.anchors`): truncation, deletion,
@@ -421,7 +447,13 @@ def audit_verify(*, anchors: bool = True, anchor_path: Any = None) -> tuple[int,
         seen = wanted.get(chain.key, {})
         prev, expected_seq = "0" * 64, 0
         events = AuditEvent.objects.filter(chain=chain).order_by("seq").iterator(chunk_size=5000)
+        reads: dict[int, tuple[int, list[str]]] = {}
         for event in events:
+            if event.action in READ_ACTIONS:
+                reads[event.pk] = (event.seq, _records_read(event))
+                if len(reads) >= 1000:
+                    problems += _read_index_problems(chain, reads)
+                    reads = {}
             checked += 1
             expected_seq += 1
             if event.seq in seen:
@@ -438,6 +470,7 @@ def audit_verify(*, anchors: bool = True, anchor_path: Any = None) -> tuple[int,
             if event.compute_hash() != event.hash:
                 problems.append(ChainProblem(chain.pk, chain.village_id, event.seq, "content altered"))
             prev = event.hash
+        problems += _read_index_problems(chain, reads)
         if expected_seq != chain.last_seq or prev != chain.last_hash:
             problems.append(
                 ChainProblem(chain.pk, chain.village_id, chain.last_seq, "chain truncated at head")
@@ -460,6 +493,11 @@ def audit_verify(*, anchors: bool = True, anchor_path: Any = None) -> tuple[int,
                         "(an event at or before it was edited, deleted or inserted)",
                     )
                 )  # fmt: skip
+    stray = RecordRead.objects.exclude(
+        Exists(AuditEvent.objects.filter(pk=OuterRef("event_id"), action__in=READ_ACTIONS))
+    ).count()
+    if stray:
+        problems.append(ChainProblem(0, None, 0, f"{stray} read-index rows point at no read event"))
     for missing in sorted({a.chain for a in anchor_list} - found_chains):
         problems.append(
             ChainProblem(0, None, 0, f"chain {missing} deleted: anchored but not in the database")
