@@ -154,3 +154,21 @@ def test_audit_verify_reports_a_read_index_row_deleted_or_invented(operator_a, v
     )
     messages = [p.message for p in audit_verify(anchors=False)[1]]
     assert "1 read-index rows point at no read event" in messages
+
+
+def test_record_ids_are_indexed_whatever_they_hold(operator_a, village_a):
+    from balai.audit.models import RecordRead
+    from balai.audit.services import audit_record_read, audit_verify
+
+    for ids in (["a,b", "c d", "é"], ["x\x1fy", "z"]):
+        audit_record_read(
+            actor=operator_a,
+            village=village_a,
+            action="resident.viewed",
+            object_type="resident",
+            object_ids=ids,
+        )
+    assert sorted(RecordRead.objects.values_list("object_id", flat=True)) == sorted(
+        ["a,b", "c d", "é", "x\x1fy", "z"]
+    )
+    assert audit_verify(anchors=False)[1] == []
