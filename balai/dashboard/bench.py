@@ -61,9 +61,7 @@ def ensure_reads(
     from balai.regions.models import Village
 
     now = timezone.now()
-    have = read_records(
-        start=now - dt.timedelta(days=WINDOW_DAYS), end=now + dt.timedelta(minutes=1)
-    ).count()
+    have = read_records(start=now - dt.timedelta(days=WINDOW_DAYS), end=now + dt.timedelta(minutes=1)).count()
     sizes = dict(
         Resident.objects.order_by()
         .values("village_id")

@@ -18,7 +18,9 @@ def _reads(resident) -> list[str]:
     """The purposes of the resident's reads, found as the kiosk and the regency find them."""
     return [
         event.changes["purpose"]
-        for event in reads_of(village_id=resident.village_id, object_type="resident", object_id=resident.public_id)
+        for event in reads_of(
+            village_id=resident.village_id, object_type="resident", object_id=resident.public_id
+        )
     ]
 
 
