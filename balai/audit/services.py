@@ -256,7 +256,7 @@ def _insert_postgresql(
     select, params, arrays, names = [], [], [], []
     kinds = _KINDS.get(db.alias)
     if kinds is None:
-        kinds = _KINDS[db.alias] = [f.db_type(db) for f in _EVENT_FIELDS]
+        kinds = _KINDS[db.alias] = [str(f.db_type(db)) for f in _EVENT_FIELDS]
     for i, (kind, values, same) in enumerate(zip(kinds, converted, shared, strict=True)):
         if same:
             select.append(f"%s::{kind}")

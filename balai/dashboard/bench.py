@@ -130,8 +130,7 @@ def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
     from django.utils import timezone
 
     from balai.accounts.models import Role, User
-    from balai.audit.models import AuditEvent
-    from balai.audit.models import RecordRead
+    from balai.audit.models import AuditEvent, RecordRead
     from balai.audit.selectors import read_records
     from balai.core.db.statistics import refresh_statistics
 
