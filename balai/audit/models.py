@@ -98,24 +98,26 @@ class RecordRead(models.Model):
     and ~70 WAL pages a list page. The rows here are rebuilt from, and checked against, the
     events they index (`audit_verify`), so the chain still proves what was read."""
 
+    # The record first: the primary key is the index a record's reads are found by, and no
+    # surrogate id is written (a sequence and one more index entry per row; on SQLite the table
+    # is WITHOUT ROWID, see migration 0004, so the row is that index's entry and nothing more).
+    pk = models.CompositePrimaryKey("object_id", "event")
+    object_id = models.CharField(max_length=64)
     # No database constraint: the PostgreSQL check would be one trigger run per row (50 a page),
     # and the event is written in the same transaction by the same service and never deleted.
     event = models.ForeignKey(
         AuditEvent, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
-    object_id = models.CharField(max_length=64)
 
     class Meta:
         db_table = "audit_recordread"
         indexes = [
-            # One record's reads (its events' ids ascending = each chain's order).
-            models.Index(fields=["object_id", "event"], name="recordread_object_event"),
             # A window's events expanded to one row per record, off the index alone.
             models.Index(fields=["event", "object_id"], name="recordread_event_object"),
         ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if not self._state.adding:
             raise RuntimeError("Audit read rows are append-only.")
         super().save(*args, **kwargs)
 

@@ -3,7 +3,7 @@
 A read is an event (action in READ_ACTIONS) and one `RecordRead` row per record it showed:
 a record's page is an event of one record, a page of a list, search or family an event of
 up to 50 (`audit_record_read`). A record's reads are found through `RecordRead`'s
-(object_id, event) index, the rows of a window through its (event, object_id) index."""
+(object_id, event) primary key, the rows of a window through its (event, object_id) index."""
 
 from __future__ import annotations
 

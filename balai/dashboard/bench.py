@@ -179,11 +179,11 @@ def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
     busiest = (
         window.exclude(event__actor__isnull=True)
         .values("event__actor__username")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("event_id"))
         .order_by("-n", "event__actor__username")
         .first()
     )
-    most_read = window.values("object_id").annotate(n=Count("id")).order_by("-n", "object_id").first()
+    most_read = window.values("object_id").annotate(n=Count("event_id")).order_by("-n", "object_id").first()
     if busiest is not None and most_read is not None:
         pages += [
             (
