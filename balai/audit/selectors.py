@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import BigIntegerField, F, QuerySet
+from django.db.models.expressions import RawSQL
 
 from balai.audit.models import AuditEvent, RecordRead
 
@@ -83,7 +85,16 @@ def read_records(
         rows = rows.filter(event__actor_id=actor_id)
     if object_id:
         rows = rows.filter(object_id=object_id, event__object_type=object_type)
-    return rows.order_by("-event__occurred_at", "-event_id", "object_id")
+    # The events' own id, not the read row's copy of it (which Django puts for "event_id"):
+    # the (action, occurred_at, id) index then gives the order and each event's rows follow in
+    # their index's order; with the copy, SQLite sorted every row of the window again (a deep
+    # page of 500,000 reads took ~5x longer).
+    alias = next(
+        a for a, join in rows.query.alias_map.items() if join.table_name == AuditEvent._meta.db_table
+    )
+    quote = connections[rows.db].ops.quote_name
+    event_id = RawSQL(f"{quote(alias)}.{quote('id')}", [], output_field=BigIntegerField())
+    return rows.order_by(F("event__occurred_at").desc(), event_id.desc(), F("object_id").asc())
 
 
 READ_ROW_FIELDS = ("at", "who", "village_id", "record", "purpose", "source")

@@ -87,3 +87,23 @@ def test_narrowed_to_one_resident_the_list_and_family_pages_that_showed_them(
     everything = officer.get(reverse("dashboard:reads")).content.decode()
     assert f"<code>{other.public_id}</code>" in everything
     assert everything.count(f"<code>{resident_a.public_id}</code>") == 2
+
+
+def test_pages_follow_each_other_without_a_count(regency_viewer, operator_a, village_a):
+    from balai.audit.services import audit_record_read
+
+    ids = [f"rec-{i:03d}" for i in range(150)]
+    audit_record_read(
+        actor=operator_a, village=village_a, action="resident.viewed", object_type="resident", object_ids=ids
+    )
+    officer = Client()
+    officer.force_login(regency_viewer)
+    first = officer.get(reverse("dashboard:reads")).content.decode()
+    second = officer.get(reverse("dashboard:reads"), {"hal": "2"}).content.decode()
+    assert "hal=2" in first
+    assert "hal=3" not in second
+    shown = [i for i in ids if f"<code>{i}</code>" in first] + [
+        i for i in ids if f"<code>{i}</code>" in second
+    ]
+    assert sorted(shown) == ids  # every record once, over the two pages
+    assert officer.get(reverse("dashboard:reads"), {"hal": "99999999999"}).status_code == 200
