@@ -87,6 +87,44 @@ class AuditEvent(models.Model):
         raise RuntimeError("Audit events are append-only.")
 
 
+class RecordRead(models.Model):
+    """One record that a read event showed: the index a record's reads are found by (the
+    kiosk's "who read my data", the regency's reads narrowed to one resident).
+
+    A list, search or family page is one event whose hashed `changes["records"]` names every
+    record it showed (`audit_record_read`), and one narrow row here per record. Before, the page
+    wrote one full event per record (50 a page): each a wide row in six indexes of a hash-chained
+    table, its own hash, and a random leaf of the (object_type, object_id) index — ~3 ms of CPU
+    and ~70 WAL pages a list page. The rows here are rebuilt from, and checked against, the
+    events they index (`audit_verify`), so the chain still proves what was read."""
+
+    # The record first: the primary key is the index a record's reads are found by, and no
+    # surrogate id is written (a sequence and one more index entry per row; on SQLite the table
+    # is WITHOUT ROWID, see migration 0004, so the row is that index's entry and nothing more).
+    pk = models.CompositePrimaryKey("object_id", "event")
+    object_id = models.CharField(max_length=64)
+    # No database constraint: the PostgreSQL check would be one trigger run per row (50 a page),
+    # and the event is written in the same transaction by the same service and never deleted.
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+
+    class Meta:
+        db_table = "audit_recordread"
+        indexes = [
+            # A window's events expanded to one row per record, off the index alone.
+            models.Index(fields=["event", "object_id"], name="recordread_event_object"),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RuntimeError("Audit read rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("Audit read rows are append-only.")
+
+
 def event_hash(prev_hash: str, payload: dict[str, Any]) -> str:
     """The chain's hash of one event: SHA-256 of the previous hash and the event's payload
     (`AuditEvent.payload`) as sorted, compact JSON."""

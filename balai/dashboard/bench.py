@@ -3,7 +3,8 @@ item 4: an officer answers it in ≤ 60 s at 1,000,000 residents).
 
 The bench regency has few staff reads of its own, so reads are added first until the last 30
 days hold one read for every READS_PER_RESIDENTS residents (200,000 at a million; through
-`audit_record_many`, so the chains stay valid; idempotent within the month). Then:
+`audit_record_read`, a page of reads an event as the registry writes them, so the chains stay
+valid; idempotent within the month). Then:
 
 - the whole answer for the regency over 30 days: every read event of the window, row by row as
   the page shows them (time, who, village, record, purpose, source), target ≤ 60 s;
@@ -30,8 +31,8 @@ from balai.devtools.bench import BenchConfig, Metric, Say, percentiles
 BENCH_ORDER = 95
 WINDOW_DAYS = 30
 READS_PER_RESIDENTS = 5
-BATCH = 2000  # events a transaction
-READS_PER_CALL = 20  # events a call of the trail, each call at one moment (a page's reads)
+BATCH = 2000  # reads a transaction
+READS_PER_CALL = 20  # records a read event shows (a page's reads), each at its own moment
 PURPOSES = ["layanan surat", "verifikasi bantuan", "pemutakhiran data"]
 ANSWER_TARGET_S = 60.0
 PAGE_TARGET_MS = 500.0
@@ -44,9 +45,9 @@ def ensure_reads(
     and over each village's staff, until the window holds `reads` (or one per
     `residents_per_read` residents); returns how many were added.
 
-    Through `audit_record_many`, a page's worth (READS_PER_CALL) at a time, each call at its own
-    moment of the window in time order, so every chain stays valid: the clock the trail reads is
-    set to that moment for the call (the events' hashes cover the time they carry)."""
+    Through `audit_record_read`, a page's worth (READS_PER_CALL residents) an event, each at its
+    own moment of the window in time order, so every chain stays valid: the clock the trail reads
+    is set to that moment for the call (the events' hashes cover the time they carry)."""
     from unittest import mock
 
     from django.db import transaction
@@ -54,15 +55,13 @@ def ensure_reads(
     from django.utils import timezone
 
     from balai.accounts.models import User
-    from balai.audit.selectors import READ_ACTIONS, reads_between
-    from balai.audit.services import PendingEvent, audit_record_many
+    from balai.audit.selectors import READ_ACTIONS, read_records
+    from balai.audit.services import audit_record_read
     from balai.people.models import Resident
     from balai.regions.models import Village
 
     now = timezone.now()
-    have = reads_between(
-        start=now - dt.timedelta(days=WINDOW_DAYS), end=now + dt.timedelta(minutes=1)
-    ).count()
+    have = read_records(start=now - dt.timedelta(days=WINDOW_DAYS), end=now + dt.timedelta(minutes=1)).count()
     sizes = dict(
         Resident.objects.order_by()
         .values("village_id")
@@ -93,19 +92,16 @@ def ensure_reads(
         for start in range(0, calls, BATCH // READS_PER_CALL):
             with transaction.atomic():
                 for call, at in enumerate(moments[start : start + BATCH // READS_PER_CALL], start):
-                    size = min(READS_PER_CALL, count - call * READS_PER_CALL)
-                    events = [
-                        PendingEvent(
+                    size = min(READS_PER_CALL, count - call * READS_PER_CALL, len(ids))
+                    with mock.patch.object(timezone, "now", return_value=at):
+                        added += audit_record_read(
+                            actor=rnd.choice(readers),
+                            village=village,
                             action=READ_ACTIONS[0],
                             object_type="resident",
-                            object_id=str(rnd.choice(ids)),
+                            object_ids=rnd.sample(ids, size),
                             changes={"purpose": rnd.choice(PURPOSES)},
-                        )
-                        for _ in range(size)
-                    ]
-                    with mock.patch.object(timezone, "now", return_value=at):
-                        added += audit_record_many(
-                            actor=rnd.choice(readers), village=village, events=events, source="bench"
+                            source="bench",
                         )
     return added
 
@@ -134,8 +130,8 @@ def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
     from django.utils import timezone
 
     from balai.accounts.models import Role, User
-    from balai.audit.models import AuditEvent
-    from balai.audit.selectors import reads_between
+    from balai.audit.models import AuditEvent, RecordRead
+    from balai.audit.selectors import read_records
     from balai.core.db.statistics import refresh_statistics
 
     seed = config.seed if config is not None else 1
@@ -143,7 +139,7 @@ def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
     result: dict[str, Any] = {"reads_added": ensure_reads(reads=reads, seed=seed, say=say)}
     # As autovacuum (or the nightly ANALYZE) would after such growth: the planner sees the
     # window's real size and the read indexes, also when a migration just made them.
-    refresh_statistics(tables=[AuditEvent._meta.db_table])
+    refresh_statistics(tables=[AuditEvent._meta.db_table, RecordRead._meta.db_table])
     metrics: list[Metric] = []
     now = timezone.now()
     start, end = now - dt.timedelta(days=WINDOW_DAYS), now + dt.timedelta(minutes=1)
@@ -178,22 +174,22 @@ def bench(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
         ("dashboard.reads_page_deep", f"Siapa membaca apa: halaman {deep} (30 hari)", f"{url}&hal={deep}"),
     ]
     # Narrowed: the officer who read most in the window, and the resident read most.
-    window = reads_between(start=start, end=end).order_by()
+    window = read_records(start=start, end=end).order_by()
     # The page narrows by username (what an officer types), not by the label the list shows.
     busiest = (
-        window.exclude(actor__isnull=True)
-        .values("actor__username")
-        .annotate(n=Count("id"))
-        .order_by("-n", "actor__username")
+        window.exclude(event__actor__isnull=True)
+        .values("event__actor__username")
+        .annotate(n=Count("event_id"))
+        .order_by("-n", "event__actor__username")
         .first()
     )
-    most_read = window.values("object_id").annotate(n=Count("id")).order_by("-n", "object_id").first()
+    most_read = window.values("object_id").annotate(n=Count("event_id")).order_by("-n", "object_id").first()
     if busiest is not None and most_read is not None:
         pages += [
             (
                 "dashboard.reads_page_officer",
                 f"Siapa membaca apa: satu petugas ({busiest['n']:,} baca, 30 hari)",
-                f"{url}&{urlencode({'petugas': busiest['actor__username']})}",
+                f"{url}&{urlencode({'petugas': busiest['event__actor__username']})}",
             ),
             (
                 "dashboard.reads_page_resident",

@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balai.audit.services import PendingEvent, audit_record, audit_record_many
+from balai.audit.services import PendingEvent, audit_record, audit_record_many, audit_record_read
 from balai.core.errors import ApplicationError
 from balai.core.services import audit_value, model_update
 from balai.people import codes
@@ -232,27 +232,29 @@ def resident_update(
 
 def resident_viewed(*, actor: User | None, resident: Resident, purpose: str = "detail") -> None:
     """Log that staff opened a resident's full record (UU PDP: who read whose data)."""
-    audit_record(
+    audit_record_read(
         actor=actor,
         village=resident.village,
         action="resident.viewed",
         object_type="resident",
-        object_id=resident.public_id,
+        object_ids=[resident.public_id],
         changes={"purpose": purpose},
     )
 
 
 def residents_listed(*, actor: User | None, village: Village, public_ids: Iterable[str], purpose: str) -> int:
     """Log that staff saw these residents in a list, a search or a family page (UU PDP: a
-    resident can ask who read their record). One event per resident, on the resident's id,
-    so "who read my record" is one indexed look-up; one chain lock for the whole page."""
-    # One `changes` dict for the page: the trail serialises and converts it once.
-    changes = {"purpose": purpose}
-    events = [
-        PendingEvent("resident.viewed", "resident", public_id, changes)
-        for public_id in dict.fromkeys(public_ids)
-    ]
-    return audit_record_many(actor=actor, village=village, events=events) if events else 0
+    resident can ask who read their record): one event for the page naming every resident
+    it showed, and one row per resident in the trail's read index, so "who read my record"
+    stays one indexed look-up."""
+    return audit_record_read(
+        actor=actor,
+        village=village,
+        action="resident.viewed",
+        object_type="resident",
+        object_ids=public_ids,
+        changes={"purpose": purpose},
+    )
 
 
 @transaction.atomic

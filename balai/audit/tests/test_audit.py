@@ -74,14 +74,101 @@ def test_batch_hash_is_the_event_hash_of_the_payload():
     assert batch.changes(shared)[0] is batch.changes(shared)[0]
 
 
-def test_a_page_of_reads_verifies(operator_a, village_a):
-    from balai.audit.services import PendingEvent, audit_record_many, audit_verify
+def test_a_page_of_reads_is_one_event_naming_every_record_and_verifies(operator_a, village_a):
+    from balai.audit.models import RecordRead
+    from balai.audit.services import audit_record_read, audit_verify
 
-    changes = {"purpose": "list"}
-    events = [PendingEvent("resident.viewed", "resident", f"id{i}", changes) for i in range(5)]
-    assert audit_record_many(actor=operator_a, village=village_a, events=events) == 5
-    stored = list(AuditEvent.objects.filter(action="resident.viewed").order_by("seq"))
-    assert [e.object_id for e in stored] == [f"id{i}" for i in range(5)]
-    assert all(e.changes == {"purpose": "list"} and e.hash == e.compute_hash() for e in stored)
+    ids = [f"id{i}" for i in range(5)]
+    assert (
+        audit_record_read(
+            actor=operator_a,
+            village=village_a,
+            action="resident.viewed",
+            object_type="resident",
+            object_ids=[*ids, "id0"],
+            changes={"purpose": "list"},
+        )
+        == 5
+    )
+    event = AuditEvent.objects.get(action="resident.viewed")
+    # The hash covers the records shown; the index has one row each, pointing at the event.
+    assert event.changes == {"purpose": "list", "records": ids}
+    assert event.object_id == ""
+    assert event.hash == event.compute_hash()
+    assert sorted(RecordRead.objects.values_list("event_id", "object_id")) == [(event.pk, i) for i in ids]
     checked, problems = audit_verify(anchors=False)
     assert problems == []
+
+
+def test_a_read_of_one_record_keeps_it_in_object_id(operator_a, village_a):
+    from balai.audit.models import RecordRead
+
+    audit_record(
+        actor=operator_a,
+        village=village_a,
+        action="resident.viewed",
+        object_type="resident",
+        object_id="abc",
+        changes={"purpose": "detail"},
+    )
+    event = AuditEvent.objects.get()
+    assert (event.object_id, event.changes) == ("abc", {"purpose": "detail"})
+    assert list(RecordRead.objects.values_list("event_id", "object_id")) == [(event.pk, "abc")]
+
+
+def test_reads_cannot_bypass_the_read_index(operator_a, village_a):
+    from balai.audit.services import PendingEvent, audit_record_many
+
+    with pytest.raises(ValueError, match="audit_record_read"):
+        audit_record_many(
+            actor=operator_a,
+            village=village_a,
+            events=[PendingEvent("resident.viewed", "resident", "x", {})],
+        )
+    assert not AuditEvent.objects.exists()
+
+
+def test_audit_verify_reports_a_read_index_row_deleted_or_invented(operator_a, village_a):
+    from balai.audit.models import RecordRead
+    from balai.audit.services import audit_record_read, audit_verify
+
+    audit_record_read(
+        actor=operator_a,
+        village=village_a,
+        action="resident.viewed",
+        object_type="resident",
+        object_ids=["a", "b"],
+    )
+    audit_record(
+        actor=operator_a, village=village_a, action="resident.viewed", object_type="resident", object_id="c"
+    )
+    assert audit_verify(anchors=False)[1] == []
+    # Deleting "a"'s row would hide the read from a's "who read my data".
+    RecordRead.objects.filter(object_id="a")._raw_delete(RecordRead.objects.db)
+    problems = audit_verify(anchors=False)[1]
+    assert [p.message for p in problems] == ["read index differs from the read event"]
+    # A row that points at no read event invents one.
+    audit_record(actor=operator_a, village=village_a, action="x.done")
+    RecordRead.objects.bulk_create(
+        [RecordRead(event_id=AuditEvent.objects.get(action="x.done").pk, object_id="z")]
+    )
+    messages = [p.message for p in audit_verify(anchors=False)[1]]
+    assert "1 read-index rows point at no read event" in messages
+
+
+def test_record_ids_are_indexed_whatever_they_hold(operator_a, village_a):
+    from balai.audit.models import RecordRead
+    from balai.audit.services import audit_record_read, audit_verify
+
+    for ids in (["a,b", "c d", "é"], ["x\x1fy", "z"]):
+        audit_record_read(
+            actor=operator_a,
+            village=village_a,
+            action="resident.viewed",
+            object_type="resident",
+            object_ids=ids,
+        )
+    assert sorted(RecordRead.objects.values_list("object_id", flat=True)) == sorted(
+        ["a,b", "c d", "é", "x\x1fy", "z"]
+    )
+    assert audit_verify(anchors=False)[1] == []

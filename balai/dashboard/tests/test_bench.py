@@ -36,7 +36,7 @@ def test_a_reads_override_fills_the_window_spread_over_its_days(village_a, opera
 
     from django.utils import timezone
 
-    from balai.audit.selectors import reads_between
+    from balai.audit.selectors import read_records
 
     monkeypatch.setattr(bench, "READS_PER_CALL", 2)
     ResidentFactory.create_batch(3, village=village_a)
@@ -44,9 +44,9 @@ def test_a_reads_override_fills_the_window_spread_over_its_days(village_a, opera
     assert bench.ensure_reads(reads=40) == 40
 
     now = timezone.now()
-    window = reads_between(start=now - dt.timedelta(days=bench.WINDOW_DAYS), end=now)
+    window = read_records(start=now - dt.timedelta(days=bench.WINDOW_DAYS), end=now)
     assert window.count() == 40
-    moments = sorted(set(window.values_list("occurred_at", flat=True)))
+    moments = sorted(set(window.values_list("event__occurred_at", flat=True)))
     assert len(moments) == 20  # one moment a call of the trail
     assert moments[-1] - moments[0] > dt.timedelta(days=1)
     assert bench.ensure_reads(reads=40) == 0

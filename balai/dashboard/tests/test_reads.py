@@ -67,3 +67,43 @@ def test_each_row_shows_time_officer_village_record_purpose_and_source(regency_v
     text = officer.get(reverse("dashboard:reads")).content.decode()
     for shown in ("operator_a", village_a.name, "rec-123", "verifikasi bantuan", "10.0.0.9"):
         assert shown in text
+
+
+def test_narrowed_to_one_resident_the_list_and_family_pages_that_showed_them(
+    client_a, regency_viewer, resident_a, family_a, village_a
+):
+    from balai.people.tests.factories import ResidentFactory
+
+    other = ResidentFactory(village=village_a, name="ZAINAL ARIFIN")
+    client_a.get(reverse("people:resident_list"))
+    client_a.get(reverse("people:family_detail", args=[family_a.public_id]))
+    officer = Client()
+    officer.force_login(regency_viewer)
+
+    one = officer.get(reverse("dashboard:reads"), {"penduduk": resident_a.public_id}).content.decode()
+    assert one.count(f"<code>{resident_a.public_id}</code>") == 2  # the list page and the family page
+    assert other.public_id not in one
+    # Unnarrowed, a page of the list is one row per resident it showed.
+    everything = officer.get(reverse("dashboard:reads")).content.decode()
+    assert f"<code>{other.public_id}</code>" in everything
+    assert everything.count(f"<code>{resident_a.public_id}</code>") == 2
+
+
+def test_pages_follow_each_other_without_a_count(regency_viewer, operator_a, village_a):
+    from balai.audit.services import audit_record_read
+
+    ids = [f"rec-{i:03d}" for i in range(150)]
+    audit_record_read(
+        actor=operator_a, village=village_a, action="resident.viewed", object_type="resident", object_ids=ids
+    )
+    officer = Client()
+    officer.force_login(regency_viewer)
+    first = officer.get(reverse("dashboard:reads")).content.decode()
+    second = officer.get(reverse("dashboard:reads"), {"hal": "2"}).content.decode()
+    assert "hal=2" in first
+    assert "hal=3" not in second
+    shown = [i for i in ids if f"<code>{i}</code>" in first] + [
+        i for i in ids if f"<code>{i}</code>" in second
+    ]
+    assert sorted(shown) == ids  # every record once, over the two pages
+    assert officer.get(reverse("dashboard:reads"), {"hal": "99999999999"}).status_code == 200

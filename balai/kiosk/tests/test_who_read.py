@@ -30,3 +30,12 @@ def test_only_the_signed_in_resident_own_reads(resident_client_a, operator_b, re
 
 def test_needs_a_signed_in_resident(kiosk_client_a):
     assert kiosk_client_a.get(reverse("kiosk:who_read")).status_code == 302
+
+
+def test_a_list_page_that_showed_the_resident_is_a_read(resident_client_a, client_a, resident_a):
+    # The list logs one event for its page (every resident shown in its hashed changes) and
+    # one read-index row per resident: the resident finds it like a read of their own page.
+    client_a.get(reverse("people:resident_list"))
+    text = resident_client_a.get(reverse("kiosk:who_read")).content.decode()
+    assert "Belum ada petugas" not in text
+    assert "melihat nama Anda di daftar penduduk" in text
