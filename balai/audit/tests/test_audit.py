@@ -172,3 +172,51 @@ def test_record_ids_are_indexed_whatever_they_hold(operator_a, village_a):
         ["a,b", "c d", "é", "x\x1fy", "z"]
     )
     assert audit_verify(anchors=False)[1] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_in_its_own_transaction_commits_without_waiting_for_the_disk(
+    operator_a, village_a, monkeypatch
+):
+    from django.db import connection, transaction
+
+    from balai.audit import services
+
+    seen = []
+    append = services._append
+
+    def spy(**kw):
+        result = append(**kw)
+        setting = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                setting = cursor.fetchone()[0]
+        seen.append((kw["relaxed"], setting))
+        return result
+
+    monkeypatch.setattr(services, "_append", spy)
+
+    def read():
+        services.audit_record_read(
+            actor=operator_a,
+            village=village_a,
+            action="resident.viewed",
+            object_type="resident",
+            object_ids=["a", "b"],
+        )
+
+    # when: a read on its own (a list page), then one inside a caller's transaction (which may hold a change)
+    read()
+    with transaction.atomic():
+        read()
+
+    # then: only the first is relaxed; on PostgreSQL for its own transaction alone
+    if connection.vendor == "postgresql":
+        assert seen == [(True, "off"), (False, "on")]
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+    else:
+        assert seen == [(True, None), (False, None)]
+    assert AuditEvent.objects.filter(action="resident.viewed").count() == 2
