@@ -61,13 +61,13 @@ class Family(PublicIdModel, VillageScopedModel, BaseModel):
 class Resident(PublicIdModel, VillageScopedModel, BaseModel):
     """One record of one person: the data every Balai service reads (data tunggal)."""
 
-    # The foreign keys' own indexes on village and family are left out: resident_village_id_idx
-    # (village, id) and resident_family_status_idx (family, status) start with them and answer
-    # the same lookups (on SQLite an index on (village) is (village, rowid) already, the same
-    # entries); every index is one more write for each resident an import adds (issue 22).
+    # The foreign key's own index on village is left out: resident_village_id_idx (village, id)
+    # starts with it and answers the same lookups (on SQLite an index on (village) is
+    # (village, rowid) already, the same entries); every index is one more write for each
+    # resident an import adds (issue 22).
     village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+", db_index=False)
     family = models.ForeignKey(
-        Family, null=True, blank=True, on_delete=models.PROTECT, related_name="members", db_index=False
+        Family, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
     # Indexed only where set (resident_household_idx): an imported resident has none.
     household = models.ForeignKey(
