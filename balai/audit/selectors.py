@@ -11,8 +11,10 @@ import datetime as dt
 from typing import Any
 
 from django.db import connections
-from django.db.models import BigIntegerField, F, QuerySet
+from django.db.models import BigIntegerField, F, Func, IntegerField, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import Coalesce
 
 from balai.audit.models import AuditEvent, RecordRead
 
@@ -129,6 +131,48 @@ def read_rows(**window: Any) -> QuerySet[Any, tuple[Any, ...]]:
         KeyTextTransform("purpose", "event__changes"),
         "event__source",
     )
+
+
+def _record_count(vendor: str) -> Coalesce:
+    """How many records an event showed: its hashed list's length, 1 for an event of one
+    record (which names it in object_id and has no list)."""
+    if vendor == "postgresql":
+        length = Func(
+            KeyTransform("records", "changes"), function="jsonb_array_length", output_field=IntegerField()
+        )
+    else:
+        length = Func(
+            F("changes"), Value("$.records"), function="json_array_length", output_field=IntegerField()
+        )
+    return Coalesce(length, Value(1))
+
+
+def read_rows_page(*, offset: int, limit: int, **window: Any) -> list[tuple[Any, ...]]:
+    """Rows [offset, offset + limit) of `read_rows(**window)`.
+
+    Deep in a window the page skips whole events by how many records each showed, then reads
+    the rows of the few events it lands on: an OFFSET over the rows themselves made PostgreSQL
+    join and sort the window's every row (page 5,786 of a regency's 30 days, 578,000 rows
+    deep: ~1 s), where walking the events takes one index entry and a short list each."""
+    if window.get("object_id") or offset == 0:
+        return list(read_rows(**window)[offset : offset + limit])
+    events = reads_between(**window).select_related(None)
+    counted = events.values_list("pk", _record_count(connections[events.db].vendor))
+    wanted: list[int] = []
+    seen = skip = 0
+    for pk, n in counted.iterator(chunk_size=2000):
+        if not wanted and seen + n <= offset:
+            seen += n
+            continue
+        if not wanted:
+            skip = offset - seen
+        wanted.append(pk)
+        seen += n
+        if seen >= offset + limit:
+            break
+    if not wanted:
+        return []
+    return list(read_rows(**window).filter(event__in=wanted)[skip : skip + limit])
 
 
 def purpose_of(event: AuditEvent) -> Any:

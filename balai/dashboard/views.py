@@ -181,7 +181,7 @@ def reads(request: RegionalRequest) -> HttpResponse:
     records across the regency, newest first, 100 a page (indexed on action + time)."""
     import datetime as dt
 
-    from balai.audit.selectors import READ_ROW_FIELDS, read_rows
+    from balai.audit.selectors import READ_ROW_FIELDS, read_rows_page
     from balai.core.http import PAGE_PARAM, page_number
     from balai.regions.models import Village
 
@@ -204,14 +204,19 @@ def reads(request: RegionalRequest) -> HttpResponse:
         actor_id = User.objects.filter(username=officer).values_list("pk", flat=True).first()
         if actor_id is None:
             actor_id, error = 0, _("Petugas dengan nama pengguna itu tidak ada.")
-    events = read_rows(
-        start=start, end=end, actor_id=actor_id, object_type="resident" if record else "", object_id=record
-    )
     # A page and whether another follows, without counting the window: the page only links to
     # the next one, and counting every read of the window (one row per record a page showed)
     # was most of the first page's time.
     number = page_number(request.GET.get(PAGE_PARAM), READS_LAST_PAGE)
-    found = list(events[(number - 1) * READS_PER_PAGE : number * READS_PER_PAGE + 1])
+    found = read_rows_page(
+        offset=(number - 1) * READS_PER_PAGE,
+        limit=READS_PER_PAGE + 1,
+        start=start,
+        end=end,
+        actor_id=actor_id,
+        object_type="resident" if record else "",
+        object_id=record,
+    )
     page = {"number": number, "has_next": len(found) > READS_PER_PAGE, "next_page_number": number + 1}
     rows = [dict(zip(READ_ROW_FIELDS, row, strict=True)) for row in found[:READS_PER_PAGE]]
     names = dict(Village.objects.filter(pk__in={r["village_id"] for r in rows}).values_list("pk", "name"))

@@ -220,3 +220,36 @@ def test_a_read_in_its_own_transaction_commits_without_waiting_for_the_disk(
     else:
         assert seen == [(True, None), (False, None)]
     assert AuditEvent.objects.filter(action="resident.viewed").count() == 2
+
+
+def test_a_page_of_reads_skipping_whole_events_is_the_same_as_the_rows_sliced(operator_a, village_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from balai.audit.selectors import read_rows, read_rows_page
+    from balai.audit.services import audit_record_read
+
+    # given: pages of 1 to 7 records and single reads, interleaved
+    for i in range(12):
+        size = 1 + (i * 5) % 7
+        audit_record_read(
+            actor=operator_a,
+            village=village_a,
+            action="resident.viewed",
+            object_type="resident",
+            object_ids=[f"r{i:02d}-{j}" for j in reversed(range(size))],
+            changes={"purpose": "list"},
+        )
+    window = {"start": timezone.now() - dt.timedelta(days=1), "end": timezone.now() + dt.timedelta(days=1)}
+    every = list(read_rows(**window))
+    assert len(every) > 30
+
+    # then: every window of rows, whatever event it starts or ends in
+    for offset in range(len(every) + 2):
+        for limit in (1, 4, 11):
+            assert read_rows_page(offset=offset, limit=limit, **window) == every[offset : offset + limit]
+    # narrowed to one officer, and to one record
+    assert read_rows_page(offset=3, limit=5, actor_id=operator_a.pk, **window) == every[3:8]
+    one = read_rows_page(offset=0, limit=5, object_type="resident", object_id="r03-1", **window)
+    assert [row[3] for row in one] == ["r03-1"]
