@@ -398,6 +398,9 @@ def _latest_of_month(village_ids: list[int] | QuerySet[Village], month: Month) -
     later = ChildMeasurement.objects.filter(
         village_id=OuterRef("village_id"),
         child_id=OuterRef("child_id"),
+        # Implied by the condition below; said so that the look-up is a range of the child's
+        # index from this measurement on, not the child's whole history (up to 60 months).
+        measured_on__gte=OuterRef("measured_on"),
         measured_on__lt=month.after,
     ).filter(
         Q(measured_on__gt=OuterRef("measured_on"))
