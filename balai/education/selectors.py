@@ -574,10 +574,17 @@ def _add_absences(result: dict[int, Counts], *, ids: list[int], day: dt.date, sc
     absent = recent_absences(villages=ids, day=day)
     if not absent:
         return
-    rows = _aged(
-        _with_latest(Resident.objects.filter(pk__in=absent, village_id__in=ids)), day, *rules.SCHOOL_AGE
-    )
-    for r in rows.values(*GROUP_FIELDS):
+    # Looked up by id, the age and status (`_aged`) checked here: given them, SQLite walked the
+    # status index over every living resident of the regency (a million entries) rather than
+    # look a few thousand ids up. A row of another village cannot come from
+    # `recent_absences(villages=ids)`; it is skipped all the same.
+    after, on_or_before = rules.birth_range(day, *rules.SCHOOL_AGE)
+    rows = _with_latest(Resident.objects.filter(pk__in=absent)).values(*GROUP_FIELDS, "status", "birth_date")
+    for r in rows:
+        if r["village_id"] not in result or r["status"] != codes.STATUS_ALIVE:
+            continue
+        if r["birth_date"] is None or not after < r["birth_date"] <= on_or_before:
+            continue
         latest = _latest(r)
         status, _reason = rules.classify(
             latest=latest,
