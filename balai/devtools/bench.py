@@ -45,6 +45,8 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import autodiscover_modules
 
+from balai.core.db.memory import sqlite_unmapped
+
 Say = Callable[[str], None]
 
 GENERATION_TARGET_S_PER_MILLION = 300.0
@@ -560,31 +562,6 @@ def _vacuum_after_clear() -> float | None:
     return time.perf_counter() - started
 
 
-@contextlib.contextmanager
-def _unmapped() -> Iterator[None]:
-    """SQLite's memory map off while the bench empties the import village: deleting 100,000
-    residents touched 180 MB of mapped database pages, which counted in this process's peak
-    RSS, the figure reported as the import's."""
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA mmap_size")
-        row = cursor.fetchone()  # no row for an in-memory database: nothing is mapped
-        if row is not None:
-            cursor.execute("PRAGMA mmap_size=0")
-    if row is None:
-        yield
-        return
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA mmap_size={int(row[0])}")
-
-
 def measure_import(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
     """Parse-only and end-to-end import of the OpenSID file into the empty village."""
     try:
@@ -598,7 +575,7 @@ def measure_import(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, 
     path = import_file_path(config, phase_dir)
     if not path.exists():
         return {"missing": f"{path.name} was not made"}
-    with _unmapped():
+    with sqlite_unmapped():
         village_clear(village_code=import_code)  # leftovers of an interrupted run
     say("impor: parse saja (dua kali; yang kedua dihitung, dengan berkas dan modul sudah hangat)")
     opensid.parse_file(path)
@@ -610,7 +587,7 @@ def measure_import(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, 
     say("impor: ujung ke ujung")
     with stopwatch() as import_time:
         result = imports.import_residents(village=village, path=path, actor=None)
-    with _unmapped():
+    with sqlite_unmapped():
         village_clear(village_code=import_code)
     vacuum_s = _vacuum_after_clear()
     return {

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from balai.core.db.bulk import insert_model_rows
+from balai.core.db.bulk import model_rows
 from balai.core.ids import public_ids
 from balai.education import rules
 from balai.education.models import AbsenceReport, Enrolment, FollowUp, Scholarship, School
@@ -60,7 +60,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
     seed = int(digits[-4:]) if digits[-4:].isdigit() else rnd.randint(0, 9999)
     ops = connection.ops
     stamp = ops.adapt_datetimefield_value(timezone.now())
-    insert_model_rows(
+    model_rows(
         School,
         (
             "public_id",
@@ -74,6 +74,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
             "created_at",
             "updated_at",
         ),
+    ).run(
         [
             (
                 pid,
@@ -92,7 +93,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
             for i, ((level, status, pattern), pid) in enumerate(
                 zip(SCHOOL_NAMES, public_ids(len(SCHOOL_NAMES)), strict=True)
             )
-        ],
+        ]
     )
     schools: dict[str, list[int]] = {"paud": [], "sd": [], "smp": [], "sma": []}
     for pk, level in School.objects.filter(village=village).values_list("pk", "level"):
@@ -211,7 +212,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
                     stamp,
                 )
             )
-    insert_model_rows(
+    model_rows(
         Enrolment,
         (
             "public_id",
@@ -229,9 +230,8 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
             "created_at",
             "updated_at",
         ),
-        enrolments,
-    )
-    insert_model_rows(
+    ).run(enrolments)
+    model_rows(
         AbsenceReport,
         (
             "public_id",
@@ -244,12 +244,13 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
             "created_at",
             "updated_at",
         ),
+    ).run(
         [
             (next(ids), village.pk, pk, day(d), who, days, "Tidak masuk tanpa keterangan", stamp, stamp)
             for pk, d, who, days in absences
-        ],
+        ]
     )
-    insert_model_rows(
+    model_rows(
         Scholarship,
         (
             "public_id",
@@ -262,15 +263,15 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
             "created_at",
             "updated_at",
         ),
-        [(next(ids), village.pk, pk, today.year, status, "", "", stamp, stamp) for pk, status in pip],
-    )
-    insert_model_rows(
+    ).run([(next(ids), village.pk, pk, today.year, status, "", "", stamp, stamp) for pk, status in pip])
+    model_rows(
         FollowUp,
         ("public_id", "village_id", "resident_id", "noted_on", "outcome", "note", "created_at", "updated_at"),
+    ).run(
         [
             (next(ids), village.pk, pk, day(d), outcome, "Kunjungan rumah oleh kader", stamp, stamp)
             for pk, d, outcome in followups
-        ],
+        ]
     )
     return {
         "schools": len(SCHOOL_NAMES),

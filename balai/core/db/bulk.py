@@ -87,10 +87,6 @@ def model_rows(model: type[Model], columns: Sequence[str]) -> ModelRows:
     return _MODEL_ROWS[key]
 
 
-def insert_model_rows(model: type[Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> int:
-    return model_rows(model, columns).run(rows)
-
-
 # Dates repeat (a birth date per resident, ~40,000 distinct among millions): isoformat once each.
 _DATE_TEXT: dict[dt.date, str] = {}
 

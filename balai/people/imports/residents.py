@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from balai.audit.services import audit_record
+from balai.core.db.memory import sqlite_unmapped
 from balai.core.db.statistics import refresh_statistics
 from balai.core.masking import mask_number
 from balai.people import opensid
@@ -107,7 +108,7 @@ def import_residents(
     """
     sha = file_sha256(path)
     parsed = opensid.ParsedFile()
-    with _no_cycle_collection(), _unmapped(), _read_ahead(path, parsed, progress) as batches:
+    with _no_cycle_collection(), sqlite_unmapped(), _read_ahead(path, parsed, progress) as batches:
         # Only once the file has passed its checks and the first rows are read does the
         # import take SQLite's write lock.
         first = next(batches, None)
@@ -150,30 +151,6 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-@contextlib.contextmanager
-def _unmapped() -> Iterator[None]:
-    """SQLite reads the database through its page cache instead of a memory map while an
-    import runs. The import looks up index pages all over the file (NIKs, public ids); mapped,
-    each one it touches counts in the process's RSS (at a million residents 210 MB of it, the
-    import at 425 MB), while the page cache stays at its `cache_size`."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA mmap_size")
-        row = cursor.fetchone()  # no row for an in-memory database: nothing is mapped
-        if row is not None:
-            cursor.execute("PRAGMA mmap_size=0")
-    if row is None:
-        yield
-        return
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA mmap_size={int(row[0])}")
 
 
 class _Discarded(Exception):
