@@ -39,7 +39,7 @@ from balai.core.masking import mask_number
 from balai.people import opensid
 from balai.people.imports.batch import ResidentStream
 from balai.people.imports.context import alive_elsewhere, preload
-from balai.people.imports.writer import foreign_keys_checked_as_written
+from balai.people.imports.writer import foreign_keys_checked_as_written, sqlite_foreign_keys_trusted
 from balai.people.models import Family, LifeEvent, Resident
 from balai.regions.models import Village
 
@@ -115,7 +115,7 @@ def import_residents(
         if parsed.fatal:
             return _rejected(parsed, parsed.errors)
         try:
-            with transaction.atomic():
+            with sqlite_foreign_keys_trusted(), transaction.atomic():
                 return _apply(
                     village=village,
                     parsed=parsed,

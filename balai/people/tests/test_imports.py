@@ -464,3 +464,92 @@ def test_address_units_typed_differently_in_the_ui_are_matched(village_a, tmp_pa
     assert Resident.objects.get().rt == existing
     assert Rt.objects.count() == 1
     assert Dusun.objects.count() == 1
+
+
+def _foreign_keys_seen_while_writing(monkeypatch) -> list[int]:
+    from django.db import connection
+
+    from balai.people.imports import batch
+
+    seen: list[int] = []
+    write = batch.ResidentStream.write
+
+    def spy(self, rows):
+        with connection.cursor() as cursor:
+            seen.append(cursor.execute("PRAGMA foreign_keys").fetchone()[0])
+        return write(self, rows)
+
+    monkeypatch.setattr(batch.ResidentStream, "write", spy)
+    return seen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_import_writes_unchecked_foreign_keys_that_all_hold(village_a, tmp_path, monkeypatch):
+    # given: a first import, then a file moving a resident to a new family whose head comes last
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's foreign key pragma")
+    assert import_residents(
+        village=village_a, path=write_xlsx(tmp_path / "a.xlsx", _family_rows()), actor=None
+    ).applied
+    b = dt.date(1990, 6, 1)
+    moved = person(
+        3,
+        nama="EKO PRASETYO",
+        nik=nik(dt.date(2005, 1, 20), 1, 3),
+        tanggallahir=dt.date(2005, 1, 20),
+        no_kk=kk(7),
+        kk_level=4,
+        dusun="DUSUN BARU",
+        rw="3",
+        rt="4",
+    )
+    head = person(
+        9,
+        nama="HARTONO",
+        nik=nik(b, 1, 9),
+        tanggallahir=b,
+        no_kk=kk(7),
+        kk_level=1,
+        dusun="DUSUN BARU",
+        rw="3",
+        rt="4",
+    )
+    seen = _foreign_keys_seen_while_writing(monkeypatch)
+
+    # when
+    result = import_residents(
+        village=village_a, path=write_xlsx(tmp_path / "b.xlsx", [moved, head]), actor=None
+    )
+
+    # then: written without SQLite's per-row checks, every key holds, the checks are back on
+    assert result.applied, result.errors
+    assert (result.imported, result.updated) == (1, 1)
+    assert seen
+    assert set(seen) == {0}
+    with connection.cursor() as cursor:
+        assert cursor.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert cursor.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    family = Family.objects.get(village=village_a, kk_number=kk(7))
+    assert family.head.name == "HARTONO"
+    assert sorted(family.members.values_list("name", flat=True)) == ["EKO PRASETYO", "HARTONO"]
+
+
+def test_inside_a_callers_transaction_foreign_keys_stay_checked(village_a, tmp_path, monkeypatch):
+    # given: pytest-django's test transaction around the import
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's foreign key pragma")
+    seen = _foreign_keys_seen_while_writing(monkeypatch)
+
+    # when
+    result = import_residents(
+        village=village_a, path=write_xlsx(tmp_path / "a.xlsx", _family_rows()), actor=None
+    )
+
+    # then
+    assert result.applied, result.errors
+    assert seen
+    assert set(seen) == {1}
