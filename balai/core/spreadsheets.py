@@ -138,6 +138,10 @@ def _messages() -> dict[str, str]:
         ),
         "time": _("%(where)s tidak selesai dibaca dalam batas waktu %(max)s detik: berkas ditolak."),
         "unreadable": _("%(where)s tidak dapat dibaca (%(detail)s)."),
+        "order": _(
+            "%(where)s: baris-barisnya tidak berurutan (sekitar baris %(row)s). Buka berkasnya di Excel "
+            "atau LibreOffice lalu simpan ulang sebagai .xlsx."
+        ),
         "csv_encoding": _("Berkas CSV harus berenkode UTF-8."),
         "csv_broken": _("Berkas CSV tidak dapat dibaca di baris %(row)s (%(detail)s)."),
     }
@@ -570,11 +574,20 @@ class Workbook:
                 self._scanned[name] = self._package.scan(name, after_first_chunk=after_first_chunk)
         return self._scanned[name]
 
-    def rows(self, name: str, *, max_rows: int | None = None, from_a1: bool = False) -> Rows:
+    def rows(
+        self, name: str, *, max_rows: int | None = None, from_a1: bool = False, pieces: bool = False
+    ) -> Rows:
         """The sheet's rows, read by a child process, as lists of cell values (str, float,
         int, bool, date/datetime/time/timedelta; "" for an empty cell), each as wide as the
         sheet's used range, which starts at `Rows.start`; with `from_a1`, from cell A1
         (leading empty rows and columns included), so list positions are sheet positions.
+
+        With `pieces` (all rows: no `max_rows`), a large xlsx sheet is loaded a few megabytes
+        of XML at a time, and its first rows come while the rest is still being read (the
+        whole of a 100,000-row sheet takes the reader about two seconds before its first
+        row). Rows then start at column A (`Rows.start` is (first row, 0)) and may be
+        shorter than the widest; `Rows.height` is the scan's. A sheet whose rows are out of
+        order is refused, as Excel refuses it.
 
         The child starts once the scan's first chunk has passed and loads the sheet while
         the scan goes on (at 100,000 rows the scan and the load each take about a second);
@@ -582,8 +595,12 @@ class Workbook:
         first chunk (most oversized files, and every small one) never starts it."""
         streams: list[Rows] = []
 
+        if pieces and max_rows is not None:
+            raise ValueError("pieces reads every row")
+        part = self._package.sheets.get(name) if pieces and self._package is not None else None
+
         def start() -> None:
-            streams.append(Rows(self, name, max_rows=max_rows, from_a1=from_a1))
+            streams.append(Rows(self, name, max_rows=max_rows, from_a1=from_a1, part=part))
             self._streams.append(streams[0])
 
         try:
@@ -648,6 +665,9 @@ def open_workbook(
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 _FRAME = struct.Struct(">cI")
 _ROWS_PER_FRAME = 2000
+# Sheet XML per piece when read in pieces (see `Workbook.rows`): about 3,000 OpenSID rows. A
+# piece repeats the package's shared strings, so with many of those pieces grow (see the child).
+PIECE_BYTES = 4 * 1024 * 1024
 
 
 class _Unpickler(pickle.Unpickler):
@@ -676,9 +696,17 @@ class Rows:
     `width` are known once the child has loaded the sheet, before the first row.
     """
 
-    def __init__(self, book: Workbook, name: str, *, max_rows: int | None, from_a1: bool = False) -> None:
+    def __init__(
+        self,
+        book: Workbook,
+        name: str,
+        *,
+        max_rows: int | None,
+        from_a1: bool = False,
+        part: str | None = None,
+    ) -> None:
         self.book, self.name, self.limit = book, name, book.limit
-        self.from_a1, self.max_rows = from_a1, max_rows
+        self.from_a1, self.max_rows, self.pieces = from_a1, max_rows, part is not None
         self.start: tuple[int, int] = (0, 0)
         self.height = self.width = 0
         self._timed_out = threading.Event()
@@ -692,6 +720,8 @@ class Rows:
             "rows": self.limit.rows + 1,  # the highest row number: data and a header
             "columns": self.limit.columns,
             "cells": self.limit.cells,
+            "part": part,  # read in pieces: the sheet's part of the package
+            "piece_bytes": PIECE_BYTES,
         }
         self._proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             # A CSV child needs only the standard library: without `site` (-S) it starts in
@@ -725,6 +755,8 @@ class Rows:
         if meta is None:
             raise self._failure()
         self.start, self.height, self.width = tuple(meta["start"]), meta["height"], meta["width"]
+        if self.height is None:  # read in pieces: the child has not seen the end yet
+            self.height = max(0, self.book.sheet(self.name).rows - self.start[0])
 
     def _time_out(self) -> None:
         self._timed_out.set()
@@ -836,12 +868,39 @@ def _shared(row: list[Any], seen: dict[Any, Any]) -> list[Any]:
 def _child_xlsx(request: dict[str, Any], out: IO[bytes]) -> None:
     import python_calamine
 
+    if request.get("part") and _child_xlsx_pieces(request, out):
+        return
     book = python_calamine.CalamineWorkbook.from_path(request["path"])
     sheet = book.get_sheet_by_name(request["sheet"])
     start = sheet.start or (0, 0)
     height, width = sheet.height, sheet.width
     # The scan saw every reference; this catches what disagrees with it (a cell whose
     # reference does not match its row), before a single row is converted.
+    if _over_limits(request, out, start=start, height=height, width=width):
+        return
+    # Asked for pieces but read whole (see `_child_xlsx_pieces`): the rows from column A all the same.
+    left = start[1] if request.get("part") else 0
+    _send(out, b"M", {"start": [start[0], start[1] - left], "height": height, "width": width + left})
+    rows = sheet.iter_rows()
+    # python-calamine 0.9 also yields the empty rows above the used range (not the columns
+    # left of it); the range's own first row always holds a value, so only padding is skipped.
+    first = next(rows, None)
+    for _ in range(start[0]):
+        if first is None or any(v != "" for v in first):
+            break
+        first = next(rows, None)
+    if first is not None:
+        rows = itertools.chain([first], rows)
+    if left:
+        pad = [""] * left
+        rows = (pad + row for row in rows)
+    _send_rows(rows, request.get("max_rows"), out)
+
+
+def _over_limits(
+    request: dict[str, Any], out: IO[bytes], *, start: tuple[int, int], height: int, width: int
+) -> bool:
+    """Sends the refusal and says so when a range the reader built is over a limit."""
     last_row, last_col = start[0] + height, start[1] + width
     for code, value, limit in (
         ("columns", last_col, request["columns"]),
@@ -855,19 +914,188 @@ def _child_xlsx(request: dict[str, Any], out: IO[bytes]) -> None:
             if code == "cells":
                 params |= {"rows": height, "cols": width}
             _send(out, b"E", {"code": code, "params": params})
+            return True
+    return False
+
+
+# Parts a piece leaves out: other sheets' content and what no cell value depends on.
+_NOT_IN_PIECES = re.compile(
+    r"xl/(?:worksheets|chartsheets|dialogsheets|macrosheets|media|drawings|charts|embeddings|"
+    r"pivotCache|pivotTables|externalLinks|printerSettings|customXml)/",
+    re.IGNORECASE,
+)
+
+
+class _OutOfOrder(Exception):
+    def __init__(self, row: int) -> None:
+        super().__init__(row)
+        self.row = row
+
+
+def _child_xlsx_pieces(request: dict[str, Any], out: IO[bytes]) -> bool:
+    """The sheet read a piece at a time: its XML cut between rows into small worksheets, each
+    loaded by python-calamine in a package of its own, so that rows are sent while the rest
+    is still to be read (calamine loads a whole sheet before giving its first row).
+
+    Each piece is the sheet's head (everything before its rows, but the declared dimension),
+    some of its rows, and closing tags; the package around it keeps the workbook, styles,
+    shared strings and other small parts, so every value reads as it would whole. Rows come
+    from column A, each piece's at its place: a piece's rows must follow the last piece's
+    and no cell may reach past its piece's last row, else the sheet is refused as out of
+    order (a reader taking it whole would have put those cells further up).
+
+    False, before anything is sent, when the sheet is read whole instead: a small sheet, or
+    one whose first rows carry no row numbers (each piece would count from 1 again)."""
+    import python_calamine
+
+    with zipfile.ZipFile(request["path"]) as zf:
+        part = request["part"]
+        info = zf.getinfo(part)
+        infos = zf.infolist()
+        shared = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
+        piece_bytes = max(request["piece_bytes"], 4 * shared)
+        if info.file_size < 2 * piece_bytes:
+            return False
+        package = {
+            i.filename: zf.read(i)
+            for i in infos
+            if i.filename != part and not i.is_dir() and not _NOT_IN_PIECES.match(i.filename)
+        }
+        with zf.open(info) as fh:
+            pieces = _SheetPieces(fh, piece_bytes)
+            bodies = pieces.bodies()
+            first = next(bodies, None)
+            if first is None or b"" in pieces.row_numbers(first):
+                return False
+
+            def load(body: bytes) -> Any:
+                data = io.BytesIO()
+                with zipfile.ZipFile(data, "w", zipfile.ZIP_STORED) as piece:
+                    for name, content in package.items():
+                        piece.writestr(name, content)
+                    piece.writestr(part, pieces.head + body + pieces.closing)
+                data.seek(0)
+                return python_calamine.CalamineWorkbook.from_filelike(data).get_sheet_by_name(
+                    request["sheet"]
+                )
+
+            try:
+                _send_rows(
+                    _piece_rows(request, out, pieces, itertools.chain([first], bodies), load), None, out
+                )
+            except _OutOfOrder as exc:
+                _send(out, b"E", {"code": "order", "params": {"row": exc.row}})
+            except _LimitSent:
+                pass
+    return True
+
+
+class _LimitSent(Exception):
+    """A piece's range was over a limit; the refusal is sent."""
+
+
+def _piece_rows(
+    request: dict[str, Any],
+    out: IO[bytes],
+    pieces: _SheetPieces,
+    bodies: Iterator[bytes],
+    load: Callable[[bytes], Any],
+) -> Iterator[list[Any]]:
+    next_row = -1  # the next row to send, 0-based; -1 before the first piece with a value
+    last_tag = 0  # the highest row number of the pieces so far, 1-based
+    for body in bodies:
+        numbers = [int(n) if n else 0 for n in pieces.row_numbers(body)]
+        if not numbers:
+            continue
+        if min(numbers) <= last_tag:
+            raise _OutOfOrder(min(numbers) or last_tag)
+        sheet = load(body)
+        last_tag = max(numbers)
+        if sheet.start is None:
+            continue  # rows without a value
+        start, height, width = sheet.start, sheet.height, sheet.width
+        if start[0] < next_row or start[0] + height > last_tag:
+            raise _OutOfOrder(start[0] + 1 if start[0] < next_row else start[0] + height)
+        if _over_limits(request, out, start=start, height=height, width=width):
+            raise _LimitSent
+        if next_row < 0:
+            _send(out, b"M", {"start": [start[0], 0], "height": None, "width": start[1] + width})
+            next_row = start[0]
+        for _ in range(start[0] - next_row):
+            yield [""] * (start[1] + width)
+        pad = [""] * start[1]
+        for row in sheet.to_python(skip_empty_area=True):
+            yield pad + row if pad else row
+        next_row = start[0] + height
+    if next_row < 0:
+        _send(out, b"M", {"start": [0, 0], "height": 0, "width": 0})
+
+
+class _SheetPieces:
+    """A worksheet's XML cut between rows: `head` (up to its sheetData, the dimension left
+    out: a reader may size its grid by it), bodies of about `size` bytes of whole rows, and
+    the `closing` tags. Rows not numbered by an r attribute as their first show as b"" in
+    `row_numbers`."""
+
+    def __init__(self, fh: IO[bytes], size: int) -> None:
+        self.fh, self.size = fh, size
+        self.head = self.closing = b""
+        self._empty, self._head_length = False, 0
+
+    def row_numbers(self, body: bytes) -> list[bytes]:
+        return self._row.findall(body)
+
+    def bodies(self) -> Iterator[bytes]:
+        buf = b""
+        while not self._read_head(buf):
+            chunk = self.fh.read(_CHUNK)
+            if not chunk:
+                return  # no sheetData: nothing to cut
+            buf += chunk
+        if self._empty:
             return
-    _send(out, b"M", {"start": list(start), "height": height, "width": width})
-    rows = sheet.iter_rows()
-    # python-calamine 0.9 also yields the empty rows above the used range (not the columns
-    # left of it); the range's own first row always holds a value, so only padding is skipped.
-    first = next(rows, None)
-    for _ in range(start[0]):
-        if first is None or any(v != "" for v in first):
-            break
-        first = next(rows, None)
-    if first is not None:
-        rows = itertools.chain([first], rows)
-    _send_rows(rows, request.get("max_rows"), out)
+        buf = buf[self._head_length :]
+        while True:
+            end = buf.find(self._end)
+            stop = end if end >= 0 else len(buf)
+            cut = self._row_start(buf, self.size, stop) if stop > self.size else -1
+            if cut > 0:
+                yield buf[:cut]
+                buf = buf[cut:]
+            elif end >= 0:
+                if buf[:end].strip():
+                    yield buf[:end]
+                return
+            elif chunk := self.fh.read(_CHUNK):
+                buf += chunk
+            else:
+                if buf.strip():
+                    yield buf  # no closing tag: the reader says what is wrong with it
+                return
+
+    def _read_head(self, buf: bytes) -> bool:
+        m = re.search(rb"<(\w+:)?worksheet[\s>]", buf)
+        data = re.search(rb"<(\w+:)?sheetData\b[^>]*?(/?)>", buf)
+        if m is None or data is None:
+            return False
+        self._empty = bool(data.group(2))  # <sheetData/>
+        self._head_length = data.end()
+        p = m.group(1) or b""
+        self.head = re.sub(b"<" + re.escape(p) + rb"dimension\b[^>]*/>", b"", buf[: data.end()])
+        self._end = b"</" + p + b"sheetData>"
+        self.closing = self._end + b"</" + p + b"worksheet>"
+        self._row_open = b"<" + p + b"row"
+        self._row = re.compile(re.escape(self._row_open) + rb'(?=[\s>/])(?:\s+r="(\d+)")?')
+        return True
+
+    def _row_start(self, buf: bytes, at: int, stop: int) -> int:
+        """Where the first row tag at or after `at` begins (-1: none before `stop`)."""
+        after = len(self._row_open)
+        while (at := buf.find(self._row_open, at, stop)) >= 0:
+            if buf[at + after : at + after + 1] in b" >/\t\r\n":
+                return at
+            at += after
+        return -1
 
 
 def _send_rows(rows: Iterator[list[Any]], max_rows: int | None, out: IO[bytes]) -> None:

@@ -557,7 +557,7 @@ def parse_batches(
     try:
         with spreadsheets.open_workbook(path) as book:
             parsed.sheet = _data_sheet(book.sheet_names)
-            with book.rows(parsed.sheet) as sheet:
+            with book.rows(parsed.sheet, pieces=True) as sheet:
                 formulas = book.sheet(parsed.sheet).formula_cells  # scanned as the rows began
                 yield from _parse_sheet(
                     parsed, sheet, formulas, progress, today or timezone.localdate(), size or BATCH_ROWS

@@ -294,3 +294,125 @@ def test_uploaded_bytes_leave_no_temporary_file(tmp_path, monkeypatch):
     _refused(h.corner_cells())
 
     assert not list(tmp_path.glob("balai-upload-*"))
+
+
+# --- Reading in pieces ---------------------------------------------------------------------------
+
+
+def _frames(data: bytes) -> list[tuple[bytes, object]]:
+    stream, frames = io.BytesIO(data), []
+    while head := stream.read(spreadsheets._FRAME.size):
+        kind, length = spreadsheets._FRAME.unpack(head)
+        frames.append((kind, pickle.loads(stream.read(length))))
+    return frames
+
+
+def _in_process(path, monkeypatch, *, piece_bytes=2000) -> tuple[list[tuple[bytes, object]], int]:
+    """The child's work in this process: its frames, and how many packages python-calamine opened."""
+    import python_calamine
+
+    opened = []
+    real = python_calamine.CalamineWorkbook
+
+    class Counting:
+        @staticmethod
+        def from_filelike(fh):
+            opened.append(1)
+            return real.from_filelike(fh)
+
+        from_path = staticmethod(real.from_path)
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Counting)
+    with open_workbook(path) as book:
+        part = book._package.sheets["Data"]
+    request = {"path": str(path), "sheet": "Data", "part": part, "piece_bytes": piece_bytes, "max_rows": None}
+    request |= {"rows": 1_000_001, "columns": 100, "cells": 10_000_000}
+    out = io.BytesIO()
+    spreadsheets._child_xlsx(request, out)
+    return _frames(out.getvalue()), len(opened)
+
+
+def _sheet_of_many_rows(tmp_path):
+    day = dt.date(2020, 1, 31)
+    rows = [["nik", "nama", "lahir", "n"]]
+    rows += [
+        [3325000000 + i, "SITI" if i % 2 else "BUDI", day + dt.timedelta(days=i), i * 1.5] for i in range(600)
+    ]
+    rows[300:330] = [[None] * 4] * 30  # empty rows across a piece's edge
+    return _xlsx(tmp_path, rows, start=(2, 2)), rows
+
+
+def test_a_sheet_read_in_pieces_gives_the_rows_of_the_whole_sheet_from_column_a(tmp_path, monkeypatch):
+    # given: 600 rows from C3, 30 empty ones among them, shared strings and dates
+    path, _rows = _sheet_of_many_rows(tmp_path)
+    monkeypatch.setattr(spreadsheets, "PIECE_BYTES", 2000)
+
+    # when
+    with open_workbook(path) as book:
+        whole = book.table("Data")
+        with book.rows("Data", pieces=True) as rows:
+            meta = (rows.start, rows.height)
+            in_pieces = list(rows)
+
+    # then
+    assert meta == ((2, 0), 601)
+    assert len(in_pieces) == len(whole) == 601
+    assert [row + [""] * (6 - len(row)) for row in in_pieces] == [["", "", *row] for row in whole]
+    assert in_pieces[0] == ["", "", "nik", "nama", "lahir", "n"]
+    assert in_pieces[2][4] == dt.date(2020, 2, 1)
+
+
+def test_the_child_loads_a_piece_at_a_time_and_sends_rows_before_the_end(tmp_path, monkeypatch):
+    path, _rows = _sheet_of_many_rows(tmp_path)
+
+    frames, opened = _in_process(path, monkeypatch)
+
+    assert opened > 5
+    assert frames[0] == (b"M", {"start": [2, 0], "height": None, "width": 6})
+    assert sum(len(rows) for kind, rows in frames if kind == b"R") == 601
+    assert frames[-1] == (b"D", None)
+
+
+def test_a_small_sheet_or_one_without_row_numbers_is_read_whole(tmp_path, monkeypatch):
+    # given: rows without r attributes, which a piece would number from 1 again
+    body = "".join(f"<row><c><v>{i}</v></c><c><v>{i * 2}</v></c></row>" for i in range(400))
+    path = tmp_path / "norefs.xlsx"
+    path.write_bytes(h.package({"Data": h.sheet_xml(body, dimension=None)}))
+
+    frames, opened = _in_process(path, monkeypatch, piece_bytes=500)
+    small, opened_small = _in_process(_sheet_of_many_rows(tmp_path)[0], monkeypatch, piece_bytes=10**7)
+
+    assert opened == 0  # read whole, by path
+    assert [row for kind, rows in frames if kind == b"R" for row in rows][399] == [399.0, 798.0]
+    assert opened_small == 0
+    assert small[0] == (b"M", {"start": [2, 0], "height": 601, "width": 6})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a row numbered before the rows of an earlier piece
+        "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 400))
+        + '<row r="2"><c r="B2"><v>1</v></c></row>',
+        # a cell placed after its piece's last row (a reader taking it whole puts it there)
+        '<row r="1"><c r="A1"><v>1</v></c><c r="A390"><v>1</v></c></row>'
+        + "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(2, 400)),
+    ],
+)
+def test_rows_out_of_order_are_refused_when_read_in_pieces(tmp_path, monkeypatch, body):
+    path = tmp_path / "order.xlsx"
+    path.write_bytes(h.package({"Data": h.sheet_xml(body, dimension=None)}))
+    monkeypatch.setattr(spreadsheets, "PIECE_BYTES", 500)
+
+    with open_workbook(path) as book:
+        assert len(book.table("Data")) == 399  # read whole, the reader sorts them
+        with pytest.raises(Refused) as info, book.rows("Data", pieces=True) as rows:
+            list(rows)
+
+    assert info.value.code == "order"
+    assert "tidak berurutan" in info.value.message
+
+
+def test_pieces_read_every_row():
+    with pytest.raises(ValueError, match="every row"):
+        open_workbook(h.package({"Data": h.sheet_xml("")})).rows("Data", pieces=True, max_rows=5)

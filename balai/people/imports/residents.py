@@ -230,6 +230,11 @@ def _read_file(sender: Any, path: str | os.PathLike[str], language: str | None, 
         seen[0] = (done, total)
 
     gc.disable()  # see _no_cycle_collection; this process lives as long as the file's reading
+    # The writer is the import's longest chain: with the reader and its spreadsheet child (which
+    # inherits this) behind it, it keeps a core of its own on a busy machine and the reading
+    # takes what is left. Without it the three share two cores alike, the reading ends early
+    # and the writer works on alone.
+    os.nice(READER_NICENESS)
     try:
         with translation.override(language):
             for rows in opensid.parse_batches(path, parsed, progress=note, today=today):
@@ -268,6 +273,9 @@ def _rejected(parsed: opensid.ParsedFile, errors: list[opensid.Problem]) -> Impo
         errors_not_listed=parsed.truncated,
     )
 
+
+# How much lower the reader's priority is than the writer's (see _read_file).
+READER_NICENESS = 5
 
 # A village's first import multiplies its tables; the planner should know before the first search.
 STATISTICS_AFTER_ROWS = 1000

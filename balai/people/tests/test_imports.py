@@ -553,3 +553,24 @@ def test_inside_a_callers_transaction_foreign_keys_stay_checked(village_a, tmp_p
     assert result.applied, result.errors
     assert seen
     assert set(seen) == {1}
+
+
+def test_a_file_read_in_pieces_parses_as_read_whole(tmp_path, monkeypatch):
+    # given: 500 residents, a bad row among them, read in pieces of some 100 rows
+    from balai.core import spreadsheets
+    from balai.people import opensid
+
+    rows = [person(i, no_kk=kk(1 + i // 4)) for i in range(1, 501)]
+    rows[150]["nama"] = ""
+    path = write_xlsx(tmp_path / "a.xlsx", rows)
+    whole = opensid.parse_file(path)
+    monkeypatch.setattr(spreadsheets, "PIECE_BYTES", 4000)
+
+    # when
+    in_pieces = opensid.parse_file(path)
+
+    # then
+    assert in_pieces.data_rows == whole.data_rows == 500
+    assert [(r.row, r.values) for r in in_pieces.rows] == [(r.row, r.values) for r in whole.rows]
+    assert [p.as_dict() for p in in_pieces.errors] == [p.as_dict() for p in whole.errors]
+    assert len(in_pieces.errors) == 1
