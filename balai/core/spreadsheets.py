@@ -14,10 +14,11 @@ that reads it aborts with every request it serves. So a file is read in two step
    step 2 starts beside the rest of the scan, and no row is read before the scan ends.
 2. In a child process (`python -m balai.core.spreadsheets`, no Django) with an
    address-space limit (RLIMIT_AS) and a time limit: python-calamine loads the sheet and
-   the rows come back in pickled chunks, unpickled with only plain values allowed. What
-   step 1 cannot see (a cell whose reference disagrees with its row, say) costs the child,
-   never the caller: an allocation over the limit ends the child, and the caller reports
-   a refused file.
+   the rows come back in pickled chunks, unpickled with only plain values allowed (a large
+   sheet may be loaded in pieces, a few MB of its XML at a time, so that rows come while the
+   rest is read: `Workbook.rows(pieces=True)`). What step 1 cannot see (a cell whose
+   reference disagrees with its row, say) costs the child, never the caller: an
+   allocation over the limit ends the child, and the caller reports a refused file.
 
 Limits come from `settings.BALAI_SPREADSHEET_LIMITS` (see `Limits`). Only .xlsx, and .csv
 where the caller accepts it, are read: .xls, .xlsb and .ods are refused with a message
