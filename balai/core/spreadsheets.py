@@ -707,7 +707,7 @@ class Rows:
         part: str | None = None,
     ) -> None:
         self.book, self.name, self.limit = book, name, book.limit
-        self.from_a1, self.max_rows, self.pieces = from_a1, max_rows, part is not None
+        self.from_a1, self.max_rows = from_a1, max_rows
         self.start: tuple[int, int] = (0, 0)
         self.height = self.width = 0
         self._timed_out = threading.Event()
@@ -1032,6 +1032,9 @@ def _piece_rows(
         _send(out, b"M", {"start": [0, 0], "height": 0, "width": 0})
 
 
+_HEAD_MAX = 16 * 1024 * 1024  # of a sheet's XML before its rows, for it to be read in pieces
+
+
 class _SheetPieces:
     """A worksheet's XML cut between rows: `head` (up to its sheetData, the dimension left
     out: a reader may size its grid by it), bodies of about `size` bytes of whole rows, and
@@ -1049,9 +1052,9 @@ class _SheetPieces:
     def bodies(self) -> Iterator[bytes]:
         buf = b""
         while not self._read_head(buf):
-            chunk = self.fh.read(_CHUNK)
+            chunk = self.fh.read(_CHUNK) if len(buf) < _HEAD_MAX else b""
             if not chunk:
-                return  # no sheetData: nothing to cut
+                return  # no sheetData (soon enough): nothing to cut, the sheet is read whole
             buf += chunk
         if self._empty:
             return
