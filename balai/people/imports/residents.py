@@ -39,7 +39,7 @@ from balai.core.masking import mask_number
 from balai.people import opensid
 from balai.people.imports.batch import ResidentStream
 from balai.people.imports.context import alive_elsewhere, preload
-from balai.people.imports.writer import foreign_keys_checked_as_written, sqlite_foreign_keys_trusted
+from balai.people.imports.writer import Copies, foreign_keys_checked_as_written, sqlite_foreign_keys_trusted
 from balai.people.models import Family, LifeEvent, Resident
 from balai.regions.models import Village
 
@@ -312,7 +312,10 @@ def _apply(
     sha: str,
     file_name: str,
 ) -> ImportResult:
-    with foreign_keys_checked_as_written((Family, Resident, LifeEvent), deferred=[(Family, "head")]):
+    with (
+        foreign_keys_checked_as_written((Family, Resident, LifeEvent), deferred=[(Family, "head")]),
+        Copies() as copies,
+    ):
         return _write(
             village=village,
             parsed=parsed,
@@ -321,6 +324,7 @@ def _apply(
             apply_valid=apply_valid,
             sha=sha,
             file_name=file_name,
+            copies=copies,
         )
 
 
@@ -333,6 +337,7 @@ def _write(
     apply_valid: bool,
     sha: str,
     file_name: str,
+    copies: Copies,
 ) -> ImportResult:
     ctx = preload(village)
     prefix = "0" + village.code_digits
@@ -368,7 +373,9 @@ def _write(
         writing = writing and (apply_valid or not (errors or parsed.errors))
         if writing:
             if stream is None:
-                stream = ResidentStream(village=village, keys=parsed.keys, ctx=ctx, actor=actor)
+                stream = ResidentStream(
+                    village=village, keys=parsed.keys, ctx=ctx, actor=actor, copies=copies
+                )
             stream.write(rows)
     if parsed.fatal:
         raise _Discarded(_rejected(parsed, parsed.errors))
@@ -388,7 +395,7 @@ def _write(
         raise _Discarded(result)
 
     if stream is None:
-        stream = ResidentStream(village=village, keys=parsed.keys, ctx=ctx, actor=actor)
+        stream = ResidentStream(village=village, keys=parsed.keys, ctx=ctx, actor=actor, copies=copies)
     nik_at = parsed.index("nik")
     for row in held:
         row.values[nik_at] = f"{prefix}{next_temporary:05d}"

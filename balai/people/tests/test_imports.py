@@ -574,3 +574,74 @@ def test_a_file_read_in_pieces_parses_as_read_whole(tmp_path, monkeypatch):
     assert [(r.row, r.values) for r in in_pieces.rows] == [(r.row, r.values) for r in whole.rows]
     assert [p.as_dict() for p in in_pieces.errors] == [p.as_dict() for p in whole.errors]
     assert len(in_pieces.errors) == 1
+
+
+def _family_row(village, pk, kk_number):
+    from django.utils import timezone
+
+    from balai.people.imports.ids import public_ids
+
+    now = timezone.now()
+    return (pk, public_ids(1)[0], village.pk, kk_number, None, "", None, True, now, now)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_copies_in_their_thread_are_seen_after_wait_and_a_failure_is_django_s_error(village_a):
+    # given: PostgreSQL's COPYs in a thread of their own, inside the import's transaction
+    from django.db import IntegrityError, connection, transaction
+
+    from balai.people.imports.batch import _FAMILY_INSERT
+    from balai.people.imports.ids import reserve_ids
+    from balai.people.imports.writer import Copies, TableWriter
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the thread is PostgreSQL's")
+    with transaction.atomic():
+        first, second, third = reserve_ids(Family, 3)
+        with Copies() as copies:
+            families = TableWriter(Family, copies)
+            # when
+            families.insert(_FAMILY_INSERT, [_family_row(village_a, first, kk(1))])
+            copies.wait()
+            # then
+            assert Family.objects.filter(pk=first).exists()
+            # when: a KK the village already has, then a good row after it
+            families.insert(_FAMILY_INSERT, [_family_row(village_a, second, kk(1))])
+            families.insert(_FAMILY_INSERT, [_family_row(village_a, third, kk(3))])
+            # then
+            with pytest.raises(IntegrityError):
+                copies.wait()
+        transaction.set_rollback(True)
+    assert copies.error is None
+    assert not Family.objects.filter(pk__in=[first, second, third]).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_copy_failing_in_its_thread_fails_the_import_as_a_concurrent_change(
+    village_a, tmp_path, monkeypatch
+):
+    # given: a family with the file's KK written by someone else after the import read the village
+    from django.db import connection
+
+    from balai.people.imports import residents
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the thread is PostgreSQL's")
+    preload = residents.preload
+
+    def racing(village):
+        ctx = preload(village)
+        FamilyFactory(village=village, kk_number=kk(1), rt=None)
+        return ctx
+
+    monkeypatch.setattr(residents, "preload", racing)
+
+    # when
+    result = import_residents(
+        village=village_a, path=write_xlsx(tmp_path / "a.xlsx", _family_rows()), actor=None
+    )
+
+    # then
+    assert not result.applied
+    assert "bersamaan" in result.errors[-1]["message"]
+    assert not Resident.objects.filter(village=village_a).exists()
