@@ -17,14 +17,22 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from balai.core.db.bulk import model_rows
 from balai.core.ids import public_ids
-from balai.health.classify import classify
+from balai.health.classify import under5_categories
 from balai.health.models import AntenatalVisit, ChildMeasurement, Posyandu, PosyanduSession, Pregnancy
 from balai.health.services import naegele_due_date, visit_flags, weight_trend
-from balai.health.who import LENGTH_AGE_LIMIT_DAYS, UNDER5_MAX_DAYS, WFH_RANGE, WFL_RANGE, growth_z, table
+from balai.health.who import (
+    LENGTH_AGE_LIMIT_DAYS,
+    UNDER5_MAX_DAYS,
+    WFH_RANGE,
+    WFL_RANGE,
+    table,
+    under5_scores,
+)
 from balai.people import codes
 from balai.people.models import Resident
 from balai.regions.models import Dusun, Village
@@ -135,7 +143,6 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
     dusuns = list(Dusun.objects.filter(village=village).order_by("name").values_list("pk", "name"))
     if not dusuns:
         return {}
-    now = timezone.now()
     posyandus = Posyandu.objects.bulk_create(
         [
             Posyandu(
@@ -187,12 +194,15 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
             if track.falters and n >= len(visits) - 3 and previous is not None:
                 weight = previous[1] + rnd.uniform(-0.15, 0.05)
             position = "l" if age_days < LENGTH_AGE_LIMIT_DAYS else "h"
-            weight_kg = Decimal(f"{max(weight, 0.8):.1f}")
-            lenhei_cm = Decimal(f"{lenhei:.1f}")
+            # Read to 0.1 as on the sheet; the text is what the database stores (as a Decimal
+            # would be), the float of it what the sheet scores.
+            weight_text = f"{max(weight, 0.8):.1f}"
+            lenhei_text = f"{lenhei:.1f}"
+            weight_kg = float(weight_text)
             trend = weight_trend(
-                weight_kg=float(weight_kg), age_days=age_days, measured_on=session.held_on, previous=previous
+                weight_kg=weight_kg, age_days=age_days, measured_on=session.held_on, previous=previous
             )
-            previous = (session.held_on, float(weight_kg))
+            previous = (session.held_on, weight_kg)
             vitamin_a = ""
             if session.held_on.month in (2, 8) and age_days >= 183:
                 vitamin_a = "biru" if age_days < 365 else "merah"
@@ -202,8 +212,9 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
                     child_id,
                     session,
                     age_days,
+                    weight_text,
                     weight_kg,
-                    lenhei_cm,
+                    lenhei_text,
                     position,
                     breastfed,
                     vitamin_a,
@@ -214,60 +225,64 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
 
     # A couple of slips of the pen the cadre confirmed (a weight missing its first digit).
     for row in rnd.sample(rows, min(IMPLAUSIBLE_PER_VILLAGE, len(rows))):
-        row[3] = (row[3] / 10).quantize(Decimal("0.1")) or Decimal("0.5")
+        slip = (Decimal(row[3]) / 10).quantize(Decimal("0.1")) or Decimal("0.5")
+        row[3], row[4] = str(slip), float(slip)
 
-    insert = model_rows(ChildMeasurement, _MEASURE_COLUMNS)
+    # Values as the driver takes them, converted once: the ORM's form of the timestamps and
+    # of each session's day, instead of the driver's adapter once per row.
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(timezone.now())
+    held_on = {session.pk: ops.adapt_datefield_value(session.held_on) for session in sessions}
     ids = public_ids(len(rows))
     values: list[tuple[Any, ...]] = []
     for public_id, (
         child_id,
         session,
         age_days,
+        weight_text,
         weight_kg,
-        lenhei_cm,
+        lenhei_text,
         position,
         breastfed,
         vitamin_a,
         trend,
         sex,
     ) in zip(ids, rows, strict=True):
-        z = growth_z(
-            sex=sex,
-            age_days=age_days,
-            weight_kg=float(weight_kg),
-            lenhei_cm=float(lenhei_cm),
-            measured=position,
+        # What `growth_z` and `classify` give for these values (a child under five, both
+        # measures positive), without building their result objects for every row.
+        scored_cm, _bmi, lhfa, wfa, wflh, bmifa, flags = under5_scores(
+            sex, age_days, weight_kg, float(lenhei_text), position
         )
-        cats = classify(z)
+        cat_lhfa, cat_wfa, cat_wflh, cat_bmi = under5_categories(lhfa, wfa, wflh, bmifa)
         values.append(
             (
                 public_id,
                 village.pk,
                 child_id,
                 session.pk,
-                session.held_on,
+                held_on[session.pk],
                 age_days,
-                weight_kg,
-                lenhei_cm,
+                weight_text,
+                lenhei_text,
                 position,
                 breastfed,
                 vitamin_a,
                 trend,
-                z.lenhei_cm,
-                z.lhfa,
-                z.wfa,
-                z.wflh,
-                z.bmifa,
-                cats.lhfa or "",
-                cats.wfa or "",
-                cats.wflh or "",
-                cats.bmi or "",
-                ";".join(sorted(z.flags)),
-                now,
-                now,
+                scored_cm,
+                lhfa,
+                wfa,
+                wflh,
+                bmifa,
+                cat_lhfa or "",
+                cat_wfa or "",
+                cat_wflh or "",
+                cat_bmi or "",
+                ";".join(flags),
+                stamp,
+                stamp,
             )
         )
-    insert.run(values)
+    model_rows(ChildMeasurement, _MEASURE_COLUMNS).run(values)
     pregnancies, antenatal = _pregnancies(village=village, rnd=rnd, today=today)
     return {
         "posyandu": len(posyandus),

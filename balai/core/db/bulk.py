@@ -68,8 +68,15 @@ class ModelRows:
         self.table = model._meta.db_table
         self.columns = [by_name[c].column for c in columns] + [f.column for f in rest]
         self.defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+        # COPY text of the defaults, ending every row (PostgreSQL).
+        self.suffix = "".join("\t" + copy_field(v) for v in self.defaults)
 
     def run(self, rows: Sequence[tuple[Any, ...]]) -> int:
+        if connection.vendor == "postgresql":
+            # Encoded here in one pass (the defaults once): psycopg's `write_row` costs about
+            # twice as much per row, the most of a demo's time after making the rows.
+            copy_data(self.table, self.columns, copy_text(rows, self.suffix))
+            return len(rows)
         if not self.defaults:
             return insert_rows(self.table, self.columns, rows)
         return insert_rows(self.table, self.columns, [row + self.defaults for row in rows])
@@ -111,6 +118,8 @@ def copy_field(value: Any) -> str:
         return text
     if kind is bool:
         return "t" if value else "f"
+    if kind is float:
+        return repr(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     obj = getattr(value, "obj", value)  # psycopg's Json/Jsonb wrap the object they dump
