@@ -210,7 +210,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
             rows.append(
                 [
                     child_id,
-                    session,
+                    session.id,
                     age_days,
                     weight_text,
                     weight_kg,
@@ -232,12 +232,13 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
     # of each session's day, instead of the driver's adapter once per row.
     ops = connection.ops
     stamp = ops.adapt_datetimefield_value(timezone.now())
-    held_on = {session.pk: ops.adapt_datefield_value(session.held_on) for session in sessions}
+    held_on = {session.id: ops.adapt_datefield_value(session.held_on) for session in sessions}
+    village_id = village.pk
     ids = public_ids(len(rows))
     values: list[tuple[Any, ...]] = []
     for public_id, (
         child_id,
-        session,
+        session_id,
         age_days,
         weight_text,
         weight_kg,
@@ -257,10 +258,10 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
         values.append(
             (
                 public_id,
-                village.pk,
+                village_id,
                 child_id,
-                session.pk,
-                held_on[session.pk],
+                session_id,
+                held_on[session_id],
                 age_days,
                 weight_text,
                 lenhei_text,

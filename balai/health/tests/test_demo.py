@@ -99,6 +99,14 @@ def test_measurements_carry_who_z_scores_and_categories(village):
         )
         assert m.flags == ";".join(sorted(z.flags))
         assert m.created_at == m.updated_at
+        # the columns the demo leaves to the model's defaults
+        assert (m.immunizations, m.oedema, m.head_cm, m.z_hcfa, m.recorded_by_id) == (
+            [],
+            False,
+            None,
+            None,
+            None,
+        )
         assert m.age_days == (m.measured_on - m.child.birth_date).days
         assert m.age_days <= 1826
         assert m.child.status == codes.STATUS_ALIVE
