@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import multiprocessing
 import random
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -97,11 +99,10 @@ def prepare_demo(say: Callable[[str], None], state: Path | None = None) -> dict[
     and the check of the session planned on the statistics of the bench's empty table scanned
     every session of the regency for every row (~200 of the ~260 s of the first run at
     1,000,000 residents)."""
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from balai.core.db import bulk
-    from balai.health import demo
     from balai.health.models import Posyandu
     from balai.people.models import Resident
     from balai.regions.models import Village
@@ -118,15 +119,20 @@ def prepare_demo(say: Callable[[str], None], state: Path | None = None) -> dict[
     with contextlib.ExitStack() as stack:
         if state is not None and todo:
             stack.enter_context(bulk.deferred_indexes(DEFERRED_TABLES, state=state))
+        # On PostgreSQL the next village's measurements are drawn and encoded as COPY text by a
+        # forked worker (it touches no database) while this process sends the previous one's:
+        # the drawing, the sending and the server's work overlap, as in the registry's build.
+        # SQLite binds Python values: sent back from a worker, unpickling them cost this
+        # process about what drawing them does.
+        pool = None
+        if connection.vendor == "postgresql":
+            pool = stack.enter_context(ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")))
         for first in range(0, len(todo), VILLAGES_PER_TRANSACTION):
             batch = todo[first : first + VILLAGES_PER_TRANSACTION]
             with transaction.atomic():
-                for village in batch:
-                    counts = demo.extend_village(
-                        village=village, rnd=random.Random(f"bench:{village.code}"), today=today
-                    )
-                    measurements += counts.get("child_measurements", 0)
-                    residents += Resident.objects.filter(village=village).count()
+                for counts in _extended(batch, pool=pool, today=today):
+                    measurements += counts["child_measurements"]
+                residents += Resident.objects.filter(village__in=batch).count()
             say(f"  data kesehatan demo: {first + len(batch)}/{len(todo)} desa")
     seconds = time.perf_counter() - started
     if todo:
@@ -138,6 +144,35 @@ def prepare_demo(say: Callable[[str], None], state: Path | None = None) -> dict[
         "seconds": seconds,
         "s_per_million": seconds / residents * 1_000_000 if residents else None,
     }
+
+
+def _draw(plan: Any, rnd: random.Random) -> tuple[Any, int, Any]:
+    """In the worker: a village's measurements, and where they left its random stream."""
+    from balai.health import demo
+
+    encoded, count = demo.encoded_measurements(plan, rnd)
+    return encoded, count, rnd.getstate()
+
+
+def _extended(villages: list[Any], *, pool: Executor | None, today: dt.date) -> Iterator[dict[str, int]]:
+    """`demo.extend_village` of each village; with a pool, the drawing of one overlaps the
+    writing of the one before. Each village's rows and random stream are `extend_village`'s."""
+    from balai.health import demo
+
+    pending: tuple[Any, random.Random, Future[tuple[Any, int, Any]] | tuple[Any, int, Any]] | None = None
+    for village in [*villages, None]:
+        drawing = None
+        if village is not None:
+            rnd = random.Random(f"bench:{village.code}")
+            plan = demo.plan_village(village=village, rnd=rnd, today=today)
+            if plan is not None:
+                drawing = (plan, rnd, pool.submit(_draw, plan, rnd) if pool else _draw(plan, rnd))
+        if pending is not None:
+            plan, rnd, drawn = pending
+            encoded, count, state = drawn.result() if isinstance(drawn, Future) else drawn
+            rnd.setstate(state)
+            yield demo.finish_village(plan=plan, encoded=encoded, count=count, rnd=rnd, today=today)
+        pending = drawing
 
 
 def chart_child() -> Any:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -140,9 +141,35 @@ DEMO_ORDER = 10
 
 
 def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> dict[str, int]:
+    plan = plan_village(village=village, rnd=rnd, today=today)
+    if plan is None:
+        return {}
+    encoded, count = encoded_measurements(plan, rnd)
+    return finish_village(plan=plan, encoded=encoded, count=count, rnd=rnd, today=today)
+
+
+@dataclass
+class VillagePlan:
+    """A village's posyandus and sessions (written) and its children: all the measurements
+    are drawn from, without the database (`measurement_rows`, possibly in another process)."""
+
+    village: Village
+    posyandus: int
+    sessions: int
+    # Each posyandu's sessions (id, day) in day order; dusun -> its posyandu; the posyandu of
+    # children without a dusun.
+    visits: dict[int, list[tuple[int, dt.date]]]
+    by_dusun: dict[int, int]
+    default: int
+    children: list[tuple[int, int, dt.date | None, int]]
+
+
+def plan_village(*, village: Village, rnd: random.Random, today: dt.date) -> VillagePlan | None:
+    """One posyandu per dusun with its twelve sessions, and the children to measure; None
+    for a village without dusun."""
     dusuns = list(Dusun.objects.filter(village=village).order_by("name").values_list("pk", "name"))
     if not dusuns:
-        return {}
+        return None
     posyandus = Posyandu.objects.bulk_create(
         [
             Posyandu(
@@ -155,37 +182,51 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
             for i, (_pk, name) in enumerate(dusuns)
         ]
     )
-    by_dusun: dict[int, Posyandu] = {}
+    by_dusun: dict[int, int] = {}
     session_rows: list[PosyanduSession] = []
     for (dusun_pk, _name), posyandu in zip(dusuns, posyandus, strict=True):
-        by_dusun[dusun_pk] = posyandu
+        by_dusun[dusun_pk] = posyandu.pk
         days = session_days(rnd=rnd, today=today)
         posyandu.schedule = f"Setiap tanggal {days[-1].day}"
         session_rows += [PosyanduSession(village=village, posyandu=posyandu, held_on=day) for day in days]
     Posyandu.objects.bulk_update(posyandus, ["schedule"])
     sessions = PosyanduSession.objects.bulk_create(session_rows)
-    by_posyandu: dict[int, list[PosyanduSession]] = {}
+    visits: dict[int, list[tuple[int, dt.date]]] = {}
     for session in sessions:
-        by_posyandu.setdefault(session.posyandu_id, []).append(session)
+        visits.setdefault(session.posyandu_id, []).append((session.id, session.held_on))
     first_day = min(s.held_on for s in sessions)
-
-    children = Resident.objects.filter(
+    children = list(
+        Resident.objects.filter(
+            village=village,
+            status=codes.STATUS_ALIVE,
+            birth_date__gt=first_day - dt.timedelta(days=UNDER5_MAX_DAYS),
+            birth_date__lte=today,
+        ).values_list("pk", "sex", "birth_date", "rt__dusun_id")
+    )
+    return VillagePlan(
         village=village,
-        status=codes.STATUS_ALIVE,
-        birth_date__gt=first_day - dt.timedelta(days=UNDER5_MAX_DAYS),
-        birth_date__lte=today,
-    ).values_list("pk", "sex", "birth_date", "rt__dusun_id")
+        posyandus=len(posyandus),
+        sessions=len(sessions),
+        visits=visits,
+        by_dusun=by_dusun,
+        default=posyandus[0].pk,
+        children=children,
+    )
+
+
+def measurement_rows(plan: VillagePlan, rnd: random.Random) -> list[tuple[Any, ...]]:
+    """The village's measurements as `ChildMeasurement` rows of `_MEASURE_COLUMNS`, values as
+    the driver takes them (no database used)."""
     rows: list[list[Any]] = []
-    default = posyandus[0]
-    for child_id, sex, birth, dusun_pk in children:
+    for child_id, sex, birth, dusun_pk in plan.children:
         if birth is None or sex not in (1, 2):
             continue
         track = _Child(rnd)
         previous: tuple[dt.date, float] | None = None
-        visits = by_posyandu[(by_dusun.get(dusun_pk) or default).pk]
+        visits = plan.visits[plan.by_dusun.get(dusun_pk) or plan.default]
         away_from = rnd.randrange(len(visits)) if track.away else -1
-        for n, session in enumerate(visits):
-            age_days = (session.held_on - birth).days
+        for n, (session_id, held_on) in enumerate(visits):
+            age_days = (held_on - birth).days
             if age_days < 0 or age_days > UNDER5_MAX_DAYS:
                 continue
             if rnd.random() < MISS_RATE or (away_from >= 0 and away_from <= n < away_from + 3):
@@ -200,17 +241,17 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
             lenhei_text = f"{lenhei:.1f}"
             weight_kg = float(weight_text)
             trend = weight_trend(
-                weight_kg=weight_kg, age_days=age_days, measured_on=session.held_on, previous=previous
+                weight_kg=weight_kg, age_days=age_days, measured_on=held_on, previous=previous
             )
-            previous = (session.held_on, weight_kg)
+            previous = (held_on, weight_kg)
             vitamin_a = ""
-            if session.held_on.month in (2, 8) and age_days >= 183:
+            if held_on.month in (2, 8) and age_days >= 183:
                 vitamin_a = "biru" if age_days < 365 else "merah"
             breastfed = (rnd.random() < 0.7) if age_days < 183 else None
             rows.append(
                 [
                     child_id,
-                    session.id,
+                    session_id,
                     age_days,
                     weight_text,
                     weight_kg,
@@ -232,8 +273,12 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
     # of each session's day, instead of the driver's adapter once per row.
     ops = connection.ops
     stamp = ops.adapt_datetimefield_value(timezone.now())
-    held_on = {session.id: ops.adapt_datefield_value(session.held_on) for session in sessions}
-    village_id = village.pk
+    days = {
+        session_id: ops.adapt_datefield_value(day)
+        for visits in plan.visits.values()
+        for session_id, day in visits
+    }
+    village_id = plan.village.pk
     ids = public_ids(len(rows))
     values: list[tuple[Any, ...]] = []
     for public_id, (
@@ -261,7 +306,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
                 village_id,
                 child_id,
                 session_id,
-                held_on[session_id],
+                days[session_id],
                 age_days,
                 weight_text,
                 lenhei_text,
@@ -283,12 +328,26 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
                 stamp,
             )
         )
-    model_rows(ChildMeasurement, _MEASURE_COLUMNS).run(values)
-    pregnancies, antenatal = _pregnancies(village=village, rnd=rnd, today=today)
+    return values
+
+
+def encoded_measurements(plan: VillagePlan, rnd: random.Random) -> tuple[Any, int]:
+    """`measurement_rows` as `finish_village` writes them (`ModelRows.encode`), and how many."""
+    rows = measurement_rows(plan, rnd)
+    return model_rows(ChildMeasurement, _MEASURE_COLUMNS).encode(rows), len(rows)
+
+
+def finish_village(
+    *, plan: VillagePlan, encoded: Any, count: int, rnd: random.Random, today: dt.date
+) -> dict[str, int]:
+    """Write the measurements `encoded_measurements` drew, then the pregnancies (from the same
+    random stream, where the measurements left it)."""
+    model_rows(ChildMeasurement, _MEASURE_COLUMNS).write(encoded)
+    pregnancies, antenatal = _pregnancies(village=plan.village, rnd=rnd, today=today)
     return {
-        "posyandu": len(posyandus),
-        "posyandu_sessions": len(sessions),
-        "child_measurements": len(values),
+        "posyandu": plan.posyandus,
+        "posyandu_sessions": plan.sessions,
+        "child_measurements": count,
         "pregnancies": pregnancies,
         "antenatal_visits": antenatal,
     }

@@ -84,16 +84,25 @@ class ModelRows:
             )
 
     def run(self, rows: Sequence[tuple[Any, ...]]) -> int:
+        self.write(self.encode(rows))
+        return len(rows)
+
+    def encode(self, rows: Sequence[tuple[Any, ...]]) -> str | Sequence[tuple[Any, ...]]:
+        """What `write` takes: on PostgreSQL the COPY text, in one pass with the defaults encoded
+        once (no database needed: a worker process may make it), elsewhere the rows."""
         if connection.vendor == "postgresql":
-            # Encoded here in one pass, the defaults once.
-            copy_data(self.table, self.columns, copy_text(rows, self.suffix))
-            return len(rows)
-        if self.sql:
-            if rows:
+            return copy_text(rows, self.suffix)
+        return rows if self.sql else [row + self.defaults for row in rows]
+
+    def write(self, encoded: str | Sequence[tuple[Any, ...]]) -> None:
+        if isinstance(encoded, str):
+            copy_data(self.table, self.columns, encoded)
+        elif self.sql:
+            if encoded:
                 with connection.cursor() as cursor:
-                    cursor.executemany(self.sql, rows)
-            return len(rows)
-        return insert_rows(self.table, self.columns, [row + self.defaults for row in rows])
+                    cursor.executemany(self.sql, encoded)
+        else:
+            insert_rows(self.table, self.columns, encoded)
 
 
 def _literal(value: Any) -> str | None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
 from balai.health import bench, demo
-from balai.health.models import ChildMeasurement, Posyandu
+from balai.health.models import AntenatalVisit, ChildMeasurement, Posyandu, PosyanduSession, Pregnancy
 from balai.health.tests.test_demo import village  # noqa: F401 - fixture
 from balai.people.tests.factories import ResidentFactory
 
@@ -84,13 +85,13 @@ def test_prepare_demo_loads_measurements_without_their_indexes_and_makes_them_ag
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     before = schema()
     during: list[set] = []
-    extend = demo.extend_village
+    plan = demo.plan_village
 
-    def extend_and_look(**kwargs):
+    def plan_and_look(**kwargs):
         during.append(schema())
-        return extend(**kwargs)
+        return plan(**kwargs)
 
-    monkeypatch.setattr(demo, "extend_village", extend_and_look)
+    monkeypatch.setattr(demo, "plan_village", plan_and_look)
     state = tmp_path / bench.DEFERRED_STATE
 
     # when
@@ -103,3 +104,35 @@ def test_prepare_demo_loads_measurements_without_their_indexes_and_makes_them_ag
     assert "health_childmeasurement_pkey" in during[0]
     assert schema() == before
     assert not state.exists()
+
+
+def test_prepare_demo_writes_what_extend_village_writes(village):  # noqa: F811 - the fixture
+    # given
+    def written() -> tuple[list, list]:
+        measurements = list(
+            ChildMeasurement.objects.filter(village=village)
+            .order_by("child_id", "measured_on")
+            .values_list(
+                "child_id", "session__held_on", "weight_kg", "lenhei_cm", "z_lhfa", "cat_wflh", "flags"
+            )
+        )
+        pregnancies = list(
+            Pregnancy.objects.filter(village=village)
+            .order_by("mother_id")
+            .values_list("mother_id", "lmp_date", "gravida")
+        )
+        return measurements, pregnancies
+
+    # when: drawn in the worker while the previous village is written
+    bench.prepare_demo(lambda _text: None)
+    pipelined = written()
+    for model in (AntenatalVisit, Pregnancy, ChildMeasurement, PosyanduSession, Posyandu):
+        model.objects.filter(village=village).delete()
+    demo.extend_village(
+        village=village, rnd=random.Random(f"bench:{village.code}"), today=timezone.localdate()
+    )
+
+    # then
+    assert pipelined == written()
+    assert pipelined[0]
+    assert pipelined[1]
