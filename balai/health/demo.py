@@ -269,10 +269,11 @@ def measurement_rows(plan: VillagePlan, rnd: random.Random) -> list[tuple[Any, .
         slip = (Decimal(row[3]) / 10).quantize(Decimal("0.1")) or Decimal("0.5")
         row[3], row[4] = str(slip), float(slip)
 
-    # Values as the driver takes them, converted once: the ORM's form of the timestamps and
-    # of each session's day, instead of the driver's adapter once per row.
+    # Values as the driver takes them, converted once: the ORM's form of the timestamps (as
+    # text, with its offset on PostgreSQL) and of each session's day, instead of the driver's
+    # adapter or the COPY encoder once per row.
     ops = connection.ops
-    stamp = ops.adapt_datetimefield_value(timezone.now())
+    stamp = str(ops.adapt_datetimefield_value(timezone.now()))
     days = {
         session_id: ops.adapt_datefield_value(day)
         for visits in plan.visits.values()

@@ -6,6 +6,7 @@ import datetime as dt
 import random
 
 import pytest
+from django.utils import timezone
 
 from balai.health import demo, reports
 from balai.health.classify import classify
@@ -99,6 +100,7 @@ def test_measurements_carry_who_z_scores_and_categories(village):
         )
         assert m.flags == ";".join(sorted(z.flags))
         assert m.created_at == m.updated_at
+        assert abs(m.created_at - timezone.now()) < dt.timedelta(minutes=5)  # the offset kept
         # the columns the demo leaves to the model's defaults
         assert (m.immunizations, m.oedema, m.head_cm, m.z_hcfa, m.recorded_by_id) == (
             [],
