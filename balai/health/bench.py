@@ -100,7 +100,7 @@ def prepare_demo(say: Callable[[str], None], state: Path | None = None) -> dict[
     and the check of the session planned on the statistics of the bench's empty table scanned
     every session of the regency for every row (~200 of the ~260 s of the first run at
     1,000,000 residents)."""
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
     from balai.core.db import bulk
@@ -121,14 +121,13 @@ def prepare_demo(say: Callable[[str], None], state: Path | None = None) -> dict[
     with contextlib.ExitStack() as stack:
         if state is not None and todo:
             stack.enter_context(bulk.deferred_indexes(DEFERRED_TABLES, state=state))
-        # On PostgreSQL the next village's measurements are drawn and encoded as COPY text by a
-        # forked worker (it touches no database) while this process sends the previous one's:
-        # the drawing, the sending and the server's work overlap, as in the registry's build.
-        # SQLite binds Python values: sent back from a worker, unpickling them cost this
-        # process about what drawing them does.
-        pool = None
-        if connection.vendor == "postgresql":
-            pool = stack.enter_context(ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")))
+        # The next village's measurements are drawn (and on PostgreSQL encoded as COPY text)
+        # by a forked worker that touches no database, while this process writes the previous
+        # one's, as in the registry's build. With two free cores this process's share is the
+        # wall time (SQLite at 1M: ~21 s of CPU here, ~12 in the worker, against ~32 s in one
+        # process); on a machine busy with others it is as fast and costs ~10% more CPU
+        # (sending the rows back: unpickling them is ~1 us a row).
+        pool = stack.enter_context(ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")))
         for first in range(0, len(todo), VILLAGES_PER_TRANSACTION):
             batch = todo[first : first + VILLAGES_PER_TRANSACTION]
             with transaction.atomic():
@@ -177,22 +176,22 @@ def _draw(plan: Any, rnd: random.Random) -> tuple[Any, int, Any]:
     return encoded, count, rnd.getstate()
 
 
-def _extended(villages: list[Any], *, pool: Executor | None, today: dt.date) -> Iterator[dict[str, int]]:
-    """`demo.extend_village` of each village; with a pool, the drawing of one overlaps the
-    writing of the one before. Each village's rows and random stream are `extend_village`'s."""
+def _extended(villages: list[Any], *, pool: Executor, today: dt.date) -> Iterator[dict[str, int]]:
+    """`demo.extend_village` of each village, the drawing of one (in the pool) overlapping the
+    writing of the one before; each village's rows and random stream are `extend_village`'s."""
     from balai.health import demo
 
-    pending: tuple[Any, random.Random, Future[tuple[Any, int, Any]] | tuple[Any, int, Any]] | None = None
+    pending: tuple[Any, random.Random, Future[tuple[Any, int, Any]]] | None = None
     for village in [*villages, None]:
         drawing = None
         if village is not None:
             rnd = random.Random(f"bench:{village.code}")
             plan = demo.plan_village(village=village, rnd=rnd, today=today)
             if plan is not None:
-                drawing = (plan, rnd, pool.submit(_draw, plan, rnd) if pool else _draw(plan, rnd))
+                drawing = (plan, rnd, pool.submit(_draw, plan, rnd))
         if pending is not None:
-            plan, rnd, drawn = pending
-            encoded, count, state = drawn.result() if isinstance(drawn, Future) else drawn
+            plan, rnd, future = pending
+            encoded, count, state = future.result()
             rnd.setstate(state)
             yield demo.finish_village(plan=plan, encoded=encoded, count=count, rnd=rnd, today=today)
         pending = drawing
