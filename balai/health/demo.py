@@ -217,7 +217,68 @@ def plan_village(*, village: Village, rnd: random.Random, today: dt.date) -> Vil
 def measurement_rows(plan: VillagePlan, rnd: random.Random) -> list[tuple[Any, ...]]:
     """The village's measurements as `ChildMeasurement` rows of `_MEASURE_COLUMNS`, values as
     the driver takes them (no database used)."""
-    rows: list[list[Any]] = []
+    # Values as the driver takes them, converted once: the ORM's form of the timestamps (as
+    # text, with its offset on PostgreSQL) and of each session's day, instead of the driver's
+    # adapter or the COPY encoder once per row.
+    ops = connection.ops
+    stamp = str(ops.adapt_datetimefield_value(timezone.now()))
+    days = {
+        session_id: ops.adapt_datefield_value(day)
+        for visits in plan.visits.values()
+        for session_id, day in visits
+    }
+    village_id = plan.village.pk
+
+    def row(
+        public_id: str,
+        child_id: int,
+        session_id: int,
+        age_days: int,
+        weight_text: str,
+        lenhei_text: str,
+        position: str,
+        breastfed: bool | None,
+        vitamin_a: str,
+        trend: str,
+        sex: int,
+    ) -> tuple[Any, ...]:
+        # What `growth_z` and `classify` give for these values (a child under five, both
+        # measures positive), without building their result objects for every row.
+        scored_cm, _bmi, lhfa, wfa, wflh, bmifa, flags = under5_scores(
+            sex, age_days, float(weight_text), float(lenhei_text), position
+        )
+        cat_lhfa, cat_wfa, cat_wflh, cat_bmi = under5_categories(lhfa, wfa, wflh, bmifa)
+        return (
+            public_id,
+            village_id,
+            child_id,
+            session_id,
+            days[session_id],
+            age_days,
+            weight_text,
+            lenhei_text,
+            position,
+            breastfed,
+            vitamin_a,
+            trend,
+            scored_cm,
+            lhfa,
+            wfa,
+            wflh,
+            bmifa,
+            cat_lhfa or "",
+            cat_wfa or "",
+            cat_wflh or "",
+            cat_bmi or "",
+            ";".join(flags),
+            stamp,
+            stamp,
+        )
+
+    # More ids than rows (a child comes at most once a session): drawn before the rows.
+    ids = iter(public_ids(len(plan.children) * SESSIONS))
+    rows: list[tuple[Any, ...]] = []
+    sexes: list[int] = []
     for child_id, sex, birth, dusun_pk in plan.children:
         if birth is None or sex not in (1, 2):
             continue
@@ -234,11 +295,9 @@ def measurement_rows(plan: VillagePlan, rnd: random.Random) -> list[tuple[Any, .
             lenhei, weight = track.values(rnd, sex, age_days)
             if track.falters and n >= len(visits) - 3 and previous is not None:
                 weight = previous[1] + rnd.uniform(-0.15, 0.05)
-            position = "l" if age_days < LENGTH_AGE_LIMIT_DAYS else "h"
             # Read to 0.1 as on the sheet; the text is what the database stores (as a Decimal
             # would be), the float of it what the sheet scores.
             weight_text = f"{max(weight, 0.8):.1f}"
-            lenhei_text = f"{lenhei:.1f}"
             weight_kg = float(weight_text)
             trend = weight_trend(
                 weight_kg=weight_kg, age_days=age_days, measured_on=held_on, previous=previous
@@ -249,87 +308,31 @@ def measurement_rows(plan: VillagePlan, rnd: random.Random) -> list[tuple[Any, .
                 vitamin_a = "biru" if age_days < 365 else "merah"
             breastfed = (rnd.random() < 0.7) if age_days < 183 else None
             rows.append(
-                [
+                row(
+                    next(ids),
                     child_id,
                     session_id,
                     age_days,
                     weight_text,
-                    weight_kg,
-                    lenhei_text,
-                    position,
+                    f"{lenhei:.1f}",
+                    "l" if age_days < LENGTH_AGE_LIMIT_DAYS else "h",
                     breastfed,
                     vitamin_a,
                     str(trend),
                     sex,
-                ]
+                )
             )
+            sexes.append(sex)
 
-    # A couple of slips of the pen the cadre confirmed (a weight missing its first digit).
-    for row in rnd.sample(rows, min(IMPLAUSIBLE_PER_VILLAGE, len(rows))):
-        slip = (Decimal(row[3]) / 10).quantize(Decimal("0.1")) or Decimal("0.5")
-        row[3], row[4] = str(slip), float(slip)
-
-    # Values as the driver takes them, converted once: the ORM's form of the timestamps (as
-    # text, with its offset on PostgreSQL) and of each session's day, instead of the driver's
-    # adapter or the COPY encoder once per row.
-    ops = connection.ops
-    stamp = str(ops.adapt_datetimefield_value(timezone.now()))
-    days = {
-        session_id: ops.adapt_datefield_value(day)
-        for visits in plan.visits.values()
-        for session_id, day in visits
-    }
-    village_id = plan.village.pk
-    ids = public_ids(len(rows))
-    values: list[tuple[Any, ...]] = []
-    for public_id, (
-        child_id,
-        session_id,
-        age_days,
-        weight_text,
-        weight_kg,
-        lenhei_text,
-        position,
-        breastfed,
-        vitamin_a,
-        trend,
-        sex,
-    ) in zip(ids, rows, strict=True):
-        # What `growth_z` and `classify` give for these values (a child under five, both
-        # measures positive), without building their result objects for every row.
-        scored_cm, _bmi, lhfa, wfa, wflh, bmifa, flags = under5_scores(
-            sex, age_days, weight_kg, float(lenhei_text), position
+    # A couple of slips of the pen the cadre confirmed (a weight missing its first digit),
+    # scored again (the KMS trend stays the one of the weight the cadre meant).
+    for i in rnd.sample(range(len(rows)), min(IMPLAUSIBLE_PER_VILLAGE, len(rows))):
+        old = rows[i]
+        slip = (Decimal(old[6]) / 10).quantize(Decimal("0.1")) or Decimal("0.5")
+        rows[i] = row(
+            old[0], old[2], old[3], old[5], str(slip), old[7], old[8], old[9], old[10], old[11], sexes[i]
         )
-        cat_lhfa, cat_wfa, cat_wflh, cat_bmi = under5_categories(lhfa, wfa, wflh, bmifa)
-        values.append(
-            (
-                public_id,
-                village_id,
-                child_id,
-                session_id,
-                days[session_id],
-                age_days,
-                weight_text,
-                lenhei_text,
-                position,
-                breastfed,
-                vitamin_a,
-                trend,
-                scored_cm,
-                lhfa,
-                wfa,
-                wflh,
-                bmifa,
-                cat_lhfa or "",
-                cat_wfa or "",
-                cat_wflh or "",
-                cat_bmi or "",
-                ";".join(flags),
-                stamp,
-                stamp,
-            )
-        )
-    return values
+    return rows
 
 
 def encoded_measurements(plan: VillagePlan, rnd: random.Random) -> tuple[Any, int]:
