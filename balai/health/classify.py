@@ -98,6 +98,13 @@ def is_stunted(z_lhfa: float | None) -> bool:
     return z_lhfa is not None and z_lhfa < -2
 
 
+def under5_categories(
+    lhfa: float | None, wfa: float | None, wflh: float | None, bmifa: float | None
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """Categories (lhfa, wfa, wflh, bmi) of a child under five's z-scores (`who.under5_scores`)."""
+    return length_for_age(lhfa), weight_for_age(wfa), weight_for_length(wflh), weight_for_length(bmifa)
+
+
 @dataclass(frozen=True, slots=True)
 class Categories:
     lhfa: str | None = None
@@ -109,12 +116,7 @@ class Categories:
 def classify(z: GrowthZ) -> Categories:
     """Permenkes categories of one measurement's z-scores (None where not applicable)."""
     if z.standard == "who2006":
-        return Categories(
-            lhfa=length_for_age(z.lhfa),
-            wfa=weight_for_age(z.wfa),
-            wflh=weight_for_length(z.wflh),
-            bmi=weight_for_length(z.bmifa),
-        )
+        return Categories(*under5_categories(z.lhfa, z.wfa, z.wflh, z.bmifa))
     if z.standard == "who2007":
         return Categories(bmi=bmi_for_age_5_18(z.bmifa))
     return Categories()

@@ -14,17 +14,26 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from balai.core.db.bulk import model_rows
 from balai.core.ids import public_ids
-from balai.health.classify import classify
+from balai.health.classify import under5_categories
 from balai.health.models import AntenatalVisit, ChildMeasurement, Posyandu, PosyanduSession, Pregnancy
 from balai.health.services import naegele_due_date, visit_flags, weight_trend
-from balai.health.who import LENGTH_AGE_LIMIT_DAYS, UNDER5_MAX_DAYS, WFH_RANGE, WFL_RANGE, growth_z, table
+from balai.health.who import (
+    LENGTH_AGE_LIMIT_DAYS,
+    UNDER5_MAX_DAYS,
+    WFH_RANGE,
+    WFL_RANGE,
+    table,
+    under5_scores,
+)
 from balai.people import codes
 from balai.people.models import Resident
 from balai.regions.models import Dusun, Village
@@ -132,10 +141,35 @@ DEMO_ORDER = 10
 
 
 def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> dict[str, int]:
+    plan = plan_village(village=village, rnd=rnd, today=today)
+    if plan is None:
+        return {}
+    encoded, count = encoded_measurements(plan, rnd)
+    return finish_village(plan=plan, encoded=encoded, count=count, rnd=rnd, today=today)
+
+
+@dataclass
+class VillagePlan:
+    """A village's posyandus and sessions (written) and its children: all the measurements
+    are drawn from, without the database (`measurement_rows`, possibly in another process)."""
+
+    village: Village
+    posyandus: int
+    sessions: int
+    # Each posyandu's sessions (id, day) in day order; dusun -> its posyandu; the posyandu of
+    # children without a dusun.
+    visits: dict[int, list[tuple[int, dt.date]]]
+    by_dusun: dict[int, int]
+    default: int
+    children: list[tuple[int, int, dt.date | None, int]]
+
+
+def plan_village(*, village: Village, rnd: random.Random, today: dt.date) -> VillagePlan | None:
+    """One posyandu per dusun with its twelve sessions, and the children to measure; None
+    for a village without dusun."""
     dusuns = list(Dusun.objects.filter(village=village).order_by("name").values_list("pk", "name"))
     if not dusuns:
-        return {}
-    now = timezone.now()
+        return None
     posyandus = Posyandu.objects.bulk_create(
         [
             Posyandu(
@@ -148,37 +182,112 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
             for i, (_pk, name) in enumerate(dusuns)
         ]
     )
-    by_dusun: dict[int, Posyandu] = {}
+    by_dusun: dict[int, int] = {}
     session_rows: list[PosyanduSession] = []
     for (dusun_pk, _name), posyandu in zip(dusuns, posyandus, strict=True):
-        by_dusun[dusun_pk] = posyandu
+        by_dusun[dusun_pk] = posyandu.pk
         days = session_days(rnd=rnd, today=today)
         posyandu.schedule = f"Setiap tanggal {days[-1].day}"
         session_rows += [PosyanduSession(village=village, posyandu=posyandu, held_on=day) for day in days]
     Posyandu.objects.bulk_update(posyandus, ["schedule"])
     sessions = PosyanduSession.objects.bulk_create(session_rows)
-    by_posyandu: dict[int, list[PosyanduSession]] = {}
+    visits: dict[int, list[tuple[int, dt.date]]] = {}
     for session in sessions:
-        by_posyandu.setdefault(session.posyandu_id, []).append(session)
+        visits.setdefault(session.posyandu_id, []).append((session.id, session.held_on))
     first_day = min(s.held_on for s in sessions)
-
-    children = Resident.objects.filter(
+    children = list(
+        Resident.objects.filter(
+            village=village,
+            status=codes.STATUS_ALIVE,
+            birth_date__gt=first_day - dt.timedelta(days=UNDER5_MAX_DAYS),
+            birth_date__lte=today,
+        ).values_list("pk", "sex", "birth_date", "rt__dusun_id")
+    )
+    return VillagePlan(
         village=village,
-        status=codes.STATUS_ALIVE,
-        birth_date__gt=first_day - dt.timedelta(days=UNDER5_MAX_DAYS),
-        birth_date__lte=today,
-    ).values_list("pk", "sex", "birth_date", "rt__dusun_id")
-    rows: list[list[Any]] = []
-    default = posyandus[0]
-    for child_id, sex, birth, dusun_pk in children:
+        posyandus=len(posyandus),
+        sessions=len(sessions),
+        visits=visits,
+        by_dusun=by_dusun,
+        default=posyandus[0].pk,
+        children=children,
+    )
+
+
+def measurement_rows(plan: VillagePlan, rnd: random.Random) -> list[tuple[Any, ...]]:
+    """The village's measurements as `ChildMeasurement` rows of `_MEASURE_COLUMNS`, values as
+    the driver takes them (no database used)."""
+    # Values as the driver takes them, converted once: the ORM's form of the timestamps (as
+    # text, with its offset on PostgreSQL) and of each session's day, instead of the driver's
+    # adapter or the COPY encoder once per row.
+    ops = connection.ops
+    stamp = str(ops.adapt_datetimefield_value(timezone.now()))
+    days = {
+        session_id: ops.adapt_datefield_value(day)
+        for visits in plan.visits.values()
+        for session_id, day in visits
+    }
+    village_id = plan.village.pk
+
+    def row(
+        public_id: str,
+        child_id: int,
+        session_id: int,
+        age_days: int,
+        weight_text: str,
+        lenhei_text: str,
+        position: str,
+        breastfed: bool | None,
+        vitamin_a: str,
+        trend: str,
+        sex: int,
+    ) -> tuple[Any, ...]:
+        # What `growth_z` and `classify` give for these values (a child under five, both
+        # measures positive), without building their result objects for every row.
+        scored_cm, _bmi, lhfa, wfa, wflh, bmifa, flags = under5_scores(
+            sex, age_days, float(weight_text), float(lenhei_text), position
+        )
+        cat_lhfa, cat_wfa, cat_wflh, cat_bmi = under5_categories(lhfa, wfa, wflh, bmifa)
+        return (
+            public_id,
+            village_id,
+            child_id,
+            session_id,
+            days[session_id],
+            age_days,
+            weight_text,
+            lenhei_text,
+            position,
+            breastfed,
+            vitamin_a,
+            trend,
+            scored_cm,
+            lhfa,
+            wfa,
+            wflh,
+            bmifa,
+            cat_lhfa or "",
+            cat_wfa or "",
+            cat_wflh or "",
+            cat_bmi or "",
+            ";".join(flags),
+            stamp,
+            stamp,
+        )
+
+    # More ids than rows (a child comes at most once a session): drawn before the rows.
+    ids = iter(public_ids(len(plan.children) * SESSIONS))
+    rows: list[tuple[Any, ...]] = []
+    sexes: list[int] = []
+    for child_id, sex, birth, dusun_pk in plan.children:
         if birth is None or sex not in (1, 2):
             continue
         track = _Child(rnd)
         previous: tuple[dt.date, float] | None = None
-        visits = by_posyandu[(by_dusun.get(dusun_pk) or default).pk]
+        visits = plan.visits[plan.by_dusun.get(dusun_pk) or plan.default]
         away_from = rnd.randrange(len(visits)) if track.away else -1
-        for n, session in enumerate(visits):
-            age_days = (session.held_on - birth).days
+        for n, (session_id, held_on) in enumerate(visits):
+            age_days = (held_on - birth).days
             if age_days < 0 or age_days > UNDER5_MAX_DAYS:
                 continue
             if rnd.random() < MISS_RATE or (away_from >= 0 and away_from <= n < away_from + 3):
@@ -186,93 +295,63 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
             lenhei, weight = track.values(rnd, sex, age_days)
             if track.falters and n >= len(visits) - 3 and previous is not None:
                 weight = previous[1] + rnd.uniform(-0.15, 0.05)
-            position = "l" if age_days < LENGTH_AGE_LIMIT_DAYS else "h"
-            weight_kg = Decimal(f"{max(weight, 0.8):.1f}")
-            lenhei_cm = Decimal(f"{lenhei:.1f}")
+            # Read to 0.1 as on the sheet; the text is what the database stores (as a Decimal
+            # would be), the float of it what the sheet scores.
+            weight_text = f"{max(weight, 0.8):.1f}"
+            weight_kg = float(weight_text)
             trend = weight_trend(
-                weight_kg=float(weight_kg), age_days=age_days, measured_on=session.held_on, previous=previous
+                weight_kg=weight_kg, age_days=age_days, measured_on=held_on, previous=previous
             )
-            previous = (session.held_on, float(weight_kg))
+            previous = (held_on, weight_kg)
             vitamin_a = ""
-            if session.held_on.month in (2, 8) and age_days >= 183:
+            if held_on.month in (2, 8) and age_days >= 183:
                 vitamin_a = "biru" if age_days < 365 else "merah"
             breastfed = (rnd.random() < 0.7) if age_days < 183 else None
             rows.append(
-                [
+                row(
+                    next(ids),
                     child_id,
-                    session,
+                    session_id,
                     age_days,
-                    weight_kg,
-                    lenhei_cm,
-                    position,
+                    weight_text,
+                    f"{lenhei:.1f}",
+                    "l" if age_days < LENGTH_AGE_LIMIT_DAYS else "h",
                     breastfed,
                     vitamin_a,
                     str(trend),
                     sex,
-                ]
+                )
             )
+            sexes.append(sex)
 
-    # A couple of slips of the pen the cadre confirmed (a weight missing its first digit).
-    for row in rnd.sample(rows, min(IMPLAUSIBLE_PER_VILLAGE, len(rows))):
-        row[3] = (row[3] / 10).quantize(Decimal("0.1")) or Decimal("0.5")
+    # A couple of slips of the pen the cadre confirmed (a weight missing its first digit),
+    # scored again (the KMS trend stays the one of the weight the cadre meant).
+    for i in rnd.sample(range(len(rows)), min(IMPLAUSIBLE_PER_VILLAGE, len(rows))):
+        old = rows[i]
+        slip = (Decimal(old[6]) / 10).quantize(Decimal("0.1")) or Decimal("0.5")
+        rows[i] = row(
+            old[0], old[2], old[3], old[5], str(slip), old[7], old[8], old[9], old[10], old[11], sexes[i]
+        )
+    return rows
 
-    insert = model_rows(ChildMeasurement, _MEASURE_COLUMNS)
-    ids = public_ids(len(rows))
-    values: list[tuple[Any, ...]] = []
-    for public_id, (
-        child_id,
-        session,
-        age_days,
-        weight_kg,
-        lenhei_cm,
-        position,
-        breastfed,
-        vitamin_a,
-        trend,
-        sex,
-    ) in zip(ids, rows, strict=True):
-        z = growth_z(
-            sex=sex,
-            age_days=age_days,
-            weight_kg=float(weight_kg),
-            lenhei_cm=float(lenhei_cm),
-            measured=position,
-        )
-        cats = classify(z)
-        values.append(
-            (
-                public_id,
-                village.pk,
-                child_id,
-                session.pk,
-                session.held_on,
-                age_days,
-                weight_kg,
-                lenhei_cm,
-                position,
-                breastfed,
-                vitamin_a,
-                trend,
-                z.lenhei_cm,
-                z.lhfa,
-                z.wfa,
-                z.wflh,
-                z.bmifa,
-                cats.lhfa or "",
-                cats.wfa or "",
-                cats.wflh or "",
-                cats.bmi or "",
-                ";".join(sorted(z.flags)),
-                now,
-                now,
-            )
-        )
-    insert.run(values)
-    pregnancies, antenatal = _pregnancies(village=village, rnd=rnd, today=today)
+
+def encoded_measurements(plan: VillagePlan, rnd: random.Random) -> tuple[Any, int]:
+    """`measurement_rows` as `finish_village` writes them (`ModelRows.encode`), and how many."""
+    rows = measurement_rows(plan, rnd)
+    return model_rows(ChildMeasurement, _MEASURE_COLUMNS).encode(rows), len(rows)
+
+
+def finish_village(
+    *, plan: VillagePlan, encoded: Any, count: int, rnd: random.Random, today: dt.date
+) -> dict[str, int]:
+    """Write the measurements `encoded_measurements` drew, then the pregnancies (from the same
+    random stream, where the measurements left it)."""
+    model_rows(ChildMeasurement, _MEASURE_COLUMNS).write(encoded)
+    pregnancies, antenatal = _pregnancies(village=plan.village, rnd=rnd, today=today)
     return {
-        "posyandu": len(posyandus),
-        "posyandu_sessions": len(sessions),
-        "child_measurements": len(values),
+        "posyandu": plan.posyandus,
+        "posyandu_sessions": plan.sessions,
+        "child_measurements": count,
         "pregnancies": pregnancies,
         "antenatal_visits": antenatal,
     }

@@ -319,35 +319,13 @@ def _under5(
 ) -> GrowthZ:
     if age > UNDER5_MAX_DAYS:
         return NOT_APPLICABLE
-    flags: set[str] = set()
-    clenhei: float | None = None
-    if lenhei is not None:
-        clenhei, bad_position = corrected_lenhei(age, lenhei, measure)
-        if bad_position:
-            flags.add(POSITION_FLAG)
-    bmi = weight / (clenhei / 100) ** 2 if weight is not None and clenhei is not None else None
-    scale_weight = None if oedema else weight  # oedema inflates weight: WHO scores none of these
-
-    lhfa = _by_age("lenanthro", sex, age, clenhei, adjusted=False)
-    wfa = _by_age("weianthro", sex, age, scale_weight, adjusted=True)
-    bmifa = _by_age("bmianthro", sex, age, None if oedema else bmi, adjusted=True)
-    hcfa = _by_age("hcanthro", sex, age, _positive(head_cm), adjusted=False)
-    acfa = _by_age("acanthro", sex, age, _positive(muac_cm), adjusted=True)
-    wflh = None
-    if scale_weight is not None and clenhei is not None:
-        name = "wflanthro" if age < LENGTH_AGE_LIMIT_DAYS else "wfhanthro"
-        wflh = _by_lenhei(name, sex, clenhei, scale_weight)
-
-    for indicator, z in (
-        ("lhfa", lhfa),
-        ("wfa", wfa),
-        ("wflh", wflh),
-        ("bmi", bmifa),
-        ("hcfa", hcfa),
-        ("acfa", acfa),
-    ):
-        if _flagged(indicator, z):
-            flags.add(indicator)
+    clenhei, bmi, lhfa, wfa, wflh, bmifa, flags = under5_scores(sex, age, weight, lenhei, measure, oedema)
+    hcfa = acfa = None
+    if head_cm is not None or muac_cm is not None:
+        hcfa = _by_age("hcanthro", sex, age, _positive(head_cm), adjusted=False)
+        acfa = _by_age("acanthro", sex, age, _positive(muac_cm), adjusted=True)
+        extra = {name for name, z in (("hcfa", hcfa), ("acfa", acfa)) if _flagged(name, z)}
+        flags = tuple(sorted({*flags, *extra}))
     return GrowthZ(
         standard="who2006",
         lenhei_cm=clenhei,
@@ -360,6 +338,66 @@ def _under5(
         acfa=acfa,
         flags=frozenset(flags),
     )
+
+
+Under5Scores = tuple[
+    float | None, float | None, float | None, float | None, float | None, float | None, tuple[str, ...]
+]
+
+
+def under5_scores(
+    sex: int, age: int, weight: float | None, lenhei: float | None, measure: str | None, oedema: bool = False
+) -> Under5Scores:
+    """The WHO 2006 part of `growth_z` for a child of `age` days (0–1826, whole), sex 1/2, positive
+    measures or None: (corrected length/height, BMI, lhfa, wfa, wflh, bmifa, sorted flags).
+
+    `growth_z` is built on it; callers scoring many rows (the demo, imports) call it directly
+    and skip the argument checks and the result objects, which cost more than the arithmetic.
+    """
+    flags: list[str] = []
+    clenhei: float | None = None
+    if lenhei is not None:
+        clenhei, bad_position = corrected_lenhei(age, lenhei, measure)
+        if bad_position:
+            flags.append(POSITION_FLAG)
+    bmi = weight / (clenhei / 100) ** 2 if weight is not None and clenhei is not None else None
+    scale_weight = None if oedema else weight  # oedema inflates weight: WHO scores none of these
+    lhfa = wfa = wflh = bmifa = None
+    if clenhei is not None:
+        rows = _TABLES["lenanthro"][sex]
+        if age < len(rows):
+            lhfa = _round2(zscore(clenhei, rows[age]))
+            if _flagged("lhfa", lhfa):
+                flags.append("lhfa")
+    if scale_weight is not None:
+        rows = _TABLES["weianthro"][sex]
+        if age < len(rows):
+            wfa = _round2(zscore_adjusted(scale_weight, rows[age]))
+            if _flagged("wfa", wfa):
+                flags.append("wfa")
+        if clenhei is not None:
+            wflh = _by_lenhei(
+                "wflanthro" if age < LENGTH_AGE_LIMIT_DAYS else "wfhanthro", sex, clenhei, scale_weight
+            )
+            if _flagged("wflh", wflh):
+                flags.append("wflh")
+            rows = _TABLES["bmianthro"][sex]
+            if bmi is not None and age < len(rows):
+                bmifa = _round2(zscore_adjusted(bmi, rows[age]))
+                if _flagged("bmi", bmifa):
+                    flags.append("bmi")
+    return clenhei, bmi, lhfa, wfa, wflh, bmifa, tuple(sorted(flags))
+
+
+class _Tables(dict[str, dict[int, list[LMS]]]):
+    """`table(name)` by item, loaded on first use (a dict look-up in the hot path)."""
+
+    def __missing__(self, name: str) -> dict[int, list[LMS]]:
+        self[name] = table(name)
+        return self[name]
+
+
+_TABLES = _Tables()
 
 
 def who2007_z(

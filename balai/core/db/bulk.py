@@ -68,11 +68,55 @@ class ModelRows:
         self.table = model._meta.db_table
         self.columns = [by_name[c].column for c in columns] + [f.column for f in rest]
         self.defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+        # COPY text of the defaults, ending every row (PostgreSQL).
+        self.suffix = "".join("\t" + copy_field(v) for v in self.defaults)
+        # Elsewhere the defaults are written into the INSERT as literals when they are plain
+        # values: binding the same seven values to every row of the health demo was ~15% of
+        # SQLite's time per row.
+        literals = [_literal(v) for v in self.defaults]
+        self.sql = ""
+        if connection.vendor != "postgresql" and None not in literals:
+            quote = connection.ops.quote_name
+            self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
+                quote(self.table),
+                ", ".join(quote(c) for c in self.columns),
+                ", ".join(["%s"] * len(columns) + [str(v) for v in literals]),
+            )
 
     def run(self, rows: Sequence[tuple[Any, ...]]) -> int:
-        if not self.defaults:
-            return insert_rows(self.table, self.columns, rows)
-        return insert_rows(self.table, self.columns, [row + self.defaults for row in rows])
+        self.write(self.encode(rows))
+        return len(rows)
+
+    def encode(self, rows: Sequence[tuple[Any, ...]]) -> str | Sequence[tuple[Any, ...]]:
+        """What `write` takes: on PostgreSQL the COPY text, in one pass with the defaults encoded
+        once (no database needed: a worker process may make it), elsewhere the rows."""
+        if connection.vendor == "postgresql":
+            return copy_text(rows, self.suffix)
+        return rows if self.sql else [row + self.defaults for row in rows]
+
+    def write(self, encoded: str | Sequence[tuple[Any, ...]]) -> None:
+        if isinstance(encoded, str):
+            copy_data(self.table, self.columns, encoded)
+        elif self.sql:
+            if encoded:
+                with connection.cursor() as cursor:
+                    cursor.executemany(self.sql, encoded)
+        else:
+            insert_rows(self.table, self.columns, encoded)
+
+
+def _literal(value: Any) -> str | None:
+    """SQL text of a plain default (None, a number, a string), or None for anything else."""
+    if value is None:
+        return "NULL"
+    if type(value) is bool:
+        return "1" if value else "0"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str:
+        # Doubled for SQL; '%' doubled for the driver's parameter style.
+        return "'" + value.replace("'", "''").replace("%", "%%") + "'"
+    return None
 
 
 _MODEL_ROWS: dict[tuple[str, type[Model], tuple[str, ...]], ModelRows] = {}
@@ -111,6 +155,8 @@ def copy_field(value: Any) -> str:
         return text
     if kind is bool:
         return "t" if value else "f"
+    if kind is float:
+        return repr(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     obj = getattr(value, "obj", value)  # psycopg's Json/Jsonb wrap the object they dump

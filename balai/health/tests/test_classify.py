@@ -116,3 +116,13 @@ def test_classify_school_age_only_bmi():
 def test_classify_not_applicable():
     cats = classify(NOT_APPLICABLE)
     assert (cats.lhfa, cats.wfa, cats.wflh, cats.bmi) == (None, None, None, None)
+
+
+def test_under5_categories_are_the_classes_of_classify():
+    from balai.health.bench import synthetic_measurements
+    from balai.health.classify import under5_categories
+
+    for row in synthetic_measurements(2000, seed=5):
+        z = growth_z(**row)
+        cats = classify(z)
+        assert under5_categories(z.lhfa, z.wfa, z.wflh, z.bmifa) == (cats.lhfa, cats.wfa, cats.wflh, cats.bmi)

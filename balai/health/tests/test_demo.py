@@ -6,6 +6,7 @@ import datetime as dt
 import random
 
 import pytest
+from django.utils import timezone
 
 from balai.health import demo, reports
 from balai.health.classify import classify
@@ -83,8 +84,31 @@ def test_measurements_carry_who_z_scores_and_categories(village):
             lenhei_cm=float(m.lenhei_cm),
             measured=m.position,
         )
-        assert (m.z_lhfa, m.z_wfa, m.z_wflh, m.z_bmi) == (z.lhfa, z.wfa, z.wflh, z.bmifa)
-        assert m.cat_lhfa == (classify(z).lhfa or "")
+        cats = classify(z)
+        assert (m.lenhei_scored_cm, m.z_lhfa, m.z_wfa, m.z_wflh, m.z_bmi) == (
+            z.lenhei_cm,
+            z.lhfa,
+            z.wfa,
+            z.wflh,
+            z.bmifa,
+        )
+        assert (m.cat_lhfa, m.cat_wfa, m.cat_wflh, m.cat_bmi) == (
+            cats.lhfa or "",
+            cats.wfa or "",
+            cats.wflh or "",
+            cats.bmi or "",
+        )
+        assert m.flags == ";".join(sorted(z.flags))
+        assert m.created_at == m.updated_at
+        assert abs(m.created_at - timezone.now()) < dt.timedelta(minutes=5)  # the offset kept
+        # the columns the demo leaves to the model's defaults
+        assert (m.immunizations, m.oedema, m.head_cm, m.z_hcfa, m.recorded_by_id) == (
+            [],
+            False,
+            None,
+            None,
+            None,
+        )
         assert m.age_days == (m.measured_on - m.child.birth_date).days
         assert m.age_days <= 1826
         assert m.child.status == codes.STATUS_ALIVE

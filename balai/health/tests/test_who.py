@@ -11,6 +11,7 @@ from balai.health.who import (
     growth_z,
     parse_sex,
     table,
+    under5_scores,
     who2007_z,
     zscore,
     zscore_adjusted,
@@ -286,3 +287,39 @@ def test_who2007_rounds_half_away_from_zero_like_the_macro():
     assert _round2_half_away(0.125) == 0.13
     assert _round2_half_away(-0.125) == -0.13
     assert _round2_half_away(1.2349) == 1.23
+
+
+def test_under5_scores_are_growth_z_without_its_objects():
+    # given: the anthro sample and measurements of every age and both positions
+    from balai.health.bench import synthetic_measurements
+
+    cases = [
+        {
+            "sex": int(r["GENDER"]),
+            "age_days": int(r["age.days"]),
+            "weight_kg": _num(r["WEIGHT"]),
+            "lenhei_cm": _num(r["HEIGHT"]),
+            "measured": r["measure"] or None,
+            "oedema": r["oedema"] == "y",
+        }
+        for r in ANTHRO_ROWS
+        if int(r["age.days"]) <= 1826 and r["GENDER"] in ("1", "2")
+    ]
+    cases += synthetic_measurements(3000, seed=11)
+    cases.append(
+        {"sex": 1, "age_days": 200, "weight_kg": 0.9, "lenhei_cm": 30.0, "measured": "l"}
+    )  # implausible: flagged
+    for case in cases:
+        weight, lenhei = case["weight_kg"], case["lenhei_cm"]
+        # when
+        scored = under5_scores(
+            case["sex"],
+            case["age_days"],
+            weight if weight and weight > 0 else None,
+            lenhei if lenhei and lenhei > 0 else None,
+            case["measured"],
+            case.get("oedema", False),
+        )
+        # then
+        z = growth_z(**case)
+        assert scored == (z.lenhei_cm, z.bmi, z.lhfa, z.wfa, z.wflh, z.bmifa, tuple(sorted(z.flags)))
