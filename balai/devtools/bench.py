@@ -35,7 +35,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -264,6 +264,51 @@ def _server_cpu() -> tuple[int | None, float]:
 # bench build loads them and made again afterwards (`core.db.bulk.deferred_indexes`).
 DEFERRED_TABLES = ("people_resident", "people_family", "people_household", "people_lifeevent")
 DEFERRED_STATE = "deferred-indexes.json"
+
+
+def module_demo_state(phase_dir: Path, module: str) -> Path:
+    """Where `module_demo_load` lists what it dropped for `module` (see `restore_module_demo`)."""
+    return phase_dir / f"deferred-{module}.json"
+
+
+def restore_module_demo(phase_dir: Path, module: str) -> None:
+    """Make again what an interrupted `module_demo_load` of `module` left dropped."""
+    from django.db import connection
+
+    from balai.core.db import bulk
+
+    if connection.vendor == "postgresql":
+        bulk.restore_deferred(module_demo_state(phase_dir, module))
+
+
+@contextlib.contextmanager
+def module_demo_load(tables: Sequence[str], *, phase_dir: Path, module: str) -> Iterator[dict[str, float]]:
+    """A module's demo data written to the bench database the way the build writes the registry
+    (PostgreSQL; elsewhere nothing changes): no wait for the WAL flush at each village's commit,
+    and `tables` without their secondary indexes and constraints until the end
+    (`bulk.deferred_indexes`). Kept, every row costs an entry in each of up to sixteen indexes
+    and, at the commit, a foreign-key check per parent that locks the parent row, which
+    rewrites the pages of the freshly built residents and families: on the fresh 1,000,000
+    resident database that was three quarters of the server's CPU. Made again at the end, each
+    index is one sort and each foreign key one check over the loaded rows. The caller times
+    the block whole: the data is not there before its indexes are. The module's demo must not
+    read `tables` meanwhile except by primary key (the only index left)."""
+    from django.db import connection
+
+    from balai.core.db import bulk
+
+    if connection.vendor != "postgresql":
+        yield {}
+        return
+    with connection.cursor() as cursor:
+        # The bench's own database, rebuilt from the seed if lost (as in `build_scale`).
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        with bulk.deferred_indexes(tables, state=module_demo_state(phase_dir, module)) as timing:
+            yield timing
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def _process_cpu() -> tuple[float, float]:
