@@ -39,7 +39,7 @@ def prepare_demo(say: Callable[[str], None], phase_dir: Path) -> dict[str, Any]:
 
     from balai.aid import demo
     from balai.aid.models import Programme
-    from balai.devtools.bench import module_demo_load, restore_module_demo
+    from balai.devtools.bench import module_demo_load, module_demo_villages, restore_module_demo
     from balai.people.models import Resident
     from balai.regions.models import Village
 
@@ -51,14 +51,14 @@ def prepare_demo(say: Callable[[str], None], phase_dir: Path) -> dict[str, Any]:
     residents = 0
     started = time.perf_counter()
     if todo:
+        say(f"  data bantuan demo: {len(todo)} desa")
+
+        def write(village: Village) -> None:
+            with transaction.atomic():
+                demo.extend_village(village=village, rnd=random.Random(f"bench:{village.code}"), today=today)
+
         with module_demo_load(DEMO_TABLES, phase_dir=phase_dir, module="aid"):
-            for n, village in enumerate(todo, start=1):
-                with transaction.atomic():
-                    demo.extend_village(
-                        village=village, rnd=random.Random(f"bench:{village.code}"), today=today
-                    )
-                if n % 25 == 0 or n == len(todo):
-                    say(f"  data bantuan demo: {n}/{len(todo)} desa")
+            module_demo_villages(todo, write)
     # With the indexes and constraints made again: the data is not there before.
     seconds = time.perf_counter() - started
     if todo:

@@ -32,6 +32,7 @@ from balai.aid.models import (
 )
 from balai.core.db.bulk import model_rows
 from balai.core.ids import public_ids
+from balai.people.imports.ids import reserve_ids
 from balai.people.models import Family
 from balai.regions.models import Village
 
@@ -251,6 +252,7 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
     )
     enrolled_on = dt.date(year, 1, 1)
     recipient_cols = (
+        "id",
         "public_id",
         "village_id",
         "programme_id",
@@ -263,8 +265,14 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
         "created_at",
         "updated_at",
     )
+    # Ids reserved first: the entitlements below point at the PKH recipients without reading
+    # them back (while the bench loads, the table has no index but its primary key).
+    # One reservation: on SQLite the ids come from the table's current maximum.
+    recipient_ids = reserve_ids(Recipient, len(pkh_families) + len(bpnt_families))
+    pkh_recipient_ids = recipient_ids[: len(pkh_families)]
     rows = [
         (
+            pkh_recipient_ids[n],
             next(take),
             village.pk,
             pkh.pk,
@@ -279,12 +287,9 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
         )
         for n, fid in enumerate(pkh_families)
     ] + [
-        (next(take), village.pk, bpnt.pk, bpnt.period, fid, "import", "active", enrolled_on, "", now, now)
-        for fid in bpnt_families
+        (pk, next(take), village.pk, bpnt.pk, bpnt.period, fid, "import", "active", enrolled_on, "", now, now)
+        for pk, fid in zip(recipient_ids[len(pkh_families) :], bpnt_families, strict=True)
     ]
-    # The new rows' ids are above every id now (one sequence): read back by primary key, the
-    # only index the bench leaves on the table while it loads every village's demo data.
-    last_id = Recipient.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     model_rows(Recipient, recipient_cols).run(rows)
 
     # An approved PKH cycle next month with an entitlement per recipient (the kiosk's
@@ -304,9 +309,6 @@ def extend_village(*, village: Village, rnd: random.Random, today: dt.date) -> d
         amount=PKH_AMOUNT,
         status=DistributionCycle.Status.APPROVED,
         approved_at=timezone.now(),
-    )
-    pkh_recipient_ids = list(
-        Recipient.objects.filter(pk__gt=last_id, programme=pkh).order_by("pk").values_list("pk", flat=True)
     )
     model_rows(
         Entitlement,

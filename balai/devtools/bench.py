@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.apps import apps
@@ -265,6 +265,9 @@ def _server_cpu() -> tuple[int | None, float]:
 DEFERRED_TABLES = ("people_resident", "people_family", "people_household", "people_lifeevent")
 DEFERRED_STATE = "deferred-indexes.json"
 
+V = TypeVar("V")
+R = TypeVar("R")
+
 
 def module_demo_state(phase_dir: Path, module: str) -> Path:
     """Where `module_demo_load` lists what it dropped for `module` (see `restore_module_demo`)."""
@@ -279,6 +282,41 @@ def restore_module_demo(phase_dir: Path, module: str) -> None:
 
     if connection.vendor == "postgresql":
         bulk.restore_deferred(module_demo_state(phase_dir, module))
+
+
+def module_demo_villages(villages: Sequence[V], write: Callable[[V], R]) -> list[R]:
+    """`write(village)` for every village (each in its own transaction: the caller's), inside
+    `module_demo_load`; the results in the villages' order. On PostgreSQL in two connections at
+    once, every other village in a second thread: while one thread's Python makes a village's
+    rows, the server stores the other's (the demo is about half each), as the build overlaps
+    its worker and the server. A village's data depends on its own seed only, so it is the
+    same data; only the order of the database ids differs."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql" or len(villages) < 2:
+        return [write(v) for v in villages]
+    results: dict[int, R] = {}
+
+    def run(indexes: range) -> None:
+        for i in indexes:
+            results[i] = write(villages[i])
+
+    def in_own_connection(indexes: range) -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit TO off")  # as `module_demo_load`
+            run(indexes)
+        finally:
+            # The thread's connection dies with it: closed rather than left to the server.
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-load") as pool:
+        second = pool.submit(in_own_connection, range(1, len(villages), 2))
+        run(range(0, len(villages), 2))
+        second.result()
+    return [results[i] for i in range(len(villages))]
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ from balai.devtools.bench import (
     Metric,
     Say,
     module_demo_load,
+    module_demo_villages,
     percentiles,
     restore_module_demo,
 )
@@ -59,15 +60,16 @@ def _prepare(config: BenchConfig, phase_dir: Path, say: Say) -> dict[str, Any]:
     started = time.perf_counter()
     rows = 0
     if todo:
+
+        def write(village: Village) -> int:
+            with transaction.atomic():
+                counts = extend_village(
+                    village=village, rnd=random.Random(f"{config.seed}:{village.code}:education"), today=today
+                )
+            return counts["enrolments"]
+
         with module_demo_load(DEMO_TABLES, phase_dir=phase_dir, module="education"):
-            for village in todo:
-                with transaction.atomic():
-                    counts = extend_village(
-                        village=village,
-                        rnd=random.Random(f"{config.seed}:{village.code}:education"),
-                        today=today,
-                    )
-                rows += counts["enrolments"]
+            rows = sum(module_demo_villages(todo, write))
     # With the indexes and constraints made again: the data is not there before.
     seconds = time.perf_counter() - started
     if todo:

@@ -219,21 +219,33 @@ def _module_demo_rows() -> tuple:
 # Committed rows: the bench loads outside a transaction (pending foreign-key checks on the
 # residents would forbid dropping the constraints that refer to them).
 @pytest.mark.django_db(transaction=True)
-def test_module_demo_load_writes_the_same_rows_and_leaves_the_schema_as_it_was(village_a, tmp_path):
+def test_module_demo_load_writes_the_same_rows_and_leaves_the_schema_as_it_was(
+    village_a, village_b, tmp_path
+):
     from balai.aid import bench as aid_bench
     from balai.aid import demo as aid_demo
-    from balai.devtools.bench import module_demo_load, module_demo_state
+    from balai.devtools.bench import module_demo_load, module_demo_state, module_demo_villages
     from balai.education import bench as education_bench
     from balai.education import demo as education_demo
 
-    demo.populate_village(village=village_a, records=400, seed=5)
+    villages = [village_a, village_b]
+    for n, village in enumerate(villages):
+        demo.populate_village(village=village, records=300, seed=5 + n)
     today = dt.date(2026, 11, 20)
     tables = (*aid_bench.DEMO_TABLES, *education_bench.DEMO_TABLES)
 
-    def extend() -> tuple:
+    def write(village) -> str:
         with transaction.atomic():
-            aid_demo.extend_village(village=village_a, rnd=random.Random(1), today=today)
-            education_demo.extend_village(village=village_a, rnd=random.Random(2), today=today)
+            aid_demo.extend_village(village=village, rnd=random.Random(village.code), today=today)
+            education_demo.extend_village(village=village, rnd=random.Random(village.code), today=today)
+        return village.code
+
+    def extend(*, together: bool = False) -> tuple:
+        if together:  # two connections at once on PostgreSQL
+            assert module_demo_villages(villages, write) == [v.code for v in villages]
+        else:
+            for village in villages:
+                write(village)
         return _module_demo_rows()
 
     def schema() -> set:
@@ -263,7 +275,7 @@ def test_module_demo_load_writes_the_same_rows_and_leaves_the_schema_as_it_was(v
             names = {name for name, _d in schema()}
             assert "enrolment_one_latest" not in names
             assert "education_enrolment_pkey" in names
-        loaded = extend()
+        loaded = extend(together=True)
 
     # then the rows are the same, and so is the schema afterwards
     assert loaded == plain
