@@ -35,6 +35,27 @@ def test_extend_village_adds_deciles_surveys_central_lists_and_a_ruled_programme
     )
 
 
+def test_entitlements_point_at_each_villages_own_pkh_recipients(village_a, village_b):
+    # given two villages' demo data, their recipients' ids reserved before they were written
+    from balai.aid.models import Entitlement
+
+    for v in (village_a, village_b):
+        for n in range(60):
+            family(v, f"WARGA {v.pk} {n}")
+        demo.extend_village(village=v, rnd=random.Random(v.pk), today=dt.date(2026, 5, 10))
+    # then every PKH recipient has one entitlement in its own village's cycle, and no other does
+    for v in (village_a, village_b):
+        pkh = set(
+            Recipient.objects.filter(programme__village=v, programme__code="pkh").values_list("pk", flat=True)
+        )
+        entitled = list(
+            Entitlement.objects.filter(village=v).values_list("recipient_id", "cycle__programme__code")
+        )
+        assert pkh
+        assert sorted(r for r, _code in entitled) == sorted(pkh)
+        assert {code for _r, code in entitled} == {"pkh"}
+
+
 def test_clear_village_removes_only_that_villages_aid_rows(village_a, village_b):
     for v in (village_a, village_b):
         for n in range(15):

@@ -59,12 +59,13 @@ class ModelRows:
     """Rows of the given columns (attnames) into a model's table with `insert_rows`; every other
     column takes its model default, converted once. The modules' demos write tens of thousands
     of rows a village this way: model instances and `bulk_create` cost most of their time, and
-    an INSERT per row most of it on PostgreSQL."""
+    an INSERT per row most of it on PostgreSQL. The primary key is given only when named (ids
+    reserved beforehand, `people.imports.ids.reserve_ids`); otherwise the database assigns it."""
 
     def __init__(self, model: type[Model], columns: Sequence[str]) -> None:
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        fields = list(model._meta.concrete_fields)
         by_name = {f.attname: f for f in fields}
-        rest = [f for f in fields if f.attname not in columns]
+        rest = [f for f in fields if not f.primary_key and f.attname not in columns]
         self.table = model._meta.db_table
         self.columns = [by_name[c].column for c in columns] + [f.column for f in rest]
         self.defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)

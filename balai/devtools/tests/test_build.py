@@ -3,6 +3,7 @@ from the database (ids given out by the demo), in the bench by a worker process,
 while the registry's tables are without their secondary indexes; the data is the same."""
 
 import datetime as dt
+import random
 
 import pytest
 from django.db import connection, transaction
@@ -173,3 +174,115 @@ def test_every_village_gets_the_lambang_the_profile_service_made_of_the_crest(se
     assert len({v.logo.name for v in villages}) == 3
     audited = AuditEvent.objects.filter(action="village.profile_updated").values_list("object_id", flat=True)
     assert sorted(audited) == sorted(files)
+
+
+def _module_demo_rows() -> tuple:
+    """What the aid and education demos wrote, without ids, public ids and timestamps."""
+    from balai.aid.models import Entitlement, OfficialDecile, Recipient, WelfareSurvey
+    from balai.education.models import AbsenceReport, Enrolment, FollowUp, Scholarship
+
+    return (
+        list(
+            Enrolment.objects.order_by("resident_id", "school_year", "level").values_list(
+                "resident_id",
+                "school__npsn",
+                "level",
+                "school_year",
+                "grade",
+                "status",
+                "is_latest",
+                "repeated",
+            )
+        ),
+        list(
+            AbsenceReport.objects.order_by("resident_id").values_list(
+                "resident_id", "reported_on", "reporter"
+            )
+        ),
+        list(Scholarship.objects.order_by("resident_id").values_list("resident_id", "year", "status")),
+        list(FollowUp.objects.order_by("resident_id").values_list("resident_id", "noted_on", "outcome")),
+        list(OfficialDecile.objects.order_by("family_id").values_list("family_id", "decile", "is_latest")),
+        list(WelfareSurvey.objects.order_by("family_id").values_list("family_id", "floor", "monthly_income")),
+        list(
+            Recipient.objects.order_by("programme__code", "family_id").values_list(
+                "programme__code", "family_id"
+            )
+        ),
+        list(
+            Entitlement.objects.order_by("recipient__family_id").values_list(
+                "recipient__family_id", "cycle__label", "amount", "status"
+            )
+        ),
+    )
+
+
+# Committed rows: the bench loads outside a transaction (pending foreign-key checks on the
+# residents would forbid dropping the constraints that refer to them).
+@pytest.mark.django_db(transaction=True)
+def test_module_demo_load_writes_the_same_rows_and_leaves_the_schema_as_it_was(
+    village_a, village_b, tmp_path
+):
+    from balai.aid import bench as aid_bench
+    from balai.aid import demo as aid_demo
+    from balai.devtools.bench import module_demo_load, module_demo_state, module_demo_villages
+    from balai.education import bench as education_bench
+    from balai.education import demo as education_demo
+
+    villages = [village_a, village_b]
+    for n, village in enumerate(villages):
+        demo.populate_village(village=village, records=300, seed=5 + n)
+    today = dt.date(2026, 11, 20)
+    tables = (*aid_bench.DEMO_TABLES, *education_bench.DEMO_TABLES)
+
+    def write(village) -> str:
+        with transaction.atomic():
+            aid_demo.extend_village(village=village, rnd=random.Random(village.code), today=today)
+            education_demo.extend_village(village=village, rnd=random.Random(village.code), today=today)
+        return village.code
+
+    def extend(*, together: bool = False) -> tuple:
+        if together:  # two connections at once on PostgreSQL
+            assert module_demo_villages(villages, write) == [v.code for v in villages]
+        else:
+            for village in villages:
+                write(village)
+        return _module_demo_rows()
+
+    def schema() -> set:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)"
+                " UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE conrelid = ANY(%s::regclass[])",
+                [list(tables), list(tables)],
+            )
+            return set(cursor.fetchall())
+
+    # given the rows the demos write as `balai demo` does
+    try:
+        with transaction.atomic():
+            plain = extend()
+            raise _Rollback
+    except _Rollback:
+        pass
+    assert all(plain[i] for i in (0, 2, 4, 6, 7))  # enrolments, PIP, deciles, recipients, entitlements
+    postgres = connection.vendor == "postgresql"
+    before = schema() if postgres else set()
+
+    # when the bench writes them with the tables' indexes and constraints deferred
+    with module_demo_load(tables, phase_dir=tmp_path, module="demo") as timing:
+        if postgres:
+            names = {name for name, _d in schema()}
+            assert "enrolment_one_latest" not in names
+            assert "education_enrolment_pkey" in names
+        loaded = extend(together=True)
+
+    # then the rows are the same, and so is the schema afterwards
+    assert loaded == plain
+    assert not module_demo_state(tmp_path, "demo").exists()
+    if postgres:
+        assert schema() == before
+        assert timing["restore_s"] >= 0
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"

@@ -90,3 +90,9 @@ def test_risks_only_for_children_in_school():
 )
 def test_repeated_flags(rows, expected):
     assert rules.repeated_flags(rows) == expected
+
+
+def test_paud_and_school_ages_do_not_overlap():
+    # The regional count puts each child in one of them in a single pass (selectors._band_case).
+    assert rules.PAUD_AGE[1] < rules.SCHOOL_AGE[0]
+    assert [lo for _label, lo, _hi in rules.AGE_BANDS][0] == rules.SCHOOL_AGE[0]

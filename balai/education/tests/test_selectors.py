@@ -2,6 +2,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from balai.education import rules, selectors, services
 from balai.education.rules import Reason, Risk, Status
@@ -164,6 +166,96 @@ def test_counts_agree_with_the_list(operator_a, village_a, make_child, school_sd
     assert counts.reasons[Reason.NEVER] == 1
     assert counts.pip_recipients == 1
     assert sum(counts.by_band[rules.band_of(18)].values()) == 1
+
+
+def _counted_one_by_one(village, day):
+    """The counts as the village lists see each child: the reference for `counts_by_village`."""
+    from balai.education.models import Scholarship
+
+    counts = selectors.Counts()
+    for child in selectors.school_age_children(village=village, day=day):
+        counts.children += 1
+        band = rules.band_of(child.age)
+        if band is not None:
+            counts.by_band[band][child.status] += 1
+        if child.reason:
+            counts.reasons[child.reason] += 1
+        for risk in child.risks:
+            counts.risks[risk] += 1
+        counts.at_risk += bool(child.risks)
+    for child in selectors.paud_children(village=village, day=day):
+        counts.paud_children += 1
+        counts.paud_recorded += child.recorded
+        counts.paud_registry += child.registry
+    counts.pip_recipients = Scholarship.objects.filter(
+        village=village, year=day.year, status__in=["penerima", "cair"], resident__status=1
+    ).count()
+    return counts
+
+
+def test_regional_counts_equal_the_children_classified_one_by_one(
+    operator_a, village_a, make_child, school_paud, school_sd, school_smp, school_sma, enrol, family_b
+):
+    # given children at every edge of the PAUD and school ages, with every kind of record
+    make_child("DUA", birth_date=born_aged(2), education_current=1)
+    paud = make_child("TIGA", birth_date=born_aged(3), education_current=2)
+    enrol(paud, school_paud, 2026, 0)
+    make_child("ENAM HARI INI", birth_date=DAY.replace(year=DAY.year - 6), education_current=2)
+    old_paud = make_child("ENAM", birth_date=born_aged(6), education_current=1)
+    enrol(old_paud, school_paud, 2025, 0)
+    make_child("TUJUH HARI INI", birth_date=DAY.replace(year=DAY.year - 7), education_current=4)
+    make_child("TUJUH BESOK", birth_date=DAY.replace(year=DAY.year - 7) + dt.timedelta(days=1))
+    make_child("TIDAK PERNAH", age=9, education_current=3)
+    dropped = make_child("PUTUS", age=12)
+    enrol(dropped, school_sd, 2025, 5)
+    enrol(dropped, school_sd, 2026, 6, status="putus")
+    finished = make_child("LULUS SD", age=13, education_current=18)
+    enrol(finished, school_sd, 2025, 6, status="lulus")
+    stale = make_child("TIDAK DAFTAR ULANG", age=11)
+    enrol(stale, school_sd, 2025, 5)
+    repeating = make_child("TINGGAL KELAS", age=14)
+    enrol(repeating, school_smp, 2025, 8)
+    enrol(repeating, school_smp, 2026, 8)
+    moved = make_child("PINDAH", age=15)
+    enrol(moved, school_smp, 2026, 9, status="pindah")
+    absent = make_child("BOLOS", age=10)
+    enrol(absent, school_sd, 2026, 4)
+    services.absence_report(
+        actor=operator_a, village=village_a, resident=absent, reported_on=DAY, reporter="SD", days_absent=9
+    )
+    services.absence_report(
+        actor=operator_a, village=village_a, resident=repeating, reported_on=DAY, reporter="SD", days_absent=9
+    )
+    graduate = make_child("TAMAT SMA", age=18)
+    enrol(graduate, school_sma, 2025, 12, status="lulus")
+    make_child("TAMAT KK", age=17, education_current=18, education_kk=5)
+    make_child("BELUM ADA DATA", age=16, education_current=None)
+    make_child("DELAPAN BELAS", birth_date=DAY.replace(year=DAY.year - 19) + dt.timedelta(days=1))
+    adult = make_child("SEMBILAN BELAS", birth_date=DAY.replace(year=DAY.year - 19), education_current=18)
+    make_child("MENINGGAL", age=10, status=2)
+    make_child("MENINGGAL PAUD", age=4, status=2)
+    gone = make_child("PIP MENINGGAL", age=11)
+    make_child("ANAK B", family=family_b, education_current=3)
+    make_child("PAUD B", family=family_b, birth_date=born_aged(4))
+    for child in (absent, paud, adult, gone):
+        services.scholarship_set(
+            actor=operator_a, village=village_a, resident=child, year=DAY.year, status="cair"
+        )
+    type(gone).objects.filter(pk=gone.pk).update(status=2)
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        counts = selectors.counts_by_village(villages=[village_a], day=DAY)[village_a.pk]
+
+    # then every figure is what the children's own classification adds up to
+    expected = _counted_one_by_one(village_a, DAY)
+    assert counts.as_data() == expected.as_data()
+    assert (counts.children, counts.paud_children, counts.pip_recipients) == (12, 4, 3)
+    # and the residents were grouped once, for the school ages and PAUD together
+    residents = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "people_resident"')
+    ]
+    assert len([sql for sql in residents if "GROUP BY" in sql]) == 1
 
 
 def test_regional_has_one_row_per_village_and_totals(village_a, village_b, make_child, family_b):
