@@ -14,7 +14,7 @@ from django.utils import timezone
 from balai.people import opensid
 from balai.people.imports.context import Preloaded, rt_key
 from balai.people.imports.ids import IdPool, public_ids
-from balai.people.imports.writer import Copies, TableWriter, chunks
+from balai.people.imports.writer import TableWriter, chunks
 from balai.people.models import Family, LifeEvent, Resident
 from balai.people.validation import nik_check
 from balai.regions.models import Dusun, Rt, Village
@@ -73,10 +73,8 @@ class ResidentStream:
         keys: tuple[str, ...],
         ctx: Preloaded,
         actor: User | None,
-        copies: Copies | None = None,
     ) -> None:
         self.village, self.keys, self.ctx, self.actor = village, keys, ctx, actor
-        self.copies = copies
         self.now = timezone.now()
         self.now_db = connection.ops.adapt_datetimefield_value(self.now)
         self.at = at = {key: i for i, key in enumerate(keys)}
@@ -111,9 +109,9 @@ class ResidentStream:
             *(f.attname for f in fixed_fields),
         ]
         self.tail = (village.pk, self.now_db, self.now_db, *(f.get_default() for f in fixed_fields))
-        self.residents = TableWriter(Resident, copies)
-        self.families = TableWriter(Family, copies)
-        self.events = TableWriter(LifeEvent, copies)
+        self.residents = TableWriter(Resident)
+        self.families = TableWriter(Family)
+        self.events = TableWriter(LifeEvent)
 
     def write(self, rows: list[opensid.ParsedRow]) -> None:
         """Write one batch of rows (none repeats a NIK of an earlier batch)."""
@@ -234,8 +232,6 @@ class ResidentStream:
                 }
                 updates.append((*new, self.now_db, pk))
         self.families.update(["address", "rt_id", "head_id", "is_active", "updated_at"], updates)
-        if self.copies is not None:
-            self.copies.wait()
 
     def _write_residents(
         self,

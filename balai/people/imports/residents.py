@@ -39,7 +39,7 @@ from balai.core.masking import mask_number
 from balai.people import opensid
 from balai.people.imports.batch import ResidentStream
 from balai.people.imports.context import alive_elsewhere, preload
-from balai.people.imports.writer import Copies, foreign_keys_checked_as_written, sqlite_foreign_keys_trusted
+from balai.people.imports.writer import foreign_keys_checked_as_written, sqlite_foreign_keys_trusted
 from balai.people.models import Family, LifeEvent, Resident
 from balai.regions.models import Village
 
@@ -312,10 +312,7 @@ def _apply(
     sha: str,
     file_name: str,
 ) -> ImportResult:
-    with (
-        foreign_keys_checked_as_written((Family, Resident, LifeEvent), deferred=[(Family, "head")]),
-        Copies() as copies,
-    ):
+    with foreign_keys_checked_as_written((Family, Resident, LifeEvent), deferred=[(Family, "head")]):
         return _write(
             village=village,
             parsed=parsed,
@@ -324,7 +321,6 @@ def _apply(
             apply_valid=apply_valid,
             sha=sha,
             file_name=file_name,
-            copies=copies,
         )
 
 
@@ -337,7 +333,6 @@ def _write(
     apply_valid: bool,
     sha: str,
     file_name: str,
-    copies: Copies,
 ) -> ImportResult:
     ctx = preload(village)
     prefix = "0" + village.code_digits
@@ -373,9 +368,7 @@ def _write(
         writing = writing and (apply_valid or not (errors or parsed.errors))
         if writing:
             if stream is None:
-                stream = ResidentStream(
-                    village=village, keys=parsed.keys, ctx=ctx, actor=actor, copies=copies
-                )
+                stream = ResidentStream(village=village, keys=parsed.keys, ctx=ctx, actor=actor)
             stream.write(rows)
     if parsed.fatal:
         raise _Discarded(_rejected(parsed, parsed.errors))
@@ -395,7 +388,7 @@ def _write(
         raise _Discarded(result)
 
     if stream is None:
-        stream = ResidentStream(village=village, keys=parsed.keys, ctx=ctx, actor=actor, copies=copies)
+        stream = ResidentStream(village=village, keys=parsed.keys, ctx=ctx, actor=actor)
     nik_at = parsed.index("nik")
     for row in held:
         row.values[nik_at] = f"{prefix}{next_temporary:05d}"

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import queue
-import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from types import TracebackType
 from typing import Any
 
-from django.db import DatabaseError, connection, models
+from django.db import connection, models
 
 # Stay under SQLite's 32,766 bound variables and PostgreSQL's 65,535.
 IN_CHUNK = 5000
@@ -22,84 +19,17 @@ def chunks(items: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any]
         yield items[i : i + size]
 
 
-class Copies:
-    """The import's COPY statements, in order, in a thread of their own on PostgreSQL, while
-    the import's thread reads and prepares the next batch; elsewhere each runs at once.
-
-    On PostgreSQL the server's work (heap, a dozen indexes, foreign keys: about 90 s of CPU
-    per million rows) and the writer's Python (preparing rows) took turns, each waiting for
-    the other. The thread uses the import's own connection, so the same transaction: psycopg
-    holds the connection's lock for a whole COPY, and a query of the import's thread waits
-    for it. Use as a context manager; `wait` before anything that must see the rows written
-    (an UPDATE of them, the commit). The first failure stops the rest and is raised in the
-    import's thread, as Django's error (an IntegrityError stays one)."""
-
-    def __init__(self) -> None:
-        self.threaded = connection.vendor == "postgresql"
-        self.error: BaseException | None = None
-        self.cancelled = False
-        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=4)
-        self._thread: threading.Thread | None = None
-
-    def __enter__(self) -> Copies:
-        if self.threaded:
-            self._thread = threading.Thread(target=self._run, name="balai-import-copy", daemon=True)
-            self._thread.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        if self._thread is not None:
-            self.cancelled = exc_type is not None  # what is still queued is rolled back anyway
-            self._jobs.put(None)
-            self._thread.join()
-        if self.error is not None and (exc_type is None or issubclass(exc_type, DatabaseError)):
-            # A query of the import's thread after a failed COPY fails too: the COPY's error says why.
-            self._raise()
-
-    def submit(self, job: Callable[[], None]) -> None:
-        if not self.threaded:
-            job()
-            return
-        self._raise()
-        self._jobs.put(job)
-
-    def wait(self) -> None:
-        if self.threaded:
-            self._jobs.join()
-            self._raise()
-
-    def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            if self.error is None and not self.cancelled:
-                try:
-                    job()
-                except BaseException as exc:  # raised in the import's thread
-                    self.error = exc
-            self._jobs.task_done()
-        self._jobs.task_done()
-
-    def _raise(self) -> None:
-        if self.error is not None:
-            error, self.error = self.error, None
-            with connection.wrap_database_errors:
-                raise error
-
-
 class TableWriter:
     """Prepared INSERT/UPDATE statements on one model's table.
 
     SQLite gets `executemany` (in-process, no round trips). PostgreSQL gets COPY: one
-    statement per row there costs a network round trip each (10x slower at 100,000 rows),
-    run by `copies` when given.
+    statement per row there costs a network round trip each (10x slower at 100,000 rows).
     """
 
-    def __init__(self, model: type[models.Model], copies: Copies | None = None) -> None:
+    def __init__(self, model: type[models.Model]) -> None:
         self.table = connection.ops.quote_name(model._meta.db_table)
         self.columns = {f.attname: f.column for f in model._meta.concrete_fields}
         self.copy = connection.vendor == "postgresql"
-        self.copies = copies
 
     def _cols(self, names: Sequence[str]) -> list[str]:
         return [connection.ops.quote_name(self.columns[n]) for n in names]
@@ -108,16 +38,6 @@ class TableWriter:
         """Rows may be a generator: they are written as they come, WRITE_CHUNK at a time on
         SQLite and as one COPY stream on PostgreSQL, so 100,000 rows never sit in a list."""
         columns = ", ".join(self._cols(names))
-        if self.copy and self.copies is not None and self.copies.threaded:
-            ready = list(rows)  # made here: the caller's next batch may change what they read
-            raw = connection.connection  # the thread's own cursor, on the same connection
-
-            def job() -> None:
-                with raw.cursor() as cursor:
-                    self._copy_raw(cursor, self.table, columns, ready)
-
-            self.copies.submit(job)
-            return
         with connection.cursor() as cursor:
             if self.copy:
                 self._copy(cursor, self.table, columns, rows)
@@ -131,8 +51,6 @@ class TableWriter:
         """Rows are (value of each name..., pk)."""
         if not rows:
             return
-        if self.copies is not None:
-            self.copies.wait()  # the rows it changes may still be on their way
         cols, pk = self._cols(names), connection.ops.quote_name("id")
         with connection.cursor() as cursor:
             if self.copy and len(rows) > 100:
@@ -153,13 +71,9 @@ class TableWriter:
             for chunk in chunks(rows, WRITE_CHUNK):
                 cursor.executemany(sql, chunk)
 
-    @classmethod
-    def _copy(cls, cursor: Any, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> None:
-        cls._copy_raw(cursor.cursor, table, columns, rows)
-
     @staticmethod
-    def _copy_raw(cursor: Any, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> None:
-        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    def _copy(cursor: Any, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
 
