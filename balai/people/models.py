@@ -199,8 +199,6 @@ class Resident(PublicIdModel, VillageScopedModel, BaseModel):
                 ],
                 name="resident_category_cover_idx",
             ),
-            # On PostgreSQL also INCLUDE (id, status, education_current, education_kk): the
-            # regency's education count reads its children from the index alone (migration 0012).
             models.Index(fields=["village", "birth_date", "name_key"], name="resident_dup_idx"),
             # "Has the family a living member?" (monthly report, data quality: one EXISTS per
             # family) answered from the index, not by reading each member's row (SQLite,

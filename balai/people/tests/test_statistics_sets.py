@@ -95,16 +95,3 @@ def test_the_category_index_covers_every_category():
     index = next(i for i in Resident._meta.indexes if i.name == "resident_category_cover_idx")
     columns = {c.column for c in statistics.CATEGORIES} - {"age"}
     assert {"status", "village", "sex", "birth_date"} | columns <= set(index.fields)
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="INCLUDE columns are PostgreSQL's")
-def test_the_duplicate_index_covers_the_education_count(db):
-    # The regional education count (education.selectors._counts_by_village) filters the
-    # living residents of the villages by birth date and joins them by id: all in the index.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_indexdef(to_regclass('resident_dup_idx'))")
-        definition = cursor.fetchone()[0]
-    assert (
-        "(village_id, birth_date, name_key) INCLUDE (id, status, education_current, education_kk)"
-        in definition
-    )
