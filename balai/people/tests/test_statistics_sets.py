@@ -6,7 +6,6 @@ import datetime as dt
 import random
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from balai.people import codes, statistics
