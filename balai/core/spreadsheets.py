@@ -11,7 +11,8 @@ that reads it aborts with every request it serves. So a file is read in two step
    its rows and columns, streamed through `zipfile` in chunks (which also checks each
    part's CRC and declared size). A file over a limit is refused with a message naming
    the limit and the sheet, usually at its first chunk. Once that first chunk has passed,
-   step 2 starts beside the rest of the scan, and no row is read before the scan ends.
+   step 2 starts beside the rest of the scan, and no row is read before the scan ends
+   (read in pieces, no row is handed on before the scan has passed it).
 2. In a child process (`python -m balai.core.spreadsheets`, no Django) with an
    address-space limit (RLIMIT_AS) and a time limit: python-calamine loads the sheet and
    the rows come back in pickled chunks, unpickled with only plain values allowed (a large
@@ -384,16 +385,24 @@ class _Package:
                 raise refusal("shared_strings", n=count, max=self.limit.shared_strings)
         return count
 
-    def scan(self, name: str, *, after_first_chunk: Callable[[], None] | None = None) -> Sheet:
+    def scan(
+        self,
+        name: str,
+        *,
+        after_first_chunk: Callable[[], None] | None = None,
+        scanner: _SheetScan | None = None,
+        passed: Callable[[int, int], None] | None = None,
+    ) -> Sheet:
         """The sheet's scan; `after_first_chunk` is called once its first chunk has passed
-        (the declared dimension and, for a small sheet, every cell)."""
+        (the declared dimension and, for a small sheet, every cell); `passed` as in
+        `_SheetScan.run`."""
         part = self.sheets.get(name)
         if part is None or part not in self.zf.NameToInfo:
             raise refusal("no_sheet", name)
         chunks = self._chunks(self.zf.getinfo(part))
         if after_first_chunk is not None:
             chunks = _calling_after_first(chunks, after_first_chunk)
-        return _SheetScan(name, self.limit).run(chunks)
+        return (scanner or _SheetScan(name, self.limit)).run(chunks, passed)
 
 
 def _calling_after_first(chunks: Iterator[bytes], callback: Callable[[], None]) -> Iterator[bytes]:
@@ -427,12 +436,23 @@ class _SheetScan:
         self.col = -1
         self.cell: tuple[int, int] | None = None  # the last cell seen, for a formula tag after it
         self.last_cell_tag = b""
+        self.declared_rows = 0  # by the sheet's <dimension>, when it has one
+        # Rows already handed on while the scan goes on (see `_BesideRows`): a formula found
+        # in one of them came too late, and the sheet is refused.
+        self.handed_on = 0
+        self.lock = threading.Lock()
 
-    def run(self, chunks: Iterator[bytes]) -> Sheet:
+    def run(self, chunks: Iterator[bytes], passed: Callable[[int, int], None] | None = None) -> Sheet:
+        """`passed(rows, size)` after each chunk: the rows wholly scanned so far (every row
+        before the last row tag seen) and the bytes of XML read."""
+        size = 0
         for i, buf in enumerate(chunks):
             if i == 0:
                 self._head(buf)
             self._chunk(buf)
+            size += len(buf)
+            if passed is not None:
+                passed(self.row - 1, size)
         self._check(rows=self.sheet.rows, columns=self.sheet.columns)
         return self.sheet
 
@@ -456,6 +476,7 @@ class _SheetScan:
                 "ref": ref,
             }
             self._check(rows=int(dim.group(2)), columns=column_index(dim.group(1)) + 1, where=where)
+            self.declared_rows = int(dim.group(2))
 
     def _set_column_search(self) -> None:
         """One regex for what the fast path looks for in cell tags: a tag that does not start
@@ -516,7 +537,11 @@ class _SheetScan:
         cells = self.sheet.formula_cells
         if len(cells) >= self.limit.formula_cells:
             raise refusal("formulas", self.sheet.name, max=self.limit.formula_cells)
-        cells.append((row, col))
+        with self.lock:
+            if row <= self.handed_on:
+                # A cell referring to a row far above its own: the rows come out of order.
+                raise refusal("order", self.sheet.name, row=row)
+            cells.append((row, col))
 
     def _chunk_by_tags(self, buf: bytes) -> None:
         """Tag by tag, with the reader's rules: a row or cell without r follows the previous one."""
@@ -587,18 +612,24 @@ class Workbook:
         of XML at a time, and its first rows come while the rest is still being read (the
         whole of a 100,000-row sheet takes the reader about two seconds before its first
         row). Rows then start at column A (`Rows.start` is (first row, 0)) and may be
-        shorter than the widest; `Rows.height` is the scan's. A sheet whose rows are out of
-        order is refused, as Excel refuses it.
+        shorter than the widest; `Rows.height` is the scan's (an estimate until the rows are
+        exhausted). A sheet whose rows are out of order is refused, as Excel refuses it. The
+        scan goes on beside the rows: a row is handed on once the scan has passed it, so
+        `Rows.scanned` holds its formula cells, and a refusal further into the scan ends the
+        rows with it (see `_rows_beside_scan`).
 
         The child starts once the scan's first chunk has passed and loads the sheet while
         the scan goes on (at 100,000 rows the scan and the load each take about a second);
-        a refusal further into the scan ends it before a row is read. A file refused at its
-        first chunk (most oversized files, and every small one) never starts it."""
+        without `pieces`, a refusal further into the scan ends it before a row is read. A
+        file refused at its first chunk (most oversized files, and every small one) never
+        starts it."""
         streams: list[Rows] = []
 
         if pieces and max_rows is not None:
             raise ValueError("pieces reads every row")
         part = self._package.sheets.get(name) if pieces and self._package is not None else None
+        if part is not None and name not in self._scanned:
+            return self._rows_beside_scan(name, part)
 
         def start() -> None:
             streams.append(Rows(self, name, max_rows=max_rows, from_a1=from_a1, part=part))
@@ -614,6 +645,26 @@ class Workbook:
                 stream.close()
             raise
         return streams[0]
+
+    def _rows_beside_scan(self, name: str, part: str) -> Rows:
+        """`rows(pieces=True)` of a sheet not scanned yet: the scan goes on in a thread while
+        rows are read, and a row is handed on once the scan has passed it (so its formula
+        cells are known); a refusal the scan finds later ends the rows with it. The scan of a
+        100,000-row sheet takes about a second, the time the first row waited for it."""
+        assert self._package is not None
+        scan = _BesideScan(self._package, name)
+        stream: Rows | None = None
+        try:
+            scan.wait_first_chunk()
+            stream = Rows(self, name, max_rows=None, part=part, scan=scan)
+            self._streams.append(stream)
+            stream.begin()
+        except BaseException:
+            if stream is not None:
+                stream.close()
+            scan.stop()
+            raise
+        return stream
 
     def table(self, name: str, *, max_rows: int | None = None, from_a1: bool = False) -> list[list[Any]]:
         """All the sheet's rows (at most `max_rows`) as a list."""
@@ -705,11 +756,13 @@ class Rows:
         max_rows: int | None,
         from_a1: bool = False,
         part: str | None = None,
+        scan: _BesideScan | None = None,
     ) -> None:
         self.book, self.name, self.limit = book, name, book.limit
         self.from_a1, self.max_rows = from_a1, max_rows
         self.start: tuple[int, int] = (0, 0)
-        self.height = self.width = 0
+        self._height = self.width = 0
+        self._scan = scan
         self._timed_out = threading.Event()
         request = {
             "path": str(book.path),
@@ -755,9 +808,23 @@ class Rows:
         meta = self._next_frame()
         if meta is None:
             raise self._failure()
-        self.start, self.height, self.width = tuple(meta["start"]), meta["height"], meta["width"]
-        if self.height is None:  # read in pieces: the child has not seen the end yet
-            self.height = max(0, self.book.sheet(self.name).rows - self.start[0])
+        self.start, self._height, self.width = tuple(meta["start"]), meta["height"], meta["width"]
+
+    @property
+    def height(self) -> int:
+        """The number of rows; while a sheet read in pieces is still being scanned, an
+        estimate (its declared dimension, else its rows so far in proportion to its size)."""
+        if self._height is not None:
+            return self._height
+        if self._scan is not None:
+            return max(0, self._scan.rows_estimate() - self.start[0])
+        return max(0, self.book.sheet(self.name).rows - self.start[0])  # read in pieces
+
+    @property
+    def scanned(self) -> Sheet:
+        """What the scan found: complete once the rows are exhausted (before, with a scan
+        beside the rows, the formula cells of every row handed on so far)."""
+        return self._scan.sheet if self._scan is not None else self.book.sheet(self.name)
 
     def _time_out(self) -> None:
         self._timed_out.set()
@@ -818,22 +885,33 @@ class Rows:
         for _ in range(top if self.max_rows is None else min(top, self.max_rows)):
             count += 1
             yield [""] * (left + self.width)
+        scan = self._scan
+        number = self.start[0]  # the sheet's row number (1-based) of the last row handed on
+        allowed = 0  # rows the scan has passed
         while not self._done:
             frame = self._next_frame()
             if frame is None:
                 if self._done:
-                    return
+                    break
                 raise self._failure()
             for row in frame:
                 if self.max_rows is not None and count >= self.max_rows:
                     self.close()
                     return
                 count += 1
+                if scan is not None:
+                    number += 1
+                    if number > allowed:
+                        allowed = scan.wait_past(number)
                 yield [""] * left + row if left else row
+        if scan is not None:
+            self._height = scan.finish(self.book) - self.start[0]
 
     def close(self) -> None:
         if self._proc.returncode is None:
             self._finish()
+        if self._scan is not None:
+            self._scan.stop()
 
     def __enter__(self) -> Rows:
         return self
@@ -842,6 +920,107 @@ class Rows:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+# How many chunks of rows the scan beside the rows may be ahead of them.
+_SCAN_LEAD_CHUNKS = 2
+
+
+class _Stopped(Exception):
+    """The rows were closed before the scan beside them ended."""
+
+
+class _BesideScan:
+    """A sheet's scan in a thread of its own, beside the child reading the rows (see
+    `Workbook._rows_beside_scan`). Inflating the XML (most of the scan's time) lets go of the
+    GIL, so the scan takes little from the thread checking the rows."""
+
+    def __init__(self, package: _Package, name: str) -> None:
+        self.package, self.name = package, name
+        self.scanner = _SheetScan(name, package.limit)
+        self.sheet = self.scanner.sheet
+        self.size = max(1, package.zf.getinfo(package.sheets[name]).file_size)
+        self._changed = threading.Condition()
+        self._through = self._read = self._chunks = 0
+        self._asked = 0  # the row the rows last waited for
+        self._first = self._ended = self._stop = False
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="balai-sheet-scan", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.package.scan(
+                self.name, after_first_chunk=self._first_passed, scanner=self.scanner, passed=self._passed
+            )
+        except BaseException as exc:  # handed to the reading thread
+            with self._changed:
+                self._error = exc
+        with self._changed:
+            self._ended = True
+            self._changed.notify_all()
+
+    def _first_passed(self) -> None:
+        with self._changed:
+            self._first = True
+            self._changed.notify_all()
+
+    def _passed(self, through: int, size: int) -> None:
+        with self._changed:
+            self._through, self._read = through, size
+            self._chunks += 1
+            self._changed.notify_all()
+            # Only a few chunks ahead of the rows: the scan's regular expressions hold the GIL,
+            # and running ahead at the start they held back the first rows, which the import's
+            # writer waits for; spread over the reading, they cost it nothing.
+            lead = _SCAN_LEAD_CHUNKS * through // self._chunks
+            self._changed.wait_for(lambda: self._stop or through <= self._asked + lead)
+            if self._stop:
+                raise _Stopped
+
+    def wait_first_chunk(self) -> None:
+        """Once the first chunk has passed; the scan's refusal if it came first."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._first or self._ended)
+            if self._error is not None:
+                raise self._error
+
+    def wait_past(self, row: int) -> int:
+        """Once the scan has passed `row` (1-based): the rows it has passed (every row when it
+        has ended), each then handed on; the scan's refusal if it found one."""
+        with self._changed:
+            self._asked = row
+            self._changed.notify_all()
+            self._changed.wait_for(lambda: self._through >= row or self._ended)
+            if self._error is not None:
+                raise self._error
+            through = self._through if not self._ended else sys.maxsize
+            with self.scanner.lock:
+                self.scanner.handed_on = through
+            return through
+
+    def finish(self, book: Workbook) -> int:
+        """The scan's end (its refusal, if any); the sheet's rows."""
+        with self._changed:
+            self._asked = sys.maxsize
+            self._changed.notify_all()
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        book._scanned[self.name] = self.sheet
+        return self.sheet.rows
+
+    def rows_estimate(self) -> int:
+        if self._ended and self._error is None:
+            return self.sheet.rows
+        by_size = self._through * self.size // self._read if self._read else 0
+        return max(self.scanner.declared_rows, by_size, self.sheet.rows)
+
+    def stop(self) -> None:
+        with self._changed:
+            self._stop = True
+            self._changed.notify_all()
+        self._thread.join()
 
 
 # --- The child ---------------------------------------------------------------------------------
@@ -1050,7 +1229,10 @@ class _SheetPieces:
         return self._row.findall(body)
 
     def bodies(self) -> Iterator[bytes]:
+        """The first body is an eighth of `size`, each next one twice the last up to `size`:
+        the first rows come out sooner."""
         buf = b""
+        size = self.size // 8
         while not self._read_head(buf):
             chunk = self.fh.read(_CHUNK) if len(buf) < _HEAD_MAX else b""
             if not chunk:
@@ -1062,10 +1244,11 @@ class _SheetPieces:
         while True:
             end = buf.find(self._end)
             stop = end if end >= 0 else len(buf)
-            cut = self._row_start(buf, self.size, stop) if stop > self.size else -1
+            cut = self._row_start(buf, size, stop) if stop > size else -1
             if cut > 0:
                 yield buf[:cut]
                 buf = buf[cut:]
+                size = min(2 * size, self.size)
             elif end >= 0:
                 if buf[:end].strip():
                     yield buf[:end]

@@ -107,8 +107,10 @@ EARLIEST_YEAR = 1850
 # Beyond this many problems the report stops listing them (a junk file could yield millions).
 MAX_REPORTED = 100_000
 PROGRESS_EVERY = 5000
-# Valid rows handed on at a time by `parse_batches`.
+# Valid rows handed on at a time by `parse_batches`; the first batch is smaller, so that the
+# import starts writing while the rest is read.
 BATCH_ROWS = 5000
+FIRST_BATCH_ROWS = 1000
 
 
 class FileError(Exception):
@@ -558,9 +560,8 @@ def parse_batches(
         with spreadsheets.open_workbook(path) as book:
             parsed.sheet = _data_sheet(book.sheet_names)
             with book.rows(parsed.sheet, pieces=True) as sheet:
-                formulas = book.sheet(parsed.sheet).formula_cells  # scanned as the rows began
                 yield from _parse_sheet(
-                    parsed, sheet, formulas, progress, today or timezone.localdate(), size or BATCH_ROWS
+                    parsed, sheet, progress, today or timezone.localdate(), size or BATCH_ROWS
                 )
     except (FileError, spreadsheets.Refused) as exc:
         refused = ParsedFile(sheet=parsed.sheet)
@@ -575,7 +576,6 @@ def parse_batches(
 def _parse_sheet(
     parsed: ParsedFile,
     sheet: spreadsheets.Rows,
-    formulas: list[tuple[int, int]],
     progress: Callable[[int, int], None] | None,
     today: dt.date,
     size: int,
@@ -593,14 +593,32 @@ def _parse_sheet(
     parsed.keys = tuple(key for _i, key in plan)
     columns = {i + first_col for i, _key in plan}
     # Rows with a formula in a read column: reported below, never passed on.
-    formula_rows = {row for row, col in formulas if col in columns}
+    formula_rows = _FormulaRows(sheet.scanned.formula_cells, columns)
     yield from _parse_rows(
-        parsed, rows, plan, header_row, sheet.height - 1, progress, today, formula_rows, size
+        parsed, rows, plan, header_row, lambda: sheet.height - 1, progress, today, formula_rows, size
     )
-    _reject_formulas(parsed, formulas, plan, first_col)
+    _reject_formulas(parsed, sheet.scanned.formula_cells, plan, first_col)
     if not parsed.fatal and parsed.data_rows == 0:
         parsed.add_error(None, "", _("Tidak ada baris data penduduk di bawah baris judul."))
         parsed.fatal = True
+
+
+class _FormulaRows:
+    """The rows with a formula in one of `columns`, as far as the sheet's scan has found
+    them: it goes on beside the rows, always past the row being read (see
+    `spreadsheets.Rows.scanned`)."""
+
+    def __init__(self, cells: list[tuple[int, int]], columns: set[int]) -> None:
+        self.cells, self.columns = cells, columns
+        self.rows: set[int] = set()
+        self.seen = 0
+
+    def __contains__(self, row: int) -> bool:
+        if len(self.cells) > self.seen:
+            new = self.cells[self.seen :]
+            self.seen += len(new)
+            self.rows.update(r for r, col in new if col in self.columns)
+        return row in self.rows
 
 
 def _parse_rows(
@@ -608,10 +626,10 @@ def _parse_rows(
     rows: Iterator[list[Any]],
     plan: list[tuple[int, str]],
     header_row: int,
-    total: int,
+    total: Callable[[], int],
     progress: Callable[[int, int], None] | None,
     today: dt.date,
-    formula_rows: set[int],
+    formula_rows: _FormulaRows,
     size: int,
 ) -> Iterator[list[ParsedRow]]:
     convs = converters(today)
@@ -628,6 +646,7 @@ def _parse_rows(
     heads: dict[str, int] = {}
     add_error = parsed.add_error
     out_rows: list[ParsedRow] = []
+    limit = min(size, FIRST_BATCH_ROWS)
     row_no = header_row
     parsed.first_row = header_row + 1
     for cells in rows:
@@ -643,7 +662,7 @@ def _parse_rows(
             continue
         parsed.data_rows += 1
         if progress is not None and parsed.data_rows % PROGRESS_EVERY == 0:
-            progress(parsed.data_rows, total)
+            progress(parsed.data_rows, max(total(), parsed.data_rows))
         ok = True
         try:
             values = [convert(cells[i]) for i, convert in pairs]
@@ -721,14 +740,15 @@ def _parse_rows(
             out_rows.append(ParsedRow(row_no, values, temporary, bool(nik_warnings)))
             if nik_warnings:
                 parsed.warnings.append(Problem(row_no, "nik", " ".join(nik_warnings)))
-            if len(out_rows) >= size:
+            if len(out_rows) >= limit:
                 yield out_rows
                 out_rows = []
+                limit = size
     parsed.last_row = row_no
     if out_rows:
         yield out_rows
     if progress is not None:
-        progress(parsed.data_rows, max(total, parsed.data_rows))
+        progress(parsed.data_rows, max(total(), parsed.data_rows))
 
 
 def _kk_problem(kk: str) -> str:

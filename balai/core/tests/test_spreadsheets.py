@@ -239,7 +239,7 @@ def test_what_the_scan_cannot_see_is_stopped_by_the_child(tmp_path):
 
 def test_the_child_is_limited_even_when_the_scan_is_skipped(tmp_path, monkeypatch):
     # given: the corner-cell file, with the scan made to see nothing
-    monkeypatch.setattr(spreadsheets._SheetScan, "run", lambda self, chunks: self.sheet)
+    monkeypatch.setattr(spreadsheets._SheetScan, "run", lambda self, chunks, passed=None: self.sheet)
     data = h.corner_cells(sheet="S")
 
     # then: the child asks for 512 GB, is refused by its address-space limit and ends
@@ -411,6 +411,59 @@ def test_rows_out_of_order_are_refused_when_read_in_pieces(tmp_path, monkeypatch
 
     assert info.value.code == "order"
     assert "tidak berurutan" in info.value.message
+
+
+def test_rows_read_in_pieces_come_while_the_scan_goes_on_and_never_before_it(tmp_path, monkeypatch):
+    # given: 600 rows, a formula at row 450, scanned and read a few rows at a time
+    rows = [["nik", "nama"]] + [[3325000000 + i, f"NAMA {i}"] for i in range(599)]
+    path = _xlsx(tmp_path, rows, formulas={(449, 1): "=1+1"})
+    monkeypatch.setattr(spreadsheets, "_CHUNK", 2000)
+    monkeypatch.setattr(spreadsheets, "PIECE_BYTES", 2000)
+
+    # when: each row as it comes, with the formula cells the scan has found by then
+    with open_workbook(path) as book, book.rows("Data", pieces=True) as stream:
+        seen = [(row[1], list(stream.scanned.formula_cells)) for row in stream]
+        scanned = book.sheet("Data")
+
+    # then: the first rows came before the scan reached row 450, and row 450 after it
+    assert seen[0] == ("nama", [])
+    assert seen[449][1] == [(450, 1)]
+    assert scanned.rows == 600
+    assert scanned.formula_cells == [(450, 1)]
+
+
+def test_a_formula_found_after_its_row_was_handed_on_refuses_the_sheet(tmp_path, monkeypatch):
+    # given: a cell of row 5 with a formula, written inside row 300 (a reader taking the sheet
+    # whole puts it at row 5), in a sheet the child reads whole while the scan hands rows on
+    body = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 300))
+    body += '<row r="300"><c r="A300"><v>300</v></c><c r="B5"><f>1+1</f><v>2</v></c></row>'
+    path = tmp_path / "late.xlsx"
+    path.write_bytes(h.package({"Data": h.sheet_xml(body, dimension=None)}))
+    monkeypatch.setattr(spreadsheets, "_CHUNK", 500)
+
+    with open_workbook(path) as book:
+        with pytest.raises(Refused) as info, book.rows("Data", pieces=True) as stream:
+            list(stream)
+
+    assert info.value.code == "order"
+
+
+def test_a_refusal_further_into_the_scan_ends_the_rows(tmp_path, monkeypatch):
+    # given: a cell in column Z of row 500, with at most 10 columns allowed
+    body = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 500))
+    body += '<row r="500"><c r="Z500"><v>1</v></c></row>'
+    path = tmp_path / "wide.xlsx"
+    path.write_bytes(h.package({"Data": h.sheet_xml(body, dimension=None)}))
+    monkeypatch.setattr(spreadsheets, "_CHUNK", 500)
+    monkeypatch.setattr(spreadsheets, "PIECE_BYTES", 500)
+    came: list[list] = []
+
+    with open_workbook(path, limit=Limits(columns=10)) as book:
+        with pytest.raises(Refused) as info, book.rows("Data", pieces=True) as stream:
+            came.extend(stream)
+
+    assert info.value.code == "columns"
+    assert len(came) < 499
 
 
 def test_pieces_read_every_row():
