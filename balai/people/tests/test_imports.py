@@ -574,3 +574,47 @@ def test_a_file_read_in_pieces_parses_as_read_whole(tmp_path, monkeypatch):
     assert [(r.row, r.values) for r in in_pieces.rows] == [(r.row, r.values) for r in whole.rows]
     assert [p.as_dict() for p in in_pieces.errors] == [p.as_dict() for p in whole.errors]
     assert len(in_pieces.errors) == 1
+
+
+def test_the_write_ahead_log_is_checkpointed_after_the_import_not_in_its_commit(
+    tmp_path, monkeypatch, django_db_blocker
+):
+    # given: a SQLite database file in WAL mode, reached as the import reaches its own
+    import threading
+
+    from django.db import connection, connections, transaction
+    from django.utils.connection import ConnectionProxy
+
+    from balai.people.imports import residents
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's write-ahead log")
+    path = tmp_path / "wal.sqlite3"
+    monkeypatch.setitem(connections.settings, "walcheck", {**connection.settings_dict, "NAME": str(path)})
+    wal = ConnectionProxy(connections, "walcheck")
+    monkeypatch.setattr(residents, "connection", wal)
+    with django_db_blocker.unblock():
+        try:
+            with wal.cursor() as cursor:
+                assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+                cursor.execute("CREATE TABLE t (x TEXT)")
+            before = path.stat().st_size
+
+            # when: a transaction of some 4 MB commits inside the block
+            with residents._checkpoint_after():
+                with transaction.atomic(using="walcheck"), wal.cursor() as cursor:
+                    assert cursor.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+                    cursor.executemany("INSERT INTO t VALUES (?)", [("x" * 400,)] * 10_000)
+                in_log_only = path.stat().st_size
+            for thread in threading.enumerate():
+                if thread.name == "balai-import-checkpoint":
+                    thread.join()
+
+            # then: the commit left the pages in the log; the thread copied them into the file
+            assert in_log_only == before
+            assert path.stat().st_size > before + 4_000_000
+            with wal.cursor() as cursor:
+                assert cursor.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+        finally:
+            connections["walcheck"].close()
+            del connections["walcheck"]
