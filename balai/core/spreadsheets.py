@@ -1040,11 +1040,6 @@ def _child_limits(memory_bytes: int, seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
 
 
-def _shared(row: list[Any], seen: dict[Any, Any]) -> list[Any]:
-    """Equal values as one object, so pickle writes a repeated value once per frame."""
-    return [seen.setdefault(v, v) if type(v) is str or type(v) is float else v for v in row]
-
-
 def _child_xlsx(request: dict[str, Any], out: IO[bytes]) -> None:
     import python_calamine
 
@@ -1287,16 +1282,15 @@ class _SheetPieces:
 
 def _send_rows(rows: Iterator[list[Any]], max_rows: int | None, out: IO[bytes]) -> None:
     chunk: list[list[Any]] = []
-    seen: dict[Any, Any] = {}
     sent = 0
     for row in rows:
         if max_rows is not None and sent >= max_rows:
             break
-        chunk.append(_shared(row, seen))
+        chunk.append(row)
         sent += 1
         if len(chunk) == _ROWS_PER_FRAME:
             _send(out, b"R", chunk)
-            chunk, seen = [], {}
+            chunk = []
     if chunk:
         _send(out, b"R", chunk)
     _send(out, b"D", None)
