@@ -278,3 +278,32 @@ def test_regional_figures_read_in_two_connections_are_the_same(village_a, villag
     # then
     assert split == whole
     assert whole[1][village_a.pk][-1].value.measured == 1
+
+
+def test_a_regional_trend_read_in_one_pass_counts_as_month_by_month(
+    village_a, village_b, krajan, monkeypatch
+):
+    # given: two villages, children measured over several months, some twice in a month (the
+    # later measurement counts) and one measured twice on the same day (the later row counts)
+    kid_a = child(village_a, krajan["rt"], born=dt.date(2024, 4, 1))
+    kid_b = child(village_b, None, born=dt.date(2025, 1, 10), sex=2)
+    kid_c = child(village_a, krajan["rt_other"], born=dt.date(2023, 6, 1))
+    for month in (1, 2, 4):
+        weigh(village_a, kid_a, dt.date(2026, month, 3), "9.0", "78.0")
+        weigh(village_a, kid_a, dt.date(2026, month, 20), "12.0", "87.5")
+        weigh(village_b, kid_b, dt.date(2026, month, 5), "7.5", "66.0")
+    weigh(village_a, kid_c, dt.date(2026, 4, 7), "12.0", "95.0")
+    weigh(village_a, kid_c, dt.date(2026, 4, 7), "9.0", "80.0")
+    weigh(village_a, kid_c, dt.date(2025, 5, 31), "9.0", "80.0")  # the span's first month
+    weigh(village_a, kid_c, dt.date(2025, 4, 30), "9.0", "80.0")  # before it
+    villages = [village_a, village_b]
+    by_month = [reports.prevalence_by(villages=villages, month=m, by="all") for m in APRIL.back(12)]
+
+    # when: from two villages on, a regional trend (one pass on PostgreSQL)
+    monkeypatch.setattr(reports, "SPLIT_READ_VILLAGES", 2)
+    trend = reports.prevalence_trend(villages=villages, month=APRIL, by="all")
+
+    # then
+    assert [point.value for point in trend[None]] == [values[None] for values in by_month]
+    assert (trend[None][-1].value.measured, trend[None][-1].value.stunted) == (3, 2)
+    assert trend[None][0].value.measured == 1
