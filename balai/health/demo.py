@@ -157,6 +157,9 @@ def plan_village(*, village: Village, rnd: random.Random, today: dt.date) -> Vil
     dusuns = list(Dusun.objects.filter(village=village).order_by("name").values_list("pk", "name"))
     if not dusuns:
         return None
+    # Each posyandu's days drawn first (its schedule names their day): the same draws as
+    # creating it and then drawing, without an UPDATE of the posyandus.
+    days_of = [session_days(rnd=rnd, today=today) for _dusun in dusuns]
     posyandus = Posyandu.objects.bulk_create(
         [
             Posyandu(
@@ -164,19 +167,16 @@ def plan_village(*, village: Village, rnd: random.Random, today: dt.date) -> Vil
                 name=f"Posyandu {FLOWERS[i % len(FLOWERS)]}"
                 + (f" {i // len(FLOWERS) + 1}" if i >= len(FLOWERS) else ""),
                 dusun=name,
-                schedule="",
+                schedule=f"Setiap tanggal {days[-1].day}",
             )
-            for i, (_pk, name) in enumerate(dusuns)
+            for i, ((_pk, name), days) in enumerate(zip(dusuns, days_of, strict=True))
         ]
     )
     by_dusun: dict[int, int] = {}
     session_rows: list[PosyanduSession] = []
-    for (dusun_pk, _name), posyandu in zip(dusuns, posyandus, strict=True):
+    for (dusun_pk, _name), posyandu, days in zip(dusuns, posyandus, days_of, strict=True):
         by_dusun[dusun_pk] = posyandu.pk
-        days = session_days(rnd=rnd, today=today)
-        posyandu.schedule = f"Setiap tanggal {days[-1].day}"
         session_rows += [PosyanduSession(village=village, posyandu=posyandu, held_on=day) for day in days]
-    Posyandu.objects.bulk_update(posyandus, ["schedule"])
     sessions = PosyanduSession.objects.bulk_create(session_rows)
     visits: dict[int, list[tuple[int, dt.date]]] = {}
     for session in sessions:
