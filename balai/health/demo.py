@@ -160,9 +160,12 @@ def plan_village(*, village: Village, rnd: random.Random, today: dt.date) -> Vil
     # Each posyandu's days drawn first (its schedule names their day): the same draws as
     # creating it and then drawing, without an UPDATE of the posyandus.
     days_of = [session_days(rnd=rnd, today=today) for _dusun in dusuns]
+    # Public ids in one draw from the OS (the model's default makes each from 16 calls).
+    ids = iter(public_ids(len(dusuns) + sum(len(days) for days in days_of)))
     posyandus = Posyandu.objects.bulk_create(
         [
             Posyandu(
+                public_id=next(ids),
                 village=village,
                 name=f"Posyandu {FLOWERS[i % len(FLOWERS)]}"
                 + (f" {i // len(FLOWERS) + 1}" if i >= len(FLOWERS) else ""),
@@ -176,7 +179,10 @@ def plan_village(*, village: Village, rnd: random.Random, today: dt.date) -> Vil
     session_rows: list[PosyanduSession] = []
     for (dusun_pk, _name), posyandu, days in zip(dusuns, posyandus, days_of, strict=True):
         by_dusun[dusun_pk] = posyandu.pk
-        session_rows += [PosyanduSession(village=village, posyandu=posyandu, held_on=day) for day in days]
+        session_rows += [
+            PosyanduSession(public_id=next(ids), village=village, posyandu=posyandu, held_on=day)
+            for day in days
+        ]
     sessions = PosyanduSession.objects.bulk_create(session_rows)
     visits: dict[int, list[tuple[int, dt.date]]] = {}
     for session in sessions:
@@ -417,11 +423,15 @@ def _pregnancies(*, village: Village, rnd: random.Random, today: dt.date) -> tup
         .order_by("pk")
         .values_list("pk", flat=True)[:PREGNANCIES_MAX]
     )
+    # Public ids in one draw from the OS (the model's default makes each from 16 calls): at most
+    # six visits a pregnancy.
+    ids = iter(public_ids(len(mothers) * 7))
     records: list[Pregnancy] = []
     for mother_id in mothers:
         lmp = today - dt.timedelta(days=rnd.randint(6 * 7, 38 * 7))
         records.append(
             Pregnancy(
+                public_id=next(ids),
                 village=village,
                 mother_id=mother_id,
                 lmp_date=lmp,
@@ -444,6 +454,7 @@ def _pregnancies(*, village: Village, rnd: random.Random, today: dt.date) -> tup
             systolic, diastolic = rnd.randint(100, 135), rnd.randint(65, 88)
             visits.append(
                 AntenatalVisit(
+                    public_id=next(ids),
                     village=village,
                     pregnancy=pregnancy,
                     visited_on=day,
