@@ -20,6 +20,7 @@ import os
 import random
 import statistics
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
@@ -89,6 +90,8 @@ DEFERRED_STATE = "health-deferred-indexes.json"
 # village's rows touch most pages of that index: on SQLite every commit wrote them all to the
 # WAL again and checkpointed them (a fifth of the time at one village per transaction).
 VILLAGES_PER_TRANSACTION = 25
+# Worker processes drawing villages ahead of the writer, by database vendor (1 elsewhere).
+DRAWERS: dict[str, int] = {"postgresql": 2}
 
 
 def prepare_demo(say: Callable[[str], None], state: Path | None = None) -> dict[str, Any]:
@@ -100,7 +103,7 @@ def prepare_demo(say: Callable[[str], None], state: Path | None = None) -> dict[
     and the check of the session planned on the statistics of the bench's empty table scanned
     every session of the regency for every row (~200 of the ~260 s of the first run at
     1,000,000 residents)."""
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from balai.core.db import bulk
@@ -124,14 +127,18 @@ def prepare_demo(say: Callable[[str], None], state: Path | None = None) -> dict[
         # The next village's measurements are drawn (and on PostgreSQL encoded as COPY text)
         # by a forked worker that touches no database, while this process writes the previous
         # one's, as in the registry's build. With two free cores this process's share is the
-        # wall time (SQLite at 1M: ~21 s of CPU here, ~12 in the worker, against ~32 s in one
-        # process); on a machine busy with others it is as fast and costs ~10% more CPU
-        # (sending the rows back: unpickling them is ~1 us a row).
-        pool = stack.enter_context(ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")))
+        # wall time on SQLite (at 1M: ~15 s of CPU here, ~11.5 in the worker); on a machine busy
+        # with others it is as fast and costs ~10% more CPU (sending the rows back). On
+        # PostgreSQL the worker is the longer share (~13 s at 1M against ~3 here and ~5 in the
+        # server before the indexes): two workers draw the next two villages.
+        drawers = DRAWERS.get(connection.vendor, 1)
+        pool = stack.enter_context(
+            ProcessPoolExecutor(drawers, mp_context=multiprocessing.get_context("fork"))
+        )
         for first in range(0, len(todo), VILLAGES_PER_TRANSACTION):
             batch = todo[first : first + VILLAGES_PER_TRANSACTION]
             with transaction.atomic():
-                for counts in _extended(batch, pool=pool, today=today):
+                for counts in _extended(batch, pool=pool, today=today, ahead=drawers):
                     measurements += counts["child_measurements"]
                 residents += Resident.objects.filter(village__in=batch).count()
             say(f"  data kesehatan demo: {first + len(batch)}/{len(todo)} desa")
@@ -176,25 +183,31 @@ def _draw(plan: Any, rnd: random.Random) -> tuple[Any, int, Any]:
     return encoded, count, rnd.getstate()
 
 
-def _extended(villages: list[Any], *, pool: Executor, today: dt.date) -> Iterator[dict[str, int]]:
-    """`demo.extend_village` of each village, the drawing of one (in the pool) overlapping the
-    writing of the one before; each village's rows and random stream are `extend_village`'s."""
+def _extended(
+    villages: list[Any], *, pool: Executor, today: dt.date, ahead: int = 1
+) -> Iterator[dict[str, int]]:
+    """`demo.extend_village` of each village, the drawing of the next `ahead` (in the pool)
+    overlapping the writing of the one before; each village's rows and random stream are
+    `extend_village`'s."""
     from balai.health import demo
 
-    pending: tuple[Any, random.Random, Future[tuple[Any, int, Any]]] | None = None
-    for village in [*villages, None]:
-        drawing = None
-        if village is not None:
-            rnd = random.Random(f"bench:{village.code}")
-            plan = demo.plan_village(village=village, rnd=rnd, today=today)
-            if plan is not None:
-                drawing = (plan, rnd, pool.submit(_draw, plan, rnd))
-        if pending is not None:
-            plan, rnd, future = pending
-            encoded, count, state = future.result()
-            rnd.setstate(state)
-            yield demo.finish_village(plan=plan, encoded=encoded, count=count, rnd=rnd, today=today)
-        pending = drawing
+    pending: deque[tuple[Any, random.Random, Future[tuple[Any, int, Any]]]] = deque()
+
+    def finish() -> dict[str, int]:
+        plan, rnd, future = pending.popleft()
+        encoded, count, state = future.result()
+        rnd.setstate(state)
+        return demo.finish_village(plan=plan, encoded=encoded, count=count, rnd=rnd, today=today)
+
+    for village in villages:
+        rnd = random.Random(f"bench:{village.code}")
+        plan = demo.plan_village(village=village, rnd=rnd, today=today)
+        if plan is not None:
+            pending.append((plan, rnd, pool.submit(_draw, plan, rnd)))
+        while len(pending) > ahead:
+            yield finish()
+    while pending:
+        yield finish()
 
 
 def chart_child() -> Any:

@@ -8,6 +8,7 @@ import random
 import pytest
 from django.utils import timezone
 
+from balai.core.db.bulk import copy_text, model_rows
 from balai.health import demo, reports
 from balai.health.classify import classify
 from balai.health.models import AntenatalVisit, ChildMeasurement, Posyandu, PosyanduSession, Pregnancy
@@ -149,3 +150,13 @@ def test_demo_feeds_the_reports(village):
 
 def test_a_village_without_dusun_gets_nothing(village_b):
     assert demo.extend_village(village=village_b, rnd=random.Random(1), today=TODAY) == {}
+
+
+def test_copy_text_of_the_measurements_is_the_generic_encoders(village):
+    plan = demo.plan_village(village=village, rnd=random.Random(1), today=TODAY)
+    rows = demo.measurement_rows(plan, random.Random(2))
+    rows[0] = rows[0][:9] + (None,) + rows[0][10:15] + (None,) + rows[0][16:]  # the NULLs it may hold
+    suffix = model_rows(ChildMeasurement, demo._MEASURE_COLUMNS).suffix
+
+    assert rows
+    assert demo.copy_text(rows, suffix) == copy_text(rows, suffix)
