@@ -368,7 +368,8 @@ def bench(config: Any, phase_dir: Path, say: Callable[[str], None]) -> dict[str,
         villages = list(Village.objects.all())
 
         # Three runs: the first after the demo data was written reads pages the OS has not
-        # cached yet (6-7 s against 3.8 on SQLite), and of two the median is their mean.
+        # cached yet, and of two runs the median is their mean (5.2 s on SQLite at a million
+        # residents, where three runs in a row take 3.6-3.9 s each).
         regency = _timed(lambda: regional_rows(villages=villages, month=month), 3)
         # A repeated view: only the version query, the rows come from the cache.
         warm = _timed(
