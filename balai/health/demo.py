@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from balai.core.db.bulk import model_rows
 from balai.core.ids import public_ids
-from balai.health.classify import length_for_age, under5_categories, weight_for_age, weight_for_length
+from balai.health.classify import under5_categories
 from balai.health.models import AntenatalVisit, ChildMeasurement, Posyandu, PosyanduSession, Pregnancy
 from balai.health.services import naegele_due_date, visit_flags, weight_trend
 from balai.health.who import (
@@ -295,8 +295,8 @@ def measurement_rows(plan: VillagePlan, rnd: random.Random) -> list[tuple[Any, .
         )
 
     # The loop below is the demo's cost at scale (~900,000 rows per million residents): the
-    # child's track (`_Child`), `_inverse` and the scoring of `row` are written out in it, the
-    # same draws from `rnd` in the same order and the same arithmetic.
+    # child's track (`_Child`) and `_inverse` are written out in it, the same draws from `rnd`
+    # in the same order and the same arithmetic; each row is scored by `row`.
     length_tables = table("lenanthro")
     wfl_tables, wfh_tables = table("wflanthro"), table("wfhanthro")
     wfl_low, wfl_last = WFL_RANGE[0], round((WFL_RANGE[1] - WFL_RANGE[0]) * 10)
@@ -351,16 +351,11 @@ def measurement_rows(plan: VillagePlan, rnd: random.Random) -> list[tuple[Any, .
                 vitamin_a = "biru" if age_days < 365 else "merah"
             breastfed = (draw() < 0.7) if age_days < 183 else None
             lenhei_text = f"{lenhei:.1f}"
-            scored_cm, _bmi, lhfa, wfa, wflh, bmifa, flags = under5_scores(
-                sex, age_days, weight_kg, float(lenhei_text), position
-            )
             append(
-                (
+                row(
                     next(ids),
-                    village_id,
                     child_id,
                     session_id,
-                    days[session_id],
                     age_days,
                     weight_text,
                     lenhei_text,
@@ -368,18 +363,7 @@ def measurement_rows(plan: VillagePlan, rnd: random.Random) -> list[tuple[Any, .
                     breastfed,
                     vitamin_a,
                     str(trend),
-                    scored_cm,
-                    lhfa,
-                    wfa,
-                    wflh,
-                    bmifa,
-                    length_for_age(lhfa) or "",
-                    weight_for_age(wfa) or "",
-                    weight_for_length(wflh) or "",
-                    weight_for_length(bmifa) or "",
-                    ";".join(flags) if flags else "",
-                    stamp,
-                    stamp,
+                    sex,
                 )
             )
             sexes.append(sex)

@@ -183,7 +183,12 @@ def _by_lenhei(name: str, sex: int, lenhei: float, weight: float) -> float | Non
     low, high = WFL_RANGE if name == "wflanthro" else WFH_RANGE
     if not low <= lenhei <= high:
         return None
-    rows = table(name)[sex]
+    return _round2(zscore_adjusted(weight, _lms_at(table(name)[sex], low, lenhei)))
+
+
+def _lms_at(rows: list[LMS], low: float, lenhei: float) -> LMS:
+    """L, M, S of a length or height in a table of 0.1 cm rows from `low`, interpolated
+    between its rows (anthro)."""
     tenths = lenhei * 10
     lower = int(tenths)  # anthro: trunc(lenhei * 10) / 10
     fraction = tenths - lower
@@ -196,7 +201,7 @@ def _by_lenhei(name: str, sex: int, lenhei: float, weight: float) -> float | Non
             lms[1] + fraction * (upper[1] - lms[1]),
             lms[2] + fraction * (upper[2] - lms[2]),
         )
-    return _round2(zscore_adjusted(weight, lms))
+    return lms
 
 
 def _by_month(name: str, sex: int, age_months: float, y: float | None, adjusted: bool) -> float | None:
@@ -397,20 +402,7 @@ def under5_scores(
             else:
                 name, (low, high) = "wfhanthro", WFH_RANGE
             if low <= clenhei <= high:
-                rows = tables[name][sex]
-                tenths = clenhei * 10
-                lower = int(tenths)  # anthro: trunc(lenhei * 10) / 10
-                fraction = tenths - lower
-                index = lower - round(low * 10)
-                lms = rows[index]
-                if fraction > 0 and index + 1 < len(rows):
-                    upper = rows[index + 1]
-                    lms = (
-                        lms[0] + fraction * (upper[0] - lms[0]),
-                        lms[1] + fraction * (upper[1] - lms[1]),
-                        lms[2] + fraction * (upper[2] - lms[2]),
-                    )
-                wflh = _adjusted2(scale_weight, lms)
+                wflh = _adjusted2(scale_weight, _lms_at(tables[name][sex], low, clenhei))
                 if wflh is not None and (wflh < _WFLH_LOW or wflh > _WFLH_HIGH):
                     flags.append("wflh")
             rows = tables["bmianthro"][sex]
