@@ -114,20 +114,25 @@ def test_copy_text_escapes_what_copy_would_misread():
     )
 
 
+def _schema(tables: list[str] | tuple[str, ...]) -> set:
+    """The tables' indexes and constraints, by name and definition (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)"
+            " UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = ANY(%s::regclass[])",
+            [list(tables), list(tables)],
+        )
+        return set(cursor.fetchall())
+
+
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="indexes are deferred on PostgreSQL only")
 def test_deferred_indexes_are_made_again_after_the_load_and_after_an_interrupted_one(tmp_path):
     tables = ["people_resident", "people_family"]
 
     def schema() -> set:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)"
-                " UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-                " WHERE conrelid = ANY(%s::regclass[])",
-                [tables, tables],
-            )
-            return set(cursor.fetchall())
+        return _schema(tables)
 
     before = schema()
     state = tmp_path / "deferred.json"
@@ -249,14 +254,7 @@ def test_module_demo_load_writes_the_same_rows_and_leaves_the_schema_as_it_was(
         return _module_demo_rows()
 
     def schema() -> set:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)"
-                " UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-                " WHERE conrelid = ANY(%s::regclass[])",
-                [list(tables), list(tables)],
-            )
-            return set(cursor.fetchall())
+        return _schema(tables)
 
     # given the rows the demos write as `balai demo` does
     try:
