@@ -14,7 +14,7 @@ from django.utils import timezone
 from balai.people import opensid
 from balai.people.imports.context import Preloaded, rt_key
 from balai.people.imports.ids import IdPool, public_ids
-from balai.people.imports.writer import TableWriter, chunks
+from balai.people.imports.writer import BulkForeignKeys, TableWriter, chunks
 from balai.people.models import Family, LifeEvent, Resident
 from balai.people.validation import nik_check
 from balai.regions.models import Dusun, Rt, Village
@@ -73,8 +73,10 @@ class ResidentStream:
         keys: tuple[str, ...],
         ctx: Preloaded,
         actor: User | None,
+        foreign_keys: BulkForeignKeys | None = None,
     ) -> None:
         self.village, self.keys, self.ctx, self.actor = village, keys, ctx, actor
+        self.foreign_keys = foreign_keys
         self.now = timezone.now()
         self.now_db = connection.ops.adapt_datetimefield_value(self.now)
         self.at = at = {key: i for i, key in enumerate(keys)}
@@ -297,7 +299,7 @@ class ResidentStream:
             updates.append(
                 new_values + (family_id, rt_id, values[name_at].upper(), mismatch, self.now_db, pk)
             )
-        self.residents.insert(self.insert_names, inserts())
+        self.residents.insert(self.insert_names, inserts(), keys=self.foreign_keys)
         self.residents.update(
             [*present, "family_id", "rt_id", "name_key", "nik_mismatch_accepted", "updated_at"], updates
         )
@@ -349,6 +351,7 @@ class ResidentStream:
                 (public_id, *head, resident_pk, family_pk, *tail)
                 for public_id, (resident_pk, family_pk) in zip(ids, rows, strict=True)
             ),
+            keys=self.foreign_keys,
         )
 
 

@@ -39,9 +39,13 @@ from balai.core.masking import mask_number
 from balai.people import opensid
 from balai.people.imports.batch import ResidentStream
 from balai.people.imports.context import alive_elsewhere, preload
-from balai.people.imports.writer import foreign_keys_checked_as_written, sqlite_foreign_keys_trusted
+from balai.people.imports.writer import (
+    BulkForeignKeys,
+    foreign_keys_checked_as_written,
+    sqlite_foreign_keys_trusted,
+)
 from balai.people.models import Family, LifeEvent, Resident
-from balai.regions.models import Village
+from balai.regions.models import Rt, Village
 
 if TYPE_CHECKING:
     from balai.accounts.models import User
@@ -351,7 +355,10 @@ def _apply(
     file_name: str,
 ) -> ImportResult:
     with foreign_keys_checked_as_written((Family, Resident, LifeEvent), deferred=[(Family, "head")]):
+        keys = BulkForeignKeys((Resident, LifeEvent))
+        keys.lock(_parents_of_new_rows(village, actor))
         return _write(
+            keys=keys,
             village=village,
             parsed=parsed,
             batches=batches,
@@ -362,8 +369,29 @@ def _apply(
         )
 
 
+def _parents_of_new_rows(village: Village, actor: User | None) -> list[tuple[str, list[Any]]]:
+    """What new residents and their events point at that existed before the import, locked
+    as their foreign key triggers would lock it (see BulkForeignKeys); the rest is the
+    import's own (its new families, residents, dusuns and RTs)."""
+    quote = connection.ops.quote_name
+
+    def locked(model: Any, column: str, value: int) -> tuple[str, list[Any]]:
+        return (
+            f"SELECT count(*) FROM (SELECT 1 FROM {quote(model._meta.db_table)} "
+            f"WHERE {quote(column)} = %s FOR KEY SHARE) AS locked",
+            [value],
+        )
+
+    statements = [locked(Village, "id", village.pk), locked(Rt, "village_id", village.pk)]
+    statements.append(locked(Family, "village_id", village.pk))
+    if actor is not None:
+        statements.append(locked(type(actor), "id", actor.pk))
+    return statements
+
+
 def _write(
     *,
+    keys: BulkForeignKeys,
     village: Village,
     parsed: opensid.ParsedFile,
     batches: Iterator[list[opensid.ParsedRow]],
@@ -406,7 +434,9 @@ def _write(
         writing = writing and (apply_valid or not (errors or parsed.errors))
         if writing:
             if stream is None:
-                stream = ResidentStream(village=village, keys=parsed.keys, ctx=ctx, actor=actor)
+                stream = ResidentStream(
+                    village=village, keys=parsed.keys, ctx=ctx, actor=actor, foreign_keys=keys
+                )
             stream.write(rows)
     if parsed.fatal:
         raise _Discarded(_rejected(parsed, parsed.errors))
@@ -426,13 +456,14 @@ def _write(
         raise _Discarded(result)
 
     if stream is None:
-        stream = ResidentStream(village=village, keys=parsed.keys, ctx=ctx, actor=actor)
+        stream = ResidentStream(village=village, keys=parsed.keys, ctx=ctx, actor=actor, foreign_keys=keys)
     nik_at = parsed.index("nik")
     for row in held:
         row.values[nik_at] = f"{prefix}{next_temporary:05d}"
         next_temporary += 1
     stream.write(held)
     stream.finish()
+    keys.verify()
     if good >= STATISTICS_AFTER_ROWS:
         transaction.on_commit(_refresh_statistics)
     audit_record(

@@ -555,6 +555,138 @@ def test_inside_a_callers_transaction_foreign_keys_stay_checked(village_a, tmp_p
     assert set(seen) == {1}
 
 
+def _postgres_or_skip():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's foreign key triggers")
+
+
+def test_postgres_import_writes_new_rows_without_row_triggers_and_checks_their_keys_set_wise(
+    village_a, tmp_path
+):
+    # given: a role that may set session_replication_role (the tests' superuser)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from balai.people.imports import writer
+
+    _postgres_or_skip()
+    if not writer._may_skip_row_triggers():
+        pytest.skip("the test database's role may not set session_replication_role")
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        result = import_residents(
+            village=village_a, path=write_xlsx(tmp_path / "a.xlsx", _family_rows()), actor=None
+        )
+
+    # then: the residents' and events' COPYs ran without triggers, the keys were checked after,
+    # and the setting is back
+    assert result.applied, result.errors
+    sql = [q["sql"] for q in queries.captured_queries]
+    roles = [s.rsplit("=", 1)[1].strip() for s in sql if "session_replication_role =" in s]
+    assert len(roles) >= 4 and roles == ["replica", "origin"] * (len(roles) // 2)
+    assert [s for s in sql if "FOR KEY SHARE" in s]
+    checks = [s for s in sql if "LEFT JOIN" in s and "count(*) FILTER" in s]
+    assert any('"people_resident" c' in s for s in checks) and any(
+        '"people_lifeevent" c' in s for s in checks
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
+    assert Resident.objects.filter(village=village_a).count() == 5
+    assert LifeEvent.objects.filter(village=village_a).count() == 5
+
+
+@pytest.mark.parametrize("row_triggers", [False, True], ids=["set-wise", "row-triggers"])
+def test_postgres_import_refuses_a_new_row_pointing_at_no_family(
+    village_a, tmp_path, monkeypatch, row_triggers
+):
+    # given: a writer that gets one resident's family wrong
+    from balai.people.imports import writer
+
+    _postgres_or_skip()
+    if row_triggers:
+        monkeypatch.setattr(writer, "_may_skip_row_triggers", lambda: False)
+    elif not writer._may_skip_row_triggers():
+        pytest.skip("the test database's role may not set session_replication_role")
+    insert = writer.TableWriter.insert
+
+    def wrong_family(self, names, rows, **kwargs):
+        if self.model is Resident:
+            at = list(names).index("family_id")
+            rows = [
+                tuple(2**40 if i == at else v for i, v in enumerate(row)) if n == 0 else row
+                for n, row in enumerate(rows)
+            ]
+        return insert(self, names, rows, **kwargs)
+
+    monkeypatch.setattr(writer.TableWriter, "insert", wrong_family)
+
+    # when
+    result = import_residents(
+        village=village_a, path=write_xlsx(tmp_path / "a.xlsx", _family_rows()), actor=None
+    )
+
+    # then: refused as a failed constraint is, nothing kept
+    assert not result.applied
+    assert "tidak ada yang disimpan" in result.errors[-1]["message"]
+    assert not Resident.objects.filter(village=village_a).exists()
+    assert not Family.objects.filter(village=village_a).exists()
+    assert not LifeEvent.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgres_import_holds_the_parents_it_did_not_write_until_it_commits(
+    village_a, tmp_path, monkeypatch
+):
+    # given: an RT of the village no one lives in, and an import that, once under way, has
+    # another connection try to delete it
+    import psycopg
+    from django.db import connection
+
+    from balai.people.imports import residents, writer
+
+    _postgres_or_skip()
+    if not writer._may_skip_row_triggers():
+        pytest.skip("the test database's role may not set session_replication_role")
+    empty = RtFactory(village=village_a, rw="9", rt="9")
+    family = FamilyFactory(village=village_a)
+    settings = connection.settings_dict
+    outcome: list[str] = []
+    preload = residents.preload
+
+    def delete_meanwhile(village):
+        with psycopg.connect(
+            dbname=settings["NAME"],
+            user=settings["USER"],
+            host=settings["HOST"],
+            port=settings["PORT"] or None,
+            password=settings["PASSWORD"] or None,
+            autocommit=True,
+        ) as other:
+            other.execute("SET lock_timeout = '200ms'")
+            for table, pk in (("regions_rt", empty.pk), ("people_family", family.pk)):
+                try:
+                    other.execute(f"DELETE FROM {table} WHERE id = %s", [pk])
+                    outcome.append(f"{table} deleted")
+                except psycopg.errors.LockNotAvailable:
+                    outcome.append(f"{table} waits")
+        return preload(village)
+
+    monkeypatch.setattr(residents, "preload", delete_meanwhile)
+
+    # when
+    result = import_residents(
+        village=village_a, path=write_xlsx(tmp_path / "a.xlsx", _family_rows()), actor=None
+    )
+
+    # then
+    assert result.applied, result.errors
+    assert outcome == ["regions_rt waits", "people_family waits"]
+
+
 def test_a_file_read_in_pieces_parses_as_read_whole(tmp_path, monkeypatch):
     # given: 500 residents, a bad row among them, read in pieces of some 100 rows
     from balai.core import spreadsheets
