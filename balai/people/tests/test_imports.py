@@ -80,6 +80,7 @@ def test_import_creates_residents_families_addresses_events_and_one_audit_event(
     )
     assert temporary == ["0332501200700001", "0332501200700002"]
     assert LifeEvent.objects.filter(village=village_a, kind=LifeEvent.Kind.REGISTERED).count() == 5
+    assert [e.details for e in LifeEvent.objects.filter(village=village_a)] == [{}] * 5
     event = AuditEvent.objects.get(action="residents.imported")
     assert event.village_id == village_a.pk
     assert event.changes["imported"] == 5
