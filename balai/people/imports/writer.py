@@ -228,7 +228,7 @@ class BulkForeignKeys:
                 fields = [
                     f
                     for f in model._meta.concrete_fields
-                    if f.remote_field and getattr(f, "db_constraint", False)
+                    if isinstance(f, models.ForeignKey) and getattr(f, "db_constraint", True)
                 ]
                 counts, joins = [], []
                 for i, field in enumerate(fields):
@@ -254,7 +254,7 @@ class BulkForeignKeys:
 
 def _may_skip_row_triggers() -> bool:
     with connection.cursor() as cursor:
-        if (connection.pg_version or 0) >= 150000:
+        if (getattr(connection, "pg_version", 0) or 0) >= 150000:
             cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
         else:
             cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
