@@ -305,6 +305,8 @@ class ResidentStream:
             [*present, "family_id", "rt_id", "name_key", "nik_mismatch_accepted", "updated_at"], updates
         )
         self._write_events((resident_ids[i], family_ids[rows[i].values[kk_at]]) for i in new_order)
+        if self.foreign_keys is not None:
+            self.foreign_keys.verify()
 
     def _old_values(self, existing: list[int | None]) -> dict[int, tuple[Any, ...]]:
         existing_ids = [pk for pk in existing if pk is not None]

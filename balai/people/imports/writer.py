@@ -212,15 +212,18 @@ class BulkForeignKeys:
         cursor.execute("SET LOCAL session_replication_role = origin")
 
     def verify(self) -> None:
-        """Every foreign key of the rows written unchecked has its row; IntegrityError if not.
+        """Every foreign key of the rows written unchecked since the last call has its row;
+        IntegrityError if not.
 
-        One statement a table: its new rows (ids above the import's start, whatever their
-        village, so a row written with a wrong village is checked too) joined once with each
-        parent. Without parallel workers: on two cores they cost more CPU than they save."""
+        Called after each batch, so the checks run while the file is still being read
+        instead of all after it (1.2-1.3 s at the end of a 100,000-row import, in any form
+        tried): one statement a table over its rows with ids above the last ones checked
+        (whatever their village, so a row written with a wrong village is checked too).
+        Without parallel workers: on two cores they cost more CPU than they save."""
+        if not self.written:
+            return
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
-            if not self.written:
-                return
             cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')")
             (workers,) = cursor.fetchone()
             cursor.execute("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
@@ -230,25 +233,32 @@ class BulkForeignKeys:
                     for f in model._meta.concrete_fields
                     if isinstance(f, models.ForeignKey) and getattr(f, "db_constraint", True)
                 ]
-                counts, joins = [], []
-                for i, field in enumerate(fields):
-                    target = field.target_field
-                    column, key = quote(field.column), quote(target.column)
-                    joins.append(
-                        f"LEFT JOIN {quote(target.model._meta.db_table)} p{i} ON p{i}.{key} = c.{column}"
-                    )
-                    counts.append(f"count(*) FILTER (WHERE c.{column} IS NOT NULL AND p{i}.{key} IS NULL)")
+                # The new rows read once; each key's distinct values looked up in its parent
+                # (one village, a few RTs, a batch's families: far fewer look-ups than rows).
+                columns = ", ".join(quote(f.column) for f in fields)
+                missing_counts = [
+                    f"(SELECT count(*) FROM (SELECT DISTINCT {quote(f.column)} AS v FROM new "
+                    f"WHERE {quote(f.column)} IS NOT NULL) AS k WHERE NOT EXISTS "
+                    f"(SELECT 1 FROM {quote(f.target_field.model._meta.db_table)} AS p "
+                    f"WHERE p.{quote(f.target_field.column)} = k.v))"
+                    for f in fields
+                ]
                 cursor.execute(
-                    f"SELECT {', '.join(counts)} FROM {quote(model._meta.db_table)} c {' '.join(joins)} "
-                    f"WHERE c.id > %s",
+                    f"WITH new AS MATERIALIZED (SELECT id, {columns} FROM {quote(model._meta.db_table)} "
+                    f"WHERE id > %s) SELECT (SELECT max(id) FROM new), {', '.join(missing_counts)}",
                     [self.after[model]],
                 )
-                for field, missing in zip(fields, cursor.fetchone(), strict=True):
-                    if missing:
+                last, *missing = cursor.fetchone()
+                for field, count in zip(fields, missing, strict=True):
+                    if count:
                         raise IntegrityError(
-                            f"{model._meta.db_table}.{field.column}: {missing} new rows point at no "
+                            f"{model._meta.db_table}.{field.column}: {count} new rows point at no "
                             f"{field.target_field.model._meta.db_table} row"
                         )
+                if last is not None:
+                    # Ids taken from the sequence from now on are above every one checked.
+                    self.after[model] = last
+            self.written.clear()
             cursor.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)", [workers])
 
 

@@ -186,3 +186,46 @@ def test_planner_statistics_are_refreshed_after_the_commit(
             thread.join()
 
     assert refreshed == [[Resident._meta.db_table, Family._meta.db_table]]
+
+
+def test_postgres_a_key_gone_wrong_in_a_later_batch_is_caught_by_that_batchs_check(
+    village_a, tmp_path, monkeypatch
+):
+    # given: the set-wise key checks (PostgreSQL, a role that may skip the row triggers), and
+    # a writer that points the third batch's last event at no resident
+    from django.db import connection
+
+    from balai.people.imports import writer
+
+    if connection.vendor != "postgresql" or not writer._may_skip_row_triggers():
+        pytest.skip("PostgreSQL's set-wise key checks")
+    insert, calls = writer.TableWriter.insert, []
+
+    def wrong_resident(self, names, rows, **kwargs):
+        if self.model is LifeEvent:
+            calls.append(1)
+            if len(calls) == 3:
+                rows = list(rows)
+                at = list(names).index("resident_id")
+                rows[-1] = tuple(2**40 if i == at else v for i, v in enumerate(rows[-1]))
+        return insert(self, names, rows, **kwargs)
+
+    monkeypatch.setattr(writer.TableWriter, "insert", wrong_resident)
+    checked = []
+    verify = writer.BulkForeignKeys.verify
+
+    def counted(self):
+        checked.append(len(calls))
+        return verify(self)
+
+    monkeypatch.setattr(writer.BulkForeignKeys, "verify", counted)
+    rows = [person(n, no_kk=kk(n)) for n in range(1, 8)]
+
+    # when
+    result = import_residents(village=village_a, path=write_xlsx(tmp_path / "a.xlsx", rows), actor=None)
+
+    # then: refused at the third batch's check, nothing kept
+    assert not result.applied
+    assert checked[-1] == 3
+    assert not Resident.objects.filter(village=village_a).exists()
+    assert not LifeEvent.objects.exists()
