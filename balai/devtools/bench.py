@@ -1446,6 +1446,7 @@ def run(
         "workdir": str(phase_dir),
         "started": time.strftime("%Y-%m-%d %H:%M:%S"),
         "load_before": os.getloadavg(),
+        "speed_before": reference_loop_s(),
         "cpus": os.cpu_count(),
     }
     started = time.perf_counter()
@@ -1470,6 +1471,7 @@ def run(
             say(f"Modul {label} ...")
             report["modules"][label] = _spawn_phase(f"module:{label}", phase_dir, env, cwd, say)
     report["load_after"] = os.getloadavg()
+    report["speed_after"] = reference_loop_s()
     report["seconds"] = time.perf_counter() - started
     report["metrics"] = [asdict(m) for m in metrics(report)]
     # Kept beside the database: a later run on the other engine prints it in its table.
@@ -1720,13 +1722,29 @@ def table(report: dict[str, Any]) -> str:
         f"\nSkala {report['config']['residents']:,} penduduk / {report['config']['villages']} desa"
         f"{' (--quick)' if report['config']['quick'] else ''}; {report.get('cpus')} CPU; "
         f"beban (loadavg 1/5/15 m) sebelum {_load(load[0])}, sesudah {_load(load[1])}; "
-        f"total {report.get('seconds', 0):.0f} s."
+        f"{_speed(report)}total {report.get('seconds', 0):.0f} s."
     )
     return "\n".join(lines)
 
 
 def _load(values: Any) -> str:
     return "/".join(f"{v:.2f}" for v in values) if values else "?"
+
+
+def reference_loop_s() -> float:
+    """CPU seconds of a fixed pure-Python loop: the host's speed at the time, beside the load
+    (the same loop took 0.36-1.0 s on this project's 2-core machine from one hour to the
+    next, whatever the load said), so figures of different runs can be compared."""
+    started = time.process_time()
+    sum(range(30_000_000))
+    return time.process_time() - started
+
+
+def _speed(report: dict[str, Any]) -> str:
+    before, after = report.get("speed_before"), report.get("speed_after")
+    if before is None or after is None:
+        return ""
+    return f"lup acuan (CPU) sebelum {before:.2f} s, sesudah {after:.2f} s; "
 
 
 def saved_report(workdir: Path, config: BenchConfig) -> dict[str, Any] | None:
@@ -1774,6 +1792,6 @@ def compare_table(reports: list[dict[str, Any]]) -> str:
             f"{engine}: {report['config']['residents']:,} penduduk / {report['config']['villages']} desa"
             f"{' (--quick)' if report['config']['quick'] else ''}, diukur {report.get('started')}; "
             f"{report.get('cpus')} CPU; beban sebelum {_load(load[0])}, sesudah {_load(load[1])}; "
-            f"total {report.get('seconds', 0):.0f} s."
+            f"{_speed(report)}total {report.get('seconds', 0):.0f} s."
         )
     return "\n".join(lines)

@@ -116,6 +116,7 @@ def test_bench_run_produces_every_metric(tmp_path: Path, migrated_sqlite_file: P
     assert run["errors"] == 0
     assert run["worker_rss_mb"]
     assert "metrik" in bench.table(report)
+    assert "lup acuan (CPU) sebelum" in bench.table(report)
     # The bench database lives in the work directory, never in the configured one.
     assert (tmp_path / config.key / "bench.sqlite3").exists()
 
@@ -129,6 +130,8 @@ def test_compare_table_puts_sqlite_and_postgresql_side_by_side(tmp_path):
             "cpus": 2,
             "load_before": [1.0, 1.0, 1.0],
             "load_after": [2.0, 2.0, 2.0],
+            "speed_before": 0.4,
+            "speed_after": 0.81,
             "seconds": 10,
             "metrics": [
                 {
@@ -148,6 +151,7 @@ def test_compare_table_puts_sqlite_and_postgresql_side_by_side(tmp_path):
     assert "9.0 ms ✗" in row
     assert "4.0 ms ✓" in row
     assert "beban sebelum 1.00/1.00/1.00" in table
+    assert "lup acuan (CPU) sebelum 0.40 s, sesudah 0.81 s" in table
     # A PostgreSQL run finds the SQLite report saved at the same scale, and the other way round.
     config = bench.BenchConfig.quick_config(database="postgres://postgres@127.0.0.1/x")
     sqlite_dir = tmp_path / bench.BenchConfig.quick_config().key
