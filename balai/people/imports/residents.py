@@ -45,7 +45,7 @@ from balai.people.imports.writer import (
     sqlite_foreign_keys_trusted,
 )
 from balai.people.models import Family, LifeEvent, Resident
-from balai.regions.models import Rt, Village
+from balai.regions.models import Village
 
 if TYPE_CHECKING:
     from balai.accounts.models import User
@@ -132,7 +132,10 @@ def import_residents(
         except _Discarded as discarded:
             return discarded.result
         except IntegrityError:
-            # Only a concurrent write can get here: every constraint is checked beforehand.
+            # Only a concurrent write can get here (a parent deleted meanwhile, a NIK made
+            # alive elsewhere): every constraint is checked beforehand. Logged, so a failure of
+            # the import's own making would show.
+            logger.warning("Resident import refused by a constraint", exc_info=True)
             for _batch in batches:
                 pass  # the rest of the file, for a report that names every problem
             problem = opensid.Problem(
@@ -356,7 +359,6 @@ def _apply(
 ) -> ImportResult:
     with foreign_keys_checked_as_written((Family, Resident, LifeEvent), deferred=[(Family, "head")]):
         keys = BulkForeignKeys((Resident, LifeEvent))
-        keys.lock(_parents_of_new_rows(village, actor))
         return _write(
             keys=keys,
             village=village,
@@ -367,26 +369,6 @@ def _apply(
             sha=sha,
             file_name=file_name,
         )
-
-
-def _parents_of_new_rows(village: Village, actor: User | None) -> list[tuple[str, list[Any]]]:
-    """What new residents and their events point at that existed before the import, locked
-    as their foreign key triggers would lock it (see BulkForeignKeys); the rest is the
-    import's own (its new families, residents, dusuns and RTs)."""
-    quote = connection.ops.quote_name
-
-    def locked(model: Any, column: str, value: int) -> tuple[str, list[Any]]:
-        return (
-            f"SELECT count(*) FROM (SELECT 1 FROM {quote(model._meta.db_table)} "
-            f"WHERE {quote(column)} = %s FOR KEY SHARE) AS locked",
-            [value],
-        )
-
-    statements = [locked(Village, "id", village.pk), locked(Rt, "village_id", village.pk)]
-    statements.append(locked(Family, "village_id", village.pk))
-    if actor is not None:
-        statements.append(locked(type(actor), "id", actor.pk))
-    return statements
 
 
 def _write(

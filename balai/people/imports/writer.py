@@ -49,7 +49,10 @@ class TableWriter:
         with connection.cursor() as cursor:
             if self.copy:
                 if keys is not None and keys.enabled:
-                    with keys.unchecked(cursor, self.model):
+                    ids = IdRange() if "id" in names else None
+                    if ids is not None:
+                        rows = ids.rows(rows, list(names).index("id"))
+                    with keys.unchecked(cursor, self.model, ids):
                         self._copy(cursor, self.table, columns, rows)
                     return
                 self._copy(cursor, self.table, columns, rows)
@@ -162,104 +165,135 @@ def foreign_keys_checked_as_written(
 
 
 class BulkForeignKeys:
-    """On PostgreSQL, new rows COPYed without the per-row foreign key triggers, and their keys
-    checked set-wise once all are written: where the role may set `session_replication_role`
-    (a superuser, or `GRANT SET ON PARAMETER session_replication_role` on PostgreSQL 15+;
-    elsewhere the triggers run as before).
+    """On PostgreSQL, new rows COPYed without the per-row foreign key triggers and their keys
+    checked, and their parents locked, set-wise after each batch: where the role may set
+    `session_replication_role` (a superuser, or `GRANT SET ON PARAMETER
+    session_replication_role` on PostgreSQL 15+) and the tables have no trigger or deferrable
+    constraint that the setting would skip too; elsewhere the triggers run as before.
 
-    Each trigger looks its parent up and locks it, one SPI query per key: six keys a resident
-    and its REGISTERED event, 8.4 of the server's 21 CPU-s for 100,000 rows (measured at a
-    million residents). Instead, the parents that existed before the import (the village,
-    its RTs and families, the actor) are locked FOR KEY SHARE up front (`lock`), as the
-    triggers would lock them, so none can be deleted until the import commits; every other
-    parent is a row of the import's own. `verify` then looks for a key without its row with
-    one anti-join per foreign key over the rows written, and raises IntegrityError as the
-    trigger would have: the rows stay as checked as before.
+    Each trigger looks its parent up and locks it FOR KEY SHARE, one SPI query per key: six
+    keys a resident and its REGISTERED event, 8.4 of the server's 21 CPU-s for 100,000 rows
+    (measured at a million residents). `verify` does the same per distinct key of a batch:
+    it locks every parent its new rows point at, FOR KEY SHARE as the trigger would (waiting
+    for a transaction deleting one, and finding it gone once that commits), and raises
+    IntegrityError if one is missing; a locked parent cannot be deleted until the import
+    commits. The new rows are found by their ids: each COPY's lowest and highest (rows that
+    carry their ids) or the table's sequence drawn just before and after it (rows that take
+    them by default), never by what other sessions have written.
     """
 
     def __init__(self, models_: Sequence[type[models.Model]]) -> None:
-        self.enabled = connection.vendor == "postgresql" and _may_skip_row_triggers()
-        # Per table, the largest id before the import: every id the import takes from the
-        # table's sequence afterwards (reserved or by default) is above it.
-        self.after: dict[type[models.Model], int] = {}
-        self.written: set[type[models.Model]] = set()
-        if not self.enabled:
-            return
-        with connection.cursor() as cursor:
-            for model in models_:
-                cursor.execute(
-                    f"SELECT COALESCE(max(id), 0) FROM {connection.ops.quote_name(model._meta.db_table)}"
-                )
-                self.after[model] = cursor.fetchone()[0]
-
-    def lock(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
-        """SELECT ... FOR KEY SHARE statements for the parents that exist already."""
-        if not self.enabled:
-            return
-        with connection.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
+        self.models = tuple(models_)
+        self.enabled = (
+            connection.vendor == "postgresql"
+            and _may_skip_row_triggers()
+            and not _skipped_besides(self.models)
+        )
+        self.pending: list[tuple[type[models.Model], int, int]] = []  # (table, lowest id, highest id)
 
     @contextlib.contextmanager
-    def unchecked(self, cursor: Any, model: type[models.Model]) -> Iterator[None]:
-        if model not in self.after:
+    def unchecked(self, cursor: Any, model: type[models.Model], ids: IdRange | None) -> Iterator[None]:
+        """The block's writes into `model` without row triggers. `ids` gathers the lowest and
+        highest id of rows that carry them; without, the ids are the sequence's."""
+        if model not in self.models:
             raise ValueError(f"{model.__name__}: not among the tables given to BulkForeignKeys")
-        self.written.add(model)
-        cursor.execute("SET LOCAL session_replication_role = replica")
+        sequence = f"nextval(pg_get_serial_sequence('{model._meta.db_table}', 'id'))"
+        if ids is None:
+            cursor.execute(f"SELECT {sequence}")
+            (lowest,) = cursor.fetchone()
+        cursor.execute("SELECT current_setting('session_replication_role')")
+        (previous,) = cursor.fetchone()
+        cursor.execute("SELECT set_config('session_replication_role', 'replica', true)")
         yield
         # Not in a `finally`: after an error the transaction (or its savepoint) is rolled
         # back, and the setting with it.
-        cursor.execute("SET LOCAL session_replication_role = origin")
+        cursor.execute("SELECT set_config('session_replication_role', %s, true)", [previous])
+        if ids is None:
+            cursor.execute(f"SELECT {sequence}")
+            (highest,) = cursor.fetchone()
+            self.pending.append((model, lowest, highest))
+        elif ids.lowest is not None and ids.highest is not None:
+            self.pending.append((model, ids.lowest, ids.highest))
 
     def verify(self) -> None:
-        """Every foreign key of the rows written unchecked since the last call has its row;
-        IntegrityError if not.
+        """Every foreign key of the rows written unchecked since the last call has its row,
+        now locked FOR KEY SHARE; IntegrityError if not.
 
-        Called after each batch, so the checks run while the file is still being read
-        instead of all after it (1.2-1.3 s at the end of a 100,000-row import, in any form
-        tried): one statement a table over its rows with ids above the last ones checked
-        (whatever their village, so a row written with a wrong village is checked too).
-        Without parallel workers: on two cores they cost more CPU than they save."""
-        if not self.written:
+        Called after each batch, so the checks run while the file is still being read: one
+        statement a COPY, reading its rows once and each key's distinct values (one village,
+        a few RTs, a batch's families: far fewer look-ups and locks than rows). Without
+        parallel workers: on two cores they cost more CPU than they save."""
+        if not self.pending:
             return
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')")
             (workers,) = cursor.fetchone()
             cursor.execute("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
-            for model in sorted(self.written, key=lambda m: m._meta.db_table):
+            for model, lowest, highest in self.pending:
                 fields = [
                     f
                     for f in model._meta.concrete_fields
                     if isinstance(f, models.ForeignKey) and getattr(f, "db_constraint", True)
                 ]
-                # The new rows read once; each key's distinct values looked up in its parent
-                # (one village, a few RTs, a batch's families: far fewer look-ups than rows).
-                columns = ", ".join(quote(f.column) for f in fields)
-                missing_counts = [
-                    f"(SELECT count(*) FROM (SELECT DISTINCT {quote(f.column)} AS v FROM new "
-                    f"WHERE {quote(f.column)} IS NOT NULL) AS k WHERE NOT EXISTS "
-                    f"(SELECT 1 FROM {quote(f.target_field.model._meta.db_table)} AS p "
-                    f"WHERE p.{quote(f.target_field.column)} = k.v))"
-                    for f in fields
+                keys = [
+                    f"k{i} AS (SELECT DISTINCT {quote(f.column)} AS v FROM new WHERE {quote(f.column)} IS NOT NULL)"
+                    for i, f in enumerate(fields)
+                ]
+                missing = [
+                    f"(SELECT count(*) FROM k{i}) - (SELECT count(*) FROM (SELECT 1 FROM "
+                    f"{quote(f.target_field.model._meta.db_table)} AS p WHERE p.{quote(f.target_field.column)} "
+                    f"IN (SELECT v FROM k{i}) FOR KEY SHARE OF p) AS locked)"
+                    for i, f in enumerate(fields)
                 ]
                 cursor.execute(
-                    f"WITH new AS MATERIALIZED (SELECT id, {columns} FROM {quote(model._meta.db_table)} "
-                    f"WHERE id > %s) SELECT (SELECT max(id) FROM new), {', '.join(missing_counts)}",
-                    [self.after[model]],
+                    f"WITH new AS MATERIALIZED (SELECT {', '.join(quote(f.column) for f in fields)} "
+                    f"FROM {quote(model._meta.db_table)} WHERE id BETWEEN %s AND %s), {', '.join(keys)} "
+                    f"SELECT {', '.join(missing)}",
+                    [lowest, highest],
                 )
-                last, *missing = cursor.fetchone()
-                for field, count in zip(fields, missing, strict=True):
+                for field, count in zip(fields, cursor.fetchone(), strict=True):
                     if count:
                         raise IntegrityError(
-                            f"{model._meta.db_table}.{field.column}: {count} new rows point at no "
+                            f"{model._meta.db_table}.{field.column}: {count} keys of new rows name no "
                             f"{field.target_field.model._meta.db_table} row"
                         )
-                if last is not None:
-                    # Ids taken from the sequence from now on are above every one checked.
-                    self.after[model] = last
-            self.written.clear()
+            self.pending.clear()
             cursor.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)", [workers])
+
+
+class IdRange:
+    """The lowest and highest id of rows passing by (`rows`), gathered as they stream."""
+
+    def __init__(self) -> None:
+        self.lowest: int | None = None
+        self.highest: int | None = None
+
+    def rows(self, rows: Iterable[tuple[Any, ...]], at: int) -> Iterator[tuple[Any, ...]]:
+        lowest, highest = self.lowest, self.highest
+        for row in rows:
+            pk = row[at]
+            if lowest is None or pk < lowest:
+                lowest = pk
+            if highest is None or pk > highest:
+                highest = pk
+            yield row
+        self.lowest, self.highest = lowest, highest
+
+
+def _skipped_besides(models_: Sequence[type[models.Model]]) -> bool:
+    """Whether `session_replication_role = replica` would skip more on these tables than their
+    foreign key checks: a trigger of their own, or a deferrable unique or exclusion constraint
+    (checked by an internal trigger)."""
+    tables = [m._meta.db_table for m in models_]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = ANY(%s::regclass[]) AND NOT tgisinternal) "
+            "OR EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = ANY(%s::regclass[]) "
+            "AND contype IN ('p', 'u', 'x') AND condeferrable)",
+            [tables, tables],
+        )
+        return bool(cursor.fetchone()[0])
 
 
 def _may_skip_row_triggers() -> bool:
