@@ -563,8 +563,20 @@ def _postgres_or_skip():
         pytest.skip("PostgreSQL's foreign key triggers")
 
 
+def _key_checks(monkeypatch, *, row_triggers: bool = False) -> None:
+    """PostgreSQL with its row triggers (forced), or with the set-wise checks (skipped where
+    the test database's role may not set session_replication_role)."""
+    from balai.people.imports import writer
+
+    _postgres_or_skip()
+    if row_triggers:
+        monkeypatch.setattr(writer, "_may_skip_row_triggers", lambda: False)
+    elif not writer._may_skip_row_triggers():
+        pytest.skip("the test database's role may not set session_replication_role")
+
+
 def test_postgres_import_writes_new_rows_without_row_triggers_and_checks_their_keys_set_wise(
-    village_a, tmp_path
+    village_a, tmp_path, monkeypatch
 ):
     # given: a role that may set session_replication_role (the tests' superuser)
     import re
@@ -572,11 +584,7 @@ def test_postgres_import_writes_new_rows_without_row_triggers_and_checks_their_k
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from balai.people.imports import writer
-
-    _postgres_or_skip()
-    if not writer._may_skip_row_triggers():
-        pytest.skip("the test database's role may not set session_replication_role")
+    _key_checks(monkeypatch)
 
     # when
     with CaptureQueriesContext(connection) as queries:
@@ -614,11 +622,7 @@ def test_postgres_import_refuses_a_new_row_pointing_at_no_family(
     # given: a writer that gets one resident's family wrong
     from balai.people.imports import writer
 
-    _postgres_or_skip()
-    if row_triggers:
-        monkeypatch.setattr(writer, "_may_skip_row_triggers", lambda: False)
-    elif not writer._may_skip_row_triggers():
-        pytest.skip("the test database's role may not set session_replication_role")
+    _key_checks(monkeypatch, row_triggers=row_triggers)
     insert = writer.TableWriter.insert
 
     def wrong_family(self, names, rows, **kwargs):
@@ -645,16 +649,16 @@ def test_postgres_import_refuses_a_new_row_pointing_at_no_family(
     assert not LifeEvent.objects.exists()
 
 
-def test_postgres_import_keeps_the_row_triggers_when_the_tables_have_a_trigger_of_their_own(village_a):
+def test_postgres_import_keeps_the_row_triggers_when_the_tables_have_a_trigger_of_their_own(
+    village_a, monkeypatch
+):
     # given: a trigger of its own on the residents' table, which session_replication_role =
     # replica would skip along with the foreign key checks
     from django.db import connection
 
     from balai.people.imports import writer
 
-    _postgres_or_skip()
-    if not writer._may_skip_row_triggers():
-        pytest.skip("the test database's role may not set session_replication_role")
+    _key_checks(monkeypatch)
     assert writer.BulkForeignKeys((Resident, LifeEvent)).enabled
     with connection.cursor() as cursor:
         cursor.execute(
@@ -722,11 +726,9 @@ def test_postgres_import_holds_the_parents_it_points_at_until_it_commits(
     # reads the village, and deleted by it after the import's last check, before its commit
     import psycopg
 
-    from balai.people.imports import residents, writer
+    from balai.people.imports import residents
 
-    _postgres_or_skip()
-    if row_triggers:
-        monkeypatch.setattr(writer, "_may_skip_row_triggers", lambda: False)
+    _key_checks(monkeypatch, row_triggers=row_triggers)
     made: dict[str, int] = {}
     preload, audit = residents.preload, residents.audit_record
 
@@ -776,9 +778,7 @@ def test_postgres_rows_of_other_sessions_with_ids_ahead_of_the_sequence_hide_no_
     from balai.people import opensid
     from balai.people.imports import writer
 
-    _postgres_or_skip()
-    if not writer._may_skip_row_triggers():
-        pytest.skip("the test database's role may not set session_replication_role")
+    _key_checks(monkeypatch)
     monkeypatch.setattr(opensid, "BATCH_ROWS", 2)
     ResidentFactory(village=village_a, id=10**9, status=codes.STATUS_DEAD)
     insert, calls = writer.TableWriter.insert, []
