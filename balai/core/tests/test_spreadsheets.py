@@ -388,15 +388,18 @@ def test_a_small_sheet_or_one_without_row_numbers_is_read_whole(tmp_path, monkey
     assert small[0] == (b"M", {"start": [2, 0], "height": 601, "width": 6})
 
 
+def _numbered_rows(first: int, end: int) -> str:
+    """Rows `first`..`end - 1`, each with its own number in column A."""
+    return "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(first, end))
+
+
 @pytest.mark.parametrize(
     "body",
     [
         # a row numbered before the rows of an earlier piece
-        "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 400))
-        + '<row r="2"><c r="B2"><v>1</v></c></row>',
+        _numbered_rows(1, 400) + '<row r="2"><c r="B2"><v>1</v></c></row>',
         # a cell placed after its piece's last row (a reader taking it whole puts it there)
-        '<row r="1"><c r="A1"><v>1</v></c><c r="A390"><v>1</v></c></row>'
-        + "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(2, 400)),
+        '<row r="1"><c r="A1"><v>1</v></c><c r="A390"><v>1</v></c></row>' + _numbered_rows(2, 400),
     ],
 )
 def test_rows_out_of_order_are_refused_when_read_in_pieces(tmp_path, monkeypatch, body):
@@ -435,8 +438,10 @@ def test_rows_read_in_pieces_come_while_the_scan_goes_on_and_never_before_it(tmp
 def test_a_formula_found_after_its_row_was_handed_on_refuses_the_sheet(tmp_path, monkeypatch):
     # given: a cell of row 5 with a formula, written inside row 300 (a reader taking the sheet
     # whole puts it at row 5), in a sheet the child reads whole while the scan hands rows on
-    body = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 300))
-    body += '<row r="300"><c r="A300"><v>300</v></c><c r="B5"><f>1+1</f><v>2</v></c></row>'
+    body = (
+        _numbered_rows(1, 300)
+        + '<row r="300"><c r="A300"><v>300</v></c><c r="B5"><f>1+1</f><v>2</v></c></row>'
+    )
     path = tmp_path / "late.xlsx"
     path.write_bytes(h.package({"Data": h.sheet_xml(body, dimension=None)}))
     monkeypatch.setattr(spreadsheets, "_CHUNK", 500)
@@ -450,8 +455,7 @@ def test_a_formula_found_after_its_row_was_handed_on_refuses_the_sheet(tmp_path,
 
 def test_a_refusal_further_into_the_scan_ends_the_rows(tmp_path, monkeypatch):
     # given: a cell in column Z of row 500, with at most 10 columns allowed
-    body = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 500))
-    body += '<row r="500"><c r="Z500"><v>1</v></c></row>'
+    body = _numbered_rows(1, 500) + '<row r="500"><c r="Z500"><v>1</v></c></row>'
     path = tmp_path / "wide.xlsx"
     path.write_bytes(h.package({"Data": h.sheet_xml(body, dimension=None)}))
     monkeypatch.setattr(spreadsheets, "_CHUNK", 500)
