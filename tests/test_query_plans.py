@@ -230,3 +230,25 @@ def test_every_office_listing_page_reads_through_village_indexes(small_regency, 
         problems += [f"{name}: {p}" for p in _explain_all(captured.captured_queries, tables)]
     assert len(seen) > 30, seen  # the modules' pages were really read
     assert problems == [], "\n".join(problems)
+
+
+@postgres_only
+def test_next_temporary_number_reads_a_range_of_the_nik_index(small_regency):
+    """The village's highest temporary NIK is looked up as a range of the NIK index. As
+    `startswith` (LIKE 'prefix%', no index range outside the C collation) PostgreSQL answered
+    MAX by walking the whole NIK index backwards: 0.8 s at 1,000,000 residents, for every
+    resident registered without a NIK and at the start of every import."""
+    from balai.people.services import next_temporary_number
+
+    village = Village.objects.order_by("pk").first()
+    with CaptureQueriesContext(connection) as captured:
+        number = next_temporary_number(village=village, model=Resident)
+    assert number.startswith("0" + village.code_digits)
+    (sql,) = [q["sql"] for q in captured.captured_queries]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        raw = cursor.fetchone()[0]
+    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+    conditions = [s.get("Index Cond") or "" for s in _scans(plan) if s["Relation Name"] == "people_resident"]
+    prefix = "0" + village.code_digits
+    assert any(f"(nik)::text >= '{prefix}00000'" in c for c in conditions), conditions

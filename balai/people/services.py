@@ -96,9 +96,13 @@ def next_temporary_number(*, village: Village, model: type[Resident] | type[Fami
     """OpenSID's temporary number: '0' + 10-digit village code + 5-digit sequence."""
     prefix = "0" + village.code_digits
     field = "nik" if model is Resident else "kk_number"
-    last = model.objects.filter(village=village, **{f"{field}__startswith": prefix}).aggregate(m=Max(field))[
-        "m"
-    ]
+    # A range, not `startswith`: PostgreSQL turns LIKE 'prefix%' into an index range only under
+    # the C collation, and otherwise answered MAX by walking the whole NIK index backwards
+    # (0.8 s at 1,000,000 residents, for every resident registered without a NIK and every
+    # import). Numbers of one length compare digit by digit in any collation.
+    last = model.objects.filter(
+        village=village, **{f"{field}__gte": prefix + "00000", f"{field}__lte": prefix + "99999"}
+    ).aggregate(m=Max(field))["m"]
     seq = int(last[-5:]) + 1 if last else 1
     return f"{prefix}{seq:05d}"
 
