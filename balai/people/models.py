@@ -66,8 +66,9 @@ class Resident(PublicIdModel, VillageScopedModel, BaseModel):
     # (village, rowid) already, the same entries); every index is one more write for each
     # resident an import adds (issue 22).
     village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+", db_index=False)
+    # No index of its own: resident_family_status_idx (family, status) starts with it.
     family = models.ForeignKey(
-        Family, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        Family, null=True, blank=True, on_delete=models.PROTECT, related_name="members", db_index=False
     )
     # Indexed only where set (resident_household_idx): an imported resident has none.
     household = models.ForeignKey(
