@@ -91,7 +91,7 @@ DEFERRED_STATE = "health-deferred-indexes.json"
 # WAL again and checkpointed them (a fifth of the time at one village per transaction).
 VILLAGES_PER_TRANSACTION = 25
 # Worker processes drawing villages ahead of the writer, by database vendor (1 elsewhere).
-DRAWERS: dict[str, int] = {"postgresql": 2}
+DRAWERS: dict[str, int] = {"postgresql": 2, "sqlite": 2}
 
 
 def prepare_demo(say: Callable[[str], None], state: Path | None = None) -> dict[str, Any]:
@@ -126,11 +126,12 @@ def prepare_demo(say: Callable[[str], None], state: Path | None = None) -> dict[
             stack.enter_context(bulk.deferred_indexes(DEFERRED_TABLES, state=state))
         # The next village's measurements are drawn (and on PostgreSQL encoded as COPY text)
         # by a forked worker that touches no database, while this process writes the previous
-        # one's, as in the registry's build. With two free cores this process's share is the
-        # wall time on SQLite (at 1M: ~15 s of CPU here, ~11.5 in the worker); on a machine busy
-        # with others it is as fast and costs ~10% more CPU (sending the rows back). On
-        # PostgreSQL the worker is the longer share (~13 s at 1M against ~3 here and ~5 in the
-        # server before the indexes): two workers draw the next two villages.
+        # one's, as in the registry's build. On SQLite this process's share is the longer (at 1M:
+        # ~12.5–15 s of CPU here, ~9.5–10.5 in the workers), but with one worker it still waited
+        # for the next village now and then (villages differ in size): two workers keep two
+        # villages ahead (1M, pairs of runs on one host: 16.5 → 14.3, 19.2 → 17.7 and 18.9 →
+        # 15.5 s per million). On PostgreSQL the workers are the longer share (~13 s at 1M
+        # against ~3 here and ~5 in the server before the indexes).
         drawers = DRAWERS.get(connection.vendor, 1)
         pool = stack.enter_context(
             ProcessPoolExecutor(drawers, mp_context=multiprocessing.get_context("fork"))

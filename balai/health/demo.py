@@ -302,8 +302,9 @@ def measurement_rows(plan: VillagePlan, rnd: random.Random) -> list[tuple[Any, .
     wfl_low, wfl_last = WFL_RANGE[0], round((WFL_RANGE[1] - WFL_RANGE[0]) * 10)
     wfh_low, wfh_last = WFH_RANGE[0], round((WFH_RANGE[1] - WFH_RANGE[0]) * 10)
     gauss, draw, uniform = rnd.gauss, rnd.random, rnd.uniform
-    # More ids than rows (a child comes at most once a session): drawn before the rows.
-    ids = iter(public_ids(len(plan.children) * SESSIONS))
+    # More ids than rows (a child comes at most once a session): drawn before the rows, and
+    # sorted, so the rows reach the unique index of public ids in its order (as the import's).
+    ids = iter(sorted(public_ids(len(plan.children) * SESSIONS)))
     rows: list[tuple[Any, ...]] = []
     sexes: list[int] = []
     append = rows.append
