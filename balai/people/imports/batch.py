@@ -204,7 +204,7 @@ class ResidentStream:
             row_values = (family_ids[kk], public_id, self.village.pk, kk, head_id, address or "", rt_id)
             inserts.append((*row_values, True, self.now_db, self.now_db))
         if inserts:
-            self.families.insert(_FAMILY_INSERT, inserts)
+            self.families.insert(_FAMILY_INSERT, inserts, keys=self.foreign_keys)
 
     def finish(self) -> None:
         """The families as the whole file describes them, once every row has been written."""

@@ -358,7 +358,7 @@ def _apply(
     file_name: str,
 ) -> ImportResult:
     with foreign_keys_checked_as_written((Family, Resident, LifeEvent), deferred=[(Family, "head")]):
-        keys = BulkForeignKeys((Resident, LifeEvent))
+        keys = BulkForeignKeys((Family, Resident, LifeEvent))
         return _write(
             keys=keys,
             village=village,

@@ -592,8 +592,8 @@ def test_postgres_import_writes_new_rows_without_row_triggers_and_checks_their_k
             village=village_a, path=write_xlsx(tmp_path / "a.xlsx", _family_rows()), actor=None
         )
 
-    # then: the residents' and events' COPYs ran without triggers, their keys were checked
-    # and their parents locked after, and the setting is back
+    # then: the families', residents' and events' COPYs ran without triggers, their keys were
+    # checked and their parents locked after, and the setting is back
     assert result.applied, result.errors
     sql = [q["sql"] for q in queries.captured_queries]
     roles = [
@@ -602,9 +602,10 @@ def test_postgres_import_writes_new_rows_without_row_triggers_and_checks_their_k
         for m in [re.search(r"set_config\('session_replication_role', '(\w+)'", q)]
         if m
     ]
-    assert len(roles) >= 4
+    assert len(roles) >= 6
     assert roles == ["replica", "origin"] * (len(roles) // 2)
     checks = [q for q in sql if q.startswith("WITH new AS MATERIALIZED")]
+    assert any('FROM "people_family" WHERE' in q for q in checks)
     assert any('FROM "people_resident" WHERE' in q for q in checks)
     assert any('FROM "people_lifeevent" WHERE' in q for q in checks)
     assert all("FOR KEY SHARE" in q for q in checks)
@@ -649,6 +650,39 @@ def test_postgres_import_refuses_a_new_row_pointing_at_no_family(
     assert not LifeEvent.objects.exists()
 
 
+@pytest.mark.parametrize("row_triggers", [False, True], ids=["set-wise", "row-triggers"])
+def test_postgres_import_refuses_a_new_family_pointing_at_no_rt(
+    village_a, tmp_path, monkeypatch, row_triggers
+):
+    # given: a writer that gets the first new family's RT wrong
+    from balai.people.imports import writer
+
+    _key_checks(monkeypatch, row_triggers=row_triggers)
+    insert = writer.TableWriter.insert
+
+    def wrong_rt(self, names, rows, **kwargs):
+        if self.model is Family:
+            at = list(names).index("rt_id")
+            rows = [
+                tuple(2**40 if i == at else v for i, v in enumerate(row)) if n == 0 else row
+                for n, row in enumerate(rows)
+            ]
+        return insert(self, names, rows, **kwargs)
+
+    monkeypatch.setattr(writer.TableWriter, "insert", wrong_rt)
+
+    # when
+    result = import_residents(
+        village=village_a, path=write_xlsx(tmp_path / "a.xlsx", _family_rows()), actor=None
+    )
+
+    # then: refused, nothing kept
+    assert not result.applied
+    assert "tidak ada yang disimpan" in result.errors[-1]["message"]
+    assert not Family.objects.filter(village=village_a).exists()
+    assert not Resident.objects.filter(village=village_a).exists()
+
+
 def test_postgres_import_keeps_the_row_triggers_when_the_tables_have_a_trigger_of_their_own(
     village_a, monkeypatch
 ):
@@ -659,7 +693,7 @@ def test_postgres_import_keeps_the_row_triggers_when_the_tables_have_a_trigger_o
     from balai.people.imports import writer
 
     _key_checks(monkeypatch)
-    assert writer.BulkForeignKeys((Resident, LifeEvent)).enabled
+    assert writer.BulkForeignKeys((Family, Resident, LifeEvent)).enabled
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE FUNCTION balai_test_noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'"
@@ -670,7 +704,7 @@ def test_postgres_import_keeps_the_row_triggers_when_the_tables_have_a_trigger_o
         )
 
     # when / then (the test's transaction takes the trigger away again)
-    assert not writer.BulkForeignKeys((Resident, LifeEvent)).enabled
+    assert not writer.BulkForeignKeys((Family, Resident, LifeEvent)).enabled
 
 
 def _other_connection():
