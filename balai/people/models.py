@@ -66,9 +66,12 @@ class Resident(PublicIdModel, VillageScopedModel, BaseModel):
     # (village, rowid) already, the same entries); every index is one more write for each
     # resident an import adds (issue 22).
     village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+", db_index=False)
-    # No index of its own: resident_family_status_idx (family, status) starts with it.
+    # Its own index stays beside resident_family_status_idx (family, status): without it,
+    # PostgreSQL's planner answered the families' member counts and the "has a living member"
+    # checks by ANDing (family, status) with the partial NIK index of every living resident
+    # (tests/test_query_plans.py, at the tests' scale; tried twice, issue 22).
     family = models.ForeignKey(
-        Family, null=True, blank=True, on_delete=models.PROTECT, related_name="members", db_index=False
+        Family, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
     # Indexed only where set (resident_household_idx): an imported resident has none.
     household = models.ForeignKey(
@@ -180,7 +183,7 @@ class Resident(PublicIdModel, VillageScopedModel, BaseModel):
             # Statistics by category (people.statistics): every category's column, so counting
             # an area's living residents by any of them reads this index, not the wide rows
             # (SQLite, 100,000 residents: 110 → 56 ms of CPU per category). On PostgreSQL the
-            # columns after sex are INCLUDE columns, not keys (migration 0013): cheaper to write.
+            # columns after sex are INCLUDE columns, not keys (migration 0012): cheaper to write.
             models.Index(
                 fields=[
                     "status",

@@ -98,7 +98,7 @@ def test_the_category_index_covers_every_category():
 
 @pytest.mark.django_db
 def test_on_postgresql_the_category_index_is_keyed_on_three_columns_and_still_covers():
-    """Migration 0013: on PostgreSQL the columns after sex are INCLUDE columns (cheaper to
+    """Migration 0012: on PostgreSQL the columns after sex are INCLUDE columns (cheaper to
     write), every category's column still in the index, so a category's counts are read from
     it alone (at 1,000,000 residents: Index Only Scan, 140–210 ms for 248 villages)."""
     from django.db import connection

@@ -44,6 +44,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0012_resident_family_index")]
+    dependencies = [("people", "0011_public_id_like_indexes")]
 
     operations = [migrations.RunPython(forward, backward)]
