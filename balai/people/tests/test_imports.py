@@ -617,25 +617,31 @@ def test_postgres_import_writes_new_rows_without_row_triggers_and_checks_their_k
 
 
 @pytest.mark.parametrize("row_triggers", [False, True], ids=["set-wise", "row-triggers"])
-def test_postgres_import_refuses_a_new_row_pointing_at_no_family(
-    village_a, tmp_path, monkeypatch, row_triggers
+@pytest.mark.parametrize(
+    ("model_name", "column"),
+    [("Resident", "family_id"), ("Family", "rt_id")],
+    ids=["resident-family", "family-rt"],
+)
+def test_postgres_import_refuses_a_new_row_pointing_at_no_parent(
+    village_a, tmp_path, monkeypatch, row_triggers, model_name, column
 ):
-    # given: a writer that gets one resident's family wrong
+    # given: a writer that gets the first new row's key wrong (a resident's family, a family's RT)
     from balai.people.imports import writer
 
     _key_checks(monkeypatch, row_triggers=row_triggers)
     insert = writer.TableWriter.insert
+    model = {"Resident": Resident, "Family": Family}[model_name]
 
-    def wrong_family(self, names, rows, **kwargs):
-        if self.model is Resident:
-            at = list(names).index("family_id")
+    def wrong_key(self, names, rows, **kwargs):
+        if self.model is model:
+            at = list(names).index(column)
             rows = [
                 tuple(2**40 if i == at else v for i, v in enumerate(row)) if n == 0 else row
                 for n, row in enumerate(rows)
             ]
         return insert(self, names, rows, **kwargs)
 
-    monkeypatch.setattr(writer.TableWriter, "insert", wrong_family)
+    monkeypatch.setattr(writer.TableWriter, "insert", wrong_key)
 
     # when
     result = import_residents(
@@ -648,39 +654,6 @@ def test_postgres_import_refuses_a_new_row_pointing_at_no_family(
     assert not Resident.objects.filter(village=village_a).exists()
     assert not Family.objects.filter(village=village_a).exists()
     assert not LifeEvent.objects.exists()
-
-
-@pytest.mark.parametrize("row_triggers", [False, True], ids=["set-wise", "row-triggers"])
-def test_postgres_import_refuses_a_new_family_pointing_at_no_rt(
-    village_a, tmp_path, monkeypatch, row_triggers
-):
-    # given: a writer that gets the first new family's RT wrong
-    from balai.people.imports import writer
-
-    _key_checks(monkeypatch, row_triggers=row_triggers)
-    insert = writer.TableWriter.insert
-
-    def wrong_rt(self, names, rows, **kwargs):
-        if self.model is Family:
-            at = list(names).index("rt_id")
-            rows = [
-                tuple(2**40 if i == at else v for i, v in enumerate(row)) if n == 0 else row
-                for n, row in enumerate(rows)
-            ]
-        return insert(self, names, rows, **kwargs)
-
-    monkeypatch.setattr(writer.TableWriter, "insert", wrong_rt)
-
-    # when
-    result = import_residents(
-        village=village_a, path=write_xlsx(tmp_path / "a.xlsx", _family_rows()), actor=None
-    )
-
-    # then: refused, nothing kept
-    assert not result.applied
-    assert "tidak ada yang disimpan" in result.errors[-1]["message"]
-    assert not Family.objects.filter(village=village_a).exists()
-    assert not Resident.objects.filter(village=village_a).exists()
 
 
 def test_postgres_import_keeps_the_row_triggers_when_the_tables_have_a_trigger_of_their_own(
