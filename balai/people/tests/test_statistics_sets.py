@@ -116,4 +116,3 @@ def test_on_postgresql_the_category_index_is_keyed_on_three_columns_and_still_co
     assert columns[:keys] == ["status", "village_id", "sex"]
     wanted = {c.column for c in statistics.CATEGORIES} - {"age"}
     assert wanted | {"birth_date"} <= set(columns)
-
