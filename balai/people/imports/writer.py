@@ -179,7 +179,9 @@ class BulkForeignKeys:
     IntegrityError if one is missing; a locked parent cannot be deleted until the import
     commits. The new rows are found by their ids: each COPY's lowest and highest (rows that
     carry their ids) or the table's sequence drawn just before and after it (rows that take
-    them by default), never by what other sessions have written.
+    them by default), never by the table's newest rows. Rows another session committed with
+    ids drawn in between fall inside the range and are checked too: harmless, their parents
+    stay locked until the import commits.
     """
 
     def __init__(self, models_: Sequence[type[models.Model]]) -> None:
