@@ -102,11 +102,15 @@ def _bounded_to_village(scan: dict[str, Any]) -> bool:
     return "(village_id = " in (scan.get("Index Cond") or "")
 
 
-def _bad_scans(sql: str, params: Any, tables: dict[str, tuple[set[str], set[str]]]) -> list[str]:
+def _plan(sql: str, params: Any = None) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         raw = cursor.fetchone()[0]
-    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+    return (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+
+
+def _bad_scans(sql: str, params: Any, tables: dict[str, tuple[set[str], set[str]]]) -> list[str]:
+    plan = _plan(sql, params)
     bad = []
     for scan in _scans(plan):
         table = scan["Relation Name"]
@@ -245,10 +249,7 @@ def test_next_temporary_number_reads_a_range_of_the_nik_index(small_regency):
         number = next_temporary_number(village=village, model=Resident)
     assert number.startswith("0" + village.code_digits)
     (sql,) = [q["sql"] for q in captured.captured_queries]
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
-        raw = cursor.fetchone()[0]
-    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+    plan = _plan(sql)
     conditions = [s.get("Index Cond") or "" for s in _scans(plan) if s["Relation Name"] == "people_resident"]
     prefix = "0" + village.code_digits
     assert any(f"(nik)::text >= '{prefix}00000'" in c for c in conditions), conditions
