@@ -79,7 +79,14 @@ class ResidentStream:
         self.village, self.keys, self.ctx, self.actor = village, keys, ctx, actor
         self.foreign_keys = foreign_keys
         self.now = timezone.now()
-        self.now_db = connection.ops.adapt_datetimefield_value(self.now)
+        # On PostgreSQL the time as ISO text, the same in every row: psycopg dumped the
+        # datetime again for each of them, a third of the COPY's formatting of a resident row
+        # (0.45 of 1.3 CPU-s per 100,000 residents, the import's writer being its longest chain).
+        self.now_db = (
+            self.now.isoformat()
+            if connection.vendor == "postgresql"
+            else connection.ops.adapt_datetimefield_value(self.now)
+        )
         self.at = at = {key: i for i, key in enumerate(keys)}
         self.created: list[str] = []
         self.changes: dict[str, dict[str, Any]] = {}
