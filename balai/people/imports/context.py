@@ -64,7 +64,10 @@ def alive_elsewhere(village: Village, ctx: Preloaded, niks: list[str]) -> set[st
     with connection.cursor() as cursor:
         for chunk in chunks(outside):
             if connection.vendor == "postgresql":
-                where, params = "nik = ANY(%s)", [list(chunk)]
+                # One text parameter, split by the server: psycopg dumped the list element by
+                # element, a fifth of a second of the writer's time per 100,000 NIKs. A NIK
+                # here is 16 digits (opensid's check), never a comma.
+                where, params = "nik = ANY(string_to_array(%s, ','))", [",".join(chunk)]
             else:
                 where, params = f"nik IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
             cursor.execute(
