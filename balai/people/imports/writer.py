@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 from django.db import IntegrityError, connection, models
@@ -49,11 +50,8 @@ class TableWriter:
         with connection.cursor() as cursor:
             if self.copy:
                 if keys is not None and keys.enabled:
-                    ids = IdRange() if "id" in names else None
-                    if ids is not None:
-                        rows = ids.rows(rows, list(names).index("id"))
-                    with keys.unchecked(cursor, self.model, ids):
-                        self._copy(cursor, self.table, columns, rows)
+                    with keys.unchecked(cursor, self.model, names) as tracked:
+                        self._copy(cursor, self.table, columns, tracked.rows(rows))
                     return
                 self._copy(cursor, self.table, columns, rows)
                 return
@@ -173,15 +171,18 @@ class BulkForeignKeys:
 
     Each trigger looks its parent up and locks it FOR KEY SHARE, one SPI query per key: six
     keys a resident and its REGISTERED event, 8.4 of the server's 21 CPU-s for 100,000 rows
-    (measured at a million residents). `verify` does the same per distinct key of a batch:
-    it locks every parent its new rows point at, FOR KEY SHARE as the trigger would (waiting
-    for a transaction deleting one, and finding it gone once that commits), and raises
-    IntegrityError if one is missing; a locked parent cannot be deleted until the import
-    commits. The new rows are found by their ids: each COPY's lowest and highest (rows that
-    carry their ids) or the table's sequence drawn just before and after it (rows that take
-    them by default), never by the table's newest rows. Rows another session committed with
-    ids drawn in between fall inside the range and are checked too: harmless, their parents
-    stay locked until the import commits.
+    (measured at a million residents). Here the keys are gathered from the rows as they
+    stream into the COPY (`unchecked`), and `verify` looks each distinct one up once: it
+    locks the parent FOR KEY SHARE as the trigger would (waiting for a transaction deleting
+    it, and finding it gone once that commits), and raises IntegrityError if one is missing;
+    a locked parent cannot be deleted until the import commits.
+
+    A key naming a row that this import COPYed itself (a new resident's new family, a new
+    event's resident) is known to exist: the COPY that wrote it succeeded, the import deletes
+    nothing, and no other transaction sees the row before the import commits, so it needs no
+    look-up and no lock. Those were nearly all of the look-ups (a batch's 5,000 events name
+    5,000 new residents), and reading each batch's new rows back to find their keys was the
+    rest: together about a tenth of the import's time on PostgreSQL.
     """
 
     def __init__(self, models_: Sequence[type[models.Model]]) -> None:
@@ -191,96 +192,98 @@ class BulkForeignKeys:
             and _may_skip_row_triggers()
             and not _skipped_besides(self.models)
         )
-        self.pending: list[tuple[type[models.Model], int, int]] = []  # (table, lowest id, highest id)
+        self.pending: list[_TrackedRows] = []
+        # Primary keys of the rows COPYed so far, per model: parents that need no check.
+        self.written: dict[type[models.Model], set[Any]] = {}
 
     @contextlib.contextmanager
-    def unchecked(self, cursor: Any, model: type[models.Model], ids: IdRange | None) -> Iterator[None]:
-        """The block's writes into `model` without row triggers. `ids` gathers the lowest and
-        highest id of rows that carry them; without, the ids are the sequence's."""
+    def unchecked(
+        self, cursor: Any, model: type[models.Model], names: Sequence[str]
+    ) -> Iterator[_TrackedRows]:
+        """The block's writes into `model` without row triggers; the rows must pass through
+        the yielded `_TrackedRows.rows` (columns `names`), which gathers their keys."""
         if model not in self.models:
             raise ValueError(f"{model.__name__}: not among the tables given to BulkForeignKeys")
-        sequence = f"nextval(pg_get_serial_sequence('{model._meta.db_table}', 'id'))"
-        if ids is None:
-            cursor.execute(f"SELECT {sequence}")
-            (lowest,) = cursor.fetchone()
+        tracked = _TrackedRows(model, names)
         cursor.execute("SELECT current_setting('session_replication_role')")
         (previous,) = cursor.fetchone()
         cursor.execute("SELECT set_config('session_replication_role', 'replica', true)")
-        yield
+        yield tracked
         # Not in a `finally`: after an error the transaction (or its savepoint) is rolled
         # back, and the setting with it.
         cursor.execute("SELECT set_config('session_replication_role', %s, true)", [previous])
-        if ids is None:
-            cursor.execute(f"SELECT {sequence}")
-            (highest,) = cursor.fetchone()
-            self.pending.append((model, lowest, highest))
-        elif ids.lowest is not None and ids.highest is not None:
-            self.pending.append((model, ids.lowest, ids.highest))
+        self.pending.append(tracked)
+        self.written.setdefault(model, set()).update(tracked.ids)
 
     def verify(self) -> None:
         """Every foreign key of the rows written unchecked since the last call has its row,
-        now locked FOR KEY SHARE; IntegrityError if not.
+        now locked FOR KEY SHARE unless this import wrote it; IntegrityError if not.
 
         Called after each batch, so the checks run while the file is still being read: one
-        statement a COPY, reading its rows once and each key's distinct values (one village,
-        a few RTs, a batch's families: far fewer look-ups and locks than rows). Without
-        parallel workers: on two cores they cost more CPU than they save."""
-        if not self.pending:
+        statement for all of the batch's keys, each parent table looked up once for the
+        distinct keys that name it (one village, a few RTs, the families that were there
+        before the import)."""
+        wanted: dict[tuple[type[models.Model], str], set[Any]] = {}
+        named_by: dict[tuple[type[models.Model], str], list[str]] = {}
+        for tracked in self.pending:
+            for field, values in tracked.keys.items():
+                values.discard(None)
+                target = field.target_field
+                own = self.written.get(target.model) if target.primary_key else None
+                if own:
+                    values -= own
+                if values:
+                    key = (target.model, target.column)
+                    wanted.setdefault(key, set()).update(values)
+                    named_by.setdefault(key, []).append(f"{tracked.model._meta.db_table}.{field.column}")
+        self.pending.clear()
+        if not wanted:
             return
         quote = connection.ops.quote_name
+        checks = list(wanted.items())
+        counts = ", ".join(
+            f"(SELECT count(*) FROM (SELECT 1 FROM {quote(model._meta.db_table)} AS p "
+            f"WHERE p.{quote(column)} = ANY(%s) FOR KEY SHARE OF p) AS locked)"
+            for (model, column), _values in checks
+        )
         with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')")
-            (workers,) = cursor.fetchone()
-            cursor.execute("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
-            for model, lowest, highest in self.pending:
-                fields = [
-                    f
-                    for f in model._meta.concrete_fields
-                    if isinstance(f, models.ForeignKey) and getattr(f, "db_constraint", True)
-                ]
-                keys = [
-                    f"k{i} AS (SELECT DISTINCT {quote(f.column)} AS v FROM new WHERE {quote(f.column)} IS NOT NULL)"
-                    for i, f in enumerate(fields)
-                ]
-                missing = [
-                    f"(SELECT count(*) FROM k{i}) - (SELECT count(*) FROM (SELECT 1 FROM "
-                    f"{quote(f.target_field.model._meta.db_table)} AS p WHERE p.{quote(f.target_field.column)} "
-                    f"IN (SELECT v FROM k{i}) FOR KEY SHARE OF p) AS locked)"
-                    for i, f in enumerate(fields)
-                ]
-                cursor.execute(
-                    f"WITH new AS MATERIALIZED (SELECT {', '.join(quote(f.column) for f in fields)} "
-                    f"FROM {quote(model._meta.db_table)} WHERE id BETWEEN %s AND %s), {', '.join(keys)} "
-                    f"SELECT {', '.join(missing)}",
-                    [lowest, highest],
+            cursor.execute(f"SELECT {counts}", [sorted(values) for _key, values in checks])
+            found = cursor.fetchone()
+        for ((model, column), values), count in zip(checks, found, strict=True):
+            if count != len(values):
+                raise IntegrityError(
+                    f"{', '.join(named_by[model, column])}: {len(values) - count} keys of new rows "
+                    f"name no {model._meta.db_table} row"
                 )
-                for field, count in zip(fields, cursor.fetchone(), strict=True):
-                    if count:
-                        raise IntegrityError(
-                            f"{model._meta.db_table}.{field.column}: {count} keys of new rows name no "
-                            f"{field.target_field.model._meta.db_table} row"
-                        )
-            self.pending.clear()
-            cursor.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)", [workers])
 
 
-class IdRange:
-    """The lowest and highest id of rows passing by (`rows`), gathered as they stream."""
+class _TrackedRows:
+    """The primary keys and the distinct foreign keys of rows on their way into a COPY."""
 
-    def __init__(self) -> None:
-        self.lowest: int | None = None
-        self.highest: int | None = None
+    def __init__(self, model: type[models.Model], names: Sequence[str]) -> None:
+        self.model = model
+        names = list(names)
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.ForeignKey) and getattr(f, "db_constraint", True) and f.attname in names
+        ]
+        self.keys: dict[models.ForeignKey, set[Any]] = {f: set() for f in fields}
+        self._at = [(names.index(f.attname), self.keys[f]) for f in fields]
+        pk = model._meta.pk.attname
+        self._pk_at = names.index(pk) if pk in names else None
+        self.ids: set[Any] = set()
 
-    def rows(self, rows: Iterable[tuple[Any, ...]], at: int) -> Iterator[tuple[Any, ...]]:
-        lowest, highest = self.lowest, self.highest
-        for row in rows:
-            pk = row[at]
-            if lowest is None or pk < lowest:
-                lowest = pk
-            if highest is None or pk > highest:
-                highest = pk
-            yield row
-        self.lowest, self.highest = lowest, highest
+    def rows(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        # A few thousand rows at a time, each column's values gathered by C loops
+        # (set.update over itemgetter), not by Python code per row and key.
+        it = iter(rows)
+        while chunk := list(islice(it, IN_CHUNK)):
+            for at, seen in self._at:
+                seen.update(map(itemgetter(at), chunk))
+            if self._pk_at is not None:
+                self.ids.update(map(itemgetter(self._pk_at), chunk))
+            yield from chunk
 
 
 def _skipped_besides(models_: Sequence[type[models.Model]]) -> bool:
