@@ -66,12 +66,12 @@ class Resident(PublicIdModel, VillageScopedModel, BaseModel):
     # (village, rowid) already, the same entries); every index is one more write for each
     # resident an import adds (issue 22).
     village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="+", db_index=False)
-    # Its own index stays beside resident_family_status_idx (family, status): without it,
-    # PostgreSQL's planner answered the families' member counts and the "has a living member"
-    # checks by ANDing (family, status) with the partial NIK index of every living resident
-    # (tests/test_query_plans.py, at the tests' scale; tried twice, issue 22).
+    # No index of its own: resident_family_status_idx (family, status) starts with it. While a
+    # partial unique index held the NIKs of every living resident, PostgreSQL's planner
+    # answered the families' member counts by ANDing (family, status) with it, and this index
+    # had to stay; resident_nik_once_alive is not partial (tests/test_query_plans.py; issue 22).
     family = models.ForeignKey(
-        Family, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        Family, null=True, blank=True, on_delete=models.PROTECT, related_name="members", db_index=False
     )
     # Indexed only where set (resident_household_idx): an imported resident has none.
     household = models.ForeignKey(
@@ -164,13 +164,22 @@ class Resident(PublicIdModel, VillageScopedModel, BaseModel):
     class Meta:
         ordering = ["name_key", "id"]
         constraints = [
-            # One NIK is one living person in the whole deployment, across villages.
+            # One NIK is one living person in the whole deployment, across villages: a living
+            # resident's entry is (nik, 0), any other's (nik, id), and two (nik, 0) are refused.
+            # One index instead of a partial unique index beside a plain one on the NIK: its
+            # first column answers every look-up by NIK, living or not, and an import writes
+            # one entry per resident instead of two (issue 22).
             models.UniqueConstraint(
-                fields=["nik"], condition=models.Q(status=1), name="resident_nik_unique_alive"
+                models.F("nik"),
+                models.Case(
+                    models.When(status=codes.STATUS_ALIVE, then=models.Value(0)),
+                    default=models.F("id"),
+                    output_field=models.BigIntegerField(),
+                ),
+                name="resident_nik_once_alive",
             ),
         ]
         indexes = [
-            models.Index(fields=["nik"], name="resident_nik_idx"),
             # Resident list: one village, current residents, by name, keyset on (name_key, id);
             # covering the list's filters (age, sex, RT) so a filtered page walks the index in
             # name order and reads the table only for the rows it shows (selectors.resident_page).
