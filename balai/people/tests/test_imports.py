@@ -621,12 +621,14 @@ def test_postgres_import_writes_new_rows_without_row_triggers_and_checks_their_k
 @pytest.mark.parametrize("row_triggers", [False, True], ids=["set-wise", "row-triggers"])
 @pytest.mark.parametrize(
     ("model_name", "column"),
-    [("Resident", "family_id"), ("Family", "rt_id")],
-    ids=["resident-family", "family-rt"],
+    [("Resident", "family_id"), ("Family", "rt_id"), ("Family", "head_id")],
+    ids=["resident-family", "family-rt", "family-head"],
 )
 def test_postgres_import_refuses_a_new_row_pointing_at_no_parent(
     village_a, tmp_path, monkeypatch, row_triggers, model_name, column
 ):
+    if (model_name, column) == ("Family", "head_id") and row_triggers:
+        pytest.skip("the head's key is deferred to a commit this test's transaction never reaches")
     # given: a writer that gets the first new row's key wrong (a resident's family, a family's RT)
     from balai.people.imports import writer
 
@@ -656,6 +658,36 @@ def test_postgres_import_refuses_a_new_row_pointing_at_no_parent(
     assert not Resident.objects.filter(village=village_a).exists()
     assert not Family.objects.filter(village=village_a).exists()
     assert not LifeEvent.objects.exists()
+
+
+def test_postgres_set_wise_checks_refuse_writes_at_another_savepoint_level(village_a, monkeypatch):
+    # given: the checks of an import, and a savepoint after them (one rolled back would take
+    # rows along that the checks trust as written)
+    from django.db import transaction
+
+    from balai.people.imports import writer
+
+    _key_checks(monkeypatch)
+    keys = writer.BulkForeignKeys((Family, Resident, LifeEvent))
+
+    # when / then
+    with transaction.atomic(), pytest.raises(RuntimeError, match="savepoint"):
+        keys.verify()
+    keys.verify()  # at its own level: nothing to check
+
+
+def test_set_wise_checks_refuse_a_key_left_to_a_database_default(monkeypatch):
+    # given: an event's key the COPY leaves out, given a database default
+    from django.db.models import Value
+
+    from balai.people.imports import writer
+
+    monkeypatch.setattr(LifeEvent._meta.get_field("cancelled_by"), "db_default", Value(1))
+
+    # when / then: no row would carry the key to be checked
+    with pytest.raises(ValueError, match="cancelled_by"):
+        writer._TrackedRows(LifeEvent, ["public_id", "village_id", "resident_id"])
+    writer._TrackedRows(LifeEvent, ["public_id", "village_id", "resident_id", "cancelled_by_id"])
 
 
 def test_postgres_import_keeps_the_row_triggers_when_the_tables_have_a_trigger_of_their_own(
@@ -778,12 +810,12 @@ def test_postgres_import_holds_the_parents_it_points_at_until_it_commits(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_postgres_rows_of_other_sessions_with_ids_ahead_of_the_sequence_hide_no_new_row(
+def test_postgres_a_wrong_key_in_a_later_batch_is_refused_while_other_sessions_write(
     village_a, tmp_path, monkeypatch
 ):
     # given: a resident whose id is far ahead of the sequence (a manual fix-up, a restore), one
     # more written by another session between the import's batches, and a writer that gets
-    # the second batch's families wrong
+    # the second batch's families wrong (its own earlier rows must not vouch for them)
     from balai.people import opensid
     from balai.people.imports import writer
 
