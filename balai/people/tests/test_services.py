@@ -189,3 +189,30 @@ def test_transfer_refused_when_the_kk_exists_at_destination(operator_a, resident
         )
     resident_a.refresh_from_db()
     assert resident_a.village_id != village_b.pk
+
+
+def test_one_nik_is_one_living_resident_and_any_number_of_former_ones(village_a, village_b):
+    # given: a NIK held by a dead resident and a moved-out one, in two villages
+    from django.db import IntegrityError, transaction
+
+    nik = "3325150101900001"
+    ResidentFactory(village=village_a, nik=nik, status=codes.STATUS_DEAD)
+    ResidentFactory(village=village_b, nik=nik, status=codes.STATUS_MOVED)
+
+    # when: one living resident takes it
+    living = ResidentFactory(village=village_b, nik=nik, status=codes.STATUS_ALIVE)
+
+    # then: a second living one is refused, in any village, and so is bringing a former one back
+    for village in (village_a, village_b):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ResidentFactory(village=village, nik=nik, status=codes.STATUS_ALIVE)
+    dead = Resident.objects.get(village=village_a, nik=nik)
+    dead.status = codes.STATUS_ALIVE
+    with pytest.raises(IntegrityError), transaction.atomic():
+        dead.save(update_fields=["status"])
+    # once the living one has died, the former one may live again
+    living.status = codes.STATUS_DEAD
+    living.save(update_fields=["status"])
+    dead.save(update_fields=["status"])
+    assert Resident.objects.filter(nik=nik, status=codes.STATUS_ALIVE).get() == dead
+    assert Resident.objects.filter(nik=nik).count() == 3
