@@ -92,8 +92,29 @@ def _validate_nik(
     return check.warnings
 
 
+# A temporary number's sequence has five digits: a village has at most this many.
+TEMPORARY_NUMBERS = 99_999
+
+
 def next_temporary_number(*, village: Village, model: type[Resident] | type[Family]) -> str:
     """OpenSID's temporary number: '0' + 10-digit village code + 5-digit sequence."""
+    field = "nik" if model is Resident else "kk_number"
+    seq = next_temporary_sequence(village=village, model=model)
+    if seq > TEMPORARY_NUMBERS:
+        raise ValidationError({field: [temporary_numbers_used_up(field)]})
+    return f"0{village.code_digits}{seq:05d}"
+
+
+def temporary_numbers_used_up(field: str) -> str:
+    label = _("NIK") if field == "nik" else _("nomor KK")
+    return _(
+        "Nomor %(label)s sementara desa ini sudah habis (00001–99999); isi %(label)s yang sebenarnya."
+    ) % {"label": label}
+
+
+def next_temporary_sequence(*, village: Village, model: type[Resident] | type[Family]) -> int:
+    """The sequence number after the village's highest temporary NIK or KK number (past
+    TEMPORARY_NUMBERS when they are used up)."""
     prefix = "0" + village.code_digits
     field = "nik" if model is Resident else "kk_number"
     # A range, not `startswith`: PostgreSQL turns LIKE 'prefix%' into an index range only under
@@ -103,8 +124,7 @@ def next_temporary_number(*, village: Village, model: type[Resident] | type[Fami
     last = model.objects.filter(
         village=village, **{f"{field}__gte": prefix + "00000", f"{field}__lte": prefix + "99999"}
     ).aggregate(m=Max(field))["m"]
-    seq = int(last[-5:]) + 1 if last else 1
-    return f"{prefix}{seq:05d}"
+    return int(last[-5:]) + 1 if last else 1
 
 
 def _create_resident(

@@ -10,7 +10,7 @@ from django.db import connection
 from balai.people import codes, opensid
 from balai.people.imports.writer import chunks
 from balai.people.models import Family, Resident
-from balai.people.services import next_temporary_number
+from balai.people.services import next_temporary_sequence
 from balai.regions.models import Dusun, Rt, Village
 
 
@@ -50,7 +50,7 @@ def preload(village: Village) -> Preloaded:
         Rt.objects.filter(village=village).values_list("id", "dusun__name", "rw", "rt").order_by("id")
     ):
         rts.setdefault(rt_key(dusun_name, rw, rt), pk)
-    start = int(next_temporary_number(village=village, model=Resident)[-5:])
+    start = next_temporary_sequence(village=village, model=Resident)
     return Preloaded(by_nik, families, rts, dusuns, start)
 
 

@@ -45,6 +45,7 @@ from balai.people.imports.writer import (
     sqlite_foreign_keys_trusted,
 )
 from balai.people.models import Family, LifeEvent, Resident
+from balai.people.services import TEMPORARY_NUMBERS, temporary_numbers_used_up
 from balai.regions.models import Village
 
 if TYPE_CHECKING:
@@ -422,6 +423,11 @@ def _write(
             stream.write(rows)
     if parsed.fatal:
         raise _Discarded(_rejected(parsed, parsed.errors))
+    # The village's temporary numbers have five digits: rows past the last one are refused.
+    room = max(0, TEMPORARY_NUMBERS + 1 - next_temporary)
+    for row in held[room:]:
+        errors.append(opensid.Problem(row.row, "nik", temporary_numbers_used_up("nik")))
+    del held[room:]
     good += len(held)
     errors += parsed.errors
     bad_rows = parsed.bad_rows | {p.row for p in errors if p.row is not None}

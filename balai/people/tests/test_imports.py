@@ -660,6 +660,23 @@ def test_postgres_import_refuses_a_new_row_pointing_at_no_parent(
     assert not LifeEvent.objects.exists()
 
 
+def test_rows_past_the_villages_last_temporary_nik_are_refused(village_a, tmp_path):
+    # given: the village's last temporary NIK taken, and a file with two residents without one
+    ResidentFactory(village=village_a, nik="0" + village_a.code_digits + "99999")
+    path = write_xlsx(tmp_path / "a.xlsx", _family_rows())
+
+    # when
+    refused = import_residents(village=village_a, path=path, actor=None)
+    applied = import_residents(village=village_a, path=path, actor=None, apply_valid=True)
+
+    # then: those rows are named, and the rest goes in only when asked
+    assert not refused.applied
+    assert [(e["row"], e["column"]) for e in refused.errors] == [(5, "nik"), (6, "nik")]
+    assert "sudah habis" in refused.errors[0]["message"]
+    assert applied.applied
+    assert (applied.imported, applied.rejected) == (3, 2)
+
+
 def test_postgres_set_wise_checks_refuse_writes_at_another_savepoint_level(village_a, monkeypatch):
     # given: the checks of an import, and a savepoint after them (one rolled back would take
     # rows along that the checks trust as written)

@@ -216,3 +216,19 @@ def test_one_nik_is_one_living_resident_and_any_number_of_former_ones(village_a,
     dead.save(update_fields=["status"])
     assert Resident.objects.filter(nik=nik, status=codes.STATUS_ALIVE).get() == dead
     assert Resident.objects.filter(nik=nik).count() == 3
+
+
+def test_a_village_whose_temporary_numbers_are_used_up_is_told_so(operator_a, village_a, family_a):
+    # given: the village's last temporary NIK and KK number taken
+    last = "0" + village_a.code_digits + "99999"
+    ResidentFactory(village=village_a, nik=last)
+    family_a.kk_number = last
+    family_a.save(update_fields=["kk_number"])
+
+    # when / then: a resident without a NIK, a family without a number, are refused on that field
+    with pytest.raises(ValidationError) as exc:
+        services.resident_register(actor=operator_a, village=village_a, data=_data(nik=""))
+    assert "sudah habis" in exc.value.message_dict["nik"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.family_create(actor=operator_a, village=village_a)
+    assert "sudah habis" in exc.value.message_dict["kk_number"][0]
