@@ -2,10 +2,11 @@ import secrets
 
 # Crockford-like alphabet without look-alikes; 16 chars ≈ 80 bits: not guessable, not sequential.
 ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+LENGTH = 16
 
 
 def new_public_id() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(16))
+    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
 _USABLE = 256 - 256 % len(ALPHABET)  # bytes from here up would bias the draw: dropped
@@ -20,5 +21,32 @@ def public_ids(count: int) -> list[str]:
     while len(ids) < count:
         raw = secrets.token_bytes((count - len(ids)) * 18).translate(_TO_ALPHABET, _BIASED)
         text = raw.decode()
-        ids += [text[i : i + 16] for i in range(0, len(text) - 15, 16)][: count - len(ids)]
+        ids += [text[i : i + LENGTH] for i in range(0, len(text) - LENGTH + 1, LENGTH)][: count - len(ids)]
+    return ids
+
+
+# Characters a batch of `clustered_public_ids` shares: 31³ ≈ 30,000 places in the index.
+CLUSTER_PREFIX = 3
+
+
+def clustered_public_ids(count: int) -> list[str]:
+    """`count` ids for rows inserted together, sorted, sharing their first `CLUSTER_PREFIX`
+    characters (drawn at random for each call); the other 13 are drawn for each id.
+
+    Random ids land all over their unique index: 100,000 rows inserted into a table of a
+    million touched nearly every leaf page of its public-id index, each page read back into
+    PostgreSQL's buffers and written whole into the WAL at its first change after a
+    checkpoint — a quarter of the server's work in a resident import, more than a second per
+    100,000 rows. A batch sharing a prefix fills a few new pages side by side instead.
+
+    Still unguessable: knowing one id of a batch leaves 13 characters, 31¹³ ≈ 2⁶⁴ choices,
+    for any other. Still not sequential: the prefix is random, not a clock or a counter, so
+    an id says nothing about when its row was made; only that rows sharing a prefix were
+    probably inserted together, which whoever sees both ids already sees in the rows."""
+    if count == 0:
+        return []
+    drawn = public_ids(count + 1)
+    prefix = drawn.pop()[:CLUSTER_PREFIX]
+    ids = [prefix + each[CLUSTER_PREFIX:] for each in drawn]
+    ids.sort()
     return ids

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from balai.audit.models import AuditEvent
+from balai.core import ids
 from balai.people import codes
 from balai.people.exports import export_residents
 from balai.people.imports.residents import import_residents
@@ -87,6 +88,21 @@ def test_import_creates_residents_families_addresses_events_and_one_audit_event(
     assert len(event.changes["file_sha256"]) == 64
     assert sorted(event.changes["created"]) == sorted(Resident.objects.values_list("public_id", flat=True))
     assert AuditEvent.objects.count() == 1
+    # Rows written together share the first characters of their public ids (one place in
+    # each unique index; see core.ids.clustered_public_ids), and only those: the residents
+    # with their own NIK and their events, then those given a temporary one and theirs.
+    residents = Resident.objects.filter(village=village_a)
+    events = LifeEvent.objects.filter(village=village_a)
+    groups = [
+        residents.exclude(nik__startswith="0"),
+        residents.filter(nik__startswith="0"),
+        events.exclude(resident__nik__startswith="0"),
+        events.filter(resident__nik__startswith="0"),
+    ]
+    for rows in groups:
+        public = list(rows.values_list("public_id", flat=True))
+        assert len({p[: ids.CLUSTER_PREFIX] for p in public}) == 1, public
+        assert len({p[ids.CLUSTER_PREFIX :] for p in public}) == len(public)
 
 
 def test_existing_nik_of_the_village_is_updated_with_changes_audited(village_a, tmp_path):
