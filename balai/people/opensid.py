@@ -24,6 +24,7 @@ from balai.core.masking import mask_number
 from balai.core.spreadsheets import column_letter
 from balai.people import codes
 from balai.people.validation import clean_number, kk_check, nik_check
+from balai.regions.selectors import nik_region_prefixes
 
 SHEET_NAME = "Data Penduduk"
 CODE_SHEET_NAME = "Kode Data"
@@ -355,12 +356,18 @@ def _text_converter(limit: int) -> Callable[[Any], Any]:
 
 
 _NAME = re.compile(r"(?:[^\W\d_]|[ .,'\-])+")
+# The same for ASCII names, most of them: one character class, six times as fast as _NAME.
+_ASCII_NAME = re.compile(r"[A-Za-z .,'\-]+")
 
 
 def _name_converter(value: Any) -> str:
     if type(value) is str:
         text = " ".join(value.split())
-        if len(text) <= NAME_MAX and text[:1] not in ("=", "'", "-") and _NAME.fullmatch(text):
+        if (
+            len(text) <= NAME_MAX
+            and text[:1] not in ("=", "'", "-")
+            and (_ASCII_NAME.fullmatch(text) or _NAME.fullmatch(text))
+        ):
             return text
         if not text:
             return ""
@@ -621,6 +628,46 @@ class _FormulaRows:
         return row in self.rows
 
 
+# Rows converted at a time, column by column (see `_converted`).
+CONVERT_ROWS = 500
+
+
+def _converted(
+    chunk: list[list[Any]], pairs: list[tuple[int, Callable[[Any], Any]]]
+) -> list[list[Any]] | None:
+    """The chunk's rows converted column by column: each column's converter mapped over its
+    cells by `map`, a C loop (most converters are a memo's dict lookup), instead of a Python
+    loop over every cell of every row. None when a cell is refused: the caller then converts
+    that chunk row by row, to report every problem."""
+    # Rows are at least as wide as the widest column read; the columns past that, cut.
+    columns = list(zip(*chunk, strict=False))
+    try:
+        converted = [list(map(convert, columns[i])) for i, convert in pairs]
+    except CellError:
+        return None
+    return list(map(list, zip(*converted, strict=True)))
+
+
+def _nik_fast_path(prefixes: frozenset[str]) -> Callable[[str, Any, Any], bool]:
+    """True when `nik_check` would find nothing to say about a NIK (no error, no warning),
+    told without building its result: a known district, the birth date and sex of the row,
+    a serial other than 0000. Anything else goes through `nik_check`."""
+    expected: dict[tuple[Any, Any], str] = {}
+
+    def ok(nik: str, birth: Any, sex: Any) -> bool:
+        if len(nik) != 16 or nik[:6] not in prefixes or nik[12:] == "0000" or type(birth) is not dt.date:
+            return False
+        digits = expected.get((birth, sex))
+        if digits is None:
+            if sex not in (1, 2):
+                return False
+            day = birth.day + (40 if sex == 2 else 0)
+            digits = expected[birth, sex] = f"{day:02d}{birth.month:02d}{birth.year % 100:02d}"
+        return nik[6:12] == digits
+
+    return ok
+
+
 def _parse_rows(
     parsed: ParsedFile,
     rows: Iterator[list[Any]],
@@ -633,20 +680,11 @@ def _parse_rows(
     size: int,
 ) -> Iterator[list[ParsedRow]]:
     convs = converters(today)
-    keys = parsed.keys
-    pairs = [(i, convs[key]) for i, key in plan]
     width = max(i for i, _k in plan) + 1
-    at = keys.index
-    nik_at, kk_at, name_at, sex_at = at("nik"), at("kk_number"), at("name"), at("sex")
-    birth_at = at("birth_date") if "birth_date" in keys else None
-    relation_at = at("family_relation") if "family_relation" in keys else None
-    nik_cell, kk_cell = plan[nik_at][0], plan[kk_at][0]
-    kk_problems = _Memo(_kk_problem, _kk_problem(""))
-    seen_nik: dict[str, int] = {}
-    heads: dict[str, int] = {}
-    add_error = parsed.add_error
-    out_rows: list[ParsedRow] = []
-    limit = min(size, FIRST_BATCH_ROWS)
+    checker = _RowChecker(parsed, [(i, convs[key]) for i, key in plan], formula_rows, size)
+    nik_cell, kk_cell = checker.nik_cell, checker.kk_cell
+    chunk: list[list[Any]] = []
+    numbers: list[int] = []
     row_no = header_row
     parsed.first_row = header_row + 1
     for cells in rows:
@@ -663,92 +701,144 @@ def _parse_rows(
         parsed.data_rows += 1
         if progress is not None and parsed.data_rows % PROGRESS_EVERY == 0:
             progress(parsed.data_rows, max(total(), parsed.data_rows))
-        ok = True
-        try:
-            values = [convert(cells[i]) for i, convert in pairs]
-        except CellError:
-            # Rare path: convert cell by cell so that every problem of the row is reported.
-            values = []
-            for i, convert in pairs:
-                try:
-                    values.append(convert(cells[i]))
-                except CellError as exc:
-                    add_error(row_no, KEY_COLUMNS[keys[len(values)]], str(exc))
-                    values.append(_FAILED)
-            ok = False
-        if values[name_at] == "":
-            add_error(row_no, "nama", _("Nama wajib diisi."))
-            ok = False
-        if values[sex_at] is None:
-            add_error(row_no, "sex", _("Jenis kelamin wajib diisi."))
-            ok = False
-        try:
-            kk = _number_text(cells[kk_cell])
-            values[kk_at] = kk
-            problem = kk_problems[kk]
-            if problem:
-                add_error(row_no, "no_kk", problem)
-                ok = False
-        except CellError as exc:
-            add_error(row_no, "no_kk", str(exc))
-            ok = False
-        temporary = False
-        nik_warnings: list[str] = []
-        try:
-            nik = _number_text(cells[nik_cell])
-            values[nik_at] = nik
-            if nik == "0":
-                temporary = True
+        chunk.append(cells)
+        numbers.append(row_no)
+        if len(chunk) >= CONVERT_ROWS:
+            yield from checker.check(numbers, chunk)
+            chunk, numbers = [], []
+    parsed.last_row = row_no
+    if chunk:
+        yield from checker.check(numbers, chunk)
+    if checker.out_rows:
+        yield checker.out_rows
+    if progress is not None:
+        progress(parsed.data_rows, max(total(), parsed.data_rows))
+
+
+class _RowChecker:
+    """What each data row must pass once its cells are converted: a name and a sex, valid KK
+    and NIK numbers, a NIK and a family head not already seen in the file. Valid rows go out
+    in batches (`size`, the first one smaller)."""
+
+    def __init__(
+        self,
+        parsed: ParsedFile,
+        pairs: list[tuple[int, Callable[[Any], Any]]],
+        formula_rows: _FormulaRows,
+        size: int,
+    ) -> None:
+        self.parsed, self.pairs, self.formula_rows, self.size = parsed, pairs, formula_rows, size
+        keys = parsed.keys
+        at = keys.index
+        self.nik_at, self.kk_at, self.name_at, self.sex_at = at("nik"), at("kk_number"), at("name"), at("sex")
+        self.birth_at = at("birth_date") if "birth_date" in keys else None
+        self.relation_at = at("family_relation") if "family_relation" in keys else None
+        self.nik_cell, self.kk_cell = pairs[self.nik_at][0], pairs[self.kk_at][0]
+        self.kk_problems = _Memo(_kk_problem, _kk_problem(""))
+        self.nik_ok = _nik_fast_path(nik_region_prefixes())
+        self.seen_nik: dict[str, int] = {}
+        self.heads: dict[str, int] = {}
+        self.out_rows: list[ParsedRow] = []
+        self.limit = min(size, FIRST_BATCH_ROWS)
+
+    def _row_by_row(self, row_no: int, cells: list[Any]) -> list[Any]:
+        """Rare path: the row's cells converted one by one, each problem reported."""
+        parsed, keys = self.parsed, self.parsed.keys
+        values: list[Any] = []
+        for i, convert in self.pairs:
+            try:
+                values.append(convert(cells[i]))
+            except CellError as exc:
+                parsed.add_error(row_no, KEY_COLUMNS[keys[len(values)]], str(exc))
+                values.append(_FAILED)
+        return values
+
+    def check(self, numbers: list[int], chunk: list[list[Any]]) -> Iterator[list[ParsedRow]]:
+        parsed = self.parsed
+        add_error = parsed.add_error
+        nik_at, kk_at, name_at, sex_at = self.nik_at, self.kk_at, self.name_at, self.sex_at
+        birth_at, relation_at = self.birth_at, self.relation_at
+        nik_cell, kk_cell = self.nik_cell, self.kk_cell
+        kk_problems, nik_ok, seen_nik, heads = self.kk_problems, self.nik_ok, self.seen_nik, self.heads
+        converted = _converted(chunk, self.pairs)
+        for n, (row_no, cells) in enumerate(zip(numbers, chunk, strict=True)):
+            if converted is not None:
+                values, ok = converted[n], True
             else:
-                birth = values[birth_at] if birth_at is not None else None
-                sex = values[sex_at]
-                check = nik_check(
-                    nik,
-                    birth_date=birth if isinstance(birth, dt.date) else None,
-                    sex=sex if isinstance(sex, int) else None,
-                )
-                if check.errors:
-                    add_error(row_no, "nik", " ".join(check.errors))
+                values = self._row_by_row(row_no, cells)
+                ok = _FAILED not in values
+            if values[name_at] == "":
+                add_error(row_no, "nama", _("Nama wajib diisi."))
+                ok = False
+            if values[sex_at] is None:
+                add_error(row_no, "sex", _("Jenis kelamin wajib diisi."))
+                ok = False
+            try:
+                kk = _number_text(cells[kk_cell])
+                values[kk_at] = kk
+                problem = kk_problems[kk]
+                if problem:
+                    add_error(row_no, "no_kk", problem)
                     ok = False
-                elif nik in seen_nik:
+            except CellError as exc:
+                add_error(row_no, "no_kk", str(exc))
+                ok = False
+            temporary = False
+            nik_warnings: list[str] = []
+            try:
+                nik = _number_text(cells[nik_cell])
+                values[nik_at] = nik
+                if nik == "0":
+                    temporary = True
+                else:
+                    birth = values[birth_at] if birth_at is not None else None
+                    sex = values[sex_at]
+                    if nik_ok(nik, birth, sex):
+                        errors, warnings = [], []
+                    else:
+                        check = nik_check(
+                            nik,
+                            birth_date=birth if isinstance(birth, dt.date) else None,
+                            sex=sex if isinstance(sex, int) else None,
+                        )
+                        errors, warnings = check.errors, check.warnings
+                    if errors:
+                        add_error(row_no, "nik", " ".join(errors))
+                        ok = False
+                    elif nik in seen_nik:
+                        add_error(
+                            row_no,
+                            "nik",
+                            _("NIK %(nik)s sudah ada di baris %(row)d berkas ini.")
+                            % {"nik": mask_number(nik), "row": seen_nik[nik]},
+                        )
+                        ok = False
+                    else:
+                        seen_nik[nik] = row_no
+                        nik_warnings = warnings
+            except CellError as exc:
+                add_error(row_no, "nik", str(exc))
+                ok = False
+            if ok and relation_at is not None and values[relation_at] == 1:
+                kk = values[kk_at]
+                if kk in heads:
                     add_error(
                         row_no,
-                        "nik",
-                        _("NIK %(nik)s sudah ada di baris %(row)d berkas ini.")
-                        % {"nik": mask_number(nik), "row": seen_nik[nik]},
+                        "kk_level",
+                        _("KK %(kk)s sudah punya kepala keluarga di baris %(row)d.")
+                        % {"kk": mask_number(kk), "row": heads[kk]},
                     )
                     ok = False
                 else:
-                    seen_nik[nik] = row_no
-                    nik_warnings = check.warnings
-        except CellError as exc:
-            add_error(row_no, "nik", str(exc))
-            ok = False
-        if ok and relation_at is not None and values[relation_at] == 1:
-            kk = values[kk_at]
-            if kk in heads:
-                add_error(
-                    row_no,
-                    "kk_level",
-                    _("KK %(kk)s sudah punya kepala keluarga di baris %(row)d.")
-                    % {"kk": mask_number(kk), "row": heads[kk]},
-                )
-                ok = False
-            else:
-                heads[kk] = row_no
-        if ok and row_no not in formula_rows:
-            out_rows.append(ParsedRow(row_no, values, temporary, bool(nik_warnings)))
-            if nik_warnings:
-                parsed.warnings.append(Problem(row_no, "nik", " ".join(nik_warnings)))
-            if len(out_rows) >= limit:
-                yield out_rows
-                out_rows = []
-                limit = size
-    parsed.last_row = row_no
-    if out_rows:
-        yield out_rows
-    if progress is not None:
-        progress(parsed.data_rows, max(total(), parsed.data_rows))
+                    heads[kk] = row_no
+            if ok and row_no not in self.formula_rows:
+                self.out_rows.append(ParsedRow(row_no, values, temporary, bool(nik_warnings)))
+                if nik_warnings:
+                    parsed.warnings.append(Problem(row_no, "nik", " ".join(nik_warnings)))
+                if len(self.out_rows) >= self.limit:
+                    yield self.out_rows
+                    self.out_rows = []
+                    self.limit = self.size
 
 
 def _kk_problem(kk: str) -> str:

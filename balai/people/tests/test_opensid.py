@@ -409,3 +409,58 @@ def test_date_converter_forms(cell, expected):
     convert = opensid.converters(dt.date(2026, 1, 1))["marriage_date"]
 
     assert convert(cell) == expected
+
+
+def test_a_bad_cell_in_one_chunk_of_many_costs_only_its_row(tmp_path, monkeypatch):
+    # Cells are converted column by column a chunk of rows at a time; a chunk holding a bad
+    # cell is converted again row by row. Three chunks of four rows here.
+    monkeypatch.setattr(opensid, "CONVERT_ROWS", 4)
+    rows = [person(i) for i in range(1, 13)]
+    rows[5]["sex"] = "X"  # spreadsheet row 7, the second chunk
+    rows[5]["agama_id"] = 99
+    rows[6]["nama"] = "BUDI 2"  # row 8, same chunk
+    rows[9]["nama"] = "JOSÉ ÑUÑEZ-ÅBERG"  # row 11, third chunk: letters outside ASCII
+    path = write_xlsx(tmp_path / "a.xlsx", rows)
+
+    parsed = opensid.parse_file(path)
+
+    assert [(e.row, e.column) for e in parsed.errors] == [(7, "sex"), (7, "agama_id"), (8, "nama")]
+    assert [r.row for r in parsed.rows] == [2, 3, 4, 5, 6, 9, 10, 11, 12, 13]
+    whole = opensid.parse_file(write_xlsx(tmp_path / "b.xlsx", [person(i) for i in range(1, 13)]))
+    for got in parsed.rows:
+        assert got.values == whole.rows[got.row - 2].values or got.row == 11
+    assert _values(parsed, 7)["name"] == "JOSÉ ÑUÑEZ-ÅBERG"
+
+
+@pytest.mark.parametrize(
+    ("number", "birth", "sex"),
+    [
+        ("3325010107900001", dt.date(1990, 7, 1), 1),  # all agree
+        ("3325014107900001", dt.date(1990, 7, 1), 2),  # a woman: day + 40
+        ("3325014107900001", dt.date(1990, 7, 1), 1),  # a woman's NIK on a man's row
+        ("3325010107900001", dt.date(1990, 7, 2), 1),  # another birth day
+        ("3325010107910001", dt.date(1990, 7, 1), 1),  # another year
+        ("3325010107900000", dt.date(1990, 7, 1), 1),  # serial 0000
+        ("9925010107900001", dt.date(1990, 7, 1), 1),  # no such district
+        ("0325010107900001", dt.date(1990, 7, 1), 1),  # temporary
+        ("3325013207900001", dt.date(1990, 7, 1), 1),  # day 32
+        ("332501010790001", dt.date(1990, 7, 1), 1),  # 15 digits
+        ("3325010107900001", None, 1),  # no birth date
+        ("3325010107900001", dt.date(1990, 7, 1), None),  # no sex
+        ("3325010107900001", dt.datetime(1990, 7, 1, 8, 0, tzinfo=dt.UTC), 1),
+    ],
+)
+def test_the_nik_fast_path_passes_only_what_the_full_check_finds_nothing_in(number, birth, sex):
+    from balai.people.validation import nik_check
+    from balai.regions.selectors import nik_region_prefixes
+
+    ok = opensid._nik_fast_path(nik_region_prefixes())
+    check = nik_check(number, birth_date=birth, sex=sex)
+
+    if ok(number, birth, sex):
+        assert not check.errors
+        assert not check.warnings
+    # What the fast path leaves to the full check is what a real file has in most rows.
+    clean = [("3325010107900001", dt.date(1990, 7, 1), 1), ("3325014107900001", dt.date(1990, 7, 1), 2)]
+    assert ok(number, birth, sex) == ((number, birth, sex) in clean)
+    assert ok(number, birth, sex) == ok(number, birth, sex)  # remembered alike
