@@ -681,7 +681,7 @@ def _parse_rows(
 ) -> Iterator[list[ParsedRow]]:
     convs = converters(today)
     width = max(i for i, _k in plan) + 1
-    checker = _RowChecker(parsed, [(i, convs[key]) for i, key in plan], formula_rows, size)
+    checker = _RowChecker(parsed, [(i, convs[key]) for i, key in plan], formula_rows, size, total)
     nik_cell, kk_cell = checker.nik_cell, checker.kk_cell
     chunk: list[list[Any]] = []
     numbers: list[int] = []
@@ -718,7 +718,7 @@ def _parse_rows(
 class _RowChecker:
     """What each data row must pass once its cells are converted: a name and a sex, valid KK
     and NIK numbers, a NIK and a family head not already seen in the file. Valid rows go out
-    in batches (`size`, the first one smaller)."""
+    in batches (`size`, the first ones and the last ones smaller; see `_next_limit`)."""
 
     def __init__(
         self,
@@ -726,8 +726,11 @@ class _RowChecker:
         pairs: list[tuple[int, Callable[[Any], Any]]],
         formula_rows: _FormulaRows,
         size: int,
+        total: Callable[[], int],
     ) -> None:
         self.parsed, self.pairs, self.formula_rows, self.size = parsed, pairs, formula_rows, size
+        self.total = total
+        self.checked = 0  # data rows checked so far (the reading is up to a chunk ahead)
         keys = parsed.keys
         at = keys.index
         self.nik_at, self.kk_at, self.name_at, self.sex_at = at("nik"), at("kk_number"), at("name"), at("sex")
@@ -761,6 +764,8 @@ class _RowChecker:
         nik_cell, kk_cell = self.nik_cell, self.kk_cell
         kk_problems, nik_ok, seen_nik, heads = self.kk_problems, self.nik_ok, self.seen_nik, self.heads
         converted = _converted(chunk, self.pairs)
+        checked = self.checked
+        self.checked += len(chunk)
         for n, (row_no, cells) in enumerate(zip(numbers, chunk, strict=True)):
             if converted is not None:
                 values, ok = converted[n], True
@@ -838,7 +843,15 @@ class _RowChecker:
                 if len(self.out_rows) >= self.limit:
                     yield self.out_rows
                     self.out_rows = []
-                    self.limit = self.size
+                    self.limit = self._next_limit(checked + n + 1)
+
+    def _next_limit(self, checked: int) -> int:
+        """Batches shrink near the end of the sheet (half the rows left, down to the first
+        batch's size): what the writer still has to write once the reading ends is the last
+        batch, and until then the reading and the writing share the machine's cores."""
+        left = self.total() - checked
+        first = min(self.size, FIRST_BATCH_ROWS)
+        return max(first, min(self.size, left // 2))
 
 
 def _kk_problem(kk: str) -> str:

@@ -464,3 +464,21 @@ def test_the_nik_fast_path_passes_only_what_the_full_check_finds_nothing_in(numb
     clean = [("3325010107900001", dt.date(1990, 7, 1), 1), ("3325014107900001", dt.date(1990, 7, 1), 2)]
     assert ok(number, birth, sex) == ((number, birth, sex) in clean)
     assert ok(number, birth, sex) == ok(number, birth, sex)  # remembered alike
+
+
+def test_batches_are_small_first_then_full_then_smaller_near_the_end(tmp_path, monkeypatch):
+    # The first batch is small so the writing starts early; the last ones shrink (half the
+    # rows left) so little is left to write once the reading ends. Chunks of three rows are
+    # converted at a time: the sizes follow the rows checked, not the rows read ahead.
+    monkeypatch.setattr(opensid, "FIRST_BATCH_ROWS", 4)
+    monkeypatch.setattr(opensid, "CONVERT_ROWS", 3)
+    rows = [person(i, no_kk=kk(i)) for i in range(1, 31)]
+    rows[20]["nama"] = ""  # an invalid row is checked, never handed on
+    path = write_xlsx(tmp_path / "a.xlsx", rows)
+    parsed = opensid.ParsedFile()
+
+    sizes = [len(batch) for batch in opensid.parse_batches(path, parsed, size=8)]
+
+    assert sizes == [4, 8, 8, 5, 4]
+    assert sum(sizes) == 29
+    assert [(e.row, e.column) for e in parsed.errors] == [(22, "nama")]
