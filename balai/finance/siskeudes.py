@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from balai.audit.services import audit_record
 from balai.core import spreadsheets
-from balai.core.ids import public_ids
+from balai.core.ids import clustered_public_ids
 from balai.finance import chart, rules
 from balai.finance.models import (
     Account,
@@ -1152,7 +1152,8 @@ def _insert_entries(
         quote(Entry._meta.db_table), ", ".join(quote(c) for c in columns), ", ".join(["%s"] * len(columns))
     )
     dates: dict[dt.date, Any] = {}
-    ids = iter(public_ids(len(rows)))  # one call to the OS, not one per character
+    # One call to the OS, not one per character; one place in the unique index (core.ids).
+    ids = iter(clustered_public_ids(len(rows)))
     params = []
     for row in rows:
         day = row["date"]
