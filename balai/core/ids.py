@@ -40,9 +40,10 @@ def clustered_public_ids(count: int) -> list[str]:
     100,000 rows. A batch sharing a prefix fills a few new pages side by side instead.
 
     Still unguessable: knowing one id of a batch leaves 13 characters, 31¹³ ≈ 2⁶⁴ choices,
-    for any other. Still not sequential: the prefix is random, not a clock or a counter, so
-    an id says nothing about when its row was made; only that rows sharing a prefix were
-    probably inserted together, which whoever sees both ids already sees in the rows."""
+    for any other. Still not a clock or a counter: an id says nothing about when its row was
+    made. What it does say: ids sharing a prefix were probably written together, and sorted
+    ids given out in a file's order hint at neighbours in the file (often one family). Ids
+    are only shown to users who may see both rows, always looked up within one village."""
     if count == 0:
         return []
     drawn = public_ids(count + 1)
