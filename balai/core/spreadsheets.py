@@ -716,6 +716,10 @@ def open_workbook(
 
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 _FRAME = struct.Struct(">cI")
+# pickle's opcodes for True and False (protocol 2 and up): a frame without either byte holds no
+# boolean cell, told by one scan in C. A reader that remembers converted values by value must
+# know, as a dict key TRUE is 1 (people.opensid).
+_TRUE, _FALSE = pickle.NEWTRUE, pickle.NEWFALSE
 _ROWS_PER_FRAME = 2000
 # Sheet XML per piece when read in pieces (see `Workbook.rows`): about 3,000 OpenSID rows. A
 # piece repeats the package's shared strings, so with many of those pieces grow (see the child).
@@ -802,6 +806,8 @@ class Rows:
             pass
         self._pending: list[list[Any]] = []
         self._done = False
+        # A boolean cell among the rows handed on so far (see `_next_frame`).
+        self.booleans = False
 
     def begin(self) -> None:
         """Wait for the child to have loaded the sheet: its extent, before the first row."""
@@ -860,6 +866,9 @@ class Rows:
             self._done = True
             self._finish()
             return None
+        if kind == b"R" and not self.booleans and (_TRUE in payload or _FALSE in payload):
+            # The opcodes' bytes also occur in text (UTF-8) and lengths: the rows tell.
+            self.booleans = any(type(v) is bool for row in value for v in row)
         return value
 
     def _failure(self) -> Refused:

@@ -602,7 +602,16 @@ def _parse_sheet(
     # Rows with a formula in a read column: reported below, never passed on.
     formula_rows = _FormulaRows(sheet.scanned.formula_cells, columns)
     yield from _parse_rows(
-        parsed, rows, plan, header_row, lambda: sheet.height - 1, progress, today, formula_rows, size
+        parsed,
+        rows,
+        plan,
+        header_row,
+        lambda: sheet.height - 1,
+        progress,
+        today,
+        formula_rows,
+        size,
+        lambda: sheet.booleans,
     )
     _reject_formulas(parsed, sheet.scanned.formula_cells, plan, first_col)
     if not parsed.fatal and parsed.data_rows == 0:
@@ -678,10 +687,11 @@ def _parse_rows(
     today: dt.date,
     formula_rows: _FormulaRows,
     size: int,
+    booleans: Callable[[], bool],
 ) -> Iterator[list[ParsedRow]]:
     convs = converters(today)
     width = max(i for i, _k in plan) + 1
-    checker = _RowChecker(parsed, [(i, convs[key]) for i, key in plan], formula_rows, size, total)
+    checker = _RowChecker(parsed, [(i, convs[key]) for i, key in plan], formula_rows, size, total, booleans)
     nik_cell, kk_cell = checker.nik_cell, checker.kk_cell
     chunk: list[list[Any]] = []
     numbers: list[int] = []
@@ -727,9 +737,10 @@ class _RowChecker:
         formula_rows: _FormulaRows,
         size: int,
         total: Callable[[], int],
+        booleans: Callable[[], bool],
     ) -> None:
         self.parsed, self.pairs, self.formula_rows, self.size = parsed, pairs, formula_rows, size
-        self.total = total
+        self.total, self.booleans = total, booleans
         self.checked = 0  # data rows checked so far (the reading is up to a chunk ahead)
         keys = parsed.keys
         at = keys.index
@@ -745,12 +756,17 @@ class _RowChecker:
         self.limit = min(size, FIRST_BATCH_ROWS)
 
     def _row_by_row(self, row_no: int, cells: list[Any]) -> list[Any]:
-        """Rare path: the row's cells converted one by one, each problem reported."""
+        """Rare path: the row's cells converted one by one, each problem reported. A boolean
+        cell goes to the converter itself, never to what its memo remembers: as a dict key
+        TRUE is 1, and would be taken for the 1 of an earlier row."""
         parsed, keys = self.parsed, self.parsed.keys
         values: list[Any] = []
         for i, convert in self.pairs:
+            cell = cells[i]
+            if type(cell) is bool:
+                convert = getattr(getattr(convert, "__self__", None), "fn", convert)
             try:
-                values.append(convert(cells[i]))
+                values.append(convert(cell))
             except CellError as exc:
                 parsed.add_error(row_no, KEY_COLUMNS[keys[len(values)]], str(exc))
                 values.append(_FAILED)
@@ -763,7 +779,8 @@ class _RowChecker:
         birth_at, relation_at = self.birth_at, self.relation_at
         nik_cell, kk_cell = self.nik_cell, self.kk_cell
         kk_problems, nik_ok, seen_nik, heads = self.kk_problems, self.nik_ok, self.seen_nik, self.heads
-        converted = _converted(chunk, self.pairs)
+        # Rows with a boolean cell among them are converted row by row (see `_row_by_row`).
+        converted = None if self.booleans() else _converted(chunk, self.pairs)
         checked = self.checked
         self.checked += len(chunk)
         for n, (row_no, cells) in enumerate(zip(numbers, chunk, strict=True)):

@@ -95,6 +95,18 @@ def test_formula_cells_are_found_by_the_scan(tmp_path):
         assert sorted(book.sheet("Data").formula_cells) == [(2, 1), (3, 0)]
 
 
+def test_the_rows_say_whether_a_boolean_cell_was_handed_on(tmp_path):
+    # "É" is C3 89 in UTF-8: pickle's opcode for False among the bytes, and no boolean.
+    with open_workbook(_xlsx(tmp_path, [["x", "y"], ["JOSÉ", "TRUE"], [1, 0]])) as book:
+        with book.rows("Data") as rows:
+            assert list(rows) == [["x", "y"], ["JOSÉ", "TRUE"], [1, 0]]
+            assert not rows.booleans
+    with open_workbook(_xlsx(tmp_path, [["x", "y"], ["JOSÉ", 1], [2, False]])) as book:
+        with book.rows("Data") as rows:
+            assert list(rows)[2] == [2, False]
+            assert rows.booleans
+
+
 def test_sheet_named_ignores_case_and_spaces(tmp_path):
     path = _xlsx(tmp_path, [["x"]], name=" Peserta ")
 

@@ -482,3 +482,15 @@ def test_batches_are_small_first_then_full_then_smaller_near_the_end(tmp_path, m
     assert sizes == [4, 8, 8, 5, 4]
     assert sum(sizes) == 29
     assert [(e.row, e.column) for e in parsed.errors] == [(22, "nama")]
+
+
+def test_a_boolean_cell_is_refused_even_after_the_number_it_equals(tmp_path):
+    # As a dict key TRUE is 1: a converter that remembers must not take the one for the other.
+    rows = [person(1), person(2, agama_id=True), person(3, sex=True), person(4, agama_id=1.0)]
+    path = write_xlsx(tmp_path / "a.xlsx", rows)
+
+    parsed = opensid.parse_file(path)
+
+    assert [(e.row, e.column) for e in parsed.errors] == [(3, "agama_id"), (4, "sex")]
+    assert [r.row for r in parsed.rows] == [2, 5]
+    assert _values(parsed, 1)["religion"] == 1

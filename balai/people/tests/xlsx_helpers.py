@@ -72,6 +72,8 @@ def write_xlsx(
                 continue
             if isinstance(value, dt.date):
                 ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_format)  # noqa: DTZ001
+            elif isinstance(value, bool):
+                ws.write_boolean(r, c, value)
             elif isinstance(value, (int, float)):
                 ws.write_number(r, c, value)
             else:
